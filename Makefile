@@ -1,0 +1,41 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+  $$p -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo $$p; break; }; done)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+ORACLE ?= ../shared/oracle
+
+.PHONY: run test test-fast bench lint clean venv
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[notebook,test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+	@if [ -f $(ORACLE)/check.py ]; then \
+	  echo "== MXNet oracle: structure =="; $(PY) $(ORACLE)/check.py --structure | tail -3; \
+	fi
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -x -m "not slow and not browser"
+
+bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) benchmarks/run_all.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check symnb tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

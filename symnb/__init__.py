@@ -1,0 +1,44 @@
+"""symnb: MXNet 1.x symbolic graphs, executors and pictures for today's notebooks.
+
+``import symnb as mx`` runs MXNet 1.x symbolic code unchanged.
+
+>>> import symnb as mx
+>>> a, b = mx.sym.Variable('A'), mx.sym.Variable('B')
+>>> ex = (a * b).bind(mx.cpu(), {'A': mx.nd.ones((2, 3)) * 4, 'B': mx.nd.ones((2, 3)) * 2})
+>>> ex.forward()[0].asnumpy().tolist()
+[[8.0, 8.0, 8.0], [8.0, 8.0, 8.0]]
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import base, context, name, attribute, util  # noqa: I001  -- order matters
+from .base import MXNetError
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+from .attribute import AttrScope
+from .util import np_shape, use_np_shape, is_np_shape, set_np_shape
+from . import ops  # registers operators
+from . import symbol
+from . import symbol as sym
+from . import ndarray
+from . import ndarray as nd
+from . import executor
+from . import random
+from . import model
+from . import test_utils
+from . import visualization
+from . import visualization as viz
+from . import initializer
+from . import initializer as init
+
+__all__ = ["MXNetError", "Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus",
+           "AttrScope", "sym", "symbol", "nd", "ndarray", "executor", "random", "model",
+           "test_utils", "viz", "visualization", "init", "initializer", "name", "attribute",
+           "base", "context", "util", "np_shape", "use_np_shape", "is_np_shape",
+           "set_np_shape"]
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext symnb``: register the notebook magics (imports IPython lazily)."""
+    from .notebook import load_ipython_extension as _load
+    _load(ipython)

@@ -1,0 +1,442 @@
+"""MXNet's symbol JSON, both ways (spec symbol.md 6).
+
+The writer reproduces MXNet's byte layout (indentation, ``", "`` line ends, which containers
+are multi-line, the five string escapes). The reader is a strict, hand-written parser for the
+dmlc JSON subset MXNet accepts: it never evaluates anything, rejects ``\\u`` escapes and
+non-string attribute values, and raises ``MXNetError`` naming the member, node or operator.
+Files older than 1.9.1 are upgraded as MXNet does (6.5).
+"""
+from __future__ import annotations
+
+import sys
+
+from ..base import MXNetError
+from ._ir import Entry, Node, topo_order
+
+__all__ = ["dump_graph", "load_graph", "MXNET_VERSION"]
+
+MXNET_VERSION = 10901
+_HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage")
+
+
+# ---------------------------------------------------------------------------------- writing
+def _escape(s: str) -> str:
+    return ('"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t") + '"')
+
+
+def _entries(items) -> str:
+    return "[" + ", ".join("[%d, %d, %d]" % tuple(e) for e in items) + "]"
+
+
+def _multiline(items: list[str], depth: int, open_: str, close: str) -> str:
+    if not items:
+        return open_ + close
+    pad = "\n" + "  " * depth
+    return open_ + ", ".join(pad + it for it in items) + "\n" + "  " * (depth - 1) + close
+
+
+def _int_list(values, depth) -> str:
+    if len(values) > 10:
+        return _multiline([str(v) for v in values], depth, "[", "]")
+    return "[" + ", ".join(str(v) for v in values) + "]"
+
+
+def _entry_list(values, depth) -> str:
+    if len(values) > 10:
+        return _multiline(["[%d, %d, %d]" % tuple(e) for e in values], depth, "[", "]")
+    return _entries(values)
+
+
+def _attr_map(attrs: dict, depth: int) -> str:
+    keys = sorted(attrs, key=lambda k: k.encode("utf-8"))
+    items = ['"%s": %s' % (k, _escape(attrs[k])) for k in keys]
+    if len(items) > 1:
+        return _multiline(items, depth, "{", "}")
+    return "{" + ", ".join(items) + "}"
+
+
+def dump_graph(heads, np_shape: bool = False) -> str:
+    """Serialise the graph reachable from ``heads`` exactly as MXNet 1.9.1's ``tojson``."""
+    order = topo_order(heads)
+    index = {id(n): i for i, n in enumerate(order)}
+    node_texts = []
+    row_ptr = [0]
+    for node in order:
+        members = ['"op": %s' % _escape("null" if node.op is None else node.op.name),
+                   '"name": %s' % _escape(node.name)]
+        if node.attrs:
+            members.append('"attrs": %s' % _attr_map(node.attrs, 4))
+        inputs = [(index[id(e.node)], e.index, e.version) for e in node.inputs]
+        members.append('"inputs": %s' % _entry_list(inputs, 4))
+        node_texts.append(_multiline(members, 3, "{", "}"))
+        row_ptr.append(row_ptr[-1] + node.num_outputs())
+    arg_nodes = [i for i, n in enumerate(order) if n.op is None]
+    head_entries = [(index[id(h[0])], h[1], 0) for h in heads]
+    graph_attrs = ['"is_np_shape": ["int", 1]'] if np_shape else []
+    graph_attrs.append('"mxnet_version": ["int", %d]' % MXNET_VERSION)
+    attrs_text = ("{" + graph_attrs[0] + "}" if len(graph_attrs) == 1
+                  else _multiline(graph_attrs, 2, "{", "}"))
+    top = ['"nodes": %s' % _multiline(node_texts, 2, "[", "]"),
+           '"arg_nodes": %s' % _int_list(arg_nodes, 2),
+           '"node_row_ptr": %s' % _int_list(row_ptr, 2),
+           '"heads": %s' % _entry_list(head_entries, 2),
+           '"attrs": %s' % attrs_text]
+    return _multiline(top, 1, "{", "}")
+
+
+# ---------------------------------------------------------------------------------- reading
+class _Reader:
+    """Strict JSON subset reader (objects, arrays, strings, integers, true/false/null)."""
+
+    def __init__(self, text: str):
+        self.s = text
+        self.i = 0
+
+    def _err(self, msg):
+        raise MXNetError("Traceback (most recent call last):\n  File \"json.h\"\nMXNetError: %s"
+                         % msg)
+
+    def _ws(self):
+        s, i = self.s, self.i
+        while i < len(s) and s[i] in " \t\r\n":
+            i += 1
+        self.i = i
+
+    def _expect(self, ch):
+        self._ws()
+        got = self.s[self.i] if self.i < len(self.s) else ""
+        if got != ch:
+            around = self.s[self.i + 1:self.i + 11]
+            self._err("Check failed: ch == '%s' (%s vs. %s) : Error at Line 0, around ^`%s`, "
+                      "Expect '%s' but get '%s'" % (ch, ord(got) if got else -1, ch, around,
+                                                    ch, got))
+        self.i += 1
+
+    def value(self):
+        self._ws()
+        ch = self.s[self.i] if self.i < len(self.s) else ""
+        if ch == "{":
+            return self.obj()
+        if ch == "[":
+            return self.arr()
+        if ch == '"':
+            return self.string()
+        for word, val in (("true", True), ("false", False), ("null", None)):
+            if self.s.startswith(word, self.i):
+                self.i += len(word)
+                return val
+        return self.number()
+
+    def obj(self):
+        self._expect("{")
+        items = []
+        self._ws()
+        if self.s[self.i:self.i + 1] == "}":
+            self.i += 1
+            return items
+        while True:
+            key = self.string()
+            self._expect(":")
+            items.append((key, self.value()))
+            self._ws()
+            if self.s[self.i:self.i + 1] == ",":
+                self.i += 1
+                continue
+            self._expect("}")
+            return items
+
+    def arr(self):
+        self._expect("[")
+        items = []
+        self._ws()
+        if self.s[self.i:self.i + 1] == "]":
+            self.i += 1
+            return items
+        while True:
+            items.append(self.value())
+            self._ws()
+            if self.s[self.i:self.i + 1] == ",":
+                self.i += 1
+                continue
+            self._expect("]")
+            return items
+
+    def string(self) -> str:
+        self._expect('"')
+        out = []
+        s, i = self.s, self.i
+        while True:
+            if i >= len(s):
+                self._err("Check failed: ch != EOF: Error at Line 0, unterminated string")
+            ch = s[i]
+            if ch == '"':
+                self.i = i + 1
+                return "".join(out)
+            if ch == "\\":
+                nxt = s[i + 1:i + 2]
+                mapped = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}.get(nxt)
+                if mapped is None:
+                    self.i = i
+                    self._err("unknown string escape \\%s" % nxt)
+                out.append(mapped)
+                i += 2
+            else:
+                out.append(ch)
+                i += 1
+
+    def number(self):
+        s, i = self.s, self.i
+        j = i
+        while j < len(s) and (s[j].isdigit() or s[j] in "+-.eE"):
+            j += 1
+        text = s[i:j]
+        if not text:
+            got = s[i:i + 1]
+            self._err("Check failed: ch == '\"' (%s vs. \") : Error at Line 0, around ^`%s`, "
+                      "Expect '\"' but get '%s'" % (ord(got) if got else -1, s[i + 1:i + 11],
+                                                   got))
+        self.i = j
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
+
+
+_TOP_FIELDS = ("arg_nodes", "attrs", "heads", "node_row_ptr", "nodes")
+_NODE_FIELDS = ("attr", "attrs", "backward_source_id", "control_deps", "inputs", "name", "op",
+                "param", "subgraphs")
+
+
+def _unknown_field(name, candidates):
+    raise MXNetError("Traceback (most recent call last):\n  File \"json.h\"\nJSONReader: Unknown "
+                     "field %s, candidates are: \n%s\n" % (name, "".join('"%s"\n' % c
+                                                                        for c in candidates)))
+
+
+def _missing_field(name):
+    raise MXNetError("Traceback (most recent call last):\n  File \"json.h\"\nJSONReader: Check "
+                     "failed: visited.count(it->first) != 0U (0 vs. 0) : Missing field \"%s\"\n"
+                     " At  Line 0, around ^``\n" % name)
+
+
+def _check_failed(cond):
+    raise MXNetError("Traceback (most recent call last):\n  File \"saveload_json.cc\"\n"
+                     "MXNetError: Check failed: %s: " % cond)
+
+
+def _string_map(items, where):
+    if not isinstance(items, list):
+        raise MXNetError("MXNetError: attributes of %s must be an object of strings" % where)
+    out = {}
+    for k, v in items:
+        if not isinstance(v, str):
+            raise MXNetError("Traceback (most recent call last):\n  File \"json.h\"\nMXNetError: "
+                             "Check failed: ch == '\"' : attribute %s of node %s must be a JSON "
+                             "string, got %r" % (k, where, v))
+        out[k] = v
+    return out
+
+
+def load_graph(text: str):
+    """Parse MXNet symbol JSON into a list of head entries ``(node, index)``."""
+    from ..ops import get_op
+
+    reader = _Reader(text)
+    reader._ws()
+    reader._expect("{")
+    reader.i -= 1
+    top = reader.obj()
+    fields = {}
+    for key, val in top:
+        if key not in _TOP_FIELDS:
+            _unknown_field(key, _TOP_FIELDS)
+        fields[key] = val
+    for required in ("arg_nodes", "heads", "nodes"):
+        if required not in fields:
+            _missing_field(required)
+    version = 800
+    graph_attrs = fields.get("attrs") or []
+    for key, val in graph_attrs if isinstance(graph_attrs, list) else []:
+        if not (isinstance(val, list) and len(val) == 2 and isinstance(val[0], str)):
+            raise MXNetError("MXNetError: graph attribute %s must be a [type, value] pair" % key)
+        if val[0] not in ("int", "str", "list_int", "size_t"):
+            raise MXNetError("Traceback (most recent call last):\n  File \"json.h\"\nMXNetError: "
+                             "Check failed: Typename %s has not been registered via "
+                             "DMLC_JSON_ENABLE_ANY" % val[0])
+        if key == "mxnet_version":
+            version = int(val[1])
+
+    raw_nodes = fields["nodes"]
+    if not isinstance(raw_nodes, list):
+        raise MXNetError("MXNetError: 'nodes' must be an array")
+    specs = []
+    for raw in raw_nodes:
+        if not isinstance(raw, list):
+            raise MXNetError("MXNetError: every node must be a JSON object")
+        node = {"attrs": {}, "param": {}}
+        seen = set()
+        for key, val in raw:
+            if key not in _NODE_FIELDS:
+                _unknown_field(key, _NODE_FIELDS)
+            seen.add(key)
+            if key in ("attrs", "attr"):
+                node["attrs"].update(_string_map(val, node.get("name", "?")))
+            elif key == "param":
+                node["param"] = _string_map(val, node.get("name", "?"))
+            else:
+                node[key] = val
+        for required in ("op", "name", "inputs"):
+            if required not in seen:
+                _missing_field(required)
+        if not isinstance(node["op"], str):
+            raise MXNetError("MXNetError: node %s: \"op\" must be a string (\"null\" for "
+                             "variables), got %r" % (node["name"], node["op"]))
+        if not isinstance(node["name"], str):
+            raise MXNetError("MXNetError: node name must be a string, got %r" % (node["name"],))
+        for k, v in node["param"].items():
+            node["attrs"].setdefault(k, v)
+        specs.append(node)
+
+    n = len(specs)
+    nodes = []
+    for spec in specs:
+        if spec["op"] == "null":
+            nodes.append(Node(None, spec["name"], spec["attrs"]))
+            continue
+        op = get_op(spec["op"])
+        if op is None:
+            raise MXNetError("MXNetError: Failed loading Op %s of type %s: Check failed: "
+                             "op != nullptr: Operator %s is not registered"
+                             % (spec["name"], spec["op"], spec["op"]))
+        nodes.append(Node(op, spec["name"], spec["attrs"]))
+
+    def entry(raw, what):
+        if not (isinstance(raw, list) and len(raw) in (2, 3)
+                and all(isinstance(x, int) for x in raw)):
+            raise MXNetError("MXNetError: %s: an entry must be [node, index] or "
+                             "[node, index, version], got %r" % (what, raw))
+        if not 0 <= raw[0] < n:
+            _check_failed("e.node_id < jgraph.nodes.size()")
+        return Entry(nodes[raw[0]], raw[1], raw[2] if len(raw) == 3 else 0)
+
+    for spec, node in zip(specs, nodes):
+        if not isinstance(spec["inputs"], list):
+            raise MXNetError("MXNetError: node %s: inputs must be an array" % spec["name"])
+        node.inputs = [entry(raw, "node %s" % node.name) for raw in spec["inputs"]]
+    for nid in fields["arg_nodes"]:
+        if not isinstance(nid, int) or not 0 <= nid < n:
+            _check_failed("nid < jgraph.nodes.size()")
+        if nodes[nid].op is not None:
+            _check_failed("jgraph.nodes[nid].node->is_variable()")
+    heads = []
+    for raw in fields["heads"]:
+        if not (isinstance(raw, list) and len(raw) in (2, 3)) or not 0 <= raw[0] < n:
+            raise MXNetError("MXNetError: heads entry %r points outside the %d nodes"
+                             % (raw, n))
+        heads.append((nodes[raw[0]], raw[1]))
+    _check_acyclic(nodes)
+
+    if version != MXNET_VERSION:
+        _upgrade(nodes, version)
+    for node in nodes:
+        if node.op is not None:
+            node.params  # validate every operator's attributes now, naming the node
+            if any(e.index >= e.node.num_outputs() for e in node.inputs):
+                raise MXNetError("MXNetError: node %s reads an output index its input "
+                                 "does not have" % node.name)
+        for e in node.inputs:
+            if e.node.op is None:
+                e.node.version = max(e.node.version, e.version)
+    for node, index in heads:
+        if index >= node.num_outputs():
+            raise MXNetError("MXNetError: head (%s, %d) is out of range" % (node.name, index))
+    return heads
+
+
+def _check_acyclic(nodes):
+    state = {}
+    for root in nodes:
+        if id(root) in state:
+            continue
+        stack = [(root, 0)]
+        state[id(root)] = 1
+        while stack:
+            node, i = stack[-1]
+            if i < len(node.inputs):
+                stack[-1] = (node, i + 1)
+                child = node.inputs[i].node
+                s = state.get(id(child))
+                if s == 1:
+                    raise MXNetError("MXNetError: the graph has a cycle through node %s"
+                                     % child.name)
+                if s is None:
+                    state[id(child)] = 1
+                    stack.append((child, 0))
+            else:
+                state[id(node)] = 2
+                stack.pop()
+
+
+def _version_text(v):
+    return "v%d.%d.%d" % (v // 10000, (v // 100) % 100, v % 100)
+
+
+def _upgrade(nodes, version):
+    """MXNet's legacy_json_util upgrades (spec symbol.md 6.5), logged to stderr like MXNet."""
+    if version > MXNET_VERSION:
+        print("Warning: loading symbol saved by MXNet version %d with lower version of MXNet "
+              "v%d. May cause undefined behavior. Please update MXNet if you encounter any "
+              "issue" % (version, MXNET_VERSION), file=sys.stderr)
+        return
+    print("Loading symbol saved by previous version %s. Attempting to upgrade..."
+          % _version_text(version), file=sys.stderr)
+    # 1. hidden keys: `lr_mult` -> `__lr_mult__`; `weight_lr_mult` moves to the weight variable
+    for node in nodes:
+        for key in list(node.attrs):
+            value = node.attrs[key]
+            if key in _HIDDEN_KEYS:
+                del node.attrs[key]
+                node.attrs["__%s__" % key] = value
+                continue
+            if node.op is None:
+                continue
+            for hidden in _HIDDEN_KEYS:
+                if key.endswith("_" + hidden) and key != hidden:
+                    input_name = key[: -len(hidden) - 1]
+                    declared = node.op.inputs
+                    if input_name in declared:
+                        pos = declared.index(input_name)
+                        if pos < len(node.inputs) and node.inputs[pos].node.op is None:
+                            node.inputs[pos].node.attrs["__%s__" % hidden] = value
+                            del node.attrs[key]
+                    break
+    # 2. (< 0.9.0) missing declared inputs become new variables
+    if version < 900:
+        for node in nodes:
+            if node.op is None:
+                continue
+            declared = node.op.input_names(node.params)
+            for pos in range(len(node.inputs), len(declared)):
+                var = Node(None, "%s_%s" % (node.name, declared[pos]), dict(node.attrs))
+                node.inputs.append(Entry(var, 0, 0))
+    # 3. (< 0.9.4) initializer hints on variable inputs
+    if version < 904:
+        for node in nodes:
+            if node.op is None or not node.op.var_attrs_on_compose:
+                continue
+            declared = node.op.input_names(node.params)
+            for pos, e in enumerate(node.inputs):
+                extra = node.op.var_attrs_on_compose.get(declared[pos] if pos < len(declared)
+                                                         else None)
+                if extra and e.node.op is None and "__init__" not in e.node.attrs:
+                    e.node.attrs.update(extra)
+    # 4. (< 0.9.5) argmax/argmin with axis -1 lose the axis
+    if version < 905:
+        for node in nodes:
+            if node.op is not None and node.op.name in ("argmax", "argmin") \
+                    and node.attrs.get("axis") == "-1":
+                del node.attrs["axis"]
+    for node in nodes:
+        node.invalidate()
+    print("Symbol successfully upgraded!", file=sys.stderr)

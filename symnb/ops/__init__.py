@@ -1,0 +1,9 @@
+"""Operator definitions. Importing this package registers every operator.
+
+Modules group operators by family; each operator is one class (see ``_registry.OpDef``).
+"""
+from ._params import Param, Params
+from ._registry import OPS, REGISTRY, OpDef, assign, get_op, register
+from . import elemwise, nn  # noqa: F401  -- registration side effects
+
+__all__ = ["OPS", "REGISTRY", "OpDef", "Param", "Params", "assign", "get_op", "register"]

@@ -1,0 +1,168 @@
+"""The operator definition: one class per operator, holding everything about it.
+
+An :class:`OpDef` subclass declares MXNet's facts (canonical name, aliases, Python function
+locations, inputs, parameters, outputs) and implements, side by side, the shape rule, the type
+rule, the forward and the backward. ``mx.sym.X``, ``mx.nd.X``, JSON parsing, docs and picture
+labels are all derived from it; nothing is generated as code text.
+
+Runtime contract (used by the executor, see docs/OVERVIEW.md):
+
+* ``forward(p, ins, outs, is_train, rt)`` writes every output (hidden ones included) into the
+  preallocated arrays ``outs``. ``rt`` is the backend runtime: ``rt.xp`` is the array
+  namespace (numpy or cupy), ``rt.rng`` the random generator.
+* ``backward(p, ins, outs, ograds, igrads, reqs, is_train, rt)`` receives the forward inputs
+  and outputs and the gradients of the visible outputs (``None`` for loss heads or outputs
+  whose gradient is not needed), and writes the input gradients into ``igrads[i]`` following
+  ``reqs[i]`` (``'write'`` / ``'add'``; ``igrads[i] is None`` means not needed). Use
+  :func:`assign` for that.
+* Hidden outputs (BatchNorm's mean/var, Dropout's mask) carry state from forward to backward,
+  as MXNet does.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import ClassVar
+
+import numpy as np
+
+from ._params import Param, Params, parse_params
+
+__all__ = ["OpDef", "register", "get_op", "REGISTRY", "OPS", "assign", "InferError"]
+
+# canonical name -> OpDef, and every registered name (aliases too) -> OpDef
+OPS: dict[str, OpDef] = {}
+REGISTRY: dict[str, OpDef] = {}
+
+
+class InferError(Exception):
+    """Raised by shape/type rules; ``{node}`` in the text is replaced by the node's name."""
+
+
+class OpDef:
+    """Base class of operator definitions. Subclasses set class attributes and rules."""
+
+    name: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    # where the Python function of each registered name lives: name -> (module, function name)
+    python: ClassVar[dict[str, tuple[str, str]]] = {}
+    inputs: ClassVar[tuple[str, ...]] = ("data",)
+    mutates: ClassVar[tuple[str, ...]] = ()          # aux states (MXNet's FMutateInputs)
+    roles: ClassVar[dict[str, str]] = {}             # input -> data|weight|bias|aux|label
+    params: ClassVar[tuple[Param, ...]] = ()
+    outputs: ClassVar[tuple[str, ...]] = ("output",)  # visible output suffixes
+    num_outputs_total_default: ClassVar[int | None] = None
+    key_var_num_args: ClassVar[str | None] = None
+    var_attrs_on_compose: ClassVar[dict[str, dict[str, str]]] = {}
+    loss_head: ClassVar[bool] = False
+    semantic_loss: ClassVar[bool] = False
+    accepts_unknown_params: ClassVar[bool] = False
+    family: ClassVar[str] = "other"                  # picture colour family
+    # inputs the backward never reads (lets the executor free them early) -- optional hint
+    param_map: ClassVar[dict[str, Param]] = {}
+
+    # ---- structure (may depend on parameters) -------------------------------------------
+    def input_names(self, p: Params) -> tuple[str, ...]:
+        """Declared inputs (arguments then aux states) for these parameters."""
+        return self.inputs
+
+    def output_names(self, p: Params) -> tuple[str, ...]:
+        """Visible output suffixes (``list_outputs`` uses ``<node>_<suffix>``)."""
+        return self.outputs
+
+    def num_outputs_total(self, p: Params) -> int:
+        """All outputs, hidden ones included (MXNet's node_row_ptr counts these)."""
+        if self.num_outputs_total_default is not None:
+            return self.num_outputs_total_default
+        return len(self.output_names(p))
+
+    def hidden_output_names(self, p: Params) -> tuple[str, ...]:
+        """Names of all outputs for the monitor (visible first, then hidden)."""
+        return self.output_names(p)
+
+    def role(self, input_name: str) -> str:
+        if input_name in self.roles:
+            return self.roles[input_name]
+        if input_name in self.mutates:
+            return "aux"
+        return "data"
+
+    def label(self, p: Params, attrs: dict) -> str:
+        """Short text for pictures: the op name plus its key parameters."""
+        return self.name
+
+    # ---- rules ------------------------------------------------------------------------------
+    def infer_shape(self, p: Params, ins: list, outs: list) -> None:
+        """Fill unknown entries of ``ins``/``outs`` in place (shape tuples, 0 = unknown dim,
+        None = unknown shape); raise InferError on conflicts."""
+        raise NotImplementedError(self.name)
+
+    def infer_type(self, p: Params, ins: list, outs: list) -> None:
+        """Default: every input and output shares one dtype (MXNet's ElemwiseType)."""
+        from ._rules import uniform_type
+        uniform_type(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        raise NotImplementedError("forward of %s" % self.name)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        raise NotImplementedError("backward of %s" % self.name)
+
+    # which forward outputs / inputs backward reads; lets the planner free buffers early
+    backward_needs_inputs: ClassVar[bool | tuple[int, ...]] = True
+    backward_needs_outputs: ClassVar[bool | tuple[int, ...]] = True
+
+    # ---- helpers ------------------------------------------------------------------------------
+    def parse(self, attrs: dict, node_name: str = "") -> Params:
+        return parse_params(self, attrs, node_name)
+
+    def __repr__(self):
+        return "<OpDef %s>" % self.name
+
+
+def register(cls):
+    """Class decorator: instantiate an OpDef subclass and enter it (and its aliases).
+
+    The class docstring becomes the operator's documentation.
+    """
+    op = cls()
+    cls.param_map = {p.name: p for p in cls.params}
+    if cls.name in OPS:
+        raise ValueError("operator %s registered twice" % cls.name)
+    OPS[cls.name] = op
+    for registered in (cls.name,) + tuple(cls.aliases):
+        REGISTRY[registered] = op
+    return cls
+
+
+def get_op(name: str) -> OpDef | None:
+    """Look up an operator by canonical name or alias."""
+    return REGISTRY.get(name)
+
+
+def assign(buf, value, req: str):
+    """Write ``value`` into ``buf`` honouring a gradient request ('write' or 'add')."""
+    if buf is None:
+        return
+    if req == "add":
+        buf += value
+    else:
+        buf[...] = value
+
+
+def signature_for(op: OpDef, registered: str) -> inspect.Signature:
+    """MXNet's generated-function signature for one registered name (spec symbol.md 7.2)."""
+    from ..base import _Null
+    P = inspect.Parameter
+    if op.key_var_num_args:
+        return inspect.Signature([P("data", P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
+    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
+    params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
+    params += [P("name", P.POSITIONAL_OR_KEYWORD, default=None),
+               P("attr", P.POSITIONAL_OR_KEYWORD, default=None),
+               P("out", P.POSITIONAL_OR_KEYWORD, default=None),
+               P("kwargs", P.VAR_KEYWORD)]
+    return inspect.Signature(params)
+
+
+def dtype_of(x) -> np.dtype:
+    return np.dtype(x)

@@ -1,0 +1,145 @@
+"""Shared pieces of shape and type rules, with MXNet's exact error texts.
+
+Shapes are tuples of ints where 0 means "unknown dimension"; ``None`` means "unknown shape"
+(MXNet's legacy shape semantics, spec symbol.md 5.1). Dtypes are ``np.dtype`` or ``None``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._registry import InferError
+
+__all__ = ["fmt_shape", "fmt_tuple", "merge_shape", "shape_assign", "elemwise_shape",
+           "uniform_type", "type_assign", "known", "fully_known", "assign_out"]
+
+
+def fmt_shape(s) -> str:
+    """MXNet's TShape text: ``[2,3]``, unknown dims as -1.
+
+    >>> fmt_shape((2, 0))
+    '[2,-1]'
+    """
+    if s is None:
+        return "[]"
+    return "[" + ",".join(str(d if d != 0 else -1) for d in s) + "]"
+
+
+def fmt_tuple(s) -> str:
+    """The ``(10,3)`` form MXNet prints for shapes built inside a rule.
+
+    >>> fmt_tuple((10, 3)), fmt_tuple((4,))
+    ('(10,3)', '(4,)')
+    """
+    if len(s) == 1:
+        return "(%d,)" % s[0]
+    return "(" + ",".join(str(d if d != 0 else -1) for d in s) + ")"
+
+
+def known(s) -> bool:
+    return s is not None
+
+
+def fully_known(s) -> bool:
+    return s is not None and all(d > 0 for d in s)
+
+
+def merge_shape(a, b):
+    """Merge two partial shapes; raise ValueError on conflict.
+
+    >>> merge_shape((2, 0), (0, 3))
+    (2, 3)
+    """
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if len(a) != len(b):
+        raise ValueError
+    out = []
+    for x, y in zip(a, b):
+        if x == 0:
+            out.append(y)
+        elif y == 0 or x == y:
+            out.append(x)
+        else:
+            raise ValueError
+    return tuple(out)
+
+
+def shape_assign(shapes: list, i: int, target, inferred_fmt=fmt_tuple, provided_fmt=fmt_shape,
+                 eq=" = ") -> None:
+    """MXNet's SHAPE_ASSIGN_CHECK: merge ``target`` into ``shapes[i]`` or raise
+    ``Shape inconsistent, Provided = [5,3], inferred shape=(10,3)``."""
+    if target is None:
+        return
+    try:
+        shapes[i] = merge_shape(shapes[i], tuple(target))
+    except ValueError:
+        raise InferError("Shape inconsistent, Provided%s%s, inferred shape=%s"
+                         % (eq, provided_fmt(shapes[i]), inferred_fmt(tuple(target)))) from None
+
+
+def elemwise_shape(ins: list, outs: list, n_in=None, n_out=None) -> None:
+    """All inputs and outputs share one shape (MXNet's ElemwiseShape), with its error text."""
+    n_in = len(ins) if n_in is None else n_in
+    n_out = len(outs) if n_out is None else n_out
+    _elemwise(ins, outs, n_in, n_out, merge_shape, fmt_shape)
+
+
+def uniform_type(ins: list, outs: list, n_in=None, n_out=None) -> None:
+    """All inputs and outputs share one dtype (MXNet's ElemwiseType)."""
+    n_in = len(ins) if n_in is None else n_in
+    n_out = len(outs) if n_out is None else n_out
+    _elemwise(ins, outs, n_in, n_out, _merge_type, _type_name)
+
+
+def _elemwise(ins, outs, n_in, n_out, merge, fmt):
+    value = None
+    for what, lst, n in (("input", ins, n_in), ("output", outs, n_out)):
+        for i in range(n):
+            try:
+                value = merge(value, lst[i])
+            except ValueError:
+                raise InferError("Check failed: assign(&dattr, vec.at(i)): Incompatible attr in "
+                                 "node {node} at %d-th %s: expected %s, got %s"
+                                 % (i, what, fmt(value), fmt(lst[i]))) from None
+    if value is None:
+        return
+    for lst, n in ((ins, n_in), (outs, n_out)):
+        for i in range(n):
+            lst[i] = value
+
+
+def _merge_type(a, b):
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    raise ValueError
+
+
+def _type_name(t) -> str:
+    return "unknown" if t is None else np.dtype(t).name
+
+
+def type_assign(types: list, i: int, target, what: str = "") -> None:
+    """Merge a dtype into ``types[i]``; conflict raises MXNet's "requires uniform type" text."""
+    if target is None:
+        return
+    target = np.dtype(target)
+    if types[i] is None:
+        types[i] = target
+    elif types[i] != target:
+        raise InferError("Check failed: (*in_type)[i] == dtype (%d vs. %d) : This layer requires "
+                         "uniform type. Expected '%s' v.s. given '%s' at '%s'"
+                         % (_code(types[i]), _code(target), target.name, types[i].name, what))
+
+
+def _code(t):
+    from ..base import DTYPE_TO_CODE
+    return DTYPE_TO_CODE.get(np.dtype(t), -1)
+
+
+def assign_out(outs: list, i: int, target) -> None:
+    """Merge an inferred output shape (conflicts reported as an output mismatch)."""
+    shape_assign(outs, i, target)

@@ -1,0 +1,376 @@
+"""Elementwise families as tables: unary math, binary (same shape), broadcast, scalar.
+
+Each row is (name, aliases, forward, derivative): the derivative returns the input gradient
+from ``(g, x, y, out)`` / ``(g, x, out)``. ``_family`` helpers turn a row into an OpDef
+subclass, so a family fits on one screen and every row is an ordinary registered operator.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._params import Param
+from ._registry import InferError, OpDef, assign, register
+from ._rules import elemwise_shape, fmt_shape, uniform_type
+
+__all__ = ["unbroadcast"]
+
+_LN10, _LN2 = math.log(10.0), math.log(2.0)
+
+
+def _zero(g, *args):
+    return None
+
+
+def _round_half_away(xp, x):
+    # MXNet's round is C's round(): halves go away from zero (NumPy rounds to even).
+    return xp.sign(x) * xp.floor(xp.abs(x) + 0.5)
+
+
+# ----------------------------------------------------------------------------- unary math
+# name, aliases, forward(xp, x), d/dx(xp, g, x, out) or None for zero gradient, loss_head, doc
+UNARY = [
+    ("abs", ("_sparse_abs",), lambda xp, x: xp.abs(x), lambda xp, g, x, y: g * xp.sign(x),
+     False, "Absolute value."),
+    ("negative", ("_sparse_negative",), lambda xp, x: -x, lambda xp, g, x, y: -g, False,
+     "Numerical negative."),
+    ("reciprocal", (), lambda xp, x: 1 / x, lambda xp, g, x, y: -g * y * y, False,
+     "Reciprocal ``1/x``."),
+    ("square", ("_sparse_square",), lambda xp, x: x * x, lambda xp, g, x, y: 2 * g * x, False,
+     "Square."),
+    ("sqrt", ("_sparse_sqrt",), lambda xp, x: xp.sqrt(x), lambda xp, g, x, y: g / (2 * y),
+     False, "Square root."),
+    ("rsqrt", ("_sparse_rsqrt",), lambda xp, x: 1 / xp.sqrt(x),
+     lambda xp, g, x, y: -0.5 * g * y * y * y, False, "Reciprocal square root."),
+    ("exp", ("_sparse_exp",), lambda xp, x: xp.exp(x), lambda xp, g, x, y: g * y, False,
+     "Exponential."),
+    ("expm1", ("_sparse_expm1",), lambda xp, x: xp.expm1(x), lambda xp, g, x, y: g * (y + 1),
+     False, "``exp(x) - 1``."),
+    ("log", ("_sparse_log",), lambda xp, x: xp.log(x), lambda xp, g, x, y: g / x, False,
+     "Natural logarithm."),
+    ("log10", ("_sparse_log10",), lambda xp, x: xp.log10(x),
+     lambda xp, g, x, y: g / (x * _LN10), False, "Base-10 logarithm."),
+    ("log2", ("_sparse_log2",), lambda xp, x: xp.log2(x), lambda xp, g, x, y: g / (x * _LN2),
+     False, "Base-2 logarithm."),
+    ("log1p", ("_sparse_log1p",), lambda xp, x: xp.log1p(x), lambda xp, g, x, y: g / (1 + x),
+     False, "``log(1 + x)``."),
+    ("sin", ("_sparse_sin",), lambda xp, x: xp.sin(x), lambda xp, g, x, y: g * xp.cos(x),
+     False, "Sine."),
+    ("cos", ("_sparse_cos",), lambda xp, x: xp.cos(x), lambda xp, g, x, y: -g * xp.sin(x),
+     False, "Cosine."),
+    ("tan", ("_sparse_tan",), lambda xp, x: xp.tan(x), lambda xp, g, x, y: g * (1 + y * y),
+     False, "Tangent."),
+    ("tanh", ("_sparse_tanh",), lambda xp, x: xp.tanh(x), lambda xp, g, x, y: g * (1 - y * y),
+     False, "Hyperbolic tangent."),
+    ("sigmoid", ("_sparse_sigmoid",), lambda xp, x: 1 / (1 + xp.exp(-x)),
+     lambda xp, g, x, y: g * y * (1 - y), False, "Logistic sigmoid."),
+    ("relu", ("_sparse_relu",), lambda xp, x: xp.maximum(x, 0),
+     lambda xp, g, x, y: g * (y > 0), False, "Rectified linear unit ``max(x, 0)``."),
+    ("softsign", (), lambda xp, x: x / (1 + xp.abs(x)),
+     lambda xp, g, x, y: g / ((1 + xp.abs(x)) ** 2), False, "``x / (1 + |x|)``."),
+    ("sign", ("_sparse_sign",), lambda xp, x: xp.sign(x), lambda xp, g, x, y: g * 0, False,
+     "Sign (-1, 0, 1); zero gradient."),
+    ("floor", ("_sparse_floor",), lambda xp, x: xp.floor(x), None, True, "Floor."),
+    ("ceil", ("_sparse_ceil",), lambda xp, x: xp.ceil(x), None, True, "Ceiling."),
+    ("round", ("_sparse_round",), _round_half_away, None, True,
+     "Round half away from zero."),
+]
+
+
+def _unary_erf_fwd(rt, x):
+    return rt.erf(x)
+
+
+class _Unary(OpDef):
+    family = "elementwise"
+    fwd = None
+    grad = None
+
+    def infer_shape(self, p, ins, outs):
+        elemwise_shape(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = type(self).fwd(rt.xp, ins[0])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        grad = type(self).grad
+        if igrads[0] is None:
+            return
+        if grad is None or ograds[0] is None:
+            if reqs[0] == "write":
+                igrads[0][...] = 0
+            return
+        assign(igrads[0], grad(rt.xp, ograds[0], ins[0], outs[0]), reqs[0])
+
+
+def _example(name, doc):
+    return ("%s\n\n    >>> import symnb as mx\n    >>> mx.nd.%s(mx.nd.array([0.5, 2.0])).shape\n"
+            "    (2,)\n" % (doc, name))
+
+
+for _name, _aliases, _fwd, _grad, _loss, _doc in UNARY:
+    register(type(_name, (_Unary,), {
+        "name": _name, "aliases": _aliases, "fwd": staticmethod(_fwd),
+        "grad": None if _grad is None else staticmethod(_grad), "loss_head": _loss,
+        "__doc__": _example(_name, _doc), "__module__": __name__}))
+
+
+@register
+class erf(_Unary):  # noqa: N801 -- MXNet's operator name
+    """Gauss error function.
+
+    >>> import symnb as mx
+    >>> round(float(mx.nd.erf(mx.nd.array([1.0])).asscalar()), 4)
+    0.8427
+    """
+
+    name = "erf"
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = rt.erf(ins[0])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x = rt.xp, ins[0]
+        assign(igrads[0], ograds[0] * (2 / math.sqrt(math.pi)) * xp.exp(-x * x), reqs[0])
+
+
+# ----------------------------------------------------------------------------- binary
+def _floor_mod(xp, l, r):
+    return l - xp.floor(l / r) * r if l.dtype.kind == "f" else xp.mod(l, r)
+
+
+# name, aliases, broadcast name, broadcast aliases, forward(xp, l, r),
+# d/dl(xp, g, l, r, out), d/dr(...), loss_head (comparisons: zero gradient)
+BINARY = [
+    ("elemwise_add", ("_Plus", "_add", "_plus", "_sparse_elemwise_add"), "broadcast_add",
+     ("_sparse_broadcast_add", "_sparse_broadcast_plus", "broadcast_plus"),
+     lambda xp, l, r: l + r, lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: g),
+    ("elemwise_sub", ("_Minus", "_minus", "_sparse_elemwise_sub", "_sub"), "broadcast_sub",
+     ("_sparse_broadcast_minus", "_sparse_broadcast_sub", "broadcast_minus"),
+     lambda xp, l, r: l - r, lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: -g),
+    ("elemwise_mul", ("_Mul", "_mul", "_sparse_elemwise_mul"), "broadcast_mul",
+     ("_sparse_broadcast_mul",),
+     lambda xp, l, r: l * r, lambda xp, g, l, r, y: g * r, lambda xp, g, l, r, y: g * l),
+    ("elemwise_div", ("_Div", "_div", "_sparse_elemwise_div"), "broadcast_div",
+     ("_sparse_broadcast_div",),
+     lambda xp, l, r: _true_div(xp, l, r), lambda xp, g, l, r, y: g / r,
+     lambda xp, g, l, r, y: -g * l / (r * r)),
+    ("_mod", ("_Mod",), "broadcast_mod", (), _floor_mod,
+     lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: -g * xp.floor(l / r)),
+    ("_power", ("_Power",), "broadcast_power", (), lambda xp, l, r: l ** r,
+     lambda xp, g, l, r, y: g * r * l ** (r - 1), lambda xp, g, l, r, y: g * y * xp.log(l)),
+    ("_maximum", ("_Maximum",), "broadcast_maximum", (), lambda xp, l, r: xp.maximum(l, r),
+     lambda xp, g, l, r, y: g * (l >= r), lambda xp, g, l, r, y: g * (l < r)),
+    ("_minimum", ("_Minimum",), "broadcast_minimum", (), lambda xp, l, r: xp.minimum(l, r),
+     lambda xp, g, l, r, y: g * (l <= r), lambda xp, g, l, r, y: g * (l > r)),
+    ("_hypot", ("_Hypot",), "broadcast_hypot", (), lambda xp, l, r: xp.hypot(l, r),
+     lambda xp, g, l, r, y: g * l / y, lambda xp, g, l, r, y: g * r / y),
+]
+COMPARE = [
+    ("_equal", ("_Equal",), "broadcast_equal", lambda xp, l, r: l == r),
+    ("_not_equal", ("_Not_Equal",), "broadcast_not_equal", lambda xp, l, r: l != r),
+    ("_greater", ("_Greater",), "broadcast_greater", lambda xp, l, r: l > r),
+    ("_greater_equal", ("_Greater_Equal",), "broadcast_greater_equal", lambda xp, l, r: l >= r),
+    ("_lesser", ("_Lesser",), "broadcast_lesser", lambda xp, l, r: l < r),
+    ("_lesser_equal", ("_Lesser_Equal",), "broadcast_lesser_equal", lambda xp, l, r: l <= r),
+    (None, (), "broadcast_logical_and", lambda xp, l, r: xp.logical_and(l, r)),
+    (None, (), "broadcast_logical_or", lambda xp, l, r: xp.logical_or(l, r)),
+    (None, (), "broadcast_logical_xor", lambda xp, l, r: xp.logical_xor(l, r)),
+]
+
+
+def _true_div(xp, l, r):
+    if l.dtype.kind in "iu":
+        return xp.trunc(l / r).astype(l.dtype)   # integer division truncates toward zero
+    return l / r
+
+
+def unbroadcast(xp, g, shape):
+    """Sum ``g`` down to ``shape`` (reverse of numpy broadcasting)."""
+    if g.shape == tuple(shape):
+        return g
+    extra = g.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(i + extra for i, d in enumerate(shape)
+                                       if d == 1 and g.shape[i + extra] != 1)
+    return g.sum(axis=axes).reshape(shape)
+
+
+class _Binary(OpDef):
+    inputs = ("lhs", "rhs")
+    family = "elementwise"
+    fwd = dl = dr = None
+
+    def infer_shape(self, p, ins, outs):
+        elemwise_shape(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = type(self).fwd(rt.xp, ins[0], ins[1])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        cls, xp = type(self), rt.xp
+        l, r, y, g = ins[0], ins[1], outs[0], ograds[0]
+        for i, d in enumerate((cls.dl, cls.dr)):
+            if igrads[i] is None:
+                continue
+            if d is None or g is None:
+                if reqs[i] == "write":
+                    igrads[i][...] = 0
+                continue
+            assign(igrads[i], unbroadcast(xp, d(xp, g, l, r, y), ins[i].shape), reqs[i])
+
+
+def broadcast_shape(l, r):
+    """MXNet's BinaryBroadcastShapeCompact rule, with its error text."""
+    if l is None or r is None:
+        return None
+    if len(l) != len(r):
+        n = max(len(l), len(r))
+        l = (1,) * (n - len(l)) + tuple(l)
+        r = (1,) * (n - len(r)) + tuple(r)
+    out = []
+    for a, b in zip(l, r):
+        if a == b or b == 1:
+            out.append(a)
+        elif a == 1:
+            out.append(b)
+        elif a == 0 or b == 0:
+            out.append(0)
+        else:
+            raise InferError("Check failed: l == 1 || r == 1: operands could not be broadcast "
+                             "together with shapes %s %s" % (fmt_shape(l), fmt_shape(r)))
+    return tuple(out)
+
+
+class _Broadcast(_Binary):
+    family = "broadcast"
+
+    def infer_shape(self, p, ins, outs):
+        shape = broadcast_shape(ins[0], ins[1])
+        if shape is not None:
+            outs[0] = shape
+
+
+class _Compare:
+    loss_head = True
+    dl = dr = None
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = type(self).fwd(rt.xp, ins[0], ins[1])
+
+
+def _doc(name, text):
+    return ("%s\n\n    >>> import symnb as mx\n    >>> a, b = mx.sym.var('a'), mx.sym.var('b')\n"
+            "    >>> mx.sym.%s(a, b).list_arguments()\n    ['a', 'b']\n"
+            % (text, name.lstrip("_") if name.startswith("broadcast") else name)) \
+        if name.startswith("broadcast") else \
+        ("%s\n\n    >>> import symnb as mx\n    >>> a, b = mx.sym.var('a'), mx.sym.var('b')\n"
+         "    >>> mx.sym._internal.%s(a, b).infer_shape(a=(2, 3))[1]\n    [(2, 3)]\n"
+         % (text, name) if name.startswith("_") else
+         "%s\n\n    >>> import symnb as mx\n    >>> a, b = mx.sym.var('a'), mx.sym.var('b')\n"
+         "    >>> mx.sym.%s(a, b).infer_shape(a=(2, 3))[1]\n    [(2, 3)]\n" % (text, name))
+
+
+def _register_binary(name, aliases, base, fwd, dl, dr, extra=()):
+    attrs = {"name": name, "aliases": aliases, "fwd": staticmethod(fwd),
+             "dl": None if dl is None else staticmethod(dl),
+             "dr": None if dr is None else staticmethod(dr),
+             "__doc__": _doc(name, "Elementwise ``%s``." % name), "__module__": __name__}
+    register(type(name, tuple(extra) + (base,), attrs))
+
+
+for _n, _al, _bn, _bal, _f, _dl, _dr in BINARY:
+    _register_binary(_n, _al, _Binary, _f, _dl, _dr)
+    _register_binary(_bn, _bal, _Broadcast, _f, _dl, _dr)
+for _n, _al, _bn, _f in COMPARE:
+    if _n:
+        _register_binary(_n, _al, _Binary, _f, None, None, extra=(_Compare,))
+    _register_binary(_bn, (), _Broadcast, _f, None, None, extra=(_Compare,))
+
+
+# ----------------------------------------------------------------------------- scalar
+_SCALAR_PARAMS = (
+    Param("scalar", "double, optional, default=1", "Scalar input value"),
+    Param("is_int", "boolean, optional, default=1",
+          "Indicate whether scalar input is int type"),
+)
+
+# name, alias, forward(xp, x, s), d/dx(xp, g, x, s, out) (None: zero gradient, comparison)
+SCALAR = [
+    ("_plus_scalar", "_PlusScalar", lambda xp, x, s: x + s, lambda xp, g, x, s, y: g),
+    ("_minus_scalar", "_MinusScalar", lambda xp, x, s: x - s, lambda xp, g, x, s, y: g),
+    ("_rminus_scalar", "_RMinusScalar", lambda xp, x, s: s - x, lambda xp, g, x, s, y: -g),
+    ("_mul_scalar", "_MulScalar", lambda xp, x, s: x * s, lambda xp, g, x, s, y: g * s),
+    ("_div_scalar", "_DivScalar", lambda xp, x, s: _true_div(xp, x, s),
+     lambda xp, g, x, s, y: g / s),
+    ("_rdiv_scalar", "_RDivScalar", lambda xp, x, s: _true_div(xp, xp.full_like(x, s), x),
+     lambda xp, g, x, s, y: -g * s / (x * x)),
+    ("_mod_scalar", "_ModScalar", lambda xp, x, s: _floor_mod(xp, x, s),
+     lambda xp, g, x, s, y: g),
+    ("_rmod_scalar", "_RModScalar", lambda xp, x, s: _floor_mod(xp, xp.full_like(x, s), x),
+     lambda xp, g, x, s, y: -g * xp.floor(s / x)),
+    ("_power_scalar", "_PowerScalar", lambda xp, x, s: x ** s,
+     lambda xp, g, x, s, y: g * s * x ** (s - 1)),
+    ("_rpower_scalar", "_RPowerScalar", lambda xp, x, s: xp.full_like(x, s) ** x,
+     lambda xp, g, x, s, y: g * y * xp.log(s)),
+    ("_maximum_scalar", "_MaximumScalar", lambda xp, x, s: xp.maximum(x, s),
+     lambda xp, g, x, s, y: g * (x >= s)),
+    ("_minimum_scalar", "_MinimumScalar", lambda xp, x, s: xp.minimum(x, s),
+     lambda xp, g, x, s, y: g * (x <= s)),
+    ("_hypot_scalar", "_HypotScalar", lambda xp, x, s: xp.hypot(x, s),
+     lambda xp, g, x, s, y: g * x / y),
+    ("_equal_scalar", "_EqualScalar", lambda xp, x, s: x == s, None),
+    ("_not_equal_scalar", "_NotEqualScalar", lambda xp, x, s: x != s, None),
+    ("_greater_scalar", "_GreaterScalar", lambda xp, x, s: x > s, None),
+    ("_greater_equal_scalar", "_GreaterEqualScalar", lambda xp, x, s: x >= s, None),
+    ("_lesser_scalar", "_LesserScalar", lambda xp, x, s: x < s, None),
+    ("_lesser_equal_scalar", "_LesserEqualScalar", lambda xp, x, s: x <= s, None),
+]
+
+
+def scalar_as(dtype, s):
+    """The scalar in the array's dtype: integer arrays truncate it first (spec ndarray 6.2)."""
+    if np.dtype(dtype).kind in "iub":
+        return np.dtype(dtype).type(int(s))
+    return np.dtype(dtype).type(s)
+
+
+class _Scalar(OpDef):
+    params = _SCALAR_PARAMS
+    family = "scalar"
+    fwd = grad = None
+
+    def infer_shape(self, p, ins, outs):
+        elemwise_shape(ins, outs)
+
+    def infer_type(self, p, ins, outs):
+        uniform_type(ins, outs)
+
+    def label(self, p, attrs):
+        return "%s\n%s" % (self.name, attrs.get("scalar", "1"))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        outs[0][...] = type(self).fwd(rt.xp, x, scalar_as(x.dtype, p.scalar))
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        grad = type(self).grad
+        if igrads[0] is None:
+            return
+        if grad is None or ograds[0] is None:
+            if reqs[0] == "write":
+                igrads[0][...] = 0
+            return
+        x = ins[0]
+        assign(igrads[0], grad(rt.xp, ograds[0], x, scalar_as(x.dtype, p.scalar), outs[0]),
+               reqs[0])
+
+
+for _n, _al, _f, _g in SCALAR:
+    register(type(_n, (_Scalar,), {
+        "name": _n, "aliases": (_al,), "fwd": staticmethod(_f),
+        "grad": None if _g is None else staticmethod(_g), "loss_head": _g is None,
+        "__doc__": ("Elementwise ``%s`` with a scalar.\n\n    >>> import symnb as mx\n"
+                    "    >>> mx.sym._internal.%s(mx.sym.var('a'), scalar=2).list_attr()\n"
+                    "    {'scalar': '2'}\n" % (_n, _n)),
+        "__module__": __name__}))

@@ -1,0 +1,126 @@
+"""Neural-network layers: FullyConnected, Activation, ... (one class per operator)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._params import Param
+from ._registry import InferError, OpDef, assign, register
+from ._rules import elemwise_shape, fmt_shape, shape_assign, uniform_type
+
+
+@register
+class FullyConnected(OpDef):
+    """Fully connected layer: ``out = data @ weight.T + bias``.
+
+    With ``flatten=True`` (default) the data is viewed as ``(batch, -1)``; otherwise the
+    layer applies to the last axis.
+
+    >>> import symnb as mx
+    >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=10, name='fc1')
+    >>> fc.infer_shape(data=(100, 784))
+    ([(100, 784), (10, 784), (10,)], [(100, 10)], [])
+    """
+
+    name = "FullyConnected"
+    aliases = ("_sparse_FullyConnected",)
+    inputs = ("data", "weight", "bias")
+    roles = {"weight": "weight", "bias": "bias"}
+    family = "dense"
+    params = (
+        Param("num_hidden", "int, required", "Number of hidden nodes of the output.", lower=1),
+        Param("no_bias", "boolean, optional, default=0", "Whether to disable bias parameter."),
+        Param("flatten", "boolean, optional, default=1",
+              "Whether to collapse all but the first axis of the input data tensor."),
+    )
+
+    def input_names(self, p):
+        return ("data", "weight") if p.no_bias else self.inputs
+
+    def label(self, p, attrs):
+        return "FullyConnected\n%d" % p.num_hidden
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        n = p.num_hidden
+        if data is not None:
+            if p.flatten:
+                if any(d == 0 for d in data[1:]):
+                    raise InferError("Check failed: dim_size_is_known(d[i]): Shape dim size "
+                                     "must be known, while received -1")
+                in_dim = int(np.prod(data[1:]))
+                shape_assign(ins, 1, (n, in_dim))
+                out = (data[0], n)
+            else:
+                shape_assign(ins, 1, (n, data[-1]))
+                out = tuple(data[:-1]) + (n,)
+            shape_assign(outs, 0, out)
+        if not p.no_bias:
+            if ins[2] is not None and tuple(ins[2]) != (n,) and \
+                    not (len(ins[2]) == 1 and ins[2][0] == 0):
+                raise InferError("Unexpected shape for bias %s" % fmt_shape(ins[2]))
+            ins[2] = (n,)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, x, w = rt.xp, ins[0], ins[1]
+        x2 = x.reshape(x.shape[0], -1) if p.flatten else x
+        out = outs[0].reshape(x2.shape[:-1] + (p.num_hidden,))
+        xp.matmul(x2, w.T, out=out)
+        if not p.no_bias:
+            out += ins[2]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x, w, g = rt.xp, ins[0], ins[1], ograds[0]
+        x2 = x.reshape(x.shape[0], -1) if p.flatten else x.reshape(-1, x.shape[-1])
+        g2 = g.reshape(-1, p.num_hidden)
+        if igrads[0] is not None:
+            assign(igrads[0], (g2 @ w).reshape(x.shape), reqs[0])
+        if igrads[1] is not None:
+            assign(igrads[1], g2.T @ x2, reqs[1])
+        if not p.no_bias and igrads[2] is not None:
+            assign(igrads[2], g2.sum(axis=0), reqs[2])
+
+
+def _softrelu(xp, x):
+    # log(1 + exp(x)) without overflow
+    return xp.logaddexp(0, x)
+
+
+# act_type -> (forward(xp, x), derivative(xp, x, y))
+_ACTIVATIONS = {
+    "relu": (lambda xp, x: xp.maximum(x, 0), lambda xp, x, y: y > 0),
+    "sigmoid": (lambda xp, x: 1 / (1 + xp.exp(-x)), lambda xp, x, y: y * (1 - y)),
+    "tanh": (lambda xp, x: xp.tanh(x), lambda xp, x, y: 1 - y * y),
+    "softrelu": (_softrelu, lambda xp, x, y: 1 - xp.exp(-y)),
+    "softsign": (lambda xp, x: x / (1 + xp.abs(x)), lambda xp, x, y: 1 / (1 + xp.abs(x)) ** 2),
+}
+
+
+@register
+class Activation(OpDef):
+    """Elementwise activation: relu, sigmoid, tanh, softrelu or softsign.
+
+    >>> import symnb as mx
+    >>> mx.sym.Activation(mx.sym.var('x'), act_type='relu', name='relu1').list_outputs()
+    ['relu1_output']
+    """
+
+    name = "Activation"
+    family = "activation"
+    params = (Param("act_type", "{'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'}, required",
+                    "Activation function to be applied."),)
+
+    def label(self, p, attrs):
+        return "Activation\n%s" % p.act_type
+
+    def infer_shape(self, p, ins, outs):
+        elemwise_shape(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = _ACTIVATIONS[p.act_type][0](rt.xp, ins[0])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        deriv = _ACTIVATIONS[p.act_type][1](rt.xp, ins[0], outs[0])
+        assign(igrads[0], ograds[0] * deriv, reqs[0])
+
+
+_ = (uniform_type, np)

@@ -1,0 +1,1 @@
+"""mx.random (being written)."""

@@ -1,0 +1,32 @@
+"""``mx.sym`` / ``mx.symbol``: Symbol, Variable, Group, load, and one function per operator."""
+from __future__ import annotations
+
+import sys
+
+from .. import ops as _ops
+from . import _internal, contrib, image, linalg, random, sparse
+from ._functions import make_function, python_location
+from .symbol import Group, Symbol, Variable, load, load_json, var
+from ._helpers import (arange, eye, full, hypot, maximum, minimum, ones, pow, power,  # noqa: A004
+                       zeros)
+
+__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "pow", "power", "maximum",
+           "minimum", "hypot", "zeros", "ones", "full", "arange", "eye"]
+
+_SUBMODULES = {"": sys.modules[__name__], "_internal": _internal, "contrib": contrib,
+               "linalg": linalg, "sparse": sparse, "image": image, "random": random}
+
+
+def _install():
+    for op in _ops.OPS.values():
+        for registered in (op.name,) + tuple(op.aliases):
+            module, fname = python_location(registered)
+            target = _SUBMODULES[module]
+            if module == "" and fname in __all__:
+                continue  # Python helpers (zeros, pow, ...) win over same-named operators
+            function = make_function(op, registered)
+            function.__module__ = target.__name__
+            setattr(target, fname, function)
+
+
+_install()

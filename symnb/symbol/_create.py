@@ -1,0 +1,119 @@
+"""Creating operator nodes from Python calls: naming, attributes, wiring, auto-variables.
+
+This is the one path every ``mx.sym.X(...)`` call, operator overload and fluent method takes
+(spec symbol.md 2-3, 7.2).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import attribute, name as _name
+from ..base import MXNetError, _Null
+from ..graph import Entry, Node
+
+__all__ = ["create", "convert_attrs", "HIDDEN_KEYS"]
+
+HIDDEN_KEYS = attribute.HIDDEN_KEYS
+
+
+def convert_attrs(attrs: dict) -> dict:
+    """Store hidden keys as ``__key__`` and reject ``<prefix>_<hidden key>`` (spec 1.3)."""
+    out = {}
+    for key, value in attrs.items():
+        if key in HIDDEN_KEYS:
+            out["__%s__" % key] = value
+            continue
+        for hidden in HIDDEN_KEYS:
+            if key.endswith("_" + hidden) and not (key.startswith("__") and key.endswith("__")):
+                raise MXNetError(
+                    "MXNetError: setting variable attributes with %s is deprecated. please "
+                    "instead use\nw = Variable(%s=3)\nsym = YourSymbolName(%s=w)"
+                    % (key, hidden, key[: -len(hidden) - 1]))
+        out[key] = value
+    return out
+
+
+def _stringify(op, key, value) -> str:
+    if key == "dtype" and op.param_map.get("dtype") is not None \
+            and not isinstance(value, str):
+        return np.dtype(value).name        # spec 2.4: np.dtype(None) is float64
+    return str(value)
+
+
+def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
+    """Build an operator node and return its Symbol.
+
+    ``args`` are positional symbols (already matched to input slots for fixed-arity ops),
+    ``kwargs`` may mix input symbols (by input name) and parameters.
+    """
+    from .symbol import Symbol
+
+    kwargs = dict(kwargs or {})
+    scope_attrs = attribute.current().get(attr)
+    for value in scope_attrs.values():
+        if not isinstance(value, str):
+            raise ValueError("Set Attr only accepts string values")
+    node_name = _name.current().get(name, hint)
+
+    input_syms = {}
+    raw_attrs = {}
+    for key, value in kwargs.items():
+        if value is _Null:
+            continue
+        if isinstance(value, Symbol):
+            input_syms[key] = value
+        else:
+            raw_attrs[key] = _stringify(op, key, value)
+    if op.key_var_num_args and op.key_var_num_args not in raw_attrs:
+        raw_attrs[op.key_var_num_args] = str(len(args))
+    attrs = convert_attrs(scope_attrs)
+    attrs.update(convert_attrs(raw_attrs))
+    params = op.parse(attrs, "")          # validate before the node exists (name="" in errors)
+
+    declared = list(op.input_names(params))
+    node = Node(op, node_name, attrs)
+    node._params = params
+    wired: list[Entry | None] = [None] * len(declared)
+    for i, sym in enumerate(args):
+        if sym is None:
+            continue
+        if i >= len(declared):
+            raise MXNetError("MXNetError: %s takes %d inputs but %d were given"
+                             % (op.name, len(declared), len(args)))
+        wired[i] = _single_entry(sym, "Argument %d" % i if op.key_var_num_args else
+                                 "Keyword Argument %s" % declared[i])
+    for key, sym in input_syms.items():
+        if key not in declared:
+            cands = "".join("\t[%d]%s\n" % (i, n) for i, n in enumerate(declared))
+            raise MXNetError("MXNetError: Keyword argument name %s not found.\nCandidate "
+                             "arguments:\n%s" % (key, cands))
+        wired[declared.index(key)] = _single_entry(sym, "Keyword Argument %s" % key)
+
+    for i, input_name in enumerate(declared):
+        entry = wired[i]
+        if entry is None:
+            var = Node(None, "%s_%s" % (node_name, input_name), dict(attrs))
+            entry = Entry(var, 0, 0)
+        target = entry.node
+        if target.op is None:
+            extra = op.var_attrs_on_compose.get(input_name)
+            if extra and "__init__" not in target.attrs:
+                target.attrs.update(extra)
+                target.invalidate()
+            if input_name in op.mutates:
+                target.version += 1
+                entry = Entry(target, entry.index, target.version)
+            else:
+                entry = Entry(target, entry.index, target.version)
+        wired[i] = entry
+    node.inputs = wired
+    return Symbol([(node, i) for i in range(len(op.output_names(params)))])
+
+
+def _single_entry(sym, what) -> Entry:
+    heads = sym._heads
+    if len(heads) != 1:
+        raise MXNetError("MXNetError: Check failed: %s is a tuple, single value is required"
+                         % what)
+    node, index = heads[0]
+    return Entry(node, index, 0)

@@ -1,0 +1,115 @@
+"""The public operator functions (``mx.sym.FullyConnected`` ...), derived from OpDefs.
+
+Each function is a small closure over its operator with a real ``inspect.Signature`` and a
+docstring built from the operator's class docstring and parameter declarations. Placement
+follows MXNet (spec symbol.md 7.1): ``_contrib_X`` -> ``contrib.X``, other ``_x`` ->
+``_internal._x``, everything else at the top of ``mx.sym``.
+"""
+from __future__ import annotations
+
+import inspect
+
+from ..base import _Null
+from ..ops._registry import signature_for
+from ._create import create
+
+__all__ = ["invoke", "make_function", "python_location"]
+
+_SUBMODULE_PREFIXES = (("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_sparse_", "sparse"),
+                       ("_image_", "image"))
+
+
+def python_location(registered: str) -> tuple[str, str]:
+    """(submodule or '', function name) where MXNet puts a registered operator name.
+
+    >>> python_location('FullyConnected'), python_location('_plus_scalar')
+    (('', 'FullyConnected'), ('_internal', '_plus_scalar'))
+    >>> python_location('_contrib_box_nms')
+    ('contrib', 'box_nms')
+    """
+    for prefix, module in _SUBMODULE_PREFIXES:
+        if registered.startswith(prefix):
+            return module, registered[len(prefix):]
+    if registered.startswith("_random_") and registered.endswith("_like"):
+        return "random", registered[len("_random_"):]
+    if registered.startswith("_"):
+        return "_internal", registered
+    return "", registered
+
+
+def invoke(op, hint, args, kwargs):
+    """Call ``op`` the way MXNet's generated function does."""
+    from .symbol import Symbol
+
+    kwargs = dict(kwargs)
+    name = kwargs.pop("name", None)
+    attr = kwargs.pop("attr", None)
+    kwargs.pop("out", None)
+    if op.key_var_num_args:
+        for a in args:
+            if not isinstance(a, Symbol):
+                raise AssertionError("Positional arguments must be Symbol instances, but got %s"
+                                     % a)
+        for key, value in kwargs.items():
+            if isinstance(value, Symbol):
+                from ..base import MXNetError
+                raise MXNetError("MXNetError: Keyword argument name %s not found. Candidate "
+                                 "arguments: %s" % (key, " ".join(
+                                     "[%d]arg%d" % (i, i) for i in range(len(args)))))
+        return create(op, hint, tuple(args), kwargs, name, attr)
+    slots = list(op.inputs) + [p.name for p in op.params] + ["name", "attr", "out"]
+    if len(args) > len(slots):
+        raise TypeError("%s() takes at most %d positional arguments (%d given)"
+                        % (op.name, len(slots), len(args)))
+    for slot, value in zip(slots, args):
+        if slot in kwargs:
+            raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
+        if slot == "name":
+            name = value
+        elif slot == "attr":
+            attr = value
+        elif slot != "out":
+            kwargs[slot] = value
+    for slot in op.inputs:
+        value = kwargs.get(slot)
+        if value is not None and not isinstance(value, Symbol):
+            raise AssertionError("Argument %s must be Symbol instances, but got %s"
+                                 % (slot, value))
+        if value is None:
+            kwargs.pop(slot, None)
+    return create(op, hint, (), kwargs, name, attr)
+
+
+def make_function(op, registered: str):
+    """Build the public function for one registered name of ``op``."""
+    _, fname = python_location(registered)
+    hint = fname.lower()
+
+    def function(*args, **kwargs):
+        return invoke(op, hint, args, kwargs)
+
+    function.__name__ = fname
+    function.__qualname__ = fname
+    function.__signature__ = signature_for(op, registered)
+    function.__doc__ = _docstring(op)
+    function.__wrapped_op__ = op
+    return function
+
+
+def _docstring(op) -> str:
+    doc = inspect.cleandoc(type(op).__doc__ or op.name)
+    if not op.params:
+        return doc
+    lines = [doc, "", "Parameters", "----------"]
+    for name in op.inputs:
+        lines.append("%s : Symbol" % name)
+        lines.append("    Input %s." % name)
+    for p in op.params:
+        lines.append("%s : %s" % (p.name, p.type))
+        if p.doc:
+            lines.append("    " + p.doc)
+    lines += ["name : str, optional", "    Name of the node (auto-named otherwise)."]
+    return "\n".join(lines)
+
+
+_ = _Null

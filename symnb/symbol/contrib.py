@@ -1,0 +1,1 @@
+"""``mx.sym.contrib``: operators MXNet places here (filled at import)."""

@@ -1,0 +1,1 @@
+"""``mx.sym.image``: operators MXNet places here (filled at import)."""

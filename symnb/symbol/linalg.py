@@ -1,0 +1,1 @@
+"""``mx.sym.linalg``: operators MXNet places here (filled at import)."""

@@ -1,0 +1,1 @@
+"""``mx.sym.random``: operators MXNet places here (filled at import)."""

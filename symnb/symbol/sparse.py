@@ -1,0 +1,1 @@
+"""``mx.sym.sparse``: operators MXNet places here (filled at import)."""

@@ -1,0 +1,62 @@
+"""``mx.util``: numpy-shape semantics switches (symnb follows legacy shape semantics)."""
+from __future__ import annotations
+
+import functools
+import threading
+
+__all__ = ["is_np_shape", "set_np_shape", "np_shape", "use_np_shape"]
+
+_state = threading.local()
+
+
+def is_np_shape() -> bool:
+    """Whether numpy shape semantics are on (0 is a real dim size, () a real 0-d shape).
+
+    >>> is_np_shape()
+    False
+    """
+    return getattr(_state, "value", False)
+
+
+def set_np_shape(active: bool) -> bool:
+    """Switch numpy shape semantics; returns the previous setting.
+
+    >>> set_np_shape(False)
+    False
+    """
+    prev = is_np_shape()
+    _state.value = bool(active)
+    return prev
+
+
+class np_shape:  # noqa: N801 -- MXNet's name
+    """Context manager for numpy shape semantics.
+
+    >>> with np_shape(True):
+    ...     is_np_shape()
+    True
+    """
+
+    def __init__(self, active=True):
+        self._active = active
+        self._prev = None
+
+    def __enter__(self):
+        self._prev = set_np_shape(self._active)
+        return self
+
+    def __exit__(self, *exc):
+        set_np_shape(self._prev)
+
+
+def use_np_shape(func):
+    """Decorator running ``func`` with numpy shape semantics on.
+
+    >>> use_np_shape(is_np_shape)()
+    True
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with np_shape(True):
+            return func(*args, **kwargs)
+    return wrapper

@@ -1,0 +1,83 @@
+"""Run one operator directly from its definition: shapes, types, forward, numeric gradients.
+
+Every op test uses these so that each operator gets the same checks (float64 central
+differences along a random direction, compared with the op's backward).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from symnb.backends import numpy_backend
+from symnb.ops import get_op
+
+
+def parse(op_name, **attrs):
+    op = get_op(op_name)
+    return op, op.parse({k: str(v) for k, v in attrs.items()}, "t")
+
+
+def infer(op_name, in_shapes, **attrs):
+    """(input shapes, output shapes) after the op's shape rule (None = unknown)."""
+    op, p = parse(op_name, **attrs)
+    ins = [None if s is None else tuple(s) for s in in_shapes]
+    outs = [None] * op.num_outputs_total(p)
+    op.infer_shape(p, ins, outs)
+    return ins, outs
+
+
+def infer_types(op_name, in_types, n_out=None, **attrs):
+    op, p = parse(op_name, **attrs)
+    ins = [None if t is None else np.dtype(t) for t in in_types]
+    outs = [None] * op.num_outputs_total(p)
+    op.infer_type(p, ins, outs)
+    return ins, outs
+
+
+def forward(op_name, inputs, is_train=True, **attrs):
+    """All outputs (hidden ones included) of one forward call."""
+    op, p = parse(op_name, **attrs)
+    ins = [np.asarray(x) for x in inputs]
+    in_shapes, out_shapes = infer(op_name, [x.shape for x in ins], **attrs)
+    in_types = [x.dtype for x in ins]
+    _, out_types = infer_types(op_name, in_types, **attrs)
+    outs = [np.zeros(s, dtype=t or ins[0].dtype) for s, t in zip(out_shapes, out_types)]
+    op.forward(p, ins, outs, is_train, numpy_backend)
+    return outs
+
+
+def backward(op_name, inputs, ograds, is_train=True, reqs=None, **attrs):
+    """Input gradients ('write') after one forward; ``ograds`` for the visible outputs."""
+    op, p = parse(op_name, **attrs)
+    ins = [np.asarray(x) for x in inputs]
+    outs = forward(op_name, ins, is_train, **attrs)
+    igrads = [np.zeros_like(x) for x in ins]
+    reqs = reqs or ["write"] * len(ins)
+    op.backward(p, ins, outs, list(ograds), igrads, reqs, is_train, numpy_backend)
+    return igrads
+
+
+def check_numeric_gradient(op_name, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7,
+                           seed=0, **attrs):
+    """Compare the op's backward with central differences of ``sum(out * v)`` along a random
+    direction ``d`` for each input in ``wrt`` (float64)."""
+    rng = np.random.default_rng(seed)
+    ins = [np.asarray(x, dtype=np.float64) for x in inputs]
+    op, p = parse(op_name, **attrs)
+    outs = forward(op_name, ins, **attrs)
+    n_vis = len(op.output_names(p))
+    vs = [rng.standard_normal(o.shape) for o in outs[:n_vis]]
+    grads = backward(op_name, ins, vs, **attrs)
+    wrt = range(len(ins)) if wrt is None else wrt
+    for i in wrt:
+        d = rng.standard_normal(ins[i].shape)
+        plus = [x.copy() for x in ins]
+        minus = [x.copy() for x in ins]
+        plus[i] = plus[i] + eps * d
+        minus[i] = minus[i] - eps * d
+        fp = sum(float((o * v).sum()) for o, v in zip(forward(op_name, plus, **attrs), vs))
+        fm = sum(float((o * v).sum()) for o, v in zip(forward(op_name, minus, **attrs), vs))
+        numeric = (fp - fm) / (2 * eps)
+        analytic = float((grads[i] * d).sum())
+        assert abs(numeric - analytic) <= atol + rtol * max(abs(numeric), abs(analytic)), \
+            "%s: gradient of input %d: numeric %r vs backward %r" % (op_name, i, numeric,
+                                                                     analytic)
