@@ -1,0 +1,1 @@
+"""Operators: activation family (being written)."""

@@ -1,0 +1,1 @@
+"""Operators: conv family (being written)."""

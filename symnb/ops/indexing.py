@@ -1,0 +1,1 @@
+"""Operators: indexing family (being written)."""

@@ -1,0 +1,1 @@
+"""Operators: init family (being written)."""

@@ -1,0 +1,1 @@
+"""Operators: matrix family (being written)."""

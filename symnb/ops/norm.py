@@ -1,0 +1,1 @@
+"""Operators: norm family (being written)."""

@@ -1,0 +1,1 @@
+"""Operators: pooling family (being written)."""
