@@ -1,0 +1,292 @@
+"""``Symbol.bind`` and ``Symbol.simple_bind``: argument checking in MXNet's order, then a plan.
+
+Processing order follows spec executor.md 1: ctx, args, args_grad, aux_states, grad_req, then
+shape/type inference with the bound arrays and the context check.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..base import DTYPE_TO_CODE, MXNetError
+from ..context import Context
+from ..inference import infer_graph
+from ..ops._rules import fmt_shape
+
+__all__ = ["bind", "simple_bind"]
+
+_REQS = {"null": 0, "write": 1, "add": 3}
+
+
+def _nd_class():
+    from ..ndarray import NDArray
+    return NDArray
+
+
+def _as_nd_list(values, names, what, allow_none=False):
+    NDArray = _nd_class()
+    if isinstance(values, list):
+        if len(values) != len(names):
+            raise ValueError("Length of %s does not match the number of arguments" % what)
+        for v in values:
+            if not (isinstance(v, NDArray) or (allow_none and v is None)):
+                raise TypeError("Only accept list of NDArrays or dict of str to NDArray")
+        return values, True
+    if isinstance(values, dict):
+        out = []
+        for name in names:
+            if name not in values:
+                if allow_none:
+                    out.append(None)
+                    continue
+                raise ValueError("key `%s` is missing in `%s`" % (name, what))
+            v = values[name]
+            if not (isinstance(v, NDArray) or (allow_none and v is None)):
+                raise TypeError("Only accept list of NDArrays or dict of str to NDArray")
+            out.append(v)
+        return out, False
+    raise TypeError("Only accept list of NDArrays or dict of str to NDArray")
+
+
+def normalize_grad_req(grad_req, arg_names):
+    """Per-argument requests from a str, list or dict (spec executor.md 1.5)."""
+    if isinstance(grad_req, str):
+        if grad_req not in _REQS:
+            raise ValueError("grad_req must be in %s" % str(_REQS))
+        return [grad_req] * len(arg_names)
+    if isinstance(grad_req, list):
+        if len(grad_req) != len(arg_names):
+            raise ValueError("grad_req list has %d entries but the symbol has %d arguments %s"
+                             % (len(grad_req), len(arg_names), arg_names))
+        for r in grad_req:
+            if r not in _REQS:
+                raise KeyError(r)
+        return list(grad_req)
+    if isinstance(grad_req, dict):
+        for r in grad_req.values():
+            if r not in _REQS:
+                raise KeyError(r)
+        return [grad_req.get(n, "null") for n in arg_names]
+    raise TypeError("grad_req must be a str ('write', 'add' or 'null'), a list of str or a "
+                    "dict str -> str, got %s" % type(grad_req).__name__)
+
+
+def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
+         group2ctx=None, shared_exec=None):
+    from .executor import Executor
+
+    if not isinstance(ctx, Context):
+        raise TypeError("Context type error")
+    order, arg_nodes, aux_nodes = symbol._variables()
+    arg_names = [n.name for n in arg_nodes]
+    aux_names = [n.name for n in aux_nodes]
+    arg_nds, args_is_list = _as_nd_list(args, arg_names, "args")
+    grad_list = None
+    if args_grad is not None:
+        grad_list, grads_is_list = _as_nd_list(args_grad, arg_names, "args_grad",
+                                               allow_none=True)
+        if grads_is_list:
+            grad_list = args_grad
+    if aux_states is None:
+        aux_states = []
+    if isinstance(aux_states, list) and len(aux_states) != len(aux_names):
+        raise ValueError("Length of aux_states does not match the number of arguments")
+    aux_nds, _ = _as_nd_list(aux_states, aux_names, "aux_states")
+    reqs = normalize_grad_req(grad_req, arg_names)
+
+    shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
+    _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
+                 group2ctx)
+    return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
+                    args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
+                    shapes, dtypes, group2ctx)
+
+
+def _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds):
+    given_s, given_t = {}, {}
+    for n, nd in list(zip(arg_nodes, arg_nds)) + list(zip(aux_nodes, aux_nds)):
+        given_s[id(n)] = tuple(nd.shape)
+        given_t[id(n)] = np.dtype(nd.dtype)
+    shapes = infer_graph(order, given_s, "shape").values
+    dtypes = infer_graph(order, given_t, "type").values
+    for node in order:
+        for i, (s, t) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
+            if s is None or any(d <= 0 for d in s) or t is None:
+                what = node.name if node.op is None else "%s output %d" % (node.name, i)
+                raise MXNetError("MXNetError: cannot decide the %s of %s from the bound arrays"
+                                 % ("shape" if (s is None or any(d <= 0 for d in s))
+                                    else "dtype", what))
+    return shapes, dtypes
+
+
+def _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
+                 group2ctx):
+    for kind, nodes, nds in (("argument", arg_nodes, arg_nds), ("auxiliary state", aux_nodes,
+                                                                aux_nds)):
+        for n, nd in zip(nodes, nds):
+            want = tuple(shapes[id(n)][0])
+            if tuple(nd.shape) != want:
+                raise MXNetError("MXNetError: Shape inconsistent for %s %s: the bound array "
+                                 "has shape %s but the graph needs %s"
+                                 % (kind, n.name, fmt_shape(nd.shape), fmt_shape(want)))
+            _check_ctx(ctx, nd, group2ctx)
+    if grad_list is not None:
+        for n, g in zip(arg_nodes, grad_list):
+            if g is None:
+                continue
+            want_shape, want_dtype = tuple(shapes[id(n)][0]), np.dtype(dtypes[id(n)][0])
+            size = int(np.prod(want_shape))
+            if int(np.prod(g.shape)) != size:
+                raise MXNetError("MXNetError: gradient array for argument %s has shape %s "
+                                 "(%d elements) but the argument has shape %s (%d elements)"
+                                 % (n.name, g.shape, int(np.prod(g.shape)), want_shape, size))
+            if np.dtype(g.dtype) != want_dtype:
+                raise MXNetError("MXNetError: gradient array for argument %s has dtype %s but "
+                                 "the argument has dtype %s"
+                                 % (n.name, np.dtype(g.dtype).name, want_dtype.name))
+            _check_ctx(ctx, g, group2ctx)
+
+
+def _check_ctx(ctx, nd, group2ctx):
+    if nd.context == ctx:
+        return
+    if group2ctx and nd.context in group2ctx.values():
+        return
+    if ctx.device_type != "gpu" and nd.context.device_type != "gpu" and group2ctx:
+        return
+    raise MXNetError("MXNetError: Check failed: x == default_ctx: Input array is in %s while "
+                     "binding with ctx=%s. All arguments must be in global context (%s) unless "
+                     "group2ctx is specified for cross-device graph." % (nd.context, ctx, ctx))
+
+
+# ------------------------------------------------------------------------------ simple_bind
+def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
+                group2ctx=None, shared_arg_names=None, shared_exec=None, shared_buffer=None,
+                kwargs=None):
+    from ..ndarray import zeros
+
+    kwargs = kwargs or {}
+    if not isinstance(ctx, Context):
+        raise TypeError("Context type error")
+    if shared_arg_names is not None and not isinstance(shared_arg_names, list):
+        raise ValueError("shared_arg_names in simple_bind must be a list or None")
+    if shared_buffer is not None and not isinstance(shared_buffer, dict):
+        raise ValueError("shared_buffer in simple_bind must be dict or None")
+    if isinstance(grad_req, list) and not grad_req:
+        raise RuntimeError("grad_req in simple_bind cannot be an empty list")
+    if isinstance(grad_req, dict) and not grad_req:
+        raise RuntimeError("grad_req in simple_bind cannot be an empty dict")
+    order, arg_nodes, aux_nodes = symbol._variables()
+    arg_names = [n.name for n in arg_nodes]
+    try:
+        reqs = _simple_bind_reqs(grad_req, arg_names)
+        shapes, dtypes = _simple_infer(symbol, order, type_dict, kwargs)
+        if ctx.device_type == "gpu":
+            from ..backends import get_backend
+            get_backend(ctx)
+    except MXNetError as e:
+        lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
+        raise RuntimeError("simple_bind error. Arguments:\n%s%s" % (lines, e)) from e
+
+    shared = shared_buffer if shared_buffer is not None else {}
+    can_share = shared_buffer is not None
+
+    def alloc(key, node):
+        shape, dtype = tuple(shapes[id(node)][0]), dtypes[id(node)][0]
+        old = shared.get(key) if can_share else None
+        if old is not None and tuple(old.shape) == shape and np.dtype(old.dtype) == dtype \
+                and (shared_arg_names is None or node.name in shared_arg_names
+                     or key.startswith("grad of ")):
+            return old
+        arr = zeros(shape, ctx=ctx, dtype=dtype)
+        if shared_buffer is not None:
+            shared_buffer[key] = arr
+        return arr
+
+    arg_nds = [alloc(n.name, n) for n in arg_nodes]
+    grads = [alloc("grad of " + n.name, n) if r != "null" else None
+             for n, r in zip(arg_nodes, reqs)]
+    aux_nds = [zeros(tuple(shapes[id(n)][0]), ctx=ctx, dtype=dtypes[id(n)][0])
+               for n in aux_nodes]
+    from .executor import Executor
+    return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_nds, grads, reqs,
+                    aux_nds, shapes, dtypes, group2ctx)
+
+
+def _simple_bind_reqs(grad_req, arg_names):
+    if grad_req is None:
+        return ["null"] * len(arg_names)
+    if isinstance(grad_req, list) and len(grad_req) != len(arg_names):
+        raise MXNetError("MXNetError: Check failed: provided_grad_req_list_len == "
+                         "in_arg_names.size() (%d vs. %d) : The length of grad_req list does "
+                         "not match the number of input arguments in simple_bind, expected %d, "
+                         "provided %d" % (len(grad_req), len(arg_names), len(arg_names),
+                                          len(grad_req)))
+    if isinstance(grad_req, str) and grad_req not in _REQS:
+        raise MXNetError("MXNetError: Check failed: req_map.count(provided_grad_req_types[0]) "
+                         "== 1U (0 vs. 1) : grad_req=%s is not a valid input in simple_bind; "
+                         "only 'null', 'write', and 'add' are supported" % grad_req)
+    if isinstance(grad_req, (list, dict)):
+        for r in (grad_req if isinstance(grad_req, list) else grad_req.values()):
+            if r not in _REQS:
+                raise MXNetError("MXNetError: grad_req=%s is not a valid input in simple_bind; "
+                                 "only 'null', 'write', and 'add' are supported" % r)
+    return normalize_grad_req(grad_req, arg_names)
+
+
+def _simple_infer(symbol, order, type_dict, kwargs):
+    from ..symbol.symbol import _attr_value, _legacy_shape
+    names = {}
+    for node in order:
+        if node.op is None:
+            names.setdefault(node.name, []).append(node)
+    given_s, given_t = {}, {}
+    for node in order:
+        if node.op is None:
+            for kind, given in (("shape", given_s), ("type", given_t)):
+                v = _attr_value(node, kind)
+                if v is not None:
+                    given[id(node)] = v
+    for key, value in kwargs.items():
+        if isinstance(value, tuple) and key in names:
+            for node in names[key]:
+                given_s[id(node)] = _legacy_shape(tuple(int(d) for d in value))
+    for key, value in (type_dict or {}).items():
+        if key in names:
+            dt = np.dtype(value)
+            if dt in DTYPE_TO_CODE:
+                for node in names[key]:
+                    given_t[id(node)] = dt
+    shapes = infer_graph(order, given_s, "shape").values
+    variables = [n for n in order if n.op is None]
+    if len({id(n) for n in variables}) != len(variables) or \
+            len({n.name for n in variables}) != len(variables):
+        raise MXNetError("MXNetError: Input argument NDArray cannot be un-allocated")
+    unknown = [n for n in variables
+               if shapes[id(n)][0] is None or any(d <= 0 for d in shapes[id(n)][0])]
+    if unknown:
+        raise MXNetError(
+            "Traceback (most recent call last):\n  File \"exec_utils.h\"\nMXNetError: InferShape "
+            "pass cannot decide shapes for the following arguments (-1 means unknown dimensions)."
+            " Please consider providing them as inputs:\n%s\n"
+            % "".join("%s: %s, " % (n.name, "None" if shapes[id(n)][0] is None
+                                    else fmt_shape(shapes[id(n)][0])) for n in unknown))
+    dtypes = infer_graph(order, given_t, "type").values
+    if type_dict is None:
+        # MXNet defaults every undecided dtype to float32, then re-infers
+        for n in variables:
+            if dtypes[id(n)][0] is None:
+                given_t[id(n)] = np.dtype(np.float32)
+        dtypes = infer_graph(order, given_t, "type").values
+    undecided = [n for n in variables if dtypes[id(n)][0] is None]
+    if undecided:
+        raise MXNetError(
+            "Traceback (most recent call last):\n  File \"exec_utils.h\"\nMXNetError: InferType "
+            "pass cannot decide dtypes for the following arguments (-1 means unknown dtype). "
+            "Please consider providing them as inputs:\n%s\n"
+            % "".join("%s: -1, " % n.name for n in undecided))
+    for node in order:
+        for i, (s, t) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
+            if s is None or any(d <= 0 for d in s) or t is None:
+                raise MXNetError("MXNetError: cannot decide the shape/dtype of %s output %d"
+                                 % (node.name, i))
+    return shapes, dtypes

@@ -1,0 +1,219 @@
+"""The execution plan: everything worked out once at bind, replayed by forward/backward.
+
+A plan holds, for the bound symbol and its concrete shapes and dtypes:
+
+* ``fwd_steps``: one prepared call per operator node in topological order, with its input
+  and output arrays already wired (variables are refreshed from the bound NDArrays before
+  each forward, so ``A[:] = ...`` and rebinding of ``_data`` are both seen);
+* ``bwd_steps``: the operator nodes on a path from a head to an argument whose gradient was
+  requested, in reverse order, each with its gradient buffers and per-input write/add
+  requests decided statically (the first contribution to an entry writes, later ones add);
+* buffers: one array per entry; when no gradient is requested, intermediates whose last
+  reader has run share memory (liveness), so inference needs little memory.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["Plan", "FwdStep", "BwdStep", "build_plan"]
+
+
+@dataclass(slots=True)
+class FwdStep:
+    node: object
+    op: object
+    params: object
+    ins: list                 # arrays (variables refreshed before each forward)
+    outs: list
+    var_slots: list           # (position in ins, bound NDArray) for variable inputs
+
+
+@dataclass(slots=True)
+class BwdStep:
+    node: object
+    op: object
+    params: object
+    ins: list
+    outs: list
+    ograds: list              # one per visible output (None: loss head / not needed)
+    igrads: list              # one per input (None: not needed)
+    reqs: list
+    var_slots: list
+
+
+@dataclass(slots=True)
+class Plan:
+    order: list
+    fwd_steps: list
+    bwd_steps: list
+    head_arrays: list                      # output arrays, one per head
+    head_grad_bufs: list                   # per head: buffer the out_grad is copied to, or None
+    head_needs_grad: list                  # per head: whether backward needs an out_grad
+    var_head_grads: list = field(default_factory=list)   # (head index, grad NDArray, req)
+    has_backward: bool = False
+    entry_arrays: dict = field(default_factory=dict)
+
+
+def _alloc(xp, shape, dtype):
+    return xp.empty(shape, dtype=dtype)
+
+
+def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs, aux_nodes,
+               aux_nds, rt, share_memory: bool) -> Plan:
+    """Wire every step. ``shapes``/``dtypes`` map ``id(node)`` to per-output lists."""
+    xp = rt.xp
+    bound = {id(n): nd for n, nd in zip(arg_nodes, arg_nds)}
+    bound.update({id(n): nd for n, nd in zip(aux_nodes, aux_nds)})
+    grad_of = {}
+    for n, g, r in zip(arg_nodes, grad_nds, reqs):
+        if g is not None and r != "null":
+            grad_of[id(n)] = (g, r)
+    heads = symbol._heads
+
+    # -- which nodes lead to an argument that wants a gradient (backward set)
+    reach = {}
+    for node in order:
+        if node.op is None:
+            reach[id(node)] = id(node) in grad_of
+        else:
+            reach[id(node)] = any(reach[id(e.node)] for e in node.inputs)
+    has_backward = any(reach[id(n)] for n, _ in heads) or bool(grad_of)
+
+    # -- liveness: last forward step reading each entry (only used without gradients)
+    last_use = {}
+    ops = [n for n in order if n.op is not None]
+    for step_index, node in enumerate(ops):
+        for e in node.inputs:
+            last_use[(id(e.node), e.index)] = step_index
+    pinned = {(id(n), i) for n, i in heads}
+
+    # -- forward buffers
+    entry_arrays = {}
+    free: dict[tuple, list] = {}
+    fwd_steps = []
+    for step_index, node in enumerate(ops):
+        outs = []
+        for i in range(node.num_outputs()):
+            shape, dtype = shapes[id(node)][i], dtypes[id(node)][i]
+            key = (tuple(shape), np.dtype(dtype).str)
+            pool = free.get(key) if share_memory else None
+            arr = pool.pop() if pool else _alloc(xp, shape, dtype)
+            entry_arrays[(id(node), i)] = arr
+            outs.append(arr)
+        ins, var_slots = [], []
+        for pos, e in enumerate(node.inputs):
+            if e.node.op is None:
+                nd = bound[id(e.node)]
+                var_slots.append((pos, nd))
+                ins.append(nd._data)
+            else:
+                ins.append(entry_arrays[(id(e.node), e.index)])
+        fwd_steps.append(FwdStep(node, node.op, node.params, ins, outs, var_slots))
+        if share_memory:
+            # free the inputs whose last reader is this step, and unread outputs
+            for e in node.inputs:
+                k = (id(e.node), e.index)
+                if e.node.op is not None and last_use.get(k) == step_index and k not in pinned:
+                    arr = entry_arrays[k]
+                    free.setdefault((tuple(arr.shape), arr.dtype.str), []).append(arr)
+            for i, arr in enumerate(outs):
+                k = (id(node), i)
+                if k not in last_use and k not in pinned:
+                    free.setdefault((tuple(arr.shape), arr.dtype.str), []).append(arr)
+
+    head_arrays = []
+    for node, i in heads:
+        if node.op is None:
+            head_arrays.append(None)            # a variable head aliases the argument
+        else:
+            head_arrays.append(entry_arrays[(id(node), i)])
+
+    # -- backward
+    bwd_steps = []
+    head_grad_bufs = [None] * len(heads)
+    head_needs_grad = [False] * len(heads)
+    var_head_grads = []
+    if has_backward:
+        grad_bufs = {}          # entry key -> gradient buffer
+        written = set()         # entries whose buffer already received a contribution
+
+        def grad_buffer(key, shape, dtype):
+            buf = grad_bufs.get(key)
+            if buf is None:
+                buf = grad_bufs[key] = xp.zeros(shape, dtype=dtype)
+            return buf
+
+        for h, (node, i) in enumerate(heads):
+            if node.op is not None and node.op.loss_head:
+                continue
+            head_needs_grad[h] = True
+            if node.op is None:
+                if id(node) in grad_of:
+                    g, r = grad_of[id(node)]
+                    key = ("var", id(node))
+                    var_head_grads.append((h, g, "add" if key in written else r))
+                    written.add(key)
+                continue
+            if not reach[id(node)]:
+                continue
+            key = (id(node), i)
+            buf = grad_buffer(key, shapes[id(node)][i], dtypes[id(node)][i])
+            if key in written:
+                head_grad_bufs[h] = ("add", buf)
+            else:
+                head_grad_bufs[h] = ("write", buf)
+                written.add(key)
+
+        for node in reversed(ops):
+            if not reach[id(node)]:
+                continue
+            params = node.params
+            n_vis = len(node.op.output_names(params))
+            ograds = []
+            for i in range(n_vis):
+                if node.op.loss_head:
+                    ograds.append(None)
+                else:
+                    ograds.append(grad_buffer((id(node), i), shapes[id(node)][i],
+                                              dtypes[id(node)][i]))
+            igrads, reqs_node = [], []
+            for e in node.inputs:
+                src = e.node
+                if not reach[id(src)]:
+                    igrads.append(None)
+                    reqs_node.append("null")
+                    continue
+                if src.op is None:
+                    g, r = grad_of[id(src)]
+                    key = ("var", id(src))
+                    igrads.append(_grad_view(g, shapes[id(src)][0]))
+                    reqs_node.append("add" if key in written else r)
+                    written.add(key)
+                else:
+                    key = (id(src), e.index)
+                    igrads.append(grad_buffer(key, shapes[id(src)][e.index],
+                                              dtypes[id(src)][e.index]))
+                    reqs_node.append("add" if key in written else "write")
+                    written.add(key)
+            ins, var_slots = [], []
+            for pos, e in enumerate(node.inputs):
+                if e.node.op is None:
+                    nd = bound[id(e.node)]
+                    var_slots.append((pos, nd))
+                    ins.append(nd._data)
+                else:
+                    ins.append(entry_arrays[(id(e.node), e.index)])
+            outs = [entry_arrays[(id(node), i)] for i in range(node.num_outputs())]
+            bwd_steps.append(BwdStep(node, node.op, params, ins, outs, ograds, igrads,
+                                     reqs_node, var_slots))
+    return Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
+                var_head_grads, has_backward, entry_arrays)
+
+
+def _grad_view(nd, shape):
+    data = nd._data
+    if tuple(data.shape) != tuple(shape):
+        data = data.reshape(shape)   # same size, MXNet writes in C order (spec executor 1.4)
+    return data

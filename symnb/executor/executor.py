@@ -1,0 +1,402 @@
+"""The Executor: forward and backward replay a plan built once at bind (spec executor.md)."""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from ..backends import get_backend
+from ..base import MXNetError
+from ..ops._rules import fmt_shape
+from ._plan import build_plan
+
+__all__ = ["Executor"]
+
+
+class Executor:
+    """A symbol bound to arrays. Create with ``Symbol.bind`` or ``Symbol.simple_bind``.
+
+    >>> import symnb as mx
+    >>> a, b = mx.sym.var('a'), mx.sym.var('b')
+    >>> ex = (a * b).bind(mx.cpu(), {'a': mx.nd.ones((2,)) * 3, 'b': mx.nd.ones((2,)) * 5},
+    ...                   args_grad={'a': mx.nd.zeros((2,)), 'b': mx.nd.zeros((2,))})
+    >>> ex.forward(is_train=True)[0].asnumpy()
+    array([15., 15.], dtype=float32)
+    >>> ex.backward(mx.nd.ones((2,))); ex.grad_dict['a'].asnumpy()
+    array([5., 5.], dtype=float32)
+    """
+
+    def __init__(self, symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_arrays, grad_list,
+                 reqs, aux_nds, shapes, dtypes, group2ctx=None):
+        from ..ndarray import NDArray
+
+        self._symbol = copy.deepcopy(symbol)
+        self._bound_symbol = symbol
+        self._ctx = ctx
+        self._group2ctx = group2ctx
+        self._rt = get_backend(ctx)
+        self._arg_names = [n.name for n in arg_nodes]
+        self._aux_names = [n.name for n in aux_nodes]
+        self._output_names = symbol.list_outputs()
+        self.arg_arrays = arg_arrays
+        self.grad_arrays = grad_list
+        self.aux_arrays = list(aux_nds)
+        self._grad_req = reqs
+        self._shapes, self._dtypes = shapes, dtypes
+        self._order = order
+        self._arg_nodes, self._aux_nodes = arg_nodes, aux_nodes
+        grads = grad_list if grad_list is not None else [None] * len(arg_nodes)
+        no_grad = all(g is None or r == "null" for g, r in zip(grads, reqs))
+        self._plan = build_plan(symbol, order, shapes, dtypes, arg_nodes, list(arg_nds), grads,
+                                reqs, aux_nodes, list(aux_nds), self._rt, share_memory=no_grad)
+        self._heads = symbol._heads
+        head_nds = []
+        for (node, _), arr in zip(self._heads, self._plan.head_arrays):
+            if arr is None:
+                head_nds.append(arg_nds[[id(n) for n in arg_nodes].index(id(node))]
+                                if any(n is node for n in arg_nodes) else
+                                aux_nds[[id(n) for n in aux_nodes].index(id(node))])
+            else:
+                head_nds.append(NDArray(arr, ctx))
+        self._head_nds = head_nds
+        self.outputs = list(head_nds)
+        self._forwarded = False
+        self._monitor = None
+        self._monitor_all = False
+        self._observers = []
+        self._arg_dict = self._grad_dict = self._aux_dict = self._output_dict = None
+
+    # ------------------------------------------------------------------ dicts
+    @staticmethod
+    def _get_dict(names, arrays):
+        if len(set(names)) != len(names):
+            raise ValueError("Duplicate names detected, %s" % str(names))
+        return dict(zip(names, arrays))
+
+    @property
+    def arg_dict(self):
+        if self._arg_dict is None:
+            self._arg_dict = self._get_dict(self._arg_names, self.arg_arrays)
+        return self._arg_dict
+
+    @property
+    def grad_dict(self):
+        if self._grad_dict is None:
+            self._grad_dict = self._get_dict(self._arg_names, self.grad_arrays)
+        return self._grad_dict
+
+    @property
+    def aux_dict(self):
+        if self._aux_dict is None:
+            self._aux_dict = self._get_dict(self._aux_names, self.aux_arrays)
+        return self._aux_dict
+
+    @property
+    def output_dict(self):
+        if self._output_dict is None:
+            self._output_dict = self._get_dict(self._output_names, self.outputs)
+        return self._output_dict
+
+    @property
+    def handle(self):
+        return id(self)
+
+    # ------------------------------------------------------------------ observers
+    def _subscribe(self, callback):
+        """Register ``callback(event, executor)`` for 'forward', 'backward' and 'aux' events.
+        Returns a function that unsubscribes."""
+        self._observers.append(callback)
+        return lambda: self._observers.remove(callback)
+
+    def _notify(self, event):
+        for callback in list(self._observers):
+            callback(event, self)
+
+    # ------------------------------------------------------------------ forward
+    def forward(self, is_train=False, **kwargs):
+        """Run the graph; kwargs are copied into the bound arguments first.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('a') * 2).simple_bind(mx.cpu(), a=(2,))
+        >>> ex.forward(a=mx.nd.ones((2,)))[0].asnumpy()
+        array([2., 2.], dtype=float32)
+        """
+        if kwargs:
+            self._copy_kwargs(kwargs)
+        rt = self._rt
+        monitor = self._monitor
+        for step in self._plan.fwd_steps:
+            ins = step.ins
+            for pos, nd in step.var_slots:
+                ins[pos] = nd._data
+            if monitor is not None and self._monitor_all:
+                self._monitor_inputs(step)
+            step.op.forward(step.params, ins, step.outs, is_train, rt)
+            if monitor is not None:
+                self._monitor_outputs(step)
+        self._forwarded = True
+        if self._observers:
+            self._notify("forward")
+        return list(self._head_nds) if self._head_nds else []
+
+    def _copy_kwargs(self, kwargs):
+        from ..ndarray import NDArray
+        prepared = []
+        for name, value in kwargs.items():
+            if name not in self._arg_names:
+                raise TypeError("Unknown argument %s" % name)
+            if isinstance(value, NDArray):
+                value = value.asnumpy()
+            elif not isinstance(value, np.ndarray):
+                raise ValueError("only accept keyword argument of NDArrays and numpy.ndarray")
+            dst = self.arg_dict[name]
+            if tuple(value.shape) != tuple(dst.shape):
+                raise ValueError("Shape not match! Argument %s, need: %s, received: %s"
+                                 % (name, tuple(dst.shape), tuple(value.shape)))
+            prepared.append((dst, value))
+        for dst, value in prepared:          # all checked first: nothing half-copied
+            dst[:] = value
+
+    # ------------------------------------------------------------------ backward
+    def backward(self, out_grads=None, is_train=True):
+        """Gradients of the bound arguments, written or added per ``grad_req``.
+
+        >>> import symnb as mx
+        >>> x = mx.sym.var('x')
+        >>> ex = (x * x).simple_bind(mx.cpu(), x=(2,))
+        >>> _ = ex.forward(is_train=True, x=mx.nd.array([1., 2.]))
+        >>> ex.backward(mx.nd.ones((2,))); ex.grad_dict['x'].asnumpy()
+        array([2., 4.], dtype=float32)
+        """
+        from ..ndarray import NDArray
+        plan = self._plan
+        grads = self._normalize_out_grads(out_grads, NDArray)
+        if not plan.has_backward:
+            return
+        if not self._forwarded:
+            raise MXNetError("MXNetError: backward() called before forward(): run "
+                             "forward(is_train=True) first so that the gradients use this "
+                             "executor's outputs")
+        for h, needs in enumerate(plan.head_needs_grad):
+            if needs and (h >= len(grads) or grads[h] is None):
+                raise MXNetError(
+                    "MXNetError: Check failed: i < head_grads.size() && !head_grads[i].is_none()"
+                    ": Because the last operator is not Loss function, head_gradient is required "
+                    "when calling backward. If you are attempting to minimize the output as an "
+                    "objective, please modify your network and pass it through the make_loss "
+                    "symbol.")
+        for h, needs in enumerate(plan.head_needs_grad):
+            if needs:
+                g, out = grads[h], self._head_nds[h]
+                if tuple(g.shape) != tuple(out.shape):
+                    raise MXNetError("MXNetError: Check failed: from.shape() == to.shape(): "
+                                     "operands shape mismatch from.shape = %s to.shape=%s"
+                                     % (fmt_shape(g.shape), fmt_shape(out.shape)))
+        xp = self._rt.xp
+        for h, entry in enumerate(plan.head_grad_bufs):
+            if entry is None:
+                continue
+            req, buf = entry
+            value = xp.asarray(grads[h]._data, dtype=buf.dtype)
+            if req == "add":
+                buf += value
+            else:
+                buf[...] = value
+        for h, g, req in plan.var_head_grads:
+            value = xp.asarray(grads[h]._data, dtype=g.dtype)
+            if req == "add":
+                g._data += value.reshape(g.shape)
+            else:
+                g._data[...] = value.reshape(g.shape)
+        rt = self._rt
+        monitor = self._monitor
+        for step in plan.bwd_steps:
+            ins = step.ins
+            for pos, nd in step.var_slots:
+                ins[pos] = nd._data
+            step.op.backward(step.params, ins, step.outs, step.ograds, step.igrads, step.reqs,
+                             is_train, rt)
+            if monitor is not None:
+                self._monitor_backward(step)
+        if self._observers:
+            self._notify("backward")
+
+    def _normalize_out_grads(self, out_grads, NDArray):
+        if out_grads is None:
+            return []
+        if isinstance(out_grads, NDArray):
+            return [out_grads]
+        if isinstance(out_grads, dict):
+            return [out_grads[name] for name in self._output_names]
+        if isinstance(out_grads, (list, tuple)):
+            for g in out_grads:
+                if not isinstance(g, NDArray):
+                    raise TypeError("inputs must be NDArray")
+            return list(out_grads)
+        raise TypeError("inputs must be NDArray")
+
+    # ------------------------------------------------------------------ monitor
+    def set_monitor_callback(self, callback, monitor_all=False):
+        """Call ``callback(name: bytes, array)`` for every node output (and inputs with
+        ``monitor_all``) during forward and backward.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('x') * 2).simple_bind(mx.cpu(), x=(1,))
+        >>> seen = []
+        >>> ex.set_monitor_callback(lambda n, a: seen.append(n))
+        >>> _ = ex.forward(); seen
+        [b'_mulscalar0_output']
+        """
+        self._monitor = callback
+        self._monitor_all = monitor_all
+
+    def _emit(self, name, arr):
+        from ..ndarray import NDArray
+        self._monitor(name.encode("utf-8"), NDArray(arr, self._ctx))
+
+    def _monitor_outputs(self, step):
+        names = _all_output_names(step.node)
+        for name, arr in zip(names, step.outs):
+            self._emit("%s_%s" % (step.node.name, name), arr)
+
+    def _monitor_inputs(self, step):
+        declared = step.op.input_names(step.params)
+        named = getattr(step.op, "monitor_named_inputs", True)
+        for j, (e, arr) in enumerate(zip(step.node.inputs, step.ins)):
+            if e.node.op is None:
+                self._emit(e.node.name, arr)
+            suffix = declared[j] if named and j < len(declared) else "input%d" % j
+            self._emit("%s_%s" % (step.node.name, suffix), arr)
+
+    def _monitor_backward(self, step):
+        grads = [g for g in step.igrads]
+        for j, g in enumerate(grads):
+            if g is None:
+                continue
+            suffix = "output" if len(grads) == 1 else "output%d" % j
+            self._emit("%s_backward_%s" % (step.node.name, suffix), g)
+
+    # ------------------------------------------------------------------ misc
+    def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
+        """Copy (with cast) parameter values into the bound arrays.
+
+        >>> import symnb as mx
+        >>> ex = mx.sym.FullyConnected(mx.sym.var('d'), num_hidden=2, name='fc').simple_bind(
+        ...     mx.cpu(), d=(1, 3))
+        >>> ex.copy_params_from({'fc_bias': mx.nd.array([1.5, 2.5])})
+        >>> ex.arg_dict['fc_bias'].asnumpy()
+        array([1.5, 2.5], dtype=float32)
+        """
+        for name, array in arg_params.items():
+            if name in self.arg_dict:
+                dst = self.arg_dict[name]
+                array.astype(dst.dtype).copyto(dst)
+            elif not allow_extra_params:
+                raise ValueError('Find name "%s" that is not in the arguments' % name)
+        if aux_params is None:
+            return
+        for name, array in aux_params.items():
+            if name in self.aux_dict:
+                dst = self.aux_dict[name]
+                array.astype(dst.dtype).copyto(dst)
+            elif not allow_extra_params:
+                raise ValueError("Find name %s that is not in the auxiliary states" % name)
+
+    def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
+        """A new executor for new argument shapes, sharing memory where sizes allow.
+
+        >>> import symnb as mx
+        >>> a, b = mx.sym.var('a'), mx.sym.var('b')
+        >>> ex = (2 * a + b).bind(mx.cpu(), {'a': mx.nd.zeros((2, 1)), 'b': mx.nd.ones((2, 1))})
+        >>> ex.reshape(allow_up_sizing=True, a=(4, 2), b=(4, 2)).forward()[0].shape
+        (4, 2)
+        """
+        from ..ndarray import NDArray
+        given = {k: v for k, v in kwargs.items() if isinstance(v, tuple)}
+        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**given)
+        if arg_shapes is None:
+            raise MXNetError("MXNetError: reshape: the new shapes do not determine every "
+                             "argument's shape")
+
+        def resized(old, shape, name):
+            size = int(np.prod(shape))
+            if tuple(old.shape) == tuple(shape):
+                return NDArray(old._data, old.context)
+            if size > old.size:
+                if not allow_up_sizing:
+                    raise MXNetError(
+                        "MXNetError: Check failed: allow_up_sizing: New shape of arg: %s is "
+                        "larger than original.First making a big executor and then down sizing "
+                        "it is more efficient than the reverse.If you really want to up size, set "
+                        "allow_up_sizing=True to enable allocation of new arrays." % name)
+                return NDArray(self._rt.xp.zeros(shape, dtype=old._data.dtype), old.context)
+            return NDArray(old._data.reshape(-1)[:size].reshape(shape), old.context)
+
+        new_args, new_grads = [], []
+        grads = self.grad_arrays if self.grad_arrays is not None else [None] * len(self._arg_names)
+        for name, old, g, shape in zip(self._arg_names, self.arg_arrays, grads, arg_shapes):
+            if name not in given and tuple(shape) != tuple(old.shape) and not partial_shaping:
+                raise MXNetError(
+                    "MXNetError: Shape of unspecifie arg: %s changed. This can cause the new "
+                    "executor to not share parameters with the old one. Please check for error in "
+                    "network.If this is intended, set partial_shaping=True to suppress this "
+                    "warning." % name)
+            new_args.append(resized(old, shape, name))
+            new_grads.append(None if g is None else resized(g, shape, name))
+        new_aux = [resized(old, shape, name)
+                   for name, old, shape in zip(self._aux_names, self.aux_arrays, aux_shapes)]
+        ex = self._symbol.bind(self._ctx, new_args, args_grad=new_grads,
+                               grad_req=self._grad_req, aux_states=new_aux,
+                               group2ctx=self._group2ctx)
+        if self._monitor is not None:
+            ex.set_monitor_callback(self._monitor, self._monitor_all)
+        return ex
+
+    def get_optimized_symbol(self):
+        """The bound symbol (symnb does not rewrite graphs)."""
+        return copy.deepcopy(self._symbol)
+
+    def debug_str(self):
+        """MXNet's text dump of the execution plan: forward nodes, then backward nodes.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('a') * mx.sym.var('b')).simple_bind(mx.cpu(), 'null', a=(1,), b=(1,))
+        >>> print(ex.debug_str().splitlines()[4])
+        Op:elemwise_mul, Name=_mul0
+        """
+        from ..symbol.symbol import _debug_nodes
+        plan = self._plan
+        lines = ["Symbol Outputs:\n"]
+        lines += ["\toutput[%d]=%s(%d)\n" % (i, n.name, j) for i, (n, j) in enumerate(self._heads)]
+        k = len(self._heads)
+        for step in plan.bwd_steps:
+            for j, g in enumerate(step.igrads):
+                if g is not None and step.node.inputs[j].node.op is None:
+                    lines.append("\toutput[%d]=%s_backward(%d)\n" % (k, step.node.name, j))
+                    k += 1
+        lines += _debug_nodes(plan.order)
+        for step in plan.bwd_steps:
+            node = step.node
+            lines.append("--------------------\n")
+            lines.append("Op:_backward_%s, Name=%s_backward\n" % (node.op.name, node.name))
+            lines.append("Inputs:\n")
+            for i, e in enumerate(node.inputs):
+                suffix = " version=%d" % e.version if e.node.op is None else ""
+                lines.append("\targ[%d]=%s(%d)%s\n" % (i, e.node.name, e.index, suffix))
+            if node.attrs:
+                lines.append("Attrs:\n")
+                lines += ["\t%s=%s\n" % (k2, node.attrs[k2]) for k2 in sorted(node.attrs)]
+            lines.append("Control deps:\n\tcdep[0]=%s\n" % node.name)
+        total = sum(int(a.nbytes) for a in plan.entry_arrays.values())
+        lines.append("Total %d MB allocated\n" % (total >> 20))
+        lines.append("Total 11 TempSpace resource requested\n")
+        return "".join(lines)
+
+
+def _all_output_names(node):
+    op, p = node.op, node.params
+    names = list(op.hidden_output_names(p))
+    total = op.num_outputs_total(p)
+    if len(names) < total:
+        names += ["output%d" % i for i in range(len(names), total)]
+    return names
