@@ -1,1 +1,557 @@
-"""mx.test_utils (being written)."""
+"""``mx.test_utils``: the helpers MXNet's own unit tests use, with MXNet's signatures.
+
+Enough that MXNet 1.9.1's symbol/executor/operator tests run against symnb unchanged.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import sys
+
+import numpy as np
+
+from .context import Context, cpu
+
+__all__ = ["default_context", "set_default_context", "default_dtype", "default_rtols",
+           "default_atols", "default_numeric_eps", "assert_almost_equal", "almost_equal",
+           "assert_almost_equal_ignore_nan", "assert_allclose", "assert_exception", "same",
+           "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "random_arrays",
+           "random_sample", "np_reduce", "simple_forward", "check_numeric_gradient",
+           "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
+           "environment", "discard_stderr"]
+
+_default_ctx = [None]
+
+
+def default_context():
+    """The context tests run on (``cpu()`` unless set).
+
+    >>> default_context()
+    cpu(0)
+    """
+    return _default_ctx[0] or cpu()
+
+
+def set_default_context(ctx):
+    """Set the context returned by ``default_context``.
+
+    >>> set_default_context(cpu()); default_context()
+    cpu(0)
+    """
+    _default_ctx[0] = ctx
+
+
+def default_dtype():
+    """float32, MXNet's default.
+
+    >>> default_dtype()
+    <class 'numpy.float32'>
+    """
+    return np.float32
+
+
+def default_rtols():
+    """Relative tolerances per dtype.
+
+    >>> default_rtols()[np.dtype(np.float32)]
+    0.0001
+    """
+    return {np.dtype(np.float16): 1e-2, np.dtype(np.float32): 1e-4,
+            np.dtype(np.float64): 1e-5, np.dtype(np.bool_): 0, np.dtype(np.int8): 0,
+            np.dtype(np.uint8): 0, np.dtype(np.int32): 0, np.dtype(np.int64): 0}
+
+
+def default_atols():
+    """Absolute tolerances per dtype.
+
+    >>> default_atols()[np.dtype(np.float64)]
+    1e-20
+    """
+    return {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-3,
+            np.dtype(np.float64): 1e-20, np.dtype(np.bool_): 0, np.dtype(np.int8): 0,
+            np.dtype(np.uint8): 0, np.dtype(np.int32): 0, np.dtype(np.int64): 0}
+
+
+def default_numeric_eps():
+    """Finite-difference steps per dtype.
+
+    >>> default_numeric_eps()[np.dtype(np.float64)]
+    6.103515625e-05
+    """
+    return {np.dtype(np.float16): 1.0 / 2 ** 6, np.dtype(np.float32): 1.0 / 2 ** 9,
+            np.dtype(np.float64): 1.0 / 2 ** 14}
+
+
+def _np(a):
+    return a.asnumpy() if hasattr(a, "asnumpy") else np.asarray(a)
+
+
+def _tol(a, b, rtol, atol):
+    dtypes = [np.asarray(x).dtype for x in (a, b)]
+    if rtol is None:
+        rtol = max(default_rtols().get(d, 1e-5) for d in dtypes)
+    if atol is None:
+        atol = max(default_atols().get(d, 1e-20) for d in dtypes)
+    return rtol, atol
+
+
+def almost_equal(a, b, rtol=None, atol=None, equal_nan=False, use_broadcast=True):
+    """Whether ``|a - b| <= atol + rtol * |b|`` everywhere.
+
+    >>> almost_equal(np.array([1.0]), np.array([1.0 + 1e-9]))
+    True
+    """
+    a, b = _np(a), _np(b)
+    rtol, atol = _tol(a, b, rtol, atol)
+    if not use_broadcast and a.shape != b.shape:
+        return False
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def assert_almost_equal(a, b, rtol=None, atol=None, names=("a", "b"), equal_nan=False,
+                        use_broadcast=True, mismatches=(10, 10)):
+    """Raise AssertionError with the worst mismatches when a and b differ.
+
+    >>> assert_almost_equal(np.ones(2), np.ones(2))
+    """
+    a, b = _np(a), _np(b)
+    rtol, atol = _tol(a, b, rtol, atol)
+    if not use_broadcast and a.shape != b.shape:
+        raise AssertionError("Shape mismatch: %s %s vs %s %s" % (names[0], a.shape, names[1],
+                                                                 b.shape))
+    if np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan):
+        return
+    a64, b64 = np.broadcast_arrays(a.astype(np.float64), b.astype(np.float64))
+    err = np.abs(a64 - b64) / (atol + rtol * np.abs(b64))
+    err[np.isnan(err)] = np.inf
+    worst = np.unravel_index(np.argmax(err), err.shape) if err.size else ()
+    raise AssertionError(
+        "\nItems are not equal:\nError %f exceeds tolerance rtol=%e, atol=%e. Location of "
+        "maximum error: %s, %s=%s, %s=%s\n %s: %s\n %s: %s"
+        % (float(err.max()) if err.size else 0.0, rtol, atol, worst, names[0],
+           a64[worst] if err.size else None, names[1], b64[worst] if err.size else None,
+           names[0], a, names[1], b))
+
+
+def assert_almost_equal_ignore_nan(a, b, rtol=None, atol=None, names=("a", "b")):
+    """assert_almost_equal after copying NaNs of either array into both.
+
+    >>> assert_almost_equal_ignore_nan(np.array([np.nan, 1.0]), np.array([5.0, 1.0]))
+    """
+    a, b = np.copy(_np(a)), np.copy(_np(b))
+    nan = np.logical_or(np.isnan(a), np.isnan(b))
+    a[nan] = 0
+    b[nan] = 0
+    assert_almost_equal(a, b, rtol, atol, names)
+
+
+def assert_allclose(a, b, rtol=1e-07, atol=0, equal_nan=True):
+    """numpy.testing.assert_allclose on NDArrays or arrays.
+
+    >>> assert_allclose(np.ones(2), np.ones(2))
+    """
+    np.testing.assert_allclose(_np(a), _np(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def assert_exception(f, exception_type, *args, **kwargs):
+    """Assert that ``f(*args, **kwargs)`` raises ``exception_type``.
+
+    >>> assert_exception(int, ValueError, 'x')
+    """
+    try:
+        f(*args, **kwargs)
+    except exception_type:
+        return
+    raise AssertionError("%s did not raise %s" % (getattr(f, "__name__", f), exception_type))
+
+
+def same(a, b):
+    """Exact equality of two arrays.
+
+    >>> same(np.ones(2), np.ones(2))
+    True
+    """
+    return bool(np.array_equal(_np(a), _np(b)))
+
+
+def rand_shape_2d(dim0=10, dim1=10, allow_zero_size=False):
+    """A random 2-D shape.
+
+    >>> len(rand_shape_2d())
+    2
+    """
+    low = 0 if allow_zero_size else 1
+    return random.randint(low, dim0), random.randint(low, dim1)
+
+
+def rand_shape_3d(dim0=10, dim1=10, dim2=10, allow_zero_size=False):
+    """A random 3-D shape.
+
+    >>> len(rand_shape_3d())
+    3
+    """
+    low = 0 if allow_zero_size else 1
+    return random.randint(low, dim0), random.randint(low, dim1), random.randint(low, dim2)
+
+
+def rand_shape_nd(num_dim, dim=10, allow_zero_size=False):
+    """A random shape with ``num_dim`` dimensions.
+
+    >>> len(rand_shape_nd(4))
+    4
+    """
+    low = 0 if allow_zero_size else 1
+    return tuple(np.random.randint(low, dim + 1, size=num_dim).tolist())
+
+
+def random_arrays(*shapes):
+    """Random float32 NumPy arrays (a scalar for shape ()), one per shape.
+
+    >>> random_arrays((2, 3)).shape
+    (2, 3)
+    """
+    arrays = [np.array(np.random.randn(), dtype=np.float32) if len(s) == 0 else
+              np.random.randn(*s).astype(np.float32) for s in shapes]
+    return arrays[0] if len(arrays) == 1 else arrays
+
+
+def random_sample(population, k):
+    """``k`` distinct random items.
+
+    >>> len(random_sample([1, 2, 3], 2))
+    2
+    """
+    return random.sample(list(population), k)
+
+
+def rand_ndarray(shape, stype="default", density=None, dtype=None, modifier_func=None,
+                 shuffle_csr_indices=False, distribution=None, ctx=None):
+    """A random dense NDArray (sparse storage types are not supported by symnb).
+
+    >>> rand_ndarray((2, 3)).shape
+    (2, 3)
+    """
+    from . import ndarray as nd
+    if stype != "default":
+        raise NotImplementedError("symnb supports only dense ('default') storage")
+    return nd.array(np.random.uniform(-1, 1, size=shape), ctx=ctx or default_context(),
+                    dtype=dtype or np.float32)
+
+
+def np_reduce(dat, axis, keepdims, numpy_reduce_func):
+    """Reduce with a NumPy function over several axes (MXNet's helper).
+
+    >>> np_reduce(np.ones((2, 3)), 1, False, np.sum).tolist()
+    [3.0, 3.0]
+    """
+    if isinstance(axis, int):
+        axis = [axis]
+    else:
+        axis = list(axis) if axis is not None else list(range(len(dat.shape)))
+    ret = dat
+    for i in reversed(sorted(axis)):
+        ret = numpy_reduce_func(ret, axis=i)
+    if keepdims:
+        shape = list(dat.shape)
+        for i in axis:
+            shape[i] = 1
+        ret = ret.reshape(tuple(shape))
+    return ret
+
+
+def _as_ctx(ctx):
+    return ctx if isinstance(ctx, Context) else default_context()
+
+
+def simple_forward(sym, ctx=None, is_train=False, **inputs):
+    """Bind NumPy inputs, run forward, return NumPy outputs (one or a list).
+
+    >>> import symnb as mx
+    >>> simple_forward(mx.sym.var('a') * 2, a=np.ones(2)).tolist()
+    [2.0, 2.0]
+    """
+    from . import ndarray as nd
+    ctx = _as_ctx(ctx)
+    inputs = {k: nd.array(v, ctx=ctx, dtype=np.asarray(v).dtype) for k, v in inputs.items()}
+    exe = sym.bind(ctx, args=inputs)
+    exe.forward(is_train=is_train)
+    outputs = [x.asnumpy() for x in exe.outputs]
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def _parse_location(sym, location, ctx, dtype):
+    from . import ndarray as nd
+    names = sym.list_arguments()
+    if isinstance(location, dict):
+        if set(location) != set(names):
+            raise ValueError("Symbol arguments and keys of the given location do not match. "
+                             "symbol args:%s, location.keys():%s"
+                             % (str(set(names)), str(set(location))))
+    else:
+        location = dict(zip(names, location))
+    return {k: v.as_in_context(ctx) if isinstance(v, nd.NDArray) else
+            nd.array(v, ctx=ctx, dtype=dtype if dtype is not None else np.asarray(v).dtype)
+            for k, v in location.items()}
+
+
+def _parse_aux(sym, aux_states, ctx, dtype):
+    from . import ndarray as nd
+    if aux_states is None:
+        return None
+    names = sym.list_auxiliary_states()
+    if not isinstance(aux_states, dict):
+        aux_states = dict(zip(names, aux_states))
+    return {k: v if isinstance(v, nd.NDArray) else
+            nd.array(v, ctx=ctx, dtype=dtype if dtype is not None else np.asarray(v).dtype)
+            for k, v in aux_states.items()}
+
+
+def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None,
+                           ctx=None, equal_nan=False, dtype=np.float32):
+    """Compare forward outputs with expected NumPy arrays.
+
+    >>> import symnb as mx
+    >>> _ = check_symbolic_forward(mx.sym.var('a') * 2, [np.ones(2)], [2 * np.ones(2)])
+    """
+    ctx = _as_ctx(ctx)
+    location = _parse_location(sym, location, ctx, dtype)
+    aux = _parse_aux(sym, aux_states, ctx, dtype)
+    if isinstance(expected, dict):
+        expected = [expected[k] for k in sym.list_outputs()]
+    exe = sym.bind(ctx, args=location, aux_states=aux)
+    exe.forward(is_train=False)
+    outputs = [x.asnumpy() for x in exe.outputs]
+    for name, out, exp in zip(sym.list_outputs(), outputs, expected):
+        assert_almost_equal(out, exp, rtol, atol, ("FORWARD_%s" % name, "EXPECTED_%s" % name),
+                            equal_nan=equal_nan)
+    return outputs
+
+
+def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=None,
+                            aux_states=None, grad_req="write", ctx=None, grad_stypes=None,
+                            equal_nan=False, dtype=np.float32):
+    """Compare gradients from backward with expected NumPy arrays.
+
+    >>> import symnb as mx
+    >>> _ = check_symbolic_backward(mx.sym.var('a') * 2, [np.ones(2)], [np.ones(2)],
+    ...                             [2 * np.ones(2)])
+    """
+    from . import ndarray as nd
+    ctx = _as_ctx(ctx)
+    location = _parse_location(sym, location, ctx, dtype)
+    aux = _parse_aux(sym, aux_states, ctx, dtype)
+    names = sym.list_arguments()
+    if isinstance(expected, (list, tuple)):
+        expected = dict(zip(names, expected))
+    args_grad_npy = {k: np.random.normal(size=location[k].shape) for k in expected}
+    args_grad = {k: nd.array(v, ctx=ctx, dtype=location[k].dtype)
+                 for k, v in args_grad_npy.items()}
+    if isinstance(grad_req, str):
+        grad_req = {k: grad_req for k in names}
+    elif isinstance(grad_req, (list, tuple)):
+        grad_req = dict(zip(names, grad_req))
+    exe = sym.bind(ctx, args=location, args_grad=args_grad, aux_states=aux, grad_req=grad_req)
+    exe.forward(is_train=True)
+    if isinstance(out_grads, (tuple, list)):
+        outg = [nd.array(v, ctx=ctx, dtype=np.asarray(v).dtype if not isinstance(v, nd.NDArray)
+                         else v.dtype) if not isinstance(v, nd.NDArray) else v
+                for v in out_grads]
+    elif isinstance(out_grads, dict):
+        outg = {k: nd.array(v, ctx=ctx) if not isinstance(v, nd.NDArray) else v
+                for k, v in out_grads.items()}
+    else:
+        outg = None if out_grads is None else [out_grads]
+    exe.backward(outg)
+    grads = {k: v.asnumpy() for k, v in exe.grad_dict.items() if v is not None}
+    for name in expected:
+        req = grad_req.get(name, "null")
+        if req == "write":
+            assert_almost_equal(grads[name], expected[name], rtol, atol,
+                                ("BACKWARD_%s" % name, "EXPECTED_%s" % name), equal_nan=equal_nan)
+        elif req == "add":
+            assert_almost_equal(grads[name], expected[name] + args_grad_npy[name], rtol, atol,
+                                ("BACKWARD_%s" % name, "EXPECTED_%s" % name), equal_nan=equal_nan)
+        elif req == "null":
+            assert_almost_equal(grads[name], args_grad_npy[name], rtol, atol,
+                                ("BACKWARD_%s" % name, "EXPECTED_%s" % name), equal_nan=equal_nan)
+    return grads
+
+
+def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rtol=None,
+                           atol=None, grad_nodes=None, use_forward_train=True, ctx=None,
+                           grad_stype_dict=None, dtype=np.float32):
+    """Compare backward with central finite differences of ``sum(out * random proj)``.
+
+    >>> import symnb as mx
+    >>> a = mx.sym.var('a')
+    >>> check_numeric_gradient(a * a, [np.array([1.0, 2.0])], dtype=np.float64)
+    """
+    from . import ndarray as nd
+    ctx = _as_ctx(ctx)
+    dtype = np.dtype(dtype)
+    if numeric_eps is None:
+        numeric_eps = default_numeric_eps().get(dtype, 1e-4)
+    if rtol is None:
+        rtol = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-2}.get(dtype, 1e-4)
+    if atol is None:
+        atol = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-3}.get(dtype, 1e-6)
+    location = _parse_location(sym, location, ctx, dtype)
+    location_npy = {k: v.asnumpy().astype(np.float64) for k, v in location.items()}
+    aux = _parse_aux(sym, aux_states, ctx, dtype)
+    aux_npy = None if aux is None else {k: v.asnumpy() for k, v in aux.items()}
+    names = sym.list_arguments()
+    if grad_nodes is None:
+        grad_nodes = names
+        grad_req = {k: "write" for k in names}
+    elif isinstance(grad_nodes, (list, tuple)):
+        grad_nodes = list(grad_nodes)
+        grad_req = {k: "write" for k in grad_nodes}
+    else:
+        grad_req = dict(grad_nodes)
+        grad_nodes = list(grad_nodes)
+    out_shapes = sym.infer_shape(**{k: v.shape for k, v in location.items()})[1]
+    proj = [np.random.normal(0, 1.0, size=s) for s in out_shapes]
+
+    def objective(values):
+        args = {k: nd.array(v, ctx=ctx, dtype=dtype) for k, v in values.items()}
+        auxs = None if aux_npy is None else {k: nd.array(v, ctx=ctx, dtype=dtype)
+                                             for k, v in aux_npy.items()}
+        exe = sym.bind(ctx, args=args, aux_states=auxs)
+        exe.forward(is_train=use_forward_train)
+        return sum(float((o.asnumpy().astype(np.float64) * p).sum())
+                   for o, p in zip(exe.outputs, proj))
+
+    args_grad = {k: nd.zeros(location[k].shape, ctx=ctx, dtype=dtype) for k in grad_nodes}
+    exe = sym.bind(ctx, args={k: nd.array(v, ctx=ctx, dtype=dtype)
+                              for k, v in location_npy.items()},
+                   args_grad=args_grad, grad_req=grad_req,
+                   aux_states=None if aux_npy is None else
+                   {k: nd.array(v, ctx=ctx, dtype=dtype) for k, v in aux_npy.items()})
+    exe.forward(is_train=True)
+    exe.backward([nd.array(p, ctx=ctx, dtype=o.dtype) for p, o in zip(proj, exe.outputs)])
+    symbolic = {k: args_grad[k].asnumpy() for k in grad_nodes}
+    for name in grad_nodes:
+        base = location_npy[name]
+        numeric = np.zeros_like(base)
+        flat = base.reshape(-1)
+        for i in range(flat.size):
+            old = flat[i]
+            flat[i] = old + numeric_eps / 2
+            fp = objective(location_npy)
+            flat[i] = old - numeric_eps / 2
+            fm = objective(location_npy)
+            flat[i] = old
+            numeric.reshape(-1)[i] = (fp - fm) / numeric_eps
+        assert_almost_equal(numeric, symbolic[name], rtol, atol,
+                            ("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+
+
+def check_consistency(sym, ctx_list, scale=1.0, grad_req="write", arg_params=None,
+                      aux_params=None, tol=None, raise_on_err=True, ground_truth=None,
+                      equal_nan=False, use_uniform=False, rand_type=np.float64):
+    """Run ``sym`` on every context/dtype in ``ctx_list`` and compare with the most precise.
+
+    >>> import symnb as mx
+    >>> _ = check_consistency(mx.sym.var('a') * 2, [{'ctx': mx.cpu(), 'a': (2,)},
+    ...                       {'ctx': mx.cpu(), 'a': (2,), 'type_dict': {'a': np.float64}}])
+    """
+    from . import ndarray as nd
+    if tol is None:
+        tol = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-3,
+               np.dtype(np.float64): 1e-5, np.dtype(np.uint8): 0, np.dtype(np.int32): 0,
+               np.dtype(np.int64): 0}
+    elif isinstance(tol, (float, int)):
+        tol = {np.dtype(t): tol for t in (np.float16, np.float32, np.float64, np.uint8,
+                                           np.int32, np.int64)}
+    syms = sym if isinstance(sym, list) else [sym] * len(ctx_list)
+    exes = []
+    for s, spec in zip(syms, ctx_list):
+        spec = dict(spec)
+        ctx = spec.pop("ctx")
+        type_dict = spec.pop("type_dict", None)
+        exes.append(s.simple_bind(ctx, grad_req=grad_req, type_dict=type_dict, **spec))
+    arg_params = dict(arg_params or {})
+    aux_params = dict(aux_params or {})
+    for name, arr in exes[0].arg_dict.items():
+        if name not in arg_params:
+            arg_params[name] = (np.random.uniform(-scale, scale, arr.shape) if use_uniform
+                                else np.random.normal(0, scale, arr.shape)).astype(rand_type)
+    for name, arr in exes[0].aux_dict.items():
+        if name not in aux_params:
+            aux_params[name] = np.zeros(arr.shape, dtype=rand_type)
+    for exe in exes:
+        for name, arr in exe.arg_dict.items():
+            arr[:] = arg_params[name]
+        for name, arr in exe.aux_dict.items():
+            arr[:] = aux_params[name]
+    dtypes = [np.dtype(exe.outputs[0].dtype) for exe in exes]
+    max_idx = int(np.argmax([d.itemsize if d.kind == "f" else 0 for d in dtypes]))
+    for exe in exes:
+        exe.forward(is_train=True)
+    gt = ground_truth or {}
+    if not gt:
+        gt.update({"output_%d" % i: o.asnumpy() for i, o in enumerate(exes[max_idx].outputs)})
+    for exe in exes:
+        for i, out in enumerate(exe.outputs):
+            try:
+                assert_almost_equal(out.asnumpy(), gt["output_%d" % i],
+                                    rtol=tol[np.dtype(out.dtype)], atol=tol[np.dtype(out.dtype)],
+                                    equal_nan=equal_nan)
+            except AssertionError:
+                if raise_on_err:
+                    raise
+    if grad_req != "null":
+        for exe in exes:
+            exe.backward([nd.array(o.asnumpy(), ctx=o.context, dtype=o.dtype)
+                          for o in exes[max_idx].outputs])
+    return gt
+
+
+@contextlib.contextmanager
+def environment(*args):
+    """Temporarily set environment variables: ``environment('K', 'v')`` or a dict.
+
+    >>> with environment('SYMNB_TEST_VAR', '1'):
+    ...     os.environ['SYMNB_TEST_VAR']
+    '1'
+    """
+    if len(args) == 2:
+        updates = {args[0]: args[1]}
+    elif len(args) == 1 and isinstance(args[0], dict):
+        updates = args[0]
+    else:
+        raise ValueError("environment() takes a name and a value, or a dict")
+    saved = {k: os.environ.get(k) for k in updates}
+    try:
+        for k, v in updates.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = str(v)
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextlib.contextmanager
+def discard_stderr():
+    """Silence writes to stderr (file descriptor 2) inside the block.
+
+    >>> with discard_stderr():
+    ...     pass
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(devnull)
+        os.close(saved)
