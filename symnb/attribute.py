@@ -33,7 +33,8 @@ class AttrScope:
         for value in kwargs.values():
             if not isinstance(value, str):
                 raise ValueError("Attributes need to be string")
-        self._attr = kwargs
+        self._own = dict(kwargs)
+        self._attr = dict(kwargs)     # own attributes merged over the enclosing scope's
 
     def get(self, attr):
         """Merge ``attr`` (explicit attributes win) over this scope's attributes.
@@ -50,9 +51,9 @@ class AttrScope:
 
     def __enter__(self):
         self._old_scope = _current()
-        attr = self._old_scope._attr.copy()
-        attr.update(self._attr)
-        self._attr = attr
+        # Merge from the *own* attributes so that re-entering a scope object elsewhere does
+        # not keep the attributes of the scope it was first entered in (MXNet leaks them).
+        self._attr = dict(self._old_scope._attr, **self._own)
         AttrScope._current.value = self
         return self
 

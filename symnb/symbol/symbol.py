@@ -855,7 +855,7 @@ def Group(symbols):  # noqa: N802  -- MXNet's name
     >>> mx.sym.Group([a + b, a * b]).list_outputs()
     ['_plus0_output', '_mul0_output']
     """
-    if not symbols or not isinstance(symbols, (list, tuple)) or \
+    if not isinstance(symbols, (list, tuple)) or not symbols or \
             any(not isinstance(s, Symbol) for s in symbols):
         raise TypeError("Expected a list of symbols as input")
     heads = []
