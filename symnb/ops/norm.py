@@ -1,1 +1,486 @@
-"""Operators: norm family (being written)."""
+"""Normalisation layers and Dropout: BatchNorm, InstanceNorm, LayerNorm, LRN, Dropout.
+
+Each layer keeps what its backward needs in hidden outputs, as MXNet does (BatchNorm: batch
+mean and invstd; InstanceNorm: mean and variance; LayerNorm: mean and std; LRN: the
+normaliser; Dropout: the scaled mask). Numbers follow spec executor.md 6.1 and 6.2: scalar
+parameters are float32 (``momentum=0.9`` is 0.89999997...), so results are bit-near MXNet's.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..base import MXNetError
+from ._params import Param
+from ._registry import InferError, OpDef, assign, register
+from ._rules import _code, fmt_shape, shape_assign, uniform_type
+
+__all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
+
+
+def _real_axis(axis: int, ndim: int) -> int:
+    return axis + ndim if axis < 0 else axis
+
+
+def _along(ndim: int, axis: int, size: int) -> tuple[int, ...]:
+    """Shape that broadcasts a ``(size,)`` vector along ``axis`` of an ``ndim`` array."""
+    shape = [1] * ndim
+    shape[axis] = size
+    return tuple(shape)
+
+
+def _normalised_grad(dy, xhat, invstd_g, red):
+    """``dx`` of ``y = xhat * g + b`` with ``xhat`` standardised over ``red`` (batch stats):
+    ``g * invstd * (dy - mean(dy) - xhat * mean(dy * xhat))``."""
+    return invstd_g * (dy - dy.mean(axis=red, keepdims=True)
+                       - xhat * (dy * xhat).mean(axis=red, keepdims=True))
+
+
+# ----------------------------------------------------------------------------- BatchNorm
+@register
+class BatchNorm(OpDef):
+    """Batch normalisation over every axis but ``axis`` (spec executor.md 6.1).
+
+    Training: ``y = (x - mean) / sqrt(var + eps) * gamma + beta`` with batch statistics;
+    inference (or ``use_global_stats``) uses ``moving_mean``/``moving_var``. As in MXNet the
+    moving statistics are updated by the **backward** (``is_train=True``), and ``fix_gamma``
+    (the default) makes the forward write 1 into gamma and the backward write a 0 gradient.
+
+    >>> import symnb as mx
+    >>> bn = mx.sym.BatchNorm(mx.sym.var('data'), name='bn')
+    >>> bn.infer_shape(data=(2, 3, 4, 4))
+    ([(2, 3, 4, 4), (3,), (3,)], [(2, 3, 4, 4)], [(3,), (3,)])
+    >>> bn.list_auxiliary_states()
+    ['bn_moving_mean', 'bn_moving_var']
+    """
+
+    name = "BatchNorm"
+    inputs = ("data", "gamma", "beta", "moving_mean", "moving_var")
+    mutates = ("moving_mean", "moving_var")
+    roles = {"gamma": "weight", "beta": "bias"}
+    var_attrs_on_compose = {"moving_mean": {"__init__": '["zero", {}]'},
+                            "moving_var": {"__init__": '["one", {}]'}}
+    num_outputs_total_default = 3
+    family = "norm"
+    params = (
+        Param("eps", "double, optional, default=0.0010000000474974513",
+              "Epsilon to prevent div 0. Must be no less than CUDNN_BN_MIN_EPSILON defined in "
+              "cudnn.h when using cudnn (usually 1e-5)"),
+        Param("momentum", "float, optional, default=0.899999976",
+              "Momentum for moving average"),
+        Param("fix_gamma", "boolean, optional, default=1", "Fix gamma while training"),
+        Param("use_global_stats", "boolean, optional, default=0",
+              "Whether use global moving statistics instead of local batch-norm. This will "
+              "force change batch-norm into a scale shift operator."),
+        Param("output_mean_var", "boolean, optional, default=0",
+              "Output the mean and inverse std "),
+        Param("axis", "int, optional, default='1'",
+              "Specify which shape axis the channel is specified"),
+        Param("cudnn_off", "boolean, optional, default=0",
+              "Do not select CUDNN operator, if available"),
+        Param("min_calib_range", "float or None, optional, default=None",
+              "The minimum scalar value in the form of float32 obtained through calibration. "
+              "If present, it will be used to by quantized batch norm op to calculate "
+              "primitive scale.Note: this calib_range is to calib bn output."),
+        Param("max_calib_range", "float or None, optional, default=None",
+              "The maximum scalar value in the form of float32 obtained through calibration. "
+              "If present, it will be used to by quantized batch norm op to calculate "
+              "primitive scale.Note: this calib_range is to calib bn output."),
+    )
+
+    def output_names(self, p):
+        return ("output", "mean", "var") if p.output_mean_var else ("output",)
+
+    def hidden_output_names(self, p):
+        return ("output", "mean", "var")
+
+    def forward_writes_inputs(self, p) -> tuple[int, ...]:
+        """Inputs the forward overwrites in place: gamma (index 1) when ``fix_gamma``.
+
+        MXNet does this only when the node's backward is part of the executor (spec 6.1);
+        deciding that is the executor's job: where the write must not be seen it passes a
+        scratch copy of gamma. The output always uses gamma = 1, whatever the array holds.
+        """
+        return (1,) if p.fix_gamma else ()
+
+    def label(self, p, attrs):
+        return "BatchNorm"
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            return
+        axis = _real_axis(p.axis, len(data))
+        if not 0 <= axis < len(data):
+            raise InferError("Check failed: channelAxis >= 0 && channelAxis < dshape.ndim(): "
+                             "Channel axis out of range: %d" % p.axis)
+        channels = (data[axis],)
+        # MXNet assigns these without checking a user-given value (spec symbol.md 5.1)
+        ins[1] = ins[2] = ins[3] = ins[4] = channels
+        shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+        outs[1] = outs[2] = channels
+
+    def infer_type(self, p, ins, outs):
+        dtype = ins[0]
+        if dtype is None:
+            if outs[0] is None:
+                return
+            dtype = ins[0] = outs[0]
+        else:
+            outs[0] = dtype
+        if dtype.kind != "f":
+            raise InferError("This operation only support floating point types not %s"
+                             % dtype.name)
+        # float16 data keeps gamma/beta/statistics in float32 (MXNet's AccReal)
+        param_dtype = np.dtype(np.float32) if dtype == np.float16 else dtype
+        outs[1] = outs[2] = param_dtype
+        for i, what in enumerate(("gamma", "beta", "mean", "var"), start=1):
+            if ins[i] is None:
+                ins[i] = param_dtype
+            elif ins[i] != param_dtype:
+                raise InferError(
+                    "Check failed: (*in_type)[i] == dtype_param (%d vs. %d) : This layer "
+                    "requires uniform type. Expected '%s' v.s. given '%s' at '%s'"
+                    % (_code(ins[i]), _code(param_dtype), param_dtype.name, ins[i].name, what))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp = rt.xp
+        x, gamma, beta, moving_mean, moving_var = ins
+        axis = _real_axis(p.axis, x.ndim)
+        red = tuple(i for i in range(x.ndim) if i != axis)
+        along = _along(x.ndim, axis, x.shape[axis])
+        acc = outs[1].dtype
+        xa = x.astype(acc, copy=False)
+        if p.fix_gamma:
+            gamma[...] = 1
+        if is_train and not p.use_global_stats:
+            mean = xa.mean(axis=red)
+            var = ((xa - mean.reshape(along)) ** 2).mean(axis=red)   # biased
+        else:
+            mean, var = moving_mean, moving_var
+        invstd = 1.0 / xp.sqrt(var.astype(np.float64) + p.eps)
+        # hidden outputs: batch mean and invstd (not the variance), moving stats in inference
+        outs[1][...] = mean
+        outs[2][...] = invstd
+        scale = outs[2] if p.fix_gamma else outs[2] * gamma
+        outs[0][...] = (xa - outs[1].reshape(along)) * scale.reshape(along) \
+            + beta.reshape(along)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp = rt.xp
+        x, gamma, beta, moving_mean, moving_var = ins
+        axis = _real_axis(p.axis, x.ndim)
+        red = tuple(i for i in range(x.ndim) if i != axis)
+        along = _along(x.ndim, axis, x.shape[axis])
+        acc = outs[1].dtype
+        batch_stats = is_train and not p.use_global_stats
+        if batch_stats:
+            mean, invstd = outs[1], outs[2]
+            # MXNet recovers the variance from the saved invstd (INVSTD_TO_VARIANCE) and
+            # updates the moving statistics here, in backward, with float32 momentum.
+            var = (1.0 / (invstd.astype(np.float64) ** 2) - p.eps).astype(acc)
+            momentum = p.momentum
+            moving_mean[...] = moving_mean * momentum + mean * (1 - momentum)
+            moving_var[...] = moving_var * momentum + var * (1 - momentum)
+        else:
+            mean = moving_mean
+            invstd = (1.0 / xp.sqrt(moving_var.astype(np.float64) + p.eps)).astype(acc)
+        dy = ograds[0]
+        if dy is None:
+            dy = xp.zeros(x.shape, dtype=acc)
+        dy = dy.astype(acc, copy=False)
+        xmu = x.astype(acc, copy=False) - mean.reshape(along)
+        invstd_b = invstd.reshape(along)
+        invstd_g = invstd_b if p.fix_gamma else invstd_b * gamma.reshape(along)
+        if igrads[0] is not None:
+            if batch_stats:
+                dx = _normalised_grad(dy, xmu * invstd_b, invstd_g, red)
+            else:
+                dx = dy * invstd_g
+            assign(igrads[0], dx.astype(x.dtype, copy=False), reqs[0])
+        if igrads[1] is not None:
+            if p.fix_gamma:
+                igrads[1][...] = 0        # also for req 'add' (spec 6.1)
+            else:
+                assign(igrads[1], (dy * xmu).sum(axis=red) * invstd, reqs[1])
+        if igrads[2] is not None:
+            assign(igrads[2], dy.sum(axis=red), reqs[2])
+
+
+# ----------------------------------------------------------------------------- InstanceNorm
+@register
+class InstanceNorm(OpDef):
+    """Instance normalisation: per sample and channel over the spatial axes.
+
+    ``y = (x - mean) / sqrt(var + eps) * gamma[c] + beta[c]`` with data ``(N, C, ...)``.
+
+    >>> import symnb as mx
+    >>> inorm = mx.sym.InstanceNorm(mx.sym.var('data'), name='in')
+    >>> inorm.infer_shape(data=(2, 3, 4))
+    ([(2, 3, 4), (3,), (3,)], [(2, 3, 4)], [])
+    """
+
+    name = "InstanceNorm"
+    inputs = ("data", "gamma", "beta")
+    roles = {"gamma": "weight", "beta": "bias"}
+    num_outputs_total_default = 3
+    family = "norm"
+    params = (Param("eps", "float, optional, default=0.00100000005",
+                    "An `epsilon` parameter to prevent division by 0."),)
+
+    def hidden_output_names(self, p):
+        return ("output", "mean", "var")
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            return
+        if len(data) < 2:
+            raise InferError("InstanceNorm only supports input tensors of rank > 2.")
+        ins[1] = ins[2] = (data[1],)
+        shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+        outs[1] = outs[2] = (data[0], data[1])
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x, gamma, beta = ins
+        if x.ndim < 3:
+            raise MXNetError("MXNetError: InstanceNorm only supports input tensors of rank > 2.")
+        n, c = x.shape[:2]
+        x3 = x.reshape(n, c, -1)
+        mean = x3.mean(axis=2)
+        var = ((x3 - mean[..., None]) ** 2).mean(axis=2)
+        outs[1][...] = mean
+        outs[2][...] = var
+        invstd = 1 / rt.xp.sqrt(var + p.eps)
+        y = (x3 - mean[..., None]) * (invstd * gamma)[..., None] + beta[:, None]
+        outs[0][...] = y.reshape(x.shape)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        x, gamma, beta = ins
+        n, c = x.shape[:2]
+        x3 = x.reshape(n, c, -1)
+        dy = ograds[0].reshape(n, c, -1)
+        invstd = (1 / rt.xp.sqrt(outs[2] + p.eps))[..., None]
+        xhat = (x3 - outs[1][..., None]) * invstd
+        if igrads[0] is not None:
+            dx = _normalised_grad(dy, xhat, invstd * gamma[:, None], (2,))
+            assign(igrads[0], dx.reshape(x.shape), reqs[0])
+        assign(igrads[1], (dy * xhat).sum(axis=(0, 2)), reqs[1])
+        assign(igrads[2], dy.sum(axis=(0, 2)), reqs[2])
+
+
+# ----------------------------------------------------------------------------- LayerNorm
+@register
+class LayerNorm(OpDef):
+    """Layer normalisation along ``axis`` (default the last).
+
+    ``y = (x - mean) / std * gamma + beta`` with ``std = sqrt(var + eps)``; the hidden (or,
+    with ``output_mean_var``, visible) outputs are the mean and std, with ``axis`` kept as 1.
+
+    >>> import symnb as mx
+    >>> ln = mx.sym.LayerNorm(mx.sym.var('data'), name='ln', output_mean_var=True)
+    >>> ln.list_outputs()
+    ['ln_output', 'ln_mean', 'ln_std']
+    >>> ln.infer_shape(data=(2, 3))[1]
+    [(2, 3), (2, 1), (2, 1)]
+    """
+
+    name = "LayerNorm"
+    inputs = ("data", "gamma", "beta")
+    roles = {"gamma": "weight", "beta": "bias"}
+    num_outputs_total_default = 3
+    family = "norm"
+    params = (
+        Param("axis", "int, optional, default='-1'",
+              "The axis to perform layer normalization. Usually, this should be be axis of the "
+              "channel dimension. Negative values means indexing from right to left."),
+        Param("eps", "float, optional, default=9.99999975e-06",
+              "An `epsilon` parameter to prevent division by 0."),
+        Param("output_mean_var", "boolean, optional, default=0",
+              "Output the mean and std calculated along the given axis."),
+    )
+
+    def output_names(self, p):
+        return ("output", "mean", "std") if p.output_mean_var else ("output",)
+
+    def hidden_output_names(self, p):
+        return ("output", "mean", "std")
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            return
+        axis = _real_axis(p.axis, len(data))
+        if not 0 <= axis < len(data):
+            raise InferError("Check failed: axis >= 0 && axis < dshape.ndim(): Channel axis "
+                             "out of range: axis=%d" % p.axis)
+        shape_assign(ins, 1, (data[axis],), inferred_fmt=fmt_shape)
+        shape_assign(ins, 2, (data[axis],), inferred_fmt=fmt_shape)
+        shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+        moments = tuple(1 if i == axis else d for i, d in enumerate(data))
+        outs[1] = outs[2] = moments
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x, gamma, beta = ins
+        axis = _real_axis(p.axis, x.ndim)
+        along = _along(x.ndim, axis, x.shape[axis])
+        mean = x.mean(axis=axis, keepdims=True)
+        std = rt.xp.sqrt(((x - mean) ** 2).mean(axis=axis, keepdims=True) + p.eps)
+        outs[1][...] = mean
+        outs[2][...] = std
+        outs[0][...] = (x - mean) / std * gamma.reshape(along) + beta.reshape(along)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        x, gamma, beta = ins
+        axis = _real_axis(p.axis, x.ndim)
+        along = _along(x.ndim, axis, x.shape[axis])
+        others = tuple(i for i in range(x.ndim) if i != axis)
+        dy = ograds[0]
+        invstd = 1 / outs[2]
+        xhat = (x - outs[1]) * invstd
+        if igrads[0] is not None:
+            dx = _normalised_grad(dy * gamma.reshape(along), xhat, invstd, (axis,))
+            assign(igrads[0], dx, reqs[0])
+        assign(igrads[1], (dy * xhat).sum(axis=others), reqs[1])
+        assign(igrads[2], dy.sum(axis=others), reqs[2])
+
+
+# ----------------------------------------------------------------------------- LRN
+def _channel_window_sum(xp, a, half):
+    """Sum over channels ``c-half .. c+half`` (clipped at the edges), axis 1: mshadow chpool."""
+    out = xp.zeros_like(a)
+    channels = a.shape[1]
+    for d in range(-half, half + 1):
+        lo, hi = max(0, -d), min(channels, channels - d)
+        if lo < hi:
+            out[:, lo:hi] += a[:, lo + d:hi + d]
+    return out
+
+
+@register
+class LRN(OpDef):
+    """Local response normalisation across channels (axis 1).
+
+    ``norm = knorm + alpha / nsize * sum(x^2 over nsize neighbouring channels)``,
+    ``y = x * norm^-beta``; ``norm`` is a hidden second output.
+
+    >>> import symnb as mx
+    >>> lrn = mx.sym.LRN(mx.sym.var('data'), nsize=3, name='lrn')
+    >>> lrn.infer_shape(data=(1, 3, 4, 4))[1]
+    [(1, 3, 4, 4)]
+    """
+
+    name = "LRN"
+    num_outputs_total_default = 2
+    family = "norm"
+    params = (
+        Param("alpha", "float, optional, default=9.99999975e-05",
+              "The variance scaling parameter :math:`\\alpha` in the LRN expression."),
+        Param("beta", "float, optional, default=0.75",
+              "The power parameter :math:`\\beta` in the LRN expression."),
+        Param("knorm", "float, optional, default=2",
+              "The parameter :math:`k` in the LRN expression."),
+        Param("nsize", "int (non-negative), required",
+              "normalization window width in elements."),
+    )
+
+    def hidden_output_names(self, p):
+        return ("output", "tmp_norm")
+
+    def label(self, p, attrs):
+        return "LRN\nnsize=%d" % p.nsize
+
+    def infer_shape(self, p, ins, outs):
+        if ins[0] is None:
+            return
+        shape_assign(outs, 0, ins[0], inferred_fmt=fmt_shape)
+        outs[1] = tuple(ins[0])
+
+    def _salpha(self, p):
+        return np.float32(p.alpha) / np.float32(p.nsize)   # MXNet's real_t arithmetic
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        norm = _channel_window_sum(rt.xp, x * x, p.nsize // 2) * x.dtype.type(self._salpha(p)) \
+            + x.dtype.type(p.knorm)
+        outs[1][...] = norm
+        outs[0][...] = x * norm ** -x.dtype.type(p.beta)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        x, norm, dy = ins[0], outs[1], ograds[0]
+        beta = x.dtype.type(p.beta)
+        coef = x.dtype.type(np.float32(-2.0) * np.float32(p.beta) * self._salpha(p))
+        # the channel window is symmetric, so the window sum is its own adjoint
+        dx = dy * norm ** -beta + coef * _channel_window_sum(
+            rt.xp, dy * x * norm ** (-beta - 1), p.nsize // 2) * x
+        assign(igrads[0], dx, reqs[0])
+
+
+# ----------------------------------------------------------------------------- Dropout
+@register
+class Dropout(OpDef):
+    """Dropout: in training keep each element with probability ``1-p``, scaled by ``1/(1-p)``.
+
+    Inference is the identity unless ``mode='always'``; ``axes`` share one mask value along
+    the listed axes. The hidden second output holds the scaled mask (0 or ``1/(1-p)``) that
+    the backward applies (spec executor.md 6.2).
+
+    >>> import symnb as mx
+    >>> drop = mx.sym.Dropout(mx.sym.var('data'), p=0.2, name='drop')
+    >>> drop.list_outputs(), drop.infer_shape(data=(2, 3))[1]
+    (['drop_output'], [(2, 3)])
+    """
+
+    name = "Dropout"
+    num_outputs_total_default = 2
+    family = "norm"
+    params = (
+        Param("p", "float, optional, default=0.5",
+              "Fraction of the input that gets dropped out during training time.",
+              lower=0, upper=1),
+        Param("mode", "{'always', 'training'},optional, default='training'",
+              "Whether to only turn on dropout during training or to also turn on for "
+              "inference."),
+        Param("axes", "Shape(tuple), optional, default=[]",
+              "Axes for variational dropout kernel."),
+        Param("cudnn_off", "boolean or None, optional, default=0",
+              "Whether to turn off cudnn in dropout operator. This option is ignored if axes "
+              "is specified."),
+    )
+
+    def hidden_output_names(self, p):
+        return ("output", "mask")
+
+    def label(self, p, attrs):
+        return "Dropout\np=%s" % attrs.get("p", "0.5")
+
+    def _mask_shape(self, p, shape):
+        mask = list(shape)
+        for a in p.axes or ():
+            mask[_real_axis(a, len(shape))] = 1
+        return tuple(mask)
+
+    def infer_shape(self, p, ins, outs):
+        if ins[0] is None:
+            return
+        shape_assign(outs, 0, ins[0], inferred_fmt=fmt_shape)
+        outs[1] = self._mask_shape(p, ins[0])
+
+    def infer_type(self, p, ins, outs):
+        uniform_type(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x, mask = ins[0], outs[1]
+        if not (is_train or p.mode == "always"):
+            mask[...] = 1              # so that a backward after inference is the identity
+            outs[0][...] = x
+            return
+        keep = np.float32(1) - np.float32(p.p)
+        with np.errstate(divide="ignore"):
+            scale = np.float32(1) / keep          # MXNet: 1.0f / pkeep, float32
+        draws = rt.random_uniform(0.0, 1.0, mask.shape, np.float32)
+        with np.errstate(invalid="ignore"):       # p=1: 0 * inf = NaN, as in MXNet
+            mask[...] = (draws < keep) * mask.dtype.type(scale)
+        outs[0][...] = x * mask
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        assign(igrads[0], ograds[0] * outs[1], reqs[0])
