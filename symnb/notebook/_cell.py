@@ -1,0 +1,181 @@
+"""Run a ``%%symbol`` cell: operator names layered under the user's namespace, nothing leaked.
+
+The cell runs in a scratch namespace built as ``{**operators, **user_ns}`` (the user's names win).
+Top-level statements run one at a time so that every graph node can be traced back to the
+statement that first produced it; that is how a shape conflict found later points at a cell line.
+Only the names the cell (re)assigned or deleted are written back, and only if the whole cell
+succeeded: on any error the user's namespace is exactly as it was.
+
+Functions defined in the cell keep the scratch namespace as their globals, so a helper such as
+``def block(x): return Activation(x, act_type='relu')`` keeps working when called later.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+import itertools
+import linecache
+from dataclasses import dataclass, field
+
+__all__ = ["CellError", "CellResult", "operator_namespace", "run_symbol_cell"]
+
+_cell_numbers = itertools.count(1)
+
+
+class CellError(Exception):
+    """A mistake in a cell's code, shown as a few lines pointing at the cell line.
+
+    IPython calls ``_render_traceback_`` instead of printing the traceback, so the user sees
+    the cause and the line, not 40 frames of symnb internals. ``lineno`` is 1-based in the cell.
+    """
+
+    def __init__(self, message: str, lineno: int | None = None, line: str | None = None,
+                 hint: str | None = None):
+        super().__init__(message)
+        self.message, self.lineno, self.line, self.hint = message, lineno, line, hint
+
+    def __str__(self):
+        return "\n".join(self._lines())
+
+    def _lines(self):
+        lines = [self.message]
+        if self.lineno is not None:
+            lines.append("  cell line %d: %s" % (self.lineno, (self.line or "").strip()))
+        if self.hint:
+            lines.append("  " + self.hint)
+        return lines
+
+    def _render_traceback_(self):
+        red, reset = "\x1b[0;31m", "\x1b[0m"
+        first, *rest = self._lines()
+        return [red + first + reset] + rest
+
+
+@dataclass
+class CellResult:
+    """What a successful cell produced (nothing has been written to the user's namespace yet)."""
+
+    assigned: dict                  # name -> value, in the order the cell last assigned them
+    deleted: list                   # names the cell deleted that existed before
+    symbols: list                   # names (in ``assigned``) whose values are Symbols
+    node_lines: dict = field(default_factory=dict)   # node name -> first cell line creating it
+    source_lines: list = field(default_factory=list)
+
+    def line_of(self, node_name):
+        lineno = self.node_lines.get(node_name)
+        if lineno is None:
+            return None, None
+        return lineno, self.source_lines[lineno - 1]
+
+
+def operator_namespace():
+    """Every ``mx.sym`` operator, ``Variable``/``var``, ``Group`` and ``Symbol``, by bare name.
+
+    >>> ns = operator_namespace()
+    >>> all(name in ns for name in ("FullyConnected", "Variable", "Group", "SoftmaxOutput"))
+    True
+    """
+    from .. import symbol as sym_module
+
+    names = {}
+    for name in dir(sym_module):
+        if name.startswith("_"):
+            continue
+        obj = getattr(sym_module, name)
+        module = getattr(obj, "__module__", None) or getattr(obj, "__name__", "")
+        # Generated operators and the public helpers live in symnb.symbol(.x); this skips
+        # plumbing such as make_function imported from private modules.
+        if module.startswith("symnb.symbol") and "._" not in module or name in sym_module.__all__:
+            names[name] = obj
+    return names
+
+
+def _statement_source(lines, stmt):
+    return lines[stmt.lineno - 1] if 0 < stmt.lineno <= len(lines) else ""
+
+
+def run_symbol_cell(source: str, user_ns: dict) -> CellResult:
+    """Run ``source`` with the operator names available; raise :class:`CellError` on mistakes.
+
+    >>> ns = {}
+    >>> res = run_symbol_cell("a = Variable('a')\\nb = Activation(a, act_type='relu')", ns)
+    >>> res.symbols, "Activation" in res.assigned, ns
+    (['a', 'b'], False, {})
+    """
+    from ..symbol import Symbol
+
+    lines = source.splitlines()
+    filename = "<symbol-cell-%d>" % next(_cell_numbers)
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as e:
+        raise CellError("SyntaxError: %s" % e.msg, e.lineno,
+                        lines[e.lineno - 1] if e.lineno and e.lineno <= len(lines) else "") from None
+    # Keep the text so tracebacks of helpers defined in the cell can show their lines later.
+    linecache.cache[filename] = (len(source), None, [ln + "\n" for ln in lines], filename)
+
+    operators = operator_namespace()
+    scratch = dict(operators)
+    scratch.update(user_ns)
+    before = dict(scratch)
+    node_lines: dict = {}
+    seen_nodes: set = set()
+    for stmt in tree.body:
+        code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+        try:
+            exec(code, scratch)  # noqa: S102 -- the user's own cell, run as IPython would
+        except Exception as e:
+            raise _cell_error(e, filename, lines, stmt, scratch) from e
+        for name, value in scratch.items():
+            if isinstance(value, Symbol) and (name not in before or value is not before[name]):
+                _note_new_nodes(value, stmt.lineno, node_lines, seen_nodes)
+
+    assigned = {k: v for k, v in scratch.items() if k not in before or v is not before[k]}
+    deleted = [k for k in user_ns if k not in scratch]
+    order = _assignment_order(tree)
+    ranked = sorted(assigned, key=lambda k: order.get(k, -1))
+    symbols = [k for k in ranked if isinstance(assigned[k], Symbol)]
+    return CellResult({k: assigned[k] for k in ranked}, deleted, symbols, node_lines, lines)
+
+
+def _note_new_nodes(symbol, lineno, node_lines, seen_nodes):
+    """Attribute each node seen for the first time to the statement that produced it."""
+    internals = symbol.get_internals()
+    for name in internals.list_outputs():
+        node_name = name[:-len("_output")] if name.endswith("_output") else name
+        if node_name not in seen_nodes:
+            seen_nodes.add(node_name)
+            node_lines.setdefault(node_name, lineno)
+
+
+def _assignment_order(tree):
+    """Name -> index of the last top-level statement assigning it (for the default NAME)."""
+    order = {}
+    for index, stmt in enumerate(tree.body):
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                order[node.id] = index
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                order[node.name] = index
+    return order
+
+
+def _cell_error(exc, filename, lines, stmt, scratch):
+    """The innermost traceback frame inside the cell gives the line to point at."""
+    lineno = stmt.lineno
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else _statement_source(lines, stmt)
+    hint = None
+    if isinstance(exc, NameError) and getattr(exc, "name", None):
+        close = difflib.get_close_matches(exc.name, list(scratch) + dir(builtins), n=1)
+        hint = "Did you mean: %s?" % close[0] if close else None
+    text = str(exc).strip()
+    prefix = type(exc).__name__ + ": "
+    first = text.splitlines()[0] if text else ""
+    first = first[len(prefix):] if first.startswith(prefix) else first
+    return CellError(prefix + first if first else type(exc).__name__, lineno, line, hint)

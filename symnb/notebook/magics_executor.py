@@ -1,0 +1,232 @@
+"""``%bind``, ``%simple_bind``, ``%forward``, ``%backward``, ``%executor``: executors as panels."""
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from ..base import MXNetError
+from . import _display
+from ._args import identifier, parse_dtypes, parse_names, parse_shapes
+
+__all__ = ["ExecutorMagics"]
+
+_GRAD_REQS = ("write", "add", "null")
+
+
+@magics_class
+class ExecutorMagics(Magics):
+    """Magics that bind symbols and run executors, showing the executor after each step."""
+
+    def __init__(self, shell=None, **kwargs):
+        super().__init__(shell=shell, **kwargs)
+        self._last = None     # name of the executor the last %bind / %simple_bind made
+
+    # ------------------------------------------------------------------ lookups
+    def _lookup(self, name, cls, what):
+        identifier(name, what)
+        if name not in self.shell.user_ns:
+            raise UsageError("name %r is not defined" % name)
+        value = self.shell.user_ns[name]
+        if not isinstance(value, cls):
+            raise UsageError("%r is a %s, not a %s" % (name, type(value).__name__, what))
+        return value
+
+    def _symbol(self, name):
+        from ..symbol import Symbol
+        return self._lookup(name, Symbol, "Symbol")
+
+    def _executor(self, name):
+        from ..executor import Executor
+        if name is None:
+            if self._last is None:
+                raise UsageError("no executor yet: make one with %bind or %simple_bind, or "
+                                 "give its name")
+            name = self._last
+        return name, self._lookup(name, Executor, "Executor")
+
+    def _keep(self, executor, name, symbol_name):
+        out = identifier(name or symbol_name + "_exec", "--as")
+        self.shell.user_ns[out] = executor
+        self._last = out
+        return out
+
+    def _show(self, executor, live=False):
+        if live:
+            from IPython.display import display
+
+            from .widget import ExecutorWidget
+            display(ExecutorWidget(executor))
+        else:
+            _display.show(_display.executor_bundle(executor))
+
+    # ------------------------------------------------------------------ magics
+    @magic_arguments()
+    @argument("symbol", help="name of the Symbol to bind")
+    @argument("values", nargs="*", metavar="ARG=NAME",
+              help="bound arrays: argument name = a variable holding an NDArray")
+    @argument("--grads", action="store_true",
+              help="also bind zero gradient arrays for every argument (for %%backward)")
+    @argument("--grad-req", default="write", choices=_GRAD_REQS,
+              help="gradient request when --grads is given (default: write)")
+    @argument("--as", dest="out", metavar="EXEC", default=None,
+              help="variable that receives the executor (default: SYMBOL_exec)")
+    @argument("--live", action="store_true", help="show a live widget instead of a panel")
+    @line_magic
+    def bind(self, line):
+        """Bind a symbol to NDArrays you already have and show the executor.
+
+        Same as ``EXEC = SYMBOL.bind(mx.cpu(), {'A': a, 'B': b})``; with ``--grads`` also
+        ``args_grad`` = zeros of the same shapes, so that ``%backward`` has somewhere to write.
+
+        Example::
+
+            %bind C A=a B=b --grads --as c_exec
+        """
+        import symnb as mx
+
+        args = parse_argstring(self.bind, line)
+        symbol = self._symbol(args.symbol)
+        names = parse_names(args.values)
+        arrays = {arg: self._array(value) for arg, value in names.items()}
+        missing = [a for a in symbol.list_arguments() if a not in arrays]
+        if missing:
+            raise UsageError("no array for %s; give ARG=NAME for every argument of %s: %s"
+                             % (", ".join(missing), args.symbol,
+                                ", ".join(symbol.list_arguments())))
+        grads = None
+        if args.grads:
+            grads = {k: mx.nd.zeros(v.shape, dtype=v.dtype) for k, v in arrays.items()}
+        try:
+            executor = symbol.bind(mx.cpu(), arrays, args_grad=grads,
+                                   grad_req=args.grad_req if args.grads else "null")
+        except (MXNetError, ValueError, TypeError) as e:
+            raise UsageError("cannot bind %s: %s" % (args.symbol, _first_line(e))) from None
+        self._keep(executor, args.out, args.symbol)
+        self._show(executor, args.live)
+
+    def _array(self, name):
+        import numpy as np
+
+        from ..ndarray import NDArray, array
+        value = self.shell.user_ns.get(identifier(name, "an array value"))
+        if isinstance(value, NDArray):
+            return value
+        if isinstance(value, np.ndarray):
+            return array(value, dtype=value.dtype)
+        raise UsageError("%r must name an NDArray (or a NumPy array), got %s"
+                         % (name, "nothing" if value is None else type(value).__name__))
+
+    @magic_arguments()
+    @argument("symbol", help="name of the Symbol to bind")
+    @argument("shapes", nargs="*", metavar="ARG=SHAPE", help="input shapes, e.g. data=(100,200)")
+    @argument("--dtype", nargs="+", action="append", metavar="ARG=DTYPE",
+              help="input dtypes, e.g. --dtype data=float64")
+    @argument("--grad-req", default="write", choices=_GRAD_REQS,
+              help="gradient request for every argument (default: write)")
+    @argument("--as", dest="out", metavar="EXEC", default=None,
+              help="variable that receives the executor (default: SYMBOL_exec)")
+    @argument("--live", action="store_true", help="show a live widget instead of a panel")
+    @line_magic
+    def simple_bind(self, line):
+        """Let the executor allocate every array from input shapes, and show it.
+
+        Same as ``EXEC = SYMBOL.simple_bind(mx.cpu(), data=(100, 200))``: argument, gradient,
+        auxiliary and output arrays are created with the inferred shapes.
+
+        Example::
+
+            %simple_bind mlp data=(100,200) --as texec
+        """
+        import symnb as mx
+
+        args = parse_argstring(self.simple_bind, line)
+        symbol = self._symbol(args.symbol)
+        shapes = parse_shapes(args.shapes)
+        dtypes = parse_dtypes(args.dtype)
+        if not shapes:
+            raise UsageError("give at least one input shape, e.g. %%simple_bind %s data=(1,3)"
+                             % args.symbol)
+        try:
+            executor = symbol.simple_bind(mx.cpu(), grad_req=args.grad_req,
+                                          type_dict=dtypes or None, **shapes)
+        except (MXNetError, ValueError, TypeError) as e:
+            raise UsageError("cannot simple_bind %s: %s" % (args.symbol, _first_line(e))) from None
+        self._keep(executor, args.out, args.symbol)
+        self._show(executor, args.live)
+
+    @magic_arguments()
+    @argument("executor", nargs="?", default=None,
+              help="name of the executor (default: the last one %%bind made)")
+    @argument("--train", action="store_true", help="forward(is_train=True)")
+    @line_magic
+    def forward(self, line):
+        """Run ``EXEC.forward()`` and show the executor with its outputs.
+
+        Example::
+
+            %forward c_exec
+        """
+        args = parse_argstring(self.forward, line)
+        _, executor = self._executor(args.executor)
+        try:
+            executor.forward(is_train=args.train)
+        except MXNetError as e:
+            raise UsageError("forward failed: %s" % _first_line(e)) from None
+        self._show(executor)
+
+    @magic_arguments()
+    @argument("executor", nargs="?", default=None,
+              help="name of the executor (default: the last one %%bind made)")
+    @argument("--out-grads", default=None, metavar="NAME",
+              help="head gradients: a variable holding an NDArray (or a list of them), or "
+                   "'ones' for ones shaped like each output; default none (loss heads)")
+    @line_magic
+    def backward(self, line):
+        """Run ``EXEC.backward(out_grads)`` and show the executor with its gradients.
+
+        Example::
+
+            %backward c_exec --out-grads ones
+        """
+        import symnb as mx
+
+        args = parse_argstring(self.backward, line)
+        _, executor = self._executor(args.executor)
+        out_grads = None
+        if args.out_grads == "ones":
+            out_grads = [mx.nd.ones(o.shape, dtype=o.dtype) for o in executor.outputs]
+        elif args.out_grads is not None:
+            out_grads = self.shell.user_ns.get(identifier(args.out_grads, "--out-grads"))
+            if out_grads is None:
+                raise UsageError("name %r is not defined" % args.out_grads)
+        try:
+            executor.backward(out_grads)
+        except (MXNetError, ValueError, TypeError) as e:
+            raise UsageError("backward failed: %s" % _first_line(e)) from None
+        self._show(executor)
+
+    @magic_arguments()
+    @argument("executor", nargs="?", default=None,
+              help="name of the executor (default: the last one %%bind made)")
+    @argument("--live", action="store_true",
+              help="a live widget that redraws itself after every forward/backward")
+    @line_magic
+    def executor(self, line):
+        """Show an executor: its graph, bound arguments, gradients, aux states and outputs.
+
+        With ``--live`` the view is a widget that follows the executor: call
+        ``EXEC.forward()`` / ``EXEC.backward()`` in later cells and it updates in place.
+
+        Example::
+
+            %executor texec --live
+        """
+        args = parse_argstring(self.executor, line)
+        _, executor = self._executor(args.executor)
+        self._show(executor, args.live)
+
+
+def _first_line(error):
+    text = str(error).strip()
+    return text.splitlines()[0].removeprefix("MXNetError: ") if text else type(error).__name__
