@@ -63,16 +63,23 @@ def infer_graph(order, given: dict, kind: str = "shape") -> InferResult:
                 raise MXNetError("MXNetError: Error in operator %s: %s"
                                  % (node.name, str(e).replace("{node}", node.name))) from None
             for e, old, new in zip(node.inputs, before_in, ins):
-                if new is not None and new != old:
+                if _changed(old, new):
                     values[id(e.node)][e.index] = _normalize(new, kind)
                     changed = True
             for i, (old, new) in enumerate(zip(before_out, outs)):
-                if new is not None and new != old:
+                if _changed(old, new):
                     outs[i] = _normalize(new, kind)
                     changed = True
         if not changed and sweep >= 1:
             break
     return InferResult(values)
+
+
+def _changed(old, new) -> bool:
+    # ``is None`` first: numpy compares ``np.dtype('float64') == None`` as True.
+    if new is None:
+        return False
+    return old is None or new != old
 
 
 def _normalize(value, kind):

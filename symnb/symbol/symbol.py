@@ -376,9 +376,9 @@ class Symbol:
     def _given(self, args, kwargs, kind):
         order, arg_nodes, aux_nodes = self._variables()
         if args and kwargs:
-            raise ValueError("Can only specify known argument %s either by positional or "
-                             "kwargs way." % ("                     shapes" if kind == "shape"
-                                             else "                     types"))
+            # the run of 21 spaces comes from a line continuation in MXNet's source
+            raise ValueError("Can only specify known argument%s%s either by positional or "
+                             "kwargs way." % (" " * 21, "shapes" if kind == "shape" else "types"))
         given = {}
         for node in order:
             if node.op is None:
@@ -412,14 +412,16 @@ class Symbol:
         return order, arg_nodes, aux_nodes, given
 
     def _infer(self, args, kwargs, kind, partial):
-        order, arg_nodes, aux_nodes, given = self._given(args, kwargs, kind)
         try:
+            order, arg_nodes, aux_nodes, given = self._given(args, kwargs, kind)
             result = infer_graph(order, given, kind)
         except MXNetError as e:
             if not partial:
-                e.add_note("infer_%s error. Arguments:\n%s" % (kind, "\n".join(
-                    "  %s: %s" % (k, v) for k, v in kwargs.items()) or "\n".join(
-                    "  #%d: %s" % (i, v) for i, v in enumerate(args))))
+                # MXNet prints this block to stdout before re-raising; symnb attaches it to
+                # the exception instead (docs/OVERVIEW.md, "Choices where the spec is silent").
+                lines = ["  #%d: %s" % (i, v) for i, v in enumerate(args)]
+                lines += ["  %s: %s" % (k, v) for k, v in kwargs.items()]
+                e.add_note("\n".join(["infer_%s error. Arguments:" % kind] + lines))
             raise
         conv = _shape_out if kind == "shape" else _type_out
         arg_vals = [result.entry(n) for n in arg_nodes]
@@ -775,8 +777,6 @@ def _legacy_shape(shape):
 
 def _user_value(name, value, kind):
     if kind == "shape":
-        if value is None:
-            return None
         if not isinstance(value, tuple):
             raise TypeError("Arguments need to be shapes (tuple), but '%s' is %s."
                             % (name, type(value)))
