@@ -28,6 +28,7 @@ class FwdStep:
     ins: list                 # arrays (variables refreshed before each forward)
     outs: list
     var_slots: list           # (position in ins, bound NDArray) for variable inputs
+    scratch_slots: list = field(default_factory=list)  # (position, NDArray, private copy)
 
 
 @dataclass(slots=True)
@@ -110,7 +111,9 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
                 ins.append(nd._data)
             else:
                 ins.append(entry_arrays[(id(e.node), e.index)])
-        fwd_steps.append(FwdStep(node, node.op, node.params, ins, outs, var_slots))
+        step = FwdStep(node, node.op, node.params, ins, outs, var_slots)
+        _protect_inputs(step, reach, heads, xp)
+        fwd_steps.append(step)
         if share_memory:
             # free the inputs whose last reader is this step, and unread outputs
             for e in node.inputs:
@@ -210,6 +213,26 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
                                      reqs_node, var_slots))
     return Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
                 var_head_grads, has_backward, entry_arrays)
+
+
+def _protect_inputs(step, reach, heads, xp):
+    """MXNet lets an operator overwrite an input in forward (BatchNorm's fix_gamma writes 1
+    into gamma) only when the node's backward is part of the executor or its extra outputs are
+    heads (spec executor.md 6.1); otherwise the operator gets a private copy."""
+    writes = getattr(step.op, "forward_writes_inputs", None)
+    if writes is None:
+        return
+    indices = writes(step.params)
+    if not indices or reach[id(step.node)]:
+        return
+    if any(n is step.node and i > 0 for n, i in heads):
+        return
+    for pos in indices:
+        for k, (slot_pos, nd) in enumerate(step.var_slots):
+            if slot_pos == pos:
+                step.scratch_slots.append((pos, nd, xp.empty_like(nd._data)))
+                del step.var_slots[k]
+                break
 
 
 def _grad_view(nd, shape):

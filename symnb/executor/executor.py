@@ -129,15 +129,21 @@ class Executor:
             ins = step.ins
             for pos, nd in step.var_slots:
                 ins[pos] = nd._data
+            for pos, nd, scratch in step.scratch_slots:
+                scratch[...] = nd._data
+                ins[pos] = scratch
             if monitor is not None and self._monitor_all:
                 self._monitor_inputs(step)
             step.op.forward(step.params, ins, step.outs, is_train, rt)
             if monitor is not None:
                 self._monitor_outputs(step)
         self._forwarded = True
+        # MXNet hands out new NDArray objects on every call, all viewing the same buffers
+        nd_cls, ctx = type(self._head_nds[0]) if self._head_nds else None, self._ctx
+        self.outputs = [nd_cls(h._data, ctx) for h in self._head_nds]
         if self._observers:
             self._notify("forward")
-        return list(self._head_nds) if self._head_nds else []
+        return self.outputs
 
     def _copy_kwargs(self, kwargs):
         from ..ndarray import NDArray

@@ -1,0 +1,39 @@
+"""Shared fixtures: where the MXNet facts live, and the cpu/gpu ``ctx`` fixture."""
+from __future__ import annotations
+
+import os
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts) -> pathlib.Path:
+    """A path under ../shared; skips the test when absent (fails under CI=true)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("%s is missing: CI must run with ../shared beside the clone" % path)
+        pytest.skip("%s is missing (MXNet facts live in ../shared)" % path)
+    return path
+
+
+def _gpu_available():
+    try:
+        import cupy
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["cpu", "gpu"])
+def ctx(request):
+    """Run a test on cpu and on gpu; gpu skips with the reason where it is unavailable."""
+    import symnb as mx
+    if request.param == "gpu":
+        if not _gpu_available():
+            pytest.skip("no GPU: CuPy is not installed or sees no CUDA device")
+        return mx.gpu(0)
+    return mx.cpu()
