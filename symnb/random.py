@@ -1,1 +1,35 @@
-"""mx.random (being written)."""
+"""``mx.random``: seeding and sampling.
+
+``seed`` reseeds the backend generators that every random draw uses (``mx.nd.random.*``,
+Dropout masks), so a seeded run repeats exactly on the same backend.
+"""
+from __future__ import annotations
+
+from .backends import get_backend, seed_all
+from .ndarray.random import normal, uniform
+
+__all__ = ["seed", "uniform", "normal"]
+
+
+def seed(seed_state, ctx="all"):
+    """Seed the random generators of all devices (``ctx='all'``) or of one context.
+
+    Parameters
+    ----------
+    seed_state : int
+        The seed.
+    ctx : Context or 'all'
+        Which device's generator to seed.
+
+    >>> import symnb as mx
+    >>> mx.random.seed(42); a = mx.nd.random.uniform(shape=(3,)).asnumpy()
+    >>> mx.random.seed(42); b = mx.nd.random.uniform(shape=(3,)).asnumpy()
+    >>> bool((a == b).all())
+    True
+    """
+    if not isinstance(seed_state, int):
+        raise ValueError("seed_state must be int")
+    if ctx == "all":
+        seed_all(seed_state)
+    else:
+        get_backend(ctx).seed(seed_state)

@@ -1,2 +1,26 @@
-"""``mx.nd`` / ``mx.ndarray``: NDArray, creation functions, ``.params`` files, operators."""
-from .ndarray import NDArray, array, empty, ones, waitall, zeros  # noqa: F401
+"""``mx.nd`` / ``mx.ndarray``: NDArray, creation functions, ``.params`` files, operators.
+
+Besides the Python helpers below, every registered operator gets a generated function at
+import time (``mx.nd.FullyConnected``, ``mx.nd._internal._plus_scalar``, ``mx.nd.contrib.X``),
+built from its definition in ``symnb.ops`` (see ``_imperative``).
+"""
+import sys as _sys
+
+from . import _internal, contrib, image, linalg, random, sparse
+from ._creation import (add, arange, array, concatenate, divide, empty, equal, eye,  # noqa: F401
+                        full, greater, greater_equal, lesser, lesser_equal, linspace, maximum,
+                        minimum, modulo, multiply, not_equal, ones, power, subtract,
+                        true_divide, waitall, zeros)
+from ._imperative import install as _install
+from ._io import load, load_frombuffer, save
+from .ndarray import NDArray
+
+__all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "eye", "linspace",
+           "concatenate", "waitall", "save", "load", "load_frombuffer", "add", "subtract",
+           "multiply", "divide", "true_divide", "modulo", "power", "maximum", "minimum",
+           "equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
+           "random", "contrib", "linalg", "sparse", "image"]
+
+_install({"": _sys.modules[__name__], "_internal": _internal, "contrib": contrib,
+          "linalg": linalg, "sparse": sparse, "image": image, "random": random},
+         helpers=set(__all__))

@@ -1,13 +1,29 @@
-"""NDArray: a backend array (NumPy on cpu, CuPy on gpu) with MXNet's API."""
+"""NDArray: a backend array (NumPy on cpu, CuPy on gpu) with MXNet's API (spec ndarray.md).
+
+An NDArray is a thin handle: ``_data`` is the backend array, ``_ctx`` the context. Views
+(``x[1]``, ``x[1:3]``, ``reshape``) are NDArrays over backend views, so writes reach the
+parent as in MXNet. Arithmetic runs the registered operators through the imperative path
+(``_imperative.invoke``), so NDArray and Symbol share one definition per operator and its
+error texts.
+"""
 from __future__ import annotations
+
+import ctypes
+import numbers
+import warnings
 
 import numpy as np
 
 from ..backends import get_backend
 from ..base import MXNetError
 from ..context import Context, current_context
+from ._shape import infer_reshape
 
-__all__ = ["NDArray", "array", "empty", "zeros", "ones", "waitall"]
+__all__ = ["NDArray"]
+
+
+def _is_scalar(x) -> bool:
+    return isinstance(x, numbers.Number) or (isinstance(x, np.generic) and x.ndim == 0)
 
 
 class NDArray:
@@ -21,34 +37,163 @@ class NDArray:
 
     __slots__ = ("_data", "_ctx", "__weakref__")
     __array_priority__ = 1000.0
+    # numpy operators give way to ours, which reject numpy arrays as MXNet does (spec 6.1)
+    __array_ufunc__ = None
 
     def __init__(self, data, ctx: Context | None = None):
         self._data = data
         self._ctx = ctx if ctx is not None else current_context()
 
+    # ------------------------------------------------------------------ properties (spec 3)
     @property
-    def shape(self):
-        return tuple(self._data.shape)
+    def shape(self) -> tuple:
+        """The shape as a tuple of ints.
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2, 3)).shape
+        (2, 3)
+        """
+        return tuple(int(d) for d in self._data.shape)
 
     @property
     def dtype(self):
+        """The numpy type class (``x.dtype is np.float32``).
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2,), dtype='int32').dtype
+        <class 'numpy.int32'>
+        """
         return self._data.dtype.type
 
     @property
-    def context(self):
+    def context(self) -> Context:
+        """The device context.
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2,), ctx=mx.cpu(1)).context
+        cpu(1)
+        """
         return self._ctx
 
     ctx = context
 
     @property
-    def size(self):
+    def size(self) -> int:
+        """Number of elements (1 for a 0-d array).
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2, 3)).size
+        6
+        """
         return int(self._data.size)
 
     @property
-    def ndim(self):
-        return self._data.ndim
+    def ndim(self) -> int:
+        """Number of dimensions.
 
-    def asnumpy(self):
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2, 3)).ndim
+        2
+        """
+        return int(self._data.ndim)
+
+    @property
+    def stype(self) -> str:
+        """Storage type; symnb arrays are always dense.
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2,)).stype
+        'default'
+        """
+        return "default"
+
+    @property
+    def writable(self) -> bool:
+        """Whether the array may be written (always True).
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2,)).writable
+        True
+        """
+        return True
+
+    @property
+    def grad(self):
+        """The attached gradient (symnb has no autograd: always None).
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2,)).grad is None
+        True
+        """
+        return None
+
+    @property
+    def handle(self):
+        """An opaque ``ctypes.c_void_p`` (MXNet's C handle; here the object's id).
+
+        >>> import symnb as mx
+        >>> type(mx.nd.zeros((2,)).handle).__name__
+        'c_void_p'
+        """
+        return ctypes.c_void_p(id(self))
+
+    @property
+    def T(self):
+        """Transpose (all axes reversed); arrays with fewer than 2 dims return themselves.
+
+        >>> import symnb as mx
+        >>> mx.nd.zeros((2, 3, 4)).T.shape
+        (4, 3, 2)
+        """
+        if self.ndim < 2:
+            return self
+        xp = get_backend(self._ctx).xp
+        return NDArray(xp.ascontiguousarray(xp.transpose(self._data)), self._ctx)
+
+    # ------------------------------------------------------------------ Python protocol
+    def __len__(self):
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self.shape[0]):
+            yield self[i]
+
+    def __bool__(self):
+        if self.size == 1:
+            return bool(self.asnumpy().reshape(()))
+        if self.size == 0:
+            return False
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        shape = "x".join(str(d) for d in self.shape)
+        return "\n%s\n<%s %s @%s>" % (str(self.asnumpy()), type(self).__name__, shape,
+                                      self._ctx)
+
+    __str__ = __repr__
+
+    def __getstate__(self):
+        # One raw NDArray record, as MXNet pickles (spec ndarray.md 8.1): no pickle inside.
+        from ._io import write_record
+        return {"handle": write_record(self, allow_0d=True)}
+
+    def __setstate__(self, state):
+        from ._io import read_record
+        loaded = read_record(state["handle"])
+        self._data, self._ctx = loaded._data, loaded._ctx
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    # ------------------------------------------------------------------ methods (spec 4)
+    def asnumpy(self) -> np.ndarray:
         """A NumPy copy of the data.
 
         >>> import symnb as mx
@@ -57,83 +202,268 @@ class NDArray:
         """
         return np.array(get_backend(self._ctx).to_numpy(self._data), copy=True)
 
+    def asscalar(self):
+        """The single element as a numpy scalar (shape ``(1, 1)`` gives an array: MXNet quirk).
+
+        >>> import symnb as mx
+        >>> mx.nd.array([7]).asscalar()
+        np.float32(7.0)
+        """
+        if self.size != 1:
+            raise ValueError("The current array is not a scalar")
+        if self.ndim <= 1:
+            return self.asnumpy().reshape(())[()]
+        return self.asnumpy()
+
+    def copy(self):
+        """A new array on the same context with copied data.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.ones((2,)); y = x.copy(); y[:] = 5; x.asnumpy()
+        array([1., 1.], dtype=float32)
+        """
+        return NDArray(self._data.copy(), self._ctx)
+
+    def copyto(self, other):
+        """Copy into an NDArray (cast to its dtype) or onto a Context (new array).
+
+        >>> import symnb as mx
+        >>> y = mx.nd.zeros((2,), dtype='int32')
+        >>> mx.nd.array([1.7, 2.2]).copyto(y).asnumpy()
+        array([1, 2], dtype=int32)
+        """
+        if isinstance(other, NDArray):
+            if other is self:
+                warnings.warn("You are attempting to copy an array to itself", RuntimeWarning)
+                return False
+            if other.shape != self.shape:
+                from ..ops._rules import fmt_shape
+                raise MXNetError("MXNetError: Check failed: assign(&dattr, vec.at(i)): "
+                                 "Incompatible attr in node  at 0-th output: expected %s, got %s"
+                                 % (fmt_shape(self.shape), fmt_shape(other.shape)))
+            other._data[...] = self._in_backend(get_backend(other._ctx))
+            return other
+        if isinstance(other, Context):
+            rt = get_backend(other)
+            return NDArray(rt.xp.array(self._in_backend(rt), copy=True), other)
+        raise TypeError("copyto does not support type %s" % type(other))
+
+    def _in_backend(self, rt):
+        """This array's data as an array of backend ``rt`` (no copy when already there)."""
+        if isinstance(self._data, rt.xp.ndarray):
+            return self._data
+        return rt.asarray(self.asnumpy())
+
+    def as_in_context(self, context):
+        """Self if already on ``context``, else a copy there.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.ones((2,)); x.as_in_context(mx.cpu()) is x
+        True
+        """
+        if self._ctx == context:
+            return self
+        return self.copyto(context)
+
+    def astype(self, dtype, copy=True):
+        """Cast to ``dtype`` (float to int truncates toward zero).
+
+        >>> import symnb as mx
+        >>> mx.nd.array([1.7, -1.7, 2.5]).astype('int32').asnumpy()
+        array([ 1, -1,  2], dtype=int32)
+        """
+        dtype = np.dtype(dtype)
+        if not copy and dtype == np.dtype(self.dtype):
+            return self
+        return NDArray(self._data.astype(dtype), self._ctx)
+
+    def reshape(self, *shape, **kwargs):
+        """A view with a new shape; MXNet's special codes 0, -1, -2, -3, -4 and ``reverse``.
+
+        >>> import symnb as mx
+        >>> y = mx.nd.arange(24).reshape((2, 3, 4))
+        >>> y.reshape((-3, -2)).shape, y.reshape(0, -1).shape
+        ((6, 4), (2, 12))
+        """
+        if len(shape) == 0 and not kwargs:
+            raise AssertionError("Shape must be provided.")
+        unknown = [k for k in kwargs if k not in ("shape", "reverse")]
+        if unknown:
+            raise TypeError("Got unknown keywords in reshape: %s. Accepted keyword arguments "
+                            "are 'shape' and 'reverse'." % ", ".join(unknown))
+        reverse = kwargs.get("reverse", False)
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = shape[0]
+        shape = shape or kwargs.get("shape")
+        target = infer_reshape(self.shape, tuple(int(d) for d in shape), reverse)
+        size = int(np.prod(target, dtype=np.int64))
+        if size > self.size:
+            raise MXNetError("NDArray.Reshape: Check failed: shape_.Size() >= shape.Size() "
+                             "(%d vs. %d) : target shape size is larger than the current shape"
+                             % (self.size, size))
+        if size != self.size:
+            raise ValueError("Cannot reshape array of size %d into shape %s" % (self.size, shape))
+        return NDArray(self._data.reshape(target), self._ctx)
+
+    def wait_to_read(self):
+        """Block until the data is computed (synchronous backends: returns at once).
+
+        >>> import symnb as mx
+        >>> mx.nd.ones((2,)).wait_to_read()
+        """
+        get_backend(self._ctx).synchronize()
+
+    def tostype(self, stype):
+        """Storage conversion; symnb stores dense arrays only (``'default'`` gives a copy).
+
+        >>> import symnb as mx
+        >>> mx.nd.ones((2,)).tostype('default').stype
+        'default'
+        """
+        if stype != "default":
+            raise MXNetError("MXNetError: sparse storage type '%s' is not supported by symnb; "
+                             "arrays are dense ('default')" % stype)
+        return self.copy()
+
+    # ------------------------------------------------------------------ indexing (spec 5)
+    def __getitem__(self, key):
+        """``x[int]`` and ``x[a:b]`` are views; other keys copy; results are never 0-d.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.arange(12).reshape((3, 4))
+        >>> x[1].shape, x[1, 2].shape, x[:, 1].shape
+        ((4,), (1,), (3,))
+        """
+        from ._indexing import get_item
+        return get_item(self, key)
+
     def __setitem__(self, key, value):
-        if isinstance(value, NDArray):
-            value = value._data
-        self._data[key] = value
+        """Write into a region in place; values broadcast and are cast to this dtype.
 
-    def __repr__(self):
-        shape = "x".join(str(d) for d in self.shape)
-        return "\n%s\n<%s %s @%s>" % (str(self.asnumpy()), type(self).__name__, shape,
-                                      self._ctx)
+        >>> import symnb as mx
+        >>> z = mx.nd.zeros((2, 3)); z[1] = 7; z[:, 0] = [1, 2]; z.asnumpy()
+        array([[1., 0., 0.],
+               [2., 7., 7.]], dtype=float32)
+        """
+        from ._indexing import set_item
+        set_item(self, key, value)
+
+    # ------------------------------------------------------------------ arithmetic (spec 6)
+    def __add__(self, other):
+        return _dispatch(self, other, "broadcast_add", "_plus_scalar")
+
+    def __radd__(self, other):
+        return _dispatch(self, other, "broadcast_add", "_plus_scalar")
+
+    def __iadd__(self, other):
+        return _dispatch(self, other, "broadcast_add", "_plus_scalar", out=self)
+
+    def __sub__(self, other):
+        return _dispatch(self, other, "broadcast_sub", "_minus_scalar")
+
+    def __rsub__(self, other):
+        return _dispatch(self, other, "broadcast_sub", "_rminus_scalar", reflected=True)
+
+    def __isub__(self, other):
+        return _dispatch(self, other, "broadcast_sub", "_minus_scalar", out=self)
+
+    def __mul__(self, other):
+        return _dispatch(self, other, "broadcast_mul", "_mul_scalar")
+
+    def __rmul__(self, other):
+        return _dispatch(self, other, "broadcast_mul", "_mul_scalar")
+
+    def __imul__(self, other):
+        return _dispatch(self, other, "broadcast_mul", "_mul_scalar", out=self)
+
+    def __truediv__(self, other):
+        return _dispatch(self, other, "broadcast_div", "_div_scalar")
+
+    def __rtruediv__(self, other):
+        return _dispatch(self, other, "broadcast_div", "_rdiv_scalar", reflected=True)
+
+    def __itruediv__(self, other):
+        return _dispatch(self, other, "broadcast_div", "_div_scalar", out=self)
+
+    def __mod__(self, other):
+        return _dispatch(self, other, "broadcast_mod", "_mod_scalar")
+
+    def __rmod__(self, other):
+        return _dispatch(self, other, "broadcast_mod", "_rmod_scalar", reflected=True)
+
+    def __imod__(self, other):
+        return _dispatch(self, other, "broadcast_mod", "_mod_scalar", out=self)
+
+    def __pow__(self, other):
+        return _dispatch(self, other, "broadcast_power", "_power_scalar")
+
+    def __rpow__(self, other):
+        return _dispatch(self, other, "broadcast_power", "_rpower_scalar", reflected=True)
+
+    def __neg__(self):
+        return _dispatch(self, -1.0, "broadcast_mul", "_mul_scalar")
+
+    def __eq__(self, other):
+        return _dispatch(self, other, "broadcast_equal", "_equal_scalar")
+
+    def __ne__(self, other):
+        return _dispatch(self, other, "broadcast_not_equal", "_not_equal_scalar")
+
+    def __gt__(self, other):
+        return _dispatch(self, other, "broadcast_greater", "_greater_scalar")
+
+    def __ge__(self, other):
+        return _dispatch(self, other, "broadcast_greater_equal", "_greater_equal_scalar")
+
+    def __lt__(self, other):
+        return _dispatch(self, other, "broadcast_lesser", "_lesser_scalar")
+
+    def __le__(self, other):
+        return _dispatch(self, other, "broadcast_lesser_equal", "_lesser_equal_scalar")
 
 
-def _dtype(dtype, default=np.float32):
-    return np.dtype(default if dtype is None else dtype)
+def _dispatch(array, other, array_op, scalar_op, reflected=False, out=None):
+    """MXNet's ``_ufunc_helper``: NDArray (op) NDArray broadcasts, scalars use ``*_scalar``.
 
-
-def array(source_array, ctx=None, dtype=None):
-    """Create an NDArray (float32 unless ``dtype`` or an NDArray source says otherwise).
-
-    >>> import symnb as mx
-    >>> mx.nd.array([1, 2]).dtype
-    <class 'numpy.float32'>
+    ``reflected`` means ``other (op) array`` with the reflected scalar operator already chosen.
     """
-    ctx = ctx or current_context()
-    if isinstance(source_array, NDArray):
-        src = source_array.asnumpy()
-        dtype = source_array.dtype if dtype is None else dtype
-    else:
-        src = source_array
-    try:
-        data = np.array(src, dtype=_dtype(dtype))
-    except (ValueError, TypeError):
-        raise TypeError("source_array must be array like object") from None
-    return NDArray(get_backend(ctx).asarray(data), ctx)
+    from ..ops import get_op
+    from ._imperative import invoke
+    if _is_scalar(other):
+        return invoke(get_op(scalar_op), [array], {"scalar": float(other)}, out)
+    if isinstance(other, NDArray):
+        lhs, rhs = (other, array) if reflected else (array, other)
+        return invoke(get_op(array_op), [lhs, rhs], {}, out)
+    raise TypeError("type %s not supported" % str(type(other)))
 
 
-def empty(shape, ctx=None, dtype=None):
-    """Uninitialised array.
-
-    >>> import symnb as mx
-    >>> mx.nd.empty((2, 3)).shape
-    (2, 3)
-    """
-    ctx = ctx or current_context()
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return NDArray(get_backend(ctx).xp.empty(shape, dtype=_dtype(dtype)), ctx)
-
-
-def zeros(shape, ctx=None, dtype=None, **kwargs):
-    """Array of zeros.
-
-    >>> import symnb as mx
-    >>> mx.nd.zeros(2).asnumpy()
-    array([0., 0.], dtype=float32)
-    """
-    ctx = ctx or current_context()
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return NDArray(get_backend(ctx).xp.zeros(shape, dtype=_dtype(dtype)), ctx)
+# Operators MXNet also exposes as methods (``x.sum()``, ``x.exp()``): each calls the
+# generated ``mx.nd`` function of the registered operator of the same name.
+_FLUENT = ("reshape_like", "zeros_like", "ones_like", "broadcast_axes", "repeat", "pad",
+           "swapaxes", "split", "slice", "slice_axis", "slice_like", "take", "one_hot", "pick",
+           "sort", "topk", "argsort", "argmax", "argmax_channel", "argmin", "clip", "abs",
+           "sign", "flatten", "shape_array", "size_array", "expand_dims", "tile", "transpose",
+           "flip", "depth_to_space", "space_to_depth", "diag", "sum", "nansum", "prod",
+           "nanprod", "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil",
+           "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees", "radians",
+           "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log",
+           "log10", "log2", "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square", "reciprocal",
+           "relu", "sigmoid", "softmax", "log_softmax", "softmin", "squeeze", "broadcast_to",
+           "broadcast_like")
 
 
-def ones(shape, ctx=None, dtype=None, **kwargs):
-    """Array of ones.
-
-    >>> import symnb as mx
-    >>> mx.nd.ones(2).asnumpy()
-    array([1., 1.], dtype=float32)
-    """
-    ctx = ctx or current_context()
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return NDArray(get_backend(ctx).xp.ones(shape, dtype=_dtype(dtype)), ctx)
-
-
-def waitall():
-    """Wait for all pending work (symnb computes synchronously on cpu).
-
-    >>> waitall()
-    """
-    return None
+def _make_fluent(fname):
+    def method(self, *args, **kwargs):
+        from ._imperative import FUNCTIONS
+        function = FUNCTIONS.get(fname)
+        if function is None:
+            raise MXNetError("MXNetError: operator %s is not available in symnb yet" % fname)
+        return function(self, *args, **kwargs)
+    method.__name__ = fname
+    method.__qualname__ = "NDArray." + fname
+    method.__doc__ = "Fluent form of ``mx.nd.%s(self, ...)``." % fname
+    return method
 
 
-_ = MXNetError
+for _f in _FLUENT:
+    setattr(NDArray, _f, _make_fluent(_f))

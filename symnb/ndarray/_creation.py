@@ -1,0 +1,267 @@
+"""Creation functions and the Python arithmetic helpers of ``mx.nd`` (spec ndarray.md 1, 6).
+
+Every allocation goes through ``get_backend(ctx)``, so a gpu context without CuPy or a GPU
+fails right here with the backend's one clear message.
+"""
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from ..backends import get_backend
+from ..base import MXNetError
+from ..context import current_context
+from .ndarray import NDArray, _dispatch, _is_scalar
+
+__all__ = ["array", "empty", "zeros", "ones", "full", "arange", "eye", "linspace",
+           "concatenate", "waitall", "add", "subtract", "multiply", "divide", "true_divide",
+           "modulo", "power", "maximum", "minimum", "equal", "not_equal", "greater",
+           "greater_equal", "lesser", "lesser_equal"]
+
+
+def _shape_tuple(shape) -> tuple:
+    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(d) for d in shape)
+
+
+def _dtype(dtype, default=np.float32) -> np.dtype:
+    return np.dtype(default if dtype is None else dtype)
+
+
+def array(source_array, ctx=None, dtype=None) -> NDArray:
+    """A new array holding a copy of ``source_array``.
+
+    Lists and numpy arrays become float32 unless ``dtype`` is given (the numpy dtype is
+    ignored); an NDArray source keeps its dtype; scalars give shape ``()`` (spec 1.1).
+
+    >>> import symnb as mx
+    >>> mx.nd.array([1, 2]).dtype, mx.nd.array(5).shape
+    (<class 'numpy.float32'>, ())
+    >>> mx.nd.array([300, -1], dtype='uint8').asnumpy()
+    array([ 44, 255], dtype=uint8)
+    """
+    ctx = current_context() if ctx is None else ctx
+    rt = get_backend(ctx)
+    if isinstance(source_array, NDArray):
+        dtype = source_array.dtype if dtype is None else dtype
+        source = source_array.asnumpy()
+    else:
+        try:
+            source = np.asarray(get_backend_numpy(source_array))
+        except (ValueError, TypeError):
+            raise TypeError("source_array must be array like object") from None
+        if source.dtype.kind in "USOV":
+            raise TypeError("source_array must be array like object")
+    target = _dtype(dtype)
+    # Cast like a C cast: out-of-range integers wrap ([300, -1] as uint8 -> [44, 255]).
+    if target.kind in "iu" and source.dtype.kind in "iub":
+        data = source.astype(np.int64).astype(target)
+    else:
+        with np.errstate(all="ignore"):
+            data = source.astype(target)
+    return NDArray(rt.xp.array(data, copy=True), ctx)
+
+
+def get_backend_numpy(source):
+    """A CuPy array as numpy (anything else unchanged): ``array()`` accepts both."""
+    module = type(source).__module__
+    if module.startswith("cupy"):
+        return source.get()
+    return source
+
+
+def empty(shape, ctx=None, dtype=None, stype=None) -> NDArray:
+    """An uninitialised array (any shape, including ``()`` and zero-size).
+
+    >>> import symnb as mx
+    >>> mx.nd.empty((2, 3)).shape, mx.nd.empty(()).shape
+    ((2, 3), ())
+    """
+    ctx = current_context() if ctx is None else ctx
+    return NDArray(get_backend(ctx).xp.empty(_shape_tuple(shape), dtype=_dtype(dtype)), ctx)
+
+
+def _filled(op_name, fill, shape, ctx, dtype):
+    ctx = current_context() if ctx is None else ctx
+    dtype = _dtype(dtype)
+    dims = _shape_tuple(shape)
+    if len(dims) == 0 or 0 in dims:
+        # legacy shape semantics: 0 means unknown, so these shapes cannot be created (1.2)
+        from ._imperative import shape_failure
+        out = None if len(dims) == 0 else dims
+        raise shape_failure(op_name, [], [out], {"dtype": dtype.name, "ctx": str(ctx),
+                                                 "shape": str(shape)})
+    xp = get_backend(ctx).xp
+    return NDArray(xp.full(dims, fill, dtype=dtype), ctx)
+
+
+def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs) -> NDArray:
+    """An array of zeros (float32 unless ``dtype``).
+
+    >>> import symnb as mx
+    >>> mx.nd.zeros(2).asnumpy()
+    array([0., 0.], dtype=float32)
+    """
+    return _filled("_zeros", 0, shape, ctx, dtype)
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
+    """An array of ones (float32 unless ``dtype``).
+
+    >>> import symnb as mx
+    >>> mx.nd.ones((1, 2), dtype='int32').asnumpy()
+    array([[1, 1]], dtype=int32)
+    """
+    return _filled("_ones", 1, shape, ctx, dtype)
+
+
+def full(shape, val, ctx=None, dtype=np.float32, out=None) -> NDArray:
+    """An array filled with ``val`` cast to ``dtype`` (or written into ``out``).
+
+    >>> import symnb as mx
+    >>> mx.nd.full((2,), 2.7, dtype='int32').asnumpy()
+    array([2, 2], dtype=int32)
+    """
+    if out is None:
+        out = empty(shape, ctx, dtype)
+    with np.errstate(all="ignore"):
+        out._data[...] = np.array(float(val)).astype(np.dtype(out.dtype))
+    return out
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None,
+           dtype=np.float32) -> NDArray:
+    """Evenly spaced values in ``[start, stop)``, each repeated ``repeat`` times.
+
+    >>> import symnb as mx
+    >>> mx.nd.arange(0, 6, 2, repeat=2).asnumpy()
+    array([0., 0., 2., 2., 4., 4.], dtype=float32)
+    """
+    if infer_range is not None:
+        import warnings
+        warnings.warn("`infer_range` argument has been deprecated", DeprecationWarning)
+    if stop is None:
+        start, stop = 0.0, start
+    start, stop, step = float(start), float(stop), float(step)
+    if step == 0:
+        raise MXNetError("MXNetError: Check failed: param.step != 0: Range does not support "
+                         "step=0, received 0")
+    count = max(int(math.ceil((stop - start) / step)), 0)
+    # computed in double, then cast (MXNet's range kernel)
+    values = np.repeat(start + np.arange(count, dtype=np.float64) * step, int(repeat))
+    return array(values, ctx, _dtype(dtype))
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs) -> NDArray:
+    """A 2-D array with ones on the ``k``-th diagonal.
+
+    >>> import symnb as mx
+    >>> mx.nd.eye(2, 3, 1).asnumpy()
+    array([[0., 1., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
+    return array(np.eye(int(N), int(M) or int(N), int(k)), ctx, _dtype(dtype))
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32) -> NDArray:
+    """``num`` evenly spaced values from ``start`` to ``stop``.
+
+    >>> import symnb as mx
+    >>> mx.nd.linspace(0, 1, 5).asnumpy()
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
+    """
+    return array(np.linspace(float(start), float(stop), int(num), endpoint=endpoint), ctx,
+                 _dtype(dtype))
+
+
+def concatenate(arrays, axis=0, always_copy=True) -> NDArray:
+    """Join arrays along an existing axis (same dtype, same other dims).
+
+    >>> import symnb as mx
+    >>> mx.nd.concatenate([mx.nd.ones((1, 2)), mx.nd.zeros((2, 2))]).shape
+    (3, 2)
+    """
+    assert isinstance(arrays, list)
+    assert len(arrays) > 0
+    assert isinstance(arrays[0], NDArray)
+    if not always_copy and len(arrays) == 1:
+        return arrays[0]
+    first = arrays[0]
+    for arr in arrays[1:]:
+        assert first.shape[:axis] == arr.shape[:axis] and \
+            first.shape[axis + 1:] == arr.shape[axis + 1:], \
+            "shapes %s and %s differ outside axis %d" % (first.shape, arr.shape, axis)
+        assert first.dtype == arr.dtype
+    rt = get_backend(first.context)
+    return NDArray(rt.xp.concatenate([a._in_backend(rt) for a in arrays], axis=axis),
+                   first.context)
+
+
+def waitall() -> None:
+    """Wait for all pending work (symnb computes synchronously on cpu).
+
+    >>> import symnb as mx
+    >>> mx.nd.waitall()
+    """
+    from ..backends import _gpu_backends
+    for backend in _gpu_backends.values():
+        backend.synchronize()
+
+
+# ------------------------------------------------------------------ arithmetic helpers
+def _helper(lhs, rhs, array_op, py_op, scalar_op, rscalar_op, out=None):
+    """MXNet's ``_ufunc_helper``: scalars on either side, NDArrays broadcast."""
+    if _is_scalar(lhs):
+        if _is_scalar(rhs):
+            return py_op(lhs, rhs)
+        return _dispatch(rhs, lhs, array_op, rscalar_op or scalar_op, reflected=True, out=out)
+    if not isinstance(lhs, NDArray):
+        raise TypeError("type %s not supported" % str(type(lhs)))
+    return _dispatch(lhs, rhs, array_op, scalar_op, out=out)
+
+
+def _make_helper(name, array_op, py_op, scalar_op, rscalar_op, what):
+    def helper(lhs, rhs, out=None):
+        return _helper(lhs, rhs, array_op, py_op, scalar_op, rscalar_op, out)
+    helper.__name__ = helper.__qualname__ = name
+    helper.__doc__ = (
+        "Elementwise %s with numpy-style broadcasting; either side may be a scalar.\n\n"
+        "Parameters\n----------\nlhs, rhs : NDArray or scalar\nout : NDArray, optional\n"
+        "    Written in place and returned.\n\n"
+        ">>> import symnb as mx\n>>> mx.nd.%s(mx.nd.array([4, 6]), 2).asnumpy().tolist()\n%s\n"
+        % (what, name, [float(py_op(4.0, 2.0)), float(py_op(6.0, 2.0))]))
+    return helper
+
+
+def _compare(fn):
+    return lambda x, y: 1 if fn(x, y) else 0
+
+
+# name, broadcast op, Python op for two scalars, scalar op, reflected scalar op, doc phrase
+_HELPERS = [
+    ("add", "broadcast_add", operator.add, "_plus_scalar", None, "sum"),
+    ("subtract", "broadcast_sub", operator.sub, "_minus_scalar", "_rminus_scalar", "difference"),
+    ("multiply", "broadcast_mul", operator.mul, "_mul_scalar", None, "product"),
+    ("divide", "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar", "division"),
+    ("modulo", "broadcast_mod", operator.mod, "_mod_scalar", "_rmod_scalar",
+     "floor modulo"),
+    ("power", "broadcast_power", operator.pow, "_power_scalar", "_rpower_scalar", "power"),
+    ("maximum", "broadcast_maximum", max, "_maximum_scalar", None, "maximum"),
+    ("minimum", "broadcast_minimum", min, "_minimum_scalar", None, "minimum"),
+    ("equal", "broadcast_equal", _compare(operator.eq), "_equal_scalar", None, "``==``"),
+    ("not_equal", "broadcast_not_equal", _compare(operator.ne), "_not_equal_scalar", None,
+     "``!=``"),
+    ("greater", "broadcast_greater", _compare(operator.gt), "_greater_scalar",
+     "_lesser_scalar", "``>``"),
+    ("greater_equal", "broadcast_greater_equal", _compare(operator.ge),
+     "_greater_equal_scalar", "_lesser_equal_scalar", "``>=``"),
+    ("lesser", "broadcast_lesser", _compare(operator.lt), "_lesser_scalar", "_greater_scalar",
+     "``<``"),
+    ("lesser_equal", "broadcast_lesser_equal", _compare(operator.le), "_lesser_equal_scalar",
+     "_greater_equal_scalar", "``<=``"),
+]
+
+for _row in _HELPERS:
+    globals()[_row[0]] = _make_helper(*_row)
+true_divide = divide  # noqa: F821 -- defined by the table above

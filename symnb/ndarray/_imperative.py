@@ -1,0 +1,300 @@
+"""Running one operator on NDArrays right away (MXNet's imperative path), and ``mx.nd.X``.
+
+:func:`invoke` is the single road from an operator definition to concrete arrays: parameters
+are stringified and parsed exactly as for a symbol node, shapes and types come from the
+operator's own rules applied to the concrete input shapes, every output (hidden ones too) is
+allocated on the inputs' backend, and ``op.forward`` fills them. The ``mx.nd`` functions are
+closures over :func:`invoke` with real ``inspect.Signature``s, built from ``symnb.ops.OPS`` when
+``symnb.ndarray`` is imported, so every registered operator appears without code strings.
+"""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from ..backends import get_backend
+from ..base import MXNetError, _Null
+from ..context import Context, current_context
+from ..ops._registry import InferError
+from ..ops._rules import fmt_shape, merge_shape
+from ..symbol._create import _stringify
+from ..symbol._functions import python_location
+from .ndarray import NDArray
+
+__all__ = ["invoke", "make_function", "install", "FUNCTIONS", "shape_failure"]
+
+# every registered name -> its generated function (fluent methods, Python helpers)
+FUNCTIONS: dict = {}
+
+
+def shape_failure(op_name, in_shapes, out_shapes, attrs) -> MXNetError:
+    """MXNet's "inferring shapes failed" error (spec ndarray.md 1.2).
+
+    >>> print(shape_failure('_zeros', [], [(2, 0)], {'shape': '(2, 0)'}))
+    MXNetError: Operator _zeros inferring shapes failed.
+    input shapes:
+    output shapes:
+    [2,-1]
+    operator attributes:
+    shape : (2, 0)
+    """
+    def fmt(s):
+        return "None" if s is None else fmt_shape(s)
+    lines = ["MXNetError: Operator %s inferring shapes failed." % op_name, "input shapes:"]
+    lines += [fmt(s) for s in in_shapes] + ["output shapes:"] + [fmt(s) for s in out_shapes]
+    lines += ["operator attributes:"] + ["%s : %s" % kv for kv in attrs.items()]
+    return MXNetError("\n".join(lines))
+
+
+def _parse_ctx(text: str) -> Context:
+    kind, _, rest = text.partition("(")
+    return Context(kind, int(rest.rstrip(")") or 0))
+
+
+def _infer_error(e: InferError) -> MXNetError:
+    # imperative nodes have no name: MXNet prints "in node  at 1-th input" (two spaces)
+    return MXNetError("MXNetError: %s" % str(e).replace("{node}", ""))
+
+
+def invoke(op, inputs, kwargs, out=None):
+    """Run ``op`` on NDArrays ``inputs`` with keyword parameters; return its visible outputs.
+
+    Parameters
+    ----------
+    op : OpDef
+        The operator definition (``symnb.ops.get_op(name)``).
+    inputs : list of NDArray
+        Inputs in the operator's declared order.
+    kwargs : dict
+        Parameters as Python values (stringified like a symbol node's attributes).
+    out : NDArray or list of NDArray, optional
+        Arrays to write the visible outputs into (returned instead of new arrays).
+
+    Returns
+    -------
+    NDArray or list of NDArray
+        One array for single-output operators, else a list.
+
+    Examples
+    --------
+    >>> import symnb as mx
+    >>> from symnb.ops import get_op
+    >>> invoke(get_op('_plus_scalar'), [mx.nd.ones((2,))], {'scalar': 2}).asnumpy()
+    array([3., 3.], dtype=float32)
+    """
+    attrs = {k: _stringify(op, k, v) for k, v in kwargs.items() if v is not _Null}
+    p = op.parse(attrs, "")
+    n_expected = len(op.input_names(p))
+    if len(inputs) != n_expected:
+        raise MXNetError("MXNetError: Check failed: num_inputs == infered_num_inputs (%d vs. %d)"
+                         " : Operator %s expects %d inputs, but got %d instead."
+                         % (len(inputs), n_expected, op.name, n_expected, len(inputs)))
+    outs_given = None if out is None else (list(out) if isinstance(out, (list, tuple))
+                                           else [out])
+    ctx = _context_of(inputs, attrs, outs_given)
+    rt = get_backend(ctx)
+    in_shapes = [x.shape for x in inputs]
+    n_total = op.num_outputs_total(p)
+    n_visible = len(op.output_names(p))
+    ins, out_shapes = list(in_shapes), [None] * n_total
+    try:
+        op.infer_shape(p, ins, out_shapes)
+    except InferError as e:
+        raise _infer_error(e) from None
+    for given, inferred in zip(in_shapes, ins):
+        _check_provided(given, inferred)
+    if any(s is None for s in out_shapes) or (
+            any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)):
+        raise shape_failure(op.name, in_shapes, out_shapes, attrs)
+    in_types = [np.dtype(x.dtype) for x in inputs]
+    types, out_types = list(in_types), [None] * n_total
+    try:
+        op.infer_type(p, types, out_types)
+    except InferError as e:
+        raise _infer_error(e) from None
+    out_types = [np.dtype(np.float32) if t is None else np.dtype(t) for t in out_types]
+
+    buffers = []
+    for i, (shape, dtype) in enumerate(zip(out_shapes, out_types)):
+        if outs_given is not None and i < len(outs_given):
+            target = outs_given[i]
+            _check_out(i, target, tuple(shape), dtype)
+            buffers.append(target._data)
+        else:
+            buffers.append(rt.xp.empty(tuple(shape), dtype=dtype))
+    data_in = [_on_backend(x, rt) for x in inputs]
+    with np.errstate(all="ignore"):   # MXNet gives inf/nan silently (spec ndarray.md 6.2)
+        op.forward(p, data_in, buffers, False, rt)
+    if outs_given is not None:
+        return outs_given[0] if len(outs_given) == 1 else outs_given
+    results = [NDArray(b, ctx) for b in buffers[:n_visible]]
+    return results[0] if n_visible == 1 else results
+
+
+def _context_of(inputs, attrs, outs_given) -> Context:
+    if "ctx" in attrs and attrs["ctx"]:
+        return _parse_ctx(attrs["ctx"])
+    if inputs:
+        ctx = inputs[0].context
+        for x in inputs[1:]:
+            # cpu(0) and cpu(1) mix freely (result on the first input's context); devices not
+            if (x.context.device_type == "gpu") != (ctx.device_type == "gpu") or (
+                    ctx.device_type == "gpu" and x.context != ctx):
+                raise MXNetError("MXNetError: inputs live on different devices (%s and %s); "
+                                 "move them with as_in_context first" % (ctx, x.context))
+        return ctx
+    if outs_given:
+        return outs_given[0].context
+    return current_context()
+
+
+def _on_backend(x, rt):
+    data = x._data
+    if isinstance(data, rt.xp.ndarray):
+        return data
+    return rt.asarray(np.asarray(x.asnumpy()))
+
+
+def _check_provided(given, inferred):
+    try:
+        merged = merge_shape(given, inferred)
+    except ValueError:
+        merged = None
+    if merged is None or tuple(merged) != tuple(given):
+        raise MXNetError("MXNetError: Shape inconsistent, Provided = %s, inferred shape=%s"
+                         % (fmt_shape(given), fmt_shape(inferred)))
+
+
+def _check_out(i, target, shape, dtype):
+    if not isinstance(target, NDArray):
+        raise TypeError("out must be an NDArray, but got %s" % type(target))
+    if target.shape != shape:
+        raise MXNetError("MXNetError: Check failed: assign(&dattr, vec.at(i)): Incompatible attr "
+                         "in node  at %d-th output: expected %s, got %s"
+                         % (i, fmt_shape(shape), fmt_shape(target.shape)))
+    if np.dtype(target.dtype) != dtype:
+        raise MXNetError("MXNetError: Check failed: assign(&dattr, vec.at(i)): Incompatible attr "
+                         "in node  at %d-th output: expected %s, got %s"
+                         % (i, dtype.name, np.dtype(target.dtype).name))
+
+
+# ------------------------------------------------------------------ generated functions
+def signature_for(op) -> inspect.Signature:
+    """MXNet's ``mx.nd`` signature: inputs, parameters, then ``out=None, name=None``.
+
+    >>> from symnb.ops import get_op
+    >>> str(signature_for(get_op('Activation')))
+    '(data=None, act_type=_Null, out=None, name=None, **kwargs)'
+    """
+    P = inspect.Parameter
+    if op.key_var_num_args:
+        return inspect.Signature([P("data", P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
+    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
+    params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
+    params += [P("out", P.POSITIONAL_OR_KEYWORD, default=None),
+               P("name", P.POSITIONAL_OR_KEYWORD, default=None),
+               P("kwargs", P.VAR_KEYWORD)]
+    return inspect.Signature(params)
+
+
+def call(op, args, kwargs):
+    """Bind a Python call the way MXNet's generated ``mx.nd`` function does, then invoke."""
+    kwargs = dict(kwargs)
+    out = kwargs.pop("out", None)
+    kwargs.pop("name", None)
+    if op.key_var_num_args:
+        for a in args:
+            if not isinstance(a, NDArray):
+                raise AssertionError("Positional arguments must have NDArray type, but got %s"
+                                     % (a,))
+        if op.key_var_num_args not in kwargs:
+            kwargs[op.key_var_num_args] = len(args)
+        return invoke(op, list(args), kwargs, out)
+    slots = list(op.inputs) + [p.name for p in op.params] + ["out", "name"]
+    if len(args) > len(slots):
+        raise TypeError("%s() takes at most %d positional arguments (%d given)"
+                        % (op.name, len(slots), len(args)))
+    for slot, value in zip(slots, args):
+        if slot in kwargs:
+            raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
+        if slot == "out":
+            out = value
+        elif slot != "name":
+            kwargs[slot] = value
+    named, params = {}, {}
+    for key, value in kwargs.items():
+        if isinstance(value, NDArray):
+            named[key] = value
+        elif key in op.inputs:
+            if value is not None:
+                raise AssertionError("Argument %s must have NDArray type, but got %s"
+                                     % (key, value))
+        else:
+            params[key] = value
+    p = op.parse({k: _stringify(op, k, v) for k, v in params.items() if v is not _Null}, "")
+    declared = op.input_names(p)
+    for key in named:
+        if key not in declared:
+            raise MXNetError("MXNetError: Keyword argument name %s not found.\nCandidate "
+                             "arguments:\n%s" % (key, "".join(
+                                 "\t[%d]%s\n" % (i, n) for i, n in enumerate(declared))))
+    return invoke(op, [named[n] for n in declared if n in named], params, out)
+
+
+def make_function(op, registered: str):
+    """The public ``mx.nd`` function for one registered name of ``op``.
+
+    >>> import symnb as mx
+    >>> from symnb.ops import get_op
+    >>> f = make_function(get_op('elemwise_add'), 'elemwise_add')
+    >>> f(mx.nd.ones((2,)), mx.nd.ones((2,))).asnumpy()
+    array([2., 2.], dtype=float32)
+    """
+    _, fname = python_location(registered)
+
+    def function(*args, **kwargs):
+        return call(op, args, kwargs)
+
+    function.__name__ = fname
+    function.__qualname__ = fname
+    function.__signature__ = signature_for(op)
+    function.__doc__ = _docstring(op)
+    function.__wrapped_op__ = op
+    return function
+
+
+def _docstring(op) -> str:
+    doc = inspect.cleandoc(type(op).__doc__ or op.name)
+    lines = [doc, "", "Parameters", "----------"]
+    for name in op.inputs:
+        lines += ["%s : NDArray" % name, "    Input %s." % name]
+    for p in op.params:
+        lines.append("%s : %s" % (p.name, p.type))
+        if p.doc:
+            lines.append("    " + p.doc)
+    lines += ["out : NDArray, optional", "    The output NDArray to hold the result.", "",
+              "Returns", "-------", "out : NDArray or list of NDArrays",
+              "    The output of this function."]
+    return "\n".join(lines)
+
+
+def install(modules: dict, helpers) -> None:
+    """Put one function per registered operator name into the ``mx.nd`` modules.
+
+    ``modules`` maps a python_location submodule ('' for ``mx.nd`` itself) to its module;
+    names in ``helpers`` (Python helpers such as ``zeros`` or ``maximum``) are not replaced.
+    """
+    from ..ops import OPS
+    for op in OPS.values():
+        for registered in (op.name,) + tuple(op.aliases):
+            module, fname = python_location(registered)
+            target = modules.get(module)
+            if target is None:
+                continue
+            function = make_function(op, registered)
+            function.__module__ = target.__name__
+            FUNCTIONS[registered] = function
+            if module == "" and fname in helpers:
+                continue
+            setattr(target, fname, function)

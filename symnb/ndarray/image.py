@@ -1,0 +1,1 @@
+"""``mx.nd.image``: the ``_image_*`` operators, prefix stripped (generated at import)."""
