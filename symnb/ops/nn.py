@@ -40,23 +40,20 @@ class FullyConnected(OpDef):
         return "FullyConnected\n%d" % p.num_hidden
 
     def infer_shape(self, p, ins, outs):
-        data = ins[0]
-        n = p.num_hidden
-        if data is not None:
-            if p.flatten:
-                if any(d == 0 for d in data[1:]):
-                    raise InferError("Check failed: dim_size_is_known(d[i]): Shape dim size "
-                                     "must be known, while received -1")
-                in_dim = int(np.prod(data[1:]))
-                shape_assign(ins, 1, (n, in_dim))
-                out = (data[0], n)
-            else:
-                shape_assign(ins, 1, (n, data[-1]))
-                out = tuple(data[:-1]) + (n,)
-            shape_assign(outs, 0, out)
+        data, n = ins[0], p.num_hidden
+        if data is None:
+            return          # MXNet needs the data shape first (weight cannot give the batch)
+        if p.flatten:
+            if any(d == 0 for d in data[1:]):
+                raise InferError("Check failed: dim_size_is_known(d[i]): Shape dim size "
+                                 "must be known, while received -1")
+            shape_assign(ins, 1, (n, int(np.prod(data[1:]))))
+            shape_assign(outs, 0, (data[0], n))
+        else:
+            shape_assign(ins, 1, (n, data[-1]))
+            shape_assign(outs, 0, tuple(data[:-1]) + (n,))
         if not p.no_bias:
-            if ins[2] is not None and tuple(ins[2]) != (n,) and \
-                    not (len(ins[2]) == 1 and ins[2][0] == 0):
+            if ins[2] is not None and tuple(ins[2]) not in ((n,), (0,)):
                 raise InferError("Unexpected shape for bias %s" % fmt_shape(ins[2]))
             ins[2] = (n,)
 

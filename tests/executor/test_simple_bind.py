@@ -1,0 +1,140 @@
+"""simple_bind allocation, dtypes, errors; copy_params_from; reshape (spec executor.md 2, 7, 8)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symnb as mx
+
+
+def nd(x, dtype="float32"):
+    return mx.nd.array(np.asarray(x, dtype=dtype), dtype=dtype)
+
+
+def mlp():
+    data = mx.sym.Variable("data")
+    fc1 = mx.sym.FullyConnected(data, name="fc1", num_hidden=10)
+    act = mx.sym.Activation(fc1, name="relu1", act_type="relu")
+    return mx.sym.FullyConnected(act, name="fc2", num_hidden=26)
+
+
+def test_seed_page_simple_bind_shapes():
+    if mx.ops.get_op("SoftmaxOutput") is None:
+        pytest.skip("SoftmaxOutput not registered yet")
+    out = mx.sym.SoftmaxOutput(mlp(), name="out")
+    ex = out.simple_bind(mx.cpu(), data=(100, 200))
+    assert {k: v.shape for k, v in ex.arg_dict.items()} == {
+        "data": (100, 200), "fc1_weight": (10, 200), "fc1_bias": (10,),
+        "fc2_weight": (26, 10), "fc2_bias": (26,), "out_label": (100,)}
+    assert [o.shape for o in ex.outputs] == [(100, 26)]
+
+
+def test_allocates_zeros_and_grads():
+    ex = mlp().simple_bind(mx.cpu(), data=(2, 3))
+    assert all(not v.asnumpy().any() for v in ex.arg_arrays)
+    assert {k: v.shape for k, v in ex.grad_dict.items()} == {
+        k: v.shape for k, v in ex.arg_dict.items()}
+    assert all(v.dtype == np.float32 for v in ex.arg_arrays)
+
+
+def test_grad_req_null_gives_list_of_none():
+    ex = mlp().simple_bind(mx.cpu(), grad_req="null", data=(2, 3))
+    assert ex.grad_arrays == [None] * 5
+    assert ex.grad_dict == dict.fromkeys(ex.arg_dict)
+
+
+def test_type_dict_propagates():
+    ex = mlp().simple_bind(mx.cpu(), type_dict={"data": "float64"}, data=(2, 3))
+    assert {v.dtype for v in ex.arg_arrays} == {np.float64}
+    assert ex.outputs[0].dtype == np.float64
+
+
+def test_shapes_from_variable_attr_and_partial_kwargs():
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    ex = (a * b).simple_bind(mx.cpu(), a=(2, 3))
+    assert ex.arg_dict["b"].shape == (2, 3)
+    v = mx.sym.var("v", shape=(3, 4))
+    assert (v * 2).simple_bind(mx.cpu()).arg_dict["v"].shape == (3, 4)
+
+
+def test_no_shapes_error_text():
+    fc = mx.sym.FullyConnected(mx.sym.var("d"), num_hidden=2, name="fc")
+    with pytest.raises(RuntimeError) as e:
+        fc.simple_bind(mx.cpu(), fc_weight=(4, 3))
+    text = str(e.value)
+    assert type(e.value) is RuntimeError
+    assert text.startswith("simple_bind error. Arguments:\nfc_weight: (4, 3)\n")
+    assert ("InferShape pass cannot decide shapes for the following arguments (-1 means unknown "
+            "dimensions). Please consider providing them as inputs:\nd: None, fc_bias: None, \n"
+            ) in text
+
+
+def test_partial_shape_error_lists_unknown_dims():
+    a = mx.sym.Variable("a", shape=(0, 3))
+    with pytest.raises(RuntimeError, match=r"a: \[-1,3\], "):
+        (a + 1).simple_bind(mx.cpu())
+
+
+def test_shape_conflict_is_wrapped():
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    with pytest.raises(RuntimeError) as e:
+        (a * b).simple_bind(mx.cpu(), a=(2, 3), b=(3, 3))
+    assert str(e.value).startswith("simple_bind error. Arguments:\na: (2, 3)\nb: (3, 3)\n"
+                                   "MXNetError: Error in operator _mul")
+
+
+@pytest.mark.parametrize("req, text", [
+    (["write", "null"], "The length of grad_req list does not match the number of input "
+                        "arguments in simple_bind, expected 5, provided 2"),
+    ("bogus", "grad_req=bogus is not a valid input in simple_bind; only 'null', 'write', and "
+              "'add' are supported"),
+])
+def test_grad_req_errors(req, text):
+    with pytest.raises(RuntimeError, match="simple_bind error") as e:
+        mlp().simple_bind(mx.cpu(), grad_req=req, data=(2, 3))
+    assert text in str(e.value)
+
+
+def test_empty_grad_req_containers():
+    with pytest.raises(RuntimeError, match="grad_req in simple_bind cannot be an empty list"):
+        mlp().simple_bind(mx.cpu(), grad_req=[], data=(2, 3))
+    with pytest.raises(RuntimeError, match="grad_req in simple_bind cannot be an empty dict"):
+        mlp().simple_bind(mx.cpu(), grad_req={}, data=(2, 3))
+
+
+def test_shared_buffer_is_filled():
+    buf = {}
+    fc = mx.sym.FullyConnected(mx.sym.var("d"), num_hidden=2, name="fc")
+    fc.simple_bind(mx.cpu(), shared_buffer=buf, d=(1, 3))
+    assert sorted(buf) == ["d", "fc_bias", "fc_weight", "grad of d", "grad of fc_bias",
+                           "grad of fc_weight"]
+
+
+def test_copy_params_from():
+    fc = mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=2, name="fc")
+    ex = fc.simple_bind(mx.cpu(), data=(1, 3))
+    src = nd([1.5, 2.5], "float64")
+    ex.copy_params_from({"fc_bias": src})
+    assert ex.arg_dict["fc_bias"].dtype == np.float32
+    assert ex.arg_dict["fc_bias"].asnumpy().tolist() == [1.5, 2.5]
+    with pytest.raises(ValueError, match='Find name "zzz" that is not in the arguments'):
+        ex.copy_params_from({"zzz": src})
+    ex.copy_params_from({"zzz": src}, allow_extra_params=True)
+    with pytest.raises(ValueError, match="Find name zzz that is not in the auxiliary states"):
+        ex.copy_params_from({}, {"zzz": src})
+
+
+def test_reshape_rules():
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    ex = (2 * a + b).bind(mx.cpu(), {"a": nd(np.zeros((2, 1))), "b": nd(np.ones((2, 1)))})
+    ex2 = ex.reshape(allow_up_sizing=True, a=(4, 2), b=(4, 2))
+    assert {k: v.shape for k, v in ex2.arg_dict.items()} == {"a": (4, 2), "b": (4, 2)}
+    assert ex2.grad_arrays == [None, None]
+    assert ex2.forward()[0].shape == (4, 2)
+    with pytest.raises(mx.MXNetError, match="Shape of unspecifie arg: a changed"):
+        ex.reshape(b=(4, 1))
+    with pytest.raises(mx.MXNetError, match="New shape of arg: a is larger than original"):
+        ex.reshape(a=(4, 1), b=(4, 1))
+    small = ex.reshape(a=(1, 1), b=(1, 1))
+    small.arg_dict["a"][:] = 7
+    assert ex.arg_dict["a"].asnumpy()[0, 0] == 7.0      # smaller arrays view the old buffer
