@@ -1,1 +1,431 @@
-"""Operators: loss family (being written)."""
+"""Loss heads and gradient stops: SoftmaxOutput, the regression outputs, SVMOutput, MakeLoss,
+make_loss, BlockGrad.
+
+Every operator here is a loss head: its backward never reads a head gradient (``ograds[0]``
+may be ``None`` and is ignored when given) and never writes the label's gradient (spec
+executor.md 5.2, 5.3). Scale factors such as ``grad_scale / n`` are computed in float32 and
+then cast to the data type, as MXNet does (spec executor.md 6).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._params import Param
+from ._registry import InferError, OpDef, assign, register
+from ._rules import elemwise_shape, fmt_shape, fully_known, shape_assign, type_assign
+from .activation import softmax_along
+
+__all__ = ["SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput",
+           "MAERegressionOutput", "SVMOutput", "MakeLoss", "make_loss", "BlockGrad"]
+
+_NORMALIZATION = "{'batch', 'null', 'valid'},optional, default='null'"
+
+
+def _scale(dtype, numerator, *denominators):
+    """``numerator / d1 / d2 ...`` in float32, as a scalar of ``dtype``."""
+    value = np.float32(numerator)
+    for d in denominators:
+        value = value / np.float32(d)
+    return np.dtype(dtype).type(value)
+
+
+def _label_type(ins, outs):
+    """SoftmaxOutput / SVMOutput type rule: the label must have the data's type."""
+    dtype = ins[0] if ins[0] is not None else outs[0]
+    if dtype is None:
+        return
+    ins[0] = outs[0] = dtype
+    type_assign(ins, 1, dtype, "label")
+
+
+def _label_shape(ins, outs):
+    """Label = data shape without the last axis (SoftmaxOutput default, SVMOutput)."""
+    shape_assign(ins, 1, tuple(ins[0][:-1]), inferred_fmt=fmt_shape)
+
+
+def _class_indices(xp, label, rows):
+    """Labels truncated to int (1.7 -> 1), as MXNet's ``static_cast<int>``."""
+    return label.reshape(-1)[:rows].astype(np.int64)
+
+
+class _LossHead(OpDef):
+    loss_head = True
+    semantic_loss = True
+    family = "loss"
+
+
+# ----------------------------------------------------------------------------- SoftmaxOutput
+@register
+class SoftmaxOutput(_LossHead):
+    """Softmax forward with the cross-entropy gradient in backward (spec executor.md 6.3).
+
+    The backward ignores any head gradient: ``dx = (softmax(x) - onehot(label)) * scale``
+    with ``ignore_label``, ``normalization``, ``smooth_alpha``, ``multi_output`` and
+    ``preserve_shape`` as in MXNet; a label with the data's shape is a probability label.
+
+    >>> import symnb as mx
+    >>> out = mx.sym.SoftmaxOutput(mx.sym.var('data'), name='softmax')
+    >>> out.list_arguments(), out.infer_shape(data=(4, 3))[0]
+    (['data', 'softmax_label'], [(4, 3), (4,)])
+    """
+
+    name = "SoftmaxOutput"
+    aliases = ("Softmax",)
+    inputs = ("data", "label")
+    roles = {"label": "label"}
+    params = (
+        Param("grad_scale", "float, optional, default=1",
+              "Scales the gradient by a float factor."),
+        Param("ignore_label", "float, optional, default=-1",
+              "The instances whose `labels` == `ignore_label` will be ignored during backward, "
+              "if `use_ignore` is set to ``true``)."),
+        Param("multi_output", "boolean, optional, default=0",
+              "If set to ``true``, the softmax function will be computed along axis ``1``. "
+              "This is applied when the shape of input array differs from the shape of label "
+              "array."),
+        Param("use_ignore", "boolean, optional, default=0",
+              "If set to ``true``, the `ignore_label` value will not contribute to the backward "
+              "gradient."),
+        Param("preserve_shape", "boolean, optional, default=0",
+              "If set to ``true``, the softmax function will be computed along the last axis "
+              "(``-1``)."),
+        Param("normalization", _NORMALIZATION, "Normalizes the gradient."),
+        Param("out_grad", "boolean, optional, default=0",
+              "Multiplies gradient with output gradient element-wise."),
+        Param("smooth_alpha", "float, optional, default=0",
+              "Constant for computing a label smoothed version of cross-entropyfor the "
+              "backwards pass.  This constant gets subtracted from theone-hot encoding of the "
+              "gold label and distributed uniformly toall other labels."),
+    )
+
+    def label(self, p, attrs):
+        return "SoftmaxOutput"
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            return
+        label = ins[1]
+        if label is None or tuple(label) != tuple(data):    # equal shapes: probability label
+            if p.multi_output:
+                self._multi_output_label(data, ins)
+            else:
+                _label_shape(ins, outs)
+        shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+
+    @staticmethod
+    def _multi_output_label(data, ins):
+        spatial = int(np.prod(data[2:])) if all(d > 0 for d in data[2:]) else 0
+        accepted = ((data[0], spatial), (data[0],) + tuple(data[2:]),
+                    (data[0], 1) + tuple(data[2:]))
+        if ins[1] is None:
+            ins[1] = accepted[0]
+        elif tuple(ins[1]) not in accepted:
+            raise InferError("Expecting %s or %s. But got %s" % (
+                fmt_shape(accepted[0]), fmt_shape(accepted[1]), fmt_shape(ins[1])))
+
+    def infer_type(self, p, ins, outs):
+        _label_type(ins, outs)
+
+    def _view(self, p, a):
+        """The array softmax runs on, and the class axis."""
+        if p.multi_output:
+            return a, 1
+        if p.preserve_shape:
+            return a, a.ndim - 1
+        return a.reshape(a.shape[0], -1), 1
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        view, axis = self._view(p, x)
+        outs[0][...] = softmax_along(rt.xp, view, axis).reshape(x.shape)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
+        xp, prob, label = rt.xp, outs[0], ins[1]
+        dtype = prob.dtype
+        if label.shape == prob.shape:              # probability labels: no ignore, no norm
+            grad = (prob - label) * dtype.type(np.float32(p.grad_scale))
+        elif p.multi_output:
+            grad = self._grad_multi_output(xp, p, prob, label)
+        else:
+            grad = self._grad_rows(xp, p, prob, label)
+        if p.out_grad:
+            grad = grad * prob                      # MXNet multiplies by the output itself
+        assign(igrads[0], grad.reshape(prob.shape), reqs[0])
+
+    def _target(self, xp, p, k, classes, class_axis, ndim, dtype):
+        """One-hot (or label-smoothed) targets for integer labels ``k``."""
+        shape = [1] * ndim
+        shape[class_axis] = classes
+        hit = xp.arange(classes).reshape(shape) == xp.expand_dims(k, class_axis)
+        if p.smooth_alpha > 0:
+            alpha = dtype.type(p.smooth_alpha)
+            return xp.where(hit, 1 - alpha, alpha / dtype.type(classes - 1))
+        return hit.astype(dtype)
+
+    def _valid(self, xp, p, label):
+        return max(1, int((label.astype(np.int64) != int(p.ignore_label)).sum()))
+
+    def _grad_rows(self, xp, p, prob, label):
+        # rows x K: default (N, size/N), preserve_shape (prod(shape[:-1]), shape[-1])
+        classes = prob.shape[-1] if p.preserve_shape else prob.size // prob.shape[0]
+        view = prob.reshape(-1, classes)
+        k = _class_indices(xp, label, view.shape[0])
+        grad = view - self._target(xp, p, k, classes, 1, 2, prob.dtype)
+        if p.use_ignore:
+            grad = grad * (k != int(p.ignore_label))[:, None]
+        if p.normalization == "batch":
+            scale = _scale(prob.dtype, p.grad_scale, label.size)
+        elif p.normalization == "valid":
+            scale = _scale(prob.dtype, p.grad_scale, self._valid(xp, p, label))
+        else:
+            scale = _scale(prob.dtype, p.grad_scale)
+        return grad * scale
+
+    def _grad_multi_output(self, xp, p, prob, label):
+        n, classes = prob.shape[:2]
+        view = prob.reshape(n, classes, -1)
+        spatial = view.shape[2]
+        k = label.reshape(n, -1).astype(np.int64)
+        grad = view - self._target(xp, p, k, classes, 1, 3, prob.dtype)
+        if p.use_ignore:
+            grad = grad * (k != int(p.ignore_label))[:, None, :]
+        if p.normalization == "batch":
+            scale = _scale(prob.dtype, p.grad_scale, spatial, n)
+        elif p.normalization == "valid":
+            scale = _scale(prob.dtype, p.grad_scale, self._valid(xp, p, label))
+        else:
+            scale = _scale(prob.dtype, p.grad_scale, spatial)
+        return grad * scale
+
+
+# ----------------------------------------------------------------------------- regression
+_GRAD_SCALE = Param("grad_scale", "float, optional, default=1",
+                    "Scale the gradient by a float factor")
+
+
+class _RegressionOutput(_LossHead):
+    """``dx = grad(out, label) * grad_scale / m``, m = label elements per sample (spec 6.4)."""
+
+    inputs = ("data", "label")
+    roles = {"label": "label"}
+    params = (_GRAD_SCALE,)
+
+    def infer_shape(self, p, ins, outs):
+        data, label = ins
+        if data is None:
+            return
+        if label is None:
+            # a (N, 1) output takes a (N,) label by default
+            ins[1] = (data[0],) if len(data) == 2 and data[1] == 1 else tuple(data)
+        elif fully_known(data) and fully_known(label) and (
+                label[0] != data[0] or int(np.prod(label)) != int(np.prod(data))):
+            raise InferError("Shape inconsistent, Provided=%s, inferred shape=%s"
+                             % (fmt_shape(label), fmt_shape(data)))
+        shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+
+    @staticmethod
+    def link(xp, x):
+        return x
+
+    @staticmethod
+    def grad(xp, out, label):
+        return out - label
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = type(self).link(rt.xp, ins[0])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        out, label = outs[0], ins[1]
+        per_sample = label.size // label.shape[0]
+        scale = _scale(out.dtype, p.grad_scale, per_sample)
+        grad = type(self).grad(rt.xp, out, label.reshape(out.shape)) * scale
+        assign(igrads[0], grad, reqs[0])
+
+
+@register
+class LinearRegressionOutput(_RegressionOutput):
+    """Identity forward; backward ``(out - label) * grad_scale / m`` (squared loss).
+
+    >>> import symnb as mx
+    >>> r = mx.sym.LinearRegressionOutput(mx.sym.var('data'), name='r')
+    >>> r.infer_shape(data=(4, 1))[0]
+    [(4, 1), (4,)]
+    """
+
+    name = "LinearRegressionOutput"
+    aliases = ("_sparse_LinearRegressionOutput",)
+
+
+@register
+class LogisticRegressionOutput(_RegressionOutput):
+    """Sigmoid forward; backward ``(sigmoid(x) - label) * grad_scale / m`` (logistic loss).
+
+    >>> import symnb as mx
+    >>> mx.sym.LogisticRegressionOutput(mx.sym.var('data'), name='r').infer_shape(data=(4, 3))[0]
+    [(4, 3), (4, 3)]
+    """
+
+    name = "LogisticRegressionOutput"
+    aliases = ("_sparse_LogisticRegressionOutput",)
+
+    @staticmethod
+    def link(xp, x):
+        return 1 / (1 + xp.exp(-x))
+
+
+@register
+class MAERegressionOutput(_RegressionOutput):
+    """Identity forward; backward ``sign(out - label) * grad_scale / m``, a tie giving -1.
+
+    >>> import symnb as mx
+    >>> mx.sym.MAERegressionOutput(mx.sym.var('data'), name='mae').list_arguments()
+    ['data', 'mae_label']
+    """
+
+    name = "MAERegressionOutput"
+    aliases = ("_sparse_MAERegressionOutput",)
+
+    @staticmethod
+    def grad(xp, out, label):
+        return xp.where(out > label, 1, -1).astype(out.dtype)
+
+
+# ----------------------------------------------------------------------------- SVMOutput
+@register
+class SVMOutput(_LossHead):
+    """Identity forward; backward the L2 (default) or L1 hinge gradient, no batch scaling.
+
+    >>> import symnb as mx
+    >>> mx.sym.SVMOutput(mx.sym.var('data'), name='svm').infer_shape(data=(2, 3))[0]
+    [(2, 3), (2,)]
+    """
+
+    name = "SVMOutput"
+    inputs = ("data", "label")
+    roles = {"label": "label"}
+    params = (
+        Param("margin", "float, optional, default=1",
+              "The loss function penalizes outputs that lie outside this margin. Default "
+              "margin is 1."),
+        Param("regularization_coefficient", "float, optional, default=1",
+              "Regularization parameter for the SVM. This balances the tradeoff between "
+              "coefficient size and error."),
+        Param("use_linear", "boolean, optional, default=0",
+              "Whether to use L1-SVM objective. L2-SVM objective is used by default."),
+    )
+
+    def infer_shape(self, p, ins, outs):
+        if ins[0] is None:
+            return
+        _label_shape(ins, outs)
+        shape_assign(outs, 0, ins[0], inferred_fmt=fmt_shape)
+
+    def infer_type(self, p, ins, outs):
+        _label_type(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = ins[0]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x = rt.xp, outs[0]
+        t = x.dtype.type
+        view = x.reshape(-1, x.shape[-1])
+        k = _class_indices(xp, ins[1], view.shape[0])
+        hit = xp.arange(view.shape[1])[None, :] == k[:, None]
+        margin, reg = t(p.margin), t(p.regularization_coefficient)
+        if p.use_linear:
+            at_k = -(margin > view).astype(x.dtype) * reg
+            other = (margin > -view).astype(x.dtype) * reg
+        else:
+            at_k = xp.where(margin > view, 2 * (margin - view), t(0)) * -reg
+            other = xp.where(margin > -view, -2 * (-view - margin), t(0)) * reg
+        assign(igrads[0], xp.where(hit, at_k, other).reshape(x.shape), reqs[0])
+
+
+# ----------------------------------------------------------------------------- MakeLoss
+class _Identity(OpDef):
+    def infer_shape(self, p, ins, outs):
+        elemwise_shape(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = ins[0]
+
+
+@register
+class MakeLoss(_Identity, _LossHead):
+    """Identity forward; backward a constant ``grad_scale``, optionally normalised by the
+    batch size or the count of elements above ``valid_thresh`` (spec executor.md 6.5).
+
+    >>> import symnb as mx
+    >>> mx.sym.MakeLoss(mx.sym.var('data'), normalization='batch', name='l').list_outputs()
+    ['l_output']
+    """
+
+    name = "MakeLoss"
+    params = (
+        Param("grad_scale", "float, optional, default=1",
+              "Gradient scale as a supplement to unary and binary operators"),
+        Param("valid_thresh", "float, optional, default=0",
+              "clip each element in the array to 0 when it is less than ``valid_thresh``. "
+              "This is used when ``normalization`` is set to ``'valid'``."),
+        Param("normalization", _NORMALIZATION,
+              "If this is set to null, the output gradient will not be normalized. If this is "
+              "set to batch, the output gradient will be divided by the batch size. If this is "
+              "set to valid, the output gradient will be divided by the number of valid input "
+              "elements."),
+    )
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        x = ins[0]
+        if p.normalization == "batch":
+            # MXNet views the data as 2-D, so a 1-D input is one sample
+            scale = _scale(x.dtype, p.grad_scale, x.shape[0] if x.ndim > 1 else 1)
+        elif p.normalization == "valid":
+            valid = max(1, int((x > x.dtype.type(p.valid_thresh)).sum()))
+            scale = _scale(x.dtype, p.grad_scale, valid)
+        else:
+            scale = _scale(x.dtype, p.grad_scale)
+        assign(igrads[0], scale, reqs[0])
+
+
+@register
+class make_loss(_Identity, _LossHead):  # noqa: N801 -- MXNet's operator name
+    """Identity forward; backward all ones. Unknown keyword arguments are kept as attributes
+    and ignored (spec executor.md 6.5).
+
+    >>> import symnb as mx
+    >>> mx.sym.make_loss(mx.sym.var('data'), name='l', grad_scale=2.0).list_outputs()
+    ['l_loss']
+    """
+
+    name = "make_loss"
+    aliases = ("_sparse_make_loss",)
+    outputs = ("loss",)
+    accepts_unknown_params = True
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        assign(igrads[0], 1, reqs[0])
+
+
+# ----------------------------------------------------------------------------- BlockGrad
+@register
+class BlockGrad(_Identity):
+    """Identity forward; zero gradient (``stop_gradient``). As a head it needs no head
+    gradient.
+
+    >>> import symnb as mx
+    >>> mx.sym.stop_gradient(mx.sym.var('data'), name='sg').infer_shape(data=(2, 3))[1]
+    [(2, 3)]
+    """
+
+    name = "BlockGrad"
+    aliases = ("_sparse_stop_gradient", "stop_gradient")
+    loss_head = True
+    family = "loss"
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is not None and reqs[0] == "write":
+            igrads[0][...] = 0
