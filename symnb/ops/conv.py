@@ -1,1 +1,525 @@
-"""Operators: conv family (being written)."""
+"""Convolution and Deconvolution: im2col plus one GEMM per group, col2im by strided adds.
+
+Three array kernels do all the work, for 1-D, 2-D and 3-D alike (layouts NCW/NCHW/NCDHW):
+
+* :func:`conv_forward`   ``y = W * x``        (im2col view, one batched matmul over groups)
+* :func:`conv_data_grad` ``dx = W^T * dy``    (one matmul, then one strided add per kernel
+  position: the loop runs over the few kernel offsets, never over pixels or the batch)
+* :func:`conv_weight_grad` ``dW = dy * x^T``  (one matmul per group)
+
+Deconvolution is the transpose of a convolution whose input is the deconvolution's output,
+so it reuses the same three kernels with the roles of forward and data-gradient swapped;
+UpSampling (bilinear) in ``pooling.py`` is a grouped Deconvolution and reuses them too.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from itertools import product
+
+from ..base import MXNetError
+from ._params import Param, parse_params
+from ._registry import InferError, OpDef, assign, register
+from ._rules import shape_assign, type_assign
+
+__all__ = ["Geometry", "conv_forward", "conv_data_grad", "conv_weight_grad", "windows",
+           "digit_label", "check_failed", "conv_type"]
+
+_NC_LAYOUTS = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
+
+
+# ----------------------------------------------------------------------------- array kernels
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Spatial hyper-parameters of one convolution (tuples with one entry per spatial axis)."""
+
+    kernel: tuple
+    stride: tuple
+    dilate: tuple
+    pad: tuple
+    groups: int = 1
+
+
+
+def windows(xp, x, kernel, step, dilate, out_sizes, kernel_last=False):
+    """Strided view of ``x`` (N, C, *spatial): (N, C, *kernel, *out), or (N, C, *out, *kernel)
+    with ``kernel_last``. No copy; element ``[n, c, k.., o..]`` is ``x[n, c, o*step + k*dilate]``.
+    """
+    sp = x.strides[2:]
+    k_shape, k_strides = tuple(kernel), tuple(s * d for s, d in zip(sp, dilate, strict=True))
+    o_shape, o_strides = tuple(out_sizes), tuple(s * t for s, t in zip(sp, step, strict=True))
+    if kernel_last:
+        shape, strides = o_shape + k_shape, o_strides + k_strides
+    else:
+        shape, strides = k_shape + o_shape, k_strides + o_strides
+    return xp.lib.stride_tricks.as_strided(x, x.shape[:2] + shape, x.strides[:2] + strides)
+
+
+def _padded(xp, x, pad):
+    """``x`` with ``pad`` zeros on both sides of every spatial axis (``x`` itself if none)."""
+    if not any(pad):
+        return x
+    sizes = tuple(n + 2 * p for n, p in zip(x.shape[2:], pad, strict=True))
+    out = xp.zeros(x.shape[:2] + sizes, x.dtype)
+    out[_interior(x.shape[2:], pad)] = x
+    return out
+
+
+def _interior(sizes, pad):
+    return (slice(None), slice(None)) + tuple(slice(p, p + n)
+                                              for n, p in zip(sizes, pad, strict=True))
+
+
+def conv_forward(xp, x, w, geo: Geometry, out):
+    """``out[n, f] = sum_c W[f, c] * x[n, c]`` (cross-correlation), written into ``out``.
+
+    im2col is the strided window view of the padded input, materialised once by the reshape
+    (a free view for 1x1 kernels with stride 1), then one matmul broadcast over groups.
+    """
+    n, c = x.shape[:2]
+    f, g = w.shape[0], geo.groups
+    out_sizes = out.shape[2:]
+    cols = windows(xp, _padded(xp, x, geo.pad), geo.kernel, geo.stride, geo.dilate, out_sizes)
+    kc = c // g * math.prod(geo.kernel)
+    cols = cols.reshape(n, g, kc, math.prod(out_sizes))
+    wmat = w.reshape(g, f // g, kc)
+    if out.flags.c_contiguous:        # the usual case: the GEMM writes the output in place
+        xp.matmul(wmat, cols, out=out.reshape(n, g, f // g, -1))
+    else:
+        out[...] = xp.matmul(wmat, cols).reshape(out.shape)
+
+
+def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write"):
+    """Gradient of :func:`conv_forward` w.r.t. its input, written or added into ``dx``.
+
+    One matmul gives every kernel position's contribution (the "columns"); col2im then adds
+    each kernel offset's slab into the input with a single strided add.
+    """
+    n, f = dy.shape[:2]
+    c, g = dx.shape[1], geo.groups
+    out_sizes = dy.shape[2:]
+    kc = c // g * math.prod(geo.kernel)
+    wmat = w.reshape(g, f // g, kc).transpose(0, 2, 1)
+    cols = xp.matmul(wmat, dy.reshape(n, g, f // g, -1))
+    cols = cols.reshape((n, c) + tuple(geo.kernel) + tuple(out_sizes))
+    if any(geo.pad):
+        target = xp.zeros(dx.shape[:2] + tuple(s + 2 * p for s, p in
+                                               zip(dx.shape[2:], geo.pad, strict=True)), dx.dtype)
+    else:
+        target = dx
+        if req != "add":
+            target[...] = 0
+    for offset in product(*(range(k) for k in geo.kernel)):
+        slab = tuple(slice(k * d, k * d + s * (o - 1) + 1, s) for k, d, s, o
+                     in zip(offset, geo.dilate, geo.stride, out_sizes, strict=True))
+        target[(slice(None), slice(None)) + slab] += cols[(slice(None), slice(None)) + offset]
+    if target is not dx:
+        assign(dx, target[_interior(dx.shape[2:], geo.pad)], req)
+
+
+def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write"):
+    """Gradient of :func:`conv_forward` w.r.t. the weight: one matmul per group over the
+    batch and every output position at once."""
+    n, c = x.shape[:2]
+    f, g = dy.shape[1], geo.groups
+    out_sizes = dy.shape[2:]
+    cols = windows(xp, _padded(xp, x, geo.pad), geo.kernel, geo.stride, geo.dilate, out_sizes)
+    nk = len(geo.kernel)
+    # (N, G, Cg, *K, *O) -> (G, Cg, *K, N, *O): a copy laid out for one GEMM per group
+    cols = cols.reshape((n, g, c // g) + cols.shape[2:])
+    order = (1, 2) + tuple(range(3, 3 + nk)) + (0,) + tuple(range(3 + nk, 3 + 2 * nk))
+    cols = cols.transpose(order).reshape(g, c // g * math.prod(geo.kernel), -1)
+    dy_g = dy.reshape(n, g, f // g, -1).transpose(1, 2, 0, 3).reshape(g, f // g, -1)
+    grad = xp.matmul(dy_g, cols.transpose(0, 2, 1))
+    assign(dw, grad.reshape(dw.shape), req)
+
+
+def _bias_grad(xp, dy, db, req):
+    assign(db, dy.sum(axis=(0,) + tuple(range(2, dy.ndim))), req)
+
+
+def _add_bias(out, b):
+    out += b.reshape((1, -1) + (1,) * (out.ndim - 2))
+
+
+# ----------------------------------------------------------------------------- shared rules
+def check_failed(lhs, op, rhs, a, b, msg) -> str:
+    """dmlc ``CHECK_<OP>`` text: ``Check failed: lhs == rhs (a vs. b) : msg``."""
+    return "Check failed: %s %s %s (%s vs. %s) : %s" % (lhs, op, rhs, a, b, msg)
+
+
+def _tshape(t) -> str:
+    return "[" + ",".join(str(v) for v in t) + "]"
+
+
+def digit_label(attr_text, missing="1") -> str:
+    """Kernel/stride text of MXNet's pictures: the digit runs joined by ``x``.
+
+    >>> digit_label('(5, 5)'), digit_label('(3,)'), digit_label(None)
+    ('5x5', '3', '1')
+    """
+    if attr_text is None:
+        return missing
+    return "x".join(re.findall(r"\d+", attr_text))
+
+
+def conv_type(names, ins, outs) -> None:
+    """MXNet's ConvolutionType: one dtype from data (or output) for every input and output,
+    other inputs checked with UNIFORM_TYPE_CHECK."""
+    dtype = ins[0] if ins[0] is not None else outs[0]
+    if dtype is None:
+        return
+    for i in range(len(ins)):
+        type_assign(ins, i, dtype, names[i])
+    outs[0] = dtype
+
+
+def _normalize_spatial(op, p, extra=()):
+    """MXNet's Convolution/DeconvolutionParamParser: default stride/dilate/pad per kernel rank
+    and the same-rank checks (their CHECK_EQ texts)."""
+    nd = len(p.kernel)
+    if nd not in (1, 2, 3):
+        raise MXNetError("MXNetError: " + check_failed(
+            "param_.kernel.ndim()", "==", "3U", nd, 3,
+            "%dD %s not supported" % (nd, op.name.lower())))
+    if p.layout is None:
+        p["layout"] = _NC_LAYOUTS[nd]
+    fill = {"stride": 1, "dilate": 1, "pad": 0, "adj": 0}
+    for key, what in (("stride", "Stride"), ("dilate", "Dilate"), ("pad", "Padding")) + extra:
+        if len(p[key]) == 0:
+            p[key] = (fill[key],) * nd
+        if len(p[key]) != nd:
+            raise MXNetError("MXNetError: " + check_failed(
+                "param_.kernel.ndim()", "==", "param_.%s.ndim()" % key, nd, len(p[key]),
+                "%s must have the same number of dimensions with kernel_size,but kernel_size "
+                "is set to %s while %s is %s" % (what, _tshape(p.kernel),
+                                                  what.lower(), _tshape(p[key]))))
+    return p
+
+
+def _check_layout(op, p):
+    if p.layout != _NC_LAYOUTS[len(p.kernel)]:
+        raise InferError("%s: symnb implements layout %s for a %d-D kernel, got layout=%s "
+                         "(channel-last layouts are GPU-only in MXNet too)"
+                         % (op.name, _NC_LAYOUTS[len(p.kernel)], len(p.kernel), p.layout))
+
+
+_DATA_TEXT = {1: "Input data should be 3D in batch-num_filter-x",
+              2: "Input data should be 4D in batch-num_filter-y-x",
+              3: "Input data should be 5D in batch-num_filter-depth-y-x"}
+_AXIS = {1: "x", 2: "yx", 3: "dyx"}
+
+
+def _check_groups(channels, p):
+    if channels and channels % p.num_group:
+        raise InferError(check_failed("dshape[1] % param_.num_group", "==", "0U",
+                                      channels % p.num_group, 0,
+                                      "input num_filter must divide group size"))
+    if p.num_filter % p.num_group:
+        raise InferError(check_failed("param_.num_filter % param_.num_group", "==", "0U",
+                                      p.num_filter % p.num_group, 0,
+                                      "output num_filter must divide group size"))
+
+
+def _spatial_params(p):
+    return Geometry(p.kernel, p.stride, p.dilate, p.pad, p.num_group)
+
+
+def _conv_docs(kind, workspace_default):
+    """The parameters Convolution and Deconvolution share, with MXNet's type strings."""
+    return {
+        "kernel": Param("kernel", "Shape(tuple), required",
+                        "%s kernel size: (w,), (h, w) or (d, h, w)" % kind),
+        "stride": Param("stride", "Shape(tuple), optional, default=[]",
+                        "%s stride: (w,), (h, w) or (d, h, w). Defaults to 1 for each "
+                        "dimension." % kind),
+        "dilate": Param("dilate", "Shape(tuple), optional, default=[]",
+                        "%s dilate: (w,), (h, w) or (d, h, w). Defaults to 1 for each "
+                        "dimension." % kind),
+        "workspace": Param("workspace", "long (non-negative), optional, default=%d"
+                           % workspace_default,
+                           "Maximum temporary workspace allowed (MB) in %s." % kind.lower(),
+                           lower=0),
+        "cudnn_tune": Param("cudnn_tune", "{None, 'fastest', 'limited_workspace', 'off'},"
+                            "optional, default='None'",
+                            "Whether to pick convolution algorithm by running performance "
+                            "test."),
+        "cudnn_off": Param("cudnn_off", "boolean, optional, default=0",
+                           "Turn off cudnn for this layer."),
+        "layout": Param("layout", "{None, 'NCDHW', 'NCHW', 'NCW', 'NDHWC', 'NHWC'},optional, "
+                        "default='None'",
+                        "Set layout for input, output and weight. Empty for default layout: "
+                        "NCW for 1d, NCHW for 2d and NCDHW for 3d."),
+    }
+
+
+# ----------------------------------------------------------------------------- Convolution
+_CONV = _conv_docs("Convolution", 1024)
+
+
+@register
+class Convolution(OpDef):
+    """N-D convolution (1-D, 2-D, 3-D) over NCW / NCHW / NCDHW data, with groups and dilation.
+
+    ``out[n, f] = bias[f] + sum_c weight[f, c] * data[n, c]`` (cross-correlation); the weight
+    has shape ``(num_filter, channels // num_group, *kernel)``. Output spatial size per axis:
+    ``(x + 2 * pad - dilate * (kernel - 1) - 1) // stride + 1``.
+
+    >>> import symnb as mx
+    >>> conv = mx.sym.Convolution(mx.sym.var('data'), kernel=(3, 3), num_filter=4,
+    ...                           stride=(2, 2), pad=(1, 1), name='conv')
+    >>> conv.infer_shape(data=(1, 2, 5, 5))
+    ([(1, 2, 5, 5), (4, 2, 3, 3), (4,)], [(1, 4, 3, 3)], [])
+    """
+
+    name = "Convolution"
+    inputs = ("data", "weight", "bias")
+    roles = {"weight": "weight", "bias": "bias"}
+    family = "conv"
+    params = (
+        _CONV["kernel"], _CONV["stride"], _CONV["dilate"],
+        Param("pad", "Shape(tuple), optional, default=[]",
+              "Zero pad for convolution: (w,), (h, w) or (d, h, w). Defaults to no padding."),
+        Param("num_filter", "int (non-negative), required",
+              "Convolution filter(channel) number", lower=1),
+        Param("num_group", "int (non-negative), optional, default=1",
+              "Number of group partitions."),
+        _CONV["workspace"],
+        Param("no_bias", "boolean, optional, default=0", "Whether to disable bias parameter."),
+        _CONV["cudnn_tune"], _CONV["cudnn_off"], _CONV["layout"],
+    )
+    backward_needs_outputs = False
+
+    def parse(self, attrs, node_name=""):
+        return _normalize_spatial(self, parse_params(self, attrs, node_name))
+
+    def input_names(self, p):
+        return ("data", "weight") if p.no_bias else self.inputs
+
+    def label(self, p, attrs):
+        return "Convolution\n%s/%s, %s" % (digit_label(attrs.get("kernel")),
+                                           digit_label(attrs.get("stride")), p.num_filter)
+
+    def infer_shape(self, p, ins, outs):
+        # MXNet's ConvolutionShape (convolution.cc): weight and bias from data, output from
+        # data, then batch (always) and spatial sizes (where stride is 1) back from the output.
+        data = ins[0]
+        if data is None:
+            return
+        nd = len(p.kernel)
+        if len(data) != nd + 2:
+            raise InferError(check_failed("dshp.ndim()", "==", "%dU" % (nd + 2), len(data),
+                                          nd + 2, _DATA_TEXT[nd]))
+        _check_layout(self, p)
+        channels = data[1]
+        shape_assign(ins, 1, (p.num_filter, channels // p.num_group if channels else 0)
+                     + tuple(p.kernel))
+        if not p.no_bias:
+            shape_assign(ins, 2, (p.num_filter,))
+        _check_groups(channels, p)
+        geo = _spatial_params(p)
+        dk = [d * (k - 1) + 1 for k, d in zip(p.kernel, p.dilate, strict=True)]
+        out = (data[0], p.num_filter) + tuple(
+            max((x + 2 * pad - k) // s + 1, 0) if x else 0
+            for x, k, s, pad in zip(data[2:], dk, geo.stride, geo.pad, strict=True))
+        shape_assign(outs, 0, out)
+        back = [outs[0][0]] + [0] * (nd + 1)
+        for i in range(nd):
+            o = outs[0][2 + i]
+            if o and p.stride[i] == 1:
+                back[1 + 1 + i] = o + dk[i] - 1 - 2 * p.pad[i]
+        shape_assign(ins, 0, tuple(back))
+        data = ins[0]
+        _check_kernel_fits(nd, dk, data, p.pad)
+
+    def infer_type(self, p, ins, outs):
+        conv_type(self.input_names(p), ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        conv_forward(rt.xp, ins[0], ins[1], _spatial_params(p), outs[0])
+        if not p.no_bias:
+            _add_bias(outs[0], ins[2])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, geo, dy = rt.xp, _spatial_params(p), ograds[0]
+        if igrads[0] is not None:
+            conv_data_grad(xp, dy, ins[1], geo, igrads[0], reqs[0])
+        if igrads[1] is not None:
+            conv_weight_grad(xp, ins[0], dy, geo, igrads[1], reqs[1])
+        if not p.no_bias and igrads[2] is not None:
+            _bias_grad(xp, dy, igrads[2], reqs[2])
+
+
+def _check_kernel_fits(nd, dk, data, pad):
+    """MXNet's final "kernel size exceed input" checks (1-D/2-D per axis, 3-D as one)."""
+    if nd == 3:
+        if all(data[2:]) and any(k > x + 2 * q for k, x, q in zip(dk, data[2:], pad, strict=True)):
+            raise InferError("Check failed: ksize_d <= dshape[2] + 2 * param_.pad[0] && "
+                             "ksize_y <= dshape[3] + 2 * param_.pad[1] && ksize_x <= "
+                             "dshape[4] + 2 * param_.pad[2]: kernel size exceed input")
+        return
+    for i in range(nd):
+        x = data[2 + i]
+        if x and dk[i] > x + 2 * pad[i]:
+            raise InferError(check_failed(
+                "dilated_ksize_%s" % _AXIS[nd][i], "<=",
+                "AddPad(dshape[%d], param_.pad[%d])" % (2 + i, i), dk[i], x + 2 * pad[i],
+                "kernel size exceed input"))
+
+
+# ----------------------------------------------------------------------------- Deconvolution
+_DECONV = _conv_docs("Deconvolution", 512)
+
+
+def deconv_pad_adj(p, in_sizes):
+    """MXNet's DeconvolutionParam::InferPad: (pad, adj) per axis, from ``target_shape`` when
+    any entry of it is non-zero, else from ``pad``/``adj``."""
+    if not any(p.target_shape):
+        return tuple(p.pad), tuple(p.adj)
+    pads, adjs = [], []
+    for i, x in enumerate(in_sizes):
+        if not x:
+            pads.append(0)
+            adjs.append(0)
+            continue
+        full = p.stride[i] * (x - 1) + p.dilate[i] * (p.kernel[i] - 1) + 1
+        if full < p.target_shape[i]:
+            raise InferError(check_failed("o_pad[i]", ">=", "target_shape[i]", full,
+                                          p.target_shape[i], "too big target shape"))
+        extra = full - p.target_shape[i]
+        pads.append((extra + 1) // 2)
+        adjs.append(extra % 2)
+    return tuple(pads), tuple(adjs)
+
+
+@register
+class Deconvolution(OpDef):
+    """Transposed convolution (1-D, 2-D, 3-D): the gradient of Convolution w.r.t. its data.
+
+    The weight has shape ``(channels, num_filter // num_group, *kernel)``; output size per
+    axis ``stride * (x - 1) + dilate * (kernel - 1) + 1 - 2 * pad + adj``, or ``target_shape``
+    when given. ``no_bias`` defaults to True (unlike Convolution).
+
+    >>> import symnb as mx
+    >>> de = mx.sym.Deconvolution(mx.sym.var('data'), kernel=(3, 3), num_filter=4,
+    ...                           stride=(2, 2), name='de')
+    >>> de.infer_shape(data=(1, 2, 5, 5))
+    ([(1, 2, 5, 5), (2, 4, 3, 3)], [(1, 4, 11, 11)], [])
+    """
+
+    name = "Deconvolution"
+    inputs = ("data", "weight", "bias")
+    roles = {"weight": "weight", "bias": "bias"}
+    family = "conv"
+    params = (
+        _DECONV["kernel"], _DECONV["stride"], _DECONV["dilate"],
+        Param("pad", "Shape(tuple), optional, default=[]",
+              "Implicit padding: (w,), (h, w) or (d, h, w); the output shrinks by 2 * pad."),
+        Param("adj", "Shape(tuple), optional, default=[]",
+              "Adjustment for output shape: (w,), (h, w) or (d, h, w). Ignored if "
+              "target_shape is set."),
+        Param("target_shape", "Shape(tuple), optional, default=[]",
+              "Shape of the output: (w,), (h, w) or (d, h, w); pad and adj are then "
+              "computed automatically."),
+        Param("num_filter", "int (non-negative), required",
+              "Number of output filters.", lower=1),
+        Param("num_group", "int (non-negative), optional, default=1",
+              "Number of groups partition."),
+        _DECONV["workspace"],
+        Param("no_bias", "boolean, optional, default=1",
+              "Whether to disable bias parameter."),
+        _DECONV["cudnn_tune"], _DECONV["cudnn_off"], _DECONV["layout"],
+    )
+    backward_needs_outputs = False
+
+    def parse(self, attrs, node_name=""):
+        p = _normalize_spatial(self, parse_params(self, attrs, node_name),
+                               extra=(("adj", "Adjustment"),))
+        if len(p.target_shape) == 0:
+            p["target_shape"] = (0,) * len(p.kernel)
+        return p
+
+    def input_names(self, p):
+        return ("data", "weight") if p.no_bias else self.inputs
+
+    def label(self, p, attrs):
+        return "Deconvolution\n%s/%s, %s" % (digit_label(attrs.get("kernel")),
+                                             digit_label(attrs.get("stride")), p.num_filter)
+
+    def infer_shape(self, p, ins, outs):
+        # MXNet's DeconvolutionShape (deconvolution.cc), with its backward fill of the data's
+        # batch and spatial sizes from a known output.
+        data = ins[0]
+        if data is None:
+            return
+        nd = len(p.kernel)
+        if len(data) != nd + 2:
+            raise InferError(check_failed("dshape.ndim()", "==", "%dU" % (nd + 2), len(data),
+                                          nd + 2, _DATA_TEXT[nd]))
+        _check_layout(self, p)
+        channels = data[1]
+        shape_assign(ins, 1, (channels, p.num_filter // p.num_group) + tuple(p.kernel))
+        if not p.no_bias:
+            shape_assign(ins, 2, (p.num_filter,))
+        pads, adjs = deconv_pad_adj(p, data[2:])
+        _check_groups(channels, p)
+        for i in range(nd):
+            if p.stride[i] - 1 < adjs[i]:
+                name = _AXIS[nd][i]
+                raise InferError(check_failed(
+                    "param_.stride[%d]-1" % i, ">=", "o_adj[%d]" % i, p.stride[i] - 1,
+                    adjs[i], "adj(%s) must be samller than stride[%d]" % (name, i)))
+        dk = [d * (k - 1) + 1 for k, d in zip(p.kernel, p.dilate, strict=True)]
+        sizes = []
+        for i, x in enumerate(data[2:]):
+            size = p.stride[i] * (x - 1) + dk[i] - 2 * pads[i] + adjs[i] if x else 0
+            if x and p.target_shape[i] > 0 and p.target_shape[i] != size:
+                raise InferError(check_failed(
+                    "param_.target_shape[%d]" % i, "==", "oshape[%d]" % (2 + i),
+                    p.target_shape[i], size,
+                    "param_.target_shape[%d] was not reasonable, please it carefully" % i))
+            sizes.append(size)
+        shape_assign(outs, 0, (data[0], p.num_filter) + tuple(sizes))
+        back = [outs[0][0], 0]
+        for i in range(nd):
+            o = outs[0][2 + i]
+            # with target_shape the padding depends on the unknown size itself: leave it
+            known_pad = data[2 + i] or not any(p.target_shape)
+            back.append((o + 2 * pads[i] - dk[i] - adjs[i]) // p.stride[i] + 1
+                        if o and known_pad else 0)
+        shape_assign(ins, 0, tuple(back))
+
+    def infer_type(self, p, ins, outs):
+        conv_type(self.input_names(p), ins, outs)
+
+    def _geometry(self, p, in_sizes):
+        pads, _ = deconv_pad_adj(p, in_sizes)
+        return Geometry(p.kernel, p.stride, p.dilate, pads, p.num_group)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        # the output is the data-gradient of a convolution from out-space to in-space
+        geo = self._geometry(p, ins[0].shape[2:])
+        conv_data_grad(rt.xp, ins[0], ins[1], geo, outs[0], "write")
+        if not p.no_bias:
+            _add_bias(outs[0], ins[2])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x, w, dy = rt.xp, ins[0], ins[1], ograds[0]
+        geo = self._geometry(p, x.shape[2:])
+        if igrads[0] is not None:
+            if reqs[0] == "add":
+                igrads[0] += _conv(xp, dy, w, geo, x.shape)
+            else:
+                conv_forward(xp, dy, w, geo, igrads[0])
+        if igrads[1] is not None:
+            conv_weight_grad(xp, dy, x, geo, igrads[1], reqs[1])
+        if not p.no_bias and igrads[2] is not None:
+            _bias_grad(xp, dy, igrads[2], reqs[2])
+
+
+def _conv(xp, x, w, geo, out_shape):
+    out = xp.empty(out_shape, x.dtype)
+    conv_forward(xp, x, w, geo, out)
+    return out
+
