@@ -1,0 +1,31 @@
+"""Static pictures of symbols, arrays and executors: SVG and HTML, no JavaScript, no binaries.
+
+The layers, one module each:
+
+* :mod:`.layout` -- a deterministic layered (Sugiyama-style) DAG layout in pure Python;
+* :mod:`.graph_view` -- a neutral view model of a symbol (labels from the operators, roles
+  from their declarations, shapes, parameter counts);
+* :mod:`.svg` -- the view model as standalone SVG;
+* :mod:`.html` -- NDArray and Executor panels (HTML with inline SVG);
+* :mod:`.graph_json` -- the versioned ``application/vnd.symnb.graph+json`` description;
+* :mod:`.mimebundle` -- what ``_repr_mimebundle_`` of Symbol, NDArray and Executor return.
+
+All graph text is escaped in one place, :mod:`._markup`. Nothing here imports IPython,
+ipywidgets, anywidget, matplotlib or CuPy.
+
+>>> import symnb as mx
+>>> from symnb import pictures
+>>> sorted(pictures.symbol_mimebundle(mx.sym.var('x') * 2))
+['application/vnd.symnb.graph+json', 'image/svg+xml', 'text/plain']
+"""
+from .graph_json import GRAPH_MIME, graph_json
+from .graph_view import BadEdge, GraphView, ViewEdge, ViewNode, graph_view
+from .html import executor_html, ndarray_html
+from .layout import Layout, layered_layout
+from .mimebundle import executor_mimebundle, ndarray_mimebundle, symbol_mimebundle
+from .svg import render_svg, symbol_svg
+
+__all__ = ["GRAPH_MIME", "graph_json", "BadEdge", "GraphView", "ViewEdge", "ViewNode",
+           "graph_view", "executor_html", "ndarray_html", "Layout", "layered_layout",
+           "executor_mimebundle", "ndarray_mimebundle", "symbol_mimebundle", "render_svg",
+           "symbol_svg"]

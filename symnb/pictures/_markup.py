@@ -1,0 +1,61 @@
+"""The one escaping choke point for SVG and HTML.
+
+Every element of every picture is built with :func:`tag`. Text content and attribute values
+are escaped with ``html.escape(..., quote=True)`` unless they are :class:`Markup` made by
+``tag`` itself, so graph text (node names, attribute values) can never become markup.
+
+>>> str(tag('text', {'x': 1}, '<script>alert("x")</script>'))
+'<text x="1">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</text>'
+>>> str(tag('g', {}, tag('rect', {'width': 2}), 'a&b'))
+'<g><rect width="2"/>a&amp;b</g>'
+"""
+from __future__ import annotations
+
+import html
+
+__all__ = ["Markup", "escape", "tag", "join"]
+
+
+class Markup(str):
+    """Text that is already markup (produced by :func:`tag`); never escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value) -> str:
+    """The choke point: any value as safe text for element content or a quoted attribute."""
+    if isinstance(value, Markup):
+        return value
+    return html.escape(str(value), quote=True)
+
+
+def _number(value) -> str:
+    if isinstance(value, float):
+        text = "%.2f" % value
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def tag(name: str, attrs: dict | None = None, *children) -> Markup:
+    """``<name attrs>children</name>`` (self-closing without children). Attribute values that
+    are floats are written with two decimals; ``None`` values are left out; plain-string
+    children are escaped, :class:`Markup` children inserted as they are."""
+    parts = ["<", name]
+    for key, value in (attrs or {}).items():
+        if value is None:
+            continue
+        text = _number(value) if isinstance(value, (int, float)) and not isinstance(
+            value, bool) else str(value)
+        parts.append(' %s="%s"' % (key.rstrip("_").replace("_", "-"), escape(text)))
+    if not children:
+        parts.append("/>")
+        return Markup("".join(parts))
+    parts.append(">")
+    parts.extend(escape(child) for child in children)
+    parts.append("</%s>" % name)
+    return Markup("".join(parts))
+
+
+def join(items) -> Markup:
+    """Concatenate markup pieces (each escaped unless it is Markup)."""
+    return Markup("".join(escape(item) for item in items))
