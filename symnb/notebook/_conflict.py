@@ -29,10 +29,12 @@ class Conflict:
     provided: tuple | None = None
     inferred: tuple | None = None
 
-    def as_highlight(self) -> dict:
-        """The plain-data form handed to the picture renderer."""
-        return {"source": self.variable, "target": self.operator,
-                "provided": self.provided, "inferred": self.inferred, "message": self.message}
+    def bad_edge(self):
+        """The edge for the picture to highlight, or None when no variable is to blame."""
+        if self.variable is None or self.operator is None:
+            return None
+        from ..pictures.graph_view import BadEdge
+        return BadEdge(self.variable, self.operator, self.provided, self.inferred)
 
     def describe(self) -> str:
         if self.variable is None:
@@ -88,7 +90,8 @@ def find_conflict(symbol, shapes: dict, error: MXNetError) -> Conflict:
     fallback = None
     for name in _consumers_first(symbol, operator, list(provided))[:_MAX_TRIALS]:
         trial = dict(shapes)
-        trial[name] = None        # None withdraws a shape, including a Variable's own attribute
+        trial[name] = ()          # () is "unknown shape" (legacy semantics): it withdraws
+        #                           the shape, a Variable's own __shape__ attribute included
         try:
             arg_shapes, _, aux_shapes = _infer(symbol, trial)
         except MXNetError:

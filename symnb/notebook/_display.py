@@ -31,11 +31,9 @@ def _call(function, *args, **options):
 
 def symbol_bundle(symbol, shape=None, dtype=None, hide_weights=None, conflict=None):
     """The display bundle of a symbol; ``conflict`` is a :class:`~._conflict.Conflict`."""
-    extra = {}
-    if conflict is not None:
-        extra = {"highlight": conflict.as_highlight()}
     return _call(_pictures().symbol_mimebundle, symbol, shape=shape, dtype=dtype,
-                 hide_weights=hide_weights, **extra)
+                 hide_weights=hide_weights,
+                 bad_edge=conflict.bad_edge() if conflict is not None else None)
 
 
 def ndarray_bundle(array):

@@ -1,0 +1,208 @@
+// symnb widget: draws a laid-out graph and the bound arrays from the model's traits only.
+// Text is always written with textContent; no markup is ever parsed from graph data.
+const SVG = "http://www.w3.org/2000/svg";
+const DEFAULT_COLORS = ["#f3f4f6", "#6b7280"];
+const TYPED = {
+  float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array,
+  int8: Int8Array,
+};
+
+function svgEl(name, attrs, parent) {
+  const el = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs || {})) el.setAttribute(key, String(value));
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+function htmlEl(name, className, parent, text) {
+  const el = document.createElement(name);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+function shapeText(shape) {
+  if (!shape) return "";
+  return shape.length ? shape.map((d) => (d > 0 ? d : "?")).join("×") : "scalar";
+}
+
+// The lines of a box, as the static SVG writes them: title, body lines, then a caption.
+function boxLines(node) {
+  if (node.role !== "op") {
+    return [["title", node.name], ["caption", shapeText(node.shape) || node.role]];
+  }
+  const [first, ...rest] = String(node.label).split("\n");
+  const lines = [["title", first], ...rest.map((text) => ["body", text])];
+  let caption = node.name !== first ? node.name : "";
+  if (node.params) caption += `${caption ? " · " : ""}${node.params} params`;
+  if (caption) lines.push(["caption", caption]);
+  return lines;
+}
+
+// Draws a graph document of schema application/vnd.symnb.graph+json version 1.
+function drawGraph(graph, parent, onPick) {
+  const layout = graph.layout || { width: 100, height: 60, nodes: {}, edges: [] };
+  const width = Math.ceil(layout.width);
+  const height = Math.ceil(layout.height);
+  const svg = svgEl("svg", {
+    width, height, viewBox: `0 0 ${width} ${height}`, class: "symnb-graph", role: "img",
+  }, parent);
+  const defs = svgEl("defs", {}, svg);
+  for (const [id, color] of [["symnb-arrow", "#6b7280"], ["symnb-arrow-bad", "#dc2626"]]) {
+    const marker = svgEl("marker", {
+      id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
+      orient: "auto-start-reverse",
+    }, defs);
+    svgEl("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: color }, marker);
+  }
+  (graph.edges || []).forEach((edge, k) => {
+    const points = (layout.edges || [])[k] || [];
+    if (points.length < 2) return;
+    const d = points.map((p, i) => `${i ? "L" : "M"} ${p[0]} ${p[1]}`).join(" ");
+    svgEl("path", {
+      d, fill: "none", class: edge.bad ? "symnb-edge bad" : "symnb-edge",
+      "marker-end": edge.bad ? "url(#symnb-arrow-bad)" : "url(#symnb-arrow)",
+    }, svg);
+    const text = edge.bad && edge.note ? `${edge.label} ${edge.note}`.trim() : edge.label;
+    if (text) {
+      const i = Math.floor((points.length - 1) / 2);
+      const label = svgEl("text", {
+        x: (points[i][0] + points[i + 1][0]) / 2 + 5, y: (points[i][1] + points[i + 1][1]) / 2 + 4,
+        class: edge.bad ? "symnb-edge-label bad" : "symnb-edge-label",
+      }, svg);
+      label.textContent = text;
+    }
+  });
+  for (const node of graph.nodes || []) {
+    const box = (layout.nodes || {})[node.id];
+    if (!box) continue;
+    const [fill, stroke] = (graph.colors || {})[node.family] || DEFAULT_COLORS;
+    const group = svgEl("g", { class: `symnb-node role-${node.role}` }, svg);
+    svgEl("rect", {
+      x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width,
+      height: box.height, rx: node.role === "op" ? 6 : box.height / 2, fill, stroke,
+    }, group);
+    const lines = boxLines(node);
+    lines.forEach(([style, line], i) => {
+      const t = svgEl("text", {
+        x: box.x, y: box.y + (i - (lines.length - 1) / 2) * 14 + 4,
+        "text-anchor": "middle", class: `symnb-line-${style}`,
+      }, group);
+      t.textContent = line;
+    });
+    const title = svgEl("title", {}, group);
+    title.textContent = `${node.name} (${node.op || node.role})`;
+    group.addEventListener("click", () => onPick(node.name));
+  }
+  return svg;
+}
+
+function readValues(entry) {
+  const raw = entry.data;
+  if (!raw) return null;
+  const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw)
+    : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  const Typed = TYPED[entry.wire_dtype] || Float32Array;
+  // copy so the typed view is aligned whatever offset the buffer arrived at
+  return new Typed(bytes.slice().buffer);
+}
+
+function color(value, scale) {
+  if (!Number.isFinite(value)) return "rgb(120,120,120)";
+  const t = scale > 0 ? Math.max(-1, Math.min(1, value / scale)) : 0;
+  const fade = (c) => Math.round(255 - (255 - c) * Math.abs(t));
+  return t >= 0 ? `rgb(${fade(220)},${fade(38)},${fade(38)})`
+    : `rgb(${fade(37)},${fade(99)},${fade(235)})`;
+}
+
+function formatNumber(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(+v.toFixed(4));
+}
+
+function drawArray(entry, parent) {
+  const card = htmlEl("div", "symnb-array", parent);
+  card.dataset.name = entry.name;
+  htmlEl("div", "symnb-array-name", card, entry.name);
+  const shape = entry.shape.length ? entry.shape.join("×") : "scalar";
+  htmlEl("div", "symnb-array-meta", card, `${shape} ${entry.dtype}`);
+  const values = readValues(entry);
+  const [rows, cols] = entry.view_shape;
+  if (values && values.length && values.length <= 12) {
+    htmlEl("div", "symnb-array-values", card, Array.from(values, formatNumber).join(" "));
+  }
+  if (values && values.length) {
+    const cell = Math.max(3, Math.min(14, Math.floor(112 / Math.max(rows, cols))));
+    const canvas = htmlEl("canvas", "symnb-heatmap", card);
+    canvas.width = cols * cell;
+    canvas.height = rows * cell;
+    const ctx = canvas.getContext && canvas.getContext("2d");
+    const stats = entry.stats || {};
+    const scale = Math.max(Math.abs(stats.min || 0), Math.abs(stats.max || 0));
+    if (ctx) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          ctx.fillStyle = color(values[r * cols + c], scale);
+          ctx.fillRect(c * cell, r * cell, cell, cell);
+        }
+      }
+    }
+  }
+  if (entry.stats && entry.stats.min !== undefined) {
+    const s = entry.stats;
+    htmlEl("div", "symnb-array-meta", card,
+      `min ${formatNumber(s.min)} · mean ${formatNumber(s.mean)} · max ${formatNumber(s.max)}`);
+  }
+  return card;
+}
+
+const GROUPS = [
+  ["arg", "arguments"], ["output", "outputs"], ["grad", "gradients"], ["aux", "auxiliary states"],
+];
+
+function render({ model, el }) {
+  const root = htmlEl("div", "symnb-widget", el);
+  const draw = () => {
+    root.replaceChildren();
+    const head = htmlEl("div", "symnb-head", root);
+    htmlEl("span", "symnb-title", head, model.get("title"));
+    const event = model.get("event");
+    if (event) {
+      htmlEl("span", "symnb-event", head,
+        model.get("steps") ? `after ${event} (update ${model.get("steps")})` : event);
+    }
+    const body = htmlEl("div", "symnb-body", root);
+    const graphBox = htmlEl("div", "symnb-graph-box", body);
+    const graph = model.get("graph") || {};
+    const arrays = model.get("arrays") || [];
+    const panel = htmlEl("div", "symnb-arrays", body);
+    const pick = (name) => {
+      for (const card of panel.querySelectorAll(".symnb-array")) {
+        card.classList.toggle("picked", card.dataset.name.startsWith(name));
+      }
+    };
+    drawGraph(graph, graphBox, pick);
+    if (graph.note) htmlEl("div", "symnb-note", graphBox, graph.note);
+    for (const [group, title] of GROUPS) {
+      const members = arrays.filter((a) => a.group === group);
+      if (!members.length) continue;
+      const section = htmlEl("div", `symnb-group group-${group}`, panel);
+      htmlEl("div", "symnb-group-title", section, title);
+      const row = htmlEl("div", "symnb-row", section);
+      for (const entry of members) drawArray(entry, row);
+    }
+  };
+  draw();
+  for (const name of ["graph", "arrays", "event", "steps", "title"]) {
+    model.on(`change:${name}`, draw);
+  }
+  return () => {
+    for (const name of ["graph", "arrays", "event", "steps", "title"]) {
+      model.off(`change:${name}`, draw);
+    }
+  };
+}
+
+export default { render };
