@@ -3,8 +3,12 @@
 A plan holds, for the bound symbol and its concrete shapes and dtypes:
 
 * ``fwd_steps``: one prepared call per operator node in topological order, with its input
-  and output arrays already wired (variables are refreshed from the bound NDArrays before
-  each forward, so ``A[:] = ...`` and rebinding of ``_data`` are both seen);
+  and output arrays already wired. An NDArray's buffer (``_data``) is fixed for its
+  lifetime and every in-place write goes into it, so bound arguments are wired directly
+  and ``A[:] = ...`` is seen by the next forward;
+* ``fwd_runs``/``bwd_runs``: the same steps as zero-overhead closures ``run(is_train)``;
+  an operator may supply ``prepare_forward``/``prepare_backward`` to return a specialised
+  closure (e.g. one ufunc call with ``out=``), which keeps per-node overhead near the floor;
 * ``bwd_steps``: the operator nodes on a path from a head to an argument whose gradient was
   requested, in reverse order, each with its gradient buffers and per-input write/add
   requests decided statically (the first contribution to an entry writes, later ones add);
@@ -55,6 +59,8 @@ class Plan:
     var_head_grads: list = field(default_factory=list)   # (head index, grad NDArray, req)
     has_backward: bool = False
     entry_arrays: dict = field(default_factory=dict)
+    fwd_runs: list = field(default_factory=list)
+    bwd_runs: list = field(default_factory=list)
 
 
 def _alloc(xp, shape, dtype):
@@ -211,8 +217,49 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
             outs = [entry_arrays[(id(node), i)] for i in range(node.num_outputs())]
             bwd_steps.append(BwdStep(node, node.op, params, ins, outs, ograds, igrads,
                                      reqs_node, var_slots))
-    return Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
+    plan = Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
                 var_head_grads, has_backward, entry_arrays)
+    for step in fwd_steps:
+        for pos, nd, scratch in step.scratch_slots:
+            plan.fwd_runs.append(_copier(xp, scratch, nd._data))
+        plan.fwd_runs.append(_forward_run(step, rt))
+    plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
+    return plan
+
+
+def _copier(xp, dst, src):
+    def run(is_train):
+        xp.copyto(dst, src)
+    return run
+
+
+def _forward_run(step, rt):
+    op, p, ins, outs = step.op, step.params, step.ins, step.outs
+    prepare = getattr(op, "prepare_forward", None)
+    if prepare is not None:
+        run = prepare(p, ins, outs, rt)
+        if run is not None:
+            return run
+    forward = op.forward
+
+    def run(is_train):
+        forward(p, ins, outs, is_train, rt)
+    return run
+
+
+def _backward_run(step, rt):
+    op, p = step.op, step.params
+    ins, outs, ograds, igrads, reqs = step.ins, step.outs, step.ograds, step.igrads, step.reqs
+    prepare = getattr(op, "prepare_backward", None)
+    if prepare is not None:
+        run = prepare(p, ins, outs, ograds, igrads, reqs, rt)
+        if run is not None:
+            return run
+    backward = op.backward
+
+    def run(is_train):
+        backward(p, ins, outs, ograds, igrads, reqs, is_train, rt)
+    return run
 
 
 def _protect_inputs(step, reach, heads, xp):
@@ -228,11 +275,11 @@ def _protect_inputs(step, reach, heads, xp):
     if any(n is step.node and i > 0 for n, i in heads):
         return
     for pos in indices:
-        for k, (slot_pos, nd) in enumerate(step.var_slots):
+        for slot_pos, nd in step.var_slots:
             if slot_pos == pos:
-                step.scratch_slots.append((pos, nd, xp.empty_like(nd._data)))
-                del step.var_slots[k]
-                break
+                scratch = xp.empty_like(nd._data)
+                step.scratch_slots.append((pos, nd, scratch))
+                step.ins[pos] = scratch
 
 
 def _grad_view(nd, shape):

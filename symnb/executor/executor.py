@@ -123,20 +123,11 @@ class Executor:
         """
         if kwargs:
             self._copy_kwargs(kwargs)
-        rt = self._rt
-        monitor = self._monitor
-        for step in self._plan.fwd_steps:
-            ins = step.ins
-            for pos, nd in step.var_slots:
-                ins[pos] = nd._data
-            for pos, nd, scratch in step.scratch_slots:
-                scratch[...] = nd._data
-                ins[pos] = scratch
-            if monitor is not None and self._monitor_all:
-                self._monitor_inputs(step)
-            step.op.forward(step.params, ins, step.outs, is_train, rt)
-            if monitor is not None:
-                self._monitor_outputs(step)
+        if self._monitor is None:
+            for run in self._plan.fwd_runs:
+                run(is_train)
+        else:
+            self._forward_monitored(is_train)
         self._forwarded = True
         # MXNet hands out new NDArray objects on every call, all viewing the same buffers
         nd_cls, ctx = type(self._head_nds[0]) if self._head_nds else None, self._ctx
@@ -214,15 +205,12 @@ class Executor:
                 g._data += value.reshape(g.shape)
             else:
                 g._data[...] = value.reshape(g.shape)
-        rt = self._rt
-        monitor = self._monitor
-        for step in plan.bwd_steps:
-            ins = step.ins
-            for pos, nd in step.var_slots:
-                ins[pos] = nd._data
-            step.op.backward(step.params, ins, step.outs, step.ograds, step.igrads, step.reqs,
-                             is_train, rt)
-            if monitor is not None:
+        if self._monitor is None:
+            for run in plan.bwd_runs:
+                run(is_train)
+        else:
+            for step, run in zip(plan.bwd_steps, plan.bwd_runs):
+                run(is_train)
                 self._monitor_backward(step)
         if self._observers:
             self._notify("backward")
@@ -255,6 +243,16 @@ class Executor:
         """
         self._monitor = callback
         self._monitor_all = monitor_all
+
+    def _forward_monitored(self, is_train):
+        rt = self._rt
+        for step in self._plan.fwd_steps:
+            for pos, nd, scratch in step.scratch_slots:
+                rt.xp.copyto(scratch, nd._data)
+            if self._monitor_all:
+                self._monitor_inputs(step)
+            step.op.forward(step.params, step.ins, step.outs, is_train, rt)
+            self._monitor_outputs(step)
 
     def _emit(self, name, arr):
         from ..ndarray import NDArray

@@ -82,10 +82,42 @@ def _unary_erf_fwd(rt, x):
     return rt.erf(x)
 
 
+# Operators whose forward is a single array-API ufunc: the executor runs them as one call
+# with ``out=`` (no temporaries); float dtypes only, where the ufunc matches MXNet exactly.
+UFUNCS = {
+    "abs": "abs", "negative": "negative", "square": "square", "sqrt": "sqrt", "exp": "exp",
+    "expm1": "expm1", "log": "log", "log10": "log10", "log2": "log2", "log1p": "log1p",
+    "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "floor": "floor", "ceil": "ceil",
+    "reciprocal": "reciprocal",
+    "elemwise_add": "add", "broadcast_add": "add", "elemwise_sub": "subtract",
+    "broadcast_sub": "subtract", "elemwise_mul": "multiply", "broadcast_mul": "multiply",
+    "elemwise_div": "true_divide", "broadcast_div": "true_divide", "_maximum": "maximum",
+    "broadcast_maximum": "maximum", "_minimum": "minimum", "broadcast_minimum": "minimum",
+    "_hypot": "hypot", "broadcast_hypot": "hypot",
+    "_plus_scalar": "add", "_minus_scalar": "subtract", "_mul_scalar": "multiply",
+    "_div_scalar": "true_divide", "_maximum_scalar": "maximum", "_minimum_scalar": "minimum",
+    "_hypot_scalar": "hypot", "_power_scalar": "power",
+}
+# scalar ops with the scalar on the left
+R_UFUNCS = {"_rminus_scalar": "subtract", "_rdiv_scalar": "true_divide",
+            "_rpower_scalar": "power"}
+
+
+def _float(*arrays):
+    return all(a.dtype.kind == "f" for a in arrays)
+
+
 class _Unary(OpDef):
     family = "elementwise"
     fwd = None
     grad = None
+
+    def prepare_forward(self, p, ins, outs, rt):
+        name = UFUNCS.get(self.name)
+        if name is None or not _float(ins[0], outs[0]):
+            return None
+        f, x, o = getattr(rt.xp, name), ins[0], outs[0]
+        return lambda is_train: f(x, out=o)
 
     def infer_shape(self, p, ins, outs):
         elemwise_shape(ins, outs)
@@ -201,6 +233,36 @@ class _Binary(OpDef):
     family = "elementwise"
     fwd = dl = dr = None
 
+    def prepare_forward(self, p, ins, outs, rt):
+        name = UFUNCS.get(self.name)
+        if name is None or not _float(ins[0], ins[1], outs[0]):
+            return None
+        f, l, r, o = getattr(rt.xp, name), ins[0], ins[1], outs[0]
+        return lambda is_train: f(l, r, out=o)
+
+    def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
+        # add/sub/mul with same-shape operands: gradients without temporaries
+        if self.name not in ("elemwise_add", "elemwise_sub", "elemwise_mul") or \
+                ograds[0] is None or not _float(ins[0], ins[1]):
+            return None
+        xp, g, l, r = rt.xp, ograds[0], ins[0], ins[1]
+        calls = []
+        for i, (buf, req) in enumerate(zip(igrads, reqs)):
+            if buf is None:
+                continue
+            other = r if i == 0 else l
+            if self.name == "elemwise_mul":
+                calls.append(_mul_into(xp, g, other, buf, req))
+            elif self.name == "elemwise_sub" and i == 1:
+                calls.append(_neg_into(xp, g, buf, req))
+            else:
+                calls.append(_copy_into(xp, g, buf, req))
+
+        def run(is_train):
+            for call in calls:
+                call()
+        return run
+
     def infer_shape(self, p, ins, outs):
         elemwise_shape(ins, outs)
 
@@ -218,6 +280,24 @@ class _Binary(OpDef):
                     igrads[i][...] = 0
                 continue
             assign(igrads[i], unbroadcast(xp, d(xp, g, l, r, y), ins[i].shape), reqs[i])
+
+
+def _copy_into(xp, g, buf, req):
+    if req == "add":
+        return lambda: xp.add(buf, g, out=buf)
+    return lambda: xp.copyto(buf, g)
+
+
+def _neg_into(xp, g, buf, req):
+    if req == "add":
+        return lambda: xp.subtract(buf, g, out=buf)
+    return lambda: xp.negative(g, out=buf)
+
+
+def _mul_into(xp, g, other, buf, req):
+    if req == "add":
+        return lambda: xp.add(buf, g * other, out=buf)
+    return lambda: xp.multiply(g, other, out=buf)
 
 
 def broadcast_shape(l, r):
@@ -348,6 +428,19 @@ class _Scalar(OpDef):
 
     def label(self, p, attrs):
         return "%s\n%s" % (self.name, attrs.get("scalar", "1"))
+
+    def prepare_forward(self, p, ins, outs, rt):
+        x, o = ins[0], outs[0]
+        if not _float(x, o):
+            return None
+        s = scalar_as(x.dtype, p.scalar)
+        if self.name in UFUNCS:
+            f = getattr(rt.xp, UFUNCS[self.name])
+            return lambda is_train: f(x, s, out=o)
+        if self.name in R_UFUNCS:
+            f = getattr(rt.xp, R_UFUNCS[self.name])
+            return lambda is_train: f(s, x, out=o)
+        return None
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
