@@ -1,1 +1,280 @@
-"""Operators: reduce family (being written)."""
+"""Reductions as a table: sum, mean, prod, max, min (axes), norm, argmax, argmin (one axis).
+
+Legacy MXNet shapes: reducing every axis without ``keepdims`` gives ``(1,)``, never ``()``
+(MXNet's ReduceAxesShapeImpl). Each row of ``REDUCE`` is (name, aliases, forward, gradient,
+needs a fully known input shape, doc); the forward computes with ``keepdims=True`` and the
+result is reshaped into the output, so every variant of ``axis``/``keepdims``/``exclude``
+shares one code path.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._params import Param
+from ._registry import OpDef, assign, register
+from ._rules import fmt_shape, fully_known
+from .shape import ShapeOrNone, check, check_axis, fmt_dims, np_dtype, sassign, type_assign_check
+
+__all__ = ["REDUCE"]
+
+_AXIS_DOC = """The axis or axes along which to perform the reduction.
+
+      The default, `axis=()`, will compute over all elements into a
+      scalar array with shape `(1,)`.
+
+      If `axis` is int, a reduction is performed on a particular axis.
+
+      If `axis` is a tuple of ints, a reduction is performed on all the axes
+      specified in the tuple.
+
+      If `exclude` is true, reduction will be performed on the axes that are
+      NOT in axis instead.
+
+      Negative values means indexing from right to left."""
+
+_REDUCE_PARAMS = (
+    ShapeOrNone("axis", "Shape or None, optional, default=None", _AXIS_DOC),
+    Param("keepdims", "boolean, optional, default=0",
+          "If this is set to `True`, the reduced axes are left in the result as dimension "
+          "with size one."),
+    Param("exclude", "boolean, optional, default=0",
+          "Whether to perform reduction on axis that are NOT in axis instead."),
+)
+
+
+def reduced_shape(ishape, axis, keepdims, exclude):
+    """MXNet's ReduceAxesShapeImpl on a legacy partial shape, with its checks.
+
+    >>> reduced_shape((2, 3, 4), (1,), False, False), reduced_shape((2, 3, 4), None, False, False)
+    ((2, 4), (1,))
+    """
+    ndim = len(ishape)
+    if not axis:
+        return (1,) * ndim if keepdims else (1,)
+    axes = sorted(a + ndim if a < 0 else a for a in axis)
+    for a, b in zip(axes, axes[1:], strict=False):
+        check(a < b, "axes[i-1] < axes[i] (%d vs. %d) : Reduction axes have duplicates %s"
+              % (a, b, fmt_dims(axes)))
+    check(axes[-1] < ndim, "axes[axes.ndim()-1] < ishape.ndim() (%d vs. %d) : Reduction axis %d "
+          "Exceeds input dimensions %s" % (axes[-1], ndim, axes[-1], fmt_shape(ishape)))
+    check(axes[0] >= 0, "axes[0] >= 0 (%d vs. 0) : Reduction axis %s Exceeds input dimensions "
+          "%s" % (axes[0], fmt_dims(axis), fmt_shape(ishape)))
+    if keepdims:
+        return tuple(d if (i in axes) == exclude else 1 for i, d in enumerate(ishape))
+    if exclude:
+        return tuple(ishape[a] for a in axes)
+    return tuple(d for i, d in enumerate(ishape) if i not in axes) or (1,)
+
+
+def _axes(axis, exclude, ndim):
+    """The axes actually reduced (all of them when ``axis`` is None or empty)."""
+    if not axis:
+        return tuple(range(ndim))
+    chosen = {a % ndim for a in axis}
+    return tuple(i for i in range(ndim) if (i in chosen) != exclude)
+
+
+# name, aliases, forward(xp, x, axes) with keepdims, d/dx(xp, g, x, y, n) with g/y kept-dims,
+# needs a fully known shape (MXNet's min/max rule), doc
+REDUCE = [
+    ("sum", ("_sparse_sum", "sum_axis"), lambda xp, x, a: x.sum(axis=a, keepdims=True),
+     lambda xp, g, x, y, n: g, False, "Sum of array elements over the given axes."),
+    ("mean", ("_sparse_mean",), lambda xp, x, a: x.mean(axis=a, keepdims=True),
+     lambda xp, g, x, y, n: g / n, False, "Mean of array elements over the given axes."),
+    # MXNet's prod gradient is out / x (inf/nan where x == 0, as in MXNet)
+    ("prod", (), lambda xp, x, a: x.prod(axis=a, keepdims=True),
+     lambda xp, g, x, y, n: g * y / x, False, "Product of array elements over the given axes."),
+    # max/min: every element equal to the extreme gets the gradient (MXNet's ``eq`` rule)
+    ("max", ("max_axis",), lambda xp, x, a: x.max(axis=a, keepdims=True),
+     lambda xp, g, x, y, n: g * (x == y), True, "Maximum of array elements over the given axes."),
+    ("min", ("min_axis",), lambda xp, x, a: x.min(axis=a, keepdims=True),
+     lambda xp, g, x, y, n: g * (x == y), True, "Minimum of array elements over the given axes."),
+]
+
+
+class _Reduce(OpDef):
+    family = "reduce"
+    params = _REDUCE_PARAMS
+    fwd = grad = None
+    full_shape = False
+
+    def label(self, p, attrs):
+        return "%s\n%s" % (self.name, attrs["axis"]) if "axis" in attrs else self.name
+
+    def infer_shape(self, p, ins, outs):
+        ishape = ins[0]
+        if ishape is None or (self.full_shape and not fully_known(ishape)):
+            return
+        sassign(outs, 0, reduced_shape(ishape, p.axis, p.keepdims, p.exclude))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        outs[0][...] = type(self).fwd(rt.xp, x, _axes(p.axis, p.exclude, x.ndim)) \
+            .reshape(outs[0].shape)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
+        x = ins[0]
+        axes = _axes(p.axis, p.exclude, x.ndim)
+        kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+        n = int(np.prod([x.shape[i] for i in axes]))
+        grad = type(self).grad(rt.xp, ograds[0].reshape(kept), x, outs[0].reshape(kept), n)
+        assign(igrads[0], rt.xp.broadcast_to(grad, x.shape), reqs[0])
+
+
+def _doc(name, text):
+    return ("%s\n\n    >>> import symnb as mx\n    >>> x = mx.sym.var('x')\n"
+            "    >>> mx.sym.%s(x, axis=1).infer_shape(x=(2, 3, 4))[1], "
+            "mx.sym.%s(x).infer_shape(x=(2, 3))[1]\n    ([(2, 4)], [(1,)])\n"
+            % (text, name, name))
+
+
+for _name, _aliases, _fwd, _grad, _full, _text in REDUCE:
+    register(type(_name, (_Reduce,), {
+        "name": _name, "aliases": _aliases, "fwd": staticmethod(_fwd),
+        "grad": staticmethod(_grad), "full_shape": _full, "__doc__": _doc(_name, _text),
+        "__module__": __name__}))
+
+
+@register
+class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
+    """L1 (``ord=1``) or L2 (``ord=2``) norm over ``axis`` (all elements by default).
+
+    >>> import symnb as mx
+    >>> x = mx.sym.var('x')
+    >>> mx.sym.norm(x).infer_shape(x=(2, 3))[1], mx.sym.norm(x, axis=1).infer_shape(x=(2, 3))[1]
+    ([(1,)], [(2,)])
+    """
+
+    name = "norm"
+    aliases = ("_sparse_norm",)
+    full_shape = True
+    params = (
+        Param("ord", "int, optional, default='2'",
+              "Order of the norm. Currently ord=1 and ord=2 is supported."),
+        ShapeOrNone("axis", "Shape or None, optional, default=None",
+              """The axis or axes along which to perform the reduction.
+      The default, `axis=()`, will compute over all elements into a
+      scalar array with shape `(1,)`.
+      If `axis` is int, a reduction is performed on a particular axis.
+      If `axis` is a 2-tuple, it specifies the axes that hold 2-D matrices,
+      and the matrix norms of these matrices are computed."""),
+        Param("out_dtype",
+              "{None, 'float16', 'float32', 'float64', 'int32', 'int64', 'int8'},optional, "
+              "default='None'", "The data type of the output."),
+        Param("keepdims", "boolean, optional, default=0",
+              "If this is set to `True`, the reduced axis is left in the result as dimension "
+              "with size one."),
+    )
+
+    def infer_shape(self, p, ins, outs):
+        if fully_known(ins[0]):
+            check(p.ord in (1, 2), "param.ord == 1 || param.ord == 2: norm only supports ord=1 "
+                  "and ord=2")
+            sassign(outs, 0, reduced_shape(ins[0], p.axis, p.keepdims, False))
+
+    def infer_type(self, p, ins, outs):
+        if p.out_dtype is not None:
+            check(ins[0] is not None, "in_attrs->at(0) != -1 (-1 vs. -1) : input data type "
+                  "should be specified when out_dtype is not null")
+            type_assign_check(outs, 0, np_dtype(p.out_dtype))
+        else:
+            type_assign_check(outs, 0, ins[0])
+            type_assign_check(ins, 0, outs[0])
+
+    def _reduce(self, p, xp, x):
+        axes = _axes(p.axis, False, x.ndim)
+        if p.ord == 1:
+            return xp.abs(x).sum(axis=axes, keepdims=True)
+        return xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = self._reduce(p, rt.xp, ins[0]).reshape(outs[0].shape)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
+        xp, x = rt.xp, ins[0]
+        axes = _axes(p.axis, False, x.ndim)
+        kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+        g = ograds[0].reshape(kept)
+        if p.ord == 1:
+            grad = g * xp.sign(x)
+        else:
+            grad = g * x / self._reduce(p, xp, x)   # 0/0 = nan at a zero norm, as in MXNet
+        assign(igrads[0], grad.astype(x.dtype, copy=False), reqs[0])
+
+
+class _ArgReduce(OpDef):
+    """argmax/argmin: index along one axis (flattened when ``axis=None``), returned in the
+    input's float type; no gradient (a loss head: backward needs no head gradient)."""
+
+    family = "reduce"
+    loss_head = True
+    params = (
+        Param("axis", "int or None, optional, default='None'",
+              "The axis along which to perform the reduction. Negative values means indexing "
+              "from right to left. ``Requires axis to be set as int, because global reduction "
+              "is not supported yet.``"),
+        Param("keepdims", "boolean, optional, default=0",
+              "If this is set to `True`, the reduced axis is left in the result as dimension "
+              "with size one."),
+    )
+    pick = None
+
+    def label(self, p, attrs):
+        return "%s\n%s" % (self.name, attrs["axis"]) if "axis" in attrs else self.name
+
+    def infer_shape(self, p, ins, outs):
+        ishape = ins[0]
+        if not fully_known(ishape):
+            return
+        # MXNet's ReduceAxisShapeImpl: no axis (or a 1-D input) gives (1,) / all-ones
+        if p.axis is None or len(ishape) == 1:
+            out = (1,) * len(ishape) if p.keepdims else (1,)
+        else:
+            axis = check_axis(p.axis, len(ishape))
+            out = ishape[:axis] + ((1,) if p.keepdims else ()) + ishape[axis + 1:]
+        sassign(outs, 0, out)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        if p.axis is None:
+            index = type(self).pick(rt.xp, x.reshape(-1), 0)
+        else:
+            index = type(self).pick(rt.xp, x, check_axis(p.axis, x.ndim))
+        outs[0][...] = index.reshape(outs[0].shape)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is not None and reqs[0] == "write":
+            igrads[0][...] = 0
+
+    backward_needs_inputs = False
+    backward_needs_outputs = False
+
+
+@register
+class argmax(_ArgReduce):  # noqa: N801
+    """Index of the maximum along ``axis`` (as a float array).
+
+    >>> import symnb as mx
+    >>> mx.sym.argmax(mx.sym.var('x'), axis=1).infer_shape(x=(2, 3, 4))[1]
+    [(2, 4)]
+    """
+
+    name = "argmax"
+    pick = staticmethod(lambda xp, x, axis: xp.argmax(x, axis=axis))
+
+
+@register
+class argmin(_ArgReduce):  # noqa: N801
+    """Index of the minimum along ``axis`` (as a float array).
+
+    >>> import symnb as mx
+    >>> mx.sym.argmin(mx.sym.var('x')).infer_shape(x=(2, 3))[1]
+    [(1,)]
+    """
+
+    name = "argmin"
+    pick = staticmethod(lambda xp, x, axis: xp.argmin(x, axis=axis))
