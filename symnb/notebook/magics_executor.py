@@ -100,7 +100,7 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.bind(mx.cpu(), arrays, args_grad=grads,
                                    grad_req=args.grad_req if args.grads else "null")
-        except (MXNetError, ValueError, TypeError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError) as e:
             raise UsageError("cannot bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -150,7 +150,7 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.simple_bind(mx.cpu(), grad_req=args.grad_req,
                                           type_dict=dtypes or None, **shapes)
-        except (MXNetError, ValueError, TypeError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError) as e:
             raise UsageError("cannot simple_bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -202,7 +202,7 @@ class ExecutorMagics(Magics):
                 raise UsageError("name %r is not defined" % args.out_grads)
         try:
             executor.backward(out_grads)
-        except (MXNetError, ValueError, TypeError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError) as e:
             raise UsageError("backward failed: %s" % _first_line(e)) from None
         self._show(executor)
 
@@ -228,5 +228,9 @@ class ExecutorMagics(Magics):
 
 
 def _first_line(error):
-    text = str(error).strip()
-    return text.splitlines()[0].removeprefix("MXNetError: ") if text else type(error).__name__
+    """The informative line of an MXNet-style message (bind errors put it last)."""
+    lines = [ln for ln in str(error).strip().splitlines() if ln.strip()]
+    if not lines:
+        return type(error).__name__
+    line = lines[-1] if lines[0].rstrip().endswith(":") else lines[0]
+    return line.strip().removeprefix("MXNetError: ")
