@@ -1,1 +1,616 @@
-"""Operators: pooling family (being written)."""
+"""Pooling, UpSampling and Pad: windowed reductions and resampling of NC(D)(H)W data.
+
+Pooling reduces a strided window view of the (padded) input: no copy at all when the
+windows tile the input, one padded copy otherwise. Its backward spreads each output's
+gradient over its window in one assignment when windows do not overlap (stride >= kernel),
+else with one strided add per kernel offset -- never a loop over pixels. UpSampling
+(bilinear) is a grouped Deconvolution and reuses the GEMM kernels of ``conv.py``.
+"""
+from __future__ import annotations
+
+import math
+from itertools import product
+
+import numpy as np
+
+from ..base import MXNetError
+from ._params import Param, parse_params
+from ._registry import InferError, OpDef, assign, register
+from ._rules import shape_assign, uniform_type
+from .conv import (
+    Geometry,
+    check_failed,
+    conv_data_grad,
+    conv_forward,
+    conv_type,
+    conv_weight_grad,
+    digit_label,
+    windows,
+)
+
+_NC_LAYOUTS = {3: "NCW", 4: "NCHW", 5: "NCDHW"}       # by data rank
+_ALL = (slice(None), slice(None))
+
+
+# ----------------------------------------------------------------------------- Pooling
+def _lp_pow(xp, x, p):
+    # MXNet's a_pow_p: |x| for p=1 but x*x*x (sign kept) for p=3 (pool.h)
+    return xp.abs(x) if p == 1 else x * x if p == 2 else x * x * x
+
+
+def _lp_root(xp, s, p):
+    return s if p == 1 else xp.sqrt(s) if p == 2 else xp.cbrt(s)
+
+
+def _lp_grad(x, out, p):
+    # MXNet's lp_grad: p=1 passes the gradient through unchanged (no sign(x) factor)
+    return 1 if p == 1 else x / out if p == 2 else (x * x) / (out * out)
+
+
+class _PoolPlan:
+    """Window geometry of one Pooling call: kernel, stride, left pad and the right extension
+    needed so that every window ('full'/'same' overhang included) lies in the padded array."""
+
+    __slots__ = ("kernel", "stride", "pad", "right", "out", "sizes")
+
+    def __init__(self, p, in_shape, out_shape):
+        self.sizes = tuple(in_shape[2:])
+        self.out = tuple(out_shape[2:])
+        if p.global_pool:        # MXNet: kernel = the spatial shape, no pad, one window
+            self.kernel, self.stride, self.pad = self.sizes, self.sizes, (0,) * len(self.sizes)
+        else:
+            self.kernel, self.stride, self.pad = tuple(p.kernel), tuple(p.stride), tuple(p.pad)
+        self.right = tuple(max((o - 1) * s + k - q - n, 0) for o, s, k, q, n
+                           in zip(self.out, self.stride, self.kernel, self.pad, self.sizes,
+                                  strict=True))
+
+    @property
+    def padded(self) -> bool:
+        return any(self.pad) or any(self.right)
+
+    @property
+    def disjoint(self) -> bool:
+        return all(s >= k for s, k in zip(self.stride, self.kernel, strict=True))
+
+    def padded_shape(self, shape):
+        return tuple(shape[:2]) + tuple(n + q + r for n, q, r
+                                        in zip(self.sizes, self.pad, self.right, strict=True))
+
+    def interior(self):
+        return _ALL + tuple(slice(q, q + n) for q, n in zip(self.pad, self.sizes, strict=True))
+
+    def windows(self, xp, x_padded):
+        """(N, C, *out, *kernel) view of the padded input."""
+        return windows(xp, x_padded, self.kernel, self.stride, (1,) * len(self.kernel),
+                       self.out, kernel_last=True)
+
+    def pool_size(self, include_pad: bool):
+        """MXNet's per-window divisor for avg (pool.h): clipped to the padded input, or to
+        the real input without count_include_pad; the per-axis product, as MXNet forms it."""
+        size = np.ones((), np.int64)
+        for o, s, k, q, n in zip(self.out, self.stride, self.kernel, self.pad, self.sizes,
+                                 strict=True):
+            start = np.arange(o) * s - q
+            end = np.minimum(start + k, n + q)
+            axis = end - start if include_pad else np.minimum(end, n) - np.maximum(start, 0)
+            size = np.multiply.outer(size, axis)
+        return size
+
+
+def _fill_value(dtype, pool_type):
+    # max pooling starts from MXNet's MinValue (the dtype's lowest), so padding never wins
+    if pool_type != "max":
+        return 0
+    dtype = np.dtype(dtype)
+    return np.finfo(dtype).min if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _pad_input(xp, x, plan, value):
+    if not plan.padded:
+        return x
+    out = xp.full(plan.padded_shape(x.shape), value, dtype=x.dtype)
+    out[plan.interior()] = x
+    return out
+
+
+def _p_value(p):
+    value = 1 if p.p_value is None else p.p_value   # MXNet: lp without p_value acts as p=1
+    if value not in (1, 2, 3):
+        raise MXNetError("MXNetError: p value of %d is not supported yet..." % value)
+    return value
+
+
+@register
+class Pooling(OpDef):
+    """Max, average, sum or Lp pooling over 1-D, 2-D or 3-D windows (NCW / NCHW / NCDHW).
+
+    Output size per axis: ``(x + 2 * pad - kernel) // stride + 1`` ('valid'), rounded up
+    instead for 'full', ``ceil(x / stride)`` for 'same'; ``global_pool`` reduces the whole
+    spatial extent. Max pooling has a hidden second output (MXNet's workspace, int32): the
+    position of the maximum inside each window, which the backward uses (ties: the first).
+
+    >>> import symnb as mx
+    >>> pool = mx.sym.Pooling(mx.sym.var('data'), kernel=(2, 2), stride=(2, 2),
+    ...                       pool_type='max', name='pool')
+    >>> pool.infer_shape(data=(1, 2, 5, 5))
+    ([(1, 2, 5, 5)], [(1, 2, 2, 2)], [])
+    """
+
+    name = "Pooling"
+    family = "pool"
+    params = (
+        Param("kernel", "Shape(tuple), optional, default=[]",
+              "Pooling kernel size: (y, x) or (d, y, x)"),
+        Param("pool_type", "{'avg', 'lp', 'max', 'sum'},optional, default='max'",
+              "Pooling type to be applied."),
+        Param("global_pool", "boolean, optional, default=0",
+              "Ignore kernel size, do global pooling based on current input feature map."),
+        Param("cudnn_off", "boolean, optional, default=0",
+              "Turn off cudnn pooling and use MXNet pooling operator."),
+        Param("pooling_convention", "{'full', 'same', 'valid'},optional, default='valid'",
+              "Pooling convention to be applied."),
+        Param("stride", "Shape(tuple), optional, default=[]",
+              "Stride: for pooling (y, x) or (d, y, x). Defaults to 1 for each dimension."),
+        Param("pad", "Shape(tuple), optional, default=[]",
+              "Pad for pooling: (y, x) or (d, y, x). Defaults to no padding."),
+        Param("p_value", "int or None, optional, default='None'",
+              "Value of p for Lp pooling, can be 1 or 2, required for Lp Pooling."),
+        Param("count_include_pad", "boolean or None, optional, default=None",
+              "Only used for AvgPool, specify whether to count padding elements for average "
+              "calculation. Defaults to true."),
+        Param("layout", "{None, 'NCDHW', 'NCHW', 'NCW', 'NDHWC', 'NHWC', 'NWC'},optional, "
+              "default='None'",
+              "Set layout for input and output. Empty for default layout: NCW for 1d, NCHW "
+              "for 2d and NCDHW for 3d."),
+    )
+
+    def parse(self, attrs, node_name=""):
+        # MXNet's PoolingParamParser: defaults per kernel rank, then same-length checks
+        p = parse_params(self, attrs, node_name)
+        nd = len(p.kernel)
+        if nd > 3 or (nd == 0 and not p.global_pool):
+            raise MXNetError("MXNetError: " + check_failed(
+                "param.kernel.ndim()", "==", "3U", nd, 3, "%dD pooling not supported" % nd))
+        if nd:
+            for key in ("stride", "pad"):
+                if len(p[key]) == 0:
+                    p[key] = (1 if key == "stride" else 0,) * nd
+                if len(p[key]) != nd:
+                    raise MXNetError("MXNetError: " + check_failed(
+                        "param.%s.ndim()" % key, "==", "param.kernel.ndim()", len(p[key]), nd,
+                        "%s and kernel should have the same length" % key))
+        return p
+
+    def num_outputs_total(self, p):
+        # MXNet (oneDNN build) adds a workspace output for max pooling in NC* layouts
+        has_workspace = p.pool_type == "max" and 1 <= len(p.kernel) <= 3 \
+            and p.layout in (None, "NCW", "NCHW", "NCDHW")
+        return 2 if has_workspace else 1
+
+    def label(self, p, attrs):
+        return "Pooling\n%s, %s/%s" % (p.pool_type, digit_label(attrs.get("kernel"), "[]"),
+                                       digit_label(attrs.get("stride")))
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            return
+        rank = len(data)
+        if p.pooling_convention == "same":
+            if rank != 3:
+                raise InferError(check_failed(
+                    "dshape.ndim()", "==", "3U", rank, 3, "Pooling: Input data should be 3D "
+                    "in (batch, channel, x). Currently 'same' supports Max Pooling 1-D"))
+            if any(p.pad):
+                raise InferError("Check failed: param.pad[0] == 0 && param.pad[1] == 0 && "
+                                 "param.pad[2] == 0: Same pooling convention disables the use "
+                                 "of pad parameter.")
+        if not 3 <= rank <= 5:
+            raise InferError(check_failed(
+                "dshape.ndim()", ">=" if rank < 3 else "<=", "3U" if rank < 3 else "5U", rank,
+                3 if rank < 3 else 5, "Pooling: Input data should be  3D in (batch, channel, "
+                "x) Or 4D in (batch, channel, y, x)  Or 5D in (batch, channel, d, y, x)"))
+        if p.layout is not None and p.layout != _NC_LAYOUTS[rank]:
+            raise InferError("Pooling: symnb implements layout %s for %d-D data, got layout=%s"
+                             % (_NC_LAYOUTS[rank], rank, p.layout))
+        if p.global_pool:
+            out = tuple(data[:2]) + (1,) * (rank - 2)
+        elif not p.kernel:
+            return
+        else:
+            out = tuple(data[:2]) + self._pooled(p, data)
+        for i in range(self.num_outputs_total(p)):
+            shape_assign(outs, i, out)
+
+    @staticmethod
+    def _pooled(p, data):
+        nd = len(p.kernel)
+        if len(data) != nd + 2:
+            what = {1: "3D in (batch, channel, x)", 2: "4D in (batch, channel, y, x)",
+                    3: "5D in (batch, channel, d, y, x)"}[nd]
+            raise InferError(check_failed("dshape.ndim()", "==", "%dU" % (nd + 2), len(data),
+                                          nd + 2, "Pooling: Input data should be " + what))
+        sizes = []
+        for i, (x, k, s, q) in enumerate(zip(data[2:], p.kernel, p.stride, p.pad,
+                                             strict=True)):
+            if not x:
+                sizes.append(0)
+                continue
+            if k > x + 2 * q:
+                raise InferError("Check failed: param.kernel[%d] <= dshape[%d] + 2 * "
+                                 "param.pad[%d]: kernel size (%d) exceeds input (%d padded to "
+                                 "%d)" % (i, i + 2, i, k, x, x + 2 * q))
+            if p.pooling_convention == "valid":
+                sizes.append(1 + (x + 2 * q - k) // s)
+            elif p.pooling_convention == "full":
+                sizes.append(1 + -(-(x + 2 * q - k) // s))
+            else:
+                sizes.append(-(-(x + 2 * q) // s))
+        return tuple(sizes)
+
+    def infer_type(self, p, ins, outs):
+        # MXNet's PoolingType: the output takes the data's type; the workspace is int32
+        if ins[0] is not None:
+            outs[0] = ins[0]
+        if len(outs) > 1:
+            outs[1] = np.dtype(np.int32)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, x, out = rt.xp, ins[0], outs[0]
+        plan = _PoolPlan(p, x.shape, out.shape)
+        win = plan.windows(xp, _pad_input(xp, x, plan, _fill_value(x.dtype, p.pool_type)))
+        axes = tuple(range(-len(plan.kernel), 0))
+        if p.pool_type == "max":
+            flat = win.reshape(win.shape[:-len(axes)] + (-1,))
+            flat.max(axis=-1, out=out)
+            if len(outs) > 1:
+                outs[1][...] = flat.argmax(axis=-1)
+        elif p.pool_type == "lp":
+            pv = _p_value(p)
+            out[...] = _lp_root(xp, _lp_pow(xp, win, pv).sum(axis=axes), pv)
+        else:
+            win.sum(axis=axes, out=out)
+            if p.pool_type == "avg":
+                out /= xp.asarray(plan.pool_size(p.count_include_pad is not False), x.dtype)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
+        xp, x, out, g = rt.xp, ins[0], outs[0], ograds[0]
+        plan = _PoolPlan(p, x.shape, out.shape)
+        nd = len(plan.kernel)
+        x_win = idx = g_avg = None
+        if p.pool_type == "max":
+            if len(outs) > 1:
+                idx = outs[1]
+            else:  # no workspace output (global pooling without kernel): recompute argmax
+                win = plan.windows(xp, _pad_input(xp, x, plan, _fill_value(x.dtype, "max")))
+                idx = win.reshape(win.shape[:-nd] + (-1,)).argmax(axis=-1)
+        elif p.pool_type == "lp":
+            x_win = plan.windows(xp, _pad_input(xp, x, plan, 0))
+        else:
+            g_avg = g
+            if p.pool_type == "avg":
+                g_avg = g / xp.asarray(plan.pool_size(p.count_include_pad is not False),
+                                       g.dtype)
+        direct = not plan.padded and reqs[0] != "add" and igrads[0].flags.c_contiguous
+        target = igrads[0] if direct else xp.zeros(plan.padded_shape(x.shape), x.dtype)
+        if direct:
+            target[...] = 0
+        if plan.disjoint:
+            # windows do not overlap: every kernel position's gradient in one assignment
+            view = windows(xp, target, plan.kernel, plan.stride, (1,) * nd, plan.out,
+                           kernel_last=True)
+            view[...] = self._grad(xp, p, plan, g, out, idx, g_avg, x_win, None)
+        else:
+            for flat, offset in enumerate(product(*(range(k) for k in plan.kernel))):
+                slab = tuple(slice(k, k + s * (o - 1) + 1, s) for k, s, o
+                             in zip(offset, plan.stride, plan.out, strict=True))
+                target[_ALL + slab] += self._grad(xp, p, plan, g, out, idx, g_avg, x_win,
+                                                  (flat, offset))
+        if not direct:
+            assign(igrads[0], target[plan.interior()], reqs[0])
+
+    @staticmethod
+    def _grad(xp, p, plan, g, out, idx, g_avg, x_win, at):
+        """Gradient reaching kernel position ``at = (flat index, offset)``, shape of ``g``; or
+        with ``at=None`` every position at once, shape ``(*g.shape, *kernel)``."""
+        spread = (Ellipsis,) + (None,) * len(plan.kernel)
+        if p.pool_type == "max":
+            if at is not None:
+                return g * (idx == at[0])
+            hit = idx[..., None] == xp.arange(math.prod(plan.kernel))
+            return (hit * g[..., None]).reshape(g.shape + plan.kernel)
+        if p.pool_type == "lp":
+            pv = _p_value(p)
+            if at is not None:
+                return g * _lp_grad(x_win[(Ellipsis,) + at[1]], out, pv)
+            return g[spread] * _lp_grad(x_win, out[spread], pv)
+        return g_avg if at is not None else g_avg[spread]
+
+
+# ----------------------------------------------------------------------------- UpSampling
+def _bilinear_geometry(scale: int, channels: int) -> Geometry:
+    # MXNet's GetDeconvolutionParam (upsampling.cc): a depthwise Deconvolution whose kernel
+    # 2s - s % 2, stride s and pad ceil((s - 1) / 2) give exactly scale * size outputs
+    kernel = 2 * scale - scale % 2
+    pad = -(-(scale - 1) // 2)
+    return Geometry((kernel, kernel), (scale, scale), (1, 1), (pad, pad), channels)
+
+
+def _blocks(xp, a, scale):
+    """(N, C, H, s, W, s) view of ``a`` (N, C, H*s, W*s): each input pixel's s x s block."""
+    n, c, h, w = a.shape
+    s0, s1, s2, s3 = a.strides
+    return xp.lib.stride_tricks.as_strided(
+        a, (n, c, h // scale, scale, w // scale, scale),
+        (s0, s1, s2 * scale, s2, s3 * scale, s3))
+
+
+@register
+class UpSampling(OpDef):
+    """Upsample 4-D NCHW data by an integer ``scale``: 'nearest' (any number of inputs,
+    concatenated on channels or summed) or 'bilinear' (a depthwise Deconvolution with a
+    learnable ``weight`` of shape ``(channels, 1, k, k)``, ``k = 2 * scale - scale % 2``).
+
+    >>> import symnb as mx
+    >>> up = mx.sym.UpSampling(mx.sym.var('x'), scale=2, sample_type='nearest', name='up')
+    >>> up.infer_shape(x=(1, 1, 2, 2))
+    ([(1, 1, 2, 2)], [(1, 1, 4, 4)], [])
+    """
+
+    name = "UpSampling"
+    key_var_num_args = "num_args"
+    family = "pool"
+    roles = {"weight": "weight"}
+    # MXNet's FSetInputVarAttrOnCompose puts the bilinear initializer on input #1, whatever
+    # its name ('weight' for bilinear, 'arg1' for nearest): ops.json var_attrs_on_compose
+    var_attrs_on_compose = {"weight": {"__init__": '["bilinear", {}]'},
+                            "arg1": {"__init__": '["bilinear", {}]'}}
+    params = (
+        Param("scale", "int, required", "Up sampling scale", lower=1),
+        Param("num_filter", "int, optional, default='0'",
+              "Input filter. Only used by bilinear sample_type. Since bilinear upsampling "
+              "uses deconvolution, num_filters is set to the number of channels."),
+        Param("sample_type", "{'bilinear', 'nearest'}, required", "upsampling method"),
+        Param("multi_input_mode", "{'concat', 'sum'},optional, default='concat'",
+              "How to handle multiple input. concat means concatenate upsampled images along "
+              "the channel dimension. sum means add all images together, only available for "
+              "nearest neighbor upsampling."),
+        Param("num_args", "int, required",
+              "Number of inputs to be upsampled. For nearest neighbor upsampling, this can "
+              "be 1-N; the size of output will be(scale*h_0,scale*w_0) and all other inputs "
+              "will be upsampled to thesame size. For bilinear upsampling this must be 2; 1 "
+              "input and 1 weight.", lower=1),
+        Param("workspace", "long (non-negative), optional, default=512",
+              "Tmp workspace for deconvolution (MB)", lower=0),
+    )
+
+    def input_names(self, p):
+        if p.sample_type == "bilinear":
+            return ("data", "weight")
+        return tuple("arg%d" % i for i in range(p.num_args))
+
+    def label(self, p, attrs):
+        return "UpSampling\n%s, x%d" % (p.sample_type, p.scale)
+
+    def infer_shape(self, p, ins, outs):
+        # MXNet's UpSamplingShape (upsampling.cc); nothing flows back from the output
+        data = ins[0]
+        if p.sample_type == "bilinear":
+            if data is None:
+                return
+            if len(data) != 4:
+                raise InferError(check_failed(
+                    "dshape.ndim()", "==", "4U", len(data), 4,
+                    "UpSamplingBilinear: Input data should be 4D in (batch, channel, y, x)"))
+            if not all(data):
+                return
+            k = 2 * p.scale - p.scale % 2
+            shape_assign(ins, 1, (data[1], 1, k, k))
+            shape_assign(outs, 0, (data[0], data[1], data[2] * p.scale, data[3] * p.scale))
+            return
+        if any(s is None for s in ins):
+            return
+        for shape in ins:
+            if len(shape) != 4:
+                raise InferError(check_failed(
+                    "shape.ndim()", "==", "4U", len(shape), 4,
+                    "UpSamplingNearest: Input data should be 4D in (batch, channel, y, x)"))
+        oh, ow = data[2] * p.scale, data[3] * p.scale
+        channels = 0
+        for shape in ins:
+            for axis, (o, what) in enumerate(((oh, "height"), (ow, "width"))):
+                if shape[2 + axis] and o % shape[2 + axis]:
+                    raise InferError(check_failed(
+                        "o%s%%shape[%d]" % ("hw"[axis], 2 + axis), "==", "0U",
+                        o % shape[2 + axis], 0, "UpSamplingNearest: input %s of %d"
+                        "does not divide output %s of %d" % (what, shape[2 + axis], what, o)))
+            if p.multi_input_mode == "sum":
+                if channels and channels != shape[1]:
+                    raise InferError("Check failed: oshape[1] == 0 || oshape[1] == shape[1]: "
+                                     "Number of channels must be the same when "
+                                     "multi_input_mode==sum")
+                channels = shape[1]
+            else:
+                channels += shape[1]
+        shape_assign(outs, 0, (data[0], channels, oh, ow))
+
+    def infer_type(self, p, ins, outs):
+        conv_type(self.input_names(p), ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, out = rt.xp, outs[0]
+        if p.sample_type == "bilinear":
+            conv_data_grad(xp, ins[0], ins[1], _bilinear_geometry(p.scale, ins[0].shape[1]),
+                           out, "write")
+            return
+        begin = 0
+        for i, x in enumerate(ins):
+            # each input has its own factor: output height / its height (MXNet's rule)
+            blocks = _blocks(xp, out, out.shape[2] // x.shape[2])
+            spread = x[:, :, :, None, :, None]
+            if p.multi_input_mode == "sum":
+                if i == 0:
+                    blocks[...] = spread
+                else:
+                    blocks += spread
+            else:
+                blocks[:, begin:begin + x.shape[1]] = spread
+                begin += x.shape[1]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, g = rt.xp, ograds[0]
+        if p.sample_type == "bilinear":
+            x, w = ins
+            geo = _bilinear_geometry(p.scale, x.shape[1])
+            if igrads[0] is not None:
+                dx = xp.empty_like(x)
+                conv_forward(xp, g, w, geo, dx)
+                assign(igrads[0], dx, reqs[0])
+            if igrads[1] is not None:
+                conv_weight_grad(xp, g, x, geo, igrads[1], reqs[1])
+            return
+        begin = 0
+        for i, x in enumerate(ins):
+            if p.multi_input_mode == "sum":
+                part = g
+            else:
+                part = g[:, begin:begin + x.shape[1]]
+                begin += x.shape[1]
+            if igrads[i] is not None:
+                blocks = _blocks(xp, part, g.shape[2] // x.shape[2])
+                assign(igrads[i], blocks.sum(axis=(3, 5)), reqs[i])
+
+
+# ----------------------------------------------------------------------------- Pad
+def _pad_slabs(ndim, axis, lo, hi, pads, sizes):
+    """Index of one side of ``axis`` in the padded array: earlier axes whole (already padded),
+    later axes interior only (padded after), as NumPy's axis-by-axis ``pad`` proceeds."""
+    index = []
+    for a in range(ndim):
+        if a < axis:
+            index.append(slice(None))
+        elif a > axis:
+            index.append(slice(pads[a][0], pads[a][0] + sizes[a]))
+        else:
+            index.append(slice(lo, hi))
+    return tuple(index)
+
+
+def _pad_sources(mode, before, after, n):
+    """(destination range, source range, flip) pairs for the two sides of one axis:
+    'edge' copies the border element, 'reflect' mirrors without repeating it."""
+    if mode == "edge":
+        return [((0, before), (before, before + 1)),
+                ((before + n, before + n + after), (before + n - 1, before + n))]
+    return [((0, before), (before + 1, 2 * before + 1)),
+            ((before + n, before + n + after), (before + n - 1 - after, before + n - 1))]
+
+
+@register
+class Pad(OpDef):
+    """Pad the spatial axes of 4-D or 5-D data: 'constant' (``constant_value``), 'edge'
+    (repeat the border) or 'reflect' (mirror without repeating the border).
+
+    ``pad_width`` holds (before, after) for every axis; the first two axes must be 0.
+
+    >>> import symnb as mx
+    >>> y = mx.sym.Pad(mx.sym.var('x'), mode='constant', pad_width=(0, 0, 0, 0, 1, 1, 1, 1))
+    >>> y.infer_shape(x=(1, 1, 3, 3))[1]
+    [(1, 1, 5, 5)]
+    """
+
+    name = "Pad"
+    aliases = ("pad",)
+    family = "pool"
+    params = (
+        Param("mode", "{'constant', 'edge', 'reflect'}, required",
+              "Padding type to use. \"constant\" pads with `constant_value`, \"edge\" pads "
+              "using the edge values of the input array, \"reflect\" pads by reflecting "
+              "values with respect to the edges."),
+        Param("pad_width", "Shape(tuple), required",
+              "Widths of the padding regions applied to the edges of each axis: "
+              "(before_1, after_1, ... , before_N, after_N)."),
+        Param("constant_value", "double, optional, default=0",
+              "The value used for padding when `mode` is \"constant\"."),
+    )
+    backward_needs_inputs = False
+    backward_needs_outputs = False
+
+    def label(self, p, attrs):
+        return "Pad\n%s" % p.mode
+
+    def infer_shape(self, p, ins, outs):
+        # MXNet's PadOp InferShape (pad-inl.h)
+        data = ins[0]
+        if data is None:
+            return
+        rank, width = len(data), p.pad_width
+        if rank not in (4, 5):
+            raise InferError("Check failed: (rank == 4) || (rank == 5): Current "
+                             "implementation only supports 4D or 5D input.")
+        if 2 * rank != len(width):
+            raise InferError(check_failed("(rank * 2)", "==", "pad_size", 2 * rank, len(width),
+                                          "Input shape vs. pad_width mismatch."))
+        if any(width[:4]):
+            raise InferError("Check failed: (pad[0] == 0) && (pad[1] == 0) && (pad[2] == 0) "
+                             "&& (pad[3] == 0): Current implementation expects padding on "
+                             "the first two axes to be zero.")
+        if p.mode == "reflect" and any(
+                n and (n <= width[2 * i] or n <= width[2 * i + 1]) for i, n in enumerate(data)):
+            raise InferError("Check failed: dshape[i] > pad_width[2 * i] && dshape[i] > "
+                             "pad_width[2 * i + 1]: Current implementation of reflection "
+                             "padding only supports padding sizes smaller than the input "
+                             "size.")
+        shape_assign(outs, 0, tuple(n + width[2 * i] + width[2 * i + 1] if n else 0
+                                    for i, n in enumerate(data)))
+
+    def infer_type(self, p, ins, outs):
+        uniform_type(ins, outs)
+
+    @staticmethod
+    def _pairs(p, ndim):
+        return [(p.pad_width[2 * a], p.pad_width[2 * a + 1]) for a in range(ndim)]
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, x, out = rt.xp, ins[0], outs[0]
+        pads = self._pairs(p, x.ndim)
+        interior = tuple(slice(b, b + n) for (b, _), n in zip(pads, x.shape, strict=True))
+        if p.mode == "constant":
+            out[...] = p.constant_value
+            out[interior] = x
+            return
+        out[interior] = x
+        # fill the borders in place, axis by axis, from already written values
+        for axis, (before, after) in enumerate(pads):
+            for (lo, hi), (src_lo, src_hi) in _pad_sources(p.mode, before, after,
+                                                             x.shape[axis]):
+                if hi == lo:
+                    continue
+                src = out[_pad_slabs(x.ndim, axis, src_lo, src_hi, pads, x.shape)]
+                if p.mode == "reflect":
+                    src = xp.flip(src, axis=axis)
+                out[_pad_slabs(x.ndim, axis, lo, hi, pads, x.shape)] = src
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
+        xp, g, shape = rt.xp, ograds[0], igrads[0].shape
+        pads = self._pairs(p, len(shape))
+        interior = tuple(slice(b, b + n) for (b, _), n in zip(pads, shape, strict=True))
+        if p.mode != "constant":
+            g = g.copy()     # the adjoint of each border copy, axes in reverse order
+            for axis in reversed(range(len(shape))):
+                before, after = pads[axis]
+                for (lo, hi), (src_lo, src_hi) in _pad_sources(p.mode, before, after,
+                                                                 shape[axis]):
+                    if hi == lo:
+                        continue
+                    part = g[_pad_slabs(len(shape), axis, lo, hi, pads, shape)]
+                    if p.mode == "edge":
+                        part = part.sum(axis=axis, keepdims=True)
+                    else:
+                        part = xp.flip(part, axis=axis)
+                    g[_pad_slabs(len(shape), axis, src_lo, src_hi, pads, shape)] += part
+        assign(igrads[0], g[interior], reqs[0])
