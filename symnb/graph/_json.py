@@ -225,15 +225,28 @@ def _check_failed(cond):
                      "MXNetError: Check failed: %s: " % cond)
 
 
+def _first_char(value) -> str:
+    """The first character of a parsed JSON value as it was written (for error texts)."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if value is None:
+        return "n"
+    if isinstance(value, list):
+        return "["
+    return str(value)[:1]
+
+
 def _string_map(items, where):
     if not isinstance(items, list):
-        raise MXNetError("MXNetError: attributes of %s must be an object of strings" % where)
+        raise MXNetError("MXNetError: attributes of node %s must be an object of strings, got "
+                         "'%s'" % (where, _first_char(items)))
     out = {}
     for k, v in items:
         if not isinstance(v, str):
+            got = _first_char(v)
             raise MXNetError("Traceback (most recent call last):\n  File \"json.h\"\nMXNetError: "
-                             "Check failed: ch == '\"' : attribute %s of node %s must be a JSON "
-                             "string, got %r" % (k, where, v))
+                             "Check failed: ch == '\"' (%d vs. \") : attribute %s of node %s: "
+                             "Expect '\"' but get '%s'" % (ord(got), k, where, got))
         out[k] = v
     return out
 
@@ -275,20 +288,22 @@ def load_graph(text: str):
         if not isinstance(raw, list):
             raise MXNetError("MXNetError: every node must be a JSON object")
         node = {"attrs": {}, "param": {}}
-        seen = set()
+        maps = []
         for key, val in raw:
             if key not in _NODE_FIELDS:
                 _unknown_field(key, _NODE_FIELDS)
-            seen.add(key)
-            if key in ("attrs", "attr"):
-                node["attrs"].update(_string_map(val, node.get("name", "?")))
-            elif key == "param":
-                node["param"] = _string_map(val, node.get("name", "?"))
+            if key in ("attrs", "attr", "param"):
+                maps.append((key, val))
             else:
                 node[key] = val
-        for required in ("op", "name", "inputs"):
-            if required not in seen:
+        for required in ("inputs", "name", "op"):
+            if required not in node:
                 _missing_field(required)
+        # converted after the loop so that errors can name the node whatever the member order;
+        # `attrs` and `attr` fill one dict in file order, `param` never overwrites (spec 6.4)
+        for key, val in maps:
+            target = node["param"] if key == "param" else node["attrs"]
+            target.update(_string_map(val, node["name"]))
         if not isinstance(node["op"], str):
             raise MXNetError("MXNetError: node %s: \"op\" must be a string (\"null\" for "
                              "variables), got %r" % (node["name"], node["op"]))
