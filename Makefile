@@ -18,7 +18,12 @@ $(STAMP): pyproject.toml | $(PY)
 
 venv: $(STAMP)
 
+# The JupyterLab renderer for symnb's graph JSON is prebuilt (labextension/ has its source);
+# linking it into the venv is what `jupyter labextension develop` would do.
+LABEXT := $(VENV)/share/jupyter/labextensions/symnb-graph
+
 run: $(STAMP)
+	@mkdir -p $(dir $(LABEXT)) && ln -sfn $(CURDIR)/symnb/notebook/labextension $(LABEXT)
 	$(VENV)/bin/jupyter lab notebooks/
 
 test: $(STAMP)

@@ -41,7 +41,7 @@ function boxLines(node) {
 }
 
 // Draws a graph document of schema application/vnd.symnb.graph+json version 1.
-function drawGraph(graph, parent, onPick) {
+export function drawGraph(graph, parent, onPick) {
   const layout = graph.layout || { width: 100, height: 60, nodes: {}, edges: [] };
   const width = Math.ceil(layout.width);
   const height = Math.ceil(layout.height);
