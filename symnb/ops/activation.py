@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign, type_assign, uniform_type
@@ -211,7 +212,7 @@ class _SoftmaxBase(OpDef):
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x = rt.xp, ins[0]
-        axis = _real_axis_checked(p.axis, x.ndim)
+        axis = _run_axis(p.axis, x.ndim)
         work = np.result_type(x.dtype, outs[0].dtype)
         x = x.astype(work, copy=False)
         if p.temperature is not None and p.temperature != 1.0:
@@ -230,7 +231,7 @@ class _SoftmaxBase(OpDef):
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, y, dy = rt.xp, outs[0], ograds[0]
-        axis = _real_axis_checked(p.axis, y.ndim)
+        axis = _run_axis(p.axis, y.ndim)
         if self.log:
             dx = dy - xp.exp(y) * dy.sum(axis=axis, keepdims=True)
         else:
@@ -242,12 +243,18 @@ class _SoftmaxBase(OpDef):
             igrads[1][...] = 0          # the length input gets a zero gradient
 
 
-def _real_axis_checked(axis, ndim):
+def _real_axis_checked(axis, ndim, error=InferError):
+    """MXNet's CheckAxis: the shape rule checks it only with ``use_length``; the forward
+    always does (an out-of-range axis fails at run time)."""
     real = axis + ndim if axis < 0 else axis
     if not 0 <= real < ndim:
-        raise InferError("Check failed: axis >= -ndim && axis < ndim: axis %d exceeds the input "
-                         "dimension of %d" % (axis, ndim))
+        raise error("Check failed: axis >= -ndim && axis < ndim: axis %d exceeds the input "
+                    "dimension of %d" % (axis, ndim))
     return real
+
+
+def _run_axis(axis, ndim):
+    return _real_axis_checked(axis, ndim, lambda text: MXNetError("MXNetError: " + text))
 
 
 @register

@@ -23,7 +23,7 @@ def loss_backward(name, inputs, ograd=None, reqs=None, grad_init=None, **attrs):
     op, p = harness.parse(name, **attrs)
     outs = harness.forward(name, inputs, **attrs)
     igrads = [np.full(np.shape(x), v, dtype=np.asarray(x).dtype)
-              for x, v in zip(inputs, grad_init or [0] * len(inputs))]
+              for x, v in zip(inputs, grad_init or [0] * len(inputs), strict=True)]
     op.backward(p, [np.asarray(x) for x in inputs], outs, [ograd], igrads,
                 reqs or ["write"] * len(inputs), True, numpy_backend)
     return outs, igrads

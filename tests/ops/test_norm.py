@@ -23,7 +23,8 @@ def run(name, inputs, ograds=None, is_train=True, backward_is_train=None, reqs=N
     buffers; returns (outputs, input gradients). ``inputs`` are used in place."""
     op, p = harness.parse(name, **attrs)
     outs = harness.forward(name, inputs, is_train, **attrs)
-    igrads = [np.full_like(x, v) for x, v in zip(inputs, grad_init or [0] * len(inputs))]
+    fill = grad_init or [0] * len(inputs)
+    igrads = [np.full_like(x, v) for x, v in zip(inputs, fill, strict=True)]
     reqs = reqs or ["write"] * len(inputs)
     if ograds is None:
         ograds = [np.ones_like(outs[0])] + [None] * (len(op.output_names(p)) - 1)
