@@ -95,3 +95,23 @@ DTYPE_TO_CODE = {
     np.dtype(np.int64): 6, np.dtype(np.bool_): 7,
 }
 CODE_TO_DTYPE = {v: k for k, v in DTYPE_TO_CODE.items()}
+
+
+def data_dir_default():
+    """Default data directory, ``~/.mxnet`` (MXNet's; symnb stores nothing there itself).
+
+    >>> data_dir_default().endswith('.mxnet')
+    True
+    """
+    import os
+    return os.path.join(os.path.expanduser("~"), ".mxnet")
+
+
+def data_dir():
+    """``$MXNET_HOME`` or the default data directory.
+
+    >>> isinstance(data_dir(), str)
+    True
+    """
+    import os
+    return os.getenv("MXNET_HOME", data_dir_default())

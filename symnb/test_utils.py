@@ -19,7 +19,7 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "random_arrays",
            "random_sample", "np_reduce", "simple_forward", "check_numeric_gradient",
            "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
-           "environment", "discard_stderr"]
+           "environment", "discard_stderr", "set_env_var", "use_np"]
 
 _default_ctx = [None]
 
@@ -555,3 +555,33 @@ def discard_stderr():
         os.dup2(saved, 2)
         os.close(devnull)
         os.close(saved)
+
+
+def set_env_var(key, val, default_val=""):
+    """Set an environment variable; returns its previous value (or ``default_val``).
+
+    >>> set_env_var('SYMNB_SET_ENV_DOCTEST', '1', '0')
+    '0'
+    """
+    prev = os.environ.get(key, default_val)
+    os.environ[key] = val
+    return prev
+
+
+def use_np(func):
+    """Run ``func`` (or every method of a class) with numpy shape semantics on.
+
+    symnb has no separate ``mx.np`` array interface; this switches the shape semantics that
+    MXNet's ``use_np`` also switches.
+
+    >>> from symnb.util import is_np_shape
+    >>> use_np(is_np_shape)()
+    True
+    """
+    from .util import use_np_shape
+    if isinstance(func, type):
+        for name, attr in list(vars(func).items()):
+            if callable(attr) and not name.startswith("__"):
+                setattr(func, name, use_np_shape(attr))
+        return func
+    return use_np_shape(func)

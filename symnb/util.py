@@ -60,3 +60,27 @@ def use_np_shape(func):
         with np_shape(True):
             return func(*args, **kwargs)
     return wrapper
+
+
+def getenv(name):
+    """An environment variable's value, or None.
+
+    >>> getenv('SYMNB_SURELY_UNSET_VARIABLE') is None
+    True
+    """
+    import os
+    return os.environ.get(name)
+
+
+def setenv(name, value):
+    """Set (or with None, unset) an environment variable.
+
+    >>> setenv('SYMNB_UTIL_DOCTEST', '1'); getenv('SYMNB_UTIL_DOCTEST')
+    '1'
+    >>> setenv('SYMNB_UTIL_DOCTEST', None)
+    """
+    import os
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = str(value)

@@ -71,7 +71,7 @@ def normalize_grad_req(grad_req, arg_names):
 
 
 def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
-         group2ctx=None, shared_exec=None):
+         group2ctx=None, shared_exec=None, reuse=None):
     from .executor import Executor
 
     if not isinstance(ctx, Context):
@@ -98,7 +98,7 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
                  group2ctx)
     return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
                     args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
-                    shapes, dtypes, group2ctx)
+                    shapes, dtypes, group2ctx, reuse)
 
 
 def _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds):

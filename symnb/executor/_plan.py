@@ -63,13 +63,26 @@ class Plan:
     bwd_runs: list = field(default_factory=list)
 
 
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return n
+
+
 def _alloc(xp, shape, dtype):
     return xp.empty(shape, dtype=dtype)
 
 
 def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs, aux_nodes,
-               aux_nds, rt, share_memory: bool) -> Plan:
-    """Wire every step. ``shapes``/``dtypes`` map ``id(node)`` to per-output lists."""
+               aux_nds, rt, share_memory: bool, reuse=None) -> Plan:
+    """Wire every step. ``shapes``/``dtypes`` map ``id(node)`` to per-output lists.
+
+    ``reuse`` maps ``(position in order, output index)`` to an array of an earlier plan of the
+    same graph (``Executor.reshape``): entries that fit become views on its beginning, as
+    MXNet's reshaped executors share memory with the original.
+    """
+    position = {id(n): k for k, n in enumerate(order)}
     xp = rt.xp
     bound = {id(n): nd for n, nd in zip(arg_nodes, arg_nds)}
     bound.update({id(n): nd for n, nd in zip(aux_nodes, aux_nds)})
@@ -106,7 +119,11 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
             shape, dtype = shapes[id(node)][i], dtypes[id(node)][i]
             key = (tuple(shape), np.dtype(dtype).str)
             pool = free.get(key) if share_memory else None
-            arr = pool.pop() if pool else _alloc(xp, shape, dtype)
+            old = reuse.get((position[id(node)], i)) if reuse else None
+            if old is not None and old.dtype == np.dtype(dtype) and old.size >= _size(shape):
+                arr = old.reshape(-1)[:_size(shape)].reshape(shape)
+            else:
+                arr = pool.pop() if pool else _alloc(xp, shape, dtype)
             entry_arrays[(id(node), i)] = arr
             outs.append(arr)
         ins, var_slots = [], []

@@ -27,7 +27,7 @@ class Executor:
     """
 
     def __init__(self, symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_arrays, grad_list,
-                 reqs, aux_nds, shapes, dtypes, group2ctx=None):
+                 reqs, aux_nds, shapes, dtypes, group2ctx=None, reuse=None):
         from ..ndarray import NDArray
 
         self._symbol = copy.deepcopy(symbol)
@@ -48,7 +48,8 @@ class Executor:
         grads = grad_list if grad_list is not None else [None] * len(arg_nodes)
         no_grad = all(g is None or r == "null" for g, r in zip(grads, reqs))
         self._plan = build_plan(symbol, order, shapes, dtypes, arg_nodes, list(arg_nds), grads,
-                                reqs, aux_nodes, list(aux_nds), self._rt, share_memory=no_grad)
+                                reqs, aux_nodes, list(aux_nds), self._rt, share_memory=no_grad,
+                                reuse=reuse)
         self._heads = symbol._heads
         head_nds = []
         for (node, _), arr in zip(self._heads, self._plan.head_arrays):
@@ -349,9 +350,11 @@ class Executor:
             new_grads.append(None if g is None else resized(g, shape, name))
         new_aux = [resized(old, shape, name)
                    for name, old, shape in zip(self._aux_names, self.aux_arrays, aux_shapes)]
-        ex = self._symbol.bind(self._ctx, new_args, args_grad=new_grads,
-                               grad_req=self._grad_req, aux_states=new_aux,
-                               group2ctx=self._group2ctx)
+        from ._bind import bind
+        position = {id(n): k for k, n in enumerate(self._plan.order)}
+        reuse = {(position[nid], i): arr for (nid, i), arr in self._plan.entry_arrays.items()}
+        ex = bind(self._symbol, self._ctx, new_args, new_grads, self._grad_req, new_aux,
+                  self._group2ctx, reuse=reuse)
         if self._monitor is not None:
             ex.set_monitor_callback(self._monitor, self._monitor_all)
         return ex

@@ -49,9 +49,11 @@ class FullyConnected(OpDef):
                                  "must be known, while received -1")
             shape_assign(ins, 1, (n, int(np.prod(data[1:]))))
             shape_assign(outs, 0, (data[0], n))
+            shape_assign(ins, 0, (outs[0][0],) + tuple(data[1:]))   # batch flows back
         else:
             shape_assign(ins, 1, (n, data[-1]))
             shape_assign(outs, 0, tuple(data[:-1]) + (n,))
+            shape_assign(ins, 0, tuple(outs[0][:-1]) + (data[-1],))
         if not p.no_bias:
             if ins[2] is not None and tuple(ins[2]) not in ((n,), (0,)):
                 raise InferError("Unexpected shape for bias %s" % fmt_shape(ins[2]))

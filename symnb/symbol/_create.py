@@ -33,11 +33,30 @@ def convert_attrs(attrs: dict) -> dict:
     return out
 
 
+def _plain(value):
+    """NumPy scalars inside tuples/lists as Python numbers, so that ``str`` writes ``(6,)``
+    rather than NumPy 2's ``(np.int64(6),)``; ``str`` of a bare NumPy scalar is already
+    MXNet's text (``np.float32(1.1)`` -> ``1.1``)."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain_item(v) for v in value)
+    return value
+
+
+def _plain_item(v):
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(str(v))
+    if isinstance(v, (tuple, list)):
+        return _plain(v)
+    return v
+
+
 def _stringify(op, key, value) -> str:
     if key == "dtype" and op.param_map.get("dtype") is not None \
             and not isinstance(value, str):
         return np.dtype(value).name        # spec 2.4: np.dtype(None) is float64
-    return str(value)
+    return str(_plain(value))
 
 
 def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):

@@ -793,6 +793,9 @@ def _index(d):
 
 
 def _shape_out(v):
+    from ..util import is_np_shape
+    if is_np_shape():       # numpy shape semantics: unknown shape None, unknown dim -1
+        return None if v is None else tuple(int(d) if d > 0 else -1 for d in v)
     return () if v is None else tuple(int(d) for d in v)
 
 
