@@ -7,10 +7,33 @@ built from its definition in ``symnb.ops`` (see ``_imperative``).
 import sys as _sys
 
 from . import _internal, contrib, image, linalg, random, sparse
-from ._creation import (add, arange, array, concatenate, divide, empty, equal, eye,  # noqa: F401
-                        full, greater, greater_equal, lesser, lesser_equal, linspace, maximum,
-                        minimum, modulo, multiply, not_equal, ones, power, subtract,
-                        true_divide, waitall, zeros)
+from ._creation import (  # noqa: F401
+                        add,
+                        arange,
+                        array,
+                        concatenate,
+                        divide,
+                        empty,
+                        equal,
+                        eye,
+                        full,
+                        greater,
+                        greater_equal,
+                        lesser,
+                        lesser_equal,
+                        linspace,
+                        maximum,
+                        minimum,
+                        modulo,
+                        multiply,
+                        not_equal,
+                        ones,
+                        power,
+                        subtract,
+                        true_divide,
+                        waitall,
+                        zeros,
+)
 from ._imperative import install as _install
 from ._io import load, load_frombuffer, save
 from .ndarray import NDArray

@@ -238,30 +238,30 @@ def _compare(fn):
     return lambda x, y: 1 if fn(x, y) else 0
 
 
-# name, broadcast op, Python op for two scalars, scalar op, reflected scalar op, doc phrase
-_HELPERS = [
-    ("add", "broadcast_add", operator.add, "_plus_scalar", None, "sum"),
-    ("subtract", "broadcast_sub", operator.sub, "_minus_scalar", "_rminus_scalar", "difference"),
-    ("multiply", "broadcast_mul", operator.mul, "_mul_scalar", None, "product"),
-    ("divide", "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar", "division"),
-    ("modulo", "broadcast_mod", operator.mod, "_mod_scalar", "_rmod_scalar",
-     "floor modulo"),
-    ("power", "broadcast_power", operator.pow, "_power_scalar", "_rpower_scalar", "power"),
-    ("maximum", "broadcast_maximum", max, "_maximum_scalar", None, "maximum"),
-    ("minimum", "broadcast_minimum", min, "_minimum_scalar", None, "minimum"),
-    ("equal", "broadcast_equal", _compare(operator.eq), "_equal_scalar", None, "``==``"),
-    ("not_equal", "broadcast_not_equal", _compare(operator.ne), "_not_equal_scalar", None,
-     "``!=``"),
-    ("greater", "broadcast_greater", _compare(operator.gt), "_greater_scalar",
-     "_lesser_scalar", "``>``"),
-    ("greater_equal", "broadcast_greater_equal", _compare(operator.ge),
-     "_greater_equal_scalar", "_lesser_equal_scalar", "``>=``"),
-    ("lesser", "broadcast_lesser", _compare(operator.lt), "_lesser_scalar", "_greater_scalar",
-     "``<``"),
-    ("lesser_equal", "broadcast_lesser_equal", _compare(operator.le), "_lesser_equal_scalar",
-     "_greater_equal_scalar", "``<=``"),
-]
-
-for _row in _HELPERS:
-    globals()[_row[0]] = _make_helper(*_row)
-true_divide = divide  # noqa: F821 -- defined by the table above
+# one row per helper: broadcast op, Python op for two scalars, scalar op, reflected scalar op
+add = _make_helper("add", "broadcast_add", operator.add, "_plus_scalar", None, "sum")
+subtract = _make_helper("subtract", "broadcast_sub", operator.sub, "_minus_scalar",
+                        "_rminus_scalar", "difference")
+multiply = _make_helper("multiply", "broadcast_mul", operator.mul, "_mul_scalar", None,
+                        "product")
+divide = _make_helper("divide", "broadcast_div", operator.truediv, "_div_scalar",
+                      "_rdiv_scalar", "division")
+true_divide = divide
+modulo = _make_helper("modulo", "broadcast_mod", operator.mod, "_mod_scalar", "_rmod_scalar",
+                      "floor modulo")
+power = _make_helper("power", "broadcast_power", operator.pow, "_power_scalar",
+                     "_rpower_scalar", "power")
+maximum = _make_helper("maximum", "broadcast_maximum", max, "_maximum_scalar", None, "maximum")
+minimum = _make_helper("minimum", "broadcast_minimum", min, "_minimum_scalar", None, "minimum")
+equal = _make_helper("equal", "broadcast_equal", _compare(operator.eq), "_equal_scalar", None,
+                     "``==``")
+not_equal = _make_helper("not_equal", "broadcast_not_equal", _compare(operator.ne),
+                         "_not_equal_scalar", None, "``!=``")
+greater = _make_helper("greater", "broadcast_greater", _compare(operator.gt), "_greater_scalar",
+                       "_lesser_scalar", "``>``")
+greater_equal = _make_helper("greater_equal", "broadcast_greater_equal", _compare(operator.ge),
+                             "_greater_equal_scalar", "_lesser_equal_scalar", "``>=``")
+lesser = _make_helper("lesser", "broadcast_lesser", _compare(operator.lt), "_lesser_scalar",
+                      "_greater_scalar", "``<``")
+lesser_equal = _make_helper("lesser_equal", "broadcast_lesser_equal", _compare(operator.le),
+                            "_lesser_equal_scalar", "_greater_equal_scalar", "``<=``")

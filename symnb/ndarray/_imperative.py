@@ -102,7 +102,7 @@ def invoke(op, inputs, kwargs, out=None):
         op.infer_shape(p, ins, out_shapes)
     except InferError as e:
         raise _infer_error(e) from None
-    for given, inferred in zip(in_shapes, ins):
+    for given, inferred in zip(in_shapes, ins, strict=True):
         _check_provided(given, inferred)
     if any(s is None for s in out_shapes) or (
             any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)):
@@ -116,7 +116,7 @@ def invoke(op, inputs, kwargs, out=None):
     out_types = [np.dtype(np.float32) if t is None else np.dtype(t) for t in out_types]
 
     buffers = []
-    for i, (shape, dtype) in enumerate(zip(out_shapes, out_types)):
+    for i, (shape, dtype) in enumerate(zip(out_shapes, out_types, strict=True)):
         if outs_given is not None and i < len(outs_given):
             target = outs_given[i]
             _check_out(i, target, tuple(shape), dtype)
@@ -215,7 +215,7 @@ def call(op, args, kwargs):
     if len(args) > len(slots):
         raise TypeError("%s() takes at most %d positional arguments (%d given)"
                         % (op.name, len(slots), len(args)))
-    for slot, value in zip(slots, args):
+    for slot, value in zip(slots, args, strict=False):
         if slot in kwargs:
             raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
         if slot == "out":
@@ -293,7 +293,9 @@ def install(modules: dict, helpers) -> None:
             if target is None:
                 continue
             function = make_function(op, registered)
-            function.__module__ = target.__name__
+            # __module__ stays ``_imperative``: the operator's examples are doctested in
+            # symnb/ops; collected again under mx.nd they would run with mx.nd's names as
+            # globals (``round`` is mx.nd.round there) and test other modules' work twice.
             FUNCTIONS[registered] = function
             if module == "" and fname in helpers:
                 continue

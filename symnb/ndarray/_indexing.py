@@ -106,6 +106,8 @@ def set_item(array: NDArray, key, value) -> None:
     rt = get_backend(array.context)
     key = _convert(key, rt)
     data = array._data
+    if data.ndim == 0 and isinstance(key, slice) and key == _FULL:
+        key = Ellipsis   # ``x[:] = v`` fills a 0-d array too
     if _is_scalar(value):
         data[key] = value
         return
@@ -134,4 +136,4 @@ def _broadcasts_to(source, target) -> bool:
             return False
         source = source[len(extra):]
     padded = (1,) * (len(target) - len(source)) + source
-    return all(s == t or s == 1 for s, t in zip(padded, target))
+    return all(s == t or s == 1 for s, t in zip(padded, target, strict=True))

@@ -219,7 +219,8 @@ def _decode(buf: bytes, source: str, truncated_core: str):
         names.append(cur.take(length, "name %d" % i, "fi->Read(keys)").decode("utf-8"))
     if not names:
         return arrays
-    return dict(zip(names, arrays))   # duplicate names: the later array wins, as in MXNet
+    # duplicate names: the later array wins, as in MXNet
+    return dict(zip(names, arrays, strict=True))
 
 
 def load(fname):

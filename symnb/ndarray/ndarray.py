@@ -8,7 +8,6 @@ error texts.
 """
 from __future__ import annotations
 
-import ctypes
 import numbers
 import warnings
 
@@ -135,6 +134,7 @@ class NDArray:
         >>> type(mx.nd.zeros((2,)).handle).__name__
         'c_void_p'
         """
+        import ctypes  # only here: keeps ``import symnb`` light
         return ctypes.c_void_p(id(self))
 
     @property
