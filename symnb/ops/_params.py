@@ -87,10 +87,14 @@ class Param:
 
     def _parse(self, text: str):
         kind = self.kind
-        if kind.endswith(" or None") or (kind.startswith("Shape") and kind != "Shape(tuple)"):
+        if kind.endswith(" or None"):
             if text == "None":
                 return None
-            kind = kind[: -len(" or None")] if kind.endswith(" or None") else "Shape(tuple)"
+            kind = kind[: -len(" or None")]
+        if kind == "Shape":                  # "Shape or None" parses as Shape(tuple)
+            kind = "Shape(tuple)"
+        elif kind == "real_t":
+            kind = "float"
         if kind == "boolean":
             if text.lower() in ("true", "1"):
                 return True
@@ -101,10 +105,11 @@ class Param:
             if not _INT_RE.match(text):
                 raise self._format_error(text)
             value = int(text)
-            if kind.startswith("int") and "non-negative" not in kind \
-                    and not -2**31 <= value < 2**31:
-                raise ParamError("Out of range value for %s, value='%s'" % (self.name, text))
-            if "non-negative" in kind and value < 0:
+            # dmlc reads ints with istringstream: overflow sets failbit -> a format error
+            bits = 32 if kind.startswith("int") else 64
+            low, high = (0, 2**bits) if "non-negative" in kind else (-2**(bits - 1),
+                                                                     2**(bits - 1))
+            if not low <= value < high:
                 raise self._format_error(text)
             return value
         if kind in ("float", "double"):
@@ -120,8 +125,9 @@ class Param:
             inner = text.strip()
             if inner[:1] in "([" and inner[-1:] in ")]":
                 inner = inner[1:-1]
+            convert = int if kind in ("tuple of <long>", "tuple of <int>") else float
             try:
-                return tuple(float(v) for v in inner.split(",") if v.strip())
+                return tuple(convert(v) for v in inner.split(",") if v.strip())
             except ValueError:
                 raise self._format_error(text) from None
         return text  # 'string' and anything free-form

@@ -57,6 +57,9 @@ class OpDef:
     semantic_loss: ClassVar[bool] = False
     accepts_unknown_params: ClassVar[bool] = False
     family: ClassVar[str] = "other"                  # picture colour family
+    # whether MXNet names this op's inputs for the monitor (`fc1_data`) or numbers them
+    # (`relu1_input0`): operators registered without FListInputNames are numbered
+    monitor_named_inputs: ClassVar[bool] = True
     # inputs the backward never reads (lets the executor free them early) -- optional hint
     param_map: ClassVar[dict[str, Param]] = {}
 
@@ -154,7 +157,9 @@ def signature_for(op: OpDef, registered: str) -> inspect.Signature:
     from ..base import _Null
     P = inspect.Parameter
     if op.key_var_num_args:
-        return inspect.Signature([P("data", P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
+        # the *args name is the op's declared symbol argument (Concat: data, add_n: args)
+        star = op.inputs[0] if op.inputs else "data"
+        return inspect.Signature([P(star, P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
     params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
     params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
     params += [P("name", P.POSITIONAL_OR_KEYWORD, default=None),

@@ -173,7 +173,7 @@ def test_positional_semantics():
     data, fc1, fc2 = fc_net(10)
     assert fc1.infer_shape((100, 784)) == ([(100, 784), (10, 784), (10,)], [(100, 10)], [])
     assert fc1.infer_shape_partial(None, (10, 784)) == \
-        ([(), (10, 784), (10,)], [()], [])
+        ([(), (10, 784), ()], [()], [])
     assert fc1.infer_type('float64') == ([np.float64] * 3, [np.float64], [])
     with pytest.raises(mx.MXNetError) as e:
         fc1.infer_shape((1,), (1,), (1,), (1,))
