@@ -303,7 +303,8 @@ class transpose(_ShapeOp):  # noqa: N801 -- MXNet's operator name
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         axes = self._axes(p, ins[0].ndim)
-        assign(igrads[0], rt.xp.transpose(ograds[0], np.argsort(axes)), reqs[0])
+        inverse = tuple(int(a) for a in np.argsort(axes))
+        assign(igrads[0], rt.xp.transpose(ograds[0], inverse), reqs[0])
 
     backward_needs_outputs = False
 
@@ -476,7 +477,7 @@ class Concat(_ShapeOp):
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         axis = check_axis(p.dim, ins[0].ndim)
-        bounds = np.cumsum([x.shape[axis] for x in ins])[:-1]
+        bounds = [int(b) for b in np.cumsum([x.shape[axis] for x in ins])[:-1]]
         parts = rt.xp.split(ograds[0], bounds, axis=axis)
         for buf, req, part in zip(igrads, reqs, parts, strict=True):
             assign(buf, part, req)
