@@ -24,6 +24,8 @@ _HEAT_ROWS, _HEAT_COLS = 32, 48
 _VIRIDIS = np.array([[68, 1, 84], [71, 45, 123], [59, 82, 139], [44, 114, 142], [33, 145, 140],
                      [40, 174, 128], [94, 201, 98], [173, 220, 48], [253, 231, 37]], float)
 _STYLE = ("font-family:%s;font-size:12px;color:#1f2933;line-height:1.35" % FONT)
+# explicit font-size: tables do not inherit it in quirks-mode pages
+_TABLE = "border-collapse:collapse;font-size:12px;font-variant-numeric:tabular-nums"
 _CELL = "padding:1px 8px;text-align:right;border-bottom:1px solid #eef0f2"
 _HEAD = "padding:1px 8px;text-align:right;color:#6b7580;font-weight:500;" \
         "border-bottom:1px solid #d5dae0"
@@ -158,8 +160,7 @@ def _values_table(values: np.ndarray) -> Markup:
     grid = values.reshape(1, -1) if values.ndim < 2 else values
     rows = [tag("tr", {}, *[tag("td", {"style": _CELL}, _num(v)) for v in row.tolist()])
             for row in grid]
-    return tag("table", {"style": "border-collapse:collapse;font-variant-numeric:tabular-nums;"
-                                  "margin:4px 0"}, join(rows))
+    return tag("table", {"style": _TABLE + ";margin:4px 0"}, join(rows))
 
 
 def _stats_line(stats: dict) -> str:
@@ -224,9 +225,7 @@ def _table(title: str, rows, empty: str) -> Markup:
         body.append(tag("tr", {}, *[tag("td", {"style": _CELL + (
             ";text-align:left;font-weight:500" if i == 0 else "")}, c)
             for i, c in enumerate(cells)], tag("td", {"style": _CELL}, picture)))
-    return join([head, tag("table", {"style": "border-collapse:collapse;"
-                                               "font-variant-numeric:tabular-nums"},
-                           header, join(body))])
+    return join([head, tag("table", {"style": _TABLE}, header, join(body))])
 
 
 def executor_sections(ex) -> dict[str, list[tuple[str, object]]]:

@@ -65,20 +65,21 @@ def family_colors(family: str) -> tuple[str, str]:
 
 
 def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """A font-free width estimate (sans-serif proportions), generous so text never spills."""
+    """A font-free width estimate with DejaVu Sans proportions (the widest common sans, the
+    fallback of headless Linux), so text fits whatever font the viewer picks."""
     units = 0.0
     for ch in text:
-        if ch in "il.,:;|!'`" or ch == " ":
+        if ch in "il.,:;|!'`":
             units += 0.3
-        elif ch in "ftjr()[]-":
-            units += 0.38
+        elif ch in " ftjr()[]-":
+            units += 0.4
         elif ch in "mwMW@%":
-            units += 0.88
+            units += 0.95
         elif ch.isupper() or ch in "×_#&":
-            units += 0.68
+            units += 0.72
         else:
-            units += 0.57
-    return units * size * (1.06 if bold else 1.0)
+            units += 0.62
+    return units * size * (1.1 if bold else 1.0)
 
 
 def _count(n: int | None) -> str:
@@ -155,7 +156,20 @@ def _arrow(points, color) -> Markup:
         x1, tip_y, x1 - 4, base_y, x1 + 4, base_y), "fill": color})
 
 
-def _edge(edge, route) -> Markup:
+def _edge_text(edge, show_label: bool) -> str:
+    text = edge.label if show_label else ""
+    if edge.bad:
+        text = (text + " · " if text else "") + edge.note
+    return text
+
+
+def _label_anchor(route) -> tuple[float, float]:
+    """Edge text starts just right of the middle of the edge's first segment."""
+    (x0, y0), (x1, y1) = route[0], route[1]
+    return (x0 + x1) / 2 + 6, (y0 + y1) / 2 + 4
+
+
+def _edge(edge, route, show_label: bool = True) -> Markup:
     if len(route) < 2:
         return Markup("")
     color, width = ("#d62728", 2.2) if edge.bad else ("#8b95a1", 1.2)
@@ -166,13 +180,11 @@ def _edge(edge, route) -> Markup:
                            "stroke_width": width,
                            "stroke_dasharray": "5 3" if edge.bad else None}),
               _arrow(route, color)]
-    text = edge.label
-    if edge.bad:
-        text = (text + " · " if text else "") + edge.note
+    text = _edge_text(edge, show_label)
     if text:
-        (x0, y0), (x1, y1) = route[0], route[1]
+        x, y = _label_anchor(route)
         pieces.append(tag("text", {
-            "x": (x0 + x1) / 2 + 6, "y": (y0 + y1) / 2 + 4,
+            "x": x, "y": y,
             "font_size": 10.5 if edge.bad else 10, "fill": color if edge.bad else "#5b6570",
             "font_weight": "bold" if edge.bad else None, "stroke": "#ffffff",
             "stroke_width": 3, "paint_order": "stroke"}, text))
@@ -208,8 +220,8 @@ def _node(node, box: _Box, cx: float, cy: float) -> Markup:
     return tag("g", {"class": "node " + node.role, "data_name": node.name}, *pieces)
 
 
-def _footer(view: GraphView) -> list[tuple[str, str]]:
-    """Totals and legend entries: (kind, text)."""
+def _totals(view: GraphView) -> str:
+    """The totals line: operators, parameters, aux states, FLOPs, folded variables."""
     parts = ["%d nodes" % sum(1 for n in view.nodes if n.role == "op")]
     if view.total_params is not None:
         parts.append("%s params" % format(view.total_params, ","))
@@ -221,7 +233,7 @@ def _footer(view: GraphView) -> list[tuple[str, str]]:
         parts.append("≈%s FLOPs" % _count(view.total_flops))
     if view.hidden:
         parts.append("%d weights/labels folded" % view.hidden)
-    return [("totals", " · ".join(parts))]
+    return " · ".join(parts)
 
 
 def render_svg(view: GraphView, layout: tuple[list[_Box], Layout] | None = None) -> str:
@@ -236,36 +248,53 @@ def render_svg(view: GraphView, layout: tuple[list[_Box], Layout] | None = None)
     True
     """
     boxes, lay = layout if layout is not None else place(view)
-    families = sorted({n.family for n in view.nodes if n.role == "op"})
-    footer_y = lay.height + 8
-    totals = _footer(view)[0][1]
-    legend_x = 12.0
-    legend = []
-    for family in families:
-        fill, stroke = family_colors(family)
-        legend.append(tag("rect", {"x": legend_x, "y": footer_y + 20, "width": 10,
-                                   "height": 10, "rx": 2, "fill": fill, "stroke": stroke}))
-        legend.append(tag("text", {"x": legend_x + 14, "y": footer_y + 29, "font_size": 10,
-                                   "fill": "#5b6570"}, family))
-        legend_x += 14 + _text_width(family, 10) + 14
-    footer = [tag("text", {"x": 12, "y": footer_y + 10, "font_size": 11, "fill": "#3d4752"},
-                  totals)]
-    height = footer_y + (38 if legend else 18)
-    if view.note:
-        footer.append(tag("text", {"x": 12, "y": height + 4, "font_size": 11,
-                                   "fill": "#d62728"}, view.note))
-        height += 18
-    width = max(lay.width, legend_x, 24 + _text_width(totals, 11),
-                24 + _text_width(view.note, 11))
+    # parallel edges with the same text (concat of two slices of one node) share one label
+    labelled, graph, right = set(), [], lay.width
+    for e, route in zip(view.edges, lay.routes, strict=True):
+        key = (e.source, e.target, e.label)
+        show = e.bad or key not in labelled
+        labelled.add(key)
+        graph.append(_edge(e, route, show_label=show))
+        text = _edge_text(e, show) if len(route) > 1 else ""
+        if text:   # long edge texts (conflict notes) widen the picture
+            right = max(right, _label_anchor(route)[0] + _text_width(text, 10.5, e.bad) + 12)
+    graph += [_node(n, b, x, y) for n, b, x, y in zip(view.nodes, boxes, lay.x, lay.y,
+                                                       strict=True)]
+    footer, footer_width, footer_height = _footer_markup(view, lay.height + 8)
+    width, height = max(right, footer_width), lay.height + 8 + footer_height
+    # a footer wider than the graph: centre the graph above it
+    shift = (width - right) / 2
     body = [tag("rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})]
-    body += [_edge(e, r) for e, r in zip(view.edges, lay.routes, strict=True)]
-    body += [_node(n, b, x, y) for n, b, x, y in zip(view.nodes, boxes, lay.x, lay.y,
-                                                      strict=True)]
-    body += footer + legend
+    if graph:
+        body.append(tag("g", {"transform": "translate(%.1f,0)" % shift if shift >= 1 else None},
+                        *graph))
+    body += footer
     return str(tag("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": round(width),
                            "height": round(height),
                            "viewBox": "0 0 %d %d" % (round(width), round(height)),
                            "font_family": FONT, "class": "symnb-graph"}, join(body)))
+
+
+def _footer_markup(view: GraphView, top: float) -> tuple[list[Markup], float, float]:
+    """Totals line, family legend and note under the graph: (markup, width, height)."""
+    totals = _totals(view)
+    footer = [tag("text", {"x": 12, "y": top + 10, "font_size": 11, "fill": "#3d4752"},
+                  totals)]
+    legend_x = 12.0
+    for family in sorted({n.family for n in view.nodes if n.role == "op"}):
+        fill, stroke = family_colors(family)
+        footer.append(tag("rect", {"x": legend_x, "y": top + 20, "width": 10, "height": 10,
+                                   "rx": 2, "fill": fill, "stroke": stroke}))
+        footer.append(tag("text", {"x": legend_x + 14, "y": top + 29, "font_size": 10,
+                                   "fill": "#5b6570"}, family))
+        legend_x += 28 + _text_width(family, 10)
+    height = 38 if legend_x > 12 else 18
+    if view.note:
+        footer.append(tag("text", {"x": 12, "y": top + height + 4, "font_size": 11,
+                                   "fill": "#d62728"}, view.note))
+        height += 18
+    width = max(legend_x, 24 + _text_width(totals, 11), 24 + _text_width(view.note, 11))
+    return footer, width, height
 
 
 def symbol_svg(symbol, shape: dict | None = None, **view_options) -> str:
