@@ -105,6 +105,7 @@ class Activation(OpDef):
 
     name = "Activation"
     family = "activation"
+    monitor_named_inputs = False
     params = (Param("act_type", "{'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'}, required",
                     "Activation function to be applied."),)
 

@@ -181,3 +181,29 @@ def test_monitor_callback_names():
     ex.set_monitor_callback(lambda name, arr: seen.append(name))
     ex.forward()
     assert seen == [b"fc1_output", b"relu1_output"]
+
+
+def test_monitor_all_names_match_mxnet():
+    data = mx.sym.var("data")
+    fc = mx.sym.FullyConnected(data, num_hidden=2, name="fc1")
+    net = mx.sym.Activation(fc, act_type="relu", name="relu1")
+    ex = net.simple_bind(mx.cpu(), data=(1, 3))
+    seen = []
+    ex.set_monitor_callback(lambda name, arr: seen.append(name), monitor_all=True)
+    ex.forward(is_train=True)
+    assert seen == [b"data", b"fc1_data", b"fc1_weight", b"fc1_weight", b"fc1_bias",
+                    b"fc1_bias", b"fc1_output", b"relu1_input0", b"relu1_output"]
+    seen.clear()
+    ex.backward(nd(np.ones((1, 2))))
+    assert b"fc1_backward_output1" in seen and b"relu1_backward_output" in seen
+
+
+def test_monitor_values_are_ndarrays():
+    x = mx.sym.var("x")
+    with mx.name.NameManager():
+        y = x * 2 + 1
+    ex = y.bind(mx.cpu(), [nd([1.0, 2.0])])
+    values = {}
+    ex.set_monitor_callback(lambda name, arr: values.__setitem__(name, arr.asnumpy().tolist()))
+    ex.forward()
+    assert values == {b"_mulscalar0_output": [2.0, 4.0], b"_plusscalar0_output": [3.0, 5.0]}
