@@ -48,7 +48,7 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
         source = source_array.asnumpy()
     else:
         try:
-            source = np.asarray(get_backend_numpy(source_array))
+            source = np.asarray(_to_host(source_array))
         except (ValueError, TypeError):
             raise TypeError("source_array must be array like object") from None
         if source.dtype.kind in "USOV":
@@ -63,7 +63,7 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
     return NDArray(rt.xp.array(data, copy=True), ctx)
 
 
-def get_backend_numpy(source):
+def _to_host(source):
     """A CuPy array as numpy (anything else unchanged): ``array()`` accepts both."""
     module = type(source).__module__
     if module.startswith("cupy"):
