@@ -38,12 +38,12 @@ def _label_type(ins, outs):
     type_assign(ins, 1, dtype, "label")
 
 
-def _label_shape(ins, outs):
+def _label_shape(ins):
     """Label = data shape without the last axis (SoftmaxOutput default, SVMOutput)."""
     shape_assign(ins, 1, tuple(ins[0][:-1]), inferred_fmt=fmt_shape)
 
 
-def _class_indices(xp, label, rows):
+def _class_indices(label, rows):
     """Labels truncated to int (1.7 -> 1), as MXNet's ``static_cast<int>``."""
     return label.reshape(-1)[:rows].astype(np.int64)
 
@@ -98,9 +98,6 @@ class SoftmaxOutput(_LossHead):
               "gold label and distributed uniformly toall other labels."),
     )
 
-    def label(self, p, attrs):
-        return "SoftmaxOutput"
-
     def infer_shape(self, p, ins, outs):
         data = ins[0]
         if data is None:
@@ -110,7 +107,7 @@ class SoftmaxOutput(_LossHead):
             if p.multi_output:
                 self._multi_output_label(data, ins)
             else:
-                _label_shape(ins, outs)
+                _label_shape(ins)
         shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
 
     @staticmethod
@@ -172,7 +169,7 @@ class SoftmaxOutput(_LossHead):
         # rows x K: default (N, size/N), preserve_shape (prod(shape[:-1]), shape[-1])
         classes = prob.shape[-1] if p.preserve_shape else prob.size // prob.shape[0]
         view = prob.reshape(-1, classes)
-        k = _class_indices(xp, label, view.shape[0])
+        k = _class_indices(label, view.shape[0])
         grad = view - self._target(xp, p, k, classes, 1, 2, prob.dtype)
         if p.use_ignore:
             grad = grad * (k != int(p.ignore_label))[:, None]
@@ -320,7 +317,7 @@ class SVMOutput(_LossHead):
     def infer_shape(self, p, ins, outs):
         if ins[0] is None:
             return
-        _label_shape(ins, outs)
+        _label_shape(ins)
         shape_assign(outs, 0, ins[0], inferred_fmt=fmt_shape)
 
     def infer_type(self, p, ins, outs):
@@ -333,7 +330,7 @@ class SVMOutput(_LossHead):
         xp, x = rt.xp, outs[0]
         t = x.dtype.type
         view = x.reshape(-1, x.shape[-1])
-        k = _class_indices(xp, ins[1], view.shape[0])
+        k = _class_indices(ins[1], view.shape[0])
         hit = xp.arange(view.shape[1])[None, :] == k[:, None]
         margin, reg = t(p.margin), t(p.regularization_coefficient)
         if p.use_linear:

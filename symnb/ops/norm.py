@@ -12,7 +12,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import _code, fmt_shape, shape_assign, uniform_type
+from ._rules import _code, fmt_shape, shape_assign
 
 __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
 
@@ -101,9 +101,6 @@ class BatchNorm(OpDef):
         scratch copy of gamma. The output always uses gamma = 1, whatever the array holds.
         """
         return (1,) if p.fix_gamma else ()
-
-    def label(self, p, attrs):
-        return "BatchNorm"
 
     def infer_shape(self, p, ins, outs):
         data = ins[0]
@@ -464,9 +461,6 @@ class Dropout(OpDef):
             return
         shape_assign(outs, 0, ins[0], inferred_fmt=fmt_shape)
         outs[1] = self._mask_shape(p, ins[0])
-
-    def infer_type(self, p, ins, outs):
-        uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
         x, mask = ins[0], outs[1]
