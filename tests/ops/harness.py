@@ -45,12 +45,13 @@ def forward(op_name, inputs, is_train=True, **attrs):
     return outs
 
 
-def backward(op_name, inputs, ograds, is_train=True, reqs=None, **attrs):
-    """Input gradients ('write') after one forward; ``ograds`` for the visible outputs."""
+def backward(op_name, inputs, ograds, is_train=True, reqs=None, wrt=None, **attrs):
+    """Input gradients ('write') after one forward; ``ograds`` for the visible outputs.
+    Inputs not in ``wrt`` (default: all) get no gradient buffer (None), as in an executor."""
     op, p = parse(op_name, **attrs)
     ins = [np.asarray(x) for x in inputs]
     outs = forward(op_name, ins, is_train, **attrs)
-    igrads = [np.zeros_like(x) for x in ins]
+    igrads = [np.zeros_like(x) if wrt is None or i in wrt else None for i, x in enumerate(ins)]
     reqs = reqs or ["write"] * len(ins)
     op.backward(p, ins, outs, list(ograds), igrads, reqs, is_train, numpy_backend)
     return igrads
@@ -66,8 +67,8 @@ def check_numeric_gradient(op_name, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=
     outs = forward(op_name, ins, **attrs)
     n_vis = len(op.output_names(p))
     vs = [rng.standard_normal(o.shape) for o in outs[:n_vis]]
-    grads = backward(op_name, ins, vs, **attrs)
-    wrt = range(len(ins)) if wrt is None else wrt
+    wrt = list(range(len(ins))) if wrt is None else list(wrt)
+    grads = backward(op_name, ins, vs, wrt=wrt, **attrs)
     for i in wrt:
         d = rng.standard_normal(ins[i].shape)
         plus = [x.copy() for x in ins]
