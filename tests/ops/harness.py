@@ -2,6 +2,9 @@
 
 Every op test uses these so that each operator gets the same checks (float64 central
 differences along a random direction, compared with the op's backward).
+
+The harness runs on the backend in ``RT`` (NumPy unless ``tests/ops/conftest.py`` switched it
+to CuPy for the gpu half of the suite); inputs and results are NumPy arrays either way.
 """
 from __future__ import annotations
 
@@ -9,6 +12,16 @@ import numpy as np
 
 from symnb.backends import numpy_backend
 from symnb.ops import get_op
+
+RT = numpy_backend
+
+
+def _dev(x):
+    return x if RT is numpy_backend else RT.asarray(x)
+
+
+def _host(x):
+    return x if x is None or RT is numpy_backend else RT.to_numpy(x)
 
 
 def parse(op_name, **attrs):
@@ -40,9 +53,13 @@ def forward(op_name, inputs, is_train=True, **attrs):
     in_shapes, out_shapes = infer(op_name, [x.shape for x in ins], **attrs)
     in_types = [x.dtype for x in ins]
     _, out_types = infer_types(op_name, in_types, **attrs)
-    outs = [np.zeros(s, dtype=t or ins[0].dtype) for s, t in zip(out_shapes, out_types)]
-    op.forward(p, ins, outs, is_train, numpy_backend)
-    return outs
+    outs = [RT.xp.zeros(s, dtype=t or ins[0].dtype) for s, t in zip(out_shapes, out_types)]
+    dev_ins = [_dev(x) for x in ins]
+    op.forward(p, dev_ins, outs, is_train, RT)
+    if RT is not numpy_backend:
+        for x, d in zip(ins, dev_ins):          # ops may write inputs (BatchNorm gamma)
+            x[...] = _host(d)
+    return [_host(o) for o in outs]
 
 
 def backward(op_name, inputs, ograds, is_train=True, reqs=None, wrt=None, **attrs):
@@ -53,8 +70,12 @@ def backward(op_name, inputs, ograds, is_train=True, reqs=None, wrt=None, **attr
     outs = forward(op_name, ins, is_train, **attrs)
     igrads = [np.zeros_like(x) if wrt is None or i in wrt else None for i, x in enumerate(ins)]
     reqs = reqs or ["write"] * len(ins)
-    op.backward(p, ins, outs, list(ograds), igrads, reqs, is_train, numpy_backend)
-    return igrads
+    dev = [_dev(x) for x in ins]
+    dev_igrads = [None if g is None else _dev(g) for g in igrads]
+    op.backward(p, dev, [_dev(o) for o in outs], [None if g is None else _dev(np.asarray(g))
+                                                  for g in ograds],
+                dev_igrads, reqs, is_train, RT)
+    return [_host(g) for g in dev_igrads]
 
 
 def check_numeric_gradient(op_name, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7,
