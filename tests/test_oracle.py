@@ -26,11 +26,14 @@ def _cases():
 
 
 @pytest.mark.parametrize("case", _cases())
-def test_oracle_case(case):
+def test_oracle_case(case, ctx):
+    import symnb as mx
     check = _check_module()
     cdir = shared_path("oracle", "cases", case)
     meta = json.loads((cdir / "meta.json").read_text())
-    engine = check.symnb_engine()
+    engine = check.Engine("symnb", load_json=mx.sym.load_json,
+                          array=lambda a: mx.nd.array(a, ctx=ctx, dtype=a.dtype), ctx=ctx,
+                          waitall=mx.nd.waitall)
     actual, problems = check.run_case(engine, str(cdir), meta)
     ok, _, _, _, msgs = check.compare(actual, str(cdir), meta)
     assert not problems and ok, "\n".join(problems + msgs)
