@@ -58,7 +58,7 @@ class Executor:
                                 if any(n is node for n in arg_nodes) else
                                 aux_nds[[id(n) for n in aux_nodes].index(id(node))])
             else:
-                head_nds.append(NDArray(arr, ctx))
+                head_nds.append(NDArray(arr, self._node_ctx(node)))
         self._head_nds = head_nds
         self.outputs = list(head_nds)
         self._forwarded = False
@@ -66,6 +66,20 @@ class Executor:
         self._monitor_all = False
         self._observers = []
         self._arg_dict = self._grad_dict = self._aux_dict = self._output_dict = None
+
+    def _node_ctx(self, node):
+        """The context a node runs on: its ``ctx_group`` mapped by ``group2ctx``, else the
+        executor's. Groups on other cpu contexts share the NumPy backend, so nothing moves."""
+        group = node.attrs.get("__ctx_group__")
+        if self._group2ctx and group in self._group2ctx:
+            target = self._group2ctx[group]
+            if target.device_type == "gpu" or self._ctx.device_type == "gpu":
+                if target != self._ctx:
+                    raise MXNetError("MXNetError: group2ctx across devices (%s and %s) is not "
+                                     "supported by symnb; bind the whole graph on one device"
+                                     % (self._ctx, target))
+            return target
+        return self._ctx
 
     # ------------------------------------------------------------------ dicts
     @staticmethod
@@ -131,8 +145,8 @@ class Executor:
             self._forward_monitored(is_train)
         self._forwarded = True
         # MXNet hands out new NDArray objects on every call, all viewing the same buffers
-        nd_cls, ctx = type(self._head_nds[0]) if self._head_nds else None, self._ctx
-        self.outputs = [nd_cls(h._data, ctx) for h in self._head_nds]
+        nd_cls = type(self._head_nds[0]) if self._head_nds else None
+        self.outputs = [nd_cls(h._data, h.context) for h in self._head_nds]
         if self._observers:
             self._notify("forward")
         return self.outputs

@@ -159,3 +159,16 @@ def test_variable_head_aliases_argument():
     ex.forward(is_train=True)
     ex.backward([nd([3.0, 4.0])])
     assert G.asnumpy().tolist() == [3.0, 4.0]
+
+
+def test_group2ctx_places_outputs():
+    with mx.AttrScope(ctx_group="dev1"):
+        a = mx.sym.var("a")
+        b = a * 2
+    with mx.AttrScope(ctx_group="dev2"):
+        c = b + 1
+    ex = c.bind(mx.cpu(), [nd([1.0, 2.0])],
+                group2ctx={"dev1": mx.cpu(0), "dev2": mx.cpu(1)})
+    out = ex.forward()[0]
+    assert out.context == mx.cpu(1)
+    assert out.asnumpy().tolist() == [3.0, 5.0]
