@@ -7,11 +7,12 @@ from .. import ops as _ops
 from . import _internal, contrib, image, linalg, random, sparse
 from ._functions import make_function, python_location
 from .symbol import Group, Symbol, Variable, load, load_json, var
-from ._helpers import (arange, eye, full, hypot, maximum, minimum, ones, pow, power,  # noqa: A004
-                       zeros)
+from ._helpers import (arange, eye, full, histogram, hypot, linspace, maximum,  # noqa: A004
+                       minimum, ones, pow, power, split_v2, zeros)
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "pow", "power", "maximum",
-           "minimum", "hypot", "zeros", "ones", "full", "arange", "eye"]
+           "minimum", "hypot", "zeros", "ones", "full", "arange", "eye", "linspace",
+           "histogram", "split_v2"]
 
 _SUBMODULES = {"": sys.modules[__name__], "_internal": _internal, "contrib": contrib,
                "linalg": linalg, "sparse": sparse, "image": image, "random": random}
@@ -24,9 +25,10 @@ def _install():
             target = _SUBMODULES[module]
             if module == "" and fname in __all__:
                 continue  # Python helpers (zeros, pow, ...) win over same-named operators
-            function = make_function(op, registered)
-            function.__module__ = target.__name__
-            setattr(target, fname, function)
+            # ``__module__`` stays the op's own module (not ``target``): the docstring's
+            # examples belong to the op class and are doctested there, once, instead of once
+            # per alias under mx.sym, mx.sym.sparse, ...
+            setattr(target, fname, make_function(op, registered))
 
 
 _install()

@@ -72,15 +72,16 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     for value in scope_attrs.values():
         if not isinstance(value, str):
             raise ValueError("Set Attr only accepts string values")
-    node_name = _name.current().get(name, hint)
+    # C strings end at NUL (spec 7.5)
+    node_name = _name.current().get(name, hint).split("\x00")[0]
 
     input_syms = {}
     raw_attrs = {}
     for key, value in kwargs.items():
         if value is _Null:
             continue
-        if isinstance(value, Symbol):
-            input_syms[key] = value
+        if isinstance(value, Symbol) and key not in op.param_map:
+            input_syms[key] = value       # a Symbol given for a parameter is stringified
         else:
             raw_attrs[key] = _stringify(op, key, value)
     if op.key_var_num_args and op.key_var_num_args not in raw_attrs:

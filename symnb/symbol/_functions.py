@@ -7,6 +7,7 @@ follows MXNet (spec symbol.md 7.1): ``_contrib_X`` -> ``contrib.X``, other ``_x`
 """
 from __future__ import annotations
 
+import functools
 import inspect
 
 from ..base import _Null
@@ -53,9 +54,10 @@ def invoke(op, hint, args, kwargs):
         for key, value in kwargs.items():
             if isinstance(value, Symbol):
                 from ..base import MXNetError
-                raise MXNetError("MXNetError: Keyword argument name %s not found. Candidate "
-                                 "arguments: %s" % (key, " ".join(
-                                     "[%d]arg%d" % (i, i) for i in range(len(args)))))
+                # symbols go positionally only; the inputs are named arg0, arg1, ...
+                cands = "".join("\t[%d]arg%d\n" % (i, i) for i in range(max(len(args), 1)))
+                raise MXNetError("MXNetError: Keyword argument name %s not found.\nCandidate "
+                                 "arguments:\n%s" % (key, cands))
         return create(op, hint, tuple(args), kwargs, name, attr)
     slots = list(op.inputs) + [p.name for p in op.params] + ["name", "attr", "out"]
     if len(args) > len(slots):
@@ -90,12 +92,19 @@ def make_function(op, registered: str):
 
     function.__name__ = fname
     function.__qualname__ = fname
-    function.__signature__ = signature_for(op, registered)
+    function.__module__ = type(op).__module__
+    function.__signature__ = _signature(op)
     function.__doc__ = _docstring(op)
     function.__wrapped_op__ = op
     return function
 
 
+@functools.cache
+def _signature(op) -> inspect.Signature:
+    return signature_for(op, op.name)     # the same for every alias: computed once per op
+
+
+@functools.cache
 def _docstring(op) -> str:
     doc = inspect.cleandoc(type(op).__doc__ or op.name)
     if not op.params:

@@ -12,7 +12,7 @@ from ..base import MXNetError
 from ._create import create
 
 __all__ = ["pow", "power", "maximum", "minimum", "hypot", "zeros", "ones", "full", "arange",
-           "eye"]
+           "eye", "linspace", "histogram", "split_v2"]
 
 
 def _op(name):
@@ -141,15 +141,73 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=False, name=None, d
 
 
 def eye(N, M=0, k=0, dtype=None, **kwargs):  # noqa: N803
-    """Identity-like matrix (op ``_eye``; not among symnb's operators yet).
+    """Identity-like matrix (op ``_eye``): ones on the ``k``-th diagonal of an N x M matrix.
+
+    Raises MXNetError while the ``_eye`` operator is not registered.
 
     >>> import symnb as mx
-    >>> try:
-    ...     mx.sym.eye(3)
-    ... except mx.MXNetError as e:
-    ...     print('_eye' in str(e))
-    True
+    >>> mx.sym.eye.__name__
+    'eye'
     """
     name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
     return _creation("_eye", "_eye", name, attr,
                      dict(kwargs, N=N, M=M, k=k, dtype=np.float32 if dtype is None else dtype))
+
+
+def linspace(start, stop, num, endpoint=True, name=None, dtype=None):
+    """``num`` evenly spaced values over ``[start, stop]`` (op ``_linspace``).
+
+    Raises MXNetError while the ``_linspace`` operator is not registered.
+
+    >>> import symnb as mx
+    >>> mx.sym.linspace.__name__
+    'linspace'
+    """
+    return _creation("_linspace", "_linspace", name, None,
+                     dict(start=start, stop=stop, num=num, endpoint=endpoint,
+                          dtype=np.float32 if dtype is None else dtype))
+
+
+def histogram(a, bins=10, range=None, **kwargs):  # noqa: A002  -- MXNet's signature
+    """Histogram of ``a`` (op ``_histogram``): ``bins`` is a count (then ``range`` is
+    required) or a Symbol of bin edges.
+
+    >>> import symnb as mx
+    >>> try:
+    ...     mx.sym.histogram(mx.sym.var('a'), bins=4)
+    ... except ValueError as e:
+    ...     print(e)
+    null range is not supported in symbol mode
+    """
+    from .symbol import Symbol
+    name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
+    if isinstance(bins, Symbol):
+        return create(_op("_histogram"), "_histogram", (a, bins), kwargs, name, attr)
+    if isinstance(bins, (int, np.integer)):
+        if range is None:
+            raise ValueError("null range is not supported in symbol mode")
+        return create(_op("_histogram"), "_histogram", (a,),
+                      dict(kwargs, bin_cnt=bins, range=range), name, attr)
+    raise ValueError("bins argument should be either an integer or an NDArray")
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split along ``axis`` into equal sections or at the given indices (op ``_split_v2``).
+
+    >>> import symnb as mx
+    >>> try:
+    ...     mx.sym.split_v2(mx.sym.var('a'), [1, 2])
+    ... except ValueError as e:
+    ...     print(e)
+    indices_or_sections must either int or tuple of ints
+    """
+    indices, sections = (), 0
+    if isinstance(indices_or_sections, int):
+        sections = indices_or_sections
+    elif isinstance(indices_or_sections, tuple):
+        indices = (0,) + tuple(indices_or_sections)
+    else:
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    return create(_op("_split_v2"), "_split_v2", (ary,),
+                  dict(indices=indices, axis=axis, squeeze_axis=squeeze_axis,
+                       sections=sections))
