@@ -32,7 +32,7 @@ def escape(value) -> str:
 def _number(value) -> str:
     if isinstance(value, float):
         text = "%.2f" % value
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return text.rstrip("0").rstrip(".")
     return str(value)
 
 
@@ -44,9 +44,11 @@ def tag(name: str, attrs: dict | None = None, *children) -> Markup:
     for key, value in (attrs or {}).items():
         if value is None:
             continue
-        text = _number(value) if isinstance(value, (int, float)) and not isinstance(
-            value, bool) else str(value)
-        parts.append(' %s="%s"' % (key.rstrip("_").replace("_", "-"), escape(text)))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = _number(value)          # digits only: nothing to escape
+        else:
+            text = escape(value)
+        parts.append(' %s="%s"' % (_attr_name(key), text))
     if not children:
         parts.append("/>")
         return Markup("".join(parts))
@@ -54,6 +56,18 @@ def tag(name: str, attrs: dict | None = None, *children) -> Markup:
     parts.extend(escape(child) for child in children)
     parts.append("</%s>" % name)
     return Markup("".join(parts))
+
+
+_ATTR_NAMES: dict[str, str] = {}
+
+
+def _attr_name(key: str) -> str:
+    """Python-friendly keyword to SVG attribute: ``stroke_width`` -> ``stroke-width``,
+    ``class_`` -> ``class``."""
+    name = _ATTR_NAMES.get(key)
+    if name is None:
+        name = _ATTR_NAMES[key] = key.rstrip("_").replace("_", "-")
+    return name
 
 
 def join(items) -> Markup:

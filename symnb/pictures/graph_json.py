@@ -4,7 +4,7 @@ A future JupyterLab renderer draws from this instead of the SVG. Version 1::
 
     {"version": 1,
      "nodes": [{"id", "name", "label", "op", "family", "role", "params", "aux", "flops",
-                "shape", "members"}],
+                "shape", "members", "attrs"}],
      "edges": [{"source", "target", "label", "shape", "dtype", "bad", "note"}],   # node ids
      "layout": {"width", "height", "nodes": {id: {"x", "y", "width", "height"}},
                 "edges": [[[x, y], ...], ...]},          # centres; y grows downwards
@@ -40,7 +40,8 @@ def view_json(view: GraphView, placed=None, values: dict | None = None) -> dict:
     boxes, lay = placed if placed is not None else place(view)
     nodes = [{"id": n.id, "name": n.name, "label": n.label, "op": n.op, "family": n.family,
               "role": n.role, "params": n.params, "aux": n.aux, "flops": n.flops,
-              "shape": _list(n.shape), "members": list(n.members)} for n in view.nodes]
+              "shape": _list(n.shape), "members": list(n.members), "attrs": dict(n.attrs)}
+             for n in view.nodes]
     edges = [{"source": view.nodes[e.source].id, "target": view.nodes[e.target].id,
               "label": e.label, "shape": _list(e.shape), "dtype": e.dtype, "bad": e.bad,
               "note": e.note} for e in view.edges]

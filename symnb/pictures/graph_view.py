@@ -41,6 +41,7 @@ class ViewNode:
     flops: int | None = None
     shape: tuple | None = None    # variables and outputs: their own shape when known
     members: tuple[str, ...] = ()  # collapsed groups: the names inside
+    attrs: tuple[tuple[str, str], ...] = ()   # the node's MXNet string attributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,8 @@ def graph_view(symbol, shape: dict | None = None, dtype: dict | None = None, *,
                 continue
             index_of[id(node)] = len(nodes)
             nodes.append(ViewNode(id="n%d" % len(nodes), name=node.name, label=node.name,
-                                  op="null", family="variable", role=role, shape=own))
+                                  op="null", family="variable", role=role, shape=own,
+                                  attrs=tuple(sorted(node.attrs.items()))))
             continue
         params, aux = 0, 0
         for entry in node.inputs:
@@ -232,7 +234,8 @@ def graph_view(symbol, shape: dict | None = None, dtype: dict | None = None, *,
         nodes.append(ViewNode(id="n%d" % len(nodes), name=node.name,
                               label=node.op.label(node.params, node.attrs), op=node.op.name,
                               family=node.op.family, role="op", params=params, aux=aux,
-                              flops=_flops(node, shapes)))
+                              flops=_flops(node, shapes),
+                              attrs=tuple(sorted(node.attrs.items()))))
         folded_params[id(node)], folded_aux[id(node)] = params, aux
 
     edges: list[ViewEdge] = []

@@ -275,6 +275,9 @@ def _coordinates(layers, preds, succs, widths, gap, passes, n_real):
             for v in lay:
                 near = [x[u] for side in sides for u in side[v]]
                 desired.append(sum(near) / len(near) if near else x[v])
+            if len(lay) == 1:
+                x[lay[0]] = desired[0]
+                continue
             seps = [(widths[a] + widths[b]) / 2 + gap for a, b in zip(lay, lay[1:], strict=False)]
             for v, value in zip(lay, _place(desired, [weight[v] for v in lay], seps),
                                 strict=True):

@@ -123,6 +123,7 @@ def _box(node) -> _Box:
         caption = shape or ("output" if node.role == "output" else node.role)
         lines = [("title", node.name), ("caption", caption)]
         tip = ["%s (%s)" % (node.name, node.role)] + (["shape: " + shape] if shape else [])
+    tip += ["%s = %s" % item for item in node.attrs]
     width = max(_text_width(text, _LINE[style][0], style == "title") for style, text in lines)
     height = sum(_LINE[style][1] for style, _ in lines)
     return _Box(tuple(lines), max(_MIN_WIDTH, width + 2 * _PAD_X), height + 2 * _PAD_Y,
