@@ -1,0 +1,102 @@
+"""Runs the workloads on real MXNet 1.9.1, inside .bench-mxnet-venv (never with symnb).
+
+Protocol: one JSON request per stdin line, one JSON reply per stdout line, so the parent can
+alternate MXNet rounds with its own. Requests:
+
+* ``{"cmd": "hello"}`` -> versions;
+* ``{"cmd": "setup", "workload": "mlp"|"lenet"|"tiny"|"chain", "npz": PATH, "train": bool,
+  "n_ops": N, "out": PATH}`` binds (timed), runs once and saves output/gradients to ``out``;
+* ``{"cmd": "time", "reps": N}`` -> seconds per call over one block, synchronised at the end.
+
+``python mxnet_worker.py --rss mlp 30`` runs 30 training steps and prints peak RSS in KiB.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _workloads as W  # noqa: E402
+
+
+def _protocol_stream():
+    # MXNet's C++ side may print to fd 1; keep the protocol on a private copy of stdout and
+    # send everything else to stderr.
+    proto = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return proto
+
+
+def _symbol(mx, workload, n_ops):
+    if workload == "chain":
+        return W.chain_symbol(mx, n_ops)
+    return W.BUILDERS[workload][0](mx)
+
+
+def main():
+    proto = _protocol_stream()
+    import mxnet as mx
+    state = {}
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = handle(mx, request, state)
+        except Exception as e:  # report to the parent instead of dying silently
+            reply = {"error": "%s: %s" % (type(e).__name__, e)}
+        proto.write(json.dumps(reply) + "\n")
+        proto.flush()
+
+
+def handle(mx, request, state):
+    cmd = request["cmd"]
+    if cmd == "hello":
+        return {"version": mx.__version__, "numpy": np.__version__,
+                "python": sys.version.split()[0],
+                "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+                "features": [f.name for f in mx.runtime.Features().values() if f.enabled]}
+    if cmd == "setup":
+        arrays = dict(np.load(request["npz"]))
+        symbol = _symbol(mx, request["workload"], request.get("n_ops", 0))
+        train = request.get("train", True)
+        t0 = time.perf_counter()
+        ex = W.bind(mx, symbol, arrays, mx.cpu(), grad=train)
+        mx.nd.waitall()
+        bind_s = time.perf_counter() - t0
+        run = W.train_step(ex) if train else W.forward_only(ex)
+        run()
+        mx.nd.waitall()
+        np.savez(request["out"], **W.results(ex, arrays))
+        state["run"] = run
+        return {"bind_s": bind_s}
+    if cmd == "time":
+        run, reps = state["run"], int(request["reps"])
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            run()
+        mx.nd.waitall()
+        return {"sec": (time.perf_counter() - t0) / reps}
+    raise ValueError("unknown command %r" % cmd)
+
+
+def rss(workload, steps):
+    import mxnet as mx
+    arrays = W.BUILDERS[workload][1]()
+    ex = W.bind(mx, W.BUILDERS[workload][0](mx), arrays, mx.cpu())
+    run = W.train_step(ex)
+    for _ in range(steps):
+        run()
+    mx.nd.waitall()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--rss"]:
+        rss(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()
