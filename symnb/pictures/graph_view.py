@@ -16,7 +16,7 @@ folded into the operators that own them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 __all__ = ["ViewNode", "ViewEdge", "GraphView", "BadEdge", "graph_view"]
 
@@ -73,6 +73,9 @@ class BadEdge:
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
+    """What a picture of a symbol shows: boxes (variables, operators, then one per output),
+    edges between them, and totals (``None`` where shapes are unknown)."""
+
     nodes: tuple[ViewNode, ...]
     edges: tuple[ViewEdge, ...]
     total_params: int | None = None
@@ -80,7 +83,6 @@ class GraphView:
     total_flops: int | None = None
     hidden: int = 0               # variables folded away
     note: str = ""                # e.g. why shapes are missing
-    extra: dict = field(default_factory=dict)
 
 
 def _fmt(value) -> str:

@@ -249,10 +249,10 @@ def render_svg(view: GraphView, layout: tuple[list[_Box], Layout] | None = None)
     True
     """
     boxes, lay = layout if layout is not None else place(view)
-    # parallel edges with the same text (concat of two slices of one node) share one label
+    # edges leaving one node with the same text (one output used twice) share one label
     labelled, graph, right = set(), [], lay.width
     for e, route in zip(view.edges, lay.routes, strict=True):
-        key = (e.source, e.target, e.label)
+        key = (e.source, e.label)
         show = e.bad or key not in labelled
         labelled.add(key)
         graph.append(_edge(e, route, show_label=show))
