@@ -335,7 +335,7 @@ def load_graph(text: str):
             _check_failed("e.node_id < jgraph.nodes.size()")
         return Entry(nodes[raw[0]], raw[1], raw[2] if len(raw) == 3 else 0)
 
-    for spec, node in zip(specs, nodes):
+    for spec, node in zip(specs, nodes, strict=True):
         if not isinstance(spec["inputs"], list):
             raise MXNetError("MXNetError: node %s: inputs must be an array" % spec["name"])
         node.inputs = [entry(raw, "node %s" % node.name) for raw in spec["inputs"]]
@@ -356,7 +356,7 @@ def load_graph(text: str):
         _upgrade(nodes, version)
     for node in nodes:
         if node.op is not None:
-            node.params  # validate every operator's attributes now, naming the node
+            _ = node.params  # validate every operator's attributes now, naming the node
             if any(e.index >= e.node.num_outputs() for e in node.inputs):
                 raise MXNetError("MXNetError: node %s reads an output index its input "
                                  "does not have" % node.name)

@@ -62,11 +62,11 @@ def infer_graph(order, given: dict, kind: str = "shape") -> InferResult:
             except InferError as e:
                 raise MXNetError("MXNetError: Error in operator %s: %s"
                                  % (node.name, str(e).replace("{node}", node.name))) from None
-            for e, old, new in zip(node.inputs, before_in, ins):
+            for e, old, new in zip(node.inputs, before_in, ins, strict=True):
                 if _changed(old, new):
                     values[id(e.node)][e.index] = _normalize(new, kind)
                     changed = True
-            for i, (old, new) in enumerate(zip(before_out, outs)):
+            for i, (old, new) in enumerate(zip(before_out, outs, strict=True)):
                 if _changed(old, new):
                     outs[i] = _normalize(new, kind)
                     changed = True

@@ -56,7 +56,7 @@ def merge_shape(a, b):
     if len(a) != len(b):
         raise ValueError
     out = []
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         if x == 0:
             out.append(y)
         elif y == 0 or x == y:

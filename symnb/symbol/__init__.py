@@ -6,9 +6,22 @@ import sys
 from .. import ops as _ops
 from . import _internal, contrib, image, linalg, random, sparse
 from ._functions import make_function, python_location
+from ._helpers import (  # noqa: A004
+    arange,
+    eye,
+    full,
+    histogram,
+    hypot,
+    linspace,
+    maximum,
+    minimum,
+    ones,
+    pow,
+    power,
+    split_v2,
+    zeros,
+)
 from .symbol import Group, Symbol, Variable, load, load_json, var
-from ._helpers import (arange, eye, full, histogram, hypot, linspace, maximum,  # noqa: A004
-                       minimum, ones, pow, power, split_v2, zeros)
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "pow", "power", "maximum",
            "minimum", "hypot", "zeros", "ones", "full", "arange", "eye", "linspace",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import attribute, name as _name
+from .. import attribute
+from .. import name as _name
 from ..base import MXNetError, _Null
 from ..graph import Entry, Node
 

@@ -63,7 +63,7 @@ def invoke(op, hint, args, kwargs):
     if len(args) > len(slots):
         raise TypeError("%s() takes at most %d positional arguments (%d given)"
                         % (op.name, len(slots), len(args)))
-    for slot, value in zip(slots, args):
+    for slot, value in zip(slots, args, strict=False):
         if slot in kwargs:
             raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
         if slot == "name":

@@ -8,8 +8,7 @@ import warnings
 import numpy as np
 
 from .. import attribute
-from ..base import (CODE_TO_DTYPE, DTYPE_TO_CODE, MXNetError, NotImplementedForSymbol,
-                    _Null)
+from ..base import CODE_TO_DTYPE, DTYPE_TO_CODE, MXNetError, NotImplementedForSymbol, _Null
 from ..graph import Entry, Node, topo_order
 from ..graph._json import dump_graph, load_graph
 from ..inference import infer_graph, is_complete
@@ -255,7 +254,7 @@ class Symbol:
                 node.attrs[key] = value
         node.invalidate()
         if node.op is not None:
-            node.params  # re-validate (the bad value stays stored, as in MXNet)
+            _ = node.params  # re-validate (the bad value stays stored, as in MXNet)
 
     # ------------------------------------------------------------------ composition
     def __call__(self, *args, **kwargs):
@@ -389,7 +388,7 @@ class Symbol:
             if len(args) > len(arg_nodes):
                 raise MXNetError("MXNetError: Check failed: num_args <= read_only_args.size() "
                                  "(%d vs. %d)" % (len(args), len(arg_nodes)))
-            for node, value in zip(arg_nodes, args):
+            for node, value in zip(arg_nodes, args, strict=False):
                 if value is not None:
                     given[id(node)] = _user_value(node.name, value, kind)
         names = {}
@@ -431,13 +430,14 @@ class Symbol:
             complete = all(is_complete(v, kind) for vals in result.values.values() for v in vals)
             if not complete:
                 if kind == "shape":
-                    bad = [(n.name, v) for n, v in zip(arg_nodes, arg_vals)
+                    bad = [(n.name, v) for n, v in zip(arg_nodes, arg_vals, strict=True)
                            if not is_complete(v, kind)]
                     msg = ("Cannot decide shape for the following arguments (0s in shape means "
                            "unknown dimensions). Consider providing them as input:")
                     lines = ["\n\t%s: %s" % (nm, _shape_out(v)) for nm, v in bad[:10]]
                 else:
-                    bad = [(n.name, v) for n, v in zip(arg_nodes, arg_vals) if v is None]
+                    bad = [(n.name, v) for n, v in zip(arg_nodes, arg_vals, strict=True)
+                           if v is None]
                     msg = ("Cannot decide type for the following arguments. Consider providing "
                            "them as input:")
                     lines = ["\n\t%s: None" % nm for nm, _ in bad[:10]]

@@ -135,7 +135,7 @@ def test_scalar_parse_errors(ab):
                                   "double but value='True', in operator _plus_scalar(name=\"\", "
                                   "scalar=\"True\")")
     with pytest.raises(mx.MXNetError, match="expect double but value='True'"):
-        a == True  # noqa: E712
+        _ = a == True  # noqa: E712
 
 
 def test_inplace_operators(ab):
@@ -214,3 +214,23 @@ def test_helper_scalar_results():
     assert mx.sym.pow(2, 3) == 8
     assert mx.sym.maximum(2, 3.5) == 3.5
     assert mx.sym.hypot(3, 4) == 5.0
+
+
+def test_mismatch_reported_by_bind_and_simple_bind(ab):
+    a, b = ab
+    c = a + b
+    message = ("MXNetError: Error in operator _plus0: Check failed: assign(&dattr, vec.at(i)): "
+               "Incompatible attr in node _plus0 at 1-th input: expected [2,3], got [3,2]")
+    with pytest.raises(mx.MXNetError) as e:
+        c.bind(mx.cpu(), {'a': mx.nd.ones((2, 3)), 'b': mx.nd.ones((3, 2))})
+    assert core(str(e.value)) == message
+    with pytest.raises(RuntimeError) as e:
+        c.simple_bind(mx.cpu(), a=(2, 3), b=(3, 2))
+    assert type(e.value) is RuntimeError
+    assert core(str(e.value)) == "simple_bind error. Arguments:\na: (2, 3)\nb: (3, 2)\n" + message
+
+
+def test_ndarray_operand_rejected(ab):
+    a, _ = ab
+    assert _type_error(lambda: a + mx.nd.ones(2)) == \
+        "type %s not supported" % str(type(mx.nd.ones(2)))

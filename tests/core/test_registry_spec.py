@@ -145,17 +145,17 @@ def test_example_inference(name):
         sym = _build(spec, dict(example["params"]))
     given = {"x_" + k: tuple(v) for k, v in example["shapes"].items()}
     args, outs, aux = sym.infer_shape(**given)
-    assert dict(zip(sym.list_arguments(), args)) == \
+    assert dict(zip(sym.list_arguments(), args, strict=True)) == \
         {k: tuple(v) for k, v in example["arg_shapes"].items()}
     assert outs == [tuple(s) for s in example["out_shapes"]]
-    assert dict(zip(sym.list_auxiliary_states(), aux)) == \
+    assert dict(zip(sym.list_auxiliary_states(), aux, strict=True)) == \
         {k: tuple(v) for k, v in example["aux_shapes"].items()}
     # types: ops.json records the resulting argument types, not which were given; give them
     # all (the rule must accept them and decide the outputs)
     args_t, outs_t, _ = sym.infer_type_partial(**example["arg_dtypes"])
     assert [np.dtype(t).name if t is not None else None for t in outs_t] == \
         example["out_dtypes"]
-    assert {k: np.dtype(t).name for k, t in zip(sym.list_arguments(), args_t)} == \
+    assert {k: np.dtype(t).name for k, t in zip(sym.list_arguments(), args_t, strict=True)} == \
         example["arg_dtypes"]
 
 
