@@ -112,6 +112,11 @@ class Executor:
             self._output_dict = self._get_dict(self._output_names, self.outputs)
         return self._output_dict
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Display in notebooks: a panel of outputs, arguments, gradients and aux states."""
+        from ..pictures import executor_mimebundle      # lazy: keeps `import symnb` light
+        return executor_mimebundle(self, include=include, exclude=exclude)
+
     @property
     def handle(self):
         return id(self)
