@@ -1,14 +1,13 @@
 """Pooling, UpSampling and Pad: windowed reductions and resampling of NC(D)(H)W data.
 
-Pooling reduces a strided window view of the (padded) input: no copy at all when the
-windows tile the input, one padded copy otherwise. Its backward spreads each output's
-gradient over its window in one assignment when windows do not overlap (stride >= kernel),
-else with one strided add per kernel offset -- never a loop over pixels. UpSampling
-(bilinear) is a grouped Deconvolution and reuses the GEMM kernels of ``conv.py``.
+Pooling makes one pass per kernel offset over strided views of the (padded) input -- a
+running max/argmax or a running sum -- and its backward one strided add per offset; global
+pooling reduces the flattened plane. Loops run over the few kernel offsets, never over
+pixels or the batch. UpSampling (bilinear) is a grouped Deconvolution and reuses the GEMM
+kernels of ``conv.py``; nearest upsampling and Pad write strided views in place.
 """
 from __future__ import annotations
 
-import math
 from itertools import product
 
 import numpy as np
@@ -25,7 +24,6 @@ from .conv import (
     conv_type,
     conv_weight_grad,
     digit_label,
-    windows,
 )
 
 _NC_LAYOUTS = {3: "NCW", 4: "NCHW", 5: "NCDHW"}       # by data rank
@@ -68,10 +66,6 @@ class _PoolPlan:
     def padded(self) -> bool:
         return any(self.pad) or any(self.right)
 
-    @property
-    def disjoint(self) -> bool:
-        return all(s >= k for s, k in zip(self.stride, self.kernel, strict=True))
-
     def padded_shape(self, shape):
         return tuple(shape[:2]) + tuple(n + q + r for n, q, r
                                         in zip(self.sizes, self.pad, self.right, strict=True))
@@ -79,10 +73,12 @@ class _PoolPlan:
     def interior(self):
         return _ALL + tuple(slice(q, q + n) for q, n in zip(self.pad, self.sizes, strict=True))
 
-    def windows(self, xp, x_padded):
-        """(N, C, *out, *kernel) view of the padded input."""
-        return windows(xp, x_padded, self.kernel, self.stride, (1,) * len(self.kernel),
-                       self.out, kernel_last=True)
+    def slabs(self):
+        """``(flat index, index)`` per kernel offset: the padded-input positions that offset
+        contributes to every output (a strided view of shape (N, C, *out))."""
+        for flat, offset in enumerate(product(*(range(k) for k in self.kernel))):
+            yield flat, _ALL + tuple(slice(k, k + s * (o - 1) + 1, s) for k, s, o
+                                     in zip(offset, self.stride, self.out, strict=True))
 
     def pool_size(self, include_pad: bool):
         """MXNet's per-window divisor for avg (pool.h): clipped to the padded input, or to
@@ -258,75 +254,82 @@ class Pooling(OpDef):
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, out = rt.xp, ins[0], outs[0]
         plan = _PoolPlan(p, x.shape, out.shape)
-        win = plan.windows(xp, _pad_input(xp, x, plan, _fill_value(x.dtype, p.pool_type)))
-        axes = tuple(range(-len(plan.kernel), 0))
-        if p.pool_type == "max":
-            flat = win.reshape(win.shape[:-len(axes)] + (-1,))
-            flat.max(axis=-1, out=out)
-            if len(outs) > 1:
-                outs[1][...] = flat.argmax(axis=-1)
-        elif p.pool_type == "lp":
-            pv = _p_value(p)
-            out[...] = _lp_root(xp, _lp_pow(xp, win, pv).sum(axis=axes), pv)
-        else:
-            win.sum(axis=axes, out=out)
-            if p.pool_type == "avg":
-                out /= xp.asarray(plan.pool_size(p.count_include_pad is not False), x.dtype)
+        idx = outs[1] if len(outs) > 1 else None
+        if p.global_pool:      # one window: reduce the flattened plane
+            flat = x.reshape(x.shape[:2] + (-1,))
+            if p.pool_type == "max":
+                out[...] = flat.max(axis=-1).reshape(out.shape)
+                if idx is not None:
+                    idx[...] = flat.argmax(axis=-1).reshape(idx.shape)
+            elif p.pool_type == "lp":
+                pv = _p_value(p)
+                out[...] = _lp_root(xp, _lp_pow(xp, flat, pv).sum(axis=-1), pv).reshape(
+                    out.shape)
+            else:
+                out[...] = flat.sum(axis=-1).reshape(out.shape)
+        else:                  # one pass per kernel offset over strided views
+            padded = _pad_input(xp, x, plan, _fill_value(x.dtype, p.pool_type))
+            if p.pool_type == "max":
+                if idx is None:
+                    idx = xp.empty(out.shape, np.int32)
+                for k, at in plan.slabs():
+                    if k == 0:
+                        out[...] = padded[at]
+                        idx[...] = 0
+                        continue
+                    # strict '>' keeps the first maximum in scan order, as MXNet does
+                    better = padded[at] > out
+                    xp.copyto(out, padded[at], where=better)
+                    xp.copyto(idx, k, where=better)
+            else:
+                pv = _p_value(p) if p.pool_type == "lp" else None
+                for k, at in plan.slabs():
+                    term = padded[at] if pv is None else _lp_pow(xp, padded[at], pv)
+                    if k == 0:
+                        out[...] = term
+                    else:
+                        out += term
+                if pv is not None:
+                    out[...] = _lp_root(xp, out, pv)
+        if p.pool_type == "avg":
+            out /= xp.asarray(plan.pool_size(p.count_include_pad is not False), out.dtype)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         if igrads[0] is None:
             return
         xp, x, out, g = rt.xp, ins[0], outs[0], ograds[0]
         plan = _PoolPlan(p, x.shape, out.shape)
-        nd = len(plan.kernel)
-        x_win = idx = g_avg = None
-        if p.pool_type == "max":
-            if len(outs) > 1:
-                idx = outs[1]
-            else:  # no workspace output (global pooling without kernel): recompute argmax
-                win = plan.windows(xp, _pad_input(xp, x, plan, _fill_value(x.dtype, "max")))
-                idx = win.reshape(win.shape[:-nd] + (-1,)).argmax(axis=-1)
-        elif p.pool_type == "lp":
-            x_win = plan.windows(xp, _pad_input(xp, x, plan, 0))
-        else:
-            g_avg = g
-            if p.pool_type == "avg":
-                g_avg = g / xp.asarray(plan.pool_size(p.count_include_pad is not False),
-                                       g.dtype)
+        if p.pool_type == "max" and len(outs) > 1:
+            idx = outs[1]
+        elif p.pool_type == "max":   # no workspace output (global without kernel): recompute
+            idx = x.reshape(x.shape[:2] + (-1,)).argmax(axis=-1).reshape(out.shape)
+        if p.pool_type == "avg":
+            g = g / xp.asarray(plan.pool_size(p.count_include_pad is not False), g.dtype)
+        if p.global_pool:
+            flat = x.reshape(x.shape[:2] + (-1,))
+            g, out = g.reshape(g.shape[:2] + (1,)), out.reshape(g.shape[:2] + (1,))
+            if p.pool_type == "max":
+                grad = (idx.reshape(g.shape) == xp.arange(flat.shape[-1])) * g
+            elif p.pool_type == "lp":
+                grad = g * _lp_grad(flat, out, _p_value(p))
+            else:
+                grad = xp.broadcast_to(g, flat.shape)
+            assign(igrads[0], grad.reshape(x.shape), reqs[0])
+            return
         direct = not plan.padded and reqs[0] != "add" and igrads[0].flags.c_contiguous
         target = igrads[0] if direct else xp.zeros(plan.padded_shape(x.shape), x.dtype)
         if direct:
             target[...] = 0
-        if plan.disjoint:
-            # windows do not overlap: every kernel position's gradient in one assignment
-            view = windows(xp, target, plan.kernel, plan.stride, (1,) * nd, plan.out,
-                           kernel_last=True)
-            view[...] = self._grad(xp, p, plan, g, out, idx, g_avg, x_win, None)
-        else:
-            for flat, offset in enumerate(product(*(range(k) for k in plan.kernel))):
-                slab = tuple(slice(k, k + s * (o - 1) + 1, s) for k, s, o
-                             in zip(offset, plan.stride, plan.out, strict=True))
-                target[_ALL + slab] += self._grad(xp, p, plan, g, out, idx, g_avg, x_win,
-                                                  (flat, offset))
+        padded = _pad_input(xp, x, plan, 0) if p.pool_type == "lp" else None
+        for k, at in plan.slabs():     # one strided add per kernel offset
+            if p.pool_type == "max":
+                target[at] += g * (idx == k)
+            elif p.pool_type == "lp":
+                target[at] += g * _lp_grad(padded[at], out, _p_value(p))
+            else:
+                target[at] += g
         if not direct:
             assign(igrads[0], target[plan.interior()], reqs[0])
-
-    @staticmethod
-    def _grad(xp, p, plan, g, out, idx, g_avg, x_win, at):
-        """Gradient reaching kernel position ``at = (flat index, offset)``, shape of ``g``; or
-        with ``at=None`` every position at once, shape ``(*g.shape, *kernel)``."""
-        spread = (Ellipsis,) + (None,) * len(plan.kernel)
-        if p.pool_type == "max":
-            if at is not None:
-                return g * (idx == at[0])
-            hit = idx[..., None] == xp.arange(math.prod(plan.kernel))
-            return (hit * g[..., None]).reshape(g.shape + plan.kernel)
-        if p.pool_type == "lp":
-            pv = _p_value(p)
-            if at is not None:
-                return g * _lp_grad(x_win[(Ellipsis,) + at[1]], out, pv)
-            return g[spread] * _lp_grad(x_win, out[spread], pv)
-        return g_avg if at is not None else g_avg[spread]
 
 
 # ----------------------------------------------------------------------------- UpSampling
@@ -338,13 +341,11 @@ def _bilinear_geometry(scale: int, channels: int) -> Geometry:
     return Geometry((kernel, kernel), (scale, scale), (1, 1), (pad, pad), channels)
 
 
-def _blocks(xp, a, scale):
-    """(N, C, H, s, W, s) view of ``a`` (N, C, H*s, W*s): each input pixel's s x s block."""
-    n, c, h, w = a.shape
-    s0, s1, s2, s3 = a.strides
-    return xp.lib.stride_tricks.as_strided(
-        a, (n, c, h // scale, scale, w // scale, scale),
-        (s0, s1, s2 * scale, s2, s3 * scale, s3))
+def _phases(scale):
+    """The ``scale * scale`` strided views of an upsampled image, one per position inside
+    each pixel's block: ``[:, :, i::s, j::s]``."""
+    return [(slice(None), slice(None), slice(i, None, scale), slice(j, None, scale))
+            for i in range(scale) for j in range(scale)]
 
 
 @register
@@ -448,16 +449,13 @@ class UpSampling(OpDef):
         begin = 0
         for i, x in enumerate(ins):
             # each input has its own factor: output height / its height (MXNet's rule)
-            blocks = _blocks(xp, out, out.shape[2] // x.shape[2])
-            spread = x[:, :, :, None, :, None]
-            if p.multi_input_mode == "sum":
-                if i == 0:
-                    blocks[...] = spread
+            part = out if p.multi_input_mode == "sum" else out[:, begin:begin + x.shape[1]]
+            begin += x.shape[1]
+            for at in _phases(out.shape[2] // x.shape[2]):
+                if p.multi_input_mode == "sum" and i > 0:
+                    part[at] += x
                 else:
-                    blocks += spread
-            else:
-                blocks[:, begin:begin + x.shape[1]] = spread
-                begin += x.shape[1]
+                    part[at] = x
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, g = rt.xp, ograds[0]
@@ -479,8 +477,11 @@ class UpSampling(OpDef):
                 part = g[:, begin:begin + x.shape[1]]
                 begin += x.shape[1]
             if igrads[i] is not None:
-                blocks = _blocks(xp, part, g.shape[2] // x.shape[2])
-                assign(igrads[i], blocks.sum(axis=(3, 5)), reqs[i])
+                phases = _phases(g.shape[2] // x.shape[2])
+                grad = part[phases[0]].copy()
+                for at in phases[1:]:
+                    grad += part[at]
+                assign(igrads[i], grad, reqs[i])
 
 
 # ----------------------------------------------------------------------------- Pad
