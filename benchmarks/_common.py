@@ -123,7 +123,11 @@ def ratios(times: dict[str, list[float]], num: str, den: str) -> dict | None:
 def fmt_ratio(s: dict | None) -> str:
     if s is None:
         return "n/a"
-    return "%.2f [%.2f-%.2f]" % (s["median"], s["min"], s["max"])
+    return "%s [%s-%s]" % tuple(_fmt_num(s[k]) for k in ("median", "min", "max"))
+
+
+def _fmt_num(x: float) -> str:
+    return "%.2f" % x if x >= 0.1 else "%.2g" % x
 
 
 def fmt_time(seconds: float | None) -> str:

@@ -5,7 +5,8 @@ alternate MXNet rounds with its own. Requests:
 
 * ``{"cmd": "hello"}`` -> versions;
 * ``{"cmd": "setup", "workload": "mlp"|"lenet"|"tiny"|"chain", "npz": PATH, "train": bool,
-  "n_ops": N, "out": PATH}`` binds (timed), runs once and saves output/gradients to ``out``;
+  "n_ops": N, "sync_each": bool, "out": PATH}`` binds (timed), runs once and saves
+  output/gradients to ``out``; ``sync_each`` waits for the engine after every call;
 * ``{"cmd": "time", "reps": N}`` -> seconds per call over one block, synchronised at the end.
 
 ``python mxnet_worker.py --rss mlp 30`` runs 30 training steps and prints peak RSS in KiB.
@@ -65,10 +66,27 @@ def handle(mx, request, state):
         symbol = _symbol(mx, request["workload"], request.get("n_ops", 0))
         train = request.get("train", True)
         t0 = time.perf_counter()
-        ex = W.bind(mx, symbol, arrays, mx.cpu(), grad=train)
+        if request["workload"] == "chain":
+            # as bench_bind_scaling times symnb: simple_bind with a gradient for the input
+            ex = symbol.simple_bind(mx.cpu(), grad_req="write", data=arrays["data"].shape)
+        else:
+            ex = W.bind(mx, symbol, arrays, mx.cpu(), grad=train)
         mx.nd.waitall()
         bind_s = time.perf_counter() - t0
-        run = W.train_step(ex) if train else W.forward_only(ex)
+        if request["workload"] == "chain":
+            ex.arg_dict["data"][:] = arrays["data"]
+
+            def run():
+                ex.forward(is_train=True)
+        else:
+            run = W.train_step(ex) if train else W.forward_only(ex)
+        if request.get("sync_each"):
+            # the per-call latency a user sees: MXNet's engine is asynchronous
+            inner = run
+
+            def run():
+                inner()
+                mx.nd.waitall()
         run()
         mx.nd.waitall()
         np.savez(request["out"], **W.results(ex, arrays))
