@@ -38,10 +38,10 @@ def _install():
             target = _SUBMODULES[module]
             if module == "" and fname in __all__:
                 continue  # Python helpers (zeros, pow, ...) win over same-named operators
-            # ``__module__`` stays the op's own module (not ``target``): the docstring's
-            # examples belong to the op class and are doctested there, once, instead of once
-            # per alias under mx.sym, mx.sym.sparse, ...
-            setattr(target, fname, make_function(op, registered))
+            function = make_function(op, registered)
+            # the notebook layer finds operators by this module name (notebook/_cell.py)
+            function.__module__ = target.__name__
+            setattr(target, fname, function)
 
 
 _install()

@@ -92,7 +92,6 @@ def make_function(op, registered: str):
 
     function.__name__ = fname
     function.__qualname__ = fname
-    function.__module__ = type(op).__module__
     function.__signature__ = _signature(op)
     function.__doc__ = _docstring(op)
     function.__wrapped_op__ = op
@@ -106,7 +105,14 @@ def _signature(op) -> inspect.Signature:
 
 @functools.cache
 def _docstring(op) -> str:
-    doc = inspect.cleandoc(type(op).__doc__ or op.name)
+    # The op class's examples are doctested once, on the class; copies here would run again
+    # per alias inside mx.sym, whose names (round, abs, sum, ...) shadow Python's builtins.
+    cls = type(op)
+    text = inspect.cleandoc(cls.__doc__ or op.name)
+    kept = text.split("\n>>>")[0].rstrip()
+    if kept != text.rstrip():
+        kept += "\n\nExamples: see ``%s.%s``." % (cls.__module__, cls.__qualname__)
+    doc = kept
     if not op.params:
         return doc
     lines = [doc, "", "Parameters", "----------"]

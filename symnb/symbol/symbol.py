@@ -658,8 +658,8 @@ class Symbol:
         """Cast (op ``Cast``, auto-named ``cast<n>``).
 
         >>> import symnb as mx
-        >>> mx.sym.var('a').astype('float16').name
-        'cast0'
+        >>> mx.sym.var('a').astype('float16').list_attr()
+        {'dtype': 'float16'}
         """
         from ..ops import get_op
         return _call_op(get_op("Cast"), "cast", (self,) + args, kwargs)
