@@ -387,7 +387,7 @@ class Executor:
 
         >>> import symnb as mx
         >>> ex = (mx.sym.var('a') * mx.sym.var('b')).simple_bind(mx.cpu(), 'null', a=(1,), b=(1,))
-        >>> print(ex.debug_str().splitlines()[4])
+        >>> print(ex.debug_str().splitlines()[5])
         Op:elemwise_mul, Name=_mul0
         """
         from ..symbol.symbol import _debug_nodes

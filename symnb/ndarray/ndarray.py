@@ -169,6 +169,11 @@ class NDArray:
 
     __hash__ = object.__hash__
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Display in notebooks: MXNet's repr plus values, or a heatmap and statistics."""
+        from ..pictures import ndarray_mimebundle      # lazy: keeps `import symnb` light
+        return ndarray_mimebundle(self, include=include, exclude=exclude)
+
     def __repr__(self):
         shape = "x".join(str(d) for d in self.shape)
         return "\n%s\n<%s %s @%s>" % (str(self.asnumpy()), type(self).__name__, shape,
