@@ -20,6 +20,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 MXNET_VENV = ROOT / ".bench-mxnet-venv"
 MXNET_PY = MXNET_VENV / "bin" / "python"
+if str(ROOT) not in sys.path:     # symnb from this checkout when it is not installed
+    sys.path.append(str(ROOT))
 
 # On some processors the machine sets these two; together they pick an older OpenBLAS kernel
 # and cache size that slow current NumPy. Benchmarks unset both (and only both, only in their

@@ -79,7 +79,8 @@ def run_cpu(workload, title, refs, torch_ref, rounds, block_s, removed_env, rel_
         notes.append("MXNet 1.9.1 output/gradients vs %s: %s"
                      % ("symnb" if ex is not None else "references", mxnet_check))
     result["lines"] += ["  " + n for n in notes]
-    result.update({"threads": threads, "mxnet_check": mxnet_check, "symnb_missing":
+    result.update({"threads": threads, "mxnet_check": mxnet_check,
+                   "mxnet": getattr(worker, "info", None), "symnb_missing":
                    symnb_missing, "blas": C.blas_info(), "env_removed": removed_env})
     return result
 
