@@ -77,18 +77,15 @@ def operator_namespace():
     True
     """
     from .. import symbol as sym_module
+    from ..ops import OPS
 
-    names = {}
-    for name in dir(sym_module):
-        if name.startswith("_"):
-            continue
-        obj = getattr(sym_module, name)
-        module = getattr(obj, "__module__", None) or getattr(obj, "__name__", "")
-        # Generated operators and the public helpers live in symnb.symbol(.x); this skips
-        # plumbing such as make_function imported from private modules.
-        if module.startswith("symnb.symbol") and "._" not in module or name in sym_module.__all__:
-            names[name] = obj
-    return names
+    # The operator registry is the source of truth: each registered name (and alias) that
+    # mx.sym exposes at top level, plus mx.sym's public helpers and operator submodules.
+    wanted = set(sym_module.__all__) | {"contrib", "linalg", "random", "sparse", "image"}
+    for op in OPS.values():
+        wanted.update((op.name,) + tuple(op.aliases))
+    return {name: getattr(sym_module, name) for name in sorted(wanted)
+            if not name.startswith("_") and hasattr(sym_module, name)}
 
 
 def _statement_source(lines, stmt):

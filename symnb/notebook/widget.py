@@ -78,6 +78,10 @@ class _GraphWidget(anywidget.AnyWidget):
     event = traitlets.Unicode("").tag(sync=True)
     steps = traitlets.Int(0).tag(sync=True)
 
+    def __repr__(self):
+        # the text that shows where widgets cannot run (GitHub, nbconvert without JS)
+        return "<%s %s: a live view, drawn in Jupyter>" % (type(self).__name__, self.title)
+
 
 class SymbolWidget(_GraphWidget):
     """The graph of a symbol as a widget (shapes on the edges when known).

@@ -165,3 +165,15 @@ def test_loading_twice_is_harmless(shell):
     with capture_output() as captured:
         shell.run_cell("%%symbol\nq = Variable('q')\n")
     assert len(captured.outputs) == 1
+
+
+def test_every_top_level_operator_is_available_by_bare_name():
+    import symnb as mx
+    from symnb.notebook._cell import operator_namespace
+    from symnb.ops import OPS
+    ns = operator_namespace()
+    top_level = {n for op in OPS.values() for n in (op.name,) + tuple(op.aliases)
+                 if not n.startswith("_") and hasattr(mx.sym, n)}
+    assert top_level and top_level <= set(ns)
+    assert {"Variable", "var", "Group", "Symbol"} <= set(ns)
+    assert "sys" not in ns
