@@ -46,6 +46,7 @@ class BwdStep:
     igrads: list              # one per input (None: not needed)
     reqs: list
     var_slots: list
+    post_adds: list = field(default_factory=list)     # (target, scratch): target += scratch
 
 
 @dataclass(slots=True)
@@ -162,78 +163,9 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
     head_needs_grad = [False] * len(heads)
     var_head_grads = []
     if has_backward:
-        grad_bufs = {}          # entry key -> gradient buffer
-        written = set()         # entries whose buffer already received a contribution
-
-        def grad_buffer(key, shape, dtype):
-            buf = grad_bufs.get(key)
-            if buf is None:
-                buf = grad_bufs[key] = xp.zeros(shape, dtype=dtype)
-            return buf
-
-        for h, (node, i) in enumerate(heads):
-            if node.op is not None and node.op.loss_head:
-                continue
-            head_needs_grad[h] = True
-            if node.op is None:
-                if id(node) in grad_of:
-                    g, r = grad_of[id(node)]
-                    key = ("var", id(node))
-                    var_head_grads.append((h, g, "add" if key in written else r))
-                    written.add(key)
-                continue
-            if not reach[id(node)]:
-                continue
-            key = (id(node), i)
-            buf = grad_buffer(key, shapes[id(node)][i], dtypes[id(node)][i])
-            if key in written:
-                head_grad_bufs[h] = ("add", buf)
-            else:
-                head_grad_bufs[h] = ("write", buf)
-                written.add(key)
-
-        for node in reversed(ops):
-            if not reach[id(node)]:
-                continue
-            params = node.params
-            n_vis = len(node.op.output_names(params))
-            ograds = []
-            for i in range(n_vis):
-                if node.op.loss_head:
-                    ograds.append(None)
-                else:
-                    ograds.append(grad_buffer((id(node), i), shapes[id(node)][i],
-                                              dtypes[id(node)][i]))
-            igrads, reqs_node = [], []
-            for e in node.inputs:
-                src = e.node
-                if not reach[id(src)]:
-                    igrads.append(None)
-                    reqs_node.append("null")
-                    continue
-                if src.op is None:
-                    g, r = grad_of[id(src)]
-                    key = ("var", id(src))
-                    igrads.append(_grad_view(g, shapes[id(src)][0]))
-                    reqs_node.append("add" if key in written else r)
-                    written.add(key)
-                else:
-                    key = (id(src), e.index)
-                    igrads.append(grad_buffer(key, shapes[id(src)][e.index],
-                                              dtypes[id(src)][e.index]))
-                    reqs_node.append("add" if key in written else "write")
-                    written.add(key)
-            ins, var_slots = [], []
-            for pos, e in enumerate(node.inputs):
-                if e.node.op is None:
-                    nd = bound[id(e.node)]
-                    var_slots.append((pos, nd))
-                    ins.append(nd._data)
-                else:
-                    ins.append(entry_arrays[(id(e.node), e.index)])
-            outs = [entry_arrays[(id(node), i)] for i in range(node.num_outputs())]
-            bwd_steps.append(BwdStep(node, node.op, params, ins, outs, ograds, igrads,
-                                     reqs_node, var_slots))
+        bwd_steps = _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp,
+                                   entry_arrays, head_grad_bufs, head_needs_grad,
+                                   var_head_grads)
     plan = Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
                 var_head_grads, has_backward, entry_arrays)
     for step in fwd_steps:
@@ -242,6 +174,116 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         plan.fwd_runs.append(_forward_run(step, rt))
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
     return plan
+
+
+def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_arrays,
+                   head_grad_bufs, head_needs_grad, var_head_grads):
+    """Backward steps with gradient requests decided once.
+
+    As in MXNet, an operator only ever sees the request of the gradient it produces alone:
+    'write', or the user's 'add' for an argument used once. When several contributions meet
+    in one gradient (a variable used twice, a fan-out), each later one is written into a
+    scratch buffer and summed in right after its step, so operators never have to
+    accumulate for the executor (some of MXNet's loss operators ignore 'add' on purpose).
+    """
+    grad_bufs = {}
+    counts = {}
+
+    def target_key(src, index):
+        return ("var", id(src)) if src.op is None else (id(src), index)
+
+    for node, i in heads:
+        if not (node.op is not None and node.op.loss_head):
+            if (node.op is None and id(node) in grad_of) or (node.op is not None
+                                                             and reach[id(node)]):
+                counts[target_key(node, i)] = counts.get(target_key(node, i), 0) + 1
+    for node in ops:
+        if reach[id(node)]:
+            for e in node.inputs:
+                if reach[id(e.node)]:
+                    k = target_key(e.node, e.index)
+                    counts[k] = counts.get(k, 0) + 1
+
+    def grad_buffer(key, shape, dtype):
+        buf = grad_bufs.get(key)
+        if buf is None:
+            buf = grad_bufs[key] = xp.zeros(shape, dtype=dtype)
+        return buf
+
+    seen = {}
+
+    def request(key, user_req):
+        """('direct', req) for the contribution that writes the target itself, else
+        ('scratch', None)."""
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if counts[key] == 1:
+            return "direct", user_req
+        if n == 0 and user_req == "write":
+            return "direct", "write"
+        return "scratch", None
+
+    for h, (node, i) in enumerate(heads):
+        if node.op is not None and node.op.loss_head:
+            continue
+        head_needs_grad[h] = True
+        if node.op is None:
+            if id(node) in grad_of:
+                g, r = grad_of[id(node)]
+                how, req = request(("var", id(node)), r)
+                var_head_grads.append((h, g, req if how == "direct" else "add"))
+            continue
+        if not reach[id(node)]:
+            continue
+        key = (id(node), i)
+        buf = grad_buffer(key, shapes[id(node)][i], dtypes[id(node)][i])
+        how, req = request(key, "write")
+        head_grad_bufs[h] = (req if how == "direct" else "add", buf)
+
+    steps = []
+    for node in reversed(ops):
+        if not reach[id(node)]:
+            continue
+        params = node.params
+        n_vis = len(node.op.output_names(params))
+        ograds = [None if node.op.loss_head else
+                  grad_buffer((id(node), i), shapes[id(node)][i], dtypes[id(node)][i])
+                  for i in range(n_vis)]
+        igrads, reqs_node, post_adds = [], [], []
+        for e in node.inputs:
+            src = e.node
+            if not reach[id(src)]:
+                igrads.append(None)
+                reqs_node.append("null")
+                continue
+            key = target_key(src, e.index)
+            if src.op is None:
+                g, user_req = grad_of[id(src)]
+                target = _grad_view(g, shapes[id(src)][0])
+            else:
+                user_req = "write"
+                target = grad_buffer(key, shapes[id(src)][e.index], dtypes[id(src)][e.index])
+            how, req = request(key, user_req)
+            if how == "direct":
+                igrads.append(target)
+                reqs_node.append(req)
+            else:
+                scratch = xp.zeros(target.shape, dtype=target.dtype)
+                igrads.append(scratch)
+                reqs_node.append("write")
+                post_adds.append((target, scratch))
+        ins, var_slots = [], []
+        for pos, e in enumerate(node.inputs):
+            if e.node.op is None:
+                nd = bound[id(e.node)]
+                var_slots.append((pos, nd))
+                ins.append(nd._data)
+            else:
+                ins.append(entry_arrays[(id(e.node), e.index)])
+        outs = [entry_arrays[(id(node), i)] for i in range(node.num_outputs())]
+        steps.append(BwdStep(node, node.op, params, ins, outs, ograds, igrads, reqs_node,
+                             var_slots, post_adds))
+    return steps
 
 
 def _copier(xp, dst, src):
@@ -268,15 +310,21 @@ def _backward_run(step, rt):
     op, p = step.op, step.params
     ins, outs, ograds, igrads, reqs = step.ins, step.outs, step.ograds, step.igrads, step.reqs
     prepare = getattr(op, "prepare_backward", None)
-    if prepare is not None:
-        run = prepare(p, ins, outs, ograds, igrads, reqs, rt)
-        if run is not None:
-            return run
-    backward = op.backward
+    run = prepare(p, ins, outs, ograds, igrads, reqs, rt) if prepare is not None else None
+    if run is None:
+        backward = op.backward
 
-    def run(is_train):
-        backward(p, ins, outs, ograds, igrads, reqs, is_train, rt)
-    return run
+        def run(is_train):
+            backward(p, ins, outs, ograds, igrads, reqs, is_train, rt)
+    if not step.post_adds:
+        return run
+    post_adds, add = step.post_adds, rt.xp.add
+
+    def run_and_sum(is_train):
+        run(is_train)
+        for target, scratch in post_adds:
+            add(target, scratch, out=target)
+    return run_and_sum
 
 
 def _protect_inputs(step, reach, heads, xp):

@@ -71,12 +71,22 @@ class FullyConnected(OpDef):
         xp, x, w, g = rt.xp, ins[0], ins[1], ograds[0]
         x2 = x.reshape(x.shape[0], -1) if p.flatten else x.reshape(-1, x.shape[-1])
         g2 = g.reshape(-1, p.num_hidden)
+        # 'write' goes straight into the gradient buffers (no temporaries); 'add' accumulates
         if igrads[0] is not None:
-            assign(igrads[0], (g2 @ w).reshape(x.shape), reqs[0])
+            if reqs[0] == "write":
+                xp.matmul(g2, w, out=igrads[0].reshape(x2.shape))
+            else:
+                igrads[0] += (g2 @ w).reshape(x.shape)
         if igrads[1] is not None:
-            assign(igrads[1], g2.T @ x2, reqs[1])
+            if reqs[1] == "write":
+                xp.matmul(g2.T, x2, out=igrads[1])
+            else:
+                igrads[1] += g2.T @ x2
         if not p.no_bias and igrads[2] is not None:
-            assign(igrads[2], g2.sum(axis=0), reqs[2])
+            if reqs[2] == "write":
+                g2.sum(axis=0, out=igrads[2])
+            else:
+                igrads[2] += g2.sum(axis=0)
 
 
 def _softrelu(xp, x):
@@ -116,11 +126,22 @@ class Activation(OpDef):
         elemwise_shape(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        outs[0][...] = _ACTIVATIONS[p.act_type][0](rt.xp, ins[0])
+        xp, x, out = rt.xp, ins[0], outs[0]
+        if p.act_type == "relu":
+            xp.maximum(x, 0, out=out)
+        elif p.act_type == "tanh":
+            xp.tanh(x, out=out)
+        else:
+            out[...] = _ACTIVATIONS[p.act_type][0](xp, x)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
         deriv = _ACTIVATIONS[p.act_type][1](rt.xp, ins[0], outs[0])
-        assign(igrads[0], ograds[0] * deriv, reqs[0])
+        if reqs[0] == "write":
+            rt.xp.multiply(ograds[0], deriv, out=igrads[0])
+        else:
+            igrads[0] += ograds[0] * deriv
 
 
 _ = (uniform_type, np)
