@@ -397,13 +397,17 @@ class UpSampling(OpDef):
 
     def infer_shape(self, p, ins, outs):
         # MXNet's UpSamplingShape (upsampling.cc); nothing flows back from the output
+        # MXNet reads the data's dims before checking it is known: an unknown data shape
+        # fails (ndim -1), as infer_shape_partial shows
         data = ins[0]
+        if data is None and p.sample_type == "nearest":
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
+                             "[0, -1)")
         if p.sample_type == "bilinear":
-            if data is None:
-                return
-            if len(data) != 4:
+            if data is None or len(data) != 4:
+                data = () if data is None else data
                 raise InferError(check_failed(
-                    "dshape.ndim()", "==", "4U", len(data), 4,
+                    "dshape.ndim()", "==", "4U", len(data) or -1, 4,
                     "UpSamplingBilinear: Input data should be 4D in (batch, channel, y, x)"))
             if not all(data):
                 return
@@ -411,12 +415,10 @@ class UpSampling(OpDef):
             shape_assign(ins, 1, (data[1], 1, k, k))
             shape_assign(outs, 0, (data[0], data[1], data[2] * p.scale, data[3] * p.scale))
             return
-        if any(s is None for s in ins):
-            return
         for shape in ins:
-            if len(shape) != 4:
+            if shape is None or len(shape) != 4:
                 raise InferError(check_failed(
-                    "shape.ndim()", "==", "4U", len(shape), 4,
+                    "shape.ndim()", "==", "4U", -1 if shape is None else len(shape), 4,
                     "UpSamplingNearest: Input data should be 4D in (batch, channel, y, x)"))
         oh, ow = data[2] * p.scale, data[3] * p.scale
         channels = 0
@@ -545,12 +547,9 @@ class Pad(OpDef):
     def infer_shape(self, p, ins, outs):
         # MXNet's PadOp InferShape (pad-inl.h)
         data = ins[0]
-        if data is None:
-            return
-        rank, width = len(data), p.pad_width
-        if rank not in (4, 5):
-            raise InferError("Check failed: (rank == 4) || (rank == 5): Current "
-                             "implementation only supports 4D or 5D input.")
+        rank, width = (0 if data is None else len(data)), p.pad_width
+        if rank not in (4, 5):   # an unknown data shape fails here too (recorded from MXNet)
+            raise InferError("Current implementation only supports 4-D or 5-D input.")
         if 2 * rank != len(width):
             raise InferError(check_failed("(rank * 2)", "==", "pad_size", 2 * rank, len(width),
                                           "Input shape vs. pad_width mismatch."))

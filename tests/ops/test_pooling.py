@@ -346,6 +346,11 @@ def test_upsampling_bilinear(scale):
      [(1, 2, 4, 4), (1, 1, 8, 8)], "Number of channels must be the same"),
     (dict(scale=2, sample_type="bilinear", num_args=1), [(1, 2, 3), None],
      "UpSamplingBilinear: Input data should be 4D in (batch, channel, y, x)"),
+    # MXNet indexes the unknown data shape (recorded by infer_shape_partial)
+    (dict(scale=2, sample_type="nearest", num_args=2), [None, (1, 1, 1, 1)],
+     "Check failed: i >= 0 && i < ndim(): index = 1 must be in range [0, -1)"),
+    (dict(scale=2, sample_type="nearest", num_args=2), [(1, 1, 2, 2), None],
+     "Check failed: shape.ndim() == 4U (-1 vs. 4) : UpSamplingNearest"),
 ])
 def test_upsampling_shape_errors(attrs, shapes, message):
     with pytest.raises(InferError) as e:
@@ -376,7 +381,8 @@ def test_pad_forward_and_gradient(shape, width, mode):
 
 
 @pytest.mark.parametrize("shape,width,message", [
-    ((2, 3, 4), (0, 0, 0, 0, 1, 1), "Current implementation only supports 4D or 5D input."),
+    ((2, 3, 4), (0, 0, 0, 0, 1, 1), "Current implementation only supports 4-D or 5-D input."),
+    (None, (0, 0, 0, 0, 1, 1, 1, 1), "Current implementation only supports 4-D or 5-D input."),
     ((1, 1, 3, 3), (0, 0, 0, 0, 1, 1),
      "Check failed: (rank * 2) == pad_size (8 vs. 6) : Input shape vs. pad_width mismatch."),
     ((1, 1, 3, 3), (0, 1, 0, 0, 1, 1, 1, 1), "expects padding on the first two axes to be zero"),
