@@ -17,7 +17,7 @@ from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from .attribute import AttrScope
 from .util import np_shape, use_np_shape, is_np_shape, set_np_shape
-from . import ops  # registers operators
+from . import ops  # noqa: F401  -- registers every operator
 from . import symbol
 from . import symbol as sym
 from . import ndarray

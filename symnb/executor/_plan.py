@@ -169,7 +169,7 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
     plan = Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
                 var_head_grads, has_backward, entry_arrays)
     for step in fwd_steps:
-        for pos, nd, scratch in step.scratch_slots:
+        for _pos, nd, scratch in step.scratch_slots:
             plan.fwd_runs.append(_copier(xp, scratch, nd._data))
         plan.fwd_runs.append(_forward_run(step, rt))
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]

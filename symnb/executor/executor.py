@@ -114,7 +114,7 @@ class Executor:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Display in notebooks: a panel of outputs, arguments, gradients and aux states."""
-        from ..pictures import executor_mimebundle      # lazy: keeps `import symnb` light
+        from ..pictures import executor_mimebundle  # lazy: keeps `import symnb` light
         return executor_mimebundle(self, include=include, exclude=exclude)
 
     @property
@@ -267,7 +267,7 @@ class Executor:
     def _forward_monitored(self, is_train):
         rt = self._rt
         for step in self._plan.fwd_steps:
-            for pos, nd, scratch in step.scratch_slots:
+            for _pos, nd, scratch in step.scratch_slots:
                 rt.xp.copyto(scratch, nd._data)
             if self._monitor_all:
                 self._monitor_inputs(step)

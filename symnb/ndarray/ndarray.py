@@ -171,7 +171,7 @@ class NDArray:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Display in notebooks: MXNet's repr plus values, or a heatmap and statistics."""
-        from ..pictures import ndarray_mimebundle      # lazy: keeps `import symnb` light
+        from ..pictures import ndarray_mimebundle  # lazy: keeps `import symnb` light
         return ndarray_mimebundle(self, include=include, exclude=exclude)
 
     def __repr__(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import Param
-from ._registry import InferError, OpDef, assign, register
+from ._registry import InferError, OpDef, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign, uniform_type
 
 

@@ -150,7 +150,7 @@ class Symbol:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Display in notebooks: MXNet's repr, an SVG graph and symnb's graph JSON."""
-        from ..pictures import symbol_mimebundle      # lazy: keeps `import symnb` light
+        from ..pictures import symbol_mimebundle  # lazy: keeps `import symnb` light
         return symbol_mimebundle(self, include=include, exclude=exclude)
 
     def __len__(self):

@@ -157,7 +157,7 @@ def test_duplicate_output_names():
     ex = mx.sym.Group([fc1, fc1]).simple_bind(mx.cpu(), data=(1, 3))
     with pytest.raises(ValueError, match=r"Duplicate names detected, \['fc1_output', "
                                          r"'fc1_output'\]"):
-        ex.output_dict
+        _ = ex.output_dict
 
 
 def test_observer_hook():
