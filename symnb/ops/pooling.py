@@ -183,6 +183,10 @@ class Pooling(OpDef):
             and p.layout in (None, "NCW", "NCHW", "NCDHW")
         return 2 if has_workspace else 1
 
+    def hidden_output_names(self, p):
+        # MXNet's FListOutputNames names the oneDNN workspace (seen by the monitor)
+        return ("output", "workspace")[:self.num_outputs_total(p)]
+
     def label(self, p, attrs):
         return "Pooling\n%s, %s/%s" % (p.pool_type, digit_label(attrs.get("kernel"), "[]"),
                                        digit_label(attrs.get("stride")))

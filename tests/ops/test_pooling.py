@@ -156,6 +156,8 @@ def test_pooling_parser():
 def test_pooling_shape(attrs, data, out, total):
     ins, outs = harness.infer("Pooling", [data], **attrs)
     assert ins == [data] and outs == [out] * total
+    op, p = harness.parse("Pooling", **attrs)
+    assert op.hidden_output_names(p) == ("output", "workspace")[:total]
 
 
 @pytest.mark.parametrize("attrs,data,message", [
@@ -217,6 +219,9 @@ def test_pooling_forward_matches_reference(case, pool_type):
     got = harness.forward("Pooling", [x], **attrs)[0]
     want = ref_pool(x, **attrs)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    got32 = harness.forward("Pooling", [x.astype(np.float32)], **attrs)[0]
+    assert got32.dtype == np.float32
+    np.testing.assert_allclose(got32, want, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("case", POOL_CASES[:4])
