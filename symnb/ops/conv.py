@@ -41,7 +41,6 @@ class Geometry:
     groups: int = 1
 
 
-
 def _padded(xp, x, pad):
     """``x`` with ``pad`` zeros on both sides of every spatial axis (``x`` itself if none)."""
     if not any(pad):
