@@ -47,6 +47,7 @@ print("CuPy %s, CUDA runtime %s, %d device(s): %s" % (
     cupy.__version__, cupy.cuda.runtime.runtimeGetVersion(), n, name))
 EOF
 )
+GPU_INFO=$(echo "$GPU_INFO" | tail -n 1)
 echo "== $GPU_INFO"
 
 # -- GPU tests: every test parametrised by ctx runs its gpu case; none may be skipped here

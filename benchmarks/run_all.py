@@ -1,6 +1,6 @@
 """Run every benchmark, print the table, save results/<date>.json, update README.md's table.
 
-    python benchmarks/run_all.py [--quick] [--gpu] [--only mlp,lenet,...] [--no-readme]
+    python benchmarks/run_all.py [--quick] [--gpu] [--threads N] [--only mlp,...] [--no-readme]
 
 Each script runs in its own process with the BLAS overrides unset (see _common.bench_env),
 writes JSON, and is summarised here against the targets of the "make bench" issue. With
@@ -36,7 +36,7 @@ def script_path(name):
     return C.BENCH_DIR / ("profile_step.py" if name == "profile" else "bench_%s.py" % name)
 
 
-def run_script(name, flags):
+def run_script(name, flags, env):
     """Run one benchmark; returns its JSON (or the text it printed, for bench_layout)."""
     path = script_path(name)
     if not path.exists():
@@ -52,7 +52,7 @@ def run_script(name, flags):
         else:
             argv += ["--json", out]
         proc = subprocess.run([sys.executable, str(path)] + argv, capture_output=True,
-                              text=True, env=C.bench_env(), cwd=str(C.ROOT))
+                              text=True, env=env, cwd=str(C.ROOT))
         if os.path.exists(out):
             result = json.loads(open(out).read())
         else:
@@ -69,10 +69,16 @@ def main(argv):
     only = C.arg_value("--only", "", argv)
     names = [n for n in (GPU_SCRIPTS if gpu else SCRIPTS) if not only or n in only.split(",")]
     flags = [f for f in ("--quick", "--gpu") if f in argv]
+    threads = C.arg_value("--threads", 0, argv)
+    # --threads N pins every library (NumPy's OpenBLAS, PyTorch, MXNet's OpenMP) to N threads;
+    # on a busy machine multi-threaded OpenBLAS collapses (its threads wait on each other)
+    env = C.bench_env({k: str(threads) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                                 "MKL_NUM_THREADS")} if threads else None)
+    load_start = os.getloadavg()
     results, t0 = {}, time.perf_counter()
     for name in names:
         print("== %s ==" % name, flush=True)
-        results[name] = run_script(name, flags)
+        results[name] = run_script(name, flags, env)
         for line in results[name].get("lines", []):
             print(line)
         if "error" in results[name]:
@@ -83,10 +89,15 @@ def main(argv):
     record = {"date": datetime.date.today().isoformat(),
               "command": " ".join([os.path.relpath(sys.executable, C.ROOT)] + sys.argv),
               "machine": C.machine_info(), "blas": C.blas_info(),
-              "blas_env_removed": REMOVED_ENV, "numpy_threads": C.numpy_threads(),
-              "loadavg_end": os.getloadavg(), "total_s": time.perf_counter() - t0,
+              "blas_env_removed": REMOVED_ENV,
+              "threads": threads or C.numpy_threads(), "threads_pinned": bool(threads),
+              "loadavg_start": load_start, "loadavg_end": os.getloadavg(),
+              "total_s": time.perf_counter() - t0,
               "mxnet": _mxnet_info(results), "table": table, "results": _strip(results)}
     print("\n" + table)
+    if gpu and all(r.get("skipped") for r in results.values()):
+        print("\nnothing measured (no GPU): results and README left as they were")
+        return
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / ("%s%s.json" % (record["date"], "-gpu" if gpu else ""))
     path.write_text(json.dumps(record, indent=1, default=float) + "\n")
@@ -223,20 +234,25 @@ def update_readme(record, table, gpu):
         "Measured %s with `%s` (%.0f s)." % (record["date"], record["command"],
                                              record["total_s"]),
         "",
-        "- machine: %s, %s CPUs, %s; load average at the end %.1f"
-        % (m["processor"], m["cpus"], m["platform"], record["loadavg_end"][0]),
+        "- machine: %s, %s CPUs, %s; load average %.1f at the start, %.1f at the end"
+        % (m["processor"], m["cpus"], m["platform"], record["loadavg_start"][0],
+           record["loadavg_end"][0]),
         "- versions: Python %s, NumPy %s, symnb %s, PyTorch %s, MXNet %s"
         % (m["python"], m["numpy"], m.get("symnb"), m.get("torch", "absent"),
            (record["mxnet"] or {}).get("version", "unavailable")),
-        "- BLAS: %s %s, kernel %s, %s threads (PyTorch and MXNet given the same)"
+        "- BLAS: %s %s, kernel %s; %s threads%s (PyTorch and MXNet given the same)"
         % (blas.get("internal_api"), blas.get("version"), blas.get("architecture"),
-           blas.get("num_threads")),
+           record["threads"], " pinned by --threads" if record["threads_pinned"] else ""),
         "- unset in the benchmark processes: %s"
         % (", ".join(sorted(record["blas_env_removed"])) or "nothing (neither was set)"),
         "- raw numbers: `benchmarks/results/%s%s.json`" % (record["date"],
                                                           "-gpu" if gpu else ""),
         "",
     ]
+    if max(record["loadavg_start"][0], record["loadavg_end"][0]) > m["cpus"]:
+        header += ["**The machine was busy** (load average above its %s CPUs, from other "
+                   "work): absolute times are inflated and per-round ratios are wide; rerun "
+                   "on an idle machine before drawing conclusions." % m["cpus"], ""]
     block = "\n".join([start] + header + [table, end])
     text = README.read_text() if README.exists() else "%s\n%s\n" % (start, end)
     if start not in text:
