@@ -108,7 +108,7 @@ every variable as its own box, which is what `list_arguments()` lists:
 """),
     code("""
 %%symbol mlp --shape data=(100,200) --show-weights
-mlp = mlp
+# an empty cell body: just draw the symbol named on the magic line
 """),
     code("print(mlp.list_arguments())\nprint(mlp.infer_shape(data=(100, 200))[1])"),
     md("""
@@ -177,8 +177,10 @@ b = mx.nd.ones((2, 3)) * 2
 c_exec = C.bind(ctx=mx.cpu(), args={'A': a, 'B': b})
 """),
     md("""
-The executor panel shows the graph next to its arrays. Before `forward` the output holds
-whatever the buffer held; after `forward` it holds the product.
+`forward` runs the graph. The executor panel then lists every array the executor holds, with
+its shape, dtype and a small histogram: the output (the product, all eights), the two bound
+arguments, the gradients (none were asked for) and the auxiliary states (none here). The
+graph itself folds open under *graph*.
 """),
     code("c_exec.forward()\nc_exec"),
     code("print('C =', c_exec.outputs[0].asnumpy().tolist())"),
@@ -330,6 +332,13 @@ fc = FullyConnected(data, name='fc', num_hidden=3)
 net = BatchNorm(fc, name='bn', fix_gamma=False, momentum=0.9)
 """),
     code("print(net.list_auxiliary_states())"),
+    md("""
+With `--show-weights` the auxiliary states appear as their own boxes, feeding `BatchNorm` like
+its parameters `bn_gamma` and `bn_beta` do; the difference is that no gradient flows back to them.
+"""),
+    code("""
+%%symbol net --shape data=(4,3) --show-weights
+"""),
     md("""
 After `simple_bind` the moving mean starts at zeros and the moving variance at ones. One
 training step (`forward(is_train=True)` then `backward`) folds the batch statistics into them

@@ -81,7 +81,8 @@ class SymbolMagics(Magics):
                 conflict = find_conflict(target, shapes, e)
         if conflict is not None:
             # Draw first, then fail: the picture is the explanation.
-            _display.show(_display.symbol_bundle(target, hide_weights=args.hide_weights,
+            _display.show(_display.symbol_bundle(target, shape=shapes or None,
+                                                 hide_weights=args.hide_weights,
                                                  conflict=conflict))
             lineno, text = result.line_of(conflict.operator)
             raise CellError("MXNetError: " + conflict.describe(), lineno, text,

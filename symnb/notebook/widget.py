@@ -113,7 +113,7 @@ class ExecutorWidget(_GraphWidget):
     >>> w.close()   # stops following the executor
     """
 
-    def __init__(self, executor, hide_weights=False, **kwargs):
+    def __init__(self, executor, hide_weights=True, **kwargs):
         self._executor = executor
         shapes = {name: arr.shape for name, arr in executor.arg_dict.items()}
         shapes.update({name: arr.shape for name, arr in executor.aux_dict.items()})

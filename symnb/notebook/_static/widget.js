@@ -130,7 +130,7 @@ function drawArray(entry, parent) {
   htmlEl("div", "symnb-array-meta", card, `${shape} ${entry.dtype}`);
   const values = readValues(entry);
   const [rows, cols] = entry.view_shape;
-  if (values && values.length && values.length <= 12) {
+  if (values && values.length && values.length <= 8) {
     htmlEl("div", "symnb-array-values", card, Array.from(values, formatNumber).join(" "));
   }
   if (values && values.length) {
@@ -180,7 +180,8 @@ function render({ model, el }) {
     const panel = htmlEl("div", "symnb-arrays", body);
     const pick = (name) => {
       for (const card of panel.querySelectorAll(".symnb-array")) {
-        card.classList.toggle("picked", card.dataset.name.startsWith(name));
+        const own = card.dataset.name;
+        card.classList.toggle("picked", own === name || own.startsWith(`${name}_`));
       }
     };
     drawGraph(graph, graphBox, pick);
