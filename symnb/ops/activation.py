@@ -186,7 +186,11 @@ class _SoftmaxBase(OpDef):
             raise InferError("Check failed: in_attrs->size() == (param.use_length.value()) ? "
                              "2U : 1U (%d vs. %d) : " % (len(ins), expected))
         data = ins[0]
-        if p.use_length and data is not None:
+        if p.use_length and data is None:
+            # MXNet builds the length shape from an unknown data shape (ndim -1 - 1)
+            raise InferError("Check failed: ndim >= -1 (-2 vs. -1) : ndim cannot be less "
+                             "than -1, received -2")
+        if p.use_length:
             axis = _real_axis_checked(p.axis, len(data))
             length = tuple(d for i, d in enumerate(data) if i != axis) or (1,)
             shape_assign(ins, 1, length, inferred_fmt=fmt_shape)
@@ -218,6 +222,10 @@ class _SoftmaxBase(OpDef):
         if p.temperature is not None and p.temperature != 1.0:
             x = x / work.type(p.temperature)
         if self._uses_length(p):
+            if ins[1].dtype.kind not in "iu":
+                # mshadow's index-type switch refuses float lengths at run time
+                raise MXNetError("MXNetError: This operation only support integer types, "
+                                 "not %s" % ins[1].dtype.name)
             valid = self._valid(xp, x, ins[1], axis)
             x = xp.where(valid, x, -xp.inf)
             e = xp.where(valid, xp.exp(x - x.max(axis=axis, keepdims=True)), 0)
@@ -248,7 +256,7 @@ def _real_axis_checked(axis, ndim, error=InferError):
     always does (an out-of-range axis fails at run time)."""
     real = axis + ndim if axis < 0 else axis
     if not 0 <= real < ndim:
-        raise error("Check failed: axis >= -ndim && axis < ndim: axis %d exceeds the input "
+        raise error("Check failed: axis < ndim && axis >= -ndim: axis %d exceeds the input "
                     "dimension of %d" % (axis, ndim))
     return real
 
@@ -296,7 +304,10 @@ class log_softmax(_SoftmaxBase):  # noqa: N801 -- MXNet's operator name
 
 @register
 class SoftmaxActivation(OpDef):
-    """Softmax per instance (over all trailing axes) or per position across channels (axis 1).
+    """Softmax per instance or per position across channels (axis 1).
+
+    ``instance`` works on MXNet's 2-D view of the data (all leading axes by the last one), so
+    it normalises over the last axis only; for 2-D data that is one softmax per row.
 
     >>> import symnb as mx
     >>> mx.sym.SoftmaxActivation(mx.sym.var('x'), mode='channel').infer_shape(x=(2, 3, 4))[1]
@@ -317,13 +328,16 @@ class SoftmaxActivation(OpDef):
         elemwise_shape(ins, outs)
 
     def _view(self, p, a):
-        return a if p.mode == "channel" else a.reshape(a.shape[0], -1)
+        # TBlob::FlatTo2D keeps the last axis: (prod(shape[:-1]), shape[-1])
+        return a if p.mode == "channel" else a.reshape(-1, a.shape[-1])
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
         outs[0][...] = softmax_along(rt.xp, self._view(p, x), 1).reshape(x.shape)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        y = self._view(p, outs[0])
-        dx = softmax_grad(y, self._view(p, ograds[0]), 1)
+        # MXNet's backward always reduces over axis 1 of an (N, C, rest) view, whatever the
+        # mode: for 'instance' on 3-D or larger data it is not the forward's derivative
+        view = (outs[0].shape[0], outs[0].shape[1], -1)
+        dx = softmax_grad(outs[0].reshape(view), ograds[0].reshape(view), 1)
         assign(igrads[0], dx.reshape(outs[0].shape), reqs[0])

@@ -58,9 +58,11 @@ class take(_IndexOp):  # noqa: N801 -- MXNet's operator name
 
     def infer_shape(self, p, ins, outs):
         arr, idx = ins
-        if not fully_known(idx) or arr is None:
+        if not fully_known(idx):
             return
-        ndim = len(arr)
+        # MXNet checks the axis against the data rank even when it is unknown (ndim -1), so a
+        # known index shape with an unknown data shape always fails
+        ndim = -1 if arr is None else len(arr)
         check(-ndim <= p.axis < ndim, "param.axis >= -1 * arrshape.ndim() && param.axis < "
               "arrshape.ndim(): Axis should be in the range of [-r, r-1] where r is the rank of "
               "input tensor")
@@ -95,7 +97,7 @@ class take(_IndexOp):  # noqa: N801 -- MXNet's operator name
         xp, (arr, idx) = rt.xp, ins
         if igrads[1] is not None:
             if reqs[1] == "add":
-                raise MXNetError("MXNetError: Check failed: req[take_::kIdx] != kAddTo (3 vs. 3)"
+                raise MXNetError("MXNetError: Check failed: req[take_: :kIdx] != kAddTo (3 vs. 3)"
                                  " : take layer doesn't support gradient of req type kAddTo to "
                                  "index")
             igrads[1][...] = 0
@@ -206,7 +208,7 @@ class where(_IndexOp):  # noqa: N801
             sassign(ins, 0, tshape)
         elif len(cond) == 1 and tshape[0]:
             check(cond[0] == tshape[0], "(*in_attrs)[0].Size() == static_cast<size_t>(tshape[0])"
-                  " (%d vs. %d) " % (cond[0], tshape[0]))
+                  " (%d vs. %d) : " % (cond[0], tshape[0]))
 
     def infer_type(self, p, ins, outs):
         dtype = None
@@ -302,7 +304,7 @@ class Embedding(_IndexOp):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp = rt.xp
         if igrads[0] is not None:
-            raise MXNetError("MXNetError: Check failed: req[embedding::kData] == kNullOp (%d vs. "
+            raise MXNetError("MXNetError: Check failed: req[embedding: :kData] == kNullOp (%d vs. "
                              "0) : Embedding layer doesn't support calculate data gradient"
                              % _REQ_CODE.get(reqs[0], 1))
         if igrads[1] is None:

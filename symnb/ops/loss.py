@@ -150,7 +150,8 @@ class SoftmaxOutput(_LossHead):
             grad = self._grad_rows(xp, p, prob, label)
         if p.out_grad:
             grad = grad * prob                      # MXNet multiplies by the output itself
-        assign(igrads[0], grad.reshape(prob.shape), reqs[0])
+        # MXNet's SoftmaxOutput backward assigns whatever the request: grad_req 'add' writes
+        assign(igrads[0], grad.reshape(prob.shape), "write")
 
     def _target(self, xp, p, k, classes, class_axis, ndim, dtype):
         """One-hot (or label-smoothed) targets for integer labels ``k``."""
@@ -238,8 +239,14 @@ class _RegressionOutput(_LossHead):
         out, label = outs[0], ins[1]
         per_sample = label.size // label.shape[0]
         scale = _scale(out.dtype, p.grad_scale, per_sample)
-        grad = type(self).grad(rt.xp, out, label.reshape(out.shape)) * scale
-        assign(igrads[0], grad, reqs[0])
+        diff = type(self).grad(rt.xp, out, label.reshape(out.shape))
+        if reqs[0] == "add" and igrads[0] is not None:
+            # MXNet runs two kernels with the request, the difference then the scaling, so
+            # 'add' gives (old + diff) * (1 + scale) rather than old + diff * scale
+            igrads[0] += diff
+            igrads[0] += igrads[0] * scale
+        else:
+            assign(igrads[0], diff * scale, reqs[0])
 
 
 @register
@@ -339,7 +346,8 @@ class SVMOutput(_LossHead):
         else:
             at_k = xp.where(margin > view, 2 * (margin - view), t(0)) * -reg
             other = xp.where(margin > -view, -2 * (-view - margin), t(0)) * reg
-        assign(igrads[0], xp.where(hit, at_k, other).reshape(x.shape), reqs[0])
+        # MXNet's SVMOutput backward assigns whatever the request: grad_req 'add' writes
+        assign(igrads[0], xp.where(hit, at_k, other).reshape(x.shape), "write")
 
 
 # ----------------------------------------------------------------------------- MakeLoss

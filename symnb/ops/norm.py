@@ -7,6 +7,8 @@ parameters are float32 (``momentum=0.9`` is 0.89999997...), so results are bit-n
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from ..base import MXNetError
@@ -15,6 +17,11 @@ from ._registry import InferError, OpDef, assign, register
 from ._rules import _code, fmt_shape, shape_assign
 
 __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
+
+
+# the C type names MXNet's TBlob checks print
+_C_NAME = {"float64": "double", "float16": "half_t", "uint8": "unsigned char", "int8": "char",
+           "int32": "int", "int64": "long int", "bool": "bool"}
 
 
 def _real_axis(axis: int, ndim: int) -> int:
@@ -196,7 +203,10 @@ class BatchNorm(OpDef):
             assign(igrads[0], dx.astype(x.dtype, copy=False), reqs[0])
         if igrads[1] is not None:
             if p.fix_gamma:
-                igrads[1][...] = 0        # also for req 'add' (spec 6.1)
+                # float32 runs MKLDNN, which zeroes it for 'add' too (spec 6.1); other dtypes
+                # run the native kernel, which writes the 0 only for 'write'
+                if reqs[1] == "write" or x.dtype == np.float32:
+                    igrads[1][...] = 0
             else:
                 assign(igrads[1], (dy * xmu).sum(axis=red) * invstd, reqs[1])
         if igrads[2] is not None:
@@ -230,12 +240,29 @@ class InstanceNorm(OpDef):
     def infer_shape(self, p, ins, outs):
         data = ins[0]
         if data is None:
-            return
+            # MXNet reads dshape[1] of the unknown (ndim -1) data shape before any check
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
+                             "[0, -1)")
         if len(data) < 2:
             raise InferError("InstanceNorm only supports input tensors of rank > 2.")
         ins[1] = ins[2] = (data[1],)
         shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
         outs[1] = outs[2] = (data[0], data[1])
+
+    # MXNet 1.9.1 runs it in float32 only (tests of the float64 math switch this off)
+    float32_only: ClassVar[bool] = True
+
+    def infer_type(self, p, ins, outs):
+        if not self.float32_only:
+            return super().infer_type(p, ins, outs)
+        # a legacy OperatorProperty without its own type rule: float32 only
+        for t in ins:
+            if t is not None and t != np.float32:
+                raise InferError("Check failed: in_type->at(i) == mshadow::default_type_flag "
+                                 "|| in_type->at(i) == -1: Unsupported data type %d"
+                                 % _code(t))
+        ins[:] = [np.dtype(np.float32)] * len(ins)
+        outs[:] = [np.dtype(np.float32)] * len(outs)
 
     def forward(self, p, ins, outs, is_train, rt):
         x, gamma, beta = ins
@@ -392,11 +419,19 @@ class LRN(OpDef):
         shape_assign(outs, 0, ins[0], inferred_fmt=fmt_shape)
         outs[1] = tuple(ins[0])
 
+    # MXNet 1.9.1 runs it in float32 only (tests of the float64 math switch this off)
+    float32_only: ClassVar[bool] = True
+
     def _salpha(self, p):
         return np.float32(p.alpha) / np.float32(p.nsize)   # MXNet's real_t arithmetic
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
+        if x.dtype != np.float32 and self.float32_only:
+            # MXNet's type rule lets any dtype through but the kernel reads float32 blobs
+            raise MXNetError("MXNetError: Check failed: mshadow: :DataType<DType>::kFlag == "
+                             "type_flag_: TBlob.get_with_shape: data type do not match "
+                             "specified type.Expected: %s v.s. given float" % _C_NAME[x.dtype.name])
         norm = _channel_window_sum(rt.xp, x * x, p.nsize // 2) * x.dtype.type(self._salpha(p)) \
             + x.dtype.type(p.knorm)
         outs[1][...] = norm

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param
 from ._registry import OpDef, assign, register
 from ._rules import fmt_shape, fully_known
@@ -119,6 +120,12 @@ class _Reduce(OpDef):
         axes = _axes(p.axis, p.exclude, x.ndim)
         kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
         n = int(np.prod([x.shape[i] for i in axes]))
+        if self.name == "mean" and reqs[0] == "add":
+            # MXNet broadcasts the head gradient with the request, then divides the whole
+            # buffer by n: 'add' gives (old + g) / n, not old + g / n
+            igrads[0] += ograds[0].reshape(kept)
+            igrads[0] /= x.dtype.type(n)
+            return
         grad = type(self).grad(rt.xp, ograds[0].reshape(kept), x, outs[0].reshape(kept), n)
         assign(igrads[0], rt.xp.broadcast_to(grad, x.shape), reqs[0])
 
@@ -170,8 +177,6 @@ class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
 
     def infer_shape(self, p, ins, outs):
         if fully_known(ins[0]):
-            check(p.ord in (1, 2), "param.ord == 1 || param.ord == 2: norm only supports ord=1 "
-                  "and ord=2")
             sassign(outs, 0, reduced_shape(ins[0], p.axis, p.keepdims, False))
 
     def infer_type(self, p, ins, outs):
@@ -190,6 +195,9 @@ class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
         return xp.sqrt((x * x).sum(axis=axes, keepdims=True))
 
     def forward(self, p, ins, outs, is_train, rt):
+        if p.ord not in (1, 2):     # MXNet's LpNormCompute checks ord only when it runs
+            raise MXNetError("MXNetError: Check failed: param.ord == 1 || param.ord == 2: "
+                             "norm only supports ord=1 and ord=2")
         outs[0][...] = self._reduce(p, rt.xp, ins[0]).reshape(outs[0].shape)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param, ParamError, parse_params
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, fmt_tuple, fully_known, shape_assign
@@ -116,7 +117,7 @@ def _reshape_codes(codes, dshape, reverse):
     while i < len(codes):
         code = codes[i]
         if code == 0:
-            check(si < len(src), "src_idx < dshape_len (%d vs. %d) " % (si, len(src)))
+            check(si < len(src), "src_idx < dshape_len (%d vs. %d) : " % (si, len(src)))
             out.append(src[si])
             si += 1
         elif code == -1:
@@ -129,13 +130,15 @@ def _reshape_codes(codes, dshape, reverse):
             out.extend(src[si:])
             si = len(src)
         elif code == -3:
-            check(si < len(src) - 1, "src_idx < dshape_len-1 (%d vs. %d) " % (si, len(src) - 1))
+            check(si < len(src) - 1,
+                  "src_idx < dshape_len-1 (%d vs. %d) : " % (si, len(src) - 1))
             d1, d2 = src[si], src[si + 1]
             si += 2
             out.append(d1 * d2 if d1 >= 0 and d2 >= 0 else -1)
         elif code == -4:
-            check(i + 2 < len(codes), "i + 2 < params_len (%d vs. %d) " % (i + 2, len(codes)))
-            check(si < len(src), "src_idx < dshape_len (%d vs. %d) " % (si, len(src)))
+            check(i + 2 < len(codes),
+                  "i + 2 < params_len (%d vs. %d) : " % (i + 2, len(codes)))
+            check(si < len(src), "src_idx < dshape_len (%d vs. %d) : " % (si, len(src)))
             d0 = src[si]
             si += 1
             d1, d2 = codes[i + 1], codes[i + 2]
@@ -283,12 +286,12 @@ class transpose(_ShapeOp):  # noqa: N801 -- MXNet's operator name
             check(len(shp) <= 6, "shp.ndim() <= 6 (%d vs. 6) : Transpose support at most 6 "
                   "dimensions" % len(shp))
         if shp is not None and out is not None:
-            check(len(shp) == len(out), "out_shp.ndim() == shp.ndim() (%d vs. %d) "
+            check(len(shp) == len(out), "out_shp.ndim() == shp.ndim() (%d vs. %d) : "
                   % (len(out), len(shp)))
         ndim = len(shp if shp is not None else out)
         if p.axes:
             check(len(p.axes) == ndim, "std::max(shp.ndim(), out_shp.ndim()) == "
-                  "param.axes.ndim() (%d vs. %d) " % (ndim, len(p.axes)))
+                  "param.axes.ndim() (%d vs. %d) : " % (ndim, len(p.axes)))
         axes = self._axes(p, ndim)
         got = [0] * ndim
         if out is not None:
@@ -584,7 +587,7 @@ class SliceChannel(_ShapeOp):
 
     def _axis(self, p, ndim):
         check(p.axis < ndim if p.axis >= 0 else p.axis + ndim < ndim,
-              "param_.axis < dshape.ndim() (%d vs. %d) " % (p.axis, ndim))
+              "param_.axis < dshape.ndim() (%d vs. %d) : " % (p.axis, ndim))
         return p.axis + ndim if p.axis < 0 else p.axis
 
     def infer_shape(self, p, ins, outs):
@@ -922,14 +925,20 @@ class reverse(_ShapeOp):  # noqa: N801
 
     def _flip(self, p, xp, x):
         for a in p.axis:
-            check(-x.ndim <= a < x.ndim, "axis < ishape.ndim() (%d vs. %d) " % (a, x.ndim))
+            if a >= x.ndim:
+                raise MXNetError("MXNetError: Check failed: axis < ishape.ndim() (%d vs. %d) : "
+                                 % (a, x.ndim))
+            if a < 0:   # MXNet indexes the shape with the axis as given
+                raise MXNetError("MXNetError: Check failed: i >= 0 && i < ndim(): index = %d "
+                                 "must be in range [0, %d)" % (a, x.ndim))
         return xp.flip(x, axis=tuple(p.axis)) if p.axis else x
 
     def forward(self, p, ins, outs, is_train, rt):
         outs[0][...] = self._flip(p, rt.xp, ins[0])
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        assign(igrads[0], self._flip(p, rt.xp, ograds[0]), reqs[0])
+        # MXNet's backward is its forward kernel, which assigns: grad_req 'add' writes
+        assign(igrads[0], self._flip(p, rt.xp, ograds[0]), "write")
 
     backward_needs_inputs = False
     backward_needs_outputs = False
@@ -1016,12 +1025,16 @@ class broadcast_axis(_BroadcastOp):  # noqa: N801
         ishape = ins[0]
         if not fully_known(ishape):
             return
-        check(len(p.axis) == len(p.size), "param.axis.ndim() == param.size.ndim() (%d vs. %d) "
+        check(len(p.axis) == len(p.size),
+              "param.axis.ndim() == param.size.ndim() (%d vs. %d) : "
               % (len(p.axis), len(p.size)))
         out = list(ishape)
         for a, size in zip(p.axis, p.size, strict=False):
             check(-len(ishape) <= a < len(ishape), "axis < ndim: Invalid broadcast axis %d for "
                   "input of shape %s" % (a, fmt_shape(ishape)))
+            # MXNet indexes the shape with the axis as given: negative axes are refused
+            check(a >= 0, "i >= 0 && i < ndim(): index = %d must be in range [0, %d)"
+                  % (a, len(ishape)))
             check(out[a] == 1, "oshape[param.axis[i]] == 1U (%d vs. 1) : Broadcasting axis must "
                   "have size 1" % out[a])
             out[a] = size
@@ -1157,7 +1170,8 @@ class clip(_ShapeOp):  # noqa: N801
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         x = ins[0]
         lo, hi = x.dtype.type(p.a_min), x.dtype.type(p.a_max)
-        assign(igrads[0], ograds[0] * ((x >= lo) & (x <= hi)), reqs[0])
+        # MXNet's clip gradient kernel ignores the request: grad_req 'add' writes
+        assign(igrads[0], ograds[0] * ((x >= lo) & (x <= hi)), "write")
 
     backward_needs_outputs = False
 

@@ -245,14 +245,14 @@ def test_softmax_output_modes(case, shape, label, attrs):
     assert (grads[1] == 123).all()                    # the label gradient is never written
 
 
-def test_softmax_output_ignores_head_gradient_and_honours_add():
+def test_softmax_output_ignores_head_gradient_and_writes_on_add():
     x, label = np.random.default_rng(0).standard_normal((3, 4)), np.array([0., 3., 1.])
     _, plain = loss_backward("SoftmaxOutput", [x, label])
     _, given = loss_backward("SoftmaxOutput", [x, label], ograd=np.full((3, 4), 7.0))
     np.testing.assert_array_equal(plain[0], given[0])
     _, added = loss_backward("SoftmaxOutput", [x, label], reqs=["add", "write"],
                              grad_init=[2, 0])
-    np.testing.assert_allclose(added[0], plain[0] + 2)
+    np.testing.assert_allclose(added[0], plain[0])   # MXNet assigns whatever the request
 
 
 def test_softmax_output_float32_scale():
