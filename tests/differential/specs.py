@@ -1,0 +1,459 @@
+"""The differential cases as data: which operator, which parameters, which inputs.
+
+Plain Python with no imports beyond the standard library, so that ``record.py`` can run it
+under MXNet's interpreter and the replay test under symnb's. Each case is a dict:
+
+``name``       unique case name (also the file stem under ``cases/``)
+``op``         MXNet operator name (``_x`` resolves to ``sym._internal._x``)
+``kwargs``     operator parameters as Python values
+``inputs``     list of ``(variable name, shape)``; the op gets them by keyword, or
+               positionally when ``variadic``; arguments the op creates itself
+               (``op_weight``) get their shapes from ``infer_shape``
+``dtype``      dtype of every argument
+``ranges``     argument name -> ``(kind, low, high)``: ``'u'`` uniform, ``'i'`` integer
+               valued (indices, labels), ``'b'`` 0/1; default ``('u', -2, 2)``
+``grad``       whether gradients are recorded (False: integer dtypes, random forward)
+``train``      whether the training forward is deterministic enough to compare
+``errors``     list of deliberate mistakes: ``{'shapes': {...}}`` (infer_shape),
+               ``{'types': {...}}`` (infer_type) or ``{'kwargs': {...}}`` (creation)
+``dtypes``     optional per-input dtype overrides (``{'length': 'int32'}``)
+``ignore``     recorded arrays not to compare (MXNet leaves them uninitialised), or
+               ``'values'`` to compare only shapes and dtypes (random outputs)
+``rtol/atol``  optional tolerance override
+
+>>> cases = all_cases()
+>>> len({c['name'] for c in cases}) == len(cases)
+True
+"""
+from __future__ import annotations
+
+F32, F64, I32 = "float32", "float64", "int32"
+POS = ("u", 0.5, 2.0)
+
+
+def _case(name, op, inputs, dtype=F32, kwargs=None, **extra):
+    c = {"name": name, "op": op, "kwargs": dict(kwargs or {}), "inputs": list(inputs),
+         "dtype": dtype, "ranges": {}, "grad": dtype != I32, "train": True, "errors": [],
+         "variadic": False}
+    c.update(extra)
+    return c
+
+
+UNARY = ["abs", "negative", "reciprocal", "square", "sqrt", "rsqrt", "exp", "expm1", "log",
+         "log10", "log2", "log1p", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "softsign",
+         "sign", "floor", "ceil", "round", "erf", "_copy", "BlockGrad", "make_loss",
+         "zeros_like", "ones_like", "Flatten"]
+_POSITIVE = {"reciprocal", "sqrt", "rsqrt", "log", "log10", "log2", "log1p"}
+BINARY = ["elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "_maximum",
+          "_minimum", "_hypot", "_power", "_mod", "_equal", "_not_equal", "_greater",
+          "_greater_equal", "_lesser", "_lesser_equal"]
+BROADCAST = ["broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div",
+             "broadcast_mod", "broadcast_power", "broadcast_maximum", "broadcast_minimum",
+             "broadcast_hypot", "broadcast_equal", "broadcast_not_equal", "broadcast_greater",
+             "broadcast_greater_equal", "broadcast_lesser", "broadcast_lesser_equal",
+             "broadcast_logical_and", "broadcast_logical_or", "broadcast_logical_xor"]
+SCALAR = ["_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_div_scalar",
+          "_rdiv_scalar", "_mod_scalar", "_rmod_scalar", "_power_scalar", "_rpower_scalar",
+          "_maximum_scalar", "_minimum_scalar", "_hypot_scalar", "_equal_scalar",
+          "_not_equal_scalar", "_greater_scalar", "_greater_equal_scalar", "_lesser_scalar",
+          "_lesser_equal_scalar"]
+_POSITIVE_BIN = {"_power", "broadcast_power", "_mod", "broadcast_mod", "elemwise_div",
+                 "broadcast_div", "_rmod_scalar", "_rdiv_scalar", "_power_scalar"}
+
+
+def _elementwise():
+    out = []
+    for op in UNARY:
+        rng = {"data": POS} if op in _POSITIVE else {}
+        out.append(_case(op + "_f32", op, [("data", (3, 4))], F32, ranges=rng))
+        out.append(_case(op + "_f64", op, [("data", (2, 3, 2))], F64, ranges=rng))
+        if op in ("abs", "negative", "square", "sign", "relu", "_copy", "zeros_like"):
+            out.append(_case(op + "_i32", op, [("data", (5,))], I32,
+                             ranges={"data": ("i", -5, 5)}))
+    for op in BINARY:
+        rng = {"lhs": POS, "rhs": POS} if op in _POSITIVE_BIN else {}
+        ins = [("lhs", (2, 3)), ("rhs", (2, 3))]
+        errs = [{"shapes": {"lhs": (2, 3), "rhs": (3, 2)}},
+                {"types": {"lhs": F32, "rhs": F64}}]
+        out.append(_case(op + "_f32", op, ins, F32, ranges=rng, errors=errs))
+        out.append(_case(op + "_f64", op, [("lhs", (4,)), ("rhs", (4,))], F64, ranges=rng))
+    out.append(_case("elemwise_add_i32", "elemwise_add", [("lhs", (3,)), ("rhs", (3,))], I32,
+                     ranges={"lhs": ("i", -5, 5), "rhs": ("i", -5, 5)}))
+    shapes = [((2, 3), (1, 3)), ((2, 1, 4), (3, 1)), ((3,), (2, 3)), ((2, 3, 4), (2, 3, 4))]
+    for op in BROADCAST:
+        for k, (a, b) in enumerate(shapes):
+            rng = {"lhs": POS, "rhs": POS} if op in _POSITIVE_BIN else {}
+            if "logical" in op:
+                rng = {"lhs": ("b", 0, 1), "rhs": ("b", 0, 1)}
+            errs = [{"shapes": {"lhs": (2, 3), "rhs": (4,)}}] if k == 0 else []
+            out.append(_case("%s_%d" % (op, k), op, [("lhs", a), ("rhs", b)],
+                             F64 if k == 1 else F32, ranges=rng, errors=errs))
+    out.append(_case("broadcast_add_i32", "broadcast_add", [("lhs", (2, 3)), ("rhs", (3,))],
+                     I32, ranges={"lhs": ("i", -5, 5), "rhs": ("i", -5, 5)}))
+    for op in SCALAR:
+        rng = {"data": POS} if op in _POSITIVE_BIN else {}
+        out.append(_case(op + "_f32", op, [("data", (3, 4))], F32, {"scalar": 2.5}, ranges=rng))
+        out.append(_case(op + "_f64_int", op, [("data", (5,))], F64, {"scalar": 3},
+                         ranges=rng))
+    out.append(_case("_mul_scalar_i32", "_mul_scalar", [("data", (4,))], I32, {"scalar": 3},
+                     ranges={"data": ("i", -5, 5)}))
+    out.append(_case("clip_f32", "clip", [("data", (3, 4))], F32, {"a_min": -0.5, "a_max": 1},
+                     errors=[{"kwargs": {"a_min": 0}}]))
+    out.append(_case("clip_f64", "clip", [("data", (6,))], F64, {"a_min": 0, "a_max": 0.7}))
+    for dt in ["float64", "int32", "float16", "uint8"]:
+        out.append(_case("Cast_" + dt, "Cast", [("data", (2, 3))], F32, {"dtype": dt},
+                         ranges={"data": ("i", 0, 9)}, grad=dt.startswith("float")))
+    out.append(_case("add_n_3", "add_n", [("a", (2, 3)), ("b", (2, 3)), ("c", (2, 3))], F32,
+                     variadic=True, errors=[{"shapes": {"a": (2, 3), "b": (3, 3)}}]))
+    out.append(_case("add_n_1_f64", "add_n", [("a", (4,))], F64, variadic=True))
+    out.append(_case("where_same", "where", [("condition", (2, 3)), ("x", (2, 3)),
+                                              ("y", (2, 3))], F32,
+                     ranges={"condition": ("b", 0, 1)},
+                     errors=[{"shapes": {"condition": (2, 3), "x": (3, 3)}}]))
+    out.append(_case("where_1d_cond", "where", [("condition", (2,)), ("x", (2, 3)),
+                                                 ("y", (2, 3))], F64,
+                     ranges={"condition": ("b", 0, 1)}))
+    return out
+
+
+REDUCE = ["sum", "mean", "prod", "max", "min"]
+
+
+def _reduce():
+    out = []
+    settings = [{}, {"axis": 1}, {"axis": -1, "keepdims": True}, {"axis": (0, 2)},
+                {"axis": 1, "exclude": True}, {"axis": (), "keepdims": True},
+                {"keepdims": True}]
+    for op in REDUCE:
+        for k, kw in enumerate(settings):
+            dt = F64 if k % 2 else F32
+            errs = [{"kwargs": dict(kw, axis=3), "shapes": {"data": (2, 3, 4)}}] if k == 1 else []
+            out.append(_case("%s_%d" % (op, k), op, [("data", (2, 3, 4))], dt, kw,
+                             ranges={"data": POS} if op == "prod" else {}, errors=errs))
+        out.append(_case(op + "_1d", op, [("data", (5,))], F32, {"axis": 0}))
+    out.append(_case("sum_i32", "sum", [("data", (2, 3))], I32, {"axis": 0},
+                     ranges={"data": ("i", -5, 5)}))
+    for k, kw in enumerate([{}, {"ord": 1}, {"axis": 1}, {"ord": 1, "axis": -1, "keepdims": True},
+                            {"axis": (0, 2)}, {"ord": 2, "axis": 0, "keepdims": True}]):
+        out.append(_case("norm_%d" % k, "norm", [("data", (2, 3, 4))], F64 if k % 2 else F32,
+                         kw, errors=[{"kwargs": {"ord": 3}}] if k == 0 else []))
+    out.append(_case("norm_ord3", "norm", [("data", (2, 3))], F32, {"ord": 3}))
+    for op in ["argmax", "argmin"]:
+        for k, kw in enumerate([{}, {"axis": 1}, {"axis": -1, "keepdims": True},
+                                {"axis": 0}]):
+            out.append(_case("%s_%d" % (op, k), op, [("data", (2, 3, 4))],
+                             F64 if k % 2 else F32, kw,
+                             errors=[{"kwargs": {"axis": 3}, "shapes": {"data": (2, 3, 4)}}]
+                             if k == 1 else []))
+    return out
+
+
+def _shape():
+    out = []
+    for k, (shp, kw) in enumerate([((2, 3, 4), {"shape": (6, 4)}),
+                                   ((2, 3, 4), {"shape": (0, -1)}),
+                                   ((2, 3, 4), {"shape": (-2,)}),
+                                   ((2, 3, 4), {"shape": (-3, 4)}),
+                                   ((2, 3, 4), {"shape": (-4, 1, 2, -2)}),
+                                   ((2, 3, 4), {"shape": (-1, 0), "reverse": True}),
+                                   ((6, 4), {"shape": (2, -4, -1, 3, 0)}),
+                                   ((2, 3, 4), {"target_shape": (4, 6)})]):
+        errs = [{"shapes": {"data": (5, 5)}}] if k == 0 else []
+        if k == 1:
+            errs.append({"kwargs": {"shape": (-1, -1)}, "shapes": {"data": (2, 3, 4)}})
+        out.append(_case("Reshape_%d" % k, "Reshape", [("data", shp)], F64 if k % 2 else F32,
+                         kw, errors=errs))
+    out.append(_case("Flatten_4d", "Flatten", [("data", (2, 3, 2, 2))], F32))
+    for k, kw in enumerate([{}, {"axes": (1, 0, 2)}, {"axes": (2, 0, 1)}]):
+        out.append(_case("transpose_%d" % k, "transpose", [("data", (2, 3, 4))], F32, kw,
+                         errors=[{"kwargs": {"axes": (0, 1)}, "shapes": {"data": (2, 3, 4)}}]
+                         if k == 1 else []))
+    out.append(_case("transpose_2d", "transpose", [("data", (3, 5))], F64))
+    for k, ax in enumerate([0, 1, -1, 3]):
+        out.append(_case("expand_dims_%d" % k, "expand_dims", [("data", (2, 3, 4))], F32,
+                         {"axis": ax}, errors=[{"kwargs": {"axis": 5},
+                                                "shapes": {"data": (2, 3, 4)}}] if k == 0 else []))
+    for k, kw in enumerate([{}, {"axis": 1}, {"axis": (1, -1)}]):
+        out.append(_case("squeeze_%d" % k, "squeeze", [("data", (2, 1, 3, 1))], F32, kw,
+                         errors=[{"kwargs": {"axis": 0}, "shapes": {"data": (2, 1, 3, 1)}}]
+                         if k == 0 else []))
+    for k, kw in enumerate([{}, {"dim1": 0, "dim2": 2}, {"dim1": 1, "dim2": -1}]):
+        out.append(_case("SwapAxis_%d" % k, "SwapAxis", [("data", (2, 3, 4))], F64, kw))
+    for k, (dim, a, b) in enumerate([(1, (2, 3), (2, 2)), (0, (1, 3), (2, 3)),
+                                     (-1, (2, 2, 3), (2, 2, 1)), (2, (2, 1, 2), (2, 1, 2))]):
+        out.append(_case("Concat_%d" % k, "Concat", [("a", a), ("b", b)], F64 if k % 2 else F32,
+                         {"dim": dim}, variadic=True,
+                         errors=[{"shapes": {"a": (2, 3), "b": (3, 3)}}] if k == 0 else []))
+    out.append(_case("Concat_three", "Concat", [("a", (2, 1)), ("b", (2, 2)), ("c", (2, 3))], F32,
+                     variadic=True))
+    for k, ax in enumerate([0, 1, -1, 2]):
+        out.append(_case("stack_%d" % k, "stack", [("a", (2, 3)), ("b", (2, 3))], F32,
+                         {"axis": ax}, variadic=True,
+                         errors=[{"shapes": {"a": (2, 3), "b": (3, 3)}}] if k == 0 else []))
+    for k, kw in enumerate([{"num_outputs": 2}, {"num_outputs": 3, "axis": 0},
+                            {"num_outputs": 4, "axis": -1, "squeeze_axis": True},
+                            {"num_outputs": 2, "axis": 2}]):
+        out.append(_case("SliceChannel_%d" % k, "SliceChannel", [("data", (3, 4, 4))],
+                         F64 if k % 2 else F32, kw,
+                         errors=[{"kwargs": {"num_outputs": 3}, "shapes": {"data": (3, 4, 4)}}]
+                         if k == 0 else []))
+    for k, kw in enumerate([{"begin": (0, 1), "end": (2, 3)},
+                            {"begin": (None, -2), "end": (None, None)},
+                            {"begin": (1, 0, 0), "end": (2, 3, 4), "step": (1, 2, -1)},
+                            {"begin": (2,), "end": (0,), "step": (-1,)},
+                            {"begin": (-1, 1), "end": (None, None), "step": (-1, 2)}]):
+        out.append(_case("slice_%d" % k, "slice", [("data", (3, 4, 5))], F64 if k % 2 else F32,
+                         kw, errors=[{"kwargs": {"begin": (0, 5), "end": (2, 9)},
+                                      "shapes": {"data": (3, 4, 5)}}] if k == 0 else []))
+    for k, kw in enumerate([{"axis": 1, "begin": 1, "end": 3},
+                            {"axis": -1, "begin": 0, "end": None},
+                            {"axis": 0, "begin": -2, "end": -1}]):
+        out.append(_case("slice_axis_%d" % k, "slice_axis", [("data", (3, 4, 2))], F32, kw,
+                         errors=[{"kwargs": {"axis": 1, "begin": 3, "end": 1},
+                                  "shapes": {"data": (3, 4, 2)}}] if k == 0 else []))
+    for k, kw in enumerate([{"repeats": 2}, {"repeats": 3, "axis": 1},
+                            {"repeats": 2, "axis": -1}, {"repeats": 2, "axis": 0}]):
+        out.append(_case("repeat_%d" % k, "repeat", [("data", (2, 3))], F64 if k % 2 else F32,
+                         kw))
+    for k, reps in enumerate([(2,), (2, 1), (1, 2, 3), (3,)]):
+        out.append(_case("tile_%d" % k, "tile", [("data", (2, 3))], F32, {"reps": reps}))
+    for k, ax in enumerate([(0,), (1,), (0, 2), (-1,)]):
+        out.append(_case("reverse_%d" % k, "reverse", [("data", (2, 3, 2))], F64 if k else F32,
+                         {"axis": ax}))
+    for k, (shp, tgt) in enumerate([((1, 3), (2, 3)), ((2, 1, 1), (2, 3, 4)),
+                                    ((1, 3), (4, 0))]):
+        out.append(_case("broadcast_to_%d" % k, "broadcast_to", [("data", shp)], F32,
+                         {"shape": tgt}, errors=[{"kwargs": {"shape": (2, 4)},
+                                                  "shapes": {"data": (1, 3)}}]
+                         if k == 0 else []))
+    for k, kw in enumerate([{"axis": (0,), "size": (3,)}, {"axis": (0, 2), "size": (2, 3)},
+                            {"axis": -1, "size": 4}]):
+        shp = (1, 2, 1)
+        out.append(_case("broadcast_axis_%d" % k, "broadcast_axis", [("data", shp)],
+                         F64 if k % 2 else F32, kw))
+    return out
+
+
+def _indexing():
+    out = []
+    for k, (shp, ishp, kw) in enumerate([((4, 3), (2,), {}), ((3, 4), (2, 2), {"axis": 1}),
+                                         ((4, 3), (5,), {"mode": "wrap"}),
+                                         ((2, 3, 4), (3,), {"axis": -1, "mode": "clip"}),
+                                         ((4,), (2, 3), {})]):
+        errs = [{"kwargs": dict(kw, axis=2), "shapes": {"a": shp, "indices": ishp}}] \
+            if k == 0 else []
+        out.append(_case("take_%d" % k, "take", [("a", shp), ("indices", ishp)],
+                         F64 if k % 2 else F32, kw, ranges={"indices": ("i", -3, 7)},
+                         errors=errs))
+    for k, kw in enumerate([{"depth": 4}, {"depth": 3, "on_value": 2, "off_value": -1},
+                            {"depth": 5, "dtype": "int32"}, {"depth": 2, "dtype": "float64"}]):
+        out.append(_case("one_hot_%d" % k, "one_hot", [("indices", (2, 3))], F32, kw,
+                         ranges={"indices": ("i", -1, 5)}, grad=False))
+    for k, kw in enumerate([{"input_dim": 5, "output_dim": 3},
+                            {"input_dim": 4, "output_dim": 2, "dtype": "float64"}]):
+        out.append(_case("Embedding_%d" % k, "Embedding", [("data", (2, 3))],
+                         "float64" if k else F32, kw, ranges={"data": ("i", 0, 4)},
+                         errors=[{"shapes": {"data": (2, 3), "op_weight": (4, 3)}}]
+                         if k == 0 else []))
+    out.append(_case("Embedding_1d_w", "Embedding", [("data", (4,)), ("weight", (6, 2))], F32,
+                     {"input_dim": 6, "output_dim": 2}, ranges={"data": ("i", 0, 6)}))
+    return out
+
+
+def _init():
+    out = []
+    for k, kw in enumerate([{"shape": (2, 3)}, {"shape": (4,), "dtype": "int32"},
+                            {"shape": (1, 2, 2), "dtype": "float64"}]):
+        for op in ["_zeros", "_ones"]:
+            out.append(_case("%s_%d" % (op, k), op, [], F32, kw, grad=False))
+        out.append(_case("_full_%d" % k, "_full", [], F32, dict(kw, value=2.5), grad=False))
+    for k, kw in enumerate([{"start": 0, "stop": 5}, {"start": 1, "stop": 4, "step": 0.5},
+                            {"start": 2, "stop": 8, "step": 2, "repeat": 2},
+                            {"start": 5, "dtype": "int32"},
+                            {"start": 0, "stop": 3, "dtype": "float64"}]):
+        out.append(_case("_arange_%d" % k, "_arange", [], F32, kw, grad=False))
+    return out
+
+
+def _matrix():
+    out = []
+    for k, (a, b, kw) in enumerate([((2, 3), (3, 4), {}),
+                                    ((3, 2), (3, 4), {"transpose_a": True}),
+                                    ((2, 3), (4, 3), {"transpose_b": True}),
+                                    ((3, 2), (4, 3), {"transpose_a": True, "transpose_b": True}),
+                                    ((4,), (4,), {}), ((2, 3, 2), (2, 4), {}),
+                                    ((3,), (3, 2), {}), ((2, 3), (3,), {})]):
+        errs = [{"shapes": {"lhs": (2, 3), "rhs": (2, 4)}}] if k == 0 else []
+        out.append(_case("dot_%d" % k, "dot", [("lhs", a), ("rhs", b)], F64 if k % 2 else F32,
+                         kw, errors=errs))
+    for k, (a, b, kw) in enumerate([((2, 2, 3), (2, 3, 4), {}),
+                                    ((2, 3, 2), (2, 3, 4), {"transpose_a": True}),
+                                    ((2, 2, 3), (2, 4, 3), {"transpose_b": True}),
+                                    ((3, 3, 2), (3, 4, 3), {"transpose_a": True,
+                                                            "transpose_b": True})]):
+        errs = [{"shapes": {"lhs": (2, 2, 3), "rhs": (3, 3, 4)}}] if k == 0 else []
+        out.append(_case("batch_dot_%d" % k, "batch_dot", [("lhs", a), ("rhs", b)],
+                         F64 if k % 2 else F32, kw, errors=errs))
+    return out
+
+
+def _nn():
+    out = []
+    for k, (shp, kw) in enumerate([((2, 3), {"num_hidden": 4}),
+                                   ((2, 3, 2), {"num_hidden": 3}),
+                                   ((2, 3), {"num_hidden": 2, "no_bias": True}),
+                                   ((2, 3, 4), {"num_hidden": 5, "flatten": False}),
+                                   ((4,), {"num_hidden": 2, "flatten": False})]):
+        errs = [{"shapes": {"data": (2, 3), "op_weight": (4, 2)}},
+                {"kwargs": {"num_hidden": 0}, "shapes": {"data": (2, 3)}}] if k == 0 else []
+        out.append(_case("FullyConnected_%d" % k, "FullyConnected", [("data", shp)],
+                         F64 if k % 2 else F32, kw, errors=errs))
+    out.append(_case("FullyConnected_explicit", "FullyConnected",
+                     [("data", (3, 2)), ("weight", (4, 2)), ("bias", (4,))], F32,
+                     {"num_hidden": 4}))
+    for act in ["relu", "sigmoid", "softrelu", "softsign", "tanh"]:
+        out.append(_case("Activation_" + act, "Activation", [("data", (2, 3, 2))], F32,
+                         {"act_type": act}, errors=[{"kwargs": {"act_type": "gelu"}}]))
+        out.append(_case("Activation_%s_f64" % act, "Activation", [("data", (5,))], F64,
+                         {"act_type": act}))
+    for act in ["leaky", "elu", "gelu", "selu", "prelu", "rrelu"]:
+        kw = {"act_type": act}
+        if act in ("leaky", "elu"):
+            kw["slope"] = 0.3
+        for dt, shp in [(F32, (2, 3, 2)), (F64, (3, 4))]:
+            out.append(_case("LeakyReLU_%s_%s" % (act, dt), "LeakyReLU", [("data", shp)], dt, kw,
+                             train=act != "rrelu", grad=act != "rrelu",
+                             ignore=["out_infer:1"] if act == "rrelu" else [],
+                             ranges={"op_gamma": ("u", 0.1, 0.5)}))
+    out.append(_case("LeakyReLU_default", "LeakyReLU", [("data", (4,))], F32))
+    for k, (shp, kw) in enumerate([((2, 3), {}), ((2, 3, 4), {"axis": 1}),
+                                   ((2, 3), {"axis": 0, "temperature": 2.0}),
+                                   ((3, 4), {"dtype": "float64"})]):
+        for op in ["softmax", "log_softmax"]:
+            out.append(_case("%s_%d" % (op, k), op, [("data", shp)], F64 if k % 2 else F32, kw))
+    out.append(_case("softmax_length", "softmax", [("data", (2, 4)), ("length", (2,))], F32,
+                     {"use_length": True, "axis": -1}, ranges={"length": ("i", 1, 4)}))
+    out.append(_case("softmax_length_int", "softmax", [("data", (2, 4)), ("length", (2,))],
+                     F64, {"use_length": True}, dtypes={"length": I32},
+                     ranges={"length": ("i", 1, 4)}))
+    out.append(_case("softmax_bad_axis", "softmax", [("data", (2, 3))], F32, {"axis": 3},
+                     train=False, grad=False))
+    for mode in ["instance", "channel"]:
+        out.append(_case("SoftmaxActivation_" + mode, "SoftmaxActivation",
+                         [("data", (2, 3, 2))], F32, {"mode": mode}))
+    for k, (shp, lshp, kw) in enumerate([
+            ((3, 4), (3,), {}), ((3, 4), (3,), {"grad_scale": 0.5, "normalization": "batch"}),
+            ((3, 4), (3,), {"use_ignore": True, "ignore_label": 1, "normalization": "valid"}),
+            ((2, 3, 4), (2, 4), {"multi_output": True}),
+            ((2, 3, 4), (2, 3), {"preserve_shape": True}),
+            ((3, 4), (3,), {"smooth_alpha": 0.1}),
+            ((2, 3, 2), (2, 2), {"multi_output": True, "use_ignore": True, "ignore_label": 0,
+                                  "normalization": "valid"})]):
+        errs = [{"shapes": {"data": (3, 4), "label": (4,)}}] if k == 0 else []
+        out.append(_case("SoftmaxOutput_%d" % k, "SoftmaxOutput", [("data", shp),
+                                                                    ("label", lshp)],
+                         F64 if k % 2 else F32, kw, ranges={"label": ("i", 0, 3)}, errors=errs))
+    out.append(_case("SoftmaxOutput_auto_label", "SoftmaxOutput", [("data", (3, 4))], F32,
+                     ranges={"op_label": ("i", 0, 3)}))
+    for op in ["LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"]:
+        out.append(_case(op + "_0", op, [("data", (3, 2)), ("label", (3, 2))], F32,
+                         errors=[{"shapes": {"data": (3, 2), "label": (2, 2)}}]))
+        out.append(_case(op + "_1", op, [("data", (4,)), ("label", (4,))], F64,
+                         {"grad_scale": 2.0}))
+        out.append(_case(op + "_auto", op, [("data", (2, 3))], F32))
+    for k, kw in enumerate([{}, {"use_linear": True}, {"margin": 0.5,
+                                                        "regularization_coefficient": 2.0}]):
+        out.append(_case("SVMOutput_%d" % k, "SVMOutput", [("data", (3, 4)), ("label", (3,))],
+                         F64 if k % 2 else F32, kw, ranges={"label": ("i", 0, 3)}))
+    for k, kw in enumerate([{}, {"grad_scale": 0.5, "normalization": "batch"},
+                            {"normalization": "valid", "valid_thresh": 0.5}]):
+        out.append(_case("MakeLoss_%d" % k, "MakeLoss", [("data", (3, 2))], F32, kw,
+                         ranges={"data": ("u", 0, 1)}))
+    out.append(_case("Dropout_infer", "Dropout", [("data", (3, 4))], F32, {"p": 0.3},
+                     train=False, grad=False))
+    out.append(_case("Dropout_p0", "Dropout", [("data", (3, 4))], F64, {"p": 0.0}))
+    out.append(_case("Dropout_always", "Dropout", [("data", (3, 4))], F32,
+                     {"p": 0.5, "mode": "always"}, train=False, grad=False, ignore="values"))
+    return out
+
+
+def _norm():
+    out = []
+    for k, (shp, kw) in enumerate([((2, 3, 2, 2), {}), ((2, 3, 2, 2), {"fix_gamma": False}),
+                                   ((4, 3), {"use_global_stats": True, "fix_gamma": False}),
+                                   ((2, 3, 4), {"axis": -1, "fix_gamma": False}),
+                                   ((2, 3, 2), {"output_mean_var": True, "fix_gamma": False,
+                                                "eps": 1e-3, "momentum": 0.5}),
+                                   ((3, 2, 2), {"axis": 0})]):
+        errs = [{"shapes": {"data": (2, 3, 2, 2), "op_gamma": (4,)}}] if k == 0 else []
+        out.append(_case("BatchNorm_%d" % k, "BatchNorm", [("data", shp)],
+                         F64 if k % 2 else F32, kw,
+                         ranges={"op_moving_var": POS, "op_gamma": POS}, errors=errs))
+    for k, (shp, kw) in enumerate([((2, 3, 4), {}), ((2, 3, 4), {"axis": 1}),
+                                   ((3, 4), {"axis": 0, "output_mean_var": True, "eps": 1e-3}),
+                                   ((2, 5), {})]):
+        out.append(_case("LayerNorm_%d" % k, "LayerNorm", [("data", shp)], F64 if k % 2 else F32,
+                         kw, errors=[{"shapes": {"data": (2, 3, 4), "op_gamma": (3,)}}]
+                         if k == 0 else []))
+    for k, shp in enumerate([(2, 3, 4), (2, 2, 2, 3)]):
+        out.append(_case("InstanceNorm_%d" % k, "InstanceNorm", [("data", shp)],
+                         F64 if k else F32, {"eps": 1e-3} if k else {}))
+    for k, kw in enumerate([{"nsize": 3}, {"nsize": 5, "alpha": 0.01, "beta": 0.5,
+                                           "knorm": 1.0}]):
+        out.append(_case("LRN_%d" % k, "LRN", [("data", (2, 5, 2, 2))], F64 if k else F32, kw))
+    return out
+
+
+def _conv_pool():
+    out = []
+    for k, (shp, kw) in enumerate([
+            ((1, 2, 5, 5), {"kernel": (3, 3), "num_filter": 3}),
+            ((2, 2, 6), {"kernel": (3,), "num_filter": 2, "stride": (2,), "pad": (1,)}),
+            ((1, 4, 5, 5), {"kernel": (2, 2), "num_filter": 4, "num_group": 2,
+                            "dilate": (2, 1), "no_bias": True}),
+            ((1, 1, 4, 4, 4), {"kernel": (2, 2, 2), "num_filter": 2, "stride": (2, 1, 1)})]):
+        out.append(_case("Convolution_%d" % k, "Convolution", [("data", shp)],
+                         F64 if k % 2 else F32, kw,
+                         errors=[{"shapes": {"data": (1, 2, 5, 5), "op_weight": (3, 3, 3, 3)}}]
+                         if k == 0 else []))
+    for k, (shp, kw) in enumerate([
+            ((1, 2, 3, 3), {"kernel": (3, 3), "num_filter": 2}),
+            ((1, 2, 4), {"kernel": (3,), "num_filter": 3, "stride": (2,), "pad": (1,),
+                         "adj": (1,), "no_bias": False}),
+            ((1, 2, 3, 3), {"kernel": (2, 2), "num_filter": 2, "stride": (2, 2),
+                            "target_shape": (7, 7)})]):
+        out.append(_case("Deconvolution_%d" % k, "Deconvolution", [("data", shp)],
+                         F64 if k % 2 else F32, kw))
+    for k, (shp, kw) in enumerate([
+            ((1, 2, 4, 4), {"kernel": (2, 2), "stride": (2, 2)}),
+            ((1, 2, 5, 5), {"kernel": (3, 3), "pool_type": "avg", "pad": (1, 1)}),
+            ((1, 2, 5, 5), {"kernel": (2, 2), "stride": (2, 2), "pooling_convention": "full"}),
+            ((1, 2, 5), {"kernel": (2,), "pool_type": "sum"}),
+            ((1, 2, 3, 3), {"kernel": (1, 1), "global_pool": True, "pool_type": "avg"}),
+            ((1, 2, 4, 4), {"kernel": (2, 2), "pool_type": "lp", "p_value": 2}),
+            ((1, 2, 5, 5), {"kernel": (3, 3), "pool_type": "avg", "pad": (1, 1),
+                            "count_include_pad": False})]):
+        out.append(_case("Pooling_%d" % k, "Pooling", [("data", shp)], F64 if k % 2 else F32,
+                         kw))
+    out.append(_case("UpSampling_nearest", "UpSampling", [("a", (1, 2, 2, 2))], F32,
+                     {"scale": 2, "sample_type": "nearest", "num_args": 1}, variadic=True))
+    out.append(_case("UpSampling_nearest2", "UpSampling", [("a", (1, 2, 2, 2)),
+                                                           ("b", (1, 1, 1, 1))], F64,
+                     {"scale": 2, "sample_type": "nearest", "num_args": 2,
+                      "multi_input_mode": "concat"}, variadic=True))
+    for k, (mode, pw) in enumerate([("constant", (0, 0, 0, 0, 1, 2, 1, 0)),
+                                    ("edge", (0, 0, 0, 0, 1, 1, 2, 1)),
+                                    ("reflect", (0, 0, 0, 0, 1, 1, 1, 2))]):
+        out.append(_case("Pad_" + mode, "Pad", [("data", (1, 2, 3, 3))], F64 if k % 2 else F32,
+                         {"mode": mode, "pad_width": pw, "constant_value": 0.5}))
+    return out
+
+
+def all_cases():
+    """Every differential case, in a fixed order.
+
+    >>> all_cases()[0]['op']
+    'abs'
+    """
+    return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
+            + _nn() + _norm() + _conv_pool())
