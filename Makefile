@@ -29,7 +29,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 	@if [ -f $(ORACLE)/check.py ]; then \
-	  echo "== MXNet oracle: structure =="; $(PY) $(ORACLE)/check.py --structure | tail -3; \
+	  echo "== recorded MXNet 1.9.1 cases (../shared/oracle) =="; \
+	  $(PY) $(ORACLE)/check.py 2>/dev/null | tail -2; \
 	fi
 
 test-fast: $(STAMP)
