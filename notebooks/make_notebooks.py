@@ -9,6 +9,7 @@ The notebooks follow the sections of MXNet's "Symbolic Configuration and Executi
 Pictures"; the prose is ours. Outputs are stored so the notebooks read well on GitHub, where
 the static SVG pictures (not the live widgets) are what shows.
 """
+# ruff: noqa: E501  -- Markdown tables in the notebook text cannot be wrapped
 from __future__ import annotations
 
 import sys

@@ -107,8 +107,8 @@ def run_symbol_cell(source: str, user_ns: dict) -> CellResult:
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as e:
-        raise CellError("SyntaxError: %s" % e.msg, e.lineno,
-                        lines[e.lineno - 1] if e.lineno and e.lineno <= len(lines) else "") from None
+        text = lines[e.lineno - 1] if e.lineno and e.lineno <= len(lines) else ""
+        raise CellError("SyntaxError: %s" % e.msg, e.lineno, text) from None
     # Keep the text so tracebacks of helpers defined in the cell can show their lines later.
     linecache.cache[filename] = (len(source), None, [ln + "\n" for ln in lines], filename)
 

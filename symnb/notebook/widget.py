@@ -17,7 +17,6 @@ import anywidget
 import numpy as np
 import traitlets
 
-
 __all__ = ["SymbolWidget", "ExecutorWidget", "encode_array"]
 
 _STATIC = pathlib.Path(__file__).parent / "_static"
@@ -79,8 +78,20 @@ class _GraphWidget(anywidget.AnyWidget):
     steps = traitlets.Int(0).tag(sync=True)
 
     def __repr__(self):
-        # the text that shows where widgets cannot run (GitHub, nbconvert without JS)
         return "<%s %s: a live view, drawn in Jupyter>" % (type(self).__name__, self.title)
+
+    def _static_bundle(self) -> dict:
+        return {}
+
+    def _repr_mimebundle_(self, **kwargs):
+        # The static picture rides along: where widgets cannot run (GitHub, a saved notebook
+        # opened without a kernel) it is what shows; JupyterLab prefers the live view.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        static = {k: v for k, v in self._static_bundle().items() if k != "text/plain"}
+        return {**static, **data}, metadata
 
 
 class SymbolWidget(_GraphWidget):
@@ -97,6 +108,11 @@ class SymbolWidget(_GraphWidget):
         super().__init__(title=", ".join(symbol.list_outputs()),
                          graph=graph_payload(symbol, shape=shape, dtype=dtype,
                                              hide_weights=hide_weights), **kwargs)
+        self._symbol, self._shape = symbol, shape
+
+    def _static_bundle(self):
+        from ._display import symbol_bundle
+        return symbol_bundle(self._symbol, shape=self._shape)
 
 
 class ExecutorWidget(_GraphWidget):
@@ -122,6 +138,10 @@ class ExecutorWidget(_GraphWidget):
                          graph=graph_payload(symbol, shape=shapes, hide_weights=hide_weights),
                          arrays=self._encode(), event="bind", **kwargs)
         self._unsubscribe = executor._subscribe(self._on_event)
+
+    def _static_bundle(self):
+        from ._display import executor_bundle
+        return executor_bundle(self._executor)
 
     def _encode(self):
         ex = self._executor

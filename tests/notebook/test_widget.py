@@ -84,3 +84,14 @@ def test_widget_module_writes_text_only_with_textContent():
     source = (_STATIC / "widget.js").read_text()
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source
     assert "export default { render }" in source
+
+
+def test_widget_bundle_carries_the_static_picture_for_github():
+    ex = (mx.sym.var("x") * 2).simple_bind(mx.cpu(), x=(2,))
+    w = ExecutorWidget(ex)
+    bundle, _ = w._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle and "text/html" in bundle
+    assert bundle["text/plain"].startswith("<ExecutorWidget")
+    w.close()
+    s = SymbolWidget(mx.sym.var("x") * 2)
+    assert s._repr_mimebundle_()[0]["image/svg+xml"].startswith("<svg")
