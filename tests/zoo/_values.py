@@ -83,11 +83,11 @@ def _arrays(mx, sym, shapes: dict, seed: int):
     return args, aux
 
 
-def _nd(mx, arrays: dict) -> dict:
-    return {n: mx.nd.array(a, dtype=a.dtype) for n, a in arrays.items()}
+def _nd(mx, arrays: dict, ctx) -> dict:
+    return {n: mx.nd.array(a, ctx=ctx, dtype=a.dtype) for n, a in arrays.items()}
 
 
-def run_values(mx, sym, spec: dict) -> dict:
+def run_values(mx, sym, spec: dict, ctx=None) -> dict:
     """Run the value checks that ``spec`` asks for; returns name -> NumPy array.
 
     ``spec["infer"]`` is an input-shape dict for one ``forward(is_train=False)``;
@@ -95,14 +95,16 @@ def run_values(mx, sym, spec: dict) -> dict:
     compute (``request``) and the
     aux states to keep (``aux``) after one ``forward(is_train=True)`` and ``backward`` with
     filled head gradients (none for loss heads, which need none).
-    Keys: ``infer:out<i>``, ``train:out<i>``, ``grad:<name>``, ``aux:<name>``, and
-    ``fp:<name>`` (fingerprints of every filled array, as float64 triples).
+    Runs on ``ctx`` (default ``mx.cpu()``). Keys: ``infer:out<i>``, ``train:out<i>``,
+    ``grad:<name>``, ``aux:<name>``, and ``fp:<name>`` (fingerprints of every filled array,
+    as float64 triples).
     """
+    ctx = ctx or mx.cpu()
     seed = spec.get("seed", 0)
     result = {}
     args, aux = _arrays(mx, sym, spec["infer"], seed)
     result.update(("fp:" + n, np.array(fingerprint(a))) for n, a in {**args, **aux}.items())
-    exe = sym.bind(mx.cpu(), _nd(mx, args), grad_req="null", aux_states=_nd(mx, aux))
+    exe = sym.bind(ctx, _nd(mx, args, ctx), grad_req="null", aux_states=_nd(mx, aux, ctx))
     for i, out in enumerate(exe.forward(is_train=False)):
         result["infer:out%d" % i] = out.asnumpy()
 
@@ -112,18 +114,18 @@ def run_values(mx, sym, spec: dict) -> dict:
         # "request": gradients computed but not kept (too big to store, or needed because
         # MKLDNN's FullyConnected backward in 1.9.1 leaves the bias gradient at 0 when the
         # weight's grad_req is 'null')
-        grads = {n: mx.nd.zeros(args[n].shape)
+        grads = {n: mx.nd.zeros(args[n].shape, ctx=ctx)
                  for n in train["grads"] + train.get("request", [])}
         req = {n: "write" if n in grads else "null" for n in args}
-        exe = sym.bind(mx.cpu(), _nd(mx, args), args_grad=grads, grad_req=req,
-                       aux_states=_nd(mx, aux))
+        exe = sym.bind(ctx, _nd(mx, args, ctx), args_grad=grads, grad_req=req,
+                       aux_states=_nd(mx, aux, ctx))
         outs = exe.forward(is_train=True)
         for i, out in enumerate(outs):
             result["train:out%d" % i] = out.asnumpy()
         heads = None
         if train.get("head_grads"):
-            heads = [mx.nd.array(fill("head%d" % i, o.shape, seed + 1)) for i, o in
-                     enumerate(outs)]
+            heads = [mx.nd.array(fill("head%d" % i, o.shape, seed + 1), ctx=ctx)
+                     for i, o in enumerate(outs)]
         exe.backward(heads)
         result.update(("grad:" + n, grads[n].asnumpy()) for n in train["grads"])
         result.update(("aux:" + n, exe.aux_dict[n].asnumpy()) for n in train.get("aux", ()))

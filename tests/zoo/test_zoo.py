@@ -86,6 +86,14 @@ def test_tojson_round_trip(name):
     assert mx.sym.load_json(out).tojson() == text
 
 
+@pytest.mark.parametrize("name", [n for n in NETS if _meta(n).get("export_checked")])
+def test_save_writes_exported_file(name, tmp_path):
+    """``mx.sym.load`` of the file Gluon's ``export`` writes, saved again, is the same file."""
+    path = tmp_path / "net-symbol.json"
+    mx.sym.load(str(DATA / (name + "-symbol.json"))).save(str(path))
+    assert path.read_text(encoding="utf-8") == _text(name)
+
+
 @pytest.mark.parametrize("name", NETS)
 def test_infer_shape(name):
     _xfail(name)
@@ -108,13 +116,13 @@ def test_infer_type(name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", VALUE_NETS)
-def test_values(name):
-    """Forward (inference, training), gradients and aux states against MXNet's."""
+def test_values(name, ctx):
+    """Forward (inference, training), gradients and aux states against MXNet's (cpu)."""
     _xfail(name)
     spec = _meta(name)["values"]
     with np.load(DATA / (name + "-values.npz")) as z:
         want = {k: z[k] for k in z.files}
-    got = run_values(mx, _load(name), spec)
+    got = run_values(mx, _load(name), spec, ctx)
     assert sorted(got) == sorted(want)
     for key in sorted(want):
         if key.startswith("fp:"):
