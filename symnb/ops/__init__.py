@@ -2,7 +2,8 @@
 
 Modules group operators by family; each operator is one class (see ``_registry.OpDef``).
 """
-from . import (  # noqa: F401,I001  -- registration side effects  # noqa: F401,I001  # noqa: F401,I001
+# Registration side effects: each family module registers its operators when imported.
+from . import (  # noqa: F401
     activation,
     conv,
     elemwise,
@@ -14,6 +15,7 @@ from . import (  # noqa: F401,I001  -- registration side effects  # noqa: F401,I
     norm,
     pooling,
     reduce,
+    resample,
     shape,
 )
 from ._params import Param, Params
