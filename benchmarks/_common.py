@@ -82,9 +82,24 @@ def setup_torch(threads: int):
 
 
 # ---------------------------------------------------------------------------- timing
-def time_per_call(fn, reps: int, sync=None) -> float:
+# Untimed calls at the start of every block, for at least this long (and at least one): a
+# variant that sat idle while the others ran has cold caches, and MXNet's engine threads fall
+# asleep (its calls right after a pause were seen at 10-27 ms against 35-70 us warm).
+WARMUP_S = 0.02
+def warm_up(fn, seconds: float, sync=None) -> None:
+    """Call ``fn`` (untimed) until ``seconds`` have passed, at least once."""
+    end = time.perf_counter() + seconds
+    fn()
+    while time.perf_counter() < end:
+        fn()
+    if sync is not None:
+        sync()
+
+
+def time_per_call(fn, reps: int, sync=None, warmup_s: float = WARMUP_S) -> float:
     """Seconds per call of ``fn`` over one block of ``reps`` calls (``sync`` once at the end,
-    so asynchronous engines are charged for all the work they queued)."""
+    so asynchronous engines are charged for all the work they queued), after a warm-up."""
+    warm_up(fn, warmup_s, sync)
     perf = time.perf_counter
     t0 = perf()
     for _ in range(reps):
@@ -224,7 +239,8 @@ class MXNetWorker:
 
     def timer(self):
         """A ``timer(reps)`` for ``run_rounds`` timing the workload set up last."""
-        return lambda reps: self.call({"cmd": "time", "reps": reps})["sec"]
+        return lambda reps: self.call({"cmd": "time", "reps": reps,
+                                       "warmup_s": WARMUP_S})["sec"]
 
     def close(self):
         if self._proc.poll() is None:
@@ -304,14 +320,10 @@ def check_all(want: dict, refs: dict, rel_l2: float | None = None) -> None:
             assert_close("%s %s" % (ref_name, key), got[key], want[key], rel_l2=rel_l2)
 
 
-def compare(title: str, timers: dict, rounds: int, block_s: float, syncs=None) -> dict:
+def compare(title: str, timers: dict, rounds: int, block_s: float) -> dict:
     """Calibrate every ``timer(reps)`` to blocks of about ``block_s``, run interleaved
     rounds, and summarise absolute times and the per-round ratios symnb/reference."""
-    syncs = syncs or {}
-    reps = {}
-    for name, timer in timers.items():
-        # calibrate on the timer itself: it returns seconds per call for a block
-        reps[name] = _reps_for(timer, block_s)
+    reps = {name: _reps_for(timer, block_s) for name, timer in timers.items()}
     times = run_rounds(timers, rounds, reps)
     # ratio: symnb's time over each reference's, per round (< 1: symnb faster);
     # vs_mxnet: each variant's time over MXNet's, the normalisation of the issue's table
@@ -334,10 +346,10 @@ def compare(title: str, timers: dict, rounds: int, block_s: float, syncs=None) -
 
 
 def _reps_for(timer, block_s: float, max_reps: int = 200_000) -> int:
-    timer(1)                                   # warm-up
+    """Calls per block so that a block lasts about ``block_s``."""
     reps = 1
     while True:
-        per_call = timer(reps)
+        per_call = min(timer(reps), timer(reps))
         if per_call * reps >= block_s / 5 or reps >= max_reps:
             break
         reps *= 5

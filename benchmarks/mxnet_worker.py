@@ -7,7 +7,8 @@ alternate MXNet rounds with its own. Requests:
 * ``{"cmd": "setup", "workload": "mlp"|"lenet"|"tiny"|"chain", "npz": PATH, "train": bool,
   "n_ops": N, "sync_each": bool, "out": PATH}`` binds (timed), runs once and saves
   output/gradients to ``out``; ``sync_each`` waits for the engine after every call;
-* ``{"cmd": "time", "reps": N}`` -> seconds per call over one block, synchronised at the end.
+* ``{"cmd": "time", "reps": N, "warmup_s": S}`` -> seconds per call over one block of N
+  calls, after untimed calls for S seconds (at least one), synchronised at the end.
 
 ``python mxnet_worker.py --rss mlp 30`` runs 30 training steps and prints peak RSS in KiB.
 """
@@ -94,6 +95,11 @@ def handle(mx, request, state):
         return {"bind_s": bind_s}
     if cmd == "time":
         run, reps = state["run"], int(request["reps"])
+        end = time.perf_counter() + float(request.get("warmup_s", 0))
+        run()
+        while time.perf_counter() < end:
+            run()
+        mx.nd.waitall()
         t0 = time.perf_counter()
         for _ in range(reps):
             run()
