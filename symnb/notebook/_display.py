@@ -31,9 +31,23 @@ def _call(function, *args, **options):
 
 def symbol_bundle(symbol, shape=None, dtype=None, hide_weights=None, conflict=None):
     """The display bundle of a symbol; ``conflict`` is a :class:`~._conflict.Conflict`."""
-    return _call(_pictures().symbol_mimebundle, symbol, shape=shape, dtype=dtype,
-                 hide_weights=hide_weights,
-                 bad_edge=conflict.bad_edge() if conflict is not None else None)
+    bundle = _call(_pictures().symbol_mimebundle, symbol, shape=shape, dtype=dtype,
+                   hide_weights=hide_weights,
+                   bad_edge=conflict.bad_edge() if conflict is not None else None)
+    if GRAPH_MIME in bundle:
+        bundle[GRAPH_MIME] = with_colors(bundle[GRAPH_MIME])
+    return bundle
+
+
+def with_colors(doc: dict) -> dict:
+    """The graph JSON plus the SVG picture's colours (``colors``: family -> [fill, stroke]),
+    so the browser renderers colour boxes as the static picture does."""
+    from ..pictures.svg import family_colors
+
+    if "colors" in doc:
+        return doc
+    families = {node["family"] for node in doc.get("nodes", ())}
+    return {**doc, "colors": {f: list(family_colors(f)) for f in sorted(families)}}
 
 
 def ndarray_bundle(array):

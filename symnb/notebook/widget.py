@@ -17,6 +17,8 @@ import anywidget
 import numpy as np
 import traitlets
 
+from ._display import with_colors
+
 __all__ = ["SymbolWidget", "ExecutorWidget", "encode_array"]
 
 _STATIC = pathlib.Path(__file__).parent / "_static"
@@ -50,8 +52,8 @@ def encode_array(name: str, group: str, array) -> dict:
 
 
 def graph_payload(symbol, **options) -> dict:
-    """The ``application/vnd.symnb.graph+json`` document plus the SVG picture's colours
-    (``colors``: family -> [fill, stroke]), so widget and static picture look alike.
+    """The ``application/vnd.symnb.graph+json`` document plus the SVG picture's colours,
+    so widget and static picture look alike.
 
     >>> import symnb as mx
     >>> g = graph_payload(mx.sym.Activation(mx.sym.var('x'), act_type='relu', name='act'),
@@ -60,11 +62,8 @@ def graph_payload(symbol, **options) -> dict:
     (['data', 'op', 'output'], '2×3', '#fff5c7')
     """
     from ..pictures.graph_json import graph_json
-    from ..pictures.svg import family_colors
 
-    doc = graph_json(symbol, **{k: v for k, v in options.items() if v is not None})
-    doc["colors"] = {n["family"]: list(family_colors(n["family"])) for n in doc["nodes"]}
-    return doc
+    return with_colors(graph_json(symbol, **{k: v for k, v in options.items() if v is not None}))
 
 
 class _GraphWidget(anywidget.AnyWidget):

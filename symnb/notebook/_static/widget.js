@@ -40,6 +40,18 @@ function boxLines(node) {
   return lines;
 }
 
+// A path through the route points with vertical tangents at each, as the static SVG draws it.
+function curve(points) {
+  let [x0, y0] = points[0];
+  const parts = [`M ${x0} ${y0}`];
+  for (const [x1, y1] of points.slice(1)) {
+    const mid = (y1 - y0) / 2;
+    parts.push(`C ${x0} ${y0 + mid} ${x1} ${y1 - mid} ${x1} ${y1}`);
+    [x0, y0] = [x1, y1];
+  }
+  return parts.join(" ");
+}
+
 // Draws a graph document of schema application/vnd.symnb.graph+json version 1.
 export function drawGraph(graph, parent, onPick) {
   const layout = graph.layout || { width: 100, height: 60, nodes: {}, edges: [] };
@@ -48,22 +60,17 @@ export function drawGraph(graph, parent, onPick) {
   const svg = svgEl("svg", {
     width, height, viewBox: `0 0 ${width} ${height}`, class: "symnb-graph", role: "img",
   }, parent);
-  const defs = svgEl("defs", {}, svg);
-  for (const [id, color] of [["symnb-arrow", "#6b7280"], ["symnb-arrow-bad", "#dc2626"]]) {
-    const marker = svgEl("marker", {
-      id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7,
-      orient: "auto-start-reverse",
-    }, defs);
-    svgEl("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: color }, marker);
-  }
   (graph.edges || []).forEach((edge, k) => {
     const points = (layout.edges || [])[k] || [];
     if (points.length < 2) return;
-    const d = points.map((p, i) => `${i ? "L" : "M"} ${p[0]} ${p[1]}`).join(" ");
-    svgEl("path", {
-      d, fill: "none", class: edge.bad ? "symnb-edge bad" : "symnb-edge",
-      "marker-end": edge.bad ? "url(#symnb-arrow-bad)" : "url(#symnb-arrow)",
-    }, svg);
+    const d = curve(points);
+    const kind = edge.bad ? "bad" : "ok";
+    svgEl("path", { d, fill: "none", class: `symnb-edge ${kind}` }, svg);
+    // An explicit arrowhead, not an SVG marker: url(#id) references break under the <base>
+    // element JupyterLab sets. Routes end with a vertical tangent, so the head points down.
+    const [x, y] = points[points.length - 1];
+    svgEl("path", { d: `M ${x - 4} ${y - 7} L ${x + 4} ${y - 7} L ${x} ${y} Z`,
+      class: `symnb-arrowhead ${kind}` }, svg);
     const text = edge.bad && edge.note ? `${edge.label} ${edge.note}`.trim() : edge.label;
     if (text) {
       const i = Math.floor((points.length - 1) / 2);
