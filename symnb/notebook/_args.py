@@ -32,8 +32,11 @@ def _items(text, pattern, what, example):
     while pos < len(text):
         match = pattern.match(text, pos)
         if match is None:
-            raise UsageError("cannot read %s %r; write NAME=%s, e.g. %s"
-                             % (what, text[pos:].strip(), what.upper(), example))
+            rest = text[pos:].strip()
+            hint = (" (a positional NAME goes before the options)"
+                    if _IDENTIFIER.match(rest.split()[0]) and "=" not in rest else "")
+            raise UsageError("cannot read %s %r; write NAME=%s, e.g. %s%s"
+                             % (what, rest, what.upper(), example, hint))
         items.append((match.group(1), match.group(2)))
         pos = match.end()
     return items

@@ -123,6 +123,7 @@ def test_shape_conflict_is_drawn_with_provided_vs_inferred(shell):
     ("--shape foo=(1,2)", "x = Variable('x')", "--shape names foo, which is not an input"),
     ("--shape x=(1,a)", "x = Variable('x')", "shape of 'x' must be whole numbers"),
     ("--shape x", "x = Variable('x')", "cannot read shape 'x'"),
+    ("--shape x=(1,2) x", "x = Variable('x')", "a positional NAME goes before the options"),
     ("--dtype x=floaty", "x = Variable('x')", "unknown dtype 'floaty'"),
     ("nothere", "x = Variable('x')", "'nothere' is not a Symbol the cell assigned"),
     ("", "n = 3", "the cell assigned no Symbol"),
