@@ -36,7 +36,7 @@ def _list(shape):
 def view_json(view: GraphView, placed=None, values: dict | None = None) -> dict:
     """The JSON document of a view (``placed`` is :func:`symnb.pictures.svg.place`'s result,
     computed here when not given)."""
-    from .svg import place
+    from .svg import family_colors, place
     boxes, lay = placed if placed is not None else place(view)
     nodes = [{"id": n.id, "name": n.name, "label": n.label, "op": n.op, "family": n.family,
               "role": n.role, "params": n.params, "aux": n.aux, "flops": n.flops,
@@ -56,6 +56,8 @@ def view_json(view: GraphView, placed=None, values: dict | None = None) -> dict:
             "values": dict(values or {}),
             "totals": {"params": view.total_params, "aux": view.total_aux,
                        "flops": view.total_flops, "hidden": view.hidden},
+            # the SVG's palette, so every renderer colours families alike
+            "colors": {n.family: list(family_colors(n.family)) for n in view.nodes},
             "note": view.note}
 
 

@@ -40,7 +40,8 @@ def array_stats(values: np.ndarray) -> dict:
              "nan": 0, "inf": 0}
     if values.size == 0 or values.dtype.kind not in "biuf":
         return stats
-    flat = values.astype(np.float64, copy=False).ravel()
+    with np.errstate(invalid="ignore", over="ignore"):     # uninitialised buffers hold garbage
+        flat = values.astype(np.float64, copy=False).ravel()
     finite = np.isfinite(flat)
     stats["nan"] = int(np.isnan(flat).sum())
     stats["inf"] = int(flat.size - finite.sum() - stats["nan"])
@@ -119,7 +120,8 @@ def heatmap_svg(values: np.ndarray, width: float = 240.0) -> Markup:
 def histogram_svg(values: np.ndarray, width: float = 240.0, height: float = 64.0,
                   bins: int = 24, axis: bool = True) -> Markup:
     """A histogram of the finite values as inline SVG (with min/max under it when ``axis``)."""
-    flat = np.asarray(values, dtype=np.float64).ravel()
+    with np.errstate(invalid="ignore", over="ignore"):
+        flat = np.asarray(values, dtype=np.float64).ravel()
     flat = flat[np.isfinite(flat)]
     label_h = 12.0 if axis else 0.0
     bars = []
@@ -279,7 +281,7 @@ def executor_html(ex, graph: bool = True, graph_svg: str | None = None) -> str:
         from .svg import symbol_svg
         graph_svg = symbol_svg(symbol, bound_shapes(sections))
     if graph and graph_svg is not None:
-        parts.append(tag("details", {"style": "margin-top:8px"},
+        parts.append(tag("details", {"style": "margin-top:8px", "open": "open"},
                          tag("summary", {"style": "cursor:pointer;color:#3d4752"}, "graph"),
                          Markup(graph_svg)))
     return str(tag("div", {"class": "symnb-executor", "style": _STYLE}, *parts))
