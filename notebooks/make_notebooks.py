@@ -338,13 +338,16 @@ With `--show-weights` the auxiliary states appear as their own boxes, feeding `B
 its parameters `bn_gamma` and `bn_beta` do; the difference is that no gradient flows back to them.
 """),
     code("""
-%%symbol net --shape data=(4,3) --show-weights
+%symbol net --shape data=(4,3) --show-weights
 """),
     md("""
-After `simple_bind` the moving mean starts at zeros and the moving variance at ones. One
-training step (`forward(is_train=True)` then `backward`) folds the batch statistics into them
-with the momentum: `moving = 0.9 * moving + 0.1 * batch`. The panel shows the auxiliary states
-in their own section.
+`simple_bind` allocates every auxiliary state as zeros (the `__init__` hints on the variables,
+"zero" and "one", are for initializers, not applied by binding). The forward pass does not
+touch them: MXNet updates the moving statistics in **backward**, folding in the batch
+statistics of the last training forward with the momentum:
+`moving = 0.9 * moving + 0.1 * batch`. The head gradient below is not constant, so the
+gradients are not all zero (a constant head gradient cancels out through BatchNorm's
+normalisation). The panel shows the auxiliary states in their own section.
 """),
     code("""
 bn_exec = net.simple_bind(mx.cpu(), data=(4, 3))
@@ -354,8 +357,9 @@ bn_exec.arg_dict['fc_bias'][:] = 0
 bn_exec.arg_dict['bn_gamma'][:] = 1
 print('moving mean before:', bn_exec.aux_dict['bn_moving_mean'].asnumpy().tolist())
 bn_exec.forward(is_train=True)
-bn_exec.backward(mx.nd.ones((4, 3)))
-print('moving mean after: ', bn_exec.aux_dict['bn_moving_mean'].asnumpy().round(4).tolist())
+print('after forward:     ', bn_exec.aux_dict['bn_moving_mean'].asnumpy().tolist())
+bn_exec.backward(mx.nd.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]))
+print('after backward:    ', bn_exec.aux_dict['bn_moving_mean'].asnumpy().round(4).tolist())
 """),
     code("bn_exec"),
 )
@@ -386,6 +390,7 @@ itself with `?`:
 | magic | does |
 |---|---|
 | `%%symbol [NAME] [--shape data=(32,784)] [--dtype data=float64] [--show-weights]` | runs a cell with every operator by bare name and draws NAME (default: the last symbol assigned) |
+| `%symbol NAME [--shape ...] [--show-weights]` | draws a Symbol that already exists |
 | `%bind SYMBOL A=a B=b [--grads] [--as EXEC]` | `SYMBOL.bind(mx.cpu(), {'A': a, 'B': b})`, shown as an executor panel |
 | `%simple_bind SYMBOL data=(100,200) [--as EXEC]` | `SYMBOL.simple_bind(mx.cpu(), data=(100, 200))` |
 | `%forward [EXEC] [--train]`, `%backward [EXEC] [--out-grads ones]` | run the executor and show it again |

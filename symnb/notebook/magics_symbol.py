@@ -4,7 +4,7 @@ from __future__ import annotations
 import warnings
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from ..base import MXNetError
@@ -32,8 +32,8 @@ class SymbolMagics(Magics):
               help="draw weight and bias variables as part of their operator (default)")
     @argument("--show-weights", dest="hide_weights", action="store_false",
               help="draw every variable as its own node")
-    @cell_magic
-    def symbol(self, line, cell):
+    @line_cell_magic
+    def symbol(self, line, cell=None):
         """Run a cell in which every ``mx.sym`` operator is available by its bare name.
 
         ``FullyConnected``, ``Activation``, ``Variable``, ``Group``, ``SoftmaxOutput`` ... can
@@ -43,7 +43,8 @@ class SymbolMagics(Magics):
         or the Variables carry shapes. A mistake (syntax error, unknown operator, shape
         conflict) is reported with its cell line and leaves your namespace unchanged; a shape
         conflict is also drawn, with the offending edge marked "provided vs inferred".
-        Put NAME before the options.
+        Put NAME before the options. As a line magic, ``%symbol NAME [options]`` draws a
+        Symbol that already exists (e.g. again with ``--show-weights``).
 
         Example::
 
@@ -57,6 +58,8 @@ class SymbolMagics(Magics):
         name = identifier(args.name, "NAME") if args.name is not None else None
         shapes, dtypes = parse_shapes(args.shape), parse_dtypes(args.dtype)
         user_ns = self.shell.user_ns
+        if cell is None:
+            return self._draw_existing(name, shapes, dtypes, args.hide_weights)
         result = run_symbol_cell(self.shell.transform_cell(cell), user_ns)
 
         target_name = name or (result.symbols[-1] if result.symbols else None)
@@ -99,6 +102,19 @@ class SymbolMagics(Magics):
         user_ns.update(result.assigned)
         _display.show(_display.symbol_bundle(target, shape=provided or None, dtype=dtypes or None,
                                              hide_weights=args.hide_weights))
+
+    def _draw_existing(self, name, shapes, dtypes, hide_weights):
+        from ..symbol import Symbol
+        if name is None:
+            raise UsageError("%symbol NAME draws an existing Symbol: give its name "
+                             "(use %%symbol to run a cell)")
+        target = self.shell.user_ns.get(name)
+        if not isinstance(target, Symbol):
+            raise UsageError("%r is not a Symbol in the namespace" % name)
+        self._check_names(target, shapes, dtypes)
+        _display.show(_display.symbol_bundle(target, shape=provided_shapes(target, shapes)
+                                             or None, dtype=dtypes or None,
+                                             hide_weights=hide_weights))
 
     @staticmethod
     def _check_names(target, shapes, dtypes):
