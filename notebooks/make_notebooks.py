@@ -105,11 +105,11 @@ mlp  = SoftmaxOutput(fc2, name='out')
 """),
     md("""
 The weights were folded into their layers to keep the picture small. `--show-weights` draws
-every variable as its own box, which is what `list_arguments()` lists:
+every variable as its own box, which is what `list_arguments()` lists. The line magic
+`%symbol NAME` draws a symbol that already exists:
 """),
     code("""
-%%symbol mlp --shape data=(100,200) --show-weights
-# an empty cell body: just draw the symbol named on the magic line
+%symbol mlp --shape data=(100,200) --show-weights
 """),
     code("print(mlp.list_arguments())\nprint(mlp.infer_shape(data=(100, 200))[1])"),
     md("""
