@@ -33,7 +33,8 @@ class _Create(OpDef):
         return "%s\n%s" % (self.name, attrs.get("shape", ""))
 
     def infer_shape(self, p, ins, outs):
-        shape = tuple(p.shape or ())
+        # legacy shapes: MXNet's InitShape treats 0 and -1 alike as unknown dims
+        shape = tuple(d if d > 0 else 0 for d in p.shape or ())
         if not shape or (fully_known(outs[0]) and not fully_known(shape)):
             return     # legacy: () is an unknown shape; a known output wins over a partial one
         shape_assign(outs, 0, shape)
