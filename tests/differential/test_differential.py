@@ -31,11 +31,7 @@ ARRAY_KEYS = ("out_train:", "out_infer:", "grad_write:", "grad_add:", "aux_fwd:"
               "arg_after:")
 
 # Divergences in modules this suite's owner cannot fix: case -> what has to change, and where.
-_ADD_ALIAS = ("executor: MXNet's _backward_add (in-place option {0,0},{0,1}) makes the rhs "
-              "gradient read the lhs gradient buffer after its kAddTo update: with both args "
-              "grad_req 'add' rhs = rhs_init + lhs_init + g (symnb: rhs_init + g)")
 XFAIL: dict[str, str] = {
-    "elemwise_add_f32": _ADD_ALIAS, "elemwise_add_f64": _ADD_ALIAS,
     "slice_2": "inference: a 0 dim that an operator infers (an empty slice) is a known dim in "
                "MXNet (only user-given 0s are unknown), so infer_shape is complete with "
                "(1, 2, 0); symnb treats every 0 as unknown and returns (None, None, None)",
