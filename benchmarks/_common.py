@@ -86,27 +86,40 @@ def setup_torch(threads: int):
 # variant that sat idle while the others ran has cold caches, and MXNet's engine threads fall
 # asleep (its calls right after a pause were seen at 10-27 ms against 35-70 us warm).
 WARMUP_S = 0.02
+# A block stops early (reps cut short) once it has run this long: on a busy machine a step
+# can take ten times longer than when the block size was calibrated, and the suite must
+# still end in minutes. Per-call time stays exact: elapsed time over calls made.
+MAX_BLOCK_S = 1.0
 def warm_up(fn, seconds: float, sync=None) -> None:
-    """Call ``fn`` (untimed) until ``seconds`` have passed, at least once."""
+    """Call ``fn`` (untimed) until ``seconds`` have passed, at least once, synchronising
+    after each call: unsynchronised, an asynchronous engine would only queue the work."""
     end = time.perf_counter() + seconds
-    fn()
-    while time.perf_counter() < end:
+    while True:
         fn()
-    if sync is not None:
-        sync()
+        if sync is not None:
+            sync()
+        if time.perf_counter() >= end:
+            return
 
 
-def time_per_call(fn, reps: int, sync=None, warmup_s: float = WARMUP_S) -> float:
+def time_per_call(fn, reps: int, sync=None, warmup_s: float = WARMUP_S,
+                  max_s: float = MAX_BLOCK_S) -> float:
     """Seconds per call of ``fn`` over one block of ``reps`` calls (``sync`` once at the end,
-    so asynchronous engines are charged for all the work they queued), after a warm-up."""
+    so asynchronous engines are charged for all the work they queued), after a warm-up; the
+    block ends early after ``max_s``."""
     warm_up(fn, warmup_s, sync)
     perf = time.perf_counter
     t0 = perf()
-    for _ in range(reps):
+    deadline = t0 + max_s
+    calls = 0
+    while calls < reps:
         fn()
+        calls += 1
+        if perf() > deadline:
+            break
     if sync is not None:
         sync()
-    return (perf() - t0) / reps
+    return (perf() - t0) / calls
 
 
 def run_rounds(variants: dict, rounds: int, reps: dict) -> dict[str, list[float]]:
@@ -239,8 +252,8 @@ class MXNetWorker:
 
     def timer(self):
         """A ``timer(reps)`` for ``run_rounds`` timing the workload set up last."""
-        return lambda reps: self.call({"cmd": "time", "reps": reps,
-                                       "warmup_s": WARMUP_S})["sec"]
+        return lambda reps: self.call({"cmd": "time", "reps": reps, "warmup_s": WARMUP_S,
+                                       "max_s": MAX_BLOCK_S})["sec"]
 
     def close(self):
         if self._proc.poll() is None:

@@ -7,8 +7,9 @@ alternate MXNet rounds with its own. Requests:
 * ``{"cmd": "setup", "workload": "mlp"|"lenet"|"tiny"|"chain", "npz": PATH, "train": bool,
   "n_ops": N, "sync_each": bool, "out": PATH}`` binds (timed), runs once and saves
   output/gradients to ``out``; ``sync_each`` waits for the engine after every call;
-* ``{"cmd": "time", "reps": N, "warmup_s": S}`` -> seconds per call over one block of N
-  calls, after untimed calls for S seconds (at least one), synchronised at the end.
+* ``{"cmd": "time", "reps": N, "warmup_s": S, "max_s": M}`` -> seconds per call over one
+  block of N calls (cut short after M seconds), after untimed calls for S seconds (at least
+  one), synchronised at the end.
 
 ``python mxnet_worker.py --rss mlp 30`` runs 30 training steps and prints peak RSS in KiB.
 """
@@ -96,15 +97,20 @@ def handle(mx, request, state):
     if cmd == "time":
         run, reps = state["run"], int(request["reps"])
         end = time.perf_counter() + float(request.get("warmup_s", 0))
-        run()
-        while time.perf_counter() < end:
+        while True:                    # synchronised: the engine would otherwise only queue
             run()
-        mx.nd.waitall()
+            mx.nd.waitall()
+            if time.perf_counter() >= end:
+                break
         t0 = time.perf_counter()
-        for _ in range(reps):
+        deadline, calls = t0 + float(request.get("max_s", 1e9)), 0
+        while calls < reps:
             run()
+            calls += 1
+            if time.perf_counter() > deadline:
+                break
         mx.nd.waitall()
-        return {"sec": (time.perf_counter() - t0) / reps}
+        return {"sec": (time.perf_counter() - t0) / calls}
     raise ValueError("unknown command %r" % cmd)
 
 
