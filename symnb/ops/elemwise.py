@@ -172,6 +172,14 @@ def _floor_mod(xp, l, r):
     return l - xp.floor(l / r) * r if l.dtype.kind == "f" else xp.mod(l, r)
 
 
+def _float_grad(d):
+    """MXNet's mod_grad/mod_rgrad/rmod_grad are specialised for float types only; for
+    integer dtypes the generic template returns 0 (no division by a zero divisor)."""
+    def grad(xp, g, x, *rest):
+        return d(xp, g, x, *rest) if x.dtype.kind == "f" else xp.zeros_like(g)
+    return grad
+
+
 # name, aliases, broadcast name, broadcast aliases, forward(xp, l, r),
 # d/dl(xp, g, l, r, out), d/dr(...), loss_head (comparisons: zero gradient)
 BINARY = [
@@ -189,7 +197,8 @@ BINARY = [
      lambda xp, l, r: _true_div(xp, l, r), lambda xp, g, l, r, y: g / r,
      lambda xp, g, l, r, y: -g * l / (r * r)),
     ("_mod", ("_Mod",), "broadcast_mod", (), _floor_mod,
-     lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: -g * xp.floor(l / r)),
+     _float_grad(lambda xp, g, l, r, y: g),
+     _float_grad(lambda xp, g, l, r, y: -g * xp.floor(l / r))),
     ("_power", ("_Power",), "broadcast_power", (), lambda xp, l, r: l ** r,
      lambda xp, g, l, r, y: g * r * l ** (r - 1), lambda xp, g, l, r, y: g * y * xp.log(l)),
     ("_maximum", ("_Maximum",), "broadcast_maximum", (), lambda xp, l, r: xp.maximum(l, r),
@@ -402,9 +411,9 @@ SCALAR = [
     ("_rdiv_scalar", "_RDivScalar", lambda xp, x, s: _true_div(xp, xp.full_like(x, s), x),
      lambda xp, g, x, s, y: -g * s / (x * x)),
     ("_mod_scalar", "_ModScalar", lambda xp, x, s: _floor_mod(xp, x, s),
-     lambda xp, g, x, s, y: g),
+     _float_grad(lambda xp, g, x, s, y: g)),
     ("_rmod_scalar", "_RModScalar", lambda xp, x, s: _floor_mod(xp, xp.full_like(x, s), x),
-     lambda xp, g, x, s, y: -g * xp.floor(s / x)),
+     _float_grad(lambda xp, g, x, s, y: -g * xp.floor(s / x))),
     ("_power_scalar", "_PowerScalar", lambda xp, x, s: x ** s,
      lambda xp, g, x, s, y: g * s * x ** (s - 1)),
     ("_rpower_scalar", "_RPowerScalar", lambda xp, x, s: xp.full_like(x, s) ** x,
