@@ -22,6 +22,9 @@ from ._creation import (
     lesser,
     lesser_equal,
     linspace,
+    logical_and,
+    logical_or,
+    logical_xor,
     maximum,
     minimum,
     modulo,
@@ -42,7 +45,7 @@ __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "eye"
            "concatenate", "waitall", "save", "load", "load_frombuffer", "add", "subtract",
            "multiply", "divide", "true_divide", "modulo", "power", "maximum", "minimum",
            "equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
-           "random", "contrib", "linalg", "sparse", "image"]
+           "logical_and", "logical_or", "logical_xor", "random", "contrib", "linalg", "sparse", "image"]
 
 _install({"": _sys.modules[__name__], "_internal": _internal, "contrib": contrib,
           "linalg": linalg, "sparse": sparse, "image": image, "random": random},

@@ -18,7 +18,8 @@ from .ndarray import NDArray, _dispatch, _is_scalar
 __all__ = ["array", "empty", "zeros", "ones", "full", "arange", "eye", "linspace",
            "concatenate", "waitall", "add", "subtract", "multiply", "divide", "true_divide",
            "modulo", "power", "maximum", "minimum", "equal", "not_equal", "greater",
-           "greater_equal", "lesser", "lesser_equal"]
+           "greater_equal", "lesser", "lesser_equal", "logical_and", "logical_or",
+           "logical_xor"]
 
 
 def _shape_tuple(shape) -> tuple:
@@ -211,13 +212,23 @@ def waitall() -> None:
 
 # ------------------------------------------------------------------ arithmetic helpers
 def _helper(lhs, rhs, array_op, py_op, scalar_op, rscalar_op, out=None):
-    """MXNet's ``_ufunc_helper``: scalars on either side, NDArrays broadcast."""
+    """MXNet's ``_ufunc_helper``: scalars on either side, NDArrays broadcast.
+
+    ``scalar_op`` None (the logical helpers, whose ``_logical_*_scalar`` operators symnb does
+    not register) broadcasts the scalar as a one-element array of the other side's dtype,
+    which gives the same values.
+    """
     if _is_scalar(lhs):
         if _is_scalar(rhs):
             return py_op(lhs, rhs)
+        if scalar_op is None:
+            lhs = full((1,) * rhs.ndim, lhs, ctx=rhs.context, dtype=rhs.dtype)
+            return _dispatch(lhs, rhs, array_op, None, out=out)
         return _dispatch(rhs, lhs, array_op, rscalar_op or scalar_op, reflected=True, out=out)
     if not isinstance(lhs, NDArray):
         raise TypeError("type %s not supported" % str(type(lhs)))
+    if scalar_op is None and _is_scalar(rhs):
+        rhs = full((1,) * lhs.ndim, rhs, ctx=lhs.context, dtype=lhs.dtype)
     return _dispatch(lhs, rhs, array_op, scalar_op, out=out)
 
 
@@ -265,3 +276,10 @@ lesser = _make_helper("lesser", "broadcast_lesser", _compare(operator.lt), "_les
                       "_greater_scalar", "``<``")
 lesser_equal = _make_helper("lesser_equal", "broadcast_lesser_equal", _compare(operator.le),
                             "_lesser_equal_scalar", "_greater_equal_scalar", "``<=``")
+logical_and = _make_helper("logical_and", "broadcast_logical_and",
+                           _compare(lambda x, y: x and y), None, None, "logical and")
+logical_or = _make_helper("logical_or", "broadcast_logical_or",
+                          _compare(lambda x, y: x or y), None, None, "logical or")
+logical_xor = _make_helper("logical_xor", "broadcast_logical_xor",
+                           _compare(lambda x, y: bool(x) != bool(y)), None, None,
+                           "logical xor")

@@ -133,3 +133,14 @@ def test_module_helpers_reflected_and_scalar_pairs():
     assert nd.greater(3, a).asnumpy().tolist() == [1, 0]
     assert nd.maximum(3, a).asnumpy().tolist() == [3, 4]
     assert nd.add(1, 2) == 3 and nd.equal(2, 2) == 1
+
+
+def test_logical_helpers_broadcast_and_take_scalars():
+    # mx.nd.logical_and/or/xor (MXNet's _ufunc_helper rows; values checked on MXNet 1.9.1)
+    x = nd.array([[0, 1.5], [2, 0]])
+    assert nd.logical_and(x, 1).asnumpy().tolist() == [[0, 1], [1, 0]]
+    assert nd.logical_or(0, x).asnumpy().tolist() == [[0, 1], [1, 0]]
+    assert nd.logical_xor(x, nd.array([1, 0])).asnumpy().tolist() == [[1, 1], [0, 0]]
+    assert nd.logical_and(1, 0) == 0 and nd.logical_xor(2, 3) == 0
+    r = nd.logical_and(nd.array([1, 0], dtype="int32"), 2.5)
+    assert r.dtype is np.int32 and r.asnumpy().tolist() == [1, 0]
