@@ -51,7 +51,9 @@ class _PoolPlan:
         if p.global_pool:        # MXNet: kernel = the spatial shape, no pad, one window
             self.kernel, self.stride, self.pad = self.sizes, self.sizes, (0,) * len(self.sizes)
         else:
-            self.kernel, self.stride, self.pad = tuple(p.kernel), tuple(p.stride), tuple(p.pad)
+            nd = len(p.kernel)     # longer stride/pad tuples: MXNet ignores the extra entries
+            self.kernel = tuple(p.kernel)
+            self.stride, self.pad = tuple(p.stride[:nd]), tuple(p.pad[:nd])
         self.right = tuple(max((o - 1) * s + k - q - n, 0) for o, s, k, q, n
                            in zip(self.out, self.stride, self.kernel, self.pad, self.sizes,
                                   strict=True))
@@ -85,6 +87,14 @@ class _PoolPlan:
             axis = end - start if include_pad else np.minimum(end, n) - np.maximum(start, 0)
             size = np.multiply.outer(size, axis)
         return size
+
+
+def _checked_index(shape, i):
+    """``shape[i]`` with the error of MXNet's TShape::operator[] when ``i`` is out of range."""
+    if i >= len(shape):
+        raise InferError("Check failed: i >= 0 && i < ndim(): index = %d must be in range "
+                         "[0, %d)" % (i, len(shape)))
+    return shape[i]
 
 
 def _fill_value(dtype, pool_type):
@@ -155,7 +165,8 @@ class Pooling(OpDef):
     )
 
     def parse(self, attrs, node_name=""):
-        # MXNet's PoolingParamParser: defaults per kernel rank, then same-length checks
+        # MXNet's PoolingParamParser: defaults per kernel rank and nothing more; a stride or
+        # pad of another length is read index by index in the shape rule (_checked_index)
         p = parse_params(self, attrs, node_name)
         nd = len(p.kernel)
         if nd > 3 or (nd == 0 and not p.global_pool):
@@ -165,10 +176,6 @@ class Pooling(OpDef):
             for key in ("stride", "pad"):
                 if len(p[key]) == 0:
                     p[key] = (1 if key == "stride" else 0,) * nd
-                if len(p[key]) != nd:
-                    raise MXNetError("MXNetError: " + check_failed(
-                        "param.%s.ndim()" % key, "==", "param.kernel.ndim()", len(p[key]), nd,
-                        "%s and kernel should have the same length" % key))
         return p
 
     def num_outputs_total(self, p):
@@ -195,10 +202,13 @@ class Pooling(OpDef):
                 raise InferError(check_failed(
                     "dshape.ndim()", "==", "3U", rank, 3, "Pooling: Input data should be 3D "
                     "in (batch, channel, x). Currently 'same' supports Max Pooling 1-D"))
-            if any(p.pad):
-                raise InferError("Check failed: param.pad[0] == 0 && param.pad[1] == 0 && "
-                                 "param.pad[2] == 0: Same pooling convention disables the use "
-                                 "of pad parameter.")
+            # MXNet reads pad[0], pad[1], pad[2] in turn (short-circuit): a non-zero entry
+            # refuses 'same', a pad shorter than 3 fails on the first missing index
+            for i in range(3):
+                if _checked_index(p.pad, i):
+                    raise InferError("Check failed: param.pad[0] == 0 && param.pad[1] == 0 "
+                                     "&& param.pad[2] == 0: Same pooling convention disables "
+                                     "the use of pad parameter.")
         if not 3 <= rank <= 5:
             raise InferError(check_failed(
                 "dshape.ndim()", ">=" if rank < 3 else "<=", "3U" if rank < 3 else "5U", rank,
@@ -224,9 +234,12 @@ class Pooling(OpDef):
                     3: "5D in (batch, channel, d, y, x)"}[nd]
             raise InferError(check_failed("dshape.ndim()", "==", "%dU" % (nd + 2), len(data),
                                           nd + 2, "Pooling: Input data should be " + what))
+        # MXNet reads pad[0..nd) then stride[0..nd): entries beyond the kernel's rank are
+        # ignored, a missing one fails like TShape's operator[]
+        pads = [_checked_index(p.pad, i) for i in range(nd)]
+        strides = [_checked_index(p.stride, i) for i in range(nd)]
         sizes = []
-        for i, (x, k, s, q) in enumerate(zip(data[2:], p.kernel, p.stride, p.pad,
-                                             strict=True)):
+        for i, (x, k, s, q) in enumerate(zip(data[2:], p.kernel, strides, pads, strict=True)):
             if not x:
                 sizes.append(0)
                 continue

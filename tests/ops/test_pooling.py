@@ -34,7 +34,7 @@ def ref_pool(x, kernel=(), pool_type="max", stride=None, pad=None, pooling_conve
     if global_pool:
         kernel, stride, pad = x.shape[2:], (1,) * nd, (0,) * nd
     stride = stride or (1,) * nd
-    pad = pad or (0,) * nd
+    pad = tuple(pad or (0,) * nd)[:nd]       # MXNet ignores entries beyond the kernel's rank
     out_sp = [pooled_size(n, k, s, q, pooling_convention)
               for n, k, s, q in zip(x.shape[2:], kernel, stride, pad, strict=True)]
     y = np.zeros(x.shape[:2] + tuple(out_sp))
@@ -136,9 +136,41 @@ def test_pooling_parser():
         op.parse({"kernel": "()"})
     assert str(e.value) == ("MXNetError: Check failed: param.kernel.ndim() == 3U (0 vs. 3) : "
                             "0D pooling not supported")
-    with pytest.raises(MXNetError, match="stride and kernel should have the same length"):
-        op.parse({"kernel": "(2, 2)", "stride": "(2,)"})
+    assert op.parse({"kernel": "(2, 2)", "stride": "(2,)"}).stride == (2,)  # checked later
     assert op.parse({"global_pool": "True"}).kernel == ()
+
+
+@pytest.mark.parametrize("attrs, data, expected", [
+    # MXNet 1.9.1 (checked): the shape rule reads pad/stride index by index, so extra
+    # entries are ignored and a missing one fails like TShape's operator[]
+    (dict(kernel=(3,), stride=(2,), pad=(1, 2)), (1, 1, 10), [(1, 1, 5)]),
+    (dict(kernel=(3,), stride=(2, 3)), (1, 1, 10), [(1, 1, 4)]),
+    (dict(kernel=(2, 2), stride=(2, 2, 2), pad=(1, 1, 1)), (1, 1, 10, 10), [(1, 1, 6, 6)]),
+    (dict(kernel=(2,), stride=(2,), pad=(0, 0, 0), pooling_convention="same"), (1, 1, 10),
+     [(1, 1, 5)]),
+])
+def test_pooling_extra_stride_pad_entries_are_ignored(attrs, data, expected):
+    assert harness.infer("Pooling", [data], pool_type="avg", **attrs)[1] == expected
+    x = np.arange(float(np.prod(data))).reshape(data)
+    out = harness.forward("Pooling", [x], pool_type="max", **attrs)[0]
+    assert out.shape == expected[0]
+
+
+@pytest.mark.parametrize("attrs, data, message", [
+    (dict(kernel=(2, 2), stride=(2,), pad=(1,)), (1, 1, 10, 10),
+     "index = 1 must be in range [0, 1)"),
+    (dict(kernel=(2, 2), stride=(2,)), (1, 1, 10, 10), "index = 1 must be in range [0, 1)"),
+    (dict(kernel=(2,), stride=(2,), pooling_convention="same"), (1, 1, 10),
+     "index = 1 must be in range [0, 1)"),
+    (dict(kernel=(2,), stride=(2,), pad=(0, 0), pooling_convention="same"), (1, 1, 10),
+     "index = 2 must be in range [0, 2)"),
+    (dict(kernel=(2,), stride=(2,), pad=(2,), pooling_convention="same"), (1, 1, 10),
+     "Same pooling convention disables the use of pad parameter."),
+])
+def test_pooling_short_pad_or_stride_fails_in_shape_rule(attrs, data, message):
+    with pytest.raises(InferError) as e:
+        harness.infer("Pooling", [data], **attrs)
+    assert str(e.value).endswith(message)
 
 
 @pytest.mark.parametrize("attrs,data,out,total", [
@@ -147,7 +179,8 @@ def test_pooling_parser():
      (2, 3, 4, 4), 2),
     (dict(kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="avg"), (1, 1, 6, 5),
      (1, 1, 3, 3), 1),
-    (dict(kernel=(3,), stride=(2,), pooling_convention="same"), (1, 2, 7), (1, 2, 4), 2),
+    (dict(kernel=(3,), stride=(2,), pad=(0, 0, 0), pooling_convention="same"), (1, 2, 7),
+     (1, 2, 4), 2),
     (dict(kernel=(2, 2, 2), pool_type="sum"), (1, 2, 3, 4, 5), (1, 2, 2, 3, 4), 1),
     (dict(global_pool=True, kernel=(1, 1), pool_type="max"), (2, 3, 5, 4), (2, 3, 1, 1), 2),
     (dict(global_pool=True, pool_type="avg"), (2, 3, 5, 4, 2), (2, 3, 1, 1, 1), 1),
@@ -193,7 +226,7 @@ POOL_CASES = [
     dict(data=(1, 2, 7, 7), kernel=(3, 3), stride=(2, 2), pooling_convention="full",
          pad=(1, 1)),
     dict(data=(2, 2, 9), kernel=(3,), stride=(2,)),
-    dict(data=(1, 2, 8), kernel=(3,), stride=(3,), pooling_convention="same"),
+    dict(data=(1, 2, 8), kernel=(3,), stride=(3,), pad=(0, 0, 0), pooling_convention="same"),
     dict(data=(1, 2, 4, 5, 6), kernel=(2, 3, 2), stride=(2, 1, 2), pad=(1, 1, 0)),
     dict(data=(2, 3, 5, 4), global_pool=True, kernel=(1, 1)),
     dict(data=(2, 3, 5, 4, 3), global_pool=True),
