@@ -99,12 +99,18 @@ def main(argv):
         print("\nnothing measured (no GPU): results and README left as they were")
         return
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / ("%s%s.json" % (record["date"], "-gpu" if gpu else ""))
+    path = RESULTS / ("%s%s.json" % (record["date"], _suffix(record, gpu)))
     path.write_text(json.dumps(record, indent=1, default=float) + "\n")
     print("\nwrote %s (%.0f s in all)" % (os.path.relpath(path, C.ROOT), record["total_s"]))
     if "--no-readme" not in argv and not only:
         update_readme(record, table, gpu)
         print("updated %s" % os.path.relpath(README, C.ROOT))
+
+
+def _suffix(record, gpu):
+    """Runs that differ from plain `make bench` get their own results file."""
+    return ("-gpu" if gpu else "") + ("-threads%d" % record["threads"]
+                                      if record["threads_pinned"] else "")
 
 
 def _strip(results):
@@ -246,7 +252,7 @@ def update_readme(record, table, gpu):
         "- unset in the benchmark processes: %s"
         % (", ".join(sorted(record["blas_env_removed"])) or "nothing (neither was set)"),
         "- raw numbers: `benchmarks/results/%s%s.json`" % (record["date"],
-                                                          "-gpu" if gpu else ""),
+                                                          _suffix(record, gpu)),
         "",
     ]
     if max(record["loadavg_start"][0], record["loadavg_end"][0]) > m["cpus"]:
