@@ -134,6 +134,18 @@ class Activation(OpDef):
         else:
             out[...] = _ACTIVATIONS[p.act_type][0](xp, x)
 
+    def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
+        # relu in an executor: the mask buffer is allocated once, at bind
+        if p.act_type != "relu" or igrads[0] is None or reqs[0] != "write":
+            return None
+        xp, y, g, dx = rt.xp, outs[0], ograds[0], igrads[0]
+        mask = xp.empty(y.shape, dtype=bool)
+
+        def run(is_train):
+            xp.greater(y, 0, out=mask)
+            xp.multiply(g, mask, out=dx)
+        return run
+
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         if igrads[0] is None:
             return
