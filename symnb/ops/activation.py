@@ -315,6 +315,7 @@ class SoftmaxActivation(OpDef):
     """
 
     name = "SoftmaxActivation"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     family = "activation"
     params = (Param("mode", "{'channel', 'instance'},optional, default='instance'",
                     "Specifies how to compute the softmax. If set to ``instance``, it computes "

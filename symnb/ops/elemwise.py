@@ -108,6 +108,7 @@ def _float(*arrays):
 
 
 class _Unary(OpDef):
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     family = "elementwise"
     fwd = None
     grad = None

@@ -146,6 +146,7 @@ class _arange(_Create):
 
 class _Like(OpDef):
     """zeros_like/ones_like: the input's shape and type, constant values, zero gradient."""
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
 
     family = "init"
     loss_head = True

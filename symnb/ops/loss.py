@@ -407,6 +407,7 @@ class make_loss(_Identity, _LossHead):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "make_loss"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("_sparse_make_loss",)
     outputs = ("loss",)
     accepts_unknown_params = True
@@ -427,6 +428,7 @@ class BlockGrad(_Identity):
     """
 
     name = "BlockGrad"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("_sparse_stop_gradient", "stop_gradient")
     loss_head = True
     family = "loss"

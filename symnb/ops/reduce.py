@@ -94,6 +94,7 @@ REDUCE = [
 
 
 class _Reduce(OpDef):
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     family = "reduce"
     params = _REDUCE_PARAMS
     fwd = grad = None
@@ -217,6 +218,7 @@ class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
 class _ArgReduce(OpDef):
     """argmax/argmin: index along one axis (flattened when ``axis=None``), returned in the
     input's float type; no gradient (a loss head: backward needs no head gradient)."""
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
 
     family = "reduce"
     loss_head = True

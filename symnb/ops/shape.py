@@ -196,6 +196,7 @@ class Reshape(_ViewLike):
     """
 
     name = "Reshape"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("reshape",)
     params = (
         Param("shape", "Shape(tuple), optional, default=[]", "The target shape"),
@@ -251,6 +252,7 @@ class Flatten(_ViewLike):
     """
 
     name = "Flatten"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("flatten",)
 
     def infer_shape(self, p, ins, outs):
@@ -272,6 +274,7 @@ class transpose(_ShapeOp):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "transpose"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     params = (Param("axes", "Shape(tuple), optional, default=[]",
                     "Target axis order. By default the axes will be inverted."),)
 
@@ -364,6 +367,7 @@ class expand_dims(_ViewLike):  # noqa: N801
     """
 
     name = "expand_dims"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     params = (Param("axis", "int, required",
                     "Position where new axis is to be inserted. Suppose that the input "
                     "`NDArray`'s dimension is `ndim`, the range of the inserted axis is "
@@ -692,6 +696,7 @@ class slice_(_ShapeOp):  # noqa: N801 -- MXNet's ``slice`` (underscore: keep the
     """
 
     name = "slice"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("_sparse_slice", "crop")
     params = (
         _OptionalIntTuple("begin", "Shape(tuple), required",
@@ -759,6 +764,7 @@ class slice_axis(_ShapeOp):  # noqa: N801
     """
 
     name = "slice_axis"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     params = (
         Param("axis", "int, required", "Axis along which to be sliced, supports negative "
               "indexes."),
@@ -974,6 +980,7 @@ class broadcast_to(_BroadcastOp):  # noqa: N801
     """
 
     name = "broadcast_to"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     params = (Param("shape", "Shape(tuple), optional, default=[]",
                     "The shape of the desired array. We can set the dim to zero if it's same as "
                     "the original. E.g `A = broadcast_to(B, shape=(10, 0, 0))` has the same "
@@ -1015,6 +1022,7 @@ class broadcast_axis(_BroadcastOp):  # noqa: N801
     """
 
     name = "broadcast_axis"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("broadcast_axes",)
     params = (Param("axis", "Shape(tuple), optional, default=[]",
                     "The axes to perform the broadcasting."),
@@ -1052,6 +1060,7 @@ class Cast(_ShapeOp):
     """
 
     name = "Cast"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("cast",)
     family = "elementwise"
     params = (Param("dtype", DTYPES + ", required", "Output data type."),)
@@ -1086,6 +1095,7 @@ class _copy(_ViewLike):
     """
 
     name = "_copy"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("identity",)
     family = "elementwise"
 
@@ -1150,6 +1160,7 @@ class clip(_ShapeOp):  # noqa: N801
     """
 
     name = "clip"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("_sparse_clip",)
     family = "elementwise"
     params = (Param("a_min", "float, required", "Minimum value"),
