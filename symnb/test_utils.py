@@ -5,11 +5,13 @@ Enough that MXNet 1.9.1's symbol/executor/operator tests run against symnb uncha
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import random
 import sys
 
 import numpy as np
+import numpy.testing as npt
 
 from .context import Context, cpu
 
@@ -19,7 +21,10 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "random_arrays",
            "random_sample", "np_reduce", "simple_forward", "check_numeric_gradient",
            "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
-           "environment", "discard_stderr", "set_env_var", "use_np"]
+           "environment", "discard_stderr", "set_env_var", "use_np",
+           # MXNet's test_utils has no __all__, so ``from mxnet.test_utils import *`` also
+           # hands out the modules it imports; MXNet's tests use these without importing them
+           "sys", "os", "logging", "np", "npt"]
 
 _default_ctx = [None]
 
