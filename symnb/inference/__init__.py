@@ -6,6 +6,8 @@ the operator node (``Error in operator fc1: ...``).
 """
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from ..base import MXNetError
@@ -40,38 +42,75 @@ def infer_graph(order, given: dict, kind: str = "shape") -> InferResult:
 
     ``order`` is the topological node list; ``given`` maps ``id(variable node)`` to a known
     value (shape tuple with 0 for unknown dims, or np.dtype).
+
+    A worklist in topological order: every operator runs once, then only operators next to
+    an entry that changed run again (forward to consumers, backward to producers), so a
+    graph whose rules all run forward costs one visit per node.
     """
     values = {}
+    ops = []
     for node in order:
-        n_out = node.num_outputs()
-        values[id(node)] = [None] * n_out
+        vals = [None] * node.num_outputs()
         if node.op is None:
-            values[id(node)][0] = given.get(id(node))
+            vals[0] = given.get(id(node))
         else:
             check_arity(node)
-    ops = [n for n in order if n.op is not None]
+            ops.append(node)
+        values[id(node)] = vals
+    position = {id(n): k for k, n in enumerate(ops)}
+    consumers: dict[int, list[int]] = {}
+    for k, node in enumerate(ops):
+        for e in node.inputs:
+            consumers.setdefault(id(e.node), []).append(k)
     rule_name = "infer_shape" if kind == "shape" else "infer_type"
-    for sweep in range(64):
-        changed = False
-        for node in (ops if sweep % 2 == 0 else reversed(ops)):
-            ins = [values[id(e.node)][e.index] for e in node.inputs]
-            outs = values[id(node)]
-            before_in, before_out = list(ins), list(outs)
-            try:
-                getattr(node.op, rule_name)(node.params, ins, outs)
-            except InferError as e:
-                raise MXNetError("MXNetError: Error in operator %s: %s"
-                                 % (node.name, str(e).replace("{node}", node.name))) from None
-            for e, old, new in zip(node.inputs, before_in, ins, strict=True):
-                if _changed(old, new):
-                    values[id(e.node)][e.index] = _normalize(new, kind)
-                    changed = True
-            for i, (old, new) in enumerate(zip(before_out, outs, strict=True)):
-                if _changed(old, new):
-                    outs[i] = _normalize(new, kind)
-                    changed = True
-        if not changed and sweep >= 1:
-            break
+    rules = [getattr(n.op, rule_name) for n in ops]
+    params = [n.params for n in ops]
+    in_slots = [[(values[id(e.node)], e.index) for e in n.inputs] for n in ops]
+    out_slots = [values[id(n)] for n in ops]
+
+    pending = deque(range(len(ops)))
+    queued = [True] * len(ops)
+    budget = 64 * max(len(ops), 1)        # rules only refine values; this bounds any cycle
+
+    def wake(node_id):
+        for c in consumers.get(node_id, ()):
+            if not queued[c]:
+                queued[c] = True
+                pending.append(c)
+        k = position.get(node_id)
+        if k is not None and not queued[k]:
+            queued[k] = True
+            pending.append(k)
+
+    while pending and budget:
+        budget -= 1
+        k = pending.popleft()
+        queued[k] = False
+        node = ops[k]
+        slots, outs = in_slots[k], out_slots[k]
+        ins = [vals[i] for vals, i in slots]
+        before_out = list(outs)
+        try:
+            rules[k](params[k], ins, outs)
+        except InferError as e:
+            raise MXNetError("MXNetError: Error in operator %s: %s"
+                             % (node.name, str(e).replace("{node}", node.name))) from None
+        for (vals, i), e, new in zip(slots, node.inputs, ins, strict=True):
+            if _changed(vals[i], new):
+                vals[i] = _normalize(new, kind)
+                wake(id(e.node))
+        out_changed = False
+        for i, (old, new) in enumerate(zip(before_out, outs, strict=True)):
+            if _changed(old, new):
+                outs[i] = _normalize(new, kind)
+                out_changed = True
+            elif new is None and old is not None:
+                outs[i] = old               # a rule may not forget what is known
+        if out_changed:
+            for c in consumers.get(id(node), ()):
+                if not queued[c]:
+                    queued[c] = True
+                    pending.append(c)
     return InferResult(values)
 
 
