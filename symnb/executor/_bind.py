@@ -279,11 +279,11 @@ def _simple_infer(symbol, order, type_dict, kwargs):
             % "".join("%s: %s, " % (n.name, "None" if shapes[id(n)][0] is None
                                     else fmt_shape(shapes[id(n)][0])) for n in unknown))
     dtypes = infer_graph(order, given_t, "type").values
-    if defaulted:
+    untyped = [n for n in variables if dtypes[id(n)][0] is None]
+    if defaulted and untyped:
         # aux states nobody typed (no operator rule reaches them) default to float32 too
-        for n in variables:
-            if dtypes[id(n)][0] is None:
-                given_t[id(n)] = np.dtype(np.float32)
+        for n in untyped:
+            given_t[id(n)] = np.dtype(np.float32)
         dtypes = infer_graph(order, given_t, "type").values
     undecided = [n for n in variables if dtypes[id(n)][0] is None]
     if undecided:
