@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ._params import Param
 from ._registry import OpDef, register
 from ._rules import elemwise_shape, fully_known, shape_assign, uniform_type
@@ -139,9 +141,13 @@ class _arange(_Create):
     def forward(self, p, ins, outs, is_train, rt):
         out = outs[0]
         start, _ = self._bounds(p)
-        # MXNet computes start + (i / repeat) * step in the output's own type
+        # MXNet computes start + (i / repeat) * step in the output's own type; start and
+        # step are cast to it first (truncated), through int64 for unsigned types so that a
+        # negative step wraps (two's complement) as on x86
+        def cast(v):
+            return np.array(int(v) if out.dtype.kind == "u" else v).astype(out.dtype)[()]
         steps = (rt.xp.arange(out.size) // p.repeat).astype(out.dtype)
-        out[...] = out.dtype.type(start) + steps * out.dtype.type(p.step)
+        out[...] = cast(start) + steps * cast(p.step)
 
 
 class _Like(OpDef):

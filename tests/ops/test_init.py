@@ -36,6 +36,9 @@ def test_creation_shapes_and_types():
     (dict(start=5, stop=1, step=-2), [5, 3]),
     (dict(start=0, stop=3, repeat=2), [0, 0, 1, 1, 2, 2]),
     (dict(start=0.5, stop=3, dtype="int32"), [0, 1, 2]),
+    # start and step are cast to the dtype first (MXNet 1.9.1, MXNet test_init/test_arange)
+    (dict(start=1.3, stop=7, step=1.3, dtype="int32"), [1, 2, 3, 4, 5]),
+    (dict(start=50, stop=40, step=-2, dtype="uint8"), [50, 48, 46, 44, 42]),  # step wraps
 ])
 def test_arange(attrs, values):
     out, = harness.forward("_arange", [], **attrs)
