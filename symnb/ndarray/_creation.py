@@ -61,7 +61,9 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
     else:
         with np.errstate(all="ignore"):
             data = source.astype(target)
-    return NDArray(rt.xp.array(data, copy=True), ctx)
+    # MXNet copies into its own row-major buffer: a transposed source must not stay a
+    # Fortran-ordered array (reshape would then copy instead of viewing)
+    return NDArray(rt.xp.array(data, copy=True, order="C"), ctx)
 
 
 def _to_host(source):
@@ -142,16 +144,13 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None,
     if infer_range is not None:
         import warnings
         warnings.warn("`infer_range` argument has been deprecated", DeprecationWarning)
-    if stop is None:
-        start, stop = 0.0, start
-    start, stop, step = float(start), float(stop), float(step)
-    if step == 0:
-        raise MXNetError("MXNetError: Check failed: param.step != 0: Range does not support "
-                         "step=0, received 0")
-    count = max(int(math.ceil((stop - start) / step)), 0)
-    # computed in double, then cast (MXNet's range kernel)
-    values = np.repeat(start + np.arange(count, dtype=np.float64) * step, int(repeat))
-    return array(values, ctx, _dtype(dtype))
+    from ..ops import get_op
+    from ._imperative import invoke
+    # MXNet's arange is the _arange operator: its checks, its length, its per-dtype values
+    ctx = current_context() if ctx is None else ctx
+    return invoke(get_op("_arange"), [], {"start": start, "stop": stop, "step": step,
+                                          "repeat": repeat, "infer_range": False,
+                                          "dtype": _dtype(dtype).name, "ctx": str(ctx)})
 
 
 def eye(N, M=0, k=0, ctx=None, dtype=np.float32, **kwargs) -> NDArray:

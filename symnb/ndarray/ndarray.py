@@ -205,7 +205,7 @@ class NDArray:
         >>> mx.nd.ones((2,)).asnumpy()
         array([1., 1.], dtype=float32)
         """
-        return np.array(get_backend(self._ctx).to_numpy(self._data), copy=True)
+        return np.array(get_backend(self._ctx).to_numpy(self._data), copy=True, order="C")
 
     def asscalar(self):
         """The single element as a numpy scalar (shape ``(1, 1)`` gives an array: MXNet quirk).

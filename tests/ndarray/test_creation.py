@@ -146,3 +146,24 @@ def test_creation_uses_current_context():
 
 def test_waitall_returns_none():
     assert nd.waitall() is None
+
+
+def test_arange_is_the_arange_operator():
+    # mx.nd.arange calls _arange: values in the dtype's own arithmetic, MXNet's range check
+    # (checked on MXNet 1.9.1; MXNet's test_init/test_arange compares with np.arange)
+    x = nd.arange(1.3, 456.6, 1.3, dtype="int32")
+    assert x.shape == (351,) and x.asnumpy()[:5].tolist() == [1, 2, 3, 4, 5]
+    assert nd.arange(1.3, 4, 1.3, repeat=2, dtype="uint8").asnumpy().tolist() == [1, 1, 2, 2,
+                                                                                  3, 3]
+    with pytest.raises(mx.MXNetError, match=r"Invalid range \(start, stop, step\) = \(5,1,1\)"):
+        nd.arange(5, 1)
+
+
+def test_array_from_transposed_numpy_is_row_major():
+    # MXNet copies into its own row-major buffer; asnumpy() gives a C-ordered copy
+    # (symnb kept NumPy's Fortran order, so in-place edits of asnumpy().reshape(-1) were lost
+    # in test_utils.check_numeric_gradient -- MXNet test_dot)
+    x = nd.array(np.arange(6.0).reshape(2, 3).T)
+    assert x._data.flags["C_CONTIGUOUS"] and x.asnumpy().flags["C_CONTIGUOUS"]
+    assert x.asnumpy().tolist() == [[0, 3], [1, 4], [2, 5]]
+    assert x.reshape((6,)).asnumpy().tolist() == [0, 3, 1, 4, 2, 5]
