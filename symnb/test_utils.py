@@ -19,7 +19,8 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            "default_atols", "default_numeric_eps", "assert_almost_equal", "almost_equal",
            "assert_almost_equal_ignore_nan", "assert_allclose", "assert_exception", "same",
            "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "random_arrays",
-           "random_sample", "np_reduce", "simple_forward", "check_numeric_gradient",
+           "random_sample", "np_reduce", "simple_forward", "numeric_grad",
+           "check_numeric_gradient",
            "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
            "environment", "discard_stderr", "set_env_var", "use_np",
            # MXNet's test_utils has no __all__, so ``from mxnet.test_utils import *`` also
@@ -383,73 +384,119 @@ def check_symbolic_backward(sym, location, out_grads, expected, rtol=None, atol=
     return grads
 
 
+def numeric_grad(executor, location, aux_states=None, eps=1e-4, use_forward_train=True,
+                 dtype=np.float32):
+    """Central differences of ``sum(executor.outputs[0])`` for every float argument.
+
+    Each element of ``location`` (NumPy arrays by argument name) is moved by ``eps / 2``
+    both ways *inside the executor's own argument arrays*, as MXNet does, and the result
+    is kept in ``dtype``.
+
+    >>> import symnb as mx
+    >>> a = mx.sym.var('a')
+    >>> exe = (a * a).bind(mx.cpu(), args={'a': mx.nd.array([1.0, 2.0], dtype='float64')})
+    >>> numeric_grad(exe, {'a': np.array([1.0, 2.0])}, eps=1e-3, dtype=np.float64)['a']
+    array([2., 4.])
+    """
+    from . import ndarray as nd
+    assert dtype in (np.float16, np.float32, np.float64)
+    approx_grads = {k: np.zeros(v.shape, dtype=dtype) for k, v in location.items()}
+    for k, v in location.items():
+        executor.arg_dict[k][:] = nd.array(v, dtype=dtype)
+    location = {k: np.asarray(v, order="C") for k, v in location.items()}
+
+    def total(values, name):
+        executor.arg_dict[name][:] = nd.array(values, dtype=dtype)
+        if aux_states is not None:
+            for key, val in aux_states.items():
+                executor.aux_dict[key][:] = nd.array(val, dtype=dtype)
+        executor.forward(is_train=use_forward_train)
+        return executor.outputs[0].asnumpy()
+
+    for k, v in location.items():
+        if v.dtype.kind != "f":
+            continue
+        old_value = v.copy()
+        flat = v.reshape(-1)            # a view: v is C-ordered
+        for i in range(flat.size):
+            flat[i] += eps / 2.0
+            f_peps = total(v, k)
+            flat[i] -= eps
+            f_neps = total(v, k)
+            approx_grads[k].reshape(-1)[i] = (f_peps - f_neps).sum() / eps
+            flat[i] = old_value.reshape(-1)[i]
+        executor.arg_dict[k][:] = nd.array(old_value, dtype=dtype)
+    return approx_grads
+
+
 def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rtol=None,
                            atol=None, grad_nodes=None, use_forward_train=True, ctx=None,
                            grad_stype_dict=None, dtype=np.float32):
-    """Compare backward with central finite differences of ``sum(out * random proj)``.
+    """Compare backward with finite differences, MXNet's way: ``make_loss(sym * proj)``
+    with a projection drawn from ``U[0.1, 1.1)``, only the first output, differences taken
+    in ``dtype`` and compared with MXNet's default tolerances for that dtype. Gradients
+    requested with ``'add'`` start from small random values, which are subtracted before
+    the comparison; ``'null'`` ones must stay untouched.
 
     >>> import symnb as mx
     >>> a = mx.sym.var('a')
     >>> check_numeric_gradient(a * a, [np.array([1.0, 2.0])], dtype=np.float64)
     """
     from . import ndarray as nd
+    from .symbol import Variable, make_loss
+    assert dtype in (np.float16, np.float32, np.float64)
     ctx = _as_ctx(ctx)
-    dtype = np.dtype(dtype)
-    if numeric_eps is None:
-        numeric_eps = default_numeric_eps().get(dtype, 1e-4)
-    if rtol is None:
-        rtol = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-2}.get(dtype, 1e-4)
-    if atol is None:
-        atol = {np.dtype(np.float16): 1e-1, np.dtype(np.float32): 1e-3}.get(dtype, 1e-6)
     location = _parse_location(sym, location, ctx, dtype)
-    location_npy = {k: v.asnumpy().astype(np.float64) for k, v in location.items()}
+    location_npy = {k: v.asnumpy() for k, v in location.items()}
     aux = _parse_aux(sym, aux_states, ctx, dtype)
     aux_npy = None if aux is None else {k: v.asnumpy() for k, v in aux.items()}
-    names = sym.list_arguments()
     if grad_nodes is None:
-        grad_nodes = names
-        grad_req = {k: "write" for k in names}
+        grad_nodes = sym.list_arguments()
+        grad_req = {k: "write" for k in grad_nodes}
     elif isinstance(grad_nodes, (list, tuple)):
         grad_nodes = list(grad_nodes)
         grad_req = {k: "write" for k in grad_nodes}
-    else:
+    elif isinstance(grad_nodes, dict):
         grad_req = dict(grad_nodes)
         grad_nodes = list(grad_nodes)
-    out_shapes = sym.infer_shape(**{k: v.shape for k, v in location.items()})[1]
-    proj = [np.random.normal(0, 1.0, size=s) for s in out_shapes]
+    else:
+        raise ValueError("grad_nodes must be None, a list/tuple or a dict, got %r"
+                         % type(grad_nodes).__name__)
 
-    def objective(values):
-        args = {k: nd.array(v, ctx=ctx, dtype=dtype) for k, v in values.items()}
-        auxs = None if aux_npy is None else {k: nd.array(v, ctx=ctx, dtype=dtype)
-                                             for k, v in aux_npy.items()}
-        exe = sym.bind(ctx, args=args, aux_states=auxs)
-        exe.forward(is_train=use_forward_train)
-        return sum(float((o.asnumpy().astype(np.float64) * p).sum())
-                   for o, p in zip(exe.outputs, proj))
-
-    args_grad = {k: nd.zeros(location[k].shape, ctx=ctx, dtype=dtype) for k in grad_nodes}
-    exe = sym.bind(ctx, args={k: nd.array(v, ctx=ctx, dtype=dtype)
-                              for k, v in location_npy.items()},
-                   args_grad=args_grad, grad_req=grad_req,
-                   aux_states=None if aux_npy is None else
-                   {k: nd.array(v, ctx=ctx, dtype=dtype) for k, v in aux_npy.items()})
-    exe.forward(is_train=True)
-    exe.backward([nd.array(p, ctx=ctx, dtype=o.dtype) for p, o in zip(proj, exe.outputs)])
-    symbolic = {k: args_grad[k].asnumpy() for k in grad_nodes}
+    out_shape = sym.infer_shape(**{k: v.shape for k, v in location.items()})[1]
+    out = make_loss(sym * Variable("__random_proj"))
+    # the projection must not be tiny, or the finite differences drown in rounding
+    location["__random_proj"] = nd.array(np.random.rand(*out_shape[0]) + 0.1, ctx=ctx,
+                                         dtype=dtype)
+    args_grad_npy = {k: np.random.normal(0, 0.01, size=location[k].shape)
+                     for k in grad_nodes}
+    args_grad_npy["__random_proj"] = np.random.normal(0, 0.01, size=out_shape[0])
+    args_grad = {k: nd.array(v, ctx=ctx, dtype=dtype) for k, v in args_grad_npy.items()}
+    executor = out.bind(ctx, grad_req=grad_req, args=location, args_grad=args_grad,
+                        aux_states=aux)
+    executor.forward(is_train=True)
+    if numeric_eps is None:
+        numeric_eps = default_numeric_eps()[np.dtype(executor.outputs[0].dtype)]
+    if dtype in (np.float32, np.float16):
+        # finite differences with a smaller step need more precision than these types have
+        assert numeric_eps >= 1e-5
+    executor.backward()
+    symbolic_grads = executor.grad_dict
+    numeric = numeric_grad(executor, location_npy, aux_npy, eps=numeric_eps,
+                           use_forward_train=use_forward_train, dtype=dtype)
     for name in grad_nodes:
-        base = location_npy[name]
-        numeric = np.zeros_like(base)
-        flat = base.reshape(-1)
-        for i in range(flat.size):
-            old = flat[i]
-            flat[i] = old + numeric_eps / 2
-            fp = objective(location_npy)
-            flat[i] = old - numeric_eps / 2
-            fm = objective(location_npy)
-            flat[i] = old
-            numeric.reshape(-1)[i] = (fp - fm) / numeric_eps
-        assert_almost_equal(numeric, symbolic[name], rtol, atol,
-                            ("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        names = ("NUMERICAL_%s" % name, "BACKWARD_%s" % name)
+        req = grad_req[name]
+        if req == "write":
+            assert_almost_equal(numeric[name], symbolic_grads[name], rtol, atol, names)
+        elif req == "add":
+            assert_almost_equal(numeric[name],
+                                symbolic_grads[name].asnumpy() - args_grad_npy[name],
+                                rtol, atol, names)
+        elif req == "null":
+            assert_almost_equal(args_grad_npy[name], symbolic_grads[name], rtol, atol, names)
+        else:
+            raise ValueError("Invalid grad_req %s for argument %s" % (req, name))
 
 
 def check_consistency(sym, ctx_list, scale=1.0, grad_req="write", arg_params=None,
