@@ -1,7 +1,8 @@
 """``NDArray.__getitem__`` / ``__setitem__`` with MXNet 1.9.1's legacy rules (spec ndarray.md 5).
 
-What is a view: ``x[int]`` and a step-1 slice of axis 0 (optionally followed by full slices
-and with ``None`` anywhere) share memory with ``x``; every other key copies. No result is 0-d:
+What is a view: a basic key (ints, slices, ``None``, ``...``) whose selection is contiguous in
+memory by MXNet's rule (``slice_is_contiguous``: ``x[1]``, ``x[1:3]``, ``x[1, 2]``, ``x[1:2, 1:3]``)
+shares memory with ``x``; every other key copies (``x[:, 1]``, ``x[::2]``). No result is 0-d:
 ``x[1, 2]`` has shape ``(1,)``. Index arrays are integer indices, booleans included (``True``
 is index 1), exactly as MXNet treats them.
 """
@@ -12,7 +13,7 @@ import numpy as np
 from ..backends import get_backend
 from .ndarray import NDArray, _is_scalar
 
-__all__ = ["get_item", "set_item"]
+__all__ = ["get_item", "set_item", "slice_is_contiguous"]
 
 _FULL = slice(None)
 
@@ -37,47 +38,70 @@ def _convert(key, rt):
     return key
 
 
-def _is_view_key(key) -> bool:
-    if isinstance(key, int) or key is None:
+def slice_is_contiguous(slices, shape) -> bool:
+    """MXNet's rule for when basic indexing gives a view: reading the axes right to left,
+    once an axis is cut to a proper subset every axis further left keeps at most one
+    element; an axis with more than one element must step by 1. ``slices`` holds one
+    ``slice`` per axis of ``shape``.
+
+    >>> slice_is_contiguous((slice(1, 2), slice(1, 3)), (3, 4))
+    True
+    >>> slice_is_contiguous((slice(None), slice(1, 3)), (3, 4))
+    False
+    """
+    assert len(slices) == len(shape)
+    lengths = [len(range(*k.indices(n))) for k, n in zip(slices, shape, strict=True)]
+    if int(np.prod(lengths)) in (0, 1):
         return True
-    if isinstance(key, slice):
-        return key.step in (None, 1)
-    if not isinstance(key, tuple):
-        return False
-    first = True
-    for k in key:
-        if k is None:
-            continue
-        if first:
-            first = False
-            if _is_view_key(k) and not isinstance(k, tuple):
-                continue
+    cut = False
+    for k, n, length in zip(reversed(slices), reversed(shape), reversed(lengths),
+                            strict=True):
+        step = k.indices(n)[2]
+        if length == 0:
+            return True
+        if length > 1 and step != 1:
             return False
-        if k is Ellipsis or k == _FULL:
-            continue
-        return False
+        if cut and length > 1:
+            return False
+        cut = cut or length < n
     return True
 
 
-def _first_int_as_slice(key, size):
-    """For 1-D arrays ``x[i]`` is the (1,) view ``x[i:i+1]`` (bounds checked like numpy)."""
-    def to_slice(i):
-        if not -size <= i < size:
-            raise IndexError("index %d is out of bounds for axis 0 with size %d" % (i, size))
-        i %= size
-        return slice(i, i + 1)
-    if isinstance(key, int):
-        return to_slice(key)
-    if isinstance(key, tuple):
-        out, done = [], False
-        for k in key:
-            if not done and isinstance(k, int):
-                out.append(to_slice(k))
-                done = True
-            else:
-                out.append(k)
-        return tuple(out)
-    return key
+def _basic_view(data, key):
+    """The view MXNet returns for a basic key (ints, slices, None, one Ellipsis) whose
+    slices are contiguous; None when the key must copy instead. Ints act as one-element
+    slices whose axis is then dropped, so ``x[1, 2]`` is a (1,) view."""
+    keys = key if isinstance(key, tuple) else (key,)
+    if not all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in keys):
+        return None
+    if sum(k is Ellipsis for k in keys) > 1:
+        return None
+    n_axes = sum(k is not None and k is not Ellipsis for k in keys)
+    if n_axes > data.ndim:
+        return None                      # let the copy path raise numpy's error
+    expanded = []
+    for k in keys:
+        expanded.extend([_FULL] * (data.ndim - n_axes) if k is Ellipsis else [k])
+    if Ellipsis not in keys:
+        expanded.extend([_FULL] * (data.ndim - n_axes))
+    slices, shape, axis = [], [], 0
+    for k in expanded:
+        if k is None:
+            shape.append(1)
+            continue
+        size = data.shape[axis]
+        if isinstance(k, int):
+            if not -size <= k < size:
+                raise IndexError("index %d is out of bounds for axis %d with size %d"
+                                 % (k, axis, size))
+            slices.append(slice(k % size, k % size + 1))
+        else:
+            slices.append(k)
+            shape.append(len(range(*k.indices(size))))
+        axis += 1
+    if not slice_is_contiguous(slices, data.shape):
+        return None
+    return data[tuple(slices)].reshape(tuple(shape) or (1,))
 
 
 def get_item(array: NDArray, key) -> NDArray:
@@ -85,10 +109,9 @@ def get_item(array: NDArray, key) -> NDArray:
     rt = get_backend(array.context)
     key = _convert(key, rt)
     data = array._data
-    if _is_view_key(key):
-        if data.ndim == 1:
-            key = _first_int_as_slice(key, data.shape[0])
-        return NDArray(data[key], array.context)
+    view = _basic_view(data, key)
+    if view is not None:
+        return NDArray(view, array.context)
     result = data[key]
     result = rt.xp.array(result, copy=True)
     if result.ndim == 0:

@@ -330,9 +330,85 @@ class NDArray:
                              "arrays are dense ('default')" % stype)
         return self.copy()
 
+    # MXNet's NDArray methods with an ``inplace`` flag: True gives a reshaped view
+    def flatten(self, inplace=False):
+        """Collapse all axes after the first: a copy, or a view with ``inplace=True``.
+
+        >>> import symnb as mx
+        >>> mx.nd.ones((2, 3, 4)).flatten(inplace=True).shape
+        (2, 12)
+        """
+        if not inplace:
+            return _fluent_call("flatten", self)
+        return self.reshape((0, -1))
+
+    def expand_dims(self, axis, inplace=False):
+        """Insert a size-1 axis at ``axis``: a copy, or a view with ``inplace=True``.
+
+        >>> import symnb as mx
+        >>> mx.nd.ones((2, 3)).expand_dims(-1, inplace=True).shape
+        (2, 3, 1)
+        """
+        if not inplace:
+            return _fluent_call("expand_dims", self, axis=axis)
+        shape = list(self.shape)
+        assert -len(shape) - 1 <= axis <= len(shape), \
+            "axis {} is out of range for {}d array".format(axis, len(shape))
+        shape.insert(axis + len(shape) + 1 if axis < 0 else axis, 1)
+        return self.reshape(shape)
+
+    def squeeze(self, axis=None, inplace=False):
+        """Drop size-1 axes (all, or those in ``axis``): a copy, or a view with
+        ``inplace=True``; squeezing every axis leaves shape ``(1,)``.
+
+        >>> import symnb as mx
+        >>> mx.nd.ones((1, 3, 1)).squeeze(inplace=True).shape
+        (3,)
+        """
+        if not inplace:
+            return _fluent_call("squeeze", self, axis=axis)
+        shape = list(self.shape)
+        axes = [axis] if isinstance(axis, int) else axis
+        if axes:
+            assert len(axes) == len(set(axes)), \
+                "axis {} contains duplicate which is not allowed.".format(axes)
+            resolved = [a if a >= 0 else a + len(shape) for a in axes]
+            for given, a in zip(axes, resolved, strict=True):
+                assert -len(shape) <= given < len(shape), \
+                    "axis {} is out of range for {}d array".format(given, len(shape))
+                assert shape[a] == 1, \
+                    "Squeeze target axis {} must be size 1, got {}.".format(given, shape[a])
+            for a in sorted(resolved, reverse=True):
+                del shape[a]
+        else:
+            shape = [d for d in shape if d != 1]
+        return self.reshape(shape or [1])
+
+    def __abs__(self):
+        """``abs(x)``, the ``abs`` operator.
+
+        >>> import symnb as mx
+        >>> abs(mx.nd.array([-1.5, 2])).asnumpy()
+        array([1.5, 2. ], dtype=float32)
+        """
+        return _fluent_call("abs", self)
+
     # ------------------------------------------------------------------ indexing (spec 5)
+    @staticmethod
+    def _basic_indexing_slice_is_contiguous(slc_key, shape):
+        """MXNet's helper: whether slicing ``shape`` with one slice per axis is a view.
+
+        >>> import symnb as mx
+        >>> mx.nd.NDArray._basic_indexing_slice_is_contiguous((slice(1, 2), slice(0, 3)),
+        ...                                                   (3, 4))
+        True
+        """
+        from ._indexing import slice_is_contiguous
+        return slice_is_contiguous(slc_key, shape)
+
     def __getitem__(self, key):
-        """``x[int]`` and ``x[a:b]`` are views; other keys copy; results are never 0-d.
+        """Basic keys selecting a contiguous block (``x[1]``, ``x[1:3]``, ``x[1, 2]``) are
+        views; other keys copy; results are never 0-d.
 
         >>> import symnb as mx
         >>> x = mx.nd.arange(12).reshape((3, 4))
@@ -447,23 +523,27 @@ def _dispatch(array, other, array_op, scalar_op, reflected=False, out=None):
 _FLUENT = ("reshape_like", "zeros_like", "ones_like", "broadcast_axes", "repeat", "pad",
            "swapaxes", "split", "slice", "slice_axis", "slice_like", "take", "one_hot", "pick",
            "sort", "topk", "argsort", "argmax", "argmax_channel", "argmin", "clip", "abs",
-           "sign", "flatten", "shape_array", "size_array", "expand_dims", "tile", "transpose",
+           "sign", "shape_array", "size_array", "tile", "transpose",
            "flip", "depth_to_space", "space_to_depth", "diag", "sum", "nansum", "prod",
            "nanprod", "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil",
            "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees", "radians",
            "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log",
            "log10", "log2", "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square", "reciprocal",
-           "relu", "sigmoid", "softmax", "log_softmax", "softmin", "squeeze", "broadcast_to",
+           "relu", "sigmoid", "softmax", "log_softmax", "softmin", "broadcast_to",
            "broadcast_like")
+
+
+def _fluent_call(fname, *args, **kwargs):
+    from ._imperative import FUNCTIONS
+    function = FUNCTIONS.get(fname)
+    if function is None:
+        raise MXNetError("MXNetError: operator %s is not available in symnb yet" % fname)
+    return function(*args, **kwargs)
 
 
 def _make_fluent(fname):
     def method(self, *args, **kwargs):
-        from ._imperative import FUNCTIONS
-        function = FUNCTIONS.get(fname)
-        if function is None:
-            raise MXNetError("MXNetError: operator %s is not available in symnb yet" % fname)
-        return function(self, *args, **kwargs)
+        return _fluent_call(fname, self, *args, **kwargs)
     method.__name__ = fname
     method.__qualname__ = "NDArray." + fname
     method.__doc__ = "Fluent form of ``mx.nd.%s(self, ...)``." % fname

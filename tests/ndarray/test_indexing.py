@@ -20,7 +20,12 @@ def is_view(r, x):
     (1, (4,), True), (-1, (4,), True), (slice(1, 3), (2, 4), True),
     ((slice(1, 3), slice(None)), (2, 4), True), (slice(None, None, 2), (2, 4), False),
     ((slice(None), 1), (3,), False), ((slice(None), slice(1, 3)), (3, 2), False),
-    ((1, 2), (1,), False), (None, (1, 3, 4), True), ((Ellipsis, 1), (3,), False),
+    ((1, 2), (1,), True),   # one element is contiguous: a view (recorded from MXNet 1.9.1)
+    (None, (1, 3, 4), True), ((Ellipsis, 1), (3,), False),
+    # MXNet's contiguity rule beyond axis 0 (recorded from MXNet 1.9.1)
+    ((slice(2, 3), slice(1, 3)), (1, 2), True), ((slice(0, 1), slice(None, None, -1)), (1, 4),
+                                                 False),
+    ((1, None, slice(1, 3)), (1, 2), True), ((slice(0, 3, 3),), (1, 4), True),
     ([0, 2], (2, 4), False), (np.array([0, 2]), (2, 4), False),
 ])
 def test_getitem_table(key, shape, view, ctx):
@@ -110,3 +115,22 @@ def test_setitem_zero_dim():
     s = nd.array(1.0)
     s[:] = 4
     assert s.asscalar() == 4.0
+
+
+def test_mxnet_contiguity_predicate_matches_numpy_views():
+    # MXNet's NDArray._basic_indexing_slice_is_contiguous, as its test_ndarray checks it
+    is_contiguous = nd.NDArray._basic_indexing_slice_is_contiguous
+    x = np.arange(2 * 3 * 4).reshape((2, 3, 4))
+    slices = [slice(None), slice(1), slice(0, 2), slice(None, None, 2), slice(None, None, -1)]
+    for a in slices:
+        for b in slices:
+            for c in slices:
+                key = (a, b, c)
+                assert is_contiguous(key, x.shape) == x[key].flags.contiguous, key
+
+
+def test_contiguous_views_write_through():
+    x = nd.arange(24).reshape((2, 3, 4))
+    v = x[1, 1:3]                     # (2, 4) block inside x[1]: a view
+    v[:] = -1
+    assert (x.asnumpy() == -1).sum() == 8 and v.shape == (2, 4)

@@ -162,3 +162,22 @@ def test_no_warning_on_plain_use():
         warnings.simplefilter("error")
         x = nd.array([1.0, 0.0])
         assert (1 / x).asnumpy().tolist() == [1.0, float("inf")]
+
+
+def test_inplace_flag_gives_reshaped_views():
+    # MXNet's NDArray.flatten/expand_dims/squeeze(inplace=True) reshape without copying
+    x = mx.nd.arange(6).reshape((1, 2, 3))
+    flat, flat_copy = x.flatten(inplace=True), x.flatten()
+    wide = x.expand_dims(axis=-1, inplace=True)
+    thin = x.squeeze(axis=0, inplace=True)
+    assert (flat.shape, wide.shape, thin.shape) == ((1, 6), (1, 2, 3, 1), (2, 3))
+    x[0] = -1
+    assert flat.asnumpy().min() == wide.asnumpy().max() == thin.asnumpy().max() == -1
+    assert flat_copy.asnumpy().tolist() == [[0, 1, 2, 3, 4, 5]]
+    assert mx.nd.ones((1, 1)).squeeze(inplace=True).shape == (1,)
+    with pytest.raises(AssertionError, match="Squeeze target axis 1 must be size 1, got 2."):
+        x.squeeze(axis=1, inplace=True)
+
+
+def test_abs_builtin():
+    assert abs(mx.nd.array([-1.5, 2])).asnumpy().tolist() == [1.5, 2.0]
