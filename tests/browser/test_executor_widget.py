@@ -140,8 +140,6 @@ def test_graph_boxes_show_labels_names_and_shapes(mlp_page):
     assert len(view.find_all("rect")) == 5
 
 
-@pytest.mark.xfail(strict=True, reason="widget.js writes `node.op || node.role` and graph JSON "
-                   "gives variables op 'null' (a string), so their tooltip reads 'data (null)'")
 def test_variable_tooltips_name_the_role(mlp_page):
     assert "data (data)" in tooltips(stage(mlp_page[0], "step 1"))
 

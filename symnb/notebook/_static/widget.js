@@ -99,7 +99,7 @@ export function drawGraph(graph, parent, onPick) {
       t.textContent = line;
     });
     const title = svgEl("title", {}, group);
-    title.textContent = `${node.name} (${node.op || node.role})`;
+    title.textContent = `${node.name} (${node.op && node.op !== "null" ? node.op : node.role})`;
     group.addEventListener("click", () => onPick(node.name));
   }
   return svg;
