@@ -33,8 +33,12 @@ HEAVY_REPEATS = 3     # torch and mxnet take seconds each; they are context, not
 
 
 def probe(module: str, python: str) -> dict | None:
+    # a user's interpreter writes and reuses bytecode caches; this machine sets
+    # PYTHONDONTWRITEBYTECODE=1, which would time compiling every module from source
+    env = C.bench_env({"PYTHONWARNINGS": "ignore"})
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     proc = subprocess.run([python, "-c", _PROBE.format(module=module)], capture_output=True,
-                          text=True, env=C.bench_env({"PYTHONWARNINGS": "ignore"}))
+                          text=True, env=env)
     if proc.returncode != 0:
         if module == "symnb":
             raise RuntimeError("import symnb failed:\n" + proc.stderr[-2000:])

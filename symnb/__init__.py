@@ -24,10 +24,6 @@ from . import ndarray
 from . import ndarray as nd
 from . import executor
 from . import random
-from . import model
-from . import test_utils
-from . import visualization
-from . import visualization as viz
 from . import initializer
 from . import initializer as init
 
@@ -36,6 +32,25 @@ __all__ = ["MXNetError", "Context", "cpu", "gpu", "cpu_pinned", "current_context
            "test_utils", "viz", "visualization", "init", "initializer", "name", "attribute",
            "base", "context", "util", "np_shape", "use_np_shape", "is_np_shape",
            "set_np_shape"]
+
+
+# Imported on first use (PEP 562), so `import symnb` stays light: test_utils pulls in
+# numpy.testing, visualization and model are rarely needed.
+_LAZY = {"test_utils": "test_utils", "model": "model", "visualization": "visualization",
+         "viz": "visualization"}
+
+
+def __getattr__(attr):
+    if attr in _LAZY:
+        import importlib
+        module = importlib.import_module("." + _LAZY[attr], __name__)
+        globals()[attr] = module
+        return module
+    raise AttributeError("module %r has no attribute %r" % (__name__, attr))
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def load_ipython_extension(ipython):
