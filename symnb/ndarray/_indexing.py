@@ -149,6 +149,10 @@ def set_item(array: NDArray, key, value) -> None:
         raise ValueError("operands could not be broadcast together with remapped shapes "
                          "[original->remapped]: %s  and requested shape %s"
                          % (_numpy_shape(source.shape), _numpy_shape(target_shape)))
+    if source.ndim > len(target_shape):
+        # leading 1s broadcast away (MXNet: ``b[0] = np.array([v])`` on a 1-D array); NumPy
+        # refuses to put a (1,) array into a scalar slot, so drop them first
+        source = source.reshape(tuple(source.shape[source.ndim - len(target_shape):]))
     data[key] = source
 
 

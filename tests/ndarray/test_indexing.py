@@ -134,3 +134,14 @@ def test_contiguous_views_write_through():
     v = x[1, 1:3]                     # (2, 4) block inside x[1]: a view
     v[:] = -1
     assert (x.asnumpy() == -1).sum() == 8 and v.shape == (2, 4)
+
+
+def test_setitem_drops_leading_ones_of_the_value():
+    # MXNet test_assign_float_value_to_ndarray: b[0] = np.array([v]) on a 1-D array
+    b = nd.zeros(1)
+    b[0] = np.array([47.844944], dtype=np.float32)
+    assert b.asnumpy().tolist() == [np.float32(47.844944)]
+    z = nd.zeros((2, 3))
+    z[1, 2] = np.array([[7]])
+    z[0] = np.ones((1, 1, 3))
+    assert z.asnumpy().tolist() == [[1, 1, 1], [0, 0, 7]]
