@@ -5,6 +5,7 @@ fails right here with the backend's one clear message.
 """
 from __future__ import annotations
 
+import ctypes
 import math
 import operator
 
@@ -12,14 +13,14 @@ import numpy as np
 
 from ..backends import get_backend
 from ..base import MXNetError
-from ..context import current_context
+from ..context import cpu, current_context
 from .ndarray import NDArray, _dispatch, _is_scalar
 
 __all__ = ["array", "empty", "zeros", "ones", "full", "arange", "eye", "linspace",
            "concatenate", "waitall", "add", "subtract", "multiply", "divide", "true_divide",
            "modulo", "power", "maximum", "minimum", "equal", "not_equal", "greater",
            "greater_equal", "lesser", "lesser_equal", "logical_and", "logical_or",
-           "logical_xor"]
+           "logical_xor", "from_numpy", "moveaxis"]
 
 
 def _shape_tuple(shape) -> tuple:
@@ -66,6 +67,65 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
     return NDArray(rt.xp.array(data, copy=True, order="C"), ctx)
 
 
+def from_numpy(ndarray, zero_copy=True, array_cls=NDArray):
+    """An NDArray backed by a NumPy array.
+
+    With ``zero_copy`` (C-contiguous arrays only, else ``ValueError``) the NDArray shares
+    the NumPy array's memory and, as in MXNet, the NumPy array becomes read-only; without
+    it the data is copied, keeping its dtype.
+
+    >>> import symnb as mx
+    >>> a = np.arange(3.0)
+    >>> x = mx.nd.from_numpy(a); x[0] = 9; a.tolist(), a.flags.writeable
+    ([9.0, 1.0, 2.0], False)
+    """
+    if not zero_copy:
+        return array(ndarray, dtype=ndarray.dtype)
+    if not ndarray.flags["C_CONTIGUOUS"]:
+        raise ValueError("Only c-contiguous arrays are supported for zero-copy")
+    ndarray.flags["WRITEABLE"] = False
+    return array_cls(_writable_alias(ndarray), cpu())
+
+
+def _writable_alias(ndarray):
+    """A writable array over ``ndarray``'s memory, even when ``ndarray`` is read-only (as
+    from_numpy leaves it, and MXNet's NDArray keeps writing to that memory)."""
+    if ndarray.size == 0:
+        return ndarray.copy()
+    buffer = (ctypes.c_char * ndarray.nbytes).from_address(ndarray.ctypes.data)
+    buffer.owner = ndarray           # keeps the memory alive as long as the alias
+    return np.frombuffer(buffer, dtype=ndarray.dtype).reshape(ndarray.shape)
+
+
+def moveaxis(tensor, source, destination):
+    """Move axes of ``tensor`` to new positions (a ``transpose``), as ``np.moveaxis``.
+
+    >>> import symnb as mx
+    >>> mx.nd.moveaxis(mx.nd.ones((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
+    def normalize(axes, what):
+        axes = [axes] if isinstance(axes, (int, np.integer)) else list(axes)
+        out = []
+        for a in axes:
+            if not -tensor.ndim <= a < tensor.ndim:
+                raise ValueError("%s should verify 0 <= %s < tensor.ndim (%d). Got %d"
+                                 % (what, what.lower(), tensor.ndim, a))
+            out.append(int(a) % tensor.ndim)
+        if len(set(out)) != len(out):
+            raise ValueError("repeated axis in `%s` argument" % what.lower())
+        return out
+    source = normalize(source, "Source")
+    destination = normalize(destination, "Destination")
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have the same number "
+                         "of elements")
+    order = [n for n in range(tensor.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source, strict=True)):
+        order.insert(dest, src)
+    return tensor.transpose(axes=order)
+
+
 def _to_host(source):
     """A CuPy array as numpy (anything else unchanged): ``array()`` accepts both."""
     module = type(source).__module__
@@ -85,38 +145,51 @@ def empty(shape, ctx=None, dtype=None, stype=None) -> NDArray:
     return NDArray(get_backend(ctx).xp.empty(_shape_tuple(shape), dtype=_dtype(dtype)), ctx)
 
 
-def _filled(op_name, fill, shape, ctx, dtype):
+def _filled(op_name, fill, shape, ctx, dtype, out=None):
+    from ..util import is_np_shape
+    from ._imperative import shape_failure
     ctx = current_context() if ctx is None else ctx
     dtype = _dtype(dtype)
     dims = _shape_tuple(shape)
-    if len(dims) == 0 or 0 in dims:
+    if not is_np_shape() and (len(dims) == 0 or 0 in dims):
         # legacy shape semantics: 0 means unknown, so these shapes cannot be created (1.2)
-        from ._imperative import shape_failure
-        out = None if len(dims) == 0 else dims
-        raise shape_failure(op_name, [], [out], {"dtype": dtype.name, "ctx": str(ctx),
-                                                 "shape": str(shape)})
-    xp = get_backend(ctx).xp
-    return NDArray(xp.full(dims, fill, dtype=dtype), ctx)
+        raise shape_failure(op_name, [], [None if len(dims) == 0 else dims],
+                            {"dtype": dtype.name, "ctx": str(ctx), "shape": str(shape)})
+    if out is None:
+        return NDArray(get_backend(ctx).xp.full(dims, fill, dtype=dtype), ctx)
+    # MXNet writes into ``out`` after checking it against the inferred shape and type
+    if out.shape != dims:
+        raise MXNetError("MXNetError: Shape inconsistent, Provided = %s, inferred shape=%s"
+                         % (_fmt(out.shape), _fmt(dims)))
+    if np.dtype(out.dtype) != dtype:
+        raise MXNetError("MXNetError: Type inconsistent, Provided = %s, inferred type = %s"
+                         % (np.dtype(out.dtype).name, dtype.name))
+    out._data[...] = fill
+    return out
+
+
+def _fmt(shape):
+    return "[%s]" % ",".join(str(d) for d in shape)
 
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs) -> NDArray:
-    """An array of zeros (float32 unless ``dtype``).
+    """An array of zeros (float32 unless ``dtype``), or ``out=`` filled with zeros.
 
     >>> import symnb as mx
     >>> mx.nd.zeros(2).asnumpy()
     array([0., 0.], dtype=float32)
     """
-    return _filled("_zeros", 0, shape, ctx, dtype)
+    return _filled("_zeros", 0, shape, ctx, dtype, kwargs.get("out"))
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs) -> NDArray:
-    """An array of ones (float32 unless ``dtype``).
+    """An array of ones (float32 unless ``dtype``), or ``out=`` filled with ones.
 
     >>> import symnb as mx
     >>> mx.nd.ones((1, 2), dtype='int32').asnumpy()
     array([[1, 1]], dtype=int32)
     """
-    return _filled("_ones", 1, shape, ctx, dtype)
+    return _filled("_ones", 1, shape, ctx, dtype, kwargs.get("out"))
 
 
 def full(shape, val, ctx=None, dtype=np.float32, out=None) -> NDArray:

@@ -167,3 +167,40 @@ def test_array_from_transposed_numpy_is_row_major():
     assert x._data.flags["C_CONTIGUOUS"] and x.asnumpy().flags["C_CONTIGUOUS"]
     assert x.asnumpy().tolist() == [[0, 3], [1, 4], [2, 5]]
     assert x.reshape((6,)).asnumpy().tolist() == [0, 3, 1, 4, 2, 5]
+
+
+def test_from_numpy_shares_memory_and_locks_the_source():
+    # MXNet's from_numpy: zero-copy for C-contiguous arrays, the NumPy side turns read-only
+    a = np.array([[1, 2], [3, 4], [5, 6]], dtype="float32")
+    x = nd.from_numpy(a)
+    with pytest.raises(ValueError):
+        a[2, 1] = 0
+    again = nd.from_numpy(a)             # a read-only source still gives a writable NDArray
+    again[2, 1] = 100
+    assert a[2, 1] == 100 and x.asnumpy()[2, 1] == 100 and x.dtype is np.float32
+    copy = nd.from_numpy(np.arange(3), zero_copy=False)
+    assert copy.dtype is np.int64 and copy.asnumpy().tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="Only c-contiguous arrays"):
+        nd.from_numpy(np.ones((2, 3)).T)
+
+
+def test_moveaxis():
+    x = nd.arange(24).reshape((2, 3, 4))
+    assert nd.moveaxis(x, 0, -1).shape == (3, 4, 2)
+    assert nd.moveaxis(x, [0, 1], [2, 0]).shape == (3, 4, 2)
+    assert (nd.moveaxis(x, 2, 0).asnumpy() == np.moveaxis(x.asnumpy(), 2, 0)).all()
+    with pytest.raises(ValueError, match="same number of elements"):
+        nd.moveaxis(x, [0, 1], [0])
+
+
+def test_ones_zeros_write_into_out_and_np_shape_allows_empty_shapes():
+    out = nd.zeros((2, 2))
+    assert nd.ones((2, 2), out=out) is out and out.asnumpy().tolist() == [[1, 1], [1, 1]]
+    nd.zeros((2, 2), out=out)
+    assert out.asnumpy().sum() == 0
+    with pytest.raises(mx.MXNetError, match=r"Provided = \[2,2\], inferred shape=\[3,2\]"):
+        nd.ones((3, 2), out=out)
+    with pytest.raises(mx.MXNetError, match="Provided = int32, inferred type = float32"):
+        nd.ones((2, 2), out=nd.zeros((2, 2), dtype="int32"))
+    with mx.util.np_shape(True):         # numpy shape semantics: () and 0 are known sizes
+        assert nd.ones(()).shape == () and nd.zeros((2, 0)).shape == (2, 0)
