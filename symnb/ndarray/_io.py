@@ -7,6 +7,7 @@ Reading is a hand-written cursor over bytes: nothing is unpickled or evaluated.
 """
 from __future__ import annotations
 
+import contextlib
 import struct
 
 import numpy as np
@@ -38,8 +39,9 @@ def write_record(array: NDArray, allow_0d: bool = False) -> bytes:
     if dtype not in DTYPE_TO_CODE:
         raise TypeError("cannot save dtype %s: .params files hold %s"
                         % (dtype.name, ", ".join(d.name for d in DTYPE_TO_CODE)))
-    magic = V2_MAGIC
-    if data.ndim == 0:
+    # MXNet marks arrays saved under numpy shape semantics with the V3 magic
+    magic = V3_MAGIC if is_np_shape() else V2_MAGIC
+    if data.ndim == 0 and not is_np_shape():
         if not allow_0d:
             raise ValueError(
                 "cannot save a 0-d NDArray (shape ()) to a .params file: MXNet 1.9.1 writes it "
@@ -157,6 +159,12 @@ def _read_one(cur: _Cursor, index: int) -> NDArray:
             "np shape semantics, must be loaded in the same semantics. Please turn on np shape "
             "semantics in Python using `with np_shape(True)` or decorator `use_np_shape` to "
             "scope the code of loading the ndarray.")
+    if magic != V3_MAGIC and is_np_shape():
+        raise MXNetError(
+            "MXNetError: Check failed: Imperative: :Get()->is_np_shape() == GlobalOn || "
+            "!Imperative::Get()->is_np_shape(): ndarray was not saved in np shape semantics, "
+            "but being loaded in np shape semantics. Please turn off np shape semantics in "
+            "Python using `with np_shape(False)` to scope the code of loading the ndarray.")
     if magic in (V2_MAGIC, V3_MAGIC):
         (stype,) = cur.unpack("i", what + " storage type", "strm->Read(&stype)")
         if stype not in _STYPES:
@@ -169,7 +177,7 @@ def _read_one(cur: _Cursor, index: int) -> NDArray:
         raise MXNetError(
             "MXNetError: basic_string: :resize (%s: %s has ndim 0. MXNet 1.9.1 writes 0-d "
             "arrays but reads ndim 0 as 'no array' under legacy shape semantics, so the rest "
-            "of the file is misread; load it inside `with mx.util.np_shape(True):`)"
+            "of the file is misread; a file saved under np_shape(True) keeps 0-d arrays)"
             % (cur.source, what))
     dev_type, dev_id = cur.unpack("ii", what + " context", "ctx.Load(strm)")
     if dev_type not in Context.devtype2str:
@@ -196,8 +204,10 @@ def read_record(buf: bytes) -> NDArray:
     array([1., 2.], dtype=float32)
     """
     from ..util import np_shape
-    with np_shape(True):
-        return _read_one(_Cursor(bytes(buf), "pickled NDArray", ""), 0)
+    buf = bytes(buf)
+    # 0-d arrays are pickled as V3 records, readable only under numpy shape semantics
+    with np_shape(True) if buf[:4] == struct.pack("<I", V3_MAGIC) else contextlib.nullcontext():
+        return _read_one(_Cursor(buf, "pickled NDArray", ""), 0)
 
 
 def _decode(buf: bytes, source: str, truncated_core: str):

@@ -159,13 +159,31 @@ def test_save_refuses_0d_with_clear_message(tmp_path):
     assert nd.load(path)[0].asnumpy().tolist() == [5.0]
 
 
-def test_zero_dim_golden_fails_clearly_but_loads_under_np_shape():
+def test_zero_dim_golden_fails_clearly_in_both_shape_modes():
+    # a V2 file (saved without np shape semantics) holding a 0-d array: MXNet 1.9.1 misreads
+    # it under legacy semantics and refuses it under np_shape (checked on MXNet 1.9.1)
     path = os.path.join(FILES, "zero_dim_unloadable.params")
     with pytest.raises(mx.MXNetError, match="basic_string: :resize .*record 0 has ndim 0"):
         nd.load(path)
     with mx.util.np_shape(True):
-        (x,) = nd.load(path)
-    assert x.shape == () and x.asscalar() == 5.0
+        with pytest.raises(mx.MXNetError, match="ndarray was not saved in np shape semantics"):
+            nd.load(path)
+
+
+def test_np_shape_files_are_v3_and_load_only_under_np_shape(tmp_path):
+    # MXNet's test_save_load_scalar_zero_size_ndarrays: the magic records the shape mode
+    path = str(tmp_path / "np.params")
+    with mx.util.np_shape(True):
+        nd.save(path, [nd.array(np.ones(())), nd.array(np.ones((2, 3)))])
+        scalar, matrix = nd.load(path)
+    assert scalar.shape == () and matrix.shape == (2, 3)
+    with pytest.raises(mx.MXNetError, match="ndarray was saved in np shape semantics"):
+        nd.load(path)
+    legacy = str(tmp_path / "legacy.params")
+    nd.save(legacy, [nd.ones((2,))])
+    with mx.util.np_shape(True):
+        with pytest.raises(mx.MXNetError, match="Please turn off np shape semantics"):
+            nd.load(legacy)
 
 
 def test_load_errors(tmp_path):
