@@ -29,11 +29,14 @@ def _call(function, *args, **options):
     return function(*args, **kwargs)
 
 
-def symbol_bundle(symbol, shape=None, dtype=None, hide_weights=None, conflict=None):
-    """The display bundle of a symbol; ``conflict`` is a :class:`~._conflict.Conflict`."""
+def symbol_bundle(symbol, shape=None, dtype=None, hide_weights=None, conflict=None,
+                  collapse=None):
+    """The display bundle of a symbol; ``conflict`` is a :class:`~._conflict.Conflict`,
+    ``collapse`` name prefixes whose nodes are drawn as one box each."""
     bundle = _call(_pictures().symbol_mimebundle, symbol, shape=shape, dtype=dtype,
                    hide_weights=hide_weights,
-                   bad_edge=conflict.bad_edge() if conflict is not None else None)
+                   bad_edge=conflict.bad_edge() if conflict is not None else None,
+                   collapse=collapse or None)
     if GRAPH_MIME in bundle:
         bundle[GRAPH_MIME] = with_colors(bundle[GRAPH_MIME])
     return bundle

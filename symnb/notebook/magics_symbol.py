@@ -32,6 +32,9 @@ class SymbolMagics(Magics):
               help="draw weight and bias variables as part of their operator (default)")
     @argument("--show-weights", dest="hide_weights", action="store_false",
               help="draw every variable as its own node")
+    @argument("--collapse", nargs="+", action="append", metavar="PREFIX",
+              help="draw the nodes whose names start with PREFIX (e.g. a mx.name.Prefix) "
+                   "as one box, e.g. --collapse stage1_ stage2_")
     @line_cell_magic
     def symbol(self, line, cell=None):
         """Run a cell in which every ``mx.sym`` operator is available by its bare name.
@@ -57,9 +60,10 @@ class SymbolMagics(Magics):
         args = parse_argstring(self.symbol, line)
         name = identifier(args.name, "NAME") if args.name is not None else None
         shapes, dtypes = parse_shapes(args.shape), parse_dtypes(args.dtype)
+        collapse = [p for group in (args.collapse or ()) for p in group]
         user_ns = self.shell.user_ns
         if cell is None:
-            return self._draw_existing(name, shapes, dtypes, args.hide_weights)
+            return self._draw_existing(name, shapes, dtypes, args.hide_weights, collapse)
         result = run_symbol_cell(self.shell.transform_cell(cell), user_ns)
 
         target_name = name or (result.symbols[-1] if result.symbols else None)
@@ -101,9 +105,9 @@ class SymbolMagics(Magics):
             user_ns.pop(key, None)
         user_ns.update(result.assigned)
         _display.show(_display.symbol_bundle(target, shape=provided or None, dtype=dtypes or None,
-                                             hide_weights=args.hide_weights))
+                                             hide_weights=args.hide_weights, collapse=collapse))
 
-    def _draw_existing(self, name, shapes, dtypes, hide_weights):
+    def _draw_existing(self, name, shapes, dtypes, hide_weights, collapse=None):
         from ..symbol import Symbol
         if name is None:
             raise UsageError("%symbol NAME draws an existing Symbol: give its name "
@@ -114,7 +118,7 @@ class SymbolMagics(Magics):
         self._check_names(target, shapes, dtypes)
         _display.show(_display.symbol_bundle(target, shape=provided_shapes(target, shapes)
                                              or None, dtype=dtypes or None,
-                                             hide_weights=hide_weights))
+                                             hide_weights=hide_weights, collapse=collapse))
 
     @staticmethod
     def _check_names(target, shapes, dtypes):
