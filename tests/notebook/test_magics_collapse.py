@@ -1,16 +1,4 @@
 """%%symbol --collapse draws the nodes of a name prefix as one box."""
-import pytest
-
-pytest.importorskip("IPython")
-
-
-@pytest.fixture
-def shell():
-    from IPython.core.interactiveshell import InteractiveShell
-    sh = InteractiveShell.instance()
-    sh.run_line_magic("load_ext", "symnb")
-    yield sh
-    InteractiveShell.clear_instance()
 
 
 def test_collapse_prefix_into_one_box(shell, monkeypatch):
@@ -18,7 +6,6 @@ def test_collapse_prefix_into_one_box(shell, monkeypatch):
     shown = []
     monkeypatch.setattr(_display, "show", shown.append)
     shell.run_cell_magic("symbol", "net --shape data=(2,8) --collapse stage1_", (
-        "import symnb as mx\n"
         "data = Variable('data')\n"
         "with mx.name.Prefix('stage1_'):\n"
         "    h = Activation(FullyConnected(data, num_hidden=4), act_type='relu')\n"
