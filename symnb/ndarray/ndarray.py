@@ -384,6 +384,28 @@ class NDArray:
             shape = [d for d in shape if d != 1]
         return self.reshape(shape or [1])
 
+    def broadcast_to(self, shape):
+        """Broadcast to ``shape``; missing leading axes are added first (MXNet's method,
+        which checks the shapes itself before calling the ``broadcast_to`` operator).
+
+        >>> import symnb as mx
+        >>> mx.nd.array([1, 2, 3]).broadcast_to((2, 3)).shape
+        (2, 3)
+        """
+        cur_shape = self.shape
+        err_str = ("operands could not be broadcast together with remapped shapes"
+                   "[original->remapped]: {} and requested shape {}".format(cur_shape, shape))
+        if len(shape) < len(cur_shape):
+            raise ValueError(err_str)
+        cur_shape = (1,) * (len(shape) - len(cur_shape)) + cur_shape
+        differing = np.array(cur_shape) != np.array(shape)
+        if (np.array(cur_shape)[differing] != 1).any():
+            raise ValueError(err_str)
+        if cur_shape != self.shape:
+            # MXNet passes ``shape`` on as given here (a NumPy array then fails to parse)
+            return _fluent_call("broadcast_to", self.reshape(cur_shape), shape=shape)
+        return _fluent_call("broadcast_to", self, shape=tuple(shape))
+
     def __abs__(self):
         """``abs(x)``, the ``abs`` operator.
 
@@ -529,7 +551,7 @@ _FLUENT = ("reshape_like", "zeros_like", "ones_like", "broadcast_axes", "repeat"
            "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees", "radians",
            "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log",
            "log10", "log2", "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square", "reciprocal",
-           "relu", "sigmoid", "softmax", "log_softmax", "softmin", "broadcast_to",
+           "relu", "sigmoid", "softmax", "log_softmax", "softmin",
            "broadcast_like")
 
 

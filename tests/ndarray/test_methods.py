@@ -181,3 +181,14 @@ def test_inplace_flag_gives_reshaped_views():
 
 def test_abs_builtin():
     assert abs(mx.nd.array([-1.5, 2])).asnumpy().tolist() == [1.5, 2.0]
+
+
+def test_broadcast_to_method_adds_leading_axes():
+    # MXNet's NDArray.broadcast_to is a Python method: rank extension, its own ValueError,
+    # and a NumPy-array shape accepted when no axis is added (MXNet test_broadcast)
+    x = mx.nd.array([1, 2, 3])
+    assert x.broadcast_to((2, 3)).asnumpy().tolist() == [[1, 2, 3], [1, 2, 3]]
+    assert x.reshape((1, 3)).broadcast_to(np.array([4, 3])).shape == (4, 3)
+    with pytest.raises(ValueError, match=r"remapped shapes\[original->remapped\]: \(3,\) and "
+                                         r"requested shape \(3, 2\)"):
+        x.broadcast_to((3, 2))
