@@ -47,7 +47,8 @@ __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "eye"
            "concatenate", "waitall", "save", "load", "load_frombuffer", "add", "subtract",
            "multiply", "divide", "true_divide", "modulo", "power", "maximum", "minimum",
            "equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
-           "logical_and", "logical_or", "logical_xor", "from_numpy", "moveaxis", "random", "contrib", "linalg", "sparse", "image"]
+           "logical_and", "logical_or", "logical_xor", "from_numpy", "moveaxis", "random",
+           "contrib", "linalg", "sparse", "image"]
 
 _install({"": _sys.modules[__name__], "_internal": _internal, "contrib": contrib,
           "linalg": linalg, "sparse": sparse, "image": image, "random": random},

@@ -6,7 +6,6 @@ fails right here with the backend's one clear message.
 from __future__ import annotations
 
 import ctypes
-import math
 import operator
 
 import numpy as np
