@@ -364,8 +364,14 @@ class LayerNorm(OpDef):
         if igrads[0] is not None:
             dx = _normalised_grad(dy * gamma.reshape(along), xhat, invstd, (axis,))
             assign(igrads[0], dx, reqs[0])
-        assign(igrads[1], (dy * xhat).sum(axis=others), reqs[1])
-        assign(igrads[2], dy.sum(axis=others), reqs[2])
+        # gamma/beta gradients sum over every row: NumPy adds a strided axis one element at a
+        # time, so float32 drifts ~10x further than MXNet's reduce (MXNet test_layer_norm on
+        # (4096, 512)); accumulate in float64 and round once
+        acc = np.promote_types(x.dtype, np.float64)
+        if igrads[1] is not None:
+            assign(igrads[1], (dy * xhat).sum(axis=others, dtype=acc).astype(x.dtype), reqs[1])
+        if igrads[2] is not None:
+            assign(igrads[2], dy.sum(axis=others, dtype=acc).astype(x.dtype), reqs[2])
 
 
 # ----------------------------------------------------------------------------- LRN
