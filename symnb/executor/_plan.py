@@ -127,14 +127,7 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
                 arr = pool.pop() if pool else _alloc(xp, shape, dtype)
             entry_arrays[(id(node), i)] = arr
             outs.append(arr)
-        ins, var_slots = [], []
-        for pos, e in enumerate(node.inputs):
-            if e.node.op is None:
-                nd = bound[id(e.node)]
-                var_slots.append((pos, nd))
-                ins.append(nd._data)
-            else:
-                ins.append(entry_arrays[(id(e.node), e.index)])
+        ins, var_slots = _wire_inputs(node, bound, entry_arrays)
         step = FwdStep(node, node.op, node.params, ins, outs, var_slots)
         _protect_inputs(step, reach, heads, xp)
         fwd_steps.append(step)
@@ -174,6 +167,20 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         plan.fwd_runs.append(_forward_run(step, rt))
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
     return plan
+
+
+def _wire_inputs(node, bound, entry_arrays):
+    """A node's input arrays (bound NDArray buffers for variables, planned buffers for
+    operator outputs) and the ``(position, NDArray)`` of its variable inputs."""
+    ins, var_slots = [], []
+    for pos, e in enumerate(node.inputs):
+        if e.node.op is None:
+            nd = bound[id(e.node)]
+            var_slots.append((pos, nd))
+            ins.append(nd._data)
+        else:
+            ins.append(entry_arrays[(id(e.node), e.index)])
+    return ins, var_slots
 
 
 def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_arrays,
@@ -272,14 +279,7 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
                 igrads.append(scratch)
                 reqs_node.append("write")
                 post_adds.append((target, scratch))
-        ins, var_slots = [], []
-        for pos, e in enumerate(node.inputs):
-            if e.node.op is None:
-                nd = bound[id(e.node)]
-                var_slots.append((pos, nd))
-                ins.append(nd._data)
-            else:
-                ins.append(entry_arrays[(id(e.node), e.index)])
+        ins, var_slots = _wire_inputs(node, bound, entry_arrays)
         outs = [entry_arrays[(id(node), i)] for i in range(node.num_outputs())]
         steps.append(BwdStep(node, node.op, params, ins, outs, ograds, igrads, reqs_node,
                              var_slots, post_adds))

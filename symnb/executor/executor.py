@@ -390,7 +390,7 @@ class Executor:
         >>> print(ex.debug_str().splitlines()[5])
         Op:elemwise_mul, Name=_mul0
         """
-        from ..symbol.symbol import _debug_nodes
+        from ..symbol.symbol import _debug_nodes, _debug_op
         plan = self._plan
         lines = ["Symbol Outputs:\n"]
         lines += ["\toutput[%d]=%s(%d)\n" % (i, n.name, j) for i, (n, j) in enumerate(self._heads)]
@@ -403,15 +403,7 @@ class Executor:
         lines += _debug_nodes(plan.order)
         for step in plan.bwd_steps:
             node = step.node
-            lines.append("--------------------\n")
-            lines.append("Op:_backward_%s, Name=%s_backward\n" % (node.op.name, node.name))
-            lines.append("Inputs:\n")
-            for i, e in enumerate(node.inputs):
-                suffix = " version=%d" % e.version if e.node.op is None else ""
-                lines.append("\targ[%d]=%s(%d)%s\n" % (i, e.node.name, e.index, suffix))
-            if node.attrs:
-                lines.append("Attrs:\n")
-                lines += ["\t%s=%s\n" % (k2, node.attrs[k2]) for k2 in sorted(node.attrs)]
+            lines += _debug_op(node, "_backward_" + node.op.name, node.name + "_backward")
             lines.append("Control deps:\n\tcdep[0]=%s\n" % node.name)
         total = sum(int(a.nbytes) for a in plan.entry_arrays.values())
         lines.append("Total %d MB allocated\n" % (total >> 20))

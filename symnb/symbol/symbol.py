@@ -742,16 +742,20 @@ def _debug_nodes(order):
     for node in order:
         if node.op is None:
             lines.append("Variable:%s\n" % node.name)
-            continue
-        lines.append("--------------------\n")
-        lines.append("Op:%s, Name=%s\n" % (node.op.name, node.name))
-        lines.append("Inputs:\n")
-        for i, e in enumerate(node.inputs):
-            suffix = " version=%d" % e.version if e.node.op is None else ""
-            lines.append("\targ[%d]=%s(%d)%s\n" % (i, e.node.name, e.index, suffix))
-        if node.attrs:
-            lines.append("Attrs:\n")
-            lines += ["\t%s=%s\n" % (k, node.attrs[k]) for k in sorted(node.attrs)]
+        else:
+            lines += _debug_op(node, node.op.name, node.name)
+    return lines
+
+
+def _debug_op(node, op_name, name):
+    """One operator block of ``debug_str`` (also used for the executor's backward nodes)."""
+    lines = ["--------------------\n", "Op:%s, Name=%s\n" % (op_name, name), "Inputs:\n"]
+    for i, e in enumerate(node.inputs):
+        suffix = " version=%d" % e.version if e.node.op is None else ""
+        lines.append("\targ[%d]=%s(%d)%s\n" % (i, e.node.name, e.index, suffix))
+    if node.attrs:
+        lines.append("Attrs:\n")
+        lines += ["\t%s=%s\n" % (k, node.attrs[k]) for k in sorted(node.attrs)]
     return lines
 
 
