@@ -16,7 +16,7 @@ import numpy as np
 from ..backends import get_backend
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
-from ..ops._registry import InferError
+from ..ops._registry import InferError, bind_positional
 from ..ops._rules import fmt_shape, merge_shape
 from ..symbol._create import _stringify
 from ..symbol._functions import python_location
@@ -211,17 +211,7 @@ def call(op, args, kwargs):
         if op.key_var_num_args not in kwargs:
             kwargs[op.key_var_num_args] = len(args)
         return invoke(op, list(args), kwargs, out)
-    slots = list(op.inputs) + [p.name for p in op.params] + ["out", "name"]
-    if len(args) > len(slots):
-        raise TypeError("%s() takes at most %d positional arguments (%d given)"
-                        % (op.name, len(slots), len(args)))
-    for slot, value in zip(slots, args, strict=False):
-        if slot in kwargs:
-            raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
-        if slot == "out":
-            out = value
-        elif slot != "name":
-            kwargs[slot] = value
+    out = bind_positional(op, args, kwargs, ("out", "name")).get("out", out)
     named, params = {}, {}
     for key, value in kwargs.items():
         if isinstance(value, NDArray):

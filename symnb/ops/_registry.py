@@ -152,6 +152,25 @@ def assign(buf, value, req: str):
         buf[...] = value
 
 
+def bind_positional(op: OpDef, args, kwargs: dict, tail: tuple[str, ...]) -> dict:
+    """Match positional arguments to a fixed-arity operator function's slots (inputs, then
+    parameters, then ``tail`` such as name/attr/out) the way MXNet's generated functions
+    do; inputs and parameters go into ``kwargs``, the tail values are returned."""
+    slots = list(op.inputs) + [p.name for p in op.params] + list(tail)
+    if len(args) > len(slots):
+        raise TypeError("%s() takes at most %d positional arguments (%d given)"
+                        % (op.name, len(slots), len(args)))
+    extras = {}
+    for slot, value in zip(slots, args):
+        if slot in kwargs:
+            raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
+        if slot in tail:
+            extras[slot] = value
+        else:
+            kwargs[slot] = value
+    return extras
+
+
 def signature_for(op: OpDef, registered: str) -> inspect.Signature:
     """MXNet's generated-function signature for one registered name (spec symbol.md 7.2)."""
     from ..base import _Null

@@ -11,7 +11,7 @@ import functools
 import inspect
 
 from ..base import _Null
-from ..ops._registry import signature_for
+from ..ops._registry import bind_positional, signature_for
 from ._create import create
 
 __all__ = ["invoke", "make_function", "python_location"]
@@ -59,19 +59,9 @@ def invoke(op, hint, args, kwargs):
                 raise MXNetError("MXNetError: Keyword argument name %s not found.\nCandidate "
                                  "arguments:\n%s" % (key, cands))
         return create(op, hint, tuple(args), kwargs, name, attr)
-    slots = list(op.inputs) + [p.name for p in op.params] + ["name", "attr", "out"]
-    if len(args) > len(slots):
-        raise TypeError("%s() takes at most %d positional arguments (%d given)"
-                        % (op.name, len(slots), len(args)))
-    for slot, value in zip(slots, args, strict=False):
-        if slot in kwargs:
-            raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
-        if slot == "name":
-            name = value
-        elif slot == "attr":
-            attr = value
-        elif slot != "out":
-            kwargs[slot] = value
+    extras = bind_positional(op, args, kwargs, ("name", "attr", "out"))
+    name = extras.get("name", name)
+    attr = extras.get("attr", attr)
     for slot in op.inputs:
         value = kwargs.get(slot)
         if value is not None and not isinstance(value, Symbol):
