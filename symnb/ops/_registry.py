@@ -122,6 +122,19 @@ class OpDef:
         return "<OpDef %s>" % self.name
 
 
+class ZeroGradient:
+    """Mixin for operators whose outputs carry no gradient to their inputs (argmax, one_hot,
+    creation ops): backward writes zeros for 'write' and leaves 'add' buffers alone."""
+
+    backward_needs_inputs = False
+    backward_needs_outputs = False
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        for grad, req in zip(igrads, reqs):
+            if grad is not None and req == "write":
+                grad[...] = 0
+
+
 def register(cls):
     """Class decorator: instantiate an OpDef subclass and enter it (and its aliases).
 

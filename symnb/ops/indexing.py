@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..base import MXNetError
 from ._params import Param
-from ._registry import OpDef, assign, register
+from ._registry import OpDef, ZeroGradient, assign, register
 from ._rules import fully_known, merge_shape
 from .shape import check, np_dtype, sassign, type_assign_check
 
@@ -116,7 +116,7 @@ class take(_IndexOp):  # noqa: N801 -- MXNet's operator name
 
 
 @register
-class one_hot(_IndexOp):  # noqa: N801
+class one_hot(ZeroGradient, _IndexOp):  # noqa: N801
     """One-hot encode ``indices`` into a new last axis of size ``depth``.
 
     Out-of-range indices give a row of ``off_value``. No gradient (a loss head).
@@ -161,12 +161,6 @@ class one_hot(_IndexOp):  # noqa: N801
         out = outs[0]
         out[...] = xp.where(hit, out.dtype.type(p.on_value), out.dtype.type(p.off_value))
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        if igrads[0] is not None and reqs[0] == "write":
-            igrads[0][...] = 0
-
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 @register

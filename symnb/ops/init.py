@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ._params import Param
-from ._registry import OpDef, register
+from ._registry import OpDef, ZeroGradient, register
 from ._rules import elemwise_shape, fully_known, shape_assign, uniform_type
 from .shape import DTYPES, check, np_dtype, type_assign_check
 
@@ -150,7 +150,7 @@ class _arange(_Create):
         out[...] = cast(start) + steps * cast(p.step)
 
 
-class _Like(OpDef):
+class _Like(ZeroGradient, OpDef):
     """zeros_like/ones_like: the input's shape and type, constant values, zero gradient."""
     monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
 
@@ -167,12 +167,6 @@ class _Like(OpDef):
     def forward(self, p, ins, outs, is_train, rt):
         outs[0][...] = type(self).value
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        if igrads[0] is not None and reqs[0] == "write":
-            igrads[0][...] = 0
-
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 @register

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..base import MXNetError
 from ._params import Param
-from ._registry import OpDef, assign, register
+from ._registry import OpDef, ZeroGradient, assign, register
 from ._rules import fmt_shape, fully_known
 from .shape import ShapeOrNone, check, check_axis, fmt_dims, np_dtype, sassign, type_assign_check
 
@@ -215,7 +215,7 @@ class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
         assign(igrads[0], grad.astype(x.dtype, copy=False), reqs[0])
 
 
-class _ArgReduce(OpDef):
+class _ArgReduce(ZeroGradient, OpDef):
     """argmax/argmin: index along one axis (flattened when ``axis=None``), returned in the
     input's float type; no gradient (a loss head: backward needs no head gradient)."""
     monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
@@ -256,12 +256,6 @@ class _ArgReduce(OpDef):
             index = type(self).pick(rt.xp, x, check_axis(p.axis, x.ndim))
         outs[0][...] = index.reshape(outs[0].shape)
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        if igrads[0] is not None and reqs[0] == "write":
-            igrads[0][...] = 0
-
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 @register
