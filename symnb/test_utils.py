@@ -22,7 +22,7 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            "random_sample", "np_reduce", "simple_forward", "numeric_grad",
            "check_numeric_gradient",
            "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
-           "environment", "discard_stderr", "set_env_var", "use_np",
+           "environment", "discard_stderr", "set_env_var", "use_np", "download",
            # MXNet's test_utils has no __all__, so ``from mxnet.test_utils import *`` also
            # hands out the modules it imports; MXNet's tests use these without importing them
            "sys", "os", "logging", "np", "npt"]
@@ -637,3 +637,47 @@ def use_np(func):
                 setattr(func, name, use_np_shape(attr))
         return func
     return use_np_shape(func)
+
+
+def download(url, fname=None, dirname=None, overwrite=False, retries=5):
+    """Download ``url`` to ``fname`` (default: the URL's last path part, inside ``dirname``)
+    and return the file name; an existing file is kept unless ``overwrite``. A failed attempt
+    (an error or a status other than 200) is retried until ``retries`` attempts have failed,
+    then the last error is raised.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), 'kept.txt')
+    >>> open(path, 'w').close()
+    >>> download('http://unused.invalid/kept.txt', fname=path) == path  # exists: no download
+    True
+    """
+    import urllib.request
+    assert retries >= 0, "Number of retries should be at least 0"
+    if fname is None:
+        fname = url.split("/")[-1]
+    if dirname is None:
+        dirname = os.path.dirname(fname)
+    else:
+        fname = os.path.join(dirname, fname)
+    if dirname:
+        os.makedirs(dirname, exist_ok=True)
+    if not overwrite and os.path.exists(fname):
+        logging.info("%s exists, skipping download", fname)
+        return fname
+    while True:
+        try:
+            with urllib.request.urlopen(url) as response:
+                assert response.status == 200, "failed to open %s" % url
+                with open(fname, "wb") as f:
+                    for chunk in iter(lambda: response.read(1024), b""):
+                        f.write(chunk)
+            break
+        except Exception:
+            retries -= 1
+            if retries <= 0:
+                raise
+            # MXNet prints this notice; a log record keeps test output clean
+            logging.warning("download failed, retrying, %d attempt%s left", retries,
+                            "s" if retries > 1 else "")
+    logging.info("downloaded %s into %s successfully", url, fname)
+    return fname

@@ -46,3 +46,30 @@ def test_star_import_hands_out_modules_like_mxnet():
     star = {name: getattr(tu, name) for name in tu.__all__}
     assert star["sys"] is __import__("sys") and star["np"] is np
     assert star["logging"].__name__ == "logging" and star["npt"].__name__ == "numpy.testing"
+
+
+def test_download_fetches_retries_and_keeps_existing_files(tmp_path):
+    import functools
+    import http.server
+    import threading
+    import urllib.error
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "README.md").write_text("x" * 200)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(tmp_path / "site"))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = "http://127.0.0.1:%d/README.md" % server.server_address[1]
+        path = tu.download(url, dirname=str(tmp_path / "out"))
+        assert path == str(tmp_path / "out" / "README.md")
+        assert (tmp_path / "out" / "README.md").read_text() == "x" * 200
+        (tmp_path / "out" / "README.md").write_text("kept")
+        tu.download(url, dirname=str(tmp_path / "out"))             # exists: not fetched
+        assert (tmp_path / "out" / "README.md").read_text() == "kept"
+        with pytest.raises(urllib.error.HTTPError, match="404"):     # on every attempt
+            tu.download(url + ".missing", fname=str(tmp_path / "gone"), retries=2)
+    finally:
+        server.shutdown()
+        server.server_close()
