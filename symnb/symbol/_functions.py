@@ -51,13 +51,7 @@ def invoke(op, hint, args, kwargs):
             if not isinstance(a, Symbol):
                 raise AssertionError("Positional arguments must be Symbol instances, but got %s"
                                      % a)
-        for key, value in kwargs.items():
-            if isinstance(value, Symbol):
-                from ..base import MXNetError
-                # symbols go positionally only; the inputs are named arg0, arg1, ...
-                cands = "".join("\t[%d]arg%d\n" % (i, i) for i in range(max(len(args), 1)))
-                raise MXNetError("MXNetError: Keyword argument name %s not found.\nCandidate "
-                                 "arguments:\n%s" % (key, cands))
+        args = _variadic_keywords(op, args, kwargs)
         return create(op, hint, tuple(args), kwargs, name, attr)
     extras = bind_positional(op, args, kwargs, ("name", "attr", "out"))
     name = extras.get("name", name)
@@ -70,6 +64,28 @@ def invoke(op, hint, args, kwargs):
         if value is None:
             kwargs.pop(slot, None)
     return create(op, hint, (), kwargs, name, attr)
+
+
+def _variadic_keywords(op, args, kwargs):
+    """Variadic inputs are named ``arg0``, ``arg1``, ...: MXNet also accepts them as keywords
+    (in any order), but not mixed with positional symbols. Moves them out of ``kwargs``."""
+    from ..base import MXNetError
+    from .symbol import Symbol
+
+    named = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
+    if not named:
+        return list(args)
+    if args:
+        raise MXNetError("MXNetError: Operators with variable length input can only accept "
+                         "inputSymbols either as positional or keyword arguments, not both")
+    count = len(named)
+    for key in named:
+        if key not in {"arg%d" % i for i in range(count)}:
+            cands = "".join("\t[%d]arg%d\n" % (i, i) for i in range(count))
+            raise MXNetError("MXNetError: Symbol.ComposeKeyword argument name %s not found.\n"
+                             "Candidate arguments:\n%s" % (key, cands))
+        del kwargs[key]
+    return [named["arg%d" % i] for i in range(count)]
 
 
 def make_function(op, registered: str):

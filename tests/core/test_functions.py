@@ -127,3 +127,15 @@ def test_nul_in_op_name_is_cut():
 def test_generated_function_docstrings():
     doc = mx.sym.FullyConnected.__doc__
     assert 'num_hidden : int, required' in doc and 'Parameters' in doc
+
+
+def test_variadic_inputs_as_arg_keywords():
+    # recorded from MXNet 1.9.1: keywords arg0..argN-1 in any order; num_args filled in
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    c = mx.sym.Concat(arg1=b, arg0=a, dim=0, name="c")
+    assert c.list_arguments() == ["a", "b"]
+    assert c.list_attr() == {"dim": "0", "num_args": "2"}
+    with pytest.raises(mx.MXNetError, match="either as positional or keyword arguments, not both"):
+        mx.sym.Concat(a, arg1=b, dim=0)
+    with pytest.raises(mx.MXNetError, match="argument name foo not found"):
+        mx.sym.Concat(foo=a, bar=b, dim=0)
