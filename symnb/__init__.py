@@ -37,7 +37,7 @@ __all__ = ["MXNetError", "Context", "cpu", "gpu", "cpu_pinned", "current_context
 # Imported on first use (PEP 562), so `import symnb` stays light: test_utils pulls in
 # numpy.testing, visualization and model are rarely needed.
 _LAZY = {"test_utils": "test_utils", "model": "model", "visualization": "visualization",
-         "viz": "visualization"}
+         "viz": "visualization", "runtime": "runtime"}
 
 
 def __getattr__(attr):

@@ -1,0 +1,58 @@
+"""``mx.runtime``: which build features are available (MXNet's ``Features``).
+
+symnb is pure Python: the only optional feature is CUDA, through CuPy.
+"""
+from __future__ import annotations
+
+import collections
+
+__all__ = ["Feature", "Features", "feature_list"]
+
+# MXNet 1.9.1's feature names that scripts commonly test for
+_NAMES = ("CUDA", "CUDNN", "NCCL", "CUDA_RTC", "TENSORRT", "CPU_SSE", "CPU_AVX", "F16C",
+          "BLAS_OPEN", "BLAS_MKL", "LAPACK", "MKLDNN", "OPENCV", "CAFFE", "PROFILER",
+          "DIST_KVSTORE", "CXX14", "INT64_TENSOR_SIZE", "SIGNAL_HANDLER", "DEBUG", "TVM_OP")
+
+
+class Feature(collections.namedtuple("Feature", ["name", "enabled"])):
+    """One feature and whether it is enabled.
+
+    >>> Feature('CUDA', False)
+    ✖ CUDA
+    """
+
+    def __repr__(self):
+        return "%s %s" % ("✔" if self.enabled else "✖", self.name)
+
+
+def feature_list():
+    """All features, in MXNet's naming.
+
+    >>> any(f.name == 'BLAS_OPEN' and f.enabled for f in feature_list())
+    True
+    """
+    from .context import num_gpus
+    enabled = {"CUDA": num_gpus() > 0, "BLAS_OPEN": True, "LAPACK": True,
+               "CXX14": True, "INT64_TENSOR_SIZE": True}
+    return [Feature(name, enabled.get(name, False)) for name in _NAMES]
+
+
+class Features(collections.OrderedDict):
+    """Feature name -> Feature, with ``is_enabled``.
+
+    >>> Features().is_enabled('MKLDNN')
+    False
+    """
+
+    def __init__(self):
+        super().__init__((f.name, f) for f in feature_list())
+
+    def __repr__(self):
+        return str(list(self.values()))
+
+    def is_enabled(self, feature_name):
+        feature_name = feature_name.upper()
+        if feature_name not in self:
+            raise RuntimeError("Feature '{}' is unknown, known features are: {}".format(
+                feature_name, list(self.keys())))
+        return self[feature_name].enabled
