@@ -33,6 +33,7 @@ test: $(STAMP)
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium unavailable: browser tests will skip (and fail under CI=true)"
+	$(VENV)/bin/ruff check symnb tests benchmarks conftest.py
 	$(PY) -m pytest -q
 	@if [ -f $(ORACLE)/check.py ]; then \
 	  echo "== recorded MXNet 1.9.1 cases (../shared/oracle) =="; \
