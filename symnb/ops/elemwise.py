@@ -170,7 +170,10 @@ class erf(_Unary):  # noqa: N801 -- MXNet's operator name
 
 # ----------------------------------------------------------------------------- binary
 def _floor_mod(xp, l, r):
-    return l - xp.floor(l / r) * r if l.dtype.kind == "f" else xp.mod(l, r)
+    if l.dtype.kind == "f":
+        return l - xp.floor(l / r) * r
+    with np.errstate(divide="ignore"):      # integer x % 0 is 0 (as NumPy), quietly
+        return xp.mod(l, r)
 
 
 def _float_grad(d):
