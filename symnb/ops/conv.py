@@ -277,8 +277,28 @@ def _conv_docs(kind, workspace_default):
 _CONV = _conv_docs("Convolution", 1024)
 
 
+class _ConvLayer(OpDef):
+    """What Convolution and Deconvolution share: optional bias, picture label, data checks."""
+
+    def input_names(self, p):
+        return ("data", "weight") if p.no_bias else self.inputs
+
+    def label(self, p, attrs):
+        return "%s\n%s/%s, %s" % (self.name, digit_label(attrs.get("kernel")),
+                                   digit_label(attrs.get("stride")), p.num_filter)
+
+    def _check_data(self, p, data, expr):
+        """The data must have the kernel's rank + 2 (MXNet's ``CHECK_EQ(<expr>, ...)``)."""
+        nd = len(p.kernel)
+        if len(data) != nd + 2:
+            raise InferError(check_failed(expr, "==", "%dU" % (nd + 2), len(data), nd + 2,
+                                          _DATA_TEXT[nd]))
+        _check_layout(self, p)
+        return nd
+
+
 @register
-class Convolution(OpDef):
+class Convolution(_ConvLayer):
     """N-D convolution (1-D, 2-D, 3-D) over NCW / NCHW / NCDHW data, with groups and dilation.
 
     ``out[n, f] = bias[f] + sum_c weight[f, c] * data[n, c]`` (cross-correlation); the weight
@@ -313,24 +333,13 @@ class Convolution(OpDef):
     def parse(self, attrs, node_name=""):
         return _normalize_spatial(self, parse_params(self, attrs, node_name))
 
-    def input_names(self, p):
-        return ("data", "weight") if p.no_bias else self.inputs
-
-    def label(self, p, attrs):
-        return "Convolution\n%s/%s, %s" % (digit_label(attrs.get("kernel")),
-                                           digit_label(attrs.get("stride")), p.num_filter)
-
     def infer_shape(self, p, ins, outs):
         # MXNet's ConvolutionShape (convolution.cc): weight and bias from data, output from
         # data, then batch (always) and spatial sizes (where stride is 1) back from the output.
         data = ins[0]
         if data is None:
             return
-        nd = len(p.kernel)
-        if len(data) != nd + 2:
-            raise InferError(check_failed("dshp.ndim()", "==", "%dU" % (nd + 2), len(data),
-                                          nd + 2, _DATA_TEXT[nd]))
-        _check_layout(self, p)
+        nd = self._check_data(p, data, "dshp.ndim()")
         channels = data[1]
         shape_assign(ins, 1, (p.num_filter, channels // p.num_group if channels else 0)
                      + tuple(p.kernel))
@@ -413,7 +422,7 @@ def deconv_pad_adj(p, in_sizes):
 
 
 @register
-class Deconvolution(OpDef):
+class Deconvolution(_ConvLayer):
     """Transposed convolution (1-D, 2-D, 3-D): the gradient of Convolution w.r.t. its data.
 
     The weight has shape ``(channels, num_filter // num_group, *kernel)``; output size per
@@ -459,24 +468,13 @@ class Deconvolution(OpDef):
             p["target_shape"] = (0,) * len(p.kernel)
         return p
 
-    def input_names(self, p):
-        return ("data", "weight") if p.no_bias else self.inputs
-
-    def label(self, p, attrs):
-        return "Deconvolution\n%s/%s, %s" % (digit_label(attrs.get("kernel")),
-                                             digit_label(attrs.get("stride")), p.num_filter)
-
     def infer_shape(self, p, ins, outs):
         # MXNet's DeconvolutionShape (deconvolution.cc), with its backward fill of the data's
         # batch and spatial sizes from a known output.
         data = ins[0]
         if data is None:
             return
-        nd = len(p.kernel)
-        if len(data) != nd + 2:
-            raise InferError(check_failed("dshape.ndim()", "==", "%dU" % (nd + 2), len(data),
-                                          nd + 2, _DATA_TEXT[nd]))
-        _check_layout(self, p)
+        nd = self._check_data(p, data, "dshape.ndim()")
         channels = data[1]
         shape_assign(ins, 1, (channels, p.num_filter // p.num_group) + tuple(p.kernel))
         if not p.no_bias:
