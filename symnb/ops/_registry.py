@@ -60,7 +60,6 @@ class OpDef:
     # whether MXNet names this op's inputs for the monitor (`fc1_data`) or numbers them
     # (`relu1_input0`): operators registered without FListInputNames are numbered
     monitor_named_inputs: ClassVar[bool] = True
-    # inputs the backward never reads (lets the executor free them early) -- optional hint
     param_map: ClassVar[dict[str, Param]] = {}
 
     # ---- structure (may depend on parameters) -------------------------------------------
@@ -110,9 +109,6 @@ class OpDef:
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         raise NotImplementedError("backward of %s" % self.name)
 
-    # which forward outputs / inputs backward reads; lets the planner free buffers early
-    backward_needs_inputs: ClassVar[bool | tuple[int, ...]] = True
-    backward_needs_outputs: ClassVar[bool | tuple[int, ...]] = True
 
     # ---- helpers ------------------------------------------------------------------------------
     def parse(self, attrs: dict, node_name: str = "") -> Params:
@@ -126,8 +122,6 @@ class ZeroGradient:
     """Mixin for operators whose outputs carry no gradient to their inputs (argmax, one_hot,
     creation ops): backward writes zeros for 'write' and leaves 'add' buffers alone."""
 
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         for grad, req in zip(igrads, reqs):

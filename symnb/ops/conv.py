@@ -328,7 +328,6 @@ class Convolution(_ConvLayer):
         Param("no_bias", "boolean, optional, default=0", "Whether to disable bias parameter."),
         _CONV["cudnn_tune"], _CONV["cudnn_off"], _CONV["layout"],
     )
-    backward_needs_outputs = False
 
     def parse(self, attrs, node_name=""):
         return _normalize_spatial(self, parse_params(self, attrs, node_name))
@@ -459,7 +458,6 @@ class Deconvolution(_ConvLayer):
               "Whether to disable bias parameter."),
         _DECONV["cudnn_tune"], _DECONV["cudnn_off"], _DECONV["layout"],
     )
-    backward_needs_outputs = False
 
     def parse(self, attrs, node_name=""):
         p = _normalize_spatial(self, parse_params(self, attrs, node_name),

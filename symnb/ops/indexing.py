@@ -112,7 +112,6 @@ class take(_IndexOp):  # noqa: N801 -- MXNet's operator name
         rt.scatter_add(grad, pos, g)
         assign(igrads[0], xp.moveaxis(grad, 0, axis), reqs[0])
 
-    backward_needs_outputs = False
 
 
 @register
@@ -235,7 +234,6 @@ class where(_IndexOp):  # noqa: N801
         if igrads[2] is not None:
             assign(igrads[2], g * ~mask, reqs[2])
 
-    backward_needs_outputs = False
 
 
 @register
@@ -308,7 +306,6 @@ class Embedding(_IndexOp):
         rt.scatter_add(grad, idx, ograds[0].reshape(-1, p.output_dim))
         assign(igrads[1], grad, reqs[1])
 
-    backward_needs_outputs = False
 
 
 def _mshadow(s):

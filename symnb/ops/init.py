@@ -50,8 +50,6 @@ class _Create(OpDef):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         pass
 
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 def _create_doc(name, extra):

@@ -106,7 +106,6 @@ class dot(OpDef):  # noqa: N801 -- MXNet's operator name
             db = a.T @ g
             assign(igrads[1], (db.T if p.transpose_b else db).reshape(rhs.shape), reqs[1])
 
-    backward_needs_outputs = False
 
 
 def _swap(x, flag):
@@ -162,4 +161,3 @@ class batch_dot(OpDef):  # noqa: N801
         if igrads[1] is not None:
             assign(igrads[1], _swap(xp.matmul(_swap(a, True), g), p.transpose_b), reqs[1])
 
-    backward_needs_outputs = False

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._params import Param
 from ._registry import InferError, OpDef, register
-from ._rules import elemwise_shape, fmt_shape, shape_assign, uniform_type
+from ._rules import elemwise_shape, fmt_shape, shape_assign
 
 
 @register
@@ -156,4 +156,3 @@ class Activation(OpDef):
             igrads[0] += ograds[0] * deriv
 
 
-_ = (uniform_type, np)

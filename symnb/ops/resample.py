@@ -224,8 +224,6 @@ class Pad(OpDef):
         Param("constant_value", "double, optional, default=0",
               "The value used for padding when `mode` is \"constant\"."),
     )
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
     def label(self, p, attrs):
         return "Pad\n%s" % p.mode

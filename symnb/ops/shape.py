@@ -102,7 +102,6 @@ class _ViewLike(_ShapeOp):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         assign(igrads[0], ograds[0].reshape(ins[0].shape), reqs[0])
 
-    backward_needs_outputs = False
 
 
 # ----------------------------------------------------------------------------- Reshape
@@ -312,7 +311,6 @@ class transpose(_ShapeOp):  # noqa: N801 -- MXNet's operator name
         inverse = tuple(int(a) for a in np.argsort(axes))
         assign(igrads[0], rt.xp.transpose(ograds[0], inverse), reqs[0])
 
-    backward_needs_outputs = False
 
 
 @register
@@ -354,7 +352,6 @@ class SwapAxis(_ShapeOp):
         a, b = self._dims(p, ins[0].ndim)
         assign(igrads[0], rt.xp.swapaxes(ograds[0], a, b), reqs[0])
 
-    backward_needs_outputs = False
 
 
 @register
@@ -489,7 +486,6 @@ class Concat(_ShapeOp):
         for buf, req, part in zip(igrads, reqs, parts, strict=True):
             assign(buf, part, req)
 
-    backward_needs_outputs = False
 
 
 def _merge_loose(a, b):
@@ -555,8 +551,6 @@ class stack(_ShapeOp):  # noqa: N801
             if buf is not None:
                 assign(buf, rt.xp.take(ograds[0], i, axis=axis), req)
 
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 @register
@@ -640,8 +634,6 @@ class SliceChannel(_ShapeOp):
         pieces = [xp.zeros(part, x.dtype) if g is None else g.reshape(part) for g in ograds]
         assign(igrads[0], xp.concatenate(pieces, axis=axis), reqs[0])
 
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 # ----------------------------------------------------------------------------- slicing
@@ -728,7 +720,6 @@ class slice_(_ShapeOp):  # noqa: N801 -- MXNet's ``slice`` (underscore: keep the
             igrads[0][...] = 0
         igrads[0][_slices(p, ins[0].shape)] += ograds[0]
 
-    backward_needs_outputs = False
 
 
 def _slice_axis_range(p, shape):
@@ -798,7 +789,6 @@ class slice_axis(_ShapeOp):  # noqa: N801
             igrads[0][...] = 0
         igrads[0][self._index(p, ins[0])] += ograds[0]
 
-    backward_needs_outputs = False
 
 
 # ----------------------------------------------------------------------------- repeat / tile
@@ -850,7 +840,6 @@ class tile(_ShapeOp):  # noqa: N801
         grad = _sum_blocks(rt.xp, ograds[0], shape, reps)
         assign(igrads[0], grad.reshape(ins[0].shape), reqs[0])
 
-    backward_needs_outputs = False
 
 
 @register
@@ -910,7 +899,6 @@ class repeat(_ShapeOp):  # noqa: N801
             grad = ograds[0].reshape(shape).sum(axis=axis + 1)
         assign(igrads[0], grad.reshape(x.shape), reqs[0])
 
-    backward_needs_outputs = False
 
 
 @register
@@ -946,8 +934,6 @@ class reverse(_ShapeOp):  # noqa: N801
         # MXNet's backward is its forward kernel, which assigns: grad_req 'add' writes
         assign(igrads[0], self._flip(p, rt.xp, ograds[0]), "write")
 
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 # ----------------------------------------------------------------------------- broadcasting
@@ -967,7 +953,6 @@ class _BroadcastOp(_ShapeOp):
         if igrads[0] is not None:
             assign(igrads[0], _sum_to(rt.xp, ograds[0], ins[0].shape), reqs[0])
 
-    backward_needs_outputs = False
 
 
 @register
@@ -1081,8 +1066,6 @@ class Cast(_ShapeOp):
         if igrads[0] is not None:
             assign(igrads[0], ograds[0].astype(igrads[0].dtype), reqs[0])
 
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 @register
@@ -1102,7 +1085,6 @@ class _copy(_ViewLike):
     def infer_shape(self, p, ins, outs):
         elemwise_shape(ins, outs)
 
-    backward_needs_inputs = False
 
 
 @register
@@ -1146,8 +1128,6 @@ class add_n(_ShapeOp):  # noqa: N801
         for buf, req in zip(igrads, reqs, strict=False):
             assign(buf, ograds[0], req)
 
-    backward_needs_inputs = False
-    backward_needs_outputs = False
 
 
 @register
@@ -1184,5 +1164,4 @@ class clip(_ShapeOp):  # noqa: N801
         # MXNet's clip gradient kernel ignores the request: grad_req 'add' writes
         assign(igrads[0], ograds[0] * ((x >= lo) & (x <= hi)), "write")
 
-    backward_needs_outputs = False
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import inspect
 
-from ..base import _Null
 from ..ops._registry import bind_positional, signature_for
 from ._create import create
 
@@ -133,4 +132,3 @@ def _docstring(op) -> str:
     return "\n".join(lines)
 
 
-_ = _Null

@@ -1,14 +1,13 @@
 """``Symbol``: a list of output entries of a shared graph, with MXNet 1.x's whole API."""
 from __future__ import annotations
 
-import copy as _copy
 import numbers
 import warnings
 
 import numpy as np
 
 from .. import attribute
-from ..base import CODE_TO_DTYPE, DTYPE_TO_CODE, MXNetError, NotImplementedForSymbol, _Null
+from ..base import CODE_TO_DTYPE, DTYPE_TO_CODE, MXNetError, NotImplementedForSymbol
 from ..graph import Entry, Node, topo_order
 from ..graph._json import dump_graph, load_graph
 from ..inference import infer_graph, is_complete
@@ -908,4 +907,3 @@ def load(fname):
     return load_json(text)
 
 
-_ = (_copy, _Null)
