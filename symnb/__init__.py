@@ -36,8 +36,14 @@ __all__ = ["MXNetError", "Context", "cpu", "gpu", "cpu_pinned", "current_context
 
 # Imported on first use (PEP 562), so `import symnb` stays light: test_utils pulls in
 # numpy.testing, visualization and model are rarely needed.
-_LAZY = {"test_utils": "test_utils", "model": "model", "visualization": "visualization",
-         "viz": "visualization", "runtime": "runtime"}
+# One line per name, so modules added side by side merge cleanly.
+_LAZY = {
+    "test_utils": "test_utils",
+    "model": "model",
+    "visualization": "visualization",
+    "viz": "visualization",
+    "runtime": "runtime",
+}
 
 
 def __getattr__(attr):
