@@ -97,7 +97,8 @@ def run_values(mx, sym, spec: dict, ctx=None) -> dict:
     filled head gradients (none for loss heads, which need none).
     Runs on ``ctx`` (default ``mx.cpu()``). Keys: ``infer:out<i>``, ``train:out<i>``,
     ``grad:<name>``, ``aux:<name>``, and ``fp:<name>`` (fingerprints of every filled array,
-    as float64 triples).
+    as float64 triples); ``spec["train64"]`` repeats the training step in float64
+    (``train64:out<i>``, ``grad64:<name>``, ``aux64:<name>``).
     """
     ctx = ctx or mx.cpu()
     seed = spec.get("seed", 0)
@@ -110,23 +111,39 @@ def run_values(mx, sym, spec: dict, ctx=None) -> dict:
 
     train = spec.get("train")
     if train:
-        args, aux = _arrays(mx, sym, train["shapes"], seed + 1)
-        # "request": gradients computed but not kept (too big to store, or needed because
-        # MKLDNN's FullyConnected backward in 1.9.1 leaves the bias gradient at 0 when the
-        # weight's grad_req is 'null')
-        grads = {n: mx.nd.zeros(args[n].shape, ctx=ctx)
-                 for n in train["grads"] + train.get("request", [])}
-        req = {n: "write" if n in grads else "null" for n in args}
-        exe = sym.bind(ctx, _nd(mx, args, ctx), args_grad=grads, grad_req=req,
-                       aux_states=_nd(mx, aux, ctx))
-        outs = exe.forward(is_train=True)
-        for i, out in enumerate(outs):
-            result["train:out%d" % i] = out.asnumpy()
-        heads = None
-        if train.get("head_grads"):
-            heads = [mx.nd.array(fill("head%d" % i, o.shape, seed + 1), ctx=ctx)
-                     for i, o in enumerate(outs)]
-        exe.backward(heads)
-        result.update(("grad:" + n, grads[n].asnumpy()) for n in train["grads"])
-        result.update(("aux:" + n, exe.aux_dict[n].asnumpy()) for n in train.get("aux", ()))
+        result.update(_train(mx, sym, train, seed + 1, ctx, np.float32, ""))
+        if spec.get("train64"):
+            # The same step in float64: some zoo gradients are ill-conditioned in float32
+            # (ResNet-18's move by ~1e-2 of their scale with the BLAS kernel's rounding), so
+            # this is the tight comparison and the float32 one checks the float32 path.
+            result.update(_train(mx, sym, train, seed + 1, ctx, np.float64, "64"))
+    return result
+
+
+def _train(mx, sym, train: dict, seed: int, ctx, dtype, tag: str) -> dict:
+    """One ``forward(is_train=True)`` and ``backward`` in ``dtype``; keys get ``tag`` added
+    to their prefix (``grad64:<name>``)."""
+    result = {}
+    args, aux = _arrays(mx, sym, train["shapes"], seed)
+    args = {n: a.astype(dtype) for n, a in args.items()}
+    aux = {n: a.astype(dtype) for n, a in aux.items()}
+    # "request": gradients computed but not kept (too big to store, or needed because
+    # MKLDNN's FullyConnected backward in 1.9.1 leaves the bias gradient at 0 when the
+    # weight's grad_req is 'null')
+    grads = {n: mx.nd.zeros(args[n].shape, ctx=ctx, dtype=dtype)
+             for n in train["grads"] + train.get("request", [])}
+    req = {n: "write" if n in grads else "null" for n in args}
+    exe = sym.bind(ctx, _nd(mx, args, ctx), args_grad=grads, grad_req=req,
+                   aux_states=_nd(mx, aux, ctx))
+    outs = exe.forward(is_train=True)
+    for i, out in enumerate(outs):
+        result["train%s:out%d" % (tag, i)] = out.asnumpy()
+    heads = None
+    if train.get("head_grads"):
+        heads = [mx.nd.array(fill("head%d" % i, o.shape, seed).astype(dtype), ctx=ctx,
+                             dtype=dtype) for i, o in enumerate(outs)]
+    exe.backward(heads)
+    result.update(("grad%s:%s" % (tag, n), grads[n].asnumpy()) for n in train["grads"])
+    result.update(("aux%s:%s" % (tag, n), exe.aux_dict[n].asnumpy())
+                  for n in train.get("aux", ()))
     return result

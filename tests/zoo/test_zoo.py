@@ -31,6 +31,16 @@ VALUE_NETS = [n for n in NETS if (DATA / (n + "-values.npz")).exists()]
 # float32 through dozens of layers, MKLDNN (MXNet) vs NumPy BLAS (symnb): relative 1e-4,
 # absolute 1e-4 of the array's largest magnitude (outputs reach ~70 with random weights).
 RTOL, ATOL = 1e-4, 1e-4
+# float64 twins of a training step (``train64`` in a value spec): NumPy and MXNet's float64
+# kernels agree to ~1e-14 of the scale. The float32 ResNet-18 gradients are ill-conditioned:
+# OpenBLAS's Haswell and SkylakeX sgemm kernels alone move them by ~1e-2 of their scale.
+RTOL64, ATOL64 = 1e-10, 1e-10
+
+
+def _twin(key: str) -> str:
+    """The float64 twin of a value key: ``grad:x`` -> ``grad64:x`` (a 64 key is its own)."""
+    kind, _, rest = key.partition(":")
+    return key if kind.endswith("64") else "%s64:%s" % (kind, rest)
 
 # Divergences in modules this suite's owner cannot fix: "<net>" or "<net>:<key>" -> cause.
 XFAIL: dict[str, str] = {}
@@ -135,8 +145,16 @@ def test_values(name, ctx):
             continue
         g, w = got[key], want[key]
         scale = max(float(np.abs(w).max()), 1e-6)
-        err = np.abs(g.astype(np.float64) - w) - RTOL * np.abs(w)
-        if g.shape != w.shape or err.max() > ATOL * scale:
+        rtol, atol = (RTOL64, ATOL64) if _twin(key) == key else (RTOL, ATOL)
+        twin = want.get(_twin(key))
+        if twin is not None and twin is not w and twin.shape == w.shape:
+            # A float32 result with a float64 twin may be ill-conditioned: it must be as close
+            # to MXNet's float64 result as MXNet's own float32 result is (twice, for slack).
+            mx_err = float(np.abs(w.astype(np.float64) - twin).max()) / scale
+            atol = max(atol, 2 * mx_err)
+            w = twin
+        err = np.abs(g.astype(np.float64) - w) - rtol * np.abs(w)
+        if g.shape != w.shape or err.max() > atol * scale:
             worst = np.unravel_index(np.argmax(err), w.shape) if g.shape == w.shape else None
             bad.append("%s: shape %s vs %s, worst at %s: %s vs %s (max|want| %.3g)"
                        % (key, g.shape, w.shape, worst, g[worst] if worst else "-",
