@@ -14,9 +14,11 @@ it can render; ``include`` / ``exclude`` filter the keys as IPython's protocol a
 """
 from __future__ import annotations
 
+from .doc_svg import document_svg
+from .executor_view import executor_document
 from .graph_json import GRAPH_JSON_VERSION, GRAPH_MIME, view_json
 from .graph_view import graph_view
-from .html import array_stats, bound_shapes, executor_html, executor_sections, ndarray_html
+from .html import array_stats, executor_html, ndarray_html
 from .svg import place, render_svg
 
 __all__ = ["symbol_mimebundle", "ndarray_mimebundle", "executor_mimebundle"]
@@ -43,29 +45,26 @@ def ndarray_mimebundle(arr, include=None, exclude=None) -> dict:
     """NDArray -> {'text/plain', 'text/html', graph JSON holding only its ``values``}."""
     stats = array_stats(arr.asnumpy())
     stats["context"] = str(arr.context)
-    doc = {"version": GRAPH_JSON_VERSION, "nodes": [], "edges": [], "layout": {},
+    doc = {"version": GRAPH_JSON_VERSION, "kind": "ndarray", "nodes": [], "edges": [], "layout": {},
            "values": {"array": stats}}
     return _filtered({"text/plain": repr(arr), "text/html": ndarray_html(arr), GRAPH_MIME: doc},
                      include, exclude)
 
 
-def executor_mimebundle(ex, include=None, exclude=None) -> dict:
-    """Executor -> {'text/plain', 'text/html', graph JSON with the bound shapes and the
-    statistics of every array under ``values`` (keyed ``<section>/<name>``)}."""
-    values = {}
-    sections = executor_sections(ex)
-    for section, rows in sections.items():
-        for name, arr in rows or ():
-            values["%s/%s" % (section, name)] = array_stats(arr.asnumpy())
-    symbol = getattr(ex, "_symbol", None)
-    svg = None
-    if symbol is not None:
-        view = graph_view(symbol, bound_shapes(sections))
-        placed = place(view)
-        svg = render_svg(view, placed)
-        doc = view_json(view, placed, values=values)
-    else:
-        doc = {"version": GRAPH_JSON_VERSION, "nodes": [], "edges": [], "layout": {},
-               "values": values}
-    return _filtered({"text/plain": repr(ex), "text/html": executor_html(ex, graph_svg=svg),
+def executor_mimebundle(ex, include=None, exclude=None, *, names: dict | None = None,
+                        tables: bool = True) -> dict:
+    """Executor -> {'text/plain', 'image/svg+xml' (the executor picture), 'text/html' (the
+    picture as an ``<img>`` plus the statistics tables folded in a ``<details>``), graph JSON
+    (the executor document, ``kind: "executor"``)}.
+
+    >>> import symnb as mx
+    >>> ex = (mx.sym.var('a') * 2).bind(mx.cpu(), {'a': mx.nd.ones(1) * 10})
+    >>> b = executor_mimebundle(ex, names={})
+    >>> sorted(b), '<svg' in b['text/html'], 'a=10' in b['image/svg+xml']
+    (['application/vnd.symnb.graph+json', 'image/svg+xml', 'text/html', 'text/plain'], False, True)
+    """
+    doc = executor_document(ex, names)
+    svg = document_svg(doc)
+    return _filtered({"text/plain": repr(ex), "image/svg+xml": svg,
+                      "text/html": executor_html(ex, picture=svg, tables=tables),
                       GRAPH_MIME: doc}, include, exclude)
