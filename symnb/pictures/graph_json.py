@@ -54,7 +54,21 @@ Symbol documents (``kind: "symbol"``) keep the fields of version 1: ``nodes`` (i
 label, op, family, role, params, aux, flops, shape, members, attrs), ``edges`` (source, target,
 label, shape, dtype, bad, note), ``layout`` (width, height, nodes: {id: x, y, width, height},
 edges: polylines), ``values``, ``totals``, ``colors`` and ``note``, plus ``footer`` (the totals
-line exactly as the SVG prints it) and ``captions`` ({id: caption line as the SVG prints it}).
+line exactly as the SVG prints it), ``captions`` ({id: caption line as the SVG prints it}) and
+``draw``, everything the static SVG draws (:func:`symnb.pictures.svg.draw`)::
+
+    "draw": {"width", "height", "shift",                 # graph moved right by shift
+             "nodes": [{"rect": {"x", "y", "width", "height", "rx", "fill", "stroke",
+                                 "stroke_width", "dash"},
+                        "text": [{"text", "x", "y", "size", "weight", "anchor", "fill",
+                                  "style": "title"|"body"|"caption"}],
+                        "tooltip", "role", "name"}],    # same order as "nodes"
+             "edges": [{"path", "arrow", "color", "width", "dash", "bad", "title",
+                        "text": {"text", "x", "y", "size", "fill", "weight"} | null}
+                       | null],                          # same order as "edges"
+             "footer": [{"kind": "text", "text", "x", "y", "size", "fill",
+                         "role": "totals"|"legend"|"note"}
+                        | {"kind": "swatch", "x", "y", "fill", "stroke", "family"}]}
 
 >>> import symnb as mx
 >>> doc = graph_json(mx.sym.var('x') * 2)
@@ -94,7 +108,7 @@ def view_json(view: GraphView, placed=None, values: dict | None = None) -> dict:
                   for n, b, x, y in zip(view.nodes, boxes, lay.x, lay.y, strict=True)},
         "edges": [[[round(x, 1), round(y, 1)] for x, y in route] for route in lay.routes],
     }
-    from .svg import _totals
+    from .svg import _totals, draw
     captions = {}
     for n, b in zip(view.nodes, boxes, strict=True):
         caption = [text for style, text in b.lines if style == "caption"]
@@ -106,7 +120,8 @@ def view_json(view: GraphView, placed=None, values: dict | None = None) -> dict:
                        "flops": view.total_flops, "hidden": view.hidden},
             # the SVG's palette, so every renderer colours families alike
             "colors": {n.family: list(family_colors(n.family)) for n in view.nodes},
-            "note": view.note, "footer": _totals(view), "captions": captions}
+            "note": view.note, "footer": _totals(view), "captions": captions,
+            "draw": draw(view, (boxes, lay))}
 
 
 def graph_json(symbol, shape: dict | None = None, values: dict | None = None,

@@ -1,7 +1,8 @@
 """What ``_repr_mimebundle_`` of Symbol, NDArray and Executor returns.
 
-Each bundle holds ``text/plain`` (the object's MXNet repr), a picture (``image/svg+xml`` for
-symbols, ``text/html`` for arrays and executors) and the graph JSON
+Each bundle holds ``text/plain`` (the object's MXNet repr), pictures (``image/svg+xml`` for
+symbols and executors, and ``text/html`` holding them as ``<img src="data:...">``, which
+JupyterLab keeps in untrusted notebooks where it drops ``image/svg+xml``) and the graph JSON
 (``application/vnd.symnb.graph+json``) for a richer front end. Jupyter shows the richest type
 it can render; ``include`` / ``exclude`` filter the keys as IPython's protocol asks.
 
@@ -14,12 +15,13 @@ it can render; ``include`` / ``exclude`` filter the keys as IPython's protocol a
 """
 from __future__ import annotations
 
-from .doc_svg import document_svg
+from ._markup import Markup, tag
+from .doc_svg import document_svg, svg_img
 from .executor_view import executor_document
 from .graph_json import GRAPH_JSON_VERSION, GRAPH_MIME, view_json
 from .graph_view import graph_view
 from .html import array_stats, executor_html, ndarray_html
-from .svg import place, render_svg
+from .svg import draw_svg, place
 
 __all__ = ["symbol_mimebundle", "ndarray_mimebundle", "executor_mimebundle"]
 
@@ -36,9 +38,12 @@ def symbol_mimebundle(sym, include=None, exclude=None, **view_options) -> dict:
     """Symbol -> {'text/plain', 'image/svg+xml', graph JSON}; ``view_options`` go to
     :func:`~symnb.pictures.graph_view.graph_view` (``shape``, ``hide_weights``, ...)."""
     view = graph_view(sym, **view_options)
-    placed = place(view)
-    return _filtered({"text/plain": repr(sym), "image/svg+xml": render_svg(view, placed),
-                      GRAPH_MIME: view_json(view, placed)}, include, exclude)
+    doc = view_json(view, place(view))
+    svg = draw_svg(doc["draw"])
+    return _filtered({"text/plain": repr(sym), "image/svg+xml": svg,
+                      "text/html": str(tag("div", {"class": "symnb-symbol"},
+                                           Markup(svg_img(svg, "symbol graph")))),
+                      GRAPH_MIME: doc}, include, exclude)
 
 
 def ndarray_mimebundle(arr, include=None, exclude=None) -> dict:

@@ -275,11 +275,20 @@ def test_graph_json_document():
 def test_mimebundles():
     sym = mlp()
     bundle = symbol_mimebundle(sym)
-    assert set(bundle) == {"text/plain", "image/svg+xml", GRAPH_MIME}
+    assert set(bundle) == {"text/plain", "image/svg+xml", "text/html", GRAPH_MIME}
     assert bundle["text/plain"] == repr(sym) == "<Symbol fc2>"
     assert bundle["image/svg+xml"].startswith("<svg")
+    # untrusted notebooks drop image/svg+xml and strip inline <svg> from HTML: the HTML
+    # carries the same picture as an <img>
+    assert "<svg" not in bundle["text/html"]
+    assert inline_images(bundle["text/html"]) == [bundle["image/svg+xml"]]
+    # the SVG is drawn from the document: its texts are the document's
+    drawn = [t["text"] for n in bundle[GRAPH_MIME]["draw"]["nodes"] for t in n["text"]]
+    assert set(drawn) <= set(svg_texts(bundle["image/svg+xml"]))
+    assert bundle[GRAPH_MIME]["footer"] in svg_texts(bundle["image/svg+xml"])
     assert bundle[GRAPH_MIME]["version"] == 2
-    assert set(symbol_mimebundle(sym, exclude=[GRAPH_MIME])) == {"text/plain", "image/svg+xml"}
+    assert set(symbol_mimebundle(sym, exclude=[GRAPH_MIME, "text/html"])) == {
+        "text/plain", "image/svg+xml"}
 
     arr = mx.nd.array([1, 2, 3])
     nd_bundle = ndarray_mimebundle(arr)
