@@ -62,9 +62,12 @@ def _thumbnail(t):
 
 
 def _text(item):
+    # a white halo keeps text readable where an edge passes behind it
     return tag("text", {"x": item["x"], "y": item["y"], "font_size": item["size"],
                         "font_weight": item.get("weight"), "fill": item.get("fill", "#1f2933"),
-                        "text_anchor": item.get("anchor", "start")}, item["text"])
+                        "text_anchor": item.get("anchor", "start"), "stroke": "#ffffff",
+                        "stroke_width": 3, "stroke_linejoin": "round",
+                        "paint_order": "stroke"}, item["text"])
 
 
 def _edge(e):
@@ -103,6 +106,8 @@ def document_svg(doc: dict) -> str:
     """Draw an executor document as standalone SVG text."""
     body = [tag("rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})]
     for s in doc["sections"]:
+        if not s["title"]:
+            continue
         body.append(tag("text", {"x": s["x"], "y": s["y"], "font_size": 11,
                                  "fill": "#8b95a1", "font_style": "italic"}, s["title"]))
     body += [_edge(e) for e in doc["edges"]]

@@ -33,7 +33,7 @@ import numpy as np
 
 from .graph_json import GRAPH_JSON_VERSION
 
-__all__ = ["executor_document", "ROLE_STYLE", "value_view", "user_names"]
+__all__ = ["executor_document", "ROLE_STYLE", "value_view", "user_names", "names_in"]
 
 # role -> (marker, fill, stroke, legend text); the page's colours
 ROLE_STYLE = {
@@ -150,7 +150,8 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
         if prev.shape == values.shape and not np.array_equal(prev, values, equal_nan=True):
             b = value_view(prev)
             out["before"] = {"text": b["text"], "min": b["min"], "max": b["max"],
-                             "mean": b["mean"]}
+                             "mean": b["mean"],
+                             "lines": _value_lines(b) if b["state"] == "values" else [b["text"]]}
     return out
 
 
@@ -216,10 +217,21 @@ def user_names() -> dict:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return {}
+    return names_in(shell.user_ns)
+
+
+def names_in(namespace: dict) -> dict:
+    """:func:`user_names` of a given namespace (e.g. ``globals()``).
+
+    >>> import symnb as mx
+    >>> a = mx.nd.ones(1)
+    >>> names_in({'a': a, '_hidden': a})[('array', id(a._data))]
+    'a'
+    """
     from ..ndarray import NDArray
     from ..symbol import Symbol
     found = {}
-    for name, value in list(shell.user_ns.items()):
+    for name, value in list(namespace.items()):
         if name.startswith("_"):
             continue
         if isinstance(value, NDArray):
@@ -268,6 +280,17 @@ class _Tracker:
             grads = self._grads(ex)
             self.grad_before = {k: self.grads[k] for k in grads if k in self.grads}
             self.grads = grads
+
+
+def _backward_ran(plan) -> bool:
+    """For executors first seen after steps ran: whether a backward pass has written the
+    planned gradient buffers (they start as zeros; forward never touches them). A backward
+    whose gradients were all exactly zero reads as not run."""
+    for step in plan.bwd_steps:
+        for g in step.ograds:
+            if g is not None and bool((g != 0).any()):
+                return True
+    return False
 
 
 def tracker(ex) -> _Tracker:
@@ -329,7 +352,8 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
                   if g is not None and r != "null"}
     has_backward = bool(plan.has_backward and (wants_grad or plan.bwd_steps))
     forwarded = bool(ex._forwarded)
-    backwarded = (trk.backwards > 0 or trk.late) if trk is not None else forwarded
+    backwarded = trk.backwards > 0 if trk is not None and not trk.late else \
+        _backward_ran(plan)
 
     # which entries the backward pass computes
     computed = {id(s.node) for s in plan.bwd_steps} | wants_grad
@@ -443,6 +467,8 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
             bwd_index[id(node)] = len(nodes)
             nodes.append(n)
         small = sum(1 for n in nodes if n["section"] == "forward") <= _SMALL_GRAPH
+        if small and backwarded:
+            _formulas(order, nodes, fwd_index, bwd_index, computed)
         for node in order:
             if node.op is None:
                 continue
@@ -456,10 +482,9 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
             for e in ins:
                 if id(e.node) not in computed:
                     continue
-                for other in node.inputs:
-                    if other is e or other.node is e.node:
-                        continue
-                    edges.append(_edge("between", "operand", nodes[fwd_index[id(other.node)]]["id"],
+                for other in _operands(node, e):
+                    edges.append(_edge("between", "operand",
+                                       nodes[fwd_index[id(other.node)]]["id"],
                                        nodes[bwd_index[id(e.node)]]["id"]))
     doc = {"version": GRAPH_JSON_VERSION, "kind": "executor", "title": "Executor",
            "state": {"forwards": trk.forwards if trk else None,
@@ -472,12 +497,73 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
     return doc
 
 
+def _operands(node, entry):
+    """The forward inputs the gradient of ``entry`` is computed from, where that is one
+    plain factor: the other operand of a product, the weight for the data of a dense or
+    convolution layer and the data for its weight (the page's ``b -> d(A)``)."""
+    if node.op.name in _TIMES and len(node.inputs) == 2:
+        return [e for e in node.inputs if e is not entry and e.node is not entry.node]
+    if node.op.family not in ("dense", "conv", "convolution"):
+        return []
+    declared = node.op.input_names(node.params)
+    roles = [node.op.role(declared[k]) if k < len(declared) else "data"
+             for k in range(len(node.inputs))]
+    mine = roles[node.inputs.index(entry)]
+    want = {"data": "weight", "weight": "data"}.get(mine)
+    return [e for e, r in zip(node.inputs, roles, strict=True) if r == want]
+
+
+_PASS = frozenset({"elemwise_add", "broadcast_add", "_plus_scalar", "_minus_scalar", "add_n",
+                   "_copy", "identity"})
+_TIMES = frozenset({"elemwise_mul", "broadcast_mul"})
+
+
+def _formulas(order, nodes, fwd_index, bwd_index, computed):
+    """The chain rule as the page writes it, ``d(A) = 1 * d(C)``, for gradients made only by
+    operators whose derivative is a plain product or sum (elementwise +, -, *, scalars)."""
+    terms: dict[int, list[str] | None] = {}
+    for node in order:
+        if node.op is None or id(node) not in computed:
+            continue
+        dy = nodes[bwd_index[id(node)]]["title"]
+        name = node.op.name
+        for pos, e in enumerate(node.inputs):
+            key = id(e.node)
+            if key not in computed or key not in bwd_index:
+                continue
+            if name in _PASS:
+                term = dy
+            elif name == "elemwise_sub":
+                term = dy if pos == 0 else "-" + dy
+            elif name in _TIMES and len(node.inputs) == 2:
+                other = nodes[fwd_index[id(node.inputs[1 - pos].node)]]
+                ov = other["value"]
+                factor = ov["text"] if ov["state"] == "values" and ov["size"] == 1 \
+                    else other["array"]
+                term = "%s * %s" % (factor, dy)
+            elif name == "_mul_scalar":
+                term = "%s * %s" % (node.attrs.get("scalar", "?"), dy)
+            elif name == "_div_scalar":
+                term = "%s / %s" % (dy, node.attrs.get("scalar", "?"))
+            else:
+                term = None
+            if term is None or terms.get(key, []) is None:
+                terms[key] = None
+            else:
+                terms.setdefault(key, []).append(term)
+    for key, parts in terms.items():
+        if parts:
+            n = nodes[bwd_index[key]]
+            n["formula"] = "%s = %s" % (n["title"], " + ".join(parts))
+
+
 def _node(nid, section, role, node, array_name, entry, shape, dtype, value, op_text, faded):
     marker, fill, stroke, _ = ROLE_STYLE[role]
     return {"id": nid, "section": section, "role": role, "name": node.name,
             "array": array_name, "entry": entry, "op": node.op.name if node.op else "null",
             "op_text": op_text, "shape": [int(d) for d in shape], "dtype": dtype,
             "value": value, "faded": faded, "gradient_of": None, "grad_req": None,
+            "formula": "",
             "title": array_name,
             "marker": {"shape": marker, "fill": fill, "stroke": stroke, "size": MARKER,
                        "opacity": _FADED if faded else 1.0},
@@ -496,43 +582,70 @@ def _output_notes(ex, nodes, heads, fwd_index, forwarded):
     notes = []
     for h, (node, _) in enumerate(heads):
         n = nodes[fwd_index[id(node)]]
-        text = n["value"]["text"] if forwarded else "not computed yet (run forward)"
+        v = n["value"]
+        text = v["text"] if forwarded else "not computed yet (run forward)"
+        if forwarded and len(text) > 48:
+            text = "%s %s, min %s, max %s" % (_shape_text(v["shape"]), v["dtype"],
+                                              _num(v["min"]), _num(v["max"]))
         notes.append("executor.outputs[%d] = %s  // %s" % (h, text, n["array"]))
     return notes
 
 
 # ------------------------------------------------------------------ geometry
+_WRAP = 190.0      # px: a name=value line longer than this puts the value on its own lines
+
+
+def _value_lines(v) -> list[str]:
+    """The value as lines: one per row of a small matrix, chunks of four of a long vector."""
+    values = v["values"] or []
+    shape = v["shape"]
+    if len(shape) == 2 and shape[0] > 1:
+        cols = shape[1]
+        return ["[" + ", ".join(_num(x) for x in values[r * cols:(r + 1) * cols]) + "]"
+                for r in range(shape[0])]
+    if len(values) > 4:
+        return [", ".join(_num(x) for x in values[k:k + 4]) for k in range(0, len(values), 4)]
+    return [v["text"]]
+
+
 def _texts(n) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(left lines, right lines) of a node: the operator on the left, name and value on the
     right, as the page writes ``*`` left of ``C`` and ``a=10`` beside the array."""
     left = [("op", n["op_text"])] if n["op_text"] else []
     v = n["value"]
     label = n["array"]
-    if n["section"] == "backward" and n["role"] == "grad_holder" and label != n["title"]:
-        right = [("caption", n["title"])]
-    elif n["section"] == "backward" and label != n["title"]:
-        right = [("caption", n["title"])]
-    else:
-        right = []
+    right = [("caption", n["title"])] if n["section"] == "backward" and label != n["title"] \
+        else []
+    before = v["before"]
     if v["state"] == "values":
-        if v["before"] is not None:
-            right.append(("name", "%s=%s" % (label, v["text"])))
-            right.append(("value", "was %s" % v["before"]["text"]))
+        line = "%s=%s" % (label, v["text"]) if before is None else "%s: %s → %s" % (
+            label, before["text"], v["text"])
+        change = "%s → %s" % (before["text"], v["text"]) if before is not None else ""
+        if text_width(line, _FONT["name"], True) <= _WRAP:
+            right.append(("name", line))
+        elif change and text_width(change, _FONT["value"]) <= _WRAP:
+            right += [("name", label), ("value", change)]
         else:
-            right.append(("name", "%s=%s" % (label, v["text"])))
+            right.append(("name", label))
+            if before is not None:
+                right.append(("caption", "before the last step:"))
+                right += [("value", t) for t in before["lines"]]
+                right.append(("caption", "now:"))
+            right += [("value", t) for t in _value_lines(v)]
     elif v["state"] == "summary":
         right.append(("name", label))
         right.append(("value", v["text"]))
         if v["min"] is not None:
             right.append(("caption", "min %s · max %s" % (_num(v["min"]), _num(v["max"]))))
-        if v["before"] is not None:
-            right.append(("caption", "mean was %s, now %s" % (
-                _num(v["before"]["mean"]), _num(v["mean"]))))
+        if before is not None:
+            right.append(("caption", "mean %s → %s" % (_num(before["mean"]), _num(v["mean"]))))
     else:
         right.append(("name", label))
         right.append(("caption", v["text"]))
-    if n["section"] == "backward" and n["grad_req"] == "add" and v["before"] is not None:
-        right.append(("caption", "grad_req='add': accumulates"))
+    if n["formula"]:
+        right.append(("value", n["formula"]))
+    if n["section"] == "backward" and n["grad_req"] == "add" and before is not None:
+        right.append(("caption", "grad_req='add' accumulates"))
     return left, right
 
 
@@ -544,18 +657,17 @@ def _measure(n):
     if thumb is not None:
         rw = max(rw, thumb["width"])
     rh = len(right) * _LINE + (thumb["height"] + 4 if thumb is not None else 0)
-    side = max(lw, rw) + _GAP_X
-    width = 2 * side + MARKER
-    height = max(MARKER + 4, rh + 4)
-    return left, right, width, height
+    # (extent left of the marker's centre, extent right of it, height)
+    return left, right, (MARKER / 2 + (lw + 10 if lw else 4),
+                         MARKER / 2 + rw + _GAP_X, max(MARKER + 4, rh + 4))
 
 
 def _place_texts(n, left, right):
     x, y = n["x"], n["y"]
     items = []
     for _k, (style, text) in enumerate(left):
-        items.append({"text": text, "x": round(x - MARKER / 2 - 6, 1),
-                      "y": round(y - MARKER / 2 - 2, 1), "size": _FONT[style],
+        items.append({"text": text, "x": round(x - MARKER / 2 - 7, 1),
+                      "y": round(y + 4.5, 1), "size": _FONT[style],
                       "weight": "600", "fill": "#1f2933", "anchor": "end", "style": style})
     thumb = n["value"]["thumbnail"]
     total = len(right) * _LINE + (thumb["height"] + 4 if thumb is not None else 0)
@@ -597,11 +709,11 @@ def _layout(doc):
     by_id = {n["id"]: k for k, n in enumerate(nodes)}
     measured = {n["id"]: _measure(n) for n in nodes}
     # a gradient node and its array share one size, so both sections get the same rows
-    size = {nid: (m[2], m[3]) for nid, m in measured.items()}
+    size = {nid: m[2] for nid, m in measured.items()}
     for n in nodes:
         if n["gradient_of"] is not None:
             a, b = size[n["id"]], size[n["gradient_of"]]
-            size[n["id"]] = size[n["gradient_of"]] = (max(a[0], b[0]), max(a[1], b[1]))
+            size[n["id"]] = size[n["gradient_of"]] = tuple(max(p, q) for p, q in zip(a, b))
     top = 30.0
     x0 = 12.0
     sections = []
@@ -615,23 +727,42 @@ def _layout(doc):
         for e in sec_edges:
             s, t = local[by_id[e["source"]]], local[by_id[e["target"]]]
             pairs.append((t, s) if section == "backward" else (s, t))
-        lay = layered_layout([size[nodes[k]["id"]] for k in members], pairs, margin=0.0,
-                             layer_gap=34.0, node_gap=10.0)
+        ext = [size[nodes[k]["id"]] for k in members]
+        lay = layered_layout([(lo + hi, h) for lo, hi, h in ext], pairs, margin=0.0,
+                             layer_gap=40.0, node_gap=16.0, anchors=[lo for lo, _, _ in ext])
         for e, route in zip(sec_edges, lay.routes, strict=True):
             inner = [[round(x0 + x, 1), round(top + y, 1)] for x, y in route[1:-1]]
             e["via"] = inner[::-1] if section == "backward" else inner
         for j, k in enumerate(members):
             nodes[k]["x"], nodes[k]["y"] = round(x0 + lay.x[j], 1), round(top + lay.y[j], 1)
-            w, h = size[nodes[k]["id"]]
-            nodes[k]["box"] = {"x": round(nodes[k]["x"] - w / 2, 1),
+            lo, hi, h = size[nodes[k]["id"]]
+            nodes[k]["box"] = {"x": round(nodes[k]["x"] - lo, 1),
                                "y": round(nodes[k]["y"] - h / 2, 1),
-                               "width": round(w, 1), "height": round(h, 1)}
-        sections.append({"id": section, "title": "forward" if section == "forward" else
-                         "backward (gradients)", "x": x0, "y": top - 20,
+                               "width": round(lo + hi, 1), "height": round(h, 1)}
+        sections.append({"id": section, "title": "" if section == "forward" and not any(
+                             n["section"] == "backward" for n in nodes) else section,
+                         "x": x0, "y": top - 20,
                          "width": round(lay.width, 1), "height": round(lay.height, 1)})
         x0 += lay.width + _SECTION_GAP
+    # operand arcs rise above their rows: make room at the top
+    peak = top
+    for e in doc["edges"]:
+        if e["kind"] == "operand":
+            s, t = nodes[by_id[e["source"]]], nodes[by_id[e["target"]]]
+            lift = 26 + 0.06 * abs(t["x"] - s["x"])
+            peak = min(peak, min(s["y"], t["y"]) - lift / 2 - 4)
+    if peak < top:
+        delta = round(top - peak, 1)
+        for n in nodes:
+            n["y"] = round(n["y"] + delta, 1)
+            n["box"]["y"] = round(n["box"]["y"] + delta, 1)
+        for e in doc["edges"]:
+            e["via"] = [[x, round(y + delta, 1)] for x, y in e.get("via", [])]
+        for sec in sections:
+            sec["y"] = round(sec["y"] + delta, 1)
+        top += delta
     for n in nodes:
-        left, right, _, _ = measured[n["id"]]
+        left, right, _ = measured[n["id"]]
         _place_texts(n, left, right)
     for e in doc["edges"]:
         s, t = nodes[by_id[e["source"]]], nodes[by_id[e["target"]]]
@@ -685,10 +816,33 @@ def _border(n, ux, uy, sign):
     return n["x"] + sign * ux * k, n["y"] + sign * uy * k
 
 
+def _arc(e, s, t):
+    """An operand edge from a forward array to a gradient node: an arc over both, so it
+    does not run along the row of boxes between them."""
+    mid_x = (s["x"] + t["x"]) / 2
+    lift = 26 + 0.06 * abs(t["x"] - s["x"])
+    control = (mid_x, min(s["y"], t["y"]) - lift)
+    start = _border(s, *_unit(s["x"], s["y"], *control), 1)
+    ux, uy = _unit(*control, t["x"], t["y"])
+    end = _border(t, ux, uy, -1)
+    tip_base = (end[0] - ux * 7, end[1] - uy * 7)
+    px, py = -uy * 3.5, ux * 3.5
+    e["points"] = [[round(start[0], 1), round(start[1], 1)],
+                   [round(control[0], 1), round(control[1], 1)],
+                   [round(end[0], 1), round(end[1], 1)]]
+    e["path"] = "M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" % (start + control + tip_base)
+    e["arrow"] = [[round(end[0], 1), round(end[1], 1)],
+                  [round(tip_base[0] + px, 1), round(tip_base[1] + py, 1)],
+                  [round(tip_base[0] - px, 1), round(tip_base[1] - py, 1)]]
+
+
 def _route(e, s, t):
     """Straight segments between marker borders (through the layout's bend points of long
     edges), ending in an arrowhead at the target."""
     via = [tuple(p) for p in e.pop("via", [])]
+    if e["kind"] == "operand":
+        _arc(e, s, t)
+        return
     first = via[0] if via else (t["x"], t["y"])
     last = via[-1] if via else (s["x"], s["y"])
     start = _border(s, *_unit(s["x"], s["y"], *first), 1)

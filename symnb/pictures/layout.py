@@ -52,7 +52,8 @@ class Layout:
 
 def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[int, int]], *,
                    layer_gap: float = 44.0, node_gap: float = 22.0, margin: float = 12.0,
-                   sweeps: int = 6, passes: int = 6) -> Layout:
+                   sweeps: int = 6, passes: int = 6,
+                   anchors: Sequence[float] | None = None) -> Layout:
     """Lay out ``len(sizes)`` nodes of the given ``(width, height)`` and directed ``edges``
     (``(source, target)`` index pairs; data flows downwards).
 
@@ -66,7 +67,11 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
     sweeps : int
         Down+up barycenter sweep pairs for crossing reduction.
     passes : int
-        Down+up passes of coordinate refinement.
+        Unused (kept for callers of the earlier barycentric placement).
+    anchors : sequence of float, optional
+        Where each node's x-coordinate sits, as a distance from its left border (default: the
+        centre, ``width / 2``). Blocks are aligned on anchors, so nodes drawn as a marker with
+        text beside it keep their markers in line.
 
     Examples
     --------
@@ -89,6 +94,7 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
 
     # dummy nodes: one per crossed layer of a long edge; chains[k] = all nodes of edge k
     widths = [float(w) for w, _ in sizes]
+    lext = [float(a) for a in anchors] if anchors is not None else [w / 2 for w in widths]
     heights = [float(h) for _, h in sizes]
     node_layer = list(layer)
     chains: list[list[int] | None] = []
@@ -102,6 +108,7 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
             chain.append(len(node_layer))
             node_layer.append(lay)
             widths.append(_DUMMY_WIDTH)
+            lext.append(_DUMMY_WIDTH / 2)
             heights.append(0.0)
         chain.append(t)
         chains.append(chain)
@@ -121,7 +128,8 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
         layers[node_layer[v]].append(v)
     layers, crossings = _reduce_crossings(layers, preds, succs, sweeps)
 
-    xs = _coordinates(layers, preds, succs, widths, node_gap, passes, n)
+    rext = [w - a for w, a in zip(widths, lext, strict=True)]
+    xs = _coordinates(layers, preds, succs, (lext, rext), node_gap, passes, n)
     # y: each layer as tall as its tallest node
     layer_height = [max((heights[v] for v in lay), default=0.0) for lay in layers]
     layer_top, top = [], margin
@@ -129,10 +137,10 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
         layer_top.append(top)
         top += h + layer_gap
     ys = [layer_top[node_layer[v]] + layer_height[node_layer[v]] / 2 for v in range(total)]
-    left = min((xs[v] - widths[v] / 2 for v in range(total)), default=0.0)
+    left = min((xs[v] - lext[v] for v in range(total)), default=0.0)
     shift = margin - left
     xs = [x + shift for x in xs]
-    right = max((xs[v] + widths[v] / 2 for v in range(total)), default=0.0)
+    right = max((xs[v] + rext[v] for v in range(total)), default=0.0)
 
     routes = _routes(forward, chains, xs, ys, widths, heights, n)
     return Layout(x=tuple(xs[:n]), y=tuple(ys[:n]), layer=tuple(layer),
@@ -250,13 +258,14 @@ def _count_pair(upper, lower, succs) -> int:
 
 
 # ------------------------------------------------------------------ phase 4: coordinates
-def _coordinates(layers, preds, succs, widths, gap, passes, n_real):
+def _coordinates(layers, preds, succs, extents, gap, passes, n_real):
     """Brandes-Koepf x-coordinates: four alignments (upper/lower neighbours, left/right
     first) each pack nodes into vertical blocks along median neighbours, compacted so blocks
     keep their order and gaps; the result is the mean of the two median candidates of each
     node. Inner segments of long edges (dummy to dummy) win conflicts, so long edges run
     straight. A final isotonic pass per layer restores any gap the averaging narrowed."""
-    total = len(widths)
+    lext, rext = extents
+    total = len(lext)
     if total == 0:
         return []
     is_dummy = [v >= n_real for v in range(total)]
@@ -268,15 +277,15 @@ def _coordinates(layers, preds, succs, widths, gap, passes, n_real):
         for horizontal in ("left", "right"):
             order = base if horizontal == "left" else [lay[::-1] for lay in base]
             root, align = _vertical_alignment(order, neighbours, conflicts, total)
-            xs = _compact(order, root, align, widths, gap, total, horizontal == "right")
+            xs = _compact(order, root, align, extents, gap, total, horizontal == "right")
             if horizontal == "right":
                 xs = [-x for x in xs]
             candidates.append((horizontal, xs))
     # align every candidate to the narrowest one: left ones by their left edge, right ones
     # by their right edge
     def extent(xs):
-        return (min(xs[v] - widths[v] / 2 for v in range(total)),
-                max(xs[v] + widths[v] / 2 for v in range(total)))
+        return (min(xs[v] - lext[v] for v in range(total)),
+                max(xs[v] + rext[v] for v in range(total)))
     extents = [extent(xs) for _, xs in candidates]
     narrowest = min(range(4), key=lambda k: extents[k][1] - extents[k][0])
     low, high = extents[narrowest]
@@ -290,7 +299,7 @@ def _coordinates(layers, preds, succs, widths, gap, passes, n_real):
         x.append((values[1] + values[2]) / 2)
     for lay in layers:
         if len(lay) > 1:
-            seps = [(widths[a] + widths[b]) / 2 + gap for a, b in zip(lay, lay[1:], strict=False)]
+            seps = [rext[a] + lext[b] + gap for a, b in zip(lay, lay[1:], strict=False)]
             for v, value in zip(lay, _place([x[v] for v in lay], [1.0] * len(lay), seps),
                                 strict=True):
                 x[v] = value
@@ -349,16 +358,17 @@ def _vertical_alignment(layers, neighbours, conflicts, total):
     return root, align
 
 
-def _compact(layers, root, align, widths, gap, total, mirrored):
+def _compact(layers, root, align, extents, gap, total, mirrored):
     """Place blocks left to right: each as far left as the blocks before it allow (longest
     path over the block graph), then as far right as the blocks after it allow."""
+    lext, rext = extents
     succ: dict[int, dict[int, float]] = {}
     pred: dict[int, dict[int, float]] = {}
     roots = sorted({root[v] for v in range(total)})
     for lay in layers:
         for a, b in zip(lay, lay[1:], strict=False):
             ra, rb = root[a], root[b]
-            sep = (widths[a] + widths[b]) / 2 + gap
+            sep = (lext[a] + rext[b] if mirrored else rext[a] + lext[b]) + gap
             if sep > succ.setdefault(ra, {}).get(rb, float("-inf")):
                 succ[ra][rb] = sep
                 pred.setdefault(rb, {})[ra] = sep
