@@ -563,7 +563,7 @@ def _node(nid, section, role, node, array_name, entry, shape, dtype, value, op_t
             "array": array_name, "entry": entry, "op": node.op.name if node.op else "null",
             "op_text": op_text, "shape": [int(d) for d in shape], "dtype": dtype,
             "value": value, "faded": faded, "gradient_of": None, "grad_req": None,
-            "formula": "",
+            "formula": "", "aux_attached": False,
             "title": array_name,
             "marker": {"shape": marker, "fill": fill, "stroke": stroke, "size": MARKER,
                        "opacity": _FADED if faded else 1.0},
@@ -572,7 +572,7 @@ def _node(nid, section, role, node, array_name, entry, shape, dtype, value, op_t
 
 def _edge(section, kind, source, target, faded=False):
     return {"section": section, "kind": kind, "source": source, "target": target,
-            "faded": faded, "points": [], "path": "", "arrow": [],
+            "faded": faded, "attached": False, "points": [], "path": "", "arrow": [],
             "color": "#8b95a1" if kind != "operand" else "#b9c0c8",
             "width": 1.2, "dash": "4 3" if kind == "operand" else None,
             "opacity": _FADED if faded else 1.0}
@@ -651,6 +651,9 @@ def _texts(n) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 def _measure(n):
     left, right = _texts(n)
+    if n.get("aux_attached"):
+        # the auxiliary states hang on the right: the texts move to the left
+        left, right = left + right, []
     lw = max((text_width(t, _FONT[s], s == "name") for s, t in left), default=0.0)
     rw = max((text_width(t, _FONT[s], s == "name") for s, t in right), default=0.0)
     thumb = n["value"]["thumbnail"]
@@ -666,10 +669,24 @@ def _place_texts(n, left, right):
     x, y = n["x"], n["y"]
     items = []
     for _k, (style, text) in enumerate(left):
+        if len(left) == 1:
+            ly = y + 4.5
+        else:
+            ly = y - len(left) * _LINE / 2 + (_k + 1) * _LINE - 3.5
         items.append({"text": text, "x": round(x - MARKER / 2 - 7, 1),
-                      "y": round(y + 4.5, 1), "size": _FONT[style],
-                      "weight": "600", "fill": "#1f2933", "anchor": "end", "style": style})
+                      "y": round(ly, 1), "size": _FONT[style],
+                      "weight": "600" if style in ("op", "name") else None,
+                      "fill": {"name": "#1f2933", "value": "#3d4752", "op": "#1f2933",
+                               "caption": "#6b7580"}[style],
+                      "anchor": "end", "style": style})
     thumb = n["value"]["thumbnail"]
+    if n.get("aux_attached"):
+        n["text"] = items
+        if thumb is not None:
+            n["thumbnail"] = {**thumb, "x": round(x - MARKER / 2 - 7 - thumb["width"], 1),
+                              "y": round(y + len(left) * _LINE / 2 + 2, 1)}
+        n["tooltip"] = _tooltip(n)
+        return
     total = len(right) * _LINE + (thumb["height"] + 4 if thumb is not None else 0)
     top = y - total / 2
     for k, (style, text) in enumerate(right):
@@ -707,7 +724,24 @@ def _layout(doc):
     from .layout import layered_layout
     nodes = doc["nodes"]
     by_id = {n["id"]: k for k, n in enumerate(nodes)}
+    # auxiliary states hang on the right of the operator that updates them (the page's
+    # picture), outside the layered layout
+    attached: dict[str, list[str]] = {}
+    for e in doc["edges"]:
+        if nodes[by_id[e["source"]]]["role"] == "aux" and e["section"] == "forward":
+            attached.setdefault(e["target"], []).append(e["source"])
+            e["attached"] = True
+    hanging = {a for group in attached.values() for a in group}
+    for op_id in attached:
+        nodes[by_id[op_id]]["aux_attached"] = True
     measured = {n["id"]: _measure(n) for n in nodes}
+    _AUX_DX = 46.0
+    for op_id, group in attached.items():
+        lo, hi, h = measured[op_id][2]
+        row = max(measured[a][2][2] for a in group) + 4
+        width = max(measured[a][2][0] + measured[a][2][1] for a in group)
+        measured[op_id] = measured[op_id][:2] + (
+            (lo, max(hi, _AUX_DX + width), max(h, row * len(group))),)
     # a gradient node and its array share one size, so both sections get the same rows
     size = {nid: m[2] for nid, m in measured.items()}
     for n in nodes:
@@ -718,11 +752,13 @@ def _layout(doc):
     x0 = 12.0
     sections = []
     for section in ("forward", "backward"):
-        members = [k for k, n in enumerate(nodes) if n["section"] == section]
+        members = [k for k, n in enumerate(nodes) if n["section"] == section
+                   and n["id"] not in hanging]
         if not members:
             continue
         local = {k: j for j, k in enumerate(members)}
-        sec_edges = [e for e in doc["edges"] if e["section"] == section]
+        sec_edges = [e for e in doc["edges"] if e["section"] == section
+                     and not e.get("attached")]
         pairs = []
         for e in sec_edges:
             s, t = local[by_id[e["source"]]], local[by_id[e["target"]]]
@@ -743,6 +779,18 @@ def _layout(doc):
                              n["section"] == "backward" for n in nodes) else section,
                          "x": x0, "y": top - 20,
                          "width": round(lay.width, 1), "height": round(lay.height, 1)})
+        for op_id, group in attached.items():
+            op = nodes[by_id[op_id]]
+            if op["section"] != section:
+                continue
+            row = max(size[a][2] for a in group) + 4
+            for k, a in enumerate(group):
+                n = nodes[by_id[a]]
+                lo, hi, h = size[a]
+                n["x"] = round(op["x"] + _AUX_DX, 1)
+                n["y"] = round(op["y"] + (k - (len(group) - 1) / 2) * row, 1)
+                n["box"] = {"x": round(n["x"] - lo, 1), "y": round(n["y"] - h / 2, 1),
+                            "width": round(lo + hi, 1), "height": round(h, 1)}
         x0 += lay.width + _SECTION_GAP
     # operand arcs rise above their rows: make room at the top
     peak = top

@@ -26,6 +26,9 @@ Executor documents (:func:`symnb.pictures.executor_view.executor_document`)::
         "shape": [..], "dtype",
         "gradient_of": forward node id | null, "grad_req": "write"|"add"|"null"|null,
         "faded": bool,                        # not computed by the executor's plan
+        "formula": str,                       # chain rule, 'd(A) = 1 * d(C)', or ''
+        "aux_attached": bool,                 # its aux states hang on its right; its
+                                              #   texts are on its left
         "value": {"state": "values" | "summary" | "not_computed" | "reused",
                   "text",                     # '10', '[1, 2]', '2×3 float32', 'not computed yet'
                   "values": [..] | null,      # flat numbers when size <= 8
@@ -46,7 +49,8 @@ Executor documents (:func:`symnb.pictures.executor_view.executor_document`)::
                 "source", "target",                     #   gradient's computation reads
                 "points": [[x, y], ..], "path",         # SVG path data ending at the arrow
                 "arrow": [[x, y] x 3],                  # arrowhead polygon at the target
-                "color", "width", "dash", "opacity", "faded"}],
+                "color", "width", "dash", "opacity", "faded",
+                "attached": bool}],                     # aux state -> its operator
      "legend": [{"role", "text", "marker", "fill", "stroke", "x", "y"}],   # marker centre-left
      "notes": [{"text", "x", "y"}]}          # 'executor.outputs[0] = 20  // E'
 
