@@ -58,6 +58,7 @@ _LINE = 14.0
 _THUMB_W, _THUMB_H = 56.0, 24.0
 _GAP_X = 16.0                   # between the marker and its text
 _SECTION_GAP = 56.0
+_MAX_WIDE = 1300.0              # px: a wider forward + backward pair is stacked instead
 _SMALL_GRAPH = 14               # forward nodes up to which operand edges are drawn
 _FADED = 0.28
 _TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -749,8 +750,7 @@ def _layout(doc):
             a, b = size[n["id"]], size[n["gradient_of"]]
             size[n["id"]] = size[n["gradient_of"]] = tuple(max(p, q) for p, q in zip(a, b))
     top = 30.0
-    x0 = 12.0
-    sections = []
+    laid = []
     for section in ("forward", "backward"):
         members = [k for k, n in enumerate(nodes) if n["section"] == section
                    and n["id"] not in hanging]
@@ -766,6 +766,17 @@ def _layout(doc):
         ext = [size[nodes[k]["id"]] for k in members]
         lay = layered_layout([(lo + hi, h) for lo, hi, h in ext], pairs, margin=0.0,
                              layer_gap=40.0, node_gap=16.0, anchors=[lo for lo, _, _ in ext])
+        laid.append((section, members, sec_edges, lay))
+    # the backward graph goes beside the forward one, as on the page, unless that makes
+    # the picture too wide: then below it
+    stacked = len(laid) == 2 and laid[0][3].width + _SECTION_GAP + laid[1][3].width > _MAX_WIDE
+    if stacked:
+        doc["edges"] = [e for e in doc["edges"] if e["kind"] != "operand"]
+    sections = []
+    x0 = 12.0
+    for section, members, sec_edges, lay in laid:
+        if section == "backward" and stacked:
+            x0, top = 12.0, top + laid[0][3].height + _SECTION_GAP
         for e, route in zip(sec_edges, lay.routes, strict=True):
             inner = [[round(x0 + x, 1), round(top + y, 1)] for x, y in route[1:-1]]
             e["via"] = inner[::-1] if section == "backward" else inner
@@ -775,9 +786,8 @@ def _layout(doc):
             nodes[k]["box"] = {"x": round(nodes[k]["x"] - lo, 1),
                                "y": round(nodes[k]["y"] - h / 2, 1),
                                "width": round(lo + hi, 1), "height": round(h, 1)}
-        sections.append({"id": section, "title": "" if section == "forward" and not any(
-                             n["section"] == "backward" for n in nodes) else section,
-                         "x": x0, "y": top - 20,
+        sections.append({"id": section, "title": "" if section == "forward" and len(laid) == 1
+                         else section, "x": x0, "y": top - 20,
                          "width": round(lay.width, 1), "height": round(lay.height, 1)})
         for op_id, group in attached.items():
             op = nodes[by_id[op_id]]
@@ -823,7 +833,8 @@ def _layout(doc):
     bottom = max((n["box"]["y"] + n["box"]["height"] for n in nodes), default=top)
     # legend: a column right of the graphs
     roles = {n["role"] for n in nodes}
-    legend, lx, ly = [], right + 28, top
+    legend, lx = [], right + 28
+    ly = sections[0]["y"] + 20 if sections else top
     for role in _LEGEND_ORDER:
         if role in roles or (role == "internal" and "gradient" in roles):
             marker, fill, stroke, text = ROLE_STYLE[role]
