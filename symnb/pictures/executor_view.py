@@ -580,16 +580,44 @@ def _edge(section, kind, source, target, faded=False):
 
 
 def _output_notes(ex, nodes, heads, fwd_index, forwarded):
+    """``executor.outputs[i] = value  // name`` per head, then what the executor holds."""
     notes = []
-    for h, (node, _) in enumerate(heads):
+    outputs = list(ex.outputs)
+    for h, (node, index) in enumerate(heads):
         n = nodes[fwd_index[id(node)]]
-        v = n["value"]
-        text = v["text"] if forwarded else "not computed yet (run forward)"
-        if forwarded and len(text) > 48:
-            text = "%s %s, min %s, max %s" % (_shape_text(v["shape"]), v["dtype"],
-                                              _num(v["min"]), _num(v["max"]))
-        notes.append("executor.outputs[%d] = %s  // %s" % (h, text, n["array"]))
+        name = n["array"]
+        if node.op is not None and index:
+            name = "%s_%s" % (node.name, node.op.output_names(node.params)[index])
+        if not forwarded or h >= len(outputs):
+            text = "not computed yet (run forward)"
+        else:
+            v = value_view(outputs[h].asnumpy())
+            text = v["text"]
+            if len(text) > 48 or v["state"] == "summary":
+                text = "%s %s, min %s, max %s" % (_shape_text(v["shape"]), v["dtype"],
+                                                  _num(v["min"]), _num(v["max"]))
+        notes.append("executor.outputs[%d] = %s  // %s" % (h, text, name))
+    counts = {}
+    for n in nodes:
+        counts[n["role"]] = counts.get(n["role"], 0) + (0 if n["faded"] else 1)
+    held = [(counts.get("argument", 0), "argument array"),
+            (counts.get("grad_holder", 0), "gradient holder"),
+            (counts.get("aux", 0), "auxiliary state array"),
+            (counts.get("internal", 0), "internal array"),
+            (counts.get("output", 0), "output array")]
+    total = sum(int(a.nbytes) for a in ex._plan.entry_arrays.values())
+    total += sum(int(a._data.nbytes) for a in list(ex.arg_arrays) + list(ex.aux_arrays))
+    total += sum(int(g._data.nbytes) for g in (ex.grad_arrays or []) if g is not None)
+    notes.append("holds %s; %s" % (", ".join("%d %s%s" % (k, what, "" if k == 1 else "s")
+                                             for k, what in held if k), _bytes(total)))
     return notes
+
+
+def _bytes(n: int) -> str:
+    for limit, unit in ((2 ** 30, "GiB"), (2 ** 20, "MiB"), (2 ** 10, "KiB")):
+        if n >= limit:
+            return "%.1f %s" % (n / limit, unit)
+    return "%d bytes" % n
 
 
 # ------------------------------------------------------------------ geometry
