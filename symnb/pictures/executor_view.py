@@ -51,6 +51,11 @@ _OP_SYMBOLS = {"elemwise_mul": "*", "broadcast_mul": "*", "_mul_scalar": "*", "_
                "elemwise_sub": "−", "broadcast_sub": "−", "_minus_scalar": "−",
                "elemwise_div": "/", "broadcast_div": "/", "_div_scalar": "/", "dot": "dot",
                "_rminus_scalar": "−", "_rdiv_scalar": "/", "add_n": "+"}
+# font stacks: text sizes are estimated for DejaVu Sans (the widest common sans) and
+# DejaVu Sans Mono, which therefore come first
+FONTS = {"sans": "DejaVu Sans, Verdana, system-ui, -apple-system, 'Segoe UI', Helvetica, "
+                 "Arial, sans-serif",
+         "mono": "DejaVu Sans Mono, Menlo, Consolas, monospace"}
 SMALL = 8                       # arrays with at most this many elements show their numbers
 MARKER = 14.0
 _FONT = {"name": 12.0, "value": 11.0, "op": 12.5, "caption": 10.0}
@@ -492,7 +497,7 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
                      "backwards": trk.backwards if trk else None,
                      "forwarded": forwarded, "has_backward": has_backward},
            "nodes": nodes, "edges": edges, "sections": [], "legend": [], "notes": [],
-           "width": 0, "height": 0}
+           "fonts": dict(FONTS), "width": 0, "height": 0}
     doc["notes"] = _output_notes(ex, nodes, heads, fwd_index, forwarded)
     _layout(doc)
     return doc
@@ -881,9 +886,10 @@ def _layout(doc):
     legend_right = max((item["x"] + 22 + text_width(item["text"], 11.5) for item in legend),
                        default=right)
     notes_top = max(bottom, ly) + 24
-    notes = [{"text": t, "x": 12.0, "y": round(notes_top + 16 * k, 1)}
-             for k, t in enumerate(doc["notes"])]
-    notes_right = max((12 + text_width(t["text"], 11.5) for t in notes), default=0)
+    notes = [{"text": t, "x": 12.0, "y": round(notes_top + 16 * k, 1), "size": 11.5,
+              "font": "mono"} for k, t in enumerate(doc["notes"])]
+    # notes are set in a monospace font: 0.6 em per character (DejaVu Sans Mono), plus slack
+    notes_right = max((12 + 0.62 * 11.5 * len(t["text"]) for t in notes), default=0)
     doc["notes"] = notes
     doc["legend"] = legend
     doc["sections"] = sections

@@ -52,7 +52,8 @@ Executor documents (:func:`symnb.pictures.executor_view.executor_document`)::
                 "color", "width", "dash", "opacity", "faded",
                 "attached": bool}],                     # aux state -> its operator
      "legend": [{"role", "text", "marker", "fill", "stroke", "x", "y"}],   # marker centre-left
-     "notes": [{"text", "x", "y"}]}          # 'executor.outputs[0] = 20  // E'
+     "notes": [{"text", "x", "y", "size", "font": "mono"}],   # 'executor.outputs[0] = 20  // E'
+     "fonts": {"sans": css font stack, "mono": css font stack}}   # node texts use "sans"
 
 Symbol documents (``kind: "symbol"``) keep the fields of version 1: ``nodes`` (id, name,
 label, op, family, role, params, aux, flops, shape, members, attrs), ``edges`` (source, target,

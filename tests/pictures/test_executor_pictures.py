@@ -254,6 +254,8 @@ def test_labels_stay_inside_the_picture():
                 w = text_width(t["text"], t["size"], True)
                 left = t["x"] - w if t["anchor"] == "end" else t["x"]
                 assert left >= 0 and left + w <= doc["width"], (t, doc["width"])
+        for t in doc["notes"]:             # monospace: 0.6 em per character
+            assert t["x"] + 0.6 * 11.5 * len(t["text"]) <= doc["width"], t
 
 
 def test_names_are_escaped_in_the_picture():
