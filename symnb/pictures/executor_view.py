@@ -570,6 +570,7 @@ def _node(nid, section, role, node, array_name, entry, shape, dtype, value, op_t
             "op_text": op_text, "shape": [int(d) for d in shape], "dtype": dtype,
             "value": value, "faded": faded, "gradient_of": None, "grad_req": None,
             "formula": "", "aux_attached": False,
+            "outputs": len(node.op.output_names(node.params)) if node.op else 1,
             "title": array_name,
             "marker": {"shape": marker, "fill": fill, "stroke": stroke, "size": MARKER,
                        "opacity": _FADED if faded else 1.0},
@@ -676,6 +677,8 @@ def _texts(n) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     else:
         right.append(("name", label))
         right.append(("caption", v["text"]))
+    if n["outputs"] > 1:
+        right.append(("caption", "output 0 of %d shown" % n["outputs"]))
     if n["formula"]:
         right.append(("value", n["formula"]))
     if n["section"] == "backward" and n["grad_req"] == "add" and before is not None:

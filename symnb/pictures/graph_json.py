@@ -23,7 +23,8 @@ Executor documents (:func:`symnb.pictures.executor_view.executor_document`)::
         "title",                              # 'd(A)' on gradient nodes, else = array
         "entry",                              # MXNet entry name ('_mul0_output', 'A')
         "op", "op_text",                      # operator name ('null'); text left of it ('*')
-        "shape": [..], "dtype",
+        "shape": [..], "dtype",               # of the node's (first) output
+        "outputs": int,                       # visible outputs of the operator (value: first)
         "gradient_of": forward node id | null, "grad_req": "write"|"add"|"null"|null,
         "faded": bool,                        # not computed by the executor's plan
         "formula": str,                       # chain rule, 'd(A) = 1 * d(C)', or ''
