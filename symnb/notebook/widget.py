@@ -515,8 +515,18 @@ class ExecutorWidget(SymbolWidget):
                       for name, value in seen[k:k + n]]
             k += n
             trace.append({"phase": "forward", "node": step.node.name,
-                          "box": self._attach_of(step.node.name + "_output"), "arrays": arrays})
+                          "box": self._op_box(step.node.name), "arrays": arrays})
         return trace
+
+    def _op_box(self, name):
+        """The box an operator is drawn in: its own, or its folded group's."""
+        names = {n["name"] for n in self.graph.get("nodes", ())}
+        if name in names:
+            return name
+        for n in self.graph.get("nodes", ()):
+            if name in (n.get("members") or ()):
+                return n["name"]
+        return None
 
     def _backward_trace(self, seen):
         trace, k = [], 0
@@ -537,7 +547,7 @@ class ExecutorWidget(SymbolWidget):
                                            node=self._attach_of(e.node.name)
                                            if e.node.op is None else e.node.name))
             trace.append({"phase": "backward", "node": step.node.name,
-                          "box": self._attach_of(step.node.name + "_output"), "arrays": arrays})
+                          "box": self._op_box(step.node.name), "arrays": arrays})
         return trace
 
     # --------------------------------------------------------------- front end and life

@@ -187,7 +187,8 @@ export function navigate(viewport, drawn) {
   const focus = (name, scale) => {
     const b = drawn.boxes.get(name);
     if (!b) return false;
-    const w = Math.min(full.w, Math.max(b.box.width * (scale || 4), 200));
+    // close enough to read the box, and always closer than the whole graph
+    const w = Math.min(full.w / 1.5, Math.max(b.box.width * (scale || 3), 160));
     const h = w * (full.h / full.w);
     vb = { x: b.box.x - w / 2, y: b.box.y - h / 2, w, h };
     apply();
