@@ -1,12 +1,18 @@
 """Time of drawing a 500-node graph: view model, layered layout, SVG text.
 
     python benchmarks/bench_layout.py [--nodes N] [--rounds R]
+    python benchmarks/bench_layout.py --zoo [--tree PATH] [--only NAME]
+
 
 Two graphs: a symbol of ~N operator nodes (blocks of FullyConnected, Activation and residual
 adds whose outputs also skip ahead, so there are long edges and crossings to remove) drawn by
 symnb.pictures end to end, and the bare layout of a random DAG of N nodes with up to two
 inputs each from the previous 30 nodes. Prints the median and best of R rounds per phase.
 The target is "well under a second" for 500 nodes; it is measured here, never asserted.
+
+``--zoo`` draws every recorded model-zoo graph (tests/zoo/data, with its recorded input shapes)
+and prints the picture's width and height in px, the crossings and the layout time;
+``--tree PATH`` imports symnb from another checkout (e.g. main) to compare before and after.
 """
 from __future__ import annotations
 
@@ -17,7 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+_TREE = sys.argv[sys.argv.index("--tree") + 1] if "--tree" in sys.argv else str(ROOT)
+sys.path.insert(0, _TREE)
 
 import symnb as mx  # noqa: E402
 from symnb.pictures import graph_view, layered_layout, render_svg  # noqa: E402
@@ -61,11 +69,42 @@ def report(name: str, times):
         name, 1000 * statistics.median(times), 1000 * min(times)))
 
 
+def zoo(only=None, rounds: int = 1, shapes: bool = True):
+    """Width, height, crossings and layout time of each recorded model-zoo graph."""
+    import json
+    data = ROOT / "tests" / "zoo" / "data"
+    print("symnb from %s" % _TREE)
+    print("%-28s %6s %7s %7s %6s %9s" % ("graph", "boxes", "width", "height", "cross",
+                                           "layout ms"))
+    for path in sorted(data.glob("*-symbol.json")):
+        name = path.name[:-len("-symbol.json")]
+        if only and only not in name:
+            continue
+        meta = json.loads((data / (name + "-meta.json")).read_text())
+        sym = mx.sym.load(str(path))
+        given = {k: tuple(v) for k, v in meta["shapes"].items()} if shapes else None
+        view = graph_view(sym, shape=given)
+        placed, times = timed(lambda view=view: place(view), rounds)
+        lay = placed[1]
+        print("%-28s %6d %7.0f %7.0f %6d %9.1f" % (name, len(view.nodes), lay.width,
+                                                   lay.height, lay.crossings,
+                                                   1000 * statistics.median(times)))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--zoo", action="store_true", help="measure the model-zoo graphs")
+    parser.add_argument("--only", default=None, help="with --zoo: names containing this")
+    parser.add_argument("--tree", default=None, help="import symnb from this checkout")
+    parser.add_argument("--no-shapes", action="store_true",
+                        help="with --zoo: draw without input shapes (no parameter captions)")
     args = parser.parse_args(argv)
+    if args.zoo:
+        zoo(args.only, rounds=1 if args.rounds == 7 else args.rounds,
+            shapes=not args.no_shapes)
+        return
 
     sym = residual_symbol(args.nodes)
     shape = {"data": (32, 64)}

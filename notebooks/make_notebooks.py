@@ -26,8 +26,11 @@ def md(text):
     return nbformat.v4.new_markdown_cell(text.strip())
 
 
-def code(text):
-    return nbformat.v4.new_code_cell(text.strip())
+def code(text, *tags):
+    cell = nbformat.v4.new_code_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
 
 
 NOTEBOOKS: dict[str, tuple[str, list]] = {}
@@ -125,7 +128,7 @@ data = Variable('data')
 w = Variable('fc1_weight', shape=(10, 100))
 fc1 = FullyConnected(data, weight=w, name='fc1', num_hidden=10)
 bad = Activation(fc1, name='relu1', act_type='relu')
-"""),
+""", "raises-exception"),
     code("print('bad' in dir(), 'w' in dir())"),
 )
 
@@ -165,203 +168,294 @@ notebook(
     md("""
 To compute, a symbol is **bound** to arrays: every argument gets an NDArray of the right shape,
 and the result is an **executor**. The executor owns everything needed to run the graph: the
-input arrays, the output arrays and a plan of which operator runs when.
+argument arrays, one array for every intermediate result, the output arrays, and a plan of which
+operator runs when.
 
-Here `C = A * B` is bound to a 2×3 array of fours and a 2×3 array of twos.
+This is the example of MXNet's page: `E = A * B + D`, bound to three one-element arrays.
 """),
     code("""
 A = mx.sym.Variable('A')
 B = mx.sym.Variable('B')
 C = A * B
-a = mx.nd.ones((2, 3)) * 4
-b = mx.nd.ones((2, 3)) * 2
-c_exec = C.bind(ctx=mx.cpu(), args={'A': a, 'B': b})
+D = mx.sym.Variable('D')
+E = C + D
+a = mx.nd.empty(1)  # a 1-dim array with 1 element, not initialised
+b = mx.nd.ones(1)
+d = mx.nd.ones(1)
+a[:] = 10
+executor = E.bind(ctx=mx.cpu(), args={'A': a, 'B': b, 'D': d})
 """),
     md("""
-`forward` runs the graph. The executor panel then lists every array the executor holds, with
-its shape, dtype and a small histogram: the output (the product, all eights), the two bound
-arguments, the gradients (none were asked for) and the auxiliary states (none here). The
-graph itself folds open under *graph*.
+The symbol: its variables (round) and operators. Below it, what `bind` made of it.
 """),
-    code("c_exec.forward()\nc_exec"),
-    code("print('C =', c_exec.outputs[0].asnumpy().tolist())"),
+    code("E"),
     md("""
-`%bind` does the same in one line, taking the arrays by name from the notebook; `%forward`
-runs the executor and shows it again.
+Displaying the executor draws the **executor graph**: the symbol graph with an *array on every
+node*. The orange squares are the argument arrays, labelled with the NDArrays they are bound to
+(`a=10`, `b=1`, `d=1`: the variables of this notebook, found by the picture); the grey square
+is the internal array that will hold `C`; the red square is the output array of `E`. Nothing has
+run yet, so the internal and output arrays say *not computed yet* instead of showing whatever
+memory they hold. The statistics of every array fold open under *array statistics*.
 """),
-    code("%bind C A=a B=b --as c_exec2"),
-    code("%forward c_exec2"),
+    code("executor"),
+    md("""
+`%bind` does the same in one line, taking the arrays by name from the notebook:
+"""),
+    code("%bind E A=a B=b D=d --as e_exec"),
 )
 
 notebook(
     "05_forward", "Forward",
     md("""
-`forward` runs the operators in order and fills the outputs. It can be called again and
-again: the plan was made once at bind time, and new input values can be passed as keyword
-arguments, which are copied into the bound arrays first.
-
-The executor below computes `D = A * B + A`.
+`forward` runs the operators in the order of the plan and fills the internal and output
+arrays. This is the page's example again: `E = A * B + D` with `a = 10`, `b = 1`, `d = 1`.
 """),
     code("""
-%%symbol
-A = Variable('A')
-B = Variable('B')
-D = A * B + A
-"""),
-    code("""
-d_exec = D.simple_bind(mx.cpu(), A=(2, 3), B=(2, 3))
-d_exec.forward(A=mx.nd.ones((2, 3)) * 4, B=mx.nd.ones((2, 3)) * 2)
-print('D =', d_exec.outputs[0].asnumpy().tolist())
+A = mx.sym.Variable('A')
+B = mx.sym.Variable('B')
+C = A * B
+D = mx.sym.Variable('D')
+E = C + D
+a = mx.nd.empty(1)
+b = mx.nd.ones(1)
+d = mx.nd.ones(1)
+executor = E.bind(ctx=mx.cpu(), args={'A': a, 'B': b, 'D': d})
+a[:] = 10
+executor
 """),
     md("""
-A **live view** follows the executor: `%executor --live` shows a widget that redraws itself
-after every `forward` and `backward`, with small heatmaps of each array (red for positive,
-blue for negative values). Run the next cells in Jupyter to watch it change. (On GitHub only
-the static panel further down is visible.)
+The arguments are bound, `a` was set to 10 after binding (the executor sees it: it holds the
+array itself, not a copy), and the output is *not computed yet*. After `forward`, every array on
+the graph has its value: `C = 10`, `E = 11`.
 """),
-    code("%executor d_exec --live"),
     code("""
-d_exec.forward(A=mx.nd.array([[1, 2, 3], [4, 5, 6]]), B=mx.nd.ones((2, 3)) * 3)
-print('D =', d_exec.outputs[0].asnumpy().tolist())
+executor.forward()
+executor
 """),
-    md("The static panel of the same executor, after the second forward:"),
-    code("d_exec"),
+    code("print('executor.outputs[0] =', executor.outputs[0].asnumpy())"),
+    md("""
+The plan was made once at bind time; `forward` can run again and again, with new input values
+copied into the bound arrays first when given as keyword arguments:
+"""),
+    code("""
+executor.forward(A=mx.nd.ones(1) * 3)
+print('executor.outputs[0] =', executor.outputs[0].asnumpy())
+executor
+"""),
+    md("""
+A **live view** follows an executor: `%executor --live` shows a widget that redraws itself
+after every `forward` and `backward`. Run the next cells in Jupyter to watch it change (a
+static copy of a notebook shows only the pictures above).
+"""),
+    code("%executor executor --live"),
+    code("""
+executor.forward(A=mx.nd.ones(1) * 5)
+print('executor.outputs[0] =', executor.outputs[0].asnumpy())
+"""),
 )
 
 notebook(
     "06_group_outputs", "Bind multiple outputs with Group",
     md("""
 `Group` bundles several symbols into one whose outputs are all of theirs. Binding the group
-computes every output in one pass, sharing the inputs. The picture shows one graph with two
-output boxes at the bottom.
-"""),
-    code("""
-%%symbol
-A = Variable('A')
-B = Variable('B')
-G = Group([A + B, A * B])
-"""),
-    code("""
-a = mx.nd.ones((2, 3)) * 4
-b = mx.nd.ones((2, 3)) * 2
-%bind G A=a B=b --as g_exec
-"""),
-    code("""
-g_exec.forward()
-print(G.list_outputs())
-print('A+B =', g_exec.outputs[0].asnumpy().tolist())
-print('A*B =', g_exec.outputs[1].asnumpy().tolist())
-"""),
-    code("g_exec"),
-)
-
-notebook(
-    "07_gradients", "Calculate the gradient",
-    md("""
-Binding with `args_grad` asks the executor for gradients: for every argument it gets an array
-that `backward` fills with the derivative of the outputs with respect to that argument.
-
-`backward(out_grads)` takes the gradient flowing into each output. For `C = A * B` with
-`out_grads` all ones, the chain rule gives `dC/dA = B` and `dC/dB = A`: the gradient of `A` is
-the value of `B` (twos) and the gradient of `B` is the value of `A` (fours). The panel shows the
-gradients next to the arguments.
+computes every output in one pass, sharing the work: here `E = A * B + D` and `C = A * B`
+itself, as on MXNet's page.
 """),
     code("""
 A = mx.sym.Variable('A')
 B = mx.sym.Variable('B')
 C = A * B
-a = mx.nd.ones((2, 3)) * 4
-b = mx.nd.ones((2, 3)) * 2
-grad_a = mx.nd.zeros((2, 3))
-grad_b = mx.nd.zeros((2, 3))
-c_exec = C.bind(ctx=mx.cpu(), args={'A': a, 'B': b},
-                args_grad={'A': grad_a, 'B': grad_b})
-c_exec.forward(is_train=True)
-c_exec.backward(out_grads=mx.nd.ones((2, 3)))
-print('grad A =', grad_a.asnumpy().tolist())
-print('grad B =', grad_b.asnumpy().tolist())
+D = mx.sym.Variable('D')
+E = C + D
+G = mx.sym.Group([E, C])
+a = mx.nd.empty(1)
+b = mx.nd.ones(1)
+d = mx.nd.ones(1)
+executor = G.bind(ctx=mx.cpu(), args={'A': a, 'B': b, 'D': d})
+a[:] = 10
+print(G.list_outputs())
 """),
-    code("c_exec"),
     md("""
-The magics say the same: `%bind --grads` allocates the gradient arrays, `%backward
---out-grads ones` passes ones as head gradients.
+In the executor graph, **each output of the group is an output array of its own** (red): `C`
+is no longer an internal array, the executor hands it out too. The outputs come in the order of
+the group.
 """),
-    code("%bind C A=a B=b --grads --as c_exec2"),
-    code("%forward c_exec2 --train"),
-    code("%backward c_exec2 --out-grads ones"),
+    code("""
+executor.forward()
+# Index of outputs is same as order in the Group
+e_out = executor.outputs[0]
+c_out = executor.outputs[1]
+executor
+"""),
+    code("print('E =', e_out.asnumpy(), ' C =', c_out.asnumpy())"),
+)
+
+notebook(
+    "07_gradients", "Calculate the gradient",
+    md("""
+Binding with `args_grad` asks the executor to compute gradients: for each argument named there,
+it gets an array (a *gradient holder*) that `backward` fills with the derivative of the outputs
+with respect to that argument.
+
+MXNet's page: `E = (A * B) * D` with `a = 10`, `b = 1`, `d = 2`, asking for the gradient of `A`
+only, into `ga`.
+"""),
+    code("""
+A = mx.sym.Variable('A')
+B = mx.sym.Variable('B')
+C = A * B
+D = mx.sym.Variable('D')
+E = C * D
+a = mx.nd.ones(1) * 10
+b = mx.nd.ones(1)
+d = mx.nd.ones(1) * 2
+ga = mx.nd.empty(1)
+# Ask executor to be able to compute gradient of A
+executor = E.bind(ctx=mx.cpu(), args={'A': a, 'B': b, 'D': d}, args_grad={'A': ga})
+executor.forward()
+executor
+"""),
+    md("""
+Beside the forward graph (`executor.outputs[0] = 20`) the picture now draws the **backward
+graph**: one gradient node `d(X)` per array of the forward graph. `d(E)` (blue) is the backward
+input node: the head gradient `backward` will receive. Arrows follow the chain rule from `d(E)`
+to `d(C)` to `d(A)`, whose gradient holder (green) is `ga`. The dashed arcs show which forward
+arrays each gradient is computed from: `d(C)` needs `d`, `d(A)` needs `b`. The gradients of `B`
+and `D` were not asked for, so the executor does not compute them: they are faded. Nothing has
+run backward yet.
+"""),
+    code("""
+# define gradient of E
+ge = mx.nd.ones(1) * 2
+# propagate back to get gradient of A
+executor.backward(out_grads=ge)
+executor
+"""),
+    md("""
+After `backward`, the values: `d(E) = 2` (the head gradient), `d(C) = 2 * d(E) = 4`,
+`d(A) = 1 * d(C) = 4`, so `ga = 4`:
+"""),
+    code("print('ga =', ga.asnumpy())"),
+    md("""
+With `grad_req='add'` the executor adds each backward pass into the holder instead of
+overwriting it (used to sum gradients over several batches):
+"""),
+    code("""
+ga = mx.nd.zeros(1)
+acc = E.bind(ctx=mx.cpu(), args={'A': a, 'B': b, 'D': d}, args_grad={'A': ga}, grad_req='add')
+acc.forward(is_train=True)
+acc.backward(out_grads=ge)
+acc
+"""),
+    md("""
+A second `backward` adds another 4: the picture shows the holder before and after the last
+step, `ga: 4 → 8`.
+"""),
+    code("""
+acc.backward(out_grads=ge)
+acc
+"""),
+    code("print('ga =', ga.asnumpy())"),
+    md("""
+The magics say the same: `%bind --grads` allocates zero gradient holders for every argument,
+`%backward --out-grads ones` passes ones as head gradients.
+"""),
+    code("%bind E A=a B=b D=d --grads --as e_exec"),
+    code("%forward e_exec --train"),
+    code("%backward e_exec --out-grads ones"),
 )
 
 notebook(
     "08_simple_bind", "Simple bind",
     md("""
 Allocating every array by hand is tedious for a real network. `simple_bind` takes only the
-input shapes; it infers all the others and allocates arguments, gradients, outputs and
-auxiliary states itself.
-
-For the MLP of the earlier section with a batch of 100 examples of 200 features, the executor
-holds one array per argument with the inferred shape, and one output of 100×26.
+input shapes; it infers all the others and allocates the argument arrays, the gradient holders
+and the auxiliary states itself. MXNet's page binds a fully connected layer with a ReLU for a
+batch of 100 examples of 768 features.
 """),
     code("""
-%%symbol mlp --shape data=(100,200)
-data = Variable('data')
-fc1  = FullyConnected(data, name='fc1', num_hidden=10)
-act1 = Activation(fc1, name='relu1', act_type='relu')
-fc2  = FullyConnected(act1, name='fc2', num_hidden=26)
-mlp  = SoftmaxOutput(fc2, name='out')
+input = mx.sym.Variable('data')
+fc1 = mx.sym.FullyConnected(data=input, num_hidden=128, name='fc1')
+act1 = mx.sym.Activation(fc1, act_type='relu')
+act1
 """),
-    code("%simple_bind mlp data=(100,200) --as texec"),
+    md("""
+The symbolic graph above (the weight and bias of `fc1` are folded into its box). Below, the
+executor graph `simple_bind` allocates: one argument array per argument with the inferred
+shape (`fc1_weight` is 128×768), a gradient holder for each (green, `grad_req='write'`), the
+internal array `fc1` and the output array. Arrays too big to print show their shape, dtype,
+range and a small heatmap or histogram.
+"""),
     code("""
-print({name: arr.shape for name, arr in texec.arg_dict.items()})
-print([out.shape for out in texec.outputs])
+# Simply bind only need shape of data
+data_shape = (100, 768)
+# argument arrays and gradient holders are automatically created
+executor = act1.simple_bind(ctx=mx.cpu(), data=data_shape, grad_req='write')
+executor
 """),
+    code("""
+# Access the argument arrays after creation
+arg_arrays = executor.arg_arrays
+grad_arrays = executor.grad_arrays
+print([a.shape for a in arg_arrays])
+print([g.shape for g in grad_arrays])
+"""),
+    md("""
+Filling the arguments and running a training step brings the arrays to life: the thumbnails
+now show the random inputs and weights, and the gradients after `backward`.
+"""),
+    code("""
+executor.arg_dict['data'][:] = mx.nd.random.uniform(-1, 1, shape=data_shape)
+executor.arg_dict['fc1_weight'][:] = mx.nd.random.normal(0, 0.05, shape=(128, 768))
+executor.arg_dict['fc1_bias'][:] = 0.1
+executor.forward(is_train=True)
+executor.backward(out_grads=mx.nd.ones((100, 128)))
+executor
+"""),
+    md("""
+`%simple_bind` does the same from a cell:
+"""),
+    code("%simple_bind act1 data=(100,768) --as texec"),
 )
 
 notebook(
-    "09_aux_states", "Auxiliary states with BatchNorm",
+    "09_aux_states", "Auxiliary states",
     md("""
 Some operators keep **auxiliary states**: arrays that are neither inputs nor parameters
-learned by gradient descent, but running statistics the operator updates itself.
-`BatchNorm` keeps a moving mean and a moving variance of its input; training steps update them
-and inference uses them.
-
-In the picture they are folded into the `BatchNorm` box; `list_auxiliary_states` names them.
+learned by gradient descent, but statistics the operator updates itself. `BatchNorm` keeps a
+moving mean and a moving variance of its input; training steps update them and inference uses
+them.
 """),
     code("""
-%%symbol net --shape data=(4,3)
-data = Variable('data')
-fc = FullyConnected(data, name='fc', num_hidden=3)
-net = BatchNorm(fc, name='bn', fix_gamma=False, momentum=0.9)
-"""),
-    code("print(net.list_auxiliary_states())"),
-    md("""
-With `--show-weights` the auxiliary states appear as their own boxes, feeding `BatchNorm` like
-its parameters `bn_gamma` and `bn_beta` do; the difference is that no gradient flows back to them.
-"""),
-    code("""
-%symbol net --shape data=(4,3) --show-weights
+data = mx.sym.Variable('data')
+bn = mx.sym.BatchNorm(data=data, name='bn', fix_gamma=False)
+print(bn.list_arguments())
+print(bn.list_auxiliary_states())
 """),
     md("""
-`simple_bind` allocates every auxiliary state as zeros (the `__init__` hints on the variables,
-"zero" and "one", are for initializers, not applied by binding). The forward pass does not
-touch them: MXNet updates the moving statistics in **backward**, folding in the batch
-statistics of the last training forward with the momentum:
-`moving = 0.9 * moving + 0.1 * batch`. The head gradient below is not constant, so the
-gradients are not all zero (a constant head gradient cancels out through BatchNorm's
-normalisation). The panel shows the auxiliary states in their own section.
+`simple_bind` allocates them (as zeros) beside the arguments. In the executor graph they are
+the dark green arrays attached to the operator that updates them; `bn_gamma` and `bn_beta` are
+ordinary arguments (orange), with gradient holders, while no gradient flows to the auxiliary
+states.
 """),
     code("""
-bn_exec = net.simple_bind(mx.cpu(), data=(4, 3))
-bn_exec.arg_dict['data'][:] = mx.nd.array([[1, 2, 3], [2, 4, 6], [3, 6, 9], [4, 8, 12]])
-bn_exec.arg_dict['fc_weight'][:] = mx.nd.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
-bn_exec.arg_dict['fc_bias'][:] = 0
-bn_exec.arg_dict['bn_gamma'][:] = 1
-print('moving mean before:', bn_exec.aux_dict['bn_moving_mean'].asnumpy().tolist())
-bn_exec.forward(is_train=True)
-print('after forward:     ', bn_exec.aux_dict['bn_moving_mean'].asnumpy().tolist())
-bn_exec.backward(mx.nd.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]))
-print('after backward:    ', bn_exec.aux_dict['bn_moving_mean'].asnumpy().round(4).tolist())
+executor = bn.simple_bind(ctx=mx.cpu(), data=(4, 2))
+executor.arg_dict['data'][:] = mx.nd.array([[1, 2], [2, 4], [3, 6], [4, 8]])
+executor.arg_dict['bn_gamma'][:] = 1
+executor
 """),
-    code("bn_exec"),
+    md("""
+A training step: MXNet updates the moving statistics in `backward`, folding in the statistics of
+the batch the last training `forward` saw: `moving = 0.9 * moving + 0.1 * batch`. The batch mean
+is `[2.5, 5]`, so the moving mean goes from `0` to `0.25` (first column) and `0.5`; the picture
+shows each auxiliary state before and after the step.
+"""),
+    code("""
+executor.forward(is_train=True)
+executor.backward(out_grads=mx.nd.array([[1, 0], [0, 1], [0, 0], [1, 1]]))
+executor
+"""),
+    code("print('moving mean:', executor.aux_dict['bn_moving_mean'].asnumpy())"),
 )
 
 INDEX = [
@@ -377,12 +471,12 @@ show and then draws them live.
 | [01 Compose symbols](01_compose_symbols.ipynb) | variables, operators, a symbol as a graph; `%%symbol` |
 | [02 Configure a network](02_configure_network.ipynb) | an MLP with shapes on the edges; hidden weights; a shape conflict drawn |
 | [03 A multi-input network](03_multi_input_network.ipynb) | two inputs meeting at `Concat` |
-| [04 Bind and execute](04_bind_and_execute.ipynb) | `bind`, the executor panel, `A*B` gives 8s |
-| [05 Forward](05_forward.ipynb) | `forward` with new inputs; a live executor widget |
-| [06 Group](06_group_outputs.ipynb) | several outputs from one executor: 6s and 8s |
-| [07 Gradients](07_gradients.ipynb) | `backward`: grad A = 2s, grad B = 4s |
-| [08 Simple bind](08_simple_bind.ipynb) | letting the executor allocate everything |
-| [09 Auxiliary states](09_aux_states.ipynb) | BatchNorm's moving statistics |
+| [04 Bind and execute](04_bind_and_execute.ipynb) | `E = A * B + D` bound to `a=10`, `b=1`, `d=1`: the executor graph, an array on every node |
+| [05 Forward](05_forward.ipynb) | `forward` fills the arrays: `executor.outputs[0] = 11`; a live executor widget |
+| [06 Group](06_group_outputs.ipynb) | `Group([E, C])`: two output arrays, 11 and 10 |
+| [07 Gradients](07_gradients.ipynb) | the backward graph: `d(E) = 2`, `d(C) = 4`, `ga = 4`; `grad_req='add'` |
+| [08 Simple bind](08_simple_bind.ipynb) | what `simple_bind` allocates: arguments, gradient holders |
+| [09 Auxiliary states](09_aux_states.ipynb) | BatchNorm's moving mean `0 → 0.25` after a training step |
 
 Start them with `make run`. The magics are loaded with `%load_ext symnb`; every magic documents
 itself with `?`:
@@ -405,8 +499,9 @@ def write(name, cells, execute=True):
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     if execute:
-        # cells that fail on purpose (the shape conflict) must not stop the run
-        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+        # the cell that fails on purpose (the shape conflict) is tagged raises-exception, so
+        # any other error stops the run, as "Run All" would
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=False,
                        resources={"metadata": {"path": str(HERE)}}).execute()
     nbformat.write(nb, HERE / (name + ".ipynb"))
 

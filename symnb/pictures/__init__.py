@@ -16,7 +16,7 @@ ipywidgets, anywidget, matplotlib or CuPy.
 >>> import symnb as mx
 >>> from symnb import pictures
 >>> sorted(pictures.symbol_mimebundle(mx.sym.var('x') * 2))
-['application/vnd.symnb.graph+json', 'image/svg+xml', 'text/plain']
+['application/vnd.symnb.graph+json', 'image/svg+xml', 'text/html', 'text/plain']
 """
 from .graph_json import GRAPH_MIME, graph_json
 from .graph_view import BadEdge, GraphView, ViewEdge, ViewNode, graph_view

@@ -109,21 +109,21 @@ def _known(shape) -> bool:
 
 
 def _infer(symbol, heads, kind, given):
-    """``{(id(node), index): value}`` from partial inference of the internals, or an error."""
+    """``{(id(node), index): value}`` read from the inference engine's own results (shapes
+    are tuples with 0 for an unknown dimension, or None), or an error. The user-facing
+    ``infer_shape_partial`` is not used: its output format depends on ``mx.np_shape``."""
     from ..base import MXNetError
-    from ..symbol import Symbol
-    internals = Symbol([(node, i) for node, i in heads])
+    from ..inference import infer_graph
     try:
-        if kind == "shape":
-            _, outs, _ = internals.infer_shape_partial(**given)
-        else:
-            _, outs, _ = internals.infer_type_partial(**given)
+        order, _, _, known = symbol._given((), given, kind)
+        result = infer_graph(order, known, kind)
     except (MXNetError, TypeError, ValueError) as e:
         return {}, str(e).splitlines()[0] if str(e) else type(e).__name__
     values = {}
-    for (node, i), value in zip(heads, outs, strict=True):
+    for node, i in heads:
+        value = result.values.get(id(node), [None] * (i + 1))[i]
         if kind == "shape":
-            value = tuple(value) if value != () else None
+            value = tuple(int(d) for d in value) if value else None
         values[(id(node), i)] = value
     return values, ""
 

@@ -40,15 +40,15 @@ def array_stats(values: np.ndarray) -> dict:
              "nan": 0, "inf": 0}
     if values.size == 0 or values.dtype.kind not in "biuf":
         return stats
-    with np.errstate(invalid="ignore", over="ignore"):     # uninitialised buffers hold garbage
+    with np.errstate(all="ignore"):     # uninitialised buffers hold garbage
         flat = values.astype(np.float64, copy=False).ravel()
-    finite = np.isfinite(flat)
-    stats["nan"] = int(np.isnan(flat).sum())
-    stats["inf"] = int(flat.size - finite.sum() - stats["nan"])
-    good = flat[finite]
-    if good.size:
-        stats.update(min=_py(good.min()), max=_py(good.max()), mean=_py(good.mean()),
-                     std=_py(good.std()))
+        finite = np.isfinite(flat)
+        stats["nan"] = int(np.isnan(flat).sum())
+        stats["inf"] = int(flat.size - finite.sum() - stats["nan"])
+        good = flat[finite]
+        if good.size:
+            stats.update(min=_py(good.min()), max=_py(good.max()), mean=_py(good.mean()),
+                         std=_py(good.std()))
     return stats
 
 
@@ -198,8 +198,9 @@ def ndarray_html(arr) -> str:
         if values.ndim >= 2 and stats["min"] is not None:
             pictures.append(heatmap_svg(values))
         pictures.append(histogram_svg(values))
+        from .doc_svg import svg_img
         parts.append(tag("div", {"style": "display:flex;gap:16px;align-items:flex-start"},
-                         *[tag("div", {}, p) for p in pictures]))
+                         *[tag("div", {}, Markup(svg_img(p))) for p in pictures]))
     return str(tag("div", {"class": "symnb-ndarray", "style": _STYLE}, *parts))
 
 
@@ -222,7 +223,9 @@ def _table(title: str, rows, empty: str) -> Markup:
         cells = [name, "×".join(map(str, arr.shape)) or "scalar", np.dtype(arr.dtype).name,
                  _num(stats["min"]), _num(stats["max"]), _num(stats["mean"]),
                  _num(stats["std"])]
-        picture = histogram_svg(values, width=72, height=18, bins=12, axis=False) \
+        from .doc_svg import svg_img
+        picture = Markup(svg_img(histogram_svg(values, width=72, height=18, bins=12,
+                                               axis=False), "histogram"))\
             if values.size > 1 else Markup("")
         body.append(tag("tr", {}, *[tag("td", {"style": _CELL + (
             ";text-align:left;font-weight:500" if i == 0 else "")}, c)
@@ -252,36 +255,47 @@ def bound_shapes(sections) -> dict:
     return {name: tuple(arr.shape) for name, arr in sections["arguments"]}
 
 
-def executor_html(ex, graph: bool = True, graph_svg: str | None = None) -> str:
-    """An Executor panel: its outputs, arguments, gradients and aux states (name, shape,
-    dtype, stats, a small histogram), and the graph with the bound shapes (``graph_svg``
-    when already drawn).
+def executor_html(ex, graph: bool = True, graph_svg: str | None = None, *,
+                  picture: str | None = None, tables: bool = True) -> str:
+    """An Executor panel: the executor picture (``picture``: its SVG, drawn here when not
+    given) as an ``<img>``, and the statistics tables of its outputs, arguments, gradients and
+    aux states (name, shape, dtype, stats, a small histogram) folded in a ``<details>``.
+    ``graph=False`` leaves the picture out; ``graph_svg`` is an older name of ``picture``.
 
     Examples
     --------
     >>> import symnb as mx
     >>> ex = (mx.sym.var('a') * 2).simple_bind(mx.cpu(), a=(2, 3))
     >>> html = executor_html(ex)
-    >>> 'Arguments' in html and '>a<' in html
+    >>> 'Arguments' in html and '>a<' in html and '<svg' not in html
     True
     """
+    from .doc_svg import svg_img
     sections = executor_sections(ex)
-    parts = [tag("div", {"style": "font-weight:600;font-size:13px"}, "Executor")]
-    titles = {"outputs": ("Outputs", "no outputs (run forward)"),
-              "arguments": ("Arguments", "none"),
-              "gradients": ("Gradients", "none requested"),
-              "aux states": ("Aux states", "none")}
-    for key, rows in sections.items():
-        title, empty = titles[key]
-        if rows is None:
-            rows, empty = [], "no gradients (bound without args_grad)"
-        parts.append(_table(title, rows, empty))
-    symbol = getattr(ex, "_symbol", None)
-    if graph and graph_svg is None and symbol is not None:
-        from .svg import symbol_svg
-        graph_svg = symbol_svg(symbol, bound_shapes(sections))
-    if graph and graph_svg is not None:
-        parts.append(tag("details", {"style": "margin-top:8px", "open": "open"},
-                         tag("summary", {"style": "cursor:pointer;color:#3d4752"}, "graph"),
-                         Markup(graph_svg)))
+    parts = []
+    picture = picture or graph_svg
+    if graph and picture is None and getattr(ex, "_plan", None) is not None:
+        from .doc_svg import document_svg
+        from .executor_view import executor_document
+        picture = document_svg(executor_document(ex))
+    if graph and picture is not None:
+        parts.append(tag("div", {}, Markup(svg_img(picture, "executor graph"))))
+    if tables:
+        titles = {"outputs": ("Outputs", "no outputs (run forward)"),
+                  "arguments": ("Arguments", "none"),
+                  "gradients": ("Gradients", "none requested"),
+                  "aux states": ("Aux states", "none")}
+        rows_html = []
+        forwarded = getattr(ex, "_forwarded", True)
+        for key, rows in sections.items():
+            title, empty = titles[key]
+            if rows is None:
+                rows, empty = [], "no gradients (bound without args_grad)"
+            if key == "outputs" and not forwarded:
+                rows, empty = [], "not computed yet (run forward)"
+            rows_html.append(_table(title, rows, empty))
+        parts.append(tag("details", {"style": "margin-top:4px", "open": None if graph and
+                                     picture is not None else "open"},
+                         tag("summary", {"style": "cursor:pointer;color:#3d4752"},
+                             "array statistics"), *rows_html))
     return str(tag("div", {"class": "symnb-executor", "style": _STYLE}, *parts))

@@ -10,9 +10,11 @@ The four classic phases, each a plain loop (no recursion, so deep graphs are fin
 3. **Ordering**: barycenter sweeps, alternately downwards (by predecessors) and upwards (by
    successors); the ordering with the fewest crossings (counted exactly with a Fenwick tree)
    is kept.
-4. **Coordinates**: nodes move towards the mean of their neighbours, layer by layer, keeping
-   their order and a minimum gap. Each layer is solved exactly as a weighted isotonic
-   regression (pool adjacent violators), so nodes never overlap.
+4. **Coordinates**: Brandes and Koepf's method (as ELK and dagre use): four alignments of
+   nodes into vertical blocks along median neighbours, each compacted, balanced by taking
+   the mean of the two median candidates per node. Long edges stay straight and deep nets
+   do not drift sideways; a final isotonic regression per layer (pool adjacent violators)
+   guarantees the minimum gaps.
 
 >>> lay = layered_layout([(60, 30)] * 3, [(0, 1), (0, 2)])
 >>> lay.layer
@@ -50,7 +52,8 @@ class Layout:
 
 def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[int, int]], *,
                    layer_gap: float = 44.0, node_gap: float = 22.0, margin: float = 12.0,
-                   sweeps: int = 6, passes: int = 6) -> Layout:
+                   sweeps: int = 6, passes: int = 6,
+                   anchors: Sequence[float] | None = None) -> Layout:
     """Lay out ``len(sizes)`` nodes of the given ``(width, height)`` and directed ``edges``
     (``(source, target)`` index pairs; data flows downwards).
 
@@ -64,7 +67,11 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
     sweeps : int
         Down+up barycenter sweep pairs for crossing reduction.
     passes : int
-        Down+up passes of coordinate refinement.
+        Unused (kept for callers of the earlier barycentric placement).
+    anchors : sequence of float, optional
+        Where each node's x-coordinate sits, as a distance from its left border (default: the
+        centre, ``width / 2``). Blocks are aligned on anchors, so nodes drawn as a marker with
+        text beside it keep their markers in line.
 
     Examples
     --------
@@ -87,6 +94,7 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
 
     # dummy nodes: one per crossed layer of a long edge; chains[k] = all nodes of edge k
     widths = [float(w) for w, _ in sizes]
+    lext = [float(a) for a in anchors] if anchors is not None else [w / 2 for w in widths]
     heights = [float(h) for _, h in sizes]
     node_layer = list(layer)
     chains: list[list[int] | None] = []
@@ -100,6 +108,7 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
             chain.append(len(node_layer))
             node_layer.append(lay)
             widths.append(_DUMMY_WIDTH)
+            lext.append(_DUMMY_WIDTH / 2)
             heights.append(0.0)
         chain.append(t)
         chains.append(chain)
@@ -119,7 +128,8 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
         layers[node_layer[v]].append(v)
     layers, crossings = _reduce_crossings(layers, preds, succs, sweeps)
 
-    xs = _coordinates(layers, preds, succs, widths, node_gap, passes, n)
+    rext = [w - a for w, a in zip(widths, lext, strict=True)]
+    xs = _coordinates(layers, preds, succs, (lext, rext), node_gap, passes, n)
     # y: each layer as tall as its tallest node
     layer_height = [max((heights[v] for v in lay), default=0.0) for lay in layers]
     layer_top, top = [], margin
@@ -127,10 +137,10 @@ def layered_layout(sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[i
         layer_top.append(top)
         top += h + layer_gap
     ys = [layer_top[node_layer[v]] + layer_height[node_layer[v]] / 2 for v in range(total)]
-    left = min((xs[v] - widths[v] / 2 for v in range(total)), default=0.0)
+    left = min((xs[v] - lext[v] for v in range(total)), default=0.0)
     shift = margin - left
     xs = [x + shift for x in xs]
-    right = max((xs[v] + widths[v] / 2 for v in range(total)), default=0.0)
+    right = max((xs[v] + rext[v] for v in range(total)), default=0.0)
 
     routes = _routes(forward, chains, xs, ys, widths, heights, n)
     return Layout(x=tuple(xs[:n]), y=tuple(ys[:n]), layer=tuple(layer),
@@ -248,41 +258,140 @@ def _count_pair(upper, lower, succs) -> int:
 
 
 # ------------------------------------------------------------------ phase 4: coordinates
-def _coordinates(layers, preds, succs, widths, gap, passes, n_real):
-    x = [0.0] * len(widths)
+def _coordinates(layers, preds, succs, extents, gap, passes, n_real):
+    """Brandes-Koepf x-coordinates: four alignments (upper/lower neighbours, left/right
+    first) each pack nodes into vertical blocks along median neighbours, compacted so blocks
+    keep their order and gaps; the result is the mean of the two median candidates of each
+    node. Inner segments of long edges (dummy to dummy) win conflicts, so long edges run
+    straight. A final isotonic pass per layer restores any gap the averaging narrowed."""
+    lext, rext = extents
+    total = len(lext)
+    if total == 0:
+        return []
+    is_dummy = [v >= n_real for v in range(total)]
+    conflicts = _type1_conflicts(layers, preds, is_dummy)
+    candidates = []
+    for vertical in ("down", "up"):
+        base = layers if vertical == "down" else layers[::-1]
+        neighbours = preds if vertical == "down" else succs
+        for horizontal in ("left", "right"):
+            order = base if horizontal == "left" else [lay[::-1] for lay in base]
+            root, align = _vertical_alignment(order, neighbours, conflicts, total)
+            xs = _compact(order, root, align, extents, gap, total, horizontal == "right")
+            if horizontal == "right":
+                xs = [-x for x in xs]
+            candidates.append((horizontal, xs))
+    # align every candidate to the narrowest one: left ones by their left edge, right ones
+    # by their right edge
+    def extent(xs):
+        return (min(xs[v] - lext[v] for v in range(total)),
+                max(xs[v] + rext[v] for v in range(total)))
+    extents = [extent(xs) for _, xs in candidates]
+    narrowest = min(range(4), key=lambda k: extents[k][1] - extents[k][0])
+    low, high = extents[narrowest]
+    aligned = []
+    for (horizontal, xs), (lo, hi) in zip(candidates, extents, strict=True):
+        delta = low - lo if horizontal == "left" else high - hi
+        aligned.append([x + delta for x in xs])
+    x = []
+    for v in range(total):
+        values = sorted(c[v] for c in aligned)
+        x.append((values[1] + values[2]) / 2)
     for lay in layers:
-        cursor = 0.0
-        for v in lay:
-            x[v] = cursor + widths[v] / 2
-            cursor += widths[v] + gap
-    # centre layers on each other before refining
-    centre = max((x[lay[-1]] for lay in layers if lay), default=0.0) / 2
-    for lay in layers:
-        if lay:
-            offset = centre - (x[lay[0]] + x[lay[-1]]) / 2
-            for v in lay:
-                x[v] += offset
-    # dummies weigh more so long edges stay straight; real nodes give way
-    weight = [1.0 if v < n_real else 2.0 for v in range(len(widths))]
-    schedule = []
-    for _ in range(passes):
-        schedule += [(range(1, len(layers)), (preds,)), (range(len(layers) - 2, -1, -1), (succs,))]
-    schedule.append((range(len(layers)), (preds, succs)))
-    for order, sides in schedule:
-        for i in order:
-            lay = layers[i]
-            desired = []
-            for v in lay:
-                near = [x[u] for side in sides for u in side[v]]
-                desired.append(sum(near) / len(near) if near else x[v])
-            if len(lay) == 1:
-                x[lay[0]] = desired[0]
-                continue
-            seps = [(widths[a] + widths[b]) / 2 + gap for a, b in zip(lay, lay[1:], strict=False)]
-            for v, value in zip(lay, _place(desired, [weight[v] for v in lay], seps),
+        if len(lay) > 1:
+            seps = [rext[a] + lext[b] + gap for a, b in zip(lay, lay[1:], strict=False)]
+            for v, value in zip(lay, _place([x[v] for v in lay], [1.0] * len(lay), seps),
                                 strict=True):
                 x[v] = value
     return x
+
+
+def _type1_conflicts(layers, preds, is_dummy) -> set:
+    """Edges (upper, lower) that cross an inner segment (an edge between two dummies); the
+    alignment never uses them, so the inner segments stay vertical."""
+    conflicts = set()
+    for i in range(1, len(layers)):
+        upper, layer = layers[i - 1], layers[i]
+        position = {v: k for k, v in enumerate(upper)}
+        k0, scan = 0, 0
+        last = len(layer) - 1
+        for j, v in enumerate(layer):
+            inner = None
+            if is_dummy[v]:
+                inner = next((u for u in preds[v] if is_dummy[u] and u in position), None)
+            k1 = position[inner] if inner is not None else len(upper)
+            if inner is not None or j == last:
+                for w in layer[scan:j + 1]:
+                    for u in preds[w]:
+                        p = position.get(u)
+                        if p is not None and (p < k0 or p > k1) and not (
+                                is_dummy[u] and is_dummy[w]):
+                            conflicts.add((u, w))
+                scan, k0 = j + 1, k1
+    return conflicts
+
+
+def _vertical_alignment(layers, neighbours, conflicts, total):
+    """Blocks: each node joins the block of a median neighbour in the previous layer, if
+    that keeps the blocks of this layer in order and the edge has no conflict."""
+    root = list(range(total))
+    align = list(range(total))
+    pos = [0] * total
+    for lay in layers:
+        for k, v in enumerate(lay):
+            pos[v] = k
+    for lay in layers:
+        taken = -1
+        for v in lay:
+            near = sorted(neighbours[v], key=pos.__getitem__)
+            if not near:
+                continue
+            mid = (len(near) - 1) / 2
+            for m in sorted({int(mid), int(mid + 0.5)}):
+                w = near[m]
+                if align[v] == v and taken < pos[w] and \
+                        (w, v) not in conflicts and (v, w) not in conflicts:
+                    align[w] = v
+                    root[v] = root[w]
+                    align[v] = root[v]
+                    taken = pos[w]
+    return root, align
+
+
+def _compact(layers, root, align, extents, gap, total, mirrored):
+    """Place blocks left to right: each as far left as the blocks before it allow (longest
+    path over the block graph), then as far right as the blocks after it allow."""
+    lext, rext = extents
+    succ: dict[int, dict[int, float]] = {}
+    pred: dict[int, dict[int, float]] = {}
+    roots = sorted({root[v] for v in range(total)})
+    for lay in layers:
+        for a, b in zip(lay, lay[1:], strict=False):
+            ra, rb = root[a], root[b]
+            sep = (lext[a] + rext[b] if mirrored else rext[a] + lext[b]) + gap
+            if sep > succ.setdefault(ra, {}).get(rb, float("-inf")):
+                succ[ra][rb] = sep
+                pred.setdefault(rb, {})[ra] = sep
+    indeg = {r: len(pred.get(r, ())) for r in roots}
+    ready = [r for r in roots if indeg[r] == 0]
+    topo = []
+    while ready:
+        r = ready.pop()
+        topo.append(r)
+        for t in succ.get(r, ()):
+            indeg[t] -= 1
+            if indeg[t] == 0:
+                ready.append(t)
+    if len(topo) < len(roots):          # cannot happen for a consistent alignment
+        topo += [r for r in roots if r not in set(topo)]
+    xs: dict[int, float] = {}
+    for r in topo:
+        xs[r] = max((xs[p] + w for p, w in pred.get(r, {}).items() if p in xs), default=0.0)
+    for r in reversed(topo):
+        after = [xs[t] - w for t, w in succ.get(r, {}).items()]
+        if after:
+            xs[r] = max(xs[r], min(after))
+    return [xs[root[v]] for v in range(total)]
 
 
 def _place(desired, weights, seps):

@@ -1,7 +1,8 @@
 """What ``_repr_mimebundle_`` of Symbol, NDArray and Executor returns.
 
-Each bundle holds ``text/plain`` (the object's MXNet repr), a picture (``image/svg+xml`` for
-symbols, ``text/html`` for arrays and executors) and the graph JSON
+Each bundle holds ``text/plain`` (the object's MXNet repr), pictures (``image/svg+xml`` for
+symbols and executors, and ``text/html`` holding them as ``<img src="data:...">``, which
+JupyterLab keeps in untrusted notebooks where it drops ``image/svg+xml``) and the graph JSON
 (``application/vnd.symnb.graph+json``) for a richer front end. Jupyter shows the richest type
 it can render; ``include`` / ``exclude`` filter the keys as IPython's protocol asks.
 
@@ -14,10 +15,13 @@ it can render; ``include`` / ``exclude`` filter the keys as IPython's protocol a
 """
 from __future__ import annotations
 
+from ._markup import Markup, tag
+from .doc_svg import document_svg, svg_img
+from .executor_view import executor_document
 from .graph_json import GRAPH_JSON_VERSION, GRAPH_MIME, view_json
 from .graph_view import graph_view
-from .html import array_stats, bound_shapes, executor_html, executor_sections, ndarray_html
-from .svg import place, render_svg
+from .html import array_stats, executor_html, ndarray_html
+from .svg import draw_svg, place
 
 __all__ = ["symbol_mimebundle", "ndarray_mimebundle", "executor_mimebundle"]
 
@@ -34,38 +38,38 @@ def symbol_mimebundle(sym, include=None, exclude=None, **view_options) -> dict:
     """Symbol -> {'text/plain', 'image/svg+xml', graph JSON}; ``view_options`` go to
     :func:`~symnb.pictures.graph_view.graph_view` (``shape``, ``hide_weights``, ...)."""
     view = graph_view(sym, **view_options)
-    placed = place(view)
-    return _filtered({"text/plain": repr(sym), "image/svg+xml": render_svg(view, placed),
-                      GRAPH_MIME: view_json(view, placed)}, include, exclude)
+    doc = view_json(view, place(view))
+    svg = draw_svg(doc["draw"])
+    return _filtered({"text/plain": repr(sym), "image/svg+xml": svg,
+                      "text/html": str(tag("div", {"class": "symnb-symbol"},
+                                           Markup(svg_img(svg, "symbol graph")))),
+                      GRAPH_MIME: doc}, include, exclude)
 
 
 def ndarray_mimebundle(arr, include=None, exclude=None) -> dict:
     """NDArray -> {'text/plain', 'text/html', graph JSON holding only its ``values``}."""
     stats = array_stats(arr.asnumpy())
     stats["context"] = str(arr.context)
-    doc = {"version": GRAPH_JSON_VERSION, "nodes": [], "edges": [], "layout": {},
+    doc = {"version": GRAPH_JSON_VERSION, "kind": "ndarray", "nodes": [], "edges": [], "layout": {},
            "values": {"array": stats}}
     return _filtered({"text/plain": repr(arr), "text/html": ndarray_html(arr), GRAPH_MIME: doc},
                      include, exclude)
 
 
-def executor_mimebundle(ex, include=None, exclude=None) -> dict:
-    """Executor -> {'text/plain', 'text/html', graph JSON with the bound shapes and the
-    statistics of every array under ``values`` (keyed ``<section>/<name>``)}."""
-    values = {}
-    sections = executor_sections(ex)
-    for section, rows in sections.items():
-        for name, arr in rows or ():
-            values["%s/%s" % (section, name)] = array_stats(arr.asnumpy())
-    symbol = getattr(ex, "_symbol", None)
-    svg = None
-    if symbol is not None:
-        view = graph_view(symbol, bound_shapes(sections))
-        placed = place(view)
-        svg = render_svg(view, placed)
-        doc = view_json(view, placed, values=values)
-    else:
-        doc = {"version": GRAPH_JSON_VERSION, "nodes": [], "edges": [], "layout": {},
-               "values": values}
-    return _filtered({"text/plain": repr(ex), "text/html": executor_html(ex, graph_svg=svg),
+def executor_mimebundle(ex, include=None, exclude=None, *, names: dict | None = None,
+                        tables: bool = True) -> dict:
+    """Executor -> {'text/plain', 'image/svg+xml' (the executor picture), 'text/html' (the
+    picture as an ``<img>`` plus the statistics tables folded in a ``<details>``), graph JSON
+    (the executor document, ``kind: "executor"``)}.
+
+    >>> import symnb as mx
+    >>> ex = (mx.sym.var('a') * 2).bind(mx.cpu(), {'a': mx.nd.ones(1) * 10})
+    >>> b = executor_mimebundle(ex, names={})
+    >>> sorted(b), '<svg' in b['text/html'], 'a=10' in b['image/svg+xml']
+    (['application/vnd.symnb.graph+json', 'image/svg+xml', 'text/html', 'text/plain'], False, True)
+    """
+    doc = executor_document(ex, names)
+    svg = document_svg(doc)
+    return _filtered({"text/plain": repr(ex), "image/svg+xml": svg,
+                      "text/html": executor_html(ex, picture=svg, tables=tables),
                       GRAPH_MIME: doc}, include, exclude)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._markup import Markup, join, tag
+from ._markup import join, tag
 from .graph_view import GraphView, graph_view, shape_text
 from .layout import Layout, layered_layout
 
-__all__ = ["render_svg", "symbol_svg", "place", "family_colors", "FONT"]
+__all__ = ["render_svg", "symbol_svg", "place", "family_colors", "FONT", "draw", "draw_svg"]
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
 
@@ -149,12 +149,12 @@ def _curve(points) -> str:
     return " ".join(d)
 
 
-def _arrow(points, color) -> Markup:
+def _arrow(points) -> list:
     y0, (x1, y1) = points[-2][1], points[-1]
     down = 1.0 if y1 >= y0 else -1.0
-    tip_y, base_y = y1, y1 - 7 * down
-    return tag("polygon", {"points": "%.1f,%.1f %.1f,%.1f %.1f,%.1f" % (
-        x1, tip_y, x1 - 4, base_y, x1 + 4, base_y), "fill": color})
+    base_y = y1 - 7 * down
+    return [[round(x1, 1), round(y1, 1)], [round(x1 - 4, 1), round(base_y, 1)],
+            [round(x1 + 4, 1), round(base_y, 1)]]
 
 
 def _edge_text(edge, show_label: bool) -> str:
@@ -170,30 +170,27 @@ def _label_anchor(route) -> tuple[float, float]:
     return (x0 + x1) / 2 + 6, (y0 + y1) / 2 + 4
 
 
-def _edge(edge, route, show_label: bool = True) -> Markup:
+def _draw_edge(edge, route, show_label: bool) -> dict | None:
     if len(route) < 2:
-        return Markup("")
+        return None
     color, width = ("#d62728", 2.2) if edge.bad else ("#8b95a1", 1.2)
     # stop the line at the arrow's base so the arrowhead keeps its point
     yb, (xe, ye) = route[-2][1], route[-1]
     shortened = list(route[:-1]) + [(xe, ye - (6 if ye >= yb else -6))]
-    pieces = [tag("path", {"d": _curve(shortened), "fill": "none", "stroke": color,
-                           "stroke_width": width,
-                           "stroke_dasharray": "5 3" if edge.bad else None}),
-              _arrow(route, color)]
+    out = {"path": _curve(shortened), "arrow": _arrow(route), "color": color, "width": width,
+           "dash": "5 3" if edge.bad else None, "bad": edge.bad, "title": edge.note
+           if edge.bad else "", "text": None}
     text = _edge_text(edge, show_label)
     if text:
         x, y = _label_anchor(route)
-        pieces.append(tag("text", {
-            "x": x, "y": y,
-            "font_size": 10.5 if edge.bad else 10, "fill": color if edge.bad else "#5b6570",
-            "font_weight": "bold" if edge.bad else None, "stroke": "#ffffff",
-            "stroke_width": 3, "paint_order": "stroke"}, text))
-    title = [tag("title", {}, edge.note)] if edge.bad else []
-    return tag("g", {"class": "edge bad" if edge.bad else "edge"}, *title, *pieces)
+        out["text"] = {"text": text, "x": round(x, 1), "y": round(y, 1),
+                       "size": 10.5 if edge.bad else 10,
+                       "fill": color if edge.bad else "#5b6570",
+                       "weight": "bold" if edge.bad else None}
+    return out
 
 
-def _node(node, box: _Box, cx: float, cy: float) -> Markup:
+def _draw_node(node, box: _Box, cx: float, cy: float) -> dict:
     fill, stroke = family_colors(node.family)
     text_color, stroke_width, dash = "#1f2933", 1.2, None
     radius = 6.0
@@ -206,19 +203,20 @@ def _node(node, box: _Box, cx: float, cy: float) -> Markup:
         elif node.role in _PARAM_ROLES:
             fill, stroke, text_color = "#f5f6f7", "#b8c0c8", "#66717d"
     left, top = cx - box.width / 2, cy - box.height / 2
-    pieces = [tag("title", {}, box.tooltip),
-              tag("rect", {"x": left, "y": top, "width": box.width, "height": box.height,
-                           "rx": radius, "fill": fill, "stroke": stroke,
-                           "stroke_width": stroke_width, "stroke_dasharray": dash})]
+    texts = []
     y = top + _PAD_Y
     for style, text in box.lines:
         size, line_height = _LINE[style]
         y += line_height
-        pieces.append(tag("text", {
-            "x": cx, "y": y - (line_height - size) / 2 - 1.5, "text_anchor": "middle",
-            "font_size": size, "font_weight": "600" if style == "title" else None,
-            "fill": "#6b7580" if style == "caption" else text_color}, text))
-    return tag("g", {"class": "node " + node.role, "data_name": node.name}, *pieces)
+        texts.append({"text": text, "x": round(cx, 1),
+                      "y": round(y - (line_height - size) / 2 - 1.5, 2), "size": size,
+                      "weight": "600" if style == "title" else None, "anchor": "middle",
+                      "fill": "#6b7580" if style == "caption" else text_color,
+                      "style": style})
+    return {"rect": {"x": round(left, 2), "y": round(top, 2), "width": round(box.width, 2),
+                     "height": round(box.height, 2), "rx": round(radius, 2), "fill": fill,
+                     "stroke": stroke, "stroke_width": stroke_width, "dash": dash},
+            "text": texts, "tooltip": box.tooltip, "role": node.role, "name": node.name}
 
 
 def _totals(view: GraphView) -> str:
@@ -237,8 +235,85 @@ def _totals(view: GraphView) -> str:
     return " · ".join(parts)
 
 
+def draw(view: GraphView, layout: tuple[list[_Box], Layout] | None = None) -> dict:
+    """Everything the symbol picture draws, as plain JSON (the ``draw`` part of the graph
+    document): node rectangles and texts, edge paths, arrowheads and texts, footer texts and
+    legend, the picture's size and the graph's horizontal shift."""
+    boxes, lay = layout if layout is not None else place(view)
+    # edges leaving one node with the same text (one output used twice) share one label
+    labelled, edges, right = set(), [], lay.width
+    for e, route in zip(view.edges, lay.routes, strict=True):
+        key = (e.source, e.label)
+        show = e.bad or key not in labelled
+        labelled.add(key)
+        drawn = _draw_edge(e, route, show)
+        edges.append(drawn)
+        if drawn is not None and drawn["text"] is not None:
+            # long edge texts (conflict notes) widen the picture
+            t = drawn["text"]
+            right = max(right, t["x"] + _text_width(t["text"], 10.5, e.bad) + 12)
+    nodes = [_draw_node(n, b, x, y) for n, b, x, y in zip(view.nodes, boxes, lay.x, lay.y,
+                                                          strict=True)]
+    footer, footer_width, footer_height = _footer(view, lay.height + 8)
+    width, height = max(right, footer_width), lay.height + 8 + footer_height
+    # a footer wider than the graph: centre the graph above it
+    shift = (width - right) / 2
+    return {"width": round(width), "height": round(height),
+            "shift": round(shift, 1) if shift >= 1 else 0, "nodes": nodes, "edges": edges,
+            "footer": footer}
+
+
+def draw_svg(picture: dict) -> str:
+    """SVG text of a symbol picture's ``draw`` dict (see :func:`draw`)."""
+    graph = []
+    for e in picture["edges"]:
+        if e is None:
+            continue
+        pieces = [tag("path", {"d": e["path"], "fill": "none", "stroke": e["color"],
+                               "stroke_width": e["width"], "stroke_dasharray": e["dash"]}),
+                  tag("polygon", {"points": " ".join("%.1f,%.1f" % tuple(p)
+                                                     for p in e["arrow"]),
+                                  "fill": e["color"]})]
+        t = e["text"]
+        if t is not None:
+            pieces.append(tag("text", {"x": t["x"], "y": t["y"], "font_size": t["size"],
+                                       "fill": t["fill"], "font_weight": t["weight"],
+                                       "stroke": "#ffffff", "stroke_width": 3,
+                                       "paint_order": "stroke"}, t["text"]))
+        title = [tag("title", {}, e["title"])] if e["bad"] else []
+        graph.append(tag("g", {"class": "edge bad" if e["bad"] else "edge"}, *title, *pieces))
+    for n in picture["nodes"]:
+        r = n["rect"]
+        pieces = [tag("title", {}, n["tooltip"]),
+                  tag("rect", {"x": r["x"], "y": r["y"], "width": r["width"],
+                               "height": r["height"], "rx": r["rx"], "fill": r["fill"],
+                               "stroke": r["stroke"], "stroke_width": r["stroke_width"],
+                               "stroke_dasharray": r["dash"]})]
+        pieces += [tag("text", {"x": t["x"], "y": t["y"], "text_anchor": t["anchor"],
+                                "font_size": t["size"], "font_weight": t["weight"],
+                                "fill": t["fill"]}, t["text"]) for t in n["text"]]
+        graph.append(tag("g", {"class": "node " + n["role"], "data_name": n["name"]}, *pieces))
+    body = [tag("rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})]
+    if graph:
+        shift = picture["shift"]
+        body.append(tag("g", {"transform": "translate(%.1f,0)" % shift if shift else None},
+                        *graph))
+    for item in picture["footer"]:
+        if item["kind"] == "swatch":
+            body.append(tag("rect", {"x": item["x"], "y": item["y"], "width": 10,
+                                     "height": 10, "rx": 2, "fill": item["fill"],
+                                     "stroke": item["stroke"]}))
+        else:
+            body.append(tag("text", {"x": item["x"], "y": item["y"], "font_size": item["size"],
+                                     "fill": item["fill"]}, item["text"]))
+    width, height = picture["width"], picture["height"]
+    return str(tag("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": width,
+                           "height": height, "viewBox": "0 0 %d %d" % (width, height),
+                           "font_family": FONT, "class": "symnb-picture"}, join(body)))
+
+
 def render_svg(view: GraphView, layout: tuple[list[_Box], Layout] | None = None) -> str:
-    """Draw a view as standalone SVG text.
+    """Draw a view as standalone SVG text (from the same ``draw`` dict the graph JSON holds).
 
     Examples
     --------
@@ -248,51 +323,28 @@ def render_svg(view: GraphView, layout: tuple[list[_Box], Layout] | None = None)
     >>> '&lt;b&gt;' in svg and '<b>' not in svg
     True
     """
-    boxes, lay = layout if layout is not None else place(view)
-    # edges leaving one node with the same text (one output used twice) share one label
-    labelled, graph, right = set(), [], lay.width
-    for e, route in zip(view.edges, lay.routes, strict=True):
-        key = (e.source, e.label)
-        show = e.bad or key not in labelled
-        labelled.add(key)
-        graph.append(_edge(e, route, show_label=show))
-        text = _edge_text(e, show) if len(route) > 1 else ""
-        if text:   # long edge texts (conflict notes) widen the picture
-            right = max(right, _label_anchor(route)[0] + _text_width(text, 10.5, e.bad) + 12)
-    graph += [_node(n, b, x, y) for n, b, x, y in zip(view.nodes, boxes, lay.x, lay.y,
-                                                       strict=True)]
-    footer, footer_width, footer_height = _footer_markup(view, lay.height + 8)
-    width, height = max(right, footer_width), lay.height + 8 + footer_height
-    # a footer wider than the graph: centre the graph above it
-    shift = (width - right) / 2
-    body = [tag("rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})]
-    if graph:
-        body.append(tag("g", {"transform": "translate(%.1f,0)" % shift if shift >= 1 else None},
-                        *graph))
-    body += footer
-    return str(tag("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": round(width),
-                           "height": round(height),
-                           "viewBox": "0 0 %d %d" % (round(width), round(height)),
-                           "font_family": FONT, "class": "symnb-graph"}, join(body)))
+    return draw_svg(draw(view, layout))
 
 
-def _footer_markup(view: GraphView, top: float) -> tuple[list[Markup], float, float]:
-    """Totals line, family legend and note under the graph: (markup, width, height)."""
+def _footer(view: GraphView, top: float) -> tuple[list[dict], float, float]:
+    """Totals line, family legend and note under the graph: (items, width, height)."""
     totals = _totals(view)
-    footer = [tag("text", {"x": 12, "y": top + 10, "font_size": 11, "fill": "#3d4752"},
-                  totals)]
+    footer = [{"kind": "text", "text": totals, "x": 12, "y": round(top + 10, 1), "size": 11,
+               "fill": "#3d4752", "role": "totals"}]
     legend_x = 12.0
     for family in sorted({n.family for n in view.nodes if n.role == "op"}):
         fill, stroke = family_colors(family)
-        footer.append(tag("rect", {"x": legend_x, "y": top + 20, "width": 10, "height": 10,
-                                   "rx": 2, "fill": fill, "stroke": stroke}))
-        footer.append(tag("text", {"x": legend_x + 14, "y": top + 29, "font_size": 10,
-                                   "fill": "#5b6570"}, family))
+        footer.append({"kind": "swatch", "x": round(legend_x, 1), "y": round(top + 20, 1),
+                       "fill": fill, "stroke": stroke, "family": family})
+        footer.append({"kind": "text", "text": family, "x": round(legend_x + 14, 1),
+                       "y": round(top + 29, 1), "size": 10, "fill": "#5b6570",
+                       "role": "legend"})
         legend_x += 28 + _text_width(family, 10)
     height = 38 if legend_x > 12 else 18
     if view.note:
-        footer.append(tag("text", {"x": 12, "y": top + height + 4, "font_size": 11,
-                                   "fill": "#d62728"}, view.note))
+        footer.append({"kind": "text", "text": view.note, "x": 12,
+                       "y": round(top + height + 4, 1), "size": 11, "fill": "#d62728",
+                       "role": "note"})
         height += 18
     width = max(legend_x, 24 + _text_width(totals, 11), 24 + _text_width(view.note, 11))
     return footer, width, height

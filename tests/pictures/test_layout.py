@@ -113,3 +113,34 @@ def test_deep_chain_has_no_recursion_limit():
 def test_empty_graph():
     lay = layered_layout([], [])
     assert lay.x == () and lay.routes == () and lay.width > 0
+
+
+def test_deep_net_does_not_drift_sideways():
+    """DenseNet-121 (a recorded zoo graph): every block's concat feeds the next, with long
+    skip edges. The coordinates keep it within a small multiple of its widest layer (the old
+    barycentric placement drifted to ~7x) and the ordering keeps it free of crossings."""
+    import json
+    from pathlib import Path
+
+    import symnb as mx
+    from symnb.pictures import graph_view
+    from symnb.pictures.svg import place
+
+    data = Path(__file__).resolve().parents[1] / "zoo" / "data"
+    meta = json.loads((data / "gluon-densenet121-meta.json").read_text())
+    sym = mx.sym.load(str(data / "gluon-densenet121-symbol.json"))
+    boxes, lay = place(graph_view(sym, shape={k: tuple(v) for k, v in meta["shapes"].items()}))
+    widest = max(sum(boxes[v].width for v in layer) + 22 * (len(layer) - 1)
+                 for layer in lay.order)
+    assert lay.crossings == 0
+    assert lay.width < 1.6 * widest, (lay.width, widest)
+
+
+def test_long_edges_run_straight():
+    # a chain with one edge skipping four layers: the skip's bend points share one x
+    sizes = [(60.0, 30.0)] * 6
+    edges = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (0, 5)]
+    lay = layered_layout(sizes, edges)
+    bends = [x for x, _ in lay.routes[5][1:-1]]
+    assert len(bends) == 4 and max(bends) - min(bends) < 1e-6
+    assert len({round(x, 3) for x in lay.x[1:5]}) == 1      # the chain is straight too

@@ -40,6 +40,13 @@ def names(view):
     return [n.name for n in view.nodes]
 
 
+def inline_images(html: str) -> list[str]:
+    """The SVG pictures an HTML output carries as ``<img src="data:image/svg+xml;base64,...">``."""
+    import base64
+    return [base64.b64decode(m).decode("utf-8")
+            for m in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)]
+
+
 def svg_texts(svg: str) -> list[str]:
     """All text of an SVG, parsed as XML (fails if the markup is broken)."""
     root = ET.fromstring(svg)
@@ -185,7 +192,7 @@ def test_ndarray_and_executor_html_escape_names():
     ex = mx.sym.Activation(mx.sym.var(evil), act_type="relu", name="r").simple_bind(
         mx.cpu(), **{evil: (2, 2)})
     page = executor_html(ex)
-    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 # ---------------------------------------------------------------- SVG content
@@ -210,10 +217,11 @@ def test_large_arrays_get_stats_heatmap_and_histogram():
     values = np.arange(1200, dtype=np.float32).reshape(30, 40)
     values[0, 0] = np.nan
     html = ndarray_html(mx.nd.array(values))
-    assert "<table" not in html
-    assert 'class="symnb-heatmap"' in html and 'class="symnb-histogram"' in html
+    assert "<table" not in html and "<svg" not in html      # pictures travel as <img>
+    pictures = "".join(inline_images(html))
+    assert 'class="symnb-heatmap"' in pictures and 'class="symnb-histogram"' in pictures
     assert "min 1 · max 1199" in html and "1 NaN" in html
-    one_d = ndarray_html(mx.nd.array(np.linspace(0, 1, 500)))
+    one_d = "".join(inline_images(ndarray_html(mx.nd.array(np.linspace(0, 1, 500)))))
     assert "symnb-histogram" in one_d and "symnb-heatmap" not in one_d
 
 
@@ -225,7 +233,9 @@ def test_executor_panel_sections():
         assert section in html
     for name in ["fc2_output", "fc1_weight", "fc2_bias"]:
         assert ">%s<" % name in html
-    assert "<svg" in html          # the graph with bound shapes
+    assert "<svg" not in html
+    picture = inline_images(html)[0]          # the executor picture, as an <img>
+    assert "fc2_output" in "".join(svg_texts(picture)) and "4×5 float32" in picture
 
 
 class FakeExecutor:
@@ -237,6 +247,7 @@ class FakeExecutor:
         self.output_dict = {"out": mx.nd.ones((2,))}
         self.outputs = [self.output_dict["out"]]
         self._symbol = mx.sym.var("a") * 2
+        self._forwarded = True
 
     @property
     def grad_dict(self):
@@ -252,7 +263,7 @@ def test_executor_without_gradients():
 def test_graph_json_document():
     doc = graph_json(mlp(), {"data": (4, 5)})
     json.dumps(doc)                                   # plain JSON
-    assert doc["version"] == 1
+    assert doc["version"] == 2 and doc["kind"] == "symbol"
     assert [n["name"] for n in doc["nodes"]] == ["data", "fc1", "relu1", "fc2", "fc2_output"]
     ids = {n["id"] for n in doc["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in doc["edges"])
@@ -264,11 +275,20 @@ def test_graph_json_document():
 def test_mimebundles():
     sym = mlp()
     bundle = symbol_mimebundle(sym)
-    assert set(bundle) == {"text/plain", "image/svg+xml", GRAPH_MIME}
+    assert set(bundle) == {"text/plain", "image/svg+xml", "text/html", GRAPH_MIME}
     assert bundle["text/plain"] == repr(sym) == "<Symbol fc2>"
     assert bundle["image/svg+xml"].startswith("<svg")
-    assert bundle[GRAPH_MIME]["version"] == 1
-    assert set(symbol_mimebundle(sym, exclude=[GRAPH_MIME])) == {"text/plain", "image/svg+xml"}
+    # untrusted notebooks drop image/svg+xml and strip inline <svg> from HTML: the HTML
+    # carries the same picture as an <img>
+    assert "<svg" not in bundle["text/html"]
+    assert inline_images(bundle["text/html"]) == [bundle["image/svg+xml"]]
+    # the SVG is drawn from the document: its texts are the document's
+    drawn = [t["text"] for n in bundle[GRAPH_MIME]["draw"]["nodes"] for t in n["text"]]
+    assert set(drawn) <= set(svg_texts(bundle["image/svg+xml"]))
+    assert bundle[GRAPH_MIME]["footer"] in svg_texts(bundle["image/svg+xml"])
+    assert bundle[GRAPH_MIME]["version"] == 2
+    assert set(symbol_mimebundle(sym, exclude=[GRAPH_MIME, "text/html"])) == {
+        "text/plain", "image/svg+xml"}
 
     arr = mx.nd.array([1, 2, 3])
     nd_bundle = ndarray_mimebundle(arr)
@@ -278,11 +298,15 @@ def test_mimebundles():
 
     ex = mlp().simple_bind(mx.cpu(), data=(4, 5))
     ex_bundle = executor_mimebundle(ex)
-    assert set(ex_bundle) == {"text/plain", "text/html", GRAPH_MIME}
-    values = ex_bundle[GRAPH_MIME]["values"]
-    assert values["arguments/fc1_weight"]["shape"] == [8, 5]
-    assert ex_bundle[GRAPH_MIME]["edges"][0]["label"] == "4×5"
-    assert re.search(r"<svg[^>]*symnb-graph", ex_bundle["text/html"])
+    assert set(ex_bundle) == {"text/plain", "text/html", "image/svg+xml", GRAPH_MIME}
+    doc = ex_bundle[GRAPH_MIME]
+    json.dumps(doc)
+    assert doc["kind"] == "executor" and doc["version"] == 2
+    by_name = {n["name"]: n for n in doc["nodes"] if n["section"] == "forward"}
+    assert by_name["fc1_weight"]["shape"] == [8, 5] and by_name["fc1_weight"]["role"] == "argument"
+    assert by_name["fc2"]["role"] == "output"
+    assert by_name["fc2"]["value"]["text"] == "not computed yet"     # no forward yet
+    assert inline_images(ex_bundle["text/html"])[0] == ex_bundle["image/svg+xml"]
 
 
 def test_pictures_import_no_notebook_or_gpu_packages():
