@@ -14,6 +14,7 @@ export const LIVE_MIME = "application/vnd.symnb.live+json";
 const WIDGET_MIME = "application/vnd.jupyter.widget-view+json";
 
 function summary(doc) {
+  if (doc.kind === "executor") return "click a node for its array";
   const totals = doc.totals || {};
   const parts = [];
   if (totals.params !== null && totals.params !== undefined) parts.push(`${totals.params} parameters`);

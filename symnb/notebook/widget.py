@@ -163,6 +163,14 @@ class SymbolWidget(_GraphWidget):
         self.on_msg(self._on_front_end)
 
     def _graph(self):
+        if getattr(self, "_picture", "graph") == "executor":
+            from ..pictures.graph_json import executor_json
+            doc = executor_json(self._executor)
+            # for the hover text: each operator's name and parameters (not in the picture)
+            doc["operators"] = {n.name: {"op": n.op.name, "attrs": {
+                k: v for k, v in n.attrs.items() if not k.startswith("__")}}
+                for n in self._executor._symbol._order() if n.op is not None}
+            return doc
         return graph_payload(self._symbol, shape=self._shape, dtype=self._dtype,
                              hide_weights=self._hide_weights,
                              collapse=self._collapse or None) | {
@@ -226,8 +234,14 @@ class ExecutorWidget(SymbolWidget):
         Most updates per second sent to the browser; steps in between are coalesced.
     color_by : {'', 'value', 'grad'}
         Colour the boxes by the RMS of their value or of their gradient.
+    picture : {'auto', 'executor', 'graph'}
+        ``'executor'``: the executor picture (an array on every node, the backward graph
+        beside the forward one, as the static picture draws it); ``'graph'``: the symbol's
+        graph with the values under its boxes (name-prefix groups fold, for big networks).
+        ``'auto'``: the executor picture up to 40 operators without ``collapse``, else the
+        graph.
     hide_weights, collapse
-        As for the symbol's picture.
+        As for the symbol's picture (graph only).
 
     >>> import symnb as mx
     >>> a, b = mx.sym.var('A'), mx.sym.var('B')
@@ -243,14 +257,22 @@ class ExecutorWidget(SymbolWidget):
     color_by = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, executor, hide_weights=True, rate=4.0, color_by="", collapse=None,
-                 **kwargs):
+                 picture="auto", **kwargs):
         if not rate > 0:
             raise ValueError("ExecutorWidget: rate must be > 0 updates per second, got %r"
                              % (rate,))
         if color_by not in ("", "value", "grad"):
             raise ValueError("ExecutorWidget: color_by must be '', 'value' or 'grad', got %r"
                              % (color_by,))
+        if picture not in ("auto", "executor", "graph"):
+            raise ValueError("ExecutorWidget: picture must be 'auto', 'executor' or 'graph', "
+                             "got %r" % (picture,))
+        if picture == "auto":
+            ops = sum(1 for n in executor._symbol._order() if n.op is not None)
+            picture = "executor" if ops <= 40 and not collapse else "graph"
+        self._picture = picture
         self._executor = executor
+        self._backwarded = False
         shapes = {name: arr.shape for name, arr in executor.arg_dict.items()}
         shapes.update({name: arr.shape for name, arr in executor.aux_dict.items()})
         self._lock = threading.RLock()
@@ -302,6 +324,8 @@ class ExecutorWidget(SymbolWidget):
     def _on_event(self, event, executor):
         self._steps += 1
         self._event = event
+        if event == "backward":
+            self._backwarded = True
         self._pending = True
         now = time.perf_counter()
         self._last_event = now
@@ -391,6 +415,11 @@ class ExecutorWidget(SymbolWidget):
         if ex.grad_arrays is not None:
             yield from (("grad", k, v) for k, v in ex.grad_dict.items() if v is not None)
         yield from (("aux", k, v) for k, v in ex.aux_dict.items())
+        if self._backwarded:
+            # the gradient of each operator's output, d(<node>_output), as backward left it
+            for s in ex._plan.bwd_steps:
+                if s.ograds and s.ograds[0] is not None:
+                    yield "igrad", s.node.name + "_output", ex._rt.to_numpy(s.ograds[0])
         if ex._forwarded:
             yield from (("output", k, v) for k, v in ex.output_dict.items())
             outs = [s.outs[0] for s in ex._plan.fwd_steps if s.outs]
@@ -416,10 +445,15 @@ class ExecutorWidget(SymbolWidget):
         return changed
 
     def _attach_of(self, name):
+        # the executor picture finds an array's node by the array's name itself
+        if getattr(self, "_picture", "graph") == "executor":
+            return None
         return getattr(self, "_attach", {}).get(name)
 
     def toggle(self, prefix: str) -> None:
-        """Fold or unfold the boxes named ``prefix...`` (the arrays follow their box)."""
+        """Fold or unfold the boxes named ``prefix...`` (the arrays follow their box); folding
+        draws the graph picture (the executor picture has no groups)."""
+        self._picture = "graph"
         super().toggle(prefix)
         with self._lock:
             self._attach = self._attachments()
@@ -465,8 +499,8 @@ class ExecutorWidget(SymbolWidget):
             if user is not None:
                 user(name, array)
 
-        unsubscribe, self._unsubscribe = self._unsubscribe, None
-        unsubscribe()                # the recording run is not a training step
+        observers = list(ex._observers)
+        ex._observers.clear()        # the recording run is not a training step: no one sees it
         try:
             ex.set_monitor_callback(monitor, monitor_all=False)
             ex.forward(is_train=True, **inputs)
@@ -482,7 +516,7 @@ class ExecutorWidget(SymbolWidget):
                 backward_grads = seen[n_forward:]
         finally:
             ex._monitor, ex._monitor_all = saved_monitor
-            self._unsubscribe = ex._subscribe(self._on_event)
+            ex._observers[:] = observers
         trace = self._forward_trace(seen[:n_forward])
         if plan.has_backward:
             trace += self._backward_trace(backward_grads)

@@ -3,6 +3,7 @@ recorded step node by node, zooms and finds; reopened notebooks show pictures; n
 stay text; notebook 07 runs. Assertions are on the real DOM (see conftest.py for the server)."""
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -52,8 +53,14 @@ def shot(page, artifacts, name, selector=LIVE):
     return path
 
 
-def box(page, name):
-    return page.locator('%s g.symnb-node[data-name="%s"]' % (LIVE, name)).first
+def box(page, name, where=".section-forward"):
+    """A node of the live executor picture by its graph node name (forward by default)."""
+    return page.locator('%s g.symnb-node%s[data-name="%s"]' % (LIVE, where, name)).first
+
+
+def marker(page, name, where=".section-forward"):
+    """The node's marker (square or circle): what a pointer hovers or clicks."""
+    return box(page, name, where).locator("rect, circle").first
 
 
 def numbers(text):
@@ -82,31 +89,34 @@ def test_live_view_follows_training_steps_through_and_navigates(lab, page, artif
     shot(page, artifacts, "live-after-training")
 
     # a forward in a later cell changes the values drawn on the output box, in place
-    out = box(page, "softmax_output").locator(".symnb-value")
-    before = out.text_content()
+    out = box(page, "softmax", ".role-output")
+    before = out.get_attribute("data-live")
     stats = json.loads(execute(page, (
         "_o = ex.forward(data=np.zeros((batch, 2), np.float32), softmax_label=Y[:batch])[0]"
         ".asnumpy(); print(json.dumps([float(_o.min()), float(_o.max())]))")))
-    page.wait_for_function("([sel, old]) => document.querySelector(sel).textContent !== old",
-                           arg=['%s g.symnb-node[data-name="softmax_output"] .symnb-value'
-                                % LIVE, before], timeout=10000)
-    after = out.text_content()
+    page.wait_for_function("([sel, old]) => document.querySelector(sel).dataset.live !== old",
+                           arg=['%s g.symnb-node.role-output[data-name="softmax"]' % LIVE,
+                                before], timeout=10000)
+    after = out.get_attribute("data-live")
+    assert out.locator("text").filter(has_text=after).count() == 1     # drawn, in place
     assert after != before
     assert numbers(after) == pytest.approx(stats, abs=2e-4)
 
     # hover: operator, parameters, shapes and dtype
-    box(page, "fc1").hover()
+    marker(page, "fc1").hover()
     tip = page.locator(LIVE + " .symnb-tooltip")
     tip.wait_for(state="visible")
     text = tip.text_content()
-    assert "op FullyConnected" in text and "num_hidden=32" in text and "in: 64×2" in text
+    assert "op FullyConnected (num_hidden=32)" in text and "64×32 float32" in text
 
     # click: the box's arrays, a heatmap for a matrix, a histogram for a vector, statistics
-    box(page, "fc1").click()
+    marker(page, "fc1_weight").click()
     details = page.locator(LIVE + " .symnb-details")
     assert details.locator('.symnb-array[data-group="arg"][data-name="fc1_weight"] canvas.symnb-heatmap').count() == 1
-    assert details.locator('.symnb-array[data-group="arg"][data-name="fc1_bias"] svg.symnb-histogram').count() == 1
+    assert details.locator('.symnb-array[data-group="grad"][data-name="fc1_weight"]').count() == 1
     assert "min" in details.locator('.symnb-array[data-group="arg"][data-name="fc1_weight"]').text_content()
+    marker(page, "fc1_bias").click()
+    assert details.locator('.symnb-array[data-group="arg"][data-name="fc1_bias"] svg.symnb-histogram').count() == 1
 
     # zoom in, fit, find
     viewport = page.locator(LIVE + " .symnb-viewport")
@@ -115,10 +125,11 @@ def test_live_view_follows_training_steps_through_and_navigates(lab, page, artif
     assert float(viewport.get_attribute("data-zoom")) == pytest.approx(1.5, rel=1e-3)
     page.locator(LIVE + " .symnb-fit").click()
     assert float(viewport.get_attribute("data-zoom")) == 1.0
-    page.locator(LIVE + " .symnb-find").fill("fc2")
-    assert "symnb-found-current" in box(page, "fc2").get_attribute("class")
+    page.locator(LIVE + " .symnb-find").fill("fc2_weight")
+    assert "symnb-found-current" in box(page, "fc2_weight").get_attribute("class")
     assert float(viewport.get_attribute("data-zoom")) > 1.0
-    assert page.locator(LIVE + " .symnb-found-count").text_content() == "1/1"
+    # the argument and its gradient holder d(fc2_weight)
+    assert page.locator(LIVE + " .symnb-found-count").text_content() == "1/2"
     shot(page, artifacts, "find-fc2")
     page.locator(LIVE + " .symnb-fit").click()
 
@@ -134,13 +145,17 @@ def test_live_view_follows_training_steps_through_and_navigates(lab, page, artif
     for k in range(len(order)):
         page.locator(LIVE + " .symnb-step").click()
         assert root.get_attribute("data-trace-at") == str(k)
-        name = page.locator(LIVE + " g.symnb-node.symnb-lit").get_attribute("data-name")
+        node = page.locator(LIVE + " g.symnb-node.symnb-lit")
+        assert node.count() == 1
+        name = node.get_attribute("data-name")
+        section = "section-forward" if phases[k] == "forward" else "section-backward"
+        assert section in node.get_attribute("class")
         lit.append(name)
         status = page.locator(LIVE + " .symnb-step-status").text_content()
         assert status.startswith(phases[k])
         if k == 0:
-            value = box(page, name).locator(".symnb-value").text_content()
-            assert numbers(value) == pytest.approx(first, abs=2e-4)
+            value = node.get_attribute("data-live")
+            assert numbers(value) == pytest.approx(first, rel=1e-3, abs=1e-3)
         if k in (0, 2, 4, len(order) - 1):
             shot(page, artifacts, "step-%02d-%s-%s" % (k + 1, phases[k], order[k]))
     assert lit == order[:4] + order[4:]      # forward nodes, then backward nodes
@@ -192,11 +207,11 @@ def test_reopened_notebook_shows_pictures_not_errors(lab, page, artifacts, how):
 MARKUP = '''
 import symnb as mx
 from symnb.notebook import ExecutorWidget
-x = mx.sym.var('<img src=x onerror=alert(1)>')
-y = mx.sym.exp(x, name='<b>bold</b>')
-ex = y.simple_bind(mx.cpu(), **{'<img src=x onerror=alert(1)>': (2,)})
-_ = ex.forward()
-ExecutorWidget(ex)
+_x = mx.sym.var('<img src=x onerror=alert(1)>')
+_y = mx.sym.exp(_x, name='<b>bold</b>')
+_ex = _y.simple_bind(mx.cpu(), **{'<img src=x onerror=alert(1)>': (2,)})
+_ = _ex.forward()
+ExecutorWidget(_ex)
 '''
 
 
@@ -225,6 +240,11 @@ def test_notebook_07_runs_and_shows_its_pictures(lab, page, artifacts):
     assert error_outputs(page) == []
     outputs = page.locator(".jp-OutputArea-output")
     text = " ".join(outputs.all_text_contents())
-    assert "grad A = [[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]" in text
-    assert page.locator(".jp-OutputArea-output svg, .jp-OutputArea-output img").count() >= 1
+    assert "ga = [4.]" in text and "ga = [8.]" in text
+    # the executor pictures are <img> of SVG: the page's values are in what they show
+    sources = page.eval_on_selector_all(".jp-OutputArea-output img",
+                                        "els => els.map(e => e.getAttribute('src'))")
+    pictures = [base64.b64decode(src.split(",", 1)[1]).decode() for src in sources
+                if src and src.startswith("data:image/svg+xml;base64,")]
+    assert len(pictures) >= 3 and any("ga=4" in svg and "d(A)" in svg for svg in pictures)
     page.screenshot(path=str(artifacts / "notebook-07.png"))

@@ -57,14 +57,14 @@ def test_executor_widget_follows_forward_and_backward():
     a, b = mx.sym.var("A"), mx.sym.var("B")
     ex = (a * b).bind(mx.cpu(), {"A": mx.nd.ones((2, 3)) * 4, "B": mx.nd.ones((2, 3)) * 2},
                       args_grad={"A": mx.nd.zeros((2, 3)), "B": mx.nd.zeros((2, 3))})
-    w = ExecutorWidget(ex)
-    assert w.event == "bind" and w.steps == 0
+    w = ExecutorWidget(ex, picture="graph")
+    assert w.event == "bind" and w.steps == 0 and w.graph["kind"] == "symbol"
     ex.forward(is_train=True)
     w.flush()
     assert w.event == "forward" and w.steps == 1
     (out,) = _by(w, "output").values()
     np.testing.assert_array_equal(_decode(out), np.full((2, 3), 8.0))
-    assert out["node"] == "_mul0_output" or out["node"].endswith("_output")
+    assert out["node"] == "_mul0_output"
     ex.backward(mx.nd.ones((2, 3)))
     w.flush()
     assert w.event == "backward" and w.steps == 2
@@ -74,7 +74,7 @@ def test_executor_widget_follows_forward_and_backward():
     assert grads["A"]["node"] == "A"
     w.close()
     ex.forward()
-    assert ex._observers == []
+    assert w._on_event not in ex._observers
 
 
 def test_a_step_only_marks_dirty_and_a_burst_is_coalesced():
@@ -158,7 +158,12 @@ def test_batchnorm_aux_states_show_before_and_after():
     w.flush()
     aux = [e for e in w.get_state()["arrays"] if e["name"] == "bn_moving_mean"][0]
     assert before == 0.0 and aux["stats"]["max"] > 0.0
-    assert aux["before"]["max"] == 0.0 and aux["node"] == "bn"
+    assert aux["before"]["max"] == 0.0 and aux["node"] is None     # the executor picture
+    assert {n["entry"] for n in w.graph["nodes"] if n["role"] == "aux"} == {
+        "bn_moving_mean", "bn_moving_var"}
+    w.close()
+    w = ExecutorWidget(ex, picture="graph")
+    assert _by(w, "aux")["bn_moving_mean"]["node"] == "bn"
     w.close()
 
 
@@ -190,7 +195,7 @@ def test_record_step_keeps_every_node_of_a_real_run_in_order():
         _decode([a for a in trace[5]["arrays"] if a["name"] == "d(fc2_weight)"][0]),
         ex.grad_dict["fc2_weight"].asnumpy()[:32, :32], rtol=1e-5)
     assert [(c["type"]) for c, _ in sent.messages][:1] == ["trace"]
-    assert ex._monitor is None and len(ex._observers) == 1
+    assert ex._monitor is None and ex._observers.count(w._on_event) == 1
     for a, b in zip(aux_before, ex.aux_arrays):
         np.testing.assert_array_equal(a, b.asnumpy())
     w.close()
@@ -233,13 +238,34 @@ def test_fold_and_unfold_a_prefix_group():
     w.close()
 
 
+def test_small_executors_draw_the_executor_picture_and_show_internal_gradients():
+    ex = _mlp()
+    w = ExecutorWidget(ex)
+    assert w.graph["kind"] == "executor"
+    roles = {(n["section"], n["role"]) for n in w.graph["nodes"]}
+    assert ("backward", "gradient") in roles and ("forward", "internal") in roles
+    assert not any(e["group"] == "igrad" for e in w.arrays)      # no backward yet
+    ex.forward(is_train=True)
+    ex.backward()
+    w.flush()
+    igrad = _by(w, "igrad")
+    assert set(igrad) == {"fc1_output", "relu1_output", "fc2_output"}
+    entries = {n["entry"] for n in w.graph["nodes"] if n["role"] == "gradient"}
+    assert set(igrad) <= entries
+    np.testing.assert_allclose(_decode(igrad["fc2_output"]),
+                               ex._plan.bwd_steps[1].ograds[0][:32, :32], rtol=1e-6)
+    w.close()
+
+
 def test_bad_options_name_themselves():
     ex = (mx.sym.var("x") * 2).simple_bind(mx.cpu(), x=(2,))
+    with pytest.raises(ValueError, match="picture"):
+        ExecutorWidget(ex, picture="svg")
     with pytest.raises(ValueError, match="rate"):
         ExecutorWidget(ex, rate=0)
     with pytest.raises(ValueError, match="color_by"):
         ExecutorWidget(ex, color_by="size")
-    assert ex._observers == []
+    assert ex._observers == []          # failed calls leave nothing behind
 
 
 def test_symbol_widget_graph_and_state_is_plain_data():

@@ -63,84 +63,36 @@ export function formatNumber(v) {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(+v.toFixed(4));
 }
 
-// Draws a graph document; returns {svg, boxes: Map name -> {node, box, group, rect, value}}.
-// options: onPick(name), onToggle(prefix), onHover(name | null, event)
-export function drawGraph(graph, parent, options) {
-  const opts = typeof options === "function" ? { onPick: options } : (options || {});
-  const layout = graph.layout || { width: 100, height: 60, nodes: {}, edges: [] };
-  const width = Math.max(1, Math.ceil(layout.width || 0));
-  const height = Math.max(1, Math.ceil(layout.height || 0));
-  const svg = svgEl("svg", {
-    width, height, viewBox: `0 0 ${width} ${height}`, class: "symnb-graph", role: "img",
+// Box geometry, centre based: {x, y, width, height}.
+function centred(x, y, width, height) {
+  return { x: x + width / 2, y: y + height / 2, width, height };
+}
+
+function drawText(item, parent, cls) {
+  const t = svgEl("text", {
+    x: item.x, y: item.y, "font-size": item.size || 12, fill: item.fill || "#1f2933",
+    "text-anchor": item.anchor || "start", class: cls || `symnb-text-${item.style || "plain"}`,
   }, parent);
-  const edgeLayer = svgEl("g", { class: "symnb-edges" }, svg);
-  const byId = new Map((graph.nodes || []).map((n) => [n.id, n]));
-  (graph.edges || []).forEach((edge, k) => {
-    const points = (layout.edges || [])[k] || [];
-    if (points.length < 2) return;
-    const kind = edge.bad ? "bad" : "ok";
-    const path = svgEl("path", { d: curve(points), fill: "none", class: `symnb-edge ${kind}` },
-      edgeLayer);
-    const src = byId.get(edge.source);
-    const dst = byId.get(edge.target);
-    if (src) path.dataset.source = src.name;
-    if (dst) path.dataset.target = dst.name;
-    // An explicit arrowhead, not an SVG marker: url(#id) references break under the <base>
-    // element JupyterLab sets. Routes end with a vertical tangent, so the head points down.
-    const [x, y] = points[points.length - 1];
-    svgEl("path", { d: `M ${x - 4} ${y - 7} L ${x + 4} ${y - 7} L ${x} ${y} Z`,
-      class: `symnb-arrowhead ${kind}` }, edgeLayer);
-    const text = edge.bad && edge.note ? `${edge.label} ${edge.note}`.trim() : edge.label;
-    if (text) {
-      const i = Math.floor((points.length - 1) / 2);
-      const label = svgEl("text", {
-        x: (points[i][0] + points[i + 1][0]) / 2 + 5, y: (points[i][1] + points[i + 1][1]) / 2 + 4,
-        class: edge.bad ? "symnb-edge-label bad" : "symnb-edge-label",
-      }, edgeLayer);
-      label.textContent = text;
-    }
+  if (item.weight) t.setAttribute("font-weight", item.weight);
+  t.textContent = item.text;
+  return t;
+}
+
+function hookBox(group, key, opts, folded) {
+  group.addEventListener("click", (event) => {
+    event.stopPropagation();
+    if (folded && opts.onToggle) opts.onToggle(key);
+    if (opts.onPick) opts.onPick(key);
   });
-  const boxes = new Map();
-  const groupLayer = svgEl("g", { class: "symnb-frames" }, svg);
-  for (const node of graph.nodes || []) {
-    const box = (layout.nodes || {})[node.id];
-    if (!box) continue;
-    const [fill, stroke] = (graph.colors || {})[node.family] || DEFAULT_COLORS;
-    const folded = Array.isArray(node.members) && node.members.length > 0;
-    const group = svgEl("g", {
-      class: `symnb-node role-${node.role}${folded ? " symnb-folded" : ""}`,
-    }, svg);
-    group.dataset.name = node.name;
-    const rect = svgEl("rect", {
-      x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width,
-      height: box.height, rx: node.role === "op" ? 6 : box.height / 2, fill, stroke,
-    }, group);
-    const lines = boxLines(node);
-    lines.forEach(([style, line], i) => {
-      const t = svgEl("text", {
-        x: box.x, y: box.y + (i - (lines.length - 1) / 2) * 14 + 4,
-        "text-anchor": "middle", class: `symnb-line-${style}`,
-      }, group);
-      t.textContent = line;
-    });
-    const value = svgEl("text", {
-      x: box.x, y: box.y + box.height / 2 + 11, "text-anchor": "middle", class: "symnb-value",
-    }, group);
-    const title = svgEl("title", {}, group);
-    title.textContent = `${node.name} (${node.op && node.op !== "null" ? node.op : node.role})`;
-    group.addEventListener("click", (event) => {
-      event.stopPropagation();
-      if (folded && opts.onToggle) opts.onToggle(node.name);
-      if (opts.onPick) opts.onPick(node.name);
-    });
-    if (opts.onHover) {
-      group.addEventListener("mouseenter", (event) => opts.onHover(node.name, event));
-      group.addEventListener("mousemove", (event) => opts.onHover(node.name, event));
-      group.addEventListener("mouseleave", () => opts.onHover(null));
-    }
-    boxes.set(node.name, { node, box, group, rect, value, fill });
+  if (opts.onHover) {
+    group.addEventListener("mouseenter", (event) => opts.onHover(key, event));
+    group.addEventListener("mousemove", (event) => opts.onHover(key, event));
+    group.addEventListener("mouseleave", () => opts.onHover(null));
   }
-  // expanded groups: a dashed frame around the members; clicking its label folds them again
+}
+
+// Expanded groups: a dashed frame around the members; clicking its label folds them again.
+function drawFrames(graph, boxes, layer, opts) {
   for (const prefix of graph.collapsible || []) {
     if (boxes.has(prefix)) continue;
     const inside = [...boxes.values()].filter(
@@ -150,7 +102,7 @@ export function drawGraph(graph, parent, options) {
     const x1 = Math.max(...inside.map((b) => b.box.x + b.box.width / 2)) + 8;
     const y0 = Math.min(...inside.map((b) => b.box.y - b.box.height / 2)) - 16;
     const y1 = Math.max(...inside.map((b) => b.box.y + b.box.height / 2)) + 8;
-    const frame = svgEl("g", { class: "symnb-frame" }, groupLayer);
+    const frame = svgEl("g", { class: "symnb-frame" }, layer);
     frame.dataset.prefix = prefix;
     svgEl("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0, rx: 8 }, frame);
     const label = svgEl("text", { x: x0 + 6, y: y0 + 11, class: "symnb-frame-label" }, frame);
@@ -160,7 +112,215 @@ export function drawGraph(graph, parent, options) {
       if (opts.onToggle) opts.onToggle(prefix);
     });
   }
-  return { svg, boxes, width, height };
+}
+
+// A symbol document: from its "draw" part (what the static SVG draws), else from the layout.
+function drawSymbol(graph, parent, opts) {
+  const drawPart = graph.draw;
+  const layout = graph.layout || { width: 100, height: 60, nodes: {}, edges: [] };
+  const width = Math.max(1, Math.ceil(drawPart ? drawPart.width : layout.width || 0));
+  const height = Math.max(1, Math.ceil(drawPart ? drawPart.height : layout.height || 0));
+  const svg = svgEl("svg", {
+    width, height, viewBox: `0 0 ${width} ${height}`, class: "symnb-graph", role: "img",
+  }, parent);
+  const edgeLayer = svgEl("g", { class: "symnb-edges" }, svg);
+  const byId = new Map((graph.nodes || []).map((n) => [n.id, n]));
+  (graph.edges || []).forEach((edge, k) => {
+    const src = byId.get(edge.source);
+    const dst = byId.get(edge.target);
+    const kind = edge.bad ? "bad" : "ok";
+    let path;
+    if (drawPart) {
+      const e = (drawPart.edges || [])[k];
+      if (!e) return;
+      path = svgEl("path", { d: e.path, fill: "none", stroke: e.color, "stroke-width": e.width,
+        class: `symnb-edge ${kind}` }, edgeLayer);
+      if (e.dash) path.setAttribute("stroke-dasharray", e.dash);
+      svgEl("polygon", { points: e.arrow.map((p) => p.join(",")).join(" "), fill: e.color,
+        class: `symnb-arrowhead ${kind}` }, edgeLayer);
+      if (e.text) drawText(e.text, edgeLayer, edge.bad ? "symnb-edge-label bad" : "symnb-edge-label");
+    } else {
+      const points = (layout.edges || [])[k] || [];
+      if (points.length < 2) return;
+      path = svgEl("path", { d: curve(points), fill: "none", class: `symnb-edge ${kind}` }, edgeLayer);
+      // an explicit arrowhead, not an SVG marker: url(#id) breaks under JupyterLab's <base>
+      const [x, y] = points[points.length - 1];
+      svgEl("path", { d: `M ${x - 4} ${y - 7} L ${x + 4} ${y - 7} L ${x} ${y} Z`,
+        class: `symnb-arrowhead ${kind}` }, edgeLayer);
+      const text = edge.bad && edge.note ? `${edge.label} ${edge.note}`.trim() : edge.label;
+      if (text) {
+        const i = Math.floor((points.length - 1) / 2);
+        drawText({ text, x: (points[i][0] + points[i + 1][0]) / 2 + 5,
+          y: (points[i][1] + points[i + 1][1]) / 2 + 4, size: 10.5, fill: "#374151" }, edgeLayer,
+        edge.bad ? "symnb-edge-label bad" : "symnb-edge-label");
+      }
+    }
+    if (src) path.dataset.source = src.name;
+    if (dst) path.dataset.target = dst.name;
+  });
+  const boxes = new Map();
+  const frames = svgEl("g", { class: "symnb-frames" }, svg);
+  (graph.nodes || []).forEach((node, k) => {
+    const folded = Array.isArray(node.members) && node.members.length > 0;
+    const group = svgEl("g", {
+      class: `symnb-node role-${node.role}${folded ? " symnb-folded" : ""}`,
+    }, svg);
+    group.dataset.name = node.name;
+    let rect;
+    let box;
+    let fill;
+    const d = drawPart && (drawPart.nodes || [])[k];
+    if (d) {
+      const r = d.rect;
+      fill = r.fill;
+      rect = svgEl("rect", { x: r.x, y: r.y, width: r.width, height: r.height, rx: r.rx,
+        fill: r.fill, stroke: r.stroke, "stroke-width": r.stroke_width }, group);
+      if (r.dash) rect.setAttribute("stroke-dasharray", r.dash);
+      for (const item of d.text || []) drawText(item, group, `symnb-line-${item.style}`);
+      box = centred(r.x, r.y, r.width, r.height);
+    } else {
+      const b = (layout.nodes || {})[node.id];
+      if (!b) return;
+      [fill] = (graph.colors || {})[node.family] || DEFAULT_COLORS;
+      const stroke = ((graph.colors || {})[node.family] || DEFAULT_COLORS)[1];
+      rect = svgEl("rect", { x: b.x - b.width / 2, y: b.y - b.height / 2, width: b.width,
+        height: b.height, rx: node.role === "op" ? 6 : b.height / 2, fill, stroke }, group);
+      const lines = boxLines(node);
+      lines.forEach(([style, line], i) => {
+        const t = svgEl("text", { x: b.x, y: b.y + (i - (lines.length - 1) / 2) * 14 + 4,
+          "text-anchor": "middle", class: `symnb-line-${style}` }, group);
+        t.textContent = line;
+      });
+      box = b;
+    }
+    const value = svgEl("text", {
+      x: box.x, y: box.y + box.height / 2 + 11, "text-anchor": "middle", class: "symnb-value",
+    }, group);
+    const title = svgEl("title", {}, group);
+    title.textContent = `${node.name} (${node.op && node.op !== "null" ? node.op : node.role})`;
+    hookBox(group, node.name, opts, folded);
+    boxes.set(node.name, { key: node.name, node, label: node.name, box, group, marker: rect,
+      fill, value });
+  });
+  drawFrames(graph, boxes, frames, opts);
+  for (const item of (drawPart && drawPart.footer) || []) {
+    if (item.kind === "swatch") {
+      svgEl("rect", { x: item.x, y: item.y, width: 10, height: 10, rx: 2, fill: item.fill,
+        stroke: item.stroke, class: "symnb-swatch" }, svg);
+    } else {
+      drawText(item, svg, `symnb-footer-${item.role || "text"}`);
+    }
+  }
+  return { kind: "symbol", svg, boxes, width, height };
+}
+
+// An executor document: the forward graph with an array on every node, the backward graph of
+// gradient nodes beside it, the legend and the notes, exactly where the document puts them.
+function drawExecutor(doc, parent, opts) {
+  const width = Math.max(1, Math.ceil(doc.width || 0));
+  const height = Math.max(1, Math.ceil(doc.height || 0));
+  const svg = svgEl("svg", {
+    width, height, viewBox: `0 0 ${width} ${height}`, class: "symnb-graph symnb-executor-graph",
+    role: "img",
+  }, parent);
+  for (const s of doc.sections || []) {
+    if (s.title) drawText({ text: s.title, x: s.x, y: s.y, size: 11, fill: "#8b95a1" }, svg, "symnb-section-title");
+  }
+  const edgeLayer = svgEl("g", { class: "symnb-edges" }, svg);
+  for (const e of doc.edges || []) {
+    const g = svgEl("g", { class: `symnb-edge-group ${e.kind}` }, edgeLayer);
+    if (e.opacity < 1) g.setAttribute("opacity", e.opacity);
+    const path = svgEl("path", { d: e.path, fill: "none", stroke: e.color, "stroke-width": e.width,
+      class: "symnb-edge" }, g);
+    if (e.dash) path.setAttribute("stroke-dasharray", e.dash);
+    path.dataset.source = e.source;
+    path.dataset.target = e.target;
+    svgEl("polygon", { points: (e.arrow || []).map((p) => p.join(",")).join(" "), fill: e.color }, g);
+  }
+  const boxes = new Map();
+  const byEntry = new Map();
+  const byOp = new Map();
+  for (const n of doc.nodes || []) {
+    const group = svgEl("g", { class: `symnb-node role-${n.role} section-${n.section}` }, svg);
+    group.dataset.name = n.name;
+    group.dataset.id = n.id;
+    group.dataset.array = n.title;
+    if (n.faded) group.setAttribute("opacity", n.marker.opacity);
+    const m = n.marker;
+    const half = m.size / 2;
+    const marker = m.shape === "circle"
+      ? svgEl("circle", { cx: n.x, cy: n.y, r: half, fill: m.fill, stroke: m.stroke }, group)
+      : svgEl("rect", { x: n.x - half, y: n.y - half, width: m.size, height: m.size, fill: m.fill,
+        stroke: m.stroke }, group);
+    const texts = {};
+    for (const item of n.text || []) {
+      const el = drawText(item, group, `symnb-text symnb-text-${item.style}`);
+      if (!texts[item.style]) texts[item.style] = el;
+    }
+    let thumb = null;
+    if (n.thumbnail) {
+      thumb = svgEl("g", { class: "symnb-thumbnail" }, group);
+      drawThumbnail(thumb, n.thumbnail, n.thumbnail.kind === "heatmap" ? n.thumbnail.cells : null,
+        n.thumbnail.bars);
+    }
+    const title = svgEl("title", {}, group);
+    title.textContent = n.tooltip || n.title;
+    const b = n.box || { x: n.x - 8, y: n.y - 8, width: 16, height: 16 };
+    const entry = { key: n.id, node: n, label: `${n.title} ${n.array} ${n.name}`, group, marker,
+      fill: m.fill, texts, thumb, spec: n.thumbnail, value: null,
+      box: centred(b.x, b.y, b.width, b.height) };
+    boxes.set(n.id, entry);
+    byEntry.set(`${n.section}:${n.entry}`, n.id);
+    if (n.section === "forward" && (n.role === "internal" || n.role === "output")) byOp.set(`forward:${n.name}`, n.id);
+    if (n.section === "backward" && n.role === "gradient") byOp.set(`backward:${n.name}`, n.id);
+    hookBox(group, n.id, opts, false);
+  }
+  for (const item of doc.legend || []) {
+    const g = svgEl("g", { class: "symnb-legend-item" }, svg);
+    if (item.marker === "circle") {
+      svgEl("circle", { cx: item.x + 6, cy: item.y, r: 6, fill: item.fill, stroke: item.stroke }, g);
+    } else if (item.marker === "square") {
+      svgEl("rect", { x: item.x, y: item.y - 6, width: 12, height: 12, fill: item.fill, stroke: item.stroke }, g);
+    }
+    drawText({ text: item.text, x: item.marker ? item.x + 22 : item.x, y: item.y + 4, size: 11.5,
+      fill: "#3d4752" }, g, "symnb-legend-text");
+  }
+  for (const note of doc.notes || []) {
+    drawText({ text: note.text, x: note.x, y: note.y, size: 11.5 }, svg, "symnb-note-text");
+  }
+  return { kind: "executor", svg, boxes, width, height, byEntry, byOp };
+}
+
+function drawThumbnail(g, spec, cells, bars) {
+  g.replaceChildren();
+  svgEl("rect", { x: spec.x, y: spec.y, width: spec.width, height: spec.height, fill: "#ffffff",
+    stroke: "#d5dae0", "stroke-width": 0.8 }, g);
+  if (cells && cells.length) {
+    const rows = cells.length;
+    const cols = cells[0].length || 1;
+    const cw = spec.width / cols;
+    const ch = spec.height / rows;
+    cells.forEach((row, i) => row.forEach((colour, j) => {
+      svgEl("rect", { x: spec.x + j * cw, y: spec.y + i * ch, width: cw + 0.2, height: ch + 0.2,
+        fill: colour }, g);
+    }));
+  } else if (bars && bars.length) {
+    const bw = spec.width / bars.length;
+    bars.forEach((frac, j) => {
+      if (!frac) return;
+      const h = Math.max(1, (spec.height - 2) * frac);
+      svgEl("rect", { x: spec.x + j * bw + 0.4, y: spec.y + spec.height - 1 - h,
+        width: Math.max(bw - 0.8, 0.6), height: h, fill: "#4f8cc2" }, g);
+    });
+  }
+}
+
+// Draws a graph document (symbol or executor); returns {kind, svg, boxes: Map key -> box}.
+// options: onPick(key), onToggle(prefix), onHover(key | null, event)
+export function drawGraph(graph, parent, options) {
+  const opts = typeof options === "function" ? { onPick: options } : (options || {});
+  if (graph && graph.kind === "executor") return drawExecutor(graph, parent, opts);
+  return drawSymbol(graph || {}, parent, opts);
 }
 
 // Zoom (wheel, buttons), pan (drag) and fit-to-view by moving the SVG's viewBox.
@@ -244,10 +404,22 @@ function attrText(node) {
   return Object.entries(attrs).filter(([k]) => !k.startsWith("__")).map(([k, v]) => `${k}=${v}`);
 }
 
-// The hover text of a box: op, parameters, shapes and dtypes of what flows in and out.
-export function describe(graph, name) {
-  const node = (graph.nodes || []).find((n) => n.name === name);
-  if (!node) return [name];
+// The hover text of a box: op, parameters, shapes and dtypes of what flows in and out (symbol
+// documents); the document's own tooltip (executor documents).
+export function describe(graph, key) {
+  if (graph && graph.kind === "executor") {
+    const n = (graph.nodes || []).find((x) => x.id === key);
+    if (!n) return [String(key)];
+    const lines = String(n.tooltip || n.title).split("\n");
+    const op = (graph.operators || {})[n.name];
+    if (op) {
+      const attrs = Object.entries(op.attrs || {}).map(([k, v]) => `${k}=${v}`);
+      lines.splice(1, 0, `op ${op.op}${attrs.length ? ` (${attrs.join(", ")})` : ""}`);
+    }
+    return lines;
+  }
+  const node = ((graph && graph.nodes) || []).find((n) => n.name === key);
+  if (!node) return [String(key)];
   const lines = [node.name];
   lines.push(node.op && node.op !== "null" ? `op ${node.op}` : node.role);
   const attrs = attrText(node);
@@ -274,15 +446,15 @@ export function mountGraph(root, graph, options) {
   const viewport = htmlEl("div", "symnb-viewport", root);
   const tip = htmlEl("div", "symnb-tooltip", root);
   tip.hidden = true;
-  const hover = (name, event) => {
-    if (!name) { tip.hidden = true; return; }
-    const lines = describe(graph, name).concat(opts.hoverExtra ? opts.hoverExtra(name) : []);
+  const hover = (key, event) => {
+    if (!key) { tip.hidden = true; return; }
+    const lines = describe(graph, key).concat(opts.hoverExtra ? opts.hoverExtra(key) : []);
     tip.replaceChildren();
     for (const line of lines) htmlEl("div", "", tip, line);
     tip.hidden = false;
     const r = root.getBoundingClientRect();
     if (event && r.width) {
-      tip.style.left = `${Math.min(event.clientX - r.left + 12, r.width - 180)}px`;
+      tip.style.left = `${Math.max(0, Math.min(event.clientX - r.left + 12, r.width - 220))}px`;
       tip.style.top = `${event.clientY - r.top + 14}px`;
     }
   };
@@ -303,18 +475,19 @@ export function mountGraph(root, graph, options) {
     for (const b of drawn.boxes.values()) b.group.classList.remove("symnb-found", "symnb-found-current");
     for (const m of matches) drawn.boxes.get(m).group.classList.add("symnb-found");
     if (matches.length) {
-      const name = matches[at % matches.length];
-      drawn.boxes.get(name).group.classList.add("symnb-found-current");
-      nav.focus(name);
+      const key = matches[at % matches.length];
+      drawn.boxes.get(key).group.classList.add("symnb-found-current");
+      nav.focus(key);
       found.textContent = `${(at % matches.length) + 1}/${matches.length}`;
-      if (opts.onPick) opts.onPick(name);
+      if (opts.onPick) opts.onPick(key);
     } else {
       found.textContent = find.value ? "no match" : "";
     }
   };
   const search = (query) => {
     const q = String(query || "").toLowerCase();
-    matches = q ? [...drawn.boxes.keys()].filter((n) => n.toLowerCase().includes(q)) : [];
+    matches = q ? [...drawn.boxes.values()].filter((b) => b.label.toLowerCase().includes(q))
+      .map((b) => b.key) : [];
     at = 0;
     show();
   };
@@ -486,6 +659,74 @@ function magnitudeColor(t) {
   return `rgb(${c(255, 234)},${c(247, 88)},${c(237, 12)})`;
 }
 
+function sig(v) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
+
+// "10" or "[1, 2]" for arrays of up to 8 numbers (as the executor picture writes them)
+function smallText(entry) {
+  const n = size(entry);
+  if (n > 8) return null;
+  const values = readValues(entry);
+  if (!values || values.length !== n) return null;
+  const parts = Array.from(values, sig);
+  return (entry.shape || []).length ? `[${parts.join(", ")}]` : parts[0];
+}
+
+// Heatmap cells (rows x cols colours) resampled from the entry's crop, or histogram bars.
+function thumbnailOf(entry, spec) {
+  const s = entry.stats || {};
+  if (spec.kind === "heatmap") {
+    const values = readValues(entry);
+    const [vr, vc] = entry.view_shape || [0, 0];
+    if (!values || !vr || !vc) return { cells: null, bars: null };
+    const rows = spec.rows || Math.min(vr, 8);
+    const cols = spec.cols || Math.min(vc, 14);
+    const scale = Math.max(Math.abs(s.min || 0), Math.abs(s.max || 0));
+    const cells = [];
+    for (let i = 0; i < rows; i++) {
+      const row = [];
+      for (let j = 0; j < cols; j++) {
+        row.push(heat(values[Math.floor((i * vr) / rows) * vc + Math.floor((j * vc) / cols)], scale));
+      }
+      cells.push(row);
+    }
+    return { cells, bars: null };
+  }
+  const hist = s.hist || [];
+  const top = Math.max(...hist, 1);
+  return { cells: null, bars: hist.map((c) => c / top) };
+}
+
+// Writes an array's current value into an executor picture node, in place.
+function setExecutorValue(b, entry) {
+  const t = b.texts;
+  const s = entry.stats || {};
+  const small = smallText(entry);
+  let summary;
+  if (small !== null) {
+    summary = small;
+    if (t.value) t.value.textContent = small;
+    else if (t.name && t.name.textContent.includes("=")) t.name.textContent = `${b.node.title}=${small}`;
+    else if (t.caption) t.caption.textContent = small;
+  } else {
+    summary = s.min !== undefined ? `min ${sig(s.min)} · max ${sig(s.max)}` : shapeText(entry.shape);
+    if (t.caption) t.caption.textContent = summary;
+  }
+  if (entry.before && entry.before.mean !== undefined && s.mean !== undefined) {
+    summary = `mean ${sig(entry.before.mean)} → ${sig(s.mean)}`;
+    const target = t.caption || t.value;
+    if (target) target.textContent = summary;
+  }
+  if (b.thumb && b.spec) {
+    const { cells, bars } = thumbnailOf(entry, b.spec);
+    drawThumbnail(b.thumb, b.spec, cells, bars);
+  }
+  b.group.dataset.live = summary;
+}
+
 function render({ model, el }) {
   const executor = model.get("kind") === "executor";
   const state = executor ? liveState(model) : null;
@@ -498,73 +739,94 @@ function render({ model, el }) {
   const details = htmlEl("div", "symnb-details", root);
   let mounted = null;
   let picked = null;
-  let traceAt = -1;     // index of the lit trace step; -1: not stepping
+  let traceAt = -1;       // index of the lit trace step; -1: the live values
   let timer = null;
   let wantStep = false;   // a step was asked for before any trace: light the first node
+  let status = null;
+  let play = null;
 
-  const attached = (name) => (state ? [...state.entries.values()].filter((e) => e.node === name) : []);
-  const mainEntry = (name) => {
-    const own = attached(name);
-    return own.find((e) => e.group === "output") || own.find((e) => e.group === "internal")
-      || own.find((e) => e.group === "arg" && e.name === name) || own.find((e) => e.group === "aux")
-      || null;
-  };
-  const gradEntry = (name) => attached(name).find((e) => e.group === "grad" && e.name === name)
-    || attached(name).find((e) => e.group === "grad") || null;
-
-  const showDetails = (name) => {
-    details.replaceChildren();
-    if (!name) return;
-    picked = name;
-    htmlEl("div", "symnb-details-title", details, describe(model.get("graph") || {}, name).join(" · "));
-    const row = htmlEl("div", "symnb-row", details);
-    let arrays = attached(name);
-    if (traceAt >= 0 && state.trace && state.trace[traceAt]) {
-      const step = state.trace[traceAt];
-      if (step.box === name || step.node === name) arrays = step.arrays;
+  const get = (group, name) => state.entries.get(`${group}/${name}`);
+  // the arrays of a box: what it shows (main), its gradient, and all for the details panel
+  const arraysOf = (key) => {
+    const none = { main: null, grad: null, all: [] };
+    if (!state || !mounted || !mounted.drawn.boxes.has(key)) return none;
+    const d = mounted.drawn;
+    if (d.kind === "executor") {
+      const n = d.boxes.get(key).node;
+      const grad = get("grad", n.entry) || get("igrad", n.entry) || null;
+      if (n.section === "backward") return { main: grad, grad, all: grad ? [grad] : [] };
+      const main = get("output", n.entry) || get("internal", n.entry) || get("arg", n.entry)
+        || get("aux", n.entry) || null;
+      return { main, grad, all: [main, grad].filter(Boolean) };
     }
+    const own = [...state.entries.values()].filter((e) => e.node === key);
+    const main = own.find((e) => e.group === "output") || own.find((e) => e.group === "internal")
+      || own.find((e) => e.group === "arg" && e.name === key) || own.find((e) => e.group === "aux")
+      || null;
+    const grad = own.find((e) => e.group === "grad" && e.name === key)
+      || own.find((e) => e.group === "grad") || null;
+    return { main, grad, all: own };
+  };
+
+  const showDetails = (key) => {
+    details.replaceChildren();
+    if (!key || !mounted) return;
+    picked = key;
+    htmlEl("div", "symnb-details-title", details, describe(model.get("graph") || {}, key).join(" · "));
+    const row = htmlEl("div", "symnb-row", details);
+    let arrays = arraysOf(key).all;
+    const step = traceAt >= 0 && state && state.trace ? state.trace[traceAt] : null;
+    if (step && traceKey(step) === key) arrays = step.arrays;
     for (const entry of arrays) drawArray(entry, row);
     if (!arrays.length) htmlEl("div", "symnb-array-meta", row, "no arrays on this box");
-    if (mounted) {
-      for (const b of mounted.drawn.boxes.values()) b.group.classList.toggle("symnb-picked", b.node.name === name);
-    }
+    for (const b of mounted.drawn.boxes.values()) b.group.classList.toggle("symnb-picked", b.key === key);
   };
 
   const colorize = () => {
     if (!mounted) return;
     const by = model.get("color_by");
     const mags = new Map();
-    if (by) {
-      for (const name of mounted.drawn.boxes.keys()) {
-        const e = by === "grad" ? gradEntry(name) : mainEntry(name);
+    if (by && state) {
+      for (const key of mounted.drawn.boxes.keys()) {
+        const { main, grad } = arraysOf(key);
+        const e = by === "grad" ? grad : main;
         const rms = e && e.stats ? e.stats.rms : undefined;
-        if (rms !== undefined && rms > 0) mags.set(name, Math.log10(rms));
+        if (rms !== undefined && rms > 0) mags.set(key, Math.log10(rms));
       }
     }
     const lo = Math.min(...mags.values());
     const hi = Math.max(...mags.values());
-    for (const [name, b] of mounted.drawn.boxes) {
-      if (mags.has(name)) {
-        const t = hi > lo ? (mags.get(name) - lo) / (hi - lo) : 0.5;
-        b.rect.setAttribute("fill", magnitudeColor(t));
+    for (const [key, b] of mounted.drawn.boxes) {
+      if (mags.has(key)) {
+        const t = hi > lo ? (mags.get(key) - lo) / (hi - lo) : 0.5;
+        b.marker.setAttribute("fill", magnitudeColor(t));
         b.group.dataset.magnitude = t.toFixed(3);
       } else {
-        b.rect.setAttribute("fill", b.fill);
+        b.marker.setAttribute("fill", b.fill);
         delete b.group.dataset.magnitude;
       }
     }
   };
 
+  const showValue = (b, entry, grad) => {
+    if (mounted.drawn.kind === "executor") {
+      if (entry) setExecutorValue(b, entry);
+      return;
+    }
+    let text = entry ? valueText(entry) : "";
+    if (grad && grad.name === b.key) text += `${text ? "  " : ""}d=${valueText(grad)}`;
+    b.value.textContent = text;
+    b.group.dataset.live = text;
+  };
+
   // values in place: one pass over the boxes, no redraw
   const values = () => {
     if (!mounted || !state) return;
-    for (const [name, b] of mounted.drawn.boxes) {
-      if (traceAt >= 0) continue;
-      const e = mainEntry(name);
-      const g = gradEntry(name);
-      let text = e ? valueText(e) : "";
-      if (g) text += `${text ? "  " : ""}d=${valueText(g)}`;
-      b.value.textContent = text;
+    if (traceAt < 0) {
+      for (const [key, b] of mounted.drawn.boxes) {
+        const { main, grad } = arraysOf(key);
+        if (main || grad) showValue(b, main, grad);
+      }
     }
     root.dataset.steps = String(state.steps);
     root.dataset.updates = String(state.updates);
@@ -573,40 +835,58 @@ function render({ model, el }) {
     if (picked && traceAt < 0) showDetails(picked);
   };
 
+  const traceKey = (step) => {
+    if (!mounted) return null;
+    if (mounted.drawn.kind === "executor") return mounted.drawn.byOp.get(`${step.phase}:${step.node}`) || null;
+    return step.box || step.node;
+  };
+
   const lightTrace = () => {
+    if (!mounted || !state) return;
     const trace = state.trace || [];
     const visited = new Map();
-    for (let k = 0; k <= traceAt && k < trace.length; k++) visited.set(trace[k].box || trace[k].node, trace[k]);
-    for (const [name, b] of mounted.drawn.boxes) {
-      const step = visited.get(name);
-      b.group.classList.toggle("symnb-lit", traceAt >= 0 && trace[traceAt]
-        && (trace[traceAt].box || trace[traceAt].node) === name);
+    for (let k = 0; k <= traceAt && k < trace.length; k++) visited.set(traceKey(trace[k]), trace[k]);
+    const current = traceAt >= 0 ? trace[traceAt] : null;
+    const currentKey = current ? traceKey(current) : null;
+    for (const [key, b] of mounted.drawn.boxes) {
+      const step = visited.get(key);
+      b.group.classList.toggle("symnb-lit", key === currentKey);
       b.group.classList.toggle("symnb-visited-forward", !!step && step.phase === "forward");
       b.group.classList.toggle("symnb-visited-backward", !!step && step.phase === "backward");
-      if (traceAt >= 0) {
-        b.value.textContent = step && step.arrays.length ? `${step.phase === "backward" ? "d=" : ""}${valueText(step.arrays[0])}` : "";
+      if (traceAt >= 0 && step && step.arrays.length) {
+        showValue(b, step.arrays[0], null);
+      } else if (traceAt >= 0 && mounted.drawn.kind === "symbol") {
+        b.value.textContent = "";
       }
     }
     root.dataset.traceAt = String(traceAt);
-    const cur = trace[traceAt];
-    status.textContent = cur
-      ? `${cur.phase} ${trace.slice(0, traceAt + 1).filter((s) => s.phase === cur.phase).length}`
-        + `/${trace.filter((s) => s.phase === cur.phase).length}: ${cur.node}`
-      : (trace.length ? `recorded ${trace.length} node steps` : "no recorded step");
-    if (cur) showDetails(cur.box || cur.node);
+    if (status) {
+      status.textContent = current
+        ? `${current.phase} ${trace.slice(0, traceAt + 1).filter((s) => s.phase === current.phase).length}`
+          + `/${trace.filter((s) => s.phase === current.phase).length}: ${current.node}`
+        : (trace.length ? `recorded ${trace.length} node steps` : "no recorded step");
+    }
+    if (current && currentKey) showDetails(currentKey);
   };
 
+  const stopPlay = () => {
+    if (timer) { clearInterval(timer); timer = null; }
+    if (play) play.textContent = "play";
+  };
   const reset = () => {
-    if (timer) { clearInterval(timer); timer = null; play.textContent = "play"; }
+    stopPlay();
     traceAt = -1;
-    if (state && state.trace) lightTrace();
+    lightTrace();
     values();
+  };
+  const record = () => {
+    if (status) status.textContent = "recording one real step…";
+    model.send({ type: "record" });
   };
   const step = () => {
     if (!state.trace || !state.trace.length) {
-      status.textContent = "recording one real step…";
       wantStep = true;
-      model.send({ type: "record" });
+      record();
       return false;
     }
     if (traceAt + 1 >= state.trace.length) return false;
@@ -614,27 +894,27 @@ function render({ model, el }) {
     lightTrace();
     return true;
   };
-  let status = null;
-  let play = null;
   if (executor) {
     button(stepBar, "reset", "back to the live values", reset, "symnb-reset");
     button(stepBar, "step", "light the next node (forward, then backward)", () => step(), "symnb-step");
     play = button(stepBar, "play", "play the recorded step node by node", () => {
-      if (timer) { clearInterval(timer); timer = null; play.textContent = "play"; return; }
+      if (timer) { stopPlay(); return; }
       play.textContent = "pause";
-      timer = setInterval(() => {
-        if (!step()) { clearInterval(timer); timer = null; play.textContent = "play"; }
-      }, 400);
+      timer = setInterval(() => { if (!step()) stopPlay(); }, 400);
     }, "symnb-play");
     button(stepBar, "record", "run one real forward and backward and keep every node's arrays",
-      () => { status.textContent = "recording one real step…"; model.send({ type: "record" }); }, "symnb-record");
+      record, "symnb-record");
     const colorSel = htmlEl("select", "symnb-color-by", stepBar);
     for (const [v, t] of [["", "no colouring"], ["value", "colour by |value|"], ["grad", "colour by |gradient|"]]) {
       const o = htmlEl("option", "", colorSel, t);
       o.value = v;
     }
     colorSel.value = model.get("color_by") || "";
-    colorSel.addEventListener("change", () => { model.set("color_by", colorSel.value); model.save_changes(); colorize(); });
+    colorSel.addEventListener("change", () => {
+      model.set("color_by", colorSel.value);
+      model.save_changes();
+      colorize();
+    });
     status = htmlEl("span", "symnb-step-status", stepBar, "");
   } else {
     stepBar.hidden = true;
@@ -647,16 +927,17 @@ function render({ model, el }) {
     mounted = mountGraph(graphBox, graph, {
       onPick: showDetails,
       onToggle: (prefix) => model.send({ type: "toggle", prefix }),
-      hoverExtra: (name) => {
-        const e = mainEntry(name);
-        const g = gradEntry(name);
-        return [e ? `value ${valueText(e)}` : null, g ? `gradient ${valueText(g)}` : null].filter(Boolean);
+      hoverExtra: (key) => {
+        const { main, grad } = arraysOf(key);
+        return [main ? `now ${valueText(main)}` : null,
+          grad && grad !== main ? `gradient ${valueText(grad)}` : null].filter(Boolean);
       },
     });
-    if (graph.note) htmlEl("div", "symnb-note", graphBox, graph.note);
+    const note = graph.note;
+    if (note) htmlEl("div", "symnb-note", graphBox, note);
     if (state) {
       values();
-      if (traceAt >= 0) lightTrace();
+      lightTrace();
     }
   };
   draw();
@@ -666,19 +947,16 @@ function render({ model, el }) {
       traceAt = wantStep ? 0 : -1;
       wantStep = false;
       values();
-      if (status) lightTrace();
+      lightTrace();
     },
   };
-  if (state) {
-    state.views.add(view);
-    if (state.trace) lightTrace();
-  }
-  const onGraph = () => draw();
+  if (state) state.views.add(view);
+  const onGraph = () => { traceAt = -1; draw(); };
   const onColor = () => colorize();
   model.on("change:graph", onGraph);
   model.on("change:color_by", onColor);
   return () => {
-    if (timer) clearInterval(timer);
+    stopPlay();
     if (state) state.views.delete(view);
     model.off("change:graph", onGraph);
     model.off("change:color_by", onColor);
