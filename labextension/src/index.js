@@ -1,18 +1,39 @@
-// JupyterLab 4 mime renderer for application/vnd.symnb.graph+json (symnb graph pictures).
-// The drawing code is the live widget's (one implementation); it writes text with textContent.
-import { Widget } from "@lumino/widgets";
+// JupyterLab 4 mime renderers for symnb:
+// * application/vnd.symnb.graph+json: the graph picture, drawn by the live widget's own code
+//   (zoom, pan, fit, find, hover text, click for details);
+// * application/vnd.symnb.live+json: a live widget output. It shows the stored static picture
+//   at once and swaps in the live widget view when the widget's model exists, so a notebook
+//   reopened without its kernel shows the picture, never "model not found" or a spinner.
+// All text is written with textContent.
+import { Panel, Widget } from "@lumino/widgets";
 
-import { drawGraph } from "../../symnb/notebook/_static/widget.js";
+import { describe, mountGraph } from "../../symnb/notebook/_static/widget.js";
 
 export const MIME_TYPE = "application/vnd.symnb.graph+json";
+export const LIVE_MIME = "application/vnd.symnb.live+json";
+const WIDGET_MIME = "application/vnd.jupyter.widget-view+json";
 
-function detail(node) {
-  const parts = [`${node.name}`, node.op && node.op !== "null" ? `op ${node.op}` : node.role];
-  if (node.shape) parts.push(`shape ${node.shape.join("×") || "scalar"}`);
-  if (node.params !== null && node.params !== undefined) parts.push(`${node.params} params`);
-  if (node.flops) parts.push(`~${node.flops} FLOPs`);
-  if (node.members && node.members.length) parts.push(node.members.join(", "));
-  return parts.filter(Boolean).join(" · ");
+function summary(doc) {
+  if (doc.kind === "executor") return "click a node for its array";
+  const totals = doc.totals || {};
+  const parts = [];
+  if (totals.params !== null && totals.params !== undefined) parts.push(`${totals.params} parameters`);
+  if (doc.note) parts.push(doc.note);
+  return parts.join(" · ") || "click a box for details";
+}
+
+function drawInto(node, doc) {
+  const box = document.createElement("div");
+  box.className = "symnb-widget";
+  node.appendChild(box);
+  const info = document.createElement("div");
+  info.className = "symnb-lab-info";
+  const graph = { ...doc, colors: doc.colors || {} };
+  mountGraph(box, graph, {
+    onPick: (name) => { info.textContent = describe(graph, name).join(" · "); },
+  });
+  info.textContent = summary(doc);
+  node.appendChild(info);
 }
 
 class GraphRenderer extends Widget {
@@ -25,25 +46,92 @@ class GraphRenderer extends Widget {
   renderModel(model) {
     const doc = model.data[this._mimeType] || {};
     this.node.replaceChildren();
-    const graph = { ...doc, colors: doc.colors || {} };
-    const box = document.createElement("div");
-    box.className = "symnb-widget";
-    this.node.appendChild(box);
-    const info = document.createElement("div");
-    info.className = "symnb-lab-info";
-    const byName = new Map((doc.nodes || []).map((n) => [n.name, n]));
-    drawGraph(graph, box, (name) => {
-      info.textContent = byName.has(name) ? detail(byName.get(name)) : name;
-    });
-    const totals = doc.totals || {};
-    const summary = [];
-    if (totals.params !== null && totals.params !== undefined) {
-      summary.push(`${totals.params} parameters`);
-    }
-    if (doc.note) summary.push(doc.note);
-    info.textContent = summary.join(" · ") || "click a box for details";
-    this.node.appendChild(info);
+    drawInto(this.node, doc);
     return Promise.resolve();
+  }
+}
+
+// The static picture of a live output: its SVG as an <img> (no script can run in it), else the
+// graph JSON drawn here.
+function drawStatic(node, data) {
+  const box = document.createElement("div");
+  box.className = "symnb-widget symnb-static";
+  const note = document.createElement("div");
+  note.className = "symnb-lab-info symnb-static-note";
+  note.textContent = "static picture (the live view needs the running kernel)";
+  const svg = data["image/svg+xml"];
+  if (typeof svg === "string" && svg) {
+    const img = document.createElement("img");
+    img.alt = "executor picture";
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    box.appendChild(img);
+  } else if (data[MIME_TYPE]) {
+    drawInto(box, data[MIME_TYPE]);
+  } else {
+    box.textContent = String(data["text/plain"] || "");
+  }
+  node.appendChild(box);
+  node.appendChild(note);
+}
+
+class LiveRenderer extends Panel {
+  constructor(options) {
+    super();
+    this.addClass("symnb-lab-live");
+    this._model = null;
+    this._tried = false;
+  }
+
+  renderModel(model) {
+    this._model = model;
+    this._tried = false;
+    this._static = new Widget();
+    this._static.addClass("symnb-lab-static");
+    drawStatic(this._static.node, model.data);
+    for (const w of [...this.widgets]) w.dispose();
+    this.addWidget(this._static);
+    if (this.isAttached) this._upgrade();
+    return Promise.resolve();
+  }
+
+  onAfterAttach(msg) {
+    super.onAfterAttach(msg);
+    this._upgrade();
+  }
+
+  // The output area's rendermime (the notebook's, bound to its widget manager) draws the
+  // widget view; it is shown only once it holds the live view.
+  async _upgrade() {
+    if (this._tried || !this._model || !(WIDGET_MIME in this._model.data)) return;
+    this._tried = true;
+    let owner = this.parent;
+    while (owner && !(owner.rendermime && owner.rendermime.createRenderer)) owner = owner.parent;
+    if (!owner) return;
+    let inner;
+    try {
+      inner = owner.rendermime.createRenderer(WIDGET_MIME);
+    } catch (err) {
+      return;       // no widget manager: the picture stays
+    }
+    const swap = () => {
+      if (!inner.widgets || !inner.widgets.length || inner.isDisposed) return false;
+      this._static.hide();
+      this.addWidget(inner);
+      this.node.dataset.live = "1";
+      return true;
+    };
+    try {
+      await inner.renderModel(this._model);
+    } catch (err) {
+      return;
+    }
+    if (swap()) return;
+    // the manager may still be restoring the kernel's widgets: look again for a while
+    let tries = 0;
+    const poll = setInterval(() => {
+      tries += 1;
+      if (swap() || tries > 40 || this.isDisposed) clearInterval(poll);
+    }, 500);
   }
 }
 
@@ -56,11 +144,18 @@ export const rendererFactory = {
   createRenderer: (options) => new GraphRenderer(options),
 };
 
-const extension = {
-  id: "symnb-graph:plugin",
-  rendererFactory,
-  rank: 75,
-  dataType: "json",
+export const liveRendererFactory = {
+  // it may show the live widget, which runs the kernel's code: trusted outputs only
+  safe: false,
+  mimeTypes: [LIVE_MIME],
+  // before the widget view (-10), so this renderer decides between live view and picture
+  defaultRank: -20,
+  createRenderer: (options) => new LiveRenderer(options),
 };
 
-export default extension;
+const extensions = [
+  { id: "symnb-graph:plugin", rendererFactory, rank: 75, dataType: "json" },
+  { id: "symnb-graph:live", rendererFactory: liveRendererFactory, rank: -20, dataType: "json" },
+];
+
+export default extensions;

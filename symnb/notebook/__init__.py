@@ -11,7 +11,18 @@ Imported only by ``%load_ext symnb`` (or explicitly); ``import symnb`` never imp
 """
 from __future__ import annotations
 
-__all__ = ["load_ipython_extension", "unload_ipython_extension"]
+__all__ = ["load_ipython_extension", "unload_ipython_extension", "ExecutorWidget",
+           "SymbolWidget"]
+
+_WIDGETS = ("ExecutorWidget", "SymbolWidget")
+
+
+def __getattr__(name):
+    # the widgets need anywidget: imported on first use, not with the magics
+    if name in _WIDGETS:
+        from . import widget
+        return getattr(widget, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def load_ipython_extension(ipython):

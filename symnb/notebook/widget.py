@@ -1,17 +1,33 @@
-"""Live widgets: a symbol's graph, and an executor that redraws itself after every step.
+"""Live widgets: a symbol's graph, and an executor picture whose values follow the executor.
 
-Both are anywidgets: Python classes with synced traits plus one plain ES module
-(``_static/widget.js``) exporting ``render({model, el})``. The browser side keeps no state of
-its own: everything it draws comes from the traits, so a reloaded page draws the same thing.
+Both are anywidgets: Python classes with a few synced traits plus one plain ES module
+(``_static/widget.js``) that draws the graph document (``application/vnd.symnb.graph+json``)
+and writes every text with ``textContent``.
 
-Arrays travel as binary buffers: each entry of ``arrays`` holds ``data`` (``bytes``, C order,
-little endian) with its ``dtype`` and ``view_shape``; ipywidgets sends the bytes as message
-buffers, never as JSON lists. Large arrays are sent as a top-left crop (``view_shape``) with
-statistics of the whole array.
+An :class:`ExecutorWidget` is cheap enough to leave on while training:
+
+* a step (``forward``/``backward``) only marks the view dirty: two attribute writes and a clock
+  read, nothing is copied or encoded;
+* at most ``rate`` times a second the arrays are encoded (a 2-D crop as little-endian bytes,
+  statistics and a 16-bin histogram of the whole array), compared with what was last sent, and
+  only the entries that changed go out, in one message whose arrays travel as binary buffers;
+  steps in between are coalesced. A trailing flush (a timer) sends the last step after a loop
+  ends; a slow flush stretches the interval, so the encoding never takes more than ~2% of the
+  time;
+* the browser applies each message once, in place (no redraw of the graph).
+
+A new view (a page reload, the same widget displayed twice) asks the kernel for the state and
+gets the current values, not the ones of the first display.
+
+Step-through: :meth:`ExecutorWidget.record_step` runs one real forward and backward with the
+executor's monitor hook and keeps every node's output (in execution order) and every backward
+step's gradients; the view plays them node by node.
 """
 from __future__ import annotations
 
 import pathlib
+import threading
+import time
 
 import anywidget
 import numpy as np
@@ -19,36 +35,67 @@ import traitlets
 
 from ._display import with_colors
 
-__all__ = ["SymbolWidget", "ExecutorWidget", "encode_array"]
+__all__ = ["SymbolWidget", "ExecutorWidget", "encode_array", "LIVE_MIME"]
 
 _STATIC = pathlib.Path(__file__).parent / "_static"
 _MAX_ROWS = _MAX_COLS = 32
+_BINS = 16
 # dtypes a browser TypedArray reads directly; others are widened/narrowed to one of these
 _WIRE_DTYPES = {"float32", "float64", "int32", "uint8", "int8"}
+# The marker that lets symnb's JupyterLab extension show the static picture when the live
+# model is gone (a reopened notebook): its renderer ranks before the widget view.
+LIVE_MIME = "application/vnd.symnb.live+json"
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# a flush may take at most this share of the wall time (it then waits longer)
+_FLUSH_SHARE = 0.02
+# the trailing flush waits for this long a quiet spell, so it does not race a running loop
+_QUIET_S = 0.05
 
 
-def encode_array(name: str, group: str, array) -> dict:
-    """One array as widget state: a 2-D crop as little-endian bytes, plus shape and stats.
+def _numpy(array):
+    return np.asarray(array.asnumpy() if hasattr(array, "asnumpy") else array)
+
+
+def _stats(values: np.ndarray) -> dict:
+    if not values.size or values.dtype.kind not in "biuf":
+        return {}
+    with np.errstate(invalid="ignore", over="ignore"):
+        flat = values.astype(np.float64, copy=False).ravel()
+        finite = np.isfinite(flat)
+        good = flat if finite.all() else flat[finite]
+        stats = {"nan": int(np.isnan(flat).sum()), "inf": int((~finite).sum())}
+        stats["inf"] -= stats["nan"]
+        if not good.size:
+            return stats
+        lo, hi = float(good.min()), float(good.max())
+        stats.update(min=lo, max=hi, mean=float(good.mean()), std=float(good.std()),
+                     rms=float(np.sqrt(np.mean(good * good))))
+        counts = np.histogram(good, bins=_BINS, range=(lo, hi) if hi > lo else (lo - .5, lo + .5))
+    stats["hist"] = [int(c) for c in counts[0]]
+    return stats
+
+
+def encode_array(name: str, group: str, array, node: str | None = None) -> dict:
+    """One array as widget state: a 2-D crop as little-endian bytes, its shape, dtype and
+    statistics of the whole array (min, max, mean, std, rms, NaN/inf counts, a histogram).
+
+    ``node`` is the name of the graph box the array belongs to.
 
     >>> entry = encode_array('w', 'arg', np.arange(6, dtype=np.float32).reshape(2, 3))
     >>> entry['view_shape'], entry['dtype'], len(entry['data']), entry['stats']['max']
     ([2, 3], 'float32', 24, 5.0)
+    >>> sum(entry['stats']['hist'])
+    6
     """
-    values = np.asarray(array.asnumpy() if hasattr(array, "asnumpy") else array)
-    shape = list(values.shape)
+    values = _numpy(array)
     grid = values.reshape(1, -1) if values.ndim <= 1 else values.reshape(values.shape[0], -1)
     crop = grid[:_MAX_ROWS, :_MAX_COLS]
     wire = crop.dtype.name if crop.dtype.name in _WIRE_DTYPES else (
         "float32" if crop.dtype.kind in "fcb" else "int32")
     crop = np.ascontiguousarray(crop, dtype=np.dtype(wire).newbyteorder("<"))
-    stats = {}
-    if values.size:
-        as_float = values.astype(np.float64, copy=False)
-        stats = {"min": float(as_float.min()), "max": float(as_float.max()),
-                 "mean": float(as_float.mean())}
-    return {"name": name, "group": group, "shape": shape, "dtype": values.dtype.name,
-            "wire_dtype": wire, "view_shape": list(crop.shape), "data": crop.tobytes(),
-            "stats": stats}
+    return {"name": name, "group": group, "node": node, "shape": list(values.shape),
+            "dtype": values.dtype.name, "wire_dtype": wire, "view_shape": list(crop.shape),
+            "data": crop.tobytes(), "stats": _stats(values)}
 
 
 def graph_payload(symbol, **options) -> dict:
@@ -72,9 +119,7 @@ class _GraphWidget(anywidget.AnyWidget):
 
     title = traitlets.Unicode("").tag(sync=True)
     graph = traitlets.Dict().tag(sync=True)
-    arrays = traitlets.List(traitlets.Dict()).tag(sync=True)
-    event = traitlets.Unicode("").tag(sync=True)
-    steps = traitlets.Int(0).tag(sync=True)
+    kind = traitlets.Unicode("symbol").tag(sync=True)
 
     def __repr__(self):
         return "<%s %s: a live view, drawn in Jupyter>" % (type(self).__name__, self.title)
@@ -83,18 +128,23 @@ class _GraphWidget(anywidget.AnyWidget):
         return {}
 
     def _repr_mimebundle_(self, **kwargs):
-        # The static picture rides along: where widgets cannot run (GitHub, a saved notebook
-        # opened without a kernel) it is what shows; JupyterLab prefers the live view.
+        # The static picture rides along: where widgets cannot run (GitHub, nbconvert, a saved
+        # notebook opened without a kernel) it is what shows; LIVE_MIME asks symnb's lab
+        # extension to try the live view first and keep the picture if the model is gone.
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:
             return None
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         static = {k: v for k, v in self._static_bundle().items() if k != "text/plain"}
-        return {**static, **data}, metadata
+        live = {}
+        if _WIDGET_MIME in data:
+            live[LIVE_MIME] = {"version": 1, "model_id": data[_WIDGET_MIME].get("model_id")}
+        return {**static, **data, **live}, metadata
 
 
 class SymbolWidget(_GraphWidget):
-    """The graph of a symbol as a widget (shapes on the edges when known).
+    """The graph of a symbol as a widget (shapes on the edges when known), with zoom, pan,
+    find and tooltips.
 
     >>> import symnb as mx
     >>> w = SymbolWidget(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=4, name='fc'),
@@ -103,64 +153,454 @@ class SymbolWidget(_GraphWidget):
     ['data', 'fc', 'fc_output']
     """
 
-    def __init__(self, symbol, shape=None, dtype=None, hide_weights=True, **kwargs):
-        super().__init__(title=", ".join(symbol.list_outputs()),
-                         graph=graph_payload(symbol, shape=shape, dtype=dtype,
-                                             hide_weights=hide_weights), **kwargs)
-        self._symbol, self._shape = symbol, shape
+    def __init__(self, symbol, shape=None, dtype=None, hide_weights=True, collapse=None,
+                 **kwargs):
+        self._symbol, self._shape, self._dtype = symbol, shape, dtype
+        self._hide_weights = hide_weights
+        self._collapse = _prefixes(collapse)
+        self._known_prefixes = tuple(self._collapse)
+        super().__init__(title=", ".join(symbol.list_outputs()), graph=self._graph(), **kwargs)
+        self.on_msg(self._on_front_end)
+
+    def _graph(self):
+        if getattr(self, "_picture", "graph") == "executor":
+            from ..pictures.graph_json import executor_json
+            doc = executor_json(self._executor)
+            # for the hover text: each operator's name and parameters (not in the picture)
+            doc["operators"] = {n.name: {"op": n.op.name, "attrs": {
+                k: v for k, v in n.attrs.items() if not k.startswith("__")}}
+                for n in self._executor._symbol._order() if n.op is not None}
+            return doc
+        return graph_payload(self._symbol, shape=self._shape, dtype=self._dtype,
+                             hide_weights=self._hide_weights,
+                             collapse=self._collapse or None) | {
+            "collapsible": list(self._collapsible)}
+
+    @property
+    def _collapsible(self):
+        return getattr(self, "_known_prefixes", ())
+
+    def toggle(self, prefix: str) -> None:
+        """Fold the nodes named ``prefix...`` into one box, or unfold them if folded.
+
+        >>> import symnb as mx
+        >>> net = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, name='blk_fc')
+        >>> w = SymbolWidget(mx.sym.Activation(net, act_type='relu', name='blk_relu'))
+        >>> w.toggle('blk_'); [n['name'] for n in w.graph['nodes']]
+        ['x', 'blk_', 'blk_relu_output']
+        >>> w.toggle('blk_'); len(w.graph['nodes'])
+        4
+        """
+        if not isinstance(prefix, str) or not prefix:
+            raise ValueError("toggle: prefix must be a non-empty str, got %r" % (prefix,))
+        known = list(self._collapsible)
+        if prefix in self._collapse:
+            self._collapse = [p for p in self._collapse if p != prefix]
+        else:
+            self._collapse = self._collapse + [prefix]
+        if prefix not in known:
+            known.append(prefix)
+        self._known_prefixes = tuple(known)
+        self.graph = self._graph()
+
+    def _on_front_end(self, _widget, content, _buffers):
+        if isinstance(content, dict) and content.get("type") == "toggle":
+            prefix = content.get("prefix")
+            if isinstance(prefix, str) and prefix:
+                self.toggle(prefix)
 
     def _static_bundle(self):
         from ._display import symbol_bundle
         return symbol_bundle(self._symbol, shape=self._shape)
 
 
-class ExecutorWidget(_GraphWidget):
-    """An executor's graph and arrays, kept current: after ``forward``, ``backward`` and aux
-    changes it shows the new outputs, gradients and aux states in place.
+def _prefixes(collapse):
+    if collapse is None:
+        return []
+    if isinstance(collapse, str):
+        return [collapse]
+    return [str(p) for p in collapse]
+
+
+class ExecutorWidget(SymbolWidget):
+    """An executor's picture, kept current: after ``forward``, ``backward`` and aux changes
+    its boxes show the new outputs, gradients and aux states (before -> after) in place.
+
+    Parameters
+    ----------
+    executor : Executor
+        The executor to follow (until :meth:`close`).
+    rate : float, default 4
+        Most updates per second sent to the browser; steps in between are coalesced.
+    color_by : {'', 'value', 'grad'}
+        Colour the boxes by the RMS of their value or of their gradient.
+    picture : {'auto', 'executor', 'graph'}
+        ``'executor'``: the executor picture (an array on every node, the backward graph
+        beside the forward one, as the static picture draws it); ``'graph'``: the symbol's
+        graph with the values under its boxes (name-prefix groups fold, for big networks).
+        ``'auto'``: the executor picture up to 40 operators without ``collapse``, else the
+        graph.
+    hide_weights, collapse
+        As for the symbol's picture (graph only).
 
     >>> import symnb as mx
     >>> a, b = mx.sym.var('A'), mx.sym.var('B')
     >>> ex = (a * b).simple_bind(mx.cpu(), A=(2,), B=(2,))
     >>> w = ExecutorWidget(ex)
     >>> _ = ex.forward(A=np.ones(2) * 4, B=np.ones(2) * 2)
-    >>> w.event, [e['stats']['max'] for e in w.arrays if e['group'] == 'output']
-    ('forward', [8.0])
+    >>> w.flush(); w.event, w.steps, [e['stats']['max'] for e in w.arrays if e['group'] == 'output']
+    ('forward', 1, [8.0])
     >>> w.close()   # stops following the executor
     """
 
-    def __init__(self, executor, hide_weights=True, **kwargs):
+    rate = traitlets.Float(4.0).tag(sync=True)
+    color_by = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, executor, hide_weights=True, rate=4.0, color_by="", collapse=None,
+                 picture="auto", **kwargs):
+        if not rate > 0:
+            raise ValueError("ExecutorWidget: rate must be > 0 updates per second, got %r"
+                             % (rate,))
+        if color_by not in ("", "value", "grad"):
+            raise ValueError("ExecutorWidget: color_by must be '', 'value' or 'grad', got %r"
+                             % (color_by,))
+        if picture not in ("auto", "executor", "graph"):
+            raise ValueError("ExecutorWidget: picture must be 'auto', 'executor' or 'graph', "
+                             "got %r" % (picture,))
+        if picture == "auto":
+            ops = sum(1 for n in executor._symbol._order() if n.op is not None)
+            picture = "executor" if ops <= 40 and not collapse else "graph"
+        self._picture = picture
         self._executor = executor
+        self._backwarded = False
         shapes = {name: arr.shape for name, arr in executor.arg_dict.items()}
         shapes.update({name: arr.shape for name, arr in executor.aux_dict.items()})
-        symbol = executor._symbol
-        super().__init__(title=", ".join(symbol.list_outputs()),
-                         graph=graph_payload(symbol, shape=shapes, hide_weights=hide_weights),
-                         arrays=self._encode(), event="bind", **kwargs)
+        self._lock = threading.RLock()
+        self._timer = None
+        self._steps = self._sent_steps = 0
+        self._event = "bind"
+        self._pending = False
+        self._last_event = self._next_flush = 0.0
+        self._sent = {}          # key -> (bytes, stats) last sent
+        self._entries = {}       # key -> entry as last encoded
+        self._before = {}        # aux key -> stats before the last change
+        self._trace = None
+        self.flushes = self.messages = 0
+        super().__init__(executor._symbol, shape=shapes, hide_weights=hide_weights,
+                         collapse=collapse, kind="executor", rate=float(rate),
+                         color_by=color_by, **kwargs)
+        self._attach = self._attachments()
+        self.flush()             # the values at bind
         self._unsubscribe = executor._subscribe(self._on_event)
+
+    # --------------------------------------------------------------- what the view reads
+    @property
+    def arrays(self) -> list[dict]:
+        """Every array as last encoded (what a new view receives)."""
+        return list(self._entries.values())
+
+    @property
+    def steps(self) -> int:
+        """Steps (forward and backward calls) sent to the browser so far."""
+        return self._sent_steps
+
+    @property
+    def event(self) -> str:
+        """The last step sent: 'bind', 'forward' or 'backward'."""
+        return self._sent_event if hasattr(self, "_sent_event") else "bind"
+
+    def get_state(self, key=None, drop_defaults=False):
+        """The synced state plus the live values (``arrays``, ``steps``, ``event``,
+        ``trace``), so a view opened now draws the current values."""
+        state = super().get_state(key=key, drop_defaults=drop_defaults)
+        wanted = None if key is None else ({key} if isinstance(key, str) else set(key))
+        if wanted is None or "arrays" in wanted:
+            with self._lock:
+                state.update(arrays=[self._with_before(e) for e in self._entries.values()],
+                             steps=self.steps, event=self.event, trace=self._trace)
+        return state
+
+    # --------------------------------------------------------------- the cheap step path
+    def _on_event(self, event, executor):
+        self._steps += 1
+        self._event = event
+        if event == "backward":
+            self._backwarded = True
+        self._pending = True
+        now = time.perf_counter()
+        self._last_event = now
+        if now >= self._next_flush:
+            self.flush()
+        elif self._timer is None:
+            self._arm(self._next_flush - now + _QUIET_S)
+
+    def _arm(self, delay):
+        timer = threading.Timer(max(delay, 0.001), self._trailing)
+        timer.daemon = True
+        self._timer = timer
+        timer.start()
+
+    def _trailing(self):
+        with self._lock:
+            self._timer = None
+            if not self._pending:
+                return
+            quiet = time.perf_counter() - self._last_event
+            if quiet < _QUIET_S:             # a loop is still running: it flushes inline
+                self._arm(_QUIET_S - quiet)
+                return
+        self.flush()
+
+    def flush(self) -> None:
+        """Encode what changed since the last update and send it now (the throttle calls
+        this; a test or the end of a cell may too)."""
+        with self._lock:
+            start = time.perf_counter()
+            self._pending = False
+            steps, event = self._steps, self._event
+            changed = self._encode_changed()
+            self._sent_steps, self._sent_event = steps, event
+            self.flushes += 1
+            if getattr(self, "comm", None) is not None:
+                meta, buffers = [], []
+                for entry in changed:
+                    item = {k: v for k, v in self._with_before(entry).items() if k != "data"}
+                    item["buffer"] = len(buffers)
+                    buffers.append(entry["data"])
+                    meta.append(item)
+                self.send({"type": "values", "steps": steps, "event": event, "entries": meta},
+                          buffers=buffers)
+                self.messages += 1
+            took = time.perf_counter() - start
+            self._next_flush = start + max(1.0 / self.rate, took / _FLUSH_SHARE)
+
+    def _with_before(self, entry):
+        before = self._before.get((entry["group"], entry["name"]))
+        return entry if before is None else {**entry, "before": before}
+
+    # --------------------------------------------------------------- encoding
+    def _attachments(self) -> dict:
+        """Array name -> the graph box it is drawn on (hidden weights go to their operator,
+        members of a folded group to the group)."""
+        names = {n["name"] for n in self.graph.get("nodes", ())}
+        group_of = {m: n["name"] for n in self.graph.get("nodes", ()) for m in n.get("members")
+                    or ()}
+        consumer = {}
+        for node in self._executor._symbol._order():
+            if node.op is None:
+                continue
+            for e in node.inputs:
+                if e.node.op is None:
+                    consumer.setdefault(e.node.name, node.name)
+
+        def box(name):
+            for candidate in (name, consumer.get(name)):
+                if candidate in names:
+                    return candidate
+                if candidate in group_of:
+                    return group_of[candidate]
+            return None
+        attach = {}
+        for name in list(self._executor.arg_dict) + list(self._executor.aux_dict):
+            attach[name] = box(name)
+        for step in self._executor._plan.fwd_steps:
+            attach[step.node.name + "_output"] = box(step.node.name)
+        for name in self._executor.output_dict:
+            attach[name] = name if name in names else box(name[:-len("_output")])
+        return attach
+
+    def _sources(self):
+        ex = self._executor
+        yield from (("arg", k, v) for k, v in ex.arg_dict.items())
+        if ex.grad_arrays is not None:
+            yield from (("grad", k, v) for k, v in ex.grad_dict.items() if v is not None)
+        yield from (("aux", k, v) for k, v in ex.aux_dict.items())
+        if self._backwarded:
+            # the gradient of each operator's output, d(<node>_output), as backward left it
+            for s in ex._plan.bwd_steps:
+                if s.ograds and s.ograds[0] is not None:
+                    yield "igrad", s.node.name + "_output", ex._rt.to_numpy(s.ograds[0])
+        if ex._forwarded:
+            yield from (("output", k, v) for k, v in ex.output_dict.items())
+            outs = [s.outs[0] for s in ex._plan.fwd_steps if s.outs]
+            if len({id(o) for o in outs}) == len(outs):        # buffers not reused
+                heads = {id(a) for a in ex._plan.head_arrays}
+                for s in ex._plan.fwd_steps:
+                    if s.outs and id(s.outs[0]) not in heads:
+                        yield "internal", s.node.name + "_output", s.outs[0]
+
+    def _encode_changed(self) -> list[dict]:
+        changed = []
+        for group, name, array in self._sources():
+            entry = encode_array(name, group, array, node=self._attach_of(name))
+            key = (group, name)
+            last = self._sent.get(key)
+            if last is not None and last[0] == entry["data"] and last[1] == entry["stats"]:
+                continue
+            if group == "aux" and last is not None:
+                self._before[key] = last[1]
+            self._sent[key] = (entry["data"], entry["stats"])
+            self._entries[key] = entry
+            changed.append(entry)
+        return changed
+
+    def _attach_of(self, name):
+        # the executor picture finds an array's node by the array's name itself
+        if getattr(self, "_picture", "graph") == "executor":
+            return None
+        return getattr(self, "_attach", {}).get(name)
+
+    def toggle(self, prefix: str) -> None:
+        """Fold or unfold the boxes named ``prefix...`` (the arrays follow their box); folding
+        draws the graph picture (the executor picture has no groups)."""
+        self._picture = "graph"
+        super().toggle(prefix)
+        with self._lock:
+            self._attach = self._attachments()
+            for entry in self._entries.values():
+                entry["node"] = self._attach.get(entry["name"])
+            self._sent.clear()
+        self.flush()
+
+    # --------------------------------------------------------------- step-through
+    def record_step(self, out_grads=None, **inputs) -> list[dict]:
+        """Run one real ``forward(is_train=True)`` (and ``backward`` when gradients are
+        bound) with the executor's monitor hook, and keep what every node computed, in
+        execution order: each operator's outputs, then each backward step's gradients.
+
+        ``inputs`` are copied into the arguments first, as ``forward`` does; ``out_grads``
+        default to ones for outputs that are not losses. Auxiliary states and ``'add'``
+        gradients are restored afterwards, so recording does not change training. The view's
+        step/play/reset controls then replay this trace. Returns the trace (one dict per
+        node visited: ``phase``, ``node``, ``box``, ``arrays``).
+
+        >>> import symnb as mx
+        >>> x = mx.sym.var('x')
+        >>> ex = (mx.sym.exp(x, name='e') * 2).simple_bind(mx.cpu(), x=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> [(s['phase'], s['node']) for s in w.record_step(x=np.zeros(2))]
+        [('forward', 'e'), ('forward', '_mulscalar0'), ('backward', '_mulscalar0'), ('backward', 'e')]
+        >>> [a['name'] for a in w.record_step()[-1]['arrays']]
+        ['d(e_output)', 'd(x)']
+        """
+        from ..ndarray import NDArray
+        ex = self._executor
+        plan = ex._plan
+        saved_monitor = (ex._monitor, ex._monitor_all)
+        keep = [a.asnumpy() for a in ex.aux_arrays]
+        adds = [(g, g.asnumpy()) for g, r in zip(ex.grad_arrays or (), ex._grad_req or ())
+                if g is not None and r == "add"]
+        seen = []
+        user = ex._monitor
+
+        def monitor(name, array):
+            seen.append((name.decode("utf-8") if isinstance(name, bytes) else name,
+                         np.array(array.asnumpy())))
+            if user is not None:
+                user(name, array)
+
+        observers = list(ex._observers)
+        ex._observers.clear()        # the recording run is not a training step: no one sees it
+        try:
+            ex.set_monitor_callback(monitor, monitor_all=False)
+            ex.forward(is_train=True, **inputs)
+            n_forward = len(seen)
+            backward_grads = []
+            if plan.has_backward:
+                if out_grads is None:
+                    out_grads = [None if not needs else NDArray(np.ones(o.shape, o.dtype))
+                                 for needs, o in zip(plan.head_needs_grad, ex.outputs)]
+                    out_grads = [g if g is not None else NDArray(np.zeros(o.shape, o.dtype))
+                                 for g, o in zip(out_grads, ex.outputs)]
+                ex.backward(out_grads)
+                backward_grads = seen[n_forward:]
+        finally:
+            ex._monitor, ex._monitor_all = saved_monitor
+            ex._observers[:] = observers
+        trace = self._forward_trace(seen[:n_forward])
+        if plan.has_backward:
+            trace += self._backward_trace(backward_grads)
+        for arr, value in zip(ex.aux_arrays, keep):
+            arr[:] = value
+        for g, value in adds:
+            g[:] = value
+        with self._lock:
+            self._trace = [{**s, "arrays": [{k: v for k, v in a.items()} for a in s["arrays"]]}
+                           for s in trace]
+            if getattr(self, "comm", None) is not None:
+                meta, buffers = [], []
+                for s in trace:
+                    items = []
+                    for a in s["arrays"]:
+                        items.append({**{k: v for k, v in a.items() if k != "data"},
+                                      "buffer": len(buffers)})
+                        buffers.append(a["data"])
+                    meta.append({**s, "arrays": items})
+                self.send({"type": "trace", "steps": meta}, buffers=buffers)
+        self._pending = True       # outputs and gradients of the recorded run
+        self.flush()
+        return trace
+
+    def _forward_trace(self, seen):
+        trace, k = [], 0
+        for step in self._executor._plan.fwd_steps:
+            n = len(step.outs)
+            arrays = [encode_array(name, "output", value, node=step.node.name)
+                      for name, value in seen[k:k + n]]
+            k += n
+            trace.append({"phase": "forward", "node": step.node.name,
+                          "box": self._op_box(step.node.name), "arrays": arrays})
+        return trace
+
+    def _op_box(self, name):
+        """The box an operator is drawn in: its own, or its folded group's."""
+        names = {n["name"] for n in self.graph.get("nodes", ())}
+        if name in names:
+            return name
+        for n in self.graph.get("nodes", ()):
+            if name in (n.get("members") or ()):
+                return n["name"]
+        return None
+
+    def _backward_trace(self, seen):
+        trace, k = [], 0
+        ex = self._executor
+        for step in ex._plan.bwd_steps:
+            arrays = []
+            if step.ograds and step.ograds[0] is not None:
+                arrays.append(encode_array("d(%s_output)" % step.node.name, "grad",
+                                           ex._rt.to_numpy(step.ograds[0]),
+                                           node=step.node.name))
+            for e, g in zip(step.node.inputs, step.igrads):
+                if g is None:
+                    continue
+                name, value = seen[k]
+                k += 1
+                target = e.node.name if e.node.op is None else "%s_output" % e.node.name
+                arrays.append(encode_array("d(%s)" % target, "grad", value,
+                                           node=self._attach_of(e.node.name)
+                                           if e.node.op is None else e.node.name))
+            trace.append({"phase": "backward", "node": step.node.name,
+                          "box": self._op_box(step.node.name), "arrays": arrays})
+        return trace
+
+    # --------------------------------------------------------------- front end and life
+    def _on_front_end(self, widget, content, buffers):
+        if isinstance(content, dict) and content.get("type") == "record":
+            self.record_step()
+            return
+        super()._on_front_end(widget, content, buffers)
 
     def _static_bundle(self):
         from ._display import executor_bundle
         return executor_bundle(self._executor)
-
-    def _encode(self):
-        ex = self._executor
-        entries = [encode_array(k, "arg", v) for k, v in ex.arg_dict.items()]
-        if ex.grad_arrays is not None:
-            entries += [encode_array(k, "grad", v) for k, v in ex.grad_dict.items()
-                        if v is not None]
-        entries += [encode_array(k, "aux", v) for k, v in ex.aux_dict.items()]
-        entries += [encode_array(k, "output", v) for k, v in ex.output_dict.items()]
-        return entries
-
-    def _on_event(self, event, executor):
-        with self.hold_sync():
-            self.arrays = self._encode()
-            self.event = event
-            self.steps += 1
 
     def close(self):
         """Stop following the executor, then close the widget."""
         unsubscribe, self._unsubscribe = getattr(self, "_unsubscribe", None), None
         if unsubscribe is not None:
             unsubscribe()
+        timer, self._timer = getattr(self, "_timer", None), None
+        if timer is not None:
+            timer.cancel()
         super().close()
