@@ -99,7 +99,8 @@ class KVStore(KVStoreBase):
                 for v in values[1:]:
                     merged += v.as_in_context(stored.context)
             if self._updater is not None:
-                self._updater(k, merged, stored)
+                # MXNet's C API hands str keys to the Python updater as bytes
+                self._updater(k.encode("utf-8") if isinstance(k, str) else k, merged, stored)
             else:
                 stored[:] = merged
 

@@ -13,6 +13,8 @@ MXNet registers no gradient for any of them: a backward through one raises.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..base import MXNetError
@@ -500,8 +502,8 @@ def _lamb2(p, ins, out, xp):
 
 def _mp_lamb2(p, ins, out, xp):
     _, g, r1, r2, w32 = ins
-    w32[...] = w32 - _lamb_lr(p, r1, r2, _F32) * g
-    out[...] = w32
+    # MXNet writes only the output: the master copy weight32 is left as it was
+    out[...] = w32 - _lamb_lr(p, r1, r2, _F32) * g
 
 
 class _LambPhaseTwo(_Update):
@@ -764,8 +766,12 @@ class multi_sum_sq(_ArrayListOp):  # noqa: N801 -- MXNet's name
 
     def forward(self, p, ins, outs, is_train, rt):
         for i, x in enumerate(ins):
-            x = x.astype(_F32, copy=False).reshape(-1)
-            outs[0][i] = rt.xp.dot(x, x)
+            outs[0][i] = _sum_sq(rt.xp, x)
+
+
+def _sum_sq(xp, x):
+    """MXNet's MultiSumSq: each square in the array's own dtype, accumulated in float32."""
+    return (x * x).astype(_F32, copy=False).sum(dtype=_F32)
 
 
 @_define
@@ -829,3 +835,347 @@ class multi_lars(OpDef):  # noqa: N801 -- MXNet's name
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         raise MXNetError("MXNetError: Operator multi_lars is non-differentiable because it "
                          "didn't register FGradient attribute.")
+
+
+# ---------------------------------------------------------------- AdamW (contrib)
+_ADAMW_PARAMS = (_LR, _BETA1, _BETA2, _EPS8,
+                 _p("wd", "float, optional, default=0",
+                    "Weight decay augments the objective function with a regularization term "
+                    "that penalizes large weights. The penalty scales with the square of the "
+                    "magnitude of each weight."),
+                 _p("eta", "float, required", "Learning rate schedule multiplier"), _CLIP)
+
+
+def _scale_of(rescale):
+    """The rescale_grad input as a float; None when MXNet skips the update (inf, nan, 0)."""
+    value = float(rescale.reshape(-1)[0].item())
+    return value if math.isfinite(value) and value != 0 else None
+
+
+def _adamw(p, ins, out, xp):
+    w, g, mean, var, rescale = ins
+    scale = _scale_of(rescale)
+    if scale is None:
+        return
+    b1, b2, lr, wd, eps, eta, clip, rs = _scalars(w.dtype, p.beta1, p.beta2, p.lr, p.wd,
+                                                  p.epsilon, p.eta, p.clip_gradient, scale)
+    one = b1.dtype.type(1)
+    # MXNet rescales and clips the gradient array itself (AdamWUpdate writes grad)
+    g *= rs
+    if clip >= 0:
+        xp.clip(g, -clip, clip, out=g)
+    mean[...] = b1 * mean + (one - b1) * g
+    var[...] = b2 * var + (one - b2) * (g * g)
+    out[...] = w - eta * (lr * mean / (xp.sqrt(var) + eps) + wd * w)
+
+
+def _mp_adamw(p, ins, out, xp):
+    _, g, mean, var, w32, rescale = ins
+    scale = _scale_of(rescale)
+    if scale is None:
+        return
+    b1, b2, lr, wd, eps, eta, clip, rs = _scalars(_F32, p.beta1, p.beta2, p.lr, p.wd,
+                                                  p.epsilon, p.eta, p.clip_gradient, scale)
+    one = _F32.type(1)
+    grad = _clip(xp, rs * g.astype(_F32), clip)
+    mean[...] = b1 * mean + (one - b1) * grad
+    var[...] = b2 * var + (one - b2) * (grad * grad)
+    w32[...] = w32 - eta * (lr * mean / (xp.sqrt(var) + eps) + wd * w32)
+    out[...] = w32
+
+
+class _AdamW(_Update):
+    """AdamW: the last input ``rescale_grad`` is an array of one value."""
+
+    def infer_shape(self, p, ins, outs):
+        sub = list(ins[:-1])
+        elemwise_shape(sub, outs)
+        ins[:-1] = sub
+
+    def infer_type(self, p, ins, outs):
+        # the scale is float32 whatever the weight's type; the rest as the other updates
+        scale = ins[-1]
+        ins[-1] = _F32
+        super().infer_type(p, ins, outs)
+        ins[-1] = scale
+        type_assign_check(ins, len(ins) - 1, _F32)
+
+
+_define(type("_adamw_update", (_AdamW,), {
+    "name": "_adamw_update", "inputs": ("weight", "grad", "mean", "var", "rescale_grad"),
+    "mutates": ("mean", "var"), "params": _ADAMW_PARAMS, "kernel": staticmethod(_adamw),
+    "__module__": __name__,
+    "__doc__": """Update function for the AdamW optimizer (decoupled weight decay).
+
+    ``rescale_grad`` is an array; a non-finite or zero value skips the update.
+
+    >>> import symnb as mx
+    >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+    >>> mean, var, scale = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.array([1.])
+    >>> mx.nd._internal._adamw_update(w, g, mean, var, scale, lr=0.1, eta=1.0,
+    ...                               out=w).asnumpy().round(4)
+    array([0.6838, 0.6838], dtype=float32)
+    """}))
+_define(type("_mp_adamw_update", (_AdamW,), {
+    "name": "_mp_adamw_update",
+    "inputs": ("weight", "grad", "mean", "var", "weight32", "rescale_grad"),
+    "mutates": ("mean", "var", "weight32"), "params": _ADAMW_PARAMS,
+    "kernel": staticmethod(_mp_adamw),
+    "float32_inputs": ("mean", "var", "weight32", "rescale_grad"),
+    "__module__": __name__,
+    "__doc__": """Mixed-precision AdamW update (float16 weight, float32 states and master).
+
+    >>> import symnb as mx
+    >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+    >>> mean, var, scale = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.array([1.])
+    >>> mx.nd._internal._mp_adamw_update(w, g, mean, var, w.astype('float32'), scale,
+    ...                                  lr=0.1, eta=1.0, out=w).asnumpy()
+    array([0.6836, 0.6836], dtype=float16)
+    """}))
+
+
+class _BuggyNames(_MultiUpdate):
+    """Multi-tensor contrib operators whose MXNet input names repeat: MXNet's FListInputNames
+    takes tensor ``i``'s name prefix for every input of group ``i`` (``weight_0`` four times,
+    then ``grad_1`` four times, ...), so their mutated inputs are known by position only."""
+
+    count_param = "num_weights"
+    trailing: tuple = ()
+
+    def _count(self, p):
+        return p[self.count_param]
+
+    def input_names(self, p):
+        prefixes = self.group
+        names = tuple("%s_%d" % (prefixes[i % len(prefixes)], i)
+                      for i in range(self._count(p)) for _ in self.group)
+        return names + tuple("%s_0" % prefixes[0] for _ in self.trailing)
+
+    def mutated_inputs(self, p):
+        names = self.input_names(p)
+        return tuple(names[i] for i in sorted(self.mutated_positions(p)))
+
+    def mutated_positions(self, p):
+        k = len(self.group)
+        return frozenset(i * k + j for i in range(self._count(p)) for j, n in
+                         enumerate(self.group) if n in self.mutates_group)
+
+    def output_names(self, p):
+        n = self._count(p)
+        return ("output",) if n == 1 else tuple("output%d" % i for i in range(n))
+
+    def infer_shape(self, p, ins, outs):
+        k = len(self.group)
+        for i in range(self._count(p)):
+            sub_in, sub_out = list(ins[i * k:(i + 1) * k]), [outs[i]]
+            elemwise_shape(sub_in, sub_out)
+            ins[i * k:(i + 1) * k], outs[i] = sub_in, sub_out[0]
+
+    def infer_type(self, p, ins, outs):
+        k = len(self.group)
+        for i in range(self._count(p)):
+            lead = [ins[i * k], ins[i * k + 1]]
+            sub_out = [outs[i]]
+            if self.float32_inputs:
+                uniform_type(lead, sub_out)
+                ins[i * k], ins[i * k + 1] = lead
+                for j in range(2, k):
+                    type_assign_check(ins, i * k + j, _F32)
+            else:
+                group = list(ins[i * k:(i + 1) * k])
+                uniform_type(group, sub_out)
+                ins[i * k:(i + 1) * k] = group
+            outs[i] = sub_out[0]
+        for j in range(len(self.trailing)):
+            type_assign_check(ins, len(ins) - 1 - j, _F32)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        type(self).kernel(self, p, ins, outs, rt.xp)
+
+
+def _multi_adamw(op, p, ins, outs, xp):
+    scale = _scale_of(ins[-1])
+    if scale is None:
+        return
+    k, mp = len(op.group), bool(op.float32_inputs)
+    for i in range(p.num_weights):
+        w, g, mean, var = ins[i * k:i * k + 4]
+        master = ins[i * k + 4] if mp else w
+        dtype = master.dtype
+        b1, b2, eps, clip, rs, lr, wd, eta = _scalars(
+            dtype, p.beta1, p.beta2, p.epsilon, p.clip_gradient, scale, p.lrs[i], p.wds[i],
+            p.etas[i])
+        grad = _clip(xp, rs * g.astype(dtype), clip)
+        # MultiMPAdamWKernel's forms: beta * (state - x) + x
+        mean[...] = b1 * (mean - grad) + grad
+        square = grad * grad
+        var[...] = b2 * (var - square) + square
+        new = master - eta * (lr * mean / (xp.sqrt(var) + eps) + wd * master)
+        if mp:
+            master[...] = new
+        outs[i][...] = new
+
+
+def _multi_lamb(op, p, ins, outs, xp):
+    k, mp = len(op.group), bool(op.float32_inputs)
+    for i in range(p.num_tensors):
+        w, g, mean, var = ins[i * k:i * k + 4]
+        master = ins[i * k + 4] if mp else w
+        dtype = master.dtype
+        b1, b2, eps, clip, rs, wd, t = _scalars(dtype, p.beta1, p.beta2, p.epsilon,
+                                                p.clip_gradient, p.rescale_grad, p.wds[i],
+                                                p.step_count[i])
+        one = dtype.type(1)
+        grad = _clip(xp, g.astype(dtype) * rs, clip)
+        mean[...] = b1 * mean + (one - b1) * grad
+        var[...] = b2 * var + (one - b2) * grad * grad
+        if p.bias_correction:
+            direction = (mean / (one - b1 ** t)) / (xp.sqrt(var / (one - b2 ** t)) + eps) \
+                + wd * master
+        else:
+            direction = mean / (xp.sqrt(var) + eps) + wd * master
+        direction = direction.astype(_F32)
+        # the weight norm is taken of the weight itself (float16 in mixed precision)
+        r1 = np.float32(math.sqrt(float(_sum_sq(xp, w))))
+        r2 = np.float32(math.sqrt(float(_sum_sq(xp, direction))))
+        lower, upper = _scalars(_F32, p.lower_bound, p.upper_bound)
+        if lower >= 0:
+            r1 = max(r1, lower)
+        if upper >= 0:
+            r1 = min(r1, upper)
+        ratio = dtype.type(1) if r1 == 0 or r2 == 0 else dtype.type(r1 / r2)
+        lr = _scalars(dtype, p.learning_rates[i])[0]
+        new = master - (lr * ratio) * direction.astype(dtype)
+        if mp:
+            master[...] = new
+        outs[i][...] = new
+
+
+_MULTI_ADAMW_PARAMS = (_p("lrs", "tuple of <float>, required", "Learning rates"), _BETA1,
+                       _BETA2, _EPS8, _WDS,
+                       _p("etas", "tuple of <float>, required",
+                          "Learning rates schedule multiplier"), _CLIP, _NUM_WEIGHTS)
+_MULTI_LAMB_PARAMS = (
+    _p("learning_rates", "tuple of <float>, required", "List of learning rates"), _BETA1,
+    _BETA2, _EPS6, _p("wds", "tuple of <float>, required",
+                      "List of Weight decays.Weight decay augments the objective function with "
+                      "a regularization term that penalizes large weights. The penalty scales "
+                      "with the square of the magnitude of each weight."),
+    _RESCALE, _p("lower_bound", "float, optional, default=-1",
+                 "Lower limit of norm of weight. If lower_bound <= 0, Lower limit is not set"),
+    _p("upper_bound", "float, optional, default=-1",
+       "Upper limit of norm of weight. If upper_bound <= 0, Upper limit is not set"),
+    _CLIP, _p("bias_correction", "boolean, optional, default=1",
+              "Whether to use bias correction."),
+    _p("step_count", "Shape(tuple), required", "Step count for each tensor"),
+    _p("num_tensors", "int, optional, default='1'", "Number of tensors"))
+
+
+def _register_buggy(name, group, mutates_group, params, kernel, doc, float32=(),
+                    trailing=(), count_param="num_weights"):
+    n1 = tuple("%s_0" % group[0] for _ in group) + tuple("%s_0" % group[0] for _ in trailing)
+    mutated = tuple(n1[j] for j, n in enumerate(group) if n in mutates_group)
+    return _define(type(name, (_BuggyNames,), {
+        "name": name, "inputs": ("data",), "group": group, "mutates_group": mutates_group,
+        "mutates": mutated, "params": params, "kernel": kernel, "float32_inputs": float32,
+        "trailing": trailing, "count_param": count_param, "__module__": __name__,
+        "__doc__": doc}))
+
+
+_register_buggy("_multi_adamw_update", ("weight", "grad", "mean", "var"), ("mean", "var"),
+                _MULTI_ADAMW_PARAMS, _multi_adamw, """Multi-tensor AdamW update.
+
+    Inputs are ``weight_i, grad_i, mean_i, var_i`` per tensor, then ``rescale_grad``.
+
+    >>> import symnb as mx
+    >>> w, g, m, v = mx.nd.ones((2,)), mx.nd.ones((2,)), mx.nd.zeros((2,)), mx.nd.zeros((2,))
+    >>> mx.nd._internal._multi_adamw_update(w, g, m, v, mx.nd.array([1.]), lrs=(0.1,),
+    ...                                     wds=(0.,), etas=(1.,), out=w).asnumpy().round(4)
+    array([0.6838, 0.6838], dtype=float32)
+    """, trailing=("rescale_grad",))
+_register_buggy("_multi_mp_adamw_update", ("weight", "grad", "mean", "var", "weight32"),
+                ("mean", "var", "weight32"), _MULTI_ADAMW_PARAMS, _multi_adamw,
+                """Multi-tensor mixed-precision AdamW update.
+
+    >>> import symnb as mx
+    >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+    >>> m, v, w32 = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.ones((2,))
+    >>> mx.nd._internal._multi_mp_adamw_update(w, g, m, v, w32, mx.nd.array([1.]),
+    ...                                        lrs=(0.1,), wds=(0.,), etas=(1.,),
+    ...                                        out=w).asnumpy()
+    array([0.6836, 0.6836], dtype=float16)
+    """, float32=("mean", "var", "weight32"), trailing=("rescale_grad",))
+_register_buggy("_multi_lamb_update", ("weight", "grad", "mean", "var"), ("mean", "var"),
+                _MULTI_LAMB_PARAMS, _multi_lamb, """Multi-tensor LAMB update.
+
+    >>> import symnb as mx
+    >>> w, g, m, v = mx.nd.ones((2,)), mx.nd.ones((2,)), mx.nd.zeros((2,)), mx.nd.zeros((2,))
+    >>> mx.nd._internal._multi_lamb_update(w, g, m, v, learning_rates=(0.1,), wds=(0.,),
+    ...                                    step_count=(1,), out=w).asnumpy().round(4)
+    array([0.9, 0.9], dtype=float32)
+    """, count_param="num_tensors")
+_register_buggy("_multi_mp_lamb_update", ("weight", "grad", "mean", "var", "weight32"),
+                ("mean", "var", "weight32"), _MULTI_LAMB_PARAMS, _multi_lamb,
+                """Multi-tensor mixed-precision LAMB update.
+
+    >>> import symnb as mx
+    >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+    >>> m, v, w32 = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.ones((2,))
+    >>> mx.nd._internal._multi_mp_lamb_update(w, g, m, v, w32, learning_rates=(0.1,),
+    ...                                       wds=(0.,), step_count=(1,), out=w).asnumpy()
+    array([0.9, 0.9], dtype=float16)
+    """, float32=("mean", "var", "weight32"), count_param="num_tensors")
+
+
+# ---------------------------------------------------------------- row_sparse-only updates
+class _RowSparseOnly(_Update):
+    """MXNet implements these for row_sparse gradients only; symnb's arrays are dense, so a
+    call fails with MXNet's message for dense inputs."""
+
+    def forward(self, p, ins, outs, is_train, rt):
+        raise MXNetError(type(self).dense_error % {"device": "CPU" if rt.xp is np else "GPU"})
+
+
+_define(type("_sparse_adagrad_update", (_RowSparseOnly,), {
+    "name": "_sparse_adagrad_update", "inputs": ("weight", "grad", "history"),
+    "mutates": ("history",), "__module__": __name__,
+    "params": (_LR, _p("epsilon", "float, optional, default=1.00000001e-07", "epsilon"),
+               _p("wd", "float, optional, default=0", "weight decay"), _RESCALE, _CLIP),
+    "dense_error": "MXNetError: Check failed: infer_stype_success: Operator not implemented: "
+                   "operator = _sparse_adagrad_update\ninput storage types = [default, "
+                   "default, default, ]\noutput storage types = [default, ]",
+    "__doc__": """AdaGrad update for row_sparse gradients (``mx.nd.sparse.adagrad_update``).
+
+    >>> import symnb as mx
+    >>> w, g, h = mx.nd.ones((2,)), mx.nd.ones((2,)), mx.nd.zeros((2,))
+    >>> mx.nd.sparse.adagrad_update(w, g, h, lr=0.1, out=w)
+    Traceback (most recent call last):
+    ...
+    symnb.base.MXNetError: MXNetError: Check failed: infer_stype_success: Operator not ...
+    """}))
+_define(type("_contrib_group_adagrad_update", (_RowSparseOnly,), {
+    "name": "_contrib_group_adagrad_update", "inputs": ("weight", "grad", "history"),
+    "mutates": ("history",), "__module__": __name__,
+    "params": (_LR, _RESCALE, _CLIP,
+               _p("epsilon", "float, optional, default=9.99999975e-06",
+                  "Epsilon for numerical stability")),
+    "dense_error": "MXNetError: Operator _contrib_group_adagrad_update is not implemented for "
+                   "%(device)s.",
+    "__doc__": """Group AdaGrad update for row_sparse gradients (one history value per row).
+
+    >>> import symnb as mx
+    >>> w, g, h = mx.nd.ones((3, 2)), mx.nd.ones((3, 2)), mx.nd.zeros((3, 1))
+    >>> mx.nd.contrib.group_adagrad_update(w, g, h, lr=0.1, out=w)
+    Traceback (most recent call last):
+    ...
+    symnb.base.MXNetError: MXNetError: Operator _contrib_group_adagrad_update is not ...
+    """,
+    "infer_shape": lambda self, p, ins, outs: _group_shape(ins, outs)}))
+
+
+def _group_shape(ins, outs):
+    sub = [ins[0], ins[1]]
+    elemwise_shape(sub, outs)
+    ins[0], ins[1] = sub
+    if ins[0] is not None and ins[2] is None:
+        ins[2] = (ins[0][0], 1)
