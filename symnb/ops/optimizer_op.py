@@ -573,6 +573,7 @@ class _MultiUpdate(_Update):
     float32 arrays."""
 
     variadic = True
+    monitor_named_inputs = True     # these do register FListInputNames (weight_0, grad_0, ...)
     group: tuple = ()
     preloaded = False
 
@@ -736,7 +737,6 @@ class _ArrayListOp(OpDef):
     family = "optimizer"
     variadic = True
     inputs = ("data",)
-    monitor_named_inputs = False
 
     def input_names(self, p):
         return tuple("array_%d" % i for i in range(p.num_arrays))
@@ -815,7 +815,6 @@ class multi_lars(OpDef):  # noqa: N801 -- MXNet's name
     name = "multi_lars"
     family = "optimizer"
     inputs = ("lrs", "weights_sum_sq", "grads_sum_sq", "wds")
-    monitor_named_inputs = False
     params = (Param("eta", "float, required", "Learning rate scale factor."),
               Param("eps", "float, required", "Small value to avoid division by 0."),
               _RESCALE)
