@@ -148,9 +148,8 @@ def _sgd_mom(p, ins, out, xp):
     w, g, mom = ins
     mu, lr, wd, rs, clip = _scalars(w.dtype, p.momentum, p.lr, p.wd, p.rescale_grad,
                                     p.clip_gradient)
-    step = lr * _clip(xp, rs * g, clip) if clip >= 0 else (lr * rs) * g
-    mom[...] = mu * mom - (lr * wd) * w - step
-    out[...] = w + mom
+    _momentum_into(xp, mom, w, _scaled_grad(xp, g, w.dtype, lr, rs, clip), mu, lr * wd)
+    _apply(xp, out, w, mom)
 
 
 def _mp_sgd(p, ins, out, xp):
@@ -634,25 +633,65 @@ class _MultiUpdate(_Update):
             type(self).kernel(p, ins[i * k:(i + 1) * k], outs[i], lrs[i], wds[i], rt.xp)
 
 
+def _scaled_grad(xp, g, dtype, lr, rs, clip):
+    """A fresh array ``lr * clip(rs * g)``, or ``(lr * rs) * g`` unclipped (MXNet's orders)."""
+    if clip >= 0:
+        step = g.astype(dtype)
+        step *= rs
+        xp.clip(step, -clip, clip, out=step)
+        step *= lr
+        return step
+    if g.dtype != dtype:
+        step = g.astype(dtype)
+        step *= lr * rs
+        return step
+    return g * (lr * rs)
+
+
+def _momentum_into(xp, mom, w, step, mu, lr_wd):
+    """``mom = momentum * mom - (lr * wd) * w - step`` in place, evaluated as MXNet does."""
+    mom *= mu
+    if lr_wd != 0:      # (lr * wd) * w is exactly zero for finite weights: skip the pass
+        mom -= w * lr_wd
+    mom -= step
+
+
+def _apply(xp, out, master, delta):
+    """``out = master + delta`` (in place when ``out`` is ``master``, as optimizers call)."""
+    if out is master or xp.shares_memory(out, master):
+        master += delta
+    else:
+        xp.add(master, delta, out=out)
+
+
 def _multi_sgd(p, ins, out, lr, wd, xp):
-    # MultiSGDKernel: mom = momentum*mom - lr*wd*w - lr*g; w += mom, in the master dtype
+    # MultiSGDKernel: mom = momentum*mom - lr*wd*w - lr*g; w += mom, in the master dtype;
+    # written with in-place NumPy passes (few temporaries), same rounding order
     w, g = ins[0], ins[1]
     mp = len(ins) > 2 and ins[-1].dtype == _F32 and w.dtype != _F32
     master = ins[-1] if mp else w
     dtype = master.dtype
     mu, lr, wd, rs, clip = _scalars(dtype, getattr(p, "momentum", 0.0), lr, wd,
                                     p.rescale_grad, p.clip_gradient)
-    g = g.astype(dtype) if g.dtype != dtype else g
-    has_mom = len(ins) - (1 if mp else 0) > 2
-    step = lr * _clip(xp, rs * g, clip) if clip >= 0 else lr * rs * g
-    mom = mu * ins[2] if has_mom else dtype.type(0)
-    mom = mom - lr * wd * master - step
-    if has_mom:
-        ins[2][...] = mom
-    new = master + mom
+    step = _scaled_grad(xp, g, dtype, lr, rs, clip)
+    in_place = mp or out is master or xp.shares_memory(out, master)
+    if len(ins) - (1 if mp else 0) > 2:          # with momentum
+        mom = ins[2]
+        _momentum_into(xp, mom, master, step, mu, lr * wd)
+        if in_place:
+            master += mom
+        else:
+            xp.add(master, mom, out=out)
+    else:
+        # mom = 0*0 - a - b = -(a + b) exactly: subtract (a + b) from the weight
+        if lr * wd != 0:
+            step += master * (lr * wd)
+        if in_place:
+            master -= step
+        else:
+            xp.subtract(master, step, out=out)
     if mp:
-        master[...] = new
-    out[...] = new
+        out[...] = master
 
 
 def _register_multi(name, group, mutates_group, params, float32=(), preloaded=False):
