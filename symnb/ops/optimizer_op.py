@@ -357,8 +357,10 @@ def _ftml(p, ins, out, xp):
 
 _register_update("ftml_update", ("weight", "grad", "d", "v", "z"), ("d", "v", "z"),
                  (_p("lr", "float, required", "Learning rate."),
-                  _p("beta1", "float, optional, default=0.600000024", "Generally close to 0.5."),
-                  _p("beta2", "float, optional, default=0.999000013", "Generally close to 1."),
+                  Param("beta1", "float, optional, default=0.600000024",
+                        "Generally close to 0.5.", lower=0.0, upper=1.0),
+                  Param("beta2", "float, optional, default=0.999000013",
+                        "Generally close to 1.", lower=0.0, upper=1.0),
                   _p("epsilon", "double, optional, default=9.9999999392252903e-09",
                      "Epsilon to prevent div 0."),
                   _p("t", "int, required", "Number of update."), _WD, _RESCALE,

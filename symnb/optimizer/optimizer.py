@@ -15,6 +15,7 @@ where MXNet writes Python (AdaGrad, AdaDelta, Adamax, Nadam, DCASGD, SGLD).
 """
 from __future__ import annotations
 
+import logging
 import math
 import os
 import warnings
@@ -27,6 +28,9 @@ from ..ndarray import NDArray
 __all__ = ["Optimizer", "SGD", "Signum", "FTML", "LARS", "LBSGD", "LAMB", "DCASGD", "NAG",
            "SGLD", "ccSGD", "Adam", "AdaGrad", "RMSProp", "AdaDelta", "Ftrl", "Adamax",
            "Nadam", "Test", "create", "register"]
+
+
+_LOG = logging.getLogger(__name__)
 
 
 def _aggregation_size(default: str) -> int:
@@ -602,7 +606,6 @@ class LBSGD(Optimizer):
                  warmup_epochs=5, batch_scale=1, updates_per_epoch=32, begin_epoch=0,
                  num_epochs=60, **kwargs):
         super().__init__(**kwargs)
-        from ..lr_scheduler import _LOG
         _LOG.info("Running Large-Batch SGD Algorithm")
         _LOG.info("(Batch_scale=%f, warmup_epochs=%d, warmup_strategy=%s, updates_per_epoch=%d)",
                   batch_scale, warmup_epochs, warmup_strategy, updates_per_epoch)
