@@ -221,6 +221,8 @@ for _name, _extra in (("adam", [{"beta1": 0.8, "epsilon": 1e-4}]),
     for _kw in _COMMON + _extra:
         _opt(_name, dict(_kw, learning_rate=0.1) if _name != "test" else _kw,
              **({"idx2name": IDX2NAME} if _name == "lars" else {}))
+for _kw in ({}, {"rescale_grad": 0.5, "clip_gradient": 0.4}):
+    _opt("groupadagrad", dict(_kw, learning_rate=0.1), params=[_p(31, (3, 2)), _p(33, (4, 3))])
 _opt("adam", {"learning_rate": 0.1}, mode="direct")
 _opt("lamb", {"learning_rate": 0.1, "wd": 0.01}, mode="direct")
 _opt("lamb", {"learning_rate": 0.1, "multi_precision": True}, params=PARAMS16)
