@@ -9,6 +9,8 @@ several processes and are refused with a clear error.
 """
 from __future__ import annotations
 
+import warnings
+
 from .base import MXNetError
 from .ndarray import NDArray
 from .optimizer import _states
@@ -38,9 +40,30 @@ def _pairs(key, value):
 
 
 class KVStoreBase:
-    """The common base of key-value stores (MXNet's ``mx.kv.KVStoreBase``)."""
+    """The common base of key-value stores (MXNet's ``mx.kv.KVStoreBase``).
+
+    >>> import symnb as mx
+    >>> @mx.kv.KVStoreBase.register
+    ... class MyStore(mx.kv.KVStore):
+    ...     pass
+    >>> type(mx.kv.create('mystore')).__name__
+    'MyStore'
+    """
 
     kv_registry: dict = {}
+
+    @staticmethod
+    def register(klass):
+        """Register a store class under its lower-cased name (for :func:`create`)."""
+        assert isinstance(klass, type)
+        name = klass.__name__.lower()
+        if name in KVStoreBase.kv_registry:
+            warnings.warn("WARNING: New kvstore %s.%s is overriding existing kvstore %s.%s"
+                          % (klass.__module__, klass.__name__,
+                             KVStoreBase.kv_registry[name].__module__,
+                             KVStoreBase.kv_registry[name].__name__))
+        KVStoreBase.kv_registry[name] = klass
+        return klass
 
 
 class KVStore(KVStoreBase):

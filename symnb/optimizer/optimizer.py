@@ -11,7 +11,8 @@ through ``idx2name``. With ``idx2name`` given, parameters whose name does not en
 where MXNet writes Python (AdaGrad, AdaDelta, Adamax, Nadam, DCASGD, SGLD).
 
 :class:`Updater` keeps the states per index; ``get_states``/``set_states`` use a safe format
-(see :mod:`symnb.optimizer._states`), never pickle.
+(see :mod:`symnb.optimizer._states`), never pickle. Every optimizer lives in this one module,
+as in MXNet, so that code importing ``mxnet.optimizer.optimizer.Adam`` finds it here too.
 """
 from __future__ import annotations
 
