@@ -51,6 +51,7 @@ class KVStoreBase:
     """
 
     kv_registry: dict = {}
+    OPTIMIZER = "optimizer"     # the capability Module checks before updating on the store
 
     @staticmethod
     def register(klass):
@@ -155,7 +156,7 @@ class KVStore(KVStoreBase):
     # ------------------------------------------------------------------ settings
     def is_capable(self, capability):
         """Whether the store supports ``capability`` ('optimizer')."""
-        if capability.lower() == "optimizer":
+        if capability.lower() == KVStoreBase.OPTIMIZER:
             return True
         raise ValueError("Unknown capability: {}".format(capability))
 

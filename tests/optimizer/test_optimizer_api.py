@@ -2,6 +2,9 @@
 update counting, and the Updater's bookkeeping."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -144,3 +147,13 @@ def test_sgld_adds_gaussian_noise_of_variance_lr():
     w = mx.nd.zeros((20000,))
     opt.update(0, w, mx.nd.zeros((20000,)), None)
     assert abs(w.asnumpy().std() - 0.1) < 0.005 and abs(w.asnumpy().mean()) < 0.005
+
+
+def test_lazy_modules_import_in_a_fresh_interpreter():
+    code = ("import sys, symnb as mx\n"
+            "assert 'symnb.optimizer' not in sys.modules\n"
+            "print(mx.optimizer.Optimizer.__name__, mx.lr_scheduler.CosineScheduler.__name__,"
+            " mx.kv.create('local').type, mx.kvstore.KVStoreBase.OPTIMIZER)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["Optimizer", "CosineScheduler", "local", "optimizer"]
