@@ -105,22 +105,25 @@ class _MultiUpdate(_Update):
             lrs, wds = ins[-2].tolist(), ins[-1].tolist()
         else:
             lrs, wds = p.lrs, p.wds
+        has_mom, has_master = "mom" in self.group, "weight32" in self.group
         for i in range(p.num_weights):
-            type(self).kernel(p, ins[i * k:(i + 1) * k], outs[i], lrs[i], wds[i], rt.xp)
+            type(self).kernel(p, ins[i * k:(i + 1) * k], outs[i], lrs[i], wds[i], has_mom,
+                              has_master, rt.xp)
 
 
-def _multi_sgd(p, ins, out, lr, wd, xp):
+def _multi_sgd(p, ins, out, lr, wd, has_mom, has_master, xp):
     # MultiSGDKernel: mom = momentum*mom - lr*wd*w - lr*g; w += mom, in the master dtype;
-    # written with in-place NumPy passes (few temporaries), same rounding order
+    # written with in-place NumPy passes (few temporaries), same rounding order. The master
+    # copy is used only when the weight is not float32 already (MXNet's is_same<DType, float>)
     w, g = ins[0], ins[1]
-    mp = len(ins) > 2 and ins[-1].dtype == _F32 and w.dtype != _F32
+    mp = has_master and w.dtype != _F32
     master = ins[-1] if mp else w
     dtype = master.dtype
     mu, lr, wd, rs, clip = _scalars(dtype, getattr(p, "momentum", 0.0), lr, wd,
                                     p.rescale_grad, p.clip_gradient)
     step = _scaled_grad(xp, g, dtype, lr, rs, clip)
     in_place = mp or out is master or xp.shares_memory(out, master)
-    if len(ins) - (1 if mp else 0) > 2:          # with momentum
+    if has_mom:
         mom = ins[2]
         _momentum_into(xp, mom, master, step, mu, lr * wd)
         if in_place:

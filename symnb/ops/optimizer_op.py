@@ -115,6 +115,7 @@ class _Update(OpDef):
 
 
 def _scalars(dtype, *values):
+    """The parameters as scalars of the kernel's type (MXNet's ``static_cast<DType>``)."""
     t = np.dtype(dtype).type
     return [t(v) for v in values]
 
@@ -199,9 +200,7 @@ def _mp_sgd_mom(p, ins, out, xp):
     _, g, mom, w32 = ins
     mu, lr, wd, rs, clip = _scalars(_F32, p.momentum, p.lr, p.wd, p.rescale_grad,
                                     p.clip_gradient)
-    g32 = g.astype(_F32)
-    step = lr * _clip(xp, rs * g32, clip) if clip >= 0 else (lr * rs) * g32
-    mom[...] = mu * mom - (lr * wd) * w32 - step
+    _momentum_into(xp, mom, w32, _scaled_grad(xp, g, _F32, lr, rs, clip), mu, lr * wd)
     w32 += mom
     out[...] = w32
 

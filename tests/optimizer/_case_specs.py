@@ -104,6 +104,14 @@ _add("multi_sgd_mom_update", [W, G, M, W_B, G_B, M_B], _MULTI_MOM, out=[0, 3])
 _add("multi_mp_sgd_update", [W16, G16, W32, W_B16, G_B16, W_B], _MULTI, out=[0, 3])
 _add("multi_mp_sgd_mom_update", [W16, G16, M, W32, W_B16, G_B16, M_B, W_B], _MULTI_MOM,
      out=[0, 4])
+# float32 weights given to the mixed-precision forms (the multi form then ignores the master
+# copy), and a master copy of the wrong shape (MXNet's error text)
+_add("multi_mp_sgd_mom_update", [W, G, M, W32, W_B, G_B, M_B, W_B], _MULTI_MOM[:1],
+     out=[0, 4])
+_add("mp_sgd_mom_update", [W, G, M, W32], _MOM_VARIANTS[:1])
+_add("multi_mp_sgd_mom_update", [W, G, M, W_B16, W_B, G_B, M_B, W_B], _MULTI_MOM[:1],
+     out=[0, 4])
+_add("mp_sgd_mom_update", [W, G, M, W_B16], _MOM_VARIANTS[:1])
 _PRE = [{"num_weights": 2}, {"num_weights": 2, "rescale_grad": 0.5, "clip_gradient": 0.4}]
 LRS, WDS = ({"shape": [2], "dtype": "float32", "seed": 21, "low": 0.01, "high": 0.2},
             {"shape": [2], "dtype": "float32", "seed": 22, "low": 0.0, "high": 0.1})
