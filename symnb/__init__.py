@@ -43,6 +43,10 @@ _LAZY = {
     "visualization": "visualization",
     "viz": "visualization",
     "runtime": "runtime",
+    "optimizer": "optimizer",
+    "lr_scheduler": "lr_scheduler",
+    "kvstore": "kvstore",
+    "kv": "kvstore",
 }
 
 
