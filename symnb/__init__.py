@@ -43,6 +43,12 @@ _LAZY = {
     "visualization": "visualization",
     "viz": "visualization",
     "runtime": "runtime",
+    "io": "io",
+    "metric": "metric",
+    "callback": "callback",
+    "mon": "monitor",
+    "monitor": "monitor",
+    "profiler": "profiler",
 }
 
 

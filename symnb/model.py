@@ -6,12 +6,17 @@ params file is one ``mx.nd.save`` of a dict with ``arg:<name>`` keys, then ``aux
 from __future__ import annotations
 
 import logging
+from collections import namedtuple
 
 from . import ndarray as nd
 from . import symbol as sym
 from .context import cpu
 
-__all__ = ["save_checkpoint", "load_checkpoint", "load_params"]
+__all__ = ["save_checkpoint", "load_checkpoint", "load_params", "BatchEndParam"]
+
+# What batch-end callbacks receive (mx.callback.Speedometer, ...); MXNet's typename is
+# 'BatchEndParams', with an s.
+BatchEndParam = namedtuple("BatchEndParams", ["epoch", "nbatch", "eval_metric", "locals"])
 
 
 def _params_file(prefix, epoch) -> str:
