@@ -18,7 +18,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from _files import write_csv_files, write_mnist_files  # noqa: E402
+from _files import array_cases, write_csv_files, write_mnist_files  # noqa: E402
 
 CASES = os.path.join(HERE, "cases")
 
@@ -605,6 +605,16 @@ def monitor_cases():
     return out
 
 
+def nd_array_cases():
+    out = {}
+    for key, source, kwargs in array_cases():
+        try:
+            out[key] = {"out": enc(mx.nd.array(source, **kwargs))}
+        except Exception as e:  # record whatever MXNet raises
+            out[key] = {"error": "%s: %s" % (type(e).__name__, e)}
+    return out
+
+
 def main():
     os.makedirs(CASES, exist_ok=True)
     written = {
@@ -615,6 +625,7 @@ def main():
         "callbacks.json": callback_cases(),
         "initializers.json": init_cases(),
         "monitor.json": monitor_cases(),
+        "nd_array.json": nd_array_cases(),
     }
     extra = os.environ.get("RECORD_ONLY")
     for fname, payload in written.items():
