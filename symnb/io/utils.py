@@ -5,6 +5,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..backends import get_backend
 from ..ndarray import NDArray, array
 
 __all__ = []
@@ -60,10 +61,16 @@ def _has_instance(data, dtype):
 def _getdata_by_idx(data, idx):
     """The ``(name, array)`` pairs with their rows taken in the order ``idx``.
 
+    Like MXNet (which rebuilds each array with ``mx.nd.array(numpy, ctx)``), the result is
+    float32 whatever the input type.
+
     >>> import symnb as mx, numpy as np
     >>> _getdata_by_idx([('d', mx.nd.array([1, 2, 3]))], np.array([2, 0, 1]))[0][1].asnumpy()
     array([3., 1., 2.], dtype=float32)
     """
-    # MXNet rebuilds each array with mx.nd.array(numpy, ctx): shuffled data becomes float32
-    return [(key, array(value.asnumpy()[idx], value.context))
-            for key, value in data]
+    out = []
+    for key, value in data:
+        xp = get_backend(value.context).xp
+        rows = xp.take(value._data, xp.asarray(idx), axis=0)
+        out.append((key, NDArray(rows.astype(np.float32, copy=False), value.context)))
+    return out
