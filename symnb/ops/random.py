@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import Param
-from ._registry import register
+from ._registry import OpDef, register
 from .init import _CTX, _Create
 from .shape import type_assign_check
 
@@ -37,6 +37,10 @@ class _Random(_Create):
                 type_assign_check(outs, 0, np.dtype(np.float32))
             return
         type_assign_check(outs, 0, np.dtype(p.dtype))
+
+    # No inputs, so no node ever needs this op's backward: declared absent (OpDef's), which
+    # also keeps it out of the gradient case tables.
+    backward = OpDef.backward
 
     def forward(self, p, ins, outs, is_train, rt):
         a, b = (getattr(p, n) for n in self.bounds)
