@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from ._checks import mx_assert
 from .ndarray import NDArray
 from .ndarray import load as _load
 from .ndarray import random as _random
@@ -200,7 +201,7 @@ class Initializer:
         arr[:] = _bilinear(arr.shape)
 
     def _init_loc_bias(self, _, arr):
-        assert arr.shape[0] == 6
+        mx_assert(arr.shape[0] == 6)
         arr[:] = np.array([1.0, 0, 0, 0, 1.0, 0])
 
     def _init_zero(self, _, arr):
@@ -482,7 +483,7 @@ def _fused_rnn_slices(mode, num_layers, bidirectional, num_hidden, size):
                 for gate in gates:
                     slices.append(("%s%d_%s%s_bias" % (direction, layer, kind, gate), p, (h,)))
                     p += h
-    assert p == size, "Invalid parameters size for FusedRNNCell"
+    mx_assert(p == size, "Invalid parameters size for FusedRNNCell")
     return slices
 
 
@@ -568,7 +569,7 @@ class Load:
     def __init__(self, param, default_init=None, verbose=False):
         if isinstance(param, str):
             param = _load(param)
-        assert isinstance(param, dict)
+        mx_assert(isinstance(param, dict))
         self.param = {}
         for name, arr in param.items():
             if name.startswith("arg:") or name.startswith("aux:"):
@@ -580,17 +581,17 @@ class Load:
 
     def __call__(self, name, arr):
         if name in self.param:
-            assert arr.shape == self.param[name].shape, \
-                "Parameter %s cannot be initialized from loading. " % name + \
-                "Shape mismatch, target %s vs loaded %s" % (str(arr.shape),
-                                                            self.param[name].shape)
+            mx_assert(arr.shape == self.param[name].shape,
+                      "Parameter %s cannot be initialized from loading. " % name +
+                      "Shape mismatch, target %s vs loaded %s" % (str(arr.shape),
+                                                                  self.param[name].shape))
             arr[:] = self.param[name]
             if self.verbose:
                 _LOG.info("Initialized %s by loading", name)
         else:
-            assert self.default_init is not None, \
-                "Cannot Initialize %s. Not found in loaded param " % name + \
-                "and no default Initializer is provided."
+            mx_assert(self.default_init is not None,
+                      "Cannot Initialize %s. Not found in loaded param " % name +
+                      "and no default Initializer is provided.")
             self.default_init(name, arr)
             if self.verbose:
                 _LOG.info("Initialized %s by default", name)
@@ -608,7 +609,7 @@ class Mixed:
     """
 
     def __init__(self, patterns, initializers):
-        assert len(patterns) == len(initializers)
+        mx_assert(len(patterns) == len(initializers))
         self.map = list(zip([re.compile(p) for p in patterns], initializers))
 
     def __call__(self, name, arr):

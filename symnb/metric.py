@@ -22,6 +22,7 @@ from collections import OrderedDict
 import numpy
 
 from . import ndarray
+from ._checks import mx_assert
 from .ndarray import NDArray
 
 __all__ = ["EvalMetric", "CompositeEvalMetric", "Accuracy", "TopKAccuracy", "F1", "MCC",
@@ -184,8 +185,8 @@ def register(klass, name=None):
     >>> mx.metric.create('zero').name
     'zero'
     """
-    assert issubclass(klass, EvalMetric), \
-        "Can only register subclass of %s" % EvalMetric.__name__
+    mx_assert(issubclass(klass, EvalMetric),
+              "Can only register subclass of %s" % EvalMetric.__name__)
     name = (klass.__name__ if name is None else name).lower()
     if name in _REGISTRY:
         old = _REGISTRY[name]
@@ -217,22 +218,22 @@ def _create(*args, **kwargs):
     else:
         name = kwargs.pop("metric")
     if isinstance(name, EvalMetric):
-        assert not args and not kwargs, \
-            "metric is already an instance. Additional arguments are invalid"
+        mx_assert(not args and not kwargs,
+                  "metric is already an instance. Additional arguments are invalid")
         return name
     if isinstance(name, dict):
         return _create(**name)
-    assert isinstance(name, str), "metric must be of string type"
+    mx_assert(isinstance(name, str), "metric must be of string type")
     if name.startswith("["):
-        assert not args and not kwargs
+        mx_assert(not args and not kwargs)
         name, kwargs = json.loads(name)
         return _create(name, **kwargs)
     if name.startswith("{"):
-        assert not args and not kwargs
+        mx_assert(not args and not kwargs)
         return _create(**json.loads(name))
     name = name.lower()
-    assert name in _REGISTRY, \
-        "%s is not registered. Please register with metric.register first" % name
+    mx_assert(name in _REGISTRY,
+              "%s is not registered. Please register with metric.register first" % name)
     return _REGISTRY[name](*args, **kwargs)
 
 
@@ -421,13 +422,13 @@ class TopKAccuracy(_Counted):
         super().__init__(name, top_k=top_k, output_names=output_names, label_names=label_names,
                          has_global_stats=True)
         self.top_k = top_k
-        assert self.top_k > 1, "Please use Accuracy if top_k is no more than 1"
+        mx_assert(self.top_k > 1, "Please use Accuracy if top_k is no more than 1")
         self.name += "_%d" % self.top_k
 
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred_label in zip(labels, preds):
-            assert len(pred_label.shape) <= 2, "Predictions should be no more than 2 dims"
+            mx_assert(len(pred_label.shape) <= 2, "Predictions should be no more than 2 dims")
             pred_label = numpy.argpartition(pred_label.asnumpy().astype("float32"), -self.top_k)
             label = label.asnumpy().astype("int32")
             check_label_shapes(label, pred_label)
@@ -654,12 +655,12 @@ class Perplexity(EvalMetric):
         self.axis = axis
 
     def update(self, labels, preds):
-        assert len(labels) == len(preds)
+        mx_assert(len(labels) == len(preds))
         loss = 0.
         num = 0
         for label, pred in zip(labels, preds):
-            assert label.size == pred.size / pred.shape[-1], \
-                "shape mismatch: %s vs. %s" % (label.shape, pred.shape)
+            mx_assert(label.size == pred.size / pred.shape[-1],
+                      "shape mismatch: %s vs. %s" % (label.shape, pred.shape))
             label = label.asnumpy().reshape((label.size,))
             scores = numpy.moveaxis(pred.asnumpy(), self.axis, -1)
             # mx.nd.pick (mode 'clip') of each label's probability, in the prediction dtype
@@ -794,7 +795,7 @@ class _LogLoss(_Counted):
 
     @staticmethod
     def _check_count(num_labels, num_examples):
-        assert num_labels == num_examples
+        mx_assert(num_labels == num_examples)
 
 
 @register
@@ -844,7 +845,7 @@ class NegativeLogLikelihood(_LogLoss):
 
     @staticmethod
     def _check_count(num_labels, num_examples):
-        assert num_labels == num_examples, (num_labels, num_examples)
+        mx_assert(num_labels == num_examples, (num_labels, num_examples))
 
 
 @register

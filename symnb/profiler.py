@@ -14,6 +14,7 @@ import time
 import warnings
 from contextlib import contextmanager
 
+from ._checks import mx_assert
 from .base import MXNetError
 
 __all__ = ["set_config", "profiler_set_config", "set_state", "profiler_set_state", "dump",
@@ -222,15 +223,16 @@ def dumps(reset=False, format="table", sort_by="total", ascending=False):  # noq
     >>> 'step' in mx.profiler.dumps(reset=True)
     True
     """
-    assert format in ("table", "json"), \
-        "Invalid value provided for format: {0}. Support: 'table', 'json'".format(format)
-    assert sort_by in _SORT, \
-        "Invalid value provided for sort_by: {0}.\
-             Support: 'total', 'avg', 'min', 'max', 'count'".format(sort_by)
-    assert ascending in (False, True), \
-        "Invalid value provided for ascending: {0}. Support: False, True".format(ascending)
-    assert reset in (False, True), \
-        "Invalid value provided for reset: {0}. Support: False, True".format(reset)
+    mx_assert(format in ("table", "json"),
+              "Invalid value provided for format: {0}. Support: 'table', 'json'".format(format))
+    # MXNet's message keeps the indentation of its continued string literal
+    mx_assert(sort_by in _SORT,
+              "Invalid value provided for sort_by: {0}.             Support: 'total', 'avg', "
+              "'min', 'max', 'count'".format(sort_by))
+    mx_assert(ascending in (False, True),
+              "Invalid value provided for ascending: {0}. Support: False, True".format(ascending))
+    mx_assert(reset in (False, True),
+              "Invalid value provided for reset: {0}. Support: False, True".format(reset))
     with _STATE.lock:
         stats = {d: dict(items) for d, items in _STATE.stats.items()}
         counters = {d: dict(items) for d, items in _STATE.counters.items()}

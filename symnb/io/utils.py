@@ -5,6 +5,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .._checks import mx_assert
 from ..backends import get_backend
 from ..ndarray import NDArray, array
 
@@ -21,14 +22,14 @@ def _init_data(data, allow_empty, default_name):
     >>> [k for k, _ in _init_data([np.zeros(2), np.ones(2)], False, 'data')]
     ['_0_data', '_1_data']
     """
-    assert (data is not None) or allow_empty
+    mx_assert((data is not None) or allow_empty)
     if data is None:
         data = []
     if isinstance(data, (np.ndarray, NDArray)):
         data = [data]
     if isinstance(data, list):
         if not allow_empty:
-            assert len(data) > 0
+            mx_assert(len(data) > 0)
         if len(data) == 1:
             data = OrderedDict([(default_name, data[0])])
         else:
