@@ -49,6 +49,7 @@ _LAZY = {
     "mon": "monitor",
     "monitor": "monitor",
     "profiler": "profiler",
+    "recordio": "recordio",
 }
 
 

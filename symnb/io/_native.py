@@ -417,8 +417,8 @@ class MNISTIter(MXDataIter):
 def _unsupported(name, what, instead):
     def creator(*args, **kwargs):
         raise NotImplementedError(
-            "mx.io.%s is not supported by symnb: it reads %s, which needs MXNet's C++ "
-            "OpenCV/RecordIO readers. Use %s instead." % (name, what, instead))
+            "mx.io.%s is not supported by symnb: it reads %s, which needs OpenCV and "
+            "MXNet's C++ readers. Use %s instead." % (name, what, instead))
     creator.__name__ = creator.__qualname__ = name
     creator.__doc__ = ("Not supported (needs %s); raises NotImplementedError naming what to use "
                        "instead: %s." % (what, instead))
@@ -426,7 +426,8 @@ def _unsupported(name, what, instead):
 
 
 _IMAGES = "image RecordIO (.rec) files decoded with OpenCV"
-_INSTEAD = ("mx.io.NDArrayIter over arrays you decode yourself (e.g. with Pillow), "
+_INSTEAD = ("mx.io.NDArrayIter over arrays you decode yourself (mx.recordio reads .rec "
+            "records; decode the images e.g. with Pillow), "
             "mx.io.MNISTIter for idx files or mx.io.CSVIter for CSV files")
 ImageRecordIter = _unsupported("ImageRecordIter", _IMAGES, _INSTEAD)
 ImageRecordUInt8Iter = _unsupported("ImageRecordUInt8Iter", _IMAGES, _INSTEAD)

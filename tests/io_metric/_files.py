@@ -48,3 +48,12 @@ def array_cases():
         ("wrap-uint8", [300, -1], {"dtype": "uint8"}), ("range", range(3), {}),
         ("bytes", b"12", {}),
     ]
+
+
+def record_payloads():
+    """Records for the RecordIO round trip: empty, unaligned, and the magic at 4-byte
+    boundaries (which dmlc splits the record at) and off them (which it does not)."""
+    magic = struct.pack("<I", 0xced7230a)
+    return [b"", b"a", b"abcd", b"hello world", magic, b"1234" + magic + b"xy",
+            magic + magic, b"12" + magic + b"34", bytes(range(256)) * 3,
+            b"abcd" + magic + b"efgh" + magic]

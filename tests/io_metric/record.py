@@ -22,7 +22,12 @@ except ImportError:  # pytest's doctest collection imports this file without MXN
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from _files import array_cases, write_csv_files, write_mnist_files  # noqa: E402
+from _files import (  # noqa: E402
+    array_cases,
+    record_payloads,
+    write_csv_files,
+    write_mnist_files,
+)
 
 CASES = os.path.join(HERE, "cases")
 
@@ -619,6 +624,23 @@ def nd_array_cases():
     return out
 
 
+def recordio_cases():
+    folder = tempfile.mkdtemp()
+    rec, idx = os.path.join(folder, "x.rec"), os.path.join(folder, "x.idx")
+    writer = mx.recordio.MXIndexedRecordIO(idx, rec, "w")
+    for i, payload in enumerate(record_payloads()):
+        writer.write_idx(i * 10, payload)
+    writer.close()
+    with open(rec, "rb") as f:
+        rec_hex = f.read().hex()
+    with open(idx) as f:
+        idx_text = f.read()
+    packed = [mx.recordio.pack(mx.recordio.IRHeader(0, 3.5, 7, 9), b"img").hex(),
+              mx.recordio.pack(mx.recordio.IRHeader(0, [1, 2.5], 8, 1), b"xy").hex(),
+              mx.recordio.pack((5, np.array([4.0]), 1, 2), b"").hex()]
+    return {"rec": rec_hex, "idx": idx_text, "packed": packed}
+
+
 def main():
     os.makedirs(CASES, exist_ok=True)
     written = {
@@ -630,6 +652,7 @@ def main():
         "initializers.json": init_cases(),
         "monitor.json": monitor_cases(),
         "nd_array.json": nd_array_cases(),
+        "recordio.json": recordio_cases(),
     }
     extra = os.environ.get("RECORD_ONLY")
     for fname, payload in written.items():
