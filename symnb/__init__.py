@@ -43,6 +43,8 @@ _LAZY = {
     "visualization": "visualization",
     "viz": "visualization",
     "runtime": "runtime",
+    "mod": "module",
+    "module": "module",
 }
 
 
