@@ -45,6 +45,10 @@ _LAZY = {
     "runtime": "runtime",
     "mod": "module",
     "module": "module",
+    "optimizer": "optimizer",
+    "lr_scheduler": "lr_scheduler",
+    "kvstore": "kvstore",
+    "kv": "kvstore",
 }
 
 
