@@ -49,6 +49,12 @@ _LAZY = {
     "lr_scheduler": "lr_scheduler",
     "kvstore": "kvstore",
     "kv": "kvstore",
+    "io": "io",
+    "metric": "metric",
+    "callback": "callback",
+    "mon": "monitor",
+    "monitor": "monitor",
+    "profiler": "profiler",
 }
 
 
