@@ -44,7 +44,8 @@ def create_kvstore(kvstore, num_device, arg_params):
     if kv is None:
         update_on_kvstore = False
     else:
-        update_on_kvstore &= kv.is_capable(kvs.KVStoreBase.OPTIMIZER)
+        # KVStoreBase.OPTIMIZER in MXNet: the capability of running the optimizer in the store
+        update_on_kvstore &= kv.is_capable("optimizer")
     return kv, update_on_kvstore
 
 
