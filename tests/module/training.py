@@ -222,15 +222,16 @@ def fit_like_common_fit(mx, args, network, data_loader):
 
 
 # (train images, validation images, epochs, (stroke, noise)): the MLP's data are noisy enough
-# that it stops short of 100%; LeNet gets 2 x 20 batches, where it learns only clean data
-MNIST_SIZES = {"mlp": (3200, 640, 2, (100, 155)), "lenet": (1280, 320, 2, (150, 105))}
+# that it stops short of 100%; LeNet gets 2 x 20 batches, in which it learns only clean data
+MLP_SEEDS = (0, 1, 2)
+MNIST_SIZES = {"mlp": (3200, 640, 2, (115, 140)), "lenet": (1280, 320, 2, (150, 105))}
 
 
-def train_mnist(mx, network):
+def train_mnist(mx, network, seed=42):
     """Train ``mlp`` or ``lenet`` as train_mnist.py does; returns the validation accuracy."""
     n_train, n_val, epochs, contrast = MNIST_SIZES[network]
-    mx.random.seed(42)
-    np.random.seed(42)
+    mx.random.seed(seed)
+    np.random.seed(seed)
     args = mnist_args(network, n_train, epochs)
     sym = (mlp_symbol if network == 'mlp' else lenet_symbol)(mx, **vars(args))
     model, val = fit_like_common_fit(mx, args, sym, mnist_loader(n_train, n_val, contrast))
@@ -246,5 +247,7 @@ def record_accuracy(mx):
     logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         tutorial = tutorial_module(mx, tmp)
-    return {"tutorial": tutorial, "mnist_mlp": train_mnist(mx, "mlp"),
+    # the random initialisation moves the MLP's accuracy by a few points: several seeds
+    return {"tutorial": tutorial,
+            "mnist_mlp": [train_mnist(mx, "mlp", seed) for seed in MLP_SEEDS],
             "mnist_lenet": train_mnist(mx, "lenet")}
