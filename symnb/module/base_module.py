@@ -14,8 +14,7 @@ import warnings
 
 import numpy as np
 
-from .. import metric
-from .. import ndarray
+from .. import metric, ndarray
 from ..base import _as_list
 from ..context import cpu
 from ..initializer import Uniform
@@ -29,6 +28,10 @@ __all__ = ["BaseModule"]
 # ``epoch_end(epoch, symbol, arg_params, aux_params)`` and ``close()``. The notebook layer
 # registers one (progress bar and metric chart); with none registered fit does no extra work.
 FIT_HOOKS: list = []
+
+# MXNet's defaults, created once as MXNet's signatures create them (one shared instance)
+DEFAULT_INITIALIZER = Uniform(0.01)
+DEFAULT_CONTEXT = cpu()
 
 
 def _check_input_names(symbol, names, typename, throw):
@@ -130,7 +133,7 @@ class BaseModule:
         >>> it = mx.io.NDArrayIter(np.ones((4, 3)), np.zeros(4), batch_size=2)
         >>> mod.bind(it.provide_data, it.provide_label, for_training=False)
         >>> mod.init_params(mx.init.Zero())
-        >>> mod.score(it, 'acc')
+        >>> [(name, float(value)) for name, value in mod.score(it, 'acc')]
         [('accuracy', 1.0)]
         """
         assert self.binded and self.params_initialized
@@ -240,7 +243,7 @@ class BaseModule:
     def fit(self, train_data, eval_data=None, eval_metric="acc", epoch_end_callback=None,
             batch_end_callback=None, kvstore="local", optimizer="sgd",
             optimizer_params=(("learning_rate", 0.01),), eval_end_callback=None,
-            eval_batch_end_callback=None, initializer=Uniform(0.01), arg_params=None,
+            eval_batch_end_callback=None, initializer=DEFAULT_INITIALIZER, arg_params=None,
             aux_params=None, allow_missing=False, force_rebind=False, force_init=False,
             begin_epoch=0, num_epoch=None, validation_metric=None, monitor=None,
             sparse_row_id_fn=None):
@@ -287,7 +290,7 @@ class BaseModule:
         ...     mx.sym.var('data'), num_hidden=2, name='fc'), name='softmax'))
         >>> mod.fit(mx.io.NDArrayIter(x, y, batch_size=4), num_epoch=20,
         ...         optimizer_params={'learning_rate': 1.0})
-        >>> mod.score(mx.io.NDArrayIter(x, y, batch_size=4), 'acc')
+        >>> [(n, float(v)) for n, v in mod.score(mx.io.NDArrayIter(x, y, batch_size=4), 'acc')]
         [('accuracy', 1.0)]
         """
         assert num_epoch is not None, "please specify number of epochs"
@@ -407,7 +410,7 @@ class BaseModule:
         """``(arg_params, aux_params)``: dicts of name to (cpu) NDArray."""
         raise NotImplementedError()
 
-    def init_params(self, initializer=Uniform(0.01), arg_params=None, aux_params=None,
+    def init_params(self, initializer=DEFAULT_INITIALIZER, arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
         """Initialize parameters and aux states (given values, else ``initializer``)."""
         raise NotImplementedError()

@@ -12,13 +12,11 @@ import warnings
 
 import numpy as np
 
-from .. import context as ctx
 from .. import ndarray as nd
 from .. import symbol as sym
-from ..initializer import Uniform
 from ..model import load_params
 from ..name import NameManager
-from .base_module import BaseModule, _check_input_names
+from .base_module import DEFAULT_CONTEXT, DEFAULT_INITIALIZER, BaseModule, _check_input_names
 from .module import Module
 
 __all__ = ["BucketingModule"]
@@ -52,7 +50,7 @@ class BucketingModule(BaseModule):
     True
     """
 
-    def __init__(self, sym_gen, default_bucket_key=None, logger=logging, context=ctx.cpu(),
+    def __init__(self, sym_gen, default_bucket_key=None, logger=logging, context=DEFAULT_CONTEXT,
                  work_load_list=None, fixed_param_names=None, state_names=None,
                  group2ctxs=None, compression_params=None):
         super().__init__(logger=logger)
@@ -158,7 +156,7 @@ class BucketingModule(BaseModule):
         self._params_dirty = True
         self.params_initialized = True
 
-    def init_params(self, initializer=Uniform(0.01), arg_params=None, aux_params=None,
+    def init_params(self, initializer=DEFAULT_INITIALIZER, arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
         """Initialize the shared parameters (through the current bucket)."""
         if self.params_initialized and not force_init:

@@ -11,12 +11,18 @@ import warnings
 
 from .. import context as ctx
 from .. import optimizer as opt
-from ..initializer import InitDesc, Uniform
+from ..initializer import InitDesc
 from ..io import DataDesc
 from ..model import load_checkpoint
 from ..ndarray import zeros
 from ._update import create_kvstore, initialize_kvstore, update_params, update_params_on_kvstore
-from .base_module import BaseModule, _check_input_names, _parse_data_desc
+from .base_module import (
+    DEFAULT_CONTEXT,
+    DEFAULT_INITIALIZER,
+    BaseModule,
+    _check_input_names,
+    _parse_data_desc,
+)
 from .executor_group import DataParallelExecutorGroup
 
 __all__ = ["Module"]
@@ -59,7 +65,7 @@ class Module(BaseModule):
     """
 
     def __init__(self, symbol, data_names=("data",), label_names=("softmax_label",),
-                 logger=logging, context=ctx.cpu(), work_load_list=None,
+                 logger=logging, context=DEFAULT_CONTEXT, work_load_list=None,
                  fixed_param_names=None, state_names=None, group2ctxs=None,
                  compression_params=None):
         super().__init__(logger=logger)
@@ -208,7 +214,7 @@ class Module(BaseModule):
             self._sync_params_from_devices()
         return (self._arg_params, self._aux_params)
 
-    def init_params(self, initializer=Uniform(0.01), arg_params=None, aux_params=None,
+    def init_params(self, initializer=DEFAULT_INITIALIZER, arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
         """Initialize the parameters and aux states: copied from ``arg_params`` /
         ``aux_params`` where given, else (for missing ones, with ``allow_missing``) filled by

@@ -4,8 +4,7 @@ from __future__ import annotations
 import logging
 
 from .. import ndarray as nd
-from ..initializer import Uniform
-from .base_module import BaseModule
+from .base_module import DEFAULT_INITIALIZER, BaseModule
 
 __all__ = ["PythonModule", "PythonLossModule"]
 
@@ -68,7 +67,7 @@ class PythonModule(BaseModule):
         """No parameters: ``({}, {})``."""
         return (dict(), dict())
 
-    def init_params(self, initializer=Uniform(0.01), arg_params=None, aux_params=None,
+    def init_params(self, initializer=DEFAULT_INITIALIZER, arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
         """Nothing to initialize."""
 

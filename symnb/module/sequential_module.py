@@ -4,8 +4,7 @@ from __future__ import annotations
 import copy
 import logging
 
-from ..initializer import Uniform
-from .base_module import BaseModule
+from .base_module import DEFAULT_INITIALIZER, BaseModule
 
 __all__ = ["SequentialModule"]
 
@@ -98,7 +97,7 @@ class SequentialModule(BaseModule):
             aux_params.update(aux)
         return (arg_params, aux_params)
 
-    def init_params(self, initializer=Uniform(0.01), arg_params=None, aux_params=None,
+    def init_params(self, initializer=DEFAULT_INITIALIZER, arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
         """Initialize every module; parameter names must be unique across the chain."""
         if self.params_initialized and not force_init:

@@ -35,9 +35,9 @@ def main(argv=None) -> int:
     ap.add_argument("-k", action="append", default=[], help="name substring filter")
     a = ap.parse_args(argv)
     sys.path.insert(0, HERE)
-    import mxnet as mx
     import cases
     import errors
+    import mxnet as mx
     import training
 
     if not mx.__version__.startswith("1.9.1"):
