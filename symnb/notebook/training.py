@@ -38,6 +38,9 @@ __all__ = ["FitProgress", "live_fit", "enable", "disable", "executor_of"]
 _PROGRESS_EVERY_S = 0.25
 _CHART_EVERY_S = 2.0
 _COLORS = {"train": "#1f77b4", "validation": "#d62728"}
+# inline styles: notebook front ends drop <style> blocks from untrusted outputs
+_TD = '<td style="padding:1px 8px;text-align:left">%s</td>'
+_TH = '<th style="padding:1px 8px;text-align:left">%s</th>'
 
 
 def _batches_per_epoch(train_data):
@@ -224,11 +227,11 @@ class FitProgress:
             speed = "%.0f samples/s" % r["speed"] if r["speed"] else ""
             train = ", ".join("%s=%s" % (esc(n), _fmt(v)) for n, v in r["train"])
             val = ", ".join("%s=%s" % (esc(n), _fmt(v)) for n, v in r["validation"])
-            body.append("<tr><td>%d</td><td>%s</td><td>%s</td><td>%.1fs</td><td>%s</td>"
-                        "<td>%s</td><td>%s</td></tr>"
-                        % (r["epoch"], bar, count, r["elapsed"], speed, train, val))
-        head = ("<tr><th>epoch</th><th>progress</th><th>batches</th><th>time</th>"
-                "<th>speed</th><th>train</th><th>validation</th></tr>")
+            cells = ["%d" % r["epoch"], bar, count, "%.1fs" % r["elapsed"], speed, train, val]
+            body.append("<tr>%s</tr>" % "".join(_TD % c for c in cells))
+        head = "<tr>%s</tr>" % "".join(
+            _TH % h for h in ("epoch", "progress", "batches", "time", "speed", "train",
+                              "validation"))
         return ('<table class="symnb-fit" style="font-family:monospace;font-size:12px">'
                 "%s%s</table>" % (head, "".join(body)))
 
@@ -241,6 +244,7 @@ class FitProgress:
         """The metric chart as PNG bytes: one panel per metric, training and validation."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
 
         names = list(dict.fromkeys([n for _, n, _ in self.train_points + self.val_points]))
         cols = max(1, min(len(names), 3))
@@ -259,6 +263,7 @@ class FitProgress:
             ax.set_title(name, fontsize=10)
             ax.set_xlabel("epoch", fontsize=9)
             ax.set_xlim(self.begin_epoch, max(self.num_epoch, self.begin_epoch + 1))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.tick_params(labelsize=8)
             ax.grid(alpha=0.3)
             if i == 0 and (self.train_points or self.val_points):
