@@ -355,12 +355,12 @@ class DataParallelExecutorGroup:
         _load_batch(data_batch, self.data_arrays, self.data_layouts, "data")
         if is_train is None:
             is_train = self.for_training
-        if isinstance(data_batch, list):
-            has_label = data_batch is not None and data_batch[0].label
-        else:
-            has_label = data_batch.label
-        if self.label_arrays is not None and has_label:
-            _load_batch(data_batch, self.label_arrays, self.label_layouts, "label")
+        # a batch without labels (``namedtuple('Batch', ['data'])``) is fine when the
+        # executors were bound without labels: ``label`` is read only when they have some
+        if self.label_arrays is not None:
+            first = data_batch[0] if isinstance(data_batch, list) else data_batch
+            if first.label:
+                _load_batch(data_batch, self.label_arrays, self.label_layouts, "label")
         for exec_ in self.execs:
             exec_.forward(is_train=is_train)
 

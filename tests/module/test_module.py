@@ -308,3 +308,22 @@ def test_fit_hooks_see_batches_epochs_and_validation():
                     ("eval", 0, "accuracy"),
                     ("batch", 1, 0), ("batch", 1, 1), ("epoch", 1, "fc1_bias"),
                     ("eval", 1, "accuracy"), ("close",)]
+
+
+def test_inference_with_a_namedtuple_batch_as_mxnet_tutorials_do(tmp_path):
+    from collections import namedtuple
+
+    Batch = namedtuple("Batch", ["data"])
+    x, y = _data()
+    trained = _fit(mx.mod.Module(_mlp(), logger=_quiet()), x, y, num_epoch=1)
+    prefix = str(tmp_path / "net")
+    trained.save_checkpoint(prefix, 1)
+    sym, arg_params, aux_params = mx.model.load_checkpoint(prefix, 1)
+    mod = mx.mod.Module(symbol=sym, context=mx.cpu(), label_names=None)
+    mod.bind(for_training=False, data_shapes=[("data", (1, 6))],
+             label_shapes=mod._label_shapes)
+    mod.set_params(arg_params, aux_params, allow_missing=True)
+    mod.forward(Batch([mx.nd.array(x[:1])]))
+    prob = mod.get_outputs()[0].asnumpy()
+    np.testing.assert_allclose(prob, trained.predict(x[:8])[:1].asnumpy(), rtol=1e-5)
+    assert prob.shape == (1, 4) and abs(prob.sum() - 1) < 1e-5
