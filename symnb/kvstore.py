@@ -9,6 +9,8 @@ several processes and are refused with a clear error.
 """
 from __future__ import annotations
 
+import warnings
+
 from .base import MXNetError
 from .ndarray import NDArray
 from .optimizer import _states
@@ -38,9 +40,31 @@ def _pairs(key, value):
 
 
 class KVStoreBase:
-    """The common base of key-value stores (MXNet's ``mx.kv.KVStoreBase``)."""
+    """The common base of key-value stores (MXNet's ``mx.kv.KVStoreBase``).
+
+    >>> import symnb as mx
+    >>> @mx.kv.KVStoreBase.register
+    ... class MyStore(mx.kv.KVStore):
+    ...     pass
+    >>> type(mx.kv.create('mystore')).__name__
+    'MyStore'
+    """
 
     kv_registry: dict = {}
+    OPTIMIZER = "optimizer"     # the capability Module checks before updating on the store
+
+    @staticmethod
+    def register(klass):
+        """Register a store class under its lower-cased name (for :func:`create`)."""
+        assert isinstance(klass, type)
+        name = klass.__name__.lower()
+        if name in KVStoreBase.kv_registry:
+            warnings.warn("WARNING: New kvstore %s.%s is overriding existing kvstore %s.%s"
+                          % (klass.__module__, klass.__name__,
+                             KVStoreBase.kv_registry[name].__module__,
+                             KVStoreBase.kv_registry[name].__name__))
+        KVStoreBase.kv_registry[name] = klass
+        return klass
 
 
 class KVStore(KVStoreBase):
@@ -99,7 +123,8 @@ class KVStore(KVStoreBase):
                 for v in values[1:]:
                     merged += v.as_in_context(stored.context)
             if self._updater is not None:
-                self._updater(k, merged, stored)
+                # MXNet's C API hands str keys to the Python updater as bytes
+                self._updater(k.encode("utf-8") if isinstance(k, str) else k, merged, stored)
             else:
                 stored[:] = merged
 
@@ -131,7 +156,7 @@ class KVStore(KVStoreBase):
     # ------------------------------------------------------------------ settings
     def is_capable(self, capability):
         """Whether the store supports ``capability`` ('optimizer')."""
-        if capability.lower() == "optimizer":
+        if capability.lower() == KVStoreBase.OPTIMIZER:
             return True
         raise ValueError("Unknown capability: {}".format(capability))
 

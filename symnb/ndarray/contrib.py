@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["isinf", "isfinite", "isnan"]
+__all__ = ["isinf", "isfinite", "isnan", "adamw_update", "mp_adamw_update",
+           "multi_adamw_update", "multi_mp_adamw_update", "multi_lamb_update",
+           "multi_mp_lamb_update"]
 
 
 def isinf(data):
@@ -36,3 +38,125 @@ def isnan(data):
     array([0., 1., 0.], dtype=float32)
     """
     return data != data
+
+
+# ------------------------------------------------------------------ optimizer helpers
+def _internal(name):
+    from . import _internal as internal
+    return getattr(internal, name)
+
+
+def _rescale_array(rescale_grad, ctx):
+    from .ndarray import NDArray
+    if isinstance(rescale_grad, NDArray):
+        return rescale_grad.as_in_context(ctx)
+    from . import full
+    return full(shape=(1,), val=rescale_grad, ctx=ctx)
+
+
+def _flatten(groups):
+    return [x for group in zip(*groups) for x in group]
+
+
+def adamw_update(weight, grad, mean, var, rescale_grad, lr, eta, beta1=0.9, beta2=0.999,
+                 epsilon=1e-8, wd=0, clip_gradient=-1, out=None, name=None, **kwargs):
+    """AdamW update; ``rescale_grad`` may be a number or an NDArray.
+
+    >>> import symnb as mx
+    >>> w, g, m, v = mx.nd.ones((2,)), mx.nd.ones((2,)), mx.nd.zeros((2,)), mx.nd.zeros((2,))
+    >>> mx.nd.contrib.adamw_update(w, g, m, v, 1.0, lr=0.1, eta=1.0, out=w).asnumpy().round(4)
+    array([0.6838, 0.6838], dtype=float32)
+    """
+    return _internal("_adamw_update")(
+        weight=weight, grad=grad, mean=mean, var=var,
+        rescale_grad=_rescale_array(rescale_grad, weight.context), lr=lr, eta=eta,
+        beta1=beta1, beta2=beta2, epsilon=epsilon, wd=wd, clip_gradient=clip_gradient, out=out,
+        name=name, **kwargs)
+
+
+def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr, eta, beta1=0.9,
+                    beta2=0.999, epsilon=1e-8, wd=0, clip_gradient=-1, out=None, name=None,
+                    **kwargs):
+    """Mixed-precision AdamW update (float32 ``weight32`` master copy).
+
+    >>> import symnb as mx
+    >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+    >>> m, v, w32 = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.ones((2,))
+    >>> mx.nd.contrib.mp_adamw_update(w, g, m, v, w32, 1.0, lr=0.1, eta=1.0, out=w).dtype
+    <class 'numpy.float16'>
+    """
+    return _internal("_mp_adamw_update")(
+        weight=weight, grad=grad, mean=mean, var=var, weight32=weight32,
+        rescale_grad=_rescale_array(rescale_grad, weight.context), lr=lr, eta=eta,
+        beta1=beta1, beta2=beta2, epsilon=epsilon, wd=wd, clip_gradient=clip_gradient, out=out,
+        name=name, **kwargs)
+
+
+def multi_adamw_update(weights, grads, mean, var, rescale_grad, lrs, wds, etas, out=None,
+                       name=None, size=0, **kwargs):
+    """AdamW on lists of tensors in one call.
+
+    >>> import symnb as mx
+    >>> w, g, m, v = mx.nd.ones((2,)), mx.nd.ones((2,)), mx.nd.zeros((2,)), mx.nd.zeros((2,))
+    >>> mx.nd.contrib.multi_adamw_update([w], [g], [m], [v], 1.0, lrs=[0.1], wds=[0.],
+    ...                                  etas=[1.], out=[w])[0].asnumpy().round(4)
+    array([0.6838, 0.6838], dtype=float32)
+    """
+    size = size or len(weights)
+    data = _flatten((weights, grads, mean, var)) + [
+        _rescale_array(rescale_grad, weights[0].context)]
+    result = _internal("_multi_adamw_update")(*data, out=out, num_weights=size, lrs=lrs,
+                                              wds=wds, etas=etas, name=name, **kwargs)
+    return result if isinstance(result, list) else [result]
+
+
+def multi_mp_adamw_update(weights, grads, mean, var, weights32, rescale_grad, lrs, wds, etas,
+                          out=None, name=None, size=0, **kwargs):
+    """Mixed-precision AdamW on lists of tensors in one call.
+
+    >>> import symnb as mx
+    >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+    >>> m, v, w32 = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.ones((2,))
+    >>> mx.nd.contrib.multi_mp_adamw_update([w], [g], [m], [v], [w32], 1.0, lrs=[0.1],
+    ...                                     wds=[0.], etas=[1.], out=[w])[0].dtype
+    <class 'numpy.float16'>
+    """
+    size = size or len(weights)
+    data = _flatten((weights, grads, mean, var, weights32)) + [
+        _rescale_array(rescale_grad, weights[0].context)]
+    result = _internal("_multi_mp_adamw_update")(*data, out=out, num_weights=size, lrs=lrs,
+                                                 wds=wds, etas=etas, name=name, **kwargs)
+    return result if isinstance(result, list) else [result]
+
+
+def multi_lamb_update(weights, grads, mean, var, step_count, lrs, wds, out=None, num_tensors=0,
+                      **kwargs):
+    """LAMB on lists of tensors in one call (what ``mx.optimizer.LAMB`` uses aggregated).
+
+    >>> import symnb as mx
+    >>> w, g, m, v = mx.nd.ones((2,)), mx.nd.ones((2,)), mx.nd.zeros((2,)), mx.nd.zeros((2,))
+    >>> mx.nd.contrib.multi_lamb_update([w], [g], [m], [v], step_count=[1], lrs=[0.1],
+    ...                                 wds=[0.], out=[w]).asnumpy().round(4)
+    array([0.9, 0.9], dtype=float32)
+    """
+    return _internal("_multi_lamb_update")(
+        *_flatten((weights, grads, mean, var)), out=out,
+        num_tensors=num_tensors or len(weights), step_count=step_count, learning_rates=lrs,
+        wds=wds, **kwargs)
+
+
+def multi_mp_lamb_update(weights, grads, mean, var, weights32, step_count, lrs, wds, out=None,
+                         num_tensors=0, **kwargs):
+    """Mixed-precision LAMB on lists of tensors in one call.
+
+    >>> import symnb as mx
+    >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+    >>> m, v, w32 = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.ones((2,))
+    >>> mx.nd.contrib.multi_mp_lamb_update([w], [g], [m], [v], [w32], step_count=[1],
+    ...                                    lrs=[0.1], wds=[0.], out=[w]).asnumpy()
+    array([0.9, 0.9], dtype=float16)
+    """
+    return _internal("_multi_mp_lamb_update")(
+        *_flatten((weights, grads, mean, var, weights32)), out=out,
+        num_tensors=num_tensors or len(weights), step_count=step_count, learning_rates=lrs,
+        wds=wds, **kwargs)

@@ -74,6 +74,12 @@ class OpDef:
         """Inputs the operator writes in place (they become auxiliary states)."""
         return self.mutates
 
+    def mutated_positions(self, p: Params) -> frozenset[int]:
+        """Positions of the mutated inputs (MXNet's FMutateInputs is positional; an operator
+        whose input names repeat overrides this)."""
+        mutated = self.mutated_inputs(p)
+        return frozenset(i for i, n in enumerate(self.input_names(p)) if n in mutated)
+
     def output_names(self, p: Params) -> tuple[str, ...]:
         """Visible output suffixes (``list_outputs`` uses ``<node>_<suffix>``)."""
         return self.outputs

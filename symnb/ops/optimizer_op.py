@@ -1,4 +1,4 @@
-"""Fused optimizer updates: sgd_update, sgd_mom_update, adam_update, ... and their multi_ forms.
+"""Fused optimizer updates: sgd_update, sgd_mom_update, adam_update, ... (one tensor each).
 
 These are the operators MXNet's ``mx.optimizer`` classes call with ``out=weight``: each reads a
 weight, its gradient and its states, writes the new states in place (the states are
@@ -9,15 +9,18 @@ updates are matched to the last bit where NumPy rounds the same way. Where a ker
 output before it reads the weight again (``nag_mom_update``), the in-place call ``out=weight``
 sees the new weight there, as in MXNet.
 
-MXNet registers no gradient for any of them: a backward through one raises.
+MXNet registers no gradient for any of them: a backward through one raises. The multi-tensor
+forms (multi_sgd_update, ...) are in :mod:`symnb.ops.optimizer_multi_op`.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from ..base import MXNetError
 from ._params import Param
-from ._registry import InferError, OpDef, register
+from ._registry import OpDef, register
 from ._rules import elemwise_shape, shape_assign, uniform_type
 from .shape import type_assign_check
 
@@ -112,6 +115,7 @@ class _Update(OpDef):
 
 
 def _scalars(dtype, *values):
+    """The parameters as scalars of the kernel's type (MXNet's ``static_cast<DType>``)."""
     t = np.dtype(dtype).type
     return [t(v) for v in values]
 
@@ -133,6 +137,37 @@ def _register_update(name, inputs, mutates, params, kernel, doc, aliases=(),
 
 
 # ---------------------------------------------------------------- SGD family
+def _scaled_grad(xp, g, dtype, lr, rs, clip):
+    """A fresh array ``lr * clip(rs * g)``, or ``(lr * rs) * g`` unclipped (MXNet's orders)."""
+    if clip >= 0:
+        step = g.astype(dtype)
+        step *= rs
+        xp.clip(step, -clip, clip, out=step)
+        step *= lr
+        return step
+    if g.dtype != dtype:
+        step = g.astype(dtype)
+        step *= lr * rs
+        return step
+    return g * (lr * rs)
+
+
+def _momentum_into(xp, mom, w, step, mu, lr_wd):
+    """``mom = momentum * mom - (lr * wd) * w - step`` in place, evaluated as MXNet does."""
+    mom *= mu
+    if lr_wd != 0:      # (lr * wd) * w is exactly zero for finite weights: skip the pass
+        mom -= w * lr_wd
+    mom -= step
+
+
+def _apply(xp, out, master, delta):
+    """``out = master + delta`` (in place when ``out`` is ``master``, as optimizers call)."""
+    if out is master or xp.shares_memory(out, master):
+        master += delta
+    else:
+        xp.add(master, delta, out=out)
+
+
 def _sgd(p, ins, out, xp):
     w, g = ins
     lr, wd, rs, clip = _scalars(w.dtype, p.lr, p.wd, p.rescale_grad, p.clip_gradient)
@@ -146,9 +181,8 @@ def _sgd_mom(p, ins, out, xp):
     w, g, mom = ins
     mu, lr, wd, rs, clip = _scalars(w.dtype, p.momentum, p.lr, p.wd, p.rescale_grad,
                                     p.clip_gradient)
-    step = lr * _clip(xp, rs * g, clip) if clip >= 0 else (lr * rs) * g
-    mom[...] = mu * mom - (lr * wd) * w - step
-    out[...] = w + mom
+    _momentum_into(xp, mom, w, _scaled_grad(xp, g, w.dtype, lr, rs, clip), mu, lr * wd)
+    _apply(xp, out, w, mom)
 
 
 def _mp_sgd(p, ins, out, xp):
@@ -166,9 +200,7 @@ def _mp_sgd_mom(p, ins, out, xp):
     _, g, mom, w32 = ins
     mu, lr, wd, rs, clip = _scalars(_F32, p.momentum, p.lr, p.wd, p.rescale_grad,
                                     p.clip_gradient)
-    g32 = g.astype(_F32)
-    step = lr * _clip(xp, rs * g32, clip) if clip >= 0 else (lr * rs) * g32
-    mom[...] = mu * mom - (lr * wd) * w32 - step
+    _momentum_into(xp, mom, w32, _scaled_grad(xp, g, _F32, lr, rs, clip), mu, lr * wd)
     w32 += mom
     out[...] = w32
 
@@ -356,8 +388,10 @@ def _ftml(p, ins, out, xp):
 
 _register_update("ftml_update", ("weight", "grad", "d", "v", "z"), ("d", "v", "z"),
                  (_p("lr", "float, required", "Learning rate."),
-                  _p("beta1", "float, optional, default=0.600000024", "Generally close to 0.5."),
-                  _p("beta2", "float, optional, default=0.999000013", "Generally close to 1."),
+                  Param("beta1", "float, optional, default=0.600000024",
+                        "Generally close to 0.5.", lower=0.0, upper=1.0),
+                  Param("beta2", "float, optional, default=0.999000013",
+                        "Generally close to 1.", lower=0.0, upper=1.0),
                   _p("epsilon", "double, optional, default=9.9999999392252903e-09",
                      "Epsilon to prevent div 0."),
                   _p("t", "int, required", "Number of update."), _WD, _RESCALE,
@@ -500,8 +534,8 @@ def _lamb2(p, ins, out, xp):
 
 def _mp_lamb2(p, ins, out, xp):
     _, g, r1, r2, w32 = ins
-    w32[...] = w32 - _lamb_lr(p, r1, r2, _F32) * g
-    out[...] = w32
+    # MXNet writes only the output: the master copy weight32 is left as it was
+    out[...] = w32 - _lamb_lr(p, r1, r2, _F32) * g
 
 
 class _LambPhaseTwo(_Update):
@@ -564,268 +598,152 @@ _define(type("mp_lamb_update_phase2", (_LambPhaseTwo,), {
     """}))
 
 
-# ---------------------------------------------------------------- multi-tensor forms
-class _MultiUpdate(_Update):
-    """``num_weights`` groups of ``stride`` inputs (weight_i, grad_i, states_i...), one output
-    per weight. ``lrs``/``wds`` come as parameters, or (``preloaded_``) as two trailing
-    float32 arrays."""
+# ---------------------------------------------------------------- AdamW (contrib)
+_ADAMW_PARAMS = (_LR, _BETA1, _BETA2, _EPS8,
+                 _p("wd", "float, optional, default=0",
+                    "Weight decay augments the objective function with a regularization term "
+                    "that penalizes large weights. The penalty scales with the square of the "
+                    "magnitude of each weight."),
+                 _p("eta", "float, required", "Learning rate schedule multiplier"), _CLIP)
 
-    variadic = True
-    group: tuple = ()
-    preloaded = False
 
-    def input_names(self, p):
-        names = tuple("%s_%d" % (n, i) for i in range(p.num_weights) for n in self.group)
-        return names + (("lrs", "wds") if self.preloaded else ())
+def _scale_of(rescale):
+    """The rescale_grad input as a float; None when MXNet skips the update (inf, nan, 0)."""
+    value = float(rescale.reshape(-1)[0].item())
+    return value if math.isfinite(value) and value != 0 else None
 
-    def mutated_inputs(self, p):
-        return tuple("%s_%d" % (n, i) for i in range(p.num_weights) for n in self.group
-                     if n in self.mutates_group)
 
-    def output_names(self, p):
-        return ("output",) if p.num_weights == 1 else tuple(
-            "output%d" % i for i in range(p.num_weights))
+def _adamw(p, ins, out, xp):
+    w, g, mean, var, rescale = ins
+    scale = _scale_of(rescale)
+    if scale is None:
+        return
+    b1, b2, lr, wd, eps, eta, clip, rs = _scalars(w.dtype, p.beta1, p.beta2, p.lr, p.wd,
+                                                  p.epsilon, p.eta, p.clip_gradient, scale)
+    one = b1.dtype.type(1)
+    # MXNet rescales and clips the gradient array itself (AdamWUpdate writes grad)
+    g *= rs
+    if clip >= 0:
+        xp.clip(g, -clip, clip, out=g)
+    mean[...] = b1 * mean + (one - b1) * g
+    var[...] = b2 * var + (one - b2) * (g * g)
+    out[...] = w - eta * (lr * mean / (xp.sqrt(var) + eps) + wd * w)
 
-    def _check_rates(self, p):
-        if self.preloaded:
-            return
-        for what, values in (("learning rates", p.lrs), ("weight decays", p.wds)):
-            if len(values) != p.num_weights:
-                raise InferError("Check failed: param.%s.ndim() == param.num_weights (%d vs. %d)"
-                                 " : Number of %s is inconsistent with num_weights parameter "
-                                 "passed. Expected number of %s: %d, and got %d"
-                                 % ("lrs" if what[0] == "l" else "wds", len(values),
-                                    p.num_weights, what, what, p.num_weights, len(values)))
+
+def _mp_adamw(p, ins, out, xp):
+    _, g, mean, var, w32, rescale = ins
+    scale = _scale_of(rescale)
+    if scale is None:
+        return
+    b1, b2, lr, wd, eps, eta, clip, rs = _scalars(_F32, p.beta1, p.beta2, p.lr, p.wd,
+                                                  p.epsilon, p.eta, p.clip_gradient, scale)
+    one = _F32.type(1)
+    grad = _clip(xp, rs * g.astype(_F32), clip)
+    mean[...] = b1 * mean + (one - b1) * grad
+    var[...] = b2 * var + (one - b2) * (grad * grad)
+    w32[...] = w32 - eta * (lr * mean / (xp.sqrt(var) + eps) + wd * w32)
+    out[...] = w32
+
+
+class _AdamW(_Update):
+    """AdamW: the last input ``rescale_grad`` is an array of one value."""
 
     def infer_shape(self, p, ins, outs):
-        self._check_rates(p)
-        k = len(self.group)
-        for i in range(p.num_weights):
-            sub_in, sub_out = list(ins[i * k:(i + 1) * k]), [outs[i]]
-            elemwise_shape(sub_in, sub_out)
-            ins[i * k:(i + 1) * k], outs[i] = sub_in, sub_out[0]
-        if self.preloaded:
-            for j in (-2, -1):
-                shape_assign(ins, len(ins) + j, (p.num_weights,))
+        sub = list(ins[:-1])
+        elemwise_shape(sub, outs)
+        ins[:-1] = sub
 
     def infer_type(self, p, ins, outs):
-        k = len(self.group)
-        n32 = sum(1 for n in self.group if n in self.float32_inputs)
-        for i in range(p.num_weights):
-            sub_in, sub_out = list(ins[i * k:i * k + k - n32]), [outs[i]]
-            uniform_type(sub_in, sub_out)
-            ins[i * k:i * k + k - n32], outs[i] = sub_in, sub_out[0]
-            for j in range(k - n32, k):
-                type_assign_check(ins, i * k + j, _F32)
-        if self.preloaded:
-            for j in (-2, -1):
-                type_assign_check(ins, len(ins) + j, _F32)
-
-    def forward(self, p, ins, outs, is_train, rt):
-        k = len(self.group)
-        if self.preloaded:
-            lrs, wds = ins[-2].tolist(), ins[-1].tolist()
-        else:
-            lrs, wds = p.lrs, p.wds
-        for i in range(p.num_weights):
-            type(self).kernel(p, ins[i * k:(i + 1) * k], outs[i], lrs[i], wds[i], rt.xp)
+        # the scale is float32 whatever the weight's type; the rest as the other updates
+        scale = ins[-1]
+        ins[-1] = _F32
+        super().infer_type(p, ins, outs)
+        ins[-1] = scale
+        type_assign_check(ins, len(ins) - 1, _F32)
 
 
-def _multi_sgd(p, ins, out, lr, wd, xp):
-    # MultiSGDKernel: mom = momentum*mom - lr*wd*w - lr*g; w += mom, in the master dtype
-    w, g = ins[0], ins[1]
-    mp = len(ins) > 2 and ins[-1].dtype == _F32 and w.dtype != _F32
-    master = ins[-1] if mp else w
-    dtype = master.dtype
-    mu, lr, wd, rs, clip = _scalars(dtype, getattr(p, "momentum", 0.0), lr, wd,
-                                    p.rescale_grad, p.clip_gradient)
-    g = g.astype(dtype) if g.dtype != dtype else g
-    has_mom = len(ins) - (1 if mp else 0) > 2
-    step = lr * _clip(xp, rs * g, clip) if clip >= 0 else lr * rs * g
-    mom = mu * ins[2] if has_mom else dtype.type(0)
-    mom = mom - lr * wd * master - step
-    if has_mom:
-        ins[2][...] = mom
-    new = master + mom
-    if mp:
-        master[...] = new
-    out[...] = new
+_define(type("_adamw_update", (_AdamW,), {
+    "name": "_adamw_update", "inputs": ("weight", "grad", "mean", "var", "rescale_grad"),
+    "mutates": ("mean", "var"), "params": _ADAMW_PARAMS, "kernel": staticmethod(_adamw),
+    "__module__": __name__,
+    "__doc__": """Update function for the AdamW optimizer (decoupled weight decay).
 
-
-def _register_multi(name, group, mutates_group, params, float32=(), preloaded=False):
-    doc = ("%s: one fused update of ``num_weights`` weights (groups %s).\n\n"
-           "    >>> import symnb as mx\n"
-           "    >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))\n" % (name, ", ".join(group)))
-    return _define(type(name, (_MultiUpdate,), {
-        "name": name, "inputs": ("data",), "group": group, "mutates_group": mutates_group,
-        "mutates": tuple("%s_0" % n for n in mutates_group), "params": params,
-        "kernel": staticmethod(_multi_sgd), "float32_inputs": float32, "preloaded": preloaded,
-        "__module__": __name__, "__doc__": doc + _MULTI_EXAMPLES[name]}))
-
-
-_MULTI_EXAMPLES = {
-    "multi_sgd_update":
-        "    >>> mx.nd.multi_sgd_update(w, g, lrs=(0.5,), wds=(0,), num_weights=1,\n"
-        "    ...                        out=w).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float32)\n",
-    "multi_sgd_mom_update":
-        "    >>> m = mx.nd.zeros((2,))\n"
-        "    >>> mx.nd.multi_sgd_mom_update(w, g, m, lrs=(0.5,), wds=(0,), momentum=0.9,\n"
-        "    ...                            num_weights=1, out=w).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float32)\n",
-    "multi_mp_sgd_update":
-        "    >>> w16 = w.astype('float16')\n"
-        "    >>> mx.nd.multi_mp_sgd_update(w16, g.astype('float16'), w, lrs=(0.5,), wds=(0,),\n"
-        "    ...                           num_weights=1, out=w16).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float16)\n",
-    "multi_mp_sgd_mom_update":
-        "    >>> w16, m = w.astype('float16'), mx.nd.zeros((2,))\n"
-        "    >>> mx.nd.multi_mp_sgd_mom_update(w16, g.astype('float16'), m, w, lrs=(0.5,),\n"
-        "    ...                               wds=(0,), num_weights=1, out=w16).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float16)\n",
-    "preloaded_multi_sgd_update":
-        "    >>> lrs, wds = mx.nd.array([0.5]), mx.nd.array([0])\n"
-        "    >>> mx.nd.preloaded_multi_sgd_update(w, g, lrs, wds, num_weights=1,\n"
-        "    ...                                  out=w).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float32)\n",
-    "preloaded_multi_sgd_mom_update":
-        "    >>> lrs, wds, m = mx.nd.array([0.5]), mx.nd.array([0]), mx.nd.zeros((2,))\n"
-        "    >>> mx.nd.preloaded_multi_sgd_mom_update(w, g, m, lrs, wds, momentum=0.9,\n"
-        "    ...                                      num_weights=1, out=w).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float32)\n",
-    "preloaded_multi_mp_sgd_update":
-        "    >>> lrs, wds, w16 = mx.nd.array([0.5]), mx.nd.array([0]), w.astype('float16')\n"
-        "    >>> mx.nd.preloaded_multi_mp_sgd_update(w16, g.astype('float16'), w, lrs, wds,\n"
-        "    ...                                     num_weights=1, out=w16).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float16)\n",
-    "preloaded_multi_mp_sgd_mom_update":
-        "    >>> lrs, wds, w16 = mx.nd.array([0.5]), mx.nd.array([0]), w.astype('float16')\n"
-        "    >>> m = mx.nd.zeros((2,))\n"
-        "    >>> mx.nd.preloaded_multi_mp_sgd_mom_update(w16, g.astype('float16'), m, w, lrs,\n"
-        "    ...                                         wds, num_weights=1,\n"
-        "    ...                                         out=w16).asnumpy()\n"
-        "    array([0.5, 0.5], dtype=float16)\n",
-}
-
-_MULTI_TAIL = (_RESCALE, _CLIP, _NUM_WEIGHTS)
-_register_multi("multi_sgd_update", ("weight", "grad"), (), (_LRS, _WDS) + _MULTI_TAIL)
-_register_multi("multi_sgd_mom_update", ("weight", "grad", "mom"), ("mom",),
-                (_LRS, _WDS, _MOMENTUM) + _MULTI_TAIL)
-_register_multi("multi_mp_sgd_update", ("weight", "grad", "weight32"), ("weight32",),
-                (_LRS, _WDS) + _MULTI_TAIL, float32=("weight32",))
-_register_multi("multi_mp_sgd_mom_update", ("weight", "grad", "mom", "weight32"),
-                ("mom", "weight32"), (_LRS, _WDS, _MOMENTUM) + _MULTI_TAIL,
-                float32=("mom", "weight32"))
-_register_multi("preloaded_multi_sgd_update", ("weight", "grad"), (), _MULTI_TAIL,
-                preloaded=True)
-_register_multi("preloaded_multi_sgd_mom_update", ("weight", "grad", "mom"), ("mom",),
-                (_MOMENTUM,) + _MULTI_TAIL, preloaded=True)
-_register_multi("preloaded_multi_mp_sgd_update", ("weight", "grad", "weight32"), ("weight32",),
-                _MULTI_TAIL, float32=("weight32",), preloaded=True)
-_register_multi("preloaded_multi_mp_sgd_mom_update", ("weight", "grad", "mom", "weight32"),
-                ("mom", "weight32"), (_MOMENTUM,) + _MULTI_TAIL, float32=("mom", "weight32"),
-                preloaded=True)
-
-
-# ---------------------------------------------------------------- helpers of LARS and AMP
-class _ArrayListOp(OpDef):
-    """``num_arrays`` inputs ``array_0 ...`` reduced to one small float32 output."""
-
-    family = "optimizer"
-    variadic = True
-    inputs = ("data",)
-    monitor_named_inputs = False
-
-    def input_names(self, p):
-        return tuple("array_%d" % i for i in range(p.num_arrays))
-
-    def infer_type(self, p, ins, outs):
-        type_assign_check(outs, 0, _F32)
-
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
-                         "register FGradient attribute." % self.name)
-
-
-@_define
-class multi_sum_sq(_ArrayListOp):  # noqa: N801 -- MXNet's name
-    """The sum of squares of each input, as a float32 vector of ``num_arrays`` values.
+    ``rescale_grad`` is an array; a non-finite or zero value skips the update.
 
     >>> import symnb as mx
-    >>> mx.nd.multi_sum_sq(mx.nd.ones((2, 2)), mx.nd.array([3]), num_arrays=2).asnumpy()
-    array([4., 9.], dtype=float32)
-    """
-
-    name = "multi_sum_sq"
-    params = (Param("num_arrays", "int, required", "number of input arrays."),)
-
-    def infer_shape(self, p, ins, outs):
-        shape_assign(outs, 0, (p.num_arrays,))
-
-    def forward(self, p, ins, outs, is_train, rt):
-        for i, x in enumerate(ins):
-            x = x.astype(_F32, copy=False).reshape(-1)
-            outs[0][i] = rt.xp.dot(x, x)
-
-
-@_define
-class multi_all_finite(_ArrayListOp):  # noqa: N801 -- MXNet's name
-    """1 if every element of every input is finite, else 0 (float32, shape (1,)).
+    >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+    >>> mean, var, scale = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.array([1.])
+    >>> mx.nd._internal._adamw_update(w, g, mean, var, scale, lr=0.1, eta=1.0,
+    ...                               out=w).asnumpy().round(4)
+    array([0.6838, 0.6838], dtype=float32)
+    """}))
+_define(type("_mp_adamw_update", (_AdamW,), {
+    "name": "_mp_adamw_update",
+    "inputs": ("weight", "grad", "mean", "var", "weight32", "rescale_grad"),
+    "mutates": ("mean", "var", "weight32"), "params": _ADAMW_PARAMS,
+    "kernel": staticmethod(_mp_adamw),
+    "float32_inputs": ("mean", "var", "weight32", "rescale_grad"),
+    "__module__": __name__,
+    "__doc__": """Mixed-precision AdamW update (float16 weight, float32 states and master).
 
     >>> import symnb as mx
-    >>> mx.nd.multi_all_finite(mx.nd.ones((2,)), mx.nd.array([float('inf')]),
-    ...                        num_arrays=2).asnumpy()
-    array([0.], dtype=float32)
-    """
+    >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+    >>> mean, var, scale = mx.nd.zeros((2,)), mx.nd.zeros((2,)), mx.nd.array([1.])
+    >>> mx.nd._internal._mp_adamw_update(w, g, mean, var, w.astype('float32'), scale,
+    ...                                  lr=0.1, eta=1.0, out=w).asnumpy()
+    array([0.6836, 0.6836], dtype=float16)
+    """}))
 
-    name = "multi_all_finite"
-    params = (Param("num_arrays", "int, optional, default='1'", "Number of arrays."),
-              Param("init_output", "boolean, optional, default=1",
-                    "Initialize output to 1."))
 
-    def infer_shape(self, p, ins, outs):
-        shape_assign(outs, 0, (1,))
+# ---------------------------------------------------------------- row_sparse-only updates
+class _RowSparseOnly(_Update):
+    """MXNet implements these for row_sparse gradients only; symnb's arrays are dense, so a
+    call fails with MXNet's message for dense inputs."""
 
     def forward(self, p, ins, outs, is_train, rt):
-        xp = rt.xp
-        if p.init_output:
-            outs[0][...] = 1
-        if not all(bool(xp.isfinite(x).all()) for x in ins):
-            outs[0][...] = 0
+        raise MXNetError(type(self).dense_error % {"device": "CPU" if rt.xp is np else "GPU"})
 
 
-@_define
-class multi_lars(OpDef):  # noqa: N801 -- MXNet's name
-    """LARS learning rates from the sums of squares of weights and gradients::
-
-        lr * eta * |w| / (|g| * rescale_grad + wd * |w| + eps)   where both norms are > 0
+_define(type("_sparse_adagrad_update", (_RowSparseOnly,), {
+    "name": "_sparse_adagrad_update", "inputs": ("weight", "grad", "history"),
+    "mutates": ("history",), "__module__": __name__,
+    "params": (_LR, _p("epsilon", "float, optional, default=1.00000001e-07", "epsilon"),
+               _p("wd", "float, optional, default=0", "weight decay"), _RESCALE, _CLIP),
+    "dense_error": "MXNetError: Check failed: infer_stype_success: Operator not implemented: "
+                   "operator = _sparse_adagrad_update\ninput storage types = [default, "
+                   "default, default, ]\noutput storage types = [default, ]",
+    "__doc__": """AdaGrad update for row_sparse gradients (``mx.nd.sparse.adagrad_update``).
 
     >>> import symnb as mx
-    >>> lrs, wss, gss, wds = (mx.nd.array(v) for v in ([0.1], [4.], [16.], [0.]))
-    >>> mx.nd.multi_lars(lrs, wss, gss, wds, eta=1, eps=0).asnumpy()
-    array([0.05], dtype=float32)
-    """
+    >>> w, g, h = mx.nd.ones((2,)), mx.nd.ones((2,)), mx.nd.zeros((2,))
+    >>> mx.nd.sparse.adagrad_update(w, g, h, lr=0.1, out=w)
+    Traceback (most recent call last):
+    ...
+    symnb.base.MXNetError: MXNetError: Check failed: infer_stype_success: Operator not ...
+    """}))
+_define(type("_contrib_group_adagrad_update", (_RowSparseOnly,), {
+    "name": "_contrib_group_adagrad_update", "inputs": ("weight", "grad", "history"),
+    "mutates": ("history",), "__module__": __name__,
+    "params": (_LR, _RESCALE, _CLIP,
+               _p("epsilon", "float, optional, default=9.99999975e-06",
+                  "Epsilon for numerical stability")),
+    "dense_error": "MXNetError: Operator _contrib_group_adagrad_update is not implemented for "
+                   "%(device)s.",
+    "__doc__": """Group AdaGrad update for row_sparse gradients (one history value per row).
 
-    name = "multi_lars"
-    family = "optimizer"
-    inputs = ("lrs", "weights_sum_sq", "grads_sum_sq", "wds")
-    monitor_named_inputs = False
-    params = (Param("eta", "float, required", "Learning rate scale factor."),
-              Param("eps", "float, required", "Small value to avoid division by 0."),
-              _RESCALE)
+    >>> import symnb as mx
+    >>> w, g, h = mx.nd.ones((3, 2)), mx.nd.ones((3, 2)), mx.nd.zeros((3, 1))
+    >>> mx.nd.contrib.group_adagrad_update(w, g, h, lr=0.1, out=w)
+    Traceback (most recent call last):
+    ...
+    symnb.base.MXNetError: MXNetError: Operator _contrib_group_adagrad_update is not ...
+    """,
+    "infer_shape": lambda self, p, ins, outs: _group_shape(ins, outs)}))
 
-    def infer_shape(self, p, ins, outs):
-        elemwise_shape(ins, outs)
 
-    def forward(self, p, ins, outs, is_train, rt):
-        xp = rt.xp
-        lrs, wss, gss, wds = ins
-        eta, eps, rs = _scalars(lrs.dtype, p.eta, p.eps, p.rescale_grad)
-        w_norm, g_norm = xp.sqrt(wss), xp.sqrt(gss)
-        with np.errstate(all="ignore"):
-            scaled = lrs * eta * w_norm / (g_norm * rs + wds * w_norm + eps)
-        outs[0][...] = xp.where((wss > 0) & (gss > 0), scaled, lrs)
-
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        raise MXNetError("MXNetError: Operator multi_lars is non-differentiable because it "
-                         "didn't register FGradient attribute.")
+def _group_shape(ins, outs):
+    sub = [ins[0], ins[1]]
+    elemwise_shape(sub, outs)
+    ins[0], ins[1] = sub
+    if ins[0] is not None and ins[2] is None:
+        ins[2] = (ins[0][0], 1)

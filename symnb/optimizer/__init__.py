@@ -1,4 +1,6 @@
 """Optimizers (``mx.optimizer``): MXNet 1.9.1's weight-update rules and the Updater."""
+from ..ndarray import abs as NDabs  # noqa: F401, N812  -- MXNet exports it here
+from . import contrib, optimizer  # noqa: F401
 from .optimizer import (  # noqa: F401
     DCASGD,
     FTML,
@@ -26,4 +28,4 @@ from .updater import Updater, get_updater  # noqa: F401
 
 __all__ = ["AdaDelta", "AdaGrad", "Adam", "Adamax", "DCASGD", "FTML", "Ftrl", "LARS", "LBSGD",
            "NAG", "Nadam", "Optimizer", "RMSProp", "SGD", "SGLD", "Signum", "LAMB", "Test",
-           "Updater", "ccSGD", "create", "get_updater", "register"]
+           "Updater", "ccSGD", "create", "get_updater", "register", "NDabs", "contrib"]

@@ -11,10 +11,12 @@ through ``idx2name``. With ``idx2name`` given, parameters whose name does not en
 where MXNet writes Python (AdaGrad, AdaDelta, Adamax, Nadam, DCASGD, SGLD).
 
 :class:`Updater` keeps the states per index; ``get_states``/``set_states`` use a safe format
-(see :mod:`symnb.optimizer._states`), never pickle.
+(see :mod:`symnb.optimizer._states`), never pickle. Every optimizer lives in this one module,
+as in MXNet, so that code importing ``mxnet.optimizer.optimizer.Adam`` finds it here too.
 """
 from __future__ import annotations
 
+import logging
 import math
 import os
 import warnings
@@ -27,6 +29,9 @@ from ..ndarray import NDArray
 __all__ = ["Optimizer", "SGD", "Signum", "FTML", "LARS", "LBSGD", "LAMB", "DCASGD", "NAG",
            "SGLD", "ccSGD", "Adam", "AdaGrad", "RMSProp", "AdaDelta", "Ftrl", "Adamax",
            "Nadam", "Test", "create", "register"]
+
+
+_LOG = logging.getLogger(__name__)
 
 
 def _aggregation_size(default: str) -> int:
@@ -602,7 +607,6 @@ class LBSGD(Optimizer):
                  warmup_epochs=5, batch_scale=1, updates_per_epoch=32, begin_epoch=0,
                  num_epochs=60, **kwargs):
         super().__init__(**kwargs)
-        from ..lr_scheduler import _LOG
         _LOG.info("Running Large-Batch SGD Algorithm")
         _LOG.info("(Batch_scale=%f, warmup_epochs=%d, warmup_strategy=%s, updates_per_epoch=%d)",
                   batch_scale, warmup_epochs, warmup_strategy, updates_per_epoch)

@@ -92,7 +92,7 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     params = op.parse(attrs, "")          # validate before the node exists (name="" in errors)
 
     declared = list(op.input_names(params))
-    mutated = op.mutated_inputs(params)
+    mutated = op.mutated_positions(params)
     node = Node(op, node_name, attrs)
     node._params = params
     wired: list[Entry | None] = [None] * len(declared)
@@ -122,7 +122,7 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
             if extra and "__init__" not in target.attrs:
                 target.attrs.update(extra)
                 target.invalidate()
-            if input_name in mutated:
+            if i in mutated:
                 target.version += 1
                 entry = Entry(target, entry.index, target.version)
             else:

@@ -42,10 +42,9 @@ class Symbol:
         ids = set()
         for node in order:
             if node.op is not None and node.op.mutates:
-                declared = node.op.input_names(node.params)
-                mutated = node.op.mutated_inputs(node.params)
+                mutated = node.op.mutated_positions(node.params)
                 for pos, e in enumerate(node.inputs):
-                    if pos < len(declared) and declared[pos] in mutated:
+                    if pos in mutated:
                         ids.add(id(e.node))
         return ids
 
