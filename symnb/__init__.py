@@ -55,6 +55,7 @@ _LAZY = {
     "mon": "monitor",
     "monitor": "monitor",
     "profiler": "profiler",
+    "recordio": "recordio",
 }
 
 

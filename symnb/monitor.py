@@ -12,6 +12,7 @@ import re
 from math import sqrt
 
 from . import ndarray
+from ._checks import mx_assert
 from .ndarray import NDArray
 
 __all__ = ["Monitor"]
@@ -111,10 +112,10 @@ class Monitor:
         for n, k, v_list in self.queue:
             if isinstance(v_list, NDArray):
                 v_list = [v_list]
-            assert isinstance(v_list, list)
+            mx_assert(isinstance(v_list, list))
             text = ""
             for v in v_list:
-                assert isinstance(v, NDArray)
+                mx_assert(isinstance(v, NDArray))
                 if v.shape == (1,):
                     text += str(v.asscalar()) + "\t"
                 else:

@@ -6,9 +6,9 @@ Dropout masks), so a seeded run repeats exactly on the same backend.
 from __future__ import annotations
 
 from .backends import get_backend, seed_all
-from .ndarray.random import normal, uniform
+from .ndarray.random import normal, randn, uniform
 
-__all__ = ["seed", "uniform", "normal"]
+__all__ = ["seed", "uniform", "normal", "randn"]
 
 
 def seed(seed_state, ctx="all"):

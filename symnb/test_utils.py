@@ -23,6 +23,8 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            "check_numeric_gradient",
            "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
            "environment", "discard_stderr", "set_env_var", "use_np", "download",
+           "get_mnist", "get_mnist_ubyte", "get_mnist_pkl", "get_mnist_iterator",
+           "get_cifar10", "get_zip_data", "get_bz2_data", "DummyIter", "list_gpus",
            # MXNet's test_utils has no __all__, so ``from mxnet.test_utils import *`` also
            # hands out the modules it imports; MXNet's tests use these without importing them
            "sys", "os", "logging", "np", "npt"]
@@ -681,3 +683,17 @@ def download(url, fname=None, dirname=None, overwrite=False, retries=5):
                             "s" if retries > 1 else "")
     logging.info("downloaded %s into %s successfully", url, fname)
     return fname
+
+
+# MNIST/CIFAR helpers: where MXNet keeps the files, and what to do offline
+from ._datasets import (  # noqa: E402 -- they use download() above
+    DummyIter,
+    get_bz2_data,
+    get_cifar10,
+    get_mnist,
+    get_mnist_iterator,
+    get_mnist_pkl,
+    get_mnist_ubyte,
+    get_zip_data,
+    list_gpus,
+)

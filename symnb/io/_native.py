@@ -417,16 +417,16 @@ class MNISTIter(MXDataIter):
 def _unsupported(name, what, instead):
     def creator(*args, **kwargs):
         raise NotImplementedError(
-            "mx.io.%s is not supported by symnb: it reads %s, which needs MXNet's C++ "
-            "OpenCV/RecordIO readers. Use %s instead." % (name, what, instead))
+            "mx.io.%s is not supported by symnb: %s. Use %s instead." % (name, what, instead))
     creator.__name__ = creator.__qualname__ = name
-    creator.__doc__ = ("Not supported (needs %s); raises NotImplementedError naming what to use "
+    creator.__doc__ = ("Not supported (%s); raises NotImplementedError naming what to use "
                        "instead: %s." % (what, instead))
     return creator
 
 
-_IMAGES = "image RecordIO (.rec) files decoded with OpenCV"
-_INSTEAD = ("mx.io.NDArrayIter over arrays you decode yourself (e.g. with Pillow), "
+_IMAGES = "it decodes images from RecordIO (.rec) files with OpenCV, which symnb does not use"
+_INSTEAD = ("mx.io.NDArrayIter over arrays you decode yourself (mx.recordio reads .rec "
+            "records; decode the images e.g. with Pillow), "
             "mx.io.MNISTIter for idx files or mx.io.CSVIter for CSV files")
 ImageRecordIter = _unsupported("ImageRecordIter", _IMAGES, _INSTEAD)
 ImageRecordUInt8Iter = _unsupported("ImageRecordUInt8Iter", _IMAGES, _INSTEAD)
@@ -434,7 +434,7 @@ ImageRecordInt8Iter = _unsupported("ImageRecordInt8Iter", _IMAGES, _INSTEAD)
 ImageDetRecordIter = _unsupported("ImageDetRecordIter", _IMAGES, _INSTEAD)
 ImageRecordIter_v1 = _unsupported("ImageRecordIter_v1", _IMAGES, _INSTEAD)
 ImageRecordUInt8Iter_v1 = _unsupported("ImageRecordUInt8Iter_v1", _IMAGES, _INSTEAD)
-LibSVMIter = _unsupported("LibSVMIter", "LibSVM files into sparse CSR arrays (symnb has "
-                          "dense arrays only)",
+LibSVMIter = _unsupported("LibSVMIter", "it reads LibSVM files into sparse CSR arrays, and "
+                          "symnb has dense arrays only",
                           "mx.io.NDArrayIter over a dense array (e.g. from "
                           "sklearn.datasets.load_svmlight_file(...)[0].toarray())")

@@ -14,11 +14,21 @@ from collections import namedtuple
 import numpy as np
 
 from .. import ndarray as nd
+from .._checks import mx_assert
+from ..ndarray import NDArray
 from .utils import _getdata_by_idx, _init_data
 
 __all__ = ["DataDesc", "DataBatch", "DataIter", "ResizeIter", "PrefetchingIter", "NDArrayIter"]
 
 _REAL_T = np.float32  # MXNet's mx_real_t
+
+
+def _slice_copy(arr, axis, begin, end):
+    """``slice_axis`` (a copy, as MXNet's iterator gives); in-range batch-axis-0 slices take
+    a direct copy, anything else goes through the operator (and its error texts)."""
+    if axis == 0 and 0 <= begin <= end <= arr.shape[0]:
+        return NDArray(arr._data[begin:end].copy(), arr.context)
+    return nd.slice_axis(arr, axis=axis, begin=begin, end=end)
 
 
 class DataDesc(namedtuple("DataDesc", ["name", "shape"])):
@@ -104,9 +114,9 @@ class DataBatch:
     def __init__(self, data, label=None, pad=None, index=None, bucket_key=None,
                  provide_data=None, provide_label=None):
         if data is not None:
-            assert isinstance(data, (list, tuple)), "Data must be list of NDArrays"
+            mx_assert(isinstance(data, (list, tuple)), "Data must be list of NDArrays")
         if label is not None:
-            assert isinstance(label, (list, tuple)), "Label must be list of NDArrays"
+            mx_assert(isinstance(label, (list, tuple)), "Label must be list of NDArrays")
         self.data = data
         self.label = label
         self.pad = pad
@@ -277,7 +287,7 @@ class PrefetchingIter(DataIter):
         if not isinstance(iters, list):
             iters = [iters]
         self.n_iter = len(iters)
-        assert self.n_iter > 0
+        mx_assert(self.n_iter > 0)
         self.iters = iters
         self.rename_data = rename_data
         self.rename_label = rename_label
@@ -336,11 +346,11 @@ class PrefetchingIter(DataIter):
             event.wait()
         if self.next_batch[0] is None:
             for batch in self.next_batch:
-                assert batch is None, "Number of entry mismatches between iterators"
+                mx_assert(batch is None, "Number of entry mismatches between iterators")
             return False
         for batch in self.next_batch:
-            assert batch.pad == self.next_batch[0].pad, \
-                "Number of entry mismatches between iterators"
+            mx_assert(batch.pad == self.next_batch[0].pad,
+                      "Number of entry mismatches between iterators")
         self.current_batch = DataBatch(sum([b.data for b in self.next_batch], []),
                                        sum([b.label for b in self.next_batch], []),
                                        self.next_batch[0].pad, self.next_batch[0].index,
@@ -472,17 +482,17 @@ class NDArrayIter(DataIter):
         return DataBatch(data=data, label=label, pad=self.getpad(), index=None)
 
     def _getdata(self, data_source, start=None, end=None):
-        assert start is not None or end is not None, "should at least specify start or end"
+        mx_assert(start is not None or end is not None, "should at least specify start or end")
         start = start if start is not None else 0
         if end is None:
             end = data_source[0][1].shape[0] if data_source else 0
         axis = self.layout.find("N")
-        return [nd.slice_axis(x[1], axis=axis, begin=start, end=end) for x in data_source]
+        return [_slice_copy(x[1], axis, start, end) for x in data_source]
 
     def _concat(self, first_data, second_data):
         if (not first_data) or (not second_data):
             return first_data if first_data else second_data
-        assert len(first_data) == len(second_data), "data source should contain the same size"
+        mx_assert(len(first_data) == len(second_data), "data source should contain the same size")
         return [nd.concat(a, b, dim=self.layout.find("N")) for a, b in zip(first_data,
                                                                             second_data)]
 
@@ -495,11 +505,11 @@ class NDArrayIter(DataIter):
         return res
 
     def _batchify(self, data_source):
-        assert self.cursor < self.num_data, "DataIter needs reset."
+        mx_assert(self.cursor < self.num_data, "DataIter needs reset.")
         if self.last_batch_handle == "roll_over" and -self.batch_size < self.cursor < 0:
             # first batch of an epoch after a roll-over: cached tail + new head
-            assert self._cache_data is not None or self._cache_label is not None, \
-                "next epoch should have cached data"
+            mx_assert(self._cache_data is not None or self._cache_label is not None,
+                      "next epoch should have cached data")
             cache_data = self._cache_data if self._cache_data is not None else self._cache_label
             second_data = self._getdata(data_source, end=self.cursor + self.batch_size)
             if self._cache_data is not None:

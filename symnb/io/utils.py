@@ -5,6 +5,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .._checks import mx_assert
+from ..backends import get_backend
 from ..ndarray import NDArray, array
 
 __all__ = []
@@ -20,14 +22,14 @@ def _init_data(data, allow_empty, default_name):
     >>> [k for k, _ in _init_data([np.zeros(2), np.ones(2)], False, 'data')]
     ['_0_data', '_1_data']
     """
-    assert (data is not None) or allow_empty
+    mx_assert((data is not None) or allow_empty)
     if data is None:
         data = []
     if isinstance(data, (np.ndarray, NDArray)):
         data = [data]
     if isinstance(data, list):
         if not allow_empty:
-            assert len(data) > 0
+            mx_assert(len(data) > 0)
         if len(data) == 1:
             data = OrderedDict([(default_name, data[0])])
         else:
@@ -60,10 +62,16 @@ def _has_instance(data, dtype):
 def _getdata_by_idx(data, idx):
     """The ``(name, array)`` pairs with their rows taken in the order ``idx``.
 
+    Like MXNet (which rebuilds each array with ``mx.nd.array(numpy, ctx)``), the result is
+    float32 whatever the input type.
+
     >>> import symnb as mx, numpy as np
     >>> _getdata_by_idx([('d', mx.nd.array([1, 2, 3]))], np.array([2, 0, 1]))[0][1].asnumpy()
     array([3., 1., 2.], dtype=float32)
     """
-    # MXNet rebuilds each array with mx.nd.array(numpy, ctx): shuffled data becomes float32
-    return [(key, array(value.asnumpy()[idx], value.context))
-            for key, value in data]
+    out = []
+    for key, value in data:
+        xp = get_backend(value.context).xp
+        rows = xp.take(value._data, xp.asarray(idx), axis=0)
+        out.append((key, NDArray(rows.astype(np.float32, copy=False), value.context)))
+    return out

@@ -55,10 +55,8 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
         except (ValueError, TypeError):
             raise TypeError("source_array must be array like object") from None
         if source.dtype.kind in "USOV":
-            # MXNet converts a non-numpy source with np.array(source, dtype): a list of
-            # numeric strings is accepted when the target dtype can parse every item
-            if isinstance(source_array, np.ndarray):
-                raise TypeError("source_array must be array like object")
+            # MXNet converts the source with numpy into the target dtype: numeric strings
+            # are accepted when that dtype can parse every item
             try:
                 source = np.array(source_array, dtype=_dtype(dtype))
             except (ValueError, TypeError, OverflowError):

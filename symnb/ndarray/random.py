@@ -12,7 +12,7 @@ from ..base import _Null
 from ..context import current_context
 from .ndarray import NDArray
 
-__all__ = ["uniform", "normal"]
+__all__ = ["uniform", "normal", "randn"]
 
 
 def _sample(kind, a, b, shape, dtype, ctx, out, kwargs):
@@ -70,4 +70,21 @@ def normal(loc=0, scale=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwarg
     >>> mx.nd.random.normal(0, 1, shape=(4,), dtype='float64').dtype
     <class 'numpy.float64'>
     """
+    return _sample("normal", loc, scale, shape, dtype, ctx, out, kwargs)
+
+
+def randn(*shape, **kwargs):
+    """Samples from a normal distribution: ``randn(d0, d1, ..., loc=0, scale=1, dtype, ctx)``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.randn(2, 3).shape
+    (2, 3)
+    """
+    loc = kwargs.pop("loc", 0)
+    scale = kwargs.pop("scale", 1)
+    dtype = kwargs.pop("dtype", _Null)
+    ctx = kwargs.pop("ctx", None)
+    out = kwargs.pop("out", None)
+    assert isinstance(loc, (int, float))
+    assert isinstance(scale, (int, float))
     return _sample("normal", loc, scale, shape, dtype, ctx, out, kwargs)

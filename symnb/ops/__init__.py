@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     optimizer_multi_op,
     optimizer_op,
     pooling,
+    random,
     reduce,
     resample,
     shape,
