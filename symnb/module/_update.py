@@ -44,8 +44,7 @@ def create_kvstore(kvstore, num_device, arg_params):
     if kv is None:
         update_on_kvstore = False
     else:
-        # KVStoreBase.OPTIMIZER in MXNet: the capability of running the optimizer in the store
-        update_on_kvstore &= kv.is_capable("optimizer")
+        update_on_kvstore &= kv.is_capable(kvs.KVStoreBase.OPTIMIZER)
     return kv, update_on_kvstore
 
 
