@@ -305,7 +305,39 @@ def _make_view(module, train_data, eval_data, begin_epoch, num_epoch, display=No
 def _auto_hook(module, train_data, eval_data, begin_epoch, num_epoch):
     if not _STATE["auto"] or not _in_kernel():
         return None
-    return _make_view(module, train_data, eval_data, begin_epoch, num_epoch)
+    view = _make_view(module, train_data, eval_data, begin_epoch, num_epoch,
+                      chart=_has_matplotlib())
+    return None if view is None else _Guarded(view)
+
+
+def _has_matplotlib():
+    import importlib.util
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+class _Guarded:
+    """A view whose failures never stop training: the first error is warned about and the
+    view goes quiet (an automatic view is a convenience, not part of ``fit``)."""
+
+    def __init__(self, view):
+        self.view = view
+        self._broken = False
+
+    def __getattr__(self, name):
+        method = getattr(self.view, name)
+
+        def call(*args, **kwargs):
+            if self._broken:
+                return None
+            try:
+                return method(*args, **kwargs)
+            except Exception as e:  # noqa: BLE001 -- any display failure
+                import warnings
+                self._broken = True
+                warnings.warn("symnb: the fit progress view stopped (%s: %s)"
+                              % (type(e).__name__, e), RuntimeWarning, stacklevel=2)
+                return None
+        return call
 
 
 def _in_kernel():

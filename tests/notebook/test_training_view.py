@@ -92,10 +92,25 @@ def test_the_extension_shows_progress_only_in_a_kernel(shell):
     assert training._auto_hook(None, train, None, 0, 2) is None   # a test shell: no kernel
     shell.kernel = object()
     try:
-        view = training._auto_hook(None, train, None, 0, 2)
+        guarded = training._auto_hook(None, train, None, 0, 2)
+        view = guarded.view
         assert isinstance(view, training.FitProgress) and view.batches_per_epoch == 5
     finally:
         del shell.kernel
+
+
+def test_a_failing_view_never_stops_training():
+    class Broken:
+        def batch_end(self, param):
+            raise OSError("display gone")
+
+        def close(self):
+            raise AssertionError("not reached: the view went quiet")
+
+    view = training._Guarded(Broken())
+    with pytest.warns(RuntimeWarning, match="progress view stopped .OSError: display gone"):
+        view.batch_end(None)
+    assert view.batch_end(None) is None and view.close() is None
 
 
 def test_plain_scripts_load_no_display_machinery():
