@@ -184,7 +184,8 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
             from ..backends import get_backend
             get_backend(ctx)
         arg_nds, grads, aux_nds = _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes,
-                                            shared_arg_names, shared_exec, shared_buffer)
+                                            shared_arg_names, shared_exec, shared_buffer,
+                                            group2ctx)
     except MXNetError as e:
         lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
         raise RuntimeError("simple_bind error. Arguments:\n%s%s" % (lines, e)) from e
@@ -194,7 +195,7 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
 
 
 def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names, shared_exec,
-              shared_buffer):
+              shared_buffer, group2ctx=None):
     """The arrays of a simple_bind, shared as MXNet shares them (spec executor.md 2.4).
 
     Only with a ``shared_buffer``: arguments named in ``shared_arg_names`` (the parameters),
@@ -202,11 +203,14 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
     match); every other argument and gradient is a view of the buffer's array of that name
     when it is large enough, else a new array that replaces it there (bucketing: the largest
     bucket's data memory serves the smaller ones). NDArray objects are never shared.
+    A variable in a ``ctx_group`` that ``group2ctx`` maps is allocated on that context.
     """
     from ..ndarray import NDArray, zeros
 
     def fresh(node):
-        return zeros(tuple(shapes[id(node)][0]), ctx=ctx, dtype=dtypes[id(node)][0])
+        group = node.attrs.get("__ctx_group__")
+        where = group2ctx[group] if group2ctx and group in group2ctx else ctx
+        return zeros(tuple(shapes[id(node)][0]), ctx=where, dtype=dtypes[id(node)][0])
 
     if shared_buffer is None:
         arg_nds = [fresh(n) for n in arg_nodes]

@@ -327,3 +327,46 @@ def test_inference_with_a_namedtuple_batch_as_mxnet_tutorials_do(tmp_path):
     prob = mod.get_outputs()[0].asnumpy()
     np.testing.assert_allclose(prob, trained.predict(x[:8])[:1].asnumpy(), rtol=1e-5)
     assert prob.shape == (1, 4) and abs(prob.sum() - 1) < 1e-5
+
+
+def test_monitor_reports_every_backward_output_as_mxnet():
+    """MXNet's backward nodes report one output per input, requested or not (21 entries
+    for this two-layer regression net, as MXNet's own test_monitor counts)."""
+    x = mx.sym.var("data")
+    for i in range(2):
+        x = mx.sym.FullyConnected(x, name="fc_%d" % i, num_hidden=2)
+        x = mx.sym.Activation(x, name="act_%d" % i, act_type="sigmoid")
+    net = mx.sym.LinearRegressionOutput(data=x, name="softmax", grad_scale=2)
+    it = mx.io.NDArrayIter(mx.nd.array([[0.05, 0.10]]), mx.nd.array([[0.01, 0.99]]),
+                           batch_size=1)
+    mon = mx.mon.Monitor(1, stat_func=lambda a: mx.nd.mean(mx.nd.abs(a)), sort=True)
+    mod = mx.mod.Module(net)
+    mod.bind(it.provide_data, label_shapes=it.provide_label)
+    mod.install_monitor(mon)
+    mod.init_params(arg_params={"fc_0_weight": mx.nd.array([[.15, .20], [.25, .30]]),
+                                "fc_0_bias": mx.nd.array([.35, .35]),
+                                "fc_1_weight": mx.nd.array([[.40, .45], [.50, .55]]),
+                                "fc_1_bias": mx.nd.array([.60, .60])})
+    mon.tic()
+    mod.forward_backward(next(iter(it)))
+    names = [name for _, name, _ in mon.toc()]
+    assert len(names) == 21
+    assert [sum(n.startswith(k) for n in names)
+            for k in ("act_0", "act_1", "data", "fc_0", "fc_1", "softmax")] == [2, 2, 1, 6, 6, 4]
+    assert "fc_0_backward_output0" in names and "softmax_backward_output1" in names
+
+
+def test_group2ctxs_place_each_group_on_its_context():
+    with mx.AttrScope(ctx_group="dev1"):
+        a = mx.sym.var("a") * 2
+    with mx.AttrScope(ctx_group="dev2"):
+        c = a + mx.sym.var("b")
+    mod = mx.mod.Module(c, data_names=["a", "b"], label_names=None,
+                        group2ctxs={"dev1": mx.cpu(1), "dev2": mx.cpu(2)})
+    mod.bind(data_shapes=[("a", (2, 3)), ("b", (2, 3))], inputs_need_grad=True)
+    mod.init_params()
+    mod.forward(mx.io.DataBatch([mx.nd.ones((2, 3)), mx.nd.ones((2, 3))]), is_train=True)
+    mod.backward([mx.nd.ones((2, 3))])
+    grads = mod.get_input_grads()
+    assert [g.context for g in grads] == [mx.cpu(1), mx.cpu(2)]
+    assert [g.asnumpy().ravel().tolist() for g in grads] == [[2.0] * 6, [1.0] * 6]
