@@ -370,3 +370,36 @@ def test_group2ctxs_place_each_group_on_its_context():
     grads = mod.get_input_grads()
     assert [g.context for g in grads] == [mx.cpu(1), mx.cpu(2)]
     assert [g.asnumpy().ravel().tolist() for g in grads] == [[2.0] * 6, [1.0] * 6]
+
+
+def test_executor_groups_share_parameters_and_input_buffers_as_mxnet():
+    """What MXNet's test_executor_group checks, on a deeper network sharing a shallower
+    one's parameters (recorded from MXNet 1.9.1: the same dict contents and sharing)."""
+    from symnb.module.executor_group import DataParallelExecutorGroup
+
+    def net(layers):
+        h = mx.sym.Embedding(mx.sym.var("data"), input_dim=100, output_dim=8, name="embed")
+        h = mx.sym.Reshape(h, shape=(-1, 8))
+        for i in range(layers):
+            h = mx.sym.FullyConnected(h, num_hidden=8, name="l%d" % i)
+        h = mx.sym.FullyConnected(h, num_hidden=100, name="pred")
+        label = mx.sym.Reshape(mx.sym.var("softmax_label"), shape=(-1,))
+        return mx.sym.SoftmaxOutput(h, label, name="softmax")
+
+    shapes = dict(contexts=[mx.cpu(0), mx.cpu(1)], workload=[1, 1],
+                  data_shapes=[("data", (32, 10))], label_shapes=[("softmax_label", (32, 10))],
+                  for_training=True, inputs_need_grad=False)
+    shallow = net(3)
+    params = [n for n in shallow.list_arguments() if n not in ("data", "softmax_label")]
+    g1 = DataParallelExecutorGroup(symbol=shallow, param_names=params, **shapes)
+    assert [sorted(d) for d in g1.shared_data_arrays] == [["data", "softmax_label"]] * 2
+    g2 = DataParallelExecutorGroup(symbol=net(5), param_names=params, shared_group=g1, **shapes)
+    assert g2.shared_data_arrays is g1.shared_data_arrays
+    assert [sorted(d) for d in g2.shared_data_arrays] == [
+        ["data", "l3_bias", "l3_weight", "l4_bias", "l4_weight", "softmax_label"]] * 2
+    same = mx.test_utils.same_array
+    for e1, e2 in zip(g1.execs, g2.execs):
+        assert all(same(e1.arg_dict[n], e2.arg_dict[n]) for n in params)
+        assert all(same(e1.grad_dict[n], e2.grad_dict[n]) for n in params)
+        assert same(e1.arg_dict["data"], e2.arg_dict["data"])
+        assert e2.grad_dict["l4_weight"] is None and g2.grad_req["l4_weight"] == "null"
