@@ -24,7 +24,8 @@ REMOVED_ENV = clean_blas_env()
 
 import _common as C  # noqa: E402
 
-SCRIPTS = ("mlp", "lenet", "tiny", "rss", "bind_scaling", "import", "profile", "layout")
+SCRIPTS = ("mlp", "lenet", "tiny", "rss", "bind_scaling", "import", "profile", "layout",
+           "fit")
 GPU_SCRIPTS = ("mlp", "lenet")
 README = C.BENCH_DIR / "README.md"
 RESULTS = C.BENCH_DIR / "results"
@@ -176,6 +177,14 @@ def cpu_table(results):
                 " 165 / 47 / 244 MiB |"
                 % (mib("symnb"), mib("numpy_prealloc"), mib("numpy_fresh"), mib("torch"),
                    mib("mxnet")))
+    for net, label in (("mlp", "MLP"), ("lenet", "LeNet")):
+        fit = _get(R, "fit", "cases", net)
+        mxnet_s = _get(fit, "abs", "mxnet")
+        rows.append("| Module.fit epoch, %s, 20 x 64 images, time / MXNet's | %s | - | %s |"
+                    " 1.0 (%s) | no slower than MXNet |"
+                    % (label, _r(_get(fit, "vs_mxnet", "symnb")),
+                       _r(_get(fit, "vs_mxnet", "torch")),
+                       C.fmt_time(mxnet_s["median"]) if mxnet_s else "n/a"))
     imp = lambda m: (C.fmt_time(_get(R, "import", "seconds", m)["median"])  # noqa: E731
                      if _get(R, "import", "seconds", m) else "n/a")
     rows.append("| import time | %s | %s (numpy) | %s | %s | - |"

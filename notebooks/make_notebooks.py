@@ -458,6 +458,141 @@ executor
     code("print('moving mean:', executor.aux_dict['bn_moving_mean'].asnumpy())"),
 )
 
+notebook(
+    "10_train_module", "Train a network with Module",
+    md("""
+MXNet 1.x trained symbolic networks with the **Module** API (`mx.mod`): a `Module` binds a
+symbol for the shapes of a data iterator, initializes its parameters, installs an optimizer and
+runs `fit`. symnb runs that code unchanged. In a notebook `fit` also shows its progress: one
+bar per epoch with the metrics, and a chart of the training and validation metrics that is
+redrawn as the epochs go. Both are ordinary outputs updated in place, so the saved notebook
+keeps the final picture.
+
+MXNet's Module also logs every epoch (`Epoch[0] Train-accuracy=...`) through the `logging`
+module; `logging.basicConfig(level=logging.INFO)` makes those lines print too.
+"""),
+    code("import numpy as np"),
+    md("""
+## Data made here
+
+Three interleaved spiral arms in the plane, one class each: a small problem that a linear model
+cannot solve but a two-layer network can. `NDArrayIter` serves it in batches; the validation
+set comes from the same spirals with other noise.
+"""),
+    code("""
+def spirals(n_per_class, seed):
+    rng = np.random.RandomState(seed)
+    points, labels = [], []
+    for k in range(3):
+        r = np.linspace(0.1, 1.0, n_per_class)
+        t = np.linspace(k * 4.2, k * 4.2 + 4.0, n_per_class) + 0.25 * rng.randn(n_per_class)
+        points.append(np.c_[r * np.sin(t), r * np.cos(t)])
+        labels.append(np.full(n_per_class, k))
+    return np.concatenate(points).astype(np.float32), np.concatenate(labels).astype(np.float32)
+
+x_train, y_train = spirals(300, seed=0)
+x_val, y_val = spirals(100, seed=1)
+train_iter = mx.io.NDArrayIter(x_train, y_train, batch_size=30, shuffle=True)
+val_iter = mx.io.NDArrayIter(x_val, y_val, batch_size=30)
+train_iter.provide_data, train_iter.provide_label
+"""),
+    code("""
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(3.5, 3.5))
+ax.scatter(x_train[:, 0], x_train[:, 1], c=y_train, s=6, cmap='brg')
+ax.set_aspect('equal')
+ax.set_title('training data')
+plt.show()
+"""),
+    md("""
+## The network
+
+Two hidden layers of 64 units with ReLU, and `SoftmaxOutput`, whose label input
+`softmax_label` is what `Module` feeds the labels into. The picture shows the shapes a batch
+of 30 points takes through it.
+"""),
+    code("""
+data = mx.sym.Variable('data')
+net = mx.sym.FullyConnected(data, name='fc1', num_hidden=64)
+net = mx.sym.Activation(net, name='relu1', act_type='relu')
+net = mx.sym.FullyConnected(net, name='fc2', num_hidden=64)
+net = mx.sym.Activation(net, name='relu2', act_type='relu')
+net = mx.sym.FullyConnected(net, name='fc3', num_hidden=3)
+net = mx.sym.SoftmaxOutput(net, name='softmax')
+"""),
+    code("%symbol net --shape data=(30,2)"),
+    md("""
+## Training
+
+`fit` binds the module, initializes the parameters (`Xavier` here), installs SGD with momentum
+and runs the epochs. It shows the progress table (one bar per epoch, its time, speed, and the
+training and validation accuracy) and the chart, both redrawn while it runs.
+"""),
+    code("""
+mod = mx.mod.Module(symbol=net, context=mx.cpu(), data_names=['data'],
+                    label_names=['softmax_label'])
+mx.random.seed(0)
+mod.fit(train_iter, eval_data=val_iter, eval_metric='acc', num_epoch=20,
+        optimizer='sgd', optimizer_params={'learning_rate': 0.1, 'momentum': 0.9},
+        initializer=mx.init.Xavier())
+"""),
+    md("""
+## Score and predict
+
+`score` runs the validation data through the trained network and evaluates a metric;
+`predict` collects the outputs (class probabilities), here for a grid of points, which shows the
+regions the network assigns to each class.
+"""),
+    code("""
+score = mod.score(val_iter, ['acc'])
+print('validation accuracy %.3f' % score[0][1])
+"""),
+    code("""
+gx, gy = np.meshgrid(np.linspace(-1.1, 1.1, 120), np.linspace(-1.1, 1.1, 120))
+grid = np.c_[gx.ravel(), gy.ravel()].astype(np.float32)
+probs = mod.predict(mx.io.NDArrayIter(grid, batch_size=30)).asnumpy()
+fig, ax = plt.subplots(figsize=(3.5, 3.5))
+ax.contourf(gx, gy, probs.argmax(axis=1).reshape(gx.shape), alpha=0.3, cmap='brg')
+ax.scatter(x_val[:, 0], x_val[:, 1], c=y_val, s=6, cmap='brg')
+ax.set_aspect('equal')
+ax.set_title('predicted classes')
+plt.show()
+"""),
+    md("""
+## The executor inside
+
+A `Module` computes with executors, one per context, as `mod._exec_group.execs` in MXNet;
+`executor_of(mod)` returns the current one. Displayed, it is the executor panel with the trained
+weights; `ExecutorWidget(executor_of(mod))` is the live view that redraws after every forward
+and backward (also during `fit`).
+"""),
+    code("""
+from symnb.notebook.training import executor_of
+
+executor_of(mod)
+"""),
+    md("""
+## Save and load
+
+`save_checkpoint` writes MXNet's files: `<prefix>-symbol.json` and `<prefix>-0020.params`.
+`Module.load` reads them back into a new module, which scores the same.
+"""),
+    code("""
+import os
+import tempfile
+
+prefix = os.path.join(tempfile.mkdtemp(), 'spirals')
+mod.save_checkpoint(prefix, 20)
+print(sorted(os.listdir(os.path.dirname(prefix))))
+loaded = mx.mod.Module.load(prefix, 20)
+loaded.bind(data_shapes=val_iter.provide_data, label_shapes=val_iter.provide_label,
+            for_training=False)
+print('loaded module accuracy %.3f' % loaded.score(val_iter, ['acc'])[0][1])
+"""),
+)
+
+
 INDEX = [
     md("""
 # symnb in pictures
@@ -477,6 +612,8 @@ show and then draws them live.
 | [07 Gradients](07_gradients.ipynb) | the backward graph: `d(E) = 2`, `d(C) = 4`, `ga = 4`; `grad_req='add'` |
 | [08 Simple bind](08_simple_bind.ipynb) | what `simple_bind` allocates: arguments, gradient holders |
 | [09 Auxiliary states](09_aux_states.ipynb) | BatchNorm's moving mean `0 → 0.25` after a training step |
+| [10 Train with Module](10_train_module.ipynb) | `mx.mod.Module.fit` with a progress bar, a metric chart, `score`/`predict` and checkpoints |
+| [11 Live training](11_live_training.ipynb) | a hand-written SGD loop while the live executor view follows; step-through |
 
 Start them with `make run`. The magics are loaded with `%load_ext symnb`; every magic documents
 itself with `?`:

@@ -44,6 +44,8 @@ _LAZY = {
     "visualization": "visualization",
     "viz": "visualization",
     "runtime": "runtime",
+    "mod": "module",
+    "module": "module",
     "optimizer": "optimizer",
     "lr_scheduler": "lr_scheduler",
     "kvstore": "kvstore",

@@ -23,6 +23,7 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "random_arrays",
            "random_sample", "np_reduce", "simple_forward", "numeric_grad",
            "check_numeric_gradient",
+           "same_array",
            "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
            "environment", "discard_stderr", "set_env_var", "use_np", "download",
            "get_mnist", "get_mnist_ubyte", "get_mnist_pkl", "get_mnist_iterator",
@@ -183,6 +184,22 @@ def same(a, b):
     True
     """
     return bool(np.array_equal(_np(a), _np(b)))
+
+
+def same_array(array1, array2):
+    """Whether two NDArrays share memory: adding 1 to the first must show in the second
+    (MXNet's check; both are restored).
+
+    >>> import symnb as mx
+    >>> x = mx.nd.zeros((2,)); same_array(x, x[:]), same_array(x, x.copy())
+    (True, False)
+    """
+    array1[:] += 1
+    if not same(array1.asnumpy(), array2.asnumpy()):
+        array1[:] -= 1
+        return False
+    array1[:] -= 1
+    return same(array1.asnumpy(), array2.asnumpy())
 
 
 def rand_shape_2d(dim0=10, dim1=10, allow_zero_size=False):

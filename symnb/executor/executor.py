@@ -293,10 +293,13 @@ class Executor:
             self._emit("%s_%s" % (step.node.name, suffix), arr)
 
     def _monitor_backward(self, step):
-        grads = [g for g in step.igrads]
+        # MXNet's backward node has one output per input and its monitor reports all of
+        # them, also gradients nobody requested (uninitialised memory there): symnb reports
+        # those as zeros, so the names and their count are MXNet's
+        grads = step.igrads
         for j, g in enumerate(grads):
             if g is None:
-                continue
+                g = self._rt.xp.zeros(step.ins[j].shape, dtype=step.ins[j].dtype)
             suffix = "output" if len(grads) == 1 else "output%d" % j
             self._emit("%s_backward_%s" % (step.node.name, suffix), g)
 

@@ -8,6 +8,7 @@ Imported only by ``%load_ext symnb`` (or explicitly); ``import symnb`` never imp
   panels (:mod:`.magics_executor`).
 * :class:`~.widget.ExecutorWidget`, :class:`~.widget.SymbolWidget` -- live anywidget views
   (:mod:`.widget`, imported on first use).
+* ``Module.fit`` shows a progress bar per epoch and a metric chart (:mod:`.training`).
 """
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ def load_ipython_extension(ipython):
         if magics.__name__ not in registered:
             ipython.register_magics(magics)
     register_formatters(ipython)
+    from .training import enable as enable_fit_progress
+    enable_fit_progress()
 
 
 def unload_ipython_extension(ipython):
@@ -43,7 +46,8 @@ def unload_ipython_extension(ipython):
     from ..executor import Executor
     from ..ndarray import NDArray
     from ..symbol import Symbol
-
+    from .training import disable as disable_fit_progress
+    disable_fit_progress()
     formatter = ipython.display_formatter.mimebundle_formatter
     for cls in (Symbol, NDArray, Executor):
         formatter.pop(cls, None)
