@@ -449,6 +449,49 @@ def _conv_pool():
     return out
 
 
+# operators added after the core set: math families, logical ops, special functions
+MATH = {"cbrt": POS, "rcbrt": POS, "arcsin": ("u", -0.9, 0.9), "arccos": ("u", -0.9, 0.9),
+        "arctan": None, "degrees": None, "radians": None, "sinh": None, "cosh": None,
+        "arcsinh": None, "arccosh": ("u", 1.2, 3.0), "arctanh": ("u", -0.9, 0.9),
+        "rint": ("u", -3, 3), "fix": ("u", -3, 3), "trunc": ("u", -3, 3),
+        "logical_not": ("b", 0, 1), "erfinv": ("u", -0.9, 0.9), "gamma": ("u", 0.5, 3.0),
+        "gammaln": ("u", 0.5, 3.0)}
+
+
+def _math():
+    out = []
+    for op, rng in MATH.items():
+        ranges = {"data": rng} if rng else {}
+        # MXNet's gamma/gammaln gradients call the float32 digamma, also for float64 data
+        tol = {"rtol": 1e-6, "atol": 1e-6} if op.startswith("gamma") else {}
+        out.append(_case(op + "_m32", op, [("data", (3, 4))], F32, ranges=ranges))
+        out.append(_case(op + "_m64", op, [("data", (2, 3, 2))], F64, ranges=ranges, **tol))
+    out.append(_case("rint_halves", "rint", [("data", (6,))], F32, ranges={"data": ("i", -3, 3)}))
+    out.append(_case("logical_not_i32", "logical_not", [("data", (5,))], I32,
+                     ranges={"data": ("i", -2, 2)}))
+    for op in ["_logical_and", "_logical_or", "_logical_xor", "_scatter_elemwise_div"]:
+        rng = {"lhs": POS, "rhs": POS} if "div" in op else {"lhs": ("b", 0, 1),
+                                                            "rhs": ("b", 0, 1)}
+        out.append(_case(op + "_m32", op, [("lhs", (2, 3)), ("rhs", (2, 3))], F32, ranges=rng,
+                         errors=[{"shapes": {"lhs": (2, 3), "rhs": (3, 2)}}]))
+        out.append(_case(op + "_m64", op, [("lhs", (4,)), ("rhs", (4,))], F64, ranges=rng))
+    for op in ["_logical_and_scalar", "_logical_or_scalar", "_logical_xor_scalar",
+               "_scatter_plus_scalar", "_scatter_minus_scalar"]:
+        rng = {"data": ("b", 0, 1)} if "logical" in op else {}
+        for k, sc in enumerate([0, 1.5]):
+            out.append(_case("%s_m%d" % (op, k), op, [("data", (3, 4))], F64 if k else F32,
+                             {"scalar": sc}, ranges=rng))
+    for k, kw in enumerate([{}, {"alpha": 0.5, "beta": 0.1}]):
+        out.append(_case("hard_sigmoid_%d" % k, "hard_sigmoid", [("data", (3, 4))],
+                         F64 if k else F32, kw, ranges={"data": ("u", -4, 4)}))
+    for k, (shp, kw) in enumerate([((2, 3), {}), ((2, 3, 4), {"axis": 1}),
+                                   ((2, 3), {"axis": 0, "temperature": 2.0}),
+                                   ((3, 4), {"dtype": "float64"})]):
+        out.append(_case("softmin_%d" % k, "softmin", [("data", shp)], F64 if k % 2 else F32,
+                         kw))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -456,4 +499,4 @@ def all_cases():
     'abs'
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
-            + _nn() + _norm() + _conv_pool())
+            + _nn() + _norm() + _conv_pool() + _math())
