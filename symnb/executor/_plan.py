@@ -115,6 +115,11 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         else:
             reach[id(node)] = any(reach[id(e.node)] for e in node.inputs)
     has_backward = any(reach[id(n)] for n, _ in heads) or bool(grad_of)
+    for node in order:
+        if node.op is not None and reach[id(node)] and not node.op.has_gradient:
+            from ..base import MXNetError
+            raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
+                             "register FGradient attribute." % node.op.name)
 
     # -- liveness: last forward step reading each entry (only used without gradients)
     last_use = {}

@@ -575,3 +575,32 @@ for _n, _al, _f, _g in SCALAR:
                     "    >>> mx.sym._internal.%s(mx.sym.var('a'), scalar=2).list_attr()\n"
                     "    {'scalar': '2'}\n" % (_n, _n)),
         "__module__": __name__}))
+
+
+@register
+class smooth_l1(_Unary):  # noqa: N801 -- MXNet's operator name
+    """Smooth L1: ``0.5 * (s * x)**2`` where ``|x| < 1 / s**2``, else ``|x| - 0.5 / s**2``
+    (``s`` is ``scalar``).
+
+    >>> import symnb as mx
+    >>> mx.nd.smooth_l1(mx.nd.array([-2.0, 0.5])).asnumpy()
+    array([1.5  , 0.125], dtype=float32)
+    """
+
+    name = "smooth_l1"
+    family = "elementwise"
+    params = (Param("scalar", "float", "scalar input"),)
+
+    def _sigma2(self, p, x):
+        return x.dtype.type(1.0 if p.scalar is None else p.scalar) ** 2
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, x = rt.xp, ins[0]
+        s2 = self._sigma2(p, x)
+        outs[0][...] = xp.where(xp.abs(x) < 1 / s2, 0.5 * s2 * x * x, xp.abs(x) - 0.5 / s2)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x = rt.xp, ins[0]
+        s2 = self._sigma2(p, x)
+        slope = xp.where(xp.abs(x) < 1 / s2, s2 * x, xp.sign(x))
+        assign(igrads[0], ograds[0] * slope, reqs[0])

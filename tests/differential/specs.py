@@ -492,6 +492,82 @@ def _math():
     return out
 
 
+def _ordering_gather():
+    out = []
+    for k, kw in enumerate([{"axis": 1, "keepdims": False}, {"axis": (0, 2), "keepdims": True},
+                            {}]):
+        for op in ["nansum", "nanprod"]:
+            out.append(_case("%s_%d" % (op, k), op, [("data", (2, 3, 4))], F64 if k else F32,
+                             kw, ranges={"data": POS}))
+    out.append(_case("argmax_channel_2d", "argmax_channel", [("data", (3, 4))], F32))
+    out.append(_case("argmax_channel_3d", "argmax_channel", [("data", (2, 3, 4))], F64))
+    for k, kw in enumerate([{"axes": (1,)}, {"axes": (0, 2), "keepdims": True}]):
+        out.append(_case("moments_%d" % k, "moments", [("data", (2, 3, 4))], F64 if k else F32,
+                         kw, errors=[{"kwargs": {"axes": ()}}] if k == 0 else []))
+    for k, kw in enumerate([{}, {"scalar": 2.0}, {"scalar": 0.5}]):
+        out.append(_case("smooth_l1_%d" % k, "smooth_l1", [("data", (3, 4))], F64 if k else F32,
+                         kw, ranges={"data": ("u", -3, 3)}))
+    for k, kw in enumerate([{"k": 2}, {"k": 2, "ret_typ": "value"},
+                            {"k": 3, "axis": 0, "ret_typ": "both", "is_ascend": True},
+                            {"k": 2, "ret_typ": "mask"}, {"k": 0, "axis": None,
+                                                           "ret_typ": "value"},
+                            {"k": 1, "dtype": "int32"}]):
+        out.append(_case("topk_%d" % k, "topk", [("data", (4, 5))], F64 if k % 2 else F32, kw,
+                         grad=kw.get("ret_typ") in ("value", "both")))
+    for k, kw in enumerate([{}, {"axis": 0, "is_ascend": False}, {"axis": None}]):
+        out.append(_case("sort_%d" % k, "sort", [("data", (3, 4))], F64 if k % 2 else F32, kw))
+        out.append(_case("argsort_%d" % k, "argsort", [("data", (3, 4))], F32, kw, grad=False))
+    out.append(_case("pick_0", "pick", [("data", (3, 4)), ("index", (3,))], F32, {"axis": 1},
+                     ranges={"index": ("i", -1, 5)}))
+    out.append(_case("pick_1", "pick", [("data", (3, 4)), ("index", (1, 4))], F64,
+                     {"axis": 0, "keepdims": True, "mode": "wrap"},
+                     ranges={"index": ("i", -4, 6)}))
+    out.append(_case("batch_take_0", "batch_take", [("a", (3, 4)), ("indices", (3,))], F32,
+                     dtypes={"indices": I32}, ranges={"indices": ("i", -1, 5)}))
+    out.append(_case("gather_nd_0", "gather_nd", [("data", (3, 4, 2)), ("indices", (2, 3))],
+                     F32, ranges={"indices": ("i", 0, 2)}))
+    # negative indices: MXNet's forward wraps them, its backward writes out of bounds
+    out.append(_case("gather_nd_1", "gather_nd", [("data", (3, 4)), ("indices", (1, 2, 2))],
+                     F64, ranges={"indices": ("i", 0, 2)}))
+    out.append(_case("scatter_set_nd_0", "_scatter_set_nd", [("lhs", (3, 4)), ("rhs", (2,)),
+                                                             ("indices", (2, 2))], F32,
+                     {"shape": (3, 4)}, ranges={"indices": ("i", 0, 2)}, grad=False))
+    out.append(_case("scatter_nd_0", "scatter_nd", [("data", (3,)), ("indices", (2, 3))], F32,
+                     {"shape": (3, 4)}, ranges={"indices": ("i", 0, 2)}, grad=False))
+    for k, (shp, kw) in enumerate([((3, 4), {}), ((2, 3, 4), {"k": 1, "axis1": 2, "axis2": 0}),
+                                   ((3,), {"k": -1}), ((4, 3), {"k": -2})]):
+        out.append(_case("diag_%d" % k, "diag", [("data", shp)], F64 if k % 2 else F32, kw))
+    out.append(_case("ravel_multi_index_0", "_ravel_multi_index", [("data", (2, 3))], F32,
+                     {"shape": (3, 4)}, ranges={"data": ("i", 0, 2)}, grad=False))
+    out.append(_case("unravel_index_0", "_unravel_index", [("data", (4,))], F32,
+                     {"shape": (3, 4)}, ranges={"data": ("i", 0, 11)}, grad=False))
+    out.append(_case("broadcast_like_0", "broadcast_like", [("lhs", (1, 3)), ("rhs", (2, 3))],
+                     F32, errors=[{"shapes": {"lhs": (2, 3), "rhs": (3, 3)}}]))
+    out.append(_case("broadcast_like_1", "broadcast_like", [("lhs", (1, 3, 1)),
+                                                            ("rhs", (4, 5))], F64,
+                     {"lhs_axes": (2,), "rhs_axes": (1,)}))
+    out.append(_case("reshape_like_0", "reshape_like", [("lhs", (2, 3)), ("rhs", (3, 2))], F32,
+                     errors=[{"shapes": {"lhs": (2, 3), "rhs": (4, 2)}}]))
+    out.append(_case("reshape_like_1", "reshape_like", [("lhs", (2, 6)), ("rhs", (3, 2))], F64,
+                     {"lhs_begin": 1, "rhs_begin": 0}))
+    out.append(_case("slice_like_0", "slice_like", [("data", (3, 4)), ("shape_like", (2, 2))],
+                     F32))
+    out.append(_case("slice_like_1", "slice_like", [("data", (3, 4)), ("shape_like", (2, 2))],
+                     F64, {"axes": (1,)}))
+    for op in ["shape_array", "size_array"]:
+        out.append(_case(op + "_0", op, [("data", (2, 3))], F32, grad=False))
+    out.append(_case("space_to_depth_0", "space_to_depth", [("data", (1, 2, 4, 6))], F32,
+                     {"block_size": 2}, errors=[{"shapes": {"data": (1, 2, 3, 4)}}]))
+    out.append(_case("depth_to_space_0", "depth_to_space", [("data", (1, 8, 2, 3))], F64,
+                     {"block_size": 2}, errors=[{"shapes": {"data": (1, 6, 2, 2)}}]))
+    out.append(_case("split_v2_0", "_split_v2", [("data", (2, 5))], F32, {"indices": (0, 2)}))
+    out.append(_case("split_v2_1", "_split_v2", [("data", (6, 2))], F64,
+                     {"indices": (), "sections": 3, "axis": 0}))
+    out.append(_case("split_v2_2", "_split_v2", [("data", (3, 2))], F32,
+                     {"indices": (0, 1, 2), "axis": 0, "squeeze_axis": True}))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -499,4 +575,4 @@ def all_cases():
     'abs'
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
-            + _nn() + _norm() + _conv_pool() + _math())
+            + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather())

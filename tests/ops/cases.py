@@ -485,3 +485,118 @@ case("Pad", [U(1, 2, 3, 3)], lambda x, **kw: np.pad(x, [(0, 0), (0, 0), (1, 1), 
 case("Pad", [U(1, 2, 3, 3)], lambda x, **kw: np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 2)],
                                                     mode="reflect"),
      attrs={"mode": "reflect", "pad_width": (0, 0, 0, 0, 1, 1, 1, 2)}, id="reflect")
+
+# ----------------------------------------------------------------------------- more reductions
+_NAN = U(2, 3, lo=0.5, hi=1.5)
+_NAN[0, 1] = np.nan
+case("nansum", [U(2, 3, 4)], lambda x, **kw: np.nansum(x, axis=1), attrs={"axis": 1})
+case("nansum", [_NAN], lambda x, **kw: np.nansum(x, axis=0), attrs={"axis": 0}, id="nan",
+     numeric=False)
+case("nanprod", [U(2, 3, 4, lo=0.5, hi=1.5)], lambda x, **kw: np.nanprod(x, axis=(0, 2)),
+     attrs={"axis": (0, 2)})
+case("nanprod", [_NAN], lambda x, **kw: np.nanprod(x, axis=1), attrs={"axis": 1}, id="nan",
+     numeric=False)
+case("argmax_channel", [U(2, 3, 4)], lambda x, **kw: x.argmax(axis=1) * 1.0)
+# moments divides an 'add' buffer as mean does (reduce.py): add=None
+case("moments", [U(2, 3, 4)], lambda x, **kw: [x.mean(axis=(0, 2)), x.var(axis=(0, 2))],
+     attrs={"axes": (0, 2)}, add=None)
+case("moments", [U(3, 4)], lambda x, **kw: [x.mean(axis=1, keepdims=True),
+                                           x.var(axis=1, keepdims=True)],
+     attrs={"axes": (1,), "keepdims": True}, id="keepdims", add=None)
+case("smooth_l1", [U(3, 4, lo=-2, hi=2)],
+     lambda x, **kw: np.where(np.abs(x) < 1, 0.5 * x * x, np.abs(x) - 0.5))
+case("smooth_l1", [U(3, 4, lo=-2, hi=2)],
+     lambda x, **kw: np.where(np.abs(x) < 0.25, 2 * x * x, np.abs(x) - 0.125),
+     attrs={"scalar": 2.0}, id="s2")
+
+
+# ----------------------------------------------------------------------------- ordering
+def _topk(x, k, axis=-1, largest=True):
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    order = np.take(order, np.arange(k), axis=axis)
+    return np.take_along_axis(x, order, axis=axis), order * 1.0
+
+
+case("topk", [U(3, 5)], lambda x, **kw: _topk(x, 2)[1], attrs={"k": 2, "dtype": "float64"})
+case("topk", [U(3, 5)], lambda x, **kw: _topk(x, 2)[0], attrs={"k": 2, "ret_typ": "value"},
+     id="value")
+case("topk", [U(4, 3)], lambda x, **kw: list(_topk(x, 3, 0, False)),
+     attrs={"k": 3, "axis": 0, "ret_typ": "both", "is_ascend": True, "dtype": "float64"},
+     id="both")
+case("topk", [U(3, 5)], lambda x, **kw: (x >= np.sort(x, 1)[:, -2:-1]) * 1.0,
+     attrs={"k": 2, "ret_typ": "mask"}, id="mask")
+case("topk", [U(2, 3)], lambda x, **kw: _topk(x.reshape(-1), 6)[0],
+     attrs={"k": 0, "axis": None, "ret_typ": "value"}, id="flat")
+case("sort", [U(3, 4)], lambda x, **kw: np.sort(x, axis=-1))
+case("sort", [U(3, 4)], lambda x, **kw: -np.sort(-x, axis=0), attrs={"axis": 0,
+                                                                   "is_ascend": False},
+     id="desc")
+case("argsort", [U(3, 4)], lambda x, **kw: np.argsort(x, axis=-1).astype(np.float64),
+     attrs={"dtype": "float64"})
+
+# ----------------------------------------------------------------------------- gather/scatter
+case("pick", [U(3, 4), I(3, lo=0, hi=3)],
+     lambda x, i, **kw: x[np.arange(3), i.astype(int)], attrs={"axis": 1}, index_inputs=(1,))
+case("pick", [U(3, 4), I(1, 4, lo=-4, hi=6)],
+     lambda x, i, **kw: x[np.mod(i[0].astype(int), 3), np.arange(4)][None, :],
+     attrs={"axis": 0, "keepdims": True, "mode": "wrap"}, index_inputs=(1,), id="wrap")
+case("batch_take", [U(3, 4), np.array([0, 3, 9], dtype=np.int32)],
+     lambda a, i, **kw: a[np.arange(3), np.clip(i, 0, 3)], index_inputs=(1,))
+case("gather_nd", [U(3, 4, 2), np.array([[0, 2, 1], [3, 0, 3]], dtype=np.float64)],
+     lambda d, i, **kw: d[i[0].astype(int), i[1].astype(int)], index_inputs=(1,))
+case("scatter_nd", [U(3, 2), np.array([[0, 2, 1], [3, 0, 1]], dtype=np.float64)],
+     lambda d, i, **kw: _scattered(np.zeros((3, 4, 2)), d, i), attrs={"shape": (3, 4, 2)},
+     index_inputs=(1,))
+case("_scatter_set_nd", [U(3, 4), U(2), np.array([[0, 2], [3, 1]], dtype=np.float64)],
+     lambda lhs, r, i, **kw: _scattered(lhs.copy(), r, i), attrs={"shape": (3, 4)},
+     index_inputs=(2,))
+
+
+def _scattered(out, data, idx):
+    out[tuple(idx.astype(int))] = data
+    return out
+
+
+case("diag", [U(3, 4)], lambda x, **kw: np.diagonal(x).copy())
+case("diag", [U(2, 3, 4)], lambda x, **kw: np.diagonal(x, 1, 2, 0).copy(),
+     attrs={"k": 1, "axis1": 2, "axis2": 0}, id="axes")
+case("diag", [U(3)], lambda x, **kw: np.diag(x, -1), attrs={"k": -1}, id="make")
+case("_ravel_multi_index", [np.array([[1, 0, 2], [3, 1, 0]], dtype=np.float64)],
+     lambda i, **kw: i[0] * 4 + i[1], attrs={"shape": (3, 4)}, index_inputs=(0,))
+case("_unravel_index", [np.array([7, 1, 11], dtype=np.float64)],
+     lambda i, **kw: np.stack([i // 4, i % 4]), attrs={"shape": (3, 4)}, index_inputs=(0,))
+
+# ----------------------------------------------------------------------------- layout
+case("broadcast_like", [U(1, 3), U(2, 3)], lambda a, b, **kw: np.broadcast_to(a, (2, 3)),
+     index_inputs=(1,))
+case("broadcast_like", [U(1, 3, 1), U(4, 5)], lambda a, b, **kw: np.broadcast_to(a, (1, 3, 5)),
+     attrs={"lhs_axes": (2,), "rhs_axes": (1,)}, index_inputs=(1,), id="axes")
+case("reshape_like", [U(2, 3), U(3, 2)], lambda a, b, **kw: a.reshape(3, 2), index_inputs=(1,))
+case("reshape_like", [U(2, 6), U(3, 2)], lambda a, b, **kw: a.reshape(2, 3, 2),
+     attrs={"lhs_begin": 1, "rhs_begin": 0, "rhs_end": None, "lhs_end": None},
+     index_inputs=(1,), id="span")
+case("slice_like", [U(3, 4), U(2, 2)], lambda a, b, **kw: a[:2, :2], index_inputs=(1,))
+case("slice_like", [U(3, 4), U(2, 2)], lambda a, b, **kw: a[:, :2], attrs={"axes": (1,)},
+     index_inputs=(1,), id="axes")
+case("shape_array", [U(2, 3)], lambda x, **kw: np.array([2, 3]))
+case("size_array", [U(2, 3)], lambda x, **kw: np.array([6]))
+
+
+def _s2d(x, b):
+    n, c, h, w = x.shape
+    y = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
+    return y.reshape(n, c * b * b, h // b, w // b)
+
+
+def _d2s(x, b):
+    n, c, h, w = x.shape
+    y = x.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2)
+    return y.reshape(n, c // (b * b), h * b, w * b)
+
+
+case("space_to_depth", [U(1, 2, 4, 6)], lambda x, **kw: _s2d(x, 2), attrs={"block_size": 2})
+case("depth_to_space", [U(1, 8, 2, 3)], lambda x, **kw: _d2s(x, 2), attrs={"block_size": 2})
+case("_split_v2", [U(2, 5)], lambda x, **kw: [x[:, :2], x[:, 2:]], attrs={"indices": (0, 2)},
+     add="writes")
+case("_split_v2", [U(6, 2)], lambda x, **kw: [x[i * 2:i * 2 + 2] for i in range(3)],
+     attrs={"sections": 3, "axis": 0, "indices": ()}, id="sections", add="writes")
