@@ -194,7 +194,7 @@ def signature_for(op) -> inspect.Signature:
     P = inspect.Parameter
     if op.key_var_num_args:
         return inspect.Signature([P("data", P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
-    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
+    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.python_inputs()]
     params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
     params += [P("out", P.POSITIONAL_OR_KEYWORD, default=None),
                P("name", P.POSITIONAL_OR_KEYWORD, default=None),

@@ -11,14 +11,17 @@ from . import (  # noqa: F401
     indexing,
     init,
     layout,
+    legacy,
     loss,
     matrix,
     nn,
     norm,
+    normalize,
     ordering,
     pooling,
     reduce,
     resample,
+    sequence,
     shape,
 )
 from ._params import Param, Params

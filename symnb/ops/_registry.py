@@ -68,6 +68,12 @@ class OpDef:
     # (`relu1_input0`): operators registered without FListInputNames are numbered
     monitor_named_inputs: ClassVar[bool] = True
     param_map: ClassVar[dict[str, Param]] = {}
+    # values the code reads that this operator does not let users set (an older form such as
+    # BatchNorm_v1 shares its successor's code: axis is always 1 there)
+    implied_params: ClassVar[dict[str, object]] = {}
+    # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
+    # aux states are composed by name only
+    signature_inputs: ClassVar[tuple[str, ...] | None] = None
 
     # ---- structure (may depend on parameters) -------------------------------------------
     def input_names(self, p: Params) -> tuple[str, ...]:
@@ -87,6 +93,10 @@ class OpDef:
     def hidden_output_names(self, p: Params) -> tuple[str, ...]:
         """Names of all outputs for the monitor (visible first, then hidden)."""
         return self.output_names(p)
+
+    def python_inputs(self) -> tuple[str, ...]:
+        """The inputs of the ``mx.sym``/``mx.nd`` signatures, in order."""
+        return self.inputs if self.signature_inputs is None else self.signature_inputs
 
     def role(self, input_name: str) -> str:
         if input_name in self.roles:
@@ -254,7 +264,7 @@ def bind_positional(op: OpDef, args, kwargs: dict, tail: tuple[str, ...]) -> dic
     """Match positional arguments to a fixed-arity operator function's slots (inputs, then
     parameters, then ``tail`` such as name/attr/out) the way MXNet's generated functions
     do; inputs and parameters go into ``kwargs``, the tail values are returned."""
-    slots = list(op.inputs) + [p.name for p in op.params] + list(tail)
+    slots = list(op.python_inputs()) + [p.name for p in op.params] + list(tail)
     if len(args) > len(slots):
         raise TypeError("%s() takes at most %d positional arguments (%d given)"
                         % (op.name, len(slots), len(args)))
@@ -277,7 +287,7 @@ def signature_for(op: OpDef, registered: str) -> inspect.Signature:
         # the *args name is the op's declared symbol argument (Concat: data, add_n: args)
         star = op.inputs[0] if op.inputs else "data"
         return inspect.Signature([P(star, P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
-    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
+    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.python_inputs()]
     params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
     params += [P("name", P.POSITIONAL_OR_KEYWORD, default=None),
                P("attr", P.POSITIONAL_OR_KEYWORD, default=None),

@@ -568,6 +568,59 @@ def _ordering_gather():
     return out
 
 
+def _layers():
+    out = []
+    for k, (shp, kw) in enumerate([((2, 3, 2, 2), {}), ((2, 3, 2), {"fix_gamma": False}),
+                                   ((4, 3), {"use_global_stats": True, "fix_gamma": False}),
+                                   ((2, 3, 2), {"output_mean_var": True, "fix_gamma": False})]):
+        out.append(_case("BatchNorm_v1_%d" % k, "BatchNorm_v1", [("data", shp)],
+                         F64 if k % 2 else F32, kw,
+                         ranges={"op_moving_var": POS, "op_gamma": POS}))
+    for k, (shp, kw) in enumerate([((1, 2, 5, 5), {"kernel": (3, 3), "num_filter": 3}),
+                                   ((1, 4, 5, 5), {"kernel": (2, 2), "num_filter": 4,
+                                                   "num_group": 2, "stride": (2, 2),
+                                                   "no_bias": True})]):
+        out.append(_case("Convolution_v1_%d" % k, "Convolution_v1", [("data", shp)],
+                         F64 if k % 2 else F32, kw))
+    for k, (shp, kw) in enumerate([((1, 2, 4, 4), {"kernel": (2, 2), "stride": (2, 2)}),
+                                   ((1, 2, 5, 5), {"kernel": (3, 3), "pool_type": "avg",
+                                                   "pad": (1, 1)}),
+                                   ((1, 2, 5, 5), {"kernel": (2, 2), "stride": (2, 2),
+                                                   "pooling_convention": "full"}),
+                                   ((1, 2, 3, 3), {"kernel": (1, 1), "global_pool": True,
+                                                   "pool_type": "sum"})]):
+        out.append(_case("Pooling_v1_%d" % k, "Pooling_v1", [("data", shp)],
+                         F64 if k % 2 else F32, kw))
+    for k, (shp, kw) in enumerate([((2, 4, 3), {"num_groups": 2}), ((2, 3, 2, 2), {}),
+                                   ((2, 4, 2), {"num_groups": 4, "eps": 1e-3,
+                                                "output_mean_var": True})]):
+        out.append(_case("GroupNorm_%d" % k, "GroupNorm", [("data", shp)], F64 if k % 2 else F32,
+                         kw, ranges={"op_gamma": POS}))
+    for k, mode in enumerate(["instance", "channel", "spatial"]):
+        out.append(_case("L2Normalization_%d" % k, "L2Normalization", [("data", (2, 3, 4))],
+                         F64 if k % 2 else F32, {"mode": mode}))
+    for op in ["SequenceMask", "SequenceLast", "SequenceReverse"]:
+        out.append(_case(op + "_0", op, [("data", (4, 3, 2))], F32))
+        out.append(_case(op + "_len", op, [("data", (4, 3, 2)), ("sequence_length", (3,))], F64,
+                         dict({"use_sequence_length": True},
+                              **({"value": -1.0} if op == "SequenceMask" else {})),
+                         ranges={"sequence_length": ("i", 1, 4)}))
+        if op != "SequenceReverse":
+            out.append(_case(op + "_axis1", op, [("data", (3, 4)), ("sequence_length", (3,))],
+                             F32, {"use_sequence_length": True, "axis": 1},
+                             ranges={"sequence_length": ("i", 1, 4)}))
+    out.append(_case("Crop_0", "Crop", [("a", (1, 2, 5, 6)), ("b", (1, 3, 2, 3))], F32,
+                     {"num_args": 2, "offset": (1, 2)}, variadic=True))
+    out.append(_case("Crop_1", "Crop", [("a", (1, 2, 5, 6))], F64,
+                     {"num_args": 1, "h_w": (2, 4), "center_crop": True}, variadic=True))
+    out.append(_case("softmax_cross_entropy_0", "softmax_cross_entropy",
+                     [("data", (3, 4)), ("label", (3,))], F32, ranges={"label": ("i", 0, 3)}))
+    out.append(_case("IdentityAttachKLSparseReg_0", "IdentityAttachKLSparseReg",
+                     [("data", (4, 3))], F32, ranges={"data": ("u", 0.1, 0.9),
+                                                      "op_moving_avg": ("u", 0.2, 0.8)}))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -575,4 +628,5 @@ def all_cases():
     'abs'
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
-            + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather())
+            + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
+            + _layers())

@@ -600,3 +600,85 @@ case("_split_v2", [U(2, 5)], lambda x, **kw: [x[:, :2], x[:, 2:]], attrs={"indic
      add="writes")
 case("_split_v2", [U(6, 2)], lambda x, **kw: [x[i * 2:i * 2 + 2] for i in range(3)],
      attrs={"sections": 3, "axis": 0, "indices": ()}, id="sections", add="writes")
+
+# ----------------------------------------------------------------------------- _v1 forms
+# the old kernel takes 2-D or 4-D data only
+case("BatchNorm_v1", [U(2, 3, 2, 2), U(3, lo=0.5, hi=1.5), U(3), np.zeros(3), np.ones(3)], _bn,
+     attrs={"fix_gamma": False})
+case("Convolution_v1", [U(1, 2, 4, 4), U(3, 2, 2, 2), U(3)],
+     lambda x, w, b, **kw: ref_conv(x, w, b), attrs={"kernel": (2, 2), "num_filter": 3})
+case("Pooling_v1", [U(1, 2, 4, 4)], lambda x, **kw: ref_pool(x, (2, 2), "max", (2, 2)),
+     attrs={"kernel": (2, 2), "stride": (2, 2)})
+case("Pooling_v1", [U(1, 2, 5, 5)], lambda x, **kw: ref_pool(x, (3, 3), "avg", pad=(1, 1)),
+     attrs={"kernel": (3, 3), "pool_type": "avg", "pad": (1, 1)}, id="avg")
+
+
+# ----------------------------------------------------------------------------- nn layers 2
+def _group_norm(x, g, b, num_groups=1, eps=1e-5, **kw):
+    n, c = x.shape[:2]
+    y = x.reshape(n, num_groups, -1)
+    y = (y - y.mean(axis=2, keepdims=True)) / np.sqrt(y.var(axis=2, keepdims=True) + eps)
+    y = y * g[None, :, None] + b[None, :, None]
+    return y.reshape(x.shape)
+
+
+case("GroupNorm", [U(2, 4, 3), U(2, lo=0.5, hi=1.5), U(2)], _group_norm,
+     attrs={"num_groups": 2})
+case("GroupNorm", [U(2, 3, 2, 2), U(1), U(1)], _group_norm, id="one_group")
+
+
+def _l2(x, eps=1e-10, mode="instance", **kw):
+    axes = {"instance": tuple(range(1, x.ndim)), "channel": (1,),
+            "spatial": tuple(range(2, x.ndim))}[mode]
+    return x / np.sqrt((x * x).sum(axis=axes, keepdims=True) + eps)
+
+
+for _mode in ("instance", "channel", "spatial"):
+    case("L2Normalization", [U(2, 3, 4)], _l2, attrs={"mode": _mode}, id=_mode)
+
+
+def _seq_mask(x, lengths, value=0.0, axis=0, **kw):
+    t = np.arange(x.shape[axis])[:, None] < lengths[None, :]
+    t = t if axis == 0 else t.T
+    return np.where(t.reshape(t.shape + (1,) * (x.ndim - 2)), x, value)
+
+
+_LEN = np.array([2.0, 4.0, 1.0])
+case("SequenceMask", [U(4, 3, 2), _LEN], _seq_mask,
+     attrs={"use_sequence_length": True, "value": -1.0}, index_inputs=(1,))
+case("SequenceMask", [U(3, 4), _LEN], lambda x, n, **kw: _seq_mask(x, n, axis=1),
+     attrs={"use_sequence_length": True, "axis": 1}, index_inputs=(1,), id="axis1")
+case("SequenceMask", [U(4, 3)], lambda x, **kw: x, id="all")
+case("SequenceLast", [U(4, 3, 2), _LEN],
+     lambda x, n, **kw: x[n.astype(int) - 1, np.arange(3)], attrs={"use_sequence_length": True},
+     index_inputs=(1,))
+case("SequenceLast", [U(3, 4, 2)], lambda x, **kw: x[:, -1], attrs={"axis": 1}, id="axis1")
+
+
+def _seq_reverse(x, lengths, **kw):
+    out = x.copy()
+    for b, n in enumerate(lengths.astype(int)):
+        out[:n, b] = x[:n, b][::-1]
+    return out
+
+
+case("SequenceReverse", [U(4, 3, 2), _LEN], _seq_reverse, attrs={"use_sequence_length": True},
+     index_inputs=(1,))
+case("SequenceReverse", [U(4, 3)], lambda x, **kw: x[::-1], id="all")
+# Crop: float32 only, and it writes its gradients whatever the request
+case("Crop", [U(1, 2, 5, 6), U(1, 3, 2, 3)], lambda a, b, **kw: a[:, :, 1:3, 2:5],
+     attrs={"num_args": 2, "offset": (1, 2)}, add="writes", **_F32)
+case("Crop", [U(1, 2, 5, 6)], lambda a, **kw: a[:, :, 1:3, 1:5],
+     attrs={"num_args": 1, "h_w": (2, 4), "center_crop": True}, id="center", add="writes",
+     **_F32)
+
+
+def _softmax_ce(x, label, **kw):
+    p = _softmax(x)
+    return np.array([-np.log(p[np.arange(len(label)), label.astype(int)]).sum()])
+
+
+case("softmax_cross_entropy", [U(3, 4), I(3)], _softmax_ce, index_inputs=(1,))
+# its backward adds the penalty's gradient and moves moving_avg: not the output's derivative
+case("IdentityAttachKLSparseReg", [U(4, 3, lo=0.1, hi=0.9), np.full(3, 0.5)],
+     lambda x, avg, **kw: x, numeric=False)

@@ -152,7 +152,8 @@ def test_nd_path(row):
 
 def _train_matters(op, row):
     # mx.nd runs the inference forward (no autograd recording here)
-    return row.op in ("BatchNorm", "Dropout") and not row.attrs.get("use_global_stats")
+    return row.op in ("BatchNorm", "BatchNorm_v1", "Dropout") and \
+        not row.attrs.get("use_global_stats")
 
 
 def _check_nd(op, row, names, want):
