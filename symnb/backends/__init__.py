@@ -35,7 +35,16 @@ class Backend:
         return _np_erf(x)
 
     def erfinv(self, x):
-        raise NotImplementedError
+        return _np_erfinv(x)
+
+    def gamma(self, x):
+        return _np_special(_gamma_vec, x)
+
+    def gammaln(self, x):
+        return _np_special(_lgamma_vec, x)
+
+    def digamma(self, x):
+        return _np_digamma(x)
 
     def scatter_add(self, target, indices, values):
         """``target[indices] += values`` with repeated indices accumulated."""
@@ -62,6 +71,69 @@ def _np_erf(x):
     return _erf_vec(x).astype(x.dtype, copy=False) if x.size else x.copy()
 
 
+def _safe(f, pole):
+    def g(v):
+        try:
+            return f(v)
+        except (ValueError, OverflowError):
+            return pole(v)
+    return g
+
+
+# poles of the gamma function: MXNet (C's tgamma/lgamma) gives inf/nan, math raises
+_gamma_vec = np.vectorize(_safe(math.gamma, lambda v: math.inf if v > 0 or v == 0 else
+                                math.nan), otypes=[np.float64])
+_lgamma_vec = np.vectorize(_safe(math.lgamma, lambda v: math.inf), otypes=[np.float64])
+
+
+def _np_special(vec, x):
+    return vec(x).astype(x.dtype, copy=False) if x.size else x.copy()
+
+
+def _np_digamma(x):
+    """psi(x): reflection below 1/2, recurrence up to 6, then the asymptotic series."""
+    v = np.asarray(x, dtype=np.float64)
+    reflect = v < 0.5
+    y = np.where(reflect, 1.0 - v, v)
+    acc = np.zeros_like(y)
+    for _ in range(6):
+        small = y < 6
+        acc = np.where(small, acc - 1.0 / np.where(small, y, 1.0), acc)
+        y = np.where(small, y + 1.0, y)
+    inv = 1.0 / (y * y)
+    series = np.log(y) - 0.5 / y - inv * (1 / 12 - inv * (1 / 120 - inv * (
+        1 / 252 - inv * (1 / 240 - inv / 132))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(reflect, series + acc - math.pi / np.tan(math.pi * v), series + acc)
+    return out.astype(x.dtype, copy=False)
+
+
+def _np_erfinv(x):
+    """Inverse error function: Giles' single-precision approximation, then Newton steps."""
+    v = np.asarray(x, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = -np.log((1.0 - v) * (1.0 + v))
+        central = w < 5
+        wc = w - 2.5
+        pc = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+            pc = c + pc * wc
+        wt = np.sqrt(np.where(central, 5.0, w)) - 3
+        pt = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+            pt = c + pt * wt
+        y = np.where(central, pc, pt) * v
+        finite = np.isfinite(y) & (np.abs(v) < 1)
+        for _ in range(2):
+            err = _np_erf(np.where(finite, y, 0.0)) - v
+            y = np.where(finite, y - err / (2 / math.sqrt(math.pi) * np.exp(-y * y)), y)
+        y = np.where(np.abs(v) == 1, np.sign(v) * np.inf, y)
+        y = np.where(np.abs(v) > 1, np.nan, y)
+    return y.astype(x.dtype, copy=False)
+
+
 class CupyBackend(Backend):
     name = "cupy"
 
@@ -77,6 +149,18 @@ class CupyBackend(Backend):
 
     def erf(self, x):
         return self._special.erf(x)
+
+    def erfinv(self, x):
+        return self._special.erfinv(x)
+
+    def gamma(self, x):
+        return self._special.gamma(x)
+
+    def gammaln(self, x):
+        return self._special.gammaln(x)
+
+    def digamma(self, x):
+        return self._special.digamma(x)
 
     def scatter_add(self, target, indices, values):
         import cupyx

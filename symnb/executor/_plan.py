@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..ops._registry import kernel_for
+
 __all__ = ["Plan", "FwdStep", "BwdStep", "build_plan"]
 
 
@@ -63,6 +65,18 @@ class Plan:
     fwd_runs: list = field(default_factory=list)
     bwd_runs: list = field(default_factory=list)
 
+    fwd_run_steps: list = field(default_factory=list)   # the step of each fwd_runs entry
+
+    def step_of(self, run, backward=False):
+        """The step whose prepared closure is ``run``: only looked up after a failure, to
+        name the node (the run loops stay free of bookkeeping)."""
+        runs, steps = (self.bwd_runs, self.bwd_steps) if backward else \
+            (self.fwd_runs, self.fwd_run_steps)
+        for candidate, step in zip(runs, steps):
+            if candidate is run:
+                return step
+        return None
+
 
 def _size(shape):
     n = 1
@@ -101,6 +115,11 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         else:
             reach[id(node)] = any(reach[id(e.node)] for e in node.inputs)
     has_backward = any(reach[id(n)] for n, _ in heads) or bool(grad_of)
+    for node in order:
+        if node.op is not None and reach[id(node)] and not node.op.has_gradient:
+            from ..base import MXNetError
+            raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
+                             "register FGradient attribute." % node.op.name)
 
     # -- liveness: last forward step reading each entry (only used without gradients)
     last_use = {}
@@ -164,7 +183,9 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
     for step in fwd_steps:
         for _pos, nd, scratch in step.scratch_slots:
             plan.fwd_runs.append(_copier(xp, scratch, nd._data))
+            plan.fwd_run_steps.append(step)
         plan.fwd_runs.append(_forward_run(step, rt))
+        plan.fwd_run_steps.append(step)
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
     return plan
 
@@ -294,12 +315,11 @@ def _copier(xp, dst, src):
 
 def _forward_run(step, rt):
     op, p, ins, outs = step.op, step.params, step.ins, step.outs
-    prepare = getattr(op, "prepare_forward", None)
-    if prepare is not None:
-        run = prepare(p, ins, outs, rt)
+    forward, _ = kernel_for(op, rt)
+    if forward is op.forward:       # a backend kernel replaces the operator's fast path too
+        run = op.prepare_forward(p, ins, outs, rt)
         if run is not None:
             return run
-    forward = op.forward
 
     def run(is_train):
         forward(p, ins, outs, is_train, rt)
@@ -309,10 +329,11 @@ def _forward_run(step, rt):
 def _backward_run(step, rt):
     op, p = step.op, step.params
     ins, outs, ograds, igrads, reqs = step.ins, step.outs, step.ograds, step.igrads, step.reqs
-    prepare = getattr(op, "prepare_backward", None)
-    run = prepare(p, ins, outs, ograds, igrads, reqs, rt) if prepare is not None else None
+    _, backward = kernel_for(op, rt)
+    run = None
+    if backward is op.backward:
+        run = op.prepare_backward(p, ins, outs, ograds, igrads, reqs, rt)
     if run is None:
-        backward = op.backward
 
         def run(is_train):
             backward(p, ins, outs, ograds, igrads, reqs, is_train, rt)
@@ -331,10 +352,7 @@ def _protect_inputs(step, reach, heads, xp):
     """MXNet lets an operator overwrite an input in forward (BatchNorm's fix_gamma writes 1
     into gamma) only when the node's backward is part of the executor or its extra outputs are
     heads (spec executor.md 6.1); otherwise the operator gets a private copy."""
-    writes = getattr(step.op, "forward_writes_inputs", None)
-    if writes is None:
-        return
-    indices = writes(step.params)
+    indices = step.op.forward_writes_inputs(step.params)
     if not indices or reach[id(step.node)]:
         return
     if any(n is step.node and i > 0 for n, i in heads):

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..backends import get_backend
 from ..base import MXNetError
+from ..ops._registry import kernel_for, named_error
 from ..ops._rules import fmt_shape
 from ._plan import build_plan
 
@@ -144,8 +145,7 @@ class Executor:
         if kwargs:
             self._copy_kwargs(kwargs)
         if self._monitor is None:
-            for run in self._plan.fwd_runs:
-                run(is_train)
+            _run_steps(self._plan, self._plan.fwd_runs, is_train, False)
         else:
             self._forward_monitored(is_train)
         self._forwarded = True
@@ -226,11 +226,13 @@ class Executor:
             else:
                 g._data[...] = value.reshape(g.shape)
         if self._monitor is None:
-            for run in plan.bwd_runs:
-                run(is_train)
+            _run_steps(plan, plan.bwd_runs, is_train, True)
         else:
             for step, run in zip(plan.bwd_steps, plan.bwd_runs):
-                run(is_train)
+                try:
+                    run(is_train)
+                except Exception as e:
+                    raise named_error(step.node.name, step.op, e) from e
                 self._monitor_backward(step)
         if self._observers:
             self._notify("backward")
@@ -271,7 +273,11 @@ class Executor:
                 rt.xp.copyto(scratch, nd._data)
             if self._monitor_all:
                 self._monitor_inputs(step)
-            step.op.forward(step.params, step.ins, step.outs, is_train, rt)
+            forward, _ = kernel_for(step.op, rt)
+            try:
+                forward(step.params, step.ins, step.outs, is_train, rt)
+            except Exception as e:
+                raise named_error(step.node.name, step.op, e) from e
             self._monitor_outputs(step)
 
     def _emit(self, name, arr):
@@ -285,7 +291,7 @@ class Executor:
 
     def _monitor_inputs(self, step):
         declared = step.op.input_names(step.params)
-        named = getattr(step.op, "monitor_named_inputs", True)
+        named = step.op.monitor_named_inputs
         for j, (e, arr) in enumerate(zip(step.node.inputs, step.ins)):
             if e.node.op is None:
                 self._emit(e.node.name, arr)
@@ -421,3 +427,16 @@ def _all_output_names(node):
     if len(names) < total:
         names += ["output%d" % i for i in range(len(names), total)]
     return names
+
+
+def _run_steps(plan, runs, is_train, backward):
+    """Run prepared closures; a failure names its node and operator (torch.fx's "While
+    executing %node"). The lookup happens only after a failure: the loop stays bare."""
+    try:
+        for run in runs:
+            run(is_train)
+    except Exception as e:
+        step = plan.step_of(run, backward)
+        if step is None:
+            raise
+        raise named_error(step.node.name, step.op, e) from e

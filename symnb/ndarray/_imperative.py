@@ -16,7 +16,7 @@ import numpy as np
 from ..backends import get_backend
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
-from ..ops._registry import InferError, bind_positional
+from ..ops._registry import InferError, bind_positional, kernel_for, named_error
 from ..ops._rules import fmt_shape, merge_shape
 from ..symbol._create import _stringify
 from ..symbol._functions import python_location
@@ -124,8 +124,12 @@ def invoke(op, inputs, kwargs, out=None):
         else:
             buffers.append(rt.xp.empty(tuple(shape), dtype=dtype))
     data_in = [_on_backend(x, rt) for x in inputs]
-    with np.errstate(all="ignore"):   # MXNet gives inf/nan silently (spec ndarray.md 6.2)
-        op.forward(p, data_in, buffers, False, rt)
+    forward, _ = kernel_for(op, rt)
+    try:
+        with np.errstate(all="ignore"):   # MXNet gives inf/nan silently (spec ndarray.md 6.2)
+            forward(p, data_in, buffers, False, rt)
+    except Exception as e:
+        raise named_error("", op, e) from e
     if outs_given is not None:
         return outs_given[0] if len(outs_given) == 1 else outs_given
     results = [NDArray(b, ctx) for b in buffers[:n_visible]]
@@ -190,7 +194,7 @@ def signature_for(op) -> inspect.Signature:
     P = inspect.Parameter
     if op.key_var_num_args or op.variadic:
         return inspect.Signature([P("data", P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
-    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
+    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.python_inputs()]
     params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
     params += [P("out", P.POSITIONAL_OR_KEYWORD, default=None),
                P("name", P.POSITIONAL_OR_KEYWORD, default=None),

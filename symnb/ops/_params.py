@@ -216,6 +216,8 @@ def parse_params(op, attrs: dict, node_name: str = "") -> Params:
                 raise ParamError("Cannot find argument '%s', Possible Arguments:\n"
                                  "----------------\n%s" % (key, listing))
             values[key] = param.parse(text)
+        for key, value in op.implied_params.items():
+            values.setdefault(key, value)
         for param in op.params:
             if param.name not in values:
                 if param.required:

@@ -17,6 +17,12 @@ Runtime contract (used by the executor, see docs/OVERVIEW.md):
   :func:`assign` for that.
 * Hidden outputs (BatchNorm's mean/var, Dropout's mask) carry state from forward to backward,
   as MXNet does.
+
+Every optional hook has a default here (no ``getattr`` probing anywhere): the fast paths
+``prepare_forward``/``prepare_backward`` return ``None`` unless an operator specialises them,
+``forward_writes_inputs`` is empty, ``has_gradient`` is False only for operators without a
+backward (optimizer updates). A backend may replace one operator's forward or backward with
+its own kernel through :data:`KERNELS` (``register_kernel``), keyed by (operator, backend).
 """
 from __future__ import annotations
 
@@ -27,7 +33,8 @@ import numpy as np
 
 from ._params import Param, Params, parse_params
 
-__all__ = ["OpDef", "register", "get_op", "REGISTRY", "OPS", "assign", "InferError"]
+__all__ = ["OpDef", "register", "get_op", "REGISTRY", "OPS", "assign", "InferError", "Kernel",
+           "KERNELS", "register_kernel", "kernel_for"]
 
 # canonical name -> OpDef, and every registered name (aliases too) -> OpDef
 OPS: dict[str, OpDef] = {}
@@ -64,6 +71,12 @@ class OpDef:
     # (`relu1_input0`): operators registered without FListInputNames are numbered
     monitor_named_inputs: ClassVar[bool] = True
     param_map: ClassVar[dict[str, Param]] = {}
+    # values the code reads that this operator does not let users set (an older form such as
+    # BatchNorm_v1 shares its successor's code: axis is always 1 there)
+    implied_params: ClassVar[dict[str, object]] = {}
+    # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
+    # aux states are composed by name only
+    signature_inputs: ClassVar[tuple[str, ...] | None] = None
 
     # ---- structure (may depend on parameters) -------------------------------------------
     def input_names(self, p: Params) -> tuple[str, ...]:
@@ -94,6 +107,10 @@ class OpDef:
         """Names of all outputs for the monitor (visible first, then hidden)."""
         return self.output_names(p)
 
+    def python_inputs(self) -> tuple[str, ...]:
+        """The inputs of the ``mx.sym``/``mx.nd`` signatures, in order."""
+        return self.inputs if self.signature_inputs is None else self.signature_inputs
+
     def role(self, input_name: str) -> str:
         if input_name in self.roles:
             return self.roles[input_name]
@@ -122,6 +139,27 @@ class OpDef:
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         raise NotImplementedError("backward of %s" % self.name)
 
+    # ---- optional hooks (defaults here; operators override what they need) ---------------
+    def prepare_forward(self, p: Params, ins: list, outs: list, rt):
+        """A closure ``run(is_train)`` specialised to these very arrays (the executor wires
+        them once at bind), or ``None`` to run :meth:`forward`. Must compute what
+        :meth:`forward` computes; the operator case table runs both paths."""
+        return None
+
+    def prepare_backward(self, p: Params, ins: list, outs: list, ograds: list, igrads: list,
+                         reqs: list, rt):
+        """Like :meth:`prepare_forward` for :meth:`backward`: a closure or ``None``."""
+        return None
+
+    def forward_writes_inputs(self, p: Params) -> tuple[int, ...]:
+        """Input positions that forward overwrites (BatchNorm's ``fix_gamma``), which the
+        executor protects with a private copy when the node's backward is not planned."""
+        return ()
+
+    @property
+    def has_gradient(self) -> bool:
+        """Whether the operator defines a backward (optimizer updates do not)."""
+        return type(self).backward is not OpDef.backward
 
     # ---- helpers ------------------------------------------------------------------------------
     def parse(self, attrs: dict, node_name: str = "") -> Params:
@@ -157,6 +195,69 @@ def register(cls):
     return cls
 
 
+class Kernel:
+    """A backend's own forward and/or backward for one operator (same signatures as the
+    OpDef methods, without ``self``); ``None`` keeps the operator's generic one."""
+
+    __slots__ = ("forward", "backward")
+
+    def __init__(self, forward=None, backward=None):
+        self.forward = forward
+        self.backward = backward
+
+
+# (canonical operator name, backend name) -> Kernel
+KERNELS: dict[tuple[str, str], Kernel] = {}
+
+
+def register_kernel(op_name: str, backend: str, forward=None, backward=None) -> Kernel:
+    """Replace the forward/backward of one operator on one backend (``'numpy'``, ``'cupy'``).
+
+    >>> import symnb as mx
+    >>> from symnb.ops import _registry as reg
+    >>> def halve(p, ins, outs, is_train, rt):
+    ...     outs[0][...] = ins[0] / 2
+    >>> _ = reg.register_kernel('_copy', 'numpy', forward=halve)
+    >>> mx.nd.identity(mx.nd.array([4.0])).asnumpy()
+    array([2.], dtype=float32)
+    >>> del reg.KERNELS[('_copy', 'numpy')]
+    """
+    if op_name not in OPS:
+        raise ValueError("register_kernel: no operator named %r" % op_name)
+    kernel = KERNELS[(op_name, backend)] = Kernel(forward, backward)
+    return kernel
+
+
+def kernel_for(op: OpDef, rt) -> tuple:
+    """``(forward, backward)`` of ``op`` on backend ``rt``: the backend's kernel where one is
+    registered, else the operator's own methods. Executor and ``mx.nd`` both dispatch here."""
+    kernel = KERNELS.get((op.name, rt.name)) if KERNELS else None
+    if kernel is None:
+        return op.forward, op.backward
+    return kernel.forward or op.forward, kernel.backward or op.backward
+
+
+def named_error(node_name: str, op: OpDef, error: Exception) -> Exception:
+    """The error to raise when ``op`` fails while running node ``node_name``.
+
+    An ``MXNetError`` already carries MXNet's own text, which stays verbatim (MXNet's runtime
+    checks do not name the node); the node and operator are added as a note. Any other
+    failure becomes ``MXNetError: Error in operator <node>: ...`` naming both.
+
+    >>> e = named_error('fc1', get_op('FullyConnected'), ValueError('bad'))
+    >>> str(e)
+    'MXNetError: Error in operator fc1: FullyConnected failed: ValueError: bad'
+    """
+    from ..base import MXNetError
+    where = "Error in operator %s" % node_name if node_name else "Error in operator"
+    if isinstance(error, MXNetError):
+        if hasattr(error, "add_note"):
+            error.add_note("%s (%s)" % (where, op.name))
+        return error
+    return MXNetError("MXNetError: %s: %s failed: %s: %s"
+                      % (where, op.name, type(error).__name__, error))
+
+
 def get_op(name: str) -> OpDef | None:
     """Look up an operator by canonical name or alias."""
     return REGISTRY.get(name)
@@ -176,7 +277,7 @@ def bind_positional(op: OpDef, args, kwargs: dict, tail: tuple[str, ...]) -> dic
     """Match positional arguments to a fixed-arity operator function's slots (inputs, then
     parameters, then ``tail`` such as name/attr/out) the way MXNet's generated functions
     do; inputs and parameters go into ``kwargs``, the tail values are returned."""
-    slots = list(op.inputs) + [p.name for p in op.params] + list(tail)
+    slots = list(op.python_inputs()) + [p.name for p in op.params] + list(tail)
     if len(args) > len(slots):
         raise TypeError("%s() takes at most %d positional arguments (%d given)"
                         % (op.name, len(slots), len(args)))
@@ -199,7 +300,7 @@ def signature_for(op: OpDef, registered: str) -> inspect.Signature:
         # the *args name is the op's declared symbol argument (Concat: data, add_n: args)
         star = op.inputs[0] if op.inputs else "data"
         return inspect.Signature([P(star, P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
-    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
+    params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.python_inputs()]
     params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
     params += [P("name", P.POSITIONAL_OR_KEYWORD, default=None),
                P("attr", P.POSITIONAL_OR_KEYWORD, default=None),

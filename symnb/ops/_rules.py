@@ -143,3 +143,14 @@ def _code(t):
 def assign_out(outs: list, i: int, target) -> None:
     """Merge an inferred output shape (conflicts reported as an output mismatch)."""
     shape_assign(outs, i, target)
+
+
+def legacy_float32_type(ins: list, outs: list) -> None:
+    """The type rule of MXNet's legacy OperatorProperty layers without their own: every
+    input float32 (or unknown), with MXNet's text for any other type."""
+    for t in ins:
+        if t is not None and t != np.float32:
+            raise InferError("Check failed: in_type->at(i) == mshadow::default_type_flag "
+                             "|| in_type->at(i) == -1: Unsupported data type %d" % _code(t))
+    ins[:] = [np.dtype(np.float32)] * len(ins)
+    outs[:] = [np.dtype(np.float32)] * len(outs)

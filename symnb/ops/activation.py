@@ -13,7 +13,8 @@ from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign, type_assign, uniform_type
 from .elemwise import unbroadcast
 
-__all__ = ["LeakyReLU", "softmax", "log_softmax", "SoftmaxActivation", "softmax_along"]
+__all__ = ["LeakyReLU", "softmax", "log_softmax", "softmin", "SoftmaxActivation",
+           "hard_sigmoid", "softmax_along"]
 
 
 def softmax_along(xp, x, axis):
@@ -176,6 +177,7 @@ class _SoftmaxBase(OpDef):
     params = _SOFTMAX_PARAMS
     family = "activation"
     log = False
+    negate = False          # softmin: the softmax of -x
 
     def _uses_length(self, p):
         return bool(p.use_length)
@@ -221,6 +223,8 @@ class _SoftmaxBase(OpDef):
         x = x.astype(work, copy=False)
         if p.temperature is not None and p.temperature != 1.0:
             x = x / work.type(p.temperature)
+        if self.negate:
+            x = -x
         if self._uses_length(p):
             if ins[1].dtype.kind not in "iu":
                 # mshadow's index-type switch refuses float lengths at run time
@@ -246,6 +250,8 @@ class _SoftmaxBase(OpDef):
             dx = softmax_grad(y, dy, axis)
         if p.temperature is not None and p.temperature != 1.0:
             dx = dx / p.temperature
+        if self.negate:
+            dx = -dx
         assign(igrads[0], dx.astype(ins[0].dtype, copy=False), reqs[0])
         if len(igrads) > 1 and igrads[1] is not None and reqs[1] == "write":
             igrads[1][...] = 0          # the length input gets a zero gradient
@@ -284,6 +290,22 @@ class softmax(_SoftmaxBase):  # noqa: N801 -- MXNet's operator name
 
     def input_names(self, p):
         return self.inputs if p.use_length else ("data",)
+
+
+@register
+class softmin(_SoftmaxBase):  # noqa: N801 -- MXNet's operator name
+    """Softmin along ``axis``: the softmax of ``-x / t``.
+
+    >>> import symnb as mx
+    >>> mx.nd.softmin(mx.nd.array([0.0, 0.0])).asnumpy()
+    array([0.5, 0.5], dtype=float32)
+    """
+
+    name = "softmin"
+    negate = True
+
+    def _uses_length(self, p):
+        return False
 
 
 @register
@@ -342,3 +364,33 @@ class SoftmaxActivation(OpDef):
         view = (outs[0].shape[0], outs[0].shape[1], -1)
         dx = softmax_grad(outs[0].reshape(view), ograds[0].reshape(view), 1)
         assign(igrads[0], dx.reshape(outs[0].shape), reqs[0])
+
+
+@register
+class hard_sigmoid(OpDef):  # noqa: N801 -- MXNet's operator name
+    """Piecewise-linear sigmoid ``max(0, min(1, alpha * x + beta))``.
+
+    >>> import symnb as mx
+    >>> mx.nd.hard_sigmoid(mx.nd.array([-5.0, 0.0, 5.0])).asnumpy()
+    array([0. , 0.5, 1. ], dtype=float32)
+    """
+
+    name = "hard_sigmoid"
+    family = "activation"
+    monitor_named_inputs = False
+    params = (Param("alpha", "float, optional, default=0.200000003", "Slope of hard sigmoid"),
+              Param("beta", "float, optional, default=0.5", "Bias of hard sigmoid."))
+
+    def infer_shape(self, p, ins, outs):
+        elemwise_shape(ins, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        t = np.dtype(x.dtype).type
+        outs[0][...] = rt.xp.clip(x * t(p.alpha) + t(p.beta), 0, 1)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        x = ins[0]
+        t = np.dtype(x.dtype).type
+        z = x * t(p.alpha) + t(p.beta)
+        assign(igrads[0], ograds[0] * ((z > 0) & (z < 1)) * t(p.alpha), reqs[0])

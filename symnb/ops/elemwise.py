@@ -29,78 +29,108 @@ def _round_half_away(xp, x):
 
 
 # ----------------------------------------------------------------------------- unary math
-# name, aliases, forward(xp, x), d/dx(xp, g, x, out) or None for zero gradient, loss_head, doc
+class Ufunc:
+    """A forward that is one array-API ufunc (``xp.<name>``). The executor's fast path runs it
+    as one call with ``out=`` on float arrays; ``general`` (default: the ufunc) serves every
+    dtype where integer semantics differ (MXNet's integer division truncates)."""
+
+    __slots__ = ("name", "general", "reverse")
+
+    def __init__(self, name, general=None, reverse=False):
+        self.name, self.general, self.reverse = name, general, reverse
+
+    def __call__(self, xp, *args):
+        if self.general is not None:
+            return self.general(xp, *args)
+        f = getattr(xp, self.name)
+        return f(*reversed(args)) if self.reverse else f(*args)
+
+
+_DEG = 180.0 / math.pi
+
+# name, aliases, forward (Ufunc or f(xp, x)), d/dx(xp, g, x, out) or None for zero gradient,
+# loss_head, doc
 UNARY = [
-    ("abs", ("_sparse_abs",), lambda xp, x: xp.abs(x), lambda xp, g, x, y: g * xp.sign(x),
+    ("abs", ("_sparse_abs",), Ufunc("abs"), lambda xp, g, x, y: g * xp.sign(x),
      False, "Absolute value."),
-    ("negative", ("_sparse_negative",), lambda xp, x: -x, lambda xp, g, x, y: -g, False,
+    ("negative", ("_sparse_negative",), Ufunc("negative"), lambda xp, g, x, y: -g, False,
      "Numerical negative."),
-    ("reciprocal", (), lambda xp, x: 1 / x, lambda xp, g, x, y: -g * y * y, False,
-     "Reciprocal ``1/x``."),
-    ("square", ("_sparse_square",), lambda xp, x: x * x, lambda xp, g, x, y: 2 * g * x, False,
+    ("reciprocal", (), Ufunc("reciprocal", lambda xp, x: 1 / x),
+     lambda xp, g, x, y: -g * y * y, False, "Reciprocal ``1/x``."),
+    ("square", ("_sparse_square",), Ufunc("square"), lambda xp, g, x, y: 2 * g * x, False,
      "Square."),
-    ("sqrt", ("_sparse_sqrt",), lambda xp, x: xp.sqrt(x), lambda xp, g, x, y: g / (2 * y),
+    ("sqrt", ("_sparse_sqrt",), Ufunc("sqrt"), lambda xp, g, x, y: g / (2 * y),
      False, "Square root."),
     ("rsqrt", ("_sparse_rsqrt",), lambda xp, x: 1 / xp.sqrt(x),
      lambda xp, g, x, y: -0.5 * g * y * y * y, False, "Reciprocal square root."),
-    ("exp", ("_sparse_exp",), lambda xp, x: xp.exp(x), lambda xp, g, x, y: g * y, False,
+    ("cbrt", ("_sparse_cbrt",), Ufunc("cbrt"), lambda xp, g, x, y: g / (3 * y * y), False,
+     "Cube root."),
+    ("rcbrt", (), lambda xp, x: 1 / xp.cbrt(x), lambda xp, g, x, y: -g * y / (3 * x), False,
+     "Reciprocal cube root ``1/cbrt(x)``."),
+    ("exp", ("_sparse_exp",), Ufunc("exp"), lambda xp, g, x, y: g * y, False,
      "Exponential."),
-    ("expm1", ("_sparse_expm1",), lambda xp, x: xp.expm1(x), lambda xp, g, x, y: g * (y + 1),
+    ("expm1", ("_sparse_expm1",), Ufunc("expm1"), lambda xp, g, x, y: g * (y + 1),
      False, "``exp(x) - 1``."),
-    ("log", ("_sparse_log",), lambda xp, x: xp.log(x), lambda xp, g, x, y: g / x, False,
+    ("log", ("_sparse_log",), Ufunc("log"), lambda xp, g, x, y: g / x, False,
      "Natural logarithm."),
-    ("log10", ("_sparse_log10",), lambda xp, x: xp.log10(x),
+    ("log10", ("_sparse_log10",), Ufunc("log10"),
      lambda xp, g, x, y: g / (x * _LN10), False, "Base-10 logarithm."),
-    ("log2", ("_sparse_log2",), lambda xp, x: xp.log2(x), lambda xp, g, x, y: g / (x * _LN2),
+    ("log2", ("_sparse_log2",), Ufunc("log2"), lambda xp, g, x, y: g / (x * _LN2),
      False, "Base-2 logarithm."),
-    ("log1p", ("_sparse_log1p",), lambda xp, x: xp.log1p(x), lambda xp, g, x, y: g / (1 + x),
+    ("log1p", ("_sparse_log1p",), Ufunc("log1p"), lambda xp, g, x, y: g / (1 + x),
      False, "``log(1 + x)``."),
-    ("sin", ("_sparse_sin",), lambda xp, x: xp.sin(x), lambda xp, g, x, y: g * xp.cos(x),
+    ("sin", ("_sparse_sin",), Ufunc("sin"), lambda xp, g, x, y: g * xp.cos(x),
      False, "Sine."),
-    ("cos", ("_sparse_cos",), lambda xp, x: xp.cos(x), lambda xp, g, x, y: -g * xp.sin(x),
+    ("cos", ("_sparse_cos",), Ufunc("cos"), lambda xp, g, x, y: -g * xp.sin(x),
      False, "Cosine."),
-    ("tan", ("_sparse_tan",), lambda xp, x: xp.tan(x), lambda xp, g, x, y: g * (1 + y * y),
+    ("tan", ("_sparse_tan",), Ufunc("tan"), lambda xp, g, x, y: g * (1 + y * y),
      False, "Tangent."),
-    ("tanh", ("_sparse_tanh",), lambda xp, x: xp.tanh(x), lambda xp, g, x, y: g * (1 - y * y),
+    ("arcsin", ("_sparse_arcsin",), Ufunc("arcsin"),
+     lambda xp, g, x, y: g / xp.sqrt(1 - x * x), False, "Inverse sine."),
+    ("arccos", ("_sparse_arccos",), Ufunc("arccos"),
+     lambda xp, g, x, y: -g / xp.sqrt(1 - x * x), False, "Inverse cosine."),
+    ("arctan", ("_sparse_arctan",), Ufunc("arctan"), lambda xp, g, x, y: g / (1 + x * x),
+     False, "Inverse tangent."),
+    ("degrees", ("_sparse_degrees",), Ufunc("degrees"), lambda xp, g, x, y: g * _DEG, False,
+     "Radians to degrees."),
+    ("radians", ("_sparse_radians",), Ufunc("radians"), lambda xp, g, x, y: g / _DEG, False,
+     "Degrees to radians."),
+    ("sinh", ("_sparse_sinh",), Ufunc("sinh"), lambda xp, g, x, y: g * xp.cosh(x), False,
+     "Hyperbolic sine."),
+    ("cosh", ("_sparse_cosh",), Ufunc("cosh"), lambda xp, g, x, y: g * xp.sinh(x), False,
+     "Hyperbolic cosine."),
+    ("tanh", ("_sparse_tanh",), Ufunc("tanh"), lambda xp, g, x, y: g * (1 - y * y),
      False, "Hyperbolic tangent."),
+    ("arcsinh", ("_sparse_arcsinh",), Ufunc("arcsinh"),
+     lambda xp, g, x, y: g / xp.sqrt(x * x + 1), False, "Inverse hyperbolic sine."),
+    ("arccosh", ("_sparse_arccosh",), Ufunc("arccosh"),
+     lambda xp, g, x, y: g / xp.sqrt(x * x - 1), False, "Inverse hyperbolic cosine."),
+    ("arctanh", ("_sparse_arctanh",), Ufunc("arctanh"), lambda xp, g, x, y: g / (1 - x * x),
+     False, "Inverse hyperbolic tangent."),
     ("sigmoid", ("_sparse_sigmoid",), lambda xp, x: 1 / (1 + xp.exp(-x)),
      lambda xp, g, x, y: g * y * (1 - y), False, "Logistic sigmoid."),
     ("relu", ("_sparse_relu",), lambda xp, x: xp.maximum(x, 0),
      lambda xp, g, x, y: g * (y > 0), False, "Rectified linear unit ``max(x, 0)``."),
     ("softsign", (), lambda xp, x: x / (1 + xp.abs(x)),
      lambda xp, g, x, y: g / ((1 + xp.abs(x)) ** 2), False, "``x / (1 + |x|)``."),
-    ("sign", ("_sparse_sign",), lambda xp, x: xp.sign(x), lambda xp, g, x, y: g * 0, False,
+    ("sign", ("_sparse_sign",), Ufunc("sign"), lambda xp, g, x, y: g * 0, False,
      "Sign (-1, 0, 1); zero gradient."),
-    ("floor", ("_sparse_floor",), lambda xp, x: xp.floor(x), None, True, "Floor."),
-    ("ceil", ("_sparse_ceil",), lambda xp, x: xp.ceil(x), None, True, "Ceiling."),
+    ("floor", ("_sparse_floor",), Ufunc("floor"), None, True, "Floor."),
+    ("ceil", ("_sparse_ceil",), Ufunc("ceil"), None, True, "Ceiling."),
     ("round", ("_sparse_round",), _round_half_away, None, True,
      "Round half away from zero."),
+    ("rint", ("_sparse_rint",), Ufunc("rint"), None, True,
+     "Round to the nearest integer, halves to even."),
+    ("fix", ("_sparse_fix",), Ufunc("trunc"), None, True, "Round toward zero."),
+    ("trunc", ("_sparse_trunc",), Ufunc("trunc"), None, True,
+     "Truncate toward zero."),
+    ("logical_not", (), lambda xp, x: (x == 0).astype(x.dtype), None, True,
+     "Logical not: 1 where ``x`` is 0, else 0."),
 ]
 
 
 def _unary_erf_fwd(rt, x):
     return rt.erf(x)
-
-
-# Operators whose forward is a single array-API ufunc: the executor runs them as one call
-# with ``out=`` (no temporaries); float dtypes only, where the ufunc matches MXNet exactly.
-UFUNCS = {
-    "abs": "abs", "negative": "negative", "square": "square", "sqrt": "sqrt", "exp": "exp",
-    "expm1": "expm1", "log": "log", "log10": "log10", "log2": "log2", "log1p": "log1p",
-    "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "floor": "floor", "ceil": "ceil",
-    "reciprocal": "reciprocal",
-    "elemwise_add": "add", "broadcast_add": "add", "elemwise_sub": "subtract",
-    "broadcast_sub": "subtract", "elemwise_mul": "multiply", "broadcast_mul": "multiply",
-    "elemwise_div": "true_divide", "broadcast_div": "true_divide", "_maximum": "maximum",
-    "broadcast_maximum": "maximum", "_minimum": "minimum", "broadcast_minimum": "minimum",
-    "_hypot": "hypot", "broadcast_hypot": "hypot",
-    "_plus_scalar": "add", "_minus_scalar": "subtract", "_mul_scalar": "multiply",
-    "_div_scalar": "true_divide", "_maximum_scalar": "maximum", "_minimum_scalar": "minimum",
-    "_hypot_scalar": "hypot", "_power_scalar": "power",
-}
-# scalar ops with the scalar on the left
-R_UFUNCS = {"_rminus_scalar": "subtract", "_rdiv_scalar": "true_divide",
-            "_rpower_scalar": "power"}
 
 
 def _float(*arrays):
@@ -114,10 +144,10 @@ class _Unary(OpDef):
     grad = None
 
     def prepare_forward(self, p, ins, outs, rt):
-        name = UFUNCS.get(self.name)
-        if name is None or not _float(ins[0], outs[0]):
+        fwd = type(self).fwd
+        if not isinstance(fwd, Ufunc) or not _float(ins[0], outs[0]):
             return None
-        f, x, o = getattr(rt.xp, name), ins[0], outs[0]
+        f, x, o = getattr(rt.xp, fwd.name), ins[0], outs[0]
         return lambda is_train: f(x, out=o)
 
     def infer_shape(self, p, ins, outs):
@@ -168,6 +198,37 @@ class erf(_Unary):  # noqa: N801 -- MXNet's operator name
         assign(igrads[0], ograds[0] * (2 / math.sqrt(math.pi)) * xp.exp(-x * x), reqs[0])
 
 
+class _Special(_Unary):
+    """Unary functions the array libraries lack (the backend provides them: ``rt.<name>``),
+    with ``d/dx`` from the input, the output and the backend."""
+
+    special = ""
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = getattr(rt, self.special)(ins[0])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        assign(igrads[0], ograds[0] * type(self).slope(rt, ins[0], outs[0]), reqs[0])
+
+
+# name, backend function, slope(rt, x, y), doc (example value for x = 0.5)
+SPECIAL = [
+    ("erfinv", "erfinv", lambda rt, x, y: (math.sqrt(math.pi) / 2) * rt.xp.exp(y * y),
+     "Inverse error function.", "0.4769..."),
+    ("gamma", "gamma", lambda rt, x, y: y * rt.digamma(x), "Gamma function.", "1.7724..."),
+    ("gammaln", "gammaln", lambda rt, x, y: rt.digamma(x),
+     "Log of the absolute value of the gamma function.", "0.5723..."),
+]
+
+for _name, _special, _slope, _doc, _value in SPECIAL:
+    register(type(_name, (_Special,), {
+        "name": _name, "aliases": () if _name == "erfinv" else ("_sparse_" + _name,),
+        "special": _special, "slope": staticmethod(_slope), "__module__": __name__,
+        "__doc__": ("%s\n\n    >>> import symnb as mx\n    >>> float(mx.nd.%s(mx.nd.array("
+                    "[0.5])).asscalar())  # doctest: +ELLIPSIS\n    %s\n"
+                    % (_doc, _name, _value))}))
+
+
 # ----------------------------------------------------------------------------- binary
 def _floor_mod(xp, l, r):
     if l.dtype.kind == "f":
@@ -184,33 +245,35 @@ def _float_grad(d):
     return grad
 
 
-# name, aliases, broadcast name, broadcast aliases, forward(xp, l, r),
-# d/dl(xp, g, l, r, out), d/dr(...), loss_head (comparisons: zero gradient)
+# name, aliases, broadcast name, broadcast aliases, forward (Ufunc or f(xp, l, r)),
+# d/dl(xp, g, l, r, out), d/dr(...), fast gradients of the same-shape form (per input:
+# 'copy' g, 'neg' -g, 'mul' g * other operand; None: the generic backward)
 BINARY = [
     ("elemwise_add", ("_Plus", "_add", "_plus", "_sparse_elemwise_add"), "broadcast_add",
      ("_sparse_broadcast_add", "_sparse_broadcast_plus", "broadcast_plus"),
-     lambda xp, l, r: l + r, lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: g),
+     Ufunc("add"), lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: g, ("copy", "copy")),
     ("elemwise_sub", ("_Minus", "_minus", "_sparse_elemwise_sub", "_sub"), "broadcast_sub",
      ("_sparse_broadcast_minus", "_sparse_broadcast_sub", "broadcast_minus"),
-     lambda xp, l, r: l - r, lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: -g),
+     Ufunc("subtract"), lambda xp, g, l, r, y: g, lambda xp, g, l, r, y: -g, ("copy", "neg")),
     ("elemwise_mul", ("_Mul", "_mul", "_sparse_elemwise_mul"), "broadcast_mul",
-     ("_sparse_broadcast_mul",),
-     lambda xp, l, r: l * r, lambda xp, g, l, r, y: g * r, lambda xp, g, l, r, y: g * l),
+     ("_sparse_broadcast_mul",), Ufunc("multiply"),
+     lambda xp, g, l, r, y: g * r, lambda xp, g, l, r, y: g * l, ("mul", "mul")),
     ("elemwise_div", ("_Div", "_div", "_sparse_elemwise_div"), "broadcast_div",
      ("_sparse_broadcast_div",),
-     lambda xp, l, r: _true_div(xp, l, r), lambda xp, g, l, r, y: g / r,
-     lambda xp, g, l, r, y: -g * l / (r * r)),
+     Ufunc("true_divide", lambda xp, l, r: _true_div(xp, l, r)), lambda xp, g, l, r, y: g / r,
+     lambda xp, g, l, r, y: -g * l / (r * r), None),
     ("_mod", ("_Mod",), "broadcast_mod", (), _floor_mod,
      _float_grad(lambda xp, g, l, r, y: g),
-     _float_grad(lambda xp, g, l, r, y: -g * xp.floor(l / r))),
+     _float_grad(lambda xp, g, l, r, y: -g * xp.floor(l / r)), None),
     ("_power", ("_Power",), "broadcast_power", (), lambda xp, l, r: l ** r,
-     lambda xp, g, l, r, y: g * r * l ** (r - 1), lambda xp, g, l, r, y: g * y * xp.log(l)),
-    ("_maximum", ("_Maximum",), "broadcast_maximum", (), lambda xp, l, r: xp.maximum(l, r),
-     lambda xp, g, l, r, y: g * (l >= r), lambda xp, g, l, r, y: g * (l < r)),
-    ("_minimum", ("_Minimum",), "broadcast_minimum", (), lambda xp, l, r: xp.minimum(l, r),
-     lambda xp, g, l, r, y: g * (l <= r), lambda xp, g, l, r, y: g * (l > r)),
-    ("_hypot", ("_Hypot",), "broadcast_hypot", (), lambda xp, l, r: xp.hypot(l, r),
-     lambda xp, g, l, r, y: g * l / y, lambda xp, g, l, r, y: g * r / y),
+     lambda xp, g, l, r, y: g * r * l ** (r - 1), lambda xp, g, l, r, y: g * y * xp.log(l),
+     None),
+    ("_maximum", ("_Maximum",), "broadcast_maximum", (), Ufunc("maximum"),
+     lambda xp, g, l, r, y: g * (l >= r), lambda xp, g, l, r, y: g * (l < r), None),
+    ("_minimum", ("_Minimum",), "broadcast_minimum", (), Ufunc("minimum"),
+     lambda xp, g, l, r, y: g * (l <= r), lambda xp, g, l, r, y: g * (l > r), None),
+    ("_hypot", ("_Hypot",), "broadcast_hypot", (), Ufunc("hypot"),
+     lambda xp, g, l, r, y: g * l / y, lambda xp, g, l, r, y: g * r / y, None),
 ]
 COMPARE = [
     ("_equal", ("_Equal",), "broadcast_equal", lambda xp, l, r: l == r),
@@ -219,9 +282,12 @@ COMPARE = [
     ("_greater_equal", ("_Greater_Equal",), "broadcast_greater_equal", lambda xp, l, r: l >= r),
     ("_lesser", ("_Lesser",), "broadcast_lesser", lambda xp, l, r: l < r),
     ("_lesser_equal", ("_Lesser_Equal",), "broadcast_lesser_equal", lambda xp, l, r: l <= r),
-    (None, (), "broadcast_logical_and", lambda xp, l, r: xp.logical_and(l, r)),
-    (None, (), "broadcast_logical_or", lambda xp, l, r: xp.logical_or(l, r)),
-    (None, (), "broadcast_logical_xor", lambda xp, l, r: xp.logical_xor(l, r)),
+    ("_logical_and", ("_Logical_And",), "broadcast_logical_and",
+     lambda xp, l, r: xp.logical_and(l, r)),
+    ("_logical_or", ("_Logical_Or",), "broadcast_logical_or",
+     lambda xp, l, r: xp.logical_or(l, r)),
+    ("_logical_xor", ("_Logical_Xor",), "broadcast_logical_xor",
+     lambda xp, l, r: xp.logical_xor(l, r)),
 ]
 
 
@@ -245,29 +311,30 @@ class _Binary(OpDef):
     inputs = ("lhs", "rhs")
     family = "elementwise"
     fwd = dl = dr = None
+    grad_into = None                # per input: 'copy' / 'neg' / 'mul' (see BINARY)
+    lhs_grad_in_place = False       # MXNet's _backward_add quirk (see _aliased_add)
 
     def prepare_forward(self, p, ins, outs, rt):
-        name = UFUNCS.get(self.name)
-        if name is None or not _float(ins[0], ins[1], outs[0]):
+        fwd = type(self).fwd
+        if not isinstance(fwd, Ufunc) or not _float(ins[0], ins[1], outs[0]):
             return None
-        f, l, r, o = getattr(rt.xp, name), ins[0], ins[1], outs[0]
+        f, l, r, o = getattr(rt.xp, fwd.name), ins[0], ins[1], outs[0]
         return lambda is_train: f(l, r, out=o)
 
     def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
-        # add/sub/mul with same-shape operands: gradients without temporaries
-        if self.name not in ("elemwise_add", "elemwise_sub", "elemwise_mul") or \
-                ograds[0] is None or not _float(ins[0], ins[1]) or \
-                (self.name == "elemwise_add" and reqs[0] == "add" and igrads[0] is not None):
+        # same-shape add/sub/mul: gradients without temporaries
+        kinds = type(self).grad_into
+        if kinds is None or ograds[0] is None or not _float(ins[0], ins[1]) or \
+                (self.lhs_grad_in_place and reqs[0] == "add" and igrads[0] is not None):
             return None
         xp, g, l, r = rt.xp, ograds[0], ins[0], ins[1]
         calls = []
-        for i, (buf, req) in enumerate(zip(igrads, reqs, strict=True)):
+        for i, (buf, req, kind) in enumerate(zip(igrads, reqs, kinds, strict=True)):
             if buf is None:
                 continue
-            other = r if i == 0 else l
-            if self.name == "elemwise_mul":
-                calls.append(_mul_into(xp, g, other, buf, req))
-            elif self.name == "elemwise_sub" and i == 1:
+            if kind == "mul":
+                calls.append(_mul_into(xp, g, r if i == 0 else l, buf, req))
+            elif kind == "neg":
                 calls.append(_neg_into(xp, g, buf, req))
             else:
                 calls.append(_copy_into(xp, g, buf, req))
@@ -286,7 +353,7 @@ class _Binary(OpDef):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         cls, xp = type(self), rt.xp
         l, r, y, g = ins[0], ins[1], outs[0], ograds[0]
-        if self.name == "elemwise_add" and _aliased_add(xp, g, igrads, reqs):
+        if self.lhs_grad_in_place and _aliased_add(xp, g, igrads, reqs):
             return
         for i, d in enumerate((cls.dl, cls.dr)):
             if igrads[i] is None:
@@ -380,17 +447,20 @@ def _doc(name, text):
          "    >>> mx.sym.%s(a, b).infer_shape(a=(2, 3))[1]\n    [(2, 3)]\n" % (text, name))
 
 
-def _register_binary(name, aliases, base, fwd, dl, dr, extra=()):
-    attrs = {"name": name, "aliases": aliases, "fwd": staticmethod(fwd),
+def _register_binary(name, aliases, base, fwd, dl, dr, extra=(), **more):
+    attrs = {"name": name, "aliases": aliases, "fwd": staticmethod(fwd), **more,
              "dl": None if dl is None else staticmethod(dl),
              "dr": None if dr is None else staticmethod(dr),
              "__doc__": _doc(name, "Elementwise ``%s``." % name), "__module__": __name__}
     register(type(name, tuple(extra) + (base,), attrs))
 
 
-for _n, _al, _bn, _bal, _f, _dl, _dr in BINARY:
-    _register_binary(_n, _al, _Binary, _f, _dl, _dr)
+for _n, _al, _bn, _bal, _f, _dl, _dr, _into in BINARY:
+    _register_binary(_n, _al, _Binary, _f, _dl, _dr, grad_into=_into,
+                     lhs_grad_in_place=_n == "elemwise_add")
     _register_binary(_bn, _bal, _Broadcast, _f, _dl, _dr)
+# the dense form of MXNet's sparse-preserving division
+_register_binary("_scatter_elemwise_div", (), _Binary, *BINARY[3][4:7])
 for _n, _al, _bn, _f in COMPARE:
     if _n:
         _register_binary(_n, _al, _Binary, _f, None, None, extra=(_Compare,))
@@ -404,36 +474,47 @@ _SCALAR_PARAMS = (
           "Indicate whether scalar input is int type"),
 )
 
-# name, alias, forward(xp, x, s), d/dx(xp, g, x, s, out) (None: zero gradient, comparison)
+# name, aliases, forward (Ufunc or f(xp, x, s); a reversed Ufunc puts the scalar on the
+# left), d/dx(xp, g, x, s, out) (None: zero gradient, comparison)
 SCALAR = [
-    ("_plus_scalar", "_PlusScalar", lambda xp, x, s: x + s, lambda xp, g, x, s, y: g),
-    ("_minus_scalar", "_MinusScalar", lambda xp, x, s: x - s, lambda xp, g, x, s, y: g),
-    ("_rminus_scalar", "_RMinusScalar", lambda xp, x, s: s - x, lambda xp, g, x, s, y: -g),
-    ("_mul_scalar", "_MulScalar", lambda xp, x, s: x * s, lambda xp, g, x, s, y: g * s),
-    ("_div_scalar", "_DivScalar", lambda xp, x, s: _true_div(xp, x, s),
+    ("_plus_scalar", ("_PlusScalar",), Ufunc("add"), lambda xp, g, x, s, y: g),
+    ("_minus_scalar", ("_MinusScalar",), Ufunc("subtract"), lambda xp, g, x, s, y: g),
+    ("_rminus_scalar", ("_RMinusScalar",), Ufunc("subtract", reverse=True),
+     lambda xp, g, x, s, y: -g),
+    ("_mul_scalar", ("_MulScalar",), Ufunc("multiply"), lambda xp, g, x, s, y: g * s),
+    ("_div_scalar", ("_DivScalar",), Ufunc("true_divide", lambda xp, x, s: _true_div(xp, x, s)),
      lambda xp, g, x, s, y: g / s),
-    ("_rdiv_scalar", "_RDivScalar", lambda xp, x, s: _true_div(xp, xp.full_like(x, s), x),
+    ("_rdiv_scalar", ("_RDivScalar",),
+     Ufunc("true_divide", lambda xp, x, s: _true_div(xp, xp.full_like(x, s), x), reverse=True),
      lambda xp, g, x, s, y: -g * s / (x * x)),
-    ("_mod_scalar", "_ModScalar", lambda xp, x, s: _floor_mod(xp, x, s),
+    ("_mod_scalar", ("_ModScalar",), lambda xp, x, s: _floor_mod(xp, x, s),
      _float_grad(lambda xp, g, x, s, y: g)),
-    ("_rmod_scalar", "_RModScalar", lambda xp, x, s: _floor_mod(xp, xp.full_like(x, s), x),
+    ("_rmod_scalar", ("_RModScalar",), lambda xp, x, s: _floor_mod(xp, xp.full_like(x, s), x),
      _float_grad(lambda xp, g, x, s, y: -g * xp.floor(s / x))),
-    ("_power_scalar", "_PowerScalar", lambda xp, x, s: x ** s,
+    ("_power_scalar", ("_PowerScalar",), Ufunc("power", lambda xp, x, s: x ** s),
      lambda xp, g, x, s, y: g * s * x ** (s - 1)),
-    ("_rpower_scalar", "_RPowerScalar", lambda xp, x, s: xp.full_like(x, s) ** x,
+    ("_rpower_scalar", ("_RPowerScalar",),
+     Ufunc("power", lambda xp, x, s: xp.full_like(x, s) ** x, reverse=True),
      lambda xp, g, x, s, y: g * y * xp.log(s)),
-    ("_maximum_scalar", "_MaximumScalar", lambda xp, x, s: xp.maximum(x, s),
+    ("_maximum_scalar", ("_MaximumScalar",), Ufunc("maximum"),
      lambda xp, g, x, s, y: g * (x >= s)),
-    ("_minimum_scalar", "_MinimumScalar", lambda xp, x, s: xp.minimum(x, s),
+    ("_minimum_scalar", ("_MinimumScalar",), Ufunc("minimum"),
      lambda xp, g, x, s, y: g * (x <= s)),
-    ("_hypot_scalar", "_HypotScalar", lambda xp, x, s: xp.hypot(x, s),
-     lambda xp, g, x, s, y: g * x / y),
-    ("_equal_scalar", "_EqualScalar", lambda xp, x, s: x == s, None),
-    ("_not_equal_scalar", "_NotEqualScalar", lambda xp, x, s: x != s, None),
-    ("_greater_scalar", "_GreaterScalar", lambda xp, x, s: x > s, None),
-    ("_greater_equal_scalar", "_GreaterEqualScalar", lambda xp, x, s: x >= s, None),
-    ("_lesser_scalar", "_LesserScalar", lambda xp, x, s: x < s, None),
-    ("_lesser_equal_scalar", "_LesserEqualScalar", lambda xp, x, s: x <= s, None),
+    ("_hypot_scalar", ("_HypotScalar",), Ufunc("hypot"), lambda xp, g, x, s, y: g * x / y),
+    ("_equal_scalar", ("_EqualScalar",), lambda xp, x, s: x == s, None),
+    ("_not_equal_scalar", ("_NotEqualScalar",), lambda xp, x, s: x != s, None),
+    ("_greater_scalar", ("_GreaterScalar",), lambda xp, x, s: x > s, None),
+    ("_greater_equal_scalar", ("_GreaterEqualScalar",), lambda xp, x, s: x >= s, None),
+    ("_lesser_scalar", ("_LesserScalar",), lambda xp, x, s: x < s, None),
+    ("_lesser_equal_scalar", ("_LesserEqualScalar",), lambda xp, x, s: x <= s, None),
+    ("_logical_and_scalar", ("_LogicalAndScalar",), lambda xp, x, s: xp.logical_and(x, s),
+     None),
+    ("_logical_or_scalar", ("_LogicalOrScalar",), lambda xp, x, s: xp.logical_or(x, s), None),
+    ("_logical_xor_scalar", ("_LogicalXorScalar",), lambda xp, x, s: xp.logical_xor(x, s),
+     None),
+    # the dense forms of MXNet's sparse-preserving scalar ops
+    ("_scatter_plus_scalar", (), Ufunc("add"), lambda xp, g, x, s, y: g),
+    ("_scatter_minus_scalar", (), Ufunc("subtract"), lambda xp, g, x, s, y: g),
 ]
 
 
@@ -461,16 +542,13 @@ class _Scalar(OpDef):
 
     def prepare_forward(self, p, ins, outs, rt):
         x, o = ins[0], outs[0]
-        if not _float(x, o):
+        fwd = type(self).fwd
+        if not isinstance(fwd, Ufunc) or not _float(x, o):
             return None
-        s = scalar_as(x.dtype, p.scalar)
-        if self.name in UFUNCS:
-            f = getattr(rt.xp, UFUNCS[self.name])
-            return lambda is_train: f(x, s, out=o)
-        if self.name in R_UFUNCS:
-            f = getattr(rt.xp, R_UFUNCS[self.name])
+        s, f = scalar_as(x.dtype, p.scalar), getattr(rt.xp, fwd.name)
+        if fwd.reverse:
             return lambda is_train: f(s, x, out=o)
-        return None
+        return lambda is_train: f(x, s, out=o)
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
@@ -491,9 +569,38 @@ class _Scalar(OpDef):
 
 for _n, _al, _f, _g in SCALAR:
     register(type(_n, (_Scalar,), {
-        "name": _n, "aliases": (_al,), "fwd": staticmethod(_f),
+        "name": _n, "aliases": _al, "fwd": staticmethod(_f),
         "grad": None if _g is None else staticmethod(_g), "loss_head": _g is None,
         "__doc__": ("Elementwise ``%s`` with a scalar.\n\n    >>> import symnb as mx\n"
                     "    >>> mx.sym._internal.%s(mx.sym.var('a'), scalar=2).list_attr()\n"
                     "    {'scalar': '2'}\n" % (_n, _n)),
         "__module__": __name__}))
+
+
+@register
+class smooth_l1(_Unary):  # noqa: N801 -- MXNet's operator name
+    """Smooth L1: ``0.5 * (s * x)**2`` where ``|x| < 1 / s**2``, else ``|x| - 0.5 / s**2``
+    (``s`` is ``scalar``).
+
+    >>> import symnb as mx
+    >>> mx.nd.smooth_l1(mx.nd.array([-2.0, 0.5])).asnumpy()
+    array([1.5  , 0.125], dtype=float32)
+    """
+
+    name = "smooth_l1"
+    family = "elementwise"
+    params = (Param("scalar", "float", "scalar input"),)
+
+    def _sigma2(self, p, x):
+        return x.dtype.type(1.0 if p.scalar is None else p.scalar) ** 2
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, x = rt.xp, ins[0]
+        s2 = self._sigma2(p, x)
+        outs[0][...] = xp.where(xp.abs(x) < 1 / s2, 0.5 * s2 * x * x, xp.abs(x) - 0.5 / s2)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x = rt.xp, ins[0]
+        s2 = self._sigma2(p, x)
+        slope = xp.where(xp.abs(x) < 1 / s2, s2 * x, xp.sign(x))
+        assign(igrads[0], ograds[0] * slope, reqs[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, fully_known, shape_assign, type_assign
@@ -436,3 +437,110 @@ class BlockGrad(_Identity):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         if igrads[0] is not None and reqs[0] == "write":
             igrads[0][...] = 0
+
+
+# ----------------------------------------------------------------------------- more losses
+@register
+class softmax_cross_entropy(OpDef):  # noqa: N801 -- MXNet's operator name
+    """``sum_i -log(softmax(data_i)[label_i])`` over the batch, as a ``(1,)`` array.
+
+    >>> import symnb as mx
+    >>> out = mx.nd.softmax_cross_entropy(mx.nd.zeros((2, 4)), mx.nd.array([0, 3]))
+    >>> round(float(out.asscalar()), 4)
+    2.7726
+    """
+
+    name = "softmax_cross_entropy"
+    family = "loss"
+    inputs = ("data", "label")
+    roles = {"label": "label"}
+
+    def infer_shape(self, p, ins, outs):
+        data, label = ins
+        dnd, lnd = (-1 if s is None else len(s) for s in (data, label))
+        if dnd != 2:
+            raise InferError("Check failed: (*in_attrs)[0].ndim() == 2U (%d vs. 2) : "
+                             "SoftmaxCrossEntropy only accept 2D data" % dnd)
+        if lnd != 1:
+            raise InferError("Check failed: (*in_attrs)[1].ndim() == 1U (%d vs. 1) : "
+                             "SoftmaxCrossEntropy only accept 1D label" % lnd)
+        shape_assign(ins, 1, (data[0],))
+        shape_assign(outs, 0, (1,))
+
+    def infer_type(self, p, ins, outs):
+        type_assign(outs, 0, ins[0])
+        if ins[1] is None:
+            ins[1] = ins[0]
+
+    def _probs(self, rt, x):
+        return softmax_along(rt.xp, x, 1)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, x = rt.xp, ins[0]
+        label = ins[1].astype(np.int64)
+        prob = self._probs(rt, x)
+        picked = prob[xp.arange(x.shape[0]), label]
+        outs[0][...] = -xp.log(picked).sum()
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[1] is not None:
+            raise MXNetError("SoftmaxCrossEntropy: Check failed: req[1] == kNullOp (%d vs. 0) "
+                             ": Cannot take gradient wrt label"
+                             % {"write": 1, "add": 3}.get(reqs[1], 1))
+        if igrads[0] is None:
+            return
+        xp, x = rt.xp, ins[0]
+        grad = self._probs(rt, x)
+        grad[xp.arange(x.shape[0]), ins[1].astype(np.int64)] -= 1
+        assign(igrads[0], grad * ograds[0].reshape(()), reqs[0])
+
+
+@register
+class IdentityAttachKLSparseReg(OpDef):
+    """Identity forward; backward adds the gradient of a KL sparseness penalty pulling the
+    mean activation of each unit (kept in ``moving_avg``, updated by the backward) towards
+    ``sparseness_target``.
+
+    >>> import symnb as mx
+    >>> k = mx.sym.IdentityAttachKLSparseReg(mx.sym.var('a'), name='k')
+    >>> k.infer_shape(a=(4, 3))[2], k.list_auxiliary_states()
+    ([(3,)], ['k_moving_avg'])
+    """
+
+    name = "IdentityAttachKLSparseReg"
+    family = "loss"
+    inputs = ("data", "moving_avg")
+    signature_inputs = ("data",)
+    mutates = ("moving_avg",)
+    var_attrs_on_compose = {"moving_avg": {"__init__": '["zero", {}]'}}
+    params = (
+        Param("sparseness_target", "float, optional, default=0.100000001",
+              "The sparseness target"),
+        Param("penalty", "float, optional, default=0.00100000005", "The tradeoff parameter "
+              "for the sparseness penalty"),
+        Param("momentum", "float, optional, default=0.899999976",
+              "The momentum for running average"),
+    )
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
+                             "[0, -1)")
+        ins[1] = (data[1],)
+        shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = ins[0]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        x, avg = ins[0], ins[1]
+        t = np.dtype(x.dtype).type
+        flat = x.reshape(x.shape[0], x.shape[1], -1)
+        batch_mean = flat.mean(axis=(0, 2))
+        avg[...] = t(p.momentum) * avg + (1 - t(p.momentum)) * batch_mean
+        rho = t(p.sparseness_target)
+        penalty = t(p.penalty) * (-rho / avg + (1 - rho) / (1 - avg))
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        if igrads[0] is not None:
+            assign(igrads[0], ograds[0] + penalty.reshape(shape), reqs[0])

@@ -14,7 +14,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import _code, fmt_shape, shape_assign
+from ._rules import _code, fmt_shape, legacy_float32_type, shape_assign
 
 __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
 
@@ -68,6 +68,7 @@ class BatchNorm(OpDef):
                             "moving_var": {"__init__": '["one", {}]'}}
     num_outputs_total_default = 3
     family = "norm"
+    mkldnn_float32 = True       # whether MXNet runs float32 through MKLDNN (gamma grad quirk)
     params = (
         Param("eps", "double, optional, default=0.0010000000474974513",
               "Epsilon to prevent div 0. Must be no less than CUDNN_BN_MIN_EPSILON defined in "
@@ -205,7 +206,7 @@ class BatchNorm(OpDef):
             if p.fix_gamma:
                 # float32 runs MKLDNN, which zeroes it for 'add' too (spec 6.1); other dtypes
                 # run the native kernel, which writes the 0 only for 'write'
-                if reqs[1] == "write" or x.dtype == np.float32:
+                if reqs[1] == "write" or (x.dtype == np.float32 and self.mkldnn_float32):
                     igrads[1][...] = 0
             else:
                 assign(igrads[1], (dy * xmu).sum(axis=red) * invstd, reqs[1])
@@ -255,14 +256,7 @@ class InstanceNorm(OpDef):
     def infer_type(self, p, ins, outs):
         if not self.float32_only:
             return super().infer_type(p, ins, outs)
-        # a legacy OperatorProperty without its own type rule: float32 only
-        for t in ins:
-            if t is not None and t != np.float32:
-                raise InferError("Check failed: in_type->at(i) == mshadow::default_type_flag "
-                                 "|| in_type->at(i) == -1: Unsupported data type %d"
-                                 % _code(t))
-        ins[:] = [np.dtype(np.float32)] * len(ins)
-        outs[:] = [np.dtype(np.float32)] * len(outs)
+        legacy_float32_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
         x, gamma, beta = ins

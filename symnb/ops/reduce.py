@@ -12,11 +12,11 @@ import numpy as np
 
 from ..base import MXNetError
 from ._params import Param
-from ._registry import OpDef, ZeroGradient, assign, register
+from ._registry import InferError, OpDef, ZeroGradient, assign, register
 from ._rules import fmt_shape, fully_known
 from .shape import ShapeOrNone, check, check_axis, fmt_dims, np_dtype, sassign, type_assign_check
 
-__all__ = ["REDUCE"]
+__all__ = ["REDUCE", "reduced_shape"]
 
 _AXIS_DOC = """The axis or axes along which to perform the reduction.
 
@@ -90,6 +90,13 @@ REDUCE = [
      lambda xp, g, x, y, n: g * (x == y), True, "Maximum of array elements over the given axes."),
     ("min", ("min_axis",), lambda xp, x, a: x.min(axis=a, keepdims=True),
      lambda xp, g, x, y, n: g * (x == y), True, "Minimum of array elements over the given axes."),
+    # NaNs count as 0 (sum) or 1 (prod) and get no gradient
+    ("nansum", (), lambda xp, x, a: xp.nansum(x, axis=a, keepdims=True),
+     lambda xp, g, x, y, n: g * ~xp.isnan(x), False,
+     "Sum of array elements over the given axes, treating NaN as zero."),
+    ("nanprod", (), lambda xp, x, a: xp.nanprod(x, axis=a, keepdims=True),
+     lambda xp, g, x, y, n: xp.where(xp.isnan(x), 0, g * y / x), False,
+     "Product of array elements over the given axes, treating NaN as one."),
 ]
 
 
@@ -282,3 +289,91 @@ class argmin(_ArgReduce):  # noqa: N801
 
     name = "argmin"
     pick = staticmethod(lambda xp, x, axis: xp.argmin(x, axis=axis))
+
+
+@register
+class argmax_channel(_ArgReduce):  # noqa: N801
+    """Index of the maximum along axis 1, the channels (as a float array). MXNet registers
+    no gradient for it: binding a gradient through it fails.
+
+    >>> import symnb as mx
+    >>> mx.nd.argmax_channel(mx.nd.array([[0, 1, 2], [5, 4, 3]])).asnumpy()
+    array([2., 0.], dtype=float32)
+    """
+
+    name = "argmax_channel"
+    params = ()
+    backward = OpDef.backward       # not differentiable (MXNet has no FGradient for it)
+    pick = staticmethod(lambda xp, x, axis: xp.argmax(x, axis=axis))
+
+    def label(self, p, attrs):
+        return self.name
+
+    def infer_shape(self, p, ins, outs):
+        if fully_known(ins[0]):
+            sassign(outs, 0, (tuple(ins[0][:1]) + tuple(ins[0][2:])) or (1,))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        outs[0][...] = rt.xp.argmax(x, axis=min(1, x.ndim - 1)).reshape(outs[0].shape)
+
+
+@register
+class moments(OpDef):  # noqa: N801
+    """Mean and variance of ``data`` over ``axes`` (all axes by default).
+
+    >>> import symnb as mx
+    >>> mean, var = mx.nd.moments(mx.nd.array([[1, 3], [5, 7]]), axes=(1,))
+    >>> mean.asnumpy(), var.asnumpy()
+    (array([2., 6.], dtype=float32), array([1., 1.], dtype=float32))
+    """
+
+    name = "moments"
+    family = "reduce"
+    params = (
+        ShapeOrNone("axes", "Shape or None, optional, default=None",
+                    "Array of ints. Axes along which to compute mean and variance."),
+        Param("keepdims", "boolean, optional, default=0",
+              "produce moments with the same dimensionality as the input."),
+    )
+    outputs = ("output0", "output1")
+
+    def infer_shape(self, p, ins, outs):
+        if p.axes is not None and len(p.axes) == 0:
+            raise InferError("Empty axes is not supported, if you would like to do global "
+                             "moments, please pass all axes to axes argument")
+        if ins[0] is None and p.axes:
+            # MXNet's rule runs on the unknown shape (ndim -1) and fails on the axes
+            last = max(p.axes)
+            check(False, "axes[axes.ndim()-1] < ishape.ndim() (%d vs. -1) : Reduction axis %d "
+                  "Exceeds input dimensions None" % (last, last))
+        if ins[0] is not None:
+            shape = reduced_shape(ins[0], p.axes, p.keepdims, False)
+            sassign(outs, 0, shape)
+            sassign(outs, 1, shape)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x = ins[0]
+        axes = _axes(p.axes, False, x.ndim)
+        mean = x.mean(axis=axes, keepdims=True)
+        outs[0][...] = mean.reshape(outs[0].shape)
+        outs[1][...] = ((x - mean) ** 2).mean(axis=axes, keepdims=True).reshape(outs[1].shape)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
+        xp, x = rt.xp, ins[0]
+        axes = _axes(p.axes, False, x.ndim)
+        kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+        n = int(np.prod([x.shape[i] for i in axes]))
+        mean_g = 0 if ograds[0] is None else ograds[0].reshape(kept)
+        var_g = 0 if ograds[1] is None else \
+            ograds[1].reshape(kept) * 2 * (x - outs[0].reshape(kept)) / n
+        if reqs[0] == "add":
+            # as mean's: MXNet adds the mean gradient with the request, divides the whole
+            # buffer by n, then adds the variance part: (old + g_mean) / n + g_var (recorded)
+            igrads[0] += mean_g
+            igrads[0] /= x.dtype.type(n)
+            igrads[0] += var_g
+            return
+        assign(igrads[0], xp.broadcast_to(mean_g / n + var_g, x.shape), reqs[0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import shape_assign, uniform_type
+from ._rules import legacy_float32_type, shape_assign, uniform_type
 from .conv import (
     Geometry,
     check_failed,
@@ -298,3 +298,85 @@ class Pad(OpDef):
                         part = xp.flip(part, axis=axis)
                     g[_pad_slabs(len(shape), axis, src_lo, src_hi, pads, shape)] += part
         assign(igrads[0], g[interior], reqs[0])
+
+
+# ----------------------------------------------------------------------------- Crop
+@register
+class Crop(OpDef):
+    """A spatial window of NCHW ``arg0``: of size ``h_w`` (one input) or of ``arg1``'s height
+    and width (two inputs), at ``offset`` or centred (``center_crop``). ``arg1`` only lends
+    its shape and gets a zero gradient.
+
+    >>> import symnb as mx
+    >>> c = mx.sym.Crop(mx.sym.var('a'), mx.sym.var('b'), num_args=2)
+    >>> c.infer_shape(a=(1, 2, 5, 6), b=(1, 3, 2, 3))[1]
+    [(1, 2, 2, 3)]
+    """
+
+    name = "Crop"
+    family = "shape"
+    inputs = ("data",)
+    key_var_num_args = "num_args"
+    params = (
+        Param("num_args", "int, required", "Number of inputs for crop, if equals one, then we "
+              "will use the h_wfor crop height and width, else if equals two, then we will "
+              "use the heightand width of the second input symbol, we name crop_like here"),
+        Param("offset", "Shape(tuple), optional, default=[0,0]",
+              "crop offset coordinate: (y, x)"),
+        Param("h_w", "Shape(tuple), optional, default=[0,0]", "crop height and width: (h, w)"),
+        Param("center_crop", "boolean, optional, default=0",
+              "If set to true, then it will use be the center_crop,or it will crop using the "
+              "shape of crop_like"),
+    )
+
+    def input_names(self, p):
+        return tuple("arg%d" % i for i in range(p.num_args))
+
+    def _size(self, p, ins):
+        if p.num_args == 1:
+            return tuple(p.h_w)
+        return None if ins[1] is None else tuple(ins[1][2:4])
+
+    def _origin(self, p, data, size):
+        if p.center_crop:
+            return (data[2] - size[0]) // 2, (data[3] - size[1]) // 2
+        return tuple(p.offset)
+
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        ndim = -1 if data is None else len(data)
+        if ndim != 4:
+            raise InferError(check_failed("data_shape.ndim()", "==", "4U", ndim, 4,
+                                          "Input data should be 4D in batch-num_filter-y-x"))
+        size = self._size(p, ins)
+        if size is None:
+            return
+        y, x = self._origin(p, data, size)
+        for start, extent, whole, what in ((y, size[0], data[2], "height"),
+                                           (x, size[1], data[3], "width")):
+            if start + extent > whole:
+                raise InferError("Check failed: data_shape[%d] >= out_shape[%d] + offset: "
+                                 "crop %s exceeds the input" % ((2, 2) if what == "height"
+                                                                else (3, 3)) + (what,))
+        shape_assign(outs, 0, (data[0], data[1]) + size)
+
+    def infer_type(self, p, ins, outs):
+        legacy_float32_type(ins, outs)
+
+    def _window(self, p, data, out):
+        y, x = self._origin(p, data, out[2:])
+        return (slice(None), slice(None), slice(y, y + out[2]), slice(x, x + out[3]))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = ins[0][self._window(p, ins[0].shape, outs[0].shape)]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        # MXNet's Crop writes both gradients whatever the request (recorded with 'add')
+        for g in igrads[1:]:
+            if g is not None:
+                g[...] = 0
+        if igrads[0] is None:
+            return
+        full = rt.xp.zeros_like(ins[0])
+        full[self._window(p, ins[0].shape, outs[0].shape)] = ograds[0]
+        assign(igrads[0], full, "write")

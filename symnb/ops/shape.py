@@ -1109,7 +1109,7 @@ class add_n(_ShapeOp):  # noqa: N801
     def parse(self, attrs, node_name=""):
         shim = SimpleNamespace(name=self.name, params=self.hidden_params,
                                param_map={q.name: q for q in self.hidden_params},
-                               accepts_unknown_params=False)
+                               accepts_unknown_params=False, implied_params={})
         return parse_params(shim, attrs, node_name)
 
     def input_names(self, p):

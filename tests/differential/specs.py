@@ -449,6 +449,178 @@ def _conv_pool():
     return out
 
 
+# operators added after the core set: math families, logical ops, special functions
+MATH = {"cbrt": POS, "rcbrt": POS, "arcsin": ("u", -0.9, 0.9), "arccos": ("u", -0.9, 0.9),
+        "arctan": None, "degrees": None, "radians": None, "sinh": None, "cosh": None,
+        "arcsinh": None, "arccosh": ("u", 1.2, 3.0), "arctanh": ("u", -0.9, 0.9),
+        "rint": ("u", -3, 3), "fix": ("u", -3, 3), "trunc": ("u", -3, 3),
+        "logical_not": ("b", 0, 1), "erfinv": ("u", -0.9, 0.9), "gamma": ("u", 0.5, 3.0),
+        "gammaln": ("u", 0.5, 3.0)}
+
+
+def _math():
+    out = []
+    for op, rng in MATH.items():
+        ranges = {"data": rng} if rng else {}
+        # MXNet's gamma/gammaln gradients call the float32 digamma, also for float64 data
+        tol = {"rtol": 1e-6, "atol": 1e-6} if op.startswith("gamma") else {}
+        out.append(_case(op + "_m32", op, [("data", (3, 4))], F32, ranges=ranges))
+        out.append(_case(op + "_m64", op, [("data", (2, 3, 2))], F64, ranges=ranges, **tol))
+    out.append(_case("rint_halves", "rint", [("data", (6,))], F32, ranges={"data": ("i", -3, 3)}))
+    out.append(_case("logical_not_i32", "logical_not", [("data", (5,))], I32,
+                     ranges={"data": ("i", -2, 2)}))
+    for op in ["_logical_and", "_logical_or", "_logical_xor", "_scatter_elemwise_div"]:
+        rng = {"lhs": POS, "rhs": POS} if "div" in op else {"lhs": ("b", 0, 1),
+                                                            "rhs": ("b", 0, 1)}
+        out.append(_case(op + "_m32", op, [("lhs", (2, 3)), ("rhs", (2, 3))], F32, ranges=rng,
+                         errors=[{"shapes": {"lhs": (2, 3), "rhs": (3, 2)}}]))
+        out.append(_case(op + "_m64", op, [("lhs", (4,)), ("rhs", (4,))], F64, ranges=rng))
+    for op in ["_logical_and_scalar", "_logical_or_scalar", "_logical_xor_scalar",
+               "_scatter_plus_scalar", "_scatter_minus_scalar"]:
+        rng = {"data": ("b", 0, 1)} if "logical" in op else {}
+        for k, sc in enumerate([0, 1.5]):
+            out.append(_case("%s_m%d" % (op, k), op, [("data", (3, 4))], F64 if k else F32,
+                             {"scalar": sc}, ranges=rng))
+    for k, kw in enumerate([{}, {"alpha": 0.5, "beta": 0.1}]):
+        out.append(_case("hard_sigmoid_%d" % k, "hard_sigmoid", [("data", (3, 4))],
+                         F64 if k else F32, kw, ranges={"data": ("u", -4, 4)}))
+    for k, (shp, kw) in enumerate([((2, 3), {}), ((2, 3, 4), {"axis": 1}),
+                                   ((2, 3), {"axis": 0, "temperature": 2.0}),
+                                   ((3, 4), {"dtype": "float64"})]):
+        out.append(_case("softmin_%d" % k, "softmin", [("data", shp)], F64 if k % 2 else F32,
+                         kw))
+    return out
+
+
+def _ordering_gather():
+    out = []
+    for k, kw in enumerate([{"axis": 1, "keepdims": False}, {"axis": (0, 2), "keepdims": True},
+                            {}]):
+        for op in ["nansum", "nanprod"]:
+            out.append(_case("%s_%d" % (op, k), op, [("data", (2, 3, 4))], F64 if k else F32,
+                             kw, ranges={"data": POS}))
+    out.append(_case("argmax_channel_2d", "argmax_channel", [("data", (3, 4))], F32))
+    out.append(_case("argmax_channel_3d", "argmax_channel", [("data", (2, 3, 4))], F64))
+    for k, kw in enumerate([{"axes": (1,)}, {"axes": (0, 2), "keepdims": True}]):
+        out.append(_case("moments_%d" % k, "moments", [("data", (2, 3, 4))], F64 if k else F32,
+                         kw, errors=[{"kwargs": {"axes": ()}}] if k == 0 else []))
+    for k, kw in enumerate([{}, {"scalar": 2.0}, {"scalar": 0.5}]):
+        out.append(_case("smooth_l1_%d" % k, "smooth_l1", [("data", (3, 4))], F64 if k else F32,
+                         kw, ranges={"data": ("u", -3, 3)}))
+    for k, kw in enumerate([{"k": 2}, {"k": 2, "ret_typ": "value"},
+                            {"k": 3, "axis": 0, "ret_typ": "both", "is_ascend": True},
+                            {"k": 2, "ret_typ": "mask"}, {"k": 0, "axis": None,
+                                                           "ret_typ": "value"},
+                            {"k": 1, "dtype": "int32"}]):
+        out.append(_case("topk_%d" % k, "topk", [("data", (4, 5))], F64 if k % 2 else F32, kw,
+                         grad=kw.get("ret_typ") in ("value", "both")))
+    for k, kw in enumerate([{}, {"axis": 0, "is_ascend": False}, {"axis": None}]):
+        out.append(_case("sort_%d" % k, "sort", [("data", (3, 4))], F64 if k % 2 else F32, kw))
+        out.append(_case("argsort_%d" % k, "argsort", [("data", (3, 4))], F32, kw, grad=False))
+    out.append(_case("pick_0", "pick", [("data", (3, 4)), ("index", (3,))], F32, {"axis": 1},
+                     ranges={"index": ("i", -1, 5)}))
+    out.append(_case("pick_1", "pick", [("data", (3, 4)), ("index", (1, 4))], F64,
+                     {"axis": 0, "keepdims": True, "mode": "wrap"},
+                     ranges={"index": ("i", -4, 6)}))
+    out.append(_case("batch_take_0", "batch_take", [("a", (3, 4)), ("indices", (3,))], F32,
+                     dtypes={"indices": I32}, ranges={"indices": ("i", -1, 5)}))
+    out.append(_case("gather_nd_0", "gather_nd", [("data", (3, 4, 2)), ("indices", (2, 3))],
+                     F32, ranges={"indices": ("i", 0, 2)}))
+    # negative indices: MXNet's forward wraps them, its backward writes out of bounds
+    out.append(_case("gather_nd_1", "gather_nd", [("data", (3, 4)), ("indices", (1, 2, 2))],
+                     F64, ranges={"indices": ("i", 0, 2)}))
+    out.append(_case("scatter_set_nd_0", "_scatter_set_nd", [("lhs", (3, 4)), ("rhs", (2,)),
+                                                             ("indices", (2, 2))], F32,
+                     {"shape": (3, 4)}, ranges={"indices": ("i", 0, 2)}, grad=False))
+    out.append(_case("scatter_nd_0", "scatter_nd", [("data", (3,)), ("indices", (2, 3))], F32,
+                     {"shape": (3, 4)}, ranges={"indices": ("i", 0, 2)}, grad=False))
+    for k, (shp, kw) in enumerate([((3, 4), {}), ((2, 3, 4), {"k": 1, "axis1": 2, "axis2": 0}),
+                                   ((3,), {"k": -1}), ((4, 3), {"k": -2})]):
+        out.append(_case("diag_%d" % k, "diag", [("data", shp)], F64 if k % 2 else F32, kw))
+    out.append(_case("ravel_multi_index_0", "_ravel_multi_index", [("data", (2, 3))], F32,
+                     {"shape": (3, 4)}, ranges={"data": ("i", 0, 2)}, grad=False))
+    out.append(_case("unravel_index_0", "_unravel_index", [("data", (4,))], F32,
+                     {"shape": (3, 4)}, ranges={"data": ("i", 0, 11)}, grad=False))
+    out.append(_case("broadcast_like_0", "broadcast_like", [("lhs", (1, 3)), ("rhs", (2, 3))],
+                     F32, errors=[{"shapes": {"lhs": (2, 3), "rhs": (3, 3)}}]))
+    out.append(_case("broadcast_like_1", "broadcast_like", [("lhs", (1, 3, 1)),
+                                                            ("rhs", (4, 5))], F64,
+                     {"lhs_axes": (2,), "rhs_axes": (1,)}))
+    out.append(_case("reshape_like_0", "reshape_like", [("lhs", (2, 3)), ("rhs", (3, 2))], F32,
+                     errors=[{"shapes": {"lhs": (2, 3), "rhs": (4, 2)}}]))
+    out.append(_case("reshape_like_1", "reshape_like", [("lhs", (2, 6)), ("rhs", (3, 2))], F64,
+                     {"lhs_begin": 1, "rhs_begin": 0}))
+    out.append(_case("slice_like_0", "slice_like", [("data", (3, 4)), ("shape_like", (2, 2))],
+                     F32))
+    out.append(_case("slice_like_1", "slice_like", [("data", (3, 4)), ("shape_like", (2, 2))],
+                     F64, {"axes": (1,)}))
+    for op in ["shape_array", "size_array"]:
+        out.append(_case(op + "_0", op, [("data", (2, 3))], F32, grad=False))
+    out.append(_case("space_to_depth_0", "space_to_depth", [("data", (1, 2, 4, 6))], F32,
+                     {"block_size": 2}, errors=[{"shapes": {"data": (1, 2, 3, 4)}}]))
+    out.append(_case("depth_to_space_0", "depth_to_space", [("data", (1, 8, 2, 3))], F64,
+                     {"block_size": 2}, errors=[{"shapes": {"data": (1, 6, 2, 2)}}]))
+    out.append(_case("split_v2_0", "_split_v2", [("data", (2, 5))], F32, {"indices": (0, 2)}))
+    out.append(_case("split_v2_1", "_split_v2", [("data", (6, 2))], F64,
+                     {"indices": (), "sections": 3, "axis": 0}))
+    out.append(_case("split_v2_2", "_split_v2", [("data", (3, 2))], F32,
+                     {"indices": (0, 1, 2), "axis": 0, "squeeze_axis": True}))
+    return out
+
+
+def _layers():
+    out = []
+    for k, (shp, kw) in enumerate([((2, 3, 2, 2), {}), ((2, 3, 2), {"fix_gamma": False}),
+                                   ((4, 3), {"use_global_stats": True, "fix_gamma": False}),
+                                   ((2, 3, 2), {"output_mean_var": True, "fix_gamma": False})]):
+        out.append(_case("BatchNorm_v1_%d" % k, "BatchNorm_v1", [("data", shp)],
+                         F64 if k % 2 else F32, kw,
+                         ranges={"op_moving_var": POS, "op_gamma": POS}))
+    for k, (shp, kw) in enumerate([((1, 2, 5, 5), {"kernel": (3, 3), "num_filter": 3}),
+                                   ((1, 4, 5, 5), {"kernel": (2, 2), "num_filter": 4,
+                                                   "num_group": 2, "stride": (2, 2),
+                                                   "no_bias": True})]):
+        out.append(_case("Convolution_v1_%d" % k, "Convolution_v1", [("data", shp)],
+                         F64 if k % 2 else F32, kw))
+    for k, (shp, kw) in enumerate([((1, 2, 4, 4), {"kernel": (2, 2), "stride": (2, 2)}),
+                                   ((1, 2, 5, 5), {"kernel": (3, 3), "pool_type": "avg",
+                                                   "pad": (1, 1)}),
+                                   ((1, 2, 5, 5), {"kernel": (2, 2), "stride": (2, 2),
+                                                   "pooling_convention": "full"}),
+                                   ((1, 2, 3, 3), {"kernel": (1, 1), "global_pool": True,
+                                                   "pool_type": "sum"})]):
+        out.append(_case("Pooling_v1_%d" % k, "Pooling_v1", [("data", shp)],
+                         F64 if k % 2 else F32, kw))
+    for k, (shp, kw) in enumerate([((2, 4, 3), {"num_groups": 2}), ((2, 3, 2, 2), {}),
+                                   ((2, 4, 2), {"num_groups": 4, "eps": 1e-3,
+                                                "output_mean_var": True})]):
+        out.append(_case("GroupNorm_%d" % k, "GroupNorm", [("data", shp)], F64 if k % 2 else F32,
+                         kw, ranges={"op_gamma": POS}))
+    for k, mode in enumerate(["instance", "channel", "spatial"]):
+        out.append(_case("L2Normalization_%d" % k, "L2Normalization", [("data", (2, 3, 4))],
+                         F64 if k % 2 else F32, {"mode": mode}))
+    for op in ["SequenceMask", "SequenceLast", "SequenceReverse"]:
+        out.append(_case(op + "_0", op, [("data", (4, 3, 2))], F32))
+        out.append(_case(op + "_len", op, [("data", (4, 3, 2)), ("sequence_length", (3,))], F64,
+                         dict({"use_sequence_length": True},
+                              **({"value": -1.0} if op == "SequenceMask" else {})),
+                         ranges={"sequence_length": ("i", 1, 4)}))
+        if op != "SequenceReverse":
+            out.append(_case(op + "_axis1", op, [("data", (3, 4)), ("sequence_length", (3,))],
+                             F32, {"use_sequence_length": True, "axis": 1},
+                             ranges={"sequence_length": ("i", 1, 4)}))
+    out.append(_case("Crop_0", "Crop", [("a", (1, 2, 5, 6)), ("b", (1, 3, 2, 3))], F32,
+                     {"num_args": 2, "offset": (1, 2)}, variadic=True))
+    out.append(_case("Crop_1", "Crop", [("a", (1, 2, 5, 6))], F64,
+                     {"num_args": 1, "h_w": (2, 4), "center_crop": True}, variadic=True))
+    out.append(_case("softmax_cross_entropy_0", "softmax_cross_entropy",
+                     [("data", (3, 4)), ("label", (3,))], F32, ranges={"label": ("i", 0, 3)}))
+    out.append(_case("IdentityAttachKLSparseReg_0", "IdentityAttachKLSparseReg",
+                     [("data", (4, 3))], F32, ranges={"data": ("u", 0.1, 0.9),
+                                                      "op_moving_avg": ("u", 0.2, 0.8)}))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -456,4 +628,5 @@ def all_cases():
     'abs'
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
-            + _nn() + _norm() + _conv_pool())
+            + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
+            + _layers())

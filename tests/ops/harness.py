@@ -1,7 +1,9 @@
 """Run one operator directly from its definition: shapes, types, forward, numeric gradients.
 
 Every op test uses these so that each operator gets the same checks (float64 central
-differences along a random direction, compared with the op's backward).
+differences along a random direction, compared with the op's backward). This is the
+generic path: the operator's forward/backward (or its backend kernel), never the executor's
+prepared closures, which ``test_cases.py`` runs beside it.
 
 The harness runs on the backend in ``RT`` (NumPy unless ``tests/ops/conftest.py`` switched it
 to CuPy for the gpu half of the suite); inputs and results are NumPy arrays either way.
@@ -12,6 +14,7 @@ import numpy as np
 
 from symnb.backends import numpy_backend
 from symnb.ops import get_op
+from symnb.ops._registry import kernel_for
 
 RT = numpy_backend
 
@@ -55,7 +58,7 @@ def forward(op_name, inputs, is_train=True, **attrs):
     _, out_types = infer_types(op_name, in_types, **attrs)
     outs = [RT.xp.zeros(s, dtype=t or ins[0].dtype) for s, t in zip(out_shapes, out_types)]
     dev_ins = [_dev(x) for x in ins]
-    op.forward(p, dev_ins, outs, is_train, RT)
+    kernel_for(op, RT)[0](p, dev_ins, outs, is_train, RT)
     if RT is not numpy_backend:
         for x, d in zip(ins, dev_ins):          # ops may write inputs (BatchNorm gamma)
             x[...] = _host(d)
@@ -72,9 +75,9 @@ def backward(op_name, inputs, ograds, is_train=True, reqs=None, wrt=None, **attr
     reqs = reqs or ["write"] * len(ins)
     dev = [_dev(x) for x in ins]
     dev_igrads = [None if g is None else _dev(g) for g in igrads]
-    op.backward(p, dev, [_dev(o) for o in outs], [None if g is None else _dev(np.asarray(g))
-                                                  for g in ograds],
-                dev_igrads, reqs, is_train, RT)
+    dev_ograds = [None if g is None else _dev(np.asarray(g)) for g in ograds]
+    kernel_for(op, RT)[1](p, dev, [_dev(o) for o in outs], dev_ograds, dev_igrads, reqs,
+                          is_train, RT)
     return [_host(g) for g in dev_igrads]
 
 
@@ -82,24 +85,34 @@ def check_numeric_gradient(op_name, inputs, wrt=None, eps=1e-6, rtol=1e-5, atol=
                            seed=0, **attrs):
     """Compare the op's backward with central differences of ``sum(out * v)`` along a random
     direction ``d`` for each input in ``wrt`` (float64)."""
+    check_gradient(op_name, inputs, attrs, wrt, eps=eps, rtol=rtol, atol=atol, seed=seed)
+
+
+def check_gradient(op_name, inputs, attrs, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0,
+                   is_train=True, dtype="float64"):
+    """:func:`check_numeric_gradient` with the parameters as one dict (so that operator
+    parameters named ``eps`` or ``dtype`` do not meet the checker's own), a forward mode and
+    a dtype (float32 for operators MXNet runs in float32 only)."""
     rng = np.random.default_rng(seed)
     # integer arrays (softmax lengths) stay integer: MXNet refuses float ones at run time
     ins = [x if isinstance(x, np.ndarray) and x.dtype.kind in "iu"
-           else np.asarray(x, dtype=np.float64) for x in inputs]
+           else np.asarray(x, dtype=dtype) for x in inputs]
     op, p = parse(op_name, **attrs)
-    outs = forward(op_name, ins, **attrs)
+    outs = forward(op_name, ins, is_train, **attrs)
     n_vis = len(op.output_names(p))
-    vs = [rng.standard_normal(o.shape) for o in outs[:n_vis]]
+    vs = [rng.standard_normal(o.shape).astype(o.dtype) for o in outs[:n_vis]]
     wrt = list(range(len(ins))) if wrt is None else list(wrt)
-    grads = backward(op_name, ins, vs, wrt=wrt, **attrs)
+    grads = backward(op_name, ins, vs, is_train, wrt=wrt, **attrs)
     for i in wrt:
-        d = rng.standard_normal(ins[i].shape)
+        d = rng.standard_normal(ins[i].shape).astype(ins[i].dtype)
         plus = [x.copy() for x in ins]
         minus = [x.copy() for x in ins]
         plus[i] = plus[i] + eps * d
         minus[i] = minus[i] - eps * d
-        fp = sum(float((o * v).sum()) for o, v in zip(forward(op_name, plus, **attrs), vs))
-        fm = sum(float((o * v).sum()) for o, v in zip(forward(op_name, minus, **attrs), vs))
+        fp = sum(float((o * v).sum()) for o, v in zip(forward(op_name, plus, is_train, **attrs),
+                                                      vs))
+        fm = sum(float((o * v).sum()) for o, v in zip(forward(op_name, minus, is_train, **attrs),
+                                                      vs))
         numeric = (fp - fm) / (2 * eps)
         analytic = float((grads[i] * d).sum())
         assert abs(numeric - analytic) <= atol + rtol * max(abs(numeric), abs(analytic)), \

@@ -1,0 +1,139 @@
+"""MXNet's ``_v1`` operators: the older registrations of BatchNorm, Convolution and Pooling.
+
+Each shares its successor's code and differs in its declared parameters only (MXNet's own
+type strings and defaults); parameters the successor reads but the old form lacks are
+``implied_params`` with the values the old form behaves by (BatchNorm_v1 normalises axis 1).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ..base import MXNetError
+from ._params import Param
+from ._registry import InferError, register
+from .conv import Convolution
+from .norm import BatchNorm
+from .pooling import Pooling
+
+__all__ = []
+
+
+def _declare(base, types: dict) -> tuple[tuple[Param, ...], dict]:
+    """The successor's parameters retyped as ``types`` (name -> MXNet type string, in the old
+    form's order), and the implied values of the parameters the old form lacks."""
+    by_name = {q.name: q for q in base.params}
+    params = tuple(dataclasses.replace(by_name[n], type=t) for n, t in types.items())
+    implied = {q.name: q.default for q in base.params if q.name not in types}
+    return params, implied
+
+
+_BN_PARAMS, _BN_IMPLIED = _declare(BatchNorm, {
+    "eps": "float, optional, default=0.00100000005",
+    "momentum": "float, optional, default=0.899999976",
+    "fix_gamma": "boolean, optional, default=1",
+    "use_global_stats": "boolean, optional, default=0",
+    "output_mean_var": "boolean, optional, default=0",
+})
+
+
+@register
+class BatchNorm_v1(BatchNorm):  # noqa: N801 -- MXNet's operator name
+    """BatchNorm's first form: channels on axis 1, no ``axis``/``cudnn_off`` parameters.
+
+    >>> import symnb as mx
+    >>> bn = mx.sym.BatchNorm_v1(mx.sym.var('data'), name='bn')
+    >>> bn.infer_shape(data=(2, 3, 4))[0], bn.list_auxiliary_states()
+    ([(2, 3, 4), (3,), (3,)], ['bn_moving_mean', 'bn_moving_var'])
+    """
+
+    name = "BatchNorm_v1"
+    params = _BN_PARAMS
+    implied_params = _BN_IMPLIED
+    signature_inputs = ("data", "gamma", "beta")
+    mkldnn_float32 = False
+
+    def forward(self, p, ins, outs, is_train, rt):
+        ndim = ins[0].ndim
+        if ndim != 2 and ndim != 4:
+            # the old kernel views data as 4-D (2-D data as N x C x 1 x 1) when it runs
+            raise MXNetError("MXNetError: Check failed: dim == ndim() (4 vs. %d) : dimension "
+                             "do not match target dimension 4 vs %d" % (ndim, ndim))
+        BatchNorm.forward(self, p, ins, outs, is_train, rt)
+
+
+_CONV_PARAMS, _CONV_IMPLIED = _declare(Convolution, {
+    "kernel": "Shape(tuple), required",
+    "stride": "Shape(tuple), optional, default=[]",
+    "dilate": "Shape(tuple), optional, default=[]",
+    "pad": "Shape(tuple), optional, default=[]",
+    "num_filter": "int (non-negative), required",
+    "num_group": "int (non-negative), optional, default=1",
+    "workspace": "long (non-negative), optional, default=1024",
+    "no_bias": "boolean, optional, default=0",
+    "cudnn_tune": "{None, 'fastest', 'limited_workspace', 'off'},optional, default='None'",
+    "cudnn_off": "boolean, optional, default=0",
+    "layout": "{None, 'NCDHW', 'NCHW', 'NDHWC', 'NHWC'},optional, default='None'",
+})
+
+
+@register
+class Convolution_v1(Convolution):  # noqa: N801 -- MXNet's operator name
+    """Convolution's first form (same computation, its own parameter declarations).
+
+    >>> import symnb as mx
+    >>> c = mx.sym.Convolution_v1(mx.sym.var('data'), kernel=(3, 3), num_filter=4, name='c')
+    >>> c.infer_shape(data=(1, 2, 5, 5))[1]
+    [(1, 4, 3, 3)]
+    """
+
+    name = "Convolution_v1"
+    params = _CONV_PARAMS
+    implied_params = _CONV_IMPLIED
+
+
+_POOL_PARAMS, _POOL_IMPLIED = _declare(Pooling, {
+    "kernel": "Shape(tuple), optional, default=[]",
+    "pool_type": "{'avg', 'max', 'sum'},optional, default='max'",
+    "global_pool": "boolean, optional, default=0",
+    "pooling_convention": "{'full', 'valid'},optional, default='valid'",
+    "stride": "Shape(tuple), optional, default=[]",
+    "pad": "Shape(tuple), optional, default=[]",
+})
+
+
+@register
+class Pooling_v1(Pooling):  # noqa: N801 -- MXNet's operator name
+    """Pooling's first form: max, avg or sum; 'valid' or 'full' output sizes.
+
+    >>> import symnb as mx
+    >>> p = mx.sym.Pooling_v1(mx.sym.var('data'), kernel=(2, 2), stride=(2, 2))
+    >>> p.infer_shape(data=(1, 2, 4, 4))[1]
+    [(1, 2, 2, 2)]
+    """
+
+    name = "Pooling_v1"
+    params = _POOL_PARAMS
+    implied_params = _POOL_IMPLIED
+
+    def infer_shape(self, p, ins, outs):
+        ndim = -1 if ins[0] is None else len(ins[0])
+        if not 4 <= ndim <= 5:
+            raise InferError("Check failed: dshape.ndim() >= 4 (%d vs. 4) : Pooling: Input data "
+                             "should be 4D in (batch, channel, y, x) Or 5D in (batch, channel, "
+                             "d, y, x)" % ndim)
+        Pooling.infer_shape(self, p, ins, outs)
+
+    def num_outputs_total(self, p):
+        return 1        # no workspace output: the backward finds the maxima again
+
+    def hidden_output_names(self, p):
+        return ("output",)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if p.pool_type == "max" and not p.global_pool and igrads[0] is not None:
+            out, where = rt.xp.empty_like(outs[0]), rt.xp.empty(outs[0].shape, np.int32)
+            Pooling.forward(self, p, ins, [out, where], is_train, rt)
+            outs = [outs[0], where]
+        Pooling.backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt)

@@ -1,0 +1,684 @@
+"""The operator case table: one or more rows per registered operator.
+
+A row names the operator, its inputs (float64 NumPy arrays, or integer-valued ones for
+indices), its parameters and a NumPy reference for the visible outputs. ``test_cases.py`` runs
+every row through shape and type inference, the generic forward/backward, the executor's
+prepared path (write and add requests) and ``mx.nd``, and checks the backward by float64
+central differences along a random direction. ``test_every_operator_has_a_case`` fails for
+any registered operator with a gradient and no row.
+
+Families are generated from small tables, like the operator families themselves.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .test_conv import ref_conv, ref_deconv
+from .test_pooling import ref_pool
+
+_RNG = np.random.default_rng(20261201)
+
+
+def U(*shape, lo=-1.0, hi=1.0):
+    """Uniform float64 input."""
+    return _RNG.uniform(lo, hi, size=shape)
+
+
+def I(*shape, lo=0, hi=3):  # noqa: E743 -- short on purpose: an input constructor
+    """Integer-valued float64 input (indices, labels)."""
+    return _RNG.integers(lo, hi, size=shape, endpoint=True).astype(np.float64)
+
+
+def B(*shape):
+    """0/1 float64 input."""
+    return _RNG.integers(0, 1, size=shape, endpoint=True).astype(np.float64)
+
+
+@dataclass
+class Case:
+    """One row: ``ref(*inputs, **attrs)`` gives the visible outputs (array or list).
+
+    ``wrt``: inputs checked by central differences (default: every float input that is not
+    an aux state or an index); ``numeric=False`` for operators whose backward is not the
+    derivative of their output (loss layers, BlockGrad); ``train``: the forward mode;
+    ``add``: what MXNet does with grad_req 'add' ('adds', or 'writes' where its gradient
+    kernel ignores the request, or None: a quirk tested on its own); ``dtype``: float32 for
+    operators MXNet runs in float32 only (then ``eps``/``grad_rtol`` are float32-sized).
+    """
+
+    op: str
+    inputs: list
+    attrs: dict = field(default_factory=dict)
+    ref: object = None
+    wrt: list | None = None
+    numeric: bool = True
+    train: bool = True
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    id: str = ""
+    index_inputs: tuple = ()        # positions holding indices/labels (no gradient)
+    add: str | None = "adds"
+    dtype: str = "float64"
+    eps: float = 1e-6
+    grad_rtol: float = 1e-5
+
+    def __post_init__(self):
+        if self.dtype != "float64":
+            self.inputs = [x if i in self.index_inputs else x.astype(self.dtype)
+                           for i, x in enumerate(self.inputs)]
+
+    @property
+    def name(self):
+        return "%s-%s" % (self.op, self.id) if self.id else self.op
+
+
+CASES: list[Case] = []
+
+
+def case(op, inputs, ref, **kw):
+    CASES.append(Case(op, inputs, ref=ref, **kw))
+
+
+def _vec(f):
+    return np.vectorize(f, otypes=[np.float64])
+
+
+def _round_away(x):
+    return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5))
+
+
+def _erfinv(y):
+    # bisection on math.erf: slow, obviously right
+    def one(v):
+        lo, hi = -6.0, 6.0
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if math.erf(mid) < v else (lo, mid)
+        return (lo + hi) / 2
+    return _vec(one)(y)
+
+
+# ----------------------------------------------------------------------------- unary
+_SMALL = dict(lo=-0.9, hi=0.9)
+_POS = dict(lo=0.5, hi=2.0)
+UNARY = {
+    "abs": (np.abs, {}), "negative": (np.negative, {}), "reciprocal": (lambda x: 1 / x, _POS),
+    "square": (np.square, {}), "sqrt": (np.sqrt, _POS), "rsqrt": (lambda x: x ** -0.5, _POS),
+    "cbrt": (np.cbrt, _POS), "rcbrt": (lambda x: x ** (-1 / 3), _POS), "exp": (np.exp, {}),
+    "expm1": (np.expm1, {}), "log": (np.log, _POS), "log10": (np.log10, _POS),
+    "log2": (np.log2, _POS), "log1p": (np.log1p, _POS), "sin": (np.sin, {}),
+    "cos": (np.cos, {}), "tan": (np.tan, {}), "arcsin": (np.arcsin, _SMALL),
+    "arccos": (np.arccos, _SMALL), "arctan": (np.arctan, {}),
+    "degrees": (lambda x: x * 180 / np.pi, {}), "radians": (lambda x: x * np.pi / 180, {}),
+    "sinh": (np.sinh, {}), "cosh": (np.cosh, {}), "tanh": (np.tanh, {}),
+    "arcsinh": (np.arcsinh, {}), "arccosh": (np.arccosh, dict(lo=1.2, hi=3.0)),
+    "arctanh": (np.arctanh, _SMALL), "sigmoid": (lambda x: 1 / (1 + np.exp(-x)), {}),
+    "relu": (lambda x: x * (x > 0), {}), "softsign": (lambda x: x / (1 + np.abs(x)), {}),
+    "sign": (np.sign, {}), "floor": (np.floor, dict(lo=-3, hi=3)),
+    "ceil": (np.ceil, dict(lo=-3, hi=3)), "round": (_round_away, dict(lo=-3, hi=3)),
+    "rint": (np.rint, dict(lo=-3, hi=3)), "fix": (np.fix, dict(lo=-3, hi=3)),
+    "trunc": (np.trunc, dict(lo=-3, hi=3)),
+    "logical_not": (lambda x: (x == 0) * 1.0, {}),
+    "erf": (_vec(math.erf), {}), "erfinv": (_erfinv, _SMALL),
+    "gamma": (_vec(math.gamma), dict(lo=0.5, hi=3.0)),
+    "gammaln": (_vec(math.lgamma), dict(lo=0.5, hi=3.0)),
+}
+for _op, (_ref, _dom) in UNARY.items():
+    case(_op, [U(3, 4, **_dom)], _ref)
+case("logical_not", [B(5)], lambda x: (x == 0) * 1.0, id="01")
+
+# ----------------------------------------------------------------------------- binary
+_PP = dict(lo=0.5, hi=2.0)
+BINARY = {
+    "add": (np.add, {}), "sub": (np.subtract, {}), "mul": (np.multiply, {}),
+    "div": (np.divide, _PP), "mod": (np.mod, _PP), "power": (np.power, _PP),
+    "maximum": (np.maximum, {}), "minimum": (np.minimum, {}), "hypot": (np.hypot, {}),
+    "equal": (lambda a, b: (a == b) * 1.0, {}), "not_equal": (lambda a, b: (a != b) * 1.0, {}),
+    "greater": (lambda a, b: (a > b) * 1.0, {}),
+    "greater_equal": (lambda a, b: (a >= b) * 1.0, {}),
+    "lesser": (lambda a, b: (a < b) * 1.0, {}),
+    "lesser_equal": (lambda a, b: (a <= b) * 1.0, {}),
+    "logical_and": (lambda a, b: np.logical_and(a, b) * 1.0, "b"),
+    "logical_or": (lambda a, b: np.logical_or(a, b) * 1.0, "b"),
+    "logical_xor": (lambda a, b: np.logical_xor(a, b) * 1.0, "b"),
+}
+_ELEMWISE_NAME = {"add": "elemwise_add", "sub": "elemwise_sub", "mul": "elemwise_mul",
+                  "div": "elemwise_div"}
+
+
+def _pair(dom, a, b):
+    if dom == "b":
+        return [B(*a), B(*b)]
+    return [U(*a, **dom), U(*b, **dom)]
+
+
+for _k, (_ref, _dom) in BINARY.items():
+    # elemwise_add's 'add' request follows MXNet's in-place quirk (test_elemwise.py)
+    case(_ELEMWISE_NAME.get(_k, "_" + _k), _pair(_dom, (2, 3), (2, 3)), _ref,
+         add=None if _k == "add" else "adds")
+    case("broadcast_" + _k, _pair(_dom, (2, 1, 3), (4, 1)), _ref)
+    case("broadcast_" + _k, _pair(_dom, (2, 3), (2, 3)), _ref, id="same")
+# integer-valued operands meet (equal comparisons, maximum ties)
+case("_equal", [I(6), I(6)], BINARY["equal"][0], id="ties")
+case("_maximum", [I(6), I(6)], np.maximum, id="ties", numeric=False)
+case("_scatter_elemwise_div", [U(2, 3, **_PP), U(2, 3, **_PP)], np.divide)
+
+# ----------------------------------------------------------------------------- scalar
+SCALAR = {
+    "_plus_scalar": (lambda x, s: x + s, {}), "_minus_scalar": (lambda x, s: x - s, {}),
+    "_rminus_scalar": (lambda x, s: s - x, {}), "_mul_scalar": (lambda x, s: x * s, {}),
+    "_div_scalar": (lambda x, s: x / s, {}), "_rdiv_scalar": (lambda x, s: s / x, _PP),
+    "_mod_scalar": (lambda x, s: np.mod(x, s), _PP),
+    "_rmod_scalar": (lambda x, s: np.mod(s, x), _PP),
+    "_power_scalar": (lambda x, s: x ** s, _PP), "_rpower_scalar": (lambda x, s: s ** x, {}),
+    "_maximum_scalar": (np.maximum, {}), "_minimum_scalar": (np.minimum, {}),
+    "_hypot_scalar": (np.hypot, {}),
+    "_equal_scalar": (lambda x, s: (x == s) * 1.0, {}),
+    "_not_equal_scalar": (lambda x, s: (x != s) * 1.0, {}),
+    "_greater_scalar": (lambda x, s: (x > s) * 1.0, {}),
+    "_greater_equal_scalar": (lambda x, s: (x >= s) * 1.0, {}),
+    "_lesser_scalar": (lambda x, s: (x < s) * 1.0, {}),
+    "_lesser_equal_scalar": (lambda x, s: (x <= s) * 1.0, {}),
+    "_logical_and_scalar": (lambda x, s: np.logical_and(x, s) * 1.0, "b"),
+    "_logical_or_scalar": (lambda x, s: np.logical_or(x, s) * 1.0, "b"),
+    "_logical_xor_scalar": (lambda x, s: np.logical_xor(x, s) * 1.0, "b"),
+    "_scatter_plus_scalar": (lambda x, s: x + s, {}),
+    "_scatter_minus_scalar": (lambda x, s: x - s, {}),
+}
+for _op, (_ref, _dom) in SCALAR.items():
+    _x = B(3, 4) if _dom == "b" else U(3, 4, **_dom)
+    for _s in (0.5, 2):
+        case(_op, [_x], (lambda f, s: lambda x, **kw: f(x, s))(_ref, float(_s)),
+             attrs={"scalar": _s}, id=str(_s))
+case("_equal_scalar", [I(6)], lambda x, **kw: (x == 2) * 1.0, attrs={"scalar": 2}, id="hit")
+
+
+# ----------------------------------------------------------------------------- activations
+def _softmax(x, axis=-1, temperature=None, **kw):
+    z = x / (temperature or 1.0)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _softmax_len(x, length, axis=-1, **kw):
+    idx = np.arange(x.shape[axis]).reshape((1, -1))
+    mask = idx < length[:, None]
+    e = np.where(mask, np.exp(x - np.where(mask, x, -np.inf).max(axis=1, keepdims=True)), 0)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+_SELU_A, _SELU_L = float(np.float32(1.6732632423543772)), float(np.float32(1.0507009873554805))
+_erf = _vec(math.erf)
+LEAKY = {
+    "leaky": lambda x, slope=0.25, **kw: np.where(x > 0, x, slope * x),
+    "elu": lambda x, slope=0.25, **kw: np.where(x > 0, x, slope * np.expm1(x)),
+    "selu": lambda x, **kw: _SELU_L * np.where(x > 0, x, _SELU_A * np.expm1(x)),
+    "gelu": lambda x, **kw: 0.5 * x * (1 + _erf(x / math.sqrt(2))),
+}
+# leaky and prelu multiply in float32 as MXNet does: central differences need a wider step;
+# selu's backward is MXNet's (it reads the output as the input), not the derivative
+_LEAKY_GRAD = {"leaky": dict(eps=1e-3, grad_rtol=1e-4), "selu": dict(numeric=False)}
+for _act, _ref in LEAKY.items():
+    case("LeakyReLU", [U(2, 3, 2)], _ref, attrs={"act_type": _act, "slope": 0.3}
+         if _act in ("leaky", "elu") else {"act_type": _act}, id=_act,
+         **_LEAKY_GRAD.get(_act, {}))
+case("LeakyReLU", [U(2, 3, 4), U(3, lo=0.1, hi=0.5)],
+     lambda x, g, **kw: np.where(x > 0, x, g[None, :, None] * x), attrs={"act_type": "prelu"},
+     id="prelu", eps=1e-3, grad_rtol=1e-4, rtol=1e-6, atol=1e-7)
+_MEAN_SLOPE = float(np.float32((np.float32(0.125) + np.float32(0.334)) / np.float32(2)))
+case("LeakyReLU", [U(2, 3)], lambda x, **kw: [np.where(x > 0, x, x * _MEAN_SLOPE),
+                                              np.full(x.shape, _MEAN_SLOPE)],
+     attrs={"act_type": "rrelu"}, train=False, id="rrelu")
+case("softmax", [U(2, 3, 4)], _softmax)
+case("softmax", [U(2, 3, 4)], _softmax, attrs={"axis": 1, "temperature": 2.0}, id="axis1_t2")
+case("softmax", [U(2, 4), np.array([2, 4], dtype=np.int32)], _softmax_len,
+     attrs={"use_length": True}, index_inputs=(1,), id="length")
+case("log_softmax", [U(2, 3, 4)], lambda x, **kw: np.log(_softmax(x, **kw)))
+case("log_softmax", [U(3, 4)], lambda x, **kw: np.log(_softmax(x, **kw)), attrs={"axis": 0},
+     id="axis0")
+case("softmin", [U(2, 3, 4)], lambda x, **kw: _softmax(-x, **kw))
+case("softmin", [U(3, 4)], lambda x, **kw: _softmax(-x, axis=0, temperature=0.5),
+     attrs={"axis": 0, "temperature": 0.5}, id="axis0_t")
+case("SoftmaxActivation", [U(3, 4)], lambda x, **kw: _softmax(x))
+case("SoftmaxActivation", [U(2, 3, 2)], lambda x, **kw: _softmax(x, axis=1),
+     attrs={"mode": "channel"}, id="channel")
+case("hard_sigmoid", [U(3, 4, lo=-4, hi=4)], lambda x, **kw: np.clip(0.2 * x + 0.5, 0, 1))
+case("hard_sigmoid", [U(5, lo=-2, hi=2)], lambda x, **kw: np.clip(0.5 * x + 0.1, 0, 1),
+     attrs={"alpha": 0.5, "beta": 0.1}, id="ab")
+ACTIVATION = {"relu": lambda x: x * (x > 0), "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+              "tanh": np.tanh, "softrelu": lambda x: np.log1p(np.exp(x)),
+              "softsign": lambda x: x / (1 + np.abs(x))}
+for _act, _ref in ACTIVATION.items():
+    case("Activation", [U(2, 3)], (lambda f: lambda x, **kw: f(x))(_ref),
+         attrs={"act_type": _act}, id=_act)
+
+
+# ----------------------------------------------------------------------------- nn layers
+def _fc(x, w, b=None, flatten=True, **kw):
+    x2 = x.reshape(x.shape[0], -1) if flatten else x
+    y = x2 @ w.T
+    return y if b is None else y + b
+
+
+case("FullyConnected", [U(2, 3, 2), U(4, 6), U(4)], _fc, attrs={"num_hidden": 4})
+case("FullyConnected", [U(2, 3, 2), U(4, 2)], _fc,
+     attrs={"num_hidden": 4, "no_bias": True, "flatten": False}, id="noflat")
+
+
+def _conv_kw(kw, *names):
+    return {k: kw[k] for k in names if k in kw}
+
+
+case("Convolution", [U(2, 2, 5, 5), U(3, 2, 3, 3), U(3)],
+     lambda x, w, b, **kw: ref_conv(x, w, b, **_conv_kw(kw, "stride", "pad", "dilate")),
+     attrs={"kernel": (3, 3), "num_filter": 3, "stride": (2, 1), "pad": (1, 0)})
+case("Convolution", [U(1, 4, 6), U(4, 2, 2)],
+     lambda x, w, **kw: ref_conv(x, w, dilate=(2,), num_group=2),
+     attrs={"kernel": (2,), "num_filter": 4, "num_group": 2, "dilate": (2,), "no_bias": True},
+     id="1d_group")
+case("Deconvolution", [U(1, 2, 3, 3), U(2, 3, 2, 2)],
+     lambda x, w, **kw: ref_deconv(x, w, stride=(2, 2), pad=(1, 0)),
+     attrs={"kernel": (2, 2), "num_filter": 3, "stride": (2, 2), "pad": (1, 0)})
+case("Deconvolution", [U(1, 2, 4), U(2, 2, 3), U(2)],
+     lambda x, w, b, **kw: ref_deconv(x, w, b, stride=(2,), adj=(1,)),
+     attrs={"kernel": (3,), "num_filter": 2, "stride": (2,), "adj": (1,), "no_bias": False},
+     id="1d_adj")
+case("Pooling", [U(1, 2, 4, 4)], lambda x, **kw: ref_pool(x, (2, 2), "max", (2, 2)),
+     attrs={"kernel": (2, 2), "stride": (2, 2)})
+case("Pooling", [U(1, 2, 5, 5)], lambda x, **kw: ref_pool(x, (3, 3), "avg", pad=(1, 1)),
+     attrs={"kernel": (3, 3), "pool_type": "avg", "pad": (1, 1)}, id="avg")
+case("Pooling", [U(1, 2, 5)], lambda x, **kw: ref_pool(x, (2,), "sum"),
+     attrs={"kernel": (2,), "pool_type": "sum"}, id="sum1d")
+case("Pooling", [U(2, 3, 3, 2)], lambda x, **kw: x.mean(axis=(2, 3), keepdims=True),
+     attrs={"kernel": (1, 1), "global_pool": True, "pool_type": "avg"}, id="global")
+
+
+def _bn(x, gamma, beta, mm, mv, eps=1e-3, fix_gamma=True, axis=1, **kw):
+    axes = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
+    g = np.ones_like(gamma) if fix_gamma else gamma
+    return (x - mean) / np.sqrt(var + eps) * g.reshape(shape) + beta.reshape(shape)
+
+
+case("BatchNorm", [U(2, 3, 2, 2), U(3, lo=0.5, hi=1.5), U(3), np.zeros(3), np.ones(3)],
+     _bn, attrs={"fix_gamma": False})
+case("BatchNorm", [U(4, 3), U(3), U(3), np.zeros(3), np.ones(3)], _bn, id="fix_gamma")
+case("BatchNorm", [U(2, 3, 4), U(4, lo=0.5, hi=1.5), U(4), np.zeros(4), np.ones(4)],
+     lambda *a, **kw: _bn(*a, axis=-1, fix_gamma=False, eps=1e-5),
+     attrs={"fix_gamma": False, "axis": -1, "eps": 1e-5}, id="axis-1")
+case("BatchNorm", [U(4, 3), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda x, g, b, mm, mv, **kw: (x - mm) / np.sqrt(mv + 1e-3) * g + b,
+     attrs={"fix_gamma": False, "use_global_stats": True}, id="global")
+
+
+def _layer_norm(x, g, b, axis=-1, eps=1e-5, **kw):
+    m, v = x.mean(axis=axis, keepdims=True), x.var(axis=axis, keepdims=True)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    return (x - m) / np.sqrt(v + eps) * g.reshape(shape) + b.reshape(shape)
+
+
+case("LayerNorm", [U(2, 3, 4), U(4), U(4)], _layer_norm)
+case("LayerNorm", [U(2, 3, 4), U(3), U(3)], lambda *a, **kw: _layer_norm(*a, axis=1),
+     attrs={"axis": 1}, id="axis1")
+
+
+def _instance_norm(x, g, b, eps=1e-3, **kw):
+    axes = tuple(range(2, x.ndim))
+    m, v = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    return (x - m) / np.sqrt(v + eps) * g.reshape(shape) + b.reshape(shape)
+
+
+# MXNet runs InstanceNorm and LRN in float32 only
+_F32 = dict(dtype="float32", rtol=1e-4, atol=1e-5, eps=1e-2, grad_rtol=1e-2)
+case("InstanceNorm", [U(2, 3, 4), U(3), U(3)], _instance_norm, **_F32)
+
+
+def _lrn(x, nsize=5, alpha=1e-4, beta=0.75, knorm=2.0, **kw):
+    sq = np.pad(x * x, [(0, 0), (nsize // 2, nsize // 2)] + [(0, 0)] * (x.ndim - 2))
+    s = sum(sq[:, i:i + x.shape[1]] for i in range(nsize))
+    return x / (knorm + alpha / nsize * s) ** beta
+
+
+case("LRN", [U(2, 5, 2, 2)], lambda x, **kw: _lrn(x, 3), attrs={"nsize": 3}, **_F32)
+case("LRN", [U(1, 4, 3)], lambda x, **kw: _lrn(x, 5, 0.1, 0.5, 1.0),
+     attrs={"nsize": 5, "alpha": 0.1, "beta": 0.5, "knorm": 1.0}, id="params", **_F32)
+case("Dropout", [U(3, 4)], lambda x, **kw: x, attrs={"p": 0.0})
+case("Dropout", [U(3, 4)], lambda x, **kw: x, attrs={"p": 0.5}, train=False, id="infer")
+
+
+# ----------------------------------------------------------------------------- shapes
+case("Reshape", [U(2, 3, 4)], lambda x, **kw: x.reshape(6, 4), attrs={"shape": (6, 4)})
+case("Reshape", [U(2, 3, 4)], lambda x, **kw: x.reshape(2, 12), attrs={"shape": (0, -1)},
+     id="special")
+case("Flatten", [U(2, 3, 2)], lambda x, **kw: x.reshape(2, 6))
+case("transpose", [U(2, 3, 4)], lambda x, **kw: x.transpose())
+case("transpose", [U(2, 3, 4)], lambda x, **kw: x.transpose(1, 2, 0), attrs={"axes": (1, 2, 0)},
+     id="axes")
+case("SwapAxis", [U(2, 3, 4)], lambda x, **kw: x.swapaxes(0, 2), attrs={"dim1": 0, "dim2": 2})
+case("expand_dims", [U(2, 3)], lambda x, **kw: x[:, None], attrs={"axis": 1})
+case("squeeze", [U(2, 1, 3, 1)], lambda x, **kw: x.reshape(2, 3))
+case("squeeze", [U(2, 1, 3, 1)], lambda x, **kw: x.reshape(2, 3, 1), attrs={"axis": 1},
+     id="axis")
+case("Concat", [U(2, 3), U(2, 2)], lambda a, b, **kw: np.concatenate([a, b], 1),
+     attrs={"num_args": 2})
+case("Concat", [U(1, 3), U(2, 3), U(1, 3)], lambda *a, **kw: np.concatenate(a, 0),
+     attrs={"num_args": 3, "dim": 0}, id="dim0")
+case("stack", [U(2, 3), U(2, 3)], lambda a, b, **kw: np.stack([a, b], 1),
+     attrs={"num_args": 2, "axis": 1})
+case("SliceChannel", [U(2, 4, 3)], lambda x, **kw: np.split(x, 2, axis=1),
+     attrs={"num_outputs": 2})
+case("SliceChannel", [U(3, 2)], lambda x, **kw: list(x),
+     attrs={"num_outputs": 3, "axis": 0, "squeeze_axis": True}, id="squeeze")
+case("slice", [U(3, 4, 5)], lambda x, **kw: x[0:2, 1:3], attrs={"begin": (0, 1), "end": (2, 3)})
+case("slice", [U(3, 4, 5)], lambda x, **kw: x[1:2, ::2, ::-1],
+     attrs={"begin": (1, 0, None), "end": (2, 4, None), "step": (1, 2, -1)}, id="step")
+case("slice_axis", [U(3, 4)], lambda x, **kw: x[:, 1:3], attrs={"axis": 1, "begin": 1, "end": 3})
+case("tile", [U(2, 3)], lambda x, **kw: np.tile(x, (2, 1, 2)), attrs={"reps": (2, 1, 2)})
+case("repeat", [U(2, 3)], lambda x, **kw: np.repeat(x, 2, axis=1),
+     attrs={"repeats": 2, "axis": 1})
+case("repeat", [U(2, 3)], lambda x, **kw: np.repeat(x, 2), attrs={"repeats": 2}, id="flat")
+case("reverse", [U(2, 3, 2)], lambda x, **kw: x[:, ::-1, ::-1], attrs={"axis": (1, 2)},
+     add="writes")
+case("broadcast_to", [U(1, 3)], lambda x, **kw: np.broadcast_to(x, (2, 3)),
+     attrs={"shape": (2, 3)})
+case("broadcast_axis", [U(1, 2, 1)], lambda x, **kw: np.broadcast_to(x, (3, 2, 4)),
+     attrs={"axis": (0, 2), "size": (3, 4)})
+case("Cast", [U(2, 3)], lambda x, **kw: x, attrs={"dtype": "float64"})
+case("Cast", [U(2, 3)], lambda x, **kw: x.astype(np.float32), attrs={"dtype": "float32"},
+     id="f32", numeric=False, rtol=1e-6, atol=1e-7)
+case("_copy", [U(2, 3)], lambda x, **kw: x)
+case("add_n", [U(2, 3), U(2, 3), U(2, 3)], lambda *a, **kw: a[0] + a[1] + a[2],
+     attrs={"num_args": 3})
+case("clip", [U(3, 4)], lambda x, **kw: np.clip(x, -0.5, 0.6), attrs={"a_min": -0.5, "a_max": 0.6},
+     add="writes")
+case("where", [B(2, 3), U(2, 3), U(2, 3)], lambda c, x, y, **kw: np.where(c, x, y),
+     index_inputs=(0,))
+case("where", [B(2), U(2, 3), U(2, 3)], lambda c, x, y, **kw: np.where(c[:, None], x, y),
+     index_inputs=(0,), id="rows")
+
+
+# ----------------------------------------------------------------------------- indexing
+def _take(a, idx, axis=0, mode="clip", **kw):
+    return np.take(a, idx.astype(int), axis=axis, mode="wrap" if mode == "wrap" else "clip")
+
+
+case("take", [U(4, 3), I(2, 2, lo=0, hi=3)], _take, index_inputs=(1,))
+case("take", [U(3, 4), I(3, lo=-5, hi=6)], lambda a, i, **kw: _take(a, i, 1, "wrap"),
+     attrs={"axis": 1, "mode": "wrap"}, index_inputs=(1,), id="wrap")
+case("one_hot", [I(2, 3, lo=-1, hi=4)],
+     lambda i, **kw: (i[..., None] == np.arange(4)) * 1.0, attrs={"depth": 4, "dtype": "float64"},
+     index_inputs=(0,))
+case("Embedding", [I(2, 3, lo=0, hi=4), U(5, 3)], lambda i, w, **kw: w[i.astype(int)],
+     attrs={"input_dim": 5, "output_dim": 3, "dtype": "float64"}, index_inputs=(0,))
+
+# ----------------------------------------------------------------------------- creation
+case("_zeros", [], lambda **kw: np.zeros((2, 3)), attrs={"shape": (2, 3), "dtype": "float64"})
+case("_ones", [], lambda **kw: np.ones((2, 3)), attrs={"shape": (2, 3), "dtype": "float64"})
+case("_full", [], lambda **kw: np.full((4,), 2.5), attrs={"shape": (4,), "value": 2.5,
+                                                           "dtype": "float64"})
+case("_arange", [], lambda **kw: np.repeat(np.arange(1, 4, 0.5), 2),
+     attrs={"start": 1, "stop": 4, "step": 0.5, "repeat": 2, "dtype": "float64"})
+case("zeros_like", [U(2, 3)], lambda x, **kw: np.zeros_like(x))
+case("ones_like", [U(2, 3)], lambda x, **kw: np.ones_like(x))
+
+# ----------------------------------------------------------------------------- losses
+# their backward is the loss gradient, not the derivative of the output (numeric=False), and
+# MXNet's loss kernels write their gradient whatever the request (add="writes")
+_LOSS = dict(numeric=False, add="writes")
+case("SoftmaxOutput", [U(3, 4), I(3)], lambda x, label, **kw: _softmax(x), index_inputs=(1,),
+     **_LOSS)
+# the regression outputs scale an 'add' buffer after adding (MXNet's two kernels, loss.py)
+_REGRESSION = dict(numeric=False, add=None)
+case("LinearRegressionOutput", [U(3, 2), U(3, 2)], lambda x, label, **kw: x, **_REGRESSION)
+case("LogisticRegressionOutput", [U(3, 2), U(3, 2)],
+     lambda x, label, **kw: 1 / (1 + np.exp(-x)), **_REGRESSION)
+case("MAERegressionOutput", [U(3, 2), U(3, 2)], lambda x, label, **kw: x, **_REGRESSION)
+case("SVMOutput", [U(3, 4), I(3)], lambda x, label, **kw: x, index_inputs=(1,), **_LOSS)
+case("MakeLoss", [U(3, 2)], lambda x, **kw: x, numeric=False)
+case("make_loss", [U(3, 2)], lambda x, **kw: x, numeric=False)
+case("BlockGrad", [U(3, 2)], lambda x, **kw: x, numeric=False)
+
+# ----------------------------------------------------------------------------- matrix
+case("dot", [U(2, 3), U(3, 4)], lambda a, b, **kw: a @ b)
+case("dot", [U(3, 2), U(4, 3)], lambda a, b, **kw: a.T @ b.T,
+     attrs={"transpose_a": True, "transpose_b": True}, id="tt")
+case("dot", [U(2, 3, 2), U(2, 4)], lambda a, b, **kw: np.tensordot(a, b, 1), id="nd")
+case("batch_dot", [U(2, 2, 3), U(2, 3, 4)], lambda a, b, **kw: a @ b)
+case("batch_dot", [U(2, 3, 2), U(2, 4, 3)], lambda a, b, **kw: a.transpose(0, 2, 1) @
+     b.transpose(0, 2, 1), attrs={"transpose_a": True, "transpose_b": True}, id="tt")
+
+# ----------------------------------------------------------------------------- reductions
+REDUCE = {"sum": np.sum, "mean": np.mean, "prod": np.prod, "max": np.max, "min": np.min}
+for _op, _f in REDUCE.items():
+    # mean divides an 'add' buffer after adding, as MXNet (reduce.py)
+    _add = None if _op == "mean" else "adds"
+    case(_op, [U(2, 3, 4, lo=0.5, hi=1.5)], (lambda f: lambda x, **kw: np.asarray(f(x))
+                                             .reshape(1))(_f), add=_add)
+    case(_op, [U(2, 3, 4, lo=0.5, hi=1.5)],
+         (lambda f: lambda x, **kw: f(x, axis=(0, 2), keepdims=True))(_f),
+         attrs={"axis": (0, 2), "keepdims": True}, id="axes", add=_add)
+    case(_op, [U(2, 3, 4, lo=0.5, hi=1.5)], (lambda f: lambda x, **kw: f(x, axis=(0, 2)))(_f),
+         attrs={"axis": 1, "exclude": True}, id="exclude", add=_add)
+case("norm", [U(2, 3, 4)], lambda x, **kw: np.sqrt((x * x).sum()).reshape(1))
+case("norm", [U(2, 3, 4)], lambda x, **kw: np.abs(x).sum(axis=1), attrs={"ord": 1, "axis": 1},
+     id="l1")
+case("argmax", [U(2, 3, 4)], lambda x, **kw: x.argmax(axis=1) * 1.0, attrs={"axis": 1})
+case("argmin", [U(2, 3, 4)], lambda x, **kw: x.argmin(axis=-1)[..., None] * 1.0,
+     attrs={"axis": -1, "keepdims": True})
+
+# ----------------------------------------------------------------------------- resampling
+case("UpSampling", [U(1, 2, 2, 3)], lambda x, **kw: x.repeat(2, axis=2).repeat(2, axis=3),
+     attrs={"scale": 2, "sample_type": "nearest", "num_args": 1})
+case("Pad", [U(1, 2, 3, 3)],
+     lambda x, **kw: np.pad(x, [(0, 0), (0, 0), (1, 2), (1, 0)], constant_values=0.5),
+     attrs={"mode": "constant", "pad_width": (0, 0, 0, 0, 1, 2, 1, 0), "constant_value": 0.5})
+case("Pad", [U(1, 2, 3, 3)], lambda x, **kw: np.pad(x, [(0, 0), (0, 0), (1, 1), (2, 1)],
+                                                    mode="edge"),
+     attrs={"mode": "edge", "pad_width": (0, 0, 0, 0, 1, 1, 2, 1)}, id="edge")
+case("Pad", [U(1, 2, 3, 3)], lambda x, **kw: np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 2)],
+                                                    mode="reflect"),
+     attrs={"mode": "reflect", "pad_width": (0, 0, 0, 0, 1, 1, 1, 2)}, id="reflect")
+
+# ----------------------------------------------------------------------------- more reductions
+_NAN = U(2, 3, lo=0.5, hi=1.5)
+_NAN[0, 1] = np.nan
+case("nansum", [U(2, 3, 4)], lambda x, **kw: np.nansum(x, axis=1), attrs={"axis": 1})
+case("nansum", [_NAN], lambda x, **kw: np.nansum(x, axis=0), attrs={"axis": 0}, id="nan",
+     numeric=False)
+case("nanprod", [U(2, 3, 4, lo=0.5, hi=1.5)], lambda x, **kw: np.nanprod(x, axis=(0, 2)),
+     attrs={"axis": (0, 2)})
+case("nanprod", [_NAN], lambda x, **kw: np.nanprod(x, axis=1), attrs={"axis": 1}, id="nan",
+     numeric=False)
+case("argmax_channel", [U(2, 3, 4)], lambda x, **kw: x.argmax(axis=1) * 1.0)
+# moments divides an 'add' buffer as mean does (reduce.py): add=None
+case("moments", [U(2, 3, 4)], lambda x, **kw: [x.mean(axis=(0, 2)), x.var(axis=(0, 2))],
+     attrs={"axes": (0, 2)}, add=None)
+case("moments", [U(3, 4)], lambda x, **kw: [x.mean(axis=1, keepdims=True),
+                                           x.var(axis=1, keepdims=True)],
+     attrs={"axes": (1,), "keepdims": True}, id="keepdims", add=None)
+case("smooth_l1", [U(3, 4, lo=-2, hi=2)],
+     lambda x, **kw: np.where(np.abs(x) < 1, 0.5 * x * x, np.abs(x) - 0.5))
+case("smooth_l1", [U(3, 4, lo=-2, hi=2)],
+     lambda x, **kw: np.where(np.abs(x) < 0.25, 2 * x * x, np.abs(x) - 0.125),
+     attrs={"scalar": 2.0}, id="s2")
+
+
+# ----------------------------------------------------------------------------- ordering
+def _topk(x, k, axis=-1, largest=True):
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    order = np.take(order, np.arange(k), axis=axis)
+    return np.take_along_axis(x, order, axis=axis), order * 1.0
+
+
+case("topk", [U(3, 5)], lambda x, **kw: _topk(x, 2)[1], attrs={"k": 2, "dtype": "float64"})
+case("topk", [U(3, 5)], lambda x, **kw: _topk(x, 2)[0], attrs={"k": 2, "ret_typ": "value"},
+     id="value")
+case("topk", [U(4, 3)], lambda x, **kw: list(_topk(x, 3, 0, False)),
+     attrs={"k": 3, "axis": 0, "ret_typ": "both", "is_ascend": True, "dtype": "float64"},
+     id="both")
+case("topk", [U(3, 5)], lambda x, **kw: (x >= np.sort(x, 1)[:, -2:-1]) * 1.0,
+     attrs={"k": 2, "ret_typ": "mask"}, id="mask")
+case("topk", [U(2, 3)], lambda x, **kw: _topk(x.reshape(-1), 6)[0],
+     attrs={"k": 0, "axis": None, "ret_typ": "value"}, id="flat")
+case("sort", [U(3, 4)], lambda x, **kw: np.sort(x, axis=-1))
+case("sort", [U(3, 4)], lambda x, **kw: -np.sort(-x, axis=0), attrs={"axis": 0,
+                                                                   "is_ascend": False},
+     id="desc")
+case("argsort", [U(3, 4)], lambda x, **kw: np.argsort(x, axis=-1).astype(np.float64),
+     attrs={"dtype": "float64"})
+
+# ----------------------------------------------------------------------------- gather/scatter
+case("pick", [U(3, 4), I(3, lo=0, hi=3)],
+     lambda x, i, **kw: x[np.arange(3), i.astype(int)], attrs={"axis": 1}, index_inputs=(1,))
+case("pick", [U(3, 4), I(1, 4, lo=-4, hi=6)],
+     lambda x, i, **kw: x[np.mod(i[0].astype(int), 3), np.arange(4)][None, :],
+     attrs={"axis": 0, "keepdims": True, "mode": "wrap"}, index_inputs=(1,), id="wrap")
+case("batch_take", [U(3, 4), np.array([0, 3, 9], dtype=np.int32)],
+     lambda a, i, **kw: a[np.arange(3), np.clip(i, 0, 3)], index_inputs=(1,))
+case("gather_nd", [U(3, 4, 2), np.array([[0, 2, 1], [3, 0, 3]], dtype=np.float64)],
+     lambda d, i, **kw: d[i[0].astype(int), i[1].astype(int)], index_inputs=(1,))
+case("scatter_nd", [U(3, 2), np.array([[0, 2, 1], [3, 0, 1]], dtype=np.float64)],
+     lambda d, i, **kw: _scattered(np.zeros((3, 4, 2)), d, i), attrs={"shape": (3, 4, 2)},
+     index_inputs=(1,))
+case("_scatter_set_nd", [U(3, 4), U(2), np.array([[0, 2], [3, 1]], dtype=np.float64)],
+     lambda lhs, r, i, **kw: _scattered(lhs.copy(), r, i), attrs={"shape": (3, 4)},
+     index_inputs=(2,))
+
+
+def _scattered(out, data, idx):
+    out[tuple(idx.astype(int))] = data
+    return out
+
+
+case("diag", [U(3, 4)], lambda x, **kw: np.diagonal(x).copy())
+case("diag", [U(2, 3, 4)], lambda x, **kw: np.diagonal(x, 1, 2, 0).copy(),
+     attrs={"k": 1, "axis1": 2, "axis2": 0}, id="axes")
+case("diag", [U(3)], lambda x, **kw: np.diag(x, -1), attrs={"k": -1}, id="make")
+case("_ravel_multi_index", [np.array([[1, 0, 2], [3, 1, 0]], dtype=np.float64)],
+     lambda i, **kw: i[0] * 4 + i[1], attrs={"shape": (3, 4)}, index_inputs=(0,))
+case("_unravel_index", [np.array([7, 1, 11], dtype=np.float64)],
+     lambda i, **kw: np.stack([i // 4, i % 4]), attrs={"shape": (3, 4)}, index_inputs=(0,))
+
+# ----------------------------------------------------------------------------- layout
+case("broadcast_like", [U(1, 3), U(2, 3)], lambda a, b, **kw: np.broadcast_to(a, (2, 3)),
+     index_inputs=(1,))
+case("broadcast_like", [U(1, 3, 1), U(4, 5)], lambda a, b, **kw: np.broadcast_to(a, (1, 3, 5)),
+     attrs={"lhs_axes": (2,), "rhs_axes": (1,)}, index_inputs=(1,), id="axes")
+case("reshape_like", [U(2, 3), U(3, 2)], lambda a, b, **kw: a.reshape(3, 2), index_inputs=(1,))
+case("reshape_like", [U(2, 6), U(3, 2)], lambda a, b, **kw: a.reshape(2, 3, 2),
+     attrs={"lhs_begin": 1, "rhs_begin": 0, "rhs_end": None, "lhs_end": None},
+     index_inputs=(1,), id="span")
+case("slice_like", [U(3, 4), U(2, 2)], lambda a, b, **kw: a[:2, :2], index_inputs=(1,))
+case("slice_like", [U(3, 4), U(2, 2)], lambda a, b, **kw: a[:, :2], attrs={"axes": (1,)},
+     index_inputs=(1,), id="axes")
+case("shape_array", [U(2, 3)], lambda x, **kw: np.array([2, 3]))
+case("size_array", [U(2, 3)], lambda x, **kw: np.array([6]))
+
+
+def _s2d(x, b):
+    n, c, h, w = x.shape
+    y = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
+    return y.reshape(n, c * b * b, h // b, w // b)
+
+
+def _d2s(x, b):
+    n, c, h, w = x.shape
+    y = x.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2)
+    return y.reshape(n, c // (b * b), h * b, w * b)
+
+
+case("space_to_depth", [U(1, 2, 4, 6)], lambda x, **kw: _s2d(x, 2), attrs={"block_size": 2})
+case("depth_to_space", [U(1, 8, 2, 3)], lambda x, **kw: _d2s(x, 2), attrs={"block_size": 2})
+case("_split_v2", [U(2, 5)], lambda x, **kw: [x[:, :2], x[:, 2:]], attrs={"indices": (0, 2)},
+     add="writes")
+case("_split_v2", [U(6, 2)], lambda x, **kw: [x[i * 2:i * 2 + 2] for i in range(3)],
+     attrs={"sections": 3, "axis": 0, "indices": ()}, id="sections", add="writes")
+
+# ----------------------------------------------------------------------------- _v1 forms
+# the old kernel takes 2-D or 4-D data only
+case("BatchNorm_v1", [U(2, 3, 2, 2), U(3, lo=0.5, hi=1.5), U(3), np.zeros(3), np.ones(3)], _bn,
+     attrs={"fix_gamma": False})
+case("Convolution_v1", [U(1, 2, 4, 4), U(3, 2, 2, 2), U(3)],
+     lambda x, w, b, **kw: ref_conv(x, w, b), attrs={"kernel": (2, 2), "num_filter": 3})
+case("Pooling_v1", [U(1, 2, 4, 4)], lambda x, **kw: ref_pool(x, (2, 2), "max", (2, 2)),
+     attrs={"kernel": (2, 2), "stride": (2, 2)})
+case("Pooling_v1", [U(1, 2, 5, 5)], lambda x, **kw: ref_pool(x, (3, 3), "avg", pad=(1, 1)),
+     attrs={"kernel": (3, 3), "pool_type": "avg", "pad": (1, 1)}, id="avg")
+
+
+# ----------------------------------------------------------------------------- nn layers 2
+def _group_norm(x, g, b, num_groups=1, eps=1e-5, **kw):
+    n, c = x.shape[:2]
+    y = x.reshape(n, num_groups, -1)
+    y = (y - y.mean(axis=2, keepdims=True)) / np.sqrt(y.var(axis=2, keepdims=True) + eps)
+    y = y * g[None, :, None] + b[None, :, None]
+    return y.reshape(x.shape)
+
+
+case("GroupNorm", [U(2, 4, 3), U(2, lo=0.5, hi=1.5), U(2)], _group_norm,
+     attrs={"num_groups": 2})
+case("GroupNorm", [U(2, 3, 2, 2), U(1), U(1)], _group_norm, id="one_group")
+
+
+def _l2(x, eps=1e-10, mode="instance", **kw):
+    axes = {"instance": tuple(range(1, x.ndim)), "channel": (1,),
+            "spatial": tuple(range(2, x.ndim))}[mode]
+    return x / np.sqrt((x * x).sum(axis=axes, keepdims=True) + eps)
+
+
+for _mode in ("instance", "channel", "spatial"):
+    case("L2Normalization", [U(2, 3, 4)], _l2, attrs={"mode": _mode}, id=_mode)
+
+
+def _seq_mask(x, lengths, value=0.0, axis=0, **kw):
+    t = np.arange(x.shape[axis])[:, None] < lengths[None, :]
+    t = t if axis == 0 else t.T
+    return np.where(t.reshape(t.shape + (1,) * (x.ndim - 2)), x, value)
+
+
+_LEN = np.array([2.0, 4.0, 1.0])
+case("SequenceMask", [U(4, 3, 2), _LEN], _seq_mask,
+     attrs={"use_sequence_length": True, "value": -1.0}, index_inputs=(1,))
+case("SequenceMask", [U(3, 4), _LEN], lambda x, n, **kw: _seq_mask(x, n, axis=1),
+     attrs={"use_sequence_length": True, "axis": 1}, index_inputs=(1,), id="axis1")
+case("SequenceMask", [U(4, 3)], lambda x, **kw: x, id="all")
+case("SequenceLast", [U(4, 3, 2), _LEN],
+     lambda x, n, **kw: x[n.astype(int) - 1, np.arange(3)], attrs={"use_sequence_length": True},
+     index_inputs=(1,))
+case("SequenceLast", [U(3, 4, 2)], lambda x, **kw: x[:, -1], attrs={"axis": 1}, id="axis1")
+
+
+def _seq_reverse(x, lengths, **kw):
+    out = x.copy()
+    for b, n in enumerate(lengths.astype(int)):
+        out[:n, b] = x[:n, b][::-1]
+    return out
+
+
+case("SequenceReverse", [U(4, 3, 2), _LEN], _seq_reverse, attrs={"use_sequence_length": True},
+     index_inputs=(1,))
+case("SequenceReverse", [U(4, 3)], lambda x, **kw: x[::-1], id="all")
+# Crop: float32 only, and it writes its gradients whatever the request
+case("Crop", [U(1, 2, 5, 6), U(1, 3, 2, 3)], lambda a, b, **kw: a[:, :, 1:3, 2:5],
+     attrs={"num_args": 2, "offset": (1, 2)}, add="writes", **_F32)
+case("Crop", [U(1, 2, 5, 6)], lambda a, **kw: a[:, :, 1:3, 1:5],
+     attrs={"num_args": 1, "h_w": (2, 4), "center_crop": True}, id="center", add="writes",
+     **_F32)
+
+
+def _softmax_ce(x, label, **kw):
+    p = _softmax(x)
+    return np.array([-np.log(p[np.arange(len(label)), label.astype(int)]).sum()])
+
+
+case("softmax_cross_entropy", [U(3, 4), I(3)], _softmax_ce, index_inputs=(1,))
+# its backward adds the penalty's gradient and moves moving_avg: not the output's derivative
+case("IdentityAttachKLSparseReg", [U(4, 3, lo=0.1, hi=0.9), np.full(3, 0.5)],
+     lambda x, avg, **kw: x, numeric=False)
