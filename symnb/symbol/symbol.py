@@ -772,9 +772,13 @@ def _attr_value(node, kind):
                              "attribute __shape__=%r of variable %s" % (text, node.name)) from None
         return _legacy_shape(shape)
     text = node.attrs.get("__dtype__")
-    if text is None or int(text) not in CODE_TO_DTYPE:
+    if text is None:
         return None
-    return CODE_TO_DTYPE[int(text)]
+    if not text.strip().lstrip("+-").isdigit():
+        raise MXNetError("MXNetError: Check failed: is >> rshape[out_ent_id] Invalid attribute "
+                         "__dtype__=%r of variable %s: expected an integer type code"
+                         % (text, node.name))
+    return CODE_TO_DTYPE.get(int(text))
 
 
 def _legacy_shape(shape):
@@ -899,11 +903,17 @@ def load(fname):
     if not isinstance(fname, str):
         raise TypeError("fname need to be string")
     try:
-        with open(fname, encoding="utf-8") as f:
-            text = f.read()
+        with open(fname, "rb") as f:
+            raw = f.read()
     except FileNotFoundError:
         raise MXNetError('MXNetError: LocalFileSystem: Check failed: allow_null: :Open "%s": '
                          'No such file or directory' % fname) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise MXNetError("MXNetError: %s is no symbol file: byte 0x%02x at offset %d is not "
+                         "UTF-8 (symbol JSON is UTF-8 text)" % (fname, raw[e.start], e.start)
+                         ) from None
     return load_json(text)
 
 
