@@ -5,6 +5,9 @@ shape/type inference with the bound arrays and the context check.
 """
 from __future__ import annotations
 
+import math
+import operator
+
 import numpy as np
 
 from ..base import DTYPE_TO_CODE, MXNetError
@@ -15,6 +18,7 @@ from ..ops._rules import fmt_shape
 __all__ = ["bind", "simple_bind"]
 
 _REQS = {"null": 0, "write": 1, "add": 3}
+_UINT_MAX = 2**32 - 1         # simple_bind passes shapes to MXNet as mx_uint
 
 
 def _nd_class():
@@ -189,27 +193,46 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
 
     shared = shared_buffer if shared_buffer is not None else {}
     can_share = shared_buffer is not None
+    allocated = {}              # written into shared_buffer only once every array exists
 
-    def alloc(key, node):
+    def alloc(key, node, share=True):
         shape, dtype = tuple(shapes[id(node)][0]), dtypes[id(node)][0]
-        old = shared.get(key) if can_share else None
+        old = shared.get(key) if can_share and share else None
         if old is not None and tuple(old.shape) == shape and np.dtype(old.dtype) == dtype \
                 and (shared_arg_names is None or node.name in shared_arg_names
                      or key.startswith("grad of ")):
             return old
-        arr = zeros(shape, ctx=ctx, dtype=dtype)
-        if shared_buffer is not None:
-            shared_buffer[key] = arr
+        try:
+            arr = zeros(shape, ctx=ctx, dtype=dtype)
+        except (MemoryError, ValueError) as e:
+            raise _allocation_error(kwargs, key, shape, dtype, e) from None
+        if share:
+            allocated[key] = arr
         return arr
 
+    for n in list(arg_nodes) + list(aux_nodes):
+        shape, dtype = tuple(shapes[id(n)][0]), np.dtype(dtypes[id(n)][0])
+        if math.prod(shape) * dtype.itemsize > np.iinfo(np.intp).max:
+            raise _allocation_error(kwargs, n.name, shape, dtype, None)
     arg_nds = [alloc(n.name, n) for n in arg_nodes]
     grads = [alloc("grad of " + n.name, n) if r != "null" else None
              for n, r in zip(arg_nodes, reqs)]
-    aux_nds = [zeros(tuple(shapes[id(n)][0]), ctx=ctx, dtype=dtypes[id(n)][0])
-               for n in aux_nodes]
+    aux_nds = [alloc(n.name, n, share=False) for n in aux_nodes]
+    if shared_buffer is not None:
+        shared_buffer.update(allocated)
     from .executor import Executor
     return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_nds, grads, reqs,
                     aux_nds, shapes, dtypes, group2ctx)
+
+
+def _allocation_error(kwargs, key, shape, dtype, cause):
+    """MXNet's failed allocation (spec executor.md 1), naming the array and its size."""
+    lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
+    why = "past the largest array NumPy can make" if cause is None else type(cause).__name__
+    return RuntimeError("simple_bind error. Arguments:\n%sMXNetError: Failed to allocate CPU "
+                        "Memory (%s: shape %s of %s needs %d bytes; %s)"
+                        % (lines, key, fmt_shape(shape), dtype.name,
+                           math.prod(shape) * dtype.itemsize, why))
 
 
 def _simple_bind_reqs(grad_req, arg_names):
@@ -233,6 +256,29 @@ def _simple_bind_reqs(grad_req, arg_names):
     return normalize_grad_req(grad_req, arg_names)
 
 
+def _dim(name, shape, d) -> int:
+    """One dimension of a ``simple_bind`` shape, checked as MXNet's ``mx_uint`` conversion
+    checks it (same exception types and texts), naming the argument."""
+    try:
+        d = operator.index(d)                    # bools are ints, as in MXNet
+    except TypeError as e:
+        raise TypeError("%s (simple_bind: argument %s has shape %r)" % (e, name, shape)) from None
+    if d < 0:
+        raise OverflowError("can't convert negative value to unsigned int (simple_bind: "
+                            "argument %s has shape %r)" % (name, shape))
+    if d > _UINT_MAX:
+        raise OverflowError("unsigned int is greater than maximum (simple_bind: argument %s "
+                            "has shape %r; a dimension is at most %d)" % (name, shape, _UINT_MAX))
+    return d
+
+
+def _dtype(name, value) -> np.dtype:
+    try:
+        return np.dtype(value)
+    except TypeError as e:
+        raise TypeError("%s (simple_bind: type_dict[%r] = %r)" % (e, name, value)) from None
+
+
 def _simple_infer(symbol, order, type_dict, kwargs):
     from ..symbol.symbol import _attr_value, _legacy_shape
     names = {}
@@ -247,9 +293,10 @@ def _simple_infer(symbol, order, type_dict, kwargs):
                 if v is not None:
                     given[id(node)] = v
     for key, value in kwargs.items():
-        if isinstance(value, tuple) and key in names:
-            for node in names[key]:
-                given_s[id(node)] = _legacy_shape(tuple(int(d) for d in value))
+        if isinstance(value, tuple):
+            shape = tuple(_dim(key, value, d) for d in value)
+            for node in names.get(key, ()):
+                given_s[id(node)] = _legacy_shape(shape)
     if type_dict is None:
         # MXNet: every argument without a __dtype__ attribute is float32
         mutated = symbol._mutated_ids(order)
@@ -259,8 +306,8 @@ def _simple_infer(symbol, order, type_dict, kwargs):
     else:
         defaulted = False
     for key, value in type_dict.items():
+        dt = _dtype(key, value)                  # MXNet converts every entry, known or not
         if key in names:
-            dt = np.dtype(value)
             if dt in DTYPE_TO_CODE:
                 for node in names[key]:
                     given_t[id(node)] = dt

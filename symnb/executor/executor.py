@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import copy
+import sys
+import traceback
 
 import numpy as np
 
@@ -252,7 +254,8 @@ class Executor:
     # ------------------------------------------------------------------ monitor
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name: bytes, array)`` for every node output (and inputs with
-        ``monitor_all``) during forward and backward.
+        ``monitor_all``) during forward and backward. As in MXNet, an exception raised by
+        the callback is printed to stderr and the pass carries on.
 
         >>> import symnb as mx
         >>> ex = (mx.sym.var('x') * 2).simple_bind(mx.cpu(), x=(1,))
@@ -276,7 +279,15 @@ class Executor:
 
     def _emit(self, name, arr):
         from ..ndarray import NDArray
-        self._monitor(name.encode("utf-8"), NDArray(arr, self._ctx))
+        try:
+            self._monitor(name.encode("utf-8"), NDArray(arr, self._ctx))
+        except Exception:
+            # MXNet calls the monitor through ctypes, which reports an exception raised in
+            # a callback on stderr and carries on: the pass always completes, so a failing
+            # callback never leaves gradients or aux states half-written
+            print("Exception ignored on calling ctypes callback function: %r" % self._monitor,
+                  file=sys.stderr)
+            traceback.print_exc()
 
     def _monitor_outputs(self, step):
         names = _all_output_names(step.node)
@@ -311,20 +322,25 @@ class Executor:
         >>> ex.arg_dict['fc_bias'].asnumpy()
         array([1.5, 2.5], dtype=float32)
         """
-        for name, array in arg_params.items():
-            if name in self.arg_dict:
-                dst = self.arg_dict[name]
-                array.astype(dst.dtype).copyto(dst)
-            elif not allow_extra_params:
-                raise ValueError('Find name "%s" that is not in the arguments' % name)
-        if aux_params is None:
-            return
-        for name, array in aux_params.items():
-            if name in self.aux_dict:
-                dst = self.aux_dict[name]
-                array.astype(dst.dtype).copyto(dst)
-            elif not allow_extra_params:
-                raise ValueError("Find name %s that is not in the auxiliary states" % name)
+        # MXNet copies entry by entry and stops at the first bad one (spec executor.md 7);
+        # symnb raises the same errors but checks every entry first, so a failed call copies
+        # nothing
+        casts = []
+        for params, targets, missing in (
+                (arg_params, self.arg_dict, 'Find name "%s" that is not in the arguments'),
+                (aux_params or {}, self.aux_dict,
+                 "Find name %s that is not in the auxiliary states")):
+            for name, array in params.items():
+                if name in targets:
+                    dst = targets[name]
+                    src = array.astype(dst.dtype)
+                    if src.shape != dst.shape:
+                        src.copyto(dst)         # raises MXNet's shape error, copies nothing
+                    casts.append((src, dst))
+                elif not allow_extra_params:
+                    raise ValueError(missing % name)
+        for src, dst in casts:
+            src.copyto(dst)
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
         """A new executor for new argument shapes, sharing memory where sizes allow.
