@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..base import MXNetError
 from . import _display
-from ._args import identifier, parse_dtypes, parse_names, parse_shapes
+from ._args import identifier, parse_dtypes, parse_line, parse_names, parse_shapes
 
 __all__ = ["ExecutorMagics"]
 
@@ -85,7 +85,7 @@ class ExecutorMagics(Magics):
         """
         import symnb as mx
 
-        args = parse_argstring(self.bind, line)
+        args = parse_line(self.bind, line)
         symbol = self._symbol(args.symbol)
         names = parse_names(args.values)
         arrays = {arg: self._array(value) for arg, value in names.items()}
@@ -100,7 +100,7 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.bind(mx.cpu(), arrays, args_grad=grads,
                                    grad_req=args.grad_req if args.grads else "null")
-        except (MXNetError, ValueError, TypeError, RuntimeError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError, MemoryError) as e:
             raise UsageError("cannot bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -140,7 +140,7 @@ class ExecutorMagics(Magics):
         """
         import symnb as mx
 
-        args = parse_argstring(self.simple_bind, line)
+        args = parse_line(self.simple_bind, line)
         symbol = self._symbol(args.symbol)
         shapes = parse_shapes(args.shapes)
         dtypes = parse_dtypes(args.dtype)
@@ -150,7 +150,7 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.simple_bind(mx.cpu(), grad_req=args.grad_req,
                                           type_dict=dtypes or None, **shapes)
-        except (MXNetError, ValueError, TypeError, RuntimeError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError, MemoryError) as e:
             raise UsageError("cannot simple_bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -167,7 +167,7 @@ class ExecutorMagics(Magics):
 
             %forward c_exec
         """
-        args = parse_argstring(self.forward, line)
+        args = parse_line(self.forward, line)
         _, executor = self._executor(args.executor)
         try:
             executor.forward(is_train=args.train)
@@ -191,7 +191,7 @@ class ExecutorMagics(Magics):
         """
         import symnb as mx
 
-        args = parse_argstring(self.backward, line)
+        args = parse_line(self.backward, line)
         _, executor = self._executor(args.executor)
         out_grads = None
         if args.out_grads == "ones":
@@ -222,7 +222,7 @@ class ExecutorMagics(Magics):
 
             %executor texec --live
         """
-        args = parse_argstring(self.executor, line)
+        args = parse_line(self.executor, line)
         _, executor = self._executor(args.executor)
         self._show(executor, args.live)
 
