@@ -15,7 +15,7 @@ from ..context import Context
 from ..inference import infer_graph
 from ..ops._rules import fmt_shape
 
-__all__ = ["bind", "simple_bind"]
+__all__ = ["bind", "simple_bind", "check_size"]
 
 _REQS = {"null": 0, "write": 1, "add": 3}
 _UINT_MAX = 2**32 - 1         # simple_bind passes shapes to MXNet as mx_uint
@@ -100,9 +100,25 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
     _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
                  group2ctx)
-    return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
-                    args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
-                    shapes, dtypes, group2ctx, reuse)
+    for node in order:                  # every buffer the plan will allocate, checked first
+        for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
+            check_size("%s output %d" % (node.name, i), shape, dtype)
+    try:
+        return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
+                        args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
+                        shapes, dtypes, group2ctx, reuse)
+    except MemoryError as e:
+        raise MXNetError("MXNetError: Failed to allocate CPU Memory for the executor's "
+                         "buffers (%s)" % e) from None
+
+
+def check_size(what, shape, dtype) -> None:
+    """Refuse an array NumPy cannot make, before anything is allocated (exact arithmetic)."""
+    nbytes = math.prod(shape) * np.dtype(dtype).itemsize
+    if nbytes > np.iinfo(np.intp).max:
+        raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s: shape %s of %s needs "
+                         "%d bytes, past the largest array NumPy can make)"
+                         % (what, fmt_shape(shape), np.dtype(dtype).name, nbytes))
 
 
 def _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds):
@@ -258,17 +274,17 @@ def _simple_bind_reqs(grad_req, arg_names):
 
 def _dim(name, shape, d) -> int:
     """One dimension of a ``simple_bind`` shape, checked as MXNet's ``mx_uint`` conversion
-    checks it (same exception types and texts), naming the argument."""
+    checks it: the same exception types and texts, with a note naming the argument."""
+    where = "simple_bind: argument %s has shape %r" % (name, shape)
     try:
         d = operator.index(d)                    # bools are ints, as in MXNet
     except TypeError as e:
-        raise TypeError("%s (simple_bind: argument %s has shape %r)" % (e, name, shape)) from None
+        raise _noted(TypeError(str(e)), where) from None
     if d < 0:
-        raise OverflowError("can't convert negative value to unsigned int (simple_bind: "
-                            "argument %s has shape %r)" % (name, shape))
+        raise _noted(OverflowError("can't convert negative value to unsigned int"), where)
     if d > _UINT_MAX:
-        raise OverflowError("unsigned int is greater than maximum (simple_bind: argument %s "
-                            "has shape %r; a dimension is at most %d)" % (name, shape, _UINT_MAX))
+        raise _noted(OverflowError("unsigned int is greater than maximum"),
+                     where + "; a dimension is at most %d" % _UINT_MAX)
     return d
 
 
@@ -276,7 +292,13 @@ def _dtype(name, value) -> np.dtype:
     try:
         return np.dtype(value)
     except TypeError as e:
-        raise TypeError("%s (simple_bind: type_dict[%r] = %r)" % (e, name, value)) from None
+        raise _noted(TypeError(str(e)), "simple_bind: type_dict[%r] = %r" % (name, value)
+                     ) from None
+
+
+def _noted(error, note):
+    error.add_note(note)
+    return error
 
 
 def _simple_infer(symbol, order, type_dict, kwargs):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import sys
 import traceback
 
@@ -334,13 +335,14 @@ class Executor:
                 if name in targets:
                     dst = targets[name]
                     src = array.astype(dst.dtype)
+                    copy = src.copyto           # a NumPy value: MXNet's AttributeError, here
                     if src.shape != dst.shape:
-                        src.copyto(dst)         # raises MXNet's shape error, copies nothing
-                    casts.append((src, dst))
+                        copy(dst)               # raises MXNet's shape error, copies nothing
+                    casts.append((copy, dst))
                 elif not allow_extra_params:
                     raise ValueError(missing % name)
-        for src, dst in casts:
-            src.copyto(dst)
+        for copy, dst in casts:
+            copy(dst)
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
         """A new executor for new argument shapes, sharing memory where sizes allow.
@@ -358,8 +360,13 @@ class Executor:
             raise MXNetError("MXNetError: reshape: the new shapes do not determine every "
                              "argument's shape")
 
+        from ._bind import bind, check_size
+        for name, old, shape in zip(self._arg_names + self._aux_names,
+                                    self.arg_arrays + self.aux_arrays, arg_shapes + aux_shapes):
+            check_size(name, shape, old.dtype)      # nothing is allocated before all pass
+
         def resized(old, shape, name):
-            size = int(np.prod(shape))
+            size = math.prod(shape)
             if tuple(old.shape) == tuple(shape):
                 return NDArray(old._data, old.context)
             if size > old.size:
@@ -369,7 +376,11 @@ class Executor:
                         "larger than original.First making a big executor and then down sizing "
                         "it is more efficient than the reverse.If you really want to up size, set "
                         "allow_up_sizing=True to enable allocation of new arrays." % name)
-                return NDArray(self._rt.xp.zeros(shape, dtype=old._data.dtype), old.context)
+                try:
+                    return NDArray(self._rt.xp.zeros(shape, dtype=old._data.dtype), old.context)
+                except MemoryError as e:
+                    raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s: %s)"
+                                     % (name, e)) from None
             return NDArray(old._data.reshape(-1)[:size].reshape(shape), old.context)
 
         new_args, new_grads = [], []
@@ -385,7 +396,6 @@ class Executor:
             new_grads.append(None if g is None else resized(g, shape, name))
         new_aux = [resized(old, shape, name)
                    for name, old, shape in zip(self._aux_names, self.aux_arrays, aux_shapes)]
-        from ._bind import bind
         position = {id(n): k for k, n in enumerate(self._plan.order)}
         reuse = {(position[nid], i): arr for (nid, i), arr in self._plan.entry_arrays.items()}
         ex = bind(self._symbol, self._ctx, new_args, new_grads, self._grad_req, new_aux,

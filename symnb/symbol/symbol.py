@@ -792,16 +792,28 @@ def _user_value(name, value, kind):
         if not isinstance(value, tuple):
             raise TypeError("Arguments need to be shapes (tuple), but '%s' is %s."
                             % (name, type(value)))
-        return _legacy_shape(tuple(_index(d) for d in value))
-    dt = np.dtype(value)
+        return _legacy_shape(tuple(_index(d, name, value) for d in value))
+    try:
+        dt = np.dtype(value)
+    except TypeError as e:                # MXNet's text (NumPy's); the note names the argument
+        raise _noted(TypeError(str(e)), "argument %s: dtype %r" % (name, value)) from None
     if dt not in DTYPE_TO_CODE:
         return None                       # spec 5.2: types outside the table are ignored
     return dt
 
 
-def _index(d):
+def _index(d, name, shape):
     import operator
-    return operator.index(d)
+    try:
+        return operator.index(d)
+    except TypeError as e:                # MXNet's text; the note names the argument
+        raise _noted(TypeError(str(e)), "argument %s has shape %r" % (name, shape)) from None
+
+
+def _noted(error, note):
+    """``error`` with ``note`` attached (shown under the message in tracebacks)."""
+    error.add_note(note)
+    return error
 
 
 def _shape_out(v):
