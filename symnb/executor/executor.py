@@ -280,8 +280,9 @@ class Executor:
 
     def _emit(self, name, arr):
         from ..ndarray import NDArray
+        raw = name.encode("utf-8", "surrogatepass")     # bytes, as MXNet's C string
         try:
-            self._monitor(name.encode("utf-8"), NDArray(arr, self._ctx))
+            self._monitor(raw, NDArray(arr, self._ctx))
         except Exception:
             # MXNet calls the monitor through ctypes, which reports an exception raised in
             # a callback on stderr and carries on: the pass always completes, so a failing

@@ -58,7 +58,8 @@ def _entry_list(values, depth) -> str:
 
 
 def _attr_map(attrs: dict, depth: int) -> str:
-    keys = sorted(attrs, key=lambda k: k.encode("utf-8"))
+    # MXNet's std::map order: by UTF-8 bytes (a lone surrogate sorts as its 3-byte form)
+    keys = sorted(attrs, key=lambda k: k.encode("utf-8", "surrogatepass"))
     items = ["%s: %s" % (_escape(k), _escape(attrs[k])) for k in keys]
     if len(items) > 1:
         return _multiline(items, depth, "{", "}")

@@ -45,7 +45,8 @@ class CellError(Exception):
             lines.append("  cell line %d: %s" % (self.lineno, (self.line or "").strip()))
         if self.hint:
             lines.append("  " + self.hint)
-        return lines
+        # a lone surrogate in the cell cannot be written to the notebook: show it escaped
+        return [ln.encode("utf-8", "backslashreplace").decode("utf-8") for ln in lines]
 
     def _render_traceback_(self):
         red, reset = "\x1b[0;31m", "\x1b[0m"
@@ -122,6 +123,12 @@ def run_symbol_cell(source: str, user_ns: dict) -> CellResult:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as e:
         raise syntax_error(e, source) from None
+    except ValueError as e:     # a NUL or a lone surrogate: no Python source can hold them
+        bad = e.start if isinstance(e, UnicodeError) else source.find("\x00")
+        lineno = source.count("\n", 0, max(bad, 0)) + 1
+        raise CellError("SyntaxError: the cell holds %s, which is not Python source text"
+                        % ("U+%04X" % ord(source[bad]) if bad >= 0 else "a NUL"), lineno,
+                        lines[lineno - 1] if lineno <= len(lines) else None) from None
     # Keep the text so tracebacks of helpers defined in the cell can show their lines later.
     linecache.cache[filename] = (len(source), None, [ln + "\n" for ln in lines], filename)
 

@@ -100,7 +100,8 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.bind(mx.cpu(), arrays, args_grad=grads,
                                    grad_req=args.grad_req if args.grads else "null")
-        except (MXNetError, ValueError, TypeError, RuntimeError, MemoryError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError, OverflowError,
+                MemoryError) as e:
             raise UsageError("cannot bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -150,7 +151,8 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.simple_bind(mx.cpu(), grad_req=args.grad_req,
                                           type_dict=dtypes or None, **shapes)
-        except (MXNetError, ValueError, TypeError, RuntimeError, MemoryError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError, OverflowError,
+                MemoryError) as e:
             raise UsageError("cannot simple_bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -233,4 +235,5 @@ def _first_line(error):
     if not lines:
         return type(error).__name__
     line = lines[-1] if lines[0].rstrip().endswith(":") else lines[0]
-    return line.strip().removeprefix("MXNetError: ")
+    notes = "".join(" (%s)" % n for n in getattr(error, "__notes__", ()))  # which argument
+    return line.strip().removeprefix("MXNetError: ") + notes

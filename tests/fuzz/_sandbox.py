@@ -19,11 +19,20 @@ from pathlib import Path
 
 import symnb
 
-__all__ = ["run_capped", "origin_is_symnb_raise", "Outcomes", "report"]
+__all__ = ["run_capped", "origin_is_symnb_raise", "Outcomes", "report", "ci_examples"]
 
 SYMNB_DIR = str(Path(symnb.__file__).resolve().parent)
 HEADROOM = 1536 << 20          # address space the child may add to what it inherited
 EXAMPLE_SECONDS = 20           # one input taking longer than this is a hang
+
+
+FUZZ = bool(os.environ.get("SYMNB_FUZZ"))      # make fuzz: the profile's larger count
+
+
+def ci_examples(count: int):
+    """``@settings`` with ``count`` examples in CI (slow families), the profile's under fuzz."""
+    from hypothesis import settings
+    return settings() if FUZZ else settings(max_examples=count)
 
 
 class Hang(Exception):
@@ -54,8 +63,10 @@ def _child(conn, fn):
     conn.close()
 
 
-def run_capped(fn, timeout: float = 600.0):
+def run_capped(fn, timeout: float | None = None):
     """``fn()`` in a forked child under RLIMIT_AS; its return value, or AssertionError."""
+    if timeout is None:
+        timeout = 7200.0 if FUZZ else 600.0
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn))
