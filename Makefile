@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ORACLE ?= ../shared/oracle
 
-.PHONY: run test test-fast bench lint clean venv
+.PHONY: run test test-fast fuzz bench lint clean venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -x -m "not slow and not browser"
+
+# A longer fuzz run (tests/fuzz): random inputs, FUZZ examples per family, outcome counts
+# printed per family. `make test` runs the same families derandomized with a few examples.
+FUZZ ?= 2000
+fuzz: $(STAMP)
+	@rm -f $(VENV)/fuzz-report.jsonl
+	SYMNB_FUZZ=$(FUZZ) SYMNB_FUZZ_REPORT=$(CURDIR)/$(VENV)/fuzz-report.jsonl \
+	  $(PY) -m pytest -q tests/fuzz --durations=0
+	@cat $(VENV)/fuzz-report.jsonl
 
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]'

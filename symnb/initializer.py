@@ -60,16 +60,29 @@ def create(spec, **kwargs):
     """
     if isinstance(spec, Initializer):
         return spec
+    if not isinstance(spec, str):
+        raise TypeError("an initializer spec must be an Initializer, a name or its dumps() "
+                        "JSON, got %s" % type(spec).__name__)
+    name = spec
     if spec.startswith("["):
-        name, kwargs = json.loads(spec)
-    else:
-        name = spec
-    try:
-        klass = _REGISTRY[name.lower()]
-    except KeyError:
+        try:
+            parsed = json.loads(spec)
+        except ValueError as e:
+            raise ValueError("Invalid initializer spec %r: not JSON (%s); expected "
+                             "'[\"<name>\", {<kwargs>}]'" % (spec, e)) from None
+        if not (isinstance(parsed, list) and len(parsed) == 2 and isinstance(parsed[0], str)
+                and isinstance(parsed[1], dict)):
+            raise ValueError("Invalid initializer spec %r: expected '[\"<name>\", {<kwargs>}]'"
+                             % spec)
+        name, kwargs = parsed
+    klass = _REGISTRY.get(name.lower())
+    if klass is None:
         raise ValueError("Unknown initializer %r; registered: %s"
-                         % (name, ", ".join(sorted(_REGISTRY)))) from None
-    return klass(**kwargs)
+                         % (name, ", ".join(sorted(_REGISTRY))))
+    try:
+        return klass(**kwargs)
+    except TypeError as e:
+        raise TypeError("Invalid initializer spec %r: %s" % (spec, e)) from None
 
 
 class InitDesc(str):

@@ -68,6 +68,16 @@ _OP_STYLE = {
 }
 
 
+def _dot_text(text: str, graphviz) -> str:
+    """A name or label as graphviz should quote it. Ordinary text is passed as it is, so the
+    DOT stays MXNet's byte for byte; text that graphviz would write raw as an HTML-like
+    ``<...>`` label, or whose backslashes would act as DOT escapes (a trailing one breaks the
+    quoting), is marked literal: quoted, with backslashes doubled."""
+    if "\\" in text or (text.startswith("<") and text.endswith(">")):
+        return graphviz.escape(text)
+    return text
+
+
 def _looks_like_weight(name: str) -> bool:
     return name.endswith(_WEIGHT_SUFFIXES)
 
@@ -134,7 +144,9 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
     '\tfc -> data [label=3 arrowtail=open dir=back]\n'
     """
     try:
+        import graphviz
         from graphviz import Digraph
+        from graphviz.quoting import attr_list, quote
     except ImportError as e:
         raise ImportError("Draw network requires graphviz library") from e
     _check_symbol(symbol, "symbol must be a Symbol")
@@ -157,7 +169,7 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
                       "result in cyclic graph. Repeated names: " + ",".join(repeated),
                       RuntimeWarning)
 
-    dot = Digraph(name=title, format=save_format)
+    dot = Digraph(name=_dot_text(title, graphviz), format=save_format)
     # hidden by *name*, as MXNet does: a visible node sharing a hidden name loses its edges too
     hidden = set()
     for node in nodes:
@@ -175,7 +187,8 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
         else:
             rule, attrs["fillcolor"] = _OP_STYLE.get(node["op"], (_name_label, _DEFAULT_COLOR))
             label = rule(node)
-        dot.node(name=node["name"], label=label, **attrs)
+        dot.node(name=_dot_text(node["name"], graphviz), label=_dot_text(label, graphviz),
+                 **attrs)
 
     for node in nodes:
         if node["op"] == "null":
@@ -192,8 +205,12 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
                 label = "x".join(str(d) for d in shape_dict[_output_key(source)][1:])
             if type_dict is not None:
                 label += "(%s)" % type_dict[_output_key(source)].__name__
-            dot.edge(tail_name=node["name"], head_name=source["name"], label=label,
-                     dir="back", arrowtail="open")
+            # graphviz's edge() reads "fc:1" as node fc, port 1: each name is quoted whole,
+            # as node() quotes it, in the line edge() would write
+            tail, head = (quote(_dot_text(n["name"], graphviz)) for n in (node, source))
+            attrs = attr_list(_dot_text(label, graphviz),
+                              kwargs={"dir": "back", "arrowtail": "open"})
+            dot.body.append("\t%s -> %s%s\n" % (tail, head, attrs))
     return dot
 
 

@@ -6,6 +6,8 @@ shape/type inference with the bound arrays and the context check.
 from __future__ import annotations
 
 import logging
+import math
+import operator
 
 import numpy as np
 
@@ -14,9 +16,10 @@ from ..context import Context
 from ..inference import infer_graph
 from ..ops._rules import fmt_shape
 
-__all__ = ["bind", "simple_bind"]
+__all__ = ["bind", "simple_bind", "check_size"]
 
 _REQS = {"null": 0, "write": 1, "add": 3}
+_UINT_MAX = 2**32 - 1         # simple_bind passes shapes to MXNet as mx_uint
 
 
 def _nd_class():
@@ -98,9 +101,25 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
     _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
                  group2ctx)
-    return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
-                    args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
-                    shapes, dtypes, group2ctx, reuse)
+    for node in order:                  # every buffer the plan will allocate, checked first
+        for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
+            check_size("%s output %d" % (node.name, i), shape, dtype)
+    try:
+        return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
+                        args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
+                        shapes, dtypes, group2ctx, reuse)
+    except MemoryError as e:
+        raise MXNetError("MXNetError: Failed to allocate CPU Memory for the executor's "
+                         "buffers (%s)" % e) from None
+
+
+def check_size(what, shape, dtype) -> None:
+    """Refuse an array NumPy cannot make, before anything is allocated (exact arithmetic)."""
+    nbytes = math.prod(shape) * np.dtype(dtype).itemsize
+    if nbytes > np.iinfo(np.intp).max:
+        raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s: shape %s of %s needs "
+                         "%d bytes, past the largest array NumPy can make)"
+                         % (what, fmt_shape(shape), np.dtype(dtype).name, nbytes))
 
 
 def _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds):
@@ -185,7 +204,7 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
             get_backend(ctx)
         arg_nds, grads, aux_nds = _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes,
                                             shared_arg_names, shared_exec, shared_buffer,
-                                            group2ctx)
+                                            group2ctx, kwargs)
     except MXNetError as e:
         lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
         raise RuntimeError("simple_bind error. Arguments:\n%s%s" % (lines, e)) from e
@@ -195,7 +214,7 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
 
 
 def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names, shared_exec,
-              shared_buffer, group2ctx=None):
+              shared_buffer, group2ctx=None, kwargs=None):
     """The arrays of a simple_bind, shared as MXNet shares them (spec executor.md 2.4).
 
     Only with a ``shared_buffer``: arguments named in ``shared_arg_names`` (the parameters),
@@ -204,13 +223,25 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
     when it is large enough, else a new array that replaces it there (bucketing: the largest
     bucket's data memory serves the smaller ones). NDArray objects are never shared.
     A variable in a ``ctx_group`` that ``group2ctx`` maps is allocated on that context.
+    Every size is checked before anything is allocated, and ``shared_buffer`` is updated only
+    once every array exists, so a failed allocation leaves it as it was.
     """
     from ..ndarray import NDArray, zeros
+
+    kwargs = kwargs or {}
+    for n in list(arg_nodes) + list(aux_nodes):
+        shape, dtype = tuple(shapes[id(n)][0]), np.dtype(dtypes[id(n)][0])
+        if math.prod(shape) * dtype.itemsize > np.iinfo(np.intp).max:
+            raise _allocation_error(kwargs, n.name, shape, dtype, None)
 
     def fresh(node):
         group = node.attrs.get("__ctx_group__")
         where = group2ctx[group] if group2ctx and group in group2ctx else ctx
-        return zeros(tuple(shapes[id(node)][0]), ctx=where, dtype=dtypes[id(node)][0])
+        shape, dtype = tuple(shapes[id(node)][0]), np.dtype(dtypes[id(node)][0])
+        try:
+            return zeros(shape, ctx=where, dtype=dtype)
+        except (MemoryError, ValueError) as e:
+            raise _allocation_error(kwargs, node.name, shape, dtype, e) from None
 
     if shared_buffer is None:
         arg_nds = [fresh(n) for n in arg_nodes]
@@ -218,6 +249,7 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
         return arg_nds, grads, [fresh(n) for n in aux_nodes]
 
     shared_names = set(shared_arg_names or ())
+    allocated = {}              # written into shared_buffer only once every array exists
 
     def from_exec(array, node, what):
         shape, dtype = tuple(shapes[id(node)][0]), np.dtype(dtypes[id(node)][0])
@@ -255,7 +287,7 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
                 " %s. Need to re-allocate. Consider putting default bucket key to be the bucket "
                 "taking the largest input for better memory sharing.", key, fmt_shape(shape),
                 fmt_shape(old.shape))
-        shared_buffer[key] = arr = fresh(node)
+        allocated[key] = arr = fresh(node)
         return arr
 
     arg_nds, grads = [], []
@@ -279,7 +311,18 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
                    for n in aux_nodes]
     else:
         aux_nds = [fresh(n) for n in aux_nodes]
+    shared_buffer.update(allocated)
     return arg_nds, grads, aux_nds
+
+
+def _allocation_error(kwargs, key, shape, dtype, cause):
+    """MXNet's failed allocation (spec executor.md 1), naming the array and its size."""
+    lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
+    why = "past the largest array NumPy can make" if cause is None else type(cause).__name__
+    return RuntimeError("simple_bind error. Arguments:\n%sMXNetError: Failed to allocate CPU "
+                        "Memory (%s: shape %s of %s needs %d bytes; %s)"
+                        % (lines, key, fmt_shape(shape), dtype.name,
+                           math.prod(shape) * dtype.itemsize, why))
 
 
 def _simple_bind_reqs(grad_req, arg_names):
@@ -303,6 +346,35 @@ def _simple_bind_reqs(grad_req, arg_names):
     return normalize_grad_req(grad_req, arg_names)
 
 
+def _dim(name, shape, d) -> int:
+    """One dimension of a ``simple_bind`` shape, checked as MXNet's ``mx_uint`` conversion
+    checks it: the same exception types and texts, with a note naming the argument."""
+    where = "simple_bind: argument %s has shape %r" % (name, shape)
+    try:
+        d = operator.index(d)                    # bools are ints, as in MXNet
+    except TypeError as e:
+        raise _noted(TypeError(str(e)), where) from None
+    if d < 0:
+        raise _noted(OverflowError("can't convert negative value to unsigned int"), where)
+    if d > _UINT_MAX:
+        raise _noted(OverflowError("unsigned int is greater than maximum"),
+                     where + "; a dimension is at most %d" % _UINT_MAX)
+    return d
+
+
+def _dtype(name, value) -> np.dtype:
+    try:
+        return np.dtype(value)
+    except TypeError as e:
+        raise _noted(TypeError(str(e)), "simple_bind: type_dict[%r] = %r" % (name, value)
+                     ) from None
+
+
+def _noted(error, note):
+    error.add_note(note)
+    return error
+
+
 def _simple_infer(symbol, order, type_dict, kwargs):
     from ..symbol.symbol import _attr_value, _legacy_shape
     names = {}
@@ -317,9 +389,10 @@ def _simple_infer(symbol, order, type_dict, kwargs):
                 if v is not None:
                     given[id(node)] = v
     for key, value in kwargs.items():
-        if isinstance(value, tuple) and key in names:
-            for node in names[key]:
-                given_s[id(node)] = _legacy_shape(tuple(int(d) for d in value))
+        if isinstance(value, tuple):
+            shape = tuple(_dim(key, value, d) for d in value)
+            for node in names.get(key, ()):
+                given_s[id(node)] = _legacy_shape(shape)
     if type_dict is None:
         # MXNet: every argument without a __dtype__ attribute is float32
         mutated = symbol._mutated_ids(order)
@@ -329,8 +402,8 @@ def _simple_infer(symbol, order, type_dict, kwargs):
     else:
         defaulted = False
     for key, value in type_dict.items():
+        dt = _dtype(key, value)                  # MXNet converts every entry, known or not
         if key in names:
-            dt = np.dtype(value)
             if dt in DTYPE_TO_CODE:
                 for node in names[key]:
                     given_t[id(node)] = dt

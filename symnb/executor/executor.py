@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import copy
+import math
+import sys
+import traceback
 
 import numpy as np
 
@@ -254,7 +257,8 @@ class Executor:
     # ------------------------------------------------------------------ monitor
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name: bytes, array)`` for every node output (and inputs with
-        ``monitor_all``) during forward and backward.
+        ``monitor_all``) during forward and backward. As in MXNet, an exception raised by
+        the callback is printed to stderr and the pass carries on.
 
         >>> import symnb as mx
         >>> ex = (mx.sym.var('x') * 2).simple_bind(mx.cpu(), x=(1,))
@@ -282,7 +286,16 @@ class Executor:
 
     def _emit(self, name, arr):
         from ..ndarray import NDArray
-        self._monitor(name.encode("utf-8"), NDArray(arr, self._ctx))
+        raw = name.encode("utf-8", "surrogatepass")     # bytes, as MXNet's C string
+        try:
+            self._monitor(raw, NDArray(arr, self._ctx))
+        except Exception:
+            # MXNet calls the monitor through ctypes, which reports an exception raised in
+            # a callback on stderr and carries on: the pass always completes, so a failing
+            # callback never leaves gradients or aux states half-written
+            print("Exception ignored on calling ctypes callback function: %r" % self._monitor,
+                  file=sys.stderr)
+            traceback.print_exc()
 
     def _monitor_outputs(self, step):
         names = _all_output_names(step.node)
@@ -320,20 +333,26 @@ class Executor:
         >>> ex.arg_dict['fc_bias'].asnumpy()
         array([1.5, 2.5], dtype=float32)
         """
-        for name, array in arg_params.items():
-            if name in self.arg_dict:
-                dst = self.arg_dict[name]
-                array.astype(dst.dtype).copyto(dst)
-            elif not allow_extra_params:
-                raise ValueError('Find name "%s" that is not in the arguments' % name)
-        if aux_params is None:
-            return
-        for name, array in aux_params.items():
-            if name in self.aux_dict:
-                dst = self.aux_dict[name]
-                array.astype(dst.dtype).copyto(dst)
-            elif not allow_extra_params:
-                raise ValueError("Find name %s that is not in the auxiliary states" % name)
+        # MXNet copies entry by entry and stops at the first bad one (spec executor.md 7);
+        # symnb raises the same errors but checks every entry first, so a failed call copies
+        # nothing
+        casts = []
+        for params, targets, missing in (
+                (arg_params, self.arg_dict, 'Find name "%s" that is not in the arguments'),
+                (aux_params or {}, self.aux_dict,
+                 "Find name %s that is not in the auxiliary states")):
+            for name, array in params.items():
+                if name in targets:
+                    dst = targets[name]
+                    src = array.astype(dst.dtype)
+                    copy = src.copyto           # a NumPy value: MXNet's AttributeError, here
+                    if src.shape != dst.shape:
+                        copy(dst)               # raises MXNet's shape error, copies nothing
+                    casts.append((copy, dst))
+                elif not allow_extra_params:
+                    raise ValueError(missing % name)
+        for copy, dst in casts:
+            copy(dst)
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
         """A new executor for new argument shapes, sharing memory where sizes allow.
@@ -351,8 +370,13 @@ class Executor:
             raise MXNetError("MXNetError: reshape: the new shapes do not determine every "
                              "argument's shape")
 
+        from ._bind import bind, check_size
+        for name, old, shape in zip(self._arg_names + self._aux_names,
+                                    self.arg_arrays + self.aux_arrays, arg_shapes + aux_shapes):
+            check_size(name, shape, old.dtype)      # nothing is allocated before all pass
+
         def resized(old, shape, name):
-            size = int(np.prod(shape))
+            size = math.prod(shape)
             if tuple(old.shape) == tuple(shape):
                 return NDArray(old._data, old.context)
             if size > old.size:
@@ -362,7 +386,11 @@ class Executor:
                         "larger than original.First making a big executor and then down sizing "
                         "it is more efficient than the reverse.If you really want to up size, set "
                         "allow_up_sizing=True to enable allocation of new arrays." % name)
-                return NDArray(self._rt.xp.zeros(shape, dtype=old._data.dtype), old.context)
+                try:
+                    return NDArray(self._rt.xp.zeros(shape, dtype=old._data.dtype), old.context)
+                except MemoryError as e:
+                    raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s: %s)"
+                                     % (name, e)) from None
             return NDArray(old._data.reshape(-1)[:size].reshape(shape), old.context)
 
         new_args, new_grads = [], []
@@ -378,7 +406,6 @@ class Executor:
             new_grads.append(None if g is None else resized(g, shape, name))
         new_aux = [resized(old, shape, name)
                    for name, old, shape in zip(self._aux_names, self.aux_arrays, aux_shapes)]
-        from ._bind import bind
         position = {id(n): k for k, n in enumerate(self._plan.order)}
         reuse = {(position[nid], i): arr for (nid, i), arr in self._plan.entry_arrays.items()}
         ex = bind(self._symbol, self._ctx, new_args, new_grads, self._grad_req, new_aux,

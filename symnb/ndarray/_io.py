@@ -8,6 +8,7 @@ Reading is a hand-written cursor over bytes: nothing is unpickled or evaluated.
 from __future__ import annotations
 
 import contextlib
+import math
 import struct
 
 import numpy as np
@@ -188,7 +189,14 @@ def _read_one(cur: _Cursor, index: int) -> NDArray:
                   if flag == 12 else "%s has unknown type flag %d" % (what, flag))
         cur.fail("strm->Read(&type_flag)", detail)
     dtype = CODE_TO_DTYPE[flag].newbyteorder("<")
-    count = int(np.prod(shape, dtype=np.int64))
+    if any(d < 0 for d in shape):
+        cur.fail("shape.Load(strm)", "%s has a negative dimension in shape %s" % (what, shape))
+    # exact integer arithmetic: an int64 product could wrap around and pass the size check
+    count = math.prod(shape)
+    if math.prod(d for d in shape if d) * dtype.itemsize > np.iinfo(np.intp).max:
+        # NumPy refuses such a shape even with a zero dimension (nothing to read)
+        cur.fail("shape.Load(strm)", "%s has shape %s, past the largest array NumPy can make"
+                 % (what, shape))
     raw = cur.take(count * dtype.itemsize, "%s data (%s %s)" % (what, dtype.name, shape),
                    "strm->Read(data)")
     values = np.frombuffer(raw, dtype=dtype).astype(CODE_TO_DTYPE[flag]).reshape(shape)
@@ -226,7 +234,13 @@ def _decode(buf: bytes, source: str, truncated_core: str):
     names = []
     for i in range(n_names):
         (length,) = cur.unpack("Q", "name %d length" % i, "fi->Read(keys)")
-        names.append(cur.take(length, "name %d" % i, "fi->Read(keys)").decode("utf-8"))
+        raw = cur.take(length, "name %d" % i, "fi->Read(keys)")
+        try:
+            names.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            cur.fail("fi->Read(keys)", "name %d (%d bytes at offset %d) is not UTF-8: byte "
+                     "0x%02x at position %d" % (i, length, cur.pos - length, raw[e.start],
+                                                e.start))
     if not names:
         return arrays
     # duplicate names: the later array wins, as in MXNet

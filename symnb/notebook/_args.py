@@ -9,12 +9,28 @@ import re
 
 import numpy as np
 from IPython.core.error import UsageError
+from IPython.core.magic_arguments import parse_argstring
 
-__all__ = ["parse_shapes", "parse_dtypes", "parse_names", "identifier"]
+__all__ = ["parse_line", "parse_shapes", "parse_dtypes", "parse_names", "identifier"]
 
 _SHAPE_ITEM = re.compile(r"\s*([A-Za-z_][\w.\-]*)\s*=\s*(\([^()]*\)|\[[^\[\]]*\]|\d+)\s*,?")
 _WORD_ITEM = re.compile(r"\s*([A-Za-z_][\w.\-]*)\s*=\s*([^\s=,]+)\s*,?")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*$")
+
+
+def parse_line(magic, line):
+    """``parse_argstring`` with a quoting mistake on the line as a ``UsageError``.
+
+    >>> from symnb.notebook.magics_executor import ExecutorMagics
+    >>> parse_line(ExecutorMagics.forward, "'ex")
+    Traceback (most recent call last):
+    ...
+    IPython.core.error.UsageError: cannot read the magic line "'ex": No closing quotation
+    """
+    try:
+        return parse_argstring(magic, line)
+    except ValueError as e:         # IPython's shlex split: unbalanced quote, lone backslash
+        raise UsageError("cannot read the magic line %r: %s" % (line, e)) from None
 
 
 def _join(words):

@@ -18,7 +18,8 @@ import itertools
 import linecache
 from dataclasses import dataclass, field
 
-__all__ = ["CellError", "CellResult", "operator_namespace", "run_symbol_cell"]
+__all__ = ["CellError", "CellResult", "operator_namespace", "run_symbol_cell",
+           "syntax_error"]
 
 _cell_numbers = itertools.count(1)
 
@@ -44,7 +45,8 @@ class CellError(Exception):
             lines.append("  cell line %d: %s" % (self.lineno, (self.line or "").strip()))
         if self.hint:
             lines.append("  " + self.hint)
-        return lines
+        # a lone surrogate in the cell cannot be written to the notebook: show it escaped
+        return [ln.encode("utf-8", "backslashreplace").decode("utf-8") for ln in lines]
 
     def _render_traceback_(self):
         red, reset = "\x1b[0;31m", "\x1b[0m"
@@ -67,6 +69,19 @@ class CellResult:
         if lineno is None:
             return None, None
         return lineno, self.source_lines[lineno - 1]
+
+
+def syntax_error(error: SyntaxError, source: str) -> CellError:
+    """A ``SyntaxError`` (``IndentationError`` included) as a short error at its cell line.
+
+    >>> str(syntax_error(IndentationError("unexpected indent", ("<c>", 2, 1, " b", 2, 2)),
+    ...                  "a = 1\\n b = 2"))
+    'IndentationError: unexpected indent\\n  cell line 2: b = 2'
+    """
+    lines = source.splitlines()
+    lineno = error.lineno if error.lineno and 0 < error.lineno <= len(lines) else None
+    return CellError("%s: %s" % (type(error).__name__, error.msg), lineno,
+                     lines[lineno - 1] if lineno else None)
 
 
 def operator_namespace():
@@ -107,8 +122,13 @@ def run_symbol_cell(source: str, user_ns: dict) -> CellResult:
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as e:
-        text = lines[e.lineno - 1] if e.lineno and e.lineno <= len(lines) else ""
-        raise CellError("SyntaxError: %s" % e.msg, e.lineno, text) from None
+        raise syntax_error(e, source) from None
+    except ValueError as e:     # a NUL or a lone surrogate: no Python source can hold them
+        bad = e.start if isinstance(e, UnicodeError) else source.find("\x00")
+        lineno = source.count("\n", 0, max(bad, 0)) + 1
+        raise CellError("SyntaxError: the cell holds %s, which is not Python source text"
+                        % ("U+%04X" % ord(source[bad]) if bad >= 0 else "a NUL"), lineno,
+                        lines[lineno - 1] if lineno <= len(lines) else None) from None
     # Keep the text so tracebacks of helpers defined in the cell can show their lines later.
     linecache.cache[filename] = (len(source), None, [ln + "\n" for ln in lines], filename)
 
@@ -124,7 +144,10 @@ def run_symbol_cell(source: str, user_ns: dict) -> CellResult:
             exec(code, scratch)  # noqa: S102 -- the user's own cell, run as IPython would
         except Exception as e:
             raise _cell_error(e, filename, lines, stmt, scratch) from e
-        for name, value in scratch.items():
+        # Only the names this statement stores, and only graph nodes not seen before, are
+        # looked at: the whole cell then costs time linear in its statements and nodes.
+        for name in _stored_names(stmt):
+            value = scratch.get(name)
             if isinstance(value, Symbol) and (name not in before or value is not before[name]):
                 _note_new_nodes(value, stmt.lineno, node_lines, seen_nodes)
 
@@ -137,13 +160,31 @@ def run_symbol_cell(source: str, user_ns: dict) -> CellResult:
 
 
 def _note_new_nodes(symbol, lineno, node_lines, seen_nodes):
-    """Attribute each node seen for the first time to the statement that produced it."""
-    internals = symbol.get_internals()
-    for name in internals.list_outputs():
-        node_name = name[:-len("_output")] if name.endswith("_output") else name
-        if node_name not in seen_nodes:
-            seen_nodes.add(node_name)
-            node_lines.setdefault(node_name, lineno)
+    """Attribute each node seen for the first time to the statement that produced it; the walk
+    stops at nodes already seen (``seen_nodes`` holds the nodes themselves, so ids stay
+    unique while it lives)."""
+    stack = [node for node, _ in symbol._heads if node not in seen_nodes]
+    seen_nodes.update(stack)
+    while stack:
+        node = stack.pop()
+        node_lines.setdefault(node.name, lineno)
+        for entry in node.inputs:
+            if entry.node not in seen_nodes:
+                seen_nodes.add(entry.node)
+                stack.append(entry.node)
+
+
+def _stored_names(stmt):
+    """Names a top-level statement binds (assignments, loop targets, defs, imports)."""
+    names = []
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.extend((a.asname or a.name).split(".")[0] for a in node.names)
+    return dict.fromkeys(names)
 
 
 def _assignment_order(tree):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..base import MXNetError
 from . import _display
-from ._args import identifier, parse_dtypes, parse_names, parse_shapes
+from ._args import identifier, parse_dtypes, parse_line, parse_names, parse_shapes
 
 __all__ = ["ExecutorMagics"]
 
@@ -91,7 +91,7 @@ class ExecutorMagics(Magics):
         """
         import symnb as mx
 
-        args = parse_argstring(self.bind, line)
+        args = parse_line(self.bind, line)
         symbol = self._symbol(args.symbol)
         names = parse_names(args.values)
         arrays = {arg: self._array(value) for arg, value in names.items()}
@@ -106,7 +106,8 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.bind(mx.cpu(), arrays, args_grad=grads,
                                    grad_req=args.grad_req if args.grads else "null")
-        except (MXNetError, ValueError, TypeError, RuntimeError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError, OverflowError,
+                MemoryError) as e:
             raise UsageError("cannot bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -146,7 +147,7 @@ class ExecutorMagics(Magics):
         """
         import symnb as mx
 
-        args = parse_argstring(self.simple_bind, line)
+        args = parse_line(self.simple_bind, line)
         symbol = self._symbol(args.symbol)
         shapes = parse_shapes(args.shapes)
         dtypes = parse_dtypes(args.dtype)
@@ -156,7 +157,8 @@ class ExecutorMagics(Magics):
         try:
             executor = symbol.simple_bind(mx.cpu(), grad_req=args.grad_req,
                                           type_dict=dtypes or None, **shapes)
-        except (MXNetError, ValueError, TypeError, RuntimeError) as e:
+        except (MXNetError, ValueError, TypeError, RuntimeError, OverflowError,
+                MemoryError) as e:
             raise UsageError("cannot simple_bind %s: %s" % (args.symbol, _first_line(e))) from None
         self._keep(executor, args.out, args.symbol)
         self._show(executor, args.live)
@@ -173,7 +175,7 @@ class ExecutorMagics(Magics):
 
             %forward c_exec
         """
-        args = parse_argstring(self.forward, line)
+        args = parse_line(self.forward, line)
         _, executor = self._executor(args.executor)
         try:
             executor.forward(is_train=args.train)
@@ -197,7 +199,7 @@ class ExecutorMagics(Magics):
         """
         import symnb as mx
 
-        args = parse_argstring(self.backward, line)
+        args = parse_line(self.backward, line)
         _, executor = self._executor(args.executor)
         out_grads = None
         if args.out_grads == "ones":
@@ -232,7 +234,7 @@ class ExecutorMagics(Magics):
 
             %executor texec --live
         """
-        args = parse_argstring(self.executor, line)
+        args = parse_line(self.executor, line)
         if args.live and args.stats:
             raise UsageError("--live and --stats do not go together")
         _, executor = self._executor(args.executor)
@@ -245,4 +247,5 @@ def _first_line(error):
     if not lines:
         return type(error).__name__
     line = lines[-1] if lines[0].rstrip().endswith(":") else lines[0]
-    return line.strip().removeprefix("MXNetError: ")
+    notes = "".join(" (%s)" % n for n in getattr(error, "__notes__", ()))  # which argument
+    return line.strip().removeprefix("MXNetError: ") + notes

@@ -5,12 +5,12 @@ import warnings
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from ..base import MXNetError
 from . import _display
-from ._args import identifier, parse_dtypes, parse_shapes
-from ._cell import CellError, run_symbol_cell
+from ._args import identifier, parse_dtypes, parse_line, parse_shapes
+from ._cell import CellError, run_symbol_cell, syntax_error
 from ._conflict import find_conflict, provided_shapes
 
 __all__ = ["SymbolMagics"]
@@ -57,14 +57,18 @@ class SymbolMagics(Magics):
             act = Activation(fc1, name='relu1', act_type='relu')
             mlp = SoftmaxOutput(FullyConnected(act, name='fc2', num_hidden=26), name='out')
         """
-        args = parse_argstring(self.symbol, line)
+        args = parse_line(self.symbol, line)
         name = identifier(args.name, "NAME") if args.name is not None else None
         shapes, dtypes = parse_shapes(args.shape), parse_dtypes(args.dtype)
         collapse = [p for group in (args.collapse or ()) for p in group]
         user_ns = self.shell.user_ns
         if cell is None:
             return self._draw_existing(name, shapes, dtypes, args.hide_weights, collapse)
-        result = run_symbol_cell(self.shell.transform_cell(cell), user_ns)
+        try:
+            source = self.shell.transform_cell(cell)
+        except SyntaxError as e:        # IPython's tokenizer: inconsistent dedent and the like
+            raise syntax_error(e, cell) from None
+        result = run_symbol_cell(source, user_ns)
 
         target_name = name or (result.symbols[-1] if result.symbols else None)
         if target_name is None:

@@ -10,7 +10,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import elemwise_shape, fmt_shape, shape_assign, type_assign, uniform_type
+from ._rules import elemwise_shape, fmt_shape, fully_known, shape_assign, type_assign, uniform_type
 from .elemwise import unbroadcast
 
 __all__ = ["LeakyReLU", "softmax", "log_softmax", "softmin", "SoftmaxActivation",
@@ -93,6 +93,12 @@ class LeakyReLU(OpDef):
             return
         if p.act_type == "prelu" and ins[1] is None:
             ins[1] = (data[1] if len(data) > 1 else 1,)
+        elif p.act_type == "prelu" and fully_known(data) and fully_known(ins[1]):
+            # MXNet checks this only in forward; at inference a bad gamma fails before bind
+            try:
+                _prelu_gamma_shape(ins[1], data)
+            except ValueError as e:
+                raise InferError("Check failed: s == -1: %s" % e) from None
         shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
         if p.act_type == "rrelu":
             shape_assign(outs, 1, data, inferred_fmt=fmt_shape)

@@ -12,6 +12,7 @@ are escaped with ``html.escape(..., quote=True)`` unless they are :class:`Markup
 from __future__ import annotations
 
 import html
+import re
 
 __all__ = ["Markup", "escape", "tag", "join"]
 
@@ -22,11 +23,33 @@ class Markup(str):
     __slots__ = ()
 
 
+# What XML 1.0 cannot hold at all, not even as a character reference: control characters
+# other than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_char(match) -> str:
+    code = ord(match.group())
+    # a control character is drawn as its Control Pictures sign (U+2401 for U+0001), so it
+    # stays visible; anything else becomes the replacement character
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
+
+
 def escape(value) -> str:
-    """The choke point: any value as safe text for element content or a quoted attribute."""
+    """The choke point: any value as safe text for element content or a quoted attribute.
+
+    Markup characters become entities, and characters XML cannot carry are replaced, so
+    every picture parses as XML whatever the graph's names hold.
+
+    >>> escape('a<b & "c"\\x01\\ud800') == 'a&lt;b &amp; &quot;c&quot;\\u2401\\ufffd'
+    True
+    """
     if isinstance(value, Markup):
         return value
-    return html.escape(str(value), quote=True)
+    text = html.escape(str(value), quote=True)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub(_xml_char, text)
+    return text
 
 
 def _number(value) -> str:

@@ -772,9 +772,13 @@ def _attr_value(node, kind):
                              "attribute __shape__=%r of variable %s" % (text, node.name)) from None
         return _legacy_shape(shape)
     text = node.attrs.get("__dtype__")
-    if text is None or int(text) not in CODE_TO_DTYPE:
+    if text is None:
         return None
-    return CODE_TO_DTYPE[int(text)]
+    if not text.strip().lstrip("+-").isdigit():
+        raise MXNetError("MXNetError: Check failed: is >> rshape[out_ent_id] Invalid attribute "
+                         "__dtype__=%r of variable %s: expected an integer type code"
+                         % (text, node.name))
+    return CODE_TO_DTYPE.get(int(text))
 
 
 def _legacy_shape(shape):
@@ -788,16 +792,28 @@ def _user_value(name, value, kind):
         if not isinstance(value, tuple):
             raise TypeError("Arguments need to be shapes (tuple), but '%s' is %s."
                             % (name, type(value)))
-        return _legacy_shape(tuple(_index(d) for d in value))
-    dt = np.dtype(value)
+        return _legacy_shape(tuple(_index(d, name, value) for d in value))
+    try:
+        dt = np.dtype(value)
+    except TypeError as e:                # MXNet's text (NumPy's); the note names the argument
+        raise _noted(TypeError(str(e)), "argument %s: dtype %r" % (name, value)) from None
     if dt not in DTYPE_TO_CODE:
         return None                       # spec 5.2: types outside the table are ignored
     return dt
 
 
-def _index(d):
+def _index(d, name, shape):
     import operator
-    return operator.index(d)
+    try:
+        return operator.index(d)
+    except TypeError as e:                # MXNet's text; the note names the argument
+        raise _noted(TypeError(str(e)), "argument %s has shape %r" % (name, shape)) from None
+
+
+def _noted(error, note):
+    """``error`` with ``note`` attached (shown under the message in tracebacks)."""
+    error.add_note(note)
+    return error
 
 
 def _shape_out(v):
@@ -899,11 +915,17 @@ def load(fname):
     if not isinstance(fname, str):
         raise TypeError("fname need to be string")
     try:
-        with open(fname, encoding="utf-8") as f:
-            text = f.read()
+        with open(fname, "rb") as f:
+            raw = f.read()
     except FileNotFoundError:
         raise MXNetError('MXNetError: LocalFileSystem: Check failed: allow_null: :Open "%s": '
                          'No such file or directory' % fname) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise MXNetError("MXNetError: %s is no symbol file: byte 0x%02x at offset %d is not "
+                         "UTF-8 (symbol JSON is UTF-8 text)" % (fname, raw[e.start], e.start)
+                         ) from None
     return load_json(text)
 
 

@@ -52,8 +52,11 @@ def test_single_variable_layout():
 
 
 def test_string_escapes():
+    # MXNet's five escapes; other control characters (raw in MXNet's file, which is no strict
+    # JSON) are written as \\u escapes, which the reader accepts for them only
     line = mx.sym.var('we"ird\\n\tx\x01é').tojson().splitlines()[4]
-    assert line == '      "name": "we\\"ird\\\\n\\tx\x01é", '
+    assert line == '      "name": "we\\"ird\\\\n\\tx\\u0001é", '
+    assert mx.sym.load_json(mx.sym.var('x\x01\ud800').tojson()).name == 'x\x01\ud800'
     s = mx.sym.var('a\rb\nc')
     assert '"name": "a\\rb\\nc"' in s.tojson()
     assert mx.sym.load_json(s.tojson()).name == 'a\rb\nc'
@@ -264,6 +267,81 @@ def test_load_error_texts():
     for esc in ('\\/', '\\b', '\\f'):
         assert 'unknown string escape' in _error(_graph([V.replace('data', 'd' + esc)],
                                                         [[0, 0]]))
+
+
+def test_deep_nesting_is_an_error_not_a_recursion(monkeypatch):
+    import sys
+    monkeypatch.setattr(sys, "getrecursionlimit", sys.getrecursionlimit)
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(150)       # a kernel's stack is shallower than a test's
+    try:
+        for depth in (500, 100000):
+            text = _error('{"nodes": ' + '[' * depth + ']' * depth + ', "arg_nodes": []}')
+            assert "JSON nesting deeper than 100 levels" in text
+    finally:
+        sys.setrecursionlimit(old)
+    assert mx.sym.load_json(_graph(['{"op": "null", "name": "d", "inputs": [], '
+                                    '"control_deps": ' + '[' * 90 + ']' * 90 + '}'],
+                                   [[0, 0]], extra=VERSION)).name == 'd'
+
+
+@pytest.mark.parametrize("text, detail", [
+    # MXNet 1.9.1's reader: "Expect '[' but get '5'"; symnb names the member and what it got
+    (_graph([V], [[0, 0]]).replace('"heads": [[0, 0]]', '"heads": 5'),
+     "\"heads\" must be an array, got the number 5"),
+    ('{"nodes": [["op", "null"]], "arg_nodes": [0], "heads": [[0, 0]]}',
+     "node 0 of \"nodes\" must be an object, got an array"),
+    (_graph([V], [[0, 0]], extra=', "attrs": --1'), "Expect number"),
+    (_graph([V], [[0, 0]], extra=', "attrs": [1]'),
+     "the top-level \"attrs\" must be an object, got an array"),
+    (_graph([V], [[0, 0]], extra=', "attrs": {"mxnet_version": ["int", "abc"]}'),
+     "graph attribute mxnet_version of type int must hold an integer, got the string \"abc\""),
+    (_graph([V], [[0, 0]], extra=', "attrs": {"mxnet_version": ["int", 1.5]}'),
+     "must hold an integer, got the number 1.5"),
+    (_graph([V], [[0, 0]], extra=', "attrs": {"mxnet_version": ["int", true]}'),
+     "must hold an integer, got true"),
+    (_graph([V], [[0, -1]]), "heads entry 0: an entry must be [node, index] or [node, index, "
+                             "version] of non-negative integers, got [0, -1]"),
+    (_graph([V], [[True, 0]]), "got [true, 0]"),
+    (_graph([V], [[0, "a"]]), "heads entry 0: an entry must be"),
+    (_graph([V.replace('"inputs": []', '"inputs": {}')], [[0, 0]]),
+     "the inputs of node data must be an array, got an object"),
+    (_graph([V.replace('"name": "data"', '"name": 7')], [[0, 0]]),
+     "the name of node 0 must be a string, got the number 7"),
+    (_graph([V, '{"op": "relu", "name": "r", "inputs": [[0, 0, 0.5]]}'], [[1, 0]]),
+     "input 0 of node r: an entry must be"),
+    (_graph([V], [[0, int("9" * 50)]]), "Expect number"),
+])
+def test_malformed_members_are_clear_errors(text, detail):
+    assert detail in _error(text)
+
+
+def test_dtype_attribute_that_is_no_type_code():
+    s = mx.sym.load_json(_graph(['{"op": "null", "name": "x", "attrs": {"__dtype__": "abc"}, '
+                                 '"inputs": []}'], [[0, 0]], extra=VERSION))
+    with pytest.raises(mx.MXNetError) as e:     # MXNet: the same check, at infer_type
+        s.infer_type()
+    assert "Check failed: is >> rshape[out_ent_id] Invalid attribute __dtype__='abc' of " \
+        "variable x" in str(e.value)
+
+
+def test_binary_symbol_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "model.params"
+    path.write_bytes(b"\x12\x01\x00\x00\xff\xfe")
+    with pytest.raises(mx.MXNetError) as e:
+        mx.sym.load(str(path))
+    assert "model.params is no symbol file: byte 0xff at offset 4 is not UTF-8" in str(e.value)
+
+
+def test_written_json_is_strict_and_save_takes_any_name(tmp_path):
+    name = 'n"\\\x01\x1f\x7f\udfff\ud800<b>'    # (a NUL ends a name, as in MXNet's C API)
+    s = mx.sym.Activation(mx.sym.var(name, attr={'k\x01"': 'v\ud834'}), act_type='relu',
+                          name=name + 'r')
+    doc = json.loads(s.tojson())        # strict: raw control characters are refused
+    assert doc['nodes'][0]['name'] == name and doc['nodes'][0]['attrs'] == {'k\x01"': 'v\ud834'}
+    s.save(str(tmp_path / 's.json'))    # no UnicodeEncodeError for the lone surrogates
+    back = mx.sym.load(str(tmp_path / 's.json'))
+    assert back.tojson() == s.tojson() and back.list_arguments() == [name]
 
 
 def test_current_version_file_is_not_repaired():

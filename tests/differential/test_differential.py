@@ -42,6 +42,12 @@ XFAIL: dict[str, str] = {
                         "whose text holds addresses; symnb computes the result",
 }
 
+# Facts where symnb refuses on purpose what MXNet 1.9.1 accepts: (case, fact) -> why.
+DELIBERATE: dict[tuple[str, str], str] = {
+    ("Reshape_0", "errors"): "MXNet compiles Reshape's element-count check out and its forward "
+                             "then reads out of bounds; symnb raises at inference (issue 11)",
+}
+
 
 def _load(name):
     with open(HERE / "cases" / (name + ".json")) as f:
@@ -84,6 +90,10 @@ def _differences(name):
     problems = []
     for key in sorted(set(want_facts) | set(got_facts)):
         want, got = want_facts.get(key, "<absent>"), got_facts.get(key, "<absent>")
+        if (name, key) in DELIBERATE:
+            if got == want:
+                problems.append("%s: now matches MXNet; drop it from DELIBERATE" % key)
+            continue
         if got != want:
             problems.append("%s:\n  symnb %r\n  MXNet %r" % (key, got, want))
     rtol, atol = TOL.get(case["dtype"], (0, 0))

@@ -210,3 +210,28 @@ def test_monitor_values_are_ndarrays():
     ex.set_monitor_callback(lambda name, arr: values.__setitem__(name, arr.asnumpy().tolist()))
     ex.forward()
     assert values == {b"_mulscalar0_output": [2.0, 4.0], b"_plusscalar0_output": [3.0, 5.0]}
+
+
+def test_monitor_callback_errors_are_reported_and_the_pass_completes(capfd):
+    # MXNet calls the monitor through ctypes: an exception is printed and ignored, so the
+    # backward finishes and every gradient is written (recorded with MXNet 1.9.1)
+    x = mx.sym.var("x")
+    net = mx.sym.Activation(mx.sym.FullyConnected(x, num_hidden=2, name="fc"), act_type="relu",
+                            name="r")
+    ex = net.simple_bind(mx.cpu(), x=(1, 3))
+    for a in ex.arg_arrays:
+        a[:] = 1
+
+    def boom(name, arr):
+        if b"fc_backward" in name:
+            raise RuntimeError("boom")
+
+    ex.set_monitor_callback(boom)
+    ex.forward(is_train=True)
+    ex.backward(nd(np.ones((1, 2))))
+    assert ex.grad_dict["x"].asnumpy().tolist() == [[2, 2, 2]]
+    assert ex.grad_dict["fc_weight"].asnumpy().tolist() == [[1, 1, 1], [1, 1, 1]]
+    assert ex.grad_dict["fc_bias"].asnumpy().tolist() == [1, 1]
+    err = capfd.readouterr().err
+    assert err.count("Exception ignored on calling ctypes callback function") == 3
+    assert "RuntimeError: boom" in err

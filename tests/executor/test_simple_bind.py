@@ -124,6 +124,69 @@ def test_copy_params_from():
         ex.copy_params_from({}, {"zzz": src})
 
 
+def test_copy_params_from_is_all_or_nothing():
+    # MXNet copies the entries before the bad one (spec executor.md 7); symnb checks first
+    fc = mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=2, name="fc")
+    ex = fc.simple_bind(mx.cpu(), data=(1, 3))
+    good = {"fc_bias": nd([1.5, 2.5]), "fc_weight": nd(np.ones((2, 3)))}
+    for bad, exc in (({"zzz": nd([1.0])}, ValueError),
+                     ({"data": nd(np.ones((3, 1)))}, mx.MXNetError)):   # wrong shape
+        with pytest.raises(exc):
+            ex.copy_params_from({**good, **bad})
+        assert ex.arg_dict["fc_bias"].asnumpy().tolist() == [0, 0]
+        assert not ex.arg_dict["fc_weight"].asnumpy().any()
+    with pytest.raises(ValueError, match="auxiliary states"):
+        ex.copy_params_from(good, {"zzz": nd([1.0])})
+    assert ex.arg_dict["fc_bias"].asnumpy().tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("shape, exc, text", [
+    ((2.5, 3), TypeError, "'float' object cannot be interpreted as an integer"),
+    ((2.0, 3), TypeError, "'float' object cannot be interpreted as an integer"),
+    ((np.float64(2), 3), TypeError, "'numpy.float64' object cannot be interpreted as an integer"),
+    (("2", 3), TypeError, "'str' object cannot be interpreted as an integer"),
+    ((None, 3), TypeError, "'NoneType' object cannot be interpreted as an integer"),
+    (((2,), 3), TypeError, "'tuple' object cannot be interpreted as an integer"),
+    ((-2, 3), OverflowError, "can't convert negative value to unsigned int"),
+    ((2**32, 3), OverflowError, "unsigned int is greater than maximum"),
+    ((2**63,), OverflowError, "unsigned int is greater than maximum"),
+])
+def test_simple_bind_checks_dims_like_mxnet(shape, exc, text):
+    # MXNet's texts (recorded with 1.9.1: the mx_uint conversion); a note names the argument
+    with pytest.raises(exc) as info:
+        (mx.sym.var("x") * 2).simple_bind(mx.cpu(), x=shape)
+    assert str(info.value) == text
+    assert info.value.__notes__ == ["simple_bind: argument x has shape %r" % (shape,)
+                                    + ("; a dimension is at most 4294967295"
+                                       if "maximum" in text else "")]
+
+
+def test_simple_bind_bool_dims_are_ints_as_in_mxnet():
+    # MXNet 1.9.1 binds x=(2, True) as (2, 1), as infer_shape reads it
+    ex = (mx.sym.var("x") * 2).simple_bind(mx.cpu(), x=(2, True))
+    assert ex.arg_dict["x"].shape == (2, 1)
+
+
+def test_simple_bind_dtypes_are_checked_for_every_entry():
+    net = mx.sym.var("x") * 2
+    for type_dict, text in (({"x": "abc"}, "data type 'abc' not understood"),
+                            ({"zz": "abc"}, "data type 'abc' not understood"),   # unknown key
+                            ({"x": True}, "Cannot interpret 'True' as a data type")):
+        with pytest.raises(TypeError) as info:
+            net.simple_bind(mx.cpu(), x=(2, 3), type_dict=type_dict)
+        assert str(info.value) == text and "type_dict[" in info.value.__notes__[0]
+
+
+def test_simple_bind_too_big_fails_before_allocating_and_shares_nothing():
+    net = mx.sym.Group([mx.sym.var("x") * 2, mx.sym.var("y") * 2])
+    shared = {}
+    with pytest.raises(RuntimeError) as info:
+        net.simple_bind(mx.cpu(), x=(2, 3), y=(2**31 - 1, 2**31 - 1), shared_buffer=shared)
+    assert "Failed to allocate CPU Memory (y: shape [2147483647,2147483647] of float32" \
+        in str(info.value)
+    assert shared == {}
+
+
 def test_reshape_rules():
     a, b = mx.sym.var("a"), mx.sym.var("b")
     ex = (2 * a + b).bind(mx.cpu(), {"a": nd(np.zeros((2, 1))), "b": nd(np.ones((2, 1)))})

@@ -298,3 +298,32 @@ def test_loading_never_unpickles():
     with open(io.__file__) as f:
         source = f.read()
     assert not re.search(r"\bimport pickle\b|\bpickle\.|\beval\(|\bexec\(", source)
+
+
+def v2_header(dims, flag=0):
+    return (struct.pack("<Iii", 0xF993FAC9, 0, len(dims)) + struct.pack("<%dq" % len(dims), *dims)
+            + struct.pack("<iii", 1, 0, flag))
+
+
+@pytest.mark.parametrize("dims, detail", [
+    ((2**62, 4), "past the largest array"),         # int64 product wraps to 0
+    ((2**32, 2**32, 2), "past the largest array"),  # 2**65 wraps to 0 as int64
+    ((2**20, 2**20), "record 0 data"),              # fits NumPy, but the file is too short
+    ((-1, 2), "negative dimension"),
+    ((-2, -3), "negative dimension"),       # a positive int64 product of negative dims
+    ((0, 2**62), "past the largest array NumPy can make"),
+])
+def test_overflowing_or_negative_dims_are_refused_before_allocating(dims, detail):
+    with pytest.raises(mx.MXNetError) as info:
+        nd.load_frombuffer(as_file(v2_header(dims) + b"\0" * 32))
+    assert detail in str(info.value)
+
+
+def test_names_that_are_not_utf8_name_the_file_and_entry(tmp_path):
+    raw = (struct.pack("<QQQ", 0x112, 0, 1) + v1_record([1.0]) + struct.pack("<Q", 1)
+           + struct.pack("<Q", 3) + b"a\xffb")
+    with pytest.raises(mx.MXNetError) as info:
+        nd.load(write(tmp_path, raw))
+    text = str(info.value)
+    assert "bad.params" in text and "name 0" in text and "not UTF-8: byte 0xff at position 1" \
+        in text

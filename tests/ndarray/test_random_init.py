@@ -80,6 +80,25 @@ def test_init_attribute_wins():
     assert arr.asnumpy().tolist() == [[1, 1], [1, 1]]
 
 
+@pytest.mark.parametrize("spec, exc, text", [
+    ('["foo", {}]', ValueError, "Unknown initializer 'foo'; registered: constant, "),
+    ('["uniform", {"bogus": 1}]', TypeError, "Invalid initializer spec '[\"uniform\", "
+     "{\"bogus\": 1}]': Uniform.__init__() got an unexpected keyword argument 'bogus'"),
+    ('[1', ValueError, "Invalid initializer spec '[1': not JSON (Expecting ',' delimiter"),
+    ('[1, 2, 3]', ValueError, "Invalid initializer spec '[1, 2, 3]': expected "
+     "'[\"<name>\", {<kwargs>}]'"),
+    ('["zero", []]', ValueError, "Invalid initializer spec '[\"zero\", []]': expected"),
+])
+def test_bad_init_attribute_is_a_clear_error(spec, exc, text):
+    # MXNet leaks json's decoder error, the unpacking's and the constructor's (issue 11)
+    desc = mx.init.InitDesc("w", attrs={"__init__": spec})
+    with pytest.raises(exc) as info:
+        mx.init.Xavier()(desc, mx.nd.zeros((2,)))
+    assert str(info.value).startswith(text)
+    with pytest.raises(TypeError, match="an initializer spec must be"):
+        mx.init.create(3)
+
+
 def test_xavier_scale_and_errors():
     w = nd.zeros((40, 60))
     mx.init.Xavier()("w_weight", w)

@@ -71,6 +71,11 @@ def test_simple_bind_mlp_shapes(shell):
     ("forward", "nothere", "name 'nothere' is not defined"),
     ("forward", "a", "'a' is a NDArray, not a Executor"),
     ("backward", "", "no executor yet"),
+    ("bind", "C A=a 'B=b", "cannot read the magic line \"C A=a 'B=b\": No closing quotation"),
+    ("simple_bind", 'C "A=(2,3)', "No closing quotation"),
+    ("forward", "'x", "No closing quotation"),
+    ("simple_bind", "C A=(100000,100000,100000) B=(100000,100000,100000)",
+     r"cannot simple_bind C: Failed to allocate CPU Memory \(A: shape \[100000,100000,100000\]"),
 ])
 def test_usage_errors(ab, magic, text, message):
     ab.magics_manager.registry["ExecutorMagics"]._last = None

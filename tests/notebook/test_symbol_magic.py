@@ -77,6 +77,9 @@ def test_deleting_a_user_name_in_the_cell_deletes_it(shell):
      "Did you mean: FullyConnected?"),
     ("x = Variable('x'\n", "SyntaxError", "x = Variable('x'", None),
     ("x = Variable('x')\ny = FullyConnected(x)\n", "", "y = FullyConnected(x)", None),
+    # IPython's tokenizer raises this one before the cell is parsed (issue 11)
+    ("if True:\n        x = Variable('x')\n    y = x\n",
+     "IndentationError: unindent does not match any outer indentation level", "y = x", None),
 ])
 def test_cell_mistakes_are_short_and_change_nothing(shell, cell, first, line_text, hint):
     shell.user_ns["x"] = "untouched"
@@ -128,6 +131,8 @@ def test_shape_conflict_is_drawn_with_provided_vs_inferred(shell):
     ("nothere", "x = Variable('x')", "'nothere' is not a Symbol the cell assigned"),
     ("", "n = 3", "the cell assigned no Symbol"),
     ("--bogus", "x = Variable('x')", "unrecognized arguments: --bogus"),
+    ("'net --shape x=(1,2)", "x = Variable('x')",
+     "cannot read the magic line \"'net --shape x=(1,2)\": No closing quotation"),
 ])
 def test_line_mistakes_are_usage_errors_and_change_nothing(shell, line, cell, message):
     snapshot = dict(shell.user_ns)
@@ -178,3 +183,30 @@ def test_every_top_level_operator_is_available_by_bare_name():
     assert top_level and top_level <= set(ns)
     assert {"Variable", "var", "Group", "Symbol"} <= set(ns)
     assert "sys" not in ns
+
+
+def test_unbalanced_quote_on_the_line_magic(shell):
+    with pytest.raises(UsageError, match="No closing quotation"):
+        shell.run_line_magic("symbol", 'net "--show-weights')
+
+
+def test_cell_walks_each_graph_node_once(shell, monkeypatch):
+    """Linear time: a statement looks only at the names it stores, and the walk stops at
+    nodes seen before (a chain of 300 statements once walked every Symbol for every line)."""
+    from symnb.notebook import _cell
+    from symnb.symbol import Symbol
+    visited = []
+    real = _cell._note_new_nodes
+
+    def counting(symbol, lineno, node_lines, seen_nodes):
+        before = len(seen_nodes)
+        real(symbol, lineno, node_lines, seen_nodes)
+        visited.append(len(seen_nodes) - before)
+
+    monkeypatch.setattr(_cell, "_note_new_nodes", counting)
+    monkeypatch.setattr(Symbol, "get_internals", lambda self: pytest.fail("whole-graph walk"))
+    cell = "x0 = Variable('x')\n" + "".join(
+        "x%d = Activation(x%d, act_type='relu', name='a%d')\n" % (i + 1, i, i) for i in range(300))
+    result = _cell.run_symbol_cell(cell, {})
+    assert len(visited) == 301 and sum(visited) == 301 and set(visited) == {1}
+    assert result.line_of("a299") == (301, "x300 = Activation(x299, act_type='relu', name='a299')")

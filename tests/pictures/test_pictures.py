@@ -184,6 +184,16 @@ def test_attribute_values_with_quotes_are_escaped():
     assert "__group__ = " + tricky in "\n".join(titles)
 
 
+def test_control_characters_and_lone_surrogates_keep_svg_and_html_wellformed():
+    name = "a\x01b\x1b[31m\ud800c\x1f"
+    net = mx.sym.Activation(mx.sym.var(name, __note__="x\x07y"), act_type="relu", name="r")
+    svg = symbol_svg(net)
+    assert "a\u2401b\u241b[31m\ufffdc\u241f" in svg_texts(svg)    # visible, XML-safe
+    assert "\u2407" in "".join(ET.fromstring(svg).itertext())
+    page = executor_html(net.simple_bind(mx.cpu(), **{name: (1, 2)}))
+    ET.fromstring("<div>%s</div>" % page.replace("&nbsp;", " "))   # parses as XML
+
+
 def test_ndarray_and_executor_html_escape_names():
     arr = mx.nd.array([[1, 2], [3, 4]])
     html = ndarray_html(arr)

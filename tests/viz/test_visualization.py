@@ -235,7 +235,9 @@ def test_quoting_keywords_and_ports():
     body = mx.viz.plot_network(net).body
     assert body[0].startswith('\t"node" [label="node" ')
     assert body[1].startswith('\t"fc a:b" [label="fc a:b" ')
-    assert body[-1] == '\t"graph" -> "fc a":b [label="" arrowtail=open dir=back]\n'
+    # MXNet writes the edge end as "fc a":b, node "fc a" port b (spec viz.md 1.4); symnb
+    # quotes the whole name, as in the node statement (issue 11)
+    assert body[-1] == '\t"graph" -> "fc a:b" [label="" arrowtail=open dir=back]\n'
 
 
 def test_repeated_names_warn():
@@ -270,3 +272,18 @@ def test_summary_cuts_long_names():
     line = summary(net).splitlines()[5]
     assert line.startswith("a_very_long_layer_name_that_exceeds_the_column_width ")
     assert len(line) == 120
+
+
+def test_names_are_literal_dot_ids_and_labels():
+    # MXNet writes <...> raw (an HTML-like label: a name could add nodes with URLs), lets a
+    # trailing backslash escape the closing quote and reads fc:1 as a port (issue 11)
+    from ..fuzz._dot import label_text, parse_dot
+    names = ['<b>x</b>', 'a\\', 'fc:1', 'x" [URL="javascript:alert(1)"] y', 'p\\"q', '\\n']
+    net = mx.sym.Group([mx.sym.Activation(mx.sym.var(n), act_type="relu", name=n + "_r")
+                        for n in names])
+    title, nodes, edges = parse_dot(mx.viz.plot_network(net, title="<t>").source)
+    assert title == "<t>"
+    shown = {label_text(a["label"]) for a in nodes.values()}
+    assert set(names) | {"Activation\nrelu"} == shown
+    assert len(nodes) == 2 * len(names) and len(edges) == len(names)
+    assert all(tail in nodes and head in nodes for tail, head, _ in edges)
