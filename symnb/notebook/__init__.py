@@ -28,11 +28,24 @@ def load_ipython_extension(ipython):
 
 
 def unload_ipython_extension(ipython):
-    """``%unload_ext symnb``: remove the picture formatters (IPython cannot drop magics)."""
-    from ..executor import Executor
-    from ..ndarray import NDArray
-    from ..symbol import Symbol
+    """``%unload_ext symnb``: remove every magic and formatter the notebook layer added.
+
+    The magics are found by the module of their ``Magics`` class and the formatters by the
+    module of their function, so whatever later versions register is removed too; another
+    extension's entries are left alone. ``%load_ext symnb`` adds them again.
+    """
+    from . import _display
+
+    manager = ipython.magics_manager
+    ours = [name for name, magics in manager.registry.items()
+            if type(magics).__module__.startswith(__name__ + ".")]
+    for name in ours:
+        instance = manager.registry.pop(name)
+        for table in manager.magics.values():
+            for magic in [m for m, f in table.items() if getattr(f, "__self__", None) is instance]:
+                del table[magic]
 
     formatter = ipython.display_formatter.mimebundle_formatter
-    for cls in (Symbol, NDArray, Executor):
-        formatter.pop(cls, None)
+    for cls, printer in list(formatter.type_printers.items()):
+        if getattr(printer, "__module__", None) == _display.__name__:
+            formatter.pop(cls)
