@@ -30,7 +30,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	@$(PY) labextension/source_hash.py --check || { command -v npm >/dev/null && \
 	  $(MAKE) --no-print-directory labextension; } || \
-	  echo "npm not found: JupyterLab shows the committed build of the extension"
+	  echo "could not rebuild (no npm?): JupyterLab shows the committed build of the extension"
 	$(VENV)/bin/jupyter lab notebooks/
 
 # Rebuild the JupyterLab extension from labextension/ (see labextension/README.md).

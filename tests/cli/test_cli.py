@@ -108,6 +108,18 @@ def test_png_without_a_browser_says_what_to_do(model, capsys, monkeypatch):
     assert "write net.svg or net.html" in err and not (model / "n.png").exists()
 
 
+def test_show_without_output_opens_a_page(model, capsys, monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or False)
+    code, stdout, _ = run(capsys, "show", model / "net-symbol.json")
+    assert code == 0 and len(opened) == 1 and opened[0].startswith("file://")
+    page = Path(opened[0].removeprefix("file://"))
+    assert stdout == "wrote %s (open it in a web browser)\n" % page
+    assert symbol_mimebundle(network())["image/svg+xml"] in page.read_text()
+    page.unlink()
+    page.parent.rmdir()
+
+
 def test_show_refuses_unknown_output_types(model, capsys):
     code, _, err = run(capsys, "show", model / "net-symbol.json", "-o", model / "net.pdf")
     assert code == 2 and "write .svg, .html or .png" in err
