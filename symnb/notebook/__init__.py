@@ -30,15 +30,18 @@ def load_ipython_extension(ipython):
 def unload_ipython_extension(ipython):
     """``%unload_ext symnb``: remove every magic and formatter the notebook layer added.
 
-    The magics are found by the module of their ``Magics`` class and the formatters by the
-    module of their function, so whatever later versions register is removed too; another
+    Magics, formatters and event callbacks are recognised by the module that defines them
+    (this package), so whatever later versions register is removed too, and another
     extension's entries are left alone. ``%load_ext symnb`` adds them again.
     """
-    from . import _display
+    from IPython.core.magic import Magics
+
+    def mine(obj) -> bool:
+        owner = type(obj) if isinstance(obj, Magics) else getattr(obj, "__func__", obj)
+        return getattr(owner, "__module__", "").startswith(__name__ + ".")
 
     manager = ipython.magics_manager
-    ours = [name for name, magics in manager.registry.items()
-            if type(magics).__module__.startswith(__name__ + ".")]
+    ours = [name for name, magics in manager.registry.items() if mine(magics)]
     for name in ours:
         instance = manager.registry.pop(name)
         for table in manager.magics.values():
@@ -47,5 +50,8 @@ def unload_ipython_extension(ipython):
 
     formatter = ipython.display_formatter.mimebundle_formatter
     for cls, printer in list(formatter.type_printers.items()):
-        if getattr(printer, "__module__", None) == _display.__name__:
+        if mine(printer):
             formatter.pop(cls)
+    for event, callbacks in ipython.events.callbacks.items():
+        for callback in [c for c in callbacks if mine(c)]:
+            ipython.events.unregister(event, callback)

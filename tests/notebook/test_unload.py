@@ -61,3 +61,23 @@ def test_unload_leaves_other_formatters_alone(reloaded):
         assert formatter.type_printers.get(Other) is other_bundle
     finally:
         formatter.pop(Other, None)
+
+
+def test_unload_removes_the_layers_event_callbacks_only(reloaded):
+    shell = reloaded
+
+    def ours_callback(result=None):
+        pass
+
+    def theirs_callback(result=None):
+        pass
+
+    ours_callback.__module__ = "symnb.notebook.live"     # as a live view would register
+    shell.events.register("post_run_cell", ours_callback)
+    shell.events.register("post_run_cell", theirs_callback)
+    try:
+        shell.run_line_magic("unload_ext", "symnb")
+        callbacks = shell.events.callbacks["post_run_cell"]
+        assert ours_callback not in callbacks and theirs_callback in callbacks
+    finally:
+        shell.events.unregister("post_run_cell", theirs_callback)

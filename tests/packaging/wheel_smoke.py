@@ -50,7 +50,7 @@ def _():
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "symnb")
     result = shell.run_cell("%%symbol\nnet = FullyConnected(var('data'), num_hidden=4, "
-                            "name='fc')")
+                            "name='fc')", silent=True)
     assert result.success, result.error_in_exec
     net = shell.user_ns["net"]
     data, _ = shell.display_formatter.format(net)
