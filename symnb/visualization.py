@@ -161,7 +161,8 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
                       RuntimeWarning)
 
     dot = _network_digraph(Digraph)(name=title, format=save_format)
-    dot._symnb_picture = functools.partial(_picture, symbol, shape, dtype, hide_weights)
+    dot._symnb_picture = functools.partial(_picture, symbol, dict(shape or {}),
+                                           dict(dtype) if dtype else None, hide_weights)
     # hidden by *name*, as MXNet does: a visible node sharing a hidden name loses its edges too
     hidden = set()
     for node in nodes:
