@@ -9,7 +9,8 @@
 5. Where npm is available: the sdist unpacked elsewhere, its JupyterLab build deleted, builds a
    wheel again (the hook runs ``npm install`` and ``npm run build`` in labextension/); the
    rebuilt extension must equal the committed one byte for byte, so a stale build or one that
-   depends on the checkout path fails here. ``SKIP_NODE=1`` skips this step.
+   depends on the checkout path fails here. ``SKIP_NODE=1`` skips this step (so do a missing
+   npm and an unreachable npm registry, with a line saying so).
 
 pip and npm reuse their caches, so a run takes about a minute or two. Prints one line per
 check and a closing ``N passed, N failed``; exits 1 on any failure.
@@ -82,6 +83,19 @@ def build_dists() -> tuple[Path, Path]:
     return sdist, wheel
 
 
+def node_unavailable() -> str:
+    """Why the Node rebuild cannot run here ('' when it can)."""
+    if os.environ.get("SKIP_NODE") == "1":
+        return "SKIP_NODE=1"
+    if shutil.which("npm") is None:
+        return "npm not found"
+    try:
+        pong = subprocess.run(["npm", "ping"], capture_output=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        return "the npm registry does not answer"
+    return "" if pong.returncode == 0 else "the npm registry does not answer"
+
+
 def main() -> int:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
@@ -140,9 +154,9 @@ def main() -> int:
         assert " enabled" in line and "OK" in line and "python, symnb" in line, text
         return line
 
-    if os.environ.get("SKIP_NODE") == "1" or shutil.which("npm") is None:
-        print("skip  the extension rebuilt from the sdist (%s)" % (
-            "SKIP_NODE=1" if shutil.which("npm") else "npm not found"))
+    why_not = node_unavailable()
+    if why_not:
+        print("skip  the extension rebuilt from the sdist (%s)" % why_not)
     else:
         @timed("the extension rebuilt from the sdist elsewhere equals the committed build")
         def _():
