@@ -6,25 +6,36 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ORACLE ?= ../shared/oracle
 
-.PHONY: run test test-fast fuzz bench lint clean venv
+.PHONY: run test test-fast test-wheel labextension fuzz bench lint clean venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
+# The JupyterLab renderer for symnb's graph JSON is prebuilt in symnb/notebook/labextension
+# (labextension/ has its sources). pip copies it into the venv; `jupyter labextension develop`
+# (jupyter-builder develop) then replaces the copy with a link to the project's build, so JupyterLab shows what the
+# sources build. The link is removed before pip runs: pip must not write or delete through it.
+LABEXT := $(VENV)/share/jupyter/labextensions/symnb-graph
+
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[notebook,test]'
+	@if [ -L $(LABEXT) ]; then rm $(LABEXT); fi
+	$(PY) -m pip install -q -e '.[lab,test]'
+	$(VENV)/bin/jupyter-builder develop --overwrite .
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-# The JupyterLab renderer for symnb's graph JSON is prebuilt (labextension/ has its source);
-# linking it into the venv is what `jupyter labextension develop` would do.
-LABEXT := $(VENV)/share/jupyter/labextensions/symnb-graph
-
+# A build older than its sources is rebuilt first where npm is available (Node 20+).
 run: $(STAMP)
-	@mkdir -p $(dir $(LABEXT)) && ln -sfn $(CURDIR)/symnb/notebook/labextension $(LABEXT)
+	@$(PY) labextension/source_hash.py --check || { command -v npm >/dev/null && \
+	  $(MAKE) --no-print-directory labextension; } || \
+	  echo "could not rebuild (no npm?): JupyterLab shows the committed build of the extension"
 	$(VENV)/bin/jupyter lab notebooks/
+
+# Rebuild the JupyterLab extension from labextension/ (see labextension/README.md).
+labextension: $(STAMP)
+	cd labextension && npm ci --no-audit --no-fund && PATH=$(CURDIR)/$(VENV)/bin:$$PATH npm run build
 
 # The browser tests (tests/browser) need headless chromium: as root (CI), install it when
 # missing; elsewhere they skip, except under CI=true, where a missing browser fails them.
@@ -35,6 +46,7 @@ test: $(STAMP)
 	  echo "chromium unavailable: browser tests will skip (and fail under CI=true)"
 	$(VENV)/bin/ruff check symnb tests benchmarks conftest.py
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory test-wheel
 	@if [ -f $(ORACLE)/check.py ]; then \
 	  echo "== recorded MXNet 1.9.1 cases (../shared/oracle) =="; \
 	  $(PY) $(ORACLE)/check.py 2>/dev/null | tail -2; \
@@ -51,6 +63,10 @@ fuzz: $(STAMP)
 	SYMNB_FUZZ=$(FUZZ) SYMNB_FUZZ_REPORT=$(CURDIR)/$(VENV)/fuzz-report.jsonl \
 	  $(PY) -m pytest -q tests/fuzz --durations=0
 	@cat $(VENV)/fuzz-report.jsonl
+
+# The built sdist and wheel, installed into a fresh venv (tests/packaging/check_wheel.py).
+test-wheel: $(STAMP)
+	$(PY) tests/packaging/check_wheel.py
 
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]'

@@ -77,3 +77,14 @@ def load_ipython_extension(ipython):
     """``%load_ext symnb``: register the notebook magics (imports IPython lazily)."""
     from .notebook import load_ipython_extension as _load
     _load(ipython)
+
+
+def unload_ipython_extension(ipython):
+    """``%unload_ext symnb``: remove the magics and picture formatters ``%load_ext`` added."""
+    from .notebook import unload_ipython_extension as _unload
+    _unload(ipython)
+
+
+def _jupyter_labextension_paths():
+    """Where the prebuilt JupyterLab renderer lives (read by ``jupyter labextension develop``)."""
+    return [{"src": "notebook/labextension", "dest": "symnb-graph"}]

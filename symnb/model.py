@@ -22,6 +22,9 @@ BatchEndParam.__doc__ = """What batch-end callbacks receive: ``epoch``, ``nbatch
 5
 """
 
+# a module logger: a library must not configure (or write to) the root logger
+logger = logging.getLogger(__name__)
+
 
 def _params_file(prefix, epoch) -> str:
     return "%s-%04d.params" % (prefix, epoch)
@@ -53,7 +56,7 @@ def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_ca
     save_dict.update({"aux:%s" % k: v.as_in_context(cpu()) for k, v in aux_params.items()})
     param_name = _params_file(prefix, epoch)
     nd.save(param_name, save_dict)
-    logging.info('Saved checkpoint to "%s"', param_name)
+    logger.info('Saved checkpoint to "%s"', param_name)
 
 
 def load_params(prefix, epoch):
@@ -72,7 +75,7 @@ def load_params(prefix, epoch):
     save_dict = nd.load(fname)
     arg_params, aux_params = {}, {}
     if not save_dict:
-        logging.warning("Params file '%s' is empty", fname)
+        logger.warning("Params file '%s' is empty", fname)
         return arg_params, aux_params
     if isinstance(save_dict, list):
         raise ValueError("Params file '%s' holds %d unnamed arrays; a checkpoint needs "

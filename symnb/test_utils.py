@@ -32,6 +32,8 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            # hands out the modules it imports; MXNet's tests use these without importing them
            "sys", "os", "logging", "np", "npt"]
 
+logger = logging.getLogger(__name__)
+
 _default_ctx = [None]
 
 
@@ -683,7 +685,7 @@ def download(url, fname=None, dirname=None, overwrite=False, retries=5):
     if dirname:
         os.makedirs(dirname, exist_ok=True)
     if not overwrite and os.path.exists(fname):
-        logging.info("%s exists, skipping download", fname)
+        logger.info("%s exists, skipping download", fname)
         return fname
     while True:
         try:
@@ -698,9 +700,9 @@ def download(url, fname=None, dirname=None, overwrite=False, retries=5):
             if retries <= 0:
                 raise
             # MXNet prints this notice; a log record keeps test output clean
-            logging.warning("download failed, retrying, %d attempt%s left", retries,
-                            "s" if retries > 1 else "")
-    logging.info("downloaded %s into %s successfully", url, fname)
+            logger.warning("download failed, retrying, %d attempt%s left", retries,
+                           "s" if retries > 1 else "")
+    logger.info("downloaded %s into %s successfully", url, fname)
     return fname
 
 

@@ -10,6 +10,7 @@ labels chosen by op name, and weights hidden by *name suffix*. The pictures of
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import warnings
@@ -134,6 +135,8 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
     Returns
     -------
     graphviz.Digraph
+        Without Graphviz's ``dot`` program it displays as symnb's own SVG of the network;
+        ``render`` then raises ``graphviz.ExecutableNotFound`` saying what to do.
 
     Examples
     --------
@@ -169,7 +172,9 @@ def plot_network(symbol, title="plot", save_format="pdf", shape=None, dtype=None
                       "result in cyclic graph. Repeated names: " + ",".join(repeated),
                       RuntimeWarning)
 
-    dot = Digraph(name=_dot_text(title, graphviz), format=save_format)
+    dot = _network_digraph(Digraph)(name=_dot_text(title, graphviz), format=save_format)
+    dot._symnb_picture = functools.partial(_picture, symbol, dict(shape or {}),
+                                           dict(dtype) if dtype else None, hide_weights)
     # hidden by *name*, as MXNet does: a visible node sharing a hidden name loses its edges too
     hidden = set()
     for node in nodes:
@@ -318,3 +323,66 @@ def _summary_params(node, width, shape_dict):
     if op == "Embedding":
         return int(attrs["input_dim"]) * int(attrs["output_dim"])
     return 0
+
+
+# -- display without Graphviz's `dot` program ------------------------------------------------
+# The digraph's DOT text is MXNet's; only how it is shown changes: with `dot` installed graphviz
+# renders it as usual, without it Jupyter shows symnb's own picture of the same symbol instead
+# of a traceback (the most common complaint about graph tools in notebooks), and rendering to
+# a file raises graphviz's own exception with a message that says what to do.
+
+_DOT_MISSING = (
+    "Graphviz's `dot` program is not installed (or not on PATH), so the digraph %r cannot be "
+    "rendered. Install Graphviz (apt-get install graphviz, brew install graphviz or conda "
+    "install graphviz), or draw the network without it: symnb.pictures.symbol_svg(symbol), "
+    "or `symnb show model-symbol.json -o net.svg` on the command line. `.source` holds the "
+    "DOT text and `.save()` writes it without Graphviz.")
+
+
+def _picture(symbol, shape, dtype, hide_weights) -> str:
+    from .pictures import symbol_svg
+    return symbol_svg(symbol, shape, dtype=dtype, hide_weights=hide_weights)
+
+
+@functools.cache
+def _network_digraph(digraph):
+    """``digraph`` (graphviz.Digraph) displaying symnb's SVG when ``dot`` is missing."""
+    from graphviz import ExecutableNotFound
+
+    class DotNotFound(ExecutableNotFound):
+        def __init__(self, name):
+            RuntimeError.__init__(self, _DOT_MISSING % name)
+
+    def explained(method):
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except DotNotFound:
+                raise
+            except ExecutableNotFound as e:
+                raise DotNotFound(self.name) from e
+        return call
+
+    class NetworkDigraph(digraph):
+        _symnb_picture = None       # () -> SVG of the plotted symbol; set by plot_network
+
+        pipe = explained(digraph.pipe)
+        render = explained(digraph.render)
+        view = explained(digraph.view)
+        unflatten = explained(digraph.unflatten)
+
+        def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+            try:
+                return super()._repr_mimebundle_(include, exclude, **kwargs)
+            except ExecutableNotFound:
+                if self._symnb_picture is None or "image/svg+xml" in (exclude or ()):
+                    raise
+                return {"image/svg+xml": self._symnb_picture()}
+
+        def copy(self):
+            duplicate = super().copy()
+            duplicate._symnb_picture = self._symnb_picture
+            return duplicate
+
+    return NetworkDigraph

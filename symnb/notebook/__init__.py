@@ -42,12 +42,31 @@ def load_ipython_extension(ipython):
 
 
 def unload_ipython_extension(ipython):
-    """``%unload_ext symnb``: remove the picture formatters (IPython cannot drop magics)."""
-    from ..executor import Executor
-    from ..ndarray import NDArray
-    from ..symbol import Symbol
+    """``%unload_ext symnb``: remove every magic and formatter the notebook layer added.
+
+    Magics, formatters and event callbacks are recognised by the module that defines them
+    (this package), so whatever later versions register is removed too, and another
+    extension's entries are left alone. ``%load_ext symnb`` adds them again.
+    """
+    from IPython.core.magic import Magics
+
+    def mine(obj) -> bool:
+        owner = type(obj) if isinstance(obj, Magics) else getattr(obj, "__func__", obj)
+        return getattr(owner, "__module__", "").startswith(__name__ + ".")
+
+    manager = ipython.magics_manager
+    ours = [name for name, magics in manager.registry.items() if mine(magics)]
+    for name in ours:
+        instance = manager.registry.pop(name)
+        for table in manager.magics.values():
+            for magic in [m for m, f in table.items() if getattr(f, "__self__", None) is instance]:
+                del table[magic]
     from .training import disable as disable_fit_progress
     disable_fit_progress()
     formatter = ipython.display_formatter.mimebundle_formatter
-    for cls in (Symbol, NDArray, Executor):
-        formatter.pop(cls, None)
+    for cls, printer in list(formatter.type_printers.items()):
+        if mine(printer):
+            formatter.pop(cls)
+    for event, callbacks in ipython.events.callbacks.items():
+        for callback in [c for c in callbacks if mine(c)]:
+            ipython.events.unregister(event, callback)
