@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     pooling,
     reduce,
     resample,
+    rnn,
     shape,
 )
 from ._params import Param, Params
