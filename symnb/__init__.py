@@ -43,6 +43,7 @@ _LAZY = {
     "visualization": "visualization",
     "viz": "visualization",
     "runtime": "runtime",
+    "rnn": "rnn",
 }
 
 
