@@ -44,6 +44,12 @@ _LAZY = {
     "viz": "visualization",
     "runtime": "runtime",
     "rnn": "rnn",
+    "io": "io",
+    "metric": "metric",
+    "callback": "callback",
+    "mon": "monitor",
+    "monitor": "monitor",
+    "profiler": "profiler",
 }
 
 

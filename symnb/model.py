@@ -6,12 +6,21 @@ params file is one ``mx.nd.save`` of a dict with ``arg:<name>`` keys, then ``aux
 from __future__ import annotations
 
 import logging
+from collections import namedtuple
 
 from . import ndarray as nd
 from . import symbol as sym
 from .context import cpu
 
-__all__ = ["save_checkpoint", "load_checkpoint", "load_params"]
+__all__ = ["BatchEndParam", "save_checkpoint", "load_checkpoint", "load_params"]
+
+BatchEndParam = namedtuple("BatchEndParams", ["epoch", "nbatch", "eval_metric", "locals"])
+BatchEndParam.__doc__ = """What batch-end callbacks receive: ``epoch``, ``nbatch`` (0-based),
+``eval_metric`` and ``locals`` (the caller's local variables).
+
+>>> BatchEndParam(epoch=1, nbatch=5, eval_metric=None, locals={}).nbatch
+5
+"""
 
 
 def _params_file(prefix, epoch) -> str:

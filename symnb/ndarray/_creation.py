@@ -41,6 +41,8 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
     (<class 'numpy.float32'>, ())
     >>> mx.nd.array([300, -1], dtype='uint8').asnumpy()
     array([ 44, 255], dtype=uint8)
+    >>> mx.nd.array(['1', '2'], dtype='int32').asnumpy()
+    array([1, 2], dtype=int32)
     """
     ctx = current_context() if ctx is None else ctx
     rt = get_backend(ctx)
@@ -53,7 +55,14 @@ def array(source_array, ctx=None, dtype=None) -> NDArray:
         except (ValueError, TypeError):
             raise TypeError("source_array must be array like object") from None
         if source.dtype.kind in "USOV":
-            raise TypeError("source_array must be array like object")
+            # MXNet converts a non-numpy source with np.array(source, dtype): a list of
+            # numeric strings is accepted when the target dtype can parse every item
+            if isinstance(source_array, np.ndarray):
+                raise TypeError("source_array must be array like object")
+            try:
+                source = np.array(source_array, dtype=_dtype(dtype))
+            except (ValueError, TypeError, OverflowError):
+                raise TypeError("source_array must be array like object") from None
     target = _dtype(dtype)
     # Cast like a C cast: out-of-range integers wrap ([300, -1] as uint8 -> [44, 255]).
     if target.kind in "iu" and source.dtype.kind in "iub":
