@@ -84,3 +84,54 @@ def setenv(name, value):
         os.environ.pop(name, None)
     else:
         os.environ[name] = str(value)
+
+
+def get_gpu_count():
+    """Number of GPUs visible (through CuPy; 0 without CuPy or a GPU), as MXNet's.
+
+    >>> isinstance(get_gpu_count(), int)
+    True
+    """
+    from .context import num_gpus
+    return num_gpus()
+
+
+def get_gpu_memory(gpu_dev_id):
+    """``(free, total)`` bytes of GPU ``gpu_dev_id``.
+
+    Raises MXNetError, as a CUDA-less MXNet does, when no GPU can be used.
+
+    >>> import symnb as mx
+    >>> if mx.util.get_gpu_count() == 0:
+    ...     try:
+    ...         get_gpu_memory(0)
+    ...     except mx.MXNetError as e:
+    ...         print(e)
+    ... else:
+    ...     print('This call is only supported for MXNet built with CUDA support.')
+    This call is only supported for MXNet built with CUDA support.
+    """
+    from .base import MXNetError
+    if get_gpu_count() == 0:
+        raise MXNetError("This call is only supported for MXNet built with CUDA support.")
+    import cupy
+    with cupy.cuda.Device(gpu_dev_id):
+        free, total = cupy.cuda.runtime.memGetInfo()
+    return int(free), int(total)
+
+
+def get_cuda_compute_capability(ctx):
+    """The CUDA compute capability of a gpu context (70 for ``sm_70``).
+
+    >>> import symnb as mx
+    >>> get_cuda_compute_capability(mx.cpu())
+    Traceback (most recent call last):
+    ...
+    ValueError: Expecting a gpu context to get cuda compute capability, while received ctx cpu(0)
+    """
+    if ctx.device_type != "gpu":
+        raise ValueError("Expecting a gpu context to get cuda compute capability, "
+                         "while received ctx {}".format(str(ctx)))
+    import cupy
+    # CuPy gives the capability as text: '70' for sm_70
+    return int(cupy.cuda.Device(ctx.device_id).compute_capability)

@@ -14,6 +14,7 @@ from . import (  # noqa: F401
     nn,
     norm,
     pooling,
+    random,
     reduce,
     resample,
     rnn,

@@ -429,6 +429,182 @@ def callback_cases():
     return out
 
 
+# ------------------------------------------------------------------ initializers, monitor
+def _grab_logs():
+    records = []
+
+    class Grab(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+    handler = Grab()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return records, handler
+
+
+def _err(fn):
+    try:
+        fn()
+    except (ValueError, AssertionError, TypeError) as e:
+        return "%s: %s" % (type(e).__name__, e)
+    return None
+
+
+def init_cases():
+    D = mx.init.InitDesc
+    out = {"dumps": {}, "fills": [], "errors": {}}
+    for key, init in (("msraprelu", mx.init.MSRAPrelu()),
+                      ("msraprelu2", mx.init.MSRAPrelu("in", 0.5)),
+                      ("orthogonal", mx.init.Orthogonal()),
+                      ("orthogonal2", mx.init.Orthogonal(2.0, "normal")),
+                      ("bilinear", mx.init.Bilinear()), ("lstmbias", mx.init.LSTMBias()),
+                      ("lstmbias2", mx.init.LSTMBias(forget_bias=2.5)),
+                      ("fused", mx.init.FusedRNN(mx.init.One(), 3, 2, "lstm", True)),
+                      ("fused_none", mx.init.FusedRNN(None, 4, 1, "gru")),
+                      ("constant_array", mx.init.Constant(np.array([1.0, 2.0]))),
+                      ("zero", mx.init.create("zeros")), ("one", mx.init.create("ones"))):
+        out["dumps"][key] = init.dumps()
+
+    def fill(name, shape, how, desc_name, attrs=None, value=5.0):
+        arr = mx.nd.ones(shape) * value
+        if how == "attr":
+            mx.init.Zero()(D(desc_name, attrs=attrs), arr)
+        elif how == "desc":
+            init = attrs
+            init(D(desc_name), arr)
+        else:
+            attrs(desc_name, arr)
+        out["fills"].append({"name": name, "shape": list(shape), "how": how,
+                             "desc": desc_name, "init": None if how == "legacy" and
+                             not isinstance(attrs, mx.init.Initializer) else
+                             (attrs if isinstance(attrs, dict) else attrs.dumps()),
+                             "value": value, "out": enc(arr)})
+
+    for shape in ((1, 1, 4, 4), (2, 3, 3, 5), (1, 2, 5, 5), (1, 1, 1, 1)):
+        fill("bilinear%s" % (shape,), shape, "attr", "up_weight",
+             {"__init__": mx.init.Bilinear().dumps()})
+    fill("bilinear-desc", (1, 1, 4, 4), "desc", "up_weight", mx.init.Bilinear())
+    fill("lstmbias", (12,), "attr", "lstm_i2h_bias", {"__init__": mx.init.LSTMBias().dumps()})
+    fill("lstmbias2", (8,), "attr", "x", {"__init__": mx.init.LSTMBias(2.5).dumps()})
+    for name in ("upsampling0_weight", "stn_loc_weight", "stn_loc_bias", "fc_bias",
+                 "bn_gamma", "bn_beta", "fc_weight", "bn_moving_mean", "bn_moving_var",
+                 "bn_moving_inv_var", "x_moving_avg", "q_min", "q_max"):
+        shape = (6,) if name == "stn_loc_bias" else (1, 1, 4, 4)
+        fill("legacy-" + name, shape, "legacy", name, mx.init.Constant(3.0))
+    for name in ("fc_weight", "fc_bias", "bn_gamma", "bn_beta", "q_min", "q_max"):
+        fill("desc-" + name, (2, 3), "desc", name, mx.init.Constant(3.0))
+    out["errors"]["desc_moving_mean"] = _err(
+        lambda: mx.init.Constant(3.0)(D("bn_moving_mean"), mx.nd.ones((2,))))
+    # FusedRNN: fill the RNN operator's parameter vector
+    for mode, layers, bidir, hidden, num_input in (("lstm", 1, False, 2, 3),
+                                                   ("lstm", 2, True, 3, 2),
+                                                   ("gru", 2, False, 2, 4),
+                                                   ("rnn_tanh", 1, True, 3, 1),
+                                                   ("rnn_relu", 3, False, 1, 2)):
+        m = {"lstm": 4, "gru": 3}.get(mode, 1)
+        b = 2 if bidir else 1
+        h = hidden
+        total = (num_input + h + 2) * h * m * b + (layers - 1) * m * h * (h + b * h + 2) * b
+        for which, init in (("constant", mx.init.Constant(0.5)), ("none", None)):
+            arr = mx.nd.ones((total,)) * 9
+            fused = mx.init.FusedRNN(init, hidden, layers, mode, bidir, forget_bias=1.5)
+            if init is None:
+                mx.init.Constant(0.7)(D("rnn_parameters", attrs={"__init__": fused.dumps()}),
+                                      arr)
+            else:
+                # MXNet cannot rebuild a FusedRNN whose init is set from dumps() (its
+                # string branch looks the name up in the wrong registry table): call it
+                fused._init_weight(D("rnn_parameters", global_init=mx.init.Constant(0.7)), arr)
+            out["fills"].append({"name": "fused-%s-%d-%s-%s" % (mode, layers, bidir, which),
+                                 "shape": [total], "how": "attr", "desc": "rnn_parameters",
+                                 "init": {"__init__": fused.dumps()}, "global": 0.7,
+                                 "value": 9.0, "out": enc(arr)})
+    # Mixed and Load
+    mixed = mx.init.Mixed(["bias$", "gamma", ".*"],
+                          [mx.init.Constant(2.0), mx.init.One(), mx.init.Zero()])
+    res = {}
+    for name in ("fc_bias", "bn_gamma", "fc_weight"):
+        arr = mx.nd.ones((2,)) * 7
+        mixed(D(name), arr)
+        res[name] = arr.asnumpy().tolist()
+    out["mixed"] = res
+    out["errors"]["mixed_nomatch"] = _err(
+        lambda: mx.init.Mixed(["^a"], [mx.init.One()])(D("b_weight"), mx.nd.ones((1,))))
+    params = {"arg:fc_weight": mx.nd.array([[1, 2], [3, 4]]), "aux:bn_moving_mean":
+              mx.nd.array([5, 6]), "plain": mx.nd.array([7.0])}
+    load = mx.init.Load(params, default_init=mx.init.Constant(3.0))
+    res = {}
+    for name, shape in (("fc_weight", (2, 2)), ("bn_moving_mean", (2,)), ("plain", (1,)),
+                        ("other_weight", (3,)), ("other_bias", (3,))):
+        arr = mx.nd.ones(shape) * 9
+        load(D(name), arr)
+        res[name] = arr.asnumpy().tolist()
+    out["load"] = res
+    out["errors"]["load_shape"] = _err(lambda: load(D("fc_weight"), mx.nd.ones((3,))))
+    out["errors"]["load_missing"] = _err(
+        lambda: mx.init.Load(params)(D("nope_weight"), mx.nd.ones((1,))))
+    records, handler = _grab_logs()
+    try:
+        init = mx.init.Constant(2.0).set_verbosity(True)
+        for name in ("fc_weight", "fc_bias"):
+            init(D(name), mx.nd.ones((2, 3)))
+        init(D("z", attrs={"__init__": mx.init.LSTMBias().dumps()}), mx.nd.ones((4,)))
+        mx.init.Load(params, default_init=mx.init.One(), verbose=True)(D("fc_weight"),
+                                                                      mx.nd.ones((2, 2)))
+        mx.init.Load(params, default_init=mx.init.One(), verbose=True)(D("q_weight"),
+                                                                      mx.nd.ones((2, 2)))
+        out["verbose_logs"] = list(records)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    out["eq"] = [mx.init.Uniform(0.1) == mx.init.Uniform(0.1),
+                 mx.init.Uniform(0.1) == mx.init.Uniform(0.2),
+                 mx.init.Uniform(0.1) == mx.init.Normal(0.1)]
+    return out
+
+
+def monitor_cases():
+    x = mx.sym.var("x")
+    fc = mx.sym.FullyConnected(x, num_hidden=3, name="fc")
+    net = mx.sym.BatchNorm(mx.sym.relu(fc, name="relu"), name="bn")
+    ex = net.simple_bind(mx.cpu(), x=(2, 4))
+    rng = np.random.RandomState(3)
+    for arr in ex.arg_arrays:
+        arr[:] = rng.uniform(-1, 1, arr.shape)
+    for arr in ex.aux_arrays:
+        arr[:] = rng.uniform(0.5, 1, arr.shape)
+    inputs = {n: enc(a) for n, a in zip(net.list_arguments(), ex.arg_arrays)}
+    inputs.update({n: enc(a) for n, a in zip(net.list_auxiliary_states(), ex.aux_arrays)})
+    out = {"inputs": inputs, "runs": []}
+    for kwargs in ({"interval": 1}, {"interval": 2, "pattern": "fc.*|bn_moving.*",
+                                     "sort": True},
+                   {"interval": 1, "pattern": "relu.*"}):
+        mon = mx.mon.Monitor(**kwargs)
+        mon.install(ex)
+        res = []
+        for _ in range(3):
+            mon.tic()
+            ex.forward(is_train=False)
+            res.append(mon.toc())
+        out["runs"].append({"kwargs": kwargs, "toc": res})
+    mon = mx.mon.Monitor(1, stat_func=lambda a: [a.sum(), a.max()], pattern="fc_output")
+    mon.install(ex)
+    mon.tic()
+    ex.forward(is_train=False)
+    out["list_stat"] = mon.toc()
+    records, handler = _grab_logs()
+    try:
+        mon = mx.mon.Monitor(1, pattern="fc.*")
+        mon.install(ex)
+        mon.tic()
+        ex.forward(is_train=False)
+        mon.toc_print()
+        out["toc_print"] = list(records)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    return out
+
+
 def main():
     os.makedirs(CASES, exist_ok=True)
     written = {
@@ -437,6 +613,8 @@ def main():
         "file_iters.json": file_iter_cases(),
         "metrics.json": metric_cases(),
         "callbacks.json": callback_cases(),
+        "initializers.json": init_cases(),
+        "monitor.json": monitor_cases(),
     }
     extra = os.environ.get("RECORD_ONLY")
     for fname, payload in written.items():

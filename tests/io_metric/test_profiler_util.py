@@ -1,0 +1,97 @@
+"""mx.profiler (no-op-safe, records user objects), legacy random names, mx.util GPU helpers."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import symnb as mx
+
+
+@pytest.fixture(autouse=True)
+def _stopped_profiler():
+    yield
+    mx.profiler.set_state("stop")
+    mx.profiler.dumps(reset=True)
+
+
+def test_profiler_records_tasks_counters_and_dumps_a_trace(tmp_path):
+    path = str(tmp_path / "profile.json")
+    mx.profiler.set_config(profile_all=True, aggregate_stats=True, filename=path)
+    domain = mx.profiler.Domain("train")
+    task = domain.new_task("forward")
+    counter = domain.new_counter("batches", 0)   # before 'run': not recorded
+    task.start()
+    task.stop()
+    mx.profiler.set_state("run")
+    for _ in range(3):
+        with task:
+            pass
+        counter += 1
+    mx.profiler.pause()
+    with task:                                   # paused: not recorded
+        pass
+    mx.profiler.resume()
+    domain.new_marker("epoch").mark()
+    mx.profiler.set_state("stop")
+    stats = json.loads(mx.profiler.dumps(format="json"))
+    assert stats["Time"]["train"]["forward"]["Count"] == 3
+    assert stats["Counter"]["train"] == {"batches": 3}
+    table = mx.profiler.dumps(sort_by="count", ascending=True)
+    assert "Profile Statistics:" in table and "forward" in table
+    mx.profiler.dump()
+    trace = json.load(open(path))
+    phases = [e["ph"] for e in trace["traceEvents"]]
+    assert phases.count("X") == 3 and phases.count("C") == 3 and phases.count("i") == 1
+    mx.profiler.dump()
+    assert json.load(open(path))["traceEvents"] == []   # finished=True cleared them
+
+
+def test_profiler_checks_arguments_as_mxnet():
+    with pytest.raises(mx.MXNetError, match="^Cannot find argument 'bogus', Possible "
+                                            "Arguments:\n-+\nprofile_all : boolean"):
+        mx.profiler.set_config(bogus=1)
+    with pytest.raises(KeyError):
+        mx.profiler.set_state("bad")
+    with pytest.raises(AssertionError, match="Invalid value provided for format: xml. "
+                                             "Support: 'table', 'json'"):
+        mx.profiler.dumps(format="xml")
+    with pytest.raises(AssertionError, match="Invalid value provided for sort_by: bad."):
+        mx.profiler.dumps(sort_by="bad")
+    with pytest.warns(UserWarning, match="profiler_set_state\\(\\) is deprecated"):
+        mx.profiler.profiler_set_state("stop")
+
+
+def test_legacy_random_names_sample_and_build_mxnet_json():
+    mx.random.seed(3)
+    a = mx.nd.random_uniform(low=2, high=3, shape=(50,)).asnumpy()
+    mx.random.seed(3)
+    b = mx.nd.uniform(low=2, high=3, shape=(50,)).asnumpy()
+    np.testing.assert_array_equal(a, b)
+    assert ((a >= 2) & (a < 3)).all()
+    n = mx.nd.normal(loc=5, scale=0.1, shape=(2000,), dtype="float64").asnumpy()
+    assert n.dtype == np.float64 and abs(n.mean() - 5) < 0.02
+    assert mx.nd.random_normal(shape=(2,)).dtype == np.float32
+    s = mx.sym.random_uniform(name="u", shape=(2, 3))
+    node = json.loads(s.tojson())["nodes"][0]
+    assert node == {"op": "_random_uniform", "name": "u", "attrs": {"shape": "(2, 3)"},
+                    "inputs": []}
+    node = json.loads(mx.sym.random.uniform(0, 1, shape=(2,)).tojson())["nodes"][0]
+    assert node["attrs"] == {"high": "1", "low": "0", "shape": "(2,)"}
+    assert mx.sym.random_normal(shape=(2,)).list_outputs() == ["random_normal0_output"]
+    net = mx.sym.uniform(low=2, shape=(0, 3)) + mx.sym.var("x")
+    assert net.infer_shape(x=(4, 3)) == ([(4, 3)], [(4, 3)], [])
+    ex = (mx.sym.normal(shape=(2, 2)) * 0 + 1).bind(mx.cpu(), {})
+    assert ex.forward()[0].asnumpy().tolist() == [[1, 1], [1, 1]]
+    with pytest.raises(mx.MXNetError, match="Operator _random_uniform inferring shapes failed"):
+        mx.nd.random_uniform()
+
+
+def test_gpu_count_helpers():
+    assert mx.util.get_gpu_count() == mx.context.num_gpus()
+    if mx.util.get_gpu_count() == 0:
+        with pytest.raises(mx.MXNetError, match="only supported for MXNet built with CUDA"):
+            mx.util.get_gpu_memory(0)
+    with pytest.raises(ValueError, match="Expecting a gpu context"):
+        mx.util.get_cuda_compute_capability(mx.cpu())
