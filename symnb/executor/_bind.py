@@ -5,6 +5,8 @@ shape/type inference with the bound arrays and the context check.
 """
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from ..base import DTYPE_TO_CODE, MXNetError
@@ -162,8 +164,6 @@ def _check_ctx(ctx, nd, group2ctx):
 def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
                 group2ctx=None, shared_arg_names=None, shared_exec=None, shared_buffer=None,
                 kwargs=None):
-    from ..ndarray import zeros
-
     kwargs = kwargs or {}
     if not isinstance(ctx, Context):
         raise TypeError("Context type error")
@@ -183,33 +183,99 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
         if ctx.device_type == "gpu":
             from ..backends import get_backend
             get_backend(ctx)
+        arg_nds, grads, aux_nds = _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes,
+                                            shared_arg_names, shared_exec, shared_buffer)
     except MXNetError as e:
         lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
         raise RuntimeError("simple_bind error. Arguments:\n%s%s" % (lines, e)) from e
-
-    shared = shared_buffer if shared_buffer is not None else {}
-    can_share = shared_buffer is not None
-
-    def alloc(key, node):
-        shape, dtype = tuple(shapes[id(node)][0]), dtypes[id(node)][0]
-        old = shared.get(key) if can_share else None
-        if old is not None and tuple(old.shape) == shape and np.dtype(old.dtype) == dtype \
-                and (shared_arg_names is None or node.name in shared_arg_names
-                     or key.startswith("grad of ")):
-            return old
-        arr = zeros(shape, ctx=ctx, dtype=dtype)
-        if shared_buffer is not None:
-            shared_buffer[key] = arr
-        return arr
-
-    arg_nds = [alloc(n.name, n) for n in arg_nodes]
-    grads = [alloc("grad of " + n.name, n) if r != "null" else None
-             for n, r in zip(arg_nodes, reqs)]
-    aux_nds = [zeros(tuple(shapes[id(n)][0]), ctx=ctx, dtype=dtypes[id(n)][0])
-               for n in aux_nodes]
     from .executor import Executor
     return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_nds, grads, reqs,
                     aux_nds, shapes, dtypes, group2ctx)
+
+
+def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names, shared_exec,
+              shared_buffer):
+    """The arrays of a simple_bind, shared as MXNet shares them (spec executor.md 2.4).
+
+    Only with a ``shared_buffer``: arguments named in ``shared_arg_names`` (the parameters),
+    their gradients and all aux states are ``shared_exec``'s memory (shapes and dtypes must
+    match); every other argument and gradient is a view of the buffer's array of that name
+    when it is large enough, else a new array that replaces it there (bucketing: the largest
+    bucket's data memory serves the smaller ones). NDArray objects are never shared.
+    """
+    from ..ndarray import NDArray, zeros
+
+    def fresh(node):
+        return zeros(tuple(shapes[id(node)][0]), ctx=ctx, dtype=dtypes[id(node)][0])
+
+    if shared_buffer is None:
+        arg_nds = [fresh(n) for n in arg_nodes]
+        grads = [fresh(n) if r != "null" else None for n, r in zip(arg_nodes, reqs)]
+        return arg_nds, grads, [fresh(n) for n in aux_nodes]
+
+    shared_names = set(shared_arg_names or ())
+
+    def from_exec(array, node, what):
+        shape, dtype = tuple(shapes[id(node)][0]), np.dtype(dtypes[id(node)][0])
+        if tuple(array.shape) != shape:
+            raise MXNetError(
+                "MXNetError: Check failed: inferred_shape == %s.shape() (%s vs. %s) : Inferred "
+                "shape does not match shared_exec.%s's shape Therefore, the allocated memory for "
+                "shared_exec.%s cannot be resued for creating NDArray of the argument %s for "
+                "the current executor" % (what[0], fmt_shape(shape), fmt_shape(array.shape),
+                                          what[1], what[1], node.name))
+        if np.dtype(array.dtype) != dtype:
+            raise MXNetError(
+                "MXNetError: Check failed: inferred_dtype == %s.dtype() (%d vs. %d) : Inferred "
+                "dtype does not match shared_exec.%s's dtype Therefore, the allocated memory for "
+                "shared_exec.%s cannot be resued for creating NDArray of the argument %s for "
+                "the current executor" % (what[0], DTYPE_TO_CODE[dtype],
+                                          DTYPE_TO_CODE[np.dtype(array.dtype)], what[1],
+                                          what[1], node.name))
+        return NDArray(array._data, array.context)
+
+    def reshape_or_create(key, node):
+        shape, dtype = tuple(shapes[id(node)][0]), np.dtype(dtypes[id(node)][0])
+        size = int(np.prod(shape))
+        old = shared_buffer.get(key)
+        if old is not None and int(np.prod(old.shape)) >= size:
+            if np.dtype(old.dtype) != dtype:
+                raise MXNetError(
+                    "MXNetError: Check failed: it->second.dtype() == dest_arg_dtype (%d vs. %d)"
+                    " : Requested arg array's dtype does not match that of the reusable ndarray"
+                    % (DTYPE_TO_CODE[np.dtype(old.dtype)], DTYPE_TO_CODE[dtype]))
+            return NDArray(old._data.reshape(-1)[:size].reshape(shape), old.context)
+        if old is not None:
+            logging.getLogger(__name__).warning(
+                "Bucketing: data %s has a shape %s, which is larger than already allocated shape"
+                " %s. Need to re-allocate. Consider putting default bucket key to be the bucket "
+                "taking the largest input for better memory sharing.", key, fmt_shape(shape),
+                fmt_shape(old.shape))
+        shared_buffer[key] = arr = fresh(node)
+        return arr
+
+    arg_nds, grads = [], []
+    for node, req in zip(arg_nodes, reqs):
+        if node.name in shared_names:
+            if shared_exec is not None:
+                arg_nds.append(from_exec(shared_exec.arg_dict[node.name], node,
+                                         ("in_arg_nd", "arg_array")))
+            else:
+                arg_nds.append(fresh(node))
+            old_grad = shared_exec.grad_dict.get(node.name) if shared_exec is not None else None
+            grads.append(None if req == "null" else
+                         fresh(node) if old_grad is None else
+                         from_exec(old_grad, node, ("arg_grad_nd", "arg_grad")))
+        else:
+            arg_nds.append(reshape_or_create(node.name, node))
+            grads.append(None if req == "null" else reshape_or_create("grad of " + node.name,
+                                                                      node))
+    if shared_exec is not None:
+        aux_nds = [from_exec(shared_exec.aux_dict[n.name], n, ("aux_nd", "aux_array"))
+                   for n in aux_nodes]
+    else:
+        aux_nds = [fresh(n) for n in aux_nodes]
+    return arg_nds, grads, aux_nds
 
 
 def _simple_bind_reqs(grad_req, arg_names):

@@ -188,7 +188,7 @@ def signature_for(op) -> inspect.Signature:
     '(data=None, act_type=_Null, out=None, name=None, **kwargs)'
     """
     P = inspect.Parameter
-    if op.key_var_num_args:
+    if op.key_var_num_args or op.variadic:
         return inspect.Signature([P("data", P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])
     params = [P(i, P.POSITIONAL_OR_KEYWORD, default=None) for i in op.inputs]
     params += [P(p.name, P.POSITIONAL_OR_KEYWORD, default=_Null) for p in op.params]
@@ -203,12 +203,12 @@ def call(op, args, kwargs):
     kwargs = dict(kwargs)
     out = kwargs.pop("out", None)
     kwargs.pop("name", None)
-    if op.key_var_num_args:
+    if op.key_var_num_args or op.variadic:
         for a in args:
             if not isinstance(a, NDArray):
                 raise AssertionError("Positional arguments must have NDArray type, but got %s"
                                      % (a,))
-        if op.key_var_num_args not in kwargs:
+        if op.key_var_num_args and op.key_var_num_args not in kwargs:
             kwargs[op.key_var_num_args] = len(args)
         return invoke(op, list(args), kwargs, out)
     out = bind_positional(op, args, kwargs, ("out", "name")).get("out", out)

@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     matrix,
     nn,
     norm,
+    optimizer_op,
     pooling,
     random,
     reduce,

@@ -52,6 +52,9 @@ class OpDef:
     outputs: ClassVar[tuple[str, ...]] = ("output",)  # visible output suffixes
     num_outputs_total_default: ClassVar[int | None] = None
     key_var_num_args: ClassVar[str | None] = None
+    # inputs given positionally only, their count set by a parameter the caller must pass
+    # (multi_sgd_update's num_weights): MXNet's "(*data, **kwargs)" without key_var_num_args
+    variadic: ClassVar[bool] = False
     var_attrs_on_compose: ClassVar[dict[str, dict[str, str]]] = {}
     loss_head: ClassVar[bool] = False
     semantic_loss: ClassVar[bool] = False
@@ -66,6 +69,10 @@ class OpDef:
     def input_names(self, p: Params) -> tuple[str, ...]:
         """Declared inputs (arguments then aux states) for these parameters."""
         return self.inputs
+
+    def mutated_inputs(self, p: Params) -> tuple[str, ...]:
+        """Inputs the operator writes in place (they become auxiliary states)."""
+        return self.mutates
 
     def output_names(self, p: Params) -> tuple[str, ...]:
         """Visible output suffixes (``list_outputs`` uses ``<node>_<suffix>``)."""
@@ -182,7 +189,7 @@ def signature_for(op: OpDef, registered: str) -> inspect.Signature:
     """MXNet's generated-function signature for one registered name (spec symbol.md 7.2)."""
     from ..base import _Null
     P = inspect.Parameter
-    if op.key_var_num_args:
+    if op.key_var_num_args or op.variadic:
         # the *args name is the op's declared symbol argument (Concat: data, add_n: args)
         star = op.inputs[0] if op.inputs else "data"
         return inspect.Signature([P(star, P.VAR_POSITIONAL), P("kwargs", P.VAR_KEYWORD)])

@@ -92,6 +92,7 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     params = op.parse(attrs, "")          # validate before the node exists (name="" in errors)
 
     declared = list(op.input_names(params))
+    mutated = op.mutated_inputs(params)
     node = Node(op, node_name, attrs)
     node._params = params
     wired: list[Entry | None] = [None] * len(declared)
@@ -101,7 +102,7 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
         if i >= len(declared):
             raise MXNetError("MXNetError: %s takes %d inputs but %d were given"
                              % (op.name, len(declared), len(args)))
-        wired[i] = _single_entry(sym, "Argument %d" % i if op.key_var_num_args else
+        wired[i] = _single_entry(sym, "Argument %d" % i if op.key_var_num_args or op.variadic else
                                  "Keyword Argument %s" % declared[i])
     for key, sym in input_syms.items():
         if key not in declared:
@@ -121,7 +122,7 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
             if extra and "__init__" not in target.attrs:
                 target.attrs.update(extra)
                 target.invalidate()
-            if input_name in op.mutates:
+            if input_name in mutated:
                 target.version += 1
                 entry = Entry(target, entry.index, target.version)
             else:

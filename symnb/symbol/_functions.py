@@ -45,7 +45,7 @@ def invoke(op, hint, args, kwargs):
     name = kwargs.pop("name", None)
     attr = kwargs.pop("attr", None)
     kwargs.pop("out", None)
-    if op.key_var_num_args:
+    if op.key_var_num_args or op.variadic:
         for a in args:
             if not isinstance(a, Symbol):
                 raise AssertionError("Positional arguments must be Symbol instances, but got %s"

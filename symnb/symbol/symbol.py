@@ -43,8 +43,9 @@ class Symbol:
         for node in order:
             if node.op is not None and node.op.mutates:
                 declared = node.op.input_names(node.params)
+                mutated = node.op.mutated_inputs(node.params)
                 for pos, e in enumerate(node.inputs):
-                    if pos < len(declared) and declared[pos] in node.op.mutates:
+                    if pos < len(declared) and declared[pos] in mutated:
                         ids.add(id(e.node))
         return ids
 

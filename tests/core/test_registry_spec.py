@@ -32,6 +32,13 @@ def _case(name):
 OPS = [_case(n) for n in _CHECKED]
 
 
+def _skip_unbuildable(spec):
+    # MXNet 1.9.1 cannot build some operators alone (the fused optimizer updates have no
+    # FListInputNames, so symbolic calls fail in nnvm): ops.json has no structure for them
+    if "build_error" in spec and spec["build_error"]:
+        pytest.skip("MXNet could not build it alone: %s" % spec["build_error"][:80])
+
+
 def _op(name):
     op = mx.ops.get_op(name)
     assert op is not None, "operator %s is not registered" % name
@@ -95,7 +102,8 @@ def test_declarations(name):
     assert [(p.name, p.type) for p in op.params] == \
         [(p["name"], p["type"]) for p in spec["params"]]
     assert op.key_var_num_args == spec["key_var_num_args"]
-    assert sorted(op.mutates) == sorted(spec["mutates_inputs"])
+    if "mutates_inputs" in spec:
+        assert sorted(op.mutates) == sorted(spec["mutates_inputs"])
     if spec["loss_head"] is not None:
         assert op.loss_head == spec["loss_head"]
 
@@ -103,6 +111,7 @@ def test_declarations(name):
 @pytest.mark.parametrize("name", OPS)
 def test_build_structure(name):
     op, spec = _op(name), SPEC_OPS[name]
+    _skip_unbuildable(spec)
     with mx.name.NameManager():
         sym = _build(spec, dict(spec["build_params"]))
     assert _structure(sym) == _expected(spec)
@@ -114,6 +123,7 @@ def test_build_structure(name):
 def test_variants(name):
     _op(name)
     spec = SPEC_OPS[name]
+    _skip_unbuildable(spec)
     for variant in spec.get("variants", []):
         params = dict(spec["build_params"], **variant["params"])
         with mx.name.NameManager():
@@ -128,6 +138,8 @@ def test_python_functions(name):
     for entry in spec["python"]:
         fn = _function(entry["function"])
         assert "(%s)" % str(inspect.signature(fn))[1:-1] == entry["signature"], entry["function"]
+        if "build_params" not in spec:
+            continue
         with mx.name.NameManager():
             sym = fn(**spec["build_params"])
         assert sym.name == entry["name_hint"] + "0", entry["function"]

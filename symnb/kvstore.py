@@ -1,0 +1,220 @@
+"""Key-value stores (``mx.kvstore`` / ``mx.kv``) for single-process training.
+
+A store keeps one array per key. ``push`` sums the values given for a key (one per device)
+and, with an optimizer set, hands the sum to the updater (``updater(key, merged, stored)``);
+without one the sum replaces the stored value. ``pull`` copies the stored value out.
+``'local'`` and ``'device'`` (and MXNet's ``local_*`` spellings) behave the same here: the
+arrays live where they were given. Distributed kinds (``dist_*``, ``horovod``, ...) need
+several processes and are refused with a clear error.
+"""
+from __future__ import annotations
+
+from .base import MXNetError
+from .ndarray import NDArray
+from .optimizer import _states
+from .optimizer.updater import get_updater
+
+__all__ = ["KVStore", "KVStoreBase", "create"]
+
+_LOCAL_KINDS = ("local", "device", "local_update_cpu", "local_allreduce_cpu",
+                "local_allreduce_device")
+
+
+def _pairs(key, value):
+    """``[(key, [arrays])]`` for one key or a list of keys, each with one or more values."""
+    if isinstance(key, (list, tuple)):
+        if not isinstance(value, (list, tuple)) or len(value) != len(key):
+            raise ValueError("key and value must have the same number of entries "
+                             "(%d keys)" % len(key))
+        return [pair for k, v in zip(key, value) for pair in _pairs(k, v)]
+    if not isinstance(key, (int, str)):
+        raise TypeError("key must be an int or a str, got %s" % type(key).__name__)
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    for v in values:
+        if not isinstance(v, NDArray):
+            raise TypeError("value of key %r must be an NDArray or a list of NDArrays, got %s"
+                            % (key, type(v).__name__))
+    return [(key, values)]
+
+
+class KVStoreBase:
+    """The common base of key-value stores (MXNet's ``mx.kv.KVStoreBase``)."""
+
+    kv_registry: dict = {}
+
+
+class KVStore(KVStoreBase):
+    """A single-process key-value store (``mx.kv.create('local')``).
+
+    Examples
+    --------
+    >>> import symnb as mx
+    >>> kv = mx.kv.create('local')
+    >>> kv.init(3, mx.nd.zeros((2, 2)))
+    >>> kv.set_optimizer(mx.optimizer.SGD())
+    >>> kv.push(3, mx.nd.ones((2, 2)))
+    >>> w = mx.nd.zeros((2, 2)); kv.pull(3, out=w); w.asnumpy()
+    array([[-0.01, -0.01],
+           [-0.01, -0.01]], dtype=float32)
+    """
+
+    def __init__(self, kind: str = "local"):
+        self._type = kind
+        self._store: dict = {}
+        self._updater = None
+        self._compression = None
+
+    # ------------------------------------------------------------------ data
+    def init(self, key, value):
+        """Initialise key(s) with value(s) (the first value of each key is stored, copied)."""
+        pairs = _pairs(key, value)
+        for k, _ in pairs:
+            if k in self._store:
+                raise MXNetError("MXNetError: duplicate init of key %s" % k)
+        for k, values in pairs:
+            self._store[k] = values[0].copy()
+
+    def _stored(self, key):
+        try:
+            return self._store[key]
+        except KeyError:
+            raise MXNetError("MXNetError: key %s has not been initialized (call init first)"
+                             % key) from None
+
+    def push(self, key, value, priority=0):
+        """Push value(s): the values of one key are summed, then applied by the updater."""
+        pairs = _pairs(key, value)
+        for k, values in pairs:
+            stored = self._stored(k)
+            for v in values:
+                if v.shape != stored.shape:
+                    raise MXNetError("MXNetError: Check failed: shape of pushed value %s does "
+                                     "not match the stored %s for key %s"
+                                     % (v.shape, stored.shape, k))
+        for k, values in pairs:
+            stored = self._store[k]
+            merged = values[0].as_in_context(stored.context) if len(values) == 1 else None
+            if merged is None:
+                merged = values[0].copyto(stored.context)
+                for v in values[1:]:
+                    merged += v.as_in_context(stored.context)
+            if self._updater is not None:
+                self._updater(k, merged, stored)
+            else:
+                stored[:] = merged
+
+    def pull(self, key, out=None, priority=0, ignore_sparse=True):
+        """Copy the stored value(s) into ``out`` (an NDArray or a list, one per device)."""
+        assert out is not None
+        pairs = _pairs(key, out)
+        for k, _ in pairs:
+            self._stored(k)
+        for k, outs in pairs:
+            for o in outs:
+                o[:] = self._store[k].as_in_context(o.context)
+
+    def pushpull(self, key, value, out=None, priority=0):
+        """``push`` then ``pull`` (into ``value`` itself when ``out`` is None)."""
+        self.push(key, value, priority)
+        self.pull(key, value if out is None else out, priority)
+
+    def broadcast(self, key, value, out, priority=0):
+        """``init`` with ``value``, then ``pull`` into ``out``."""
+        self.init(key, value)
+        self.pull(key, out=out, priority=priority)
+
+    def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
+        """Not available: symnb has no row_sparse storage."""
+        raise MXNetError("MXNetError: row_sparse_pull needs row_sparse arrays, which symnb "
+                         "does not have (its NDArrays are dense): use pull instead")
+
+    # ------------------------------------------------------------------ settings
+    def is_capable(self, capability):
+        """Whether the store supports ``capability`` ('optimizer')."""
+        if capability.lower() == "optimizer":
+            return True
+        raise ValueError("Unknown capability: {}".format(capability))
+
+    def set_gradient_compression(self, compression_params):
+        """Gradient compression: refused for 'local' (as MXNet); accepted and unused for
+        'device' (symnb moves no gradients between devices)."""
+        if "device" not in self.type:
+            raise Exception("Gradient compression is not supported for this type of kvstore")
+        if not isinstance(compression_params, dict) or compression_params.get("type") != "2bit":
+            raise MXNetError("MXNetError: Unknown type for gradient compression %s"
+                             % (compression_params.get("type")
+                                if isinstance(compression_params, dict) else compression_params))
+        self._compression = dict(compression_params)
+
+    def set_optimizer(self, optimizer):
+        """Register an optimizer: pushes then update the stored weights."""
+        self._set_updater(get_updater(optimizer))
+
+    def _set_updater(self, updater):
+        """Set a Python updater ``updater(key, input, stored)``."""
+        self._updater = updater
+
+    def _barrier(self):
+        """A no-op: one worker."""
+
+    def _send_command_to_servers(self, head, body):
+        raise MXNetError("MXNetError: kvstore %s has no servers" % self.type)
+
+    @property
+    def type(self):
+        """The kind of store ('local', 'device', ...)."""
+        return self._type
+
+    @property
+    def rank(self):
+        """This worker's rank: always 0."""
+        return 0
+
+    @property
+    def num_workers(self):
+        """The number of workers: always 1."""
+        return 1
+
+    # ------------------------------------------------------------------ states
+    def save_optimizer_states(self, fname, dump_optimizer=False):
+        """Save the updater's states to ``fname`` (symnb's safe format, never pickle)."""
+        assert self._updater is not None, "Cannot save states for distributed training"
+        with open(fname, "wb") as fout:
+            fout.write(self._updater.get_states(dump_optimizer))
+
+    def load_optimizer_states(self, fname):
+        """Load states saved by :meth:`save_optimizer_states`; a pickled MXNet file is
+        refused with an error naming it."""
+        assert self._updater is not None, "Cannot load states for distributed training"
+        with open(fname, "rb") as fin:
+            data = fin.read()
+        loaded, optimizer = _states.loads(data, "optimizer states file '%s'" % fname)
+        if optimizer is not None:
+            self._updater.optimizer = optimizer
+        self._updater.states = loaded
+        self._updater.states_synced = dict.fromkeys(loaded.keys(), False)
+
+
+def create(name="local"):
+    """Create a key-value store: 'local' or 'device' (distributed kinds are refused).
+
+    >>> import symnb as mx
+    >>> mx.kv.create('device').type
+    'device'
+    >>> mx.kv.create('dist_sync')
+    Traceback (most recent call last):
+    ...
+    symnb.base.MXNetError: MXNetError: kvstore 'dist_sync' needs multi-process ...
+    """
+    if not isinstance(name, str):
+        raise TypeError("name must be a string")
+    name = name.lower()
+    if name in KVStoreBase.kv_registry:
+        return KVStoreBase.kv_registry[name]()
+    if name in _LOCAL_KINDS:
+        return KVStore(name)
+    if name.startswith("dist") or name in ("horovod", "byteps", "nccl"):
+        raise MXNetError("MXNetError: kvstore '%s' needs multi-process (distributed) training, "
+                         "which symnb does not support: use 'local' or 'device'" % name)
+    raise MXNetError("MXNetError: Unknown KVStore type %s (symnb supports 'local' and "
+                     "'device')" % name)
