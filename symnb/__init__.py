@@ -44,6 +44,7 @@ _LAZY = {
     "viz": "visualization",
     "runtime": "runtime",
     "rnn": "rnn",
+    "operator": "operator",
     "mod": "module",
     "module": "module",
     "optimizer": "optimizer",

@@ -41,9 +41,9 @@ class Symbol:
     def _mutated_ids(self, order):
         ids = set()
         for node in order:
-            if node.op is not None and node.op.mutates:
+            mutated = node.op.mutated_inputs(node.params) if node.op is not None else ()
+            if mutated:
                 declared = node.op.input_names(node.params)
-                mutated = node.op.mutated_inputs(node.params)
                 for pos, e in enumerate(node.inputs):
                     if pos < len(declared) and declared[pos] in mutated:
                         ids.add(id(e.node))
