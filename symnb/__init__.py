@@ -44,6 +44,8 @@ _LAZY = {
     "visualization": "visualization",
     "viz": "visualization",
     "runtime": "runtime",
+    "rnn": "rnn",
+    "operator": "operator",
     "mod": "module",
     "module": "module",
     "optimizer": "optimizer",

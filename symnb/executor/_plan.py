@@ -221,7 +221,7 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
         return ("var", id(src)) if src.op is None else (id(src), index)
 
     for node, i in heads:
-        if not (node.op is not None and node.op.loss_head):
+        if not (node.op is not None and node.op.is_loss_head(node.params)):
             if (node.op is None and id(node) in grad_of) or (node.op is not None
                                                              and reach[id(node)]):
                 counts[target_key(node, i)] = counts.get(target_key(node, i), 0) + 1
@@ -252,7 +252,7 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
         return "scratch", None
 
     for h, (node, i) in enumerate(heads):
-        if node.op is not None and node.op.loss_head:
+        if node.op is not None and node.op.is_loss_head(node.params):
             continue
         head_needs_grad[h] = True
         if node.op is None:
@@ -274,7 +274,7 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
             continue
         params = node.params
         n_vis = len(node.op.output_names(params))
-        ograds = [None if node.op.loss_head else
+        ograds = [None if node.op.is_loss_head(node.params) else
                   grad_buffer((id(node), i), shapes[id(node)][i], dtypes[id(node)][i])
                   for i in range(n_vis)]
         igrads, reqs_node, post_adds = [], [], []

@@ -6,6 +6,7 @@ Modules group operators by family; each operator is one class (see ``_registry.O
 from . import (  # noqa: F401
     activation,
     conv,
+    custom,
     elemwise,
     gather,
     indexing,
@@ -24,6 +25,7 @@ from . import (  # noqa: F401
     random,
     reduce,
     resample,
+    rnn,
     sequence,
     shape,
 )

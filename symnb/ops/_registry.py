@@ -62,6 +62,8 @@ class OpDef:
     # inputs given positionally only, their count set by a parameter the caller must pass
     # (multi_sgd_update's num_weights): MXNet's "(*data, **kwargs)" without key_var_num_args
     variadic: ClassVar[bool] = False
+    # variadic inputs given by keyword take their declared names (Custom), not arg0..argN
+    keyword_inputs: ClassVar[bool] = False
     var_attrs_on_compose: ClassVar[dict[str, dict[str, str]]] = {}
     loss_head: ClassVar[bool] = False
     semantic_loss: ClassVar[bool] = False
@@ -110,6 +112,10 @@ class OpDef:
     def python_inputs(self) -> tuple[str, ...]:
         """The inputs of the ``mx.sym``/``mx.nd`` signatures, in order."""
         return self.inputs if self.signature_inputs is None else self.signature_inputs
+
+    def is_loss_head(self, p: Params) -> bool:
+        """Whether an output of this node needs no head gradient (a loss operator)."""
+        return self.loss_head
 
     def role(self, input_name: str) -> str:
         if input_name in self.roles:

@@ -50,7 +50,8 @@ def invoke(op, hint, args, kwargs):
             if not isinstance(a, Symbol):
                 raise AssertionError("Positional arguments must be Symbol instances, but got %s"
                                      % a)
-        args = _variadic_keywords(op, args, kwargs)
+        if not op.keyword_inputs:
+            args = _variadic_keywords(op, args, kwargs)
         return create(op, hint, tuple(args), kwargs, name, attr)
     extras = bind_positional(op, args, kwargs, ("name", "attr", "out"))
     name = extras.get("name", name)

@@ -41,7 +41,7 @@ class Symbol:
     def _mutated_ids(self, order):
         ids = set()
         for node in order:
-            if node.op is not None and node.op.mutates:
+            if node.op is not None and node.op.mutated_inputs(node.params):
                 mutated = node.op.mutated_positions(node.params)
                 for pos, e in enumerate(node.inputs):
                     if pos in mutated:

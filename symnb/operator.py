@@ -1,0 +1,186 @@
+"""``mx.operator``: operators written in Python (MXNet 1.x custom operators).
+
+Subclass :class:`CustomOpProp` to declare an operator's arguments, outputs, auxiliary states,
+shape and type rules, register it under a name with :func:`register`, and write the
+computation in a :class:`CustomOp` that the prop creates. ``mx.sym.Custom(..., op_type=name)``
+and ``mx.nd.Custom`` then use it like any built-in operator: it is planned by the executor,
+gets the ``'write'``/``'add'``/``'null'`` request of each gradient, and is saved to JSON as
+MXNet saves it (``"op": "Custom"`` with ``op_type`` and the prop's keyword arguments, which the
+prop receives back as strings, as in MXNet).
+
+>>> import numpy as np, symnb as mx
+>>> class Square(mx.operator.CustomOp):
+...     def forward(self, is_train, req, in_data, out_data, aux):
+...         self.assign(out_data[0], req[0], in_data[0] * in_data[0])
+...     def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+...         self.assign(in_grad[0], req[0], 2 * in_data[0] * out_grad[0])
+>>> @mx.operator.register("doctest_square")
+... class SquareProp(mx.operator.CustomOpProp):
+...     def create_operator(self, ctx, shapes, dtypes):
+...         return Square()
+>>> x = mx.sym.var('x')
+>>> y = mx.sym.Custom(x, op_type='doctest_square', name='sq')
+>>> g = mx.nd.zeros((3,))
+>>> ex = y.bind(mx.cpu(), {'x': mx.nd.array([1, 2, 3])}, args_grad={'x': g})
+>>> ex.forward(is_train=True)[0].asnumpy(), (ex.backward(mx.nd.ones((3,))), g.asnumpy())[1]
+(array([1., 4., 9.], dtype=float32), array([2., 4., 6.], dtype=float32))
+"""
+from __future__ import annotations
+
+from .base import MXNetError
+
+__all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators"]
+
+# op_type -> CustomOpProp subclass
+_PROPS: dict[str, type] = {}
+
+
+class CustomOp:
+    """Base class of a custom operator's computation.
+
+    ``forward`` writes ``out_data`` (and may update ``aux``); ``backward`` writes ``in_grad``.
+    Both receive NDArrays over the executor's own buffers; write them with :meth:`assign`,
+    which honours each array's request.
+    """
+
+    def __init__(self):
+        pass
+
+    def forward(self, is_train, req, in_data, out_data, aux):
+        """Compute the outputs.
+
+        Parameters
+        ----------
+        is_train : bool
+        req : list of str
+            ``'null'``, ``'write'`` or ``'add'`` per output.
+        in_data, out_data, aux : list of NDArray
+        """
+
+    def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+        """Compute the input gradients (``req`` per input, as in :meth:`forward`)."""
+
+    def assign(self, dst, req, src):
+        """Write ``src`` into ``dst`` following ``req`` ('null', 'write', 'inplace', 'add').
+
+        >>> import symnb as mx
+        >>> dst = mx.nd.ones((2,))
+        >>> mx.operator.CustomOp().assign(dst, 'add', mx.nd.ones((2,)))
+        >>> dst.asnumpy()
+        array([2., 2.], dtype=float32)
+        """
+        if req == "null":
+            return
+        if req in ("write", "inplace"):
+            dst[:] = src
+        elif req == "add":
+            dst[:] += src
+        else:
+            raise ValueError("req must be one of 'null', 'write', 'inplace' or 'add', got %r"
+                             % (req,))
+
+
+class CustomOpProp:
+    """Base class of a custom operator's declaration.
+
+    Parameters
+    ----------
+    need_top_grad : bool, default True
+        Whether ``backward`` needs the gradient of the outputs. A loss operator says False:
+        ``Executor.backward()`` then needs no head gradient for it.
+
+    >>> import symnb as mx
+    >>> prop = mx.operator.CustomOpProp()
+    >>> prop.list_arguments(), prop.list_outputs(), prop.infer_shape([[2, 3]])
+    (['data'], ['output'], ([[2, 3]], ([2, 3],), ()))
+    """
+
+    def __init__(self, need_top_grad=True):
+        self.need_top_grad_ = need_top_grad
+
+    def infer_shape(self, in_shape):
+        """``(argument shapes, output shapes[, aux shapes])`` from the argument shapes
+        (lists; an unknown shape is ``[]``). Default: every output shaped like input 0."""
+        return in_shape, (in_shape[0],) * len(self.list_outputs()), ()
+
+    def infer_type(self, in_type):
+        """``(argument types, output types[, aux types])``; default: input 0's type."""
+        return in_type, [in_type[0]] * len(self.list_outputs()), \
+            [in_type[0]] * len(self.list_auxiliary_states())
+
+    def infer_storage_type(self, in_stype):
+        """Storage types: only dense ('default') storage exists in symnb."""
+        for i, stype in enumerate(in_stype):
+            if stype != "default":
+                raise MXNetError("Default infer_storage_type implementation doesnt allow non "
+                                 "default stypes: found non default stype '%s' for in_stype[%d]"
+                                 % (stype, i))
+        return in_stype, ["default"] * len(self.list_outputs()), \
+            ["default"] * len(self.list_auxiliary_states())
+
+    def list_outputs(self):
+        """Output names (``<node>_<name>`` in ``list_outputs``)."""
+        return ["output"]
+
+    def list_arguments(self):
+        """Argument names; missing ones become variables ``<node>_<name>``."""
+        return ["data"]
+
+    def list_auxiliary_states(self):
+        """Auxiliary state names (arrays the operator updates itself)."""
+        return []
+
+    def need_top_grad(self):
+        """Whether ``backward`` uses ``out_grad``."""
+        return self.need_top_grad_
+
+    def declare_backward_dependency(self, out_grad, in_data, out_data):
+        """The ids of the arrays ``backward`` reads (for memory planning)."""
+        deps = []
+        if self.need_top_grad_:
+            deps.extend(out_grad)
+        deps.extend(in_data)
+        deps.extend(out_data)
+        return deps
+
+    def create_operator(self, ctx, in_shapes, in_dtypes):
+        """The :class:`CustomOp` that computes this operator on ``ctx``."""
+        return CustomOp()
+
+
+def register(reg_name):
+    """Class decorator: register a :class:`CustomOpProp` subclass as ``op_type=reg_name``.
+
+    >>> import symnb as mx
+    >>> @mx.operator.register("doctest_identity")
+    ... class IdentityProp(mx.operator.CustomOpProp):
+    ...     pass
+    >>> 'doctest_identity' in mx.operator.get_all_registered_operators()
+    True
+    """
+    def do_register(prop_cls):
+        if not (isinstance(prop_cls, type) and issubclass(prop_cls, CustomOpProp)):
+            raise TypeError("mx.operator.register(%r) decorates a CustomOpProp subclass, "
+                            "not %r" % (reg_name, prop_cls))
+        _PROPS[reg_name] = prop_cls
+        return prop_cls
+    return do_register
+
+
+def get_all_registered_operators():
+    """The op_type names registered with :func:`register`."""
+    return list(_PROPS)
+
+
+def _make_prop(op_type: str, kwargs: dict) -> CustomOpProp:
+    """Instantiate the prop registered as ``op_type`` with the node's string kwargs."""
+    cls = _PROPS.get(op_type)
+    if cls is None:
+        raise MXNetError("MXNetError: Cannot find custom operator %s" % op_type)
+    try:
+        return cls(**kwargs)
+    except TypeError as e:
+        raise MXNetError("MXNetError: custom operator %s: %s.__init__ does not accept the "
+                         "keyword arguments %s (every keyword of mx.sym.Custom besides op_type "
+                         "is passed to it as a string): %s"
+                         % (op_type, cls.__name__, sorted(kwargs), e)) from e
