@@ -71,7 +71,11 @@ _TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 # ------------------------------------------------------------------ text measures
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Font-free width estimate with DejaVu Sans proportions (the widest common sans)."""
+    """Font-free width estimate with DejaVu Sans proportions (the widest common sans).
+
+    >>> round(text_width('a=10', 12.0, bold=True), 1)
+    32.7
+    """
     units = 0.0
     for ch in text:
         if ch in "il.,:;|!'`":
@@ -218,7 +222,11 @@ def _thumbnail(values: np.ndarray) -> dict:
 def user_names() -> dict:
     """``{id(buffer or node entry): name}`` of the NDArrays and Symbols in the running
     IPython's namespace, so pictures say ``a=10`` and ``d(C)`` as the page does. Empty
-    outside IPython (IPython is never imported here)."""
+    outside IPython (IPython is never imported here).
+
+    >>> user_names()          # no IPython shell running
+    {}
+    """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
@@ -299,7 +307,7 @@ def _backward_ran(plan) -> bool:
     return False
 
 
-def tracker(ex) -> _Tracker:
+def _tracker(ex) -> _Tracker:
     """The executor's step tracker, subscribed on first use."""
     found = _TRACKERS.get(ex)
     if found is None:
@@ -344,7 +352,7 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
     from ..graph import topo_order
     if names is None:
         names = user_names()
-    trk = tracker(ex) if track else _TRACKERS.get(ex)
+    trk = _tracker(ex) if track else _TRACKERS.get(ex)
     plan = ex._plan
     order = list(ex._order) if ex._order is not None else topo_order(ex._bound_symbol._heads)
     heads = list(ex._heads)
