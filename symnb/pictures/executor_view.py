@@ -128,7 +128,7 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
     >>> value_view(np.zeros(2), computed=False)['text']
     'not computed yet'
     """
-    values = np.asarray(values)
+    values = _host(values)
     out = {"state": "values", "shape": [int(d) for d in values.shape],
            "dtype": str(values.dtype), "size": int(values.size), "text": "", "values": None,
            "min": None, "max": None, "mean": None, "nan": 0, "inf": 0, "before": None,
@@ -156,13 +156,20 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
         if out["min"] is not None:
             out["thumbnail"] = _thumbnail(values)
     if before is not None:
-        prev = np.asarray(before)
+        prev = _host(before)
         if prev.shape == values.shape and not np.array_equal(prev, values, equal_nan=True):
             b = value_view(prev)
             out["before"] = {"text": b["text"], "min": b["min"], "max": b["max"],
                              "mean": b["mean"],
                              "lines": _value_lines(b) if b["state"] == "values" else [b["text"]]}
     return out
+
+
+def _host(values) -> np.ndarray:
+    """A NumPy array of a NumPy or CuPy buffer (a CuPy array refuses implicit conversion)."""
+    if not isinstance(values, np.ndarray) and hasattr(values, "get"):
+        values = values.get()
+    return np.asarray(values)
 
 
 def _py(x):

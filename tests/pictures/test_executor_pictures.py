@@ -273,3 +273,16 @@ def test_symbol_pictures_with_unknown_shapes_under_np_shape():
         known = symbol_mimebundle(net, shape={"data": (2, 4)})[GRAPH_MIME]
     assert doc["totals"]["params"] is None and doc["edges"][0]["shape"] is None
     assert known["totals"]["params"] == 15 and known["edges"][0]["label"] == "2×4"
+
+
+def test_device_buffers_are_copied_to_the_host():
+    from symnb.pictures.executor_view import value_view
+
+    class DeviceArray:                 # what CuPy offers: no implicit conversion, .get()
+        def __array__(self, *args, **kwargs):
+            raise TypeError("Implicit conversion to a NumPy array is not allowed")
+
+        def get(self):
+            return np.array([1.0, 2.0], np.float32)
+
+    assert value_view(DeviceArray())["text"] == "[1, 2]"
