@@ -155,7 +155,11 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
         out["text"] = "%s %s" % (_shape_text(values.shape), values.dtype.name)
         if out["min"] is not None:
             out["thumbnail"] = _thumbnail(values)
-    if before is not None:
+    if isinstance(before, dict):         # a big array's summary, kept by the tracker
+        if before["shape"] == out["shape"] and (before["min"], before["max"], before["mean"]) \
+                != (out["min"], out["max"], out["mean"]):
+            out["before"] = {k: before[k] for k in ("text", "min", "max", "mean", "lines")}
+    elif before is not None:
         prev = _host(before)
         if prev.shape == values.shape and not np.array_equal(prev, values, equal_nan=True):
             b = value_view(prev)
@@ -264,9 +268,33 @@ def names_in(namespace: dict) -> dict:
 
 
 # ------------------------------------------------------------------ step tracking
+_KEEP = 64      # arrays up to this many elements are kept whole by the tracker, bigger ones
+#                as a summary (so following a big net costs one pass, not a copy, per step)
+
+
+def _snapshot(nd):
+    """What the tracker keeps of an array: a copy when small, else its summary."""
+    values = nd.asnumpy()
+    if values.size <= _KEEP:
+        return values.copy()
+    v = value_view(values)
+    with np.errstate(all="ignore"):
+        total = float(np.asarray(values, dtype=np.float64).sum()) if values.size else 0.0
+    return {"text": v["text"], "min": v["min"], "max": v["max"], "mean": v["mean"],
+            "lines": [v["text"]], "shape": v["shape"], "sum": total}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and all(
+            a[k] == b[k] for k in ("shape", "min", "max", "mean", "sum"))
+    return b is not None and np.array_equal(a, b, equal_nan=True)
+
+
 class _Tracker:
-    """Follows an executor's steps: counts forward/backward, and keeps the aux states and
-    gradients as they were before the last step that changed them (before -> after)."""
+    """Follows an executor's steps: counts forward/backward, and keeps the aux states and the
+    ``'add'`` gradients as they were before the last step that changed them (before ->
+    after)."""
 
     def __init__(self, ex):
         self.forwards = 0
@@ -280,12 +308,13 @@ class _Tracker:
 
     @staticmethod
     def _aux(ex):
-        return {k: v.asnumpy().copy() for k, v in zip(ex._aux_names, ex.aux_arrays)}
+        return {k: _snapshot(v) for k, v in zip(ex._aux_names, ex.aux_arrays)}
 
     @staticmethod
     def _grads(ex):
         grads = ex.grad_arrays or []
-        return {k: g.asnumpy().copy() for k, g in zip(ex._arg_names, grads) if g is not None}
+        return {k: _snapshot(g) for k, g, r in zip(ex._arg_names, grads, ex._grad_req)
+                if g is not None and r == "add"}
 
     def __call__(self, event, ex):
         if event == "forward":
@@ -294,7 +323,7 @@ class _Tracker:
             self.backwards += 1
         now = self._aux(ex)
         for name, value in now.items():
-            if not np.array_equal(value, self.aux.get(name), equal_nan=True):
+            if not _same(value, self.aux.get(name)):
                 self.aux_before[name] = self.aux[name]
         self.aux = now
         if event == "backward":

@@ -286,3 +286,17 @@ def test_device_buffers_are_copied_to_the_host():
             return np.array([1.0, 2.0], np.float32)
 
     assert value_view(DeviceArray())["text"] == "[1, 2]"
+
+
+def test_big_aux_states_show_the_change_of_their_summary():
+    bn = mx.sym.BatchNorm(mx.sym.Variable("data"), name="bn", fix_gamma=False)
+    ex = bn.simple_bind(mx.cpu(), data=(4, 100))
+    ex.arg_dict["data"][:] = mx.nd.array(np.tile(np.arange(4.0)[:, None], (1, 100)))
+    ex.arg_dict["bn_gamma"][:] = 1
+    executor_document(ex, {})
+    ex.forward(is_train=True)
+    ex.backward(mx.nd.array(np.eye(4, 100)))
+    mean = by_title(executor_document(ex, {}), "forward")["bn_moving_mean"]
+    assert mean["value"]["state"] == "summary"
+    assert mean["value"]["before"]["mean"] == 0 and mean["value"]["mean"] == pytest.approx(0.15)
+    assert "mean 0 → 0.15" in [t["text"] for t in mean["text"]]
