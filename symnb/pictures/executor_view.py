@@ -277,11 +277,14 @@ def _snapshot(nd):
     values = nd.asnumpy()
     if values.size <= _KEEP:
         return values.copy()
-    v = value_view(values)
     with np.errstate(all="ignore"):
-        total = float(np.asarray(values, dtype=np.float64).sum()) if values.size else 0.0
-    return {"text": v["text"], "min": v["min"], "max": v["max"], "mean": v["mean"],
-            "lines": [v["text"]], "shape": v["shape"], "sum": total}
+        flat = values.astype(np.float64, copy=False).ravel()
+        good = flat[np.isfinite(flat)]
+        low, high, mean, total = ((_py(good.min()), _py(good.max()), _py(good.mean()),
+                                   float(good.sum())) if good.size else (None, None, None, 0.0))
+    text = "%s %s" % (_shape_text(values.shape), values.dtype.name)
+    return {"text": text, "min": low, "max": high, "mean": mean, "lines": [text],
+            "shape": [int(d) for d in values.shape], "sum": total}
 
 
 def _same(a, b) -> bool:
