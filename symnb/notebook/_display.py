@@ -64,7 +64,13 @@ def executor_bundle(executor):
 
 
 def executor_stats_bundle(executor):
-    """Only the statistics tables of an executor's arrays, open (``%executor --stats``)."""
+    """Only the statistics tables of an executor's arrays, open (``%executor --stats``).
+
+    >>> import symnb as mx
+    >>> ex = (mx.sym.var('a') * 2).bind(mx.cpu(), {'a': mx.nd.ones(1)})
+    >>> sorted(executor_stats_bundle(ex))
+    ['text/html', 'text/plain']
+    """
     from ..pictures.html import executor_html
 
     return {"text/plain": repr(executor), "text/html": executor_html(executor, graph=False)}

@@ -104,7 +104,14 @@ def _legend(item):
 
 
 def document_svg(doc: dict) -> str:
-    """Draw an executor document as standalone SVG text."""
+    """Draw an executor document as standalone SVG text.
+
+    >>> import symnb as mx
+    >>> from symnb.pictures.executor_view import executor_document
+    >>> ex = mx.sym.var('x').bind(mx.cpu(), {'x': mx.nd.ones(2)})
+    >>> 'x=[1, 1]' in document_svg(executor_document(ex, names={}))
+    True
+    """
     body = [tag("rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})]
     for s in doc["sections"]:
         if not s["title"]:

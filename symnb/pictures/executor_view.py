@@ -63,7 +63,7 @@ _LINE = 14.0
 _THUMB_W, _THUMB_H = 56.0, 24.0
 _GAP_X = 16.0                   # between the marker and its text
 _SECTION_GAP = 56.0
-_MAX_WIDE = 1300.0              # px: a wider forward + backward pair is stacked instead
+_MAX_WIDE = 1000.0              # px: a wider forward + backward pair is stacked instead
 _SMALL_GRAPH = 14               # forward nodes up to which operand edges are drawn
 _FADED = 0.28
 _TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -71,7 +71,11 @@ _TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 # ------------------------------------------------------------------ text measures
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Font-free width estimate with DejaVu Sans proportions (the widest common sans)."""
+    """Font-free width estimate with DejaVu Sans proportions (the widest common sans).
+
+    >>> round(text_width('a=10', 12.0, bold=True), 1)
+    32.7
+    """
     units = 0.0
     for ch in text:
         if ch in "il.,:;|!'`":
@@ -124,7 +128,7 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
     >>> value_view(np.zeros(2), computed=False)['text']
     'not computed yet'
     """
-    values = np.asarray(values)
+    values = _host(values)
     out = {"state": "values", "shape": [int(d) for d in values.shape],
            "dtype": str(values.dtype), "size": int(values.size), "text": "", "values": None,
            "min": None, "max": None, "mean": None, "nan": 0, "inf": 0, "before": None,
@@ -151,14 +155,25 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
         out["text"] = "%s %s" % (_shape_text(values.shape), values.dtype.name)
         if out["min"] is not None:
             out["thumbnail"] = _thumbnail(values)
-    if before is not None:
-        prev = np.asarray(before)
+    if isinstance(before, dict):         # a big array's summary, kept by the tracker
+        if before["shape"] == out["shape"] and (before["min"], before["max"], before["mean"]) \
+                != (out["min"], out["max"], out["mean"]):
+            out["before"] = {k: before[k] for k in ("text", "min", "max", "mean", "lines")}
+    elif before is not None:
+        prev = _host(before)
         if prev.shape == values.shape and not np.array_equal(prev, values, equal_nan=True):
             b = value_view(prev)
             out["before"] = {"text": b["text"], "min": b["min"], "max": b["max"],
                              "mean": b["mean"],
                              "lines": _value_lines(b) if b["state"] == "values" else [b["text"]]}
     return out
+
+
+def _host(values) -> np.ndarray:
+    """A NumPy array of a NumPy or CuPy buffer (a CuPy array refuses implicit conversion)."""
+    if not isinstance(values, np.ndarray) and hasattr(values, "get"):
+        values = values.get()
+    return np.asarray(values)
 
 
 def _py(x):
@@ -218,7 +233,11 @@ def _thumbnail(values: np.ndarray) -> dict:
 def user_names() -> dict:
     """``{id(buffer or node entry): name}`` of the NDArrays and Symbols in the running
     IPython's namespace, so pictures say ``a=10`` and ``d(C)`` as the page does. Empty
-    outside IPython (IPython is never imported here)."""
+    outside IPython (IPython is never imported here).
+
+    >>> user_names()          # no IPython shell running
+    {}
+    """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
@@ -249,9 +268,36 @@ def names_in(namespace: dict) -> dict:
 
 
 # ------------------------------------------------------------------ step tracking
+_KEEP = 64      # arrays up to this many elements are kept whole by the tracker, bigger ones
+#                as a summary (so following a big net costs one pass, not a copy, per step)
+
+
+def _snapshot(nd):
+    """What the tracker keeps of an array: a copy when small, else its summary."""
+    values = nd.asnumpy()
+    if values.size <= _KEEP:
+        return values.copy()
+    with np.errstate(all="ignore"):
+        flat = values.astype(np.float64, copy=False).ravel()
+        good = flat[np.isfinite(flat)]
+        low, high, mean, total = ((_py(good.min()), _py(good.max()), _py(good.mean()),
+                                   float(good.sum())) if good.size else (None, None, None, 0.0))
+    text = "%s %s" % (_shape_text(values.shape), values.dtype.name)
+    return {"text": text, "min": low, "max": high, "mean": mean, "lines": [text],
+            "shape": [int(d) for d in values.shape], "sum": total}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and all(
+            a[k] == b[k] for k in ("shape", "min", "max", "mean", "sum"))
+    return b is not None and np.array_equal(a, b, equal_nan=True)
+
+
 class _Tracker:
-    """Follows an executor's steps: counts forward/backward, and keeps the aux states and
-    gradients as they were before the last step that changed them (before -> after)."""
+    """Follows an executor's steps: counts forward/backward, and keeps the aux states and the
+    ``'add'`` gradients as they were before the last step that changed them (before ->
+    after)."""
 
     def __init__(self, ex):
         self.forwards = 0
@@ -265,12 +311,13 @@ class _Tracker:
 
     @staticmethod
     def _aux(ex):
-        return {k: v.asnumpy().copy() for k, v in zip(ex._aux_names, ex.aux_arrays)}
+        return {k: _snapshot(v) for k, v in zip(ex._aux_names, ex.aux_arrays)}
 
     @staticmethod
     def _grads(ex):
         grads = ex.grad_arrays or []
-        return {k: g.asnumpy().copy() for k, g in zip(ex._arg_names, grads) if g is not None}
+        return {k: _snapshot(g) for k, g, r in zip(ex._arg_names, grads, ex._grad_req)
+                if g is not None and r == "add"}
 
     def __call__(self, event, ex):
         if event == "forward":
@@ -279,7 +326,7 @@ class _Tracker:
             self.backwards += 1
         now = self._aux(ex)
         for name, value in now.items():
-            if not np.array_equal(value, self.aux.get(name), equal_nan=True):
+            if not _same(value, self.aux.get(name)):
                 self.aux_before[name] = self.aux[name]
         self.aux = now
         if event == "backward":
@@ -299,7 +346,7 @@ def _backward_ran(plan) -> bool:
     return False
 
 
-def tracker(ex) -> _Tracker:
+def _tracker(ex) -> _Tracker:
     """The executor's step tracker, subscribed on first use."""
     found = _TRACKERS.get(ex)
     if found is None:
@@ -344,7 +391,7 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
     from ..graph import topo_order
     if names is None:
         names = user_names()
-    trk = tracker(ex) if track else _TRACKERS.get(ex)
+    trk = _tracker(ex) if track else _TRACKERS.get(ex)
     plan = ex._plan
     order = list(ex._order) if ex._order is not None else topo_order(ex._bound_symbol._heads)
     heads = list(ex._heads)

@@ -138,6 +138,12 @@ def graph_json(symbol, shape: dict | None = None, values: dict | None = None,
 
 def executor_json(ex, names: dict | None = None) -> dict:
     """The executor's document (``kind: "executor"``): see
-    :func:`symnb.pictures.executor_view.executor_document`."""
+    :func:`symnb.pictures.executor_view.executor_document`.
+
+    >>> import symnb as mx
+    >>> doc = executor_json(mx.sym.var('x').bind(mx.cpu(), {'x': mx.nd.ones(1)}), names={})
+    >>> doc['kind'], doc['nodes'][0]['role'], doc['nodes'][0]['value']['text']
+    ('executor', 'output', '1')
+    """
     from .executor_view import executor_document
     return executor_document(ex, names)

@@ -273,3 +273,30 @@ def test_symbol_pictures_with_unknown_shapes_under_np_shape():
         known = symbol_mimebundle(net, shape={"data": (2, 4)})[GRAPH_MIME]
     assert doc["totals"]["params"] is None and doc["edges"][0]["shape"] is None
     assert known["totals"]["params"] == 15 and known["edges"][0]["label"] == "2×4"
+
+
+def test_device_buffers_are_copied_to_the_host():
+    from symnb.pictures.executor_view import value_view
+
+    class DeviceArray:                 # what CuPy offers: no implicit conversion, .get()
+        def __array__(self, *args, **kwargs):
+            raise TypeError("Implicit conversion to a NumPy array is not allowed")
+
+        def get(self):
+            return np.array([1.0, 2.0], np.float32)
+
+    assert value_view(DeviceArray())["text"] == "[1, 2]"
+
+
+def test_big_aux_states_show_the_change_of_their_summary():
+    bn = mx.sym.BatchNorm(mx.sym.Variable("data"), name="bn", fix_gamma=False)
+    ex = bn.simple_bind(mx.cpu(), data=(4, 100))
+    ex.arg_dict["data"][:] = mx.nd.array(np.tile(np.arange(4.0)[:, None], (1, 100)))
+    ex.arg_dict["bn_gamma"][:] = 1
+    executor_document(ex, {})
+    ex.forward(is_train=True)
+    ex.backward(mx.nd.array(np.eye(4, 100)))
+    mean = by_title(executor_document(ex, {}), "forward")["bn_moving_mean"]
+    assert mean["value"]["state"] == "summary"
+    assert mean["value"]["before"]["mean"] == 0 and mean["value"]["mean"] == pytest.approx(0.15)
+    assert "mean 0 → 0.15" in [t["text"] for t in mean["text"]]
