@@ -39,6 +39,10 @@ def _pairs(key, value):
     return [(key, values)]
 
 
+def _key_kind(key) -> int:
+    return 1 if isinstance(key, int) else 0      # MXNet's kIntKey / kStringKey codes
+
+
 class KVStoreBase:
     """The common base of key-value stores (MXNet's ``mx.kv.KVStoreBase``).
 
@@ -87,27 +91,44 @@ class KVStore(KVStoreBase):
         self._store: dict = {}
         self._updater = None
         self._compression = None
+        self._key_type = None        # 1 for int keys, 0 for str keys, fixed by the first use
 
     # ------------------------------------------------------------------ data
     def init(self, key, value):
         """Initialise key(s) with value(s) (the first value of each key is stored, copied)."""
-        pairs = _pairs(key, value)
+        pairs = self._checked_pairs(key, value)
         for k, _ in pairs:
             if k in self._store:
-                raise MXNetError("MXNetError: duplicate init of key %s" % k)
+                raise MXNetError("MXNetError: Check failed: local_.find(keys[i]) == "
+                                 "local_.end(): duplicate init of key %s. Please double check "
+                                 "if you called kv.init or kv.broadcast with this key multiple "
+                                 "times" % k)
         for k, values in pairs:
             self._store[k] = values[0].copy()
+        if pairs and self._key_type is None:
+            self._key_type = _key_kind(pairs[0][0])
+
+    def _checked_pairs(self, key, value):
+        """The (key, values) pairs, all keys of one type and of the store's (int or str)."""
+        pairs = _pairs(key, value)
+        expected = self._key_type if self._key_type is not None else \
+            (_key_kind(pairs[0][0]) if pairs else None)
+        for k, _ in pairs:
+            if _key_kind(k) != expected:
+                raise MXNetError("MXNetError: Check failed: key_type_ == key_type (%d vs. %d) : "
+                                 "Mixed key types are not allowed" % (expected, _key_kind(k)))
+        return pairs
 
     def _stored(self, key):
         try:
             return self._store[key]
         except KeyError:
-            raise MXNetError("MXNetError: key %s has not been initialized (call init first)"
-                             % key) from None
+            raise MXNetError("MXNetError: Check failed: !local.is_none(): key %s has not been "
+                             "inited" % key) from None
 
     def push(self, key, value, priority=0):
         """Push value(s): the values of one key are summed, then applied by the updater."""
-        pairs = _pairs(key, value)
+        pairs = self._checked_pairs(key, value)
         for k, values in pairs:
             stored = self._stored(k)
             for v in values:
@@ -131,7 +152,7 @@ class KVStore(KVStoreBase):
     def pull(self, key, out=None, priority=0, ignore_sparse=True):
         """Copy the stored value(s) into ``out`` (an NDArray or a list, one per device)."""
         assert out is not None
-        pairs = _pairs(key, out)
+        pairs = self._checked_pairs(key, out)
         for k, _ in pairs:
             self._stored(k)
         for k, outs in pairs:

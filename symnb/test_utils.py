@@ -14,10 +14,11 @@ import numpy as np
 import numpy.testing as npt
 
 from .context import Context, cpu
+from .ndarray import array  # noqa: F401  -- MXNet's optimizer tests get it from here
 from .optimizer._check import compare_ndarray_tuple, compare_optimizer  # noqa: F401
 
 __all__ = ["default_context", "set_default_context", "default_dtype", "default_rtols",
-           "compare_optimizer", "compare_ndarray_tuple",
+           "compare_optimizer", "compare_ndarray_tuple", "array",
            "default_atols", "default_numeric_eps", "assert_almost_equal", "almost_equal",
            "assert_almost_equal_ignore_nan", "assert_allclose", "assert_exception", "same",
            "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "random_arrays",

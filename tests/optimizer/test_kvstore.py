@@ -59,8 +59,10 @@ def test_errors():
     kv.init(0, mx.nd.ones((2,)))
     with pytest.raises(mx.MXNetError, match="duplicate init of key 0"):
         kv.init(0, mx.nd.ones((2,)))
-    with pytest.raises(mx.MXNetError, match="key 7 has not been initialized"):
+    with pytest.raises(mx.MXNetError, match="key 7 has not been inited"):
         kv.pull(7, out=mx.nd.zeros((2,)))
+    with pytest.raises(mx.MXNetError, match="Mixed key types are not allowed"):
+        kv.push("w", mx.nd.ones((2,)))
     with pytest.raises(mx.MXNetError, match="does not match the stored"):
         kv.push(0, mx.nd.ones((3,)))
     with pytest.raises(mx.MXNetError, match="row_sparse"):
