@@ -10,7 +10,12 @@ import symnb as mx
 
 
 @pytest.fixture(autouse=True)
-def _stopped_profiler():
+def _stopped_profiler(tmp_path):
+    # start from an empty profile: dump(finished=True) drops what earlier examples recorded
+    mx.profiler.set_state("stop")
+    mx.profiler.set_config(filename=str(tmp_path / "earlier.json"))
+    mx.profiler.dump()
+    mx.profiler.dumps(reset=True)
     yield
     mx.profiler.set_state("stop")
     mx.profiler.dumps(reset=True)
