@@ -403,3 +403,14 @@ def test_executor_groups_share_parameters_and_input_buffers_as_mxnet():
         assert all(same(e1.grad_dict[n], e2.grad_dict[n]) for n in params)
         assert same(e1.arg_dict["data"], e2.arg_dict["data"])
         assert e2.grad_dict["l4_weight"] is None and g2.grad_req["l4_weight"] == "null"
+
+
+def test_batch_end_callbacks_see_fits_locals():
+    seen = []
+    x, y = _data(n=16)
+    mod = mx.mod.Module(_mlp(), logger=_quiet())
+    mod.fit(mx.io.NDArrayIter(x, y, batch_size=8), num_epoch=1,
+            batch_end_callback=lambda p: seen.append(p.locals))
+    assert len(seen) == 2
+    assert seen[0]["self"] is mod and seen[0]["num_epoch"] == 1
+    assert seen[0]["data_batch"].data[0].shape == (8, 6) and seen[1]["end_of_batch"]
