@@ -116,19 +116,23 @@ def test_fixed_params_get_no_gradient_and_stay():
     assert not np.allclose(_numpy_params(mod)["fc2_weight"], _init()["fc2_weight"].asnumpy())
 
 
-def test_optimizer_states_resume_training_exactly(tmp_path):
+@pytest.mark.parametrize("contexts", [[mx.cpu()], [mx.cpu(0), mx.cpu(1)]],
+                         ids=["updater", "kvstore"])
+def test_optimizer_states_resume_training_exactly(tmp_path, contexts):
     x, y = _data()
     it = mx.io.NDArrayIter(x, y, batch_size=8)
-    straight = mx.mod.Module(_mlp(), logger=_quiet())
+    straight = mx.mod.Module(_mlp(), logger=_quiet(), context=contexts)
     straight.fit(it, num_epoch=4, arg_params=_init(), optimizer_params=OPT)
 
     prefix = str(tmp_path / "mlp")
-    first = mx.mod.Module(_mlp(), logger=_quiet())
+    first = mx.mod.Module(_mlp(), logger=_quiet(), context=contexts)
     first.fit(it, num_epoch=2, arg_params=_init(), optimizer_params=OPT,
               epoch_end_callback=mx.callback.module_checkpoint(first, prefix,
                                                                save_optimizer_states=True))
     assert (tmp_path / "mlp-0002.states").exists()
-    resumed = mx.mod.Module.load(prefix, 2, load_optimizer_states=True, logger=_quiet())
+    assert first._update_on_kvstore is (len(contexts) > 1)
+    resumed = mx.mod.Module.load(prefix, 2, load_optimizer_states=True, logger=_quiet(),
+                                 context=contexts)
     resumed.fit(it, num_epoch=4, begin_epoch=2, optimizer_params=OPT)
     _assert_params_equal(_numpy_params(resumed), _numpy_params(straight))
 
