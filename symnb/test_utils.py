@@ -14,8 +14,10 @@ import numpy as np
 import numpy.testing as npt
 
 from .context import Context, cpu
+from .optimizer._check import compare_ndarray_tuple, compare_optimizer  # noqa: F401
 
 __all__ = ["default_context", "set_default_context", "default_dtype", "default_rtols",
+           "compare_optimizer", "compare_ndarray_tuple",
            "default_atols", "default_numeric_eps", "assert_almost_equal", "almost_equal",
            "assert_almost_equal_ignore_nan", "assert_allclose", "assert_exception", "same",
            "rand_ndarray", "rand_shape_2d", "rand_shape_3d", "rand_shape_nd", "random_arrays",

@@ -450,8 +450,6 @@ class Signum(Optimizer):
         if state is not None:
             nd.signum_update(weight, grad, state, out=weight, lr=lr, wd=wd, **kwargs)
         else:
-            kwargs.pop("wd_lh", None)
-            kwargs.pop("momentum", None)
             nd.signsgd_update(weight, grad, out=weight, lr=lr, wd=wd, **kwargs)
 
 

@@ -114,5 +114,9 @@ def test_every_operator_has_cases():
     for name in CASES:
         with open(HERE / "cases" / (name + ".json")) as f:
             recorded.add(json.load(f)["case"]["op"])
+    # the fused optimizer updates are recorded through mx.nd by tests/optimizer/record.py
+    # (MXNet 1.9.1 cannot compose most of them as symbols)
+    with open(HERE.parent / "optimizer" / "cases" / "ops.json") as f:
+        recorded |= {case["op"] for case in json.load(f)}
     missing = sorted(set(OPS) - recorded)
     assert not missing, "operators without a recorded MXNet case: %s" % missing

@@ -112,6 +112,15 @@ _add("mp_sgd_mom_update", [W, G, M, W32], _MOM_VARIANTS[:1])
 _add("multi_mp_sgd_mom_update", [W, G, M, W_B16, W_B, G_B, M_B, W_B], _MULTI_MOM[:1],
      out=[0, 4])
 _add("mp_sgd_mom_update", [W, G, M, W_B16], _MOM_VARIANTS[:1])
+# float16 weights without a master copy: MXNet computes in half (mixed with float scalars)
+M16, POS16 = _a(3, dtype="float16", low=-0.5, high=0.5), _a(4, dtype="float16", low=0.0,
+                                                              high=1.0)
+_add("sgd_update", [W16, G16], _SGD_VARIANTS[1:3])
+_add("sgd_mom_update", [W16, G16, M16], _MOM_VARIANTS[1:3])
+_add("nag_mom_update", [W16, G16, M16], _MOM_VARIANTS[1:2])
+_add("adam_update", [W16, G16, M16, POS16], [{"lr": 0.01, "wd": 0.1, "rescale_grad": 0.5}])
+_add("multi_sgd_mom_update", [W16, G16, M16, W_B16, G_B16, _a(13, (5,), "float16")],
+     _MULTI_MOM[1:], out=[0, 3])
 _PRE = [{"num_weights": 2}, {"num_weights": 2, "rescale_grad": 0.5, "clip_gradient": 0.4}]
 LRS, WDS = ({"shape": [2], "dtype": "float32", "seed": 21, "low": 0.01, "high": 0.2},
             {"shape": [2], "dtype": "float32", "seed": 22, "low": 0.0, "high": 0.1})
@@ -200,6 +209,7 @@ _opt("sgd", {"learning_rate": 0.1, "momentum": 0.9, "wd": 0.1},
 _opt("sgd", {"learning_rate": 0.1, "momentum": 0.9}, params=MANY)
 _opt("sgd", {"learning_rate": 0.1, "momentum": 0.9, "multi_precision": True}, params=PARAMS16)
 _opt("sgd", {"learning_rate": 0.1, "multi_precision": True}, params=PARAMS16)
+_opt("sgd", {"learning_rate": 0.1, "momentum": 0.9, "wd": 0.01}, params=PARAMS16)
 _opt("sgd", {"momentum": 0.9}, steps=7,
      lr_scheduler={"class": "FactorScheduler", "kwargs": {"step": 2, "factor": 0.5,
                                                           "base_lr": 0.2}})

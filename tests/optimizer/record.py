@@ -20,9 +20,18 @@ import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
-sys.path.insert(0, HERE)
 
-from _case_specs import OP_CASES, OPTIMIZER_CASES, SCHEDULER_CASES, make_array  # noqa: E402
+
+def _specs():
+    """The shared case module (imported by path: this script runs outside the test package)."""
+    if HERE not in sys.path:
+        sys.path.insert(0, HERE)
+    import _case_specs
+    return _case_specs
+
+
+def make_array(spec):
+    return _specs().make_array(spec)
 
 
 def encode(mx, x):
@@ -200,10 +209,12 @@ def main() -> int:
         return 1
     warnings.simplefilter("ignore")
     os.makedirs(CASES, exist_ok=True)
-    ops = [dict(case, result=record_op(mx, case)) for case in OP_CASES]
+    specs = _specs()
+    ops = [dict(case, result=record_op(mx, case)) for case in specs.OP_CASES]
     optimizers = [dict(case, result=_guarded(record_optimizer, mx, case))
-                  for case in OPTIMIZER_CASES]
-    schedulers = [dict(case, result=record_scheduler(mx, case)) for case in SCHEDULER_CASES]
+                  for case in specs.OPTIMIZER_CASES]
+    schedulers = [dict(case, result=record_scheduler(mx, case))
+                  for case in specs.SCHEDULER_CASES]
     for name, data in (("ops", ops), ("optimizers", optimizers), ("schedulers", schedulers),
                        ("kvstore", record_kvstore(mx))):
         with open(os.path.join(CASES, name + ".json"), "w") as f:

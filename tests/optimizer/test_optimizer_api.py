@@ -157,3 +157,15 @@ def test_lazy_modules_import_in_a_fresh_interpreter():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.split() == ["Optimizer", "CosineScheduler", "local", "optimizer"]
+
+
+@pytest.mark.parametrize("name, kwargs", [("sgd", {"momentum": 0.9, "wd": 0.01}),
+                                          ("lamb", {"wd": 0.01}), ("lars", {"momentum": 0.9})])
+def test_compare_optimizer_single_against_multi_tensor(name, kwargs):
+    from symnb.test_utils import compare_optimizer
+    opt1, opt2 = (mx.optimizer.create(name, learning_rate=0.1, **kwargs) for _ in range(2))
+    compare_optimizer(opt1, opt2, [(3, 4), (5,), (2, 2)], "float32", ntensors=3,
+                      rtol=1e-5, atol=1e-6)
+    with pytest.raises(AssertionError):
+        compare_optimizer(mx.optimizer.SGD(learning_rate=0.1),
+                          mx.optimizer.SGD(learning_rate=0.2), (3, 4), "float32")
