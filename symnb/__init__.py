@@ -32,6 +32,7 @@ __all__ = ["MXNetError", "Context", "cpu", "gpu", "cpu_pinned", "current_context
            "test_utils", "viz", "visualization", "init", "initializer", "name", "attribute",
            "base", "context", "util", "np_shape", "use_np_shape", "is_np_shape",
            "set_np_shape"]
+__all__ += ["io", "metric", "callback", "mon", "monitor", "profiler", "recordio"]
 
 
 # Imported on first use (PEP 562), so `import symnb` stays light: test_utils pulls in

@@ -91,8 +91,9 @@ def get_mnist():
     """The MNIST arrays: ``train_data``/``test_data`` float32 ``(N, 1, 28, 28)`` in [0, 1],
     ``train_label``/``test_label`` int8, as MXNet's ``get_mnist`` returns them.
 
-    >>> import os, symnb as mx
-    >>> [os.path.basename(d) for d in mx._datasets._mnist_dirs()][1:]
+    >>> import os
+    >>> from symnb import _datasets
+    >>> [os.path.basename(d) for d in _datasets._mnist_dirs()][1:]
     ['data', 'mnist']
     """
     train_lbl, train_img = _read_mnist("train-labels-idx1-ubyte", "train-images-idx3-ubyte")

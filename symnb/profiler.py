@@ -273,13 +273,21 @@ def dumps(reset=False, format="table", sort_by="total", ascending=False):  # noq
 
 
 def pause(profile_process="worker"):
-    """Pause recording (``resume`` continues)."""
+    """Pause recording (``resume`` continues).
+
+    >>> import symnb as mx
+    >>> mx.profiler.pause(); mx.profiler.resume()
+    """
     _check_process(profile_process)
     _STATE.paused = True
 
 
 def resume(profile_process="worker"):
-    """Resume recording after :func:`pause`."""
+    """Resume recording after :func:`pause`.
+
+    >>> import symnb as mx
+    >>> mx.profiler.resume(profile_process='worker')
+    """
     _check_process(profile_process)
     _STATE.paused = False
 

@@ -6,9 +6,20 @@ Dropout masks), so a seeded run repeats exactly on the same backend.
 from __future__ import annotations
 
 from .backends import get_backend, seed_all
-from .ndarray.random import normal, randn, uniform
+from .ndarray.random import (
+    exponential,
+    gamma,
+    generalized_negative_binomial,
+    negative_binomial,
+    normal,
+    poisson,
+    randint,
+    randn,
+    uniform,
+)
 
-__all__ = ["seed", "uniform", "normal", "randn"]
+__all__ = ["seed", "uniform", "normal", "randn", "exponential", "gamma", "poisson",
+           "negative_binomial", "generalized_negative_binomial", "randint"]
 
 
 def seed(seed_state, ctx="all"):

@@ -259,7 +259,8 @@ class CSVIter(MXDataIter):
         self._loader = _BatchLoader(len(self._data), batch_size,
                                     _bool(kwargs.get("round_batch", True)))
         self._index = np.zeros(batch_size, dtype=np.uint64)
-        super().__init__()
+        super().__init__(kwargs.get("data_name", "data"),
+                         kwargs.get("label_name", "softmax_label"))
         _reject_positional("CSVIter", args)
 
     def _load(self, path, shape):
@@ -373,7 +374,8 @@ class MNISTIter(MXDataIter):
                 (self._batch_size, 1, rows, cols)
             _LOG.info("MNISTIter: load %d images, shuffle=%d, shape=%s", count, int(shuffle),
                       _fmt_shape(shape))
-        super().__init__()
+        super().__init__(kwargs.get("data_name", "data"),
+                         kwargs.get("label_name", "softmax_label"))
         _reject_positional("MNISTIter", args)
 
     @staticmethod

@@ -12,7 +12,8 @@ from ..base import _Null
 from ..context import current_context
 from .ndarray import NDArray
 
-__all__ = ["uniform", "normal", "randn"]
+__all__ = ["uniform", "normal", "randn", "exponential", "gamma", "poisson", "negative_binomial",
+           "generalized_negative_binomial", "randint"]
 
 
 def _sample(kind, a, b, shape, dtype, ctx, out, kwargs):
@@ -88,3 +89,80 @@ def randn(*shape, **kwargs):
     assert isinstance(loc, (int, float))
     assert isinstance(scale, (int, float))
     return _sample("normal", loc, scale, shape, dtype, ctx, out, kwargs)
+
+
+def _draw(op_name, params, shape, dtype, ctx, out, kwargs):
+    """MXNet's ``_random_helper`` for scalar parameters: the ``_random_*`` operator."""
+    from . import _internal
+    if any(isinstance(v, NDArray) for v in params.values()):
+        raise TypeError("NDArray distribution parameters need the _sample_%s operator, which "
+                        "symnb does not have yet; pass scalars" % op_name[len("_random_"):])
+    ctx = current_context() if ctx is None else ctx
+    if shape is _Null and out is None:
+        shape = 1
+    return getattr(_internal, op_name)(shape=shape, dtype=dtype, ctx=ctx, out=out, **params,
+                                       **kwargs)
+
+
+def exponential(scale=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples from the exponential distribution with mean ``scale`` (rate ``1/scale``).
+
+    >>> import symnb as mx
+    >>> mx.nd.random.exponential(2, shape=(3,)).shape
+    (3,)
+    """
+    return _draw("_random_exponential", {"lam": 1.0 / scale}, shape, dtype, ctx, out, kwargs)
+
+
+def gamma(alpha=1, beta=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples from the gamma distribution with shape ``alpha`` and scale ``beta``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.gamma(2, 3, shape=(2, 2)).shape
+    (2, 2)
+    """
+    return _draw("_random_gamma", {"alpha": alpha, "beta": beta}, shape, dtype, ctx, out,
+                 kwargs)
+
+
+def poisson(lam=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples from the Poisson distribution with rate ``lam`` (as floats, like MXNet).
+
+    >>> import symnb as mx
+    >>> mx.nd.random.poisson(4, shape=(2,)).dtype
+    <class 'numpy.float32'>
+    """
+    return _draw("_random_poisson", {"lam": lam}, shape, dtype, ctx, out, kwargs)
+
+
+def negative_binomial(k=1, p=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples the failures before ``k`` successes with success probability ``p``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.negative_binomial(3, 0.5, shape=(2,)).shape
+    (2,)
+    """
+    return _draw("_random_negative_binomial", {"k": k, "p": p}, shape, dtype, ctx, out, kwargs)
+
+
+def generalized_negative_binomial(mu=1, alpha=1, shape=_Null, dtype=_Null, ctx=None, out=None,
+                                  **kwargs):
+    """Samples a negative binomial with mean ``mu`` and dispersion ``alpha``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.generalized_negative_binomial(2, 0.5, shape=(2,)).shape
+    (2,)
+    """
+    return _draw("_random_generalized_negative_binomial", {"mu": mu, "alpha": alpha}, shape,
+                 dtype, ctx, out, kwargs)
+
+
+def randint(low, high, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples integers uniformly from ``[low, high)`` (int32 unless ``dtype='int64'``).
+
+    >>> import symnb as mx
+    >>> x = mx.nd.random.randint(-10, 10, shape=(50,)).asnumpy()
+    >>> x.dtype, bool((x >= -10).all() and (x < 10).all())
+    (dtype('int32'), True)
+    """
+    return _draw("_random_randint", {"low": low, "high": high}, shape, dtype, ctx, out, kwargs)

@@ -272,6 +272,24 @@ def _init():
                             {"start": 5, "dtype": "int32"},
                             {"start": 0, "stop": 3, "dtype": "float64"}]):
         out.append(_case("_arange_%d" % k, "_arange", [], F32, kw, grad=False))
+    # samplers: names, JSON, shapes and dtypes are compared, the random values are not
+    for k, (op, kw) in enumerate([
+            ("_random_uniform", {"low": -1, "high": 2, "shape": (2, 3)}),
+            ("_random_uniform", {"shape": (4,), "dtype": "float64"}),
+            ("_random_normal", {"loc": 1, "scale": 2, "shape": (3,)}),
+            ("_random_normal", {"shape": (2, 2), "dtype": "float64"}),
+            ("_random_exponential", {"lam": 2, "shape": (3,)}),
+            ("_random_gamma", {"alpha": 2, "beta": 0.5, "shape": (2, 2)}),
+            ("_random_poisson", {"lam": 3, "shape": (4,)}),
+            ("_random_negative_binomial", {"k": 3, "p": 0.4, "shape": (3,)}),
+            ("_random_generalized_negative_binomial", {"mu": 2, "alpha": 0.5, "shape": (3,)}),
+            ("_random_randint", {"low": 0, "high": 5, "shape": (4,)}),
+            ("_random_randint", {"low": -3, "high": 3, "shape": (2,), "dtype": "int64"})]):
+        # one attribute per mistake: MXNet lists a node's attributes in hash order
+        errors = {0: [{"kwargs": {"dtype": "int32"}}, {"kwargs": {"low": "a"}}],
+                  9: [{"kwargs": {"low": 0}}]}
+        out.append(_case("%s_%d" % (op, k), op, [], F32, kw, grad=False, train=False,
+                         ignore="values", errors=errors.get(k, [])))
     return out
 
 

@@ -1,6 +1,7 @@
 """Record mx.io / mx.metric / mx.callback / mx.init facts from a real MXNet 1.9.1.
 
     /work/main/.bench-mxnet-venv/bin/python tests/io_metric/record.py
+    RECORD_ONLY=metrics ... record.py     # rewrite only the files whose name contains it
 
 Writes ``cases/*.json``: every case holds its inputs and what MXNet gave, so the replay
 (``test_*.py`` here) needs no MXNet. symnb is never imported here.

@@ -162,3 +162,12 @@ def test_mnist_reads_gzip_and_logs(files, tmp_path, caplog):
 def test_record_iterators_say_what_to_use(name):
     with pytest.raises(NotImplementedError, match="NDArrayIter"):
         getattr(mx.io, name)(path_imgrec="train.rec", data_shape=(3, 224, 224), batch_size=2)
+
+
+def test_file_iterators_take_data_and_label_names(files):
+    # as MXNet's MXDataIter wrapper (checked against MXNet 1.9.1 by hand)
+    it = mx.io.CSVIter(data_csv=os.path.join(files, "d.csv"), data_shape=(3,), batch_size=2,
+                       data_name="x", label_name="y")
+    assert [repr(d) for d in it.provide_data + it.provide_label] == [
+        "DataDesc[x,(2, 3),<class 'numpy.float32'>,NCHW]",
+        "DataDesc[y,(2,),<class 'numpy.float32'>,NCHW]"]

@@ -10,7 +10,12 @@ import symnb as mx
 
 
 @pytest.fixture(autouse=True)
-def _stopped_profiler():
+def _stopped_profiler(tmp_path):
+    # start from an empty profile: dump(finished=True) drops what earlier examples recorded
+    mx.profiler.set_state("stop")
+    mx.profiler.set_config(filename=str(tmp_path / "earlier.json"))
+    mx.profiler.dump()
+    mx.profiler.dumps(reset=True)
     yield
     mx.profiler.set_state("stop")
     mx.profiler.dumps(reset=True)
@@ -95,3 +100,30 @@ def test_gpu_count_helpers():
             mx.util.get_gpu_memory(0)
     with pytest.raises(ValueError, match="Expecting a gpu context"):
         mx.util.get_cuda_compute_capability(mx.cpu())
+
+
+def test_other_legacy_samplers_have_their_distributions():
+    mx.random.seed(0)
+    draws = {
+        "random_randint": (mx.nd.random_randint(0, 5, shape=(4000,)), 2.0),
+        "random_poisson": (mx.nd.random_poisson(lam=3, shape=(4000,)), 3.0),
+        "random_exponential": (mx.nd.random_exponential(lam=2, shape=(4000,)), 0.5),
+        "random_gamma": (mx.nd.random_gamma(alpha=2, beta=3, shape=(4000,)), 6.0),
+        "random_negative_binomial": (mx.nd.random_negative_binomial(k=3, p=0.4,
+                                                                    shape=(4000,)), 4.5),
+        "random_generalized_negative_binomial": (
+            mx.nd.random_generalized_negative_binomial(mu=2, alpha=0.5, shape=(4000,)), 2.0),
+        "nd.random.exponential": (mx.nd.random.exponential(scale=2, shape=(4000,)), 2.0),
+        "mx.random.randint": (mx.random.randint(-3, 3, shape=(4000,)), -0.5),
+    }
+    for name, (arr, mean) in draws.items():
+        assert abs(arr.asnumpy().mean() - mean) < 0.15 * max(1.0, abs(mean)), name
+    assert draws["random_randint"][0].dtype == np.int32
+    assert draws["random_poisson"][0].dtype == np.float32
+    assert mx.nd.random.randint(0, 9, shape=(2,), dtype="int64").dtype == np.int64
+    mx.random.seed(5)
+    a = mx.nd.random.poisson(4, shape=(6,)).asnumpy()
+    mx.random.seed(5)
+    np.testing.assert_array_equal(a, mx.nd.random.poisson(4, shape=(6,)).asnumpy())
+    assert mx.sym.random.randint(0, 5, shape=(2,)).infer_type()[1] == [np.int32]
+    assert mx.sym.random_gamma(alpha=2, shape=(3,)).list_outputs() == ["random_gamma0_output"]
