@@ -418,3 +418,21 @@ def test_batch_end_callbacks_see_fits_locals():
     assert len(seen) == 2
     assert seen[0]["self"] is mod and seen[0]["num_epoch"] == 1
     assert seen[0]["data_batch"].data[0].shape == (8, 6) and seen[1]["end_of_batch"]
+
+
+def test_reshaped_executors_are_kept_for_a_few_shapes_only():
+    from symnb.module import executor_group
+
+    mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=2, name="fc"),
+                        label_names=None)
+    mod.bind([("data", (16, 3))], for_training=False)
+    mod.init_params(mx.init.One())
+    first = mod._exec_group.execs[0]
+    for n in range(1, 13):
+        mod.forward(mx.io.DataBatch([mx.nd.ones((n, 3))]))
+        assert mod.get_outputs()[0].asnumpy().tolist() == [[3.0, 3.0]] * n
+    kept = mod._exec_group._reshaped
+    assert len(kept) == executor_group._MAX_RESHAPED
+    assert any(v[0] is first for v in kept.values())
+    mod.forward(mx.io.DataBatch([mx.nd.ones((16, 3))]))
+    assert mod._exec_group.execs[0] is first
