@@ -33,6 +33,7 @@ __all__ = ["MXNetError", "Context", "cpu", "gpu", "cpu_pinned", "current_context
            "base", "context", "util", "np_shape", "use_np_shape", "is_np_shape",
            "set_np_shape"]
 __all__ += ["io", "metric", "callback", "mon", "monitor", "profiler", "recordio"]
+__all__ += ["mod", "module"]
 
 
 # Imported on first use (PEP 562), so `import symnb` stays light: test_utils pulls in

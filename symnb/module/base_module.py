@@ -316,67 +316,62 @@ class BaseModule:
             epoch_end_callback = _as_list(epoch_end_callback or []) + \
                 [v.epoch_end for v in views]
         try:
+            # one loop body, as MXNet's: callbacks see fit's locals() through BatchEndParam
             for epoch in range(begin_epoch, num_epoch):
-                self._fit_epoch(epoch, train_data, eval_data, eval_metric, validation_metric,
-                                epoch_end_callback, batch_end_callback, eval_end_callback,
-                                eval_batch_end_callback, monitor, sparse_row_id_fn)
+                tic = time.time()
+                eval_metric.reset()
+                nbatch = 0
+                data_iter = iter(train_data)
+                end_of_batch = False
+                next_data_batch = next(data_iter)
+                while not end_of_batch:
+                    data_batch = next_data_batch
+                    if monitor is not None:
+                        monitor.tic()
+                    self.forward_backward(data_batch)
+                    self.update()
+                    if isinstance(data_batch, list):
+                        self.update_metric(eval_metric, [db.label for db in data_batch],
+                                           pre_sliced=True)
+                    else:
+                        self.update_metric(eval_metric, data_batch.label)
+                    # the next batch is prepared before this batch's callbacks run
+                    try:
+                        next_data_batch = next(data_iter)
+                        self.prepare(next_data_batch, sparse_row_id_fn=sparse_row_id_fn)
+                    except StopIteration:
+                        end_of_batch = True
+                    if monitor is not None:
+                        monitor.toc_print()
+                    if end_of_batch:
+                        eval_name_vals = eval_metric.get_global_name_value()
+                    if batch_end_callback is not None:
+                        batch_end_params = BatchEndParam(epoch=epoch, nbatch=nbatch,
+                                                         eval_metric=eval_metric,
+                                                         locals=locals())
+                        for callback in _as_list(batch_end_callback):
+                            callback(batch_end_params)
+                    nbatch += 1
+                for name, val in eval_name_vals:
+                    self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, val)
+                toc = time.time()
+                self.logger.info("Epoch[%d] Time cost=%.3f", epoch, (toc - tic))
+                # sync the parameters from the devices into the cpu copies callbacks see
+                arg_params, aux_params = self.get_params()
+                self.set_params(arg_params, aux_params)
+                if epoch_end_callback is not None:
+                    for callback in _as_list(epoch_end_callback):
+                        callback(epoch, self.symbol, arg_params, aux_params)
+                if eval_data is not None:
+                    res = self.score(eval_data, validation_metric,
+                                     score_end_callback=eval_end_callback,
+                                     batch_end_callback=eval_batch_end_callback, epoch=epoch)
+                    for name, val in res:
+                        self.logger.info("Epoch[%d] Validation-%s=%f", epoch, name, val)
+                train_data.reset()
         finally:
             for view in views:
                 view.close()
-
-    def _fit_epoch(self, epoch, train_data, eval_data, eval_metric, validation_metric,
-                   epoch_end_callback, batch_end_callback, eval_end_callback,
-                   eval_batch_end_callback, monitor, sparse_row_id_fn):
-        """One epoch of ``fit``: MXNet's loop, which prepares the next batch before the
-        callbacks of the current one run."""
-        tic = time.time()
-        eval_metric.reset()
-        nbatch = 0
-        data_iter = iter(train_data)
-        end_of_batch = False
-        next_data_batch = next(data_iter)
-        while not end_of_batch:
-            data_batch = next_data_batch
-            if monitor is not None:
-                monitor.tic()
-            self.forward_backward(data_batch)
-            self.update()
-            if isinstance(data_batch, list):
-                self.update_metric(eval_metric, [db.label for db in data_batch],
-                                   pre_sliced=True)
-            else:
-                self.update_metric(eval_metric, data_batch.label)
-            try:
-                next_data_batch = next(data_iter)
-                self.prepare(next_data_batch, sparse_row_id_fn=sparse_row_id_fn)
-            except StopIteration:
-                end_of_batch = True
-            if monitor is not None:
-                monitor.toc_print()
-            if end_of_batch:
-                eval_name_vals = eval_metric.get_global_name_value()
-            if batch_end_callback is not None:
-                params = BatchEndParam(epoch=epoch, nbatch=nbatch, eval_metric=eval_metric,
-                                       locals=locals())
-                for callback in _as_list(batch_end_callback):
-                    callback(params)
-            nbatch += 1
-        for name, val in eval_name_vals:
-            self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, val)
-        toc = time.time()
-        self.logger.info("Epoch[%d] Time cost=%.3f", epoch, (toc - tic))
-        # sync the parameters from the devices into the cpu copies the callbacks see
-        arg_params, aux_params = self.get_params()
-        self.set_params(arg_params, aux_params)
-        if epoch_end_callback is not None:
-            for callback in _as_list(epoch_end_callback):
-                callback(epoch, self.symbol, arg_params, aux_params)
-        if eval_data is not None:
-            res = self.score(eval_data, validation_metric, score_end_callback=eval_end_callback,
-                             batch_end_callback=eval_batch_end_callback, epoch=epoch)
-            for name, val in res:
-                self.logger.info("Epoch[%d] Validation-%s=%f", epoch, name, val)
-        train_data.reset()
 
     # ------------------------------------------------------------------ symbol information
     @property

@@ -20,6 +20,9 @@ from ..io import DataDesc
 
 __all__ = ["DataParallelExecutorGroup"]
 
+# reshaped executors kept per input shape (the first-bound ones included)
+_MAX_RESHAPED = 8
+
 
 def _split_input_slice(batch_size, work_load_list):
     """Split ``batch_size`` samples into one slice per work load (MXNet's rounding).
@@ -286,6 +289,12 @@ class DataParallelExecutorGroup:
                     shapes += self._sliced_shape(label_shapes, i, self.label_layouts)
                 execs.append(default.reshape(allow_up_sizing=True,
                                              **{d.name: tuple(d.shape) for d in shapes}))
+            if len(self._reshaped) >= _MAX_RESHAPED:
+                # many shapes (predicting images of every size): forget the oldest, never
+                # the executors bound first
+                oldest = next(k for k, v in self._reshaped.items()
+                              if v is not self._default_execs)
+                del self._reshaped[oldest]
             self._reshaped[key] = execs
         return execs
 

@@ -37,6 +37,9 @@ __all__ = ["FitProgress", "live_fit", "enable", "disable", "executor_of"]
 # redraw at most this often while an epoch runs (epoch ends always redraw)
 _PROGRESS_EVERY_S = 0.25
 _CHART_EVERY_S = 2.0
+# drawing the chart takes ~0.1-0.3 s: fast epochs redraw it at most this often (the end of
+# fit always draws the final state)
+_EPOCH_CHART_EVERY_S = 1.0
 _COLORS = {"train": "#1f77b4", "validation": "#d62728"}
 # inline styles: notebook front ends drop <style> blocks from untrusted outputs
 _TD = '<td style="padding:1px 8px;text-align:left">%s</td>'
@@ -153,9 +156,10 @@ class FitProgress:
         if self._train_metric is not None:
             current["train"] = _global_name_value(self._train_metric)
         self._add_train_points(current, at_end=True)
-        self._show_progress(time.time())
-        if self._chart and not self.validation:
-            self._show_chart(time.time())
+        now = time.time()
+        self._show_progress(now)
+        if self._chart and not self.validation and now - self._last_chart >= _EPOCH_CHART_EVERY_S:
+            self._show_chart(now)
 
     def eval_end(self, param):
         """After scoring the validation data (``fit``'s eval-end callback)."""
@@ -163,9 +167,10 @@ class FitProgress:
         current["validation"] = _global_name_value(param.eval_metric)
         x = current["epoch"] + 1
         self.val_points += [(x, name, value) for name, value in current["validation"]]
-        self._show_progress(time.time())
-        if self._chart:
-            self._show_chart(time.time())
+        now = time.time()
+        self._show_progress(now)
+        if self._chart and now - self._last_chart >= _EPOCH_CHART_EVERY_S:
+            self._show_chart(now)
 
     def close(self):
         """``fit`` ended (or failed): draw the final state."""

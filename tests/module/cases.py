@@ -321,5 +321,24 @@ def case_checkpoint_resume(mx, tmpdir):
             "saved_7": _params_dict(mx, args7), "symbol_outputs": sym.list_outputs()}
 
 
+def case_batchnorm_two_contexts_uneven(mx):
+    """Conv + BatchNorm data-parallel on two cpu contexts with work loads 1:2: each context
+    normalises its own slice, the moving statistics are averaged by get_params; one fixed
+    parameter; 2 epochs."""
+    rng = np.random.RandomState(9)
+    flat, label = _classes(rng, 24, 36, 3)
+    init = _init_params(rng, CONV_SHAPES)
+    aux = {"bn_moving_mean": np.zeros(4, np.float32), "bn_moving_var": np.ones(4, np.float32)}
+    train = mx.io.NDArrayIter(flat.reshape(24, 1, 6, 6), label, batch_size=6)
+    log, handler = _logger("bn2")
+    mod = mx.mod.Module(_convnet(mx), context=[mx.cpu(0), mx.cpu(1)], work_load_list=[1, 2],
+                        fixed_param_names=["conv_bias"], logger=log)
+    out = _fit_record(mx, mod, train, None, log, handler, 2, arg_params=_nd(mx, init),
+                      aux_params=_nd(mx, aux), kvstore="device",
+                      optimizer_params={"learning_rate": 0.05, "momentum": 0.9})
+    out["slices"] = [[s.start, s.stop] for s in mod._exec_group.slices]
+    return out
+
+
 CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items())
          if name.startswith("case_")}

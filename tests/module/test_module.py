@@ -116,19 +116,23 @@ def test_fixed_params_get_no_gradient_and_stay():
     assert not np.allclose(_numpy_params(mod)["fc2_weight"], _init()["fc2_weight"].asnumpy())
 
 
-def test_optimizer_states_resume_training_exactly(tmp_path):
+@pytest.mark.parametrize("contexts", [[mx.cpu()], [mx.cpu(0), mx.cpu(1)]],
+                         ids=["updater", "kvstore"])
+def test_optimizer_states_resume_training_exactly(tmp_path, contexts):
     x, y = _data()
     it = mx.io.NDArrayIter(x, y, batch_size=8)
-    straight = mx.mod.Module(_mlp(), logger=_quiet())
+    straight = mx.mod.Module(_mlp(), logger=_quiet(), context=contexts)
     straight.fit(it, num_epoch=4, arg_params=_init(), optimizer_params=OPT)
 
     prefix = str(tmp_path / "mlp")
-    first = mx.mod.Module(_mlp(), logger=_quiet())
+    first = mx.mod.Module(_mlp(), logger=_quiet(), context=contexts)
     first.fit(it, num_epoch=2, arg_params=_init(), optimizer_params=OPT,
               epoch_end_callback=mx.callback.module_checkpoint(first, prefix,
                                                                save_optimizer_states=True))
     assert (tmp_path / "mlp-0002.states").exists()
-    resumed = mx.mod.Module.load(prefix, 2, load_optimizer_states=True, logger=_quiet())
+    assert first._update_on_kvstore is (len(contexts) > 1)
+    resumed = mx.mod.Module.load(prefix, 2, load_optimizer_states=True, logger=_quiet(),
+                                 context=contexts)
     resumed.fit(it, num_epoch=4, begin_epoch=2, optimizer_params=OPT)
     _assert_params_equal(_numpy_params(resumed), _numpy_params(straight))
 
@@ -403,3 +407,32 @@ def test_executor_groups_share_parameters_and_input_buffers_as_mxnet():
         assert all(same(e1.grad_dict[n], e2.grad_dict[n]) for n in params)
         assert same(e1.arg_dict["data"], e2.arg_dict["data"])
         assert e2.grad_dict["l4_weight"] is None and g2.grad_req["l4_weight"] == "null"
+
+
+def test_batch_end_callbacks_see_fits_locals():
+    seen = []
+    x, y = _data(n=16)
+    mod = mx.mod.Module(_mlp(), logger=_quiet())
+    mod.fit(mx.io.NDArrayIter(x, y, batch_size=8), num_epoch=1,
+            batch_end_callback=lambda p: seen.append(p.locals))
+    assert len(seen) == 2
+    assert seen[0]["self"] is mod and seen[0]["num_epoch"] == 1
+    assert seen[0]["data_batch"].data[0].shape == (8, 6) and seen[1]["end_of_batch"]
+
+
+def test_reshaped_executors_are_kept_for_a_few_shapes_only():
+    from symnb.module import executor_group
+
+    mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=2, name="fc"),
+                        label_names=None)
+    mod.bind([("data", (16, 3))], for_training=False)
+    mod.init_params(mx.init.One())
+    first = mod._exec_group.execs[0]
+    for n in range(1, 13):
+        mod.forward(mx.io.DataBatch([mx.nd.ones((n, 3))]))
+        assert mod.get_outputs()[0].asnumpy().tolist() == [[3.0, 3.0]] * n
+    kept = mod._exec_group._reshaped
+    assert len(kept) == executor_group._MAX_RESHAPED
+    assert any(v[0] is first for v in kept.values())
+    mod.forward(mx.io.DataBatch([mx.nd.ones((16, 3))]))
+    assert mod._exec_group.execs[0] is first
