@@ -100,9 +100,7 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
     _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
                  group2ctx)
-    for node in order:                  # every buffer the plan will allocate, checked first
-        for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
-            check_size("%s output %d" % (node.name, i), shape, dtype)
+    _check_sizes(order, shapes, dtypes)
     try:
         return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
                         args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
@@ -110,6 +108,14 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     except MemoryError as e:
         raise MXNetError("MXNetError: Failed to allocate CPU Memory for the executor's "
                          "buffers (%s)" % e) from None
+
+
+def _check_sizes(order, shapes, dtypes) -> None:
+    """Every buffer the executor will allocate, checked before the first is."""
+    for node in order:
+        for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
+            check_size(node.name if node.op is None else "%s output %d" % (node.name, i),
+                       shape, dtype)
 
 
 def check_size(what, shape, dtype) -> None:
@@ -220,35 +226,33 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
             return old
         try:
             arr = zeros(shape, ctx=ctx, dtype=dtype)
-        except (MemoryError, ValueError) as e:
-            raise _allocation_error(kwargs, key, shape, dtype, e) from None
+        except MemoryError:
+            raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s: shape %s of %s "
+                             "needs %d bytes)" % (key, fmt_shape(shape), np.dtype(dtype).name,
+                                                  math.prod(shape) * np.dtype(dtype).itemsize)
+                             ) from None
         if share:
             allocated[key] = arr
         return arr
 
-    for n in list(arg_nodes) + list(aux_nodes):
-        shape, dtype = tuple(shapes[id(n)][0]), np.dtype(dtypes[id(n)][0])
-        if math.prod(shape) * dtype.itemsize > np.iinfo(np.intp).max:
-            raise _allocation_error(kwargs, n.name, shape, dtype, None)
-    arg_nds = [alloc(n.name, n) for n in arg_nodes]
-    grads = [alloc("grad of " + n.name, n) if r != "null" else None
-             for n, r in zip(arg_nodes, reqs)]
-    aux_nds = [alloc(n.name, n, share=False) for n in aux_nodes]
+    from .executor import Executor
+    try:
+        _check_sizes(order, shapes, dtypes)
+        try:
+            arg_nds = [alloc(n.name, n) for n in arg_nodes]
+            grads = [alloc("grad of " + n.name, n) if r != "null" else None
+                     for n, r in zip(arg_nodes, reqs)]
+            aux_nds = [alloc(n.name, n, share=False) for n in aux_nodes]
+            executor = Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_nds,
+                                grads, reqs, aux_nds, shapes, dtypes, group2ctx)
+        except MemoryError as e:
+            raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s)" % e) from None
+    except MXNetError as e:         # MXNet's failed allocation (spec executor.md 1)
+        lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
+        raise RuntimeError("simple_bind error. Arguments:\n%s%s" % (lines, e)) from None
     if shared_buffer is not None:
         shared_buffer.update(allocated)
-    from .executor import Executor
-    return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_nds, grads, reqs,
-                    aux_nds, shapes, dtypes, group2ctx)
-
-
-def _allocation_error(kwargs, key, shape, dtype, cause):
-    """MXNet's failed allocation (spec executor.md 1), naming the array and its size."""
-    lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
-    why = "past the largest array NumPy can make" if cause is None else type(cause).__name__
-    return RuntimeError("simple_bind error. Arguments:\n%sMXNetError: Failed to allocate CPU "
-                        "Memory (%s: shape %s of %s needs %d bytes; %s)"
-                        % (lines, key, fmt_shape(shape), dtype.name,
-                           math.prod(shape) * dtype.itemsize, why))
+    return executor
 
 
 def _simple_bind_reqs(grad_req, arg_names):
