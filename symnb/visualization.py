@@ -68,12 +68,17 @@ _OP_STYLE = {
 }
 
 
+# what graphviz's quote() passes through unquoted as an HTML-like label ("$" also matches
+# before a final newline, exactly as there)
+_HTML_LIKE = re.compile(r"<.*>$", re.DOTALL)
+
+
 def _dot_text(text: str, graphviz) -> str:
     """A name or label as graphviz should quote it. Ordinary text is passed as it is, so the
     DOT stays MXNet's byte for byte; text that graphviz would write raw as an HTML-like
     ``<...>`` label, or whose backslashes would act as DOT escapes (a trailing one breaks the
     quoting), is marked literal: quoted, with backslashes doubled."""
-    if "\\" in text or (text.startswith("<") and text.endswith(">")):
+    if "\\" in text or _HTML_LIKE.match(text):
         return graphviz.escape(text)
     return text
 
