@@ -103,7 +103,11 @@ def _internal_values(symbol, given, kind):
         _, outs, _ = internals.infer_type(**given)
     if outs is None:
         return None
-    return dict(zip(internals.list_outputs(), outs, strict=True))
+    # keyed by the names as json.loads reads them back from tojson(), as the callers look
+    # them up (the same text, except that a surrogate pair written as two lone surrogates
+    # reads back as one character)
+    names = [json.loads(json.dumps(n)) for n in internals.list_outputs()]
+    return dict(zip(names, outs, strict=True))
 
 
 def _output_key(node):
