@@ -179,9 +179,6 @@ def _load_symbol(path: str, progress: _Progress):
                        file.stat().st_size >= _LARGE_FILE):
         try:
             return sym.load(str(file))
-        except UnicodeDecodeError as e:
-            raise CommandError("cannot read symbol file %s: it is not JSON text (a .params "
-                               "file?)" % file) from e
         except (MXNetError, OSError, ValueError, KeyError, TypeError) as e:
             raise CommandError("cannot read symbol file %s: %s" % (file, _reason(e))) from e
 

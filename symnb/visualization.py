@@ -69,12 +69,17 @@ _OP_STYLE = {
 }
 
 
+# what graphviz's quote() passes through unquoted as an HTML-like label ("$" also matches
+# before a final newline, exactly as there)
+_HTML_LIKE = re.compile(r"<.*>$", re.DOTALL)
+
+
 def _dot_text(text: str, graphviz) -> str:
     """A name or label as graphviz should quote it. Ordinary text is passed as it is, so the
     DOT stays MXNet's byte for byte; text that graphviz would write raw as an HTML-like
     ``<...>`` label, or whose backslashes would act as DOT escapes (a trailing one breaks the
     quoting), is marked literal: quoted, with backslashes doubled."""
-    if "\\" in text or (text.startswith("<") and text.endswith(">")):
+    if "\\" in text or _HTML_LIKE.match(text):
         return graphviz.escape(text)
     return text
 
@@ -99,7 +104,11 @@ def _internal_values(symbol, given, kind):
         _, outs, _ = internals.infer_type(**given)
     if outs is None:
         return None
-    return dict(zip(internals.list_outputs(), outs, strict=True))
+    # keyed by the names as json.loads reads them back from tojson(), as the callers look
+    # them up (the same text, except that a surrogate pair written as two lone surrogates
+    # reads back as one character)
+    names = [json.loads(json.dumps(n)) for n in internals.list_outputs()]
+    return dict(zip(names, outs, strict=True))
 
 
 def _output_key(node):
@@ -385,4 +394,6 @@ def _network_digraph(digraph):
             duplicate._symnb_picture = self._symnb_picture
             return duplicate
 
+    # what plot_network returns reads as graphviz's class (MXNet returns a plain Digraph)
+    NetworkDigraph.__name__ = NetworkDigraph.__qualname__ = digraph.__name__
     return NetworkDigraph

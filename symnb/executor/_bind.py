@@ -101,9 +101,7 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
     _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
                  group2ctx)
-    for node in order:                  # every buffer the plan will allocate, checked first
-        for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
-            check_size("%s output %d" % (node.name, i), shape, dtype)
+    _check_sizes(order, shapes, dtypes)
     try:
         return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
                         args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
@@ -111,6 +109,14 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     except MemoryError as e:
         raise MXNetError("MXNetError: Failed to allocate CPU Memory for the executor's "
                          "buffers (%s)" % e) from None
+
+
+def _check_sizes(order, shapes, dtypes) -> None:
+    """Every buffer the executor will allocate, checked before the first is."""
+    for node in order:
+        for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
+            check_size(node.name if node.op is None else "%s output %d" % (node.name, i),
+                       shape, dtype)
 
 
 def check_size(what, shape, dtype) -> None:
@@ -202,19 +208,26 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
         if ctx.device_type == "gpu":
             from ..backends import get_backend
             get_backend(ctx)
-        arg_nds, grads, aux_nds = _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes,
-                                            shared_arg_names, shared_exec, shared_buffer,
-                                            group2ctx, kwargs)
-    except MXNetError as e:
+        _check_sizes(order, shapes, dtypes)
+        from .executor import Executor
+        try:
+            arg_nds, grads, aux_nds, allocated = _allocate(
+                ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names, shared_exec,
+                shared_buffer, group2ctx)
+            executor = Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_nds,
+                                grads, reqs, aux_nds, shapes, dtypes, group2ctx)
+        except MemoryError as e:
+            raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s)" % e) from None
+    except MXNetError as e:         # MXNet's failed allocation too (spec executor.md 1)
         lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
-        raise RuntimeError("simple_bind error. Arguments:\n%s%s" % (lines, e)) from e
-    from .executor import Executor
-    return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds, arg_nds, grads, reqs,
-                    aux_nds, shapes, dtypes, group2ctx)
+        raise RuntimeError("simple_bind error. Arguments:\n%s%s" % (lines, e)) from None
+    if shared_buffer is not None:
+        shared_buffer.update(allocated)   # only once every array exists
+    return executor
 
 
 def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names, shared_exec,
-              shared_buffer, group2ctx=None, kwargs=None):
+              shared_buffer, group2ctx=None):
     """The arrays of a simple_bind, shared as MXNet shares them (spec executor.md 2.4).
 
     Only with a ``shared_buffer``: arguments named in ``shared_arg_names`` (the parameters),
@@ -223,16 +236,10 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
     when it is large enough, else a new array that replaces it there (bucketing: the largest
     bucket's data memory serves the smaller ones). NDArray objects are never shared.
     A variable in a ``ctx_group`` that ``group2ctx`` maps is allocated on that context.
-    Every size is checked before anything is allocated, and ``shared_buffer`` is updated only
-    once every array exists, so a failed allocation leaves it as it was.
+    New arrays for ``shared_buffer`` are returned (the caller enters them once the executor
+    exists), so a failed bind leaves the buffer as it was.
     """
     from ..ndarray import NDArray, zeros
-
-    kwargs = kwargs or {}
-    for n in list(arg_nodes) + list(aux_nodes):
-        shape, dtype = tuple(shapes[id(n)][0]), np.dtype(dtypes[id(n)][0])
-        if math.prod(shape) * dtype.itemsize > np.iinfo(np.intp).max:
-            raise _allocation_error(kwargs, n.name, shape, dtype, None)
 
     def fresh(node):
         group = node.attrs.get("__ctx_group__")
@@ -240,13 +247,15 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
         shape, dtype = tuple(shapes[id(node)][0]), np.dtype(dtypes[id(node)][0])
         try:
             return zeros(shape, ctx=where, dtype=dtype)
-        except (MemoryError, ValueError) as e:
-            raise _allocation_error(kwargs, node.name, shape, dtype, e) from None
+        except MemoryError:
+            raise MXNetError("MXNetError: Failed to allocate CPU Memory (%s: shape %s of %s "
+                             "needs %d bytes)" % (node.name, fmt_shape(shape), dtype.name,
+                                                  math.prod(shape) * dtype.itemsize)) from None
 
     if shared_buffer is None:
         arg_nds = [fresh(n) for n in arg_nodes]
         grads = [fresh(n) if r != "null" else None for n, r in zip(arg_nodes, reqs)]
-        return arg_nds, grads, [fresh(n) for n in aux_nodes]
+        return arg_nds, grads, [fresh(n) for n in aux_nodes], {}
 
     shared_names = set(shared_arg_names or ())
     allocated = {}              # written into shared_buffer only once every array exists
@@ -311,18 +320,7 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
                    for n in aux_nodes]
     else:
         aux_nds = [fresh(n) for n in aux_nodes]
-    shared_buffer.update(allocated)
-    return arg_nds, grads, aux_nds
-
-
-def _allocation_error(kwargs, key, shape, dtype, cause):
-    """MXNet's failed allocation (spec executor.md 1), naming the array and its size."""
-    lines = "".join("%s: %s\n" % (k, v) for k, v in kwargs.items())
-    why = "past the largest array NumPy can make" if cause is None else type(cause).__name__
-    return RuntimeError("simple_bind error. Arguments:\n%sMXNetError: Failed to allocate CPU "
-                        "Memory (%s: shape %s of %s needs %d bytes; %s)"
-                        % (lines, key, fmt_shape(shape), dtype.name,
-                           math.prod(shape) * dtype.itemsize, why))
+    return arg_nds, grads, aux_nds, allocated
 
 
 def _simple_bind_reqs(grad_req, arg_names):

@@ -211,7 +211,7 @@ def test_broken_files_end_in_one_line(model, capsys):
     assert err.startswith("symnb show: error: cannot read symbol file ")
 
     code, _, err = run(capsys, "show", model / "net-0001.params", "-o", "-")
-    assert code == 2 and "it is not JSON text (a .params file?)" in err
+    assert code == 2 and "is no symbol file" in err and "is not UTF-8" in err
 
     code, _, err = run(capsys, "summary", model / "missing-symbol.json")
     assert code == 2 and err.endswith("missing-symbol.json: no such file\n")

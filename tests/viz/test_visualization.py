@@ -278,7 +278,8 @@ def test_names_are_literal_dot_ids_and_labels():
     # MXNet writes <...> raw (an HTML-like label: a name could add nodes with URLs), lets a
     # trailing backslash escape the closing quote and reads fc:1 as a port (issue 11)
     from ..fuzz._dot import label_text, parse_dot
-    names = ['<b>x</b>', 'a\\', 'fc:1', 'x" [URL="javascript:alert(1)"] y', 'p\\"q', '\\n']
+    names = ['<b>x</b>', '<i>\n', 'a\\', 'fc:1', 'x" [URL="javascript:alert(1)"] y', 'p\\"q',
+             '\\n']
     net = mx.sym.Group([mx.sym.Activation(mx.sym.var(n), act_type="relu", name=n + "_r")
                         for n in names])
     title, nodes, edges = parse_dot(mx.viz.plot_network(net, title="<t>").source)
