@@ -324,13 +324,16 @@ def _show(args, progress: _Progress) -> int:
         print(("opened %s" if opened else "wrote %s (open it in a web browser)") % page)
         return 0
     out = Path(output)
-    if suffix == ".svg":
-        out.write_text(svg + "\n", encoding="utf-8")
-    elif suffix in (".html", ".htm"):
-        out.write_text(_page(title, svg), encoding="utf-8")
-    else:
-        with progress.step("drawing %s with a headless browser" % out):
-            _write_png(browser, svg, title, out, args.scale)
+    try:
+        if suffix == ".svg":
+            out.write_text(svg + "\n", encoding="utf-8")
+        elif suffix in (".html", ".htm"):
+            out.write_text(_page(title, svg), encoding="utf-8")
+        else:
+            with progress.step("drawing %s with a headless browser" % out):
+                _write_png(browser, svg, title, out, args.scale)
+    except OSError as e:
+        raise CommandError("cannot write %s: %s" % (out, _reason(e))) from e
     print("wrote %s (%d boxes)" % (out, len(view.nodes)))
     return 0
 

@@ -123,6 +123,9 @@ def test_show_without_output_opens_a_page(model, capsys, monkeypatch):
 def test_show_refuses_unknown_output_types(model, capsys):
     code, _, err = run(capsys, "show", model / "net-symbol.json", "-o", model / "net.pdf")
     assert code == 2 and "write .svg, .html or .png" in err
+    code, _, err = run(capsys, "show", model / "net-symbol.json", "-o", model / "no" / "n.svg")
+    assert code == 2 and err == "symnb show: error: cannot write %s: No such file or " \
+        "directory\n" % (model / "no" / "n.svg")
 
 
 # -- summary -------------------------------------------------------------------------------
