@@ -413,7 +413,7 @@ class FusedRNNCell(BaseRNNCell):
     >>> cell = mx.rnn.FusedRNNCell(4, num_layers=2, mode='gru', prefix='f_')
     >>> out, _ = cell.unroll(5, mx.sym.var('data'), layout='TNC', merge_outputs=True)
     >>> out.list_arguments(), out.infer_shape(data=(5, 2, 3))[1]
-    (['data', 'f_parameters', 'f_begin_state_0'], [(5, 2, 4)])
+    (['data', 'f_parameters'], [(5, 2, 4)])
     """
 
     def __init__(self, num_hidden, num_layers=1, mode="lstm", bidirectional=False,
