@@ -479,7 +479,8 @@ class ExecutorWidget(SymbolWidget):
         >>> ex = (mx.sym.exp(x, name='e') * 2).simple_bind(mx.cpu(), x=(2,))
         >>> w = ExecutorWidget(ex)
         >>> [(s['phase'], s['node']) for s in w.record_step(x=np.zeros(2))]
-        [('forward', 'e'), ('forward', '_mulscalar0'), ('backward', '_mulscalar0'), ('backward', 'e')]
+        [('forward', 'e'), ('forward', '_mulscalar0'),
+         ('backward', '_mulscalar0'), ('backward', 'e')]
         >>> [a['name'] for a in w.record_step()[-1]['arrays']]
         ['d(e_output)', 'd(x)']
         """

@@ -149,8 +149,8 @@ def lab(tmp_path_factory):
             shutil.which("chromium") is None:
         _missing("no chromium on PATH (`apt-get install chromium`)")
     try:
-        import playwright.sync_api  # noqa: F401
         import jupyterlab  # noqa: F401
+        import playwright.sync_api  # noqa: F401
     except ImportError as err:
         _missing("%s is not installed (the test extra has it)" % err.name)
     server = LabServer(tmp_path_factory.mktemp("lab"))

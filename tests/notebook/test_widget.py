@@ -41,7 +41,7 @@ def _mlp(batch=4):
     net = mx.sym.SoftmaxOutput(out, mx.sym.var("softmax_label"), name="softmax")
     ex = net.simple_bind(mx.cpu(), data=(batch, 6), softmax_label=(batch,))
     rng = np.random.default_rng(0)
-    for name, arr in ex.arg_dict.items():
+    for arr in ex.arg_dict.values():
         arr[:] = rng.standard_normal(arr.shape).astype(np.float32) * 0.5
     ex.arg_dict["softmax_label"][:] = np.arange(batch) % 3
     return ex
