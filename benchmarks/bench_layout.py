@@ -13,6 +13,16 @@ The target is "well under a second" for 500 nodes; it is measured here, never as
 ``--zoo`` draws every recorded model-zoo graph (tests/zoo/data, with its recorded input shapes)
 and prints the picture's width and height in px, the crossings and the layout time;
 ``--tree PATH`` imports symnb from another checkout (e.g. main) to compare before and after.
+
+Measured 2026-12-01 (2 shared cores), width in px, before (barycentric coordinates) -> after
+(Brandes-Koepf), 0 crossings on every zoo graph both times:
+
+    graph                    with shapes     no shapes   (graphviz dot 548, ELK 281, no shapes)
+    gluon-densenet121        2083 -> 387     1654 -> 329
+    example-inception-rn-v2  3076 -> 1650
+    gluon-resnet50_v1         911 -> 627
+    example-googlenet         868 -> 995     (inception blocks: now ~15% over the widest layer)
+    example-inception-v3     2067 -> 2155
 """
 from __future__ import annotations
 

@@ -63,10 +63,16 @@ def provided_shapes(symbol, shapes: dict) -> dict:
     return provided
 
 
-def _infer(symbol, kwargs):
+def _infer(symbol, kwargs) -> dict:
+    """``{variable name: shape}`` from the inference engine itself (0 = unknown dimension,
+    None = unknown shape), whatever ``mx.np_shape`` says; raises its MXNetError."""
+    from ..inference import infer_graph
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return symbol.infer_shape_partial(**kwargs)
+        order, arg_nodes, aux_nodes, given = symbol._given((), kwargs, "shape")
+        result = infer_graph(order, given, "shape")
+    return {n.name: result.entry(n) for n in list(arg_nodes) + list(aux_nodes)}
 
 
 def _consumers_first(symbol, operator, names):
@@ -86,18 +92,15 @@ def find_conflict(symbol, shapes: dict, error: MXNetError) -> Conflict:
     match = _OPERATOR.search(text)
     operator = match.group(1) if match else None
     provided = provided_shapes(symbol, shapes)
-    arguments, aux = symbol.list_arguments(), symbol.list_auxiliary_states()
     fallback = None
     for name in _consumers_first(symbol, operator, list(provided))[:_MAX_TRIALS]:
         trial = dict(shapes)
         trial[name] = ()          # () is "unknown shape" (legacy semantics): it withdraws
         #                           the shape, a Variable's own __shape__ attribute included
         try:
-            arg_shapes, _, aux_shapes = _infer(symbol, trial)
+            inferred = tuple(_infer(symbol, trial).get(name) or ())
         except MXNetError:
             continue
-        inferred = tuple((dict(zip(arguments, arg_shapes)) | dict(zip(aux, aux_shapes)))
-                         .get(name) or ())
         found = Conflict(operator, text, name, tuple(provided[name]), inferred)
         # A withdrawal that leaves the variable unknown only says "not contradicted"; one that
         # lets the graph decide its whole shape names the culprit.

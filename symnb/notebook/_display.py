@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import inspect
 
-__all__ = ["symbol_bundle", "ndarray_bundle", "executor_bundle", "show", "register_formatters",
-           "GRAPH_MIME"]
+__all__ = ["symbol_bundle", "ndarray_bundle", "executor_bundle", "executor_stats_bundle", "show",
+           "register_formatters", "GRAPH_MIME"]
 
 GRAPH_MIME = "application/vnd.symnb.graph+json"
 
@@ -58,7 +58,22 @@ def ndarray_bundle(array):
 
 
 def executor_bundle(executor):
+    """The executor picture: ``image/svg+xml``, ``text/html`` (the picture as an ``<img>``
+    and the folded statistics tables) and the executor document."""
     return _pictures().executor_mimebundle(executor)
+
+
+def executor_stats_bundle(executor):
+    """Only the statistics tables of an executor's arrays, open (``%executor --stats``).
+
+    >>> import symnb as mx
+    >>> ex = (mx.sym.var('a') * 2).bind(mx.cpu(), {'a': mx.nd.ones(1)})
+    >>> sorted(executor_stats_bundle(ex))
+    ['text/html', 'text/plain']
+    """
+    from ..pictures.html import executor_html
+
+    return {"text/plain": repr(executor), "text/html": executor_html(executor, graph=False)}
 
 
 def show(bundle):

@@ -1,4 +1,8 @@
-"""``%bind``, ``%simple_bind``, ``%forward``, ``%backward``, ``%executor``: executors as panels."""
+"""``%bind``, ``%simple_bind``, ``%forward``, ``%backward``, ``%executor``: executors as pictures.
+
+Each magic shows the executor graph (MXNet's picture language: an array on every node, the
+backward graph beside it) with the statistics tables folded under it; ``%executor --stats``
+shows the tables open, ``--live`` a widget that follows every step."""
 from __future__ import annotations
 
 from IPython.core.error import UsageError
@@ -51,12 +55,14 @@ class ExecutorMagics(Magics):
         self._last = out
         return out
 
-    def _show(self, executor, live=False):
+    def _show(self, executor, live=False, stats=False):
         if live:
             from IPython.display import display
 
             from .widget import ExecutorWidget
             display(ExecutorWidget(executor))
+        elif stats:
+            _display.show(_display.executor_stats_bundle(executor))
         else:
             _display.show(_display.executor_bundle(executor))
 
@@ -211,20 +217,26 @@ class ExecutorMagics(Magics):
               help="name of the executor (default: the last one %%bind made)")
     @argument("--live", action="store_true",
               help="a live widget that redraws itself after every forward/backward")
+    @argument("--stats", action="store_true",
+              help="the statistics tables of every array (shape, dtype, min/max/mean/std)")
     @line_magic
     def executor(self, line):
-        """Show an executor: its graph, bound arguments, gradients, aux states and outputs.
+        """Show an executor: its graph with the bound arguments, internal arrays, outputs,
+        gradients and aux states, and their values.
 
         With ``--live`` the view is a widget that follows the executor: call
         ``EXEC.forward()`` / ``EXEC.backward()`` in later cells and it updates in place.
+        ``--stats`` shows the statistics tables of the arrays instead of the picture.
 
         Example::
 
             %executor texec --live
         """
         args = parse_argstring(self.executor, line)
+        if args.live and args.stats:
+            raise UsageError("--live and --stats do not go together")
         _, executor = self._executor(args.executor)
-        self._show(executor, args.live)
+        self._show(executor, args.live, args.stats)
 
 
 def _first_line(error):

@@ -18,10 +18,11 @@ from __future__ import annotations
 import base64
 
 from ._markup import join, tag
+from .executor_view import FONTS
 
 __all__ = ["document_svg", "svg_img", "FONT"]
 
-FONT = "DejaVu Sans, Verdana, system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
+FONT = FONTS["sans"]
 
 
 def _points(points) -> str:
@@ -103,7 +104,14 @@ def _legend(item):
 
 
 def document_svg(doc: dict) -> str:
-    """Draw an executor document as standalone SVG text."""
+    """Draw an executor document as standalone SVG text.
+
+    >>> import symnb as mx
+    >>> from symnb.pictures.executor_view import executor_document
+    >>> ex = mx.sym.var('x').bind(mx.cpu(), {'x': mx.nd.ones(2)})
+    >>> 'x=[1, 1]' in document_svg(executor_document(ex, names={}))
+    True
+    """
     body = [tag("rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})]
     for s in doc["sections"]:
         if not s["title"]:
@@ -113,13 +121,14 @@ def document_svg(doc: dict) -> str:
     body += [_edge(e) for e in doc["edges"]]
     body += [_node(n) for n in doc["nodes"]]
     body += [_legend(item) for item in doc["legend"]]
-    body += [tag("text", {"x": t["x"], "y": t["y"], "font_size": 11.5, "fill": "#1f2933",
-                          "font_family": "DejaVu Sans Mono, Menlo, Consolas, monospace"},
-                 t["text"]) for t in doc["notes"]]
+    fonts = doc.get("fonts", FONTS)
+    body += [tag("text", {"x": t["x"], "y": t["y"], "font_size": t["size"], "fill": "#1f2933",
+                          "font_family": fonts[t["font"]]}, t["text"]) for t in doc["notes"]]
     width, height = round(doc["width"]), round(doc["height"])
     return str(tag("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": width,
                            "height": height, "viewBox": "0 0 %d %d" % (width, height),
-                           "font_family": FONT, "class": "symnb-picture"}, join(body)))
+                           "font_family": fonts["sans"], "class": "symnb-picture"},
+                   join(body)))
 
 
 def svg_img(svg: str, alt: str = "") -> str:

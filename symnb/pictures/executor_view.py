@@ -51,6 +51,11 @@ _OP_SYMBOLS = {"elemwise_mul": "*", "broadcast_mul": "*", "_mul_scalar": "*", "_
                "elemwise_sub": "−", "broadcast_sub": "−", "_minus_scalar": "−",
                "elemwise_div": "/", "broadcast_div": "/", "_div_scalar": "/", "dot": "dot",
                "_rminus_scalar": "−", "_rdiv_scalar": "/", "add_n": "+"}
+# font stacks: text sizes are estimated for DejaVu Sans (the widest common sans) and
+# DejaVu Sans Mono, which therefore come first
+FONTS = {"sans": "DejaVu Sans, Verdana, system-ui, -apple-system, 'Segoe UI', Helvetica, "
+                 "Arial, sans-serif",
+         "mono": "DejaVu Sans Mono, Menlo, Consolas, monospace"}
 SMALL = 8                       # arrays with at most this many elements show their numbers
 MARKER = 14.0
 _FONT = {"name": 12.0, "value": 11.0, "op": 12.5, "caption": 10.0}
@@ -58,6 +63,7 @@ _LINE = 14.0
 _THUMB_W, _THUMB_H = 56.0, 24.0
 _GAP_X = 16.0                   # between the marker and its text
 _SECTION_GAP = 56.0
+_MAX_WIDE = 1300.0              # px: a wider forward + backward pair is stacked instead
 _SMALL_GRAPH = 14               # forward nodes up to which operand edges are drawn
 _FADED = 0.28
 _TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -65,7 +71,11 @@ _TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 # ------------------------------------------------------------------ text measures
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Font-free width estimate with DejaVu Sans proportions (the widest common sans)."""
+    """Font-free width estimate with DejaVu Sans proportions (the widest common sans).
+
+    >>> round(text_width('a=10', 12.0, bold=True), 1)
+    32.7
+    """
     units = 0.0
     for ch in text:
         if ch in "il.,:;|!'`":
@@ -118,7 +128,7 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
     >>> value_view(np.zeros(2), computed=False)['text']
     'not computed yet'
     """
-    values = np.asarray(values)
+    values = _host(values)
     out = {"state": "values", "shape": [int(d) for d in values.shape],
            "dtype": str(values.dtype), "size": int(values.size), "text": "", "values": None,
            "min": None, "max": None, "mean": None, "nan": 0, "inf": 0, "before": None,
@@ -145,14 +155,25 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
         out["text"] = "%s %s" % (_shape_text(values.shape), values.dtype.name)
         if out["min"] is not None:
             out["thumbnail"] = _thumbnail(values)
-    if before is not None:
-        prev = np.asarray(before)
+    if isinstance(before, dict):         # a big array's summary, kept by the tracker
+        if before["shape"] == out["shape"] and (before["min"], before["max"], before["mean"]) \
+                != (out["min"], out["max"], out["mean"]):
+            out["before"] = {k: before[k] for k in ("text", "min", "max", "mean", "lines")}
+    elif before is not None:
+        prev = _host(before)
         if prev.shape == values.shape and not np.array_equal(prev, values, equal_nan=True):
             b = value_view(prev)
             out["before"] = {"text": b["text"], "min": b["min"], "max": b["max"],
                              "mean": b["mean"],
                              "lines": _value_lines(b) if b["state"] == "values" else [b["text"]]}
     return out
+
+
+def _host(values) -> np.ndarray:
+    """A NumPy array of a NumPy or CuPy buffer (a CuPy array refuses implicit conversion)."""
+    if not isinstance(values, np.ndarray) and hasattr(values, "get"):
+        values = values.get()
+    return np.asarray(values)
 
 
 def _py(x):
@@ -212,7 +233,11 @@ def _thumbnail(values: np.ndarray) -> dict:
 def user_names() -> dict:
     """``{id(buffer or node entry): name}`` of the NDArrays and Symbols in the running
     IPython's namespace, so pictures say ``a=10`` and ``d(C)`` as the page does. Empty
-    outside IPython (IPython is never imported here)."""
+    outside IPython (IPython is never imported here).
+
+    >>> user_names()          # no IPython shell running
+    {}
+    """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
@@ -243,9 +268,36 @@ def names_in(namespace: dict) -> dict:
 
 
 # ------------------------------------------------------------------ step tracking
+_KEEP = 64      # arrays up to this many elements are kept whole by the tracker, bigger ones
+#                as a summary (so following a big net costs one pass, not a copy, per step)
+
+
+def _snapshot(nd):
+    """What the tracker keeps of an array: a copy when small, else its summary."""
+    values = nd.asnumpy()
+    if values.size <= _KEEP:
+        return values.copy()
+    with np.errstate(all="ignore"):
+        flat = values.astype(np.float64, copy=False).ravel()
+        good = flat[np.isfinite(flat)]
+        low, high, mean, total = ((_py(good.min()), _py(good.max()), _py(good.mean()),
+                                   float(good.sum())) if good.size else (None, None, None, 0.0))
+    text = "%s %s" % (_shape_text(values.shape), values.dtype.name)
+    return {"text": text, "min": low, "max": high, "mean": mean, "lines": [text],
+            "shape": [int(d) for d in values.shape], "sum": total}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and all(
+            a[k] == b[k] for k in ("shape", "min", "max", "mean", "sum"))
+    return b is not None and np.array_equal(a, b, equal_nan=True)
+
+
 class _Tracker:
-    """Follows an executor's steps: counts forward/backward, and keeps the aux states and
-    gradients as they were before the last step that changed them (before -> after)."""
+    """Follows an executor's steps: counts forward/backward, and keeps the aux states and the
+    ``'add'`` gradients as they were before the last step that changed them (before ->
+    after)."""
 
     def __init__(self, ex):
         self.forwards = 0
@@ -259,12 +311,13 @@ class _Tracker:
 
     @staticmethod
     def _aux(ex):
-        return {k: v.asnumpy().copy() for k, v in zip(ex._aux_names, ex.aux_arrays)}
+        return {k: _snapshot(v) for k, v in zip(ex._aux_names, ex.aux_arrays)}
 
     @staticmethod
     def _grads(ex):
         grads = ex.grad_arrays or []
-        return {k: g.asnumpy().copy() for k, g in zip(ex._arg_names, grads) if g is not None}
+        return {k: _snapshot(g) for k, g, r in zip(ex._arg_names, grads, ex._grad_req)
+                if g is not None and r == "add"}
 
     def __call__(self, event, ex):
         if event == "forward":
@@ -273,7 +326,7 @@ class _Tracker:
             self.backwards += 1
         now = self._aux(ex)
         for name, value in now.items():
-            if not np.array_equal(value, self.aux.get(name), equal_nan=True):
+            if not _same(value, self.aux.get(name)):
                 self.aux_before[name] = self.aux[name]
         self.aux = now
         if event == "backward":
@@ -293,7 +346,7 @@ def _backward_ran(plan) -> bool:
     return False
 
 
-def tracker(ex) -> _Tracker:
+def _tracker(ex) -> _Tracker:
     """The executor's step tracker, subscribed on first use."""
     found = _TRACKERS.get(ex)
     if found is None:
@@ -338,7 +391,7 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
     from ..graph import topo_order
     if names is None:
         names = user_names()
-    trk = tracker(ex) if track else _TRACKERS.get(ex)
+    trk = _tracker(ex) if track else _TRACKERS.get(ex)
     plan = ex._plan
     order = list(ex._order) if ex._order is not None else topo_order(ex._bound_symbol._heads)
     heads = list(ex._heads)
@@ -491,7 +544,7 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
                      "backwards": trk.backwards if trk else None,
                      "forwarded": forwarded, "has_backward": has_backward},
            "nodes": nodes, "edges": edges, "sections": [], "legend": [], "notes": [],
-           "width": 0, "height": 0}
+           "fonts": dict(FONTS), "width": 0, "height": 0}
     doc["notes"] = _output_notes(ex, nodes, heads, fwd_index, forwarded)
     _layout(doc)
     return doc
@@ -564,6 +617,7 @@ def _node(nid, section, role, node, array_name, entry, shape, dtype, value, op_t
             "op_text": op_text, "shape": [int(d) for d in shape], "dtype": dtype,
             "value": value, "faded": faded, "gradient_of": None, "grad_req": None,
             "formula": "", "aux_attached": False,
+            "outputs": len(node.op.output_names(node.params)) if node.op else 1,
             "title": array_name,
             "marker": {"shape": marker, "fill": fill, "stroke": stroke, "size": MARKER,
                        "opacity": _FADED if faded else 1.0},
@@ -579,16 +633,44 @@ def _edge(section, kind, source, target, faded=False):
 
 
 def _output_notes(ex, nodes, heads, fwd_index, forwarded):
+    """``executor.outputs[i] = value  // name`` per head, then what the executor holds."""
     notes = []
-    for h, (node, _) in enumerate(heads):
+    outputs = list(ex.outputs)
+    for h, (node, index) in enumerate(heads):
         n = nodes[fwd_index[id(node)]]
-        v = n["value"]
-        text = v["text"] if forwarded else "not computed yet (run forward)"
-        if forwarded and len(text) > 48:
-            text = "%s %s, min %s, max %s" % (_shape_text(v["shape"]), v["dtype"],
-                                              _num(v["min"]), _num(v["max"]))
-        notes.append("executor.outputs[%d] = %s  // %s" % (h, text, n["array"]))
+        name = n["array"]
+        if node.op is not None and index:
+            name = "%s_%s" % (node.name, node.op.output_names(node.params)[index])
+        if not forwarded or h >= len(outputs):
+            text = "not computed yet (run forward)"
+        else:
+            v = value_view(outputs[h].asnumpy())
+            text = v["text"]
+            if len(text) > 48 or v["state"] == "summary":
+                text = "%s %s, min %s, max %s" % (_shape_text(v["shape"]), v["dtype"],
+                                                  _num(v["min"]), _num(v["max"]))
+        notes.append("executor.outputs[%d] = %s  // %s" % (h, text, name))
+    counts = {}
+    for n in nodes:
+        counts[n["role"]] = counts.get(n["role"], 0) + (0 if n["faded"] else 1)
+    held = [(counts.get("argument", 0), "argument array"),
+            (counts.get("grad_holder", 0), "gradient holder"),
+            (counts.get("aux", 0), "auxiliary state array"),
+            (counts.get("internal", 0), "internal array"),
+            (counts.get("output", 0), "output array")]
+    total = sum(int(a.nbytes) for a in ex._plan.entry_arrays.values())
+    total += sum(int(a._data.nbytes) for a in list(ex.arg_arrays) + list(ex.aux_arrays))
+    total += sum(int(g._data.nbytes) for g in (ex.grad_arrays or []) if g is not None)
+    notes.append("holds %s; %s" % (", ".join("%d %s%s" % (k, what, "" if k == 1 else "s")
+                                             for k, what in held if k), _bytes(total)))
     return notes
+
+
+def _bytes(n: int) -> str:
+    for limit, unit in ((2 ** 30, "GiB"), (2 ** 20, "MiB"), (2 ** 10, "KiB")):
+        if n >= limit:
+            return "%.1f %s" % (n / limit, unit)
+    return "%d bytes" % n
 
 
 # ------------------------------------------------------------------ geometry
@@ -642,6 +724,8 @@ def _texts(n) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     else:
         right.append(("name", label))
         right.append(("caption", v["text"]))
+    if n["outputs"] > 1:
+        right.append(("caption", "output 0 of %d shown" % n["outputs"]))
     if n["formula"]:
         right.append(("value", n["formula"]))
     if n["section"] == "backward" and n["grad_req"] == "add" and before is not None:
@@ -749,8 +833,7 @@ def _layout(doc):
             a, b = size[n["id"]], size[n["gradient_of"]]
             size[n["id"]] = size[n["gradient_of"]] = tuple(max(p, q) for p, q in zip(a, b))
     top = 30.0
-    x0 = 12.0
-    sections = []
+    laid = []
     for section in ("forward", "backward"):
         members = [k for k, n in enumerate(nodes) if n["section"] == section
                    and n["id"] not in hanging]
@@ -766,6 +849,17 @@ def _layout(doc):
         ext = [size[nodes[k]["id"]] for k in members]
         lay = layered_layout([(lo + hi, h) for lo, hi, h in ext], pairs, margin=0.0,
                              layer_gap=40.0, node_gap=16.0, anchors=[lo for lo, _, _ in ext])
+        laid.append((section, members, sec_edges, lay))
+    # the backward graph goes beside the forward one, as on the page, unless that makes
+    # the picture too wide: then below it
+    stacked = len(laid) == 2 and laid[0][3].width + _SECTION_GAP + laid[1][3].width > _MAX_WIDE
+    if stacked:
+        doc["edges"] = [e for e in doc["edges"] if e["kind"] != "operand"]
+    sections = []
+    x0 = 12.0
+    for section, members, sec_edges, lay in laid:
+        if section == "backward" and stacked:
+            x0, top = 12.0, top + laid[0][3].height + _SECTION_GAP
         for e, route in zip(sec_edges, lay.routes, strict=True):
             inner = [[round(x0 + x, 1), round(top + y, 1)] for x, y in route[1:-1]]
             e["via"] = inner[::-1] if section == "backward" else inner
@@ -775,9 +869,8 @@ def _layout(doc):
             nodes[k]["box"] = {"x": round(nodes[k]["x"] - lo, 1),
                                "y": round(nodes[k]["y"] - h / 2, 1),
                                "width": round(lo + hi, 1), "height": round(h, 1)}
-        sections.append({"id": section, "title": "" if section == "forward" and not any(
-                             n["section"] == "backward" for n in nodes) else section,
-                         "x": x0, "y": top - 20,
+        sections.append({"id": section, "title": "" if section == "forward" and len(laid) == 1
+                         else section, "x": x0, "y": top - 20,
                          "width": round(lay.width, 1), "height": round(lay.height, 1)})
         for op_id, group in attached.items():
             op = nodes[by_id[op_id]]
@@ -823,7 +916,8 @@ def _layout(doc):
     bottom = max((n["box"]["y"] + n["box"]["height"] for n in nodes), default=top)
     # legend: a column right of the graphs
     roles = {n["role"] for n in nodes}
-    legend, lx, ly = [], right + 28, top
+    legend, lx = [], right + 28
+    ly = sections[0]["y"] + 20 if sections else top
     for role in _LEGEND_ORDER:
         if role in roles or (role == "internal" and "gradient" in roles):
             marker, fill, stroke, text = ROLE_STYLE[role]
@@ -842,9 +936,10 @@ def _layout(doc):
     legend_right = max((item["x"] + 22 + text_width(item["text"], 11.5) for item in legend),
                        default=right)
     notes_top = max(bottom, ly) + 24
-    notes = [{"text": t, "x": 12.0, "y": round(notes_top + 16 * k, 1)}
-             for k, t in enumerate(doc["notes"])]
-    notes_right = max((12 + text_width(t["text"], 11.5) for t in notes), default=0)
+    notes = [{"text": t, "x": 12.0, "y": round(notes_top + 16 * k, 1), "size": 11.5,
+              "font": "mono"} for k, t in enumerate(doc["notes"])]
+    # notes are set in a monospace font: 0.6 em per character (DejaVu Sans Mono), plus slack
+    notes_right = max((12 + 0.62 * 11.5 * len(t["text"]) for t in notes), default=0)
     doc["notes"] = notes
     doc["legend"] = legend
     doc["sections"] = sections

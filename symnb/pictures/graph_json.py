@@ -23,7 +23,8 @@ Executor documents (:func:`symnb.pictures.executor_view.executor_document`)::
         "title",                              # 'd(A)' on gradient nodes, else = array
         "entry",                              # MXNet entry name ('_mul0_output', 'A')
         "op", "op_text",                      # operator name ('null'); text left of it ('*')
-        "shape": [..], "dtype",
+        "shape": [..], "dtype",               # of the node's (first) output
+        "outputs": int,                       # visible outputs of the operator (value: first)
         "gradient_of": forward node id | null, "grad_req": "write"|"add"|"null"|null,
         "faded": bool,                        # not computed by the executor's plan
         "formula": str,                       # chain rule, 'd(A) = 1 * d(C)', or ''
@@ -52,7 +53,8 @@ Executor documents (:func:`symnb.pictures.executor_view.executor_document`)::
                 "color", "width", "dash", "opacity", "faded",
                 "attached": bool}],                     # aux state -> its operator
      "legend": [{"role", "text", "marker", "fill", "stroke", "x", "y"}],   # marker centre-left
-     "notes": [{"text", "x", "y"}]}          # 'executor.outputs[0] = 20  // E'
+     "notes": [{"text", "x", "y", "size", "font": "mono"}],   # 'executor.outputs[0] = 20  // E'
+     "fonts": {"sans": css font stack, "mono": css font stack}}   # node texts use "sans"
 
 Symbol documents (``kind: "symbol"``) keep the fields of version 1: ``nodes`` (id, name,
 label, op, family, role, params, aux, flops, shape, members, attrs), ``edges`` (source, target,
@@ -136,6 +138,12 @@ def graph_json(symbol, shape: dict | None = None, values: dict | None = None,
 
 def executor_json(ex, names: dict | None = None) -> dict:
     """The executor's document (``kind: "executor"``): see
-    :func:`symnb.pictures.executor_view.executor_document`."""
+    :func:`symnb.pictures.executor_view.executor_document`.
+
+    >>> import symnb as mx
+    >>> doc = executor_json(mx.sym.var('x').bind(mx.cpu(), {'x': mx.nd.ones(1)}), names={})
+    >>> doc['kind'], doc['nodes'][0]['role'], doc['nodes'][0]['value']['text']
+    ('executor', 'output', '1')
+    """
     from .executor_view import executor_document
     return executor_document(ex, names)

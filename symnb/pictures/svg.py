@@ -238,7 +238,14 @@ def _totals(view: GraphView) -> str:
 def draw(view: GraphView, layout: tuple[list[_Box], Layout] | None = None) -> dict:
     """Everything the symbol picture draws, as plain JSON (the ``draw`` part of the graph
     document): node rectangles and texts, edge paths, arrowheads and texts, footer texts and
-    legend, the picture's size and the graph's horizontal shift."""
+    legend, the picture's size and the graph's horizontal shift.
+
+    >>> import symnb as mx
+    >>> from symnb.pictures import graph_view
+    >>> picture = draw(graph_view(mx.sym.var('x') * 2))
+    >>> [t['text'] for t in picture['nodes'][0]['text']], picture['footer'][0]['text']
+    (['x', 'data'], '1 nodes · 0 params')
+    """
     boxes, lay = layout if layout is not None else place(view)
     # edges leaving one node with the same text (one output used twice) share one label
     labelled, edges, right = set(), [], lay.width
@@ -264,7 +271,13 @@ def draw(view: GraphView, layout: tuple[list[_Box], Layout] | None = None) -> di
 
 
 def draw_svg(picture: dict) -> str:
-    """SVG text of a symbol picture's ``draw`` dict (see :func:`draw`)."""
+    """SVG text of a symbol picture's ``draw`` dict (see :func:`draw`).
+
+    >>> import symnb as mx
+    >>> from symnb.pictures import graph_view
+    >>> draw_svg(draw(graph_view(mx.sym.var('x') * 2))).count('<text')
+    9
+    """
     graph = []
     for e in picture["edges"]:
         if e is None:

@@ -103,3 +103,37 @@ def test_help_texts(shell):
     for name in ("bind", "simple_bind", "forward", "backward", "executor"):
         doc = getattr(ExecutorMagics, name).__doc__
         assert "Example::" in doc and "%" + name in doc
+
+
+def _picture_texts(data):
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(data["image/svg+xml"])
+    return {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+
+
+def test_magics_draw_the_executor_graph_with_notebook_names(shell):
+    setup = ("A = mx.sym.Variable('A'); B = mx.sym.Variable('B'); D = mx.sym.Variable('D')\n"
+             "C = A * B; E = C * D\n"
+             "a = mx.nd.ones(1) * 10; b = mx.nd.ones(1); d = mx.nd.ones(1) * 2\n")
+    assert shell.run_cell(setup).success
+    data = line(shell, "bind", "E A=a B=b D=d --grads --as ex").outputs[0].data
+    texts = _picture_texts(data)
+    assert {"a=10", "b=1", "d=2", "C", "E", "d(A)", "d(C)", "d(E)"} <= texts
+    assert "not computed yet" in texts and "<svg" not in data["text/html"]
+    line(shell, "forward", "ex --train")
+    data = line(shell, "backward", "ex --out-grads ones").outputs[0].data
+    texts = _picture_texts(data)
+    assert {"E=20", "d(E)=1", "d(C)=2", "d(A) = 1 * d(C)"} <= texts
+    doc = data["application/vnd.symnb.graph+json"]
+    holder = [n for n in doc["nodes"] if n["title"] == "d(A)"][0]
+    assert holder["role"] == "grad_holder" and holder["value"]["text"] == "2"
+
+
+def test_executor_stats_shows_the_tables(ab):
+    line(ab, "bind", "C A=a B=b --as ex")
+    data = line(ab, "executor", "ex --stats").outputs[0].data
+    assert set(data) == {"text/plain", "text/html"}
+    assert ">Arguments<" in data["text/html"] and 'alt="executor graph"' not in data["text/html"]
+    assert "not computed yet (run forward)" in data["text/html"]
+    with pytest.raises(UsageError, match="do not go together"):
+        ab.run_line_magic("executor", "ex --stats --live")

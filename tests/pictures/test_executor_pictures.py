@@ -66,7 +66,9 @@ def test_bound_executor_has_an_array_on_every_node():
     ex.forward()
     doc = executor_document(ex, names)
     assert by_title(doc, "forward")["E"]["value"]["text"] == "11"
-    assert [n["text"] for n in doc["notes"]] == ["executor.outputs[0] = 11  // E"]
+    assert [n["text"] for n in doc["notes"]] == [
+        "executor.outputs[0] = 11  // E",
+        "holds 3 argument arrays, 1 internal array, 1 output array; 20 bytes"]
 
 
 def test_backward_graph_values_of_the_page():
@@ -142,8 +144,8 @@ def test_group_outputs_are_each_an_output_array():
     doc = executor_document(ex, names_in({"C": C, "E": E}))
     fwd = by_title(doc, "forward")
     assert fwd["C"]["role"] == fwd["E"]["role"] == "output"
-    assert [n["text"] for n in doc["notes"]] == ["executor.outputs[0] = 11  // E",
-                                                 "executor.outputs[1] = 10  // C"]
+    assert [n["text"] for n in doc["notes"]][:2] == ["executor.outputs[0] = 11  // E",
+                                                     "executor.outputs[1] = 10  // C"]
 
 
 def test_simple_bind_shows_what_it_allocated():
@@ -161,6 +163,9 @@ def test_simple_bind_shows_what_it_allocated():
         "d(data)", "d(fc1_weight)", "d(fc1_bias)"}
     assert bwd["d(activation0_output)"]["role"] == "head_grad"
     assert fwd["fc1_output"]["op_text"] == "op=FullyConnected"
+    # what simple_bind allocated, counted
+    assert doc["notes"][-1]["text"].startswith(
+        "holds 3 argument arrays, 3 gradient holders, 1 internal array, 1 output array; ")
     # the page's data -> d(fc1_weight) edge: the weight gradient is computed from the data
     ids = {n["id"]: n["title"] for n in doc["nodes"]}
     assert ("data", "d(fc1_weight)") in {(ids[e["source"]], ids[e["target"]])
@@ -249,6 +254,8 @@ def test_labels_stay_inside_the_picture():
                 w = text_width(t["text"], t["size"], True)
                 left = t["x"] - w if t["anchor"] == "end" else t["x"]
                 assert left >= 0 and left + w <= doc["width"], (t, doc["width"])
+        for t in doc["notes"]:             # monospace: 0.6 em per character
+            assert t["x"] + 0.6 * 11.5 * len(t["text"]) <= doc["width"], t
 
 
 def test_names_are_escaped_in_the_picture():
@@ -266,3 +273,30 @@ def test_symbol_pictures_with_unknown_shapes_under_np_shape():
         known = symbol_mimebundle(net, shape={"data": (2, 4)})[GRAPH_MIME]
     assert doc["totals"]["params"] is None and doc["edges"][0]["shape"] is None
     assert known["totals"]["params"] == 15 and known["edges"][0]["label"] == "2×4"
+
+
+def test_device_buffers_are_copied_to_the_host():
+    from symnb.pictures.executor_view import value_view
+
+    class DeviceArray:                 # what CuPy offers: no implicit conversion, .get()
+        def __array__(self, *args, **kwargs):
+            raise TypeError("Implicit conversion to a NumPy array is not allowed")
+
+        def get(self):
+            return np.array([1.0, 2.0], np.float32)
+
+    assert value_view(DeviceArray())["text"] == "[1, 2]"
+
+
+def test_big_aux_states_show_the_change_of_their_summary():
+    bn = mx.sym.BatchNorm(mx.sym.Variable("data"), name="bn", fix_gamma=False)
+    ex = bn.simple_bind(mx.cpu(), data=(4, 100))
+    ex.arg_dict["data"][:] = mx.nd.array(np.tile(np.arange(4.0)[:, None], (1, 100)))
+    ex.arg_dict["bn_gamma"][:] = 1
+    executor_document(ex, {})
+    ex.forward(is_train=True)
+    ex.backward(mx.nd.array(np.eye(4, 100)))
+    mean = by_title(executor_document(ex, {}), "forward")["bn_moving_mean"]
+    assert mean["value"]["state"] == "summary"
+    assert mean["value"]["before"]["mean"] == 0 and mean["value"]["mean"] == pytest.approx(0.15)
+    assert "mean 0 → 0.15" in [t["text"] for t in mean["text"]]
