@@ -295,3 +295,20 @@ def test_widget_bundle_carries_the_static_picture_and_the_live_marker():
     w.close()
     s = SymbolWidget(mx.sym.var("x") * 2)
     assert s._repr_mimebundle_()[0]["image/svg+xml"].startswith("<svg")
+
+
+def test_the_opening_state_has_the_values_and_a_late_front_end_can_resync():
+    ex = _mlp()
+    ex.forward(is_train=True)
+    w = ExecutorWidget(ex)
+    from ipywidgets.widgets.widget import _remove_buffers
+    state, _, _ = _remove_buffers(w.get_state())
+    assert {("output", "softmax_output"), ("arg", "fc1_weight")} <= {
+        (e["group"], e["name"]) for e in state["arrays"]}
+    w.record_step()
+    sent = Sent(w)
+    w._on_front_end(w, {"type": "sync"}, [])          # what initialize() asks for
+    kinds = [c["type"] for c, _ in sent.messages]
+    assert kinds == ["values", "trace"]
+    assert len(sent.messages[0][0]["entries"]) == len(w.arrays)   # everything, not a delta
+    w.close()

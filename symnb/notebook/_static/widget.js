@@ -645,7 +645,11 @@ function liveState(model) {
 }
 
 function initialize({ model }) {
-  liveState(model);
+  if (model.get("kind") === "executor") {
+    liveState(model);
+    // messages sent while this module was loading are lost: ask for everything once
+    model.send({ type: "sync" });
+  }
   return () => {
     const state = LIVE.get(model);
     if (state) { model.off("msg:custom", state.onMessage); LIVE.delete(model); }
