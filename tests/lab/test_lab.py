@@ -224,6 +224,10 @@ def test_names_with_markup_stay_text(lab, page, artifacts):
     open_notebook(page, lab, "markup.ipynb")
     run_all(page)
     page.wait_for_selector(LIVE, timeout=15000)
+    # the values at bind arrived (opening state or the module's resync), drawn as text
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('%s g.role-output')].some("
+        "(g) => g.dataset.live === '[1, 1]')" % LIVE, timeout=10000)
     bold = box(page, "<b>bold</b>")
     assert "<b>bold</b>" in bold.text_content()
     img = "<img src=x onerror=alert(1)>"
