@@ -166,8 +166,10 @@ class SymbolWidget(_GraphWidget):
 
     def _graph(self):
         if getattr(self, "_picture", "graph") == "executor":
-            from ..pictures.graph_json import executor_json
-            doc = executor_json(self._executor)
+            from ..pictures.executor_view import executor_document
+            # no step tracker: it would copy the aux states on every step; the live view
+            # keeps its own before -> after
+            doc = executor_document(self._executor, track=False)
             # for the hover text: each operator's name and parameters (not in the picture)
             doc["operators"] = {n.name: {"op": n.op.name, "attrs": {
                 k: v for k, v in n.attrs.items() if not k.startswith("__")}}
@@ -619,8 +621,14 @@ class ExecutorWidget(SymbolWidget):
         super()._on_front_end(widget, content, buffers)
 
     def _static_bundle(self):
-        from ._display import executor_bundle
-        return executor_bundle(self._executor)
+        # the executor picture as Executor displays it, without subscribing a step tracker
+        from ..pictures.doc_svg import document_svg
+        from ..pictures.executor_view import executor_document
+        from ..pictures.html import executor_html
+        doc = executor_document(self._executor, track=False)
+        svg = document_svg(doc)
+        return {"image/svg+xml": svg, "text/html": executor_html(self._executor, picture=svg),
+                "application/vnd.symnb.graph+json": doc}
 
     def close(self):
         """Stop following the executor, then close the widget."""

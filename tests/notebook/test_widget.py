@@ -312,3 +312,14 @@ def test_the_opening_state_has_the_values_and_a_late_front_end_can_resync():
     assert kinds == ["values", "trace"]
     assert len(sent.messages[0][0]["entries"]) == len(w.arrays)   # everything, not a delta
     w.close()
+
+
+def test_the_view_is_the_only_observer_it_adds():
+    # no picture step tracker rides along: a step costs the view one notification
+    ex = _mlp()
+    w = ExecutorWidget(ex)
+    bundle, _ = w._repr_mimebundle_()
+    assert ex._observers == [w._on_event]
+    assert "image/svg+xml" in bundle and "data:image/svg+xml;base64," in bundle["text/html"]
+    w.close()
+    assert ex._observers == []
