@@ -127,6 +127,7 @@ def test_the_executor_picture_is_drawn_once_and_values_change_in_place(mlp):
     step1 = stage(page, "step 1")
     root = step1.find("div", cls="symnb-widget")
     assert root.attrs["data-steps"] == "2" and root.attrs["data-updates"] == "1"
+    assert stage(page, "step 2").find("div", cls="symnb-widget").attrs["data-draws"] == "1"
     assert step1.find(cls="symnb-event").text() == "after backward (step 2)"
     out = node(step1, "lro", {"section-forward", "role-output"})
     assert numbers(out.attrs["data-live"]) == pytest.approx(seen["out1"].ravel(), abs=1e-3)
@@ -217,3 +218,18 @@ def test_the_graph_picture_folds_and_unfolds_groups(browser):
            if g.attrs.get("data-name") == "head_output"]
     assert out and numbers(out[0].attrs["data-live"]) == pytest.approx(
         ex.outputs[0].asnumpy().ravel(), abs=1e-3)
+
+
+def test_colouring_by_value_paints_the_markers(browser):
+    x = mx.sym.var("x")
+    y = mx.sym.exp(x, name="e")
+    ex = (y * 100).simple_bind(mx.cpu(), x=(3,))
+    widget = ExecutorWidget(ex, color_by="value")
+    page = run_widget_page(browser, widget, [lambda: ex.forward(x=mx.nd.array([0, 1, 2]))])
+    widget.close()
+    view = stage(page, "step 1")
+    painted = {g.attrs["data-name"]: float(g.attrs["data-magnitude"])
+               for g in view.find_all("g", cls="symnb-node") if "data-magnitude" in g.attrs}
+    # log-scaled RMS: x (about 1.3) is the smallest, exp(x) * 100 the largest
+    assert painted["x"] == 0.0 and max(painted.values()) == 1.0
+    assert painted["e"] < 1.0

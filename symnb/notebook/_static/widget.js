@@ -951,7 +951,10 @@ function render({ model, el }) {
     stepBar.hidden = true;
   }
 
+  let draws = 0;
   const draw = () => {
+    draws += 1;
+    root.dataset.draws = String(draws);     // a value update never redraws
     graphBox.replaceChildren();
     titleEl.textContent = model.get("title");
     const graph = model.get("graph") || {};
