@@ -575,11 +575,11 @@ function drawHeatmap(entry, parent) {
 }
 
 // One array's card: name, shape and dtype, numbers when small, heatmap (2-D) or histogram.
-export function drawArray(entry, parent) {
+export function drawArray(entry, parent, label) {
   const card = htmlEl("div", `symnb-array group-${entry.group}`, parent);
   card.dataset.name = entry.name;
   card.dataset.group = entry.group;
-  htmlEl("div", "symnb-array-name", card, entry.name);
+  htmlEl("div", "symnb-array-name", card, label && label !== entry.name ? `${label} (${entry.name})` : entry.name);
   htmlEl("div", "symnb-array-meta", card, `${entry.group} · ${shapeText(entry.shape)} ${entry.dtype}`);
   const values = readValues(entry);
   if (values && values.length && size(entry) <= 8) {
@@ -780,7 +780,16 @@ function render({ model, el }) {
     let arrays = arraysOf(key).all;
     const step = traceAt >= 0 && state && state.trace ? state.trace[traceAt] : null;
     if (step && traceKey(step) === key) arrays = step.arrays;
-    for (const entry of arrays) drawArray(entry, row);
+    // in the executor picture, arrays go by the picture's own labels (the user's names)
+    const label = (entry) => {
+      const d = mounted.drawn;
+      if (d.kind !== "executor") return entry.name;
+      const grad = /^d\((.*)\)$/.exec(entry.name);
+      const isGrad = grad || entry.group === "grad" || entry.group === "igrad";
+      const key = d.byEntry.get(isGrad ? `backward:${grad ? grad[1] : entry.name}` : `forward:${entry.name}`);
+      return key ? d.boxes.get(key).node.title : entry.name;
+    };
+    for (const entry of arrays) drawArray(entry, row, label(entry));
     if (!arrays.length) htmlEl("div", "symnb-array-meta", row, "no arrays on this box");
     for (const b of mounted.drawn.boxes.values()) b.group.classList.toggle("symnb-picked", b.key === key);
   };
