@@ -75,9 +75,9 @@ hidden = mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=32, name='fc1'
 scores = mx.sym.FullyConnected(hidden, num_hidden=classes, name='fc2')
 net = mx.sym.SoftmaxOutput(scores, mx.sym.var('softmax_label'), name='softmax')
 ex = net.simple_bind(mx.cpu(), data=(batch, 2), softmax_label=(batch,))
-for name, arr in ex.arg_dict.items():
-    if name.endswith('weight'):
-        arr[:] = rng.normal(0, 0.5, arr.shape)
+for _name, _arr in ex.arg_dict.items():   # '_' names stay out of the picture's labels
+    if _name.endswith('weight'):
+        _arr[:] = rng.normal(0, 0.5, _arr.shape)
 print({k: v.shape for k, v in ex.arg_dict.items()})
 """),
     md("""
@@ -94,6 +94,7 @@ view
 ## Training: a plain executor loop with hand-written SGD
 
 No optimizer object: `w[:] = w - lr * g` for every weight and bias, after each `backward`.
+(Loop variables start with `_`, so the picture keeps labelling arrays by their own names.)
 """),
     code("""
 STEPS, lr = 1000, 0.02   # SoftmaxOutput sums its gradient over the batch
@@ -103,8 +104,8 @@ for step in range(STEPS):
     idx = rng.integers(0, len(X), batch)
     ex.forward(is_train=True, data=X[idx], softmax_label=Y[idx])
     ex.backward()
-    for w, g in params:
-        w[:] = w.asnumpy() - lr * g.asnumpy()
+    for _w, _g in params:
+        _w[:] = _w.asnumpy() - lr * _g.asnumpy()
 train_end = time.time()
 print('%d steps in %.2f s' % (STEPS, time.perf_counter() - start))
 """),

@@ -14,12 +14,9 @@ export const LIVE_MIME = "application/vnd.symnb.live+json";
 const WIDGET_MIME = "application/vnd.jupyter.widget-view+json";
 
 function summary(doc) {
-  if (doc.kind === "executor") return "click a node for its array";
-  const totals = doc.totals || {};
-  const parts = [];
-  if (totals.params !== null && totals.params !== undefined) parts.push(`${totals.params} parameters`);
-  if (doc.note) parts.push(doc.note);
-  return parts.join(" · ") || "click a box for details";
+  // the totals are the picture's own footer line (drawn from the document, as the SVG is)
+  if (doc.note) return doc.note;
+  return doc.kind === "executor" ? "click a node for its array" : "click a box for details";
 }
 
 function drawInto(node, doc) {

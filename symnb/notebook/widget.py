@@ -159,13 +159,17 @@ class SymbolWidget(_GraphWidget):
         self._hide_weights = hide_weights
         self._collapse = _prefixes(collapse)
         self._known_prefixes = tuple(self._collapse)
-        super().__init__(title=", ".join(symbol.list_outputs()), graph=self._graph(), **kwargs)
+        graph = self._graph()
+        self._prepare(graph)
+        super().__init__(title=", ".join(symbol.list_outputs()), graph=graph, **kwargs)
         self.on_msg(self._on_front_end)
 
     def _graph(self):
         if getattr(self, "_picture", "graph") == "executor":
-            from ..pictures.graph_json import executor_json
-            doc = executor_json(self._executor)
+            from ..pictures.executor_view import executor_document
+            # no step tracker: it would copy the aux states on every step; the live view
+            # keeps its own before -> after
+            doc = executor_document(self._executor, track=False)
             # for the hover text: each operator's name and parameters (not in the picture)
             doc["operators"] = {n.name: {"op": n.op.name, "attrs": {
                 k: v for k, v in n.attrs.items() if not k.startswith("__")}}
@@ -175,6 +179,9 @@ class SymbolWidget(_GraphWidget):
                              hide_weights=self._hide_weights,
                              collapse=self._collapse or None) | {
             "collapsible": list(self._collapsible)}
+
+    def _prepare(self, graph):
+        """Called with the graph before the widget's comm opens (its opening state)."""
 
     @property
     def _collapsible(self):
@@ -289,9 +296,13 @@ class ExecutorWidget(SymbolWidget):
         super().__init__(executor._symbol, shape=shapes, hide_weights=hide_weights,
                          collapse=collapse, kind="executor", rate=float(rate),
                          color_by=color_by, **kwargs)
-        self._attach = self._attachments()
-        self.flush()             # the values at bind
         self._unsubscribe = executor._subscribe(self._on_event)
+
+    def _prepare(self, graph):
+        # the values at bind go out with the opening state
+        self._attach = self._attachments(graph)
+        self._encode_changed()
+        self._next_flush = time.perf_counter() + 1.0 / self.rate
 
     # --------------------------------------------------------------- what the view reads
     @property
@@ -374,16 +385,27 @@ class ExecutorWidget(SymbolWidget):
             took = time.perf_counter() - start
             self._next_flush = start + max(1.0 / self.rate, took / _FLUSH_SHARE)
 
+    def resync(self) -> None:
+        """Send every array (not only what changed) and the trace: a front end that missed
+        messages (its module was still loading) asks for this once."""
+        with self._lock:
+            self._sent.clear()
+            self._pending = True
+        self.flush()
+        if self._trace is not None:
+            self._send_trace(self._trace)
+
     def _with_before(self, entry):
         before = self._before.get((entry["group"], entry["name"]))
         return entry if before is None else {**entry, "before": before}
 
     # --------------------------------------------------------------- encoding
-    def _attachments(self) -> dict:
+    def _attachments(self, graph=None) -> dict:
         """Array name -> the graph box it is drawn on (hidden weights go to their operator,
         members of a folded group to the group)."""
-        names = {n["name"] for n in self.graph.get("nodes", ())}
-        group_of = {m: n["name"] for n in self.graph.get("nodes", ()) for m in n.get("members")
+        graph = self.graph if graph is None else graph
+        names = {n["name"] for n in graph.get("nodes", ())}
+        group_of = {m: n["name"] for n in graph.get("nodes", ()) for m in n.get("members")
                     or ()}
         consumer = {}
         for node in self._executor._symbol._order():
@@ -479,7 +501,8 @@ class ExecutorWidget(SymbolWidget):
         >>> ex = (mx.sym.exp(x, name='e') * 2).simple_bind(mx.cpu(), x=(2,))
         >>> w = ExecutorWidget(ex)
         >>> [(s['phase'], s['node']) for s in w.record_step(x=np.zeros(2))]
-        [('forward', 'e'), ('forward', '_mulscalar0'), ('backward', '_mulscalar0'), ('backward', 'e')]
+        [('forward', 'e'), ('forward', '_mulscalar0'),
+         ('backward', '_mulscalar0'), ('backward', 'e')]
         >>> [a['name'] for a in w.record_step()[-1]['arrays']]
         ['d(e_output)', 'd(x)']
         """
@@ -525,21 +548,24 @@ class ExecutorWidget(SymbolWidget):
         for g, value in adds:
             g[:] = value
         with self._lock:
-            self._trace = [{**s, "arrays": [{k: v for k, v in a.items()} for a in s["arrays"]]}
-                           for s in trace]
-            if getattr(self, "comm", None) is not None:
-                meta, buffers = [], []
-                for s in trace:
-                    items = []
-                    for a in s["arrays"]:
-                        items.append({**{k: v for k, v in a.items() if k != "data"},
-                                      "buffer": len(buffers)})
-                        buffers.append(a["data"])
-                    meta.append({**s, "arrays": items})
-                self.send({"type": "trace", "steps": meta}, buffers=buffers)
+            self._trace = [{**s, "arrays": [dict(a) for a in s["arrays"]]} for s in trace]
+        self._send_trace(self._trace)
         self._pending = True       # outputs and gradients of the recorded run
         self.flush()
         return trace
+
+    def _send_trace(self, trace):
+        if getattr(self, "comm", None) is None:
+            return
+        meta, buffers = [], []
+        for s in trace:
+            items = []
+            for a in s["arrays"]:
+                items.append({**{k: v for k, v in a.items() if k != "data"},
+                              "buffer": len(buffers)})
+                buffers.append(a["data"])
+            meta.append({**s, "arrays": items})
+        self.send({"type": "trace", "steps": meta}, buffers=buffers)
 
     def _forward_trace(self, seen):
         trace, k = [], 0
@@ -589,11 +615,20 @@ class ExecutorWidget(SymbolWidget):
         if isinstance(content, dict) and content.get("type") == "record":
             self.record_step()
             return
+        if isinstance(content, dict) and content.get("type") == "sync":
+            self.resync()
+            return
         super()._on_front_end(widget, content, buffers)
 
     def _static_bundle(self):
-        from ._display import executor_bundle
-        return executor_bundle(self._executor)
+        # the executor picture as Executor displays it, without subscribing a step tracker
+        from ..pictures.doc_svg import document_svg
+        from ..pictures.executor_view import executor_document
+        from ..pictures.html import executor_html
+        doc = executor_document(self._executor, track=False)
+        svg = document_svg(doc)
+        return {"image/svg+xml": svg, "text/html": executor_html(self._executor, picture=svg),
+                "application/vnd.symnb.graph+json": doc}
 
     def close(self):
         """Stop following the executor, then close the widget."""

@@ -16,5 +16,6 @@ def tooltips(view: Element) -> list[str]:
 
 def boxes(view: Element) -> dict[str, list[str]]:
     """Graph boxes by node name (from the tooltip) -> the lines of text drawn in them."""
-    return {g.find("title").text().rsplit(" (", 1)[0]: [t.text() for t in g.find_all("text")]
+    return {g.find("title").text().rsplit(" (", 1)[0]:
+            [t.text() for t in g.find_all("text") if "symnb-value" not in t.classes]
             for g in view.find_all("g", cls="symnb-node")}

@@ -21,14 +21,20 @@ def opening_state(widget) -> dict:
 
 
 class Updates:
-    """Records the 'update' messages a widget sends while in the ``with`` block."""
+    """Records the messages a widget sends while in the ``with`` block: state 'update's and
+    'custom' messages (the live values, the step-through trace)."""
 
     def __init__(self, widget):
         self.widget, self.messages = widget, []
 
     def _send(self, msg, buffers=None):
-        assert msg["method"] == "update", msg["method"]
-        self.messages.append(_message(msg["state"], msg["buffer_paths"], buffers or []))
+        assert msg["method"] in ("update", "custom"), msg["method"]
+        if msg["method"] == "custom":
+            self.messages.append({"method": "custom", "content": msg["content"],
+                                  "buffers": [base64.b64encode(bytes(b)).decode("ascii")
+                                              for b in buffers or []]})
+        else:
+            self.messages.append(_message(msg["state"], msg["buffer_paths"], buffers or []))
 
     def __enter__(self):
         self.widget._send = self._send     # the one exit of ipywidgets' outgoing messages

@@ -54,9 +54,15 @@ export class MockModel {
     return n;
   }
 
-  // A kernel 'update' message as Backbone applies it: set every key, then one change:<key>
+  // A kernel message: a 'custom' one goes to the msg:custom listeners with its buffers as
+  // DataViews; an 'update' is applied as Backbone does: set every key, then one change:<key>
   // event per key, then 'change'.
   receive(message) {
+    if (message.method === "custom") {
+      const buffers = message.buffers.map(toDataView);
+      for (const cb of this.handlers.get("msg:custom") || []) cb(message.content, buffers);
+      return;
+    }
     const update = putBuffers(message.state, message.buffer_paths, message.buffers);
     for (const [key, value] of Object.entries(update)) this.state[key] = value;
     for (const key of Object.keys(update)) {

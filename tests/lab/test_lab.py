@@ -112,11 +112,12 @@ def test_live_view_follows_training_steps_through_and_navigates(lab, page, artif
     # click: the box's arrays, a heatmap for a matrix, a histogram for a vector, statistics
     marker(page, "fc1_weight").click()
     details = page.locator(LIVE + " .symnb-details")
-    assert details.locator('.symnb-array[data-group="arg"][data-name="fc1_weight"] canvas.symnb-heatmap').count() == 1
-    assert details.locator('.symnb-array[data-group="grad"][data-name="fc1_weight"]').count() == 1
-    assert "min" in details.locator('.symnb-array[data-group="arg"][data-name="fc1_weight"]').text_content()
+    card = '.symnb-array[data-group="%s"][data-name="%s"]'
+    assert details.locator(card % ("arg", "fc1_weight") + " canvas.symnb-heatmap").count() == 1
+    assert details.locator(card % ("grad", "fc1_weight")).count() == 1
+    assert "min" in details.locator(card % ("arg", "fc1_weight")).text_content()
     marker(page, "fc1_bias").click()
-    assert details.locator('.symnb-array[data-group="arg"][data-name="fc1_bias"] svg.symnb-histogram').count() == 1
+    assert details.locator(card % ("arg", "fc1_bias") + " svg.symnb-histogram").count() == 1
 
     # zoom in, fit, find
     viewport = page.locator(LIVE + " .symnb-viewport")
@@ -223,9 +224,14 @@ def test_names_with_markup_stay_text(lab, page, artifacts):
     open_notebook(page, lab, "markup.ipynb")
     run_all(page)
     page.wait_for_selector(LIVE, timeout=15000)
+    # the values at bind arrived (opening state or the module's resync), drawn as text
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('%s g.role-output')].some("
+        "(g) => g.dataset.live === '[1, 1]')" % LIVE, timeout=10000)
     bold = box(page, "<b>bold</b>")
     assert "<b>bold</b>" in bold.text_content()
-    assert "<img src=x onerror=alert(1)>" in box(page, "<img src=x onerror=alert(1)>").text_content()
+    img = "<img src=x onerror=alert(1)>"
+    assert img in box(page, img).text_content()
     assert page.locator(LIVE + " b, " + LIVE + " img").count() == 0
     page.locator(LIVE + " .symnb-find").fill("<b>")
     assert "symnb-found-current" in bold.get_attribute("class")

@@ -41,7 +41,7 @@ def _mlp(batch=4):
     net = mx.sym.SoftmaxOutput(out, mx.sym.var("softmax_label"), name="softmax")
     ex = net.simple_bind(mx.cpu(), data=(batch, 6), softmax_label=(batch,))
     rng = np.random.default_rng(0)
-    for name, arr in ex.arg_dict.items():
+    for arr in ex.arg_dict.values():
         arr[:] = rng.standard_normal(arr.shape).astype(np.float32) * 0.5
     ex.arg_dict["softmax_label"][:] = np.arange(batch) % 3
     return ex
@@ -295,3 +295,31 @@ def test_widget_bundle_carries_the_static_picture_and_the_live_marker():
     w.close()
     s = SymbolWidget(mx.sym.var("x") * 2)
     assert s._repr_mimebundle_()[0]["image/svg+xml"].startswith("<svg")
+
+
+def test_the_opening_state_has_the_values_and_a_late_front_end_can_resync():
+    ex = _mlp()
+    ex.forward(is_train=True)
+    w = ExecutorWidget(ex)
+    from ipywidgets.widgets.widget import _remove_buffers
+    state, _, _ = _remove_buffers(w.get_state())
+    assert {("output", "softmax_output"), ("arg", "fc1_weight")} <= {
+        (e["group"], e["name"]) for e in state["arrays"]}
+    w.record_step()
+    sent = Sent(w)
+    w._on_front_end(w, {"type": "sync"}, [])          # what initialize() asks for
+    kinds = [c["type"] for c, _ in sent.messages]
+    assert kinds == ["values", "trace"]
+    assert len(sent.messages[0][0]["entries"]) == len(w.arrays)   # everything, not a delta
+    w.close()
+
+
+def test_the_view_is_the_only_observer_it_adds():
+    # no picture step tracker rides along: a step costs the view one notification
+    ex = _mlp()
+    w = ExecutorWidget(ex)
+    bundle, _ = w._repr_mimebundle_()
+    assert ex._observers == [w._on_event]
+    assert "image/svg+xml" in bundle and "data:image/svg+xml;base64," in bundle["text/html"]
+    w.close()
+    assert ex._observers == []

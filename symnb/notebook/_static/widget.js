@@ -285,10 +285,9 @@ function drawExecutor(doc, parent, opts) {
     drawText({ text: item.text, x: item.marker ? item.x + 22 : item.x, y: item.y + 4, size: 11.5,
       fill: "#3d4752" }, g, "symnb-legend-text");
   }
-  for (const note of doc.notes || []) {
-    drawText({ text: note.text, x: note.x, y: note.y, size: 11.5 }, svg, "symnb-note-text");
-  }
-  return { kind: "executor", svg, boxes, width, height, byEntry, byOp };
+  const notes = (doc.notes || []).map(
+    (note) => drawText({ text: note.text, x: note.x, y: note.y, size: 11.5 }, svg, "symnb-note-text"));
+  return { kind: "executor", svg, boxes, width, height, byEntry, byOp, notes };
 }
 
 function drawThumbnail(g, spec, cells, bars) {
@@ -576,11 +575,11 @@ function drawHeatmap(entry, parent) {
 }
 
 // One array's card: name, shape and dtype, numbers when small, heatmap (2-D) or histogram.
-export function drawArray(entry, parent) {
+export function drawArray(entry, parent, label) {
   const card = htmlEl("div", `symnb-array group-${entry.group}`, parent);
   card.dataset.name = entry.name;
   card.dataset.group = entry.group;
-  htmlEl("div", "symnb-array-name", card, entry.name);
+  htmlEl("div", "symnb-array-name", card, label && label !== entry.name ? `${label} (${entry.name})` : entry.name);
   htmlEl("div", "symnb-array-meta", card, `${entry.group} · ${shapeText(entry.shape)} ${entry.dtype}`);
   const values = readValues(entry);
   if (values && values.length && size(entry) <= 8) {
@@ -646,7 +645,11 @@ function liveState(model) {
 }
 
 function initialize({ model }) {
-  liveState(model);
+  if (model.get("kind") === "executor") {
+    liveState(model);
+    // messages sent while this module was loading are lost: ask for everything once
+    model.send({ type: "sync" });
+  }
   return () => {
     const state = LIVE.get(model);
     if (state) { model.off("msg:custom", state.onMessage); LIVE.delete(model); }
@@ -777,7 +780,16 @@ function render({ model, el }) {
     let arrays = arraysOf(key).all;
     const step = traceAt >= 0 && state && state.trace ? state.trace[traceAt] : null;
     if (step && traceKey(step) === key) arrays = step.arrays;
-    for (const entry of arrays) drawArray(entry, row);
+    // in the executor picture, arrays go by the picture's own labels (the user's names)
+    const label = (entry) => {
+      const d = mounted.drawn;
+      if (d.kind !== "executor") return entry.name;
+      const grad = /^d\((.*)\)$/.exec(entry.name);
+      const isGrad = grad || entry.group === "grad" || entry.group === "igrad";
+      const key = d.byEntry.get(isGrad ? `backward:${grad ? grad[1] : entry.name}` : `forward:${entry.name}`);
+      return key ? d.boxes.get(key).node.title : entry.name;
+    };
+    for (const entry of arrays) drawArray(entry, row, label(entry));
     if (!arrays.length) htmlEl("div", "symnb-array-meta", row, "no arrays on this box");
     for (const b of mounted.drawn.boxes.values()) b.group.classList.toggle("symnb-picked", b.key === key);
   };
@@ -828,6 +840,15 @@ function render({ model, el }) {
         if (main || grad) showValue(b, main, grad);
       }
     }
+    if (mounted.drawn.notes) {
+      // 'executor.outputs[k] = ...  // name': the k-th output's value now
+      const outputs = [...state.entries.values()].filter((e) => e.group === "output");
+      for (const el of mounted.drawn.notes) {
+        const m = /^executor\.outputs\[(\d+)\] = .*?(\s+\/\/ .*)?$/.exec(el.textContent);
+        const out = m && outputs[Number(m[1])];
+        if (out) el.textContent = `executor.outputs[${m[1]}] = ${smallText(out) || valueText(out)}${m[2] || ""}`;
+      }
+    }
     root.dataset.steps = String(state.steps);
     root.dataset.updates = String(state.updates);
     eventEl.textContent = state.steps ? `after ${state.event} (step ${state.steps})` : state.event;
@@ -844,8 +865,27 @@ function render({ model, el }) {
   const lightTrace = () => {
     if (!mounted || !state) return;
     const trace = state.trace || [];
+    // what each box shows at this point of the recorded step: its own output (forward) or
+    // output gradient (backward); in the executor picture a backward step also reaches the
+    // gradient nodes of its inputs (their d(X) contributions)
     const visited = new Map();
-    for (let k = 0; k <= traceAt && k < trace.length; k++) visited.set(traceKey(trace[k]), trace[k]);
+    const shown = new Map();
+    for (let k = 0; k <= traceAt && k < trace.length; k++) {
+      const s = trace[k];
+      const key = traceKey(s);
+      visited.set(key, s);
+      if (mounted.drawn.kind === "executor") {
+        for (const a of s.arrays) {
+          const target = s.phase === "forward" ? `forward:${a.name}`
+            : `backward:${a.name.replace(/^d\((.*)\)$/, "$1")}`;
+          const tkey = mounted.drawn.byEntry.get(target);
+          if (tkey) { shown.set(tkey, a); if (!visited.has(tkey)) visited.set(tkey, s); }
+        }
+      } else if (s.arrays.length) {
+        const own = s.arrays.find((a) => a.name === `${s.node}_output` || a.name === `d(${s.node}_output)`);
+        if (own) shown.set(key, own);
+      }
+    }
     const current = traceAt >= 0 ? trace[traceAt] : null;
     const currentKey = current ? traceKey(current) : null;
     for (const [key, b] of mounted.drawn.boxes) {
@@ -853,8 +893,8 @@ function render({ model, el }) {
       b.group.classList.toggle("symnb-lit", key === currentKey);
       b.group.classList.toggle("symnb-visited-forward", !!step && step.phase === "forward");
       b.group.classList.toggle("symnb-visited-backward", !!step && step.phase === "backward");
-      if (traceAt >= 0 && step && step.arrays.length) {
-        showValue(b, step.arrays[0], null);
+      if (traceAt >= 0 && shown.has(key)) {
+        showValue(b, shown.get(key), null);
       } else if (traceAt >= 0 && mounted.drawn.kind === "symbol") {
         b.value.textContent = "";
       }
@@ -920,7 +960,10 @@ function render({ model, el }) {
     stepBar.hidden = true;
   }
 
+  let draws = 0;
   const draw = () => {
+    draws += 1;
+    root.dataset.draws = String(draws);     // a value update never redraws
     graphBox.replaceChildren();
     titleEl.textContent = model.get("title");
     const graph = model.get("graph") || {};
