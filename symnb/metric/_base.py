@@ -11,6 +11,12 @@ import numpy
 from .._checks import mx_assert
 from ..ndarray import NDArray
 
+
+def _value(v):
+    """A metric value as a Python number: under NumPy 2 a NumPy scalar prints as
+    ``np.float64(0.83)`` where MXNet's (NumPy 1) printed ``0.83``."""
+    return v.item() if isinstance(v, numpy.generic) else v
+
 _NUMERIC = (float, int, numpy.generic)
 
 
@@ -122,14 +128,14 @@ class EvalMetric:
         """``(name, value)`` of the local statistics (NaN before any update)."""
         if self.num_inst == 0:
             return (self.name, float("nan"))
-        return (self.name, self.sum_metric / self.num_inst)
+        return (self.name, _value(self.sum_metric / self.num_inst))
 
     def get_global(self):
         """``(name, value)`` since the last ``reset`` (``get()`` without global statistics)."""
         if self._has_global_stats:
             if self.global_num_inst == 0:
                 return (self.name, float("nan"))
-            return (self.name, self.global_sum_metric / self.global_num_inst)
+            return (self.name, _value(self.global_sum_metric / self.global_num_inst))
         return self.get()
 
     def get_name_value(self):

@@ -9,7 +9,7 @@ import numpy
 from .. import ndarray
 from .._checks import mx_assert
 from ..ndarray import NDArray
-from ._base import EvalMetric, _Counted, alias, check_label_shapes, register
+from ._base import EvalMetric, _Counted, _value, alias, check_label_shapes, register
 
 
 @register
@@ -314,7 +314,7 @@ class PearsonCorrelation(EvalMetric):
         if self.num_inst == 0:
             return (self.name, float("nan"))
         if self.average == "macro":
-            return (self.name, self.sum_metric / self.num_inst)
+            return (self.name, _value(self.sum_metric / self.num_inst))
         n = self._label_nums
         pearsonr = self._conv / ((n - 1) * numpy.sqrt(self._sse_p / (n - 1)) *
                                  numpy.sqrt(self._sse_l / (n - 1)))

@@ -27,6 +27,9 @@ from .executor_group import DataParallelExecutorGroup
 
 __all__ = ["Module"]
 
+# save_checkpoint logs here, never through the root logger (which would configure logging)
+_LOG = logging.getLogger(__name__)
+
 
 class Module(BaseModule):
     """A module over one symbol: the basic trainable unit of MXNet's Module API.
@@ -152,11 +155,11 @@ class Module(BaseModule):
         self._symbol.save("%s-symbol.json" % prefix, remove_amp_cast=remove_amp_cast)
         param_name = "%s-%04d.params" % (prefix, epoch)
         self.save_params(param_name)
-        logging.info('Saved checkpoint to "%s"', param_name)
+        _LOG.info('Saved checkpoint to "%s"', param_name)
         if save_optimizer_states:
             state_name = "%s-%04d.states" % (prefix, epoch)
             self.save_optimizer_states(state_name)
-            logging.info('Saved optimizer state to "%s"', state_name)
+            _LOG.info('Saved optimizer state to "%s"', state_name)
 
     def _reset_bind(self):
         self.binded = False
@@ -556,8 +559,8 @@ class Module(BaseModule):
         if self._update_on_kvstore:
             self._kvstore.load_optimizer_states(fname)
         else:
-            with open(fname, "rb") as fin:
-                self._updater.set_states(fin.read())
+            from ..optimizer._states import read_file
+            self._updater.set_states(read_file(fname))   # a pickled file is named, not read
 
     def install_monitor(self, mon):
         """Install a ``Monitor`` on the executors."""

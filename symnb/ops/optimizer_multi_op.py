@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 
-from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef
 from ._rules import elemwise_shape, shape_assign, uniform_type
@@ -231,9 +230,6 @@ class _ArrayListOp(OpDef):
     def infer_type(self, p, ins, outs):
         type_assign_check(outs, 0, _F32)
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
-                         "register FGradient attribute." % self.name)
 
 
 @_define
@@ -318,9 +314,6 @@ class multi_lars(OpDef):  # noqa: N801 -- MXNet's name
             scaled = lrs * eta * w_norm / (g_norm * rs + wds * w_norm + eps)
         outs[0][...] = xp.where((wss > 0) & (gss > 0), scaled, lrs)
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        raise MXNetError("MXNetError: Operator multi_lars is non-differentiable because it "
-                         "didn't register FGradient attribute.")
 
 
 class _BuggyNames(_MultiUpdate):

@@ -109,9 +109,6 @@ class _Update(OpDef):
     def forward(self, p, ins, outs, is_train, rt):
         type(self).kernel(p, ins, outs[0], rt.xp)
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
-                         "register FGradient attribute." % self.name)
 
 
 def _scalars(dtype, *values):

@@ -8,7 +8,9 @@ import pytest
 
 import symnb as mx
 
-SPEC = "/work/shared/spec"
+from ..conftest import SHARED
+
+SPEC = str(SHARED / "spec")
 
 
 def needs(*op_names):

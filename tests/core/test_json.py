@@ -10,9 +10,10 @@ import pytest
 
 import symnb as mx
 
+from ..conftest import SHARED
 from .conftest import core, needs
 
-CASES = sorted(glob.glob("/work/shared/oracle/cases/*/symbol.json"))
+CASES = sorted(glob.glob(str(SHARED / "oracle" / "cases" / "*" / "symbol.json")))
 
 
 # ---------------------------------------------------------------- 6.1 API

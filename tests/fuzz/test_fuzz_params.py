@@ -76,8 +76,7 @@ def built_files(draw):
 
 
 def _real_files():
-    found = sorted(glob.glob(str(ROOT / ".." / "shared" / "spec" / "files" / "*.params")) or
-                   glob.glob("/work/shared/spec/files/*.params"))
+    found = sorted(glob.glob(str(ROOT / ".." / "shared" / "spec" / "files" / "*.params")))
     blobs = [open(p, "rb").read() for p in found]
     with tempfile.TemporaryDirectory() as tmp:      # always at least these, made by symnb
         path = os.path.join(tmp, "seed.params")

@@ -40,8 +40,6 @@ def test_module_tutorial(tmp_path):
     assert abs(out["resumed_score"] - mxnet["resumed_score"]) < 0.08
 
 
-@pytest.mark.xfail(reason="mx.metric's get() returns numpy.float64, which NumPy 2 prints as "
-                          "np.float64(...); MXNet (NumPy 1.23) prints a bare number")
 def test_module_tutorial_prints_as_mxnet(tmp_path, capsys):
     training.tutorial_module(mx, str(tmp_path), epochs=(1, 1, 3, 3))
     printed = capsys.readouterr().out

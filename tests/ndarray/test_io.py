@@ -10,8 +10,6 @@ import symnb as mx
 
 nd = mx.nd
 FILES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "spec", "files")
-if not os.path.isdir(FILES):
-    FILES = "/work/shared/spec/files"
 pytestmark = pytest.mark.skipif(not os.path.isdir(FILES), reason="spec golden files not found")
 
 

@@ -8,8 +8,10 @@ import pytest
 
 import symnb as mx
 
+from ..conftest import SHARED
+
 nd = mx.nd
-FILES = "/work/shared/spec/files"
+FILES = str(SHARED / "spec" / "files")
 if not os.path.isdir(FILES):
     FILES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "spec", "files")
 pytestmark = pytest.mark.skipif(not os.path.isdir(FILES), reason="spec golden files not found")

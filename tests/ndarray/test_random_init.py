@@ -81,7 +81,7 @@ def test_init_attribute_wins():
 
 
 @pytest.mark.parametrize("spec, exc, text", [
-    ('["foo", {}]', ValueError, "Unknown initializer 'foo'; registered: constant, "),
+    ('["foo", {}]', ValueError, "Unknown initializer 'foo'; registered: bilinear, constant, "),
     ('["uniform", {"bogus": 1}]', TypeError, "Invalid initializer spec '[\"uniform\", "
      "{\"bogus\": 1}]': Uniform.__init__() got an unexpected keyword argument 'bogus'"),
     ('[1', ValueError, "Invalid initializer spec '[1': not JSON (Expecting ',' delimiter"),

@@ -682,3 +682,69 @@ case("softmax_cross_entropy", [U(3, 4), I(3)], _softmax_ce, index_inputs=(1,))
 # its backward adds the penalty's gradient and moves moving_avg: not the output's derivative
 case("IdentityAttachKLSparseReg", [U(4, 3, lo=0.1, hi=0.9), np.full(3, 0.5)],
      lambda x, avg, **kw: x, numeric=False)
+
+
+# ----------------------------------------------------------------------------- recurrent
+def _rnn_ref(x, params, state, *rest, state_size, num_layers, mode, **_):
+    """One layer, one direction, plain NumPy loops over time (the fused RNN operator)."""
+    assert num_layers == 1
+    h = state[0]
+    c = rest[0][0] if mode == "lstm" else None
+    gates = {"rnn_tanh": 1, "lstm": 4, "gru": 3}[mode] * state_size
+    n_in = x.shape[2]
+    wx = params[:gates * n_in].reshape(gates, n_in)
+    wh = params[gates * n_in:gates * (n_in + state_size)].reshape(gates, state_size)
+    bx = params[gates * (n_in + state_size):gates * (n_in + state_size + 1)]
+    bh = params[gates * (n_in + state_size + 1):]
+    sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    H, ys = state_size, []
+    for t in range(x.shape[0]):
+        ax, ah = x[t] @ wx.T + bx, h @ wh.T + bh
+        if mode == "rnn_tanh":
+            h = np.tanh(ax + ah)
+        elif mode == "lstm":
+            a = ax + ah
+            i, f, g, o = sig(a[:, :H]), sig(a[:, H:2 * H]), np.tanh(a[:, 2 * H:3 * H]), \
+                sig(a[:, 3 * H:])
+            c = f * c + i * g
+            h = o * np.tanh(c)
+        else:
+            r, z = sig(ax[:, :H] + ah[:, :H]), sig(ax[:, H:2 * H] + ah[:, H:2 * H])
+            n = np.tanh(ax[:, 2 * H:] + r * ah[:, 2 * H:])
+            h = (1 - z) * n + z * h
+        ys.append(h)
+    return np.stack(ys)
+
+
+for _mode, _g in (("rnn_tanh", 1), ("lstm", 4), ("gru", 3)):
+    _ins = [U(3, 2, 4, lo=-0.5, hi=0.5), U(_g * 2 * (4 + 2 + 2), lo=-0.5, hi=0.5),
+            U(1, 2, 2, lo=-0.5, hi=0.5)] + ([U(1, 2, 2, lo=-0.5, hi=0.5)] if _mode == "lstm"
+                                            else [])
+    case("RNN", _ins, _rnn_ref, attrs=dict(state_size=2, num_layers=1, mode=_mode),
+         id=_mode)
+
+
+# ----------------------------------------------------------------------------- custom
+def _register_case_ops():
+    import symnb as mx
+
+    class _Twice(mx.operator.CustomOp):
+        def forward(self, is_train, req, in_data, out_data, aux):
+            self.assign(out_data[0], req[0], in_data[0] * 2 + in_data[1])
+
+        def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+            self.assign(in_grad[0], req[0], out_grad[0] * 2)
+            self.assign(in_grad[1], req[1], out_grad[0])
+
+    @mx.operator.register("cases_twice")
+    class _TwiceProp(mx.operator.CustomOpProp):
+        def list_arguments(self):
+            return ["data", "bias"]
+
+        def create_operator(self, ctx, shapes, dtypes):
+            return _Twice()
+
+
+_register_case_ops()
+case("Custom", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b,
+     attrs=dict(op_type="cases_twice"))

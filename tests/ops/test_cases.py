@@ -163,7 +163,9 @@ def _check_nd(op, row, names, want):
     attrs = dict(row.attrs)
     if not row.inputs and any(q.name == "ctx" for q in op.params):
         attrs["ctx"] = ctx
-    got = fn(*nds, **attrs) if op.key_var_num_args else fn(**dict(zip(names, nds)), **attrs)
+    # variadic inputs are positional in mx.nd (MXNet stringifies keyword NDArrays)
+    got = fn(*nds, **attrs) if op.key_var_num_args or op.variadic else \
+        fn(**dict(zip(names, nds)), **attrs)
     got = got if isinstance(got, list) else [got]
     for k, (o, w) in enumerate(zip(got, want, strict=True)):
         _close(o.asnumpy(), w, row, "mx.nd output %d" % k)

@@ -13,10 +13,11 @@ from symnb.base import MXNetError
 from symnb.ops import get_op
 from symnb.ops._registry import InferError
 
+from ..conftest import SHARED
 from . import harness
 
-SPEC = "/work/shared/spec/ops.json"
-ORACLE = "/work/shared/oracle/cases"
+SPEC = str(SHARED / "spec" / "ops.json")
+ORACLE = str(SHARED / "oracle" / "cases")
 
 
 # ----------------------------------------------------------------------------- references
