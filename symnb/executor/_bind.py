@@ -14,6 +14,7 @@ import numpy as np
 from ..base import DTYPE_TO_CODE, MXNetError
 from ..context import Context
 from ..inference import infer_graph
+from ..ops._registry import InferError
 from ..ops._rules import fmt_shape
 
 __all__ = ["bind", "simple_bind", "check_size"]
@@ -112,11 +113,19 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
 
 
 def _check_sizes(order, shapes, dtypes) -> None:
-    """Every buffer the executor will allocate, checked before the first is."""
+    """Every buffer the executor will allocate, checked before the first is, and each
+    operator's checks on concrete shapes (``OpDef.check_bound``)."""
     for node in order:
         for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
             check_size(node.name if node.op is None else "%s output %d" % (node.name, i),
                        shape, dtype)
+        if node.op is not None:
+            ins = [shapes[id(e.node)][e.index] for e in node.inputs]
+            try:
+                node.op.check_bound(node.params, ins, list(shapes[id(node)]))
+            except InferError as e:
+                raise MXNetError("MXNetError: Error in operator %s: %s"
+                                 % (node.name, str(e).replace("{node}", node.name))) from None
 
 
 def check_size(what, shape, dtype) -> None:

@@ -107,6 +107,10 @@ def invoke(op, inputs, kwargs, out=None):
     if any(s is None for s in out_shapes) or (
             any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)):
         raise shape_failure(op.name, in_shapes, out_shapes, attrs)
+    try:
+        op.check_bound(p, list(in_shapes), list(out_shapes))
+    except InferError as e:
+        raise _infer_error(e) from None
     in_types = [np.dtype(x.dtype) for x in inputs]
     types, out_types = list(in_types), [None] * n_total
     try:

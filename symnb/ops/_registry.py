@@ -162,6 +162,12 @@ class OpDef:
         executor protects with a private copy when the node's backward is not planned."""
         return ()
 
+    def check_bound(self, p: Params, ins: list, outs: list) -> None:
+        """Checks that run once shapes are concrete, when arrays are bound (``bind``,
+        ``simple_bind``, ``mx.nd``), after inference: rules MXNet's inference leaves out but
+        whose violation would fail inside a kernel (Reshape's element count). Raise
+        InferError; default: nothing to check."""
+
     @property
     def has_gradient(self) -> bool:
         """Whether the operator defines a backward (optimizer updates do not)."""

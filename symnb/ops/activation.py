@@ -93,15 +93,18 @@ class LeakyReLU(OpDef):
             return
         if p.act_type == "prelu" and ins[1] is None:
             ins[1] = (data[1] if len(data) > 1 else 1,)
-        elif p.act_type == "prelu" and fully_known(data) and fully_known(ins[1]):
-            # MXNet checks this only in forward; at inference a bad gamma fails before bind
-            try:
-                _prelu_gamma_shape(ins[1], data)
-            except ValueError as e:
-                raise InferError("Check failed: s == -1: %s" % e) from None
         shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
         if p.act_type == "rrelu":
             shape_assign(outs, 1, data, inferred_fmt=fmt_shape)
+
+    def check_bound(self, p, ins, outs):
+        # MXNet checks gamma against the data only in forward (its inference accepts any
+        # gamma); symnb refuses when the arrays are bound, with the forward's text
+        if p.act_type == "prelu" and fully_known(ins[0]) and fully_known(ins[1]):
+            try:
+                _prelu_gamma_shape(ins[1], ins[0])
+            except ValueError as e:
+                raise InferError("Check failed: s == -1: %s" % e) from None
 
     def _gamma(self, ins):
         x, gamma = ins[0], ins[1]

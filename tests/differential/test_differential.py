@@ -43,10 +43,7 @@ XFAIL: dict[str, str] = {
 }
 
 # Facts where symnb refuses on purpose what MXNet 1.9.1 accepts: (case, fact) -> why.
-DELIBERATE: dict[tuple[str, str], str] = {
-    ("Reshape_0", "errors"): "MXNet compiles Reshape's element-count check out and its forward "
-                             "then reads out of bounds; symnb raises at inference (issue 11)",
-}
+DELIBERATE: dict[tuple[str, str], str] = {}
 
 
 def _load(name):

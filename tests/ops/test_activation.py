@@ -139,18 +139,21 @@ def test_prelu_forward_and_gradients():
                                    act_type="prelu")
 
 
-def test_prelu_gamma_shape_is_checked_at_inference():
-    # MXNet checks this in forward only (the same text); symnb refuses before bind (issue 11)
+def test_prelu_gamma_shape_is_checked_when_bound():
+    # MXNet checks this in forward only (the same text) and its inference accepts any gamma,
+    # as symnb's does; symnb refuses when the arrays are bound (issue 11), naming the node
     x, g = mx.sym.var('x'), mx.sym.var('g')
     pr = mx.sym.LeakyReLU(x, gamma=g, act_type="prelu", name="pr")
     for gamma, data in (((5,), (2, 3)), ((3, 1), (2, 3, 4))):
+        assert pr.infer_shape(x=data, g=gamma)[1] == [data]
         with pytest.raises(mx.MXNetError) as e:
-            pr.infer_shape(x=data, g=gamma)
+            pr.bind(mx.cpu(), {"x": mx.nd.ones(data), "g": mx.nd.ones(gamma)})
         assert str(e.value) == (
             "MXNetError: Error in operator pr: Check failed: s == -1: Cannot broadcast gamma to "
             "data. gamma: [%s], data: [%s]" % (",".join(map(str, gamma)), ",".join(map(str, data))))
     for gamma, data in (((1,), (2, 3)), ((3,), (2, 3)), ((2, 3), (2, 3)), ((2,), (2, 3, 4))):
-        assert pr.infer_shape(x=data, g=gamma)[1] == [data]     # MXNet's forward takes these
+        ex = pr.bind(mx.cpu(), {"x": mx.nd.ones(data), "g": mx.nd.ones(gamma)})
+        assert ex.forward()[0].shape == data                   # MXNet's forward takes these
 
 
 def test_selu_gradient_is_mxnets_output_based_formula():

@@ -113,6 +113,7 @@ def test_ops_json_example(name):
     ((2, 6, 4), dict(shape=(0, -4, -1, 3, 0)), (2, 2, 3, 4)),
     ((10, 5, 4), dict(shape=(-1, 0), reverse=True), (50, 4)),
     ((10, 5, 4), dict(shape=(-1, 0)), (40, 5)),
+    ((2, 3), dict(shape=(5, -1)), (5, 1)),          # spec 7.5: no element-count check
     ((2, 3, 4), dict(target_shape=(0, 4)), (6, 4)),
     ((2, 3, 4), dict(target_shape=(9, 0), keep_highest=True), (2, 12)),
     ((2, 0, 4), dict(shape=(0, -1)), (2, 0)),       # unknown dims stay unknown
@@ -126,16 +127,23 @@ def test_reshape_fills_one_unknown_input_dim_from_output():
     assert rule("Reshape", [(2, 0, 4)], [(6, 4)], shape=(-1, 4))[0] == [(2, 3, 4)]
 
 
-def test_reshape_checks_the_element_count():
-    # spec 7.5: MXNet 1.9.1 infers (5, 1) and (2, 3, 4) here and its forward reads out of
-    # bounds; symnb refuses at inference (issue 11), so a graph that infers also runs
-    for shape, target in (((5, -1), "[5,1]"), ((0, 0, 4), "[2,3,4]")):
-        assert rule_error("Reshape", [(2, 3)], shape=shape) == (
-            "Check failed: oshape.Size() == dshape.Size() (%d vs. 6) : Target shape size is "
-            "different to source. Target: %s\nSource: [2,3]" % (5 if target == "[5,1]" else 24,
-                                                                 target))
-    with pytest.raises(RuntimeError, match="Target shape size is different"):   # simple_bind's
-        mx.sym.Reshape(mx.sym.var('x'), shape=(0, 0, 4)).simple_bind(mx.cpu(), x=(2, 3))
+def test_reshape_checks_the_element_count_when_bound():
+    # spec 7.5: MXNet 1.9.1 infers (5, 1) and (2, 3, 4) here, as symnb does, and its forward
+    # then reads out of bounds; symnb refuses when the arrays are bound (issue 11), naming
+    # the node, before anything is allocated
+    for shape, target, size in (((5, -1), "[5,1]", 5), ((0, 0, 4), "[2,3,4]", 24)):
+        want = ("Check failed: oshape.Size() == dshape.Size() (%d vs. 6) : Target shape size "
+                "is different to source. Target: %s\nSource: [2,3]" % (size, target))
+        sym = mx.sym.Reshape(mx.sym.var('x'), shape=shape, name='r')
+        assert sym.infer_shape(x=(2, 3))[1] == [tuple(int(d) for d in target[1:-1].split(","))]
+        with pytest.raises(RuntimeError) as e:                  # simple_bind's wrapper
+            sym.simple_bind(mx.cpu(), x=(2, 3))
+        assert "Error in operator r: " + want in str(e.value)
+        with pytest.raises(mx.MXNetError) as e:
+            sym.bind(mx.cpu(), {'x': mx.nd.ones((2, 3))})
+        assert str(e.value) == "MXNetError: Error in operator r: " + want
+        with pytest.raises(mx.MXNetError, match="Target shape size is different"):
+            mx.nd.Reshape(mx.nd.ones((2, 3)), shape=shape)
 
 
 def test_reshape_errors():
