@@ -140,6 +140,7 @@ def test_executor_of_modules_and_the_live_widget_follows_fit():
     mod.init_params()
     widget = ExecutorWidget(training.executor_of(mod))
     mod.fit(train, num_epoch=1)
+    widget.flush()                 # the view sends at most `rate` times a second
     assert widget.event == "backward" and widget.steps == 10   # 5 forwards, 5 backwards
     widget.close()
 
