@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     init,
     layout,
     legacy,
+    linalg,
     loss,
     matrix,
     nn,

@@ -682,3 +682,77 @@ case("softmax_cross_entropy", [U(3, 4), I(3)], _softmax_ce, index_inputs=(1,))
 # its backward adds the penalty's gradient and moves moving_avg: not the output's derivative
 case("IdentityAttachKLSparseReg", [U(4, 3, lo=0.1, hi=0.9), np.full(3, 0.5)],
      lambda x, avg, **kw: x, numeric=False)
+
+
+# ----------------------------------------------------------------------------- linalg
+def _spd(n, batch=()):
+    x = U(*batch, n, n)
+    return x @ np.swapaxes(x, -1, -2) / n + 0.5 * np.eye(n)
+
+
+def _lower(n, batch=()):
+    return np.tril(U(*batch, n, n), -1) + np.eye(n) * U(*batch, n, lo=1.0, hi=2.0)[..., None]
+
+
+def _T(x):
+    return np.swapaxes(x, -1, -2)
+
+
+case("_linalg_gemm", [U(2, 3), U(3, 4), U(2, 4)], lambda a, b, c, **kw: 2 * a @ b + 0.5 * c,
+     attrs={"alpha": 2.0, "beta": 0.5})
+case("_linalg_gemm", [U(2, 3, 2), U(2, 4, 3), U(2, 2, 4)],
+     lambda a, b, c, **kw: _T(a) @ _T(b) + c, attrs={"transpose_a": True, "transpose_b": True},
+     id="tt")
+case("_linalg_gemm2", [U(2, 3), U(3, 4)], lambda a, b, **kw: a @ b)
+case("_linalg_gemm2", [U(2, 4, 3), U(2, 4, 5)],
+     lambda a, b, **kw: np.moveaxis(np.moveaxis(a, 0, -2).swapaxes(-1, -2) @
+                                    np.moveaxis(b, 0, -2), -2, 0),
+     attrs={"axis": 0, "transpose_a": True}, id="axis0")
+case("_linalg_syrk", [U(2, 3, 4)], lambda a, **kw: a @ _T(a))
+case("_linalg_syrk", [U(3, 4)], lambda a, **kw: 2 * _T(a) @ a,
+     attrs={"transpose": True, "alpha": 2.0}, id="t")
+case("_linalg_trmm", [_lower(3), U(3, 2)], lambda a, b, **kw: np.tril(a) @ b)
+case("_linalg_trmm", [U(3, 3), U(2, 3)], lambda a, b, **kw: 2 * b @ np.triu(a).T,
+     attrs={"rightside": True, "transpose": True, "lower": False, "alpha": 2.0}, id="right")
+case("_linalg_trsm", [_lower(3), U(3, 2)], lambda a, b, **kw: np.linalg.solve(np.tril(a), b))
+case("_linalg_trsm", [_lower(3), U(2, 3)],
+     lambda a, b, **kw: 2 * np.linalg.solve(np.tril(a), b.T).T,
+     attrs={"rightside": True, "transpose": True, "alpha": 2.0}, id="right")
+# potrf and syevd read one triangle but return MXNet's symmetric gradient: no central
+# differences along an arbitrary direction (the recorded MXNet cases check the values)
+case("_linalg_potrf", [_spd(3)], lambda a, **kw: np.linalg.cholesky(a), numeric=False)
+case("_linalg_potri", [_lower(3)], lambda a, **kw: np.linalg.inv(np.tril(a) @ np.tril(a).T))
+case("_linalg_inverse", [_spd(3, (2,))], lambda a, **kw: np.linalg.inv(a))
+case("_linalg_det", [U(3, 3) + 2 * np.eye(3)], lambda a, **kw: np.linalg.det(a).reshape(1))
+case("_linalg_slogdet", [U(2, 3, 3) + 2 * np.eye(3)],
+     lambda a, **kw: list(np.linalg.slogdet(a)))
+case("_linalg_sumlogdiag", [_spd(3, (2,))],
+     lambda a, **kw: np.log(np.diagonal(a, axis1=-2, axis2=-1)).sum(-1))
+case("_linalg_gelqf", [U(2, 3)], lambda a, **kw: [np.linalg.qr(a.T)[0].T, np.linalg.qr(a.T)[1].T])
+
+
+def _syevd(a):
+    lam, v = np.linalg.eigh(a)
+    u = v.T
+    big = u[np.arange(len(u)), np.abs(u).argmax(axis=1)]
+    return [u * np.where(big < 0, -1, 1)[:, None], lam]
+
+
+case("_linalg_syevd", [_spd(3)], lambda a, **kw: _syevd(a), numeric=False)
+case("_linalg_extractdiag", [U(2, 3, 3)], lambda a, **kw: np.diagonal(a, 1, -2, -1).copy(),
+     attrs={"offset": 1})
+case("_linalg_makediag", [U(2, 3)], lambda a, **kw: np.stack([np.diag(r, -1) for r in a]),
+     attrs={"offset": -1})
+_M = U(3, 3)
+case("_linalg_extracttrian", [_M], lambda a, **kw: a[np.tril_indices(3)])
+case("_linalg_extracttrian", [_M], lambda a, **kw: a.T[np.tril_indices(3, -1)],
+     attrs={"offset": 1}, id="upper")
+case("_linalg_maketrian", [U(6)], lambda v, **kw: _tri_from(v, 3))
+case("_linalg_maketrian", [U(3)], lambda v, **kw: _tri_from(v, 3, -1).T,
+     attrs={"offset": 1}, id="upper")
+
+
+def _tri_from(v, n, k=0):
+    out = np.zeros((n, n))
+    out[np.tril_indices(n, k)] = v
+    return out
