@@ -56,6 +56,8 @@ class OpDef:
     mutates: ClassVar[tuple[str, ...]] = ()          # aux states (MXNet's FMutateInputs)
     roles: ClassVar[dict[str, str]] = {}             # input -> data|weight|bias|aux|label
     params: ClassVar[tuple[Param, ...]] = ()
+    # parsed like params but not listed among the arguments (add_n's num_args: ops.json none)
+    hidden_params: ClassVar[tuple[Param, ...]] = ()
     outputs: ClassVar[tuple[str, ...]] = ("output",)  # visible output suffixes
     num_outputs_total_default: ClassVar[int | None] = None
     key_var_num_args: ClassVar[str | None] = None
@@ -173,7 +175,7 @@ def register(cls):
     The class docstring becomes the operator's documentation.
     """
     op = cls()
-    cls.param_map = {p.name: p for p in cls.params}
+    cls.param_map = {p.name: p for p in tuple(cls.params) + tuple(cls.hidden_params)}
     if cls.name in OPS:
         raise ValueError("operator %s registered twice" % cls.name)
     OPS[cls.name] = op

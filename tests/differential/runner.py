@@ -31,8 +31,7 @@ def strip_error(exc) -> str:
 
 
 # MXNet's placement of prefixed names: ``_linalg_gemm`` is ``mx.sym.linalg.gemm``
-_SUBMODULES = (("_linalg_", "linalg"), ("_contrib_", "contrib"), ("_image_", "image"),
-               ("_random_", "random"), ("_sample_", "random"))
+_SUBMODULES = (("_linalg_", "linalg"), ("_contrib_", "contrib"), ("_image_", "image"))
 
 
 def op_function(mx, op: str):
@@ -43,9 +42,11 @@ def op_function(mx, op: str):
     >>> op_function(symnb, '_plus_scalar').__name__
     '_plus_scalar'
     """
-    for prefix, module in _SUBMODULES[:3]:
+    for prefix, module in _SUBMODULES:
         if op.startswith(prefix):
             return getattr(getattr(mx.sym, module), op[len(prefix):])
+    if op.startswith("_np_"):       # NumPy-style operators MXNet exposes as mx.sym.<x>
+        return getattr(mx.sym, op[len("_np_"):])
     return getattr(mx.sym._internal if op.startswith("_") else mx.sym, op)
 
 

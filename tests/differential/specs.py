@@ -679,6 +679,45 @@ def _linalg():
     return out
 
 
+def _misc():
+    out = []
+    for k, kw in enumerate([{"N": 3}, {"N": 2, "M": 4, "k": 1, "dtype": "int32"},
+                            {"N": 3, "k": -1, "dtype": "float64"}]):
+        out.append(_case("eye_%d" % k, "_eye", [], F32, kw, grad=False))
+    for k, kw in enumerate([{}, {"axis": 1}, {"axis": 0, "dtype": "float64"}]):
+        out.append(_case("cumsum_%d" % k, "_np_cumsum", [("a", (2, 3))], F64 if k % 2 else F32,
+                         kw))
+    out.append(_case("cumsum_i32", "_np_cumsum", [("a", (4,))], I32, ranges={"a": ("i", -3, 3)}))
+    out.append(_case("khatri_rao_0", "khatri_rao", [("a", (2, 3)), ("b", (4, 3))], F32,
+                     variadic=True))
+    out.append(_case("khatri_rao_1", "khatri_rao", [("a", (2, 2)), ("b", (3, 2)),
+                                                    ("c", (2, 2))], F64, variadic=True))
+    out.append(_case("all_finite_0", "all_finite", [("data", (2, 3))], F32, grad=False))
+    out.append(_case("copyto_0", "_copyto", [("data", (2, 3))], F32))
+    out.append(_case("identity_like_rhs_0", "_identity_with_attr_like_rhs",
+                     [("lhs", (2, 3)), ("rhs", (2, 3))], F32))
+    out.append(_case("grad_add_0", "_grad_add", [("lhs", (2, 3)), ("rhs", (2, 3))], F64))
+    for k, kw in enumerate([{}, {"start": 1, "step": 0.5, "repeat": 2}, {"axis": 1}]):
+        out.append(_case("arange_like_%d" % k, "_contrib_arange_like", [("data", (2, 3))],
+                         F64 if k % 2 else F32, kw))
+    out.append(_case("div_sqrt_dim_0", "_contrib_div_sqrt_dim", [("data", (2, 4))], F32))
+    out.append(_case("gradientmultiplier_0", "_contrib_gradientmultiplier",
+                     [("data", (2, 3))], F64, {"scalar": -0.5}))
+    out.append(_case("round_ste_0", "_contrib_round_ste", [("data", (2, 3))], F32,
+                     ranges={"data": ("u", -3, 3)}))
+    out.append(_case("sign_ste_0", "_contrib_sign_ste", [("data", (2, 3))], F64))
+    out.append(_case("quadratic_0", "_contrib_quadratic", [("data", (2, 3))], F32,
+                     {"a": 2.0, "b": -1.0, "c": 0.5}))
+    out.append(_case("index_copy_0", "_contrib_index_copy",
+                     [("old_tensor", (4, 2)), ("index_vector", (2,)), ("new_tensor", (2, 2))],
+                     F32, ranges={"index_vector": ("i", 0, 4)}))
+    out.append(_case("index_array_0", "_contrib_index_array", [("data", (2, 3))], F32,
+                     grad=False))
+    out.append(_case("index_array_1", "_contrib_index_array", [("data", (2, 3, 2))], F32,
+                     {"axes": (-1, 0)}, grad=False))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -687,4 +726,4 @@ def all_cases():
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
-            + _layers() + _linalg())
+            + _layers() + _linalg() + _misc())

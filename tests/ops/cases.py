@@ -756,3 +756,42 @@ def _tri_from(v, n, k=0):
     out = np.zeros((n, n))
     out[np.tril_indices(n, k)] = v
     return out
+
+# ----------------------------------------------------------------------------- misc, contrib
+case("_eye", [], lambda **kw: np.eye(3, 4, 1), attrs={"N": 3, "M": 4, "k": 1, "dtype": "float64"})
+case("_np_cumsum", [U(2, 3)], lambda a, **kw: np.cumsum(a, axis=1), attrs={"axis": 1},
+     add="writes")
+case("_np_cumsum", [U(2, 3)], lambda a, **kw: np.cumsum(a), id="flat", add="writes")
+case("khatri_rao", [U(2, 3), U(4, 3)],
+     lambda a, b, **kw: (a[:, None, :] * b[None, :, :]).reshape(8, 3), attrs={"num_args": 2})
+case("khatri_rao", [U(2, 2), U(3, 2), U(2, 2)],
+     lambda a, b, c, **kw: (a[:, None, None] * b[None, :, None] * c[None, None]).reshape(12, 2),
+     attrs={"num_args": 3}, id="three")
+case("all_finite", [U(2, 3)], lambda x, **kw: np.ones(1, dtype=np.float32))
+case("_copyto", [U(2, 3)], lambda x, **kw: x)
+case("_identity_with_attr_like_rhs", [U(2, 3), U(2, 3)], lambda a, b, **kw: a,
+     index_inputs=(1,))
+case("_grad_add", [U(2, 3), U(2, 3)], lambda a, b, **kw: a + b)
+case("_contrib_arange_like", [U(2, 3)], lambda x, **kw: np.repeat(np.arange(3) * 0.5 + 1, 2)
+     .reshape(2, 3), attrs={"start": 1, "step": 0.5, "repeat": 2})
+case("_contrib_arange_like", [U(2, 3)], lambda x, **kw: np.arange(3.0), attrs={"axis": 1},
+     id="axis")
+case("_contrib_div_sqrt_dim", [U(2, 4)], lambda x, **kw: x / 2)
+# gradientmultiplier and the straight-through ops define their gradient, not the derivative
+case("_contrib_gradientmultiplier", [U(2, 3)], lambda x, **kw: x, attrs={"scalar": -0.5},
+     numeric=False)
+case("_contrib_round_ste", [U(2, 3, lo=-3, hi=3)], lambda x, **kw: _round_away(x), numeric=False)
+case("_contrib_sign_ste", [U(2, 3)], lambda x, **kw: np.sign(x), numeric=False)
+case("_contrib_quadratic", [U(2, 3)], lambda x, **kw: 2 * x * x - x + 0.5,
+     attrs={"a": 2.0, "b": -1.0, "c": 0.5})
+case("_contrib_index_copy", [U(4, 2), np.array([3.0, 0.0]), U(2, 2)],
+     lambda o, i, n, **kw: _index_copied(o, i, n), index_inputs=(1,))
+case("_contrib_index_array", [U(2, 3)], lambda x, **kw: np.stack(np.indices((2, 3)), -1))
+case("_contrib_index_array", [U(2, 3, 2)], lambda x, **kw: np.indices((2, 3, 2))[2][..., None],
+     attrs={"axes": (-1,)}, id="axes")
+
+
+def _index_copied(old, idx, new):
+    out = old.copy()
+    out[idx.astype(int)] = new
+    return out
