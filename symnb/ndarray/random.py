@@ -71,3 +71,116 @@ def normal(loc=0, scale=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwarg
     <class 'numpy.float64'>
     """
     return _sample("normal", loc, scale, shape, dtype, ctx, out, kwargs)
+
+
+def _operator(dist, params, names, shape, dtype, ctx, out, kwargs):
+    """``_random_<dist>`` for scalar parameters, ``_sample_<dist>`` for NDArray ones, as
+    MXNet's ``_random_helper`` dispatches."""
+    from ._imperative import FUNCTIONS
+    if any(isinstance(v, NDArray) for v in params):
+        return FUNCTIONS["_sample_" + dist](*params, shape=shape, dtype=dtype, out=out,
+                                            **kwargs)
+    shape = (1,) if shape is _Null or shape is None else shape
+    ctx = current_context() if ctx is None else ctx
+    return FUNCTIONS["_random_" + dist](shape=shape, dtype=dtype, ctx=ctx, out=out,
+                                        **dict(zip(names, params)), **kwargs)
+
+
+def poisson(lam=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples from the Poisson distribution with rate ``lam``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.poisson(4, shape=(3,)).shape
+    (3,)
+    """
+    return _operator("poisson", [lam], ["lam"], shape, dtype, ctx, out, kwargs)
+
+
+def exponential(scale=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples from the exponential distribution with mean ``scale`` (rate ``1/scale``).
+
+    >>> import symnb as mx
+    >>> bool((mx.nd.random.exponential(2, shape=(5,)).asnumpy() >= 0).all())
+    True
+    """
+    return _operator("exponential", [1.0 / scale], ["lam"], shape, dtype, ctx, out, kwargs)
+
+
+def gamma(alpha=1, beta=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples from the gamma distribution with shape ``alpha`` and scale ``beta``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.gamma(2, 3, shape=(2, 2)).shape
+    (2, 2)
+    """
+    return _operator("gamma", [alpha, beta], ["alpha", "beta"], shape, dtype, ctx, out, kwargs)
+
+
+def negative_binomial(k=1, p=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples the failures before ``k`` successes of probability ``p``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.negative_binomial(3, 0.5, shape=(4,)).shape
+    (4,)
+    """
+    return _operator("negative_binomial", [k, p], ["k", "p"], shape, dtype, ctx, out, kwargs)
+
+
+def generalized_negative_binomial(mu=1, alpha=1, shape=_Null, dtype=_Null, ctx=None, out=None,
+                                  **kwargs):
+    """Samples from the negative binomial with mean ``mu`` and dispersion ``alpha``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.generalized_negative_binomial(2, 0.5, shape=(4,)).shape
+    (4,)
+    """
+    return _operator("generalized_negative_binomial", [mu, alpha], ["mu", "alpha"], shape,
+                     dtype, ctx, out, kwargs)
+
+
+def randint(low, high, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Integers drawn uniformly from ``[low, high)`` (int32 unless ``dtype``).
+
+    >>> import symnb as mx
+    >>> mx.nd.random.randint(0, 3, shape=(4,)).dtype
+    <class 'numpy.int32'>
+    """
+    return _operator("randint", [low, high], ["low", "high"], shape, dtype, ctx, out, kwargs)
+
+
+def randn(*shape, **kwargs):
+    """Normal samples of the shape given positionally (``loc``/``scale`` by keyword).
+
+    >>> import symnb as mx
+    >>> mx.nd.random.randn(2, 3).shape
+    (2, 3)
+    """
+    loc, scale = kwargs.pop("loc", 0), kwargs.pop("scale", 1)
+    return normal(loc, scale, shape=shape or (1,), **kwargs)
+
+
+def multinomial(data, shape=_Null, get_prob=False, out=None, dtype="int32", **kwargs):
+    """Category indices drawn from the probabilities on the last axis of ``data``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.multinomial(mx.nd.array([0.0, 1.0]), shape=(2,)).asnumpy()
+    array([1, 1], dtype=int32)
+    """
+    from ._imperative import FUNCTIONS
+    return FUNCTIONS["_sample_multinomial"](data, shape=shape, get_prob=get_prob, out=out,
+                                            dtype=dtype, **kwargs)
+
+
+def shuffle(data, **kwargs):
+    """``data`` with its first axis randomly permuted.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.shuffle(mx.nd.array([[1, 2], [3, 4]])).shape
+    (2, 2)
+    """
+    from ._imperative import FUNCTIONS
+    return FUNCTIONS["_shuffle"](data, **kwargs)
+
+
+__all__ += ["poisson", "exponential", "gamma", "negative_binomial",
+            "generalized_negative_binomial", "randint", "randn", "multinomial", "shuffle"]

@@ -22,6 +22,7 @@ from . import (  # noqa: F401
     normalize,
     ordering,
     pooling,
+    random,
     reduce,
     resample,
     sequence,

@@ -45,6 +45,8 @@ def op_function(mx, op: str):
     for prefix, module in _SUBMODULES:
         if op.startswith(prefix):
             return getattr(getattr(mx.sym, module), op[len(prefix):])
+    if op.startswith("_random_") and op.endswith("_like"):
+        return getattr(mx.sym.random, op[len("_random_"):])
     if op.startswith("_np_"):       # NumPy-style operators MXNet exposes as mx.sym.<x>
         return getattr(mx.sym, op[len("_np_"):])
     return getattr(mx.sym._internal if op.startswith("_") else mx.sym, op)

@@ -718,6 +718,40 @@ def _misc():
     return out
 
 
+_DISTS = {"uniform": {"low": -1.0, "high": 3.0}, "normal": {"loc": 2.0, "scale": 0.5},
+          "gamma": {"alpha": 2.0, "beta": 1.5}, "exponential": {"lam": 2.0},
+          "poisson": {"lam": 3.0}, "negative_binomial": {"k": 3, "p": 0.4},
+          "generalized_negative_binomial": {"mu": 2.0, "alpha": 0.5}}
+_SAMPLE_INPUTS = {"uniform": ("low", "high"), "normal": ("mu", "sigma"),
+                  "gamma": ("alpha", "beta"), "exponential": ("lam",), "poisson": ("lam",),
+                  "negative_binomial": ("k", "p"), "generalized_negative_binomial": ("mu", "alpha")}
+
+
+def _random():
+    # random values are not facts: names, shapes, dtypes and errors are (ignore='values')
+    out = []
+    for dist, kw in _DISTS.items():
+        out.append(_case("random_%s_0" % dist, "_random_" + dist, [], F32,
+                         dict(kw, shape=(2, 3)), grad=False, ignore="values"))
+        out.append(_case("random_%s_f64" % dist, "_random_" + dist, [], F32,
+                         dict(kw, shape=(4,), dtype="float64"), grad=False, ignore="values"))
+        out.append(_case("random_%s_like" % dist, "_random_%s_like" % dist,
+                         [("data", (2, 3))], F64, kw, grad=False, ignore="values"))
+        names = _SAMPLE_INPUTS[dist]
+        out.append(_case("sample_%s_0" % dist, "_sample_" + dist, [(n, (2,)) for n in names],
+                         F32, {"shape": (3,)}, grad=False, ignore="values",
+                         ranges={n: ("u", 0.4, 0.6) if n == "p" else ("u", 1.0, 2.0)
+                                 for n in names}))
+    out.append(_case("random_randint_0", "_random_randint", [], F32,
+                     {"low": 0, "high": 5, "shape": (2, 3)}, grad=False, ignore="values"))
+    out.append(_case("sample_multinomial_0", "_sample_multinomial", [("data", (2, 3))], F32,
+                     {"shape": (4,)}, grad=False, ignore="values",
+                     ranges={"data": ("u", 0.2, 0.4)}))
+    out.append(_case("shuffle_0", "_shuffle", [("data", (4, 2))], F32, grad=False,
+                     ignore="values"))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -726,4 +760,4 @@ def all_cases():
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
-            + _layers() + _linalg() + _misc())
+            + _layers() + _linalg() + _misc() + _random())

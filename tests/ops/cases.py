@@ -795,3 +795,54 @@ def _index_copied(old, idx, new):
     out = old.copy()
     out[idx.astype(int)] = new
     return out
+
+
+# ----------------------------------------------------------------------------- random
+@dataclass
+class Dist:
+    """What a sampler's output must show: shape, dtype, mean, variance, support."""
+
+    op: str
+    inputs: list
+    attrs: dict
+    shape: tuple
+    dtype: str
+    mean: float
+    var: float
+    low: float = -np.inf
+    high: float = np.inf
+    integer: bool = False
+    id: str = ""
+
+    @property
+    def name(self):
+        return "%s-%s" % (self.op, self.id) if self.id else self.op
+
+
+_N = 20000
+_F64 = {"dtype": "float64"}
+# (name, attrs, mean, variance, support, integer valued)
+_DISTS = [
+    ("uniform", {"low": -1.0, "high": 3.0}, 1.0, 16 / 12, (-1, 3), False),
+    ("normal", {"loc": 2.0, "scale": 0.5}, 2.0, 0.25, (-np.inf, np.inf), False),
+    ("gamma", {"alpha": 2.0, "beta": 1.5}, 3.0, 4.5, (0, np.inf), False),
+    ("exponential", {"lam": 2.0}, 0.5, 0.25, (0, np.inf), False),
+    ("poisson", {"lam": 3.0}, 3.0, 3.0, (0, np.inf), True),
+    ("negative_binomial", {"k": 3, "p": 0.4}, 4.5, 11.25, (0, np.inf), True),
+    ("generalized_negative_binomial", {"mu": 2.0, "alpha": 0.5}, 2.0, 4.0, (0, np.inf), True),
+]
+DISTS: list[Dist] = []
+for _d, _kw, _m, _v, (_lo, _hi), _int in _DISTS:
+    DISTS.append(Dist("_random_" + _d, [], dict(_kw, shape=(_N,), **_F64), (_N,), "float64",
+                      _m, _v, _lo, _hi, _int))
+    DISTS.append(Dist("_random_%s_like" % _d, [np.zeros((100, 200))], dict(_kw), (100, 200),
+                      "float64", _m, _v, _lo, _hi, _int))
+    _params = [np.full((2,), float(v)) for v in _kw.values()]
+    DISTS.append(Dist("_sample_" + _d, _params, {"shape": (_N // 2,), **_F64}, (2, _N // 2),
+                      "float64", _m, _v, _lo, _hi, _int))
+DISTS.append(Dist("_random_randint", [], {"low": -2, "high": 5, "shape": (_N,)}, (_N,),
+                  "int32", 1.0, 4.0, -2, 4, True))
+DISTS.append(Dist("_sample_multinomial", [np.array([[0.2, 0.3, 0.5]])], {"shape": (_N,)},
+                  (1, _N), "int32", 1.3, 0.61, 0, 2, True))
+DISTS.append(Dist("_shuffle", [np.arange(_N, dtype=np.float64)], {}, (_N,), "float64",
+                  (_N - 1) / 2, (_N * _N - 1) / 12, 0, _N - 1, True))

@@ -21,7 +21,7 @@ from symnb.ops import OPS, get_op
 from symnb.symbol._functions import python_location
 
 from . import harness
-from .cases import CASES
+from .cases import CASES, DISTS
 
 ROWS = [pytest.param(c, id=c.name) for c in CASES]
 
@@ -33,13 +33,13 @@ def test_case_names_are_unique():
 
 def test_every_operator_has_a_case():
     # operators without a backward (optimizer updates) may come without rows
-    covered = {c.op for c in CASES}
+    covered = {c.op for c in CASES} | {d.op for d in DISTS}
     missing = sorted(n for n, op in OPS.items() if op.has_gradient and n not in covered)
     assert missing == [], "operators without a row in tests/ops/cases.py: %s" % missing
 
 
 def test_every_row_names_a_registered_operator():
-    assert sorted({c.op for c in CASES if get_op(c.op) is None}) == []
+    assert sorted({c.op for c in CASES + DISTS if get_op(c.op) is None}) == []
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -251,3 +251,35 @@ def test_backend_kernel_replaces_one_operator():
         del _registry.KERNELS[("_copy", "numpy")]
     with pytest.raises(ValueError, match="no operator named"):
         _registry.register_kernel("no_such_op", "numpy")
+
+
+# ----------------------------------------------------------------------------- samplers
+def _check_dist(row, out, what):
+    out = np.asarray(out)
+    assert out.shape == tuple(row.shape) and out.dtype == np.dtype(row.dtype), \
+        "%s %s: %s %s" % (row.name, what, out.shape, out.dtype)
+    x = out.astype(np.float64).ravel()
+    n = x.size
+    # the mean within 6 standard errors, the variance within 10 %, the support exactly
+    assert abs(x.mean() - row.mean) <= 6 * np.sqrt(row.var / n), (row.name, what, x.mean())
+    assert abs(x.var() - row.var) <= 0.1 * row.var, (row.name, what, x.var())
+    assert x.min() >= row.low and x.max() <= row.high, (row.name, what, x.min(), x.max())
+    if row.integer:
+        assert np.array_equal(x, np.round(x)), (row.name, what)
+
+
+@pytest.mark.parametrize("row", [pytest.param(d, id=d.name) for d in DISTS])
+def test_sampler_paths(row):
+    op = get_op(row.op)
+    outs = harness.forward(row.op, [x.copy() for x in row.inputs], False, **row.attrs)
+    _check_dist(row, outs[0], "generic")
+    names = list(op.input_names(harness.parse(row.op, **row.attrs)[1]))
+    ctx = _ctx()
+    sym = _symbol(op, row, names)
+    exe = sym.bind(ctx, {n: _nd(x, ctx) for n, x in zip(names, row.inputs)})
+    _check_dist(row, exe.forward()[0].asnumpy(), "executor")
+    attrs = dict(row.attrs)
+    if not row.inputs:
+        attrs["ctx"] = ctx
+    got = FUNCTIONS[row.op](*[_nd(x, ctx) for x in row.inputs], **attrs)
+    _check_dist(row, (got[0] if isinstance(got, list) else got).asnumpy(), "mx.nd")
