@@ -27,6 +27,7 @@ from . import (  # noqa: F401
     resample,
     sequence,
     shape,
+    transform,
 )
 from ._params import Param, Params
 from ._registry import OPS, REGISTRY, OpDef, assign, get_op, register

@@ -752,6 +752,30 @@ def _random():
     return out
 
 
+def _transform():
+    out = []
+    theta = ("u", -0.3, 0.3)
+    out.append(_case("GridGenerator_affine", "GridGenerator", [("data", (2, 6))], F32,
+                     {"transform_type": "affine", "target_shape": (3, 4)}, ranges={"data": theta}))
+    out.append(_case("GridGenerator_warp", "GridGenerator", [("data", (1, 2, 3, 4))], F32,
+                     {"transform_type": "warp"}))
+    for k, dt in enumerate([F32, F64]):
+        out.append(_case("BilinearSampler_%d" % k, "BilinearSampler",
+                         [("data", (1, 2, 4, 5)), ("grid", (1, 2, 3, 3))], dt,
+                         ranges={"grid": ("u", -1.1, 1.1)}))
+    out.append(_case("SpatialTransformer_0", "SpatialTransformer",
+                     [("data", (2, 1, 5, 5)), ("loc", (2, 6))], F32,
+                     {"target_shape": (3, 4), "transform_type": "affine",
+                      "sampler_type": "bilinear"}, ranges={"loc": theta}))
+    out.append(_case("ROIPooling_0", "ROIPooling", [("data", (2, 2, 6, 6)), ("rois", (3, 5))],
+                     F32, {"pooled_size": (2, 2), "spatial_scale": 1.0},
+                     ranges={"rois": ("i", 0, 2)}))
+    out.append(_case("ROIPooling_1", "ROIPooling", [("data", (1, 2, 8, 8)), ("rois", (2, 5))],
+                     F32, {"pooled_size": (3, 2), "spatial_scale": 0.5},
+                     ranges={"rois": ("i", 0, 1)}))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -760,4 +784,5 @@ def all_cases():
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
-            + _layers() + _linalg() + _misc() + _random())
+            + _layers() + _linalg() + _misc() + _random()
+            + _transform())

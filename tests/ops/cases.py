@@ -846,3 +846,66 @@ DISTS.append(Dist("_sample_multinomial", [np.array([[0.2, 0.3, 0.5]])], {"shape"
                   (1, _N), "int32", 1.3, 0.61, 0, 2, True))
 DISTS.append(Dist("_shuffle", [np.arange(_N, dtype=np.float64)], {}, (_N,), "float64",
                   (_N - 1) / 2, (_N * _N - 1) / 12, 0, _N - 1, True))
+
+
+# ----------------------------------------------------------------------------- transformers
+def _ref_grid(theta, h, w):
+    ys, xs = np.meshgrid(np.linspace(-1, 1, h), np.linspace(-1, 1, w), indexing="ij")
+    dst = np.stack([xs.ravel(), ys.ravel(), np.ones(h * w)])
+    return (theta.reshape(-1, 2, 3) @ dst).reshape(-1, 2, h, w)
+
+
+def _ref_sample(data, grid):
+    """Bilinear sampling point by point, zeros outside (an obviously right loop)."""
+    n, c, h, w = data.shape
+    out = np.zeros((n, c) + grid.shape[2:])
+    for b in range(n):
+        for i in range(grid.shape[2]):
+            for j in range(grid.shape[3]):
+                x = (grid[b, 0, i, j] + 1) * (w - 1) / 2
+                y = (grid[b, 1, i, j] + 1) * (h - 1) / 2
+                x0, y0 = int(np.floor(x)), int(np.floor(y))
+                for yy, wy in ((y0, 1 - (y - y0)), (y0 + 1, y - y0)):
+                    for xx, wx in ((x0, 1 - (x - x0)), (x0 + 1, x - x0)):
+                        if 0 <= xx < w and 0 <= yy < h:
+                            out[b, :, i, j] += wx * wy * data[b, :, yy, xx]
+    return out
+
+
+_THETA = np.array([[0.9, 0.1, 0.05, -0.1, 0.8, 0.1], [1.1, -0.2, 0.0, 0.15, 0.7, -0.05]])
+# GridGenerator, SpatialTransformer and ROIPooling run in float32 only (MXNet)
+case("GridGenerator", [_THETA], lambda t, **kw: _ref_grid(t, 3, 4),
+     attrs={"transform_type": "affine", "target_shape": (3, 4)}, **_F32)
+case("GridGenerator", [U(1, 2, 3, 4)],
+     lambda f, **kw: np.stack([(f[:, 0] + np.arange(4)) / 1.5 - 1,
+                               (f[:, 1] + np.arange(3)[:, None]) / 1.0 - 1], 1),
+     attrs={"transform_type": "warp"}, id="warp", **_F32)
+case("BilinearSampler", [U(1, 2, 4, 5), U(1, 2, 3, 3, lo=-1.1, hi=1.1)],
+     lambda d, g, **kw: _ref_sample(d, g))
+case("SpatialTransformer", [U(2, 1, 5, 5), _THETA],
+     lambda d, t, **kw: _ref_sample(d, _ref_grid(t, 3, 4)),
+     attrs={"target_shape": (3, 4), "transform_type": "affine", "sampler_type": "bilinear"},
+     add="writes", numeric=False, **_F32)   # float32 differences are too coarse here; the
+# recorded MXNet gradients (tests/differential) check it
+
+
+def _ref_roi(data, rois, pooled, scale):
+    out = np.zeros((len(rois), data.shape[1]) + pooled)
+    for r, roi in enumerate(rois):
+        x1, y1, x2, y2 = (int(np.round(v * scale)) for v in roi[1:])
+        bh, bw = max(y2 - y1 + 1, 1) / pooled[0], max(x2 - x1 + 1, 1) / pooled[1]
+        for i in range(pooled[0]):
+            for j in range(pooled[1]):
+                ys = min(max(int(np.floor(i * bh)) + y1, 0), data.shape[2])
+                ye = min(max(int(np.ceil((i + 1) * bh)) + y1, 0), data.shape[2])
+                xs = min(max(int(np.floor(j * bw)) + x1, 0), data.shape[3])
+                xe = min(max(int(np.ceil((j + 1) * bw)) + x1, 0), data.shape[3])
+                if ye > ys and xe > xs:
+                    out[r, :, i, j] = data[int(roi[0]), :, ys:ye, xs:xe].max(axis=(1, 2))
+    return out
+
+
+_ROIS = np.array([[0, 1, 1, 4, 5], [1, 0, 2, 5, 5], [0, 3, 0, 5, 2]], dtype=np.float64)
+case("ROIPooling", [U(2, 2, 6, 6), _ROIS],
+     lambda d, r, **kw: _ref_roi(d, r, (2, 2), 1.0),
+     attrs={"pooled_size": (2, 2), "spatial_scale": 1.0}, wrt=[0], **_F32)
