@@ -25,6 +25,7 @@ from . import (  # noqa: F401
     random,
     reduce,
     resample,
+    rnn,
     sequence,
     shape,
     transform,

@@ -776,6 +776,24 @@ def _transform():
     return out
 
 
+def _rnn():
+    out = []
+    small = {"op_parameters": ("u", -0.5, 0.5), "op_state": ("u", -0.5, 0.5),
+             "op_state_cell": ("u", -0.5, 0.5), "data": ("u", -1, 1)}
+    for k, (mode, kw) in enumerate([("rnn_tanh", {}), ("rnn_relu", {"state_outputs": True}),
+                                    ("lstm", {}), ("lstm", {"state_outputs": True,
+                                                            "bidirectional": True}),
+                                    ("gru", {}), ("gru", {"num_layers": 2,
+                                                          "state_outputs": True}),
+                                    ("lstm", {"num_layers": 2, "bidirectional": True})]):
+        params = dict({"state_size": 3, "num_layers": 1, "mode": mode}, **kw)
+        # MXNet's float64 kernel differs from a float64 evaluation by ~1e-7 in places
+        out.append(_case("RNN_%s_%d" % (mode, k), "RNN", [("data", (4, 2, 3))],
+                         F64 if k % 2 else F32, params, ranges=small,
+                         **({"atol": 1e-6} if k % 2 else {})))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -785,4 +803,4 @@ def all_cases():
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _misc() + _random()
-            + _transform())
+            + _transform() + _rnn())

@@ -909,3 +909,51 @@ _ROIS = np.array([[0, 1, 1, 4, 5], [1, 0, 2, 5, 5], [0, 3, 0, 5, 2]], dtype=np.f
 case("ROIPooling", [U(2, 2, 6, 6), _ROIS],
      lambda d, r, **kw: _ref_roi(d, r, (2, 2), 1.0),
      attrs={"pooled_size": (2, 2), "spatial_scale": 1.0}, wrt=[0], **_F32)
+
+
+# ----------------------------------------------------------------------------- RNN
+def _ref_rnn(mode, x, params, h, c, hidden):
+    """One layer, one direction, MXNet's parameter layout, step by step."""
+    g = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}[mode]
+    width = x.shape[2]
+    sizes = [g * hidden * width, g * hidden * hidden, g * hidden, g * hidden]
+    wx, wh, bx, bh = np.split(params, np.cumsum(sizes)[:-1])
+    wx, wh = wx.reshape(g * hidden, width), wh.reshape(g * hidden, hidden)
+    h, c = h[0], c[0] if c is not None else None
+    outs = []
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    for t in range(x.shape[0]):
+        ax, ah = x[t] @ wx.T + bx, h @ wh.T + bh
+        if mode == "rnn_tanh":
+            h = np.tanh(ax + ah)
+        elif mode == "rnn_relu":
+            h = np.maximum(ax + ah, 0)
+        elif mode == "lstm":
+            i, f, gg, o = np.split(ax + ah, 4, axis=1)
+            c = sig(f) * c + sig(i) * np.tanh(gg)
+            h = sig(o) * np.tanh(c)
+        else:
+            r = sig(ax[:, :hidden] + ah[:, :hidden])
+            z = sig(ax[:, hidden:2 * hidden] + ah[:, hidden:2 * hidden])
+            n = np.tanh(ax[:, 2 * hidden:] + r * ah[:, 2 * hidden:])
+            h = (1 - z) * n + z * h
+        outs.append(h)
+    return np.stack(outs), h[None], None if c is None else c[None]
+
+
+_RNN_SIZES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+for _mode, _g in _RNN_SIZES.items():
+    _p = U(_g * 3 * (2 + 3) + 2 * _g * 3, lo=-0.5, hi=0.5)
+    _ins = [U(4, 2, 2), _p, U(1, 2, 3, lo=-0.5, hi=0.5)]
+    if _mode == "lstm":
+        _ins.append(U(1, 2, 3, lo=-0.5, hi=0.5))
+    # float64 runs MXNet's native kernel, which refuses grad_req 'add' for data (add=None)
+    case("RNN", _ins,
+         (lambda m: lambda x, p, h, c=None, **kw: _rnn_outputs(m, x, p, h, c, kw))(_mode),
+         attrs={"state_size": 3, "num_layers": 1, "mode": _mode, "state_outputs": True},
+         id=_mode, add=None)
+
+
+def _rnn_outputs(mode, x, p, h, c, attrs):
+    y, hT, cT = _ref_rnn(mode, x, p, h, c, attrs["state_size"])
+    return [y, hT] + ([cT] if cT is not None else [])
