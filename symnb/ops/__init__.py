@@ -5,6 +5,7 @@ Modules group operators by family; each operator is one class (see ``_registry.O
 # Registration side effects: each family module registers its operators when imported.
 from . import (  # noqa: F401
     activation,
+    assign_ops,
     contrib,
     conv,
     elemwise,

@@ -794,6 +794,20 @@ def _rnn():
     return out
 
 
+def _regions():
+    out = [_case("slice_assign_0", "_slice_assign", [("lhs", (3, 4)), ("rhs", (2, 2))], F32,
+                 {"begin": (0, 1), "end": (2, 3)}),
+           _case("slice_assign_1", "_slice_assign", [("lhs", (3, 4)), ("rhs", (2, 2))], F64,
+                 {"begin": (None, 1), "end": (None, 4), "step": (2, 2)}),
+           _case("slice_assign_scalar_0", "_slice_assign_scalar", [("data", (3, 4))], F32,
+                 {"scalar": 2.5, "begin": (1,), "end": (3,)}),
+           _case("zeros_without_dtype_0", "_zeros_without_dtype", [], F32,
+                 {"shape": (2, 3), "dtype": 1}, grad=False),
+           _case("rnn_param_concat_0", "_rnn_param_concat", [("a", (3,)), ("b", (4,))], F32,
+                 {"dim": 0}, variadic=True)]
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -803,4 +817,4 @@ def all_cases():
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _misc() + _random()
-            + _transform() + _rnn())
+            + _transform() + _rnn() + _regions())

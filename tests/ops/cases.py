@@ -957,3 +957,22 @@ for _mode, _g in _RNN_SIZES.items():
 def _rnn_outputs(mode, x, p, h, c, attrs):
     y, hT, cT = _ref_rnn(mode, x, p, h, c, attrs["state_size"])
     return [y, hT] + ([cT] if cT is not None else [])
+
+
+# ----------------------------------------------------------------------------- region writes
+def _assigned(lhs, rhs, region):
+    out = lhs.copy()
+    out[region] = rhs
+    return out
+
+
+case("_slice_assign", [U(3, 4), U(2, 2)],
+     lambda a, b, **kw: _assigned(a, b, (slice(0, 2), slice(1, 3))),
+     attrs={"begin": (0, 1), "end": (2, 3)})
+case("_slice_assign_scalar", [U(3, 4)],
+     lambda a, **kw: _assigned(a, 2.5, (slice(None, None, 2), slice(1, 4, 2))),
+     attrs={"scalar": 2.5, "begin": (None, 1), "end": (None, 4), "step": (2, 2)})
+case("_zeros_without_dtype", [], lambda **kw: np.zeros((2, 3)), attrs={"shape": (2, 3),
+                                                                        "dtype": 1})
+case("_rnn_param_concat", [U(3), U(4)], lambda a, b, **kw: np.concatenate([a, b]),
+     attrs={"num_args": 2, "dim": 0})
