@@ -4,10 +4,8 @@ _rnn_param_concat (what MXNet's own Python layers insert).
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ._params import Param
-from ._registry import assign, register
+from ._registry import register
 from ._rules import elemwise_shape, uniform_type
 from .init import _CTX, _Create
 from .shape import Concat, _OptionalIntTuple, _ShapeOp, _slices, sassign, type_assign_check
@@ -59,7 +57,7 @@ class _slice_assign(_ShapeOp):  # noqa: N801 -- MXNet's operator name
 
 @register
 class _slice_assign_scalar(_ShapeOp):  # noqa: N801 -- MXNet's operator name
-    """``data`` with ``data[begin:end:step] = scalar``.
+    """``data`` with ``data[begin:end:step] = scalar`` (no gradient, as in MXNet).
 
     >>> import symnb as mx
     >>> f = mx.nd._internal._slice_assign_scalar
@@ -79,20 +77,14 @@ class _slice_assign_scalar(_ShapeOp):  # noqa: N801 -- MXNet's operator name
         outs[0][...] = ins[0]
         outs[0][_slices(p, ins[0].shape)] = outs[0].dtype.type(p.scalar)
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        if igrads[0] is not None:
-            g = ograds[0].copy()
-            g[_slices(p, ins[0].shape)] = 0
-            assign(igrads[0], g, reqs[0])
-
 
 @register
 class _zeros_without_dtype(_Create):  # noqa: N801 -- MXNet's operator name
     """Zeros whose type comes from the graph (``dtype=-1``) or from its type code.
 
     >>> import symnb as mx
-    >>> mx.sym._internal._zeros_without_dtype(shape=(2,)).infer_type()[1]
-    [<class 'numpy.float32'>]
+    >>> mx.sym._internal._zeros_without_dtype(shape=(2,), dtype='1').infer_type()[1]
+    [<class 'numpy.float64'>]
     """
 
     name = "_zeros_without_dtype"
@@ -103,10 +95,8 @@ class _zeros_without_dtype(_Create):  # noqa: N801 -- MXNet's operator name
 
     def infer_type(self, p, ins, outs):
         from ..base import CODE_TO_DTYPE
-        if p.dtype >= 0:
+        if p.dtype >= 0:     # -1: the type comes from the graph (or stays undecided)
             type_assign_check(outs, 0, CODE_TO_DTYPE[p.dtype])
-        elif outs[0] is None:
-            outs[0] = np.dtype(np.float32)
 
 
 @register

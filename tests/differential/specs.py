@@ -802,7 +802,7 @@ def _regions():
            _case("slice_assign_scalar_0", "_slice_assign_scalar", [("data", (3, 4))], F32,
                  {"scalar": 2.5, "begin": (1,), "end": (3,)}),
            _case("zeros_without_dtype_0", "_zeros_without_dtype", [], F32,
-                 {"shape": (2, 3), "dtype": 1}, grad=False),
+                 {"shape": (2, 3)}, grad=False),
            _case("rnn_param_concat_0", "_rnn_param_concat", [("a", (3,)), ("b", (4,))], F32,
                  {"dim": 0}, variadic=True)]
     return out
