@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     conv,
     elemwise,
     gather,
+    image,
     indexing,
     init,
     layout,

@@ -808,6 +808,24 @@ def _regions():
     return out
 
 
+def _image():
+    return [_case("image_to_tensor_0", "_image_to_tensor", [("data", (4, 5, 3))], F32,
+                  ranges={"data": ("i", 0, 255)}, grad=False),
+            _case("image_normalize_0", "_image_normalize", [("data", (3, 2, 2))], F32,
+                  {"mean": (0.1, 0.2, 0.3), "std": (0.5, 1.0, 2.0)}),
+            _case("image_normalize_1", "_image_normalize", [("data", (2, 3, 2, 2))], F64,
+                  {"mean": (0.5,), "std": (0.25,)}),
+            _case("image_flip_left_right_0", "_image_flip_left_right", [("data", (3, 4, 3))],
+                  F32),
+            _case("image_flip_left_right_bad", "_image_flip_left_right", [("data", (3, 4, 2))],
+                  F32),
+            # an even height: MXNet leaves the middle row of an odd one unwritten
+            _case("image_flip_top_bottom_0", "_image_flip_top_bottom", [("data", (4, 3, 1))],
+                  F64),
+            _case("image_crop_0", "_image_crop", [("data", (4, 5, 3))], F32,
+                  {"x": 1, "y": 0, "width": 2, "height": 3})]
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -817,4 +835,4 @@ def all_cases():
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _misc() + _random()
-            + _transform() + _rnn() + _regions())
+            + _transform() + _rnn() + _regions() + _image())

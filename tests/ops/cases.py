@@ -978,3 +978,17 @@ case("_zeros_without_dtype", [], lambda **kw: np.zeros((2, 3)),
      attrs={"shape": (2, 3), "dtype": "1"})
 case("_rnn_param_concat", [U(3), U(4)], lambda a, b, **kw: np.concatenate([a, b]),
      attrs={"num_args": 2, "dim": 0})
+
+
+# ----------------------------------------------------------------------------- image
+case("_image_to_tensor", [np.arange(24, dtype=np.float64).reshape(2, 4, 3)],
+     lambda x, **kw: (np.moveaxis(x, -1, 0) / 255).astype(np.float32))
+case("_image_normalize", [U(3, 2, 2)],
+     lambda x, **kw: (x - np.array([0.1, 0.2, 0.3])[:, None, None])
+     / np.array([0.5, 1.0, 2.0])[:, None, None],
+     attrs={"mean": (0.1, 0.2, 0.3), "std": (0.5, 1.0, 2.0)})
+# MXNet's flips pass the head gradient through unflipped: not the derivative (numeric=False)
+case("_image_flip_left_right", [U(3, 4, 3)], lambda x, **kw: x[:, ::-1], numeric=False)
+case("_image_flip_top_bottom", [U(4, 3, 1)], lambda x, **kw: x[::-1], numeric=False)
+case("_image_crop", [U(4, 5, 3)], lambda img, **kw: img[0:3, 1:3],
+     attrs={"x": 1, "y": 0, "width": 2, "height": 3})
