@@ -267,3 +267,198 @@ class _contrib_index_array(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operat
         x = ins[0]
         grids = rt.xp.indices(x.shape)
         outs[0][...] = rt.xp.stack([grids[a] for a in self._axes(p, x.ndim)], axis=-1)
+
+
+# ----------------------------------------------------------------------------- attention
+_HEADS = Param("heads", "int, required", "Set number of heads")
+
+
+def _split_heads(x, heads, parts):
+    """(T, N, heads * parts * D) -> (parts, N * heads, T, D): MXNet's interleaved layout puts
+    each head's q/k/v (or k/v) side by side."""
+    t, n, width = x.shape
+    d = width // (heads * parts)
+    y = x.reshape(t, n, heads, parts, d)
+    return y.transpose(3, 1, 2, 0, 4).reshape(parts, n * heads, t, d)
+
+
+def _merge_heads(y, t, n, heads, parts, xp):
+    """The inverse of :func:`_split_heads`."""
+    d = y.shape[-1]
+    return y.reshape(parts, n, heads, t, d).transpose(3, 1, 2, 0, 4).reshape(
+        t, n, heads * parts * d)
+
+
+class _Attention(OpDef):
+    family = "matrix"
+    params = (_HEADS,)
+    rank_text = ""      # MXNet's check on the first input's rank (it runs on unknown shapes)
+
+    def _check_rank(self, shape):
+        ndim = -1 if shape is None else len(shape)
+        check(ndim == 3, self.rank_text % (ndim, ndim))
+
+    def infer_type(self, p, ins, outs):
+        uniform_type(ins, outs)
+
+
+@register
+class _contrib_interleaved_matmul_selfatt_qk(_Attention):  # noqa: N801 -- MXNet's name
+    """Self-attention scores ``q @ k.T / sqrt(d)`` per head from interleaved projections
+    (T, N, heads * 3 * d): output (N * heads, T, T).
+
+    >>> import symnb as mx
+    >>> f = mx.sym.contrib.interleaved_matmul_selfatt_qk
+    >>> f(mx.sym.var('qkv'), heads=2).infer_shape(qkv=(5, 3, 12))[1]
+    [(6, 5, 5)]
+    """
+
+    name = "_contrib_interleaved_matmul_selfatt_qk"
+    inputs = ("queries_keys_values",)
+
+    rank_text = ("qkv_shape.ndim() == 3U (%d vs. 3) : Input queries_keys_values should be 3D "
+                 "in seq_length-batch-proj_dim, currently is: %dD")
+
+    def infer_shape(self, p, ins, outs):
+        x = ins[0]
+        self._check_rank(x)
+        if fully_known(x):
+            sassign(outs, 0, (x[1] * p.heads, x[0], x[0]))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        q, k, _ = _split_heads(ins[0], p.heads, 3)
+        scale = ins[0].dtype.type(1 / math.sqrt(q.shape[-1]))
+        outs[0][...] = (q * scale) @ k.swapaxes(-1, -2)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x, g = rt.xp, ins[0], ograds[0]
+        q, k, _ = _split_heads(x, p.heads, 3)
+        scale = x.dtype.type(1 / math.sqrt(q.shape[-1]))
+        dq, dk = (g @ k) * scale, (g.swapaxes(-1, -2) @ q) * scale
+        parts = xp.stack([dq, dk, xp.zeros_like(dq)])
+        assign(igrads[0], _merge_heads(parts, x.shape[0], x.shape[1], p.heads, 3, xp), reqs[0])
+
+
+@register
+class _contrib_interleaved_matmul_selfatt_valatt(_Attention):  # noqa: N801 -- MXNet's name
+    """Attention-weighted values ``attention @ v`` per head from interleaved projections:
+    output (T, N, heads * d).
+
+    >>> import symnb as mx
+    >>> f = mx.sym.contrib.interleaved_matmul_selfatt_valatt
+    >>> f(mx.sym.var('qkv'), mx.sym.var('att'), heads=2).infer_shape(qkv=(5, 3, 12))[1]
+    [(5, 3, 4)]
+    """
+
+    name = "_contrib_interleaved_matmul_selfatt_valatt"
+    inputs = ("queries_keys_values", "attention")
+
+    rank_text = ("qkv_shape.ndim() == 3U (%d vs. 3) : Input queries_keys_values should be 3D "
+                 "in seq_length-batch-3*proj_dim, currently is: %dD")
+
+    def infer_shape(self, p, ins, outs):
+        x = ins[0]
+        self._check_rank(x)
+        if fully_known(x):
+            sassign(ins, 1, (x[1] * p.heads, x[0], x[0]))
+            sassign(outs, 0, (x[0], x[1], x[2] // 3))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        x, att = ins
+        v = _split_heads(x, p.heads, 3)[2]
+        out = att @ v                                          # (N*heads, T, d)
+        outs[0][...] = _merge_heads(out[None], x.shape[0], x.shape[1], p.heads, 1, rt.xp)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, (x, att), g = rt.xp, ins, ograds[0]
+        v = _split_heads(x, p.heads, 3)[2]
+        gh = _split_heads(g, p.heads, 1)[0]                    # (N*heads, T, d)
+        dv = att.swapaxes(-1, -2) @ gh
+        parts = xp.stack([xp.zeros_like(dv), xp.zeros_like(dv), dv])
+        assign(igrads[0], _merge_heads(parts, x.shape[0], x.shape[1], p.heads, 3, xp), reqs[0])
+        assign(igrads[1], gh @ v.swapaxes(-1, -2), reqs[1])
+
+
+@register
+class _contrib_interleaved_matmul_encdec_qk(_Attention):  # noqa: N801 -- MXNet's name
+    """Encoder-decoder attention scores ``q @ k.T / sqrt(d)`` per head: queries
+    (Tq, N, heads * d), interleaved keys/values (Tk, N, heads * 2 * d); output
+    (N * heads, Tq, Tk).
+
+    >>> import symnb as mx
+    >>> f = mx.sym.contrib.interleaved_matmul_encdec_qk
+    >>> f(mx.sym.var('q'), mx.sym.var('kv'), heads=2).infer_shape(q=(4, 3, 6),
+    ...                                                           kv=(5, 3, 12))[1]
+    [(6, 4, 5)]
+    """
+
+    name = "_contrib_interleaved_matmul_encdec_qk"
+    inputs = ("queries", "keys_values")
+
+    rank_text = ("q_shape.ndim() == 3U (%d vs. 3) : Input queries should be 3D in "
+                 "seq_length-batch-proj_dim, currently is %dD")
+
+    def infer_shape(self, p, ins, outs):
+        q, kv = ins
+        self._check_rank(q)
+        if fully_known(q) and fully_known(kv):
+            sassign(outs, 0, (q[1] * p.heads, q[0], kv[0]))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        q = _split_heads(ins[0], p.heads, 1)[0]
+        k = _split_heads(ins[1], p.heads, 2)[0]
+        scale = ins[0].dtype.type(1 / math.sqrt(q.shape[-1]))
+        outs[0][...] = (q * scale) @ k.swapaxes(-1, -2)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, (qx, kvx), g = rt.xp, ins, ograds[0]
+        q = _split_heads(qx, p.heads, 1)[0]
+        k = _split_heads(kvx, p.heads, 2)[0]
+        scale = qx.dtype.type(1 / math.sqrt(q.shape[-1]))
+        dq, dk = (g @ k) * scale, (g.swapaxes(-1, -2) @ q) * scale
+        assign(igrads[0], _merge_heads(dq[None], qx.shape[0], qx.shape[1], p.heads, 1, xp),
+               reqs[0])
+        parts = xp.stack([dk, xp.zeros_like(dk)])
+        assign(igrads[1], _merge_heads(parts, kvx.shape[0], kvx.shape[1], p.heads, 2, xp),
+               reqs[1])
+
+
+@register
+class _contrib_interleaved_matmul_encdec_valatt(_Attention):  # noqa: N801 -- MXNet's name
+    """Attention-weighted values ``attention @ v`` per head from interleaved keys/values
+    (Tk, N, heads * 2 * d) and attention (N * heads, Tq, Tk): output (Tq, N, heads * d).
+
+    >>> import symnb as mx
+    >>> f = mx.sym.contrib.interleaved_matmul_encdec_valatt
+    >>> f(mx.sym.var('kv'), mx.sym.var('att'), heads=2).infer_shape(kv=(5, 3, 12),
+    ...                                                            att=(6, 4, 5))[1]
+    [(4, 3, 6)]
+    """
+
+    name = "_contrib_interleaved_matmul_encdec_valatt"
+    inputs = ("keys_values", "attention")
+
+    rank_text = ("kv_shape.ndim() == 3U (%d vs. 3) : Input keys_values should be 3D in "
+                 "seq_length-batch-2*proj_dim, currently is %dD")
+
+    def infer_shape(self, p, ins, outs):
+        kv, att = ins
+        self._check_rank(kv)
+        if fully_known(kv) and fully_known(att):
+            sassign(outs, 0, (att[1], kv[1], kv[2] // 2))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        kvx, att = ins
+        v = _split_heads(kvx, p.heads, 2)[1]
+        out = att @ v
+        outs[0][...] = _merge_heads(out[None], att.shape[1], kvx.shape[1], p.heads, 1, rt.xp)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, (kvx, att), g = rt.xp, ins, ograds[0]
+        v = _split_heads(kvx, p.heads, 2)[1]
+        gh = _split_heads(g, p.heads, 1)[0]
+        dv = att.swapaxes(-1, -2) @ gh
+        parts = xp.stack([xp.zeros_like(dv), dv])
+        assign(igrads[0], _merge_heads(parts, kvx.shape[0], kvx.shape[1], p.heads, 2, xp),
+               reqs[0])
+        assign(igrads[1], gh @ v.swapaxes(-1, -2), reqs[1])

@@ -826,6 +826,18 @@ def _image():
                   {"x": 1, "y": 0, "width": 2, "height": 3})]
 
 
+def _attention():
+    return [_case("selfatt_qk_0", "_contrib_interleaved_matmul_selfatt_qk",
+                  [("queries_keys_values", (4, 2, 12))], F32, {"heads": 2}),
+            _case("selfatt_valatt_0", "_contrib_interleaved_matmul_selfatt_valatt",
+                  [("queries_keys_values", (4, 2, 12)), ("attention", (4, 4, 4))], F32,
+                  {"heads": 2}),
+            _case("encdec_qk_0", "_contrib_interleaved_matmul_encdec_qk",
+                  [("queries", (3, 2, 4)), ("keys_values", (5, 2, 8))], F32, {"heads": 2}),
+            _case("encdec_valatt_0", "_contrib_interleaved_matmul_encdec_valatt",
+                  [("keys_values", (5, 2, 8)), ("attention", (4, 3, 5))], F32, {"heads": 2})]
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -835,4 +847,5 @@ def all_cases():
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _misc() + _random()
-            + _transform() + _rnn() + _regions() + _image())
+            + _transform() + _rnn() + _regions() + _image()
+            + _attention())

@@ -992,3 +992,30 @@ case("_image_flip_left_right", [U(3, 4, 3)], lambda x, **kw: x[:, ::-1], numeric
 case("_image_flip_top_bottom", [U(4, 3, 1)], lambda x, **kw: x[::-1], numeric=False)
 case("_image_crop", [U(4, 5, 3)], lambda img, **kw: img[0:3, 1:3],
      attrs={"x": 1, "y": 0, "width": 2, "height": 3})
+
+
+# ----------------------------------------------------------------------------- attention
+def _heads(x, heads, parts):
+    t, n, w = x.shape
+    d = w // (heads * parts)
+    return x.reshape(t, n, heads, parts, d).transpose(3, 1, 2, 0, 4).reshape(
+        parts, n * heads, t, d)
+
+
+def _unheads(y, t, n, heads):
+    d = y.shape[-1]
+    return y.reshape(n, heads, t, d).transpose(2, 0, 1, 3).reshape(t, n, heads * d)
+
+
+_QKV, _ATT = U(4, 2, 12), U(4, 4, 4)
+case("_contrib_interleaved_matmul_selfatt_qk", [_QKV],
+     lambda x, **kw: _heads(x, 2, 3)[0] @ _heads(x, 2, 3)[1].swapaxes(1, 2) / np.sqrt(2),
+     attrs={"heads": 2})
+case("_contrib_interleaved_matmul_selfatt_valatt", [_QKV, _ATT],
+     lambda x, a, **kw: _unheads(a @ _heads(x, 2, 3)[2], 4, 2, 2), attrs={"heads": 2})
+_Q, _KV, _ATT2 = U(3, 2, 4), U(5, 2, 8), U(4, 3, 5)
+case("_contrib_interleaved_matmul_encdec_qk", [_Q, _KV],
+     lambda q, kv, **kw: _heads(q, 2, 1)[0] @ _heads(kv, 2, 2)[0].swapaxes(1, 2) / np.sqrt(2),
+     attrs={"heads": 2})
+case("_contrib_interleaved_matmul_encdec_valatt", [_KV, _ATT2],
+     lambda kv, a, **kw: _unheads(a @ _heads(kv, 2, 2)[1], 3, 2, 2), attrs={"heads": 2})
