@@ -23,6 +23,7 @@ from . import (  # noqa: F401
     norm,
     normalize,
     ordering,
+    pdf,
     pooling,
     random,
     reduce,

@@ -838,6 +838,32 @@ def _attention():
                   [("keys_values", (5, 2, 8)), ("attention", (4, 3, 5))], F32, {"heads": 2})]
 
 
+_PDF_PARAMS = {"normal": ("mu", "sigma"), "uniform": ("low", "high"), "exponential": ("lam",),
+               "gamma": ("alpha", "beta"), "poisson": ("lam",),
+               "negative_binomial": ("k", "p"),
+               "generalized_negative_binomial": ("mu", "alpha")}
+
+
+def _pdfs():
+    out = []
+    for dist, names in _PDF_PARAMS.items():
+        rng = {n: ("u", 0.2, 0.8) if n == "p" else ("u", 1.0, 2.0) for n in names}
+        rng["sample"] = ("i", 0, 4) if dist in ("poisson", "negative_binomial",
+                                                 "generalized_negative_binomial") else \
+            ("u", 1.1, 1.9)
+        if dist == "uniform":
+            rng.update(low=("u", 0.0, 1.0), high=("u", 2.0, 3.0))
+        ins = [("sample", (2, 3))] + [(n, (2,)) for n in names]
+        for k, kw in enumerate([{}, {"is_log": True}]):
+            out.append(_case("pdf_%s_%d" % (dist, k), "_random_pdf_" + dist, ins,
+                             F64 if k else F32, kw, ranges=rng))
+    out.append(_case("pdf_dirichlet_0", "_random_pdf_dirichlet",
+                     [("sample", (2, 3, 4)), ("alpha", (2, 4))], F64, {"is_log": True},
+                     ranges={"sample": ("u", 0.1, 0.3), "alpha": ("u", 1.0, 2.0)},
+                     atol=1e-6))   # MXNet's digamma is float32-accurate
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -848,4 +874,4 @@ def all_cases():
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _misc() + _random()
             + _transform() + _rnn() + _regions() + _image()
-            + _attention())
+            + _attention() + _pdfs())

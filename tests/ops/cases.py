@@ -1019,3 +1019,40 @@ case("_contrib_interleaved_matmul_encdec_qk", [_Q, _KV],
      attrs={"heads": 2})
 case("_contrib_interleaved_matmul_encdec_valatt", [_KV, _ATT2],
      lambda kv, a, **kw: _unheads(a @ _heads(kv, 2, 2)[1], 3, 2, 2), attrs={"heads": 2})
+
+
+# ----------------------------------------------------------------------------- densities
+def _lgam(v):
+    return _vec(math.lgamma)(v)
+
+
+_PDF_REFS = {
+    "normal": (lambda x, m, s: -0.5 * ((x - m) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi),
+               (U(2, 3), U(2), U(2, lo=0.5, hi=1.5))),
+    "uniform": (lambda x, lo, hi: -np.log(hi - lo) + 0 * x,
+                (U(2, 3, lo=1.1, hi=1.9), U(2, lo=0.0, hi=1.0), U(2, lo=2.0, hi=3.0))),
+    "exponential": (lambda x, lam: np.log(lam) - lam * x, (U(2, 3, lo=0.1, hi=2), U(2, lo=0.5,
+                                                                                     hi=2))),
+    "gamma": (lambda x, a, b: (a - 1) * np.log(x) - x * b - _lgam(a) + a * np.log(b),
+              (U(2, 3, lo=0.5, hi=2), U(2, lo=1, hi=2), U(2, lo=1, hi=2))),
+    "poisson": (lambda x, lam: x * np.log(lam) - lam - _lgam(x + 1),
+                (I(2, 3, lo=0, hi=4), U(2, lo=1, hi=2))),
+    "negative_binomial": (lambda x, k, p: _lgam(x + k) - _lgam(x + 1) - _lgam(k) + k * np.log(p)
+                          + x * np.log1p(-p), (I(2, 3, lo=0, hi=4), U(2, lo=1, hi=2),
+                                               U(2, lo=0.2, hi=0.8))),
+}
+for _dist, (_ref, _ins) in _PDF_REFS.items():
+    _wrap = (lambda f: lambda x, *ps, **kw: f(x, *[q[:, None] for q in ps]))(_ref)
+    _idx = (0,) if _dist in ("poisson", "negative_binomial") else ()
+    case("_random_pdf_" + _dist, list(_ins), _wrap, attrs={"is_log": True}, id="log",
+         index_inputs=_idx)
+    case("_random_pdf_" + _dist, list(_ins),
+         (lambda f: lambda *a, **kw: np.exp(f(*a)))(_wrap), index_inputs=_idx)
+case("_random_pdf_generalized_negative_binomial", [I(2, 3, lo=0, hi=4), U(2, lo=1, hi=2),
+                                                   U(2, lo=0.3, hi=0.8)],
+     lambda x, mu, a, **kw: _PDF_REFS["negative_binomial"][0](x, 1 / a[:, None],
+                                                              1 / (1 + a[:, None] * mu[:, None])),
+     attrs={"is_log": True}, index_inputs=(0,))
+case("_random_pdf_dirichlet", [U(2, 3, 4, lo=0.1, hi=0.3), U(2, 4, lo=1, hi=2)],
+     lambda x, a, **kw: _lgam(a.sum(-1))[:, None] - _lgam(a).sum(-1)[:, None]
+     + ((a[:, None] - 1) * np.log(x)).sum(-1), attrs={"is_log": True})
