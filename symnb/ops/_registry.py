@@ -226,20 +226,29 @@ def kernel_for(op: OpDef, rt) -> tuple:
     return kernel.forward or op.forward, kernel.backward or op.backward
 
 
+# exception types MXNet's frontend re-raises as themselves (its error-type registry)
+_MXNET_MAPPED = (ValueError, TypeError, IndexError, AttributeError, KeyError,
+                 NotImplementedError)
+
+
 def named_error(node_name: str, op: OpDef, error: Exception) -> Exception:
     """The error to raise when ``op`` fails while running node ``node_name``.
 
     An ``MXNetError`` already carries MXNet's own text, which stays verbatim (MXNet's runtime
-    checks do not name the node); the node and operator are added as a note. Any other
-    failure becomes ``MXNetError: Error in operator <node>: ...`` naming both.
+    checks do not name the node); so do the Python types MXNet raises from its kernels
+    (``IndexError``, ``ValueError``, ...: gather_nd's bounds check is an ``IndexError``). Both
+    get the node and operator as a note. Any other failure becomes
+    ``MXNetError: Error in operator <node>: ...`` naming both.
 
-    >>> e = named_error('fc1', get_op('FullyConnected'), ValueError('bad'))
+    >>> e = named_error('fc1', get_op('FullyConnected'), ZeroDivisionError('bad'))
     >>> str(e)
-    'MXNetError: Error in operator fc1: FullyConnected failed: ValueError: bad'
+    'MXNetError: Error in operator fc1: FullyConnected failed: ZeroDivisionError: bad'
+    >>> type(named_error('g', get_op('gather_nd'), IndexError('index 3'))).__name__
+    'IndexError'
     """
     from ..base import MXNetError
     where = "Error in operator %s" % node_name if node_name else "Error in operator"
-    if isinstance(error, MXNetError):
+    if isinstance(error, (MXNetError,) + _MXNET_MAPPED):
         if hasattr(error, "add_note"):
             error.add_note("%s (%s)" % (where, op.name))
         return error

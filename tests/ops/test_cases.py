@@ -222,12 +222,12 @@ def test_runtime_errors_name_the_node():
     from symnb.ops import _registry
 
     def broken(p, ins, outs, is_train, rt):
-        raise ValueError("kernel exploded")
+        raise ZeroDivisionError("kernel exploded")
     _registry.register_kernel("FullyConnected", "numpy", forward=broken)
     try:
         exe2 = fc.simple_bind(mx.cpu(), x=(2, 3))
         with pytest.raises(mx.MXNetError, match="Error in operator fc1: FullyConnected "
-                                                "failed: ValueError: kernel exploded"):
+                                                "failed: ZeroDivisionError: kernel exploded"):
             exe2.forward()
         with pytest.raises(mx.MXNetError, match="Error in operator: FullyConnected failed"):
             mx.nd.FullyConnected(mx.nd.ones((2, 3)), mx.nd.ones((2, 3)), mx.nd.ones((2,)),
@@ -235,6 +235,17 @@ def test_runtime_errors_name_the_node():
     finally:
         del _registry.KERNELS[("FullyConnected", "numpy")]
     assert exe.forward()[0].shape == (2, 2)     # the executor bound before keeps its plan
+
+
+def test_mapped_errors_keep_their_type_and_name_the_node():
+    # MXNet raises gather_nd's bounds check as an IndexError (its test_gather_nd_check_bound)
+    data = mx.sym.var("data")
+    g = mx.sym.gather_nd(data, mx.sym.var("idx"), name="g1")
+    exe = g.bind(mx.cpu(), {"data": mx.nd.array([[0, 1, 2], [3, 4, 5]]),
+                            "idx": mx.nd.array([[0, 1], [0, 3]])})
+    with pytest.raises(IndexError, match="out of bounds") as info:
+        exe.forward()
+    assert any("Error in operator g1 (gather_nd)" in n for n in info.value.__notes__)
 
 
 def test_backend_kernel_replaces_one_operator():
