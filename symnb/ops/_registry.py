@@ -73,6 +73,9 @@ class OpDef:
     # values the code reads that this operator does not let users set (an older form such as
     # BatchNorm_v1 shares its successor's code: axis is always 1 there)
     implied_params: ClassVar[dict[str, object]] = {}
+    # MXNet's MakeZeroGradNodes: the inputs get zeros, so nothing upstream needs a gradient
+    # on its account (a non-differentiable operator feeding only these binds fine)
+    zero_gradient: ClassVar[bool] = False
     # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
     # aux states are composed by name only
     signature_inputs: ClassVar[tuple[str, ...] | None] = None
@@ -161,6 +164,8 @@ class OpDef:
 class ZeroGradient:
     """Mixin for operators whose outputs carry no gradient to their inputs (argmax, one_hot,
     creation ops): backward writes zeros for 'write' and leaves 'add' buffers alone."""
+
+    zero_gradient = True
 
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):

@@ -72,9 +72,9 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
         return shape[:axis] + ((1,) if p.keepdims else ()) + shape[axis + 1:]
 
     def infer_shape(self, p, ins, outs):
-        if not fully_known(ins[0]):
+        if ins[0] is None:
             return
-        out = self._out_shape(p, ins[0])
+        out = self._out_shape(p, ins[0])      # unknown dims (0) carry through
         sassign(outs, 0, out)
         sassign(ins, 1, out)
 

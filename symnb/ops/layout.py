@@ -67,6 +67,7 @@ class broadcast_like(_Like):  # noqa: N801 -- MXNet's operator name
         la, ra = p.lhs_axes or (), p.rhs_axes or ()
         check(len(la) == len(ra), "lhs_axes.ndim() == rhs_axes.ndim() (%d vs. %d) : Input_axis "
               "and other_axis size does not match" % (len(la), len(ra)))
+        check(len(la) > 0, "lhs_axes.ndim() > 0 (0 vs. 0) : Empty axes tuple is not allowed")
         out = list(lhs)
         for a, b in zip(la, ra, strict=True):
             a, b = check_axis(a, len(lhs)), check_axis(b, len(rhs))
