@@ -56,6 +56,12 @@ class Backend:
     def random_normal(self, loc, scale, shape, dtype):
         return self.rng.normal(loc, scale, size=shape).astype(dtype, copy=False)
 
+    def draw(self, name, *args, size=None):
+        """Host (NumPy) draws from ``Generator.<name>`` (``uniform``, ``gamma``, ...): the
+        samplers' values need not be MXNet's, only their distributions."""
+        f = getattr(self.rng, name)
+        return f(*args) if size is None else f(*args, size=size)
+
     def seed(self, value):
         self.rng = np.random.default_rng(value)
 

@@ -115,11 +115,7 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         else:
             reach[id(node)] = any(reach[id(e.node)] for e in node.inputs)
     has_backward = any(reach[id(n)] for n, _ in heads) or bool(grad_of)
-    for node in order:
-        if node.op is not None and reach[id(node)] and not node.op.has_gradient:
-            from ..base import MXNetError
-            raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
-                             "register FGradient attribute." % node.op.name)
+    _check_differentiable(order, heads, reach)
 
     # -- liveness: last forward step reading each entry (only used without gradients)
     last_use = {}
@@ -188,6 +184,23 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         plan.fwd_run_steps.append(step)
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
     return plan
+
+
+def _check_differentiable(order, heads, reach):
+    """MXNet's gradient pass asks an operator for its gradient only when a real (non-zero)
+    gradient reaches one of its outputs: from a head, or from a consumer that is not a
+    zero-gradient operator (BlockGrad, argmax, ...). Such an operator without a backward is
+    MXNet's "non-differentiable" error."""
+    gets = {id(n) for n, _ in heads}
+    for node in reversed(order):
+        if node.op is None or id(node) not in gets or not reach[id(node)]:
+            continue
+        if not node.op.has_gradient:
+            from ..base import MXNetError
+            raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
+                             "register FGradient attribute." % node.op.name)
+        if not node.op.zero_gradient:
+            gets.update(id(e.node) for e in node.inputs)
 
 
 def _wire_inputs(node, bound, entry_arrays):
@@ -331,7 +344,13 @@ def _backward_run(step, rt):
     ins, outs, ograds, igrads, reqs = step.ins, step.outs, step.ograds, step.igrads, step.reqs
     _, backward = kernel_for(op, rt)
     run = None
-    if backward is op.backward:
+    if not op.has_gradient:
+        # only reached when no real gradient arrives (_check_differentiable): zeros
+        def run(is_train):
+            for grad, req in zip(igrads, reqs, strict=True):
+                if grad is not None and req == "write":
+                    grad[...] = 0
+    elif backward is op.backward:
         run = op.prepare_backward(p, ins, outs, ograds, igrads, reqs, rt)
     if run is None:
 

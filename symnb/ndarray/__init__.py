@@ -34,6 +34,7 @@ from ._creation import (
     not_equal,
     ones,
     power,
+    split_v2,
     subtract,
     true_divide,
     waitall,
@@ -48,8 +49,21 @@ __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "eye"
            "multiply", "divide", "true_divide", "modulo", "power", "maximum", "minimum",
            "equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
            "logical_and", "logical_or", "logical_xor", "from_numpy", "moveaxis", "random",
-           "contrib", "linalg", "sparse", "image"]
+           "contrib", "linalg", "sparse", "image", "split_v2"]
 
 _install({"": _sys.modules[__name__], "_internal": _internal, "contrib": contrib,
           "linalg": linalg, "sparse": sparse, "image": image, "random": random},
          helpers=set(__all__))
+
+
+def _export_helpers(module):
+    """MXNet defines its Python helpers in ``mxnet.ndarray.ndarray`` and re-exports them;
+    symnb defines them in ``_creation`` (which imports ``ndarray``), so the names are set on
+    ``ndarray.ndarray`` here, once both exist."""
+    for name in __all__:
+        if name not in ("NDArray", "random", "contrib", "linalg", "sparse", "image", "save",
+                        "load", "load_frombuffer"):
+            setattr(module, name, globals()[name])
+
+
+_export_helpers(_sys.modules[__name__ + ".ndarray"])

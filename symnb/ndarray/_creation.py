@@ -361,3 +361,29 @@ logical_or = _make_helper("logical_or", "broadcast_logical_or",
 logical_xor = _make_helper("logical_xor", "broadcast_logical_xor",
                            _compare(lambda x, y: bool(x) != bool(y)), None, None,
                            "logical xor")
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Split ``ary`` along ``axis`` into equal sections or at the given indices.
+
+    >>> import symnb as mx
+    >>> [p.shape for p in mx.nd.split_v2(mx.nd.ones((2, 5)), (2,), axis=1)]
+    [(2, 2), (2, 3)]
+    >>> try:
+    ...     mx.nd.split_v2(mx.nd.ones((5,)), 2)
+    ... except ValueError as e:
+    ...     print(e)
+    array split does not result in an equal division
+    """
+    from ._imperative import FUNCTIONS
+    size = ary.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if size % indices_or_sections:
+            raise ValueError("array split does not result in an equal division")
+        step = size // indices_or_sections
+        indices = tuple(i * step for i in range(indices_or_sections))
+    elif isinstance(indices_or_sections, tuple):
+        indices = (0,) + tuple(indices_or_sections)
+    else:
+        raise ValueError("indices_or_sections must either int or tuple of ints")
+    return FUNCTIONS["_split_v2"](ary, indices=indices, axis=axis, squeeze_axis=squeeze_axis)

@@ -14,11 +14,15 @@ import warnings
 import numpy as np
 
 from ..backends import get_backend
-from ..base import MXNetError
+from ..base import MXNetError, integer_types, mx_real_t, numeric_types, string_types  # noqa: F401
 from ..context import Context, current_context
 from ._shape import infer_reshape
 
 __all__ = ["NDArray"]
+
+# MXNet's ndarray module shadows the builtin with its ``slice`` operator and keeps the builtin
+# as ``py_slice`` (MXNet's test_ndarray imports it from here)
+py_slice = slice
 
 
 def _is_scalar(x) -> bool:

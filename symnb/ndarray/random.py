@@ -12,8 +12,7 @@ from ..base import _Null
 from ..context import current_context
 from .ndarray import NDArray
 
-__all__ = ["uniform", "normal", "randn", "exponential", "gamma", "poisson", "negative_binomial",
-           "generalized_negative_binomial", "randint"]
+__all__ = ["uniform", "normal"]
 
 
 def _sample(kind, a, b, shape, dtype, ctx, out, kwargs):
@@ -74,44 +73,37 @@ def normal(loc=0, scale=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwarg
     return _sample("normal", loc, scale, shape, dtype, ctx, out, kwargs)
 
 
-def randn(*shape, **kwargs):
-    """Samples from a normal distribution: ``randn(d0, d1, ..., loc=0, scale=1, dtype, ctx)``.
+def _operator(dist, params, names, shape, dtype, ctx, out, kwargs):
+    """``_random_<dist>`` for scalar parameters, ``_sample_<dist>`` for NDArray ones, as
+    MXNet's ``_random_helper`` dispatches."""
+    from ._imperative import FUNCTIONS
+    if any(isinstance(v, NDArray) for v in params):
+        return FUNCTIONS["_sample_" + dist](*params, shape=shape, dtype=dtype, out=out,
+                                            **kwargs)
+    shape = (1,) if shape is _Null or shape is None else shape
+    ctx = current_context() if ctx is None else ctx
+    return FUNCTIONS["_random_" + dist](shape=shape, dtype=dtype, ctx=ctx, out=out,
+                                        **dict(zip(names, params)), **kwargs)
+
+
+def poisson(lam=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
+    """Samples from the Poisson distribution with rate ``lam``.
 
     >>> import symnb as mx
-    >>> mx.nd.random.randn(2, 3).shape
-    (2, 3)
+    >>> mx.nd.random.poisson(4, shape=(3,)).shape
+    (3,)
     """
-    loc = kwargs.pop("loc", 0)
-    scale = kwargs.pop("scale", 1)
-    dtype = kwargs.pop("dtype", _Null)
-    ctx = kwargs.pop("ctx", None)
-    out = kwargs.pop("out", None)
-    assert isinstance(loc, (int, float))
-    assert isinstance(scale, (int, float))
-    return _sample("normal", loc, scale, shape, dtype, ctx, out, kwargs)
-
-
-def _draw(op_name, params, shape, dtype, ctx, out, kwargs):
-    """MXNet's ``_random_helper`` for scalar parameters: the ``_random_*`` operator."""
-    from . import _internal
-    if any(isinstance(v, NDArray) for v in params.values()):
-        raise TypeError("NDArray distribution parameters need the _sample_%s operator, which "
-                        "symnb does not have yet; pass scalars" % op_name[len("_random_"):])
-    ctx = current_context() if ctx is None else ctx
-    if shape is _Null and out is None:
-        shape = 1
-    return getattr(_internal, op_name)(shape=shape, dtype=dtype, ctx=ctx, out=out, **params,
-                                       **kwargs)
+    return _operator("poisson", [lam], ["lam"], shape, dtype, ctx, out, kwargs)
 
 
 def exponential(scale=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
     """Samples from the exponential distribution with mean ``scale`` (rate ``1/scale``).
 
     >>> import symnb as mx
-    >>> mx.nd.random.exponential(2, shape=(3,)).shape
-    (3,)
+    >>> bool((mx.nd.random.exponential(2, shape=(5,)).asnumpy() >= 0).all())
+    True
     """
-    return _draw("_random_exponential", {"lam": 1.0 / scale}, shape, dtype, ctx, out, kwargs)
+    return _operator("exponential", [1.0 / scale], ["lam"], shape, dtype, ctx, out, kwargs)
 
 
 def gamma(alpha=1, beta=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
@@ -121,48 +113,74 @@ def gamma(alpha=1, beta=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwarg
     >>> mx.nd.random.gamma(2, 3, shape=(2, 2)).shape
     (2, 2)
     """
-    return _draw("_random_gamma", {"alpha": alpha, "beta": beta}, shape, dtype, ctx, out,
-                 kwargs)
-
-
-def poisson(lam=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
-    """Samples from the Poisson distribution with rate ``lam`` (as floats, like MXNet).
-
-    >>> import symnb as mx
-    >>> mx.nd.random.poisson(4, shape=(2,)).dtype
-    <class 'numpy.float32'>
-    """
-    return _draw("_random_poisson", {"lam": lam}, shape, dtype, ctx, out, kwargs)
+    return _operator("gamma", [alpha, beta], ["alpha", "beta"], shape, dtype, ctx, out, kwargs)
 
 
 def negative_binomial(k=1, p=1, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
-    """Samples the failures before ``k`` successes with success probability ``p``.
+    """Samples the failures before ``k`` successes of probability ``p``.
 
     >>> import symnb as mx
-    >>> mx.nd.random.negative_binomial(3, 0.5, shape=(2,)).shape
-    (2,)
+    >>> mx.nd.random.negative_binomial(3, 0.5, shape=(4,)).shape
+    (4,)
     """
-    return _draw("_random_negative_binomial", {"k": k, "p": p}, shape, dtype, ctx, out, kwargs)
+    return _operator("negative_binomial", [k, p], ["k", "p"], shape, dtype, ctx, out, kwargs)
 
 
 def generalized_negative_binomial(mu=1, alpha=1, shape=_Null, dtype=_Null, ctx=None, out=None,
                                   **kwargs):
-    """Samples a negative binomial with mean ``mu`` and dispersion ``alpha``.
+    """Samples from the negative binomial with mean ``mu`` and dispersion ``alpha``.
 
     >>> import symnb as mx
-    >>> mx.nd.random.generalized_negative_binomial(2, 0.5, shape=(2,)).shape
-    (2,)
+    >>> mx.nd.random.generalized_negative_binomial(2, 0.5, shape=(4,)).shape
+    (4,)
     """
-    return _draw("_random_generalized_negative_binomial", {"mu": mu, "alpha": alpha}, shape,
-                 dtype, ctx, out, kwargs)
+    return _operator("generalized_negative_binomial", [mu, alpha], ["mu", "alpha"], shape,
+                     dtype, ctx, out, kwargs)
 
 
 def randint(low, high, shape=_Null, dtype=_Null, ctx=None, out=None, **kwargs):
-    """Samples integers uniformly from ``[low, high)`` (int32 unless ``dtype='int64'``).
+    """Integers drawn uniformly from ``[low, high)`` (int32 unless ``dtype``).
 
     >>> import symnb as mx
-    >>> x = mx.nd.random.randint(-10, 10, shape=(50,)).asnumpy()
-    >>> x.dtype, bool((x >= -10).all() and (x < 10).all())
-    (dtype('int32'), True)
+    >>> mx.nd.random.randint(0, 3, shape=(4,)).dtype
+    <class 'numpy.int32'>
     """
-    return _draw("_random_randint", {"low": low, "high": high}, shape, dtype, ctx, out, kwargs)
+    return _operator("randint", [low, high], ["low", "high"], shape, dtype, ctx, out, kwargs)
+
+
+def randn(*shape, **kwargs):
+    """Normal samples of the shape given positionally (``loc``/``scale`` by keyword).
+
+    >>> import symnb as mx
+    >>> mx.nd.random.randn(2, 3).shape
+    (2, 3)
+    """
+    loc, scale = kwargs.pop("loc", 0), kwargs.pop("scale", 1)
+    return normal(loc, scale, shape=shape or (1,), **kwargs)
+
+
+def multinomial(data, shape=_Null, get_prob=False, out=None, dtype="int32", **kwargs):
+    """Category indices drawn from the probabilities on the last axis of ``data``.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.multinomial(mx.nd.array([0.0, 1.0]), shape=(2,)).asnumpy()
+    array([1, 1], dtype=int32)
+    """
+    from ._imperative import FUNCTIONS
+    return FUNCTIONS["_sample_multinomial"](data, shape=shape, get_prob=get_prob, out=out,
+                                            dtype=dtype, **kwargs)
+
+
+def shuffle(data, **kwargs):
+    """``data`` with its first axis randomly permuted.
+
+    >>> import symnb as mx
+    >>> mx.nd.random.shuffle(mx.nd.array([[1, 2], [3, 4]])).shape
+    (2, 2)
+    """
+    from ._imperative import FUNCTIONS
+    return FUNCTIONS["_shuffle"](data, **kwargs)
+
+
+__all__ += ["poisson", "exponential", "gamma", "negative_binomial",
+            "generalized_negative_binomial", "randint", "randn", "multinomial", "shuffle"]

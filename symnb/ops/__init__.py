@@ -5,22 +5,28 @@ Modules group operators by family; each operator is one class (see ``_registry.O
 # Registration side effects: each family module registers its operators when imported.
 from . import (  # noqa: F401
     activation,
+    assign_ops,
+    contrib,
     conv,
     custom,
     elemwise,
     gather,
+    image,
     indexing,
     init,
     layout,
     legacy,
+    linalg,
     loss,
     matrix,
+    misc,
     nn,
     norm,
     normalize,
     optimizer_multi_op,
     optimizer_op,
     ordering,
+    pdf,
     pooling,
     random,
     reduce,
@@ -28,6 +34,7 @@ from . import (  # noqa: F401
     rnn,
     sequence,
     shape,
+    transform,
 )
 from ._params import Param, Params
 from ._registry import OPS, REGISTRY, OpDef, assign, get_op, register

@@ -218,7 +218,7 @@ def parse_params(op, attrs: dict, node_name: str = "") -> Params:
             values[key] = param.parse(text)
         for key, value in op.implied_params.items():
             values.setdefault(key, value)
-        for param in op.params:
+        for param in tuple(op.params) + tuple(op.hidden_params):
             if param.name not in values:
                 if param.required:
                     raise ParamError("Required parameter %s of %s is not presented"

@@ -56,6 +56,8 @@ class OpDef:
     mutates: ClassVar[tuple[str, ...]] = ()          # aux states (MXNet's FMutateInputs)
     roles: ClassVar[dict[str, str]] = {}             # input -> data|weight|bias|aux|label
     params: ClassVar[tuple[Param, ...]] = ()
+    # parsed like params but not listed among the arguments (add_n's num_args: ops.json none)
+    hidden_params: ClassVar[tuple[Param, ...]] = ()
     outputs: ClassVar[tuple[str, ...]] = ("output",)  # visible output suffixes
     num_outputs_total_default: ClassVar[int | None] = None
     key_var_num_args: ClassVar[str | None] = None
@@ -76,6 +78,9 @@ class OpDef:
     # values the code reads that this operator does not let users set (an older form such as
     # BatchNorm_v1 shares its successor's code: axis is always 1 there)
     implied_params: ClassVar[dict[str, object]] = {}
+    # MXNet's MakeZeroGradNodes: the inputs get zeros, so nothing upstream needs a gradient
+    # on its account (a non-differentiable operator feeding only these binds fine)
+    zero_gradient: ClassVar[bool] = False
     # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
     # aux states are composed by name only
     signature_inputs: ClassVar[tuple[str, ...] | None] = None
@@ -185,6 +190,8 @@ class ZeroGradient:
     """Mixin for operators whose outputs carry no gradient to their inputs (argmax, one_hot,
     creation ops): backward writes zeros for 'write' and leaves 'add' buffers alone."""
 
+    zero_gradient = True
+
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         for grad, req in zip(igrads, reqs):
@@ -198,7 +205,7 @@ def register(cls):
     The class docstring becomes the operator's documentation.
     """
     op = cls()
-    cls.param_map = {p.name: p for p in cls.params}
+    cls.param_map = {p.name: p for p in tuple(cls.params) + tuple(cls.hidden_params)}
     if cls.name in OPS:
         raise ValueError("operator %s registered twice" % cls.name)
     OPS[cls.name] = op
@@ -249,20 +256,29 @@ def kernel_for(op: OpDef, rt) -> tuple:
     return kernel.forward or op.forward, kernel.backward or op.backward
 
 
+# exception types MXNet's frontend re-raises as themselves (its error-type registry)
+_MXNET_MAPPED = (ValueError, TypeError, IndexError, AttributeError, KeyError,
+                 NotImplementedError)
+
+
 def named_error(node_name: str, op: OpDef, error: Exception) -> Exception:
     """The error to raise when ``op`` fails while running node ``node_name``.
 
     An ``MXNetError`` already carries MXNet's own text, which stays verbatim (MXNet's runtime
-    checks do not name the node); the node and operator are added as a note. Any other
-    failure becomes ``MXNetError: Error in operator <node>: ...`` naming both.
+    checks do not name the node); so do the Python types MXNet raises from its kernels
+    (``IndexError``, ``ValueError``, ...: gather_nd's bounds check is an ``IndexError``). Both
+    get the node and operator as a note. Any other failure becomes
+    ``MXNetError: Error in operator <node>: ...`` naming both.
 
-    >>> e = named_error('fc1', get_op('FullyConnected'), ValueError('bad'))
+    >>> e = named_error('fc1', get_op('FullyConnected'), ZeroDivisionError('bad'))
     >>> str(e)
-    'MXNetError: Error in operator fc1: FullyConnected failed: ValueError: bad'
+    'MXNetError: Error in operator fc1: FullyConnected failed: ZeroDivisionError: bad'
+    >>> type(named_error('g', get_op('gather_nd'), IndexError('index 3'))).__name__
+    'IndexError'
     """
     from ..base import MXNetError
     where = "Error in operator %s" % node_name if node_name else "Error in operator"
-    if isinstance(error, MXNetError):
+    if isinstance(error, (MXNetError,) + _MXNET_MAPPED):
         if hasattr(error, "add_note"):
             error.add_note("%s (%s)" % (where, op.name))
         return error

@@ -72,9 +72,9 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
         return shape[:axis] + ((1,) if p.keepdims else ()) + shape[axis + 1:]
 
     def infer_shape(self, p, ins, outs):
-        if not fully_known(ins[0]):
+        if ins[0] is None:
             return
-        out = self._out_shape(p, ins[0])
+        out = self._out_shape(p, ins[0])      # unknown dims (0) carry through
         sassign(outs, 0, out)
         sassign(ins, 1, out)
 
@@ -149,10 +149,18 @@ class batch_take(_Gather):  # noqa: N801 -- MXNet's operator name
 
 def _nd_positions(xp, idx, shape):
     """The M leading coordinates of ``indices`` (M, Y...) as a tuple of int arrays (negative
-    indices count from the end)."""
+    indices count from the end); any other out-of-range index is MXNet's IndexError."""
     m = idx.shape[0]
     ints = _ints(xp, idx)
-    return tuple(xp.where(ints[i] < 0, ints[i] + shape[i], ints[i]) for i in range(m))
+    out = []
+    for i in range(m):
+        bad = (ints[i] < -shape[i]) | (ints[i] >= shape[i])
+        if bool(bad.any()):
+            value = int(ints[i][bad].reshape(-1)[0])
+            raise IndexError("index %d is out of bounds for axis %d with size %d"
+                             % (value, i, shape[i]))
+        out.append(xp.where(ints[i] < 0, ints[i] + shape[i], ints[i]))
+    return tuple(out)
 
 
 @register
@@ -396,6 +404,7 @@ class _unravel_index(_IndexConvert):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         rest = _ints(rt.xp, ins[0])
-        for axis in range(len(p.shape) - 1, -1, -1):
+        for axis in range(len(p.shape) - 1, 0, -1):
             outs[0][axis] = rest % p.shape[axis]
             rest = rest // p.shape[axis]
+        outs[0][0] = rest       # the leading size is never used (MXNet allows -1 there)

@@ -67,6 +67,7 @@ class broadcast_like(_Like):  # noqa: N801 -- MXNet's operator name
         la, ra = p.lhs_axes or (), p.rhs_axes or ()
         check(len(la) == len(ra), "lhs_axes.ndim() == rhs_axes.ndim() (%d vs. %d) : Input_axis "
               "and other_axis size does not match" % (len(la), len(ra)))
+        check(len(la) > 0, "lhs_axes.ndim() > 0 (0 vs. 0) : Empty axes tuple is not allowed")
         out = list(lhs)
         for a, b in zip(la, ra, strict=True):
             a, b = check_axis(a, len(lhs)), check_axis(b, len(rhs))
@@ -276,6 +277,10 @@ class space_to_depth(_Blocks):  # noqa: N801 -- MXNet's operator name
         ndim = -1 if x is None else len(x)
         check(ndim == 4, "in_attrs->at(0).ndim() == 4 (%d vs. 4) : Operation Space To Depth "
               "requires exactly 4D tensor" % ndim)
+        for i in range(4):
+            # MXNet refuses zero-size dimensions here (legacy 0 = unknown cannot reach it)
+            check(x[i] != 0, "in_shape[%d] != 0 (0 vs. 0) : Operation requires a 4D tensor. "
+                  "Size of dimension:%d cannot be 0" % (i, i))
         check(b > 0, "block > 0: Block size should be greater than 0")
         check(x[2] % b == 0, "in_shape[2] %% block == 0 (%d vs. 0) : Cannot perform Depth To "
               "Space operation on the specified tensor. Dimension:2(1st Space dimension) should "
@@ -314,6 +319,10 @@ class depth_to_space(_Blocks):  # noqa: N801 -- MXNet's operator name
         ndim = -1 if x is None else len(x)
         check(ndim == 4, "in_attrs->at(0).ndim() == 4 (%d vs. 4) : Operation Depth To Space "
               "requires exactly 4D tensor" % ndim)
+        for i in range(4):
+            # MXNet refuses zero-size dimensions here (legacy 0 = unknown cannot reach it)
+            check(x[i] != 0, "in_shape[%d] != 0 (0 vs. 0) : Operation requires a 4D tensor. "
+                  "Size of dimension:%d cannot be 0" % (i, i))
         check(b > 0, "block > 0: Block size should be greater than 0")
         check(x[1] % (b * b) == 0, "in_shape[1] %% (block * block) == 0 (%d vs. 0) : Cannot "
               "perform Depth To Space operation on the specified tensor. Dimension:1(depth "

@@ -432,6 +432,7 @@ class BlockGrad(_Identity):
     monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     aliases = ("_sparse_stop_gradient", "stop_gradient")
     loss_head = True
+    zero_gradient = True
     family = "loss"
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):

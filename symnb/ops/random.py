@@ -1,163 +1,304 @@
-"""Sampling ops: ``_random_uniform``, ``_random_normal`` and the other ``_random_*`` draws.
+"""Random samplers: ``_random_<dist>`` (parameters as attributes, shape given),
+``_random_<dist>_like`` (the shape of an input), ``_sample_<dist>`` (parameters as arrays:
+``shape`` draws per parameter), ``_sample_multinomial``, ``_random_randint``, ``_shuffle``.
 
-They are creation ops (no inputs, shape from ``shape`` or from downstream) drawing from the
-backend's generator, the one ``mx.random.seed`` seeds. Like MXNet, ``dtype='None'`` means
-float32 (int32 for ``_random_randint``) unless inference says otherwise. Uniform and normal
-draws come from the backend directly; the other distributions are sampled on the host by a
-NumPy generator seeded from one backend draw, so they too repeat after ``mx.random.seed``.
+Values come from the backend's generator (``rt.draw``), not MXNet's: distributions,
+parameterisations (MXNet's gamma ``beta`` is a scale, exponential ``lam`` a rate) and
+supports match. Samplers carry no gradient (MXNet's zero-gradient rule); as loss heads they
+need no head gradient.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ._params import Param
-from ._registry import OpDef, register
-from .init import _CTX, _Create
-from .shape import type_assign_check
+from ._registry import OpDef, ZeroGradient, assign, register
+from ._rules import fully_known
+from .init import _CTX
+from .shape import np_dtype, sassign, type_assign_check
 
 __all__ = []
 
-_SHAPE = Param("shape", "Shape(tuple), optional, default=None", "Shape of the output.")
-_DTYPE = Param("dtype", "{'None', 'float16', 'float32', 'float64'},optional, default='None'",
-               "DType of the output in case this can't be inferred. Defaults to float32 if not "
-               "defined (dtype=None).")
+_FLOAT_DTYPE = "{'None', 'float16', 'float32', 'float64'},optional, default='None'"
 
 
-class _Random(_Create):
-    """A draw of shape ``shape`` from the backend generator (``draw`` names its method)."""
+def _gamma(rt, alpha, beta, size):
+    return rt.draw("gamma", alpha, beta, size=size)
 
-    family = "init"
-    draw = ""
-    bounds = ("", "")
-    default_dtype = np.float32
 
-    def label(self, p, attrs):
-        return "%s\n%s" % (self.name, attrs.get("shape", ""))
+def _gen_neg_binomial(rt, mu, alpha, size):
+    # a Poisson whose rate is Gamma(1 / alpha, alpha * mu): mean mu, variance mu + alpha mu^2
+    mu, alpha = np.broadcast_to(mu, size), np.broadcast_to(alpha, size)
+    safe = np.where(alpha > 0, alpha, 1.0)
+    rate = np.where(alpha > 0, rt.draw("gamma", 1 / safe, safe * mu, size=size), mu)
+    return rt.draw("poisson", rate, size=size)
+
+
+# name, MXNet parameter names with defaults (doc), sampler(rt, *params, size)
+DISTRIBUTIONS = [
+    ("uniform", (("low", "0", "Lower bound of the distribution."),
+                 ("high", "1", "Upper bound of the distribution.")),
+     lambda rt, low, high, size: rt.draw("uniform", low, high, size=size)),
+    ("normal", (("loc", "0", "Mean of the distribution."),
+                ("scale", "1", "Standard deviation of the distribution.")),
+     lambda rt, loc, scale, size: rt.draw("normal", loc, scale, size=size)),
+    ("gamma", (("alpha", "1", "Alpha parameter (shape) of the gamma distribution."),
+               ("beta", "1", "Beta parameter (scale) of the gamma distribution.")), _gamma),
+    ("exponential", (("lam", "1", "Lambda parameter (rate) of the exponential distribution."),),
+     lambda rt, lam, size: rt.draw("exponential", 1 / np.asarray(lam, dtype=np.float64),
+                                   size=size)),
+    ("poisson", (("lam", "1", "Lambda parameter (rate) of the Poisson distribution."),),
+     lambda rt, lam, size: rt.draw("poisson", lam, size=size)),
+    ("negative_binomial", (("k", "1", "Limit of unsuccessful experiments."),
+                           ("p", "1", "Failure probability in each experiment.")),
+     lambda rt, k, p, size: rt.draw("negative_binomial", k, p, size=size)),
+    ("generalized_negative_binomial", (("mu", "1", "Mean of the negative binomial "
+                                        "distribution."),
+                                       ("alpha", "1", "Alpha (dispersion) parameter of the "
+                                        "negative binomial distribution.")),
+     _gen_neg_binomial),
+]
+# the sample_<dist> input names (MXNet names the array parameters differently)
+_SAMPLE_INPUTS = {"uniform": ("low", "high"), "normal": ("mu", "sigma"),
+                  "gamma": ("alpha", "beta"), "exponential": ("lam",), "poisson": ("lam",),
+                  "negative_binomial": ("k", "p"),
+                  "generalized_negative_binomial": ("mu", "alpha")}
+
+
+def _out_type(p, outs, default=np.float32):
+    dtype = default if p.dtype in (None, "None") else np_dtype(p.dtype)
+    type_assign_check(outs, 0, dtype)
+
+
+class _Sampler(ZeroGradient, OpDef):
+    family = "random"
+    loss_head = True
+    dist = ""
+    sampler = None
+
+    def _draw(self, rt, params, size, dtype):
+        host = type(self).sampler(rt, *params, size)
+        return rt.asarray(np.asarray(host), dtype=dtype)
+
+
+class _RandomOp(_Sampler):
+    inputs = ()
+
+    def _values(self, p):
+        return [p[name] for name in self.param_names]
+
+    def infer_shape(self, p, ins, outs):
+        if p.shape:
+            sassign(outs, 0, tuple(p.shape))
 
     def infer_type(self, p, ins, outs):
-        if p.dtype is None or p.dtype == "None":
-            if outs[0] is None:
-                type_assign_check(outs, 0, np.dtype(self.default_dtype))
+        _out_type(p, outs)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = self._draw(rt, self._values(p), outs[0].shape, outs[0].dtype)
+
+
+class _LikeOp(_Sampler):
+    def _values(self, p):
+        return [p[name] for name in self.param_names]
+
+    def infer_shape(self, p, ins, outs):
+        if ins[0] is not None:
+            sassign(outs, 0, ins[0])
+
+    def infer_type(self, p, ins, outs):
+        type_assign_check(outs, 0, ins[0])
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = self._draw(rt, self._values(p), outs[0].shape, outs[0].dtype)
+
+
+class _SampleOp(_Sampler):
+    """Parameters as arrays of one shape S; the output is S + shape."""
+
+    params = (Param("shape", "Shape(tuple), optional, default=[]",
+                    "Shape to be sampled from each random distribution."),
+              Param("dtype", _FLOAT_DTYPE, "DType of the output in case this can't be "
+                    "inferred. Defaults to float32 if not defined (dtype=None)."))
+
+    def infer_shape(self, p, ins, outs):
+        known = next((s for s in ins if fully_known(s)), None)
+        if known is None:
             return
-        type_assign_check(outs, 0, np.dtype(p.dtype))
+        for i in range(len(ins)):
+            sassign(ins, i, known)
+        sassign(outs, 0, tuple(known) + tuple(p.shape or ()))
 
-    # No inputs, so no node ever needs this op's backward: declared absent (OpDef's), which
-    # also keeps it out of the gradient case tables.
-    backward = OpDef.backward
+    def infer_type(self, p, ins, outs):
+        for i in range(1, len(ins)):
+            type_assign_check(ins, i, ins[0])
+        _out_type(p, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        a, b = (getattr(p, n) for n in self.bounds)
-        out = outs[0]
-        out[...] = getattr(rt, self.draw)(float(a), float(b), out.shape, out.dtype)
+        extra = tuple(p.shape or ())
+        size = outs[0].shape
+        params = [rt.to_numpy(x).astype(np.float64).reshape(x.shape + (1,) * len(extra))
+                  for x in ins]
+        outs[0][...] = self._draw(rt, params, size, outs[0].dtype)
+
+
+def _doc(kind, dist, names):
+    call = {"random": "mx.sym.random_%s(shape=(2, 3))" % dist,
+            "like": "mx.sym.random.%s_like(mx.sym.var('x'))" % dist,
+            "sample": "mx.sym.sample_%s(%s)" % (dist, ", ".join("mx.sym.var('%s')" % n
+                                                               for n in names))}[kind]
+    shape = {"random": "[(2, 3)]", "like": "[(2, 3)]", "sample": "[(2, 3)]"}[kind]
+    given = {"random": "", "like": "x=(2, 3)", "sample": "%s=(2, 3)" % names[0]}[kind]
+    return ("Draws from the %s distribution.\n\n    >>> import symnb as mx\n"
+            "    >>> %s.infer_shape(%s)[1]\n    %s\n" % (dist.replace("_", " "), call, given,
+                                                          shape))
+
+
+for _dist, _pars, _fn in DISTRIBUTIONS:
+    _ptype = {"k": "int, optional, default='1'"}
+    _params = tuple(Param(n, _ptype.get(n, "float, optional, default=%s" % d), doc)
+                    for n, d, doc in _pars)
+    _names = tuple(n for n, _, _ in _pars)
+    register(type("_random_" + _dist, (_RandomOp,), {
+        "name": "_random_" + _dist,
+        "aliases": ("random_" + _dist,) + (("normal",) if _dist == "normal" else ())
+        + (("uniform",) if _dist == "uniform" else ()),
+        "params": _params + (Param("shape", "Shape(tuple), optional, default=None",
+                                   "Shape of the output."), _CTX,
+                             Param("dtype", _FLOAT_DTYPE, "DType of the output in case this "
+                                   "can't be inferred. Defaults to float32 if not defined "
+                                   "(dtype=None).")),
+        "param_names": _names, "sampler": staticmethod(_fn), "dist": _dist,
+        "__doc__": _doc("random", _dist, _names), "__module__": __name__}))
+    register(type("_random_%s_like" % _dist, (_LikeOp,), {
+        "name": "_random_%s_like" % _dist, "params": _params, "param_names": _names,
+        "sampler": staticmethod(_fn), "dist": _dist,
+        "__doc__": _doc("like", _dist, _names), "__module__": __name__}))
+    _inputs = _SAMPLE_INPUTS[_dist]
+    register(type("_sample_" + _dist, (_SampleOp,), {
+        "name": "_sample_" + _dist, "aliases": ("sample_" + _dist,), "inputs": _inputs,
+        "sampler": staticmethod(_fn), "dist": _dist,
+        "__doc__": _doc("sample", _dist, _inputs), "__module__": __name__}))
 
 
 @register
-class _random_uniform(_Random):  # noqa: N801 -- MXNet's operator name
-    """Samples from the uniform distribution on ``[low, high)``.
+class _random_randint(_RandomOp):  # noqa: N801 -- MXNet's operator name
+    """Integers drawn uniformly from ``[low, high)``.
 
     >>> import symnb as mx
-    >>> u = mx.sym.random_uniform(low=-1, high=1, shape=(2, 3), name='u')
-    >>> u.infer_shape()[1], u.infer_type()[1]
-    ([(2, 3)], [<class 'numpy.float32'>])
-    >>> x = mx.nd.uniform(low=2, high=3, shape=(4,)).asnumpy()
-    >>> bool(((x >= 2) & (x < 3)).all())
-    True
+    >>> x = mx.nd.random_randint(low=2, high=5, shape=(100,)).asnumpy()
+    >>> bool(x.min() >= 2 and x.max() < 5), x.dtype
+    (True, dtype('int32'))
     """
 
-    name = "_random_uniform"
-    aliases = ("random_uniform", "uniform")
-    draw = "random_uniform"
-    bounds = ("low", "high")
-    params = (Param("low", "float, optional, default=0", "Lower bound of the distribution."),
-              Param("high", "float, optional, default=1", "Upper bound of the distribution."),
-              _SHAPE, _CTX, _DTYPE)
+    name = "_random_randint"
+    aliases = ("random_randint",)
+    param_names = ("low", "high")
+    params = (Param("low", "long, required", "Lower bound of the distribution."),
+              Param("high", "long, required", "Upper bound of the distribution."),
+              Param("shape", "Shape(tuple), optional, default=None", "Shape of the output."),
+              _CTX,
+              Param("dtype", "{'None', 'int32', 'int64'},optional, default='None'",
+                    "DType of the output in case this can't be inferred. Defaults to int32 if "
+                    "not defined (dtype=None)."))
+    sampler = staticmethod(lambda rt, low, high, size: rt.draw("integers", low, high,
+                                                               size=size))
+
+    def infer_type(self, p, ins, outs):
+        _out_type(p, outs, np.int32)
 
 
 @register
-class _random_normal(_Random):  # noqa: N801 -- MXNet's operator name
-    """Samples from a normal distribution with mean ``loc`` and standard deviation ``scale``.
+class _sample_multinomial(OpDef):  # noqa: N801 -- MXNet's operator name
+    """Category indices drawn from the probabilities on the last axis of ``data``: output
+    shape ``data.shape[:-1] + shape``; with ``get_prob`` also the log-probability of each
+    draw, whose gradient reaches ``data`` (REINFORCE).
 
     >>> import symnb as mx
-    >>> mx.nd.random_normal(loc=0, scale=1, shape=(3,), dtype='float64').dtype
-    <class 'numpy.float64'>
-    >>> mx.sym.normal(shape=(2,)).list_outputs()
-    ['normal0_output']
+    >>> mx.nd.sample_multinomial(mx.nd.array([[0.0, 1.0]]), shape=(3,)).asnumpy()
+    array([[1, 1, 1]], dtype=int32)
     """
 
-    name = "_random_normal"
-    aliases = ("normal", "random_normal")
-    draw = "random_normal"
-    bounds = ("loc", "scale")
-    params = (Param("loc", "float, optional, default=0", "Mean of the distribution."),
-              Param("scale", "float, optional, default=1",
-                    "Standard deviation of the distribution."),
-              _SHAPE, _CTX, _DTYPE)
+    name = "_sample_multinomial"
+    aliases = ("sample_multinomial",)
+    family = "random"
+    params = (Param("shape", "Shape(tuple), optional, default=[]",
+                    "Shape to be sampled from each random distribution."),
+              Param("get_prob", "boolean, optional, default=0",
+                    "Whether to also return the log probability of sampled result. This is "
+                    "usually used for differentiating through stochastic variables, e.g. in "
+                    "reinforcement learning."),
+              Param("dtype", "{'float16', 'float32', 'float64', 'int32', 'uint8'},optional, "
+                    "default='int32'", "DType of the output in case this can't be inferred."))
 
+    def output_names(self, p):
+        return ("output0", "output1") if p.get_prob else ("output",)
 
-def _host_generator(rt):
-    """A NumPy generator seeded by one draw from the backend's (seeded) generator."""
-    seed = rt.to_numpy(rt.random_uniform(0.0, 2.0 ** 31, (1,), np.float64))
-    return np.random.default_rng(int(seed[0]))
+    def infer_shape(self, p, ins, outs):
+        if fully_known(ins[0]):
+            shape = tuple(ins[0][:-1]) + tuple(p.shape or ())
+            for i in range(len(outs)):
+                sassign(outs, i, shape or (1,))
 
+    def infer_type(self, p, ins, outs):
+        type_assign_check(outs, 0, np_dtype(p.dtype))
+        if len(outs) > 1:
+            type_assign_check(outs, 1, ins[0])
 
-def _gnb(rng, p, shape):
-    # MXNet: a Poisson draw whose rate is Gamma(1/alpha, mu*alpha); Poisson(mu) for alpha 0
-    if p.alpha == 0:
-        return rng.poisson(p.mu, size=shape)
-    return rng.poisson(rng.gamma(1.0 / p.alpha, p.mu * p.alpha, size=shape))
-
-
-class _HostRandom(_Random):
-    """A draw made by ``sample(rng, p, shape)`` on the host (see the module notes)."""
-
-    sample = None
+    def _flat(self, p, rt, data):
+        probs = rt.to_numpy(data).astype(np.float64).reshape(-1, data.shape[-1])
+        n = int(np.prod(p.shape or ()))
+        return probs, n
 
     def forward(self, p, ins, outs, is_train, rt):
-        out = outs[0]
-        values = type(self).sample(_host_generator(rt), p, out.shape)
-        out[...] = rt.asarray(np.asarray(values).astype(out.dtype))
+        probs, n = self._flat(p, rt, ins[0])
+        cdf = np.cumsum(probs, axis=1)
+        u = rt.draw("uniform", 0.0, 1.0, size=(probs.shape[0], n))
+        picks = np.minimum((u[:, :, None] >= cdf[:, None, :]).sum(axis=2), probs.shape[1] - 1)
+        outs[0][...] = rt.asarray(picks.reshape(outs[0].shape), dtype=outs[0].dtype)
+        if len(outs) > 1:
+            logp = np.log(np.take_along_axis(probs, picks, axis=1))
+            outs[1][...] = rt.asarray(logp.reshape(outs[1].shape), dtype=outs[1].dtype)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        if igrads[0] is None:
+            return
+        xp, data = rt.xp, ins[0]
+        grad = xp.zeros_like(data)
+        if len(outs) > 1 and ograds[1] is not None:
+            k = data.shape[-1]
+            rows = data.reshape(-1, k)
+            picks = outs[0].reshape(rows.shape[0], -1).astype(np.int64)
+            g = ograds[1].reshape(picks.shape)
+            chosen = xp.take_along_axis(rows, picks, axis=1)
+            flat = xp.zeros_like(rows)
+            rt.scatter_add(flat, (xp.arange(rows.shape[0])[:, None].repeat(picks.shape[1], 1),
+                                  picks), g / chosen)
+            grad = flat.reshape(data.shape)
+        assign(igrads[0], grad, reqs[0])
 
 
-_FLOAT = "float, optional, default=1"
-# name, alias, (param name, type, doc) rows, sampler, default dtype, dtype choices
-_HOST_DRAWS = (
-    ("_random_exponential", "random_exponential",
-     (("lam", _FLOAT, "Lambda parameter (rate) of the exponential distribution."),),
-     lambda rng, p, shape: rng.exponential(1.0 / p.lam, size=shape), np.float32, None),
-    ("_random_gamma", "random_gamma",
-     (("alpha", _FLOAT, "Alpha parameter (shape) of the gamma distribution."),
-      ("beta", _FLOAT, "Beta parameter (scale) of the gamma distribution.")),
-     lambda rng, p, shape: rng.gamma(p.alpha, p.beta, size=shape), np.float32, None),
-    ("_random_poisson", "random_poisson",
-     (("lam", _FLOAT, "Lambda parameter (rate) of the Poisson distribution."),),
-     lambda rng, p, shape: rng.poisson(p.lam, size=shape), np.float32, None),
-    ("_random_negative_binomial", "random_negative_binomial",
-     (("k", "int, optional, default='1'", "Limit of unsuccessful experiments."),
-      ("p", _FLOAT, "Failure probability in each experiment.")),
-     lambda rng, p, shape: rng.negative_binomial(p.k, p.p, size=shape), np.float32, None),
-    ("_random_generalized_negative_binomial", "random_generalized_negative_binomial",
-     (("mu", _FLOAT, "Mean of the negative binomial distribution."),
-      ("alpha", _FLOAT, "Alpha (dispersion) parameter of the negative binomial "
-                        "distribution.")),
-     _gnb, np.float32, None),
-    ("_random_randint", "random_randint",
-     (("low", "long, required", "Lower bound of the distribution."),
-      ("high", "long, required", "Upper bound of the distribution.")),
-     lambda rng, p, shape: rng.integers(p.low, p.high, size=shape), np.int32,
-     "{'None', 'int32', 'int64'},optional, default='None'"),
-)
+@register
+class _shuffle(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operator name
+    """``data`` with its first axis randomly permuted.
 
-for _name, _alias, _rows, _sampler, _default, _dtypes in _HOST_DRAWS:
-    register(type(_name, (_HostRandom,), {
-        "name": _name, "aliases": (_alias,), "sample": staticmethod(_sampler),
-        "default_dtype": _default,
-        "params": tuple(Param(*row) for row in _rows) + (
-            _SHAPE, _CTX, _DTYPE if _dtypes is None else
-            Param("dtype", _dtypes, "DType of the output in case this can't be inferred. "
-                  "Defaults to int32 if not defined (dtype=None).")),
-        "__doc__": "Samples from the %s distribution (MXNet's ``%s``).\n\n"
-                   "    >>> import symnb as mx\n"
-                   "    >>> mx.nd.%s(shape=(2,)%s).shape\n"
-                   "    (2,)\n" % (_alias[len("random_"):].replace("_", " "), _name, _alias,
-                                   ", low=0, high=5" if _name == "_random_randint" else ""),
-        "__module__": __name__}))
+    >>> import symnb as mx
+    >>> sorted(mx.nd.shuffle(mx.nd.array([1, 2, 3])).asnumpy().tolist())
+    [1.0, 2.0, 3.0]
+    """
+
+    name = "_shuffle"
+    aliases = ("shuffle",)
+    family = "random"
+    loss_head = True
+
+    def infer_shape(self, p, ins, outs):
+        if ins[0] is not None:
+            sassign(outs, 0, ins[0])
+
+    def infer_type(self, p, ins, outs):
+        type_assign_check(outs, 0, ins[0])
+
+    def forward(self, p, ins, outs, is_train, rt):
+        order = rt.draw("permutation", ins[0].shape[0])
+        outs[0][...] = ins[0][rt.asarray(order)]

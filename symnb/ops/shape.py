@@ -9,12 +9,11 @@ expand_dims, SliceChannel, Concat, the elementwise ones) fill inputs from output
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 
 from ..base import MXNetError
-from ._params import Param, ParamError, parse_params
+from ._params import Param, ParamError
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, fmt_tuple, fully_known, shape_assign
 
@@ -1119,12 +1118,6 @@ class add_n(_ShapeOp):  # noqa: N801
     # MXNet parses num_args but does not list it among add_n's arguments (ops.json: none)
     hidden_params = (Param("num_args", "int, required", "Number of inputs to be summed.",
                            lower=1),)
-
-    def parse(self, attrs, node_name=""):
-        shim = SimpleNamespace(name=self.name, params=self.hidden_params,
-                               param_map={q.name: q for q in self.hidden_params},
-                               accepts_unknown_params=False, implied_params={})
-        return parse_params(shim, attrs, node_name)
 
     def input_names(self, p):
         return _variadic_names(p)

@@ -45,3 +45,15 @@ def _install():
 
 
 _install()
+
+
+def _export_helpers():
+    """MXNet defines ``zeros``, ``pow``, ... in ``mxnet.symbol.symbol``; symnb keeps them in
+    ``_helpers`` (which imports ``symbol``), so they are set on ``symbol.symbol`` here."""
+    from . import symbol as module
+    for name in __all__:
+        if not hasattr(module, name):
+            setattr(module, name, globals()[name])
+
+
+_export_helpers()

@@ -1,108 +1,138 @@
-"""``mx.sym.random``: sampling helpers, plus the operators MXNet places here (filled at import).
+"""``mx.sym.random``: MXNet's sampling helpers, plus the operators MXNet places here (the
+generated ``*_like`` functions, filled at import).
 
-``uniform``/``normal`` with scalar parameters build ``_random_uniform``/``_random_normal``
-nodes, as MXNet's helpers do.
+Each helper builds ``_random_<dist>`` for scalar parameters or ``_sample_<dist>`` for
+Symbol ones, as MXNet's ``_random_helper`` does.
 """
 from __future__ import annotations
 
 from ..base import _Null
 
-__all__ = ["uniform", "normal", "exponential", "gamma", "poisson", "negative_binomial",
-           "generalized_negative_binomial", "randint"]
+__all__ = ["uniform", "normal", "poisson", "exponential", "gamma", "negative_binomial",
+           "generalized_negative_binomial", "randint", "randn", "multinomial", "shuffle"]
 
 
-def _helper(op_name, sample_name, params, shape, dtype, kwargs):
+def _build(dist, params, names, shape, dtype, kwargs):
     from . import _internal
     from .symbol import Symbol
-    if any(isinstance(v, Symbol) for v in params.values()):
-        raise TypeError("Symbol distribution parameters need the %s operator, which symnb does "
-                        "not have yet; pass scalars" % sample_name)
-    return getattr(_internal, op_name)(shape=shape, dtype=dtype, **params, **kwargs)
+    if any(isinstance(v, Symbol) for v in params):
+        return getattr(_internal, "_sample_" + dist)(*params, shape=shape, dtype=dtype,
+                                                     **kwargs)
+    return getattr(_internal, "_random_" + dist)(shape=shape, dtype=dtype,
+                                                 **dict(zip(names, params)), **kwargs)
 
 
 def uniform(low=0, high=1, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing from the uniform distribution on ``[low, high)``.
+    """Uniform samples on ``[low, high)``.
 
     >>> import symnb as mx
-    >>> u = mx.sym.random.uniform(0, 1, shape=(2,))
-    >>> u.list_outputs(), u.attr_dict()['_random_uniform0']['high']
-    (['_random_uniform0_output'], '1')
+    >>> mx.sym.random.uniform(0, 1, shape=(2, 3)).infer_shape()[1]
+    [(2, 3)]
     """
-    return _helper("_random_uniform", "_sample_uniform", {"low": low, "high": high}, shape,
-                   dtype, kwargs)
+    return _build("uniform", [low, high], ["low", "high"], shape, dtype, kwargs)
 
 
 def normal(loc=0, scale=1, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing from the normal distribution with mean ``loc`` and std ``scale``.
+    """Normal samples with mean ``loc`` and std ``scale``.
 
     >>> import symnb as mx
-    >>> mx.sym.random.normal(shape=(3,)).infer_shape()[1]
-    [(3,)]
+    >>> mu = mx.sym.var('mu')
+    >>> mx.sym.random.normal(mu, mx.sym.var('s'), shape=(4,)).infer_shape(mu=(2,))[1]
+    [(2, 4)]
     """
-    return _helper("_random_normal", "_sample_normal", {"loc": loc, "scale": scale}, shape,
-                   dtype, kwargs)
-
-
-def exponential(scale=1, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing from the exponential distribution with mean ``scale``.
-
-    >>> import symnb as mx
-    >>> mx.sym.random.exponential(2, shape=(3,)).infer_shape()[1]
-    [(3,)]
-    """
-    return _helper("_random_exponential", "_sample_exponential", {"lam": 1.0 / scale}, shape,
-                   dtype, kwargs)
-
-
-def gamma(alpha=1, beta=1, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing from the gamma distribution (shape ``alpha``, scale ``beta``).
-
-    >>> import symnb as mx
-    >>> mx.sym.random.gamma(2, 3, shape=(2,)).list_outputs()
-    ['_random_gamma0_output']
-    """
-    return _helper("_random_gamma", "_sample_gamma", {"alpha": alpha, "beta": beta}, shape,
-                   dtype, kwargs)
+    return _build("normal", [loc, scale], ["loc", "scale"], shape, dtype, kwargs)
 
 
 def poisson(lam=1, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing from the Poisson distribution with rate ``lam``.
+    """Poisson samples with rate ``lam``.
 
     >>> import symnb as mx
-    >>> mx.sym.random.poisson(4, shape=(2,)).infer_type()[1]
-    [<class 'numpy.float32'>]
+    >>> mx.sym.random.poisson(2, shape=(3,)).infer_shape()[1]
+    [(3,)]
     """
-    return _helper("_random_poisson", "_sample_poisson", {"lam": lam}, shape, dtype, kwargs)
+    return _build("poisson", [lam], ["lam"], shape, dtype, kwargs)
+
+
+def exponential(scale=1, shape=_Null, dtype=_Null, **kwargs):
+    """Exponential samples with mean ``scale``.
+
+    >>> import symnb as mx
+    >>> mx.sym.random.exponential(2, shape=(3,)).list_attr()['lam']
+    '0.5'
+    """
+    return _build("exponential", [1.0 / scale], ["lam"], shape, dtype, kwargs)
+
+
+def gamma(alpha=1, beta=1, shape=_Null, dtype=_Null, **kwargs):
+    """Gamma samples with shape ``alpha`` and scale ``beta``.
+
+    >>> import symnb as mx
+    >>> mx.sym.random.gamma(2, 1, shape=(3,)).infer_shape()[1]
+    [(3,)]
+    """
+    return _build("gamma", [alpha, beta], ["alpha", "beta"], shape, dtype, kwargs)
 
 
 def negative_binomial(k=1, p=1, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing failures before ``k`` successes (success probability ``p``).
+    """Failures before ``k`` successes of probability ``p``.
 
     >>> import symnb as mx
-    >>> mx.sym.random.negative_binomial(3, 0.5, shape=(2,)).infer_shape()[1]
-    [(2,)]
+    >>> mx.sym.random.negative_binomial(2, 0.5, shape=(3,)).infer_shape()[1]
+    [(3,)]
     """
-    return _helper("_random_negative_binomial", "_sample_negative_binomial",
-                   {"k": k, "p": p}, shape, dtype, kwargs)
+    return _build("negative_binomial", [k, p], ["k", "p"], shape, dtype, kwargs)
 
 
 def generalized_negative_binomial(mu=1, alpha=1, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing a negative binomial with mean ``mu`` and dispersion ``alpha``.
+    """Negative binomial samples with mean ``mu`` and dispersion ``alpha``.
 
     >>> import symnb as mx
-    >>> mx.sym.random.generalized_negative_binomial(2, 0.5, shape=(2,)).infer_shape()[1]
-    [(2,)]
+    >>> mx.sym.random.generalized_negative_binomial(2, 1, shape=(3,)).infer_shape()[1]
+    [(3,)]
     """
-    return _helper("_random_generalized_negative_binomial",
-                   "_sample_generalized_negative_binomial", {"mu": mu, "alpha": alpha}, shape,
-                   dtype, kwargs)
+    return _build("generalized_negative_binomial", [mu, alpha], ["mu", "alpha"], shape, dtype,
+                  kwargs)
 
 
 def randint(low, high, shape=_Null, dtype=_Null, **kwargs):
-    """A symbol drawing integers uniformly from ``[low, high)``.
+    """Integers drawn uniformly from ``[low, high)``.
 
     >>> import symnb as mx
-    >>> mx.sym.random.randint(0, 5, shape=(2,)).infer_type()[1]
+    >>> mx.sym.random.randint(0, 5, shape=(3,)).infer_type()[1]
     [<class 'numpy.int32'>]
     """
-    return _helper("_random_randint", None, {"low": low, "high": high}, shape, dtype, kwargs)
+    return _build("randint", [low, high], ["low", "high"], shape, dtype, kwargs)
+
+
+def randn(*shape, **kwargs):
+    """Normal samples of the shape given positionally.
+
+    >>> import symnb as mx
+    >>> mx.sym.random.randn(2, 3).infer_shape()[1]
+    [(2, 3)]
+    """
+    loc, scale = kwargs.pop("loc", 0), kwargs.pop("scale", 1)
+    return normal(loc, scale, shape=shape, **kwargs)
+
+
+def multinomial(data, shape=_Null, get_prob=False, dtype="int32", **kwargs):
+    """Category indices drawn from the probabilities on the last axis of ``data``.
+
+    >>> import symnb as mx
+    >>> mx.sym.random.multinomial(mx.sym.var('p'), shape=(2,)).infer_shape(p=(3, 4))[1]
+    [(3, 2)]
+    """
+    from . import _internal
+    return _internal._sample_multinomial(data, shape=shape, get_prob=get_prob, dtype=dtype,
+                                         **kwargs)
+
+
+def shuffle(data, **kwargs):
+    """``data`` with its first axis randomly permuted.
+
+    >>> import symnb as mx
+    >>> mx.sym.random.shuffle(mx.sym.var('x')).infer_shape(x=(3, 2))[1]
+    [(3, 2)]
+    """
+    from . import _internal
+    return _internal._shuffle(data, **kwargs)

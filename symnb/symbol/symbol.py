@@ -7,7 +7,16 @@ import warnings
 import numpy as np
 
 from .. import attribute
-from ..base import CODE_TO_DTYPE, DTYPE_TO_CODE, MXNetError, NotImplementedForSymbol
+from ..base import (  # noqa: F401 -- integer_types ... are MXNet's names in this module too
+    CODE_TO_DTYPE,
+    DTYPE_TO_CODE,
+    MXNetError,
+    NotImplementedForSymbol,
+    integer_types,
+    numeric_types,
+    py_str,
+    string_types,
+)
 from ..graph import Entry, Node, topo_order
 from ..graph._json import dump_graph, load_graph
 from ..inference import infer_graph, is_complete
@@ -16,6 +25,7 @@ from ._create import HIDDEN_KEYS, convert_attrs, create
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
 
 _STYPES = {"default": 0, "row_sparse": 1, "csr": 2}
+py_slice = slice        # MXNet's name for the builtin, which its ``slice`` operator shadows
 
 
 class Symbol:

@@ -54,7 +54,9 @@ def _function(path):
 
 def _build(spec, params):
     """Build the op alone with name='x' through its canonical mx.sym function."""
-    entry = next(p for p in spec["python"] if p["registered_name"] == spec["name"])
+    # the canonical name's function, or the first alias's (``_np_cumsum`` is ``mx.sym.cumsum``)
+    entry = next((p for p in spec["python"] if p["registered_name"] == spec["name"]),
+                 spec["python"][0])
     fn = _function(entry["function"])
     return fn(name="x", **params)
 

@@ -30,13 +30,25 @@ def strip_error(exc) -> str:
     return text.split("\nStack trace")[0].strip()
 
 
+# MXNet's placement of prefixed names: ``_linalg_gemm`` is ``mx.sym.linalg.gemm``
+_SUBMODULES = (("_linalg_", "linalg"), ("_contrib_", "contrib"), ("_image_", "image"))
+
+
 def op_function(mx, op: str):
-    """``mx.sym.<op>``, or ``mx.sym._internal.<op>`` for names starting with an underscore.
+    """``mx.sym.<op>``, ``mx.sym.linalg.<x>`` for ``_linalg_<x>`` (likewise contrib, image),
+    or ``mx.sym._internal.<op>`` for other names starting with an underscore.
 
     >>> import symnb
     >>> op_function(symnb, '_plus_scalar').__name__
     '_plus_scalar'
     """
+    for prefix, module in _SUBMODULES:
+        if op.startswith(prefix):
+            return getattr(getattr(mx.sym, module), op[len(prefix):])
+    if op.startswith("_random_") and op.endswith("_like"):
+        return getattr(mx.sym.random, op[len("_random_"):])
+    if op.startswith("_np_"):       # NumPy-style operators MXNet exposes as mx.sym.<x>
+        return getattr(mx.sym, op[len("_np_"):])
     return getattr(mx.sym._internal if op.startswith("_") else mx.sym, op)
 
 
@@ -77,6 +89,15 @@ def _generate(case, name, shape, dtype):
         x = rng.randint(int(low), int(high), size=shape)
     elif kind == "b":
         x = rng.randint(0, 2, size=shape)
+    elif kind in "sl":
+        # matrices over the last two axes: 's' symmetric positive definite (Cholesky input),
+        # 'l' lower triangular with a diagonal in [low, high] (a Cholesky factor)
+        x = rng.uniform(-1.0, 1.0, size=shape)
+        n = shape[-1]
+        if kind == "s":
+            x = x @ np.swapaxes(x, -1, -2) / n + low * np.eye(n)
+        else:
+            x = np.tril(x, -1) + np.eye(n) * rng.uniform(low, high, size=shape[:-1])[..., None]
     else:
         x = rng.uniform(low, high, size=shape)
     return np.asarray(x, dtype=dtype)

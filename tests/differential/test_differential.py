@@ -35,6 +35,8 @@ XFAIL: dict[str, str] = {
     "slice_2": "inference: a 0 dim that an operator infers (an empty slice) is a known dim in "
                "MXNet (only user-given 0s are unknown), so infer_shape is complete with "
                "(1, 2, 0); symnb treats every 0 as unknown and returns (None, None, None)",
+    "copyto_0": "MXNet registers no type rule for _copyto, so a graph holding it cannot be "
+                "bound; symnb gives it the input's type",
     "sort_0": "MXNet 1.9.1 cannot bind sort's gradient unless axis is given explicitly (its "
               "_backward_topk node gets axis=''); symnb binds it",
     "scatter_set_nd_0": "MXNet runs _scatter_set_nd only in place (output aliasing lhs, as "

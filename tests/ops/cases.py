@@ -684,44 +684,378 @@ case("IdentityAttachKLSparseReg", [U(4, 3, lo=0.1, hi=0.9), np.full(3, 0.5)],
      lambda x, avg, **kw: x, numeric=False)
 
 
-# ----------------------------------------------------------------------------- recurrent
-def _rnn_ref(x, params, state, *rest, state_size, num_layers, mode, **_):
-    """One layer, one direction, plain NumPy loops over time (the fused RNN operator)."""
-    assert num_layers == 1
-    h = state[0]
-    c = rest[0][0] if mode == "lstm" else None
-    gates = {"rnn_tanh": 1, "lstm": 4, "gru": 3}[mode] * state_size
-    n_in = x.shape[2]
-    wx = params[:gates * n_in].reshape(gates, n_in)
-    wh = params[gates * n_in:gates * (n_in + state_size)].reshape(gates, state_size)
-    bx = params[gates * (n_in + state_size):gates * (n_in + state_size + 1)]
-    bh = params[gates * (n_in + state_size + 1):]
-    sig = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
-    H, ys = state_size, []
+# ----------------------------------------------------------------------------- linalg
+def _spd(n, batch=()):
+    x = U(*batch, n, n)
+    return x @ np.swapaxes(x, -1, -2) / n + 0.5 * np.eye(n)
+
+
+def _lower(n, batch=()):
+    return np.tril(U(*batch, n, n), -1) + np.eye(n) * U(*batch, n, lo=1.0, hi=2.0)[..., None]
+
+
+def _T(x):
+    return np.swapaxes(x, -1, -2)
+
+
+case("_linalg_gemm", [U(2, 3), U(3, 4), U(2, 4)], lambda a, b, c, **kw: 2 * a @ b + 0.5 * c,
+     attrs={"alpha": 2.0, "beta": 0.5})
+case("_linalg_gemm", [U(2, 3, 2), U(2, 4, 3), U(2, 2, 4)],
+     lambda a, b, c, **kw: _T(a) @ _T(b) + c, attrs={"transpose_a": True, "transpose_b": True},
+     id="tt")
+case("_linalg_gemm2", [U(2, 3), U(3, 4)], lambda a, b, **kw: a @ b)
+case("_linalg_gemm2", [U(2, 4, 3), U(2, 4, 5)],
+     lambda a, b, **kw: np.moveaxis(np.moveaxis(a, 0, -2).swapaxes(-1, -2) @
+                                    np.moveaxis(b, 0, -2), -2, 0),
+     attrs={"axis": 0, "transpose_a": True}, id="axis0")
+case("_linalg_syrk", [U(2, 3, 4)], lambda a, **kw: a @ _T(a))
+case("_linalg_syrk", [U(3, 4)], lambda a, **kw: 2 * _T(a) @ a,
+     attrs={"transpose": True, "alpha": 2.0}, id="t")
+case("_linalg_trmm", [_lower(3), U(3, 2)], lambda a, b, **kw: np.tril(a) @ b)
+case("_linalg_trmm", [U(3, 3), U(2, 3)], lambda a, b, **kw: 2 * b @ np.triu(a).T,
+     attrs={"rightside": True, "transpose": True, "lower": False, "alpha": 2.0}, id="right")
+case("_linalg_trsm", [_lower(3), U(3, 2)], lambda a, b, **kw: np.linalg.solve(np.tril(a), b))
+case("_linalg_trsm", [_lower(3), U(2, 3)],
+     lambda a, b, **kw: 2 * np.linalg.solve(np.tril(a), b.T).T,
+     attrs={"rightside": True, "transpose": True, "alpha": 2.0}, id="right")
+# potrf and syevd read one triangle but return MXNet's symmetric gradient: no central
+# differences along an arbitrary direction (the recorded MXNet cases check the values)
+case("_linalg_potrf", [_spd(3)], lambda a, **kw: np.linalg.cholesky(a), numeric=False)
+case("_linalg_potri", [_lower(3)], lambda a, **kw: np.linalg.inv(np.tril(a) @ np.tril(a).T))
+case("_linalg_inverse", [_spd(3, (2,))], lambda a, **kw: np.linalg.inv(a))
+case("_linalg_det", [U(3, 3) + 2 * np.eye(3)], lambda a, **kw: np.linalg.det(a).reshape(1))
+case("_linalg_slogdet", [U(2, 3, 3) + 2 * np.eye(3)],
+     lambda a, **kw: list(np.linalg.slogdet(a)))
+case("_linalg_sumlogdiag", [_spd(3, (2,))],
+     lambda a, **kw: np.log(np.diagonal(a, axis1=-2, axis2=-1)).sum(-1))
+case("_linalg_gelqf", [U(2, 3)], lambda a, **kw: [np.linalg.qr(a.T)[0].T, np.linalg.qr(a.T)[1].T])
+
+
+def _syevd(a):
+    lam, v = np.linalg.eigh(a)
+    u = v.T
+    big = u[np.arange(len(u)), np.abs(u).argmax(axis=1)]
+    return [u * np.where(big < 0, -1, 1)[:, None], lam]
+
+
+case("_linalg_syevd", [_spd(3)], lambda a, **kw: _syevd(a), numeric=False)
+case("_linalg_extractdiag", [U(2, 3, 3)], lambda a, **kw: np.diagonal(a, 1, -2, -1).copy(),
+     attrs={"offset": 1})
+case("_linalg_makediag", [U(2, 3)], lambda a, **kw: np.stack([np.diag(r, -1) for r in a]),
+     attrs={"offset": -1})
+_M = U(3, 3)
+case("_linalg_extracttrian", [_M], lambda a, **kw: a[np.tril_indices(3)])
+case("_linalg_extracttrian", [_M], lambda a, **kw: a.T[np.tril_indices(3, -1)],
+     attrs={"offset": 1}, id="upper")
+case("_linalg_maketrian", [U(6)], lambda v, **kw: _tri_from(v, 3))
+case("_linalg_maketrian", [U(3)], lambda v, **kw: _tri_from(v, 3, -1).T,
+     attrs={"offset": 1}, id="upper")
+
+
+def _tri_from(v, n, k=0):
+    out = np.zeros((n, n))
+    out[np.tril_indices(n, k)] = v
+    return out
+
+# ----------------------------------------------------------------------------- misc, contrib
+case("_eye", [], lambda **kw: np.eye(3, 4, 1), attrs={"N": 3, "M": 4, "k": 1, "dtype": "float64"})
+case("_np_cumsum", [U(2, 3)], lambda a, **kw: np.cumsum(a, axis=1), attrs={"axis": 1},
+     add="writes")
+case("_np_cumsum", [U(2, 3)], lambda a, **kw: np.cumsum(a), id="flat", add="writes")
+case("khatri_rao", [U(2, 3), U(4, 3)],
+     lambda a, b, **kw: (a[:, None, :] * b[None, :, :]).reshape(8, 3), attrs={"num_args": 2})
+case("khatri_rao", [U(2, 2), U(3, 2), U(2, 2)],
+     lambda a, b, c, **kw: (a[:, None, None] * b[None, :, None] * c[None, None]).reshape(12, 2),
+     attrs={"num_args": 3}, id="three")
+case("all_finite", [U(2, 3)], lambda x, **kw: np.ones(1, dtype=np.float32))
+case("_copyto", [U(2, 3)], lambda x, **kw: x)
+case("_identity_with_attr_like_rhs", [U(2, 3), U(2, 3)], lambda a, b, **kw: a,
+     index_inputs=(1,))
+case("_grad_add", [U(2, 3), U(2, 3)], lambda a, b, **kw: a + b)
+case("_contrib_arange_like", [U(2, 3)], lambda x, **kw: np.repeat(np.arange(3) * 0.5 + 1, 2)
+     .reshape(2, 3), attrs={"start": 1, "step": 0.5, "repeat": 2})
+case("_contrib_arange_like", [U(2, 3)], lambda x, **kw: np.arange(3.0), attrs={"axis": 1},
+     id="axis")
+case("_contrib_div_sqrt_dim", [U(2, 4)], lambda x, **kw: x / 2)
+# gradientmultiplier and the straight-through ops define their gradient, not the derivative
+case("_contrib_gradientmultiplier", [U(2, 3)], lambda x, **kw: x, attrs={"scalar": -0.5},
+     numeric=False)
+case("_contrib_round_ste", [U(2, 3, lo=-3, hi=3)], lambda x, **kw: _round_away(x), numeric=False)
+case("_contrib_sign_ste", [U(2, 3)], lambda x, **kw: np.sign(x), numeric=False)
+case("_contrib_quadratic", [U(2, 3)], lambda x, **kw: 2 * x * x - x + 0.5,
+     attrs={"a": 2.0, "b": -1.0, "c": 0.5})
+case("_contrib_index_copy", [U(4, 2), np.array([3.0, 0.0]), U(2, 2)],
+     lambda o, i, n, **kw: _index_copied(o, i, n), index_inputs=(1,))
+case("_contrib_index_array", [U(2, 3)], lambda x, **kw: np.stack(np.indices((2, 3)), -1))
+case("_contrib_index_array", [U(2, 3, 2)], lambda x, **kw: np.indices((2, 3, 2))[2][..., None],
+     attrs={"axes": (-1,)}, id="axes")
+
+
+def _index_copied(old, idx, new):
+    out = old.copy()
+    out[idx.astype(int)] = new
+    return out
+
+
+# ----------------------------------------------------------------------------- random
+@dataclass
+class Dist:
+    """What a sampler's output must show: shape, dtype, mean, variance, support."""
+
+    op: str
+    inputs: list
+    attrs: dict
+    shape: tuple
+    dtype: str
+    mean: float
+    var: float
+    low: float = -np.inf
+    high: float = np.inf
+    integer: bool = False
+    id: str = ""
+
+    @property
+    def name(self):
+        return "%s-%s" % (self.op, self.id) if self.id else self.op
+
+
+_N = 20000
+_F64 = {"dtype": "float64"}
+# (name, attrs, mean, variance, support, integer valued)
+_DISTS = [
+    ("uniform", {"low": -1.0, "high": 3.0}, 1.0, 16 / 12, (-1, 3), False),
+    ("normal", {"loc": 2.0, "scale": 0.5}, 2.0, 0.25, (-np.inf, np.inf), False),
+    ("gamma", {"alpha": 2.0, "beta": 1.5}, 3.0, 4.5, (0, np.inf), False),
+    ("exponential", {"lam": 2.0}, 0.5, 0.25, (0, np.inf), False),
+    ("poisson", {"lam": 3.0}, 3.0, 3.0, (0, np.inf), True),
+    ("negative_binomial", {"k": 3, "p": 0.4}, 4.5, 11.25, (0, np.inf), True),
+    ("generalized_negative_binomial", {"mu": 2.0, "alpha": 0.5}, 2.0, 4.0, (0, np.inf), True),
+]
+DISTS: list[Dist] = []
+for _d, _kw, _m, _v, (_lo, _hi), _int in _DISTS:
+    DISTS.append(Dist("_random_" + _d, [], dict(_kw, shape=(_N,), **_F64), (_N,), "float64",
+                      _m, _v, _lo, _hi, _int))
+    DISTS.append(Dist("_random_%s_like" % _d, [np.zeros((100, 200))], dict(_kw), (100, 200),
+                      "float64", _m, _v, _lo, _hi, _int))
+    _params = [np.full((2,), float(v)) for v in _kw.values()]
+    DISTS.append(Dist("_sample_" + _d, _params, {"shape": (_N // 2,), **_F64}, (2, _N // 2),
+                      "float64", _m, _v, _lo, _hi, _int))
+DISTS.append(Dist("_random_randint", [], {"low": -2, "high": 5, "shape": (_N,)}, (_N,),
+                  "int32", 1.0, 4.0, -2, 4, True))
+DISTS.append(Dist("_sample_multinomial", [np.array([[0.2, 0.3, 0.5]])], {"shape": (_N,)},
+                  (1, _N), "int32", 1.3, 0.61, 0, 2, True))
+DISTS.append(Dist("_shuffle", [np.arange(_N, dtype=np.float64)], {}, (_N,), "float64",
+                  (_N - 1) / 2, (_N * _N - 1) / 12, 0, _N - 1, True))
+
+
+# ----------------------------------------------------------------------------- transformers
+def _ref_grid(theta, h, w):
+    ys, xs = np.meshgrid(np.linspace(-1, 1, h), np.linspace(-1, 1, w), indexing="ij")
+    dst = np.stack([xs.ravel(), ys.ravel(), np.ones(h * w)])
+    return (theta.reshape(-1, 2, 3) @ dst).reshape(-1, 2, h, w)
+
+
+def _ref_sample(data, grid):
+    """Bilinear sampling point by point, zeros outside (an obviously right loop)."""
+    n, c, h, w = data.shape
+    out = np.zeros((n, c) + grid.shape[2:])
+    for b in range(n):
+        for i in range(grid.shape[2]):
+            for j in range(grid.shape[3]):
+                x = (grid[b, 0, i, j] + 1) * (w - 1) / 2
+                y = (grid[b, 1, i, j] + 1) * (h - 1) / 2
+                x0, y0 = int(np.floor(x)), int(np.floor(y))
+                for yy, wy in ((y0, 1 - (y - y0)), (y0 + 1, y - y0)):
+                    for xx, wx in ((x0, 1 - (x - x0)), (x0 + 1, x - x0)):
+                        if 0 <= xx < w and 0 <= yy < h:
+                            out[b, :, i, j] += wx * wy * data[b, :, yy, xx]
+    return out
+
+
+_THETA = np.array([[0.9, 0.1, 0.05, -0.1, 0.8, 0.1], [1.1, -0.2, 0.0, 0.15, 0.7, -0.05]])
+# GridGenerator, SpatialTransformer and ROIPooling run in float32 only (MXNet)
+case("GridGenerator", [_THETA], lambda t, **kw: _ref_grid(t, 3, 4),
+     attrs={"transform_type": "affine", "target_shape": (3, 4)}, **_F32)
+case("GridGenerator", [U(1, 2, 3, 4)],
+     lambda f, **kw: np.stack([(f[:, 0] + np.arange(4)) / 1.5 - 1,
+                               (f[:, 1] + np.arange(3)[:, None]) / 1.0 - 1], 1),
+     attrs={"transform_type": "warp"}, id="warp", **_F32)
+case("BilinearSampler", [U(1, 2, 4, 5), U(1, 2, 3, 3, lo=-1.1, hi=1.1)],
+     lambda d, g, **kw: _ref_sample(d, g))
+case("SpatialTransformer", [U(2, 1, 5, 5), _THETA],
+     lambda d, t, **kw: _ref_sample(d, _ref_grid(t, 3, 4)),
+     attrs={"target_shape": (3, 4), "transform_type": "affine", "sampler_type": "bilinear"},
+     add="writes", numeric=False, **_F32)   # float32 differences are too coarse here; the
+# recorded MXNet gradients (tests/differential) check it
+
+
+def _ref_roi(data, rois, pooled, scale):
+    out = np.zeros((len(rois), data.shape[1]) + pooled)
+    for r, roi in enumerate(rois):
+        x1, y1, x2, y2 = (int(np.round(v * scale)) for v in roi[1:])
+        bh, bw = max(y2 - y1 + 1, 1) / pooled[0], max(x2 - x1 + 1, 1) / pooled[1]
+        for i in range(pooled[0]):
+            for j in range(pooled[1]):
+                ys = min(max(int(np.floor(i * bh)) + y1, 0), data.shape[2])
+                ye = min(max(int(np.ceil((i + 1) * bh)) + y1, 0), data.shape[2])
+                xs = min(max(int(np.floor(j * bw)) + x1, 0), data.shape[3])
+                xe = min(max(int(np.ceil((j + 1) * bw)) + x1, 0), data.shape[3])
+                if ye > ys and xe > xs:
+                    out[r, :, i, j] = data[int(roi[0]), :, ys:ye, xs:xe].max(axis=(1, 2))
+    return out
+
+
+_ROIS = np.array([[0, 1, 1, 4, 5], [1, 0, 2, 5, 5], [0, 3, 0, 5, 2]], dtype=np.float64)
+case("ROIPooling", [U(2, 2, 6, 6), _ROIS],
+     lambda d, r, **kw: _ref_roi(d, r, (2, 2), 1.0),
+     attrs={"pooled_size": (2, 2), "spatial_scale": 1.0}, wrt=[0], **_F32)
+
+
+# ----------------------------------------------------------------------------- RNN
+def _ref_rnn(mode, x, params, h, c, hidden):
+    """One layer, one direction, MXNet's parameter layout, step by step."""
+    g = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}[mode]
+    width = x.shape[2]
+    sizes = [g * hidden * width, g * hidden * hidden, g * hidden, g * hidden]
+    wx, wh, bx, bh = np.split(params, np.cumsum(sizes)[:-1])
+    wx, wh = wx.reshape(g * hidden, width), wh.reshape(g * hidden, hidden)
+    h, c = h[0], c[0] if c is not None else None
+    outs = []
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     for t in range(x.shape[0]):
         ax, ah = x[t] @ wx.T + bx, h @ wh.T + bh
         if mode == "rnn_tanh":
             h = np.tanh(ax + ah)
+        elif mode == "rnn_relu":
+            h = np.maximum(ax + ah, 0)
         elif mode == "lstm":
-            a = ax + ah
-            i, f, g, o = sig(a[:, :H]), sig(a[:, H:2 * H]), np.tanh(a[:, 2 * H:3 * H]), \
-                sig(a[:, 3 * H:])
-            c = f * c + i * g
-            h = o * np.tanh(c)
+            i, f, gg, o = np.split(ax + ah, 4, axis=1)
+            c = sig(f) * c + sig(i) * np.tanh(gg)
+            h = sig(o) * np.tanh(c)
         else:
-            r, z = sig(ax[:, :H] + ah[:, :H]), sig(ax[:, H:2 * H] + ah[:, H:2 * H])
-            n = np.tanh(ax[:, 2 * H:] + r * ah[:, 2 * H:])
+            r = sig(ax[:, :hidden] + ah[:, :hidden])
+            z = sig(ax[:, hidden:2 * hidden] + ah[:, hidden:2 * hidden])
+            n = np.tanh(ax[:, 2 * hidden:] + r * ah[:, 2 * hidden:])
             h = (1 - z) * n + z * h
-        ys.append(h)
-    return np.stack(ys)
+        outs.append(h)
+    return np.stack(outs), h[None], None if c is None else c[None]
 
 
-for _mode, _g in (("rnn_tanh", 1), ("lstm", 4), ("gru", 3)):
-    _ins = [U(3, 2, 4, lo=-0.5, hi=0.5), U(_g * 2 * (4 + 2 + 2), lo=-0.5, hi=0.5),
-            U(1, 2, 2, lo=-0.5, hi=0.5)] + ([U(1, 2, 2, lo=-0.5, hi=0.5)] if _mode == "lstm"
-                                            else [])
-    case("RNN", _ins, _rnn_ref, attrs=dict(state_size=2, num_layers=1, mode=_mode),
-         id=_mode)
+_RNN_SIZES = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
+for _mode, _g in _RNN_SIZES.items():
+    _p = U(_g * 3 * (2 + 3) + 2 * _g * 3, lo=-0.5, hi=0.5)
+    _ins = [U(4, 2, 2), _p, U(1, 2, 3, lo=-0.5, hi=0.5)]
+    if _mode == "lstm":
+        _ins.append(U(1, 2, 3, lo=-0.5, hi=0.5))
+    # float64 runs MXNet's native kernel, which refuses grad_req 'add' for data (add=None)
+    case("RNN", _ins,
+         (lambda m: lambda x, p, h, c=None, **kw: _rnn_outputs(m, x, p, h, c, kw))(_mode),
+         attrs={"state_size": 3, "num_layers": 1, "mode": _mode, "state_outputs": True},
+         id=_mode, add=None)
+
+
+def _rnn_outputs(mode, x, p, h, c, attrs):
+    y, hT, cT = _ref_rnn(mode, x, p, h, c, attrs["state_size"])
+    return [y, hT] + ([cT] if cT is not None else [])
+
+
+# ----------------------------------------------------------------------------- region writes
+def _assigned(lhs, rhs, region):
+    out = lhs.copy()
+    out[region] = rhs
+    return out
+
+
+case("_slice_assign", [U(3, 4), U(2, 2)],
+     lambda a, b, **kw: _assigned(a, b, (slice(0, 2), slice(1, 3))),
+     attrs={"begin": (0, 1), "end": (2, 3)})
+case("_slice_assign_scalar", [U(3, 4)],
+     lambda a, **kw: _assigned(a, 2.5, (slice(None, None, 2), slice(1, 4, 2))),
+     attrs={"scalar": 2.5, "begin": (None, 1), "end": (None, 4), "step": (2, 2)})
+# its dtype is MXNet's integer type code, given as text (MXNet's frontend turns a non-string
+# dtype into a type name)
+case("_zeros_without_dtype", [], lambda **kw: np.zeros((2, 3)),
+     attrs={"shape": (2, 3), "dtype": "1"})
+case("_rnn_param_concat", [U(3), U(4)], lambda a, b, **kw: np.concatenate([a, b]),
+     attrs={"num_args": 2, "dim": 0})
+
+
+# ----------------------------------------------------------------------------- image
+case("_image_to_tensor", [np.arange(24, dtype=np.float64).reshape(2, 4, 3)],
+     lambda x, **kw: (np.moveaxis(x, -1, 0) / 255).astype(np.float32))
+case("_image_normalize", [U(3, 2, 2)],
+     lambda x, **kw: (x - np.array([0.1, 0.2, 0.3])[:, None, None])
+     / np.array([0.5, 1.0, 2.0])[:, None, None],
+     attrs={"mean": (0.1, 0.2, 0.3), "std": (0.5, 1.0, 2.0)})
+# MXNet's flips pass the head gradient through unflipped: not the derivative (numeric=False)
+case("_image_flip_left_right", [U(3, 4, 3)], lambda x, **kw: x[:, ::-1], numeric=False)
+case("_image_flip_top_bottom", [U(4, 3, 1)], lambda x, **kw: x[::-1], numeric=False)
+case("_image_crop", [U(4, 5, 3)], lambda img, **kw: img[0:3, 1:3],
+     attrs={"x": 1, "y": 0, "width": 2, "height": 3})
+
+
+# ----------------------------------------------------------------------------- attention
+def _heads(x, heads, parts):
+    t, n, w = x.shape
+    d = w // (heads * parts)
+    return x.reshape(t, n, heads, parts, d).transpose(3, 1, 2, 0, 4).reshape(
+        parts, n * heads, t, d)
+
+
+def _unheads(y, t, n, heads):
+    d = y.shape[-1]
+    return y.reshape(n, heads, t, d).transpose(2, 0, 1, 3).reshape(t, n, heads * d)
+
+
+_QKV, _ATT = U(4, 2, 12), U(4, 4, 4)
+case("_contrib_interleaved_matmul_selfatt_qk", [_QKV],
+     lambda x, **kw: _heads(x, 2, 3)[0] @ _heads(x, 2, 3)[1].swapaxes(1, 2) / np.sqrt(2),
+     attrs={"heads": 2})
+case("_contrib_interleaved_matmul_selfatt_valatt", [_QKV, _ATT],
+     lambda x, a, **kw: _unheads(a @ _heads(x, 2, 3)[2], 4, 2, 2), attrs={"heads": 2})
+_Q, _KV, _ATT2 = U(3, 2, 4), U(5, 2, 8), U(4, 3, 5)
+case("_contrib_interleaved_matmul_encdec_qk", [_Q, _KV],
+     lambda q, kv, **kw: _heads(q, 2, 1)[0] @ _heads(kv, 2, 2)[0].swapaxes(1, 2) / np.sqrt(2),
+     attrs={"heads": 2})
+case("_contrib_interleaved_matmul_encdec_valatt", [_KV, _ATT2],
+     lambda kv, a, **kw: _unheads(a @ _heads(kv, 2, 2)[1], 3, 2, 2), attrs={"heads": 2})
+
+
+# ----------------------------------------------------------------------------- densities
+def _lgam(v):
+    return _vec(math.lgamma)(v)
+
+
+_PDF_REFS = {
+    "normal": (lambda x, m, s: -0.5 * ((x - m) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi),
+               (U(2, 3), U(2), U(2, lo=0.5, hi=1.5))),
+    "uniform": (lambda x, lo, hi: -np.log(hi - lo) + 0 * x,
+                (U(2, 3, lo=1.1, hi=1.9), U(2, lo=0.0, hi=1.0), U(2, lo=2.0, hi=3.0))),
+    "exponential": (lambda x, lam: np.log(lam) - lam * x, (U(2, 3, lo=0.1, hi=2), U(2, lo=0.5,
+                                                                                     hi=2))),
+    "gamma": (lambda x, a, b: (a - 1) * np.log(x) - x * b - _lgam(a) + a * np.log(b),
+              (U(2, 3, lo=0.5, hi=2), U(2, lo=1, hi=2), U(2, lo=1, hi=2))),
+    "poisson": (lambda x, lam: x * np.log(lam) - lam - _lgam(x + 1),
+                (I(2, 3, lo=0, hi=4), U(2, lo=1, hi=2))),
+    "negative_binomial": (lambda x, k, p: _lgam(x + k) - _lgam(x + 1) - _lgam(k) + k * np.log(p)
+                          + x * np.log1p(-p), (I(2, 3, lo=0, hi=4), U(2, lo=1, hi=2),
+                                               U(2, lo=0.2, hi=0.8))),
+}
+for _dist, (_ref, _ins) in _PDF_REFS.items():
+    _wrap = (lambda f: lambda x, *ps, **kw: f(x, *[q[:, None] for q in ps]))(_ref)
+    _idx = (0,) if _dist in ("poisson", "negative_binomial") else ()
+    case("_random_pdf_" + _dist, list(_ins), _wrap, attrs={"is_log": True}, id="log",
+         index_inputs=_idx)
+    case("_random_pdf_" + _dist, list(_ins),
+         (lambda f: lambda *a, **kw: np.exp(f(*a)))(_wrap), index_inputs=_idx)
+case("_random_pdf_generalized_negative_binomial", [I(2, 3, lo=0, hi=4), U(2, lo=1, hi=2),
+                                                   U(2, lo=0.3, hi=0.8)],
+     lambda x, mu, a, **kw: _PDF_REFS["negative_binomial"][0](x, 1 / a[:, None],
+                                                              1 / (1 + a[:, None] * mu[:, None])),
+     attrs={"is_log": True}, index_inputs=(0,))
+case("_random_pdf_dirichlet", [U(2, 3, 4, lo=0.1, hi=0.3), U(2, 4, lo=1, hi=2)],
+     lambda x, a, **kw: _lgam(a.sum(-1))[:, None] - _lgam(a).sum(-1)[:, None]
+     + ((a[:, None] - 1) * np.log(x)).sum(-1), attrs={"is_log": True})
 
 
 # ----------------------------------------------------------------------------- custom

@@ -21,7 +21,7 @@ from symnb.ops import OPS, get_op
 from symnb.symbol._functions import python_location
 
 from . import harness
-from .cases import CASES
+from .cases import CASES, DISTS
 
 ROWS = [pytest.param(c, id=c.name) for c in CASES]
 
@@ -33,13 +33,13 @@ def test_case_names_are_unique():
 
 def test_every_operator_has_a_case():
     # operators without a backward (optimizer updates) may come without rows
-    covered = {c.op for c in CASES}
+    covered = {c.op for c in CASES} | {d.op for d in DISTS}
     missing = sorted(n for n, op in OPS.items() if op.has_gradient and n not in covered)
     assert missing == [], "operators without a row in tests/ops/cases.py: %s" % missing
 
 
 def test_every_row_names_a_registered_operator():
-    assert sorted({c.op for c in CASES if get_op(c.op) is None}) == []
+    assert sorted({c.op for c in CASES + DISTS if get_op(c.op) is None}) == []
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -124,7 +124,9 @@ def test_inference(row):
     assert [tuple(s) for s in outs[:n_vis]] == [w.shape for w in want]
     assert [tuple(s) for s in ins] == [x.shape for x in row.inputs]
     _, types = harness.infer_types(row.op, [x.dtype for x in row.inputs], **row.attrs)
-    assert [np.dtype(t) for t in types[:n_vis]] == [w.dtype for w in want]
+    # float32-only rows: the references compute in float64
+    want_types = [np.dtype(row.dtype) if w.dtype == np.float64 else w.dtype for w in want]
+    assert [np.dtype(t) for t in types[:n_vis]] == want_types
 
 
 @pytest.mark.parametrize("row", ROWS)
@@ -222,12 +224,12 @@ def test_runtime_errors_name_the_node():
     from symnb.ops import _registry
 
     def broken(p, ins, outs, is_train, rt):
-        raise ValueError("kernel exploded")
+        raise ZeroDivisionError("kernel exploded")
     _registry.register_kernel("FullyConnected", "numpy", forward=broken)
     try:
         exe2 = fc.simple_bind(mx.cpu(), x=(2, 3))
         with pytest.raises(mx.MXNetError, match="Error in operator fc1: FullyConnected "
-                                                "failed: ValueError: kernel exploded"):
+                                                "failed: ZeroDivisionError: kernel exploded"):
             exe2.forward()
         with pytest.raises(mx.MXNetError, match="Error in operator: FullyConnected failed"):
             mx.nd.FullyConnected(mx.nd.ones((2, 3)), mx.nd.ones((2, 3)), mx.nd.ones((2,)),
@@ -235,6 +237,17 @@ def test_runtime_errors_name_the_node():
     finally:
         del _registry.KERNELS[("FullyConnected", "numpy")]
     assert exe.forward()[0].shape == (2, 2)     # the executor bound before keeps its plan
+
+
+def test_mapped_errors_keep_their_type_and_name_the_node():
+    # MXNet raises gather_nd's bounds check as an IndexError (its test_gather_nd_check_bound)
+    data = mx.sym.var("data")
+    g = mx.sym.gather_nd(data, mx.sym.var("idx"), name="g1")
+    exe = g.bind(mx.cpu(), {"data": mx.nd.array([[0, 1, 2], [3, 4, 5]]),
+                            "idx": mx.nd.array([[0, 1], [0, 3]])})
+    with pytest.raises(IndexError, match="out of bounds") as info:
+        exe.forward()
+    assert any("Error in operator g1 (gather_nd)" in n for n in info.value.__notes__)
 
 
 def test_backend_kernel_replaces_one_operator():
@@ -253,3 +266,35 @@ def test_backend_kernel_replaces_one_operator():
         del _registry.KERNELS[("_copy", "numpy")]
     with pytest.raises(ValueError, match="no operator named"):
         _registry.register_kernel("no_such_op", "numpy")
+
+
+# ----------------------------------------------------------------------------- samplers
+def _check_dist(row, out, what):
+    out = np.asarray(out)
+    assert out.shape == tuple(row.shape) and out.dtype == np.dtype(row.dtype), \
+        "%s %s: %s %s" % (row.name, what, out.shape, out.dtype)
+    x = out.astype(np.float64).ravel()
+    n = x.size
+    # the mean within 6 standard errors, the variance within 10 %, the support exactly
+    assert abs(x.mean() - row.mean) <= 6 * np.sqrt(row.var / n), (row.name, what, x.mean())
+    assert abs(x.var() - row.var) <= 0.1 * row.var, (row.name, what, x.var())
+    assert x.min() >= row.low and x.max() <= row.high, (row.name, what, x.min(), x.max())
+    if row.integer:
+        assert np.array_equal(x, np.round(x)), (row.name, what)
+
+
+@pytest.mark.parametrize("row", [pytest.param(d, id=d.name) for d in DISTS])
+def test_sampler_paths(row):
+    op = get_op(row.op)
+    outs = harness.forward(row.op, [x.copy() for x in row.inputs], False, **row.attrs)
+    _check_dist(row, outs[0], "generic")
+    names = list(op.input_names(harness.parse(row.op, **row.attrs)[1]))
+    ctx = _ctx()
+    sym = _symbol(op, row, names)
+    exe = sym.bind(ctx, {n: _nd(x, ctx) for n, x in zip(names, row.inputs)})
+    _check_dist(row, exe.forward()[0].asnumpy(), "executor")
+    attrs = dict(row.attrs)
+    if not row.inputs:
+        attrs["ctx"] = ctx
+    got = FUNCTIONS[row.op](*[_nd(x, ctx) for x in row.inputs], **attrs)
+    _check_dist(row, (got[0] if isinstance(got, list) else got).asnumpy(), "mx.nd")

@@ -1,0 +1,741 @@
+"""Dense linear algebra on the last two axes (batched over the leading ones): ``mx.sym.linalg``.
+
+Matrix products (gemm, gemm2, syrk, trmm, trsm), factorisations (potrf, potri, gelqf, syevd),
+inverse, det, slogdet, sumlogdiag, and the diagonal/triangle packers. MXNet runs them in
+float32 and float64 only. Triangular inputs are read from the triangle named by ``lower``;
+the other triangle gets no gradient.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._params import Param
+from ._registry import InferError, OpDef, assign, register
+from ._rules import fully_known
+from .shape import check, sassign, type_assign_check
+
+__all__ = []
+
+_ALPHA = Param("alpha", "double, optional, default=1", "Scalar factor multiplied with A*B.")
+_TA = Param("transpose_a", "boolean, optional, default=0",
+            "Multiply with transposed of first input (A).")
+_TB = Param("transpose_b", "boolean, optional, default=0",
+            "Multiply with transposed of second input (B).")
+_AXIS = Param("axis", "int, optional, default='-2'",
+              "Axis corresponding to the matrix rows.")
+_LOWER = Param("lower", "boolean, optional, default=1",
+               "True if the triangular matrix is lower triangular, false if it is upper "
+               "triangular.")
+_TRANSPOSE = Param("transpose", "boolean, optional, default=0",
+                   "Use transposed of the triangular matrix")
+_RIGHT = Param("rightside", "boolean, optional, default=0",
+               "Multiply triangular matrix from the right to non-triangular one.")
+_OFFSET = Param("offset", "int, optional, default='0'",
+                "Offset of the diagonal versus the main diagonal. 0 corresponds to the main "
+                "diagonal, a negative/positive value to diagonals below/above the main "
+                "diagonal.")
+
+
+def _t(x):
+    return x.swapaxes(-1, -2)
+
+
+def _tri(xp, x, lower):
+    return xp.tril(x) if lower else xp.triu(x)
+
+
+class _Linalg(OpDef):
+    family = "linalg"
+    inputs = ("A",)
+    monitor_named_inputs = True
+
+    def infer_type(self, p, ins, outs):
+        dtype = next((t for t in list(ins) + list(outs) if t is not None), None)
+        if dtype is None:
+            return
+        if np.dtype(dtype) not in (np.float32, np.float64):
+            raise InferError("Check failed: (*in_attrs)[0] == mshadow::kFloat32 || "
+                             "(*in_attrs)[0] == mshadow::kFloat64: linalg operators support "
+                             "float32 and float64 only")
+        for lst in (ins, outs):
+            for i in range(len(lst)):
+                type_assign_check(lst, i, dtype)
+
+    def _square(self, shape, what="A"):
+        check(len(shape) >= 2, "ndim >= 2 (%d vs. 2) : Input %s must have dimension >= 2"
+              % (len(shape), what))
+        check(shape[-1] == shape[-2], "in[ndim-2] == in[ndim-1] (%d vs. %d) : Input A's last "
+              "two dimension must be equal" % (shape[-2], shape[-1]))
+
+
+# ----------------------------------------------------------------------------- products
+class _Gemm(_Linalg):
+    def _moved(self, p, xp, x):
+        axis = p.axis % x.ndim
+        return x if axis == x.ndim - 2 else xp.moveaxis(x, axis, -2)
+
+    def _back(self, p, xp, x):
+        axis = p.axis % x.ndim
+        return x if axis == x.ndim - 2 else xp.moveaxis(x, -2, axis)
+
+    def _product_shape(self, p, a, b):
+        nd = len(a)
+        axis = p.axis % nd
+        ra, ca = (a[-1], a[axis]) if p.transpose_a else (a[axis], a[-1])
+        rb, cb = (b[-1], b[axis]) if p.transpose_b else (b[axis], b[-1])
+        check(ca == rb, "(transpose_a ? (*in_attrs)[0][axis] : (*in_attrs)[0][ndim-1]) == "
+              "(transpose_b ? (*in_attrs)[1][ndim-1] : (*in_attrs)[1][axis]) (%d vs. %d) : "
+              "Incompatible matrix dimensions for multiplication" % (ca, rb))
+        out = list(a)
+        out[axis], out[-1] = ra, cb
+        return tuple(out)
+
+    def _forward_product(self, p, xp, a, b):
+        a, b = self._moved(p, xp, a), self._moved(p, xp, b)
+        ea = _t(a) if p.transpose_a else a
+        eb = _t(b) if p.transpose_b else b
+        return p.alpha * (ea @ eb)
+
+    def _grads(self, p, xp, a, b, g):
+        a, b, g = (self._moved(p, xp, v) for v in (a, b, g))
+        ea = _t(a) if p.transpose_a else a
+        eb = _t(b) if p.transpose_b else b
+        dea, deb = p.alpha * (g @ _t(eb)), p.alpha * (_t(ea) @ g)
+        da = _t(dea) if p.transpose_a else dea
+        db = _t(deb) if p.transpose_b else deb
+        return self._back(p, xp, da), self._back(p, xp, db)
+
+
+@register
+class _linalg_gemm(_Gemm):  # noqa: N801 -- MXNet's operator name
+    """``alpha * op(A) @ op(B) + beta * C`` (``op`` transposes where asked).
+
+    >>> import symnb as mx
+    >>> a, b, c = mx.nd.ones((2, 3)), mx.nd.ones((3, 2)), mx.nd.ones((2, 2))
+    >>> mx.nd.linalg.gemm(a, b, c, alpha=2, beta=0.5).asnumpy()
+    array([[6.5, 6.5],
+           [6.5, 6.5]], dtype=float32)
+    """
+
+    name = "_linalg_gemm"
+    aliases = ("linalg_gemm",)
+    inputs = ("A", "B", "C")
+    params = (_TA, _TB, _ALPHA, Param("beta", "double, optional, default=1",
+                                      "Scalar factor multiplied with C."), _AXIS)
+
+    def infer_shape(self, p, ins, outs):
+        a, b, c = ins
+        if fully_known(a) and fully_known(b):
+            out = self._product_shape(p, a, b)
+            sassign(ins, 2, out)
+            sassign(outs, 0, out)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp = rt.xp
+        prod = self._back(p, xp, self._forward_product(p, xp, ins[0], ins[1]))
+        outs[0][...] = prod + p.beta * ins[2]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        da, db = self._grads(p, rt.xp, ins[0], ins[1], ograds[0])
+        assign(igrads[0], da, reqs[0])
+        assign(igrads[1], db, reqs[1])
+        assign(igrads[2], p.beta * ograds[0], reqs[2])
+
+
+@register
+class _linalg_gemm2(_Gemm):  # noqa: N801 -- MXNet's operator name
+    """``alpha * op(A) @ op(B)``.
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.gemm2(mx.nd.ones((2, 3)), mx.nd.ones((2, 3)), transpose_b=True).asnumpy()
+    array([[3., 3.],
+           [3., 3.]], dtype=float32)
+    """
+
+    name = "_linalg_gemm2"
+    aliases = ("linalg_gemm2",)
+    inputs = ("A", "B")
+    params = (_TA, _TB, _ALPHA, _AXIS)
+
+    def infer_shape(self, p, ins, outs):
+        if fully_known(ins[0]) and fully_known(ins[1]):
+            sassign(outs, 0, self._product_shape(p, ins[0], ins[1]))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp = rt.xp
+        outs[0][...] = self._back(p, xp, self._forward_product(p, xp, ins[0], ins[1]))
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        da, db = self._grads(p, rt.xp, ins[0], ins[1], ograds[0])
+        assign(igrads[0], da, reqs[0])
+        assign(igrads[1], db, reqs[1])
+
+
+@register
+class _linalg_syrk(_Linalg):  # noqa: N801 -- MXNet's operator name
+    """``alpha * A @ A.T`` (or ``alpha * A.T @ A`` with ``transpose``).
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.syrk(mx.nd.array([[1, 2]])).asnumpy()
+    array([[5.]], dtype=float32)
+    """
+
+    name = "_linalg_syrk"
+    aliases = ("linalg_syrk",)
+    params = (Param("transpose", "boolean, optional, default=0",
+                    "Use transpose of input matrix."),
+              Param("alpha", "double, optional, default=1", "Scalar factor to be applied to "
+                    "the result."))
+
+    def infer_shape(self, p, ins, outs):
+        a = ins[0]
+        if fully_known(a):
+            n = a[-1] if p.transpose else a[-2]
+            sassign(outs, 0, tuple(a[:-2]) + (n, n))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        a = ins[0]
+        outs[0][...] = p.alpha * ((_t(a) @ a) if p.transpose else (a @ _t(a)))
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        a, g = ins[0], ograds[0]
+        sym = g + _t(g)
+        assign(igrads[0], p.alpha * ((a @ sym) if p.transpose else (sym @ a)), reqs[0])
+
+
+class _Triangular(_Linalg):
+    inputs = ("A", "B")
+    params = (_TRANSPOSE, _RIGHT, _LOWER, _ALPHA)
+
+    def infer_shape(self, p, ins, outs):
+        a, b = ins
+        if fully_known(a):
+            self._square(a)
+        if fully_known(a) and fully_known(b):
+            k = b[-1] if p.rightside else b[-2]
+            check(a[-1] == k, "(*in_attrs)[0][ndim-1] == (*in_attrs)[1][ndim-1-rightside] (%d "
+                  "vs. %d) : Incompatible dimensions for triangular matrix" % (a[-1], k))
+            sassign(outs, 0, b)
+
+    def _op(self, p, xp, a):
+        m = _tri(xp, a, p.lower)
+        return _t(m) if p.transpose else m
+
+    def _tri_grad(self, p, xp, dm):
+        return _tri(xp, _t(dm) if p.transpose else dm, p.lower)
+
+
+@register
+class _linalg_trmm(_Triangular):  # noqa: N801 -- MXNet's operator name
+    """``alpha * op(A) @ B`` (or ``alpha * B @ op(A)``) for a triangular ``A``.
+
+    >>> import symnb as mx
+    >>> a = mx.nd.array([[1, 0], [2, 3]])
+    >>> mx.nd.linalg.trmm(a, mx.nd.ones((2, 1))).asnumpy()
+    array([[1.],
+           [5.]], dtype=float32)
+    """
+
+    name = "_linalg_trmm"
+    aliases = ("linalg_trmm",)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        m = self._op(p, rt.xp, ins[0])
+        b = ins[1]
+        outs[0][...] = p.alpha * ((b @ m) if p.rightside else (m @ b))
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, b, g = rt.xp, ins[1], ograds[0]
+        m = self._op(p, xp, ins[0])
+        if p.rightside:
+            dm, db = p.alpha * (_t(b) @ g), p.alpha * (g @ _t(m))
+        else:
+            dm, db = p.alpha * (g @ _t(b)), p.alpha * (_t(m) @ g)
+        assign(igrads[0], self._tri_grad(p, xp, dm), reqs[0])
+        assign(igrads[1], db, reqs[1])
+
+
+@register
+class _linalg_trsm(_Triangular):  # noqa: N801 -- MXNet's operator name
+    """Solves ``op(A) @ X = alpha * B`` (or ``X @ op(A) = alpha * B``) for a triangular ``A``.
+
+    >>> import symnb as mx
+    >>> a = mx.nd.array([[1, 0], [2, 4]])
+    >>> mx.nd.linalg.trsm(a, mx.nd.array([[1.], [6.]])).asnumpy()
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+
+    name = "_linalg_trsm"
+    aliases = ("linalg_trsm",)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp = rt.xp
+        m, b = self._op(p, xp, ins[0]), ins[1]
+        if p.rightside:
+            outs[0][...] = p.alpha * _t(xp.linalg.solve(_t(m), _t(b)))
+        else:
+            outs[0][...] = p.alpha * xp.linalg.solve(m, b)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, x, g = rt.xp, outs[0], ograds[0]
+        m = self._op(p, xp, ins[0])
+        if p.rightside:
+            y = _t(xp.linalg.solve(m, _t(g)))          # y = g @ inv(m).T
+            dm = -(_t(x) @ y)
+        else:
+            y = xp.linalg.solve(_t(m), g)              # y = inv(m).T @ g
+            dm = -(y @ _t(x))
+        assign(igrads[0], self._tri_grad(p, xp, dm), reqs[0])
+        assign(igrads[1], p.alpha * y, reqs[1])
+
+
+# ----------------------------------------------------------------------------- factorisations
+class _SquareIn(_Linalg):
+    # what MXNet's rule says about an unknown input (None: nothing, wait for the shape) and
+    # whether it checks squareness at inference (potrf/potri/sumlogdiag check at run time)
+    unknown_error: str | None = None
+    checks_square = True
+
+    def infer_shape(self, p, ins, outs):
+        if ins[0] is None and self.unknown_error:
+            raise InferError(self.unknown_error)
+        if fully_known(ins[0]):
+            if self.checks_square:
+                self._square(ins[0])
+            self._outputs(p, ins[0], outs)
+
+    def _outputs(self, p, a, outs):
+        sassign(outs, 0, a)
+
+
+def _phi(xp, x):
+    """The lower triangle with the diagonal halved (the Cholesky backward's Phi)."""
+    return xp.tril(x) - 0.5 * xp.eye(x.shape[-1], dtype=x.dtype) * x
+
+
+@register
+class _linalg_potrf(_SquareIn):  # noqa: N801 -- MXNet's operator name
+    """Cholesky factor ``L`` (lower triangular) of a symmetric positive definite ``A``.
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.potrf(mx.nd.array([[4, 2], [2, 5]])).asnumpy()
+    array([[2., 0.],
+           [1., 2.]], dtype=float32)
+    """
+
+    name = "_linalg_potrf"
+    checks_square = False
+    aliases = ("linalg_potrf",)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = rt.xp.linalg.cholesky(ins[0])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, lo, g = rt.xp, outs[0], ograds[0]
+        inv = xp.linalg.inv(lo)
+        s = _t(inv) @ _phi(xp, _t(lo) @ g) @ inv
+        assign(igrads[0], 0.5 * (s + _t(s)), reqs[0])
+
+
+@register
+class _linalg_potri(_SquareIn):  # noqa: N801 -- MXNet's operator name
+    """``inv(L @ L.T)`` from a lower Cholesky factor ``L`` (as produced by ``potrf``).
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.potri(mx.nd.array([[2, 0], [0, 4]])).asnumpy()
+    array([[0.25  , 0.    ],
+           [0.    , 0.0625]], dtype=float32)
+    """
+
+    name = "_linalg_potri"
+    checks_square = False
+    aliases = ("linalg_potri",)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp = rt.xp
+        inv = xp.linalg.inv(xp.tril(ins[0]))
+        outs[0][...] = _t(inv) @ inv
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, a, g = rt.xp, outs[0], ograds[0]
+        s = a @ g @ a
+        assign(igrads[0], xp.tril(-(s + _t(s)) @ xp.tril(ins[0])), reqs[0])
+
+
+@register
+class _linalg_inverse(_SquareIn):  # noqa: N801 -- MXNet's operator name
+    """Matrix inverse.
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.inverse(mx.nd.array([[2, 0], [0, 4]])).asnumpy()
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]], dtype=float32)
+    """
+
+    name = "_linalg_inverse"
+    aliases = ("linalg_inverse",)
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = rt.xp.linalg.inv(ins[0])
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        inv_t = _t(outs[0])
+        assign(igrads[0], -(inv_t @ ograds[0] @ inv_t), reqs[0])
+
+
+class _Determinant(_SquareIn):
+    """det and slogdet keep MXNet's hidden LU and pivot outputs (used here for the inverse
+    transpose the gradient needs)."""
+
+    def _outputs(self, p, a, outs):
+        batch = tuple(a[:-2]) or (1,)
+        for i in range(len(outs) - 2):
+            sassign(outs, i, batch)
+        sassign(outs, len(outs) - 2, a)
+        sassign(outs, len(outs) - 1, batch + (a[-1],) if a[:-2] else (a[-1],))
+
+    def infer_type(self, p, ins, outs):
+        values = outs[:-1]
+        super().infer_type(p, ins, values)
+        outs[:-1] = values
+        type_assign_check(outs, len(outs) - 1, np.int32)   # the pivots
+
+    def _lu_out(self, xp, a, outs):
+        outs[-2][...] = a
+        outs[-1][...] = 0
+
+    def _shaped(self, v, outs):
+        return v.reshape(outs[0].shape)
+
+
+@register
+class _linalg_det(_Determinant):  # noqa: N801 -- MXNet's operator name
+    """Determinant of each square matrix.
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.det(mx.nd.array([[2, 1], [1, 3]])).asnumpy()
+    array([5.], dtype=float32)
+    """
+
+    name = "_linalg_det"
+    aliases = ("linalg_det",)
+    num_outputs_total_default = 3
+
+    def output_names(self, p):
+        return ("output0",)
+
+    def hidden_output_names(self, p):
+        return ("output0", "output1", "output2")
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, a = rt.xp, ins[0]
+        outs[0][...] = self._shaped(xp.linalg.det(a), outs)
+        self._lu_out(xp, a, outs)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, a = rt.xp, ins[0]
+        det = xp.linalg.det(a)[..., None, None]
+        g = ograds[0].reshape(det.shape)
+        assign(igrads[0], g * det * _t(xp.linalg.inv(a)), reqs[0])
+
+
+@register
+class _linalg_slogdet(_Determinant):  # noqa: N801 -- MXNet's operator name
+    """Sign and log of the absolute determinant of each square matrix.
+
+    >>> import symnb as mx
+    >>> sign, logdet = mx.nd.linalg.slogdet(mx.nd.array([[-2, 0], [0, 1]]))
+    >>> float(sign.asscalar()), round(float(logdet.asscalar()), 4)
+    (-1.0, 0.6931)
+    """
+
+    name = "_linalg_slogdet"
+    aliases = ("linalg_slogdet",)
+    num_outputs_total_default = 4
+
+    def output_names(self, p):
+        return ("output0", "output1")
+
+    def hidden_output_names(self, p):
+        return ("output0", "output1", "output2", "output3")
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp, a = rt.xp, ins[0]
+        sign, logdet = xp.linalg.slogdet(a)
+        outs[0][...] = self._shaped(sign, outs)
+        outs[1][...] = self._shaped(logdet, outs)
+        self._lu_out(xp, a, outs)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, a = rt.xp, ins[0]
+        if igrads[0] is None:
+            return
+        g = ograds[1]
+        grad = xp.zeros_like(a) if g is None else \
+            g.reshape(a.shape[:-2] + (1, 1)) * _t(xp.linalg.inv(a))
+        assign(igrads[0], grad, reqs[0])
+
+
+@register
+class _linalg_sumlogdiag(_SquareIn):  # noqa: N801 -- MXNet's operator name
+    """``sum(log(diag(A)))`` of each square matrix.
+
+    >>> import symnb as mx
+    >>> round(float(mx.nd.linalg.sumlogdiag(mx.nd.array([[1, 0], [0, 2.0]])).asscalar()), 4)
+    0.6931
+    """
+
+    name = "_linalg_sumlogdiag"
+    checks_square = False
+    aliases = ("linalg_sumlogdiag",)
+
+    def _outputs(self, p, a, outs):
+        sassign(outs, 0, tuple(a[:-2]) or (1,))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        d = rt.xp.diagonal(ins[0], axis1=-2, axis2=-1)
+        outs[0][...] = rt.xp.log(d).sum(axis=-1).reshape(outs[0].shape)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, a = rt.xp, ins[0]
+        d = xp.diagonal(a, axis1=-2, axis2=-1)
+        g = ograds[0].reshape(a.shape[:-2] + (1,))
+        eye = xp.eye(a.shape[-1], dtype=a.dtype)
+        assign(igrads[0], (g / d)[..., None] * eye, reqs[0])
+
+
+@register
+class _linalg_gelqf(_Linalg):  # noqa: N801 -- MXNet's operator name
+    """LQ factorisation ``A = L @ Q`` of a wide matrix (rows <= columns): outputs ``Q``
+    (orthonormal rows) and ``L`` (lower triangular).
+
+    >>> import symnb as mx
+    >>> q, l = mx.nd.linalg.gelqf(mx.nd.array([[3, 4]]))
+    >>> q.asnumpy(), l.asnumpy()
+    (array([[-0.6, -0.8]], dtype=float32), array([[-5.]], dtype=float32))
+    """
+
+    name = "_linalg_gelqf"
+    aliases = ("linalg_gelqf",)
+    outputs = ("output0", "output1")
+
+    def infer_shape(self, p, ins, outs):
+        a = ins[0]
+        if not fully_known(a):
+            return
+        check(len(a) >= 2, "ndim >= 2 (%d vs. 2) : Input A must have dimension >= 2" % len(a))
+        check(a[-2] <= a[-1], "(*in_attrs)[0][ndim-2] <= (*in_attrs)[0][ndim-1] (%d vs. %d) : "
+              "Input A's second to last dimension must be less or equal to last dimension"
+              % (a[-2], a[-1]))
+        sassign(outs, 0, a)
+        sassign(outs, 1, tuple(a[:-2]) + (a[-2], a[-2]))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        q, r = rt.xp.linalg.qr(_t(ins[0]))
+        outs[0][...] = _t(q)
+        outs[1][...] = _t(r)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, q, lo = rt.xp, outs[0], outs[1]
+        dq = xp.zeros_like(q) if ograds[0] is None else ograds[0]
+        dl = xp.zeros_like(lo) if ograds[1] is None else ograds[1]
+        m = _t(lo) @ dl - dq @ _t(q)
+        low = xp.tril(m)
+        sym = low + _t(xp.tril(m, -1))           # copy the lower triangle to the upper
+        rhs = dq + sym @ q
+        assign(igrads[0], xp.linalg.solve(_t(lo), rhs), reqs[0])
+
+
+@register
+class _linalg_syevd(_SquareIn):  # noqa: N801 -- MXNet's operator name
+    """Eigen-decomposition ``A = U.T @ diag(L) @ U`` of a symmetric ``A``: outputs ``U`` (one
+    eigenvector per row, its largest entry positive) and ``L`` (ascending).
+
+    >>> import symnb as mx
+    >>> u, lam = mx.nd.linalg.syevd(mx.nd.array([[2, 0], [0, 1]]))
+    >>> lam.asnumpy()
+    array([1., 2.], dtype=float32)
+    """
+
+    name = "_linalg_syevd"
+    unknown_error = "Check failed: ndim_is_known(this->ndim()): Shape is unknown."
+
+    def _square(self, shape, what="A"):
+        check(shape[-1] == shape[-2], "in_a[ndim-2] == in_a[ndim-1] (%d vs. %d) : Input A "
+              "shape wrong: Last two dimensions must be equal" % (shape[-2], shape[-1]))
+    outputs = ("output0", "output1")
+
+    def _outputs(self, p, a, outs):
+        sassign(outs, 0, a)
+        sassign(outs, 1, tuple(a[:-1]))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        xp = rt.xp
+        lam, vec = xp.linalg.eigh(xp.tril(ins[0]) + _t(xp.tril(ins[0], -1)))
+        u = _t(vec)
+        # MXNet's sign convention: the entry of largest magnitude in each row is positive
+        big = xp.take_along_axis(u, xp.abs(u).argmax(axis=-1)[..., None], axis=-1)
+        outs[0][...] = u * xp.where(big < 0, -1, 1)
+        outs[1][...] = lam
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp, u, lam = rt.xp, outs[0], outs[1]
+        du = xp.zeros_like(u) if ograds[0] is None else ograds[0]
+        dlam = xp.zeros_like(lam) if ograds[1] is None else ograds[1]
+        diff = lam[..., None, :] - lam[..., :, None]           # lam_j - lam_i
+        n = lam.shape[-1]
+        eye = xp.eye(n, dtype=bool)
+        f = xp.where(eye, 0, 1 / xp.where(eye, 1, diff))
+        v, dv = _t(u), _t(du)
+        inner = f * (_t(v) @ dv)
+        inner = inner + dlam[..., None] * xp.eye(n, dtype=u.dtype)
+        grad = v @ inner @ _t(v)
+        assign(igrads[0], 0.5 * (grad + _t(grad)), reqs[0])
+
+
+# ----------------------------------------------------------------------------- packing
+def _tri_positions(n, offset, lower):
+    """Row-major positions of the packed triangle of an ``n x n`` matrix: the lower one
+    (``offset <= 0``), or the upper one read as the lower of the transpose."""
+    lower_side = offset < 0 or (offset == 0 and lower)
+    k = -abs(offset)
+    rows, cols = np.tril_indices(n, k)
+    return (rows, cols) if lower_side else (cols, rows)
+
+
+@register
+class _linalg_extractdiag(_SquareIn):  # noqa: N801 -- MXNet's operator name
+    """The diagonal ``offset`` of each square matrix.
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.extractdiag(mx.nd.array([[1, 2], [3, 4]])).asnumpy()
+    array([1., 4.], dtype=float32)
+    """
+
+    name = "_linalg_extractdiag"
+    unknown_error = "std::bad_alloc"        # MXNet's rule sizes a vector from ndim -1
+    aliases = ("linalg_extractdiag",)
+    params = (_OFFSET,)
+
+    def _outputs(self, p, a, outs):
+        sassign(outs, 0, tuple(a[:-2]) + (a[-1] - abs(p.offset),))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = rt.xp.diagonal(ins[0], offset=p.offset, axis1=-2, axis2=-1)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        assign(igrads[0], _make_diag(rt.xp, ograds[0], p.offset), reqs[0])
+
+
+def _make_diag(xp, v, offset):
+    n = v.shape[-1] + abs(offset)
+    out = xp.zeros(v.shape[:-1] + (n, n), dtype=v.dtype)
+    i = xp.arange(v.shape[-1])
+    rows, cols = (i, i + offset) if offset >= 0 else (i - offset, i)
+    out[..., rows, cols] = v
+    return out
+
+
+@register
+class _linalg_makediag(_Linalg):  # noqa: N801 -- MXNet's operator name
+    """Square matrices with the vectors of ``A`` on the diagonal ``offset``.
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.makediag(mx.nd.array([1, 2])).asnumpy()
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+
+    name = "_linalg_makediag"
+    aliases = ("linalg_makediag",)
+    params = (_OFFSET,)
+
+    def infer_shape(self, p, ins, outs):
+        a = ins[0]
+        if a is None:
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = -2 must be in range "
+                             "[0, -1)")
+        if fully_known(a):
+            n = a[-1] + abs(p.offset)
+            sassign(outs, 0, tuple(a[:-1]) + (n, n))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        outs[0][...] = _make_diag(rt.xp, ins[0], p.offset)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        assign(igrads[0], rt.xp.diagonal(ograds[0], offset=p.offset, axis1=-2, axis2=-1),
+               reqs[0])
+
+
+@register
+class _linalg_extracttrian(_SquareIn):  # noqa: N801 -- MXNet's operator name
+    """The triangle of each square matrix (lower or upper, from diagonal ``offset``) packed
+    into a vector row by row.
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.extracttrian(mx.nd.array([[1, 2], [3, 4]])).asnumpy()
+    array([1., 3., 4.], dtype=float32)
+    """
+
+    name = "_linalg_extracttrian"
+    unknown_error = "std::bad_alloc"        # MXNet's rule sizes a vector from ndim -1
+    aliases = ("linalg_extracttrian",)
+    params = (_OFFSET, _LOWER)
+
+    def _outputs(self, p, a, outs):
+        m = a[-1] - abs(p.offset)
+        sassign(outs, 0, tuple(a[:-2]) + (m * (m + 1) // 2,))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        rows, cols = _tri_positions(ins[0].shape[-1], p.offset, p.lower)
+        outs[0][...] = ins[0][..., rows, cols]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        a = ins[0]
+        rows, cols = _tri_positions(a.shape[-1], p.offset, p.lower)
+        full = rt.xp.zeros_like(a)
+        full[..., rows, cols] = ograds[0]
+        assign(igrads[0], full, reqs[0])
+
+
+@register
+class _linalg_maketrian(_Linalg):  # noqa: N801 -- MXNet's operator name
+    """Square matrices whose triangle (lower or upper, from diagonal ``offset``) holds the
+    packed vectors of ``A``, row by row (the inverse of ``extracttrian``).
+
+    >>> import symnb as mx
+    >>> mx.nd.linalg.maketrian(mx.nd.array([1, 2, 3])).asnumpy()
+    array([[1., 0.],
+           [2., 3.]], dtype=float32)
+    """
+
+    name = "_linalg_maketrian"
+    aliases = ("linalg_maketrian",)
+    params = (_OFFSET, _LOWER)
+
+    @staticmethod
+    def _size(length, offset):
+        m = int(round((np.sqrt(8 * length + 1) - 1) / 2))
+        check(m * (m + 1) // 2 == length, "m*(m+1)/2 == s (%d vs. %d) : Input A's last "
+              "dimension must be a triangular number" % (m * (m + 1) // 2, length))
+        return m + abs(offset)
+
+    def infer_shape(self, p, ins, outs):
+        a = ins[0]
+        if a is None:
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = -2 must be in range "
+                             "[0, -1)")
+        if fully_known(a):
+            n = self._size(a[-1], p.offset)
+            sassign(outs, 0, tuple(a[:-1]) + (n, n))
+
+    def forward(self, p, ins, outs, is_train, rt):
+        n = outs[0].shape[-1]
+        rows, cols = _tri_positions(n, p.offset, p.lower)
+        outs[0][...] = 0
+        outs[0][..., rows, cols] = ins[0]
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        rows, cols = _tri_positions(ograds[0].shape[-1], p.offset, p.lower)
+        assign(igrads[0], ograds[0][..., rows, cols], reqs[0])
