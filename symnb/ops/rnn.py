@@ -348,6 +348,11 @@ class RNN(OpDef):
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp = rt.xp
+        if reqs[0] == "add" and igrads[0] is not None and ins[0].dtype != xp.float32:
+            # MXNet's native kernel (every dtype but float32, which runs oneDNN) refuses it
+            from ..base import MXNetError
+            raise MXNetError("MXNetError: Check failed: req[rnn_enum: :kData] != kAddTo (3 vs. "
+                             "3) : AddTo is not supported for data")
         stored = self._masks.get(id(outs[0]))
         masks = stored[1] if stored else None
         _, _, _, caches, inputs, masks = self._run(p, ins, is_train, rt, keep=True, masks=masks)
