@@ -27,9 +27,12 @@ prop receives back as strings, as in MXNet).
 """
 from __future__ import annotations
 
+import collections
+
 from .base import MXNetError
 
-__all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators"]
+__all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators",
+           "get_operator_arguments", "OperatorArguments"]
 
 # op_type -> CustomOpProp subclass
 _PROPS: dict[str, type] = {}
@@ -155,8 +158,8 @@ def register(reg_name):
     >>> @mx.operator.register("doctest_identity")
     ... class IdentityProp(mx.operator.CustomOpProp):
     ...     pass
-    >>> 'doctest_identity' in mx.operator.get_all_registered_operators()
-    True
+    >>> mx.sym.Custom(mx.sym.var('x'), op_type='doctest_identity', name='i').list_outputs()
+    ['i_output']
     """
     def do_register(prop_cls):
         if not (isinstance(prop_cls, type) and issubclass(prop_cls, CustomOpProp)):
@@ -168,8 +171,39 @@ def register(reg_name):
 
 
 def get_all_registered_operators():
-    """The op_type names registered with :func:`register`."""
-    return list(_PROPS)
+    """Every registered operator name, aliases included, sorted (MXNet lists its C++
+    operators; ``op_type`` names from :func:`register` are arguments of ``Custom``).
+
+    >>> import symnb as mx
+    >>> names = mx.operator.get_all_registered_operators()
+    >>> 'FullyConnected' in names and 'Custom' in names and names == sorted(names)
+    True
+    """
+    from .ops import REGISTRY
+    return sorted(REGISTRY)
+
+
+OperatorArguments = collections.namedtuple("OperatorArguments", ["narg", "names", "types"])
+
+
+def get_operator_arguments(op_name):
+    """An operator's inputs and parameters with MXNet's type strings.
+
+    >>> import symnb as mx
+    >>> mx.operator.get_operator_arguments('FullyConnected').names
+    ['data', 'weight', 'bias', 'num_hidden', 'no_bias', 'flatten']
+    """
+    from .ops import get_op
+    op = get_op(op_name)
+    if op is None:
+        raise MXNetError("MXNetError: Check failed: op != nullptr: Operator %s is not registered"
+                         % op_name)
+    arg_type = op.input_type or ("NDArray-or-Symbol[]" if op.variadic or op.key_var_num_args
+                                 else "NDArray-or-Symbol")
+    inputs = list(op.python_inputs())
+    names = inputs + [p.name for p in op.params]
+    types = [arg_type] * len(inputs) + [p.type for p in op.params]
+    return OperatorArguments(len(names), names, types)
 
 
 def _make_prop(op_type: str, kwargs: dict) -> CustomOpProp:

@@ -64,6 +64,9 @@ class OpDef:
     # inputs given positionally only, their count set by a parameter the caller must pass
     # (multi_sgd_update's num_weights): MXNet's "(*data, **kwargs)" without key_var_num_args
     variadic: ClassVar[bool] = False
+    # the type MXNet's docs give the inputs, where it is not "NDArray-or-Symbol" ("NDArray"
+    # for imperative-only operators); see mx.operator.get_operator_arguments
+    input_type: ClassVar[str | None] = None
     # variadic inputs given by keyword take their declared names (Custom), not arg0..argN
     keyword_inputs: ClassVar[bool] = False
     var_attrs_on_compose: ClassVar[dict[str, dict[str, str]]] = {}

@@ -164,6 +164,7 @@ class all_finite(OpDef):  # noqa: N801 -- MXNet's operator name
     array([0.], dtype=float32)
     """
 
+    input_type = "NDArray"
     name = "all_finite"
     family = "reduce"
     loss_head = True
@@ -209,6 +210,7 @@ class _copyto(_PassThrough):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_copyto"
+    input_type = "NDArray"
 
     def infer_shape(self, p, ins, outs):
         elemwise_shape(ins, outs)

@@ -313,6 +313,7 @@ class Crop(OpDef):
     [(1, 2, 2, 3)]
     """
 
+    input_type = "Symbol or Symbol[]"
     name = "Crop"
     family = "shape"
     inputs = ("data",)
