@@ -14,8 +14,12 @@ the fused parameter vector and per-gate matrices, so checkpoints move between th
 from .io import BucketSentenceIter, encode_sentences
 from .rnn import do_rnn_checkpoint, load_rnn_checkpoint, rnn_unroll, save_rnn_checkpoint
 from .rnn_cell import (
+    BaseConvRNNCell,
     BaseRNNCell,
     BidirectionalCell,
+    ConvGRUCell,
+    ConvLSTMCell,
+    ConvRNNCell,
     DropoutCell,
     FusedRNNCell,
     GRUCell,
@@ -30,5 +34,6 @@ from .rnn_cell import (
 
 __all__ = ["RNNParams", "BaseRNNCell", "RNNCell", "LSTMCell", "GRUCell", "FusedRNNCell",
            "SequentialRNNCell", "DropoutCell", "ModifierCell", "ZoneoutCell", "ResidualCell",
-           "BidirectionalCell", "encode_sentences", "BucketSentenceIter", "rnn_unroll",
+           "BidirectionalCell", "BaseConvRNNCell", "ConvRNNCell", "ConvLSTMCell", "ConvGRUCell",
+           "encode_sentences", "BucketSentenceIter", "rnn_unroll",
            "save_rnn_checkpoint", "load_rnn_checkpoint", "do_rnn_checkpoint"]

@@ -89,10 +89,21 @@ def variable_states(mx):
                                           "v_begin_state_1": (2, 3)}
 
 
+def conv_cells(mx):
+    outs = []
+    for cls, prefix in ((mx.rnn.ConvRNNCell, "crnn_"), (mx.rnn.ConvLSTMCell, "clstm_"),
+                        (mx.rnn.ConvGRUCell, "cgru_")):
+        cell = cls(input_shape=(1, 2, 6, 6), num_hidden=3, prefix=prefix)
+        out, _ = cell.unroll(2, mx.sym.var(prefix + "data"), merge_outputs=True)
+        outs.append(out)
+    return mx.sym.Group(outs), {p + "data": (2, 2, 2, 6, 6) for p in ("crnn_", "clstm_",
+                                                                       "cgru_")}
+
+
 BUILDERS = {f.__name__: f for f in (
     rnn_tanh_list, rnn_relu_merged, lstm_merged, gru_tnc, stack_with_dropout,
     bidirectional_merged, bidirectional_list, fused_lstm_bi, fused_gru_ntc, unfused_lstm,
-    residual_zoneout, variable_states)}
+    residual_zoneout, variable_states, conv_cells)}
 
 
 def fill(shape, index):
