@@ -27,6 +27,8 @@ __all__ = ["default_context", "set_default_context", "default_dtype", "default_r
            "same_array",
            "check_symbolic_forward", "check_symbolic_backward", "check_consistency",
            "environment", "discard_stderr", "set_env_var", "use_np", "download",
+           "retry", "gen_buckets_probs_with_ppf", "mean_check", "var_check",
+           "chi_square_check", "verify_generator",
            "get_mnist", "get_mnist_ubyte", "get_mnist_pkl", "get_mnist_iterator",
            "get_cifar10", "get_zip_data", "get_bz2_data", "DummyIter", "list_gpus",
            # MXNet's test_utils has no __all__, so ``from mxnet.test_utils import *`` also
@@ -719,3 +721,107 @@ from ._datasets import (  # noqa: E402 -- they use download() above
     get_zip_data,
     list_gpus,
 )
+
+
+# ------------------------------------------------------------------ statistical checks
+def retry(n):
+    """Decorator: run a stochastic test up to ``n`` times, failing only if every run fails.
+
+    >>> calls = []
+    >>> @retry(3)
+    ... def flaky():
+    ...     calls.append(1)
+    ...     assert len(calls) == 2
+    >>> flaky(); len(calls)
+    2
+    """
+    assert n > 0
+
+    def decorate(f):
+        def wrapper(*args, **kwargs):
+            for i in range(n):
+                try:
+                    f(*args, **kwargs)
+                    return
+                except AssertionError:
+                    if i == n - 1:
+                        raise
+        return wrapper
+    return decorate
+
+
+def gen_buckets_probs_with_ppf(ppf, nbuckets):
+    """``nbuckets`` equal-probability buckets ``[(lo, hi), ...]`` from a percent-point
+    function, and their probabilities.
+
+    >>> gen_buckets_probs_with_ppf(lambda q: q * 10, 2)
+    ([(0.0, 5.0), (5.0, 10.0)], [0.5, 0.5])
+    """
+    assert nbuckets > 0
+    probs = [1.0 / nbuckets] * nbuckets
+    buckets = [(ppf(i / float(nbuckets)), ppf((i + 1) / float(nbuckets)))
+               for i in range(nbuckets)]
+    return buckets, probs
+
+
+def mean_check(generator, mu, sigma, nsamples=1000000):
+    """Whether the sample mean of ``generator(nsamples)`` lies within 3 standard errors of
+    ``mu``.
+
+    >>> mean_check(lambda n: np.random.RandomState(0).normal(0, 1, n), 0.0, 1.0, 10000)
+    True
+    """
+    samples = np.asarray(generator(nsamples))
+    bound = 3 * sigma / np.sqrt(nsamples)
+    return bool(mu - bound < samples.mean() < mu + bound)
+
+
+def var_check(generator, sigma, nsamples=1000000):
+    """Whether the sample variance lies within 3 standard errors of ``sigma ** 2``.
+
+    >>> var_check(lambda n: np.random.RandomState(0).normal(0, 2, n), 2.0, 10000)
+    True
+    """
+    samples = np.asarray(generator(nsamples))
+    bound = 3 * np.sqrt(2 * sigma ** 4 / (nsamples - 1))
+    return bool(sigma ** 2 - bound < samples.var(ddof=1) < sigma ** 2 + bound)
+
+
+def chi_square_check(generator, buckets, probs, nsamples=1000000):
+    """Pearson's chi-square test of ``generator(nsamples)`` against bucket probabilities.
+
+    ``buckets`` are ``(lo, hi)`` intervals (continuous) or values (discrete). Returns the
+    p-value, the observed and the expected counts. Needs SciPy, as MXNet's does.
+    """
+    try:
+        import scipy.stats as ss
+    except ImportError:
+        raise ImportError("scipy is not available. Please check if the scipy python bindings "
+                          "are installed.") from None
+    assert isinstance(buckets, list) and len(probs) == len(buckets)
+    samples = np.asarray(generator(nsamples))
+    if isinstance(buckets[0], (list, tuple)):
+        edges = np.asarray([e for b in buckets for e in b], dtype=np.float32)
+        ids = np.searchsorted(edges, samples, side="right") // 2
+        obs = np.array([(ids == i).sum() for i in range(len(buckets))])
+    else:
+        obs = np.array([(samples == b).sum() for b in buckets])
+    expected = (nsamples * np.asarray(probs, dtype=np.float32)).astype(np.int32)
+    # SciPy requires equal totals; MXNet's int32 rounding of the expected counts may not
+    scaled = expected * (obs.sum() / max(expected.sum(), 1))
+    _, p = ss.chisquare(f_obs=obs, f_exp=scaled)
+    return p, obs, expected
+
+
+def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, success_rate=0.2,
+                     alpha=0.05):
+    """Repeat :func:`chi_square_check`; fail unless at least ``success_rate`` of the runs
+    have p > ``alpha``. Returns the p-values."""
+    results = [chi_square_check(generator, buckets, probs, nsamples) for _ in range(nrepeat)]
+    ps = [r[0] for r in results]
+    if (np.array(ps) > alpha).sum() < nrepeat * success_rate:
+        raise AssertionError("Generator test fails, Chi-square p=%s, obs_freq=%s, "
+                             "expected_freq=%s.\nbuckets=%s, probs=%s"
+                             % (ps, [r[1] for r in results], [r[2] for r in results], buckets,
+                                probs))
+    return ps

@@ -73,3 +73,26 @@ def test_download_fetches_retries_and_keeps_existing_files(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_statistical_generator_checks():
+    """MXNet's test_random helpers: buckets from a ppf, mean/variance bands, chi-square."""
+    import symnb as mx
+    tu = mx.test_utils
+
+    def uniform(n):
+        return mx.nd.random.uniform(0, 1, shape=(n,)).asnumpy()
+
+    assert tu.mean_check(uniform, 0.5, np.sqrt(1 / 12), nsamples=20000)
+    assert tu.var_check(uniform, np.sqrt(1 / 12), nsamples=20000)
+    assert not tu.mean_check(lambda n: uniform(n) + 0.1, 0.5, np.sqrt(1 / 12), nsamples=20000)
+    buckets, probs = tu.gen_buckets_probs_with_ppf(lambda q: q, 5)
+    try:
+        import scipy.stats  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="scipy is not available"):
+            tu.chi_square_check(uniform, buckets, probs, nsamples=1000)
+        return
+    assert len(tu.verify_generator(uniform, buckets, probs, nsamples=20000, nrepeat=3)) == 3
+    with pytest.raises(AssertionError, match="Generator test fails"):
+        tu.verify_generator(lambda n: uniform(n) ** 2, buckets, probs, nsamples=20000)
