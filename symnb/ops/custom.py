@@ -10,6 +10,8 @@ stays with that executor.
 """
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ..base import MXNetError
@@ -161,8 +163,9 @@ class Custom(OpDef):
     def forward(self, p, ins, outs, is_train, rt):
         n_in, n_out, _ = self._counts(p)
         op = self._operator(p, ins, outs, rt)
-        op.forward(is_train, ["write"] * n_out, self._wrap(ins[:n_in], rt),
-                   self._wrap(outs[:n_out], rt), self._wrap(ins[n_in:], rt))
+        with _user_code(p.op_type, "forward"):
+            op.forward(is_train, ["write"] * n_out, self._wrap(ins[:n_in], rt),
+                       self._wrap(outs[:n_out], rt), self._wrap(ins[n_in:], rt))
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp = rt.xp
@@ -174,6 +177,20 @@ class Custom(OpDef):
         for x, g, r in zip(ins[:n_in], igrads[:n_in], reqs[:n_in]):
             in_grad.append(g if g is not None else xp.zeros(x.shape, x.dtype))
             req.append(r if g is not None else "null")
-        op.backward(req, self._wrap(out_grad, rt), self._wrap(ins[:n_in], rt),
-                    self._wrap(outs[:n_out], rt), self._wrap(in_grad, rt),
-                    self._wrap(ins[n_in:], rt))
+        with _user_code(p.op_type, "backward"):
+            op.backward(req, self._wrap(out_grad, rt), self._wrap(ins[:n_in], rt),
+                        self._wrap(outs[:n_out], rt), self._wrap(in_grad, rt),
+                        self._wrap(ins[n_in:], rt))
+
+
+@contextlib.contextmanager
+def _user_code(op_type, what):
+    """Any exception in a custom operator's Python code surfaces as MXNetError, as MXNet's
+    callback bridge makes it (MXNet's test_custom_op_exc), with the original chained."""
+    try:
+        yield
+    except MXNetError:
+        raise
+    except Exception as e:
+        raise MXNetError("MXNetError: Error in custom operator %s's %s: %s: %s"
+                         % (op_type, what, type(e).__name__, e)) from e

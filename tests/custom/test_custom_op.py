@@ -159,3 +159,20 @@ def test_errors():
         mx.sym.Custom(mx.sym.var("x"), op_type="test_scale", bogus=1)
     with pytest.raises(TypeError, match="CustomOpProp subclass"):
         mx.operator.register("bad")(object)
+
+
+class _Failing(mx.operator.CustomOp):
+    def forward(self, is_train, req, in_data, out_data, aux):
+        raise AssertionError("broken on purpose")
+
+
+@mx.operator.register("test_failing")
+class _FailingProp(mx.operator.CustomOpProp):
+    def create_operator(self, ctx, shapes, dtypes):
+        return _Failing()
+
+
+def test_errors_in_user_code_are_mxnet_errors():
+    with pytest.raises(mx.MXNetError, match="custom operator test_failing's forward: "
+                                            "AssertionError: broken on purpose"):
+        mx.nd.Custom(mx.nd.ones((2,)), op_type="test_failing")
