@@ -31,6 +31,7 @@ import weakref
 
 import numpy as np
 
+from ._markup import text_width
 from .graph_json import GRAPH_JSON_VERSION
 
 __all__ = ["executor_document", "ROLE_STYLE", "value_view", "user_names", "names_in"]
@@ -69,28 +70,7 @@ _FADED = 0.28
 _TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-# ------------------------------------------------------------------ text measures
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Font-free width estimate with DejaVu Sans proportions (the widest common sans).
-
-    >>> round(text_width('a=10', 12.0, bold=True), 1)
-    32.7
-    """
-    units = 0.0
-    for ch in text:
-        if ch in "il.,:;|!'`":
-            units += 0.3
-        elif ch in " ftjr()[]-":
-            units += 0.4
-        elif ch in "mwMW@%":
-            units += 0.95
-        elif ch.isupper() or ch in "×_#&→−":
-            units += 0.72
-        else:
-            units += 0.62
-    return units * size * (1.1 if bold else 1.0)
-
-
+# ------------------------------------------------------------------ value text
 def _num(x) -> str:
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._markup import join, tag
+from ._markup import join, tag, text_width
 from .graph_view import GraphView, graph_view, shape_text
 from .layout import Layout, layered_layout
 
@@ -64,24 +64,6 @@ def family_colors(family: str) -> tuple[str, str]:
     return _SPARE[sum(map(ord, family)) % len(_SPARE)]
 
 
-def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """A font-free width estimate with DejaVu Sans proportions (the widest common sans, the
-    fallback of headless Linux), so text fits whatever font the viewer picks."""
-    units = 0.0
-    for ch in text:
-        if ch in "il.,:;|!'`":
-            units += 0.3
-        elif ch in " ftjr()[]-":
-            units += 0.4
-        elif ch in "mwMW@%":
-            units += 0.95
-        elif ch.isupper() or ch in "×_#&":
-            units += 0.72
-        else:
-            units += 0.62
-    return units * size * (1.1 if bold else 1.0)
-
-
 def _count(n: int | None) -> str:
     """Compact counts: 980, 12.3k, 4.5M, 1.2G."""
     if n is None:
@@ -124,7 +106,7 @@ def _box(node) -> _Box:
         lines = [("title", node.name), ("caption", caption)]
         tip = ["%s (%s)" % (node.name, node.role)] + (["shape: " + shape] if shape else [])
     tip += ["%s = %s" % item for item in node.attrs]
-    width = max(_text_width(text, _LINE[style][0], style == "title") for style, text in lines)
+    width = max(text_width(text, _LINE[style][0], style == "title") for style, text in lines)
     height = sum(_LINE[style][1] for style, _ in lines)
     return _Box(tuple(lines), max(_MIN_WIDTH, width + 2 * _PAD_X), height + 2 * _PAD_Y,
                 "\n".join(tip))
@@ -258,7 +240,7 @@ def draw(view: GraphView, layout: tuple[list[_Box], Layout] | None = None) -> di
         if drawn is not None and drawn["text"] is not None:
             # long edge texts (conflict notes) widen the picture
             t = drawn["text"]
-            right = max(right, t["x"] + _text_width(t["text"], 10.5, e.bad) + 12)
+            right = max(right, t["x"] + text_width(t["text"], 10.5, e.bad) + 12)
     nodes = [_draw_node(n, b, x, y) for n, b, x, y in zip(view.nodes, boxes, lay.x, lay.y,
                                                           strict=True)]
     footer, footer_width, footer_height = _footer(view, lay.height + 8)
@@ -352,14 +334,14 @@ def _footer(view: GraphView, top: float) -> tuple[list[dict], float, float]:
         footer.append({"kind": "text", "text": family, "x": round(legend_x + 14, 1),
                        "y": round(top + 29, 1), "size": 10, "fill": "#5b6570",
                        "role": "legend"})
-        legend_x += 28 + _text_width(family, 10)
+        legend_x += 28 + text_width(family, 10)
     height = 38 if legend_x > 12 else 18
     if view.note:
         footer.append({"kind": "text", "text": view.note, "x": 12,
                        "y": round(top + height + 4, 1), "size": 11, "fill": "#d62728",
                        "role": "note"})
         height += 18
-    width = max(legend_x, 24 + _text_width(totals, 11), 24 + _text_width(view.note, 11))
+    width = max(legend_x, 24 + text_width(totals, 11), 24 + text_width(view.note, 11))
     return footer, width, height
 
 
