@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     assign_ops,
     contrib,
     conv,
+    ctc,
     custom,
     elemwise,
     gather,
