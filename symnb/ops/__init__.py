@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     custom,
     elemwise,
     gather,
+    hawkes,
     image,
     indexing,
     init,
@@ -34,6 +35,7 @@ from . import (  # noqa: F401
     resample,
     rnn,
     sequence,
+    spectral,
     shape,
     transform,
 )
