@@ -35,8 +35,8 @@ from . import (  # noqa: F401
     resample,
     rnn,
     sequence,
-    spectral,
     shape,
+    spectral,
     transform,
 )
 from ._params import Param, Params
