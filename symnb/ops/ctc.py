@@ -67,6 +67,15 @@ def _logsumexp(xp, a, axis):
         return (xp.log(xp.exp(a - safe).sum(axis=axis, keepdims=True)) + safe).squeeze(axis)
 
 
+def _shift(xp, a, k, fill):
+    """``a`` moved ``k`` states along axis 1 (right for k > 0, left for k < 0), ``fill``
+    entering; the shape stays (any number of states, one included)."""
+    pad = xp.full((a.shape[0], abs(k)), fill, dtype=a.dtype)
+    if k > 0:
+        return xp.concatenate([pad, a], axis=1)[:, :a.shape[1]]
+    return xp.concatenate([a, pad], axis=1)[:, -k:]
+
+
 def _labels(p, xp, label, label_lengths):
     """Per-sample label sequences as a padded int matrix and their lengths."""
     batch, width = label.shape
@@ -114,9 +123,9 @@ def ctc_cost_and_grad(xp, acts, labels, label_lengths, data_lengths, blank):
     n_states = 2 * label_lengths + 1                                  # (B,)
     valid = s_idx[None, :] < n_states[:, None]                        # (B, S)
     ext = xp.where(valid, ext, blank)
-    prev2 = xp.concatenate([xp.full((batch, 2), -1, dtype=ext.dtype), ext[:, :-2]], axis=1)
+    prev2 = _shift(xp, ext, 2, -1)
     skip_in = (ext != blank) & (s_idx[None, :] >= 2) & (ext != prev2)  # s-2 -> s allowed
-    next2 = xp.concatenate([ext[:, 2:], xp.full((batch, 2), -1, dtype=ext.dtype)], axis=1)
+    next2 = _shift(xp, ext, -2, -1)
     skip_out = (ext != blank) & (s_idx[None, :] + 2 < n_states[:, None]) & (ext != next2)
     rows = xp.arange(batch)[:, None]
     emit = logp[:, rows, ext]                                         # (T, B, S)
@@ -125,12 +134,10 @@ def ctc_cost_and_grad(xp, acts, labels, label_lengths, data_lengths, blank):
     alpha = xp.full((steps, batch, states), _NEG_INF)
     if steps:
         alpha[0, :, :2] = emit[0, :, :2]
-    pad1 = xp.full((batch, 1), _NEG_INF)
-    pad2 = xp.full((batch, 2), _NEG_INF)
     for t in range(1, steps):
         a = alpha[t - 1]
-        from_prev = xp.concatenate([pad1, a[:, :-1]], axis=1)
-        from_skip = xp.where(skip_in, xp.concatenate([pad2, a[:, :-2]], axis=1), _NEG_INF)
+        from_prev = _shift(xp, a, 1, _NEG_INF)
+        from_skip = xp.where(skip_in, _shift(xp, a, 2, _NEG_INF), _NEG_INF)
         step = _logsumexp(xp, xp.stack([a, from_prev, from_skip]), 0) + emit[t]
         alpha[t] = xp.where(live[t][:, None], step, a)
     last = xp.maximum(data_lengths - 1, 0)
@@ -142,9 +149,8 @@ def ctc_cost_and_grad(xp, acts, labels, label_lengths, data_lengths, blank):
     following = xp.full((batch, states), _NEG_INF)
     for t in range(steps - 1, -1, -1):
         start = xp.where(ends & valid, emit[t], _NEG_INF)
-        to_next = xp.concatenate([following[:, 1:], pad1], axis=1)
-        to_skip = xp.where(skip_out, xp.concatenate([following[:, 2:], pad2], axis=1),
-                           _NEG_INF)
+        to_next = _shift(xp, following, -1, _NEG_INF)
+        to_skip = xp.where(skip_out, _shift(xp, following, -2, _NEG_INF), _NEG_INF)
         step = _logsumexp(xp, xp.stack([following, to_next, to_skip]), 0) + emit[t]
         here = xp.where((t == last)[:, None], start, xp.where((t < last)[:, None], step,
                                                                _NEG_INF))

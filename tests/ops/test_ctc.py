@@ -105,3 +105,12 @@ def test_names_and_mxnet_errors():
     with pytest.raises(mx.MXNetError, match="data type do not match specified type.Expected: "
                                             "double v.s. given float"):
         mx.nd.CTCLoss(mx.nd.ones((3, 1, 4), dtype="float64"), mx.nd.array([[1]]))
+
+
+def test_empty_label_sequences_leave_the_blank_path():
+    # every label length 0: one state (MXNet passes a null label pointer here and leaves its
+    # outputs uninitialised; symnb gives the blank path's cost)
+    x = _RNG.normal(size=(3, 2, 4)).astype(np.float32)
+    got = mx.nd.CTCLoss(mx.nd.array(x), mx.nd.array([[0, 0], [0, 0]])).asnumpy()
+    logp = x - np.log(np.exp(x).sum(axis=2, keepdims=True))
+    np.testing.assert_allclose(got, -logp[:, :, 0].sum(axis=0), rtol=1e-5)
