@@ -913,6 +913,13 @@ def _seqloss():
                  {"use_label_lengths": True, "blank_label": "last"}, dtypes={"label": I32,
                                                                               "label_lengths": I32},
                  ranges={"label": ("i", 0, 3), "label_lengths": ("i", 1, 4)}),
+           _case("ctc_4", "CTCLoss", [("data", (6, 3, 5)), ("label", (3, 2)),
+                                      ("data_lengths", (3,))], F32,
+                 {"use_data_lengths": True, "blank_label": "last"},
+                 ranges={"label": ("i", -1, 4), "data_lengths": ("i", 4, 7)},
+                 errors=[{"shapes": {"data": (6, 3, 5), "label": (3, 2),
+                                     "data_lengths": (3, 1)}},
+                         {"kwargs": {"blank_label": "middle"}}]),
            _case("ctc_i32", "CTCLoss", ctc_in, F32, dtypes={"label": I32}, ranges=labels),
            # MXNet's kernel reads float32 only: float64 data fails when it runs
            _case("ctc_f64", "CTCLoss", ctc_in, F64, ranges=labels)]
