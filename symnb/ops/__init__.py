@@ -8,9 +8,11 @@ from . import (  # noqa: F401
     assign_ops,
     contrib,
     conv,
+    ctc,
     custom,
     elemwise,
     gather,
+    hawkes,
     image,
     indexing,
     init,
@@ -34,6 +36,7 @@ from . import (  # noqa: F401
     rnn,
     sequence,
     shape,
+    spectral,
     transform,
 )
 from ._params import Param, Params

@@ -1085,3 +1085,111 @@ def _register_case_ops():
 _register_case_ops()
 case("Custom", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b,
      attrs=dict(op_type="cases_twice"))
+
+
+# ----------------------------------------------------------------------------- CTC, spectral
+def _ctc_brute(x, label, data_lengths=None, label_lengths=None, blank_label="first",
+               use_data_lengths=False, use_label_lengths=False, **kw):
+    """-log of the summed probability of every alignment that collapses to the labels,
+    by enumerating all paths (tiny T and alphabet only): independent of any recursion."""
+    import itertools
+    steps, batch, alphabet = x.shape
+    blank = 0 if blank_label == "first" else alphabet - 1
+    pad = 0 if blank_label == "first" else -1
+    out = np.zeros(batch)
+    for b in range(batch):
+        t_len = int(data_lengths[b]) if use_data_lengths else steps
+        row = [int(v) for v in label[b]]
+        target = row[:int(label_lengths[b])] if use_label_lengths else \
+            (row[:row.index(pad)] if pad in row else row)
+        z = x[:t_len, b].astype(np.float64)
+        logp = z - z.max(1, keepdims=True)
+        logp = logp - np.log(np.exp(logp).sum(1, keepdims=True))
+        total = 0.0
+        for path in itertools.product(range(alphabet), repeat=t_len):
+            collapsed = [k for i, k in enumerate(path) if k != blank and
+                         (i == 0 or path[i - 1] != k)]
+            if collapsed == target:
+                total += np.exp(sum(logp[t, k] for t, k in enumerate(path)))
+        out[b] = -np.log(total) if total > 0 else 0.0
+    return out
+
+
+def _ctc_ref(*args, **kw):
+    names = ["x", "label"] + (["data_lengths"] if kw.get("use_data_lengths") else []) + \
+        (["label_lengths"] if kw.get("use_label_lengths") else [])
+    return _ctc_brute(**dict(zip(names, args)), **kw)
+
+
+_CTC = dict(_F32, rtol=1e-4, atol=1e-4)
+case("CTCLoss", [U(4, 2, 4, lo=-2, hi=2), np.array([[1, 2, 0], [3, 3, 0]], np.float64)],
+     _ctc_ref, index_inputs=(1,), **_CTC)
+# MXNet reads data lengths as float32 and label lengths in the labels' type
+case("CTCLoss", [U(4, 2, 4, lo=-2, hi=2), np.array([[1, 0], [2, 2]], np.float32),
+                 np.array([3.0, 4.0], np.float32), np.array([1.0, 2.0], np.float32)],
+     _ctc_ref, attrs=dict(use_data_lengths=True, use_label_lengths=True, blank_label="last"),
+     index_inputs=(1, 2, 3), id="lengths-last", **_CTC)
+
+
+def _interleaved(z):
+    return np.stack([z.real, z.imag], -1).reshape(z.shape[:-1] + (2 * z.shape[-1],))
+
+
+case("_contrib_fft", [U(3, 4)], lambda x, **kw: _interleaved(np.fft.fft(x)))
+case("_contrib_fft", [U(1, 2, 2, 3)], lambda x, **kw: _interleaved(np.fft.fft(x)), id="4d",
+     attrs={"compute_size": 2})
+case("_contrib_ifft", [U(3, 8)],
+     lambda x, **kw: (np.fft.ifft(x[..., ::2] + 1j * x[..., 1::2]) * 4).real)
+case("_contrib_ifft", [U(2, 1, 1, 6)],
+     lambda x, **kw: (np.fft.ifft(x[..., ::2] + 1j * x[..., 1::2]) * 3).real, id="4d")
+
+
+def _sketch(x, h, s, out_dim, **kw):
+    out = np.zeros(x.shape[:-1] + (out_dim,))
+    for i, (k, sign) in enumerate(zip(h.ravel().astype(int), s.ravel())):
+        out[..., k] += sign * x[..., i]
+    return out
+
+
+# its gradient kernel stores whatever the request (add="writes")
+case("_contrib_count_sketch", [U(3, 5), np.array([[0, 3, 1, 3, 2]], np.float64),
+                               np.array([[1, -1, -1, 1, 1]], np.float64)], _sketch,
+     attrs={"out_dim": 4}, index_inputs=(1, 2), add="writes")
+case("_contrib_count_sketch", [U(2, 1, 2, 3), np.array([[2, 0, 2]], np.float64),
+                               np.array([[-1, 1, 1]], np.float64)], _sketch,
+     attrs={"out_dim": 3}, index_inputs=(1, 2), add="writes", id="4d")
+
+
+# ----------------------------------------------------------------------------- Hawkes
+def _hawkes_ref(mu, alpha, beta, state, lags, marks, valid_length, max_time, **kw):
+    """The likelihood and final memory, one sample and one point at a time."""
+    n, k = mu.shape
+    ll, out_state = np.zeros(n), np.array(state, dtype=np.float64)
+    for i in range(n):
+        last, t = np.zeros(k), 0.0
+        for j in range(lags.shape[1]):
+            if not j < valid_length[i]:
+                break
+            c = int(marks[i, j])
+            t += lags[i, j]
+            d = t - last[c]
+            ed = np.exp(-beta[c] * d)
+            lam = mu[i, c] + alpha[c] * beta[c] * out_state[i, c] * ed
+            ll[i] += np.log(lam) - mu[i, c] * d - alpha[c] * out_state[i, c] * (1 - ed)
+            out_state[i, c] = 1 + out_state[i, c] * ed
+            last[c] = t
+        d = max_time[i] - last
+        ed = np.exp(-beta * d)
+        ll[i] -= (mu[i] * d + alpha * out_state[i] * (1 - ed)).sum()
+        out_state[i] *= ed
+    return [ll, out_state]
+
+
+# its backward differentiates the likelihood only (out_state's head gradient is ignored: see
+# test_hawkes.py for the numeric check) and runs every kernel with lda's request (add=None);
+# exp/log are float32 in MXNet, so the reference agrees to float32 accuracy
+case("_contrib_hawkesll",
+     [U(2, 3, lo=0.5, hi=2), U(3, lo=0.1, hi=0.5), U(3, lo=0.5, hi=2), U(2, 3, lo=0, hi=1),
+      U(2, 4, lo=0.1, hi=1), np.array([[0, 1, 0, 2], [2, 2, 1, 0]], np.int32),
+      np.array([3.0, 2.5]), np.array([5.0, 4.0])],
+     _hawkes_ref, index_inputs=(4, 5, 6, 7), numeric=False, add=None, rtol=1e-5, atol=1e-6)
