@@ -8,7 +8,9 @@ from . import (  # noqa: F401
     assign_ops,
     contrib,
     conv,
+    correlation,
     custom,
+    deformable,
     elemwise,
     gather,
     image,
@@ -34,6 +36,7 @@ from . import (  # noqa: F401
     rnn,
     sequence,
     shape,
+    sliding,
     transform,
 )
 from ._params import Param, Params
