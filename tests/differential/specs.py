@@ -882,6 +882,90 @@ def _pdfs():
     return out
 
 
+def _convfam():
+    """im2col/col2im, Correlation and the deformable convolutions (issue 10)."""
+    off = ("u", -1.5, 1.5)
+    out = [
+        _case("im2col_0", "im2col", [("data", (2, 3, 5, 5))], F32, {"kernel": (3, 3)},
+              errors=[{"shapes": {"data": (1, 3, 2, 5)}}, {"shapes": {"data": (1, 3, 5)}},
+                      {"kwargs": {"kernel": (3, 3), "stride": (1,)}},
+                      {"kwargs": {"kernel": (3, 3, 3, 3)}},
+                      {"kwargs": {"kernel": (0, 3)}}]),
+        _case("im2col_1", "im2col", [("data", (1, 2, 6, 7))], F64,
+              {"kernel": (2, 3), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 0)}),
+        _case("im2col_pad", "im2col", [("data", (1, 1, 4, 4))], F64,
+              {"kernel": (3, 3), "pad": (2, 2), "stride": (2, 2)}),
+        _case("im2col_1d", "im2col", [("data", (1, 2, 6))], F32, {"kernel": (3,)}),
+        _case("im2col_3d", "im2col", [("data", (1, 2, 3, 3, 3))], F32, {"kernel": (2, 2, 2)}),
+        _case("im2col_i32", "im2col", [("data", (1, 1, 3, 3))], I32, {"kernel": (2, 2)}),
+        _case("col2im_0", "col2im", [("data", (2, 18, 9))], F32,
+              {"output_size": (5, 5), "kernel": (3, 3)},
+              errors=[{"shapes": {"data": (2, 18, 8)}}, {"shapes": {"data": (2, 17, 9)}},
+                      {"kwargs": {"output_size": (5,), "kernel": (3, 3)}},
+                      {"kwargs": {"output_size": (2, 5), "kernel": (3, 3)}}]),
+        _case("col2im_1", "col2im", [("data", (1, 12, 9))], F64,
+              {"output_size": (4, 7), "kernel": (2, 3), "stride": (2, 1), "dilate": (1, 2),
+               "pad": (1, 0)}),
+        _case("col2im_1d", "col2im", [("data", (1, 6, 4))], F32,
+              {"output_size": (6,), "kernel": (3,)}),
+        _case("corr_0", "Correlation", [("data1", (2, 3, 6, 6)), ("data2", (2, 3, 6, 6))], F32,
+              errors=[{"shapes": {"data1": (2, 3, 6, 6)}},
+                      {"shapes": {"data1": (2, 3, 2, 6), "data2": (2, 3, 2, 6)}},
+                      {"shapes": {"data1": (2, 3, 6), "data2": (2, 3, 6, 6)}},
+                      {"types": {"data1": F64, "data2": F32}}]),
+        _case("corr_1", "Correlation", [("data1", (1, 2, 7, 8)), ("data2", (1, 2, 7, 8))], F64,
+              {"kernel_size": 3, "max_displacement": 2, "pad_size": 2, "stride1": 2}),
+        _case("corr_abs", "Correlation", [("data1", (2, 2, 5, 5)), ("data2", (2, 2, 5, 5))],
+              F64, {"is_multiply": False, "pad_size": 1}),
+        _case("corr_s2", "Correlation", [("data1", (1, 1, 8, 8)), ("data2", (1, 1, 8, 8))],
+              F32, {"max_displacement": 2, "stride2": 2, "pad_size": 2, "kernel_size": 3}),
+        _case("corr_even", "Correlation", [("data1", (1, 1, 8, 8)), ("data2", (1, 1, 8, 8))],
+              F32, {"kernel_size": 2}),
+        _case("dconv_0", "_contrib_DeformableConvolution",
+              [("data", (2, 4, 5, 5)), ("offset", (2, 18, 5, 5))], F64,
+              {"kernel": (3, 3), "pad": (1, 1), "num_filter": 3}, ranges={"offset": off},
+              errors=[{"shapes": {"data": (2, 4, 5, 5), "offset": (2, 18, 4, 5)}},
+                      {"shapes": {"data": (2, 4, 5, 5), "offset": (2, 36, 5, 5)}},
+                      {"shapes": {"data": (2, 4, 5, 5), "offset": (2, 17, 5, 5)}},
+                      {"shapes": {"data": (2, 4, 5, 5)}},
+                      {"shapes": {"data": (2, 4, 5), "offset": (2, 18, 5, 5)}},
+                      {"types": {"data": F64, "offset": F32}},
+                      {"types": {"offset": F64}},
+                      {"kwargs": {"kernel": (3,), "num_filter": 3}}]),
+        _case("dconv_1", "_contrib_DeformableConvolution",
+              [("data", (1, 4, 6, 5)), ("offset", (1, 36, 3, 5))], F64,
+              {"kernel": (3, 3), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 2),
+               "num_filter": 4, "num_group": 2, "num_deformable_group": 2, "no_bias": True},
+              ranges={"offset": off},
+              errors=[{"kwargs": {"kernel": (3, 3), "num_filter": 4, "num_group": 3}},
+                      {"kwargs": {"kernel": (3, 3), "num_filter": 3, "num_group": 2}}]),
+        _case("dconv_f32", "_contrib_DeformableConvolution",
+              [("data", (1, 2, 4, 4)), ("offset", (1, 8, 3, 3))], F32,
+              {"kernel": (2, 2), "num_filter": 2}, ranges={"offset": ("u", -0.9, 0.9)}),
+        _case("mdconv_0", "_contrib_ModulatedDeformableConvolution",
+              [("data", (2, 2, 5, 5)), ("offset", (2, 18, 5, 5)), ("mask", (2, 9, 5, 5))], F32,
+              {"kernel": (3, 3), "pad": (1, 1), "num_filter": 2}, grad=False,
+              ranges={"offset": off, "mask": ("u", 0.0, 1.0)},
+              errors=[{"shapes": {"data": (2, 2, 5, 5), "offset": (2, 18, 5, 5),
+                                  "mask": (2, 8, 5, 5)}},
+                      {"shapes": {"data": (2, 2, 5, 5), "offset": (2, 18, 5, 5),
+                                  "mask": (2, 9, 4, 5)}},
+                      {"shapes": {"offset": (2, 18, 5, 5), "mask": (2, 9, 5, 5)}}]),
+        _case("mdconv_1", "_contrib_ModulatedDeformableConvolution",
+              [("data", (2, 4, 6, 5)), ("offset", (2, 36, 3, 5)), ("mask", (2, 18, 3, 5))],
+              F64, {"kernel": (3, 3), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 2),
+                    "num_filter": 4, "num_group": 2, "num_deformable_group": 2,
+                    "no_bias": True, "im2col_step": 1}, grad=False,
+              ranges={"offset": off, "mask": ("u", -1.0, 1.0)},
+              errors=[{"kwargs": {"kernel": (3, 3), "num_filter": 3, "num_group": 1,
+                                  "num_deformable_group": 2}}]),
+        _case("mdconv_step", "_contrib_ModulatedDeformableConvolution",
+              [("data", (3, 2, 4, 4)), ("offset", (3, 8, 3, 3)), ("mask", (3, 4, 3, 3))], F32,
+              {"kernel": (2, 2), "num_filter": 2, "im2col_step": 2}, grad=False),
+    ]
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -892,4 +976,4 @@ def all_cases():
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _misc() + _random()
             + _transform() + _rnn() + _regions() + _image()
-            + _attention() + _pdfs())
+            + _attention() + _pdfs() + _convfam())
