@@ -141,6 +141,15 @@ def _check_image(shape) -> None:
                                                           math.prod(shape[:4])))
 
 
+def _line_view(x, p):
+    """The image MXNet's kernel reads: a 1-D kernel on 4-D data walks each sample's memory
+    as ``(C, H)`` lines (its N-d im2col takes the spatial sizes from the kernel's rank)."""
+    if len(p.kernel) == 1 and x.ndim == 4:
+        n, c, h = x.shape[:3]
+        return x.reshape(n, -1)[:, :c * h].reshape(n, c, h)
+    return x
+
+
 def _image_counts(p, image_shape):
     return [(image_shape[2 + i] + 2 * p.pad[i] - 1 - (p.kernel[i] - 1) * p.dilate[i])
             // p.stride[i] + 1 for i in range(len(p.kernel))]
@@ -209,11 +218,20 @@ class Im2col(_Sliding):
         x = ins[0]
         float_only(x.dtype)
         _check_image(x.shape)
-        outs[0][...] = columns(rt.xp, x, p, _image_counts(p, x.shape))
+        image = _line_view(x, p)
+        outs[0][...] = columns(rt.xp, image, p, _image_counts(p, image.shape))
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        _check_image(ins[0].shape)
-        assign(igrads[0], add_columns(rt.xp, ograds[0], p, ins[0].shape), reqs[0])
+        x, grad = ins[0], igrads[0]
+        _check_image(x.shape)
+        image = _line_view(x, p)
+        dimage = add_columns(rt.xp, ograds[0], p, image.shape)
+        if image.shape == x.shape:
+            assign(grad, dimage, reqs[0])
+            return
+        # MXNet writes (or adds) those lines only; the rest of the buffer stays as it was
+        flat = grad.reshape(x.shape[0], -1)
+        assign(flat[:, :dimage[0].size], dimage.reshape(x.shape[0], -1), reqs[0])
 
 
 @register

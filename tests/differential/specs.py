@@ -895,6 +895,9 @@ def _convfam():
               {"kernel": (2, 3), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 0)}),
         _case("im2col_pad", "im2col", [("data", (1, 1, 4, 4))], F64,
               {"kernel": (3, 3), "pad": (2, 2), "stride": (2, 2)}),
+        # a 1-D kernel on 4-D data: MXNet's kernel walks each sample as (C, H) lines
+        _case("im2col_line", "im2col", [("data", (2, 2, 3, 4))], F32,
+              {"kernel": (2,), "pad": (1,)}),
         _case("im2col_1d", "im2col", [("data", (1, 2, 6))], F32, {"kernel": (3,)}),
         _case("im2col_3d", "im2col", [("data", (1, 2, 3, 3, 3))], F32, {"kernel": (2, 2, 2)}),
         _case("im2col_i32", "im2col", [("data", (1, 1, 3, 3))], I32, {"kernel": (2, 2)}),
