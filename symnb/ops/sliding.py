@@ -182,6 +182,9 @@ class _Sliding(OpDef):
     def parse(self, attrs, node_name=""):
         return sliding_params(parse_params(self, attrs, node_name))
 
+    def label(self, p, attrs):
+        return "%s\n%s" % (self.name, "x".join(str(k) for k in p.kernel))
+
 
 @register
 class Im2col(_Sliding):
