@@ -119,7 +119,9 @@ class _Sampler:
         size = height * width
         base = (xp.arange(n * c, dtype=xp.int64) * size).reshape(n, g, c // g, 1)
         index = xp.concatenate([(base + i[:, :, None, :]).reshape(-1) for i in self.index])
-        values = xp.concatenate([(dcol * cf).reshape(-1) for cf in self.coef])
+        # float64 weights: bincount's accumulator type on both backends (float16 has none)
+        values = xp.concatenate([(dcol * cf).reshape(-1) for cf in self.coef]).astype(
+            xp.float64)
         out = xp.bincount(index, weights=values, minlength=n * c * size)
         return out.reshape(self.shape).astype(dcol.dtype)
 
