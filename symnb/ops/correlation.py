@@ -107,14 +107,16 @@ class Correlation(OpDef):
             if s is None or len(s) != 4:
                 raise InferError("Check failed: dshape%d.ndim() == 4U (%d vs. 4) : data should "
                                  "be a 4D tensor" % (k, _ndim(s)))
-        channels, top_h, top_w, _, _ = correlation_geometry(p, one[2], one[3])
+        # unknown dims enter MXNet's arithmetic as -1 (a partial height still gives a size)
+        n, c, h, w = (d if d else -1 for d in one)
+        channels, top_h, top_w, _, _ = correlation_geometry(p, h, w)
         for what, size in (("width", top_w), ("height", top_h)):
             if size < 1:
                 raise InferError("Check failed: top_%s_ >= 1U (%d vs. 1) : Correlation cannot "
                                  "be done with current settings.Neighborhood and kernel don't "
                                  "fit in blob" % (what, size))
-        padded = (one[0], one[2] + 2 * p.pad_size, one[3] + 2 * p.pad_size, one[1])
-        outs[0] = (one[0], channels, top_h, top_w)
+        padded = tuple(max(d, 0) for d in (n, h + 2 * p.pad_size, w + 2 * p.pad_size, c))
+        outs[0] = (max(n, 0), channels, top_h, top_w)
         outs[1] = padded
         outs[2] = padded
 
