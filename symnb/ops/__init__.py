@@ -8,8 +8,10 @@ from . import (  # noqa: F401
     assign_ops,
     contrib,
     conv,
+    correlation,
     ctc,
     custom,
+    deformable,
     elemwise,
     gather,
     hawkes,
@@ -36,6 +38,7 @@ from . import (  # noqa: F401
     rnn,
     sequence,
     shape,
+    sliding,
     spectral,
     transform,
 )

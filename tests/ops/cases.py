@@ -1193,3 +1193,165 @@ case("_contrib_hawkesll",
       U(2, 4, lo=0.1, hi=1), np.array([[0, 1, 0, 2], [2, 2, 1, 0]], np.int32),
       np.array([3.0, 2.5]), np.array([5.0, 4.0])],
      _hawkes_ref, index_inputs=(4, 5, 6, 7), numeric=False, add=None, rtol=1e-5, atol=1e-6)
+# ----------------------------------------------------------------------------- sliding blocks,
+# Correlation, deformable convolutions: references by their definitions, one loop per entry
+def _sliding_positions(sizes, kernel, stride, dilate, pad):
+    counts = [(n + 2 * p - d * (k - 1) - 1) // s + 1
+              for n, k, s, d, p in zip(sizes, kernel, stride, dilate, pad, strict=True)]
+    for o in np.ndindex(*counts):
+        for k in np.ndindex(*kernel):
+            yield o, k, tuple(oi * s + ki * d - p for oi, ki, s, d, p
+                              in zip(o, k, stride, dilate, pad, strict=True)), counts
+
+
+def _ref_im2col(x, kernel, stride=(1, 1), dilate=(1, 1), pad=(0, 0)):
+    n, c = x.shape[:2]
+    kk = math.prod(kernel)
+    counts = [(s + 2 * p - d * (k - 1) - 1) // st + 1 for s, k, st, d, p
+              in zip(x.shape[2:], kernel, stride, dilate, pad, strict=True)]
+    out = np.zeros((n, c * kk, math.prod(counts)))
+    for o, k, at, counts in _sliding_positions(x.shape[2:], kernel, stride, dilate, pad):
+        col = np.ravel_multi_index(o, counts)
+        row = np.ravel_multi_index(k, kernel)
+        if all(0 <= a < s for a, s in zip(at, x.shape[2:], strict=True)):
+            out[:, np.arange(c) * kk + row, col] = x[(slice(None), slice(None)) + at]
+    return out
+
+
+def _ref_col2im(cols, output_size, kernel, stride=(1, 1), dilate=(1, 1), pad=(0, 0)):
+    n, ck = cols.shape[:2]
+    kk = math.prod(kernel)
+    out = np.zeros((n, ck // kk) + tuple(output_size))
+    for o, k, at, counts in _sliding_positions(output_size, kernel, stride, dilate, pad):
+        col = np.ravel_multi_index(o, counts)
+        row = np.ravel_multi_index(k, kernel)
+        if all(0 <= a < s for a, s in zip(at, output_size, strict=True)):
+            out[(slice(None), slice(None)) + at] += cols[:, np.arange(ck // kk) * kk + row, col]
+    return out
+
+
+for _shape, _kw in [((2, 2, 5, 4), dict(kernel=(3, 2))),
+                    ((1, 3, 6, 7), dict(kernel=(2, 3), stride=(2, 1), dilate=(1, 2),
+                                        pad=(1, 0)))]:
+    case("im2col", [U(*_shape)], _ref_im2col, attrs=_kw, id="k%dx%d" % _kw["kernel"])
+    _cols = _ref_im2col(np.zeros(_shape), **_kw).shape
+    case("col2im", [U(*_cols)], _ref_col2im, attrs=dict(_kw, output_size=_shape[2:]),
+         id="k%dx%d" % _kw["kernel"])
+
+
+def _ref_correlation(a, b, kernel_size=1, max_displacement=1, stride1=1, stride2=1,
+                     pad_size=0, is_multiply=True):
+    # MXNet's CPU kernel: the patch's top-left corner at i * stride1 + max_displacement
+    n, c, h, w = a.shape
+    pa = np.pad(a, [(0, 0), (0, 0), (pad_size,) * 2, (pad_size,) * 2])
+    pb = np.pad(b, [(0, 0), (0, 0), (pad_size,) * 2, (pad_size,) * 2])
+    border = max_displacement + (kernel_size - 1) // 2
+    top_h = -(-(h + 2 * pad_size - 2 * border) // stride1)
+    top_w = -(-(w + 2 * pad_size - 2 * border) // stride1)
+    radius = max_displacement // stride2
+    grid = 2 * radius + 1
+    out = np.zeros((n, grid * grid, top_h, top_w))
+    for i, j, q in np.ndindex(top_h, top_w, grid * grid):
+        y1, x1 = i * stride1 + max_displacement, j * stride1 + max_displacement
+        y2 = y1 + (q // grid - radius) * stride2
+        x2 = x1 + (q % grid - radius) * stride2
+        p1 = pa[:, :, y1:y1 + kernel_size, x1:x1 + kernel_size]
+        p2 = pb[:, :, y2:y2 + kernel_size, x2:x2 + kernel_size]
+        v = p1 * p2 if is_multiply else np.abs(p1 - p2)
+        out[:, q, i, j] = v.reshape(n, -1).sum(axis=1) / (kernel_size ** 2 * c)
+    return out
+
+
+for _kw in [dict(), dict(kernel_size=3, max_displacement=2, pad_size=2, stride1=2),
+            dict(max_displacement=2, stride2=2, pad_size=1, is_multiply=False)]:
+    case("Correlation", [U(2, 2, 5, 6), U(2, 2, 5, 6)], _ref_correlation, attrs=_kw,
+         id="k%d-d%d-%s" % (_kw.get("kernel_size", 1), _kw.get("max_displacement", 1),
+                            "abs" if _kw.get("is_multiply") is False else "mul"))
+
+
+def _bilinear_v1(img, y, x):
+    """MXNet's CPU deformable sampling: inside [0, H) x [0, W), far corners clamped."""
+    h, w = img.shape
+    if not (0 <= y < h and 0 <= x < w):
+        return 0.0
+    y0, x0 = int(np.floor(y)), int(np.floor(x))
+    y1, x1 = min(y0 + 1, h - 1), min(x0 + 1, w - 1)
+    ly = 0.0 if y0 >= h - 1 else y - y0
+    lx = 0.0 if x0 >= w - 1 else x - x0
+    return ((1 - ly) * (1 - lx) * img[y0, x0] + (1 - ly) * lx * img[y0, x1]
+            + ly * (1 - lx) * img[y1, x0] + ly * lx * img[y1, x1])
+
+
+def _bilinear_v2(img, y, x):
+    """DCNv2 sampling: inside (-1, H) x (-1, W), corners outside the image read zero."""
+    h, w = img.shape
+    if not (-1 < y < h and -1 < x < w):
+        return 0.0
+    y0, x0 = int(np.floor(y)), int(np.floor(x))
+    ly, lx = y - y0, x - x0
+
+    def at(r, q):
+        return img[r, q] if 0 <= r < h and 0 <= q < w else 0.0
+    return ((1 - ly) * (1 - lx) * at(y0, x0) + (1 - ly) * lx * at(y0, x0 + 1)
+            + ly * (1 - lx) * at(y0 + 1, x0) + ly * lx * at(y0 + 1, x0 + 1))
+
+
+def _ref_deformable(x, offset, mask, weight, bias, kernel, stride=(1, 1), dilate=(1, 1),
+                    pad=(0, 0), num_group=1, num_deformable_group=1, sample=_bilinear_v1):
+    n, c, h, w = x.shape
+    f = weight.shape[0]
+    kh, kw = kernel
+    ho, wo = offset.shape[2:]
+    cols = np.zeros((n, c, kh * kw, ho, wo))
+    cpg = c // num_deformable_group
+    for b, ch, oy, ox in np.ndindex(n, c, ho, wo):
+        g = ch // cpg
+        for t in range(kh * kw):
+            i, j = divmod(t, kw)
+            y = oy * stride[0] - pad[0] + i * dilate[0] + offset[b, g * 2 * kh * kw + 2 * t,
+                                                                  oy, ox]
+            xx = ox * stride[1] - pad[1] + j * dilate[1] + offset[b, g * 2 * kh * kw + 2 * t
+                                                                  + 1, oy, ox]
+            m = 1.0 if mask is None else mask[b, g * kh * kw + t, oy, ox]
+            cols[b, ch, t, oy, ox] = sample(x[b, ch], y, xx) * m
+    fg, cg = f // num_group, c // num_group
+    out = np.zeros((n, f, ho, wo))
+    for j in range(f):
+        grp = j // fg
+        patch = cols[:, grp * cg:(grp + 1) * cg].reshape(n, -1, ho, wo)
+        out[:, j] = np.einsum("nkyx,k->nyx", patch, weight[j].reshape(-1))
+    if bias is not None:
+        out += bias.reshape(1, -1, 1, 1)
+    return out
+
+
+def _deform_v1(x, offset, weight, bias=None, **kw):
+    kw.pop("num_filter")
+    kw.pop("no_bias", None)
+    return _ref_deformable(x, offset, None, weight, bias, **kw)
+
+
+def _deform_v2(x, offset, mask, weight, bias=None, **kw):
+    kw.pop("num_filter")
+    kw.pop("no_bias", None)
+    kw.pop("im2col_step", None)
+    return _ref_deformable(x, offset, mask, weight, bias, sample=_bilinear_v2, **kw)
+
+
+# offsets reach past the image borders; v1 writes its data and offset gradients whatever
+# the request (MXNet's kernel), so 'add' is a quirk: recorded in tests/differential (dconv_0)
+case("_contrib_DeformableConvolution",
+     [U(2, 2, 4, 4), U(2, 18, 4, 4, lo=-1.4, hi=1.4), U(3, 2, 3, 3), U(3)], _deform_v1,
+     attrs=dict(kernel=(3, 3), pad=(1, 1), num_filter=3), add=None, id="pad")
+case("_contrib_DeformableConvolution",
+     [U(1, 4, 5, 4), U(1, 16, 2, 4, lo=-1.4, hi=1.4), U(4, 2, 2, 2)], _deform_v1,
+     attrs=dict(kernel=(2, 2), stride=(2, 1), dilate=(1, 2), pad=(0, 1), num_filter=4,
+                num_group=2, num_deformable_group=2, no_bias=True), add=None, id="groups")
+case("_contrib_ModulatedDeformableConvolution",
+     [U(2, 2, 4, 4), U(2, 18, 4, 4, lo=-1.4, hi=1.4), U(2, 9, 4, 4), U(3, 2, 3, 3), U(3)],
+     _deform_v2, attrs=dict(kernel=(3, 3), pad=(1, 1), num_filter=3), id="pad")
+case("_contrib_ModulatedDeformableConvolution",
+     [U(2, 4, 5, 4), U(2, 16, 2, 4, lo=-1.4, hi=1.4), U(2, 8, 2, 4), U(4, 2, 2, 2)],
+     _deform_v2, attrs=dict(kernel=(2, 2), stride=(2, 1), dilate=(1, 2), pad=(0, 1),
+                            num_filter=4, num_group=2, num_deformable_group=2, no_bias=True,
+                            im2col_step=1), id="groups")
