@@ -948,6 +948,9 @@ def _seqloss():
                          errors=[{"shapes": dict(_HAWKES_INPUTS, alpha=(4,))},
                                  {"shapes": dict(_HAWKES_INPUTS, marks=(2, 5))},
                                  {"types": {"lda": F32, "marks": F32}}]))
+    return out
+
+
 def _convfam():
     """im2col/col2im, Correlation and the deformable convolutions (issue 10)."""
     off = ("u", -1.5, 1.5)
