@@ -142,6 +142,25 @@ def _sample_grid(ratio: int, extent, pooled: int) -> int:
     return ratio if ratio > 0 else int(math.ceil(extent / extent.dtype.type(pooled)))
 
 
+def _axis_weights(start, bin_size, grid: int, pooled: int, size: int, dtype):
+    """``(pooled, size)`` weights of one axis of an upright region: bin ``i`` averages its
+    ``grid`` samples, each split between its two bilinear taps. Upright ROIAlign is separable
+    (weights ``hy * hx``, inside-ness ``y`` ok and ``x`` ok), so a bin is ``Wy @ plane @ Wx.T``."""
+    inside, low, high, w_low, w_high = _axis_taps(_grid(start, bin_size, grid, pooled, dtype),
+                                                  size)
+    weights = np.zeros((pooled, size))
+    rows = np.broadcast_to(np.arange(pooled)[:, None], low.shape)
+    np.add.at(weights, (rows, low), w_low * inside)
+    np.add.at(weights, (rows, high), w_high * inside)
+    return (weights / grid).astype(dtype)
+
+
+def _support(weights) -> slice:
+    """The columns holding every nonzero weight (a region reads only its neighbourhood)."""
+    used = np.flatnonzero(weights.any(axis=0))
+    return slice(int(used[0]), int(used[-1]) + 1) if used.size else slice(0, 0)
+
+
 def _gather(xp, plane, chan, taps):
     """``sum_k weight_k * plane[chan, row_k, col_k]``, in MXNet's order."""
     total = None
@@ -149,17 +168,6 @@ def _gather(xp, plane, chan, taps):
         term = xp.asarray(weight) * plane[chan, xp.asarray(row), xp.asarray(col)]
         total = term if total is None else total + term
     return total
-
-
-def _scatter(rt, plane_grad, chan, taps, value) -> None:
-    """The adjoint of :func:`_gather`: ``plane_grad[chan, row_k, col_k] += weight_k * value``."""
-    xp = rt.xp
-    for row, col, weight in taps:
-        index = (chan, xp.asarray(row), xp.asarray(col))
-        contrib = xp.broadcast_to(value * xp.asarray(weight),
-                                  np.broadcast_shapes(chan.shape, row.shape, col.shape))
-        rt.scatter_add(plane_grad, tuple(xp.broadcast_to(i, contrib.shape) for i in index),
-                       contrib)
 
 
 # ----------------------------------------------------------------------------- ROIAlign
@@ -217,13 +225,15 @@ class _contrib_ROIAlign(OpDef):  # noqa: N801 -- MXNet's operator name
     def infer_type(self, p, ins, outs):
         _region_type(ins, outs)
 
-    def _regions(self, p, rois, dtype):
-        """Per region: ``(index, batch, taps, count, grid)``; ``batch < 0`` regions are
-        skipped. ``taps`` are ROIAlign's bilinear corners over the ``(ph, gh, pw, gw)``
-        sample grid."""
+    def _regions(self, p, rois, shape):
+        """Per region: ``(index, batch, window, (Wy, Wx))``: the rows and columns the region
+        reads and the ``(ph, rows)``, ``(pw, cols)`` weights of :func:`_axis_weights` on them
+        (``None`` for a region skipped by its negative batch index)."""
+        dtype = rois.dtype
         t = dtype.type
         scale, offset = t(p.spatial_scale), t(0.5 if p.aligned else 0.0)
         ph, pw = p.pooled_size
+        h, w = shape[2:]
         for n, roi in enumerate(rois):
             batch = int(roi[0])
             if batch < 0:
@@ -238,39 +248,39 @@ class _contrib_ROIAlign(OpDef):  # noqa: N801 -- MXNet's operator name
                             what, ">", "0.", "%g" % extent, 0, ""))
             else:   # malformed regions become 1x1
                 width, height = max(width, t(1)), max(height, t(1))
-            bin_h, bin_w = height / t(ph), width / t(pw)
             gh = _sample_grid(p.sample_ratio, height, ph)
             gw = _sample_grid(p.sample_ratio, width, pw)
-            ys = _grid(y1, bin_h, gh, ph, dtype)[:, :, None, None]
-            xs = _grid(x1, bin_w, gw, pw, dtype)[None, None]
-            yield n, batch, (ys, xs), t(gh * gw)
+            wy = _axis_weights(y1, height / t(ph), gh, ph, h, dtype)
+            wx = _axis_weights(x1, width / t(pw), gw, pw, w, dtype)
+            rows, cols = _support(wy), _support(wx)
+            yield n, batch, (rows, cols), (wy[:, rows], wx[:, cols])
 
-    def _channels(self, xp, p, channels):
-        """Input channel of each output ``(c, i, ., j, .)`` position."""
+    def _planes(self, p, plane):
+        """The data of one image as ``(C_out, ph, pw, H, W)`` for position-sensitive
+        pooling (bin ``(i, j)`` of channel ``c`` reads channel ``c * ph * pw + i * pw + j``)."""
         ph, pw = p.pooled_size
-        c = xp.arange(channels).reshape(-1, 1, 1, 1, 1)
-        if not p.position_sensitive:
-            return c
-        i = xp.arange(ph).reshape(1, -1, 1, 1, 1)
-        j = xp.arange(pw).reshape(1, 1, 1, -1, 1)
-        return c * (ph * pw) + i * pw + j
+        return plane.reshape((-1, ph, pw) + plane.shape[1:])
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, data, out = rt.xp, ins[0], outs[0]
         _float_only(data)
-        h, w = data.shape[2:]
-        chan = self._channels(xp, p, out.shape[1])
         out[...] = 0
         skipped = []
-        for n, batch, grid, count in self._regions(p, rt.to_numpy(ins[1]), data.dtype):
-            if grid is None:
+        for n, batch, window, weights in self._regions(p, rt.to_numpy(ins[1]), data.shape):
+            if window is None:
                 skipped.append(n)
                 continue
-            samples = _gather(xp, data[batch], chan, _taps(grid[0], grid[1], h, w))
-            out[n] = samples.sum(axis=(2, 4)) / count
+            wy, wx = (xp.asarray(a) for a in weights)
+            if p.position_sensitive:
+                plane = self._planes(p, data[(batch, slice(None)) + window])
+                rows = xp.einsum("ih,cijhw->cijw", wy, plane)
+                out[n] = xp.einsum("cijw,jw->cij", rows, wx)
+            else:   # rows first, on row-contiguous views (no copy of the window)
+                rows = xp.matmul(wy, data[batch, :, window[0], :])
+                out[n] = xp.matmul(rows[:, :, window[1]], wx.T)
         # MXNet zeroes element n of the whole output (not region n) for a skipped region n
         for n in skipped:
-            out.reshape(-1)[n] = 0
+            out[np.unravel_index(n, out.shape)] = 0
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         if igrads[1] is not None and reqs[1] == "write":
@@ -278,15 +288,18 @@ class _contrib_ROIAlign(OpDef):  # noqa: N801 -- MXNet's operator name
         if igrads[0] is None:
             return
         xp, data, g = rt.xp, ins[0], ograds[0]
-        h, w = data.shape[2:]
-        chan = self._channels(xp, p, g.shape[1])
         acc = xp.zeros_like(data)
-        for n, batch, grid, count in self._regions(p, rt.to_numpy(ins[1]), data.dtype):
-            if grid is None:
+        for n, batch, window, weights in self._regions(p, rt.to_numpy(ins[1]), data.shape):
+            if window is None:
                 continue
-            head = g[n][:, :, None, :, None] / count
-            _scatter(rt, acc[batch], xp.broadcast_to(chan, (g.shape[1],) + chan.shape[1:]),
-                     _taps(grid[0], grid[1], h, w), head)
+            wy, wx = (xp.asarray(a) for a in weights)
+            plane = acc[(batch, slice(None)) + window]      # a view: += writes acc
+            if p.position_sensitive:
+                self._planes(p, plane)[...] += (g[n][:, :, :, None, None]
+                                                * wy[None, :, None, :, None]
+                                                * wx[None, None, :, None, :])
+            else:
+                plane += xp.matmul(wy.T, xp.matmul(g[n], wx))
         assign(igrads[0], acc, reqs[0])
 
 
@@ -843,11 +856,13 @@ class _contrib_BilinearResize2D(OpDef):  # noqa: N801 -- MXNet's operator name
                                                                       x.dtype))
         w_lo, w_step, w0, w1 = (xp.asarray(a) for a in _resize_taps(iw, ow, p.align_corners,
                                                                       x.dtype))
-        top, bottom = h_lo[:, None], (h_lo + h_step)[:, None]
-        left, right = w_lo[None], (w_lo + w_step)[None]
-        h0, h1, w0, w1 = h0[:, None], h1[:, None], w0[None], w1[None]
-        out[...] = (h0 * (w0 * x[:, :, top, left] + w1 * x[:, :, top, right])
-                    + h1 * (w0 * x[:, :, bottom, left] + w1 * x[:, :, bottom, right]))
+
+        def across(rows):       # w0 * left + w1 * right of each gathered row
+            return (w0 * xp.take(rows, w_lo, axis=3) + w1 * xp.take(rows, w_lo + w_step, axis=3))
+
+        # MXNet's h0 * (w0 * a + w1 * b) + h1 * (w0 * c + w1 * d), one axis at a time
+        out[...] = (h0[:, None] * across(xp.take(x, h_lo, axis=2))
+                    + h1[:, None] * across(xp.take(x, h_lo + h_step, axis=2)))
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         # MXNet writes the like input's zero gradient whatever the request
