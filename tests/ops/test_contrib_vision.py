@@ -118,3 +118,15 @@ def test_adaptive_avg_pool_shapes():
     assert pool(d, output_size=(2, 3)).infer_shape(data=(1, 2, 5, 5, 5))[1] == [(1, 2, 2, 3, 5)]
     with pytest.raises(mx.MXNetError, match=r"index = 3 must be in range \[0, 3\)"):
         pool(d, output_size=(2, 3)).infer_shape(data=(2, 5, 5))
+
+
+def test_bounds_print_the_parsed_float():
+    # dmlc prints the parsed value: "2", not the given "2.0" (recorded)
+    with pytest.raises(mx.MXNetError, match=r"value 2 for Parameter spatial_scale exceed bound "
+                                            r"\[0,1\]"):
+        mx.sym.contrib.ROIAlign(mx.sym.var("data"), mx.sym.var("rois"), pooled_size=(2, 2),
+                                spatial_scale=2.0)
+    with pytest.raises(mx.MXNetError, match=r"value 1.23457 for Parameter trans_std"):
+        mx.sym.contrib.DeformablePSROIPooling(
+            mx.sym.var("data"), mx.sym.var("rois"), mx.sym.var("trans"), spatial_scale=1.0,
+            output_dim=2, group_size=1, pooled_size=1, trans_std=1.234567891)
