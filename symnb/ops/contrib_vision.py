@@ -659,6 +659,7 @@ class _contrib_AdaptiveAvgPooling2D(OpDef):  # noqa: N801 -- MXNet's operator na
 
     name = "_contrib_AdaptiveAvgPooling2D"
     family = "pool"
+    monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     params = (
         Param("output_size", "Shape(tuple), optional, default=[]",
               "int (output size) or a tuple of int for output (height, width)."),

@@ -130,3 +130,22 @@ def test_bounds_print_the_parsed_float():
         mx.sym.contrib.DeformablePSROIPooling(
             mx.sym.var("data"), mx.sym.var("rois"), mx.sym.var("trans"), spatial_scale=1.0,
             output_dim=2, group_size=1, pooled_size=1, trans_std=1.234567891)
+
+
+def test_monitor_names():
+    # recorded with set_monitor_callback(monitor_all=True): AdaptiveAvgPooling2D has no
+    # FListInputNames, so its input is numbered; the others name theirs
+    def seen(sym, **shapes):
+        exe = sym.simple_bind(mx.cpu(), grad_req="null", **shapes)
+        names = []
+        exe.set_monitor_callback(lambda n, a: names.append(n), monitor_all=True)
+        exe.forward()
+        return [n.decode() if isinstance(n, bytes) else n for n in names]
+    x = mx.sym.var("x")
+    assert seen(mx.sym.contrib.AdaptiveAvgPooling2D(x, output_size=2, name="ap"),
+                x=(1, 1, 4, 4)) == ["x", "ap_input0", "ap_output"]
+    dp = mx.sym.contrib.DeformablePSROIPooling(x, mx.sym.var("r"), spatial_scale=1.0,
+                                               output_dim=1, group_size=1, pooled_size=1,
+                                               no_trans=True, name="dp")
+    assert seen(dp, x=(1, 1, 4, 4), r=(1, 5)) == ["x", "dp_data", "r", "dp_rois", "dp_output",
+                                                  "dp_top_count"]
