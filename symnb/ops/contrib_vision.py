@@ -1,11 +1,18 @@
 """Dense vision operators of ``mx.sym.contrib``: ROIAlign, RROIAlign, PSROIPooling,
 DeformablePSROIPooling, AdaptiveAvgPooling2D and BilinearResize2D (all on NCHW data).
 
-Coordinates are computed in the data's own dtype, in MXNet's order of operations
-(``src/operator/contrib/*.cc`` of MXNet 1.9.1), so float32 results round as MXNet's do. Every
-kernel works on whole arrays: index and weight arrays are built once per call (per region for
-ROIAlign, whose sampling grid depends on each region's size) and applied by gathers, and the
-gradients are the same gathers run backwards (``scatter_add``).
+Sample positions and weights are computed in the data's own dtype, in MXNet's order of
+operations (``src/operator/contrib/*.cc`` of MXNet 1.9.1), so they round as MXNet's do; the
+sums then run on whole arrays rather than MXNet's per-element loops:
+
+* ROIAlign is separable: a region's bins are ``Wy @ plane @ Wx.T`` over the window it reads,
+  with per-axis weights built on the host (one pass per region: its sampling grid depends on
+  its size). RROIAlign's rotated samples are gathered point by point.
+* PSROIPooling sums windows from an integral image; its gradient is the adjoint (corner
+  scatters, then suffix sums).
+* DeformablePSROIPooling gathers every sample of every bin at once and scatters back.
+* AdaptiveAvgPooling2D and BilinearResize2D's gradient are matrix products along each axis;
+  BilinearResize2D's forward takes rows, then columns, in MXNet's order.
 """
 from __future__ import annotations
 
@@ -144,8 +151,9 @@ def _sample_grid(ratio: int, extent, pooled: int) -> int:
 
 def _axis_weights(start, bin_size, grid: int, pooled: int, size: int, dtype):
     """``(pooled, size)`` weights of one axis of an upright region: bin ``i`` averages its
-    ``grid`` samples, each split between its two bilinear taps. Upright ROIAlign is separable
-    (weights ``hy * hx``, inside-ness ``y`` ok and ``x`` ok), so a bin is ``Wy @ plane @ Wx.T``."""
+    ``grid`` samples, each split between its two bilinear taps. MXNet's weights are products
+    ``hy * hx`` and a sample counts when both coordinates are in range, so a bin is
+    ``Wy @ plane @ Wx.T``."""
     inside, low, high, w_low, w_high = _axis_taps(_grid(start, bin_size, grid, pooled, dtype),
                                                   size)
     weights = np.zeros((pooled, size))
