@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     activation,
     assign_ops,
     contrib,
+    contrib_vision,
     conv,
     correlation,
     ctc,

@@ -11,7 +11,8 @@ under MXNet's interpreter and the replay test under symnb's. Each case is a dict
                (``op_weight``) get their shapes from ``infer_shape``
 ``dtype``      dtype of every argument
 ``ranges``     argument name -> ``(kind, low, high)``: ``'u'`` uniform, ``'i'`` integer
-               valued (indices, labels), ``'b'`` 0/1; default ``('u', -2, 2)``
+               valued (indices, labels), ``'b'`` 0/1, ``'r'`` region rows (``low``
+               batches, coordinates up to ``high``); default ``('u', -2, 2)``
 ``grad``       whether gradients are recorded (False: integer dtypes, random forward)
 ``train``      whether the training forward is deterministic enough to compare
 ``errors``     list of deliberate mistakes: ``{'shapes': {...}}`` (infer_shape),
@@ -1043,6 +1044,99 @@ def _convfam():
     return out
 
 
+def _vision():
+    out = []
+    rois = ("rois", (3, 5))
+    ra = "_contrib_ROIAlign"
+    out.append(_case("ROIAlign_0", ra, [("data", (2, 3, 6, 7)), rois], F32,
+                     {"pooled_size": (2, 2), "spatial_scale": 1.0},
+                     ranges={"rois": ("r", 2, 6)},
+                     errors=[{"shapes": {"data": (2, 3, 6, 7), "rois": (3, 4)}},
+                             {"shapes": {"data": (3, 6, 7), "rois": (3, 5)}},
+                             {"types": {"data": F32, "rois": F64}},
+                             {"types": {"rois": F32}}]))
+    out.append(_case("ROIAlign_1", ra, [("data", (2, 2, 5, 6)), rois], F64,
+                     {"pooled_size": (3, 2), "spatial_scale": 0.5, "sample_ratio": 2,
+                      "aligned": True}, ranges={"rois": ("r", 2, 12)}))
+    out.append(_case("ROIAlign_ps", ra, [("data", (1, 8, 5, 6)), rois], F32,
+                     {"pooled_size": (2, 2), "spatial_scale": 1.0, "position_sensitive": True},
+                     ranges={"rois": ("r", 1, 6)},
+                     errors=[{"shapes": {"data": (1, 6, 5, 6), "rois": (3, 5)}}]))
+    out.append(_case("RROIAlign_0", "_contrib_RROIAlign", [("data", (2, 2, 6, 6)),
+                                                            ("rois", (3, 6))], F32,
+                     {"pooled_size": (2, 3), "spatial_scale": 1.0},
+                     ranges={"rois": ("r", 2, 6)},
+                     errors=[{"shapes": {"data": (2, 2, 6, 6), "rois": (3, 5)}}]))
+    out.append(_case("RROIAlign_1", "_contrib_RROIAlign", [("data", (1, 2, 5, 7)),
+                                                            ("rois", (2, 6))], F64,
+                     {"pooled_size": (2, 2), "spatial_scale": 0.5, "sampling_ratio": 2},
+                     ranges={"rois": ("r", 1, 12)}, grad=False))
+    ps = "_contrib_PSROIPooling"
+    out.append(_case("PSROIPooling_0", ps, [("data", (1, 8, 6, 6)), rois], F32,
+                     {"spatial_scale": 0.5, "output_dim": 2, "pooled_size": 2},
+                     ranges={"rois": ("r", 1, 12)},
+                     errors=[{"shapes": {"data": (1, 8, 6, 6), "rois": (3, 4)}},
+                             {"types": {"data": F32, "rois": F64}}]))
+    out.append(_case("PSROIPooling_1", ps, [("data", (2, 18, 5, 7)), rois], F64,
+                     {"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 3,
+                      "group_size": 3}, ranges={"rois": ("r", 2, 7)}))
+    out.append(_case("PSROIPooling_group", ps, [("data", (1, 8, 7, 6)), rois], F32,
+                     {"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 3,
+                      "group_size": 2}, ranges={"rois": ("r", 1, 7)}))
+    dps = "_contrib_DeformablePSROIPooling"
+    out.append(_case("DeformablePSROIPooling_0", dps, [("data", (1, 8, 6, 6)), rois], F32,
+                     {"spatial_scale": 0.5, "output_dim": 2, "group_size": 2,
+                      "pooled_size": 2, "sample_per_part": 2, "no_trans": True},
+                     ranges={"rois": ("r", 1, 12)}))
+    out.append(_case("DeformablePSROIPooling_1", dps,
+                     [("data", (2, 8, 6, 7)), rois, ("trans", (3, 4, 2, 2))], F64,
+                     {"spatial_scale": 1.0, "output_dim": 2, "group_size": 2,
+                      "pooled_size": 2, "sample_per_part": 2, "trans_std": 0.1},
+                     ranges={"rois": ("r", 2, 6), "trans": ("u", -1, 1)},
+                     errors=[{"shapes": {"data": (2, 8, 6, 7), "rois": (3, 5),
+                                         "trans": (3, 4, 2)}}]))
+    out.append(_case("DeformablePSROIPooling_2", dps,
+                     [("data", (1, 18, 6, 6)), rois, ("trans", (3, 2, 3, 3))], F32,
+                     {"spatial_scale": 1.0, "output_dim": 2, "group_size": 3,
+                      "pooled_size": 3, "sample_per_part": 3, "trans_std": 0.2},
+                     ranges={"rois": ("r", 1, 6), "trans": ("u", -1, 1)}))
+    aap = "_contrib_AdaptiveAvgPooling2D"
+    out.append(_case("AdaptiveAvgPooling2D_0", aap, [("data", (2, 3, 5, 7))], F32,
+                     {"output_size": (2, 3)},
+                     errors=[{"shapes": {"data": (3, 5, 7)}}, {"shapes": {"data": (5, 7)}}]))
+    out.append(_case("AdaptiveAvgPooling2D_1", aap, [("data", (1, 2, 4, 4))], F64,
+                     {"output_size": 3}))
+    out.append(_case("AdaptiveAvgPooling2D_2", aap, [("data", (1, 2, 3, 5))], F32))
+    out.append(_case("AdaptiveAvgPooling2D_up", aap, [("data", (1, 1, 2, 3))], F32,
+                     {"output_size": (3, 5)}))
+    br = "_contrib_BilinearResize2D"
+    for k, (dt, shape, kw) in enumerate([
+            (F32, (1, 2, 3, 4), {"height": 5, "width": 7}),
+            (F64, (2, 1, 4, 5), {"height": 3, "width": 8, "align_corners": False}),
+            (F32, (1, 2, 4, 6), {"scale_height": 1.5, "scale_width": 0.5}),
+            (F32, (1, 1, 5, 4), {"mode": "odd_scale", "scale_height": 2.0, "scale_width": 0.5}),
+            (F32, (1, 1, 5, 4), {"mode": "to_even_down"}),
+            (F64, (1, 1, 5, 4), {"mode": "to_even_up"}),
+            (F32, (1, 1, 5, 4), {"mode": "to_odd_down", "align_corners": False}),
+            (F32, (1, 1, 5, 4), {"mode": "to_odd_up"}),
+            (F32, (1, 2, 3, 4), {"height": 3, "width": 4}),
+            (F32, (1, 1, 4, 4), {"scale_width": 2.0, "height": 2})]):
+        errs = [{"shapes": {"data": (2, 3, 4)}}] if k == 0 else []
+        if k == 3:
+            errs = [{"kwargs": {"mode": "odd_scale"}, "shapes": {"data": (1, 1, 5, 4)}}]
+        out.append(_case("BilinearResize2D_%d" % k, br, [("data", shape)], dt, kw,
+                         errors=errs))
+    out.append(_case("BilinearResize2D_like", br, [("data", (1, 2, 3, 3)),
+                                                    ("like", (1, 3, 5, 4))], F32,
+                     {"mode": "like"},
+                     errors=[{"shapes": {"data": (1, 2, 3, 3), "like": (1, 5, 4)}},
+                             {"types": {"data": F32, "like": F64}}]))
+    out.append(_case("BilinearResize2D_like_f64", br, [("data", (1, 1, 4, 5)),
+                                                        ("like", (1, 1, 2, 3))], F64,
+                     {"mode": "like", "align_corners": False}))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -1055,4 +1149,5 @@ def all_cases():
             + _transform() + _rnn() + _regions() + _image()
             + _attention() + _pdfs()
             + _seqloss()
-            + _convfam())
+            + _convfam()
+            + _vision())

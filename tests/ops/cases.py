@@ -1355,3 +1355,209 @@ case("_contrib_ModulatedDeformableConvolution",
      _deform_v2, attrs=dict(kernel=(2, 2), stride=(2, 1), dilate=(1, 2), pad=(0, 1),
                             num_filter=4, num_group=2, num_deformable_group=2, no_bias=True,
                             im2col_step=1), id="groups")
+# ----------------------------------------------------------------------------- contrib vision
+def _bilinear_at(plane, y, x):
+    """ROIAlign's bilinear sample of ``plane`` (C, H, W) at one point (roi_align.cc rules)."""
+    h, w = plane.shape[1:]
+    if y < -1 or y > h or x < -1 or x > w:
+        return np.zeros(plane.shape[0])
+    y, x = max(y, 0.0), max(x, 0.0)
+    y0, x0 = int(y), int(x)
+    y1, x1 = min(y0 + 1, h - 1), min(x0 + 1, w - 1)
+    if y0 >= h - 1:
+        y0 = y1 = h - 1
+        y = float(y0)
+    if x0 >= w - 1:
+        x0 = x1 = w - 1
+        x = float(x0)
+    ly, lx = y - y0, x - x0
+    return ((1 - ly) * (1 - lx) * plane[:, y0, x0] + (1 - ly) * lx * plane[:, y0, x1]
+            + ly * (1 - lx) * plane[:, y1, x0] + ly * lx * plane[:, y1, x1])
+
+
+def _ref_roi_align(data, rois, pooled_size, spatial_scale, sample_ratio=-1,
+                   position_sensitive=False, aligned=False, **kw):
+    ph, pw = pooled_size
+    c_out = data.shape[1] // (ph * pw) if position_sensitive else data.shape[1]
+    out = np.zeros((len(rois), c_out, ph, pw))
+    off = 0.5 if aligned else 0.0
+    for r, roi in enumerate(rois):
+        x1, y1, x2, y2 = (v * spatial_scale - off for v in roi[1:])
+        rw, rh = (x2 - x1, y2 - y1) if aligned else (max(x2 - x1, 1), max(y2 - y1, 1))
+        gh = sample_ratio if sample_ratio > 0 else int(np.ceil(rh / ph))
+        gw = sample_ratio if sample_ratio > 0 else int(np.ceil(rw / pw))
+        for i in range(ph):
+            for j in range(pw):
+                acc = 0
+                for iy in range(gh):
+                    for ix in range(gw):
+                        acc = acc + _bilinear_at(data[int(roi[0])], y1 + (i + (iy + .5) / gh)
+                                                 * rh / ph, x1 + (j + (ix + .5) / gw) * rw / pw)
+                acc = acc / (gh * gw)
+                out[r, :, i, j] = acc[i * pw + j::ph * pw] if position_sensitive else acc
+    return out
+
+
+def _ref_rroi_align(data, rois, pooled_size, spatial_scale, sampling_ratio=-1, **kw):
+    ph, pw = pooled_size
+    out = np.zeros((len(rois), data.shape[1], ph, pw))
+    for r, (b, cx, cy, rw, rh, angle) in enumerate(rois):
+        cx, cy = cx * spatial_scale, cy * spatial_scale
+        rw, rh = max(rw * spatial_scale, 1), max(rh * spatial_scale, 1)
+        cos, sin = np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))
+        gh = sampling_ratio if sampling_ratio > 0 else int(np.ceil(rh / ph))
+        gw = sampling_ratio if sampling_ratio > 0 else int(np.ceil(rw / pw))
+        for i in range(ph):
+            for j in range(pw):
+                for iy in range(gh):
+                    for ix in range(gw):
+                        yy = -rh / 2 + (i + (iy + .5) / gh) * rh / ph
+                        xx = -rw / 2 + (j + (ix + .5) / gw) * rw / pw
+                        out[r, :, i, j] += _bilinear_at(data[int(b)], yy * cos - xx * sin + cy,
+                                                        xx * cos + yy * sin + cx) / (gh * gw)
+    return out
+
+
+def _round_c(v):
+    return float(np.sign(v) * np.floor(abs(v) + 0.5))
+
+
+def _ref_psroi(data, rois, spatial_scale, output_dim, pooled_size, group_size=0, **kw):
+    k, g = pooled_size, group_size or pooled_size
+    h, w = data.shape[2:]
+    out = np.zeros((len(rois), output_dim, k, k))
+    for r, roi in enumerate(rois):
+        x1, y1 = (_round_c(v) * spatial_scale for v in roi[1:3])
+        x2, y2 = ((_round_c(v) + 1) * spatial_scale for v in roi[3:5])
+        bh, bw = max(y2 - y1, 0.1) / k, max(x2 - x1, 0.1) / k
+        for c in range(output_dim):
+            for i in range(k):
+                for j in range(k):
+                    hs, he = (min(max(f(v), 0), h) for f, v in ((np.floor, i * bh + y1),
+                                                                 (np.ceil, (i + 1) * bh + y1)))
+                    ws, we = (min(max(f(v), 0), w) for f, v in ((np.floor, j * bw + x1),
+                                                                 (np.ceil, (j + 1) * bw + x1)))
+                    gi, gj = min(int(i * g / k), g - 1), min(int(j * g / k), g - 1)
+                    window = data[int(roi[0]), (c * g + gi) * g + gj, int(hs):int(he),
+                                  int(ws):int(we)]
+                    out[r, c, i, j] = window.mean() if window.size else 0
+    return out
+
+
+def _ref_deformable(data, rois, trans=None, spatial_scale=1.0, output_dim=1, group_size=1,
+                    pooled_size=1, part_size=0, sample_per_part=1, trans_std=0.0, **kw):
+    k, g, s = pooled_size, group_size, sample_per_part
+    part = part_size or k
+    h, w = data.shape[2:]
+    classes = 1 if trans is None else trans.shape[1] // 2
+    out = np.zeros((len(rois), output_dim, k, k))
+    for r, roi in enumerate(rois):
+        x1, y1 = (_round_c(v) * spatial_scale - 0.5 for v in roi[1:3])
+        x2, y2 = ((_round_c(v) + 1) * spatial_scale - 0.5 for v in roi[3:5])
+        rw, rh = max(x2 - x1, 0.1), max(y2 - y1, 0.1)
+        for c in range(output_dim):
+            cls = c // (output_dim // classes)
+            for i in range(k):
+                for j in range(k):
+                    pi, pj = int(i / k * part), int(j / k * part)
+                    tx = 0 if trans is None else trans[r, 2 * cls, pi, pj] * trans_std
+                    ty = 0 if trans is None else trans[r, 2 * cls + 1, pi, pj] * trans_std
+                    total, n = 0.0, 0
+                    for a in range(s):
+                        for b in range(s):
+                            xx = j * rw / k + x1 + tx * rw + b * rw / k / s
+                            yy = i * rh / k + y1 + ty * rh + a * rh / k / s
+                            if xx < -0.5 or xx > w - 0.5 or yy < -0.5 or yy > h - 0.5:
+                                continue
+                            xx, yy = min(max(xx, 0), w - 1), min(max(yy, 0), h - 1)
+                            plane = data[int(roi[0]), (c * g + min(i * g // k, g - 1)) * g
+                                         + min(j * g // k, g - 1)]
+                            x0, y0 = int(np.floor(xx)), int(np.floor(yy))
+                            xc, yc = int(np.ceil(xx)), int(np.ceil(yy))
+                            dx, dy = xx - x0, yy - y0
+                            total += ((1 - dx) * (1 - dy) * plane[y0, x0] + (1 - dx) * dy
+                                      * plane[yc, x0] + dx * (1 - dy) * plane[y0, xc]
+                                      + dx * dy * plane[yc, xc])
+                            n += 1
+                    out[r, c, i, j] = total / n if n else 0
+    return out
+
+
+def _ref_adaptive(x, output_size=(), **kw):
+    size = tuple(output_size) if isinstance(output_size, tuple) else (output_size,)
+    oh, ow = size * 2 if len(size) == 1 else (size if len(size) == 2 else (1, 1))
+    h, w = x.shape[2:]
+    out = np.zeros(x.shape[:2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            rows = slice(int(np.floor(i * h / oh)), int(np.ceil((i + 1) * h / oh)))
+            cols = slice(int(np.floor(j * w / ow)), int(np.ceil((j + 1) * w / ow)))
+            out[:, :, i, j] = x[:, :, rows, cols].mean(axis=(2, 3))
+    return out
+
+
+def _ref_resize(x, height=1, width=1, align_corners=True, like=None, **kw):
+    ih, iw = x.shape[2:]
+    oh, ow = (like.shape[2:] if like is not None else (height, width))
+    if (oh, ow) == (ih, iw):
+        return x.copy()
+
+    def taps(n_in, n_out):
+        scale = ((n_in - 1) / (n_out - 1) if align_corners else n_in / n_out) \
+            if n_out > 1 else 0.0
+        for d in range(n_out):
+            src = scale * d if align_corners else max(scale * (d + 0.5) - 0.5, 0)
+            lo = int(src)
+            yield lo, lo + (lo < n_in - 1), src - lo
+
+    out = np.zeros(x.shape[:2] + (oh, ow))
+    for i, (y0, y1, ly) in enumerate(taps(ih, oh)):
+        for j, (x0, x1, lx) in enumerate(taps(iw, ow)):
+            out[:, :, i, j] = ((1 - ly) * ((1 - lx) * x[:, :, y0, x0] + lx * x[:, :, y0, x1])
+                               + ly * ((1 - lx) * x[:, :, y1, x0] + lx * x[:, :, y1, x1]))
+    return out
+
+
+# regions kept away from pixel centres and map borders, where bilinear sampling has kinks
+_VROIS = np.array([[0, 1.2, 0.7, 4.1, 4.6], [1, 0.3, 1.9, 3.2, 5.1], [0, 2.6, 2.2, 5.3, 3.9]])
+case("_contrib_ROIAlign", [U(2, 3, 6, 7), _VROIS],
+     lambda d, r, **kw: _ref_roi_align(d, r, **kw),
+     attrs={"pooled_size": (2, 2), "spatial_scale": 1.0}, wrt=[0])
+case("_contrib_ROIAlign", [U(2, 8, 5, 6), _VROIS],
+     lambda d, r, **kw: _ref_roi_align(d, r, **kw),
+     attrs={"pooled_size": (2, 2), "spatial_scale": 0.5, "sample_ratio": 2,
+            "position_sensitive": True, "aligned": True}, wrt=[0], id="ps_aligned")
+case("_contrib_RROIAlign", [U(2, 2, 6, 6), np.array([[0, 3.1, 2.7, 3.3, 2.2, 30.0],
+                                                     [1, 2.2, 3.4, 2.5, 4.1, -65.0]])],
+     lambda d, r, **kw: _ref_rroi_align(d, r, **kw),
+     attrs={"pooled_size": (2, 3), "spatial_scale": 1.0})
+case("_contrib_PSROIPooling", [U(2, 18, 5, 7), _VROIS * [1, 1, 1, 1, 1]],
+     lambda d, r, **kw: _ref_psroi(d, r, **kw),
+     attrs={"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 3}, wrt=[0])
+case("_contrib_PSROIPooling", [U(1, 8, 7, 6), _VROIS[:, :] * [0, 2, 2, 2, 2]],
+     lambda d, r, **kw: _ref_psroi(d, r, **kw),
+     attrs={"spatial_scale": 0.5, "output_dim": 2, "pooled_size": 3, "group_size": 2},
+     wrt=[0], id="group")
+_DTRANS = U(3, 4, 2, 2, lo=-0.5, hi=0.5)
+case("_contrib_DeformablePSROIPooling", [U(2, 8, 6, 7), _VROIS, _DTRANS],
+     lambda d, r, t, **kw: _ref_deformable(d, r, t, **kw),
+     attrs={"spatial_scale": 1.0, "output_dim": 2, "group_size": 2, "pooled_size": 2,
+            "sample_per_part": 2, "trans_std": 0.1}, wrt=[0, 2])
+case("_contrib_DeformablePSROIPooling", [U(2, 18, 6, 6), _VROIS],
+     lambda d, r, **kw: _ref_deformable(d, r, **kw),
+     attrs={"spatial_scale": 1.0, "output_dim": 2, "group_size": 3, "pooled_size": 3,
+            "sample_per_part": 3, "no_trans": True}, wrt=[0], id="no_trans")
+case("_contrib_AdaptiveAvgPooling2D", [U(2, 3, 5, 7)], _ref_adaptive,
+     attrs={"output_size": (2, 3)})
+case("_contrib_AdaptiveAvgPooling2D", [U(1, 2, 2, 3)], _ref_adaptive,
+     attrs={"output_size": 4}, id="up")
+# MXNet computes the source positions in float32 whatever the data's dtype
+_F32_TAPS = dict(atol=1e-6)
+case("_contrib_BilinearResize2D", [U(1, 2, 3, 4)], _ref_resize,
+     attrs={"height": 5, "width": 7}, **_F32_TAPS)
+case("_contrib_BilinearResize2D", [U(2, 1, 4, 5)], _ref_resize,
+     attrs={"height": 3, "width": 8, "align_corners": False}, id="half_pixel", **_F32_TAPS)
+# the like input takes a zero gradient written whatever the request
+case("_contrib_BilinearResize2D", [U(1, 2, 3, 3), U(1, 3, 5, 4)],
+     lambda x, like, **kw: _ref_resize(x, like=like, **kw), attrs={"mode": "like"},
+     id="like", add=None, **_F32_TAPS)
