@@ -1444,7 +1444,7 @@ def _ref_psroi(data, rois, spatial_scale, output_dim, pooled_size, group_size=0,
     return out
 
 
-def _ref_deformable(data, rois, trans=None, spatial_scale=1.0, output_dim=1, group_size=1,
+def _ref_deformable_psroi(data, rois, trans=None, spatial_scale=1.0, output_dim=1, group_size=1,
                     pooled_size=1, part_size=0, sample_per_part=1, trans_std=0.0, **kw):
     k, g, s = pooled_size, group_size, sample_per_part
     part = part_size or k
@@ -1540,11 +1540,11 @@ case("_contrib_PSROIPooling", [U(1, 8, 7, 6), _VROIS[:, :] * [0, 2, 2, 2, 2]],
      wrt=[0], id="group")
 _DTRANS = U(3, 4, 2, 2, lo=-0.5, hi=0.5)
 case("_contrib_DeformablePSROIPooling", [U(2, 8, 6, 7), _VROIS, _DTRANS],
-     lambda d, r, t, **kw: _ref_deformable(d, r, t, **kw),
+     lambda d, r, t, **kw: _ref_deformable_psroi(d, r, t, **kw),
      attrs={"spatial_scale": 1.0, "output_dim": 2, "group_size": 2, "pooled_size": 2,
             "sample_per_part": 2, "trans_std": 0.1}, wrt=[0, 2])
 case("_contrib_DeformablePSROIPooling", [U(2, 18, 6, 6), _VROIS],
-     lambda d, r, **kw: _ref_deformable(d, r, **kw),
+     lambda d, r, **kw: _ref_deformable_psroi(d, r, **kw),
      attrs={"spatial_scale": 1.0, "output_dim": 2, "group_size": 3, "pooled_size": 3,
             "sample_per_part": 3, "no_trans": True}, wrt=[0], id="no_trans")
 case("_contrib_AdaptiveAvgPooling2D", [U(2, 3, 5, 7)], _ref_adaptive,
