@@ -16,6 +16,7 @@ import numpy as np
 from ..backends import get_backend
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
+from ..ops._params import attrs_origin
 from ..ops._registry import InferError, bind_positional, kernel_for, named_error
 from ..ops._rules import fmt_shape, merge_shape
 from ..symbol._create import _stringify
@@ -84,7 +85,8 @@ def invoke(op, inputs, kwargs, out=None):
     array([3., 3.], dtype=float32)
     """
     attrs = {k: _stringify(op, k, v) for k, v in kwargs.items() if v is not _Null}
-    p = op.parse(attrs, "")
+    with attrs_origin("nd"):              # errors list attrs in MXNet's order
+        p = op.parse(attrs, "")
     n_expected = len(op.input_names(p))
     if len(inputs) != n_expected:
         raise MXNetError("MXNetError: Check failed: num_inputs == infered_num_inputs (%d vs. %d)"
@@ -230,7 +232,8 @@ def call(op, args, kwargs):
                                      % (key, value))
         else:
             params[key] = value
-    p = op.parse({k: _stringify(op, k, v) for k, v in params.items() if v is not _Null}, "")
+    with attrs_origin("nd"):
+        p = op.parse({k: _stringify(op, k, v) for k, v in params.items() if v is not _Null}, "")
     declared = op.input_names(p)
     for key in named:
         if key not in declared:

@@ -7,6 +7,9 @@ spec symbol.md 7.3: the same rules apply to values from Python keywords and from
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -15,7 +18,8 @@ import numpy as np
 
 from ..base import MXNetError
 
-__all__ = ["Param", "ParamError", "Params", "parse_params", "format_value"]
+__all__ = ["Param", "ParamError", "Params", "parse_params", "format_value", "attrs_origin",
+           "mxnet_attr_order", "unordered_map_order"]
 
 
 class ParamError(MXNetError):
@@ -202,36 +206,200 @@ class Params(dict):
 def parse_params(op, attrs: dict, node_name: str = "") -> Params:
     """Parse a node's string attributes against ``op.params``; dunder keys are skipped.
 
-    Raises MXNetError with MXNet's text and the ``, in operator Op(name="n", k="v")`` suffix.
+    Raises MXNetError with MXNet's text and the ``, in operator Op(name="n", k="v")`` suffix,
+    the attributes listed, and the first bad one reported, in MXNet's order
+    (:func:`mxnet_attr_order`; the origin comes from :func:`attrs_origin`).
+
+    >>> from symnb.ops import get_op
+    >>> try:
+    ...     parse_params(get_op('FullyConnected'), {'num_hidden': '0', 'flatten': 'True'})
+    ... except MXNetError as e:
+    ...     print(str(e).rsplit(', in operator ', 1)[1])
+    FullyConnected(name="", flatten="True", num_hidden="0")
     """
-    declared = op.param_map
-    values = Params()
     try:
-        for key, text in attrs.items():
-            if key.startswith("__") and key.endswith("__"):
-                continue
-            param = declared.get(key)
-            if param is None:
-                if op.accepts_unknown_params:
-                    continue
-                listing = "".join(p.describe() for p in op.params)
-                raise ParamError("Cannot find argument '%s', Possible Arguments:\n"
-                                 "----------------\n%s" % (key, listing))
-            values[key] = param.parse(text)
-        for key, value in op.implied_params.items():
-            values.setdefault(key, value)
-        for param in tuple(op.params) + tuple(op.hidden_params):
-            if param.name not in values:
-                if param.required:
-                    raise ParamError("Required parameter %s of %s is not presented"
-                                     % (param.name, param.type_name))
-                values[param.name] = param.default
+        return _parse_in_order(op, attrs, attrs)
     except ParamError as e:
-        pairs = "".join(', %s="%s"' % (k, v) for k, v in attrs.items()
-                        if not (k.startswith("__") and k.endswith("__")))
-        raise MXNetError('MXNetError: %s, in operator %s(name="%s"%s)'
-                         % (e, op.name, node_name, pairs)) from None
+        first = e
+    # MXNet walks its unordered_map: with several bad keys, the one it reports first may differ
+    order = mxnet_attr_order(op, attrs, *_ORIGIN.get())
+    try:
+        _parse_in_order(op, attrs, order)
+    except ParamError as e:
+        first = e
+    if not op.param_error_suffix:
+        raise MXNetError("MXNetError: %s" % first) from None
+    pairs = "".join(', %s="%s"' % (k, attrs[k]) for k in order)
+    raise MXNetError('MXNetError: %s, in operator %s(name="%s"%s)'
+                     % (first, op.name, node_name, pairs)) from None
+
+
+def _parse_in_order(op, attrs: dict, keys) -> Params:
+    declared = op.param_map
+    parsed = {}
+    for key in keys:
+        if key.startswith("__") and key.endswith("__"):
+            continue
+        param = declared.get(key)
+        if param is None:
+            if op.accepts_unknown_params:
+                continue
+            # the parameter struct's fields, hidden ones too (add_n's num_args)
+            listing = "".join(p.describe() for p in tuple(op.params) + tuple(op.hidden_params))
+            raise ParamError("Cannot find argument '%s', Possible Arguments:\n"
+                             "----------------\n%s" % (key, listing))
+        parsed[key] = param.parse(attrs[key])
+    values = Params((k, parsed[k]) for k in attrs if k in parsed)
+    for key, value in op.implied_params.items():
+        values.setdefault(key, value)
+    for param in tuple(op.params) + tuple(op.hidden_params):
+        if param.name not in values:
+            if param.required:
+                raise ParamError("Required parameter %s of %s is not presented"
+                                 % (param.name, param.type_name))
+            values[param.name] = param.default
     return values
+
+
+# ---- MXNet's attribute order -------------------------------------------------------------------
+# MXNet keeps a node's attributes in a C++ std::unordered_map<string, string> and both checks
+# and lists them (ParamParser's ", in operator" suffix) in its iteration order. That order is
+# reproduced from libstdc++: std::hash<string> (_Hash_bytes, a 64-bit MurmurHash2 variant with
+# seed 0xc70f6907), buckets chosen by _Prime_rehash_policy (load factor 1; a default-constructed
+# map starts with 11 buckets, MXNet's ParseAttrs reserves len(keys) + 1), and the node list: a
+# key landing in an empty bucket goes to the front of the list, one landing in an occupied
+# bucket goes just before that bucket's first node; a rehash relinks the list by the same rule.
+# Checked against 426 texts recorded from MXNet 1.9.1 (tests/core/attr_order_cases.json).
+
+_ORIGIN = contextvars.ContextVar("symnb_attrs_origin", default=("graph", ()))
+_MASK = (1 << 64) - 1
+_MUL = 0xc6a4a7935bd1e995
+_SMALL_BUCKETS = (2, 2, 2, 3, 5, 5, 7, 7, 11, 11, 11, 11, 13, 13)     # _M_next_bkt(n), n < 14
+_PRIMES = (17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 103,
+           109, 113, 127, 137, 139, 149, 157, 167, 179, 193, 199, 211, 227, 241, 257, 277,
+           293, 313, 337, 359, 383, 409, 439, 467, 503, 541, 577, 619, 661, 709, 761, 823)
+
+
+@contextlib.contextmanager
+def attrs_origin(origin: str, scope_keys=()):
+    """Declare how MXNet would have filled the attribute map parsed inside the block.
+
+    ``"graph"`` (the default: JSON nodes, the map filled in the attributes' order),
+    ``"sym"`` (``mx.sym.Op(...)``: keyword order rebuilt as MXNet's generated function passes
+    it) or ``"nd"`` (``mx.nd.Op(...)``: the same, in a map reserved for ``len + 1`` keys).
+    ``scope_keys`` are the (``__key__``-converted) keys that came from ``attr=``/AttrScope.
+
+    >>> with attrs_origin('nd'):
+    ...     _ORIGIN.get()
+    ('nd', ())
+    """
+    token = _ORIGIN.set((origin, tuple(scope_keys)))
+    try:
+        yield
+    finally:
+        _ORIGIN.reset(token)
+
+
+def mxnet_attr_order(op, attrs: dict, origin: str = "graph", scope_keys=()) -> list[str]:
+    """The order MXNet 1.9.1 iterates a node's attributes in (see :func:`attrs_origin`).
+
+    MXNet's generated ``mx.sym``/``mx.nd`` functions pass unknown keywords, then ``attr=``
+    keys, then the declared parameters in declaration order, ``dtype`` last; operators with
+    a variable input list pass the keywords as given, then ``attr=`` keys, then ``num_args``
+    when the caller left it out.
+
+    >>> from symnb.ops import get_op
+    >>> mxnet_attr_order(get_op('Convolution'),
+    ...                  {'num_filter': '0', 'kernel': '(3, 3)', 'stride': '(1, 1)'}, 'sym')
+    ['num_filter', 'stride', 'kernel']
+    """
+    keys = list(attrs)
+    reserve = None
+    if origin in ("sym", "nd"):
+        # symnb appends num_args last when the caller left it out, as MXNet does
+        added = bool(keys) and keys[-1] == op.key_var_num_args
+        tail = keys[-1:] if added else []
+        scope = [k for k in scope_keys if k in attrs]
+        user = [k for k in keys[:len(keys) - len(tail)] if k not in scope]
+        if op.key_var_num_args or op.variadic:
+            keys = user + scope + tail
+        else:
+            declared = [p.name for p in tuple(op.params) + tuple(op.hidden_params)
+                        if p.name in user and p.name != "dtype"]
+            keys = ([k for k in user if k not in op.param_map] + scope + declared
+                    + (["dtype"] if "dtype" in op.param_map and "dtype" in user else [])
+                    + tail)
+        if origin == "nd":
+            # ParseAttrs reserves for the Python keywords + 1, then adds num_args itself
+            reserve = len(keys) + (0 if added else 1)
+    return unordered_map_order(keys, reserve)
+
+
+def unordered_map_order(keys, reserve: int | None = None) -> list[str]:
+    """Iteration order of a libstdc++ ``unordered_map<string, ...>`` after inserting ``keys``.
+
+    ``reserve`` is a ``reserve(n)`` call made on the fresh map before the inserts; a key
+    inserted twice keeps its first place.
+
+    >>> unordered_map_order(['x', 'kernel', 'stride', 'num_filter'])
+    ['num_filter', 'stride', 'kernel', 'x']
+    """
+    n_buckets, next_resize = _next_bucket_count(10)       # the default constructor's hint
+    if reserve is not None:
+        n_buckets, next_resize = _next_bucket_count(max(reserve, 1))
+    nodes: list[str] = []
+    seen = set()
+    for key in keys:
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(nodes) + 1 > next_resize:                  # _M_need_rehash
+            wanted = max(len(nodes) + 1, 0 if next_resize else 11)
+            if wanted >= n_buckets:
+                n_buckets, next_resize = _next_bucket_count(max(wanted + 1, 2 * n_buckets))
+                relinked: list[str] = []
+                for k in nodes:
+                    _link(relinked, k, n_buckets)
+                nodes = relinked
+            else:
+                next_resize = n_buckets
+        _link(nodes, key, n_buckets)
+    return nodes
+
+
+def _link(nodes: list, key: str, n_buckets: int) -> None:
+    bucket = _std_hash(key) % n_buckets
+    for i, other in enumerate(nodes):
+        if _std_hash(other) % n_buckets == bucket:
+            nodes.insert(i, key)
+            return
+    nodes.insert(0, key)
+
+
+def _next_bucket_count(n: int) -> tuple[int, int]:
+    """_Prime_rehash_policy::_M_next_bkt: (bucket count, element count that forces a rehash)."""
+    if n < len(_SMALL_BUCKETS):
+        return (1, 0) if n == 0 else (_SMALL_BUCKETS[n], _SMALL_BUCKETS[n])
+    for prime in _PRIMES:
+        if prime >= n:
+            return prime, prime
+    raise ValueError("too many attributes: %d" % n)
+
+
+@functools.lru_cache(maxsize=4096)
+def _std_hash(key: str) -> int:
+    """std::hash<std::string> of libstdc++ on 64-bit: _Hash_bytes(data, len, 0xc70f6907)."""
+    data = key.encode("utf-8")
+    n = len(data)
+    h = 0xc70f6907 ^ ((n * _MUL) & _MASK)
+    tail = n & ~7
+    for i in range(0, tail, 8):
+        word = (int.from_bytes(data[i:i + 8], "little") * _MUL) & _MASK
+        h = ((h ^ ((word ^ (word >> 47)) * _MUL & _MASK)) * _MUL) & _MASK
+    if n & 7:
+        h = ((h ^ int.from_bytes(data[tail:], "little")) * _MUL) & _MASK
+    h = ((h ^ (h >> 47)) * _MUL) & _MASK
+    return h ^ (h >> 47)
 
 
 def format_value(value) -> str:

@@ -73,6 +73,9 @@ class OpDef:
     loss_head: ClassVar[bool] = False
     semantic_loss: ClassVar[bool] = False
     accepts_unknown_params: ClassVar[bool] = False
+    # whether parameter errors end with ", in operator Op(name=..., k=v)": MXNet's
+    # ParamParser adds it, some operators' own parsers (Pooling, the reductions) do not
+    param_error_suffix: ClassVar[bool] = True
     family: ClassVar[str] = "other"                  # picture colour family
     # whether MXNet names this op's inputs for the monitor (`fc1_data`) or numbers them
     # (`relu1_input0`): operators registered without FListInputNames are numbered

@@ -258,18 +258,24 @@ def _conv_docs(kind, workspace_default):
                         "dimension." % kind),
         "workspace": Param("workspace", "long (non-negative), optional, default=%d"
                            % workspace_default,
-                           "Maximum temporary workspace allowed (MB) in %s." % kind.lower(),
+                           "Maximum temporary workspace allowed (MB) in %s.This parameter has two "
+                           "usages. When CUDNN is not used, it determines the effective batch "
+                           "size of the %s kernel. When CUDNN is used, it controls the maximum "
+                           "temporary storage used for tuning the best CUDNN kernel when "
+                           "`limited_workspace` strategy is used." % (kind.lower(), kind.lower()),
                            lower=0),
         "cudnn_tune": Param("cudnn_tune", "{None, 'fastest', 'limited_workspace', 'off'},"
                             "optional, default='None'",
-                            "Whether to pick convolution algorithm by running performance "
-                            "test."),
+                            "Whether to pick convolution %s by running performance test."
+                            % ("algo" if kind == "Convolution" else "algorithm")),
         "cudnn_off": Param("cudnn_off", "boolean, optional, default=0",
                            "Turn off cudnn for this layer."),
         "layout": Param("layout", "{None, 'NCDHW', 'NCHW', 'NCW', 'NDHWC', 'NHWC'},optional, "
                         "default='None'",
-                        "Set layout for input, output and weight. Empty for default layout: "
-                        "NCW for 1d, NCHW for 2d and NCDHW for 3d."),
+                        "Set layout for input, output and weight. Empty for%sdefault layout"
+                        "%s NCW for 1d, NCHW for 2d and NCDHW for 3d.NHWC and NDHWC are only "
+                        "supported on GPU." % (("\n    ", ":") if kind == "Convolution"
+                                               else (" ", ","))),
     }
 
 
@@ -436,6 +442,7 @@ class Deconvolution(_ConvLayer):
     """
 
     name = "Deconvolution"
+    param_error_suffix = False      # DeconvolutionParamParser adds no ", in operator"
     inputs = ("data", "weight", "bias")
     roles = {"weight": "weight", "bias": "bias"}
     family = "conv"

@@ -90,6 +90,7 @@ class _arange(_Create):
     """
 
     name = "_arange"
+    param_error_suffix = False      # RangeParamParser adds no ", in operator"
     params = (
         Param("start", "double, required",
               "Start of interval. The interval includes this value. The default start value "

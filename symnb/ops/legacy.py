@@ -114,6 +114,7 @@ class Pooling_v1(Pooling):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "Pooling_v1"
+    param_error_suffix = True       # a legacy operator: parsed with the suffix
     params = _POOL_PARAMS
     implied_params = _POOL_IMPLIED
 

@@ -137,6 +137,7 @@ class Pooling(OpDef):
     """
 
     name = "Pooling"
+    param_error_suffix = False      # PoolingParamParser adds no ", in operator"
     family = "pool"
     params = (
         Param("kernel", "Shape(tuple), optional, default=[]",

@@ -104,6 +104,7 @@ class _Reduce(OpDef):
     monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     family = "reduce"
     params = _REDUCE_PARAMS
+    param_error_suffix = False      # AxesParamParser adds no ", in operator"
     fwd = grad = None
     full_shape = False
 
@@ -163,6 +164,7 @@ class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "norm"
+    param_error_suffix = True       # ParamParser<NormParam>
     aliases = ("_sparse_norm",)
     full_shape = True
     params = (

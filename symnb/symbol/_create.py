@@ -11,6 +11,7 @@ from .. import attribute
 from .. import name as _name
 from ..base import MXNetError, _Null
 from ..graph import Entry, Node
+from ..ops._params import attrs_origin
 
 __all__ = ["create", "convert_attrs", "HIDDEN_KEYS"]
 
@@ -88,8 +89,10 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     if op.key_var_num_args and op.key_var_num_args not in raw_attrs:
         raw_attrs[op.key_var_num_args] = str(len(args))
     attrs = convert_attrs(scope_attrs)
+    scope_keys = tuple(attrs)
     attrs.update(convert_attrs(raw_attrs))
-    params = op.parse(attrs, "")          # validate before the node exists (name="" in errors)
+    with attrs_origin("sym", scope_keys):  # errors list attrs in MXNet's order
+        params = op.parse(attrs, "")      # validate before the node exists (name="" in errors)
 
     declared = list(op.input_names(params))
     mutated = op.mutated_positions(params)

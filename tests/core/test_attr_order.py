@@ -1,0 +1,81 @@
+"""MXNet's attribute order in ``, in operator Op(...)`` errors, replayed from MXNet 1.9.1.
+
+``attr_order_cases.json`` is written by ``record_attr_order.py`` (run with MXNet's interpreter):
+random parameter sets with one or more errors through ``mx.sym``, ``mx.nd`` and
+``mx.sym.load_json``, each with MXNet's full error text.
+"""
+import json
+import os
+import re
+
+import pytest
+
+import symnb as mx
+from symnb.ops import get_op
+from symnb.ops._params import _std_hash, unordered_map_order
+
+from .record_attr_order import _json_text
+
+with open(os.path.join(os.path.dirname(__file__), "attr_order_cases.json")) as _f:
+    CASES = json.load(_f)["cases"]
+IDS = ["%s-%s-%d" % (c["op"], c["path"], i) for i, c in enumerate(CASES)]
+
+
+def _suffix_keys(text):
+    return re.findall(r', (\w+)="', text.rsplit(", in operator ", 1)[1])
+
+
+def _mxnet_insertion(case):
+    """The key order MXNet's generated Python function hands to C++ (python/mxnet/*/register.py)."""
+    op = get_op(case["op"])
+    keys = [k for k, _ in case["kwargs"]]
+    if case["path"] == "json":
+        return keys, None
+    extra = [k if k.startswith("__") else "__%s__" % k for k in case.get("attr", {})]
+    if op.key_var_num_args or op.variadic:
+        keys = keys + extra
+    else:
+        declared = [p.name for p in op.params if p.name in keys and p.name != "dtype"]
+        keys = ([k for k in keys if k not in op.param_map] + extra + declared
+                + [k for k in keys if k == "dtype"])
+    reserve = len(keys) + 1 if case["path"] == "nd" else None
+    if op.key_var_num_args and op.key_var_num_args not in keys:
+        keys.append(op.key_var_num_args)
+    return keys, reserve
+
+
+def _call_symnb(case):
+    n, kwargs = case["n_inputs"], dict(case["kwargs"])
+    if "attr" in case:
+        kwargs["attr"] = dict(case["attr"])
+    with pytest.raises(mx.base.MXNetError) as info:
+        if case["path"] == "sym":
+            getattr(mx.sym, case["op"])(*[mx.sym.var("in%d" % i) for i in range(n)], **kwargs)
+        elif case["path"] == "nd":
+            getattr(mx.nd, case["op"])(*[mx.nd.ones((2, 3)) for _ in range(n)], **kwargs)
+        else:
+            mx.sym.load_json(_json_text(case["op"], case["kwargs"], n)).list_outputs()
+    return str(info.value)
+
+
+def test_std_hash_known_values():
+    # libstdc++ std::hash<std::string> on x86-64 (g++: std::hash<std::string>{}(s))
+    assert _std_hash("") == 6142509188972423790
+    assert _std_hash("a") == 4993892634952068459
+
+
+def test_fixture_covers_rehash_and_every_path():
+    assert len(CASES) > 400
+    assert {c["path"] for c in CASES} == {"sym", "nd", "json"}
+    assert sum(len(c["kwargs"]) >= 12 for c in CASES) >= 20      # past 11 buckets
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_model_reproduces_mxnet_order(case):
+    keys, reserve = _mxnet_insertion(case)
+    assert unordered_map_order(keys, reserve) == _suffix_keys(case["error"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_symnb_error_text_matches_mxnet(case):
+    assert _call_symnb(case) == case["error"]
