@@ -242,7 +242,8 @@ def _parse_in_order(op, attrs: dict, keys) -> Params:
             continue
         param = declared.get(key)
         if param is None:
-            if op.accepts_unknown_params:
+            # an operator without parameters has no attr_parser in MXNet: any key is kept
+            if op.accepts_unknown_params or not declared:
                 continue
             # the parameter struct's fields, hidden ones too (add_n's num_args)
             listing = "".join(p.describe() for p in tuple(op.params) + tuple(op.hidden_params))
