@@ -228,7 +228,7 @@ def parse_params(op, attrs: dict, node_name: str = "") -> Params:
     except ParamError as e:
         first = e
     if not op.param_error_suffix:
-        raise MXNetError("MXNetError: %s" % first) from None
+        raise MXNetError("MXNetError: %s" % str(first).rstrip()) from None  # as MXNet trims
     pairs = "".join(', %s="%s"' % (k, attrs[k]) for k in order)
     raise MXNetError('MXNetError: %s, in operator %s(name="%s"%s)'
                      % (first, op.name, node_name, pairs)) from None

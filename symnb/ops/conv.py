@@ -447,15 +447,25 @@ class Deconvolution(_ConvLayer):
     roles = {"weight": "weight", "bias": "bias"}
     family = "conv"
     params = (
-        _DECONV["kernel"], _DECONV["stride"], _DECONV["dilate"],
+        Param("kernel", "Shape(tuple), required",
+              "Deconvolution kernel size: (w,), (h, w) or (d, h, w). This is same as the "
+              "kernel size used for the corresponding convolution"),
+        Param("stride", "Shape(tuple), optional, default=[]",
+              "The stride used for the corresponding convolution: (w,), (h, w) or (d, h, w). "
+              "Defaults to 1 for each dimension."),
+        Param("dilate", "Shape(tuple), optional, default=[]",
+              "Dilation factor for each dimension of the input: (w,), (h, w) or (d, h, w). "
+              "Defaults to 1 for each dimension."),
         Param("pad", "Shape(tuple), optional, default=[]",
-              "Implicit padding: (w,), (h, w) or (d, h, w); the output shrinks by 2 * pad."),
+              "The amount of implicit zero padding added during convolution for each "
+              "dimension of the input: (w,), (h, w) or (d, h, w). ``(kernel-1)/2`` is usually "
+              "a good choice. If `target_shape` is set, `pad` will be ignored and a padding "
+              "that will generate the target shape will be used. Defaults to no padding."),
         Param("adj", "Shape(tuple), optional, default=[]",
-              "Adjustment for output shape: (w,), (h, w) or (d, h, w). Ignored if "
-              "target_shape is set."),
+              "Adjustment for output shape: (w,), (h, w) or (d, h, w). If `target_shape` is "
+              "set, `adj` will be ignored and computed accordingly."),
         Param("target_shape", "Shape(tuple), optional, default=[]",
-              "Shape of the output: (w,), (h, w) or (d, h, w); pad and adj are then "
-              "computed automatically."),
+              "Shape of the output tensor: (w,), (h, w) or (d, h, w)."),
         Param("num_filter", "int (non-negative), required",
               "Number of output filters.", lower=1),
         Param("num_group", "int (non-negative), optional, default=1",

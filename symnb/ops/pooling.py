@@ -145,9 +145,9 @@ class Pooling(OpDef):
         Param("pool_type", "{'avg', 'lp', 'max', 'sum'},optional, default='max'",
               "Pooling type to be applied."),
         Param("global_pool", "boolean, optional, default=0",
-              "Ignore kernel size, do global pooling based on current input feature map."),
+              "Ignore kernel size, do global pooling based on current input feature map. "),
         Param("cudnn_off", "boolean, optional, default=0",
-              "Turn off cudnn pooling and use MXNet pooling operator."),
+              "Turn off cudnn pooling and use MXNet pooling operator. "),
         Param("pooling_convention", "{'full', 'same', 'valid'},optional, default='valid'",
               "Pooling convention to be applied."),
         Param("stride", "Shape(tuple), optional, default=[]",
@@ -157,12 +157,14 @@ class Pooling(OpDef):
         Param("p_value", "int or None, optional, default='None'",
               "Value of p for Lp pooling, can be 1 or 2, required for Lp Pooling."),
         Param("count_include_pad", "boolean or None, optional, default=None",
-              "Only used for AvgPool, specify whether to count padding elements for average "
-              "calculation. Defaults to true."),
+              "Only used for AvgPool, specify whether to count padding elements for "
+              "averagecalculation. For example, with a 5*5 kernel on a 3*3 corner of a "
+              "image,the sum of the 9 valid elements will be divided by 25 if this is set to "
+              "true,or it will be divided by 9 if this is set to false. Defaults to true."),
         Param("layout", "{None, 'NCDHW', 'NCHW', 'NCW', 'NDHWC', 'NHWC', 'NWC'},optional, "
               "default='None'",
-              "Set layout for input and output. Empty for default layout: NCW for 1d, NCHW "
-              "for 2d and NCDHW for 3d."),
+              "Set layout for input and output. Empty for\n    default layout: NCW for 1d, "
+              "NCHW for 2d and NCDHW for 3d."),
     )
 
     def parse(self, attrs, node_name=""):

@@ -321,7 +321,8 @@ class Crop(OpDef):
     params = (
         Param("num_args", "int, required", "Number of inputs for crop, if equals one, then we "
               "will use the h_wfor crop height and width, else if equals two, then we will "
-              "use the heightand width of the second input symbol, we name crop_like here"),
+              "use the heightand width of the second input symbol, we name crop_like here",
+              lower=1, upper=3),
         Param("offset", "Shape(tuple), optional, default=[0,0]",
               "crop offset coordinate: (y, x)"),
         Param("h_w", "Shape(tuple), optional, default=[0,0]", "crop height and width: (h, w)"),
