@@ -19,7 +19,7 @@ import numpy as np
 from ..base import MXNetError
 
 __all__ = ["Param", "ParamError", "Params", "parse_params", "format_value", "attrs_origin",
-           "mxnet_attr_order", "unordered_map_order"]
+           "mxnet_attr_order", "mxnet_insertion_order", "unordered_map_order"]
 
 
 class ParamError(MXNetError):
@@ -304,36 +304,46 @@ def attrs_origin(origin: str, scope_keys=()):
 def mxnet_attr_order(op, attrs: dict, origin: str = "graph", scope_keys=()) -> list[str]:
     """The order MXNet 1.9.1 iterates a node's attributes in (see :func:`attrs_origin`).
 
-    MXNet's generated ``mx.sym``/``mx.nd`` functions pass unknown keywords, then ``attr=``
-    keys, then the declared parameters in declaration order, ``dtype`` last; operators with
-    a variable input list pass the keywords as given, then ``attr=`` keys, then ``num_args``
-    when the caller left it out.
-
     >>> from symnb.ops import get_op
     >>> mxnet_attr_order(get_op('Convolution'),
     ...                  {'num_filter': '0', 'kernel': '(3, 3)', 'stride': '(1, 1)'}, 'sym')
     ['num_filter', 'stride', 'kernel']
     """
-    keys = list(attrs)
+    keys = mxnet_insertion_order(op, attrs, origin, scope_keys)
     reserve = None
-    if origin in ("sym", "nd"):
-        # symnb appends num_args last when the caller left it out, as MXNet does
+    if origin == "nd":
+        # ParseAttrs reserves for the Python keywords + 1, then adds num_args itself
         added = bool(keys) and keys[-1] == op.key_var_num_args
-        tail = keys[-1:] if added else []
-        scope = [k for k in scope_keys if k in attrs]
-        user = [k for k in keys[:len(keys) - len(tail)] if k not in scope]
-        if op.key_var_num_args or op.variadic:
-            keys = user + scope + tail
-        else:
-            declared = [p.name for p in tuple(op.params) + tuple(op.hidden_params)
-                        if p.name in user and p.name != "dtype"]
-            keys = ([k for k in user if k not in op.param_map] + scope + declared
-                    + (["dtype"] if "dtype" in op.param_map and "dtype" in user else [])
-                    + tail)
-        if origin == "nd":
-            # ParseAttrs reserves for the Python keywords + 1, then adds num_args itself
-            reserve = len(keys) + (0 if added else 1)
+        reserve = len(keys) + (0 if added else 1)
     return unordered_map_order(keys, reserve)
+
+
+def mxnet_insertion_order(op, attrs: dict, origin: str = "sym", scope_keys=()) -> list[str]:
+    """The order MXNet inserts a call's attributes into the node's map.
+
+    For ``"graph"`` the attributes' own order (JSON). MXNet's generated ``mx.sym``/``mx.nd``
+    functions pass unknown keywords, then ``attr=`` keys (``scope_keys``), then the declared
+    parameters in declaration order, ``dtype`` last; operators with a variable input list
+    pass the keywords as given, then ``attr=`` keys, then ``num_args`` when the caller left
+    it out (symnb appends it last then, as MXNet does).
+
+    >>> from symnb.ops import get_op
+    >>> mxnet_insertion_order(get_op('FullyConnected'), {'flatten': 'True', 'num_hidden': '2'})
+    ['num_hidden', 'flatten']
+    """
+    keys = list(attrs)
+    if origin not in ("sym", "nd"):
+        return keys
+    added = bool(keys) and keys[-1] == op.key_var_num_args
+    tail = keys[-1:] if added else []
+    scope = [k for k in scope_keys if k in attrs]
+    user = [k for k in keys[:len(keys) - len(tail)] if k not in scope]
+    if op.key_var_num_args or op.variadic:
+        return user + scope + tail
+    declared = [p.name for p in tuple(op.params) + tuple(op.hidden_params)
+                if p.name in user and p.name != "dtype"]
+    return ([k for k in user if k not in op.param_map] + scope + declared
+            + (["dtype"] if "dtype" in op.param_map and "dtype" in user else []) + tail)
 
 
 def unordered_map_order(keys, reserve: int | None = None) -> list[str]:

@@ -11,7 +11,7 @@ from .. import attribute
 from .. import name as _name
 from ..base import MXNetError, _Null
 from ..graph import Entry, Node
-from ..ops._params import attrs_origin
+from ..ops._params import mxnet_insertion_order
 
 __all__ = ["create", "convert_attrs", "HIDDEN_KEYS"]
 
@@ -91,8 +91,9 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     attrs = convert_attrs(scope_attrs)
     scope_keys = tuple(attrs)
     attrs.update(convert_attrs(raw_attrs))
-    with attrs_origin("sym", scope_keys):  # errors list attrs in MXNet's order
-        params = op.parse(attrs, "")      # validate before the node exists (name="" in errors)
+    # the node keeps MXNet's insertion order: errors (now and after _set_attr) follow its map
+    attrs = {k: attrs[k] for k in mxnet_insertion_order(op, attrs, "sym", scope_keys)}
+    params = op.parse(attrs, "")          # validate before the node exists (name="" in errors)
 
     declared = list(op.input_names(params))
     mutated = op.mutated_positions(params)
