@@ -394,13 +394,15 @@ def _next_bucket_count(n: int) -> tuple[int, int]:
     for prime in _PRIMES:
         if prime >= n:
             return prime, prime
-    raise ValueError("too many attributes: %d" % n)
+    while any(n % d == 0 for d in range(2, math.isqrt(n) + 1)):    # beyond any real node
+        n += 1
+    return n, n
 
 
 @functools.lru_cache(maxsize=4096)
 def _std_hash(key: str) -> int:
     """std::hash<std::string> of libstdc++ on 64-bit: _Hash_bytes(data, len, 0xc70f6907)."""
-    data = key.encode("utf-8")
+    data = key.encode("utf-8", "surrogatepass")
     n = len(data)
     h = 0xc70f6907 ^ ((n * _MUL) & _MASK)
     tail = n & ~7
