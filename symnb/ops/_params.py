@@ -7,7 +7,6 @@ spec symbol.md 7.3: the same rules apply to values from Python keywords and from
 """
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import functools
 import math
@@ -236,7 +235,7 @@ def parse_params(op, attrs: dict, node_name: str = "") -> Params:
 
 def _parse_in_order(op, attrs: dict, keys) -> Params:
     declared = op.param_map
-    parsed = {}
+    values = Params()
     for key in keys:
         if key.startswith("__") and key.endswith("__"):
             continue
@@ -249,8 +248,9 @@ def _parse_in_order(op, attrs: dict, keys) -> Params:
             listing = "".join(p.describe() for p in tuple(op.params) + tuple(op.hidden_params))
             raise ParamError("Cannot find argument '%s', Possible Arguments:\n"
                              "----------------\n%s" % (key, listing))
-        parsed[key] = param.parse(attrs[key])
-    values = Params((k, parsed[k]) for k in attrs if k in parsed)
+        values[key] = param.parse(attrs[key])
+    if keys is not attrs:
+        values = Params((k, values[k]) for k in attrs if k in values)
     for key, value in op.implied_params.items():
         values.setdefault(key, value)
     for param in tuple(op.params) + tuple(op.hidden_params):
@@ -281,24 +281,30 @@ _PRIMES = (17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 8
            293, 313, 337, 359, 383, 409, 439, 467, 503, 541, 577, 619, 661, 709, 761, 823)
 
 
-@contextlib.contextmanager
-def attrs_origin(origin: str, scope_keys=()):
+class attrs_origin:  # noqa: N801 -- used as a function: ``with attrs_origin("nd"):``
     """Declare how MXNet would have filled the attribute map parsed inside the block.
 
-    ``"graph"`` (the default: JSON nodes, the map filled in the attributes' order),
-    ``"sym"`` (``mx.sym.Op(...)``: keyword order rebuilt as MXNet's generated function passes
-    it) or ``"nd"`` (``mx.nd.Op(...)``: the same, in a map reserved for ``len + 1`` keys).
-    ``scope_keys`` are the (``__key__``-converted) keys that came from ``attr=``/AttrScope.
+    ``"graph"`` (the default: JSON nodes and ``mx.sym`` nodes, whose attributes are kept in
+    MXNet's insertion order), ``"sym"`` (keyword order rebuilt as MXNet's generated function
+    passes it, see :func:`mxnet_insertion_order`) or ``"nd"`` (``mx.nd.Op(...)``: the same,
+    in a map reserved for ``len + 1`` keys). ``scope_keys`` are the (``__key__``-converted)
+    keys that came from ``attr=``/AttrScope.
 
     >>> with attrs_origin('nd'):
     ...     _ORIGIN.get()
     ('nd', ())
     """
-    token = _ORIGIN.set((origin, tuple(scope_keys)))
-    try:
-        yield
-    finally:
-        _ORIGIN.reset(token)
+
+    __slots__ = ("_value", "_token")
+
+    def __init__(self, origin: str, scope_keys=()):
+        self._value = (origin, tuple(scope_keys))
+
+    def __enter__(self):
+        self._token = _ORIGIN.set(self._value)
+
+    def __exit__(self, *exc):
+        _ORIGIN.reset(self._token)
 
 
 def mxnet_attr_order(op, attrs: dict, origin: str = "graph", scope_keys=()) -> list[str]:
