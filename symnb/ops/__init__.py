@@ -28,6 +28,7 @@ from . import (  # noqa: F401
     ordering,
     pdf,
     pooling,
+    pythonop,
     random,
     reduce,
     resample,

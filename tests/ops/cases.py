@@ -1085,3 +1085,40 @@ def _register_case_ops():
 _register_case_ops()
 case("Custom", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b,
      attrs=dict(op_type="cases_twice"))
+
+
+# ----------------------------------------------------------------------------- python ops
+def _python_op_infos():
+    """The ``info`` tokens of two live PythonOps: ``_Native`` (NumPy) and ``_NDArray``."""
+    import warnings
+
+    import symnb as mx
+
+    class _Affine:
+        def list_arguments(self):
+            return ["data", "bias"]
+
+        def forward(self, in_data, out_data):
+            out_data[0][:] = in_data[0] * 2 + in_data[1]
+
+        def backward(self, out_grad, in_data, out_data, in_grad):
+            in_grad[0][:] = out_grad[0] * 2
+            in_grad[1][:] = out_grad[0]
+
+    class _NumpyAffine(_Affine, mx.operator.NumpyOp):
+        pass
+
+    class _NDArrayAffine(_Affine, mx.operator.NDArrayOp):
+        pass
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ops = _NumpyAffine(), _NDArrayAffine()
+    return [op.get_symbol(mx.sym.var("x")).attr("info") for op in ops]
+
+
+_NATIVE_INFO, _NDARRAY_INFO = _python_op_infos()
+case("_Native", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b, attrs=dict(info=_NATIVE_INFO),
+     **_F32)
+case("_NDArray", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b, attrs=dict(info=_NDARRAY_INFO),
+     **_F32)
