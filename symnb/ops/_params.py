@@ -212,7 +212,7 @@ def parse_params(op, attrs: dict, node_name: str = "") -> Params:
             if param is None:
                 if op.accepts_unknown_params:
                     continue
-                listing = "".join(p.describe() for p in op.params)
+                listing = "".join(p.describe() for p in tuple(op.params) + tuple(op.hidden_params))
                 raise ParamError("Cannot find argument '%s', Possible Arguments:\n"
                                  "----------------\n%s" % (key, listing))
             values[key] = param.parse(text)

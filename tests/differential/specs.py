@@ -697,6 +697,26 @@ def _linalg():
     return out
 
 
+def _linalg_lower():
+    """potrf/potri parse an undocumented ``lower`` (the upper factor when False); the
+    parameterless linalg operators ignore any keyword (MXNet gives them no parser)."""
+    out = []
+    for k, dtype in enumerate([F32, F64]):
+        out.append(_case("linalg_potrf_upper_%d" % k, "_linalg_potrf", [("A", (2, 3, 3))], dtype,
+                         {"lower": False}, ranges={"A": SPD},
+                         errors=[{"kwargs": {"lower": "x"}}, {"kwargs": {"zzz": 1}}] if k == 0
+                         else []))
+        out.append(_case("linalg_potri_upper_%d" % k, "_linalg_potri", [("A", (2, 3, 3))], dtype,
+                         {"lower": False}, ranges={"A": ("u", 1.0, 2.0)}))
+    out.append(_case("linalg_potri_lower_kw", "_linalg_potri", [("A", (3, 3))], F64,
+                     {"lower": True}, ranges={"A": LOW}))
+    out.append(_case("linalg_sumlogdiag_any_kw", "_linalg_sumlogdiag", [("A", (3, 3))], F64,
+                     {"lower": False}, ranges={"A": LOW}))
+    for c in out:      # grad_req 'add' reads uninitialised workspace in MXNet (see _linalg)
+        c["ignore"] = ["grad_add:%s" % name for name, _ in c["inputs"]]
+    return out
+
+
 def _misc():
     out = []
     for k, kw in enumerate([{"N": 3}, {"N": 2, "M": 4, "k": 1, "dtype": "int32"},
@@ -890,6 +910,6 @@ def all_cases():
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
-            + _layers() + _linalg() + _misc() + _random()
+            + _layers() + _linalg() + _linalg_lower() + _misc() + _random()
             + _transform() + _rnn() + _regions() + _image()
             + _attention() + _pdfs())
