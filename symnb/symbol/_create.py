@@ -60,11 +60,12 @@ def _stringify(op, key, value) -> str:
     return str(_plain(value))
 
 
-def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
+def create(op, hint: str, args=(), kwargs=None, name=None, attr=None, exact_name=None):
     """Build an operator node and return its Symbol.
 
     ``args`` are positional symbols (already matched to input slots for fixed-arity ops),
-    ``kwargs`` may mix input symbols (by input name) and parameters.
+    ``kwargs`` may mix input symbols (by input name) and parameters. ``exact_name`` names the
+    node without the name manager (composing an atomic symbol keeps its name, even ``""``).
     """
     from .symbol import Symbol
 
@@ -74,7 +75,10 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
         if not isinstance(value, str):
             raise ValueError("Set Attr only accepts string values")
     # C strings end at NUL (spec 7.5)
-    node_name = _name.current().get(name, hint).split("\x00")[0]
+    if exact_name is None:
+        node_name = _name.current().get(name, hint).split("\x00")[0]
+    else:
+        node_name = exact_name
 
     input_syms = {}
     raw_attrs = {}
@@ -114,7 +118,9 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     for i, input_name in enumerate(declared):
         entry = wired[i]
         if entry is None:
-            var = Node(None, "%s_%s" % (node_name, input_name), dict(attrs))
+            # nnvm's DefaultVarName: a nameless node's variables take the input names alone
+            var = Node(None, "%s_%s" % (node_name, input_name) if node_name else input_name,
+                       dict(attrs))
             entry = Entry(var, 0, 0)
         target = entry.node
         if target.op is None:
