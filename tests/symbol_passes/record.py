@@ -15,7 +15,12 @@ def main() -> int:
     import mxnet as mx
     sys.path.insert(0, HERE)
     import _atomic_cases
-    facts = {"atomic": _atomic_cases.cases(mx)}
+    import _cse_cases
+    import _cse_probe
+    sys.path.insert(0, os.path.join(HERE, ".."))
+    from differential.specs import all_cases
+    facts = {"atomic": _atomic_cases.cases(mx), "cse": _cse_cases.cases(mx),
+             "cse_merges": _cse_probe.probe_all(mx, all_cases())}
     with open(os.path.join(HERE, "recorded.json"), "w") as f:
         json.dump(facts, f, indent=1, sort_keys=True)
         f.write("\n")
