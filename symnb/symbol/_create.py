@@ -108,6 +108,10 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None, exact_name
                              % (op.name, len(declared), len(args)))
         wired[i] = _single_entry(sym, "Argument %d" % i if op.key_var_num_args or op.variadic else
                                  "Keyword Argument %s" % declared[i])
+    if not declared and not (op.variadic or op.key_var_num_args):
+        # nnvm composes nothing into an operator without inputs: keyword Symbols given to
+        # one (mx.sym.random.randn(data=...), zeros(data=...)) are dropped silently
+        input_syms = {}
     for key, sym in input_syms.items():
         if key not in declared:
             cands = "".join("\t[%d]%s\n" % (i, n) for i, n in enumerate(declared))

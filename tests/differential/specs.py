@@ -902,6 +902,32 @@ def _pdfs():
     return out
 
 
+def _pdf_draws():
+    """Parameters lead the samples' shape, followed by any draws shape (MXNet's own
+    test_random draws (30, 30) samples per parameter set); parameters shaped like the
+    samples; the shape rule's errors."""
+    out = []
+    pos = ("u", 1.0, 2.0)
+    out.append(_case("pdf_normal_draws2", "_random_pdf_normal",
+                     [("sample", (2, 2, 3, 2)), ("mu", (2, 2)), ("sigma", (2, 2))], F64,
+                     ranges={"sigma": pos},
+                     errors=[{"shapes": {"sample": (2, 3), "mu": (3,), "sigma": (3,)}},
+                             {"shapes": {"sample": (2, 3), "mu": (2, 3, 4),
+                                         "sigma": (2, 3, 4)}},
+                             {"shapes": {"sample": (2, 3), "mu": (2,), "sigma": (3,)}}]))
+    out.append(_case("pdf_gamma_same_shape", "_random_pdf_gamma",
+                     [("sample", (2, 3)), ("alpha", (2, 3)), ("beta", (2, 3))], F64,
+                     {"is_log": True}, ranges={"sample": pos, "alpha": pos, "beta": pos}))
+    out.append(_case("pdf_poisson_draws0", "_random_pdf_poisson",
+                     [("sample", (3,)), ("lam", (3,))], F32,
+                     ranges={"sample": ("i", 0, 4), "lam": pos}))
+    out.append(_case("pdf_dirichlet_draws2", "_random_pdf_dirichlet",
+                     [("sample", (2, 3, 2, 4)), ("alpha", (2, 4))], F64, {"is_log": True},
+                     ranges={"sample": ("u", 0.1, 0.3), "alpha": pos}, atol=1e-6,
+                     errors=[{"shapes": {"sample": (2, 5, 3), "alpha": (2, 4)}}]))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -912,4 +938,4 @@ def all_cases():
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _linalg_lower() + _misc() + _random()
             + _transform() + _rnn() + _regions() + _image()
-            + _attention() + _pdfs())
+            + _attention() + _pdfs() + _pdf_draws())
