@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     custom,
     elemwise,
     gather,
+    graph_ops,
     image,
     indexing,
     init,

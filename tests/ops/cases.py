@@ -1122,3 +1122,7 @@ case("_Native", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b, attrs=dict(inf
      **_F32)
 case("_NDArray", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b, attrs=dict(info=_NDARRAY_INFO),
      **_F32)
+
+
+# ----------------------------------------------------------------------------- graph-pass ops
+case("_CrossDeviceCopy", [U(2, 3)], lambda x, **kw: x)
