@@ -35,8 +35,6 @@ class Executor:
         from ..ndarray import NDArray
 
         self._symbol = copy.deepcopy(symbol)
-        from ..symbol import _cse
-        self._eliminate_common_expr = _cse.enabled()      # MXNet reads it at bind
         self._bound_symbol = symbol
         self._ctx = ctx
         self._group2ctx = group2ctx
@@ -417,18 +415,7 @@ class Executor:
         return ex
 
     def get_optimized_symbol(self):
-        """The bound symbol after MXNet's bind-time common-subexpression elimination (on
-        unless ``MXNET_ELIMINATE_COMMON_EXPR=0`` at bind; see ``symnb.symbol._cse``).
-
-        >>> import symnb as mx
-        >>> a = mx.sym.var('a')
-        >>> ex = ((a + 1) * (a + 1)).simple_bind(mx.cpu(), a=(2,))
-        >>> len(ex.get_optimized_symbol().get_internals())     # a, a + 1, the product
-        3
-        """
-        from ..symbol import _cse
-        if self._eliminate_common_expr:
-            return _cse.eliminate_common_expr(self._symbol)
+        """The bound symbol (symnb does not rewrite graphs)."""
         return copy.deepcopy(self._symbol)
 
     def debug_str(self):

@@ -17,14 +17,17 @@ def probe(mx, case):
     from differential.runner import op_function
     f = op_function(mx, case["op"])
     variables = [mx.sym.Variable(n) for n, _ in case["inputs"]]
-    nodes = []
-    for name in ("one", "two"):
-        if case["variadic"]:
-            nodes.append(f(*variables, name=name, **case["kwargs"]))
-        else:
-            nodes.append(f(name=name, **dict(zip((n for n, _ in case["inputs"]), variables)),
-                           **case["kwargs"]))
-    group = mx.sym.Group([nodes[0][0], nodes[1][0]])
+    if case["variadic"]:
+        one = f(*variables, name="one", **case["kwargs"])
+    else:
+        one = f(name="one", **dict(zip((n for n, _ in case["inputs"]), variables)),
+                **case["kwargs"])
+    # the twin reads the very same entries, auto-created variables included
+    kids = one.get_children()
+    if kids is None:
+        return None
+    two = one._gen_atomic_symbol()(*[kids[i] for i in range(len(kids))], name="two")
+    group = mx.sym.Group([one[0], two[0]])
     shapes = {n: tuple(s) for n, s in case["inputs"]}
     types = {n: case.get("dtypes", {}).get(n, case["dtype"]) for n, _ in case["inputs"]}
     old = os.environ.get("MXNET_ELIMINATE_COMMON_EXPR")
