@@ -6,7 +6,6 @@ built from its definition in ``symnb.ops`` (see ``_imperative``).
 """
 import sys as _sys
 
-from .._cached_op import CachedOp  # noqa: F401 -- MXNet re-exports it here
 from . import _internal, contrib, image, linalg, random, sparse
 from ._creation import (
     add,

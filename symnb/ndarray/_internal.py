@@ -2,5 +2,3 @@
 
 Filled with one generated function per such name when ``symnb.ndarray`` is imported.
 """
-
-from .._cached_op import CachedOp  # noqa: E402, F401 -- MXNet has it here too
