@@ -928,6 +928,14 @@ def _pdf_draws():
     return out
 
 
+def _graph_ops():
+    """The operators MXNet's graph passes insert: a hand-built _CrossDeviceCopy runs forward
+    only (MXNet's executor refuses its backward), _NoGradient has no shape or type."""
+    return [_case("cross_device_copy", "_CrossDeviceCopy", [("data", (2, 3))], F32, grad=False,
+                  errors=[{"kwargs": {"foo": 1}}]),
+            _case("no_gradient", "_NoGradient", [], F32, grad=False)]
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -938,4 +946,4 @@ def all_cases():
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _linalg_lower() + _misc() + _random()
             + _transform() + _rnn() + _regions() + _image()
-            + _attention() + _pdfs() + _pdf_draws())
+            + _attention() + _pdfs() + _pdf_draws() + _graph_ops())
