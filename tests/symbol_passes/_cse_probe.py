@@ -1,6 +1,6 @@
 """Which operators MXNet 1.9.1's common-subexpression elimination merges (its NodeEqual:
 no mutated inputs, no state, no resource request unless marked deterministic), probed on the
-differential cases: two identical nodes over the same variables, bound with
+differential cases: two identical nodes over the very same entries, bound for training with
 ``MXNET_ELIMINATE_COMMON_EXPR=1``; a merged pair shows as ``<node>_0_copy`` in the
 optimized symbol."""
 from __future__ import annotations
@@ -33,7 +33,9 @@ def probe(mx, case):
     old = os.environ.get("MXNET_ELIMINATE_COMMON_EXPR")
     os.environ["MXNET_ELIMINATE_COMMON_EXPR"] = "1"
     try:
-        ex = group.simple_bind(mx.cpu(), grad_req="null", type_dict=types, **shapes)
+        # grad_req 'null' would let MXNet's oneDNN build fuse Convolution/FullyConnected
+        # into inference-only subgraph nodes first; the training bind shows the pass alone
+        ex = group.simple_bind(mx.cpu(), type_dict=types, **shapes)
     except Exception:  # noqa: BLE001 -- a case that does not bind says nothing
         return None
     finally:
