@@ -21,15 +21,16 @@ __all__ = []
 def _nb(rt, x, k, p):
     lg = rt.gammaln
     logp = lg(x + k) - lg(x + 1) - lg(k) + k * rt.xp.log(p) + x * rt.xp.log1p(-p)
-    dk = rt.digamma(x + k) - rt.digamma(k) + rt.xp.log(p)
-    return logp, [rt.xp.zeros_like(x), dk, k / p - x / (1 - p)]
+    return logp, lambda: [rt.xp.zeros_like(x), rt.digamma(x + k) - rt.digamma(k) + rt.xp.log(p),
+                          k / p - x / (1 - p)]
 
 
-# name, parameter names, logpdf_and_grads(rt, x, *params) -> (logp, [d/dx, d/dparam...])
+# name, parameter names, logpdf_and_grads(rt, x, *params) -> (logp, grads) where grads()
+# gives [d/dx, d/dparam...]: a thunk, so that forward pays for the log-density alone
 def _normal(rt, x, mu, sigma):
     z = (x - mu) / sigma
     logp = -0.5 * z * z - rt.xp.log(sigma) - 0.5 * math.log(2 * math.pi)
-    return logp, [-z / sigma, z / sigma, (z * z - 1) / sigma]
+    return logp, lambda: [-z / sigma, z / sigma, (z * z - 1) / sigma]
 
 
 def _uniform(rt, x, low, high):
@@ -37,24 +38,25 @@ def _uniform(rt, x, low, high):
     width = high - low
     inside = (x >= low) & (x <= high)
     logp = xp.where(inside, -xp.log(width), -xp.inf)
-    return logp, [xp.zeros_like(x), xp.where(inside, 1 / width, 0), xp.where(inside, -1 / width, 0)]
+    return logp, lambda: [xp.zeros_like(x), xp.where(inside, 1 / width, 0),
+                          xp.where(inside, -1 / width, 0)]
 
 
 def _exponential(rt, x, lam):
-    return rt.xp.log(lam) - lam * x, [-lam + 0 * x, 1 / lam - x]
+    return rt.xp.log(lam) - lam * x, lambda: [-lam + 0 * x, 1 / lam - x]
 
 
 def _gamma(rt, x, alpha, beta):
     xp = rt.xp
     logp = (alpha - 1) * xp.log(x) - x * beta - rt.gammaln(alpha) + alpha * xp.log(beta)
-    return logp, [(alpha - 1) / x - beta, xp.log(x) - rt.digamma(alpha) + xp.log(beta),
-                  alpha / beta - x]
+    return logp, lambda: [(alpha - 1) / x - beta, xp.log(x) - rt.digamma(alpha) + xp.log(beta),
+                          alpha / beta - x]
 
 
 def _poisson(rt, x, lam):
     xp = rt.xp
     logp = x * xp.log(lam) - lam - rt.gammaln(x + 1)
-    return logp, [xp.zeros_like(x), x / lam - 1]
+    return logp, lambda: [xp.zeros_like(x), x / lam - 1]
 
 
 def _negative_binomial(rt, x, k, p):
@@ -63,11 +65,13 @@ def _negative_binomial(rt, x, k, p):
 
 def _generalized_negative_binomial(rt, x, mu, alpha):
     k, p = 1 / alpha, 1 / (1 + alpha * mu)
-    logp, (dx, dk, dp) = _nb(rt, x, k, p)
-    # chain rule through k = 1/alpha, p = 1/(1 + alpha mu)
-    dmu = dp * (-alpha * p * p)
-    dalpha = dk * (-k * k) + dp * (-mu * p * p)
-    return logp, [dx, dmu, dalpha]
+    logp, nb_grads = _nb(rt, x, k, p)
+
+    def grads():
+        dx, dk, dp = nb_grads()
+        # chain rule through k = 1/alpha, p = 1/(1 + alpha mu)
+        return [dx, dp * (-alpha * p * p), dk * (-k * k) + dp * (-mu * p * p)]
+    return logp, grads
 
 
 PDFS = [("normal", ("mu", "sigma"), _normal), ("uniform", ("low", "high"), _uniform),
@@ -119,7 +123,7 @@ class _Pdf(OpDef):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         logp, grads = type(self).density(rt, *self._expanded(ins))
         g = ograds[0] if p.is_log else ograds[0] * rt.xp.exp(logp)
-        for i, (buf, req, d) in enumerate(zip(igrads, reqs, grads, strict=True)):
+        for i, (buf, req, d) in enumerate(zip(igrads, reqs, grads(), strict=True)):
             if buf is None:
                 continue
             full = g * d
