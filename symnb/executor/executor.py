@@ -228,6 +228,8 @@ class Executor:
                 g._data += value.reshape(g.shape)
             else:
                 g._data[...] = value.reshape(g.shape)
+        for _node, _pos, _var, grad in plan.zero_grads:
+            grad[...] = 0                    # MXNet's zeros_like for zero-propagated inputs
         if self._monitor is None:
             _run_steps(plan, plan.bwd_runs, is_train, True)
         else:
@@ -436,12 +438,24 @@ class Executor:
                 if g is not None and step.node.inputs[j].node.op is None:
                     lines.append("\toutput[%d]=%s_backward(%d)\n" % (k, step.node.name, j))
                     k += 1
+        for node, j, _var, _grad in plan.zero_grads:
+            lines.append("\toutput[%d]=%s_in%d_backward(0)\n" % (k, node.name, j))
+            k += 1
         lines += _debug_nodes(plan.order)
         for step in plan.bwd_steps:
             node = step.node
             lines += _debug_op(node, "_backward_" + node.op.name, node.name + "_backward")
             lines.append("Control deps:\n\tcdep[0]=%s\n" % node.name)
-        total = sum(int(a.nbytes) for a in plan.entry_arrays.values())
+        for node, j, var, _grad in plan.zero_grads:
+            lines.append("--------------------\nOp:zeros_like, Name=%s_in%d_backward\nInputs:\n"
+                         "\targ[0]=%s(0) version=%d\nControl deps:\n\tcdep[0]=%s\n"
+                         % (node.name, j, var.name, var.version, node.name))
+        # memory the plan holds: each buffer once (entries sharing one are counted once)
+        owners = {}
+        for a in plan.entry_arrays.values():
+            owner = a if a.base is None else a.base
+            owners[id(owner)] = int(owner.nbytes)
+        total = sum(owners.values())
         lines.append("Total %d MB allocated\n" % (total >> 20))
         lines.append("Total 11 TempSpace resource requested\n")
         return "".join(lines)

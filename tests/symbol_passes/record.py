@@ -17,10 +17,12 @@ def main() -> int:
     import _atomic_cases
     import _cse_cases
     import _cse_probe
+    import _zero_prop_cases
     sys.path.insert(0, os.path.join(HERE, ".."))
     from differential.specs import all_cases
     facts = {"atomic": _atomic_cases.cases(mx), "cse": _cse_cases.cases(mx),
-             "cse_merges": _cse_probe.probe_all(mx, all_cases())}
+             "cse_merges": _cse_probe.probe_all(mx, all_cases()),
+             "zero_prop": _zero_prop_cases.cases(mx)}
     with open(os.path.join(HERE, "recorded.json"), "w") as f:
         json.dump(facts, f, indent=1, sort_keys=True)
         f.write("\n")
