@@ -16,6 +16,8 @@ from ..context import Context
 from ..inference import infer_graph
 from ..ops._registry import InferError
 from ..ops._rules import fmt_shape
+from ..util import is_np_shape
+from ._zero_size import infer_graph_shapes
 
 __all__ = ["bind", "simple_bind", "check_size"]
 
@@ -142,16 +144,21 @@ def _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds):
     for n, nd in list(zip(arg_nodes, arg_nds)) + list(zip(aux_nodes, aux_nds)):
         given_s[id(n)] = tuple(nd.shape)
         given_t[id(n)] = np.dtype(nd.dtype)
-    shapes = infer_graph(order, given_s, "shape").values
+    shapes = infer_graph_shapes(order, given_s)
     dtypes = infer_graph(order, given_t, "type").values
     for node in order:
         for i, (s, t) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
-            if s is None or any(d <= 0 for d in s) or t is None:
+            if _undecided(s) or t is None:
                 what = node.name if node.op is None else "%s output %d" % (node.name, i)
                 raise MXNetError("MXNetError: cannot decide the %s of %s from the bound arrays"
-                                 % ("shape" if (s is None or any(d <= 0 for d in s))
-                                    else "dtype", what))
+                                 % ("shape" if _undecided(s) else "dtype", what))
     return shapes, dtypes
+
+
+def _undecided(shape) -> bool:
+    """Whether an inferred shape still has unknown dimensions (0 in legacy shape semantics;
+    under ``mx.np_shape`` every given dim is known, so a 0 is a zero-size dimension)."""
+    return shape is None or any(d < 0 or (d == 0 and not is_np_shape()) for d in shape)
 
 
 def _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
@@ -399,7 +406,7 @@ def _simple_infer(symbol, order, type_dict, kwargs):
         if isinstance(value, tuple):
             shape = tuple(_dim(key, value, d) for d in value)
             for node in names.get(key, ()):
-                given_s[id(node)] = _legacy_shape(shape)
+                given_s[id(node)] = shape if is_np_shape() else _legacy_shape(shape)
     if type_dict is None:
         # MXNet: every argument without a __dtype__ attribute is float32
         mutated = symbol._mutated_ids(order)
@@ -414,13 +421,13 @@ def _simple_infer(symbol, order, type_dict, kwargs):
             if dt in DTYPE_TO_CODE:
                 for node in names[key]:
                     given_t[id(node)] = dt
-    shapes = infer_graph(order, given_s, "shape").values
+    shapes = infer_graph_shapes(order, given_s)
     variables = [n for n in order if n.op is None]
     if len({id(n) for n in variables}) != len(variables) or \
             len({n.name for n in variables}) != len(variables):
         raise MXNetError("MXNetError: Input argument NDArray cannot be un-allocated")
     unknown = [n for n in variables
-               if shapes[id(n)][0] is None or any(d <= 0 for d in shapes[id(n)][0])]
+               if _undecided(shapes[id(n)][0])]
     if unknown:
         raise MXNetError(
             "Traceback (most recent call last):\n  File \"exec_utils.h\"\nMXNetError: InferShape "
@@ -444,7 +451,7 @@ def _simple_infer(symbol, order, type_dict, kwargs):
             % "".join("%s: -1, " % n.name for n in undecided))
     for node in order:
         for i, (s, t) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
-            if s is None or any(d <= 0 for d in s) or t is None:
+            if _undecided(s) or t is None:
                 raise MXNetError("MXNetError: cannot decide the shape/dtype of %s output %d"
                                  % (node.name, i))
     return shapes, dtypes

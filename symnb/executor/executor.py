@@ -10,7 +10,7 @@ import numpy as np
 
 from ..backends import get_backend
 from ..base import MXNetError
-from ..ops._registry import kernel_for, named_error
+from ..ops._registry import EngineError, kernel_for, named_error
 from ..ops._rules import fmt_shape
 from ._plan import build_plan
 
@@ -147,14 +147,21 @@ class Executor:
         """
         if kwargs:
             self._copy_kwargs(kwargs)
-        if self._monitor is None:
-            _run_steps(self._plan, self._plan.fwd_runs, is_train, False)
-        else:
-            self._forward_monitored(is_train)
+        held = None
+        try:
+            if self._monitor is None:
+                _run_steps(self._plan, self._plan.fwd_runs, is_train, False)
+            else:
+                self._forward_monitored(is_train)
+        except EngineError as e:        # MXNet reports it when an output is read
+            held = e
         self._forwarded = True
         # MXNet hands out new NDArray objects on every call, all viewing the same buffers
         nd_cls = type(self._head_nds[0]) if self._head_nds else None
         self.outputs = [nd_cls(h._data, h.context) for h in self._head_nds]
+        if held is not None:
+            from ..ndarray.ndarray import hold_error
+            hold_error(self.outputs, held)
         if self._observers:
             self._notify("forward")
         return self.outputs

@@ -16,11 +16,14 @@ import numpy as np
 from ..backends import get_backend
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
-from ..ops._registry import InferError, bind_positional, kernel_for, named_error
+from ..executor._zero_size import infer_op_shapes
+from ..ops._registry import EngineError, InferError, bind_positional, kernel_for, named_error
 from ..ops._rules import fmt_shape, merge_shape
 from ..symbol._create import _stringify
 from ..symbol._functions import python_location
-from .ndarray import NDArray
+from ..util import is_np_shape
+from .ndarray import PENDING_ERRORS as _PENDING_ERRORS
+from .ndarray import NDArray, hold_error, pending_of
 
 __all__ = ["invoke", "make_function", "install", "FUNCTIONS", "shape_failure"]
 
@@ -99,13 +102,14 @@ def invoke(op, inputs, kwargs, out=None):
     n_visible = len(op.output_names(p))
     ins, out_shapes = list(in_shapes), [None] * n_total
     try:
-        op.infer_shape(p, ins, out_shapes)
+        infer_op_shapes(op, p, ins, out_shapes)
     except InferError as e:
         raise _infer_error(e) from None
     for given, inferred in zip(in_shapes, ins, strict=True):
         _check_provided(given, inferred)
     if any(s is None for s in out_shapes) or (
-            any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)):
+            any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)
+            and not is_np_shape() and not op.zero_size_outputs):
         raise shape_failure(op.name, in_shapes, out_shapes, attrs)
     try:
         op.check_bound(p, list(in_shapes), list(out_shapes))
@@ -127,16 +131,24 @@ def invoke(op, inputs, kwargs, out=None):
             buffers.append(target._data)
         else:
             buffers.append(rt.xp.empty(tuple(shape), dtype=dtype))
-    data_in = [_on_backend(x, rt) for x in inputs]
-    forward, _ = kernel_for(op, rt)
-    try:
-        with np.errstate(all="ignore"):   # MXNet gives inf/nan silently (spec ndarray.md 6.2)
-            forward(p, data_in, buffers, False, rt)
-    except Exception as e:
-        raise named_error("", op, e) from e
+    held = pending_of(inputs) if _PENDING_ERRORS else None
+    if held is None:
+        data_in = [_on_backend(x, rt) for x in inputs]
+        forward, _ = kernel_for(op, rt)
+        try:
+            with np.errstate(all="ignore"):  # MXNet gives inf/nan silently (spec ndarray.md 6.2)
+                forward(p, data_in, buffers, False, rt)
+        except EngineError as e:          # reported when an output is read, as MXNet does
+            held = e
+        except Exception as e:
+            raise named_error("", op, e) from e
     if outs_given is not None:
+        if held is not None:
+            hold_error(outs_given, held)
         return outs_given[0] if len(outs_given) == 1 else outs_given
     results = [NDArray(b, ctx) for b in buffers[:n_visible]]
+    if held is not None:
+        hold_error(results, held)
     return results[0] if n_visible == 1 else results
 
 

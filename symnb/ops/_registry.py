@@ -31,6 +31,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param, Params, parse_params
 
 __all__ = ["OpDef", "register", "get_op", "REGISTRY", "OPS", "assign", "InferError", "Kernel",
@@ -77,6 +78,10 @@ class OpDef:
     # whether MXNet names this op's inputs for the monitor (`fc1_data`) or numbers them
     # (`relu1_input0`): operators registered without FListInputNames are numbered
     monitor_named_inputs: ClassVar[bool] = True
+    # whether mx.nd accepts a zero dimension this op's shape rule makes from its parameters
+    # in legacy shape semantics (one_hot with depth=0 is a (..., 0) array; _zeros((5, 0))
+    # is MXNet's "inferring shapes failed")
+    zero_size_outputs: ClassVar[bool] = False
     param_map: ClassVar[dict[str, Param]] = {}
     # values the code reads that this operator does not let users set (an older form such as
     # BatchNorm_v1 shares its successor's code: axis is always 1 there)
@@ -257,6 +262,18 @@ def kernel_for(op: OpDef, rt) -> tuple:
     if kernel is None:
         return op.forward, op.backward
     return kernel.forward or op.forward, kernel.backward or op.backward
+
+
+class EngineError(MXNetError):
+    """A check MXNet makes inside its asynchronous engine (take's ``mode='raise'``).
+
+    MXNet reports it when an output is read (``asnumpy``, ``wait_to_read``,
+    ``mx.nd.waitall``), not when the operator runs; the executor and ``mx.nd`` hold it on
+    the outputs until then.
+
+    >>> issubclass(EngineError, MXNetError)
+    True
+    """
 
 
 # exception types MXNet's frontend re-raises as themselves (its error-type registry)
