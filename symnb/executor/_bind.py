@@ -101,6 +101,7 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     aux_nds, _ = _as_nd_list(aux_states, aux_names, "aux_states")
     reqs = normalize_grad_req(grad_req, arg_names)
 
+    _check_groups(order, group2ctx)
     shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
     _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
                  group2ctx)
@@ -112,6 +113,18 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     except MemoryError as e:
         raise MXNetError("MXNetError: Failed to allocate CPU Memory for the executor's "
                          "buffers (%s)" % e) from None
+
+
+def _check_groups(order, group2ctx) -> None:
+    """MXNet's device placement: with a non-empty ``group2ctx`` every ``ctx_group`` in the
+    graph must be mapped (the first unmapped one in topological order is named)."""
+    if not group2ctx:
+        return
+    for node in order:
+        group = node.attrs.get("__ctx_group__")
+        if group is not None and group not in group2ctx:
+            raise MXNetError("MXNetError: Check failed: dit != device_assign_map.end(): The "
+                             "device assignment not found for group %s" % group)
 
 
 def _check_sizes(order, shapes, dtypes) -> None:
@@ -220,6 +233,7 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
     arg_names = [n.name for n in arg_nodes]
     try:
         reqs = _simple_bind_reqs(grad_req, arg_names)
+        _check_groups(order, group2ctx)
         shapes, dtypes = _simple_infer(symbol, order, type_dict, kwargs)
         if ctx.device_type == "gpu":
             from ..backends import get_backend

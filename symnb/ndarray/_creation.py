@@ -284,13 +284,13 @@ def waitall() -> None:
     >>> mx.nd.waitall()
     """
     from ..backends import _gpu_backends
-    from .ndarray import PENDING_ERRORS
+    from .ndarray import PENDING_ERRORS, reported
     for backend in _gpu_backends.values():
         backend.synchronize()
     errors = [h.pop() for h in PENDING_ERRORS if h]
     PENDING_ERRORS.clear()
     if errors:                     # MXNet's WaitForAll rethrows the first engine error
-        raise errors[0]
+        raise reported(errors[0]) from errors[0]
 
 
 # ------------------------------------------------------------------ arithmetic helpers

@@ -57,6 +57,23 @@ def hold_error(arrays, error) -> list:
     return holder
 
 
+def reported(error):
+    """The error as MXNet raises it on read: an ``EngineError`` becomes a plain
+    ``MXNetError`` with the same text and notes (other errors are themselves).
+
+    >>> from symnb.ops._registry import EngineError
+    >>> type(reported(EngineError('MXNetError: late'))).__name__
+    'MXNetError'
+    """
+    from ..ops._registry import EngineError
+    if not isinstance(error, EngineError):
+        return error
+    out = MXNetError(*error.args)
+    for note in getattr(error, "__notes__", ()):
+        out.add_note(note)
+    return out
+
+
 def pending_of(arrays):
     """The engine-error holder of the first of ``arrays`` that has one still to report."""
     for a in arrays:
@@ -378,11 +395,34 @@ class NDArray:
             self._raise_pending()
         get_backend(self._ctx).synchronize()
 
+    def to_dlpack_for_read(self):
+        """A DLPack capsule sharing this array's memory, for reading.
+
+        >>> import symnb as mx
+        >>> mx.nd.from_dlpack(mx.nd.ones((2,)).to_dlpack_for_read()).asnumpy()
+        array([1., 1.], dtype=float32)
+        """
+        from ._dlpack import to_dlpack_for_read
+        return to_dlpack_for_read(self)
+
+    def to_dlpack_for_write(self):
+        """A DLPack capsule sharing this array's memory, for writing.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.zeros((2,))
+        >>> mx.nd.from_dlpack(x.to_dlpack_for_write())[:] = 3
+        >>> x.asnumpy()
+        array([3., 3.], dtype=float32)
+        """
+        from ._dlpack import to_dlpack_for_write
+        return to_dlpack_for_write(self)
+
     def _raise_pending(self):
         """Report the engine error held on this array, once (MXNet's rethrow on read)."""
         holder, self._pending = self._pending, None
         if holder:
-            raise holder.pop()
+            error = holder.pop()
+            raise reported(error) from error
 
     def tostype(self, stype):
         """Storage conversion; symnb stores dense arrays only (``'default'`` gives a copy).
