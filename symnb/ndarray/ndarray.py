@@ -422,6 +422,7 @@ class NDArray:
         holder, self._pending = self._pending, None
         if holder:
             error = holder.pop()
+            PENDING_ERRORS[:] = [h for h in PENDING_ERRORS if h]   # reported: forget it
             raise reported(error) from error
 
     def tostype(self, stype):
@@ -520,6 +521,42 @@ class NDArray:
         array([1.5, 2. ], dtype=float32)
         """
         return _fluent_call("abs", self)
+
+    def split_v2(self, *args, **kwargs):
+        """Fluent form of ``mx.nd.split_v2(self, ...)``.
+
+        >>> import symnb as mx
+        >>> [p.shape for p in mx.nd.ones((2, 6)).split_v2(3, axis=1)]
+        [(2, 2), (2, 2), (2, 2)]
+        """
+        from ._creation import split_v2
+        return split_v2(self, *args, **kwargs)
+
+    def slice_assign(self, rhs, begin, end, step):
+        """Write ``rhs`` into the slice ``begin:end:step`` of this array; returns this array.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.zeros((2, 3))
+        >>> x.slice_assign(mx.nd.ones((1, 2)), (1, 1), (2, 3), (None, None)) is x
+        True
+        >>> x.asnumpy()
+        array([[0., 0., 0.],
+               [0., 1., 1.]], dtype=float32)
+        """
+        return _fluent_call("_slice_assign", self, rhs, begin=begin, end=end, step=step,
+                            out=self)
+
+    def slice_assign_scalar(self, value, begin, end, step):
+        """Fill the slice ``begin:end:step`` of this array with ``value``; returns this array.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.zeros((2, 2))
+        >>> x.slice_assign_scalar(7, (0, None), (1, None), ()).asnumpy()
+        array([[7., 7.],
+               [0., 0.]], dtype=float32)
+        """
+        return _fluent_call("_slice_assign_scalar", self, scalar=value, begin=begin, end=end,
+                            step=step, out=self)
 
     # ------------------------------------------------------------------ indexing (spec 5)
     @staticmethod
