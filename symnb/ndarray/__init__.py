@@ -7,6 +7,7 @@ built from its definition in ``symnb.ops`` (see ``_imperative``).
 import sys as _sys
 
 from . import _internal, contrib, image, linalg, random, sparse
+from ._cached_op import CachedOp
 from ._creation import (
     add,
     arange,
@@ -69,3 +70,4 @@ def _export_helpers(module):
 
 
 _export_helpers(_sys.modules[__name__ + ".ndarray"])
+_internal.CachedOp = CachedOp       # MXNet's mx.nd._internal.CachedOp is the same class

@@ -316,6 +316,39 @@ def group2ctx(mx):
     }
 
 
+# ------------------------------------------------------------------ CachedOp
+def cached_op(mx):
+    x, y = mx.sym.var("x"), mx.sym.var("y")
+    one = mx.nd.ones
+
+    def conv_bias_change():
+        op = mx.nd.CachedOp(mx.sym.Convolution(kernel=(3, 3), num_filter=2) + 2)
+        data, weight, bias = one((1, 2, 4, 4)), one((2, 2, 3, 3)), one((2,))
+        first = op(data, weight, bias)
+        bias[:] = 2
+        second = op(data, weight, bias)
+        target = mx.nd.zeros(second.shape)
+        same = op(data, weight, bias, out=target) is target
+        return [first, second, target, same]
+
+    def batchnorm():
+        op = mx.nd.CachedOp(mx.sym.BatchNorm(x, name="bn", fix_gamma=False))
+        mean, var = mx.nd.array([1.0, 2.0]), mx.nd.array([4.0, 1.0])
+        out = op(mx.nd.array([[3.0, 4.0], [5.0, 0.0]]), mx.nd.array([2.0, 1.0]),
+                 mx.nd.array([0.5, 0.0]), mean, var)
+        return [out, mean, var]
+
+    return {
+        "elemwise": lambda: mx.nd.CachedOp(x + y * 2)(one(2), mx.nd.array([1.0, 3.0])),
+        "group": lambda: mx.nd.CachedOp(mx.sym.Group([x + 1, y * 3]))(one(2), one(2)),
+        "list_inputs": lambda: mx.sym.BatchNorm(x, name="bn").list_inputs(),
+        "too_few_inputs": lambda: mx.nd.CachedOp(x + y)(one(2)),
+        "conv_bias_change": conv_bias_change,
+        "batchnorm_inference": batchnorm,
+        "flags": lambda: mx.nd.CachedOp(x * 2, flags=[("static_alloc", "true")])(one(2)),
+    }
+
+
 def run_section(mx, cases):
     """Each case's outcome; ``mx.nd.waitall()`` after each, so an error MXNet's engine holds
     (its Flatten/reshape of a zero-size array leaves "Check failed: delay_alloc") is charged
@@ -336,7 +369,8 @@ def all_facts(mx):
                 ("legacy_zero", legacy_zero, False),
                 ("take_raise", lambda m: read_all(take_raise(m)), False),
                 ("numpy_interop", numpy_interop, False), ("dlpack", dlpack, False),
-                ("pick", pick, False), ("group2ctx", group2ctx, False)]
+                ("pick", pick, False), ("group2ctx", group2ctx, False),
+                ("cached_op", cached_op, False)]
     for name, cases, np_shape in sections:
         with mx.np_shape(np_shape):
             facts[name], facts[name + "_waitall"] = run_section(mx, cases(mx))

@@ -3,8 +3,9 @@
     .bench-mxnet-venv/bin/python tests/ndarray/record_core.py    # writes core_facts.json
 
 Zero-size arrays under ``mx.np_shape``, ``take(mode='raise')`` (its error is reported when
-an output is read), numpy functions and scalars applied to NDArrays, DLPack, ``pick`` and
-``group2ctx`` placement; ``test_core_facts.py`` replays them on symnb without MXNet.
+an output is read), numpy functions and scalars applied to NDArrays, DLPack, ``pick``,
+``group2ctx`` placement and ``CachedOp``; ``test_core_facts.py`` replays them on symnb
+without MXNet.
 """
 from __future__ import annotations
 

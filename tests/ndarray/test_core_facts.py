@@ -1,7 +1,7 @@
 """NDArray/executor core against MXNet 1.9.1's recorded facts (``core_facts.json``, made by
 ``record_core.py`` from the cases in ``_core_cases.py``): zero-size arrays under
 ``mx.np_shape``, ``take(mode='raise')`` reported on read, numpy functions and scalars on
-NDArrays, DLPack, ``pick`` and ``group2ctx`` placement."""
+NDArrays, DLPack, ``pick``, ``group2ctx`` placement and ``mx.nd.CachedOp``."""
 from __future__ import annotations
 
 import gc
@@ -26,7 +26,8 @@ SECTIONS = {"zero_size": (cases.zero_size, True), "zero_size_bind": (cases.zero_
             "legacy_zero": (cases.legacy_zero, False),
             "take_raise": (lambda m: cases.read_all(cases.take_raise(m)), False),
             "numpy_interop": (cases.numpy_interop, False), "dlpack": (cases.dlpack, False),
-            "pick": (cases.pick, False), "group2ctx": (cases.group2ctx, False)}
+            "pick": (cases.pick, False), "group2ctx": (cases.group2ctx, False),
+            "cached_op": (cases.cached_op, False)}
 
 # Where MXNet 1.9.1 fails on its own bug, symnb gives the result MXNet's semantics define:
 # the backward of sum over a zero-size axis (MXNet: "Shape size mismatch 0 v.s. 2")
@@ -146,3 +147,32 @@ def test_from_dlpack_keeps_the_producer_alive_and_writable():
 def test_dlpack_names_are_in_mxnet_places():
     for name in ("from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write"):
         assert getattr(mx.nd, name) is getattr(mx.nd.ndarray, name)
+
+
+# ------------------------------------------------------------------ monitor after reshape
+def test_reshaped_executor_keeps_the_monitor_callback():
+    # MXNet 1.9.1 (checked): Executor.reshape copies the monitor callback and monitor_all,
+    # so a Module forward with a new input shape still reports every array
+    seen = []
+    ex = (mx.sym.var("x") * 2).simple_bind(mx.cpu(), x=(2,))
+    ex.set_monitor_callback(lambda name, arr: seen.append((name, arr.shape)), monitor_all=True)
+    ex.reshape(x=(4,), allow_up_sizing=True).forward()
+    assert seen == [(b"x", (4,)), (b"_mulscalar0_input0", (4,)), (b"_mulscalar0_output", (4,))]
+
+
+def test_module_forward_with_new_shape_reports_to_the_monitor():
+    stats = {}
+    dshape = (1, 3, 10, 10)
+    sym = mx.sym.Convolution(mx.sym.Variable("data", shape=dshape), kernel=(1, 1),
+                             num_filter=1, name="conv")
+    mod = mx.mod.Module(symbol=sym, label_names=None)
+    mod.bind(for_training=False, data_shapes=[("data", dshape)])
+    mod.init_params()
+    mod._exec_group.execs[0].set_monitor_callback(
+        lambda name, arr: stats.setdefault(name.decode(), arr.shape), monitor_all=True)
+    batch = mx.io.DataBatch(data=[mx.nd.ones((1, 3, 10, 14))], provide_data=[
+        mx.io.DataDesc("data", (1, 3, 10, 14))])
+    mod.forward(batch, is_train=False)
+    assert stats == {"data": (1, 3, 10, 14), "conv_data": (1, 3, 10, 14),
+                     "conv_weight": (1, 3, 1, 1), "conv_bias": (1,),
+                     "conv_output": (1, 1, 10, 14)}
