@@ -12,6 +12,7 @@ from ..backends import get_backend
 from ..base import MXNetError
 from ..ops._registry import EngineError, kernel_for, named_error
 from ..ops._rules import fmt_shape
+from ._cse import cse_enabled, eliminate_common_expr
 from ._plan import build_plan
 
 __all__ = ["Executor"]
@@ -36,6 +37,7 @@ class Executor:
 
         self._symbol = copy.deepcopy(symbol)
         self._bound_symbol = symbol
+        self._cse = cse_enabled()        # MXNet reads MXNET_ELIMINATE_COMMON_EXPR at bind
         self._ctx = ctx
         self._group2ctx = group2ctx
         self._rt = get_backend(ctx)
@@ -422,7 +424,19 @@ class Executor:
         return ex
 
     def get_optimized_symbol(self):
-        """The bound symbol (symnb does not rewrite graphs)."""
+        """The bound symbol after MXNet's graph passes: common subexpressions merged unless
+        ``MXNET_ELIMINATE_COMMON_EXPR=0`` at bind (``_cse.py``).
+
+        >>> import symnb as mx
+        >>> a, b = mx.sym.var('a'), mx.sym.var('b')
+        >>> with mx.name.NameManager():
+        ...     s = (a + b) + (a + b)
+        >>> ex = s.simple_bind(mx.cpu(), a=(2,), b=(2,))
+        >>> ex.get_optimized_symbol().get_internals().list_outputs()
+        ['a', 'b', '_plus0_output', '_plus2_output']
+        """
+        if self._cse:
+            return eliminate_common_expr(self._symbol)
         return copy.deepcopy(self._symbol)
 
     def debug_str(self):

@@ -349,6 +349,83 @@ def cached_op(mx):
     }
 
 
+# ------------------------------------------------------------------ common-subexpression pass
+def cse(mx):
+    """``get_optimized_symbol`` with MXNET_ELIMINATE_COMMON_EXPR unset, 0 and 1."""
+    import os
+    S = mx.sym
+
+    def graphs():
+        a, b, c = S.var("a"), S.var("b"), S.var("c")
+        d = a + 1
+        four = S.reshape(a, shape=(1, 1, 4, 4))
+        bn_vars = [S.var(n) for n in ("g", "be", "mm", "mv")]
+        ln_vars = [S.var("g"), S.var("be")]
+        label = S.var("label")
+        return {
+            "plus_scalar_diff": lambda: (a + 1) + (a + 2),
+            "ab_twice": lambda: (a + b) + (a + b),
+            "abc_twice": lambda: ((a + b) + c) + ((a + b) + c),
+            "group_same": lambda: S.Group([a * d, a * d]),
+            "group_same_plus": lambda: S.Group([a * d + b, a * d + b]),
+            "var_head_and_dups": lambda: S.Group([a, a + 1, a + 1]),
+            "attrs_differ": lambda: S.sum(a, axis=0) + S.sum(a, axis=1),
+            "fc_twice": lambda: S.FullyConnected(a, b, num_hidden=4, no_bias=True, name="f1")
+            + S.FullyConnected(a, b, num_hidden=4, no_bias=True, name="f2"),
+            "relu": lambda: S.Group([S.relu(a), S.relu(a)]),
+            "sum": lambda: S.Group([S.sum(a), S.sum(a)]),
+            "conv": lambda: S.Group([S.Convolution(four, S.reshape(b, shape=(1, 1, 4, 4)),
+                                                   kernel=(4, 4), num_filter=1, no_bias=True)
+                                     for _ in range(2)]),
+            "pooling": lambda: S.Group([S.Pooling(four, kernel=(2, 2)) for _ in range(2)]),
+            "dropout": lambda: S.Dropout(a) + S.Dropout(a),
+            "batchnorm": lambda: S.Group([S.BatchNorm(a, *bn_vars) for _ in range(2)]),
+            "layernorm": lambda: S.Group([S.LayerNorm(a, *ln_vars) for _ in range(2)]),
+            "groupnorm": lambda: S.Group([S.GroupNorm(S.reshape(a, shape=(1, 4, 4)), *ln_vars)
+                                          for _ in range(2)]),
+            "instancenorm": lambda: S.Group([S.InstanceNorm(S.reshape(a, shape=(1, 4, 4)),
+                                                            *ln_vars) for _ in range(2)]),
+            "slice_channel": lambda: S.Group([S.SliceChannel(a, num_outputs=2)[0]
+                                              for _ in range(2)]),
+            "swapaxes": lambda: S.Group([S.swapaxes(a, 0, 1) for _ in range(2)]),
+            "softmax_output": lambda: S.Group([S.SoftmaxOutput(a, label) for _ in range(2)]),
+            "sampler": lambda: S.Group([S.sample_uniform(S.sum(a, axis=1), S.sum(b, axis=1))
+                                        for _ in range(2)]),
+            "make_loss": lambda: S.Group([S.MakeLoss(a) for _ in range(2)]),
+            "rnn": lambda: S.Group([S.RNN(S.reshape(a, shape=(4, 1, 4)), S.reshape(b, shape=(-1,)),
+                                          c, state_size=2, num_layers=1, mode="rnn_tanh")
+                                    for _ in range(2)]),
+            "roi_pooling": lambda: S.Group([S.ROIPooling(four, c, pooled_size=(2, 2),
+                                                         spatial_scale=1.0) for _ in range(2)]),
+            "svm_output": lambda: S.Group([S.SVMOutput(a, label) for _ in range(2)]),
+        }
+
+    def run(name, env):
+        def go():
+            saved = os.environ.pop("MXNET_ELIMINATE_COMMON_EXPR", None)
+            try:
+                if env is not None:
+                    os.environ["MXNET_ELIMINATE_COMMON_EXPR"] = env
+                with mx.name.NameManager():
+                    sym = graphs()[name]()
+                kw = {n: (4, 4) for n in ("a", "b") if n in sym.list_arguments()}
+                if "c" in sym.list_arguments():
+                    kw["c"] = {"rnn": (1, 1, 2), "roi_pooling": (1, 5)}.get(name, (4, 4))
+                shapes = dict(zip(sym.list_arguments(), sym.infer_shape_partial(**kw)[0]))
+                opt = sym.simple_bind(mx.cpu(), grad_req="null", **shapes) \
+                    .get_optimized_symbol()
+                return [opt.list_outputs(), opt.get_internals().list_outputs()]
+            finally:
+                os.environ.pop("MXNET_ELIMINATE_COMMON_EXPR", None)
+                if saved is not None:
+                    os.environ["MXNET_ELIMINATE_COMMON_EXPR"] = saved
+        return go
+
+    names = list(graphs())
+    return {"%s_%s" % (name, "default" if env is None else "env" + env): run(name, env)
+            for name in names for env in (None, "0", "1")}
+
+
 def run_section(mx, cases):
     """Each case's outcome; ``mx.nd.waitall()`` after each, so an error MXNet's engine holds
     (its Flatten/reshape of a zero-size array leaves "Check failed: delay_alloc") is charged
@@ -370,7 +447,7 @@ def all_facts(mx):
                 ("take_raise", lambda m: read_all(take_raise(m)), False),
                 ("numpy_interop", numpy_interop, False), ("dlpack", dlpack, False),
                 ("pick", pick, False), ("group2ctx", group2ctx, False),
-                ("cached_op", cached_op, False)]
+                ("cached_op", cached_op, False), ("cse", cse, False)]
     for name, cases, np_shape in sections:
         with mx.np_shape(np_shape):
             facts[name], facts[name + "_waitall"] = run_section(mx, cases(mx))

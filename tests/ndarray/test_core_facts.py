@@ -1,7 +1,8 @@
 """NDArray/executor core against MXNet 1.9.1's recorded facts (``core_facts.json``, made by
 ``record_core.py`` from the cases in ``_core_cases.py``): zero-size arrays under
 ``mx.np_shape``, ``take(mode='raise')`` reported on read, numpy functions and scalars on
-NDArrays, DLPack, ``pick``, ``group2ctx`` placement and ``mx.nd.CachedOp``."""
+NDArrays, DLPack, ``pick``, ``group2ctx`` placement, ``mx.nd.CachedOp`` and the
+common-subexpression pass behind ``Executor.get_optimized_symbol``."""
 from __future__ import annotations
 
 import gc
@@ -27,7 +28,7 @@ SECTIONS = {"zero_size": (cases.zero_size, True), "zero_size_bind": (cases.zero_
             "take_raise": (lambda m: cases.read_all(cases.take_raise(m)), False),
             "numpy_interop": (cases.numpy_interop, False), "dlpack": (cases.dlpack, False),
             "pick": (cases.pick, False), "group2ctx": (cases.group2ctx, False),
-            "cached_op": (cases.cached_op, False)}
+            "cached_op": (cases.cached_op, False), "cse": (cases.cse, False)}
 
 # Where MXNet 1.9.1 fails on its own bug, symnb gives the result MXNet's semantics define:
 # the backward of sum over a zero-size axis (MXNet: "Shape size mismatch 0 v.s. 2")
