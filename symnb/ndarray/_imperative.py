@@ -102,7 +102,10 @@ def invoke(op, inputs, kwargs, out=None):
     n_visible = len(op.output_names(p))
     ins, out_shapes = list(in_shapes), [None] * n_total
     try:
-        infer_op_shapes(op, p, ins, out_shapes)
+        if is_np_shape():                 # zero-size dims are real (executor/_zero_size.py)
+            infer_op_shapes(op, p, ins, out_shapes)
+        else:
+            op.infer_shape(p, ins, out_shapes)
     except InferError as e:
         raise _infer_error(e) from None
     for given, inferred in zip(in_shapes, ins, strict=True):

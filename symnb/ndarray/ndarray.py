@@ -278,7 +278,7 @@ class NDArray:
         >>> mx.nd.ones((2,)).asnumpy()
         array([1., 1.], dtype=float32)
         """
-        if getattr(self, "_pending", None) is not None:
+        if PENDING_ERRORS and getattr(self, "_pending", None) is not None:
             self._raise_pending()
         return np.array(get_backend(self._ctx).to_numpy(self._data), copy=True, order="C")
 
@@ -391,7 +391,7 @@ class NDArray:
         >>> import symnb as mx
         >>> mx.nd.ones((2,)).wait_to_read()
         """
-        if getattr(self, "_pending", None) is not None:
+        if PENDING_ERRORS and getattr(self, "_pending", None) is not None:
             self._raise_pending()
         get_backend(self._ctx).synchronize()
 
