@@ -47,7 +47,8 @@ class CachedOp:
         and ``default_ctx`` (the context when there are no inputs).
 
         >>> import symnb as mx
-        >>> op = mx.nd.CachedOp(mx.sym.Group([mx.sym.var('x') + 1, mx.sym.var('x') * 3]))
+        >>> x = mx.sym.var('x')
+        >>> op = mx.nd.CachedOp(mx.sym.Group([x + 1, x * 3]))
         >>> [o.asnumpy().tolist() for o in op(mx.nd.ones(2))]
         [[2.0, 2.0], [3.0, 3.0]]
         """
