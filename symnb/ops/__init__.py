@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     contrib,
     conv,
     custom,
+    detection,
     elemwise,
     gather,
     image,
