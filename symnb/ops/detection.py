@@ -17,7 +17,7 @@ import numpy as np
 
 from ..base import MXNetError
 from ._params import Param
-from ._registry import OpDef, ZeroGradient, assign, register
+from ._registry import OpDef, ZeroGradient, register
 from ._rules import fmt_shape, fmt_tuple, legacy_float32_type, uniform_type
 from .shape import check, sassign
 
@@ -515,7 +515,7 @@ class _contrib_box_decode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
 
     def forward(self, p, ins, outs, is_train, rt):
         x = rt.to_numpy(ins[0])
-        b, n = x.shape[0], x.shape[1]
+        n = x.shape[1]
         dt = x.dtype.type
         a = rt.to_numpy(ins[1]).reshape(-1, 4)[:n]
         d64 = np.float64
@@ -854,7 +854,7 @@ class _contrib_MultiBoxDetection(OpDef):  # noqa: N801 -- MXNet's operator name
         for name, shape, want in (("cshape", c, 3), ("lshape", lo, 2), ("ashape", a, 3)):
             nd = _ndim(shape)
             check(nd == want, "%s.ndim() == %dU (%d vs. %d) : Provided: %s"
-                  % (name, want, nd, want, fmt_shape(shape)))
+                  % (name, want, nd, want, "None" if shape is None else fmt_shape(shape)))
         check(_dim(c, 2) == _dim(a, 1), "cshape[2] == ashape[1] (%d vs. %d) : Number of "
               "anchors mismatch" % (_dim(c, 2), _dim(a, 1)))
         check(_dim(c, 2) * 4 == _dim(lo, 1), "cshape[2] * 4 == lshape[1] (%d vs. %d) : # "
