@@ -406,6 +406,7 @@ class _contrib_box_encode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
 
     name = "_contrib_box_encode"
     family = "index"
+    loss_head = True        # no head gradient needed: MXNet's zero-gradient nodes
     inputs = ("samples", "matches", "anchors", "refs", "means", "stds")
     outputs = ("output0", "output1")
 
@@ -480,6 +481,7 @@ class _contrib_box_decode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
 
     name = "_contrib_box_decode"
     family = "index"
+    loss_head = True
     inputs = ("data", "anchors")
     params = (
         Param("std0", "float, optional, default=1",
@@ -643,6 +645,7 @@ class _contrib_MultiBoxTarget(OpDef):  # noqa: N801 -- MXNet's operator name
 
     name = "_contrib_MultiBoxTarget"
     family = "loss"
+    loss_head = True        # its backward reads no head gradient (MXNet asks for none)
     inputs = ("anchor", "label", "cls_pred")
     outputs = ("loc_target", "loc_mask", "cls_target")
     params = (
@@ -1078,6 +1081,7 @@ def _rpn_nms(dets, thresh, limit):
 
 class _ProposalBase(OpDef):
     family = "index"
+    loss_head = True        # its backward reads no head gradient (MXNet asks for none)
     inputs = ("cls_prob", "bbox_pred", "im_info")
     params = _PROPOSAL_PARAMS
     num_outputs_total_default = 2
