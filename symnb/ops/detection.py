@@ -18,7 +18,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import OpDef, ZeroGradient, register
-from ._rules import fmt_shape, fmt_tuple, legacy_float32_type, uniform_type
+from ._rules import fmt_shape, fmt_tuple, fully_known, legacy_float32_type, uniform_type
 from .shape import check, sassign
 
 __all__ = []
@@ -164,13 +164,13 @@ class _contrib_box_nms(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def infer_shape(self, p, ins, outs):
         ishape = ins[0]
-        if ishape is None and outs[0] is None:
+        # MXNet's shape_is_none is "not fully known": a partial input infers nothing
+        if not fully_known(ishape) and not fully_known(outs[0]):
             return
-        if ishape is None:
-            ishape = outs[0]
-        indim = len(ishape)
-        check(indim >= 2, "indim >= 2: input must have dim >= 2 the last two dimensions are "
-              "num_box and box_width %s provided" % fmt_shape(ishape))
+        # MXNet checks the input's shape even when only the output's is known
+        check(_ndim(ishape) >= 2, "indim >= 2: input must have dim >= 2 the last two "
+              "dimensions are num_box and box_width %s provided"
+              % ("None" if ishape is None else fmt_shape(ishape)))
         width = _dim(ishape, -1)
         expected = 6 if p.id_index >= 0 else 5
         check(width >= expected, "width_elem >= expected (%d vs. %d) : the last dimension must "
@@ -193,8 +193,6 @@ class _contrib_box_nms(OpDef):  # noqa: N801 -- MXNet's operator name
                   "score_index: %d" % (ii, si, ii, si))
         sassign(outs, 0, ishape, fmt=fmt_shape)
         sassign(outs, 1, tuple(ishape[:-1]) + (1,), fmt=fmt_shape)
-        if ins[0] is None:
-            ins[0] = outs[0]
 
     def infer_type(self, p, ins, outs):
         uniform_type(ins, outs)
@@ -1097,7 +1095,7 @@ class _ProposalBase(OpDef):
 
     def infer_shape(self, p, ins, outs):
         dshape = ins[0]
-        if dshape is None:
+        if not fully_known(dshape):     # MXNet's shape_is_none: not fully known
             return
         n, c, h, w = (tuple(dshape) + (0, 0, 0, 0))[:4]
         sassign(ins, 1, (n, c * 2, h, w), fmt=fmt_tuple)

@@ -121,3 +121,22 @@ def test_legacy_ops_are_float32_only():
         s.infer_type(data="float64")
     n = mx.sym.contrib.box_nms(mx.sym.var("data"))
     assert n.infer_type(data="float64")[1] == [np.float64]
+
+
+def test_partial_inference_as_mxnet():
+    # recorded from MXNet 1.9.1: box_nms and Proposal infer nothing from a partial input
+    # (MXNet's shape_is_none means "not fully known"); box_iou infers what it can
+    d = mx.sym.var("data")
+    assert mx.sym.contrib.box_nms(d).infer_shape_partial(data=(0, 6)) == ([(0, 6)], [()], [])
+    assert mx.sym.contrib.box_nms(d).infer_shape_partial(data=(3, 0)) == ([(3, 0)], [()], [])
+    iou = mx.sym.contrib.box_iou(d, mx.sym.var("r"))
+    assert iou.infer_shape_partial(data=(0, 4), r=(2, 4)) == ([(0, 4), (2, 4)], [(0, 2)], [])
+    p = mx.sym.contrib.Proposal(d, mx.sym.var("b"), mx.sym.var("i"))
+    assert p.infer_shape_partial(data=(1, 0, 3, 3)) == ([(1, 0, 3, 3), (), ()], [()], [])
+    after = mx.sym.elemwise_add(mx.sym.contrib.box_nms(d, name="nms"), mx.sym.var("b"))
+    with pytest.raises(mx.MXNetError, match="Error in operator nms: Check failed: indim >= 2: "
+                       "input must have dim >= 2 the last two dimensions are num_box and "
+                       "box_width None provided"):
+        after.infer_shape(b=(3, 6))
+    with pytest.raises(mx.MXNetError, match=r"in_height > 0 \(-1 vs. 0\) : Input height"):
+        mx.sym.contrib.MultiBoxPrior(d).infer_shape_partial(data=(1, 2, 0, 3))
