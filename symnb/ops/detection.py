@@ -50,6 +50,13 @@ def _runtime_check(cond, text):
         raise MXNetError("MXNetError: Check failed: " + text)
 
 
+def _real_only(x):
+    """MXNet's MSHADOW_REAL_TYPE_SWITCH: its kernels run for floating point types only."""
+    if x.dtype.kind != "f":
+        raise MXNetError("MXNetError: This operation only support floating point types, not %s"
+                         % x.dtype.name)
+
+
 def _write_zeros(igrads, reqs=None, honour_req=False):
     """Zero gradients: MXNet's legacy kernels write them whatever the request unless
     ``honour_req`` (its ``Assign(..., req, 0)`` leaves an 'add' buffer as it is)."""
@@ -251,6 +258,7 @@ class _contrib_box_nms(OpDef):  # noqa: N801 -- MXNet's operator name
         return out.reshape(shape), record.reshape(shape[:-1] + (1,))
 
     def forward(self, p, ins, outs, is_train, rt):
+        _real_only(ins[0])
         out, record = self._run(p, rt.to_numpy(ins[0]))
         outs[0][...] = rt.asarray(out)
         outs[1][...] = rt.asarray(record)
@@ -308,6 +316,7 @@ class _contrib_box_iou(OpDef):  # noqa: N801 -- MXNet's operator name
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
+        _real_only(ins[0])
         lhs = rt.to_numpy(ins[0]).reshape(-1, 1, 4)
         rhs = rt.to_numpy(ins[1]).reshape(1, -1, 4)
         inter, iou = _iou(lhs, rhs, p.format == "center")
@@ -359,6 +368,7 @@ class _contrib_bipartite_matching(OpDef):  # noqa: N801 -- MXNet's operator name
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
+        _real_only(ins[0])
         data = rt.to_numpy(ins[0])
         n, m = data.shape[-2], data.shape[-1]
         scores = data.reshape(-1, n * m)
@@ -434,6 +444,7 @@ class _contrib_box_encode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
+        _real_only(ins[0])
         samples, matches, anchors, refs, means, stds = (rt.to_numpy(x) for x in ins)
         b, n = anchors.shape[0], anchors.shape[1]
         m = refs.shape[1]
@@ -514,6 +525,7 @@ class _contrib_box_decode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
+        _real_only(ins[0])
         x = rt.to_numpy(ins[0])
         n = x.shape[1]
         dt = x.dtype.type
@@ -584,6 +596,11 @@ class _contrib_MultiBoxPrior(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def infer_type(self, p, ins, outs):
         legacy_float32_type(ins, outs)
+
+    def check_bound(self, p, ins, outs):
+        # MXNet creates the operator at bind: its constructor's checks fail there, with
+        # their own text (an MXNetError, not an inference error)
+        self._check_params(p)
 
     def _check_params(self, p):
         # MultiBoxPriorOp's constructor checks

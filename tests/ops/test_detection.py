@@ -140,3 +140,25 @@ def test_partial_inference_as_mxnet():
         after.infer_shape(b=(3, 6))
     with pytest.raises(mx.MXNetError, match=r"in_height > 0 \(-1 vs. 0\) : Input height"):
         mx.sym.contrib.MultiBoxPrior(d).infer_shape_partial(data=(1, 2, 0, 3))
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: mx.nd.contrib.box_nms(x(2, 6)),
+    lambda x: mx.nd.contrib.box_iou(x(2, 4), x(2, 4)),
+    lambda x: mx.nd.contrib.bipartite_matching(x(2, 4), threshold=0.1)[0],
+    lambda x: mx.nd.contrib.box_encode(x(1, 2), x(1, 2), x(1, 2, 4), x(1, 2, 4), x(4), x(4))[0],
+    lambda x: mx.nd.contrib.box_decode(x(1, 2, 4), x(1, 2, 4)),
+])
+def test_integer_inputs_are_refused_at_run_time(call):
+    # MXNet's MSHADOW_REAL_TYPE_SWITCH (recorded text)
+    with pytest.raises(mx.MXNetError, match="This operation only support floating point "
+                                            "types, not int32"):
+        call(lambda *s: mx.nd.ones(s, dtype="int32")).asnumpy()
+
+
+def test_multibox_prior_parameters_fail_at_bind():
+    s = mx.sym.contrib.MultiBoxPrior(mx.sym.var("d"), offsets=(0.5, -0.1))
+    # simple_bind re-raises as RuntimeError with the arguments, as MXNet's does
+    with pytest.raises(RuntimeError, match=r"simple_bind error(.|\n)*Check failed: "
+                                           r"offsets_\[1\] >= 0.f \(-0.1 vs. 0\) : "):
+        s.simple_bind(mx.cpu(), d=(1, 1, 2, 2))
