@@ -68,6 +68,23 @@ def _write_zeros(igrads, reqs=None, honour_req=False):
         g[...] = 0
 
 
+def _exp(x):
+    """``exp`` as C's ``expf`` gives it for float32 (correctly rounded; NumPy's vectorised
+    float32 exp can be an ulp off), plain for float64."""
+    x = np.asarray(x)
+    if x.dtype == np.float64:
+        return np.exp(x)
+    return np.exp(x.astype(np.float64)).astype(x.dtype)
+
+
+def _log(x):
+    """``log`` as C's ``logf`` gives it for float32 (see :func:`_exp`)."""
+    x = np.asarray(x)
+    if x.dtype == np.float64:
+        return np.log(x)
+    return np.log(x.astype(np.float64)).astype(x.dtype)
+
+
 def _quiet():
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
@@ -469,8 +486,10 @@ class _contrib_box_encode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         with _quiet():
             t = np.stack([((rx - ax) / aw - means[0]) / stds[0],
                           ((ry - ay) / ah - means[1]) / stds[1],
-                          (np.log(rw / aw) - means[2]) / stds[2],
-                          (np.log(rh / ah) - means[3]) / stds[3]], axis=1)
+                          # C's double log: the rest of these two runs in double
+                          (np.log((rw / aw).astype(np.float64)) - means[2]) / stds[2],
+                          (np.log((rh / ah).astype(np.float64)) - means[3]) / stds[3]],
+                         axis=1)
         t = np.where(valid[:, None], t, np.zeros_like(t)).astype(dt)
         mask = np.repeat(valid[:, None], 4, axis=1).astype(dt)
         outs[0][...] = rt.asarray(t.reshape(outs[0].shape))
@@ -545,8 +564,8 @@ class _contrib_box_decode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
             dw = np.where(dw < dt(p.clip), dw, dt(p.clip))
             dh = np.where(dh < dt(p.clip), dh, dt(p.clip))
         with _quiet():
-            ow = ((np.exp(dw) * aw).astype(d64) * 0.5).astype(x.dtype)
-            oh = ((np.exp(dh) * ah).astype(d64) * 0.5).astype(x.dtype)
+            ow = ((_exp(dw) * aw).astype(d64) * 0.5).astype(x.dtype)
+            oh = ((_exp(dh) * ah).astype(d64) * 0.5).astype(x.dtype)
         out = np.stack([ox - ow, oy - oh, ox + ow, oy + oh], axis=-1).astype(x.dtype)
         outs[0][...] = rt.asarray(out)
 
@@ -801,8 +820,8 @@ class _contrib_MultiBoxTarget(OpDef):  # noqa: N801 -- MXNet's operator name
                 top = logits.max(axis=0)
                 total = np.zeros(cand.size, dtype=pred.dtype)
                 for k in range(logits.shape[0]):
-                    total += np.exp(logits[k] - top)
-                prob = np.exp(logits[0] - top) / total
+                    total += _exp(logits[k] - top)
+                prob = _exp(logits[0] - top) / total
                 _runtime_check(cand.size >= num_neg, "temp.size() >= num_negative (%d vs. %d) "
                                ": " % (cand.size, num_neg))
                 order = np.argsort(prob, kind="stable")      # ascending background prob
@@ -829,8 +848,8 @@ def _loc_targets(anchor, gt, variances):
     gy = ((gt[:, 1] + gt[:, 3]).astype(d) * 0.5).astype(f)
     vx, vy, vw, vh = (f(v) for v in variances[:4])
     with _quiet():
-        return np.stack([(gx - ax) / aw / vx, (gy - ay) / ah / vy, np.log(gw / aw) / vw,
-                         np.log(gh / ah) / vh], axis=1)
+        return np.stack([(gx - ax) / aw / vx, (gy - ay) / ah / vy, _log(gw / aw) / vw,
+                         _log(gh / ah) / vh], axis=1)
 
 
 @register
@@ -948,8 +967,8 @@ def _decode_ssd(anchors, loc, clip, variances, dt):
     ox = px * vx * aw + ax
     oy = py * vy * ah + ay
     with _quiet():
-        ow = np.exp(pw * vw) * aw / dt(2)
-        oh = np.exp(ph * vh) * ah / dt(2)
+        ow = _exp(pw * vw) * aw / dt(2)
+        oh = _exp(ph * vh) * ah / dt(2)
     out = np.stack([ox - ow, oy - oh, ox + ow, oy + oh], axis=-1).astype(anchors.dtype)
     if clip:
         out = np.maximum(dt(0), np.minimum(dt(1), out))
@@ -1041,8 +1060,8 @@ def _proposals(p, anchors, scores, deltas, info, check_name):
             cy = (y1 + 0.5 * (bh.astype(d) - 1.0)).astype(f)
             pcx = dl[..., 0] * bw + cx
             pcy = dl[..., 1] * bh + cy
-            pw = np.exp(dl[..., 2]) * bw
-            ph = np.exp(dl[..., 3]) * bh
+            pw = _exp(dl[..., 2]) * bw
+            ph = _exp(dl[..., 3]) * bh
             px1 = (pcx - 0.5 * (pw.astype(d) - 1.0)).astype(f)
             py1 = (pcy - 0.5 * (ph.astype(d) - 1.0)).astype(f)
             px2 = (pcx + 0.5 * (pw.astype(d) - 1.0)).astype(f)

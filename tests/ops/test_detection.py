@@ -19,7 +19,8 @@ RECORDS = json.loads(str(ARRAYS.pop("meta")))
 
 
 def _tol(dtype):
-    return (1e-6, 1e-7) if dtype == np.float64 else (2e-5, 2e-5)
+    # symnb follows the kernels closely enough to be bit-exact on these; a little slack
+    return (1e-6, 1e-7) if dtype == np.float64 else (1e-6, 1e-6)
 
 
 @pytest.mark.parametrize("rec", RECORDS, ids=[r["name"] for r in RECORDS])
