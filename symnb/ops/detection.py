@@ -1089,27 +1089,27 @@ def _proposals(p, anchors, scores, deltas, info, check_name):
 
 
 def _rpn_nms(dets, thresh, limit):
-    """MXNet's NonMaximumSuppression on sorted rows: the kept row positions."""
+    """MXNet's NonMaximumSuppression on sorted rows: the kept row positions.
+
+    Greedy as MXNet's loop (a row is kept unless a kept earlier row overlaps it by more
+    than ``thresh``, with ``+ 1`` pixel sizes in float32; at most ``limit`` rows), run on the
+    rows not yet suppressed only: the first of them is always the next one kept.
+    """
     f = _F32
-    area = (dets[:, 2] - dets[:, 0] + f(1)) * (dets[:, 3] - dets[:, 1] + f(1))
-    suppressed = np.zeros(dets.shape[0], dtype=bool)
+    alive = np.arange(dets.shape[0])
+    x1, y1, x2, y2 = (np.ascontiguousarray(dets[:, k]) for k in range(4))
+    area = (x2 - x1 + f(1)) * (y2 - y1 + f(1))
     keep = []
     thresh = f(thresh)
-    for i in range(dets.shape[0]):
-        if len(keep) >= limit:
-            break
-        if suppressed[i]:
-            continue
+    while alive.size and len(keep) < limit:
+        i, alive = alive[0], alive[1:]
         keep.append(i)
-        rest = dets[i + 1:]
-        w = np.maximum(f(0), np.minimum(dets[i, 2], rest[:, 2])
-                       - np.maximum(dets[i, 0], rest[:, 0]) + f(1))
-        h = np.maximum(f(0), np.minimum(dets[i, 3], rest[:, 3])
-                       - np.maximum(dets[i, 1], rest[:, 1]) + f(1))
+        w = np.maximum(f(0), np.minimum(x2[i], x2[alive]) - np.maximum(x1[i], x1[alive]) + f(1))
+        h = np.maximum(f(0), np.minimum(y2[i], y2[alive]) - np.maximum(y1[i], y1[alive]) + f(1))
         inter = w * h
         with _quiet():
-            ovr = inter / (area[i] + area[i + 1:] - inter)
-        suppressed[i + 1:] |= ovr > thresh
+            ovr = inter / (area[i] + area[alive] - inter)
+        alive = alive[~(ovr > thresh)]
     return np.asarray(keep, dtype=np.int64)
 
 
