@@ -248,16 +248,18 @@ class _contrib_box_nms(OpDef):  # noqa: N801 -- MXNet's operator name
                 continue
             boxes = flat[rows, cs:cs + 4]
             ids = flat[rows, p.id_index].astype(np.int64) if p.id_index >= 0 else None
-            alive = np.ones(rows.size, dtype=bool)
-            for r in range(rows.size - 1):
-                if not alive[r]:
-                    continue
-                _, iou = _iou(boxes[r], boxes[r + 1:], center)
+            # greedy: the first box not suppressed yet is always kept (MXNet's nms_impl
+            # passes skip suppressed references)
+            alive, kept = np.arange(rows.size), []
+            while alive.size:
+                r, alive = alive[0], alive[1:]
+                kept.append(r)
+                _, iou = _iou(boxes[r], boxes[alive], center)
                 hit = iou > thresh
                 if ids is not None and not p.force_suppress:
-                    hit &= ids[r + 1:] == ids[r]
-                alive[r + 1:] &= ~hit
-            kept = rows[alive]
+                    hit &= ids[alive] == ids[r]
+                alive = alive[~hit]
+            kept = rows[np.asarray(kept, dtype=np.int64)]
             out[b * n:b * n + kept.size] = flat[kept]
             record[b * n:b * n + kept.size] = kept
         if p.in_format != p.out_format:
@@ -942,15 +944,14 @@ class _contrib_MultiBoxDetection(OpDef):  # noqa: N801 -- MXNet's operator name
                 out[b, nkeep:count, 0] = -1
             out[b, :nkeep] = rows[order[:nkeep]]
             det = out[b]
-            for i in range(nkeep):
-                if det[i, 0] < 0:
-                    continue
-                rest = det[i + 1:nkeep]
-                iou = _overlap(det[i, 2:6], rest[:, 2:6])
-                hit = (rest[:, 0] >= 0) & (iou >= nms)
+            alive = np.arange(nkeep)      # every one of these rows has a class id >= 0
+            while alive.size:
+                i, alive = alive[0], alive[1:]
+                hit = _overlap(det[i, 2:6], det[alive, 2:6]) >= nms
                 if not p.force_suppress:
-                    hit &= rest[:, 0] == det[i, 0]
-                rest[hit, 0] = -1
+                    hit &= det[alive, 0] == det[i, 0]
+                det[alive[hit], 0] = -1
+                alive = alive[~hit]
         outs[0][...] = rt.asarray(out)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
