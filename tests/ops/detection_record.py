@@ -200,12 +200,35 @@ def _run(mx, np, case, store):
     return rec
 
 
+def _ssd(mx, np):
+    """The SSD step of ``detection_ssd.py``: its inputs and MXNet's results, ``ssd/`` keys."""
+    import sys
+    sys.path.insert(0, HERE)
+    import detection_ssd
+    rng = np.random.RandomState(3)
+    sym = detection_ssd.build(mx)
+    shapes = dict(zip(sym.list_arguments(), sym.infer_shape(data=detection_ssd.DATA,
+                                                            label=detection_ssd.LABEL)[0]))
+    arrays = {k: rng.uniform(-0.3, 0.3, s).astype(np.float32) for k, s in shapes.items()
+              if k not in ("data", "label")}
+    arrays["data"] = rng.uniform(-1, 1, detection_ssd.DATA).astype(np.float32)
+    lab = np.full(detection_ssd.LABEL, -1.0, dtype=np.float32)
+    lab[0, :2] = [[0, 0.1, 0.1, 0.5, 0.6], [1, 0.4, 0.3, 0.9, 0.9]]
+    lab[1, :1] = [[1, 0.2, 0.2, 0.7, 0.8]]
+    arrays["label"] = lab
+    res = detection_ssd.step(mx, sym, arrays)
+    out = {"ssd/in:" + k: v for k, v in arrays.items()}
+    out.update({"ssd/" + k: v for k, v in res.items()})
+    return out
+
+
 def main():
     import mxnet as mx
     import numpy as np
     assert mx.__version__.startswith("1.9.1"), mx.__version__
     store = {}
     records = [_run(mx, np, c, store) for c in _cases(np)]
+    store.update(_ssd(mx, np))
     np.savez_compressed(OUT, meta=np.array(json.dumps(records, sort_keys=True)), **store)
     print("recorded %d cases into %s" % (len(records), OUT))
 

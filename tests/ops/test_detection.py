@@ -12,6 +12,8 @@ import pytest
 
 import symnb as mx
 
+from . import detection_ssd
+
 HERE = pathlib.Path(__file__).resolve().parent
 with np.load(HERE / "detection_cases.npz") as _z:
     ARRAYS = {k: _z[k] for k in _z.files}
@@ -163,3 +165,15 @@ def test_multibox_prior_parameters_fail_at_bind():
     with pytest.raises(RuntimeError, match=r"simple_bind error(.|\n)*Check failed: "
                                            r"offsets_\[1\] >= 0.f \(-0.1 vs. 0\) : "):
         s.simple_bind(mx.cpu(), d=(1, 1, 2, 2))
+
+
+def test_ssd_training_step_matches_mxnet():
+    # MultiBoxPrior -> MultiBoxTarget (hard negative mining) -> SoftmaxOutput / smooth_l1,
+    # and MultiBoxDetection, through simple_bind, forward and backward (recorded)
+    arrays = {k[len("ssd/in:"):]: v for k, v in ARRAYS.items() if k.startswith("ssd/in:")}
+    got = detection_ssd.step(mx, detection_ssd.build(mx), arrays)
+    want = {k[len("ssd/"):]: v for k, v in ARRAYS.items()
+            if k.startswith("ssd/") and not k.startswith("ssd/in:")}
+    assert sorted(got) == sorted(want)
+    for k, w in want.items():
+        np.testing.assert_allclose(got[k], w, rtol=1e-5, atol=1e-6, err_msg=k)
