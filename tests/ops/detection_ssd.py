@@ -7,12 +7,8 @@ DATA, LABEL = (2, 3, 4, 4), (2, 3, 5)
 
 
 def build(mx):
-    """Anchors, targets with hard negative mining, both losses and the detections.
-
-    >>> import symnb
-    >>> build(symnb).list_outputs()
-    ['cls_prob_output', 'loc_loss_output', 'blockgrad0_output']
-    """
+    """Anchors, targets with hard negative mining, both losses and the detections
+    (outputs ``cls_prob_output``, ``loc_loss_output``, ``blockgrad0_output``)."""
     data, label = mx.sym.var("data"), mx.sym.var("label")
     conv = mx.sym.Convolution(data, num_filter=8, kernel=(3, 3), pad=(1, 1), name="conv")
     anchors = mx.sym.contrib.MultiBoxPrior(conv, sizes=(0.3, 0.6), ratios=(1, 2, 0.5),
