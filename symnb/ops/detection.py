@@ -4,8 +4,9 @@ bipartite_matching, MultiBoxPrior, MultiBoxTarget, MultiBoxDetection, Proposal, 
 The sequential parts (greedy non-maximum suppression, matching) follow MXNet 1.9.1's CPU
 kernels step for step: stable sorts by score, ties kept in input order, the same strict or
 non-strict comparisons, float32 arithmetic where MXNet computes in ``float`` (and its
-``double`` intermediates where its C++ promotes). They run on NumPy arrays, vectorised over
-the boxes each greedy step compares, and are copied back to the backend's arrays.
+``double`` intermediates where its C++ promotes). They run on NumPy arrays and are copied
+back to the backend's arrays; the greedy suppressions decide blocks of boxes with matrix
+steps, one class at a time where only boxes of one class suppress each other.
 
 Gradients are MXNet's: box_nms carries each output row's gradient back to the input row it
 came from; every other operator here back-propagates zeros (MXNet's own rule, in its way:
@@ -69,8 +70,8 @@ def _write_zeros(igrads, reqs=None, honour_req=False):
 
 
 def _exp(x):
-    """``exp`` as C's ``expf`` gives it for float32 (correctly rounded; NumPy's vectorised
-    float32 exp can be an ulp off), plain for float64."""
+    """``exp`` for float32 as C's ``expf`` nearly always gives it: correctly rounded (NumPy's
+    vectorised float32 exp is an ulp off far more often than glibc's); plain for float64."""
     x = np.asarray(x)
     if x.dtype == np.float64:
         return np.exp(x)
@@ -308,6 +309,7 @@ class _contrib_box_nms(OpDef):  # noqa: N801 -- MXNet's operator name
                 continue
             boxes = flat[rows, cs:cs + 4]
             ids = flat[rows, p.id_index].astype(np.int64) if p.id_index >= 0 else None
+
             def suppresses(ref, pos, boxes=boxes, ids=ids):
                 # MXNet's nms_impl: IoU above the threshold, same class unless forced
                 hit = _iou(boxes[ref][:, None], boxes[pos][None], center)[1] > thresh
@@ -454,18 +456,22 @@ class _contrib_bipartite_matching(OpDef):  # noqa: N801 -- MXNet's operator name
         for b in range(scores.shape[0]):
             s = scores[b]
             order = np.argsort(s, kind="stable") if p.is_ascend else _stable_desc(s)
-            count = 0
-            for idx in order:
-                r, c = divmod(int(idx), m)
-                if rmark[b, r] != -1 or cmark[b, c] != -1:
-                    continue
-                if (s[idx] < thresh) if p.is_ascend else (s[idx] > thresh):
-                    rmark[b, r], cmark[b, c] = c, r
-                    count += 1
-                    if 0 < p.topk < count:
-                        break
-                else:
+            rows, cols = order // m, order % m
+            passes = s[order] < thresh if p.is_ascend else s[order] > thresh
+            # MXNet's scan: skip pairs whose row or column is taken; the first free pair
+            # either matches or (failing the threshold) ends the scan
+            pos, count = 0, 0
+            while pos < order.size:
+                free = (rmark[b, rows[pos:]] == -1) & (cmark[b, cols[pos:]] == -1)
+                j = int(np.argmax(free))
+                if not free[j] or not passes[pos + j]:
                     break
+                r, c = rows[pos + j], cols[pos + j]
+                rmark[b, r], cmark[b, c] = c, r
+                count += 1
+                if 0 < p.topk < count:
+                    break
+                pos += j + 1
         outs[0][...] = rt.asarray(rmark.reshape(outs[0].shape))
         outs[1][...] = rt.asarray(cmark.reshape(outs[1].shape))
 
