@@ -229,6 +229,8 @@ def main():
     store = {}
     records = [_run(mx, np, c, store) for c in _cases(np)]
     store.update(_ssd(mx, np))
+    import detection_random
+    store.update({"random/" + k: v for k, v in detection_random.run_all(mx, np).items()})
     np.savez_compressed(OUT, meta=np.array(json.dumps(records, sort_keys=True)), **store)
     print("recorded %d cases into %s" % (len(records), OUT))
 
