@@ -51,6 +51,16 @@ def _runtime_check(cond, text):
         raise MXNetError("MXNetError: Check failed: " + text)
 
 
+def _view_check(x, *shape):
+    """MXNet's TBlob.get_with_shape: a kernel viewing an input as ``shape`` needs exactly
+    that many elements (its inference does not check some of these)."""
+    want = int(np.prod(shape))
+    if x.size != want:
+        raise MXNetError("TBlob.get_with_shape: Check failed: this->shape_.Size() == "
+                         "static_cast<size_t>(shape.Size()) (%d vs. %d) : new and old shape "
+                         "do not match total elements" % (x.size, want))
+
+
 def _real_only(x):
     """MXNet's MSHADOW_REAL_TYPE_SWITCH: its kernels run for floating point types only."""
     if x.dtype.kind != "f":
@@ -517,8 +527,8 @@ class _contrib_box_encode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         ld = _dim(r, -1)
         check(ld == 4, "ldim == 4 (%d vs. 4) : last dimension of anchors must be 4, %d "
               "provided" % (ld, ld))
-        sassign(ins, 4, (4,))
-        sassign(ins, 5, (4,))
+        sassign(ins, 4, (4,), fmt=fmt_tuple)
+        sassign(ins, 5, (4,), fmt=fmt_tuple)
         sassign(outs, 0, a, fmt=fmt_shape)
         sassign(outs, 1, a, fmt=fmt_shape)
 
@@ -530,6 +540,9 @@ class _contrib_box_encode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         samples, matches, anchors, refs, means, stds = (rt.to_numpy(x) for x in ins)
         b, n = anchors.shape[0], anchors.shape[1]
         m = refs.shape[1]
+        for x, shape in ((samples, (b, n)), (matches, (b, n)), (anchors, (b, n, 4)),
+                         (refs, (b, m, 4))):
+            _view_check(x, *shape)
         dt = anchors.dtype
         anchors = anchors.reshape(b * n, 4)
         flat_refs = refs.reshape(-1, 4)
@@ -613,7 +626,9 @@ class _contrib_box_decode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         x = rt.to_numpy(ins[0])
         n = x.shape[1]
         dt = x.dtype.type
-        a = rt.to_numpy(ins[1]).reshape(-1, 4)[:n]
+        _view_check(x, x.shape[0], n, 4)
+        _view_check(ins[1], 1, n, 4)
+        a = rt.to_numpy(ins[1]).reshape(n, 4)
         d64 = np.float64
         ax, ay, aw, ah = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
         if p.format == "corner":
@@ -812,7 +827,12 @@ class _contrib_MultiBoxTarget(OpDef):  # noqa: N801 -- MXNet's operator name
             union = (ar - al) * (ab - at) + (gr - gl) * (gb - gt) - inter
             with _quiet():
                 overlaps = np.where(union == 0, zero, inter / union)
-            flags, matches = self._match(p, b, labels[b], overlaps, preds[b])
+            if p.negative_mining_ratio > 0 and b >= preds.shape[0]:
+                # MXNet reads past cls_pred's end here; symnb refuses
+                raise MXNetError("MXNetError: MultiBoxTarget: cls_pred holds %d batch items, "
+                                 "label %d" % (preds.shape[0], nb))
+            flags, matches = self._match(p, b, labels[b], overlaps,
+                                         preds[min(b, preds.shape[0] - 1)])
             if flags is None:
                 continue
             pos = np.flatnonzero(flags == 1)
@@ -977,8 +997,12 @@ class _contrib_MultiBoxDetection(OpDef):  # noqa: N801 -- MXNet's operator name
         _runtime_check(len(p.variances) == 4, "variances.ndim() == 4 (%d vs. 4) : Variance "
                        "size must be 4" % len(p.variances))
         nb, nc, na = prob.shape
+        if loc.shape[0] < nb:
+            # MXNet reads past loc_pred's end here; symnb refuses
+            raise MXNetError("MXNetError: MultiBoxDetection: loc_pred holds %d batch items, "
+                             "cls_prob %d" % (loc.shape[0], nb))
         out = np.full((nb, na, 6), -1, dtype=prob.dtype)
-        boxes = _decode_ssd(anchors, loc.reshape(nb, na, 4), p.clip, p.variances, dt)
+        boxes = _decode_ssd(anchors, loc[:nb].reshape(nb, na, 4), p.clip, p.variances, dt)
         thresh = _F32(p.threshold)
         nms = _F32(p.nms_threshold)
         for b in range(nb):

@@ -190,3 +190,18 @@ def test_random_configurations_match_mxnet():
             np.testing.assert_allclose(got[k], w, rtol=1e-6, atol=1e-7, err_msg=k)
         else:
             np.testing.assert_array_equal(got[k], w, err_msg=k)
+
+
+def test_kernel_views_check_sizes_as_mxnet():
+    # MXNet's TBlob.get_with_shape (recorded texts); its inference lets these through
+    with pytest.raises(mx.MXNetError, match=r"TBlob.get_with_shape: Check failed: "
+                       r"this->shape_.Size\(\) == static_cast<size_t>\(shape.Size\(\)\) "
+                       r"\(24 vs. 12\) : new and old shape do not match total elements"):
+        mx.nd.contrib.box_decode(mx.nd.ones((2, 3, 4)), mx.nd.ones((2, 3, 4))).asnumpy()
+    with pytest.raises(mx.MXNetError, match=r"\(8 vs. 6\) : new and old shape"):
+        mx.nd.contrib.box_encode(mx.nd.ones((2, 4)), mx.nd.zeros((2, 3)), mx.nd.ones((2, 3, 4)),
+                                 mx.nd.ones((2, 2, 4)), mx.nd.zeros((4,)), mx.nd.ones((4,)))
+    with pytest.raises(mx.MXNetError, match=r"Shape inconsistent, Provided = \[3\], inferred "
+                                            r"shape=\(4,\)"):
+        mx.nd.contrib.box_encode(mx.nd.ones((2, 3)), mx.nd.zeros((2, 3)), mx.nd.ones((2, 3, 4)),
+                                 mx.nd.ones((2, 2, 4)), mx.nd.zeros((3,)), mx.nd.ones((4,)))
