@@ -1119,7 +1119,7 @@ def _base_anchors(p):
     return np.asarray(out, dtype=f)
 
 
-def _proposals(p, anchors, scores, deltas, info, check_name):
+def _proposals(p, anchors, scores, deltas, info):
     """Rows (count, 5) ``[x1, y1, x2, y2, score]`` of one image before sorting (MXNet's
     anchor shifts, BBoxTransformInv/IoUTransformInv and FilterBox)."""
     f, d = _F32, np.float64
@@ -1230,20 +1230,20 @@ class _ProposalBase(OpDef):
     def infer_type(self, p, ins, outs):
         legacy_float32_type(ins, outs)
 
-    def _image(self, p, scores, deltas, info, anchors, source):
+    def _image(self, p, scores, deltas, info, anchors):
         na = scores.shape[0] // 2
         count = na * scores.shape[1] * scores.shape[2]
         pre = p.rpn_pre_nms_top_n if p.rpn_pre_nms_top_n > 0 else count
         pre = min(pre, count)
         post = min(p.rpn_post_nms_top_n, pre)
-        rows = _proposals(p, anchors, scores[na:], deltas, info, source)
+        rows = _proposals(p, anchors, scores[na:], deltas, info)
         order = _stable_desc(rows[:, 4])[:pre]
         ordered = rows[order]
         keep = _rpn_nms(ordered, p.threshold, post)
         pick = keep[np.arange(p.rpn_post_nms_top_n) % keep.size]
         return ordered[pick, :4], ordered[pick, 4]
 
-    def _check_anchors(self, p, scores, source):
+    def _check_anchors(self, p, scores):
         na = scores.shape[1] // 2
         want = len(p.ratios) * len(p.scales)
         _runtime_check(na == want, "num_anchors == param_.ratios.ndim() * param_.scales.ndim() "
@@ -1275,9 +1275,8 @@ class _contrib_Proposal(_ProposalBase):  # noqa: N801 -- MXNet's operator name
         _runtime_check(scores.shape[0] == 1, "in_data[proposal: :kClsProb].shape_[0] == 1 "
                        "(%d vs. 1) : Sorry, multiple images each device is not implemented."
                        % scores.shape[0])
-        self._check_anchors(p, scores, "proposal")
-        boxes, score = self._image(p, scores[0], deltas[0], info[0], _base_anchors(p),
-                                   "proposal")
+        self._check_anchors(p, scores)
+        boxes, score = self._image(p, scores[0], deltas[0], info[0], _base_anchors(p))
         out = np.concatenate([np.zeros((boxes.shape[0], 1), _F32), boxes], axis=1)
         outs[0][...] = rt.asarray(out)
         outs[1][...] = rt.asarray(score[:, None])
@@ -1302,12 +1301,11 @@ class _contrib_MultiProposal(_ProposalBase):  # noqa: N801 -- MXNet's operator n
 
     def forward(self, p, ins, outs, is_train, rt):
         scores, deltas, info = (rt.to_numpy(x) for x in ins)
-        self._check_anchors(p, scores, "multi_proposal")
+        self._check_anchors(p, scores)
         anchors = _base_anchors(p)
         rows, values = [], []
         for b in range(scores.shape[0]):
-            boxes, score = self._image(p, scores[b], deltas[b], info[b], anchors,
-                                       "multi_proposal")
+            boxes, score = self._image(p, scores[b], deltas[b], info[b], anchors)
             rows.append(np.concatenate([np.full((boxes.shape[0], 1), b, _F32), boxes],
                                        axis=1))
             values.append(score)
