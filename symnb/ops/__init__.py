@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     ctc,
     custom,
     deformable,
+    detection,
     elemwise,
     gather,
     hawkes,

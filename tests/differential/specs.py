@@ -1137,6 +1137,92 @@ def _vision():
     return out
 
 
+def _detection():
+    out = []
+    unit = ("u", 0.0, 1.0)
+    out.append(_case("det_box_nms_0", "_contrib_box_nms", [("data", (2, 6, 6))], F32,
+                     {"overlap_thresh": 0.3}, ranges={"data": unit},
+                     errors=[{"shapes": {"data": (3, 4)}}, {"shapes": {"data": (3,)}},
+                             {"kwargs": {"score_index": 3}}]))
+    out.append(_case("det_box_nms_1", "_contrib_box_nms", [("data", (2, 3, 5, 6))], F64,
+                     {"id_index": 0, "valid_thresh": 0.2, "topk": 3, "in_format": "center"},
+                     ranges={"data": ("i", 0, 3)}))
+    out.append(_case("det_box_nms_2", "_contrib_box_nms", [("data", (5, 7))], F32,
+                     {"coord_start": 3, "score_index": 0, "id_index": 1, "background_id": 1,
+                      "out_format": "center", "topk": 4, "force_suppress": True,
+                      "overlap_thresh": 0.1}, ranges={"data": ("u", 0.0, 2.0)}))
+    out.append(_case("det_box_nms_3", "_contrib_box_non_maximum_suppression",
+                     [("data", (6, 6))], F32, {"topk": 0}, ranges={"data": unit}))
+    out.append(_case("det_box_iou_0", "_contrib_box_iou", [("lhs", (3, 4)), ("rhs", (2, 2, 4))],
+                     F32, ranges={"lhs": unit, "rhs": unit},
+                     errors=[{"shapes": {"lhs": (3, 3), "rhs": (2, 4)}}]))
+    out.append(_case("det_box_iou_1", "_contrib_box_iou", [("lhs", (2, 4)), ("rhs", (3, 4))],
+                     F64, {"format": "center"}, ranges={"lhs": ("u", 0.1, 1.0),
+                                                        "rhs": ("u", 0.1, 1.0)}))
+    out.append(_case("det_bipartite_0", "_contrib_bipartite_matching", [("data", (2, 3, 4))],
+                     F32, {"threshold": 0.1}, ranges={"data": unit}))
+    out.append(_case("det_bipartite_1", "_contrib_bipartite_matching", [("data", (3, 4))],
+                     F64, {"threshold": 0.6, "is_ascend": True, "topk": 1},
+                     ranges={"data": unit}))
+    out.append(_case("det_box_encode_0", "_contrib_box_encode",
+                     [("samples", (2, 3)), ("matches", (2, 3)), ("anchors", (2, 3, 4)),
+                      ("refs", (2, 2, 4)), ("means", (4,)), ("stds", (4,))], F32,
+                     ranges={"samples": ("i", -1, 2), "matches": ("i", 0, 2),
+                             "anchors": unit, "refs": unit, "means": ("u", -0.1, 0.1),
+                             "stds": ("u", 0.5, 1.0)},
+                     errors=[{"shapes": {"samples": (2, 3, 1), "matches": (2, 3),
+                                         "anchors": (2, 3, 4), "refs": (2, 2, 4)}}]))
+    out.append(_case("det_box_decode_0", "_contrib_box_decode",
+                     [("data", (2, 3, 4)), ("anchors", (1, 3, 4))], F32,
+                     ranges={"data": ("u", -0.5, 0.5), "anchors": unit}))
+    out.append(_case("det_box_decode_1", "_contrib_box_decode",
+                     [("data", (2, 3, 4)), ("anchors", (1, 3, 4))], F64,
+                     {"format": "corner", "clip": 0.2, "std0": 0.1, "std1": 0.1, "std2": 0.2,
+                      "std3": 0.2}, ranges={"data": ("u", -2.0, 2.0), "anchors": unit}))
+    out.append(_case("det_multibox_prior_0", "_contrib_MultiBoxPrior", [("data", (1, 2, 3, 4))],
+                     F32, {"sizes": (0.5, 0.25), "ratios": (1, 2, 0.5)},
+                     errors=[{"shapes": {"data": (2, 3, 4)}}, {"types": {"data": F64}}]))
+    out.append(_case("det_multibox_prior_1", "_contrib_MultiBoxPrior", [("data", (2, 1, 2, 3))],
+                     F32, {"clip": True, "steps": (0.2, 0.3), "offsets": (0.2, 0.7),
+                           "sizes": (0.9,)}))
+    mbt = [("anchor", (1, 6, 4)), ("label", (2, 3, 5)), ("cls_pred", (2, 3, 6))]
+    out.append(_case("det_multibox_target_0", "_contrib_MultiBoxTarget", mbt, F32,
+                     ranges={"anchor": unit, "label": unit},
+                     errors=[{"shapes": {"anchor": (2, 6, 4), "label": (2, 3, 5),
+                                         "cls_pred": (2, 3, 6)}}]))
+    out.append(_case("det_multibox_target_1", "_contrib_MultiBoxTarget", mbt, F32,
+                     {"negative_mining_ratio": 2, "overlap_threshold": 0.3,
+                      "negative_mining_thresh": 0.6, "ignore_label": -2,
+                      "variances": (0.2, 0.2, 0.1, 0.1)},
+                     ranges={"anchor": unit, "label": unit}))
+    mbd = [("cls_prob", (2, 3, 6)), ("loc_pred", (2, 24)), ("anchor", (1, 6, 4))]
+    out.append(_case("det_multibox_detection_0", "_contrib_MultiBoxDetection", mbd, F32,
+                     {"threshold": 0.3}, ranges={"cls_prob": unit, "loc_pred": ("u", -0.5, 0.5),
+                                                 "anchor": unit},
+                     errors=[{"shapes": {"cls_prob": (2, 3, 6), "loc_pred": (2, 20),
+                                         "anchor": (1, 6, 4)}}]))
+    out.append(_case("det_multibox_detection_1", "_contrib_MultiBoxDetection", mbd, F32,
+                     {"force_suppress": True, "nms_topk": 3, "clip": False,
+                      "nms_threshold": 0.2, "variances": (0.2, 0.2, 0.1, 0.1)},
+                     ranges={"cls_prob": unit, "loc_pred": ("u", -0.5, 0.5), "anchor": unit}))
+    rpn = {"cls_prob": unit, "bbox_pred": ("u", -0.3, 0.3), "im_info": ("u", 60.0, 80.0)}
+    kw = {"scales": (2, 4), "ratios": (1,), "rpn_min_size": 0, "rpn_pre_nms_top_n": 30,
+          "rpn_post_nms_top_n": 10, "threshold": 0.5, "output_score": True}
+    for name, op, batch in (("proposal", "_contrib_Proposal", 1),
+                            ("multiproposal", "_contrib_MultiProposal", 2)):
+        ins = [("cls_prob", (batch, 4, 5, 5)), ("bbox_pred", (batch, 8, 5, 5)),
+               ("im_info", (batch, 3))]
+        out.append(_case("det_%s_0" % name, op, ins, F32, kw, ranges=rpn,
+                         errors=[{"shapes": {"cls_prob": (batch, 4, 5, 5),
+                                             "bbox_pred": (batch, 4, 5, 5)}}]))
+        out.append(_case("det_%s_1" % name, op, ins, F32,
+                         dict(kw, iou_loss=True, rpn_post_nms_top_n=60, output_score=False,
+                              threshold=0.3, ratios=(0.5, 2)), ranges=rpn))
+        out.append(_case("det_%s_2" % name, op, ins, F32,
+                         dict(kw, rpn_min_size=1, rpn_pre_nms_top_n=-1), ranges=rpn))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -1150,4 +1236,5 @@ def all_cases():
             + _attention() + _pdfs()
             + _seqloss()
             + _convfam()
-            + _vision())
+            + _vision()
+            + _detection())
