@@ -70,6 +70,12 @@ def zero_size(mx):
         "stack": lambda: mx.nd.stack(o((0, 3)), o((0, 3))),
         "zeros": lambda: mx.nd.zeros((0, 3)),
         "index_array_0d": lambda: mx.nd.contrib.index_array(o(())),
+        "fully_connected": lambda: mx.nd.FullyConnected(o((0, 3)), o((4, 3)), o((4,)),
+                                                        num_hidden=4),
+        "fully_connected_3d": lambda: mx.nd.FullyConnected(o((2, 0, 3)), o((4, 3)), o((4,)),
+                                                           num_hidden=4, flatten=False),
+        "dot_zero_rows": lambda: mx.nd.dot(o((0, 3)), o((3, 4))),
+        "batch_dot": lambda: mx.nd.batch_dot(o((0, 2, 3)), o((0, 3, 4))),
     }
 
 
@@ -107,7 +113,19 @@ def zero_size_bind(mx):
         ex.backward([mx.nd.ones((2,))])
         return [out, ex.grad_dict["a"]]
 
-    return {"concat": concat, "index_array_0d": index_array(()),
+    def fc_backward():
+        x = mx.sym.var("x")
+        ex = mx.sym.FullyConnected(x, num_hidden=4, name="fc").bind(
+            mx.cpu(), {"x": mx.nd.ones((0, 3)), "fc_weight": mx.nd.ones((4, 3)),
+                       "fc_bias": mx.nd.ones((4,))},
+            args_grad={"x": mx.nd.ones((0, 3)), "fc_weight": mx.nd.ones((4, 3)),
+                       "fc_bias": mx.nd.ones((4,))})
+        ex.forward(is_train=True)
+        out = ex.outputs[0]
+        ex.backward([mx.nd.ones((0, 4))])
+        return [out, ex.grad_dict["fc_weight"], ex.grad_dict["fc_bias"]]
+
+    return {"concat": concat, "index_array_0d": index_array(()), "fc_backward": fc_backward,
             "index_array_zero_size": index_array((0, 0, 0)),
             "index_array_axes_zero_size": index_array((0, 0, 0, 0), axes=(2, 1)),
             "sum_axis": sum_axis}
