@@ -40,6 +40,7 @@ from ._creation import (
     waitall,
     zeros,
 )
+from ._extra import histogram, onehot_encode
 from ._imperative import install as _install
 from ._io import load, load_frombuffer, save
 from .ndarray import NDArray
@@ -50,6 +51,7 @@ __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "eye"
            "equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
            "logical_and", "logical_or", "logical_xor", "from_numpy", "moveaxis", "random",
            "contrib", "linalg", "sparse", "image", "split_v2"]
+__all__ += ["histogram", "onehot_encode"]
 
 _install({"": _sys.modules[__name__], "_internal": _internal, "contrib": contrib,
           "linalg": linalg, "sparse": sparse, "image": image, "random": random},
