@@ -11,7 +11,7 @@ import numpy as np
 
 from ..base import MXNetError
 from ._params import Param, parse_params
-from ._registry import InferError, OpDef, ZeroGradient, assign, register
+from ._registry import InferError, OpDef, assign, register
 from ._rules import _code, elemwise_shape, fmt_shape, fully_known
 from .contrib import _contrib_quadratic
 from .elemwise import _SCALAR_PARAMS
@@ -288,7 +288,7 @@ _LINSPACE_PARSED = _Parsed("_linspace", (
 
 
 @register
-class _linspace(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operator name
+class _linspace(OpDef):  # noqa: N801 -- MXNet's operator name
     """``num`` evenly spaced values from ``start`` to ``stop`` (``stop`` excluded without
     ``endpoint``), cast to ``dtype``.
 
@@ -340,8 +340,9 @@ class _linspace(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operator name
 
 
 # ----------------------------------------------------------------------------- NDArray functions
-class _NDArrayFunction(ZeroGradient, OpDef):
-    """MXNet's ``MXNET_REGISTER_NDARRAY_FUN`` functions: imperative only, writing ``out``."""
+class _NDArrayFunction(OpDef):
+    """MXNet's ``MXNET_REGISTER_NDARRAY_FUN`` functions: imperative, writing ``out``, with no
+    gradient."""
 
     input_type = "NDArray"
     family = "other"
@@ -661,7 +662,7 @@ class _contrib_SyncBatchNorm(BatchNorm):  # noqa: N801 -- MXNet's operator name
 
 # ----------------------------------------------------------------------------- unique Zipfian
 @register
-class _sample_unique_zipfian(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operator name
+class _sample_unique_zipfian(OpDef):  # noqa: N801 -- MXNet's operator name
     """Per batch row, ``shape[1]`` distinct classes in ``[0, range_max)`` drawn from the
     log-uniform (Zipfian) distribution ``P(k) = log((k + 2) / (k + 1)) / log(range_max + 1)``,
     and the number of draws each row needed (both int64).
