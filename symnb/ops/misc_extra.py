@@ -498,12 +498,24 @@ class reset_arrays(_NDArrayFunction):  # noqa: N801 -- MXNet's operator name
 
 # ----------------------------------------------------------------------------- AMP casts
 _AMP_FLOATS = (np.dtype(np.float32), np.dtype(np.float16))
+# the types oneDNN (MXNet 1.9.1's CPU build runs the AMP casts through it) can read
+_ONEDNN_TYPES = frozenset(np.dtype(t) for t in ("float32", "int32", "int8", "uint8"))
+
+
+def _onednn_check(rt, arrays):
+    if rt.name != "numpy":
+        return
+    for x in arrays:
+        if np.dtype(x.dtype) not in _ONEDNN_TYPES:
+            raise MXNetError("MXNetError: unknown type for MKLDNN :%d" % _type_code(x.dtype))
 
 
 @register
 class amp_cast(OpDef):  # noqa: N801 -- MXNet's operator name
     """Cast float32/float16 ``data`` to ``dtype`` (other dtypes pass unchanged): the cast
-    MXNet's automatic mixed precision inserts. The gradient is cast back.
+    MXNet's automatic mixed precision inserts. The gradient is cast back. MXNet's CPU build
+    runs it through oneDNN: float32 to integers rounds half to even, and float64, float16 or
+    int64 data fail (``unknown type for MKLDNN``); so does symnb on the CPU.
 
     >>> import symnb as mx
     >>> mx.nd.amp_cast(mx.nd.array([1.5, 70000]), dtype='float16').asnumpy()
@@ -526,6 +538,7 @@ class amp_cast(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         x, out = ins[0], outs[0]
+        _onednn_check(rt, ins)
         if x.dtype == np.float32 and out.dtype.kind in "iu":
             # MXNet's CPU build casts float32 through oneDNN, which rounds half to even
             x = rt.xp.rint(x)
@@ -581,6 +594,7 @@ class amp_multicast(OpDef):  # noqa: N801 -- MXNet's operator name
                 type_assign_check(outs, i, ins[i])
 
     def forward(self, p, ins, outs, is_train, rt):
+        _onednn_check(rt, ins)
         for x, out in zip(ins, outs, strict=True):
             out[...] = x.astype(out.dtype)
 
@@ -594,7 +608,8 @@ class amp_multicast(OpDef):  # noqa: N801 -- MXNet's operator name
 @register
 class _contrib_BatchNormWithReLU(BatchNorm):  # noqa: N801 -- MXNet's operator name
     """``relu(BatchNorm(data))`` (MXNet's oneDNN fused form); the gradient passes where the
-    output is positive. A fourth hidden output (``workspace``) keeps the ReLU mask.
+    output is positive. A fourth hidden output (``workspace``) keeps the ReLU mask. As in
+    MXNet's CPU build it runs for 4-D float32 data with channels on axis 1 only.
 
     >>> import symnb as mx
     >>> bn = mx.sym.contrib.BatchNormWithReLU(mx.sym.var('data'), name='bn')
@@ -617,13 +632,21 @@ class _contrib_BatchNormWithReLU(BatchNorm):  # noqa: N801 -- MXNet's operator n
         BatchNorm.infer_type(self, p, ins, outs)
         outs[3] = outs[0]
 
+    def _onednn_only(self, p, x, rt):
+        # MXNet has this operator in its oneDNN build only, for 4-D float32 data on axis 1
+        if rt.name == "numpy" and not (x.ndim == 4 and x.dtype == np.float32 and p.axis == 1):
+            raise MXNetError("MXNetError: BatchNormWithReLU operator only supports MKL-DNN "
+                             "Backend.")
+
     def forward(self, p, ins, outs, is_train, rt):
+        self._onednn_only(p, ins[0], rt)
         BatchNorm.forward(self, p, ins, outs, is_train, rt)
         positive = outs[0] > 0
         outs[3][...] = positive
         outs[0][...] = outs[0] * positive
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        self._onednn_only(p, ins[0], rt)
         heads = list(ograds)
         if heads[0] is not None:
             heads[0] = heads[0] * (outs[3] != 0)
