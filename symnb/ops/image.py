@@ -650,6 +650,10 @@ class _image_resize(_Image):  # noqa: N801 -- MXNet's operator name
         if x.dtype == np.float16:
             raise MXNetError("MXNetError: Check failed: inputs[0].type_flag_ != mshadow: "
                              ":kFloat16 (2 vs. 2) : opencv image mat doesn't support fp16")
+        if tuple(outs[0].shape) == tuple(x.shape):
+            # OpenCV copies a same-size image before looking at the type or interpolation
+            outs[0][...] = ins[0]
+            return
         if p.interp not in (0, 1, 2, 3, 4):
             raise MXNetError("MXNetError: OpenCV(3.4.2) /work/mxnet/staticdeps/opencv-3.4.2/"
                              "modules/imgproc/src/resize.cpp:3919: error: (-5:Bad argument) "
