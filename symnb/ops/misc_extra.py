@@ -665,7 +665,9 @@ _SYNC_PARAMS, _SYNC_IMPLIED = _declare(BatchNorm, {
 @register
 class _contrib_SyncBatchNorm(BatchNorm):  # noqa: N801 -- MXNet's operator name
     """BatchNorm whose batch statistics MXNet reduces over ``ndev`` devices sharing ``key``;
-    on one device (all symnb runs) it is BatchNorm over axis 1.
+    on one device (all symnb runs) it is BatchNorm over axis 1, with MXNet's legacy kernel:
+    its ``var`` output is the batch variance (BatchNorm's is the inverse std), and inference
+    leaves the mean/var outputs unwritten.
 
     >>> import symnb as mx
     >>> bn = mx.sym.contrib.SyncBatchNorm(mx.sym.var('data'), key='k', name='bn')
@@ -681,6 +683,66 @@ class _contrib_SyncBatchNorm(BatchNorm):  # noqa: N801 -- MXNet's operator name
               ":class:`gluon.nn.contrib.SyncBatchNorm`."))
     implied_params = _SYNC_IMPLIED
     mkldnn_float32 = False
+
+    def hidden_output_names(self, p):
+        return ("output", "mean", "var")
+
+    @staticmethod
+    def _layout(x):
+        red = tuple(i for i in range(x.ndim) if i != 1)
+        along = (1, x.shape[1]) + (1,) * (x.ndim - 2) if x.ndim > 1 else (1,)
+        return red, along
+
+    def forward(self, p, ins, outs, is_train, rt):
+        # MXNet's legacy kernel: the hidden outputs are the batch mean and the (biased)
+        # variance E[x^2] - E[x]^2, written only by a training forward
+        xp = rt.xp
+        x, gamma, beta, moving_mean, moving_var = ins
+        red, along = self._layout(x)
+        if p.fix_gamma:
+            gamma[...] = 1
+        g, b = gamma.reshape(along), beta.reshape(along)
+        eps = x.dtype.type(p.eps)
+        if is_train and not p.use_global_stats:
+            mean = x.mean(axis=red)
+            var = (x * x).mean(axis=red) - mean * mean
+            outs[1][...] = mean
+            outs[2][...] = var
+            outs[0][...] = g * (x - mean.reshape(along)) / xp.sqrt(var.reshape(along) + eps) + b
+        else:
+            inv = 1 / xp.sqrt(moving_var.reshape(along) + eps)
+            outs[0][...] = g * inv * x + (b - g * moving_mean.reshape(along) * inv)
+
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp = rt.xp
+        x, gamma, beta, moving_mean, moving_var = ins
+        red, along = self._layout(x)
+        dy = ograds[0] if ograds[0] is not None else xp.zeros_like(x)
+        slope = xp.ones_like(gamma) if p.fix_gamma else gamma
+        eps = x.dtype.type(p.eps)
+        if is_train and not p.use_global_stats:
+            mean, var = outs[1], outs[2]
+            momentum = np.float32(p.momentum)
+            moving_mean[...] = moving_mean * momentum + mean * (1 - momentum)
+            moving_var[...] = moving_var * momentum + var * (1 - momentum)
+            scale = x.dtype.type(x.shape[1] / x.size) if x.ndim > 1 else x.dtype.type(1 / x.size)
+            xmu = x - mean.reshape(along)
+            sum_grad, sum_prod = dy.sum(axis=red), (dy * xmu).sum(axis=red)
+            gvar = -sum_prod * slope * (var + eps) ** -1.5
+            gmean = -sum_grad * slope / xp.sqrt(var + eps)
+            dx = dy * slope.reshape(along) / xp.sqrt(var.reshape(along) + eps) \
+                + gvar.reshape(along) * scale * xmu + gmean.reshape(along) * scale
+            dgamma = (dy * xmu / xp.sqrt(var.reshape(along) + eps)).sum(axis=red)
+        else:
+            inv = 1 / xp.sqrt(moving_var + eps)
+            dx = dy * (slope * inv).reshape(along)
+            dgamma = (dy * (x - moving_mean.reshape(along)) * inv.reshape(along)).sum(axis=red)
+        if igrads[0] is not None:
+            assign(igrads[0], dx, reqs[0])
+        if igrads[1] is not None:
+            assign(igrads[1], 0 if p.fix_gamma else dgamma, reqs[1])
+        if igrads[2] is not None:
+            assign(igrads[2], dy.sum(axis=red), reqs[2])
 
 
 # ----------------------------------------------------------------------------- unique Zipfian
