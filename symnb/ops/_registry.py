@@ -90,6 +90,9 @@ class OpDef:
     # the output shapes depend on the input values (MXNet registers no FInferShape, as for
     # boolean_mask): inference leaves them unknown and ``mx.nd`` runs ``forward_dynamic``
     dynamic_shape: ClassVar[bool] = False
+    # MXNet's legacy NDArray functions (_onehot_encode): a symbol cannot be composed from
+    # them ("Not enough argument to call operator"); they run through mx.nd only
+    imperative_only: ClassVar[bool] = False
 
     # ---- structure (may depend on parameters) -------------------------------------------
     def input_names(self, p: Params) -> tuple[str, ...]:

@@ -347,6 +347,7 @@ class _NDArrayFunction(OpDef):
     input_type = "NDArray"
     family = "other"
     loss_head = True
+    imperative_only = True
 
 
 @register
@@ -554,9 +555,12 @@ class amp_multicast(OpDef):  # noqa: N801 -- MXNet's operator name
     ``cast_narrow`` to the narrowest (float16 if any is float16); others pass unchanged.
 
     >>> import symnb as mx
-    >>> a, b = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((3,))
-    >>> [x.dtype.__name__ for x in mx.nd.amp_multicast(a, b, num_outputs=2)]
-    ['float32', 'float32']
+    >>> a, b = mx.sym.var('a'), mx.sym.var('b')
+    >>> mx.sym.amp_multicast(a, b, num_outputs=2).infer_type(a='float16', b='float32')[1]
+    [<class 'numpy.float32'>, <class 'numpy.float32'>]
+
+    MXNet's CPU build runs it through oneDNN, which cannot read float16 or float64: on the
+    CPU those inputs fail at run time (``unknown type for MKLDNN``), as in MXNet.
     """
 
     name = "amp_multicast"

@@ -218,3 +218,8 @@ for _dtype in ("float32", "float64", "uint8"):
             CALLS["resize_%s_%d_%s" % (_dtype, _interp, "x".join(map(str, _size)))] = \
                 _resize(_size, _interp, dtype=_dtype)
 CALLS["resize_keep_ratio"] = _resize((4,), 1, keep_ratio=True)
+CALLS["onehot_symbol"] = lambda mx, np: mx.sym._internal._onehot_encode(mx.sym.var("a"),
+                                                                        mx.sym.var("b"))
+CALLS["fill_symbol"] = lambda mx, np: mx.sym.fill_element_0index(
+    mx.sym.var("a"), mx.sym.var("b"), mx.sym.var("c"))
+CALLS["set_value_symbol"] = lambda mx, np: mx.sym._internal._set_value(src=2).list_outputs()
