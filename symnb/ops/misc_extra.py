@@ -511,6 +511,17 @@ def _onednn_check(rt, arrays):
             raise MXNetError("MXNetError: unknown type for MKLDNN :%d" % _type_code(x.dtype))
 
 
+def _cast_back(x, g, grad, req):
+    """The AMP casts' gradient: the head gradient cast back. Where no cast happened MXNet
+    runs it in place and skips the copy, so an 'add' request leaves the buffer as it was
+    (recorded)."""
+    if grad is None or g is None:
+        return
+    if req == "add" and g.dtype == x.dtype:
+        return
+    assign(grad, g.astype(x.dtype), req)
+
+
 @register
 class amp_cast(OpDef):  # noqa: N801 -- MXNet's operator name
     """Cast float32/float16 ``data`` to ``dtype`` (other dtypes pass unchanged): the cast
@@ -546,7 +557,7 @@ class amp_cast(OpDef):  # noqa: N801 -- MXNet's operator name
         out[...] = x.astype(out.dtype)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        assign(igrads[0], ograds[0].astype(ins[0].dtype), reqs[0])
+        _cast_back(ins[0], ograds[0], igrads[0], reqs[0])
 
 
 @register
@@ -604,8 +615,7 @@ class amp_multicast(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         for x, g, grad, req in zip(ins, ograds, igrads, reqs, strict=True):
-            if grad is not None and g is not None:
-                assign(grad, g.astype(x.dtype), req)
+            _cast_back(x, g, grad, req)
 
 
 # ----------------------------------------------------------------------------- BatchNorm forms

@@ -2,6 +2,13 @@
 and by symnb (``test_misc_extra.py``) alike: plain functions of ``(mx, np)``."""
 from __future__ import annotations
 
+# operators whose recorded MXNet facts are these calls (MXNet runs them through mx.nd only,
+# or refuses their Python calls): tests/differential counts them as recorded
+RECORDED_OPS = ("_broadcast_backward", "_contrib_backward_index_copy",
+                "_contrib_backward_quadratic", "_contrib_boolean_mask", "_onehot_encode",
+                "_sample_unique_zipfian", "_set_value", "_split_v2_backward",
+                "fill_element_0index", "reset_arrays")
+
 
 def _img(np, shape, dtype="float32", seed=0):
     return np.random.default_rng(seed).uniform(0, 255, size=shape).astype(dtype)
@@ -136,6 +143,8 @@ CALLS = {
         mx.nd.array([1.0, -2.0]), scalar=-0.5),
     "broadcast_backward_call": lambda mx, np: mx.nd._internal._broadcast_backward(
         mx.nd.ones((2, 2)), axis=0),
+    "backward_index_copy_call": lambda mx, np: mx.nd.contrib.backward_index_copy(
+        mx.nd.ones((2, 2)), mx.nd.ones((2, 2)), mx.nd.array([0]), mx.nd.ones((1, 2))),
     "backward_quadratic_call": lambda mx, np: mx.nd.contrib.backward_quadratic(
         mx.nd.ones((2,)), mx.nd.ones((2,)), a=1),
     "split_v2_backward_call": lambda mx, np: mx.nd._internal._split_v2_backward(
