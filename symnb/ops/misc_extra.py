@@ -701,6 +701,34 @@ class _contrib_SyncBatchNorm(BatchNorm):  # noqa: N801 -- MXNet's operator name
     def hidden_output_names(self, p):
         return ("output", "mean", "var")
 
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            return
+        check(len(data) >= 2, "i >= 0 && i < ndim(): index = 1 must be in range [0, %d)"
+              % len(data))
+        channels = (data[1],)
+        # MXNet's legacy rule assigns these without checking a user-given value
+        ins[1] = ins[2] = ins[3] = ins[4] = channels
+        outs[0], outs[1], outs[2] = tuple(data), channels, channels
+
+    def infer_type(self, p, ins, outs):
+        dtype = ins[0]
+        if dtype is None:
+            raise InferError("Check failed: dtype != -1 (-1 vs. -1) : First input must have "
+                             "specified type")
+        param = np.dtype(np.float32) if dtype == np.float16 else dtype
+        # the aux states are checked against the argument names, as MXNet's rule does
+        for i, what in ((1, "gamma"), (2, "beta"), (3, "data"), (4, "gamma")):
+            if ins[i] is None:
+                ins[i] = param
+            elif ins[i] != param:
+                raise InferError(
+                    "Check failed: (*in_type)[i] == dtype_param (%d vs. %d) : This layer "
+                    "requires uniform type. Expected '%s' v.s. given '%s' at '%s'"
+                    % (_code(ins[i]), _code(param), param.name, ins[i].name, what))
+        outs[0], outs[1], outs[2] = dtype, param, param
+
     @staticmethod
     def _layout(x):
         red = tuple(i for i in range(x.ndim) if i != 1)
@@ -712,6 +740,8 @@ class _contrib_SyncBatchNorm(BatchNorm):  # noqa: N801 -- MXNet's operator name
         # variance E[x^2] - E[x]^2, written only by a training forward
         xp = rt.xp
         x, gamma, beta, moving_mean, moving_var = ins
+        for a in ins:       # the legacy kernel reads every array as float32 (real_t)
+            _tblob_type_check(a.dtype, np.float32)
         red, along = self._layout(x)
         if p.fix_gamma:
             gamma[...] = 1

@@ -160,6 +160,21 @@ CALLS = {
     "syncbn_no_key": lambda mx, np: mx.nd.contrib.SyncBatchNorm(
         mx.nd.ones((2, 3)), mx.nd.ones((3,)), mx.nd.ones((3,)), mx.nd.zeros((3,)),
         mx.nd.ones((3,))),
+    "syncbn_types": lambda mx, np: mx.sym.contrib.SyncBatchNorm(
+        mx.sym.var("x"), key="k").infer_type(x="int32"),
+    "syncbn_types16": lambda mx, np: mx.sym.contrib.SyncBatchNorm(
+        mx.sym.var("x"), key="k").infer_type(x="float16"),
+    "syncbn_bad_gamma": lambda mx, np: mx.sym.contrib.SyncBatchNorm(
+        mx.sym.var("x"), mx.sym.var("g"), key="k").infer_type(x="float32", g="float64"),
+    "syncbn_1d": lambda mx, np: mx.sym.contrib.SyncBatchNorm(
+        mx.sym.var("x"), key="k").infer_shape(x=(4,)),
+    "syncbn_f64": lambda mx, np: mx.nd.contrib.SyncBatchNorm(
+        mx.nd.ones((2, 3), dtype="float64"), mx.nd.ones((3,), dtype="float64"),
+        mx.nd.ones((3,), dtype="float64"), mx.nd.zeros((3,), dtype="float64"),
+        mx.nd.ones((3,), dtype="float64"), key="a"),
+    "syncbn_3d": lambda mx, np: mx.nd.contrib.SyncBatchNorm(
+        mx.nd.array(np.arange(24.0).reshape(2, 3, 4)), mx.nd.ones((3,)), mx.nd.ones((3,)),
+        mx.nd.zeros((3,)), mx.nd.ones((3,)) * 2, key="a"),
     "bnrelu_infer": lambda mx, np: mx.sym.contrib.BatchNormWithReLU(
         mx.sym.var("x"), name="bn").infer_shape(x=(2, 3, 4, 4)),
     "bnrelu_forward": lambda mx, np: mx.nd.contrib.BatchNormWithReLU(
