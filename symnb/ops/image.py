@@ -599,7 +599,6 @@ class _image_resize(_Image):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_image_resize"
-    aliases = ("_npx__image_resize",)
     params = (Param("size", "Shape(tuple), optional, default=[]",
                     "Size of new image. Could be (width, height) or (size)"),
               Param("keep_ratio", "boolean, optional, default=0",

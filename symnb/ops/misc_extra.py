@@ -109,7 +109,6 @@ class _contrib_boolean_mask(OpDef):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_contrib_boolean_mask"
-    aliases = ("_npi_boolean_mask",)
     family = "index"
     inputs = ("data", "index")
     dynamic_shape = True
@@ -183,7 +182,6 @@ class _histogram(OpDef):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_histogram"
-    aliases = ("_npi_histogram",)
     family = "reduce"
     inputs = ("data", "bins")
     outputs = ("output0", "output1")
