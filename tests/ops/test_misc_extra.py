@@ -25,8 +25,6 @@ from runner import strip_error  # noqa: E402
 
 RECORDED = json.loads((HERE / "fixtures" / "misc_extra.json").read_text())
 
-# uint8 resizes: OpenCV's SIMD fixed-point rounding is not replayed (values may differ by 1)
-_TOLERANCE = {"uint8": 1.0}
 # where symnb knowingly differs (see the operator docstrings)
 KNOWN = {
     # float32 HLS round trips: MXNet's compiled float arithmetic (FMA contraction) rounds
@@ -63,7 +61,8 @@ def _compare(name, got, want):
                                           want["dtype"])
         g = np.array(got["values"], dtype=np.float64)
         w = np.array(want["values"], dtype=np.float64)
-        atol = KNOWN.get(name, _TOLERANCE.get(want["dtype"], 0.0))
+        # uint8 bicubic: OpenCV's vectorised cubic pass rounds a value 1 lower now and then
+        atol = KNOWN.get(name, 1.0 if name.startswith("resize_uint8_2_") else 0.0)
         rtol = 1e-5 if want["dtype"] in ("float32", "float16") else 1e-7
         if re.match(r"resize_float\d\d_[34]_", name):
             rtol = 1e-4         # OpenCV's area/Lanczos coefficients are float32
