@@ -226,6 +226,12 @@ def _saturation(x, alpha):
     return _saturate(gray + f * np.float32(alpha), x.dtype)
 
 
+def _fma(a, b, c):
+    """``a * b + c`` rounded once to float32 (the product of two float32 is exact in
+    float64)."""
+    return (np.asarray(a, dtype=np.float64) * b + c).astype(np.float32)
+
+
 def _rgb_to_hls(r, g, b):
     r, g, b = r / np.float32(255), g / np.float32(255), b / np.float32(255)
     vmax = np.fmax(np.fmax(r, g), b)
@@ -254,7 +260,8 @@ def _hls_to_rgb(h, light, s):
     h = np.mod(h, np.float32(6))
     sector = np.clip(h.astype(np.int64), 0, 5)
     h = h - sector
-    tab = np.stack([p2, p1, p1 + (p2 - p1) * (np.float32(1) - h), p1 + (p2 - p1) * h], -1)
+    # MXNet's build contracts these ``a * b + c`` into one rounding (FMA): recorded
+    tab = np.stack([p2, p1, _fma(p2 - p1, np.float32(1) - h, p1), _fma(p2 - p1, h, p1)], -1)
     pick = _HLS_SECTORS[sector]
     b, g, r = (np.take_along_axis(tab, pick[..., k:k + 1], -1)[..., 0] for k in range(3))
     gray = s == 0

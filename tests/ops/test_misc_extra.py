@@ -26,11 +26,7 @@ from runner import strip_error  # noqa: E402
 RECORDED = json.loads((HERE / "fixtures" / "misc_extra.json").read_text())
 
 # where symnb knowingly differs (see the operator docstrings)
-KNOWN = {
-    # float32 HLS round trips: MXNet's compiled float arithmetic (FMA contraction) rounds
-    # differently in the last bits; truncation to uint8 may then differ by 1
-    "hue_u8": 1.0,
-}
+KNOWN: dict = {}
 # MXNet leaves the output unwritten (whatever the memory held): nothing to compare
 UNWRITTEN = {"jitter_off"}
 # Python's own TypeError text for MXNet's generated def (symnb's generated functions word
