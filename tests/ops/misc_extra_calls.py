@@ -238,7 +238,7 @@ CALLS = {
 }
 for _dtype in ("float32", "float64", "uint8"):
     for _interp in range(5):
-        for _size in ((3, 2), (11, 13), (4, 9), (6,)):
+        for _size in ((3, 2), (9, 8), (4, 6), (6,)) if _dtype != "float64" else ((3, 2), (6,)):
             CALLS["resize_%s_%d_%s" % (_dtype, _interp, "x".join(map(str, _size)))] = \
                 _resize(_size, _interp, dtype=_dtype)
 CALLS["resize_keep_ratio"] = _resize((4,), 1, keep_ratio=True)
