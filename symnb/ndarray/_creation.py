@@ -254,6 +254,8 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32) -> NDA
     from ._imperative import invoke
     if ctx is None:
         ctx = current_context()
+    if int(num) == 0:       # MXNet returns an empty array (legacy shapes read 0 as unknown)
+        return empty((0,), ctx, _dtype(dtype))
     return invoke(get_op("_linspace"), [], {"start": start, "stop": stop, "num": num,
                                             "endpoint": endpoint, "dtype": _dtype(dtype).name,
                                             "ctx": str(ctx)})

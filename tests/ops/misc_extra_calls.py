@@ -247,3 +247,4 @@ CALLS["onehot_symbol"] = lambda mx, np: mx.sym._internal._onehot_encode(mx.sym.v
 CALLS["fill_symbol"] = lambda mx, np: mx.sym.fill_element_0index(
     mx.sym.var("a"), mx.sym.var("b"), mx.sym.var("c"))
 CALLS["set_value_symbol"] = lambda mx, np: mx.sym._internal._set_value(src=2).list_outputs()
+CALLS["linspace_empty"] = lambda mx, np: mx.nd.linspace(0, 1, 0)
