@@ -5,7 +5,7 @@ locations, inputs, parameters, outputs) and implements, side by side, the shape 
 rule, the forward and the backward. ``mx.sym.X``, ``mx.nd.X``, JSON parsing, docs and picture
 labels are all derived from it; nothing is generated as code text.
 
-Runtime contract (used by the executor, see docs/OVERVIEW.md):
+Runtime contract (used by the executor, see docs/DESIGN.md):
 
 * ``forward(p, ins, outs, is_train, rt)`` writes every output (hidden ones included) into the
   preallocated arrays ``outs``. ``rt`` is the backend runtime: ``rt.xp`` is the array

@@ -431,7 +431,7 @@ class Symbol:
         except MXNetError as e:
             if not partial:
                 # MXNet prints this block to stdout before re-raising; symnb attaches it to
-                # the exception instead (docs/OVERVIEW.md, "Choices where the spec is silent").
+                # the exception instead (docs/DESIGN.md, "Choices where the spec is silent").
                 lines = ["  #%d: %s" % (i, v) for i, v in enumerate(args)]
                 lines += ["  %s: %s" % (k, v) for k, v in kwargs.items()]
                 e.add_note("\n".join(["infer_%s error. Arguments:" % kind] + lines))
