@@ -98,8 +98,10 @@ class _contrib_allclose(OpDef):  # noqa: N801 -- MXNet's operator name
 @register
 class _contrib_boolean_mask(OpDef):  # noqa: N801 -- MXNet's operator name
     """The rows of ``data`` (along ``axis`` 0) where the 1-D ``index`` is non-zero. The
-    output shape depends on the values of ``index``, so inference leaves it unknown and it
-    runs imperatively (``mx.nd``); the gradient scatters back to the selected rows.
+    output shape depends on the values of ``index``, so inference leaves it unknown: it runs
+    in ``mx.nd`` and, as a graph output without gradients, in a bound executor (MXNet also
+    binds graphs that read its output or take its gradient; symnb refuses them clearly).
+    The gradient scatters back to the selected rows.
 
     >>> import symnb as mx
     >>> data = mx.nd.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
@@ -137,8 +139,9 @@ class _contrib_boolean_mask(OpDef):  # noqa: N801 -- MXNet's operator name
         return [data[self._mask(p, data, idx)]]
 
     def forward(self, p, ins, outs, is_train, rt):
+        # in a bound graph the output is a graph head: the step's list takes the new array
         data, idx = ins
-        outs[0][...] = data[self._mask(p, data, idx)]
+        outs[0] = data[self._mask(p, data, idx)]
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         data, idx = ins

@@ -116,10 +116,27 @@ def test_boolean_mask_gradient_scatters_rows():
     np.testing.assert_array_equal(grad, 2 * want)
 
 
-def test_boolean_mask_cannot_be_bound():
+def test_boolean_mask_binds_as_a_graph_output():
+    # MXNet's bind sizes the output when the node runs (recorded: (2, 3) for this mask)
+    d, i = mx.nd.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), mx.nd.array([0, 1, 1])
+    s = mx.sym.contrib.boolean_mask(mx.sym.var("d"), mx.sym.var("i"))
+    exe = s.bind(mx.cpu(), {"d": d, "i": i})
+    assert exe.forward()[0].asnumpy().tolist() == [[4, 5, 6], [7, 8, 9]]
+    exe.arg_dict["i"][:] = mx.nd.array([1, 0, 0])
+    assert exe.forward()[0].asnumpy().tolist() == [[1, 2, 3]]
+    assert exe.outputs[0].shape == (1, 3)
+
+
+def test_boolean_mask_in_a_graph_limits():
+    # MXNet also runs nodes after it and its gradient in a bound graph; symnb says so clearly
+    d, i = mx.nd.ones((3, 2)), mx.nd.array([0, 1, 1])
     s = mx.sym.contrib.boolean_mask(mx.sym.var("d"), mx.sym.var("i"))
     with pytest.raises(mx.MXNetError, match="cannot decide the shape"):
-        s.bind(mx.cpu(), {"d": mx.nd.ones((2, 2)), "i": mx.nd.ones((2,))})
+        (s * 2).bind(mx.cpu(), {"d": d, "i": i})
+    with pytest.raises(mx.MXNetError, match="cannot plan its gradient"):
+        s.bind(mx.cpu(), {"d": d, "i": i}, args_grad={"d": mx.nd.zeros((3, 2))})
+    with pytest.raises(RuntimeError, match="simple_bind error"):     # as MXNet's
+        s.simple_bind(mx.cpu(), d=(3, 2), i=(3,))
 
 
 def test_boolean_mask_writes_out():
