@@ -159,8 +159,15 @@ def _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds):
         given_t[id(n)] = np.dtype(nd.dtype)
     shapes = infer_graph_shapes(order, given_s)
     dtypes = infer_graph(order, given_t, "type").values
+    consumed = {(id(e.node), e.index) for n in order for e in n.inputs}
     for node in order:
         for i, (s, t) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
+            if s is None and t is not None and node.op is not None and \
+                    node.op.dynamic_shape and (id(node), i) not in consumed:
+                # a value-dependent shape read only as a graph output (boolean_mask): MXNet
+                # binds it and sizes the output when the node runs; a placeholder until then
+                shapes[id(node)][i] = (0,)
+                continue
             if _undecided(s) or t is None:
                 what = node.name if node.op is None else "%s output %d" % (node.name, i)
                 raise MXNetError("MXNetError: cannot decide the %s of %s from the bound arrays"

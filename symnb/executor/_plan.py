@@ -116,6 +116,12 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
             reach[id(node)] = any(reach[id(e.node)] for e in node.inputs)
     has_backward = any(reach[id(n)] for n, _ in heads) or bool(grad_of)
     _check_differentiable(order, heads, reach)
+    for node in order:
+        if node.op is not None and node.op.dynamic_shape and reach[id(node)]:
+            from ..base import MXNetError
+            raise MXNetError("MXNetError: Error in operator %s: %s's output shape follows "
+                             "from the input values; symnb cannot plan its gradient in a "
+                             "bound graph (use mx.nd)" % (node.name, node.op.name))
 
     # -- liveness: last forward step reading each entry (only used without gradients)
     last_use = {}

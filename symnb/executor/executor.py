@@ -66,6 +66,9 @@ class Executor:
             else:
                 head_nds.append(NDArray(arr, self._node_ctx(node)))
         self._head_nds = head_nds
+        steps = {id(st.node): st for st in self._plan.fwd_steps}
+        self._dynamic_heads = [(k, steps[id(node)], i) for k, (node, i) in enumerate(self._heads)
+                               if node.op is not None and node.op.dynamic_shape]
         self.outputs = list(head_nds)
         self._forwarded = False
         self._monitor = None
@@ -158,6 +161,8 @@ class Executor:
         except EngineError as e:        # MXNet reports it when an output is read
             held = e
         self._forwarded = True
+        for k, step, i in self._dynamic_heads:     # outputs sized by the run (boolean_mask)
+            self._head_nds[k]._data = step.outs[i]
         # MXNet hands out new NDArray objects on every call, all viewing the same buffers
         nd_cls = type(self._head_nds[0]) if self._head_nds else None
         self.outputs = [nd_cls(h._data, h.context) for h in self._head_nds]

@@ -42,6 +42,7 @@ from ._creation import (
     zeros,
 )
 from ._dlpack import from_dlpack, to_dlpack_for_read, to_dlpack_for_write
+from ._extra import histogram, onehot_encode
 from ._imperative import install as _install
 from ._io import load, load_frombuffer, save
 from .ndarray import NDArray
@@ -53,6 +54,7 @@ __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "eye"
            "logical_and", "logical_or", "logical_xor", "from_numpy", "moveaxis", "random",
            "contrib", "linalg", "sparse", "image", "split_v2"]
 __all__ += ["from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write"]
+__all__ += ["histogram", "onehot_encode"]
 
 _install({"": _sys.modules[__name__], "_internal": _internal, "contrib": contrib,
           "linalg": linalg, "sparse": sparse, "image": image, "random": random},

@@ -101,6 +101,9 @@ def invoke(op, inputs, kwargs, out=None):
     n_total = op.num_outputs_total(p)
     n_visible = len(op.output_names(p))
     ins, out_shapes = list(in_shapes), [None] * n_total
+    if outs_given and op.input_type == "NDArray":
+        # MXNet's legacy NDArray functions (_set_value) take their shape from ``out``
+        out_shapes[:len(outs_given)] = [o.shape for o in outs_given][:n_total]
     try:
         if is_np_shape():                 # zero-size dims are real (executor/_zero_size.py)
             infer_op_shapes(op, p, ins, out_shapes)
@@ -110,6 +113,8 @@ def invoke(op, inputs, kwargs, out=None):
         raise _infer_error(e) from None
     for given, inferred in zip(in_shapes, ins, strict=True):
         _check_provided(given, inferred)
+    if op.dynamic_shape:
+        return _invoke_dynamic(op, p, inputs, ctx, rt, n_visible, outs_given)
     if any(s is None for s in out_shapes) or (
             any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)
             and not is_np_shape() and not op.zero_size_outputs):
@@ -120,6 +125,8 @@ def invoke(op, inputs, kwargs, out=None):
         raise _infer_error(e) from None
     in_types = [np.dtype(x.dtype) for x in inputs]
     types, out_types = list(in_types), [None] * n_total
+    if outs_given and op.input_type == "NDArray":
+        out_types[:len(outs_given)] = [np.dtype(o.dtype) for o in outs_given][:n_total]
     try:
         op.infer_type(p, types, out_types)
     except InferError as e:
@@ -153,6 +160,30 @@ def invoke(op, inputs, kwargs, out=None):
     if held is not None:
         hold_error(results, held)
     return results[0] if n_visible == 1 else results
+
+
+def _invoke_dynamic(op, p, inputs, ctx, rt, n_visible, outs_given):
+    """Run an operator whose output shapes follow from the input values (boolean_mask)."""
+    in_types = [np.dtype(x.dtype) for x in inputs]
+    try:
+        op.infer_type(p, list(in_types), [None] * op.num_outputs_total(p))
+    except InferError as e:
+        raise _infer_error(e) from None
+    data_in = [_on_backend(x, rt) for x in inputs]
+    try:
+        with np.errstate(all="ignore"):
+            results = op.forward_dynamic(p, data_in, False, rt)
+    except InferError as e:
+        raise _infer_error(e) from None
+    except Exception as e:
+        raise named_error("", op, e) from e
+    if outs_given is not None:
+        for i, (target, value) in enumerate(zip(outs_given, results)):
+            _check_out(i, target, tuple(value.shape), np.dtype(value.dtype))
+            target._data[...] = value
+        return outs_given[0] if len(outs_given) == 1 else outs_given
+    arrays = [NDArray(r, ctx) for r in results[:n_visible]]
+    return arrays[0] if n_visible == 1 else arrays
 
 
 def _context_of(inputs, attrs, outs_given) -> Context:

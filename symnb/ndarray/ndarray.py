@@ -667,6 +667,16 @@ class NDArray:
     def __le__(self, other):
         return _dispatch(self, other, "broadcast_lesser_equal", "_lesser_equal_scalar")
 
+    def split_v2(self, *args, **kwargs):
+        """Fluent form of ``mx.nd.split_v2(self, ...)``.
+
+        >>> import symnb as mx
+        >>> [p.shape for p in mx.nd.ones((4, 2)).split_v2(2)]
+        [(2, 2), (2, 2)]
+        """
+        from ._creation import split_v2
+        return split_v2(self, *args, **kwargs)
+
 
 def _dispatch(array, other, array_op, scalar_op, reflected=False, out=None):
     """MXNet's ``_ufunc_helper``: NDArray (op) NDArray broadcasts, scalars use ``*_scalar``.

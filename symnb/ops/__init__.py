@@ -26,6 +26,7 @@ from . import (  # noqa: F401
     loss,
     matrix,
     misc,
+    misc_extra,
     nn,
     norm,
     normalize,

@@ -92,6 +92,12 @@ class OpDef:
     # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
     # aux states are composed by name only
     signature_inputs: ClassVar[tuple[str, ...] | None] = None
+    # the output shapes depend on the input values (MXNet registers no FInferShape, as for
+    # boolean_mask): inference leaves them unknown and ``mx.nd`` runs ``forward_dynamic``
+    dynamic_shape: ClassVar[bool] = False
+    # MXNet's legacy NDArray functions (_onehot_encode): a symbol cannot be composed from
+    # them ("Not enough argument to call operator"); they run through mx.nd only
+    imperative_only: ClassVar[bool] = False
 
     # ---- structure (may depend on parameters) -------------------------------------------
     def input_names(self, p: Params) -> tuple[str, ...]:
@@ -169,6 +175,11 @@ class OpDef:
                          reqs: list, rt):
         """Like :meth:`prepare_forward` for :meth:`backward`: a closure or ``None``."""
         return None
+
+    def forward_dynamic(self, p: Params, ins: list, is_train: bool, rt) -> list:
+        """The outputs of a ``dynamic_shape`` operator, allocated by the operator itself
+        once the input values are known (MXNet's ``NDArray::Init`` inside the kernel)."""
+        raise NotImplementedError("dynamic forward of %s" % self.name)
 
     def forward_writes_inputs(self, p: Params) -> tuple[int, ...]:
         """Input positions that forward overwrites (BatchNorm's ``fix_gamma``), which the

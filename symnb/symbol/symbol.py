@@ -710,6 +710,16 @@ class Symbol:
             raise MXNetError("MXNetError: operator diag is not available in symnb yet")
         return _call_op(op, "diag", (self,), dict(kwargs, k=k))
 
+    def split_v2(self, *args, **kwargs):
+        """Fluent form of ``mx.sym.split_v2(self, ...)``.
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').split_v2(2).list_outputs()
+        ['_split_v20_output0', '_split_v20_output1']
+        """
+        from ._helpers import split_v2
+        return split_v2(self, *args, **kwargs)
+
 
 _FLUENT = ("reshape", "reshape_like", "zeros_like", "ones_like", "broadcast_axes", "repeat",
            "pad", "swapaxes", "split", "slice", "slice_axis", "slice_like", "take", "one_hot",

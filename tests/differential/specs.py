@@ -1223,6 +1223,83 @@ def _detection():
     return out
 
 
+def _misc_extra():
+    img = {"data": ("u", 0.0, 255.0)}
+    return [_case("allclose_0", "_contrib_allclose", [("a", (2, 3)), ("b", (2, 3))], F32,
+                  grad=False),
+            _case("allclose_1", "_contrib_allclose", [("a", (4,)), ("b", (4,))], F64,
+                  {"rtol": 0.5, "atol": 0.5, "equal_nan": False}, grad=False),
+            _case("histogram_0", "_histogram", [("data", (3, 4))], F32,
+                  {"bin_cnt": 4, "range": (-1.0, 1.5)}, grad=False),
+            _case("histogram_1", "_histogram", [("data", (10,)), ("bins", (4,))], F64,
+                  ranges={"bins": ("i", -2, 2)}, grad=False,
+                  errors=[{"shapes": {"data": (10,), "bins": (1,)}}]),
+            _case("linspace_0", "_linspace", [], F32, {"start": 0, "stop": 3, "num": 7}),
+            _case("linspace_1", "_linspace", [], F64,
+                  {"start": -1, "stop": 2, "num": 4, "endpoint": False, "dtype": "float64"}),
+            _case("amp_cast_0", "amp_cast", [("data", (2, 3))], F32, {"dtype": "float16"},
+                  rtol=1e-3, atol=1e-3),
+            _case("amp_cast_1", "amp_cast", [("data", (2, 3))], F64, {"dtype": "float16"}),
+            _case("amp_cast_2", "amp_cast", [("data", (2, 3))], F32, {"dtype": "float32"}),
+            _case("amp_cast_3", "amp_cast", [("data", (2, 3))], I32, {"dtype": "float16"},
+                  ranges={"data": ("i", -3, 3)}),
+            _case("BatchNormWithReLU_0", "_contrib_BatchNormWithReLU",
+                  [("data", (2, 3, 2, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"fix_gamma": False}, ranges={"moving_var": POS}),
+            _case("BatchNormWithReLU_bad", "_contrib_BatchNormWithReLU",
+                  [("data", (2, 3, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  ranges={"moving_var": POS}),
+            _case("SyncBatchNorm_0", "_contrib_SyncBatchNorm",
+                  [("data", (2, 3, 2, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"key": "k", "use_global_stats": True, "fix_gamma": False},
+                  ranges={"moving_var": POS}),
+            _case("SyncBatchNorm_1", "_contrib_SyncBatchNorm",
+                  [("data", (4, 3, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"key": "k1", "fix_gamma": False, "output_mean_var": True, "eps": 1e-4},
+                  ranges={"moving_var": POS}),
+            _case("backward_gradientmultiplier_0", "_contrib_backward_gradientmultiplier",
+                  [("data", (2, 3))], F32, {"scalar": 2.5}),
+            _case("image_adjust_lighting_0", "_image_adjust_lighting", [("data", (3, 4, 3))],
+                  F32, {"alpha": (0.1, -0.2, 0.3)}, ranges=img),
+            _case("image_random_brightness_0", "_image_random_brightness",
+                  [("data", (3, 4, 3))], F32, {"min_factor": 0.7, "max_factor": 0.7},
+                  ranges=img),
+            _case("image_random_contrast_0", "_image_random_contrast", [("data", (3, 4, 3))],
+                  F32, {"min_factor": 1.3, "max_factor": 1.3}, ranges=img, rtol=1e-4,
+                  atol=1e-3),
+            _case("image_random_saturation_0", "_image_random_saturation",
+                  [("data", (3, 4, 3))], F32, {"min_factor": 0.4, "max_factor": 0.4},
+                  ranges=img, rtol=1e-4, atol=1e-3),
+            _case("image_random_hue_0", "_image_random_hue", [("data", (3, 4, 3))], F32,
+                  {"min_factor": 0.25, "max_factor": 0.25}, ranges=img, rtol=1e-4,
+                  atol=1e-2),
+            _case("image_random_lighting_0", "_image_random_lighting", [("data", (3, 4, 3))],
+                  F32, {"alpha_std": 0.0}, ranges=img),
+            _case("image_random_flip_0", "_image_random_flip_left_right",
+                  [("data", (2, 3, 3))], F32, ignore="values"),
+            _case("image_random_flip_1", "_image_random_flip_top_bottom",
+                  [("data", (2, 3, 1))], F64, ignore="values"),
+            _case("image_random_color_jitter_0", "_image_random_color_jitter",
+                  [("data", (2, 3, 3))], F32,
+                  {"brightness": 0.2, "contrast": 0.1, "saturation": 0.3, "hue": 0.1},
+                  ranges=img, ignore="values"),
+            _case("amp_multicast_0", "amp_multicast", [("a", (2, 3)), ("b", (4,))], F32,
+                  {"num_outputs": 2}, variadic=True),
+            _case("image_resize_0", "_image_resize", [("data", (4, 5, 3))], F32,
+                  {"size": (3, 2)}, ranges=img, grad=False, rtol=1e-5, atol=1e-3),
+            _case("image_resize_1", "_image_resize", [("data", (2, 4, 5, 1))], F64,
+                  {"size": (7,), "interp": 2}, grad=False, atol=1e-9),
+            _case("image_resize_2", "_image_resize", [("data", (5, 4, 3))], F32,
+                  {"size": (3,), "keep_ratio": True, "interp": 3}, grad=False,
+                  rtol=1e-5, atol=1e-5),
+            _case("image_resize_3", "_image_resize", [("data", (4, 5, 3))], F32,
+                  {"size": (5, 4), "interp": 0})]
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -1237,4 +1314,5 @@ def all_cases():
             + _seqloss()
             + _convfam()
             + _vision()
-            + _detection())
+            + _detection()
+            + _misc_extra())

@@ -1810,3 +1810,81 @@ case("_contrib_Proposal", [U(1, 8, 3, 4, lo=0, hi=1), U(1, 16, 3, 4, lo=-0.2, hi
 case("_contrib_MultiProposal", [U(2, 8, 3, 4, lo=0, hi=1), U(2, 16, 3, 4, lo=-0.2, hi=0.2),
                                 np.array([[24.0, 32.0, 1.0], [20.0, 30.0, 1.0]])],
      lambda c, b, i, **kw: _ref_proposal(c, b, i, **kw)[0], attrs=_RPN, **_F32_ZERO)
+
+
+# ----------------------------------------------------------------------------- misc_extra
+def _bn_infer(x, g, b, mm, mv, fix_gamma=True, eps=1e-3, **kw):
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    g = np.ones_like(g) if fix_gamma else g
+    return (x - mm.reshape(shape)) / np.sqrt(mv.reshape(shape) + eps) * g.reshape(shape) \
+        + b.reshape(shape)
+
+
+# MXNet runs it for 4-D float32 data only (its oneDNN build)
+case("_contrib_BatchNormWithReLU", [U(2, 3, 2, 2), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: np.maximum(_bn_infer(*a, fix_gamma=False), 0),
+     attrs={"fix_gamma": False, "use_global_stats": True}, id="global", dtype="float32",
+     eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+# beta keeps most outputs away from the ReLU's kink (float32 central differences)
+case("_contrib_BatchNormWithReLU", [U(2, 3, 2, 1), U(3), U(3, lo=0.5, hi=1), U(3),
+                                    U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: np.maximum(_bn_infer(*a), 0), attrs={"use_global_stats": True},
+     id="global-fix_gamma", dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6,
+     add=None)     # float32 runs oneDNN, which zeroes gamma's gradient for 'add' too
+# MXNet's legacy kernel reads float32 only
+case("_contrib_SyncBatchNorm", [U(4, 3), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: _bn_infer(*a, fix_gamma=False),
+     attrs={"fix_gamma": False, "use_global_stats": True, "key": "k"}, id="global",
+     dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+case("_contrib_SyncBatchNorm", [U(2, 3, 2, 2), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: _bn_infer(*a), attrs={"key": "k", "ndev": 1, "use_global_stats": True},
+     id="global-fix_gamma", dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+case("amp_cast", [U(2, 3).astype(np.int32)], lambda x, **kw: x, attrs={"dtype": "float16"},
+     id="int-unchanged", index_inputs=(0,))
+# no cast, no copy: MXNet's in-place gradient ignores 'add'
+case("amp_cast", [U(2, 3)], lambda x, **kw: x.astype(np.float32), attrs={"dtype": "float32"},
+     dtype="float32", eps=1e-3, grad_rtol=1e-2, add=None)
+case("amp_multicast", [U(2, 3), U(4)], lambda a, b, **kw: [a.astype(np.float32),
+                                                          b.astype(np.float32)],
+     attrs={"num_outputs": 2}, dtype="float32", eps=1e-3, grad_rtol=1e-2, add=None)
+case("amp_multicast", [U(2, 3), U(4)], lambda a, b, **kw: [a.astype(np.float32),
+                                                          b.astype(np.float32)],
+     attrs={"num_outputs": 2, "cast_narrow": True}, dtype="float32", eps=1e-3, grad_rtol=1e-2,
+     id="narrow", add=None)
+case("_linspace", [], lambda **kw: np.linspace(1.0, 2.0, 5),
+     attrs={"start": 1.0, "stop": 2.0, "num": 5, "dtype": "float64"})
+case("_linspace", [], lambda **kw: np.linspace(0.0, 1.0, 4, endpoint=False),
+     attrs={"start": 0.0, "stop": 1.0, "num": 4, "endpoint": False, "dtype": "float64"},
+     id="open")
+# the colour augmentations with fixed factors; their gradient is the head gradient (_copy)
+_IMG = U(3, 4, 3, lo=0, hi=255)
+_GW = np.array([0.299, 0.587, 0.114])
+case("_image_adjust_lighting", [_IMG], lambda x, **kw: x + np.array(
+    [[55.46 * -0.5675, 4.794 * 0.7192, 1.148 * 0.4009],
+     [55.46 * -0.5808, 4.794 * -0.0045, 1.148 * -0.8140],
+     [55.46 * -0.5836, 4.794 * -0.6948, 1.148 * 0.4203]]) @ np.array([0.1, 0.2, 0.3]),
+     attrs={"alpha": (0.1, 0.2, 0.3)}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_lighting", [_IMG], lambda x, **kw: x, attrs={"alpha_std": 0.0},
+     numeric=False)
+case("_image_random_brightness", [_IMG], lambda x, **kw: 1.5 * x,
+     attrs={"min_factor": 1.5, "max_factor": 1.5}, numeric=False, rtol=1e-5)
+case("_image_random_contrast", [_IMG], lambda x, **kw: 0.5 * x + 0.5 * (x * _GW).sum(-1).mean(),
+     attrs={"min_factor": 0.5, "max_factor": 0.5}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_saturation", [_IMG],
+     lambda x, **kw: 0.5 * x + 0.5 * 0.114 * x[..., 2:3],
+     attrs={"min_factor": 0.5, "max_factor": 0.5}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_hue", [_IMG], lambda x, **kw: x,
+     attrs={"min_factor": 0.0, "max_factor": 0.0}, numeric=False, rtol=1e-4, atol=1e-3)
+case("_image_random_hue", [U(2, 2, 1)], lambda x, **kw: x, id="gray",
+     attrs={"min_factor": 0.2, "max_factor": 0.4}, numeric=False)
+case("_image_random_color_jitter", [_IMG], lambda x, **kw: np.zeros_like(x),
+     attrs={"brightness": 0, "contrast": 0, "saturation": 0, "hue": 0}, numeric=False)
+# a 1 x 1 image is its own mirror image
+case("_image_random_flip_left_right", [U(1, 1, 3)], lambda x, **kw: x, numeric=False)
+case("_image_random_flip_top_bottom", [U(1, 1, 3)], lambda x, **kw: x, numeric=False)
+case("_image_resize", [U(4, 3, 3)], lambda x, **kw: x, attrs={"size": (3, 4)}, id="same")
+case("_image_resize", [U(2, 4, 3, 1)], lambda x, **kw: x, attrs={"size": (3, 4), "interp": 2},
+     id="batch-same")
+case("_image_resize", [np.arange(24.0).reshape(2, 4, 3)],
+     lambda x, **kw: np.repeat(np.repeat(x, 2, 0), 2, 1), attrs={"size": (8, 4), "interp": 0},
+     id="nearest-up", index_inputs=(0,))
