@@ -522,16 +522,6 @@ class NDArray:
         """
         return _fluent_call("abs", self)
 
-    def split_v2(self, *args, **kwargs):
-        """Fluent form of ``mx.nd.split_v2(self, ...)``.
-
-        >>> import symnb as mx
-        >>> [p.shape for p in mx.nd.ones((2, 6)).split_v2(3, axis=1)]
-        [(2, 2), (2, 2), (2, 2)]
-        """
-        from ._creation import split_v2
-        return split_v2(self, *args, **kwargs)
-
     def slice_assign(self, rhs, begin, end, step):
         """Write ``rhs`` into the slice ``begin:end:step`` of this array; returns this array.
 
