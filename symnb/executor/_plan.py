@@ -126,6 +126,12 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
     reach = {k: v and (k in live or k in grad_of) for k, v in reach.items()}
     if not any(reach[id(n)] and not n.op.zero_gradient for n in order if n.op is not None):
         share_memory = True
+    for node in order:
+        if node.op is not None and node.op.dynamic_shape and reach[id(node)]:
+            from ..base import MXNetError
+            raise MXNetError("MXNetError: Error in operator %s: %s's output shape follows "
+                             "from the input values; symnb cannot plan its gradient in a "
+                             "bound graph (use mx.nd)" % (node.name, node.op.name))
 
     # -- liveness: last forward step reading each entry (only used without gradients)
     last_use = {}

@@ -159,6 +159,8 @@ class Param:
     def _check_bounds(self, value, text):
         if value is None or isinstance(value, (str, tuple, bool)):
             return
+        if isinstance(value, float):    # dmlc prints the parsed value (ostream: %g)
+            text = "%g" % value
         if self.lower is not None and self.upper is not None:
             if not self.lower <= value <= self.upper:
                 raise ParamError("value %s for Parameter %s exceed bound [%s,%s]\n%s: %s"

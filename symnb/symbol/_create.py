@@ -96,6 +96,8 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None, exact_name
     params = op.parse(attrs, "")          # validate before the node exists (name="" in errors)
 
     declared = list(op.input_names(params))
+    if op.imperative_only and declared:
+        raise MXNetError("MXNetError: Not enough argument to call operator %s" % op.name)
     mutated = op.mutated_positions(params)
     node = Node(op, node_name, attrs)
     node._params = params

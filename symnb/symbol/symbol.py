@@ -479,7 +479,7 @@ class Symbol:
         except MXNetError as e:
             if not partial:
                 # MXNet prints this block to stdout before re-raising; symnb attaches it to
-                # the exception instead (docs/OVERVIEW.md, "Choices where the spec is silent").
+                # the exception instead (docs/DESIGN.md, "Choices where the spec is silent").
                 lines = ["  #%d: %s" % (i, v) for i, v in enumerate(args)]
                 lines += ["  %s: %s" % (k, v) for k, v in kwargs.items()]
                 e.add_note("\n".join(["infer_%s error. Arguments:" % kind] + lines))
@@ -757,6 +757,16 @@ class Symbol:
         if op is None:
             raise MXNetError("MXNetError: operator diag is not available in symnb yet")
         return _call_op(op, "diag", (self,), dict(kwargs, k=k))
+
+    def split_v2(self, *args, **kwargs):
+        """Fluent form of ``mx.sym.split_v2(self, ...)``.
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').split_v2(2).list_outputs()
+        ['_split_v20_output0', '_split_v20_output1']
+        """
+        from ._helpers import split_v2
+        return split_v2(self, *args, **kwargs)
 
 
 _FLUENT = ("reshape", "reshape_like", "zeros_like", "ones_like", "broadcast_axes", "repeat",

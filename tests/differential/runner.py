@@ -98,9 +98,24 @@ def _generate(case, name, shape, dtype):
             x = x @ np.swapaxes(x, -1, -2) / n + low * np.eye(n)
         else:
             x = np.tril(x, -1) + np.eye(n) * rng.uniform(low, high, size=shape[:-1])[..., None]
+    elif kind == "r":
+        x = _regions(rng, shape, int(low), high)
     else:
         x = rng.uniform(low, high, size=shape)
     return np.asarray(x, dtype=dtype)
+
+
+def _regions(rng, shape, batches, extent):
+    """Region rows: ``[batch, x1, y1, x2, y2]`` (corners inside ``[0, extent]``, at least
+    one pixel apart) or, with 6 columns, ``[batch, cx, cy, w, h, angle_degrees]``."""
+    n, cols = shape
+    batch = rng.randint(0, batches, size=(n, 1))
+    if cols == 6:
+        centre = rng.uniform(0, extent, size=(n, 2))
+        size = rng.uniform(1, 0.6 * extent, size=(n, 2))
+        return np.hstack([batch, centre, size, rng.uniform(-90, 90, size=(n, 1))])
+    corner = rng.uniform(0, 0.5 * extent, size=(n, 2))
+    return np.hstack([batch, corner, corner + rng.uniform(1, 0.5 * extent, size=(n, 2))])
 
 
 def run_case(mx, case, arrays=None):

@@ -11,7 +11,8 @@ under MXNet's interpreter and the replay test under symnb's. Each case is a dict
                (``op_weight``) get their shapes from ``infer_shape``
 ``dtype``      dtype of every argument
 ``ranges``     argument name -> ``(kind, low, high)``: ``'u'`` uniform, ``'i'`` integer
-               valued (indices, labels), ``'b'`` 0/1; default ``('u', -2, 2)``
+               valued (indices, labels), ``'b'`` 0/1, ``'r'`` region rows (``low``
+               batches, coordinates up to ``high``); default ``('u', -2, 2)``
 ``grad``       whether gradients are recorded (False: integer dtypes, random forward)
 ``train``      whether the training forward is deterministic enough to compare
 ``errors``     list of deliberate mistakes: ``{'shapes': {...}}`` (infer_shape),
@@ -934,6 +935,421 @@ def _graph_ops():
     return [_case("cross_device_copy", "_CrossDeviceCopy", [("data", (2, 3))], F32, grad=False,
                   errors=[{"kwargs": {"foo": 1}}]),
             _case("no_gradient", "_NoGradient", [], F32, grad=False)]
+_HAWKES_INPUTS = [("lda", (2, 3)), ("alpha", (3,)), ("beta", (3,)), ("state", (2, 3)),
+                  ("lags", (2, 4)), ("marks", (2, 4)), ("valid_length", (2,)),
+                  ("max_time", (2,))]
+# integer-valued lags and lengths: the 'add' run then asks no gradient of them (MXNet
+# refuses one), the 'write' run records that refusal
+_HAWKES_RANGES = {"lda": POS, "alpha": ("u", 0.1, 0.5), "beta": POS, "state": ("u", 0.0, 1.0),
+                  "lags": ("i", 1, 3), "marks": ("i", 0, 3), "valid_length": ("i", 1, 5),
+                  "max_time": ("i", 12, 16)}
+
+
+def _seqloss():
+    ctc_in = [("data", (5, 2, 4)), ("label", (2, 3))]
+    labels = {"label": ("i", 1, 4)}
+    ctc_errors = [{"shapes": {"data": (5, 2, 4), "label": (3, 3)}},
+                  {"shapes": {"data": (2, 2, 4), "label": (2, 3)}},
+                  {"shapes": {"data": (5, 2), "label": (2, 3)}},
+                  {"types": {"label": I32}}]
+    out = [_case("ctc_0", "CTCLoss", ctc_in, F32, ranges=labels, errors=ctc_errors),
+           # blank last: labels 0..2, padding -1 anywhere in a row
+           _case("ctc_1", "ctc_loss", ctc_in, F32, {"blank_label": "last"},
+                 ranges={"label": ("i", -1, 3)}),
+           _case("ctc_2", "_contrib_CTCLoss",
+                 ctc_in + [("data_lengths", (2,)), ("label_lengths", (2,))], F32,
+                 {"use_data_lengths": True, "use_label_lengths": True},
+                 ranges=dict(labels, data_lengths=("i", 4, 6), label_lengths=("i", 0, 3)),
+                 errors=[{"shapes": {"data": (5, 2, 4), "label": (2, 3),
+                                     "data_lengths": (3,), "label_lengths": (2,)}}]),
+           _case("ctc_3", "_contrib_ctc_loss", ctc_in + [("label_lengths", (2,))], F32,
+                 {"use_label_lengths": True, "blank_label": "last"}, dtypes={"label": I32,
+                                                                              "label_lengths": I32},
+                 ranges={"label": ("i", 0, 3), "label_lengths": ("i", 1, 4)}),
+           _case("ctc_4", "CTCLoss", [("data", (6, 3, 5)), ("label", (3, 2)),
+                                      ("data_lengths", (3,))], F32,
+                 {"use_data_lengths": True, "blank_label": "last"},
+                 ranges={"label": ("i", -1, 4), "data_lengths": ("i", 4, 7)},
+                 errors=[{"shapes": {"data": (6, 3, 5), "label": (3, 2),
+                                     "data_lengths": (3, 1)}},
+                         {"kwargs": {"blank_label": "middle"}}]),
+           _case("ctc_i32", "CTCLoss", ctc_in, F32, dtypes={"label": I32}, ranges=labels),
+           # MXNet's kernel reads float32 only: float64 data fails when it runs
+           _case("ctc_f64", "CTCLoss", ctc_in, F64, ranges=labels)]
+    # MXNet builds these for GPU only: its CPU bind fails, symnb computes (test_differential's
+    # DELIBERATE); symnb's values are checked against NumPy in tests/ops/cases.py
+    computed = ["out_train:0", "out_infer:0", "grad_write:data", "grad_add:data"]
+    for op in ("fft", "ifft"):
+        out.append(_case(op + "_0", "_contrib_" + op, [("data", (2, 4))], F32,
+                         errors=[{"shapes": {"data": (2, 3, 4)}}], ignore=computed))
+        out.append(_case(op + "_1", "_contrib_" + op, [("data", (1, 2, 2, 6))], F64,
+                         {"compute_size": 2}, ignore=computed))
+    out.append(_case("count_sketch_0", "_contrib_count_sketch",
+                     [("data", (2, 3)), ("h", (1, 3)), ("s", (1, 3))], F32, {"out_dim": 4},
+                     ranges={"h": ("i", 0, 4), "s": ("b", 0, 1)},
+                     errors=[{"shapes": {"data": (2, 3), "h": (1, 4), "s": (1, 3)}},
+                             {"shapes": {"data": (2, 3), "h": (1, 3), "s": (1, 2)}},
+                             {"shapes": {"data": (2, 3, 3), "h": (1, 3), "s": (1, 3)}},
+                             {"shapes": {"data": (2, 3), "h": (3,), "s": (3,)}},
+                             {"types": {"data": F64, "h": F32}},
+                             {"kwargs": {}}],
+                     ignore=computed + ["grad_%s:%s" % (r, n) for r in ("write", "add")
+                                        for n in "hs"]))
+    for dtype in (F32, F64):
+        out.append(_case("hawkesll_" + dtype, "_contrib_hawkesll", _HAWKES_INPUTS, dtype,
+                         dtypes={"marks": I32}, ranges=_HAWKES_RANGES,
+                         errors=[{"shapes": dict(_HAWKES_INPUTS, alpha=(4,))},
+                                 {"shapes": dict(_HAWKES_INPUTS, marks=(2, 5))},
+                                 {"types": {"lda": F32, "marks": F32}}]))
+    return out
+
+
+def _convfam():
+    """im2col/col2im, Correlation and the deformable convolutions (issue 10)."""
+    off = ("u", -1.5, 1.5)
+    out = [
+        _case("im2col_0", "im2col", [("data", (2, 3, 5, 5))], F32, {"kernel": (3, 3)},
+              errors=[{"shapes": {"data": (1, 3, 2, 5)}}, {"shapes": {"data": (1, 3, 5)}},
+                      {"kwargs": {"kernel": (3, 3), "stride": (1,)}},
+                      {"kwargs": {"kernel": (3, 3, 3, 3)}},
+                      {"kwargs": {"kernel": (0, 3)}}, {"kwargs": {}},
+                      {"kwargs": {"kernel": (3, 3), "pad": (1,)}}]),
+        _case("im2col_1", "im2col", [("data", (1, 2, 6, 7))], F64,
+              {"kernel": (2, 3), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 0)}),
+        _case("im2col_pad", "im2col", [("data", (1, 1, 4, 4))], F64,
+              {"kernel": (3, 3), "pad": (2, 2), "stride": (2, 2)}),
+        # a 1-D kernel on 4-D data: MXNet's kernel walks each sample as (C, H) lines
+        _case("im2col_line", "im2col", [("data", (2, 2, 3, 4))], F32,
+              {"kernel": (2,), "pad": (1,)}),
+        _case("im2col_1d", "im2col", [("data", (1, 2, 6))], F32, {"kernel": (3,)}),
+        _case("im2col_3d", "im2col", [("data", (1, 2, 3, 3, 3))], F32, {"kernel": (2, 2, 2)}),
+        _case("im2col_i32", "im2col", [("data", (1, 1, 3, 3))], I32, {"kernel": (2, 2)}),
+        _case("col2im_0", "col2im", [("data", (2, 18, 9))], F32,
+              {"output_size": (5, 5), "kernel": (3, 3)},
+              errors=[{"shapes": {"data": (2, 18, 8)}}, {"shapes": {"data": (2, 17, 9)}},
+                      {"kwargs": {"output_size": (5,), "kernel": (3, 3)}},
+                      {"kwargs": {"output_size": (2, 5), "kernel": (3, 3)}}]),
+        _case("col2im_1", "col2im", [("data", (1, 12, 9))], F64,
+              {"output_size": (4, 7), "kernel": (2, 3), "stride": (2, 1), "dilate": (1, 2),
+               "pad": (1, 0)}),
+        _case("col2im_1d", "col2im", [("data", (1, 6, 4))], F32,
+              {"output_size": (6,), "kernel": (3,)}),
+        _case("corr_0", "Correlation", [("data1", (2, 3, 6, 6)), ("data2", (2, 3, 6, 6))], F32,
+              errors=[{"shapes": {"data1": (2, 3, 6, 6)}},
+                      {"shapes": {"data1": (2, 3, 2, 6), "data2": (2, 3, 2, 6)}},
+                      {"shapes": {"data1": (2, 3, 6), "data2": (2, 3, 6, 6)}},
+                      {"types": {"data1": F64, "data2": F32}},
+                      {"kwargs": {"is_multiply": "maybe"}},
+                      {"kwargs": {"stride1": 0}}]),
+        _case("corr_1", "Correlation", [("data1", (1, 2, 7, 8)), ("data2", (1, 2, 7, 8))], F64,
+              {"kernel_size": 3, "max_displacement": 2, "pad_size": 2, "stride1": 2}),
+        _case("corr_abs", "Correlation", [("data1", (2, 2, 5, 5)), ("data2", (2, 2, 5, 5))],
+              F64, {"is_multiply": False, "pad_size": 1}),
+        _case("corr_s2", "Correlation", [("data1", (1, 1, 8, 8)), ("data2", (1, 1, 8, 8))],
+              F32, {"max_displacement": 2, "stride2": 2, "pad_size": 2, "kernel_size": 3}),
+        _case("corr_even", "Correlation", [("data1", (1, 1, 8, 8)), ("data2", (1, 1, 8, 8))],
+              F32, {"kernel_size": 2}),
+        _case("dconv_0", "_contrib_DeformableConvolution",
+              [("data", (2, 4, 5, 5)), ("offset", (2, 18, 5, 5))], F64,
+              {"kernel": (3, 3), "pad": (1, 1), "num_filter": 3}, ranges={"offset": off},
+              errors=[{"shapes": {"data": (2, 4, 5, 5), "offset": (2, 18, 4, 5)}},
+                      {"shapes": {"data": (2, 4, 5, 5), "offset": (2, 36, 5, 5)}},
+                      {"shapes": {"data": (2, 4, 5, 5), "offset": (2, 17, 5, 5)}},
+                      {"shapes": {"data": (2, 4, 5, 5)}},
+                      {"shapes": {"data": (2, 4, 5), "offset": (2, 18, 5, 5)}},
+                      {"types": {"data": F64, "offset": F32}},
+                      {"types": {"offset": F64}},
+                      {"kwargs": {"kernel": (3,), "num_filter": 3}},
+                      {"kwargs": {"kernel": (3, 3), "num_filter": 3, "layout": "NCW"}},
+                      {"kwargs": {"num_filter": 3}}]),
+        _case("dconv_1", "_contrib_DeformableConvolution",
+              [("data", (1, 4, 6, 5)), ("offset", (1, 36, 3, 5))], F64,
+              {"kernel": (3, 3), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 2),
+               "num_filter": 4, "num_group": 2, "num_deformable_group": 2, "no_bias": True},
+              ranges={"offset": off},
+              errors=[{"kwargs": {"kernel": (3, 3), "num_filter": 4, "num_group": 3}},
+                      {"kwargs": {"kernel": (3, 3), "num_filter": 3, "num_group": 2}}]),
+        _case("dconv_f32", "_contrib_DeformableConvolution",
+              [("data", (1, 2, 4, 4)), ("offset", (1, 8, 3, 3))], F32,
+              {"kernel": (2, 2), "num_filter": 2}, ranges={"offset": ("u", -0.9, 0.9)}),
+        _case("mdconv_0", "_contrib_ModulatedDeformableConvolution",
+              [("data", (2, 2, 5, 5)), ("offset", (2, 18, 5, 5)), ("mask", (2, 9, 5, 5))], F32,
+              {"kernel": (3, 3), "pad": (1, 1), "num_filter": 2}, grad=False,
+              ranges={"offset": off, "mask": ("u", 0.0, 1.0)},
+              errors=[{"shapes": {"data": (2, 2, 5, 5), "offset": (2, 18, 5, 5),
+                                  "mask": (2, 8, 5, 5)}},
+                      {"shapes": {"data": (2, 2, 5, 5), "offset": (2, 18, 5, 5),
+                                  "mask": (2, 9, 4, 5)}},
+                      {"shapes": {"offset": (2, 18, 5, 5), "mask": (2, 9, 5, 5)}}]),
+        _case("mdconv_1", "_contrib_ModulatedDeformableConvolution",
+              [("data", (2, 4, 6, 5)), ("offset", (2, 36, 3, 5)), ("mask", (2, 18, 3, 5))],
+              F64, {"kernel": (3, 3), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 2),
+                    "num_filter": 4, "num_group": 2, "num_deformable_group": 2,
+                    "no_bias": True, "im2col_step": 1}, grad=False,
+              ranges={"offset": off, "mask": ("u", -1.0, 1.0)},
+              errors=[{"kwargs": {"kernel": (3, 3), "num_filter": 3, "num_group": 1,
+                                  "num_deformable_group": 2}}]),
+        _case("mdconv_step", "_contrib_ModulatedDeformableConvolution",
+              [("data", (3, 2, 4, 4)), ("offset", (3, 8, 3, 3)), ("mask", (3, 4, 3, 3))], F32,
+              {"kernel": (2, 2), "num_filter": 2, "im2col_step": 2}, grad=False),
+    ]
+    return out
+
+
+def _vision():
+    out = []
+    rois = ("rois", (3, 5))
+    ra = "_contrib_ROIAlign"
+    out.append(_case("ROIAlign_0", ra, [("data", (2, 3, 6, 7)), rois], F32,
+                     {"pooled_size": (2, 2), "spatial_scale": 1.0},
+                     ranges={"rois": ("r", 2, 6)},
+                     errors=[{"shapes": {"data": (2, 3, 6, 7), "rois": (3, 4)}},
+                             {"shapes": {"data": (3, 6, 7), "rois": (3, 5)}},
+                             {"types": {"data": F32, "rois": F64}},
+                             {"types": {"rois": F32}}]))
+    out.append(_case("ROIAlign_1", ra, [("data", (2, 2, 5, 6)), rois], F64,
+                     {"pooled_size": (3, 2), "spatial_scale": 0.5, "sample_ratio": 2,
+                      "aligned": True}, ranges={"rois": ("r", 2, 12)}))
+    out.append(_case("ROIAlign_ps", ra, [("data", (1, 8, 5, 6)), rois], F32,
+                     {"pooled_size": (2, 2), "spatial_scale": 1.0, "position_sensitive": True},
+                     ranges={"rois": ("r", 1, 6)},
+                     errors=[{"shapes": {"data": (1, 6, 5, 6), "rois": (3, 5)}}]))
+    out.append(_case("RROIAlign_0", "_contrib_RROIAlign", [("data", (2, 2, 6, 6)),
+                                                            ("rois", (3, 6))], F32,
+                     {"pooled_size": (2, 3), "spatial_scale": 1.0},
+                     ranges={"rois": ("r", 2, 6)},
+                     errors=[{"shapes": {"data": (2, 2, 6, 6), "rois": (3, 5)}}]))
+    out.append(_case("RROIAlign_1", "_contrib_RROIAlign", [("data", (1, 2, 5, 7)),
+                                                            ("rois", (2, 6))], F64,
+                     {"pooled_size": (2, 2), "spatial_scale": 0.5, "sampling_ratio": 2},
+                     ranges={"rois": ("r", 1, 12)}, grad=False))
+    ps = "_contrib_PSROIPooling"
+    out.append(_case("PSROIPooling_0", ps, [("data", (1, 8, 6, 6)), rois], F32,
+                     {"spatial_scale": 0.5, "output_dim": 2, "pooled_size": 2},
+                     ranges={"rois": ("r", 1, 12)},
+                     errors=[{"shapes": {"data": (1, 8, 6, 6), "rois": (3, 4)}},
+                             {"types": {"data": F32, "rois": F64}}]))
+    out.append(_case("PSROIPooling_1", ps, [("data", (2, 18, 5, 7)), rois], F64,
+                     {"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 3,
+                      "group_size": 3}, ranges={"rois": ("r", 2, 7)}))
+    out.append(_case("PSROIPooling_group", ps, [("data", (1, 8, 7, 6)), rois], F32,
+                     {"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 3,
+                      "group_size": 2}, ranges={"rois": ("r", 1, 7)}))
+    dps = "_contrib_DeformablePSROIPooling"
+    out.append(_case("DeformablePSROIPooling_0", dps, [("data", (1, 8, 6, 6)), rois], F32,
+                     {"spatial_scale": 0.5, "output_dim": 2, "group_size": 2,
+                      "pooled_size": 2, "sample_per_part": 2, "no_trans": True},
+                     ranges={"rois": ("r", 1, 12)}))
+    out.append(_case("DeformablePSROIPooling_1", dps,
+                     [("data", (2, 8, 6, 7)), rois, ("trans", (3, 4, 2, 2))], F64,
+                     {"spatial_scale": 1.0, "output_dim": 2, "group_size": 2,
+                      "pooled_size": 2, "sample_per_part": 2, "trans_std": 0.1},
+                     ranges={"rois": ("r", 2, 6), "trans": ("u", -1, 1)},
+                     errors=[{"shapes": {"data": (2, 8, 6, 7), "rois": (3, 5),
+                                         "trans": (3, 4, 2)}}]))
+    out.append(_case("DeformablePSROIPooling_2", dps,
+                     [("data", (1, 18, 6, 6)), rois, ("trans", (3, 2, 3, 3))], F32,
+                     {"spatial_scale": 1.0, "output_dim": 2, "group_size": 3,
+                      "pooled_size": 3, "sample_per_part": 3, "trans_std": 0.2},
+                     ranges={"rois": ("r", 1, 6), "trans": ("u", -1, 1)}))
+    aap = "_contrib_AdaptiveAvgPooling2D"
+    out.append(_case("AdaptiveAvgPooling2D_0", aap, [("data", (2, 3, 5, 7))], F32,
+                     {"output_size": (2, 3)},
+                     errors=[{"shapes": {"data": (3, 5, 7)}}, {"shapes": {"data": (5, 7)}}]))
+    out.append(_case("AdaptiveAvgPooling2D_1", aap, [("data", (1, 2, 4, 4))], F64,
+                     {"output_size": 3}))
+    out.append(_case("AdaptiveAvgPooling2D_2", aap, [("data", (1, 2, 3, 5))], F32))
+    out.append(_case("AdaptiveAvgPooling2D_up", aap, [("data", (1, 1, 2, 3))], F32,
+                     {"output_size": (3, 5)}))
+    br = "_contrib_BilinearResize2D"
+    for k, (dt, shape, kw) in enumerate([
+            (F32, (1, 2, 3, 4), {"height": 5, "width": 7}),
+            (F64, (2, 1, 4, 5), {"height": 3, "width": 8, "align_corners": False}),
+            (F32, (1, 2, 4, 6), {"scale_height": 1.5, "scale_width": 0.5}),
+            (F32, (1, 1, 5, 4), {"mode": "odd_scale", "scale_height": 2.0, "scale_width": 0.5}),
+            (F32, (1, 1, 5, 4), {"mode": "to_even_down"}),
+            (F64, (1, 1, 5, 4), {"mode": "to_even_up"}),
+            (F32, (1, 1, 5, 4), {"mode": "to_odd_down", "align_corners": False}),
+            (F32, (1, 1, 5, 4), {"mode": "to_odd_up"}),
+            (F32, (1, 2, 3, 4), {"height": 3, "width": 4}),
+            (F32, (1, 1, 4, 4), {"scale_width": 2.0, "height": 2})]):
+        errs = [{"shapes": {"data": (2, 3, 4)}}] if k == 0 else []
+        if k == 3:
+            errs = [{"kwargs": {"mode": "odd_scale"}, "shapes": {"data": (1, 1, 5, 4)}}]
+        out.append(_case("BilinearResize2D_%d" % k, br, [("data", shape)], dt, kw,
+                         errors=errs))
+    out.append(_case("BilinearResize2D_like", br, [("data", (1, 2, 3, 3)),
+                                                    ("like", (1, 3, 5, 4))], F32,
+                     {"mode": "like"},
+                     errors=[{"shapes": {"data": (1, 2, 3, 3), "like": (1, 5, 4)}},
+                             {"types": {"data": F32, "like": F64}}]))
+    out.append(_case("BilinearResize2D_like_f64", br, [("data", (1, 1, 4, 5)),
+                                                        ("like", (1, 1, 2, 3))], F64,
+                     {"mode": "like", "align_corners": False}))
+    return out
+
+
+def _detection():
+    out = []
+    unit = ("u", 0.0, 1.0)
+    out.append(_case("det_box_nms_0", "_contrib_box_nms", [("data", (2, 6, 6))], F32,
+                     {"overlap_thresh": 0.3}, ranges={"data": unit},
+                     errors=[{"shapes": {"data": (3, 4)}}, {"shapes": {"data": (3,)}},
+                             {"kwargs": {"score_index": 3}}]))
+    out.append(_case("det_box_nms_1", "_contrib_box_nms", [("data", (2, 3, 5, 6))], F64,
+                     {"id_index": 0, "valid_thresh": 0.2, "topk": 3, "in_format": "center"},
+                     ranges={"data": ("i", 0, 3)}))
+    out.append(_case("det_box_nms_2", "_contrib_box_nms", [("data", (5, 7))], F32,
+                     {"coord_start": 3, "score_index": 0, "id_index": 1, "background_id": 1,
+                      "out_format": "center", "topk": 4, "force_suppress": True,
+                      "overlap_thresh": 0.1}, ranges={"data": ("u", 0.0, 2.0)}))
+    out.append(_case("det_box_nms_3", "_contrib_box_non_maximum_suppression",
+                     [("data", (6, 6))], F32, {"topk": 0}, ranges={"data": unit}))
+    out.append(_case("det_box_iou_0", "_contrib_box_iou", [("lhs", (3, 4)), ("rhs", (2, 2, 4))],
+                     F32, ranges={"lhs": unit, "rhs": unit},
+                     errors=[{"shapes": {"lhs": (3, 3), "rhs": (2, 4)}}]))
+    out.append(_case("det_box_iou_1", "_contrib_box_iou", [("lhs", (2, 4)), ("rhs", (3, 4))],
+                     F64, {"format": "center"}, ranges={"lhs": ("u", 0.1, 1.0),
+                                                        "rhs": ("u", 0.1, 1.0)}))
+    out.append(_case("det_bipartite_0", "_contrib_bipartite_matching", [("data", (2, 3, 4))],
+                     F32, {"threshold": 0.1}, ranges={"data": unit}))
+    out.append(_case("det_bipartite_1", "_contrib_bipartite_matching", [("data", (3, 4))],
+                     F64, {"threshold": 0.6, "is_ascend": True, "topk": 1},
+                     ranges={"data": unit}))
+    out.append(_case("det_box_encode_0", "_contrib_box_encode",
+                     [("samples", (2, 3)), ("matches", (2, 3)), ("anchors", (2, 3, 4)),
+                      ("refs", (2, 2, 4)), ("means", (4,)), ("stds", (4,))], F32,
+                     ranges={"samples": ("i", -1, 2), "matches": ("i", 0, 2),
+                             "anchors": unit, "refs": unit, "means": ("u", -0.1, 0.1),
+                             "stds": ("u", 0.5, 1.0)},
+                     errors=[{"shapes": {"samples": (2, 3, 1), "matches": (2, 3),
+                                         "anchors": (2, 3, 4), "refs": (2, 2, 4)}}]))
+    out.append(_case("det_box_decode_0", "_contrib_box_decode",
+                     [("data", (2, 3, 4)), ("anchors", (1, 3, 4))], F32,
+                     ranges={"data": ("u", -0.5, 0.5), "anchors": unit}))
+    out.append(_case("det_box_decode_1", "_contrib_box_decode",
+                     [("data", (2, 3, 4)), ("anchors", (1, 3, 4))], F64,
+                     {"format": "corner", "clip": 0.2, "std0": 0.1, "std1": 0.1, "std2": 0.2,
+                      "std3": 0.2}, ranges={"data": ("u", -2.0, 2.0), "anchors": unit}))
+    out.append(_case("det_multibox_prior_0", "_contrib_MultiBoxPrior", [("data", (1, 2, 3, 4))],
+                     F32, {"sizes": (0.5, 0.25), "ratios": (1, 2, 0.5)},
+                     errors=[{"shapes": {"data": (2, 3, 4)}}, {"types": {"data": F64}}]))
+    out.append(_case("det_multibox_prior_1", "_contrib_MultiBoxPrior", [("data", (2, 1, 2, 3))],
+                     F32, {"clip": True, "steps": (0.2, 0.3), "offsets": (0.2, 0.7),
+                           "sizes": (0.9,)}))
+    mbt = [("anchor", (1, 6, 4)), ("label", (2, 3, 5)), ("cls_pred", (2, 3, 6))]
+    out.append(_case("det_multibox_target_0", "_contrib_MultiBoxTarget", mbt, F32,
+                     ranges={"anchor": unit, "label": unit},
+                     errors=[{"shapes": {"anchor": (2, 6, 4), "label": (2, 3, 5),
+                                         "cls_pred": (2, 3, 6)}}]))
+    out.append(_case("det_multibox_target_1", "_contrib_MultiBoxTarget", mbt, F32,
+                     {"negative_mining_ratio": 2, "overlap_threshold": 0.3,
+                      "negative_mining_thresh": 0.6, "ignore_label": -2,
+                      "variances": (0.2, 0.2, 0.1, 0.1)},
+                     ranges={"anchor": unit, "label": unit}))
+    mbd = [("cls_prob", (2, 3, 6)), ("loc_pred", (2, 24)), ("anchor", (1, 6, 4))]
+    out.append(_case("det_multibox_detection_0", "_contrib_MultiBoxDetection", mbd, F32,
+                     {"threshold": 0.3}, ranges={"cls_prob": unit, "loc_pred": ("u", -0.5, 0.5),
+                                                 "anchor": unit},
+                     errors=[{"shapes": {"cls_prob": (2, 3, 6), "loc_pred": (2, 20),
+                                         "anchor": (1, 6, 4)}}]))
+    out.append(_case("det_multibox_detection_1", "_contrib_MultiBoxDetection", mbd, F32,
+                     {"force_suppress": True, "nms_topk": 3, "clip": False,
+                      "nms_threshold": 0.2, "variances": (0.2, 0.2, 0.1, 0.1)},
+                     ranges={"cls_prob": unit, "loc_pred": ("u", -0.5, 0.5), "anchor": unit}))
+    rpn = {"cls_prob": unit, "bbox_pred": ("u", -0.3, 0.3), "im_info": ("u", 60.0, 80.0)}
+    kw = {"scales": (2, 4), "ratios": (1,), "rpn_min_size": 0, "rpn_pre_nms_top_n": 30,
+          "rpn_post_nms_top_n": 10, "threshold": 0.5, "output_score": True}
+    for name, op, batch in (("proposal", "_contrib_Proposal", 1),
+                            ("multiproposal", "_contrib_MultiProposal", 2)):
+        ins = [("cls_prob", (batch, 4, 5, 5)), ("bbox_pred", (batch, 8, 5, 5)),
+               ("im_info", (batch, 3))]
+        out.append(_case("det_%s_0" % name, op, ins, F32, kw, ranges=rpn,
+                         errors=[{"shapes": {"cls_prob": (batch, 4, 5, 5),
+                                             "bbox_pred": (batch, 4, 5, 5)}}]))
+        out.append(_case("det_%s_1" % name, op, ins, F32,
+                         dict(kw, iou_loss=True, rpn_post_nms_top_n=60, output_score=False,
+                              threshold=0.3, ratios=(0.5, 2)), ranges=rpn))
+        out.append(_case("det_%s_2" % name, op, ins, F32,
+                         dict(kw, rpn_min_size=1, rpn_pre_nms_top_n=-1), ranges=rpn))
+    return out
+
+
+def _misc_extra():
+    img = {"data": ("u", 0.0, 255.0)}
+    return [_case("allclose_0", "_contrib_allclose", [("a", (2, 3)), ("b", (2, 3))], F32,
+                  grad=False),
+            _case("allclose_1", "_contrib_allclose", [("a", (4,)), ("b", (4,))], F64,
+                  {"rtol": 0.5, "atol": 0.5, "equal_nan": False}, grad=False),
+            _case("histogram_0", "_histogram", [("data", (3, 4))], F32,
+                  {"bin_cnt": 4, "range": (-1.0, 1.5)}, grad=False),
+            _case("histogram_1", "_histogram", [("data", (10,)), ("bins", (4,))], F64,
+                  ranges={"bins": ("i", -2, 2)}, grad=False,
+                  errors=[{"shapes": {"data": (10,), "bins": (1,)}}]),
+            _case("linspace_0", "_linspace", [], F32, {"start": 0, "stop": 3, "num": 7}),
+            _case("linspace_1", "_linspace", [], F64,
+                  {"start": -1, "stop": 2, "num": 4, "endpoint": False, "dtype": "float64"}),
+            _case("amp_cast_0", "amp_cast", [("data", (2, 3))], F32, {"dtype": "float16"},
+                  rtol=1e-3, atol=1e-3),
+            _case("amp_cast_1", "amp_cast", [("data", (2, 3))], F64, {"dtype": "float16"}),
+            _case("amp_cast_2", "amp_cast", [("data", (2, 3))], F32, {"dtype": "float32"}),
+            _case("amp_cast_3", "amp_cast", [("data", (2, 3))], I32, {"dtype": "float16"},
+                  ranges={"data": ("i", -3, 3)}),
+            _case("BatchNormWithReLU_0", "_contrib_BatchNormWithReLU",
+                  [("data", (2, 3, 2, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"fix_gamma": False}, ranges={"moving_var": POS}),
+            _case("BatchNormWithReLU_bad", "_contrib_BatchNormWithReLU",
+                  [("data", (2, 3, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  ranges={"moving_var": POS}),
+            _case("SyncBatchNorm_0", "_contrib_SyncBatchNorm",
+                  [("data", (2, 3, 2, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"key": "k", "use_global_stats": True, "fix_gamma": False},
+                  ranges={"moving_var": POS}),
+            _case("SyncBatchNorm_1", "_contrib_SyncBatchNorm",
+                  [("data", (4, 3, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"key": "k1", "fix_gamma": False, "output_mean_var": True, "eps": 1e-4},
+                  ranges={"moving_var": POS}),
+            _case("backward_gradientmultiplier_0", "_contrib_backward_gradientmultiplier",
+                  [("data", (2, 3))], F32, {"scalar": 2.5}),
+            _case("image_adjust_lighting_0", "_image_adjust_lighting", [("data", (3, 4, 3))],
+                  F32, {"alpha": (0.1, -0.2, 0.3)}, ranges=img),
+            _case("image_random_brightness_0", "_image_random_brightness",
+                  [("data", (3, 4, 3))], F32, {"min_factor": 0.7, "max_factor": 0.7},
+                  ranges=img),
+            _case("image_random_contrast_0", "_image_random_contrast", [("data", (3, 4, 3))],
+                  F32, {"min_factor": 1.3, "max_factor": 1.3}, ranges=img, rtol=1e-4,
+                  atol=1e-3),
+            _case("image_random_saturation_0", "_image_random_saturation",
+                  [("data", (3, 4, 3))], F32, {"min_factor": 0.4, "max_factor": 0.4},
+                  ranges=img, rtol=1e-4, atol=1e-3),
+            _case("image_random_hue_0", "_image_random_hue", [("data", (3, 4, 3))], F32,
+                  {"min_factor": 0.25, "max_factor": 0.25}, ranges=img, rtol=1e-4,
+                  atol=1e-2),
+            _case("image_random_lighting_0", "_image_random_lighting", [("data", (3, 4, 3))],
+                  F32, {"alpha_std": 0.0}, ranges=img),
+            _case("image_random_flip_0", "_image_random_flip_left_right",
+                  [("data", (2, 3, 3))], F32, ignore="values"),
+            _case("image_random_flip_1", "_image_random_flip_top_bottom",
+                  [("data", (2, 3, 1))], F64, ignore="values"),
+            _case("image_random_color_jitter_0", "_image_random_color_jitter",
+                  [("data", (2, 3, 3))], F32,
+                  {"brightness": 0.2, "contrast": 0.1, "saturation": 0.3, "hue": 0.1},
+                  ranges=img, ignore="values"),
+            _case("amp_multicast_0", "amp_multicast", [("a", (2, 3)), ("b", (4,))], F32,
+                  {"num_outputs": 2}, variadic=True),
+            _case("image_resize_0", "_image_resize", [("data", (4, 5, 3))], F32,
+                  {"size": (3, 2)}, ranges=img, grad=False, rtol=1e-5, atol=1e-3),
+            _case("image_resize_1", "_image_resize", [("data", (2, 4, 5, 1))], F64,
+                  {"size": (7,), "interp": 2}, grad=False, atol=1e-9),
+            _case("image_resize_2", "_image_resize", [("data", (5, 4, 3))], F32,
+                  {"size": (3,), "keep_ratio": True, "interp": 3}, grad=False,
+                  rtol=1e-5, atol=1e-5),
+            _case("image_resize_3", "_image_resize", [("data", (4, 5, 3))], F32,
+                  {"size": (5, 4), "interp": 0})]
 
 
 def all_cases():
@@ -946,4 +1362,9 @@ def all_cases():
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
             + _layers() + _linalg() + _linalg_lower() + _misc() + _random()
             + _transform() + _rnn() + _regions() + _image()
-            + _attention() + _pdfs() + _pdf_draws() + _graph_ops())
+            + _attention() + _pdfs() + _pdf_draws() + _graph_ops()
+            + _seqloss()
+            + _convfam()
+            + _vision()
+            + _detection()
+            + _misc_extra())

@@ -1,5 +1,5 @@
 """What ``jupyter nbconvert --execute`` makes of a live executor view (documented in
-docs/OVERVIEW.md): the executed notebook keeps the static picture beside the widget view; the
+docs/DESIGN.md): the executed notebook keeps the static picture beside the widget view; the
 HTML export shows the widget placeholder by default and the picture with symnb's
 ``StaticPictures`` preprocessor."""
 import base64

@@ -1126,3 +1126,804 @@ case("_NDArray", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b, attrs=dict(in
 
 # ----------------------------------------------------------------------------- graph-pass ops
 case("_CrossDeviceCopy", [U(2, 3)], lambda x, **kw: x)
+# ----------------------------------------------------------------------------- CTC, spectral
+def _ctc_brute(x, label, data_lengths=None, label_lengths=None, blank_label="first",
+               use_data_lengths=False, use_label_lengths=False, **kw):
+    """-log of the summed probability of every alignment that collapses to the labels,
+    by enumerating all paths (tiny T and alphabet only): independent of any recursion."""
+    import itertools
+    steps, batch, alphabet = x.shape
+    blank = 0 if blank_label == "first" else alphabet - 1
+    pad = 0 if blank_label == "first" else -1
+    out = np.zeros(batch)
+    for b in range(batch):
+        t_len = int(data_lengths[b]) if use_data_lengths else steps
+        row = [int(v) for v in label[b]]
+        target = row[:int(label_lengths[b])] if use_label_lengths else \
+            (row[:row.index(pad)] if pad in row else row)
+        z = x[:t_len, b].astype(np.float64)
+        logp = z - z.max(1, keepdims=True)
+        logp = logp - np.log(np.exp(logp).sum(1, keepdims=True))
+        total = 0.0
+        for path in itertools.product(range(alphabet), repeat=t_len):
+            collapsed = [k for i, k in enumerate(path) if k != blank and
+                         (i == 0 or path[i - 1] != k)]
+            if collapsed == target:
+                total += np.exp(sum(logp[t, k] for t, k in enumerate(path)))
+        out[b] = -np.log(total) if total > 0 else 0.0
+    return out
+
+
+def _ctc_ref(*args, **kw):
+    names = ["x", "label"] + (["data_lengths"] if kw.get("use_data_lengths") else []) + \
+        (["label_lengths"] if kw.get("use_label_lengths") else [])
+    return _ctc_brute(**dict(zip(names, args)), **kw)
+
+
+_CTC = dict(_F32, rtol=1e-4, atol=1e-4)
+case("CTCLoss", [U(4, 2, 4, lo=-2, hi=2), np.array([[1, 2, 0], [3, 3, 0]], np.float64)],
+     _ctc_ref, index_inputs=(1,), **_CTC)
+# MXNet reads data lengths as float32 and label lengths in the labels' type
+case("CTCLoss", [U(4, 2, 4, lo=-2, hi=2), np.array([[1, 0], [2, 2]], np.float32),
+                 np.array([3.0, 4.0], np.float32), np.array([1.0, 2.0], np.float32)],
+     _ctc_ref, attrs=dict(use_data_lengths=True, use_label_lengths=True, blank_label="last"),
+     index_inputs=(1, 2, 3), id="lengths-last", **_CTC)
+
+
+def _interleaved(z):
+    return np.stack([z.real, z.imag], -1).reshape(z.shape[:-1] + (2 * z.shape[-1],))
+
+
+case("_contrib_fft", [U(3, 4)], lambda x, **kw: _interleaved(np.fft.fft(x)))
+case("_contrib_fft", [U(1, 2, 2, 3)], lambda x, **kw: _interleaved(np.fft.fft(x)), id="4d",
+     attrs={"compute_size": 2})
+case("_contrib_ifft", [U(3, 8)],
+     lambda x, **kw: (np.fft.ifft(x[..., ::2] + 1j * x[..., 1::2]) * 4).real)
+case("_contrib_ifft", [U(2, 1, 1, 6)],
+     lambda x, **kw: (np.fft.ifft(x[..., ::2] + 1j * x[..., 1::2]) * 3).real, id="4d")
+
+
+def _sketch(x, h, s, out_dim, **kw):
+    out = np.zeros(x.shape[:-1] + (out_dim,))
+    for i, (k, sign) in enumerate(zip(h.ravel().astype(int), s.ravel())):
+        out[..., k] += sign * x[..., i]
+    return out
+
+
+# its gradient kernel stores whatever the request (add="writes")
+case("_contrib_count_sketch", [U(3, 5), np.array([[0, 3, 1, 3, 2]], np.float64),
+                               np.array([[1, -1, -1, 1, 1]], np.float64)], _sketch,
+     attrs={"out_dim": 4}, index_inputs=(1, 2), add="writes")
+case("_contrib_count_sketch", [U(2, 1, 2, 3), np.array([[2, 0, 2]], np.float64),
+                               np.array([[-1, 1, 1]], np.float64)], _sketch,
+     attrs={"out_dim": 3}, index_inputs=(1, 2), add="writes", id="4d")
+
+
+# ----------------------------------------------------------------------------- Hawkes
+def _hawkes_ref(mu, alpha, beta, state, lags, marks, valid_length, max_time, **kw):
+    """The likelihood and final memory, one sample and one point at a time."""
+    n, k = mu.shape
+    ll, out_state = np.zeros(n), np.array(state, dtype=np.float64)
+    for i in range(n):
+        last, t = np.zeros(k), 0.0
+        for j in range(lags.shape[1]):
+            if not j < valid_length[i]:
+                break
+            c = int(marks[i, j])
+            t += lags[i, j]
+            d = t - last[c]
+            ed = np.exp(-beta[c] * d)
+            lam = mu[i, c] + alpha[c] * beta[c] * out_state[i, c] * ed
+            ll[i] += np.log(lam) - mu[i, c] * d - alpha[c] * out_state[i, c] * (1 - ed)
+            out_state[i, c] = 1 + out_state[i, c] * ed
+            last[c] = t
+        d = max_time[i] - last
+        ed = np.exp(-beta * d)
+        ll[i] -= (mu[i] * d + alpha * out_state[i] * (1 - ed)).sum()
+        out_state[i] *= ed
+    return [ll, out_state]
+
+
+# its backward differentiates the likelihood only (out_state's head gradient is ignored: see
+# test_hawkes.py for the numeric check) and runs every kernel with lda's request (add=None);
+# exp/log are float32 in MXNet, so the reference agrees to float32 accuracy
+case("_contrib_hawkesll",
+     [U(2, 3, lo=0.5, hi=2), U(3, lo=0.1, hi=0.5), U(3, lo=0.5, hi=2), U(2, 3, lo=0, hi=1),
+      U(2, 4, lo=0.1, hi=1), np.array([[0, 1, 0, 2], [2, 2, 1, 0]], np.int32),
+      np.array([3.0, 2.5]), np.array([5.0, 4.0])],
+     _hawkes_ref, index_inputs=(4, 5, 6, 7), numeric=False, add=None, rtol=1e-5, atol=1e-6)
+# ----------------------------------------------------------------------------- sliding blocks,
+# Correlation, deformable convolutions: references by their definitions, one loop per entry
+def _sliding_positions(sizes, kernel, stride, dilate, pad):
+    counts = [(n + 2 * p - d * (k - 1) - 1) // s + 1
+              for n, k, s, d, p in zip(sizes, kernel, stride, dilate, pad, strict=True)]
+    for o in np.ndindex(*counts):
+        for k in np.ndindex(*kernel):
+            yield o, k, tuple(oi * s + ki * d - p for oi, ki, s, d, p
+                              in zip(o, k, stride, dilate, pad, strict=True)), counts
+
+
+def _ref_im2col(x, kernel, stride=(1, 1), dilate=(1, 1), pad=(0, 0)):
+    n, c = x.shape[:2]
+    kk = math.prod(kernel)
+    counts = [(s + 2 * p - d * (k - 1) - 1) // st + 1 for s, k, st, d, p
+              in zip(x.shape[2:], kernel, stride, dilate, pad, strict=True)]
+    out = np.zeros((n, c * kk, math.prod(counts)))
+    for o, k, at, counts in _sliding_positions(x.shape[2:], kernel, stride, dilate, pad):
+        col = np.ravel_multi_index(o, counts)
+        row = np.ravel_multi_index(k, kernel)
+        if all(0 <= a < s for a, s in zip(at, x.shape[2:], strict=True)):
+            out[:, np.arange(c) * kk + row, col] = x[(slice(None), slice(None)) + at]
+    return out
+
+
+def _ref_col2im(cols, output_size, kernel, stride=(1, 1), dilate=(1, 1), pad=(0, 0)):
+    n, ck = cols.shape[:2]
+    kk = math.prod(kernel)
+    out = np.zeros((n, ck // kk) + tuple(output_size))
+    for o, k, at, counts in _sliding_positions(output_size, kernel, stride, dilate, pad):
+        col = np.ravel_multi_index(o, counts)
+        row = np.ravel_multi_index(k, kernel)
+        if all(0 <= a < s for a, s in zip(at, output_size, strict=True)):
+            out[(slice(None), slice(None)) + at] += cols[:, np.arange(ck // kk) * kk + row, col]
+    return out
+
+
+for _shape, _kw in [((2, 2, 5, 4), dict(kernel=(3, 2))),
+                    ((1, 3, 6, 7), dict(kernel=(2, 3), stride=(2, 1), dilate=(1, 2),
+                                        pad=(1, 0)))]:
+    case("im2col", [U(*_shape)], _ref_im2col, attrs=_kw, id="k%dx%d" % _kw["kernel"])
+    _cols = _ref_im2col(np.zeros(_shape), **_kw).shape
+    case("col2im", [U(*_cols)], _ref_col2im, attrs=dict(_kw, output_size=_shape[2:]),
+         id="k%dx%d" % _kw["kernel"])
+
+
+def _ref_correlation(a, b, kernel_size=1, max_displacement=1, stride1=1, stride2=1,
+                     pad_size=0, is_multiply=True):
+    # MXNet's CPU kernel: the patch's top-left corner at i * stride1 + max_displacement
+    n, c, h, w = a.shape
+    pa = np.pad(a, [(0, 0), (0, 0), (pad_size,) * 2, (pad_size,) * 2])
+    pb = np.pad(b, [(0, 0), (0, 0), (pad_size,) * 2, (pad_size,) * 2])
+    border = max_displacement + (kernel_size - 1) // 2
+    top_h = -(-(h + 2 * pad_size - 2 * border) // stride1)
+    top_w = -(-(w + 2 * pad_size - 2 * border) // stride1)
+    radius = max_displacement // stride2
+    grid = 2 * radius + 1
+    out = np.zeros((n, grid * grid, top_h, top_w))
+    for i, j, q in np.ndindex(top_h, top_w, grid * grid):
+        y1, x1 = i * stride1 + max_displacement, j * stride1 + max_displacement
+        y2 = y1 + (q // grid - radius) * stride2
+        x2 = x1 + (q % grid - radius) * stride2
+        p1 = pa[:, :, y1:y1 + kernel_size, x1:x1 + kernel_size]
+        p2 = pb[:, :, y2:y2 + kernel_size, x2:x2 + kernel_size]
+        v = p1 * p2 if is_multiply else np.abs(p1 - p2)
+        out[:, q, i, j] = v.reshape(n, -1).sum(axis=1) / (kernel_size ** 2 * c)
+    return out
+
+
+for _kw in [dict(), dict(kernel_size=3, max_displacement=2, pad_size=2, stride1=2),
+            dict(max_displacement=2, stride2=2, pad_size=1, is_multiply=False)]:
+    case("Correlation", [U(2, 2, 5, 6), U(2, 2, 5, 6)], _ref_correlation, attrs=_kw,
+         id="k%d-d%d-%s" % (_kw.get("kernel_size", 1), _kw.get("max_displacement", 1),
+                            "abs" if _kw.get("is_multiply") is False else "mul"))
+
+
+def _bilinear_v1(img, y, x):
+    """MXNet's CPU deformable sampling: inside [0, H) x [0, W), far corners clamped."""
+    h, w = img.shape
+    if not (0 <= y < h and 0 <= x < w):
+        return 0.0
+    y0, x0 = int(np.floor(y)), int(np.floor(x))
+    y1, x1 = min(y0 + 1, h - 1), min(x0 + 1, w - 1)
+    ly = 0.0 if y0 >= h - 1 else y - y0
+    lx = 0.0 if x0 >= w - 1 else x - x0
+    return ((1 - ly) * (1 - lx) * img[y0, x0] + (1 - ly) * lx * img[y0, x1]
+            + ly * (1 - lx) * img[y1, x0] + ly * lx * img[y1, x1])
+
+
+def _bilinear_v2(img, y, x):
+    """DCNv2 sampling: inside (-1, H) x (-1, W), corners outside the image read zero."""
+    h, w = img.shape
+    if not (-1 < y < h and -1 < x < w):
+        return 0.0
+    y0, x0 = int(np.floor(y)), int(np.floor(x))
+    ly, lx = y - y0, x - x0
+
+    def at(r, q):
+        return img[r, q] if 0 <= r < h and 0 <= q < w else 0.0
+    return ((1 - ly) * (1 - lx) * at(y0, x0) + (1 - ly) * lx * at(y0, x0 + 1)
+            + ly * (1 - lx) * at(y0 + 1, x0) + ly * lx * at(y0 + 1, x0 + 1))
+
+
+def _ref_deformable(x, offset, mask, weight, bias, kernel, stride=(1, 1), dilate=(1, 1),
+                    pad=(0, 0), num_group=1, num_deformable_group=1, sample=_bilinear_v1):
+    n, c, h, w = x.shape
+    f = weight.shape[0]
+    kh, kw = kernel
+    ho, wo = offset.shape[2:]
+    cols = np.zeros((n, c, kh * kw, ho, wo))
+    cpg = c // num_deformable_group
+    for b, ch, oy, ox in np.ndindex(n, c, ho, wo):
+        g = ch // cpg
+        for t in range(kh * kw):
+            i, j = divmod(t, kw)
+            y = oy * stride[0] - pad[0] + i * dilate[0] + offset[b, g * 2 * kh * kw + 2 * t,
+                                                                  oy, ox]
+            xx = ox * stride[1] - pad[1] + j * dilate[1] + offset[b, g * 2 * kh * kw + 2 * t
+                                                                  + 1, oy, ox]
+            m = 1.0 if mask is None else mask[b, g * kh * kw + t, oy, ox]
+            cols[b, ch, t, oy, ox] = sample(x[b, ch], y, xx) * m
+    fg, cg = f // num_group, c // num_group
+    out = np.zeros((n, f, ho, wo))
+    for j in range(f):
+        grp = j // fg
+        patch = cols[:, grp * cg:(grp + 1) * cg].reshape(n, -1, ho, wo)
+        out[:, j] = np.einsum("nkyx,k->nyx", patch, weight[j].reshape(-1))
+    if bias is not None:
+        out += bias.reshape(1, -1, 1, 1)
+    return out
+
+
+def _deform_v1(x, offset, weight, bias=None, **kw):
+    kw.pop("num_filter")
+    kw.pop("no_bias", None)
+    return _ref_deformable(x, offset, None, weight, bias, **kw)
+
+
+def _deform_v2(x, offset, mask, weight, bias=None, **kw):
+    kw.pop("num_filter")
+    kw.pop("no_bias", None)
+    kw.pop("im2col_step", None)
+    return _ref_deformable(x, offset, mask, weight, bias, sample=_bilinear_v2, **kw)
+
+
+# offsets reach past the image borders; v1 writes its data and offset gradients whatever
+# the request (MXNet's kernel), so 'add' is a quirk: recorded in tests/differential (dconv_0)
+case("_contrib_DeformableConvolution",
+     [U(2, 2, 4, 4), U(2, 18, 4, 4, lo=-1.4, hi=1.4), U(3, 2, 3, 3), U(3)], _deform_v1,
+     attrs=dict(kernel=(3, 3), pad=(1, 1), num_filter=3), add=None, id="pad")
+case("_contrib_DeformableConvolution",
+     [U(1, 4, 5, 4), U(1, 16, 2, 4, lo=-1.4, hi=1.4), U(4, 2, 2, 2)], _deform_v1,
+     attrs=dict(kernel=(2, 2), stride=(2, 1), dilate=(1, 2), pad=(0, 1), num_filter=4,
+                num_group=2, num_deformable_group=2, no_bias=True), add=None, id="groups")
+case("_contrib_ModulatedDeformableConvolution",
+     [U(2, 2, 4, 4), U(2, 18, 4, 4, lo=-1.4, hi=1.4), U(2, 9, 4, 4), U(3, 2, 3, 3), U(3)],
+     _deform_v2, attrs=dict(kernel=(3, 3), pad=(1, 1), num_filter=3), id="pad")
+case("_contrib_ModulatedDeformableConvolution",
+     [U(2, 4, 5, 4), U(2, 16, 2, 4, lo=-1.4, hi=1.4), U(2, 8, 2, 4), U(4, 2, 2, 2)],
+     _deform_v2, attrs=dict(kernel=(2, 2), stride=(2, 1), dilate=(1, 2), pad=(0, 1),
+                            num_filter=4, num_group=2, num_deformable_group=2, no_bias=True,
+                            im2col_step=1), id="groups")
+# ----------------------------------------------------------------------------- contrib vision
+def _bilinear_at(plane, y, x):
+    """ROIAlign's bilinear sample of ``plane`` (C, H, W) at one point (roi_align.cc rules)."""
+    h, w = plane.shape[1:]
+    if y < -1 or y > h or x < -1 or x > w:
+        return np.zeros(plane.shape[0])
+    y, x = max(y, 0.0), max(x, 0.0)
+    y0, x0 = int(y), int(x)
+    y1, x1 = min(y0 + 1, h - 1), min(x0 + 1, w - 1)
+    if y0 >= h - 1:
+        y0 = y1 = h - 1
+        y = float(y0)
+    if x0 >= w - 1:
+        x0 = x1 = w - 1
+        x = float(x0)
+    ly, lx = y - y0, x - x0
+    return ((1 - ly) * (1 - lx) * plane[:, y0, x0] + (1 - ly) * lx * plane[:, y0, x1]
+            + ly * (1 - lx) * plane[:, y1, x0] + ly * lx * plane[:, y1, x1])
+
+
+def _ref_roi_align(data, rois, pooled_size, spatial_scale, sample_ratio=-1,
+                   position_sensitive=False, aligned=False, **kw):
+    ph, pw = pooled_size
+    c_out = data.shape[1] // (ph * pw) if position_sensitive else data.shape[1]
+    out = np.zeros((len(rois), c_out, ph, pw))
+    off = 0.5 if aligned else 0.0
+    for r, roi in enumerate(rois):
+        x1, y1, x2, y2 = (v * spatial_scale - off for v in roi[1:])
+        rw, rh = (x2 - x1, y2 - y1) if aligned else (max(x2 - x1, 1), max(y2 - y1, 1))
+        gh = sample_ratio if sample_ratio > 0 else int(np.ceil(rh / ph))
+        gw = sample_ratio if sample_ratio > 0 else int(np.ceil(rw / pw))
+        for i in range(ph):
+            for j in range(pw):
+                acc = 0
+                for iy in range(gh):
+                    for ix in range(gw):
+                        acc = acc + _bilinear_at(data[int(roi[0])], y1 + (i + (iy + .5) / gh)
+                                                 * rh / ph, x1 + (j + (ix + .5) / gw) * rw / pw)
+                acc = acc / (gh * gw)
+                out[r, :, i, j] = acc[i * pw + j::ph * pw] if position_sensitive else acc
+    return out
+
+
+def _ref_rroi_align(data, rois, pooled_size, spatial_scale, sampling_ratio=-1, **kw):
+    ph, pw = pooled_size
+    out = np.zeros((len(rois), data.shape[1], ph, pw))
+    for r, (b, cx, cy, rw, rh, angle) in enumerate(rois):
+        cx, cy = cx * spatial_scale, cy * spatial_scale
+        rw, rh = max(rw * spatial_scale, 1), max(rh * spatial_scale, 1)
+        cos, sin = np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))
+        gh = sampling_ratio if sampling_ratio > 0 else int(np.ceil(rh / ph))
+        gw = sampling_ratio if sampling_ratio > 0 else int(np.ceil(rw / pw))
+        for i in range(ph):
+            for j in range(pw):
+                for iy in range(gh):
+                    for ix in range(gw):
+                        yy = -rh / 2 + (i + (iy + .5) / gh) * rh / ph
+                        xx = -rw / 2 + (j + (ix + .5) / gw) * rw / pw
+                        out[r, :, i, j] += _bilinear_at(data[int(b)], yy * cos - xx * sin + cy,
+                                                        xx * cos + yy * sin + cx) / (gh * gw)
+    return out
+
+
+def _round_c(v):
+    return float(np.sign(v) * np.floor(abs(v) + 0.5))
+
+
+def _ref_psroi(data, rois, spatial_scale, output_dim, pooled_size, group_size=0, **kw):
+    k, g = pooled_size, group_size or pooled_size
+    h, w = data.shape[2:]
+    out = np.zeros((len(rois), output_dim, k, k))
+    for r, roi in enumerate(rois):
+        x1, y1 = (_round_c(v) * spatial_scale for v in roi[1:3])
+        x2, y2 = ((_round_c(v) + 1) * spatial_scale for v in roi[3:5])
+        bh, bw = max(y2 - y1, 0.1) / k, max(x2 - x1, 0.1) / k
+        for c in range(output_dim):
+            for i in range(k):
+                for j in range(k):
+                    hs, he = (min(max(f(v), 0), h) for f, v in ((np.floor, i * bh + y1),
+                                                                 (np.ceil, (i + 1) * bh + y1)))
+                    ws, we = (min(max(f(v), 0), w) for f, v in ((np.floor, j * bw + x1),
+                                                                 (np.ceil, (j + 1) * bw + x1)))
+                    gi, gj = min(int(i * g / k), g - 1), min(int(j * g / k), g - 1)
+                    window = data[int(roi[0]), (c * g + gi) * g + gj, int(hs):int(he),
+                                  int(ws):int(we)]
+                    out[r, c, i, j] = window.mean() if window.size else 0
+    return out
+
+
+def _ref_deformable_psroi(data, rois, trans=None, spatial_scale=1.0, output_dim=1, group_size=1,
+                    pooled_size=1, part_size=0, sample_per_part=1, trans_std=0.0, **kw):
+    k, g, s = pooled_size, group_size, sample_per_part
+    part = part_size or k
+    h, w = data.shape[2:]
+    classes = 1 if trans is None else trans.shape[1] // 2
+    out = np.zeros((len(rois), output_dim, k, k))
+    for r, roi in enumerate(rois):
+        x1, y1 = (_round_c(v) * spatial_scale - 0.5 for v in roi[1:3])
+        x2, y2 = ((_round_c(v) + 1) * spatial_scale - 0.5 for v in roi[3:5])
+        rw, rh = max(x2 - x1, 0.1), max(y2 - y1, 0.1)
+        for c in range(output_dim):
+            cls = c // (output_dim // classes)
+            for i in range(k):
+                for j in range(k):
+                    pi, pj = int(i / k * part), int(j / k * part)
+                    tx = 0 if trans is None else trans[r, 2 * cls, pi, pj] * trans_std
+                    ty = 0 if trans is None else trans[r, 2 * cls + 1, pi, pj] * trans_std
+                    total, n = 0.0, 0
+                    for a in range(s):
+                        for b in range(s):
+                            xx = j * rw / k + x1 + tx * rw + b * rw / k / s
+                            yy = i * rh / k + y1 + ty * rh + a * rh / k / s
+                            if xx < -0.5 or xx > w - 0.5 or yy < -0.5 or yy > h - 0.5:
+                                continue
+                            xx, yy = min(max(xx, 0), w - 1), min(max(yy, 0), h - 1)
+                            plane = data[int(roi[0]), (c * g + min(i * g // k, g - 1)) * g
+                                         + min(j * g // k, g - 1)]
+                            x0, y0 = int(np.floor(xx)), int(np.floor(yy))
+                            xc, yc = int(np.ceil(xx)), int(np.ceil(yy))
+                            dx, dy = xx - x0, yy - y0
+                            total += ((1 - dx) * (1 - dy) * plane[y0, x0] + (1 - dx) * dy
+                                      * plane[yc, x0] + dx * (1 - dy) * plane[y0, xc]
+                                      + dx * dy * plane[yc, xc])
+                            n += 1
+                    out[r, c, i, j] = total / n if n else 0
+    return out
+
+
+def _ref_adaptive(x, output_size=(), **kw):
+    size = tuple(output_size) if isinstance(output_size, tuple) else (output_size,)
+    oh, ow = size * 2 if len(size) == 1 else (size if len(size) == 2 else (1, 1))
+    h, w = x.shape[2:]
+    out = np.zeros(x.shape[:2] + (oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            rows = slice(int(np.floor(i * h / oh)), int(np.ceil((i + 1) * h / oh)))
+            cols = slice(int(np.floor(j * w / ow)), int(np.ceil((j + 1) * w / ow)))
+            out[:, :, i, j] = x[:, :, rows, cols].mean(axis=(2, 3))
+    return out
+
+
+def _ref_resize(x, height=1, width=1, align_corners=True, like=None, **kw):
+    ih, iw = x.shape[2:]
+    oh, ow = (like.shape[2:] if like is not None else (height, width))
+    if (oh, ow) == (ih, iw):
+        return x.copy()
+
+    def taps(n_in, n_out):
+        scale = ((n_in - 1) / (n_out - 1) if align_corners else n_in / n_out) \
+            if n_out > 1 else 0.0
+        for d in range(n_out):
+            src = scale * d if align_corners else max(scale * (d + 0.5) - 0.5, 0)
+            lo = int(src)
+            yield lo, lo + (lo < n_in - 1), src - lo
+
+    out = np.zeros(x.shape[:2] + (oh, ow))
+    for i, (y0, y1, ly) in enumerate(taps(ih, oh)):
+        for j, (x0, x1, lx) in enumerate(taps(iw, ow)):
+            out[:, :, i, j] = ((1 - ly) * ((1 - lx) * x[:, :, y0, x0] + lx * x[:, :, y0, x1])
+                               + ly * ((1 - lx) * x[:, :, y1, x0] + lx * x[:, :, y1, x1]))
+    return out
+
+
+# regions kept away from pixel centres and map borders, where bilinear sampling has kinks
+_VROIS = np.array([[0, 1.2, 0.7, 4.1, 4.6], [1, 0.3, 1.9, 3.2, 5.1], [0, 2.6, 2.2, 5.3, 3.9]])
+case("_contrib_ROIAlign", [U(2, 3, 6, 7), _VROIS],
+     lambda d, r, **kw: _ref_roi_align(d, r, **kw),
+     attrs={"pooled_size": (2, 2), "spatial_scale": 1.0}, wrt=[0])
+case("_contrib_ROIAlign", [U(2, 8, 5, 6), _VROIS],
+     lambda d, r, **kw: _ref_roi_align(d, r, **kw),
+     attrs={"pooled_size": (2, 2), "spatial_scale": 0.5, "sample_ratio": 2,
+            "position_sensitive": True, "aligned": True}, wrt=[0], id="ps_aligned")
+case("_contrib_RROIAlign", [U(2, 2, 6, 6), np.array([[0, 3.1, 2.7, 3.3, 2.2, 30.0],
+                                                     [1, 2.2, 3.4, 2.5, 4.1, -65.0]])],
+     lambda d, r, **kw: _ref_rroi_align(d, r, **kw),
+     attrs={"pooled_size": (2, 3), "spatial_scale": 1.0})
+case("_contrib_PSROIPooling", [U(2, 18, 5, 7), _VROIS * [1, 1, 1, 1, 1]],
+     lambda d, r, **kw: _ref_psroi(d, r, **kw),
+     attrs={"spatial_scale": 1.0, "output_dim": 2, "pooled_size": 3}, wrt=[0])
+case("_contrib_PSROIPooling", [U(1, 8, 7, 6), _VROIS[:, :] * [0, 2, 2, 2, 2]],
+     lambda d, r, **kw: _ref_psroi(d, r, **kw),
+     attrs={"spatial_scale": 0.5, "output_dim": 2, "pooled_size": 3, "group_size": 2},
+     wrt=[0], id="group")
+_DTRANS = U(3, 4, 2, 2, lo=-0.5, hi=0.5)
+case("_contrib_DeformablePSROIPooling", [U(2, 8, 6, 7), _VROIS, _DTRANS],
+     lambda d, r, t, **kw: _ref_deformable_psroi(d, r, t, **kw),
+     attrs={"spatial_scale": 1.0, "output_dim": 2, "group_size": 2, "pooled_size": 2,
+            "sample_per_part": 2, "trans_std": 0.1}, wrt=[0, 2])
+case("_contrib_DeformablePSROIPooling", [U(2, 18, 6, 6), _VROIS],
+     lambda d, r, **kw: _ref_deformable_psroi(d, r, **kw),
+     attrs={"spatial_scale": 1.0, "output_dim": 2, "group_size": 3, "pooled_size": 3,
+            "sample_per_part": 3, "no_trans": True}, wrt=[0], id="no_trans")
+case("_contrib_AdaptiveAvgPooling2D", [U(2, 3, 5, 7)], _ref_adaptive,
+     attrs={"output_size": (2, 3)})
+case("_contrib_AdaptiveAvgPooling2D", [U(1, 2, 2, 3)], _ref_adaptive,
+     attrs={"output_size": 4}, id="up")
+# MXNet computes the source positions in float32 whatever the data's dtype
+_F32_TAPS = dict(atol=1e-6)
+case("_contrib_BilinearResize2D", [U(1, 2, 3, 4)], _ref_resize,
+     attrs={"height": 5, "width": 7}, **_F32_TAPS)
+case("_contrib_BilinearResize2D", [U(2, 1, 4, 5)], _ref_resize,
+     attrs={"height": 3, "width": 8, "align_corners": False}, id="half_pixel", **_F32_TAPS)
+# the like input takes a zero gradient written whatever the request
+case("_contrib_BilinearResize2D", [U(1, 2, 3, 3), U(1, 3, 5, 4)],
+     lambda x, like, **kw: _ref_resize(x, like=like, **kw), attrs={"mode": "like"},
+     id="like", add=None, **_F32_TAPS)
+# ----------------------------------------------------------------------------- detection
+def _corner_iou(a, b):
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = lambda r: max(r[2] - r[0], 0) * max(r[3] - r[1], 0) * (r[2] >= r[0] and r[3] >= r[1])  # noqa: E731
+    inter = w * h
+    return 0.0 if inter <= 0 else inter / (area(a) + area(b) - inter)
+
+
+def _ref_box_nms(x, overlap_thresh=0.5, valid_thresh=0.0, topk=-1, coord_start=2,
+                 score_index=1, id_index=-1, force_suppress=False, **kw):
+    n, width = x.shape[-2:]
+    out = np.full(x.shape, -1.0).reshape(-1, n, width)
+    for b, rows in enumerate(x.reshape(-1, n, width)):
+        cand = sorted((i for i in range(n) if rows[i, score_index] > valid_thresh),
+                      key=lambda i: -rows[i, score_index])[:n if topk < 0 else topk]
+        kept = []
+        for i in cand:
+            box = rows[i, coord_start:coord_start + 4]
+            if all(_corner_iou(rows[k, coord_start:coord_start + 4], box) <= overlap_thresh
+                   or (id_index >= 0 and not force_suppress
+                       and int(rows[k, id_index]) != int(rows[i, id_index])) for k in kept):
+                kept.append(i)
+        out[b, :len(kept)] = rows[kept]
+    return out.reshape(x.shape)
+
+
+def _ref_box_iou(lhs, rhs, **kw):
+    a, b = lhs.reshape(-1, 4), rhs.reshape(-1, 4)
+    return np.array([[_corner_iou(u, v) for v in b] for u in a]).reshape(
+        lhs.shape[:-1] + rhs.shape[:-1])
+
+
+def _ref_matching(s, threshold, **kw):
+    n, m = s.shape
+    rows, cols = np.full(n, -1.0), np.full(m, -1.0)
+    for idx in sorted(range(n * m), key=lambda k: -s.flat[k]):
+        r, c = divmod(idx, m)
+        if rows[r] < 0 and cols[c] < 0:
+            if s.flat[idx] <= threshold:
+                break
+            rows[r], cols[c] = c, r
+    return [rows, cols]
+
+
+def _centre(box):
+    w, h = box[..., 2] - box[..., 0], box[..., 3] - box[..., 1]
+    return box[..., 0] + w / 2, box[..., 1] + h / 2, w, h
+
+
+def _ref_box_encode(samples, matches, anchors, refs, means, stds, **kw):
+    ref = np.take_along_axis(refs, matches.astype(int)[..., None], axis=1)
+    rx, ry, rw, rh = _centre(ref)
+    ax, ay, aw, ah = _centre(anchors)
+    t = (np.stack([(rx - ax) / aw, (ry - ay) / ah, np.log(rw / aw), np.log(rh / ah)], -1)
+         - means) / stds
+    valid = (samples > 0.5)[..., None]
+    return [np.where(valid, t, 0.0), np.broadcast_to(valid, t.shape).astype(np.float64)]
+
+
+def _ref_box_decode(x, anchors, std0=1.0, std1=1.0, std2=1.0, std3=1.0, clip=-1.0,
+                    format="center", **kw):  # noqa: A002 -- MXNet's parameter name
+    a = anchors if format == "center" else np.stack(_centre(anchors), -1)
+    dw, dh = x[..., 2] * std2, x[..., 3] * std3
+    if clip > 0:
+        dw, dh = np.minimum(dw, clip), np.minimum(dh, clip)
+    cx, cy = x[..., 0] * std0 * a[..., 2] + a[..., 0], x[..., 1] * std1 * a[..., 3] + a[..., 1]
+    w, h = np.exp(dw) * a[..., 2] / 2, np.exp(dh) * a[..., 3] / 2
+    return np.stack([cx - w, cy - h, cx + w, cy + h], -1)
+
+
+def _ref_prior(data, sizes=(1.0,), ratios=(1.0,), clip=False, **kw):
+    h, w = data.shape[2:]
+    shapes = [(s, ratios[0]) for s in sizes] + [(sizes[0], r) for r in ratios[1:]]
+    out = []
+    for r in range(h):
+        for c in range(w):
+            cy, cx = (r + 0.5) / h, (c + 0.5) / w
+            for s, q in shapes:
+                bw, bh = s * h / w * np.sqrt(q) / 2, s / np.sqrt(q) / 2
+                out.append([cx - bw, cy - bh, cx + bw, cy + bh])
+    out = np.array(out)[None]
+    return np.clip(out, 0, 1) if clip else out
+
+
+def _ref_multibox_target(anchor, label, cls_pred, overlap_threshold=0.5, **kw):
+    anchors = anchor[0]
+    na, var = len(anchors), (0.1, 0.1, 0.2, 0.2)
+    loc, mask = np.zeros((len(label), na, 4)), np.zeros((len(label), na, 4))
+    cls = np.zeros((len(label), na))
+    for b, rows in enumerate(label):
+        gts = [g for g in rows if g[0] != -1]
+        iou = np.array([[_corner_iou(a, g[1:5]) for g in gts] for a in anchors])
+        match = {}
+        free = set(range(len(gts)))
+        while free:      # the best remaining (anchor, ground truth) pair first
+            j, k = max(((j, k) for j in range(na) if j not in match for k in free),
+                       key=lambda jk: iou[jk])
+            match[j] = k
+            free.discard(k)
+        for j in range(na):
+            if j not in match and iou[j].max() > overlap_threshold:
+                match[j] = int(iou[j].argmax())
+        for j, k in match.items():
+            ax, ay, aw, ah = _centre(anchors[j])
+            gx, gy, gw, gh = _centre(gts[k][1:5])
+            loc[b, j] = [(gx - ax) / aw / var[0], (gy - ay) / ah / var[1],
+                         np.log(gw / aw) / var[2], np.log(gh / ah) / var[3]]
+            mask[b, j] = 1
+            cls[b, j] = gts[k][0] + 1
+    return [loc.reshape(len(label), -1), mask.reshape(len(label), -1), cls]
+
+
+def _ref_multibox_detection(cls_prob, loc_pred, anchor, threshold=0.01, nms_threshold=0.5,
+                            **kw):
+    nb, _, na = cls_prob.shape
+    out = np.full((nb, na, 6), -1.0)
+    var = (0.1, 0.1, 0.2, 0.2)
+    for b in range(nb):
+        dets = []
+        for i in range(na):
+            k = int(cls_prob[b, 1:, i].argmax())
+            score = cls_prob[b, k + 1, i]
+            if score < threshold:
+                continue
+            ax, ay, aw, ah = _centre(anchor[0, i])
+            p = loc_pred[b, 4 * i:4 * i + 4]
+            x, y = p[0] * var[0] * aw + ax, p[1] * var[1] * ah + ay
+            w, h = np.exp(p[2] * var[2]) * aw / 2, np.exp(p[3] * var[3]) * ah / 2
+            dets.append([k, score] + list(np.clip([x - w, y - h, x + w, y + h], 0, 1)))
+        dets.sort(key=lambda d: -d[1])
+        for i, d in enumerate(dets):
+            if d[0] >= 0:
+                for e in dets[i + 1:]:
+                    if e[0] == d[0] and _corner_iou(d[2:], e[2:]) >= nms_threshold:
+                        e[0] = -1
+        out[b, :len(dets)] = dets
+    return out
+
+
+def _ref_proposal(cls_prob, bbox_pred, im_info, scales, ratios, feature_stride,
+                  rpn_post_nms_top_n, threshold, rpn_pre_nms_top_n=6000, **kw):
+    out, scores = [], []
+    for b in range(len(cls_prob)):
+        s = feature_stride
+        base = []
+        for r in ratios:
+            for q in scales:       # MXNet's anchors: rounded sizes around the cell centre
+                w = np.floor(np.sqrt(np.floor(s * s / r)) + 0.5) * q
+                h = np.floor(w / q * r + 0.5) * q
+                c = (s - 1) / 2
+                base.append([c - (w - 1) / 2, c - (h - 1) / 2, c + (w - 1) / 2, c + (h - 1) / 2])
+        na, hh, ww = len(base), cls_prob.shape[2], cls_prob.shape[3]
+        boxes = []
+        real_h, real_w = int(im_info[b, 0] / s), int(im_info[b, 1] / s)
+        for y in range(hh):
+            for x in range(ww):
+                for a in range(na):
+                    x1, y1, x2, y2 = np.add(base[a], [x * s, y * s, x * s, y * s])
+                    d = bbox_pred[b, 4 * a:4 * a + 4, y, x]
+                    bw, bh = x2 - x1 + 1, y2 - y1 + 1
+                    cx, cy = x1 + (bw - 1) / 2 + d[0] * bw, y1 + (bh - 1) / 2 + d[1] * bh
+                    pw, ph = np.exp(d[2]) * bw, np.exp(d[3]) * bh
+                    top = [im_info[b, 1] - 1, im_info[b, 0] - 1] * 2
+                    box = np.clip([cx - (pw - 1) / 2, cy - (ph - 1) / 2, cx + (pw - 1) / 2,
+                                   cy + (ph - 1) / 2], 0, top)
+                    padded = y >= real_h or x >= real_w      # beyond the image: score -1
+                    boxes.append(list(box) + [-1.0 if padded else cls_prob[b, na + a, y, x]])
+        boxes = sorted(boxes, key=lambda r: -r[4])[:rpn_pre_nms_top_n]
+        keep = []
+        for r in boxes:
+            if len(keep) == rpn_post_nms_top_n:
+                break
+            if all(_rpn_overlap(k, r) <= threshold for k in keep):
+                keep.append(r)
+        for i in range(rpn_post_nms_top_n):
+            k = keep[i % len(keep)]
+            out.append([b] + k[:4])
+            scores.append([k[4]])
+    return [np.array(out), np.array(scores)]
+
+
+def _rpn_overlap(a, b):
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]) + 1)
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]) + 1)
+    area = lambda r: (r[2] - r[0] + 1) * (r[3] - r[1] + 1)  # noqa: E731
+    return w * h / (area(a) + area(b) - w * h)
+
+
+_NMS_IN = np.array([[[0, 0.9, 0.1, 0.1, 0.5, 0.5], [0, 0.8, 0.12, 0.1, 0.52, 0.5],
+                     [1, 0.7, 0.6, 0.6, 0.9, 0.9], [1, 0.2, 0.0, 0.6, 0.3, 0.9],
+                     [0, 0.05, 0.3, 0.3, 0.4, 0.4]],
+                    [[2, 0.3, 0.2, 0.2, 0.6, 0.7], [2, 0.6, 0.25, 0.2, 0.6, 0.7],
+                     [1, 0.5, 0.22, 0.2, 0.6, 0.7], [0, 0.4, 0.0, 0.0, 0.1, 0.1],
+                     [1, 0.45, 0.5, 0.5, 0.55, 0.58]]])
+case("_contrib_box_nms", [_NMS_IN.copy()], _ref_box_nms, attrs={"valid_thresh": 0.1},
+     add="writes")
+# ids off integers: MXNet truncates them, and the differences must not cross an integer
+_NMS_IDS = _NMS_IN + np.array([0.5, 0, 0, 0, 0, 0])
+case("_contrib_box_nms", [_NMS_IDS], _ref_box_nms, id="classes",
+     attrs={"id_index": 0, "topk": 4, "overlap_thresh": 0.4}, add="writes")
+_IOU_L = np.array([[0.1, 0.1, 0.5, 0.6], [0.3, 0.2, 0.9, 0.8], [0.0, 0.5, 0.2, 0.9]])
+_IOU_R = np.array([[[0.2, 0.2, 0.6, 0.6], [0.7, 0.7, 0.8, 0.9]]])
+case("_contrib_box_iou", [_IOU_L, _IOU_R], _ref_box_iou, numeric=False, add="writes")
+case("_contrib_bipartite_matching", [U(3, 4, lo=0, hi=1)],
+     lambda s, **kw: _ref_matching(s, **kw), attrs={"threshold": 0.3}, numeric=False,
+     add="writes")
+case("_contrib_box_encode",
+     [np.array([[1.0, -1.0, 1.0]]), np.array([[1.0, 0.0, 0.0]]),
+      np.array([[[0.1, 0.1, 0.4, 0.5], [0.5, 0.5, 0.9, 0.8], [0.2, 0.3, 0.6, 0.7]]]),
+      np.array([[[0.1, 0.2, 0.5, 0.6], [0.0, 0.1, 0.3, 0.4]]]),
+      np.array([0.0, 0.1, -0.1, 0.0]), np.array([0.1, 0.1, 0.2, 0.2])],
+     _ref_box_encode, index_inputs=(0, 1), numeric=False)
+case("_contrib_box_decode", [U(2, 3, 4, lo=-0.5, hi=0.5),
+                             np.array([[[0.3, 0.3, 0.2, 0.4], [0.6, 0.5, 0.3, 0.2],
+                                        [0.2, 0.7, 0.1, 0.1]]])],
+     _ref_box_decode, numeric=False)
+case("_contrib_box_decode", [U(2, 3, 4, lo=-1, hi=1),
+                             np.array([[[0.1, 0.1, 0.4, 0.5], [0.5, 0.5, 0.9, 0.8],
+                                        [0.2, 0.3, 0.6, 0.7]]])],
+     _ref_box_decode, attrs={"format": "corner", "clip": 0.3, "std2": 0.5}, numeric=False,
+     id="corner")
+_F32_ZERO = dict(_F32, numeric=False)
+case("_contrib_MultiBoxPrior", [U(1, 2, 3, 4)], _ref_prior,
+     attrs={"sizes": (0.5, 0.25), "ratios": (1.0, 2.0, 0.5)}, add="writes", **_F32_ZERO)
+case("_contrib_MultiBoxPrior", [U(1, 1, 2, 2)], _ref_prior, id="clip",
+     attrs={"sizes": (0.9,), "clip": True}, add="writes", **_F32_ZERO)
+case("_contrib_MultiBoxTarget",
+     [np.array([[[0.0, 0.0, 0.5, 0.5], [0.5, 0.5, 1.0, 1.0], [0.1, 0.1, 0.6, 0.6],
+                 [0.6, 0.0, 1.0, 0.4]]]),
+      np.array([[[1, 0.05, 0.05, 0.55, 0.55], [0, 0.55, 0.5, 1.0, 0.95], [-1, -1, -1, -1, -1]],
+                [[2, 0.6, 0.05, 0.95, 0.4], [-1, -1, -1, -1, -1], [-1, -1, -1, -1, -1]]]),
+      U(2, 3, 4)],
+     _ref_multibox_target, attrs={"overlap_threshold": 0.4}, add=None,
+     **_F32_ZERO)
+case("_contrib_MultiBoxDetection",
+     [np.array([[[0.1, 0.2, 0.7, 0.3], [0.8, 0.1, 0.2, 0.65], [0.1, 0.7, 0.1, 0.05]]]),
+      U(1, 16, lo=-0.5, hi=0.5),
+      np.array([[[0.1, 0.1, 0.4, 0.4], [0.12, 0.1, 0.42, 0.4], [0.5, 0.5, 0.8, 0.9],
+                 [0.55, 0.5, 0.8, 0.9]]])],
+     _ref_multibox_detection, attrs={"threshold": 0.3}, add="writes", **_F32_ZERO)
+_RPN = {"scales": (2.0, 4.0), "ratios": (0.5, 1.0), "feature_stride": 8, "rpn_min_size": 0,
+        "rpn_pre_nms_top_n": 20, "rpn_post_nms_top_n": 6, "threshold": 0.6}
+case("_contrib_Proposal", [U(1, 8, 3, 4, lo=0, hi=1), U(1, 16, 3, 4, lo=-0.2, hi=0.2),
+                           np.array([[24.0, 32.0, 1.0]])],
+     _ref_proposal, attrs=dict(_RPN, output_score=True), **_F32_ZERO)
+case("_contrib_MultiProposal", [U(2, 8, 3, 4, lo=0, hi=1), U(2, 16, 3, 4, lo=-0.2, hi=0.2),
+                                np.array([[24.0, 32.0, 1.0], [20.0, 30.0, 1.0]])],
+     lambda c, b, i, **kw: _ref_proposal(c, b, i, **kw)[0], attrs=_RPN, **_F32_ZERO)
+
+
+# ----------------------------------------------------------------------------- misc_extra
+def _bn_infer(x, g, b, mm, mv, fix_gamma=True, eps=1e-3, **kw):
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    g = np.ones_like(g) if fix_gamma else g
+    return (x - mm.reshape(shape)) / np.sqrt(mv.reshape(shape) + eps) * g.reshape(shape) \
+        + b.reshape(shape)
+
+
+# MXNet runs it for 4-D float32 data only (its oneDNN build)
+case("_contrib_BatchNormWithReLU", [U(2, 3, 2, 2), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: np.maximum(_bn_infer(*a, fix_gamma=False), 0),
+     attrs={"fix_gamma": False, "use_global_stats": True}, id="global", dtype="float32",
+     eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+# beta keeps most outputs away from the ReLU's kink (float32 central differences)
+case("_contrib_BatchNormWithReLU", [U(2, 3, 2, 1), U(3), U(3, lo=0.5, hi=1), U(3),
+                                    U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: np.maximum(_bn_infer(*a), 0), attrs={"use_global_stats": True},
+     id="global-fix_gamma", dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6,
+     add=None)     # float32 runs oneDNN, which zeroes gamma's gradient for 'add' too
+# MXNet's legacy kernel reads float32 only
+case("_contrib_SyncBatchNorm", [U(4, 3), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: _bn_infer(*a, fix_gamma=False),
+     attrs={"fix_gamma": False, "use_global_stats": True, "key": "k"}, id="global",
+     dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+case("_contrib_SyncBatchNorm", [U(2, 3, 2, 2), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: _bn_infer(*a), attrs={"key": "k", "ndev": 1, "use_global_stats": True},
+     id="global-fix_gamma", dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+case("amp_cast", [U(2, 3).astype(np.int32)], lambda x, **kw: x, attrs={"dtype": "float16"},
+     id="int-unchanged", index_inputs=(0,))
+# no cast, no copy: MXNet's in-place gradient ignores 'add'
+case("amp_cast", [U(2, 3)], lambda x, **kw: x.astype(np.float32), attrs={"dtype": "float32"},
+     dtype="float32", eps=1e-3, grad_rtol=1e-2, add=None)
+case("amp_multicast", [U(2, 3), U(4)], lambda a, b, **kw: [a.astype(np.float32),
+                                                          b.astype(np.float32)],
+     attrs={"num_outputs": 2}, dtype="float32", eps=1e-3, grad_rtol=1e-2, add=None)
+case("amp_multicast", [U(2, 3), U(4)], lambda a, b, **kw: [a.astype(np.float32),
+                                                          b.astype(np.float32)],
+     attrs={"num_outputs": 2, "cast_narrow": True}, dtype="float32", eps=1e-3, grad_rtol=1e-2,
+     id="narrow", add=None)
+case("_linspace", [], lambda **kw: np.linspace(1.0, 2.0, 5),
+     attrs={"start": 1.0, "stop": 2.0, "num": 5, "dtype": "float64"})
+case("_linspace", [], lambda **kw: np.linspace(0.0, 1.0, 4, endpoint=False),
+     attrs={"start": 0.0, "stop": 1.0, "num": 4, "endpoint": False, "dtype": "float64"},
+     id="open")
+# the colour augmentations with fixed factors; their gradient is the head gradient (_copy)
+_IMG = U(3, 4, 3, lo=0, hi=255)
+_GW = np.array([0.299, 0.587, 0.114])
+case("_image_adjust_lighting", [_IMG], lambda x, **kw: x + np.array(
+    [[55.46 * -0.5675, 4.794 * 0.7192, 1.148 * 0.4009],
+     [55.46 * -0.5808, 4.794 * -0.0045, 1.148 * -0.8140],
+     [55.46 * -0.5836, 4.794 * -0.6948, 1.148 * 0.4203]]) @ np.array([0.1, 0.2, 0.3]),
+     attrs={"alpha": (0.1, 0.2, 0.3)}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_lighting", [_IMG], lambda x, **kw: x, attrs={"alpha_std": 0.0},
+     numeric=False)
+case("_image_random_brightness", [_IMG], lambda x, **kw: 1.5 * x,
+     attrs={"min_factor": 1.5, "max_factor": 1.5}, numeric=False, rtol=1e-5)
+case("_image_random_contrast", [_IMG], lambda x, **kw: 0.5 * x + 0.5 * (x * _GW).sum(-1).mean(),
+     attrs={"min_factor": 0.5, "max_factor": 0.5}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_saturation", [_IMG],
+     lambda x, **kw: 0.5 * x + 0.5 * 0.114 * x[..., 2:3],
+     attrs={"min_factor": 0.5, "max_factor": 0.5}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_hue", [_IMG], lambda x, **kw: x,
+     attrs={"min_factor": 0.0, "max_factor": 0.0}, numeric=False, rtol=1e-4, atol=1e-3)
+case("_image_random_hue", [U(2, 2, 1)], lambda x, **kw: x, id="gray",
+     attrs={"min_factor": 0.2, "max_factor": 0.4}, numeric=False)
+case("_image_random_color_jitter", [_IMG], lambda x, **kw: np.zeros_like(x),
+     attrs={"brightness": 0, "contrast": 0, "saturation": 0, "hue": 0}, numeric=False)
+# a 1 x 1 image is its own mirror image
+case("_image_random_flip_left_right", [U(1, 1, 3)], lambda x, **kw: x, numeric=False)
+case("_image_random_flip_top_bottom", [U(1, 1, 3)], lambda x, **kw: x, numeric=False)
+case("_image_resize", [U(4, 3, 3)], lambda x, **kw: x, attrs={"size": (3, 4)}, id="same")
+case("_image_resize", [U(2, 4, 3, 1)], lambda x, **kw: x, attrs={"size": (3, 4), "interp": 2},
+     id="batch-same")
+case("_image_resize", [np.arange(24.0).reshape(2, 4, 3)],
+     lambda x, **kw: np.repeat(np.repeat(x, 2, 0), 2, 1), attrs={"size": (8, 4), "interp": 0},
+     id="nearest-up", index_inputs=(0,))

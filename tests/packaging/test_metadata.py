@@ -86,5 +86,5 @@ def test_the_builder_resolves_from_the_npm_lock():
 def test_sdist_ships_the_package_not_the_test_data():
     sdist = HATCH["build"]["targets"]["sdist"]
     assert set(sdist["only-include"]) == {"symnb", "labextension", "README.md",
-                                          "docs/OVERVIEW.md"}
+                                          "docs"}
     assert "labextension/node_modules" in sdist["exclude"]
