@@ -27,6 +27,7 @@ KEPT = frozenset({
     "SequenceMask", "SequenceLast", "SequenceReverse", "Crop", "Pad", "ROIPooling",
     "IdentityAttachKLSparseReg", "SVMOutput", "Correlation", "BilinearSampler",
     "GridGenerator", "SpatialTransformer", "Convolution_v1", "Pooling_v1", "Custom",
+    "_CrossDeviceCopy", "_Native", "_NDArray",       # legacy (stateful) operators too
 })
 
 
@@ -42,7 +43,9 @@ def cse_enabled() -> bool:
 
 def _mergeable(node) -> bool:
     op = node.op
-    if op is None or op.name in KEPT or op.family == "random":
+    # densities (_random_pdf_*) are pure: MXNet merges them, unlike its samplers
+    if op is None or op.name in KEPT or (op.family == "random"
+                                         and not op.name.startswith("_random_pdf_")):
         return False
     return not op.mutated_inputs(node.params)
 
