@@ -102,26 +102,75 @@ def _group_matmul(xp, a, b):
     return out
 
 
+def _batch_last(n, c) -> bool:
+    """Whether to lay the work out batch-last, ``(C, *S, N)``: every per-offset copy and add
+    of im2col/col2im then moves runs of ``out_width * N`` contiguous elements instead of
+    ``out_width`` (1 for strided kernels). It pays when the batch is large and the image has
+    more than one channel (single-channel inputs pay more for the transposes than they win)."""
+    return n >= 8 and c > 1
+
+
+def _bl_slab(offset, geo: Geometry, out_sizes):
+    """:func:`_slab` for the batch-last layout ``(C, *S, N)``."""
+    return (slice(None),) + tuple(
+        slice(k * d, k * d + s * (o - 1) + 1, s)
+        for k, d, s, o in zip(offset, geo.dilate, geo.stride, out_sizes, strict=True)
+    ) + (slice(None),)
+
+
+def _bl_interior(sizes, pad):
+    return (slice(None),) + tuple(slice(p, p + n) for n, p in zip(sizes, pad, strict=True)) \
+        + (slice(None),)
+
+
+def _im2col_bl(xp, x, geo: Geometry, out_sizes):
+    """Batch-last columns ``(C * K, prod(O) * N)``: row ``(c, k)``, column ``(o, n)`` holds
+    ``x[n, c, o * stride + k * dilate]`` (padded). One transposed copy of the input, then one
+    copy per kernel offset whose inner runs are contiguous."""
+    n, c = x.shape[:2]
+    sizes = tuple(s + 2 * p for s, p in zip(x.shape[2:], geo.pad, strict=True))
+    xt = (xp.zeros if any(geo.pad) else xp.empty)((c,) + sizes + (n,), x.dtype)
+    xt[_bl_interior(x.shape[2:], geo.pad)] = xp.moveaxis(x, 0, -1)
+    cols = xp.empty((c,) + tuple(geo.kernel) + tuple(out_sizes) + (n,), x.dtype)
+    for offset in _offsets(geo.kernel):
+        cols[(slice(None),) + offset] = xt[_bl_slab(offset, geo, out_sizes)]
+    return cols.reshape(c * math.prod(geo.kernel), -1)
+
+
+def _batch_last_dy(xp, dy):
+    """``(N, F, *O)`` -> contiguous ``(F, prod(O) * N)``, the batch-last GEMM layout."""
+    return xp.ascontiguousarray(xp.moveaxis(dy, 0, -1)).reshape(dy.shape[1], -1)
+
+
 def conv_forward(xp, x, w, geo: Geometry, out):
     """``out[n, f] = sum_c W[f, c] * x[n, c]`` (cross-correlation), written into ``out``:
     im2col, then one GEMM per group over the whole batch."""
     n, c = x.shape[:2]
     f, g = w.shape[0], geo.groups
     out_sizes = out.shape[2:]
-    cols = _im2col(xp, x, geo, out_sizes)
+    batch_last = _batch_last(n, c)
+    cols = (_im2col_bl if batch_last else _im2col)(xp, x, geo, out_sizes)
     kc = cols.shape[0] // g
     res = _group_matmul(xp, w.reshape(g, f // g, kc), cols.reshape(g, kc, -1))
-    out[...] = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
+    if batch_last:
+        out[...] = xp.moveaxis(res.reshape((f,) + tuple(out_sizes) + (n,)), -1, 0)
+    else:
+        out[...] = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
 
 
-def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write"):
+def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write", dy_t=None):
     """Gradient of :func:`conv_forward` w.r.t. its input, written or added into ``dx``.
 
     One GEMM per group gives every kernel offset's contribution (the columns); col2im then
-    adds each offset's slab into the input with a single strided add.
+    adds each offset's slab into the input with a single strided add. ``dy_t`` may pass
+    :func:`_batch_last_dy` of ``dy`` when the caller already has it.
     """
     n, f = dy.shape[:2]
     c, g = dx.shape[1], geo.groups
+    if _batch_last(n, c):
+        _data_grad_bl(xp, dy_t if dy_t is not None else _batch_last_dy(xp, dy), dy.shape, w,
+                      geo, dx, req)
+        return
     out_sizes = dy.shape[2:]
     kc = c // g * math.prod(geo.kernel)
     cols = _group_matmul(xp, w.reshape(g, f // g, kc).transpose(0, 2, 1),
@@ -141,16 +190,39 @@ def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write"):
         assign(dx, target[_interior(dx.shape[2:], geo.pad)], req)
 
 
-def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write"):
+def _data_grad_bl(xp, dy_t, dy_shape, w, geo: Geometry, dx, req):
+    """:func:`conv_data_grad` batch-last: the columns come out ``(C, *K, *O, N)``, so every
+    offset's add moves contiguous runs; one transposed copy brings the sum back to NCHW."""
+    n, f = dy_shape[:2]
+    c, g = dx.shape[1], geo.groups
+    out_sizes = dy_shape[2:]
+    kc = c // g * math.prod(geo.kernel)
+    cols = _group_matmul(xp, w.reshape(g, f // g, kc).transpose(0, 2, 1),
+                         dy_t.reshape(g, f // g, -1))
+    cols = cols.reshape((c,) + tuple(geo.kernel) + tuple(out_sizes) + (n,))
+    sizes = tuple(s + 2 * p for s, p in zip(dx.shape[2:], geo.pad, strict=True))
+    target = xp.zeros((c,) + sizes + (n,), dx.dtype)
+    for offset in _offsets(geo.kernel):
+        target[_bl_slab(offset, geo, out_sizes)] += cols[(slice(None),) + offset]
+    assign(dx, xp.moveaxis(target[_bl_interior(dx.shape[2:], geo.pad)], -1, 0), req)
+
+
+def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
     """Gradient of :func:`conv_forward` w.r.t. the weight: one GEMM per group over the
-    batch and every output position at once."""
+    batch and every output position at once. ``dy_t`` as in :func:`conv_data_grad`."""
+    n, c = x.shape[:2]
     f, g = dy.shape[1], geo.groups
-    cols = _im2col(xp, x, geo, dy.shape[2:])
+    if _batch_last(n, c):
+        cols = _im2col_bl(xp, x, geo, dy.shape[2:])
+        flat_dy = dy_t if dy_t is not None else _batch_last_dy(xp, dy)
+    else:
+        cols = _im2col(xp, x, geo, dy.shape[2:])
+        flat_dy = _channels_first(xp, dy)
     kc = cols.shape[0] // g
     # computed transposed, (C*K, N*O) @ (N*O, F): OpenBLAS is ~4x faster that way round
     # than with the long N*O axis as the inner dimension of a short-wide product
     grad_t = _group_matmul(xp, cols.reshape(g, kc, -1),
-                           _channels_first(xp, dy).reshape(g, f // g, -1).transpose(0, 2, 1))
+                           flat_dy.reshape(g, f // g, -1).transpose(0, 2, 1))
     assign(dw, grad_t.transpose(0, 2, 1).reshape(dw.shape), req)
 
 
@@ -370,10 +442,12 @@ class Convolution(_ConvLayer):
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, geo, dy = rt.xp, _spatial_params(p), ograds[0]
+        # both gradients read dy batch-last: transpose it once
+        dy_t = _batch_last_dy(xp, dy) if _batch_last(*ins[0].shape[:2]) else None
         if igrads[0] is not None:
-            conv_data_grad(xp, dy, ins[1], geo, igrads[0], reqs[0])
+            conv_data_grad(xp, dy, ins[1], geo, igrads[0], reqs[0], dy_t=dy_t)
         if igrads[1] is not None:
-            conv_weight_grad(xp, ins[0], dy, geo, igrads[1], reqs[1])
+            conv_weight_grad(xp, ins[0], dy, geo, igrads[1], reqs[1], dy_t=dy_t)
         if not p.no_bias and igrads[2] is not None:
             _bias_grad(xp, dy, igrads[2], reqs[2])
 
