@@ -142,20 +142,30 @@ def _batch_last_dy(xp, dy):
     return xp.ascontiguousarray(xp.moveaxis(dy, 0, -1)).reshape(dy.shape[1], -1)
 
 
-def conv_forward(xp, x, w, geo: Geometry, out):
-    """``out[n, f] = sum_c W[f, c] * x[n, c]`` (cross-correlation), written into ``out``:
-    im2col, then one GEMM per group over the whole batch."""
+def conv_forward(xp, x, w, geo: Geometry, out, bias=None):
+    """``out[n, f] = bias[f] + sum_c W[f, c] * x[n, c]`` (cross-correlation), written into
+    ``out``: im2col, then one GEMM per group over the whole batch; the bias (optional) is added
+    in the pass that writes the output."""
     n, c = x.shape[:2]
     f, g = w.shape[0], geo.groups
     out_sizes = out.shape[2:]
     batch_last = _batch_last(n, c)
     cols = (_im2col_bl if batch_last else _im2col)(xp, x, geo, out_sizes)
     kc = cols.shape[0] // g
+    if n == 1 and g == 1 and out.flags.c_contiguous:     # the GEMM writes the output itself
+        xp.matmul(w.reshape(f, kc), cols, out=out.reshape(f, -1))
+        if bias is not None:
+            _add_bias(out, bias)
+        return
     res = _group_matmul(xp, w.reshape(g, f // g, kc), cols.reshape(g, kc, -1))
     if batch_last:
-        out[...] = xp.moveaxis(res.reshape((f,) + tuple(out_sizes) + (n,)), -1, 0)
+        res = xp.moveaxis(res.reshape((f,) + tuple(out_sizes) + (n,)), -1, 0)
     else:
-        out[...] = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
+        res = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
+    if bias is None:
+        out[...] = res
+    else:
+        xp.add(res, bias.reshape((1, -1) + (1,) * (out.ndim - 2)), out=out)
 
 
 def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write", dy_t=None):
@@ -436,9 +446,8 @@ class Convolution(_ConvLayer):
         conv_type(self.input_names(p), ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        conv_forward(rt.xp, ins[0], ins[1], _spatial_params(p), outs[0])
-        if not p.no_bias:
-            _add_bias(outs[0], ins[2])
+        conv_forward(rt.xp, ins[0], ins[1], _spatial_params(p), outs[0],
+                     None if p.no_bias else ins[2])
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, geo, dy = rt.xp, _spatial_params(p), ograds[0]
@@ -449,7 +458,10 @@ class Convolution(_ConvLayer):
         if igrads[1] is not None:
             conv_weight_grad(xp, ins[0], dy, geo, igrads[1], reqs[1], dy_t=dy_t)
         if not p.no_bias and igrads[2] is not None:
-            _bias_grad(xp, dy, igrads[2], reqs[2])
+            if dy_t is not None:          # contiguous rows: a faster reduction
+                assign(igrads[2], dy_t.sum(axis=1), reqs[2])
+            else:
+                _bias_grad(xp, dy, igrads[2], reqs[2])
 
 
 def _check_kernel_fits(nd, dk, data, pad):
