@@ -7,6 +7,10 @@ Three array kernels do all the work, for 1-D, 2-D and 3-D alike (layouts NCW/NCH
   position: the loop runs over the few kernel offsets, never over pixels or the batch)
 * :func:`conv_weight_grad` ``dW = dy * x^T``  (one GEMM per group)
 
+For batches of 8 or more with several input channels the kernels work batch-last, on
+``(C, *S, N)`` copies (see :func:`_batch_last`), so each per-offset copy and add moves long
+contiguous runs; smaller batches and single-channel inputs keep the NCHW columns.
+
 Deconvolution is the transpose of a convolution whose input is the deconvolution's output,
 so it reuses the same three kernels with the roles of forward and data-gradient swapped;
 UpSampling (bilinear) in ``pooling.py`` is a grouped Deconvolution and reuses them too.

@@ -3,7 +3,8 @@
 Pooling makes one pass per kernel offset over strided views of the (padded) input -- a
 running max/argmax or a running sum -- and its backward one strided add per offset; global
 pooling reduces the flattened plane. Loops run over the few kernel offsets, never over
-pixels or the batch.
+pixels or the batch. With a stride, the offsets read contiguous stride phases of the input
+(``_PoolPlan.views``) instead of strided views.
 """
 from __future__ import annotations
 
