@@ -136,9 +136,31 @@ def _im2col_bl(xp, x, geo: Geometry, out_sizes):
     xt = (xp.zeros if any(geo.pad) else xp.empty)((c,) + sizes + (n,), x.dtype)
     xt[_bl_interior(x.shape[2:], geo.pad)] = xp.moveaxis(x, 0, -1)
     cols = xp.empty((c,) + tuple(geo.kernel) + tuple(out_sizes) + (n,), x.dtype)
+    if math.prod(geo.kernel) >= 4 * math.prod(geo.stride) > 4:
+        _im2col_phases(xp, xt, geo, out_sizes, cols)
+        return cols.reshape(c * math.prod(geo.kernel), -1)
     for offset in _offsets(geo.kernel):
         cols[(slice(None),) + offset] = xt[_bl_slab(offset, geo, out_sizes)]
     return cols.reshape(c * math.prod(geo.kernel), -1)
+
+
+def _im2col_phases(xp, xt, geo: Geometry, out_sizes, cols):
+    """:func:`_im2col_bl`'s copies for a large strided kernel (ResNet's 7x7/2 stem): from
+    the stride phases ``xt[:, q::stride, ..., :]``, copied once each, the positions
+    ``k * dilate + stride * o`` of one offset are consecutive rows ``(k * dilate) // stride +
+    o`` of phase ``(k * dilate) % stride``, so each copy moves whole rows instead of runs of
+    N (measured 47 -> 29 ms for the 7x7/2 stem at batch 16)."""
+    phases = {}
+    for offset in _offsets(geo.kernel):
+        starts = [k * d for k, d in zip(offset, geo.dilate, strict=True)]
+        key = tuple(b % s for b, s in zip(starts, geo.stride, strict=True))
+        if key not in phases:
+            phases[key] = xp.ascontiguousarray(xt[(slice(None),) + tuple(
+                slice(q, None, s) for q, s in zip(key, geo.stride, strict=True))
+                + (slice(None),)])
+        cols[(slice(None),) + offset] = phases[key][(slice(None),) + tuple(
+            slice(b // s, b // s + o)
+            for b, s, o in zip(starts, geo.stride, out_sizes, strict=True)) + (slice(None),)]
 
 
 def _batch_last_dy(xp, dy):
