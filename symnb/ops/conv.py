@@ -114,6 +114,34 @@ def _batch_last(n, c) -> bool:
     return n >= 8 and c > 1
 
 
+# Moves between NCHW and batch-last go a few channels at a time, about this many elements per
+# block: a whole-array transposed copy reads each cache line N times over a pass far larger
+# than the cache (measured 38 -> 12 ms for a (16, 64, 112, 112) output).
+_MOVE_BLOCK = 1 << 18
+
+
+def _move_blocks(channels, per_channel):
+    step = max(1, _MOVE_BLOCK // max(per_channel, 1))
+    return (slice(i, i + step) for i in range(0, channels, step))
+
+
+def _to_batch_last(xp, a, dst):
+    """``dst[c, ..., n] = a[n, c, ...]`` (``dst`` may be a view), in channel blocks."""
+    for at in _move_blocks(a.shape[1], a[0, 0].size * a.shape[0]):
+        dst[at] = xp.moveaxis(a[:, at], 0, -1)
+
+
+def _from_batch_last(xp, src, dst, req="write", bias=None):
+    """``dst[n, c, ...] = src[c, ..., n]`` (+ ``bias[c]``), written or added, in channel
+    blocks."""
+    for at in _move_blocks(src.shape[0], src[0].size):
+        block = xp.moveaxis(src[at], -1, 0)
+        if bias is not None:
+            xp.add(block, bias[at].reshape((1, -1) + (1,) * (dst.ndim - 2)), out=dst[:, at])
+        else:
+            assign(dst[:, at], block, req)
+
+
 def _bl_slab(offset, geo: Geometry, out_sizes):
     """:func:`_slab` for the batch-last layout ``(C, *S, N)``."""
     return (slice(None),) + tuple(
@@ -134,7 +162,7 @@ def _im2col_bl(xp, x, geo: Geometry, out_sizes):
     n, c = x.shape[:2]
     sizes = tuple(s + 2 * p for s, p in zip(x.shape[2:], geo.pad, strict=True))
     xt = (xp.zeros if any(geo.pad) else xp.empty)((c,) + sizes + (n,), x.dtype)
-    xt[_bl_interior(x.shape[2:], geo.pad)] = xp.moveaxis(x, 0, -1)
+    _to_batch_last(xp, x, xt[_bl_interior(x.shape[2:], geo.pad)])
     cols = xp.empty((c,) + tuple(geo.kernel) + tuple(out_sizes) + (n,), x.dtype)
     if math.prod(geo.kernel) >= 4 * math.prod(geo.stride) > 4:
         _im2col_phases(xp, xt, geo, out_sizes, cols)
@@ -165,7 +193,9 @@ def _im2col_phases(xp, xt, geo: Geometry, out_sizes, cols):
 
 def _batch_last_dy(xp, dy):
     """``(N, F, *O)`` -> contiguous ``(F, prod(O) * N)``, the batch-last GEMM layout."""
-    return xp.ascontiguousarray(xp.moveaxis(dy, 0, -1)).reshape(dy.shape[1], -1)
+    out = xp.empty(dy.shape[1:] + dy.shape[:1], dy.dtype)
+    _to_batch_last(xp, dy, out)
+    return out.reshape(dy.shape[1], -1)
 
 
 def conv_forward(xp, x, w, geo: Geometry, out, bias=None):
@@ -185,9 +215,9 @@ def conv_forward(xp, x, w, geo: Geometry, out, bias=None):
         return
     res = _group_matmul(xp, w.reshape(g, f // g, kc), cols.reshape(g, kc, -1))
     if batch_last:
-        res = xp.moveaxis(res.reshape((f,) + tuple(out_sizes) + (n,)), -1, 0)
-    else:
-        res = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
+        _from_batch_last(xp, res.reshape((f,) + tuple(out_sizes) + (n,)), out, bias=bias)
+        return
+    res = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
     if bias is None:
         out[...] = res
     else:
@@ -240,7 +270,7 @@ def _data_grad_bl(xp, dy_t, dy_shape, w, geo: Geometry, dx, req):
     target = xp.zeros((c,) + sizes + (n,), dx.dtype)
     for offset in _offsets(geo.kernel):
         target[_bl_slab(offset, geo, out_sizes)] += cols[(slice(None),) + offset]
-    assign(dx, xp.moveaxis(target[_bl_interior(dx.shape[2:], geo.pad)], -1, 0), req)
+    _from_batch_last(xp, target[_bl_interior(dx.shape[2:], geo.pad)], dx, req)
 
 
 def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
