@@ -89,7 +89,7 @@ class SymbolJSON:
                 name = node["name"]
                 value = self.x if name == "data" else self.p.get(name, self.aux.get(name))
             elif op == "Convolution":
-                value = F.conv2d(ins[0], ins[1], None if a.get("no_bias") == "True" else ins[2],
+                value = F.conv2d(ins[0], ins[1], None if _flag(a.get("no_bias")) else ins[2],
                                  _pair(a.get("stride")), _pair(a.get("pad"), 0),
                                  _pair(a.get("dilate")), int(a.get("num_group", 1)))
             elif op == "BatchNorm":
@@ -99,7 +99,7 @@ class SymbolJSON:
             elif op == "Activation":
                 value = getattr(F, a["act_type"])(ins[0])
             elif op == "Pooling":
-                if a.get("global_pool") == "True":
+                if _flag(a.get("global_pool")):
                     value = F.adaptive_avg_pool2d(ins[0], 1) if a["pool_type"] == "avg" \
                         else F.adaptive_max_pool2d(ins[0], 1)
                 else:
@@ -134,6 +134,11 @@ class SymbolJSON:
         if self.train:
             out.update({"grad:" + k: t.grad.numpy() for k, t in self.p.items()})
         return out
+
+
+def _flag(text) -> bool:
+    """MXNet's boolean attribute text ('True', '1', ...)."""
+    return str(text).lower() in ("true", "1")
 
 
 def _pair(text, default=1):
