@@ -111,7 +111,7 @@ class SymbolJSON:
             elif op == "Flatten":
                 value = ins[0].flatten(1)
             elif op == "FullyConnected":
-                value = F.linear(ins[0].flatten(1), ins[1], ins[2])
+                value = F.linear(ins[0].flatten(1), ins[1], ins[2] if len(ins) > 2 else None)
             else:
                 raise ValueError("SymbolJSON: no PyTorch mapping for operator %s" % op)
             values.append((value,))
