@@ -18,9 +18,13 @@ UpSampling (bilinear) in ``pooling.py`` is a grouped Deconvolution and reuses th
 from __future__ import annotations
 
 import math
+import os
 import re
+import threading
 from dataclasses import dataclass
 from itertools import product
+
+import numpy as np
 
 from ..base import MXNetError
 from ._params import Param, parse_params
@@ -292,6 +296,72 @@ def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
     assign(dw, grad_t.transpose(0, 2, 1).reshape(dw.shape), req)
 
 
+# ----------------------------------------------------------------------------- two workers
+# A NumPy convolution with at least this many multiply-adds runs its batch in two halves at
+# once, the calling thread taking one and a worker thread the other, with BLAS held to one
+# thread meanwhile: both cores then do the im2col copies and col2im adds as well as the
+# GEMMs, and each half syncs once instead of at every step of a two-thread OpenBLAS GEMM,
+# which collapses when other processes share the cores (LeNet step 0.49-0.65x at load 6-7).
+# Smaller ones (LeNet's conv1) lost to the hand-off, so they stay whole.
+_SPLIT_MIN_MACS = 1 << 26
+_SPLIT = {}
+_SPLIT_LOCK = threading.Lock()
+
+
+def _split_workers():
+    """(BLAS controllers, one worker thread), or None where threadpoolctl or a second CPU is
+    missing. Made on first use."""
+    with _SPLIT_LOCK:
+        if "state" not in _SPLIT:
+            state = None
+            if (os.cpu_count() or 1) >= 2:
+                try:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    from threadpoolctl import ThreadpoolController
+                    blas = [c for c in ThreadpoolController().lib_controllers
+                            if c.user_api == "blas"]
+                    if blas:
+                        state = (blas, ThreadPoolExecutor(1, thread_name_prefix="symnb-conv"))
+                except Exception:       # threadpoolctl absent or unable to read the BLAS
+                    state = None
+            _SPLIT["state"] = state
+        return _SPLIT["state"]
+
+
+def _halves(xp, n, macs):
+    """The batch halves for two workers, or None: CuPy, batch 1, small work, no worker, or
+    BLAS already at one thread (the user asked for one core)."""
+    if xp is not np or n < 2 or macs < _SPLIT_MIN_MACS:
+        return None
+    state = _split_workers()
+    if state is None or min(c.num_threads for c in state[0]) < 2:
+        return None
+    return slice(0, n // 2), slice(n // 2, n)
+
+
+def _on_two_workers(fn, halves):
+    """``fn(half)`` for both halves at once (this thread and the worker), BLAS at one thread
+    in the meantime; exceptions propagate."""
+    blas, pool = _split_workers()
+    saved = [c.num_threads for c in blas]
+    for c in blas:
+        c.set_num_threads(1)
+    try:
+        other = pool.submit(fn, halves[1])
+        try:
+            fn(halves[0])
+        finally:
+            other.result()
+    finally:
+        for c, n in zip(blas, saved, strict=True):
+            c.set_num_threads(n)
+
+
+def _conv_macs(x_shape, w_shape, out_shape):
+    return math.prod(w_shape) * out_shape[0] * math.prod(out_shape[2:])
+
+
 def _bias_grad(xp, dy, db, req):
     assign(db, dy.sum(axis=(0,) + tuple(range(2, dy.ndim))), req)
 
@@ -502,11 +572,22 @@ class Convolution(_ConvLayer):
         conv_type(self.input_names(p), ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        conv_forward(rt.xp, ins[0], ins[1], _spatial_params(p), outs[0],
-                     None if p.no_bias else ins[2])
+        xp, x, w, out = rt.xp, ins[0], ins[1], outs[0]
+        geo, bias = _spatial_params(p), None if p.no_bias else ins[2]
+        halves = _halves(xp, len(x), _conv_macs(x.shape, w.shape, out.shape))
+        if halves is None:
+            conv_forward(xp, x, w, geo, out, bias)
+        else:
+            _on_two_workers(lambda h: conv_forward(xp, x[h], w, geo, out[h], bias), halves)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, geo, dy = rt.xp, _spatial_params(p), ograds[0]
+        halves = _halves(xp, len(dy), _conv_macs(ins[0].shape, ins[1].shape, dy.shape))
+        if halves is not None and (igrads[0] is not None or igrads[1] is not None):
+            self._backward_halves(xp, geo, ins, dy, igrads, reqs, halves)
+            if not p.no_bias and igrads[2] is not None:
+                _bias_grad(xp, dy, igrads[2], reqs[2])
+            return
         # both gradients read dy batch-last: transpose it once
         dy_t = _batch_last_dy(xp, dy) if _batch_last(*ins[0].shape[:2]) else None
         if igrads[0] is not None:
@@ -518,6 +599,27 @@ class Convolution(_ConvLayer):
                 assign(igrads[2], dy_t.sum(axis=1), reqs[2])
             else:
                 _bias_grad(xp, dy, igrads[2], reqs[2])
+
+    @staticmethod
+    def _backward_halves(xp, geo, ins, dy, igrads, reqs, halves):
+        """Data and weight gradients of each batch half on its own worker; the two partial
+        weight gradients are summed."""
+        x, w = ins[0], ins[1]
+        parts = [xp.empty_like(w) if igrads[1] is not None else None for _ in halves]
+
+        def run(h):
+            dy_h = dy[h]
+            dy_t = _batch_last_dy(xp, dy_h) if _batch_last(len(dy_h), x.shape[1]) else None
+            if igrads[0] is not None:
+                conv_data_grad(xp, dy_h, w, geo, igrads[0][h], reqs[0], dy_t=dy_t)
+            if igrads[1] is not None:
+                conv_weight_grad(xp, x[h], dy_h, geo, parts[0 if h is halves[0] else 1],
+                                 "write", dy_t=dy_t)
+
+        _on_two_workers(run, halves)
+        if igrads[1] is not None:
+            parts[0] += parts[1]
+            assign(igrads[1], parts[0], reqs[1])
 
 
 def _check_kernel_fits(nd, dk, data, pad):

@@ -146,3 +146,31 @@ def test_pooling_from_stride_phases_matches_loops(kernel, stride, pad, pool_type
             want[nn, cc, i * stride:i * stride + kernel, j * stride:j * stride + kernel] += dy[idx]
     want = want[:, :, pad:pad + 11, pad:pad + 10]
     np.testing.assert_allclose(ex.grad_dict["data"].asnumpy(), want, rtol=1e-12, atol=1e-12)
+
+
+def test_two_worker_halves_match_the_whole_batch(monkeypatch):
+    """Convolution forward/backward with the batch split over two workers (forced for a
+    small case) gives the whole batch's output and gradients; 'add' requests accumulate."""
+    if conv._split_workers() is None:
+        pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
+    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=4, pad=(1, 1),
+                             name="c")
+    x = RNG.standard_normal((9, 3, 8, 8)).astype(np.float32)
+    dy = RNG.standard_normal((9, 4, 8, 8)).astype(np.float32)
+    got = {}
+    for split in (False, True):
+        monkeypatch.setattr(conv, "_halves", lambda xp, n, macs, split=split:
+                            (slice(0, n // 2), slice(n // 2, n)) if split else None)
+        ex = net.simple_bind(mx.cpu(), data=x.shape, grad_req="add")
+        ex.arg_dict["data"][:] = x
+        ex.arg_dict["c_weight"][:] = np.linspace(-1, 1, 108).reshape(4, 3, 3, 3)
+        ex.arg_dict["c_bias"][:] = np.arange(4)
+        for name in ex.grad_dict:
+            ex.grad_dict[name][:] = 1
+        ex.forward(is_train=True)
+        ex.backward(mx.nd.array(dy))
+        got[split] = [ex.outputs[0].asnumpy()] + [ex.grad_dict[k].asnumpy()
+                                                  for k in ("data", "c_weight", "c_bias")]
+    for a, b in zip(got[True], got[False], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-4)
+    assert not np.allclose(got[True][1], 1)              # the gradients did arrive
