@@ -332,6 +332,13 @@ def _split_workers():
 def _halves(xp, n, macs):
     """The batch halves for two workers, or None: CuPy, batch 1, small work, no worker, or
     BLAS already at one thread (the user asked for one core)."""
+    if n < 2:
+        return None
+    return _two_halves(xp, n, macs)
+
+
+def _two_halves(xp, n, macs):
+    """Halves of ``range(n)`` for two workers under :func:`_halves`'s other conditions."""
     if xp is not np or n < 2 or macs < _SPLIT_MIN_MACS:
         return None
     state = _split_workers()
@@ -574,11 +581,22 @@ class Convolution(_ConvLayer):
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, w, out = rt.xp, ins[0], ins[1], outs[0]
         geo, bias = _spatial_params(p), None if p.no_bias else ins[2]
-        halves = _halves(xp, len(x), _conv_macs(x.shape, w.shape, out.shape))
-        if halves is None:
-            conv_forward(xp, x, w, geo, out, bias)
-        else:
+        macs = _conv_macs(x.shape, w.shape, out.shape)
+        halves = _halves(xp, len(x), macs)
+        if halves is not None:
             _on_two_workers(lambda h: conv_forward(xp, x[h], w, geo, out[h], bias), halves)
+            return
+        rows = _two_halves(xp, w.shape[0], macs) if len(x) == 1 and geo.groups == 1 \
+            and out.flags.c_contiguous else None
+        if rows is None:
+            conv_forward(xp, x, w, geo, out, bias)
+            return
+        # one sample: one im2col, the GEMM split by filters (each half writes its rows)
+        cols = _im2col(xp, x, geo, out.shape[2:])
+        w2, out2 = w.reshape(w.shape[0], -1), out.reshape(w.shape[0], -1)
+        _on_two_workers(lambda h: xp.matmul(w2[h], cols, out=out2[h]), rows)
+        if bias is not None:
+            _add_bias(out, bias)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, geo, dy = rt.xp, _spatial_params(p), ograds[0]

@@ -174,3 +174,25 @@ def test_two_worker_halves_match_the_whole_batch(monkeypatch):
     for a, b in zip(got[True], got[False], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-4)
     assert not np.allclose(got[True][1], 1)              # the gradients did arrive
+
+
+def test_one_sample_split_by_filters_matches_the_whole_gemm(monkeypatch):
+    if conv._split_workers() is None:
+        pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
+    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=5, stride=(2, 2),
+                             name="c")
+    x = RNG.standard_normal((1, 3, 9, 9)).astype(np.float32)
+    got = {}
+    for split in (False, True):
+        monkeypatch.setattr(conv, "_two_halves", lambda xp, n, macs, split=split:
+                            (slice(0, n // 2), slice(n // 2, n)) if split else None)
+        ex = net.simple_bind(mx.cpu(), data=x.shape, grad_req="null")
+        ex.arg_dict["data"][:] = x
+        ex.arg_dict["c_weight"][:] = np.linspace(-1, 1, 135).reshape(5, 3, 3, 3)
+        ex.arg_dict["c_bias"][:] = np.arange(5)
+        ex.forward(is_train=False)
+        got[split] = ex.outputs[0].asnumpy()
+    want = ref_conv(x.astype(np.float64), np.linspace(-1, 1, 135).reshape(5, 3, 3, 3),
+                    np.arange(5.0), (2, 2))
+    np.testing.assert_allclose(got[True], want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(got[True], got[False])
