@@ -306,6 +306,7 @@ def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
 _SPLIT_MIN_MACS = 1 << 26
 _SPLIT = {}
 _SPLIT_LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
 
 
 def _split_workers():
@@ -351,18 +352,21 @@ def _on_two_workers(fn, halves):
     """``fn(half)`` for both halves at once (this thread and the worker), BLAS at one thread
     in the meantime; exceptions propagate."""
     blas, pool = _split_workers()
-    saved = [c.num_threads for c in blas]
-    for c in blas:
-        c.set_num_threads(1)
-    try:
-        other = pool.submit(fn, halves[1])
+    # one split at a time: two user threads saving and restoring the BLAS thread count
+    # in turn could otherwise leave it at one
+    with _RUN_LOCK:
+        saved = [c.num_threads for c in blas]
+        for c in blas:
+            c.set_num_threads(1)
         try:
-            fn(halves[0])
+            other = pool.submit(fn, halves[1])
+            try:
+                fn(halves[0])
+            finally:
+                other.result()
         finally:
-            other.result()
-    finally:
-        for c, n in zip(blas, saved, strict=True):
-            c.set_num_threads(n)
+            for c, n in zip(blas, saved, strict=True):
+                c.set_num_threads(n)
 
 
 def _conv_macs(x_shape, w_shape, out_shape):
