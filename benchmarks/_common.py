@@ -250,9 +250,10 @@ class MXNetWorker:
             raise RuntimeError("MXNet worker: %s" % reply["error"])
         return reply
 
-    def timer(self):
-        """A ``timer(reps)`` for ``run_rounds`` timing the workload set up last."""
-        return lambda reps: self.call({"cmd": "time", "reps": reps, "warmup_s": WARMUP_S,
+    def timer(self, warmup_s=WARMUP_S):
+        """A ``timer(reps)`` for ``run_rounds`` timing the workload set up last (``warmup_s``
+        None: no untimed call first)."""
+        return lambda reps: self.call({"cmd": "time", "reps": reps, "warmup_s": warmup_s,
                                        "max_s": MAX_BLOCK_S})["sec"]
 
     def close(self):
@@ -333,10 +334,13 @@ def check_all(want: dict, refs: dict, rel_l2: float | None = None) -> None:
             assert_close("%s %s" % (ref_name, key), got[key], want[key], rel_l2=rel_l2)
 
 
-def compare(title: str, timers: dict, rounds: int, block_s: float) -> dict:
-    """Calibrate every ``timer(reps)`` to blocks of about ``block_s``, run interleaved
-    rounds, and summarise absolute times and the per-round ratios symnb/reference."""
-    reps = {name: _reps_for(timer, block_s) for name, timer in timers.items()}
+def compare(title: str, timers: dict, rounds: int, block_s: float, reps: dict | None = None
+            ) -> dict:
+    """Calibrate every ``timer(reps)`` to blocks of about ``block_s`` (unless ``reps`` gives
+    the calls per block), run interleaved rounds, and summarise absolute times and the
+    per-round ratios symnb/reference."""
+    if reps is None:
+        reps = {name: _reps_for(timer, block_s) for name, timer in timers.items()}
     times = run_rounds(timers, rounds, reps)
     # ratio: symnb's time over each reference's, per round (< 1: symnb faster);
     # vs_mxnet: each variant's time over MXNet's, the normalisation of the issue's table
@@ -369,5 +373,17 @@ def _reps_for(timer, block_s: float, max_reps: int = 200_000) -> int:
     return max(1, min(max_reps, int(block_s / max(per_call, 1e-9))))
 
 
-def local_timer(fn, sync=None):
-    return lambda reps: time_per_call(fn, reps, sync)
+def local_timer(fn, sync=None, warmup_s=WARMUP_S):
+    """``timer(reps)`` for ``fn``; ``warmup_s`` None: no untimed call first."""
+    if warmup_s is None:
+        return lambda reps: _cold_block(fn, reps, sync)
+    return lambda reps: time_per_call(fn, reps, sync, warmup_s)
+
+
+def _cold_block(fn, reps, sync=None):
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        fn()
+    if sync is not None:
+        sync()
+    return (time.perf_counter() - t0) / reps

@@ -5,6 +5,8 @@ Keep this file importable under NumPy 1.23 and without symnb: mxnet_worker.py us
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 MLP_DIMS = (784, 512, 512, 10)
@@ -12,6 +14,11 @@ MLP_BATCH = 256
 BIG_MLP_DIMS = (4096, 4096, 4096, 1000)      # GPU only
 BIG_MLP_BATCH = 4096
 LENET_BATCH = 64
+# the model zoo's ResNet-18 (Gluon resnet18_v1, exported by MXNet 1.9.1), 224x224 images
+RESNET18_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "tests",
+                             "zoo", "data", "gluon-resnet18_v1-symbol.json")
+RESNET_IMAGE = (3, 224, 224)
+AUX_PREFIX = "aux:"             # arrays keys for auxiliary states (BatchNorm statistics)
 
 # Data and labels get no gradient, as in training.
 NO_GRAD = ("data", "softmax_label")
@@ -40,6 +47,11 @@ def lenet_symbol(mx):
     net = mx.sym.Activation(net, act_type="tanh", name="tanh3")
     net = mx.sym.FullyConnected(net, num_hidden=10, name="fc2")
     return mx.sym.SoftmaxOutput(net, name="softmax")
+
+
+def resnet18_symbol(mx):
+    """The zoo's ResNet-18 (v1) with a SoftmaxOutput head (its probabilities at inference)."""
+    return mx.sym.SoftmaxOutput(mx.sym.load(RESNET18_JSON), name="softmax")
 
 
 def tiny_symbol(mx):
@@ -87,6 +99,32 @@ def lenet_arrays(batch=LENET_BATCH, seed=0) -> dict:
     return arrays
 
 
+def resnet18_arrays(mx, batch, seed=0) -> dict:
+    """He-uniform weights, BatchNorm parameters and statistics near (1, 0), random images;
+    auxiliary states under ``AUX_PREFIX + name``. Shapes come from ``mx``'s inference."""
+    symbol = resnet18_symbol(mx)
+    arg_shapes, _, aux_shapes = symbol.infer_shape(data=(batch,) + RESNET_IMAGE)
+    rng = np.random.default_rng(seed)
+    arrays = {}
+    for name, shape in zip(symbol.list_arguments(), arg_shapes, strict=True):
+        if name == "data":
+            value = rng.standard_normal(shape)
+        elif name == "softmax_label":
+            value = rng.integers(0, 1000, shape)
+        elif name.endswith("_weight"):
+            bound = np.sqrt(6.0 / np.prod(shape[1:]))
+            value = rng.uniform(-bound, bound, shape)
+        elif name.endswith("_gamma"):
+            value = rng.uniform(0.8, 1.2, shape)
+        else:                                       # beta, bias
+            value = rng.uniform(-0.1, 0.1, shape)
+        arrays[name] = value.astype(np.float32)
+    for name, shape in zip(symbol.list_auxiliary_states(), aux_shapes, strict=True):
+        low, high = (0.8, 1.2) if name.endswith("_var") else (-0.1, 0.1)
+        arrays[AUX_PREFIX + name] = rng.uniform(low, high, shape).astype(np.float32)
+    return arrays
+
+
 def tiny_arrays(seed=0) -> dict:
     rng = np.random.default_rng(seed)
     return {k: rng.standard_normal(3).astype(np.float32) for k in "abc"}
@@ -98,17 +136,22 @@ def chain_arrays(seed=0) -> dict:
 
 def weights(arrays: dict) -> list[str]:
     """The names that receive gradients, in a fixed order."""
-    return [k for k in arrays if k not in NO_GRAD]
+    return [k for k in arrays if k not in NO_GRAD and not k.startswith(AUX_PREFIX)]
 
 
 # ---------------------------------------------------------------------------- executors
 def bind(mx, symbol, arrays: dict, ctx, grad: bool = True):
-    """simple_bind with gradients for the weights only, then copy the values in."""
-    shapes = {k: v.shape for k, v in arrays.items()}
-    req = {k: ("null" if (k in NO_GRAD or not grad) else "write") for k in arrays}
+    """simple_bind with gradients for the weights only, then copy the values in (keys with
+    ``AUX_PREFIX`` go to the auxiliary states)."""
+    args = {k: v for k, v in arrays.items() if not k.startswith(AUX_PREFIX)}
+    shapes = {k: v.shape for k, v in args.items()}
+    req = {k: ("null" if (k in NO_GRAD or not grad) else "write") for k in args}
     ex = symbol.simple_bind(ctx, grad_req=req, **shapes)
-    for name, value in arrays.items():
+    for name, value in args.items():
         ex.arg_dict[name][:] = value
+    for name, value in arrays.items():
+        if name.startswith(AUX_PREFIX):
+            ex.aux_dict[name[len(AUX_PREFIX):]][:] = value
     return ex
 
 
@@ -139,4 +182,5 @@ BUILDERS = {
     "mlp": (mlp_symbol, mlp_arrays),
     "lenet": (lenet_symbol, lenet_arrays),
     "tiny": (tiny_symbol, tiny_arrays),
+    "resnet18": (resnet18_symbol, resnet18_arrays),
 }

@@ -9,7 +9,7 @@ alternate MXNet rounds with its own. Requests:
   output/gradients to ``out``; ``sync_each`` waits for the engine after every call;
 * ``{"cmd": "time", "reps": N, "warmup_s": S, "max_s": M}`` -> seconds per call over one
   block of N calls (cut short after M seconds), after untimed calls for S seconds (at least
-  one), synchronised at the end.
+  one; none with ``"warmup_s": null``, for calls that take seconds), synchronised at the end.
 
 ``python mxnet_worker.py --rss mlp 30`` runs 30 training steps and prints peak RSS in KiB.
 """
@@ -96,8 +96,9 @@ def handle(mx, request, state):
         return {"bind_s": bind_s}
     if cmd == "time":
         run, reps = state["run"], int(request["reps"])
-        end = time.perf_counter() + float(request.get("warmup_s", 0))
-        while True:                    # synchronised: the engine would otherwise only queue
+        warmup = request.get("warmup_s", 0)
+        end = time.perf_counter() + float(warmup or 0)
+        while warmup is not None:      # synchronised: the engine would otherwise only queue
             run()
             mx.nd.waitall()
             if time.perf_counter() >= end:

@@ -25,7 +25,7 @@ REMOVED_ENV = clean_blas_env()
 import _common as C  # noqa: E402
 
 SCRIPTS = ("mlp", "lenet", "tiny", "rss", "bind_scaling", "import", "profile", "layout",
-           "fit")
+           "fit", "resnet")
 GPU_SCRIPTS = ("mlp", "lenet")
 README = C.BENCH_DIR / "README.md"
 RESULTS = C.BENCH_DIR / "results"
@@ -185,6 +185,14 @@ def cpu_table(results):
                     % (label, _r(_get(fit, "vs_mxnet", "symnb")),
                        _r(_get(fit, "vs_mxnet", "torch")),
                        C.fmt_time(mxnet_s["median"]) if mxnet_s else "n/a"))
+    for key, label in (("b1", "inference, batch 1"), ("b16", "inference, batch 16"),
+                       ("train", "training step, batch 16")):
+        case = _get(R, "resnet", "cases", key)
+        rows.append("| ResNet-18 (zoo) %s, time / MXNet's | %s | - | %s | 1.0 (%s) |"
+                    " no slower than MXNet |"
+                    % (label, _r(_get(case, "vs_mxnet", "symnb")),
+                       _r(_get(case, "vs_mxnet", "torch")), _abs(_get(R, "resnet", "cases") or {},
+                                                                 key, "mxnet")))
     imp = lambda m: (C.fmt_time(_get(R, "import", "seconds", m)["median"])  # noqa: E731
                      if _get(R, "import", "seconds", m) else "n/a")
     rows.append("| import time | %s | %s (numpy) | %s | %s | - |"
@@ -200,6 +208,20 @@ def cpu_table(results):
     targets.append("| LeNet step <= 1.0x MXNet | %s (symnb %s, MXNet %s) | %s |"
                    % (_r(s), _abs(R, "lenet", "symnb"), _abs(R, "lenet", "mxnet"),
                       _verdict(s, s and s["median"] <= 1.0)))
+    for key, label in (("b1", "inference b1"), ("b16", "inference b16"),
+                       ("train", "training step b16")):
+        case = _get(R, "resnet", "cases", key)
+        s = _get(case, "ratio", "mxnet")
+        targets.append("| ResNet-18 %s <= 1.0x MXNet | %s (symnb %s, MXNet %s; PyTorch/MXNet %s)"
+                       " | %s |" % (label, _r(s), _abs({key: case}, key, "symnb"),
+                                    _abs({key: case}, key, "mxnet"),
+                                    _r(_get(case, "vs_mxnet", "torch")),
+                                    _verdict(s, s and s["median"] <= 1.0)))
+    for net, label in (("mlp", "MLP"), ("lenet", "LeNet")):
+        fit = _get(R, "fit", "cases", net)
+        s = _get(fit, "ratio", "mxnet")
+        targets.append("| Module.fit epoch, %s <= 1.0x MXNet's Module.fit | %s | %s |"
+                       % (label, _r(s), _verdict(s, s and s["median"] <= 1.0)))
     t = _get(R, "tiny", "abs", "symnb")
     targets.append("| tiny forward <= 10 us | %s | %s |"
                    % (_abs(R, "tiny", "symnb"), _verdict(t, t and t["median"] <= 10e-6)))

@@ -28,14 +28,159 @@ prop receives back as strings, as in MXNet).
 from __future__ import annotations
 
 import collections
+import warnings
 
 from .base import MXNetError
 
 __all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators",
-           "get_operator_arguments", "OperatorArguments"]
+           "get_operator_arguments", "OperatorArguments", "PythonOp", "NumpyOp", "NDArrayOp"]
 
 # op_type -> CustomOpProp subclass
 _PROPS: dict[str, type] = {}
+
+
+class PythonOp:
+    """Base class of MXNet's deprecated Python operators (use :class:`CustomOp` instead).
+
+    A subclass declares ``list_arguments``, ``list_outputs`` and ``infer_shape`` and computes
+    in ``forward(in_data, out_data)`` and ``backward(out_grad, in_data, out_data, in_grad)``,
+    writing into the given arrays; :meth:`get_symbol` (or calling the object) builds its node.
+    The defaults make an identity whose gradient is one. Construction warns, as in MXNet.
+
+    Parameters
+    ----------
+    need_top_grad : bool, default True
+        What :meth:`need_top_grad` returns; False for a loss layer (its backward then gets
+        ``out_grad == []`` and ``Executor.backward()`` needs no head gradient).
+    """
+
+    # the objects whose nodes exist, as MXNet keeps them alive for its callbacks
+    _ref_holder: list = []
+
+    def __init__(self, need_top_grad=True):
+        self.info_ = None
+        self.need_top_grad_ = need_top_grad
+        warnings.warn("PythonOp has been deprecated. Please use CustomOp")
+
+    def __call__(self, *args, **kwargs):
+        return self.get_symbol(*args, **kwargs)
+
+    def get_symbol(self, *args, **kwargs):
+        """The Symbol of this operator applied to ``args`` (Symbols, positionally in
+        ``list_arguments`` order, or by those names); ``name``/``attr`` as for any operator."""
+        raise NotImplementedError("Must override this")
+
+    def forward(self, in_data, out_data):
+        """Write the outputs ``out_data`` from ``in_data`` (default: copy input 0)."""
+        out_data[0][:] = in_data[0]
+
+    def backward(self, out_grad, in_data, out_data, in_grad):
+        """Write the input gradients ``in_grad`` (default: ones for input 0)."""
+        in_grad[0][:] = 1.0
+
+    def infer_shape(self, in_shape):
+        """``(argument shapes, output shapes)`` from the argument shapes (lists of ints, all
+        known); default: one output shaped like input 0."""
+        return in_shape, [in_shape[0]]
+
+    def list_outputs(self):
+        """Output names (``<node>_<name>`` in ``Symbol.list_outputs``)."""
+        return ["output"]
+
+    def list_arguments(self):
+        """Argument names; missing ones become variables ``<node>_<name>``."""
+        return ["data"]
+
+    def need_top_grad(self):
+        """Whether ``backward`` uses ``out_grad`` (False for loss layers)."""
+        return self.need_top_grad_
+
+    def _node(self, op_name, args, kwargs, params):
+        from . import symbol
+        self.info_ = "%x" % id(self)
+        _PYTHON_OPS[self.info_] = self
+        PythonOp._ref_holder.append(self)
+        return getattr(symbol._internal, op_name)(*args, info=self.info_, **params, **kwargs)
+
+
+class NumpyOp(PythonOp):
+    """A deprecated Python operator computing on NumPy arrays (node ``_Native``).
+
+    ``forward``/``backward`` receive NumPy arrays over the executor's buffers (float32) and
+    write the outputs and gradients into them.
+
+    >>> import warnings, numpy as np, symnb as mx
+    >>> class Double(mx.operator.NumpyOp):
+    ...     def forward(self, in_data, out_data):
+    ...         out_data[0][:] = 2 * in_data[0]
+    ...     def backward(self, out_grad, in_data, out_data, in_grad):
+    ...         in_grad[0][:] = 2 * out_grad[0]
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter('ignore')
+    ...     y = Double()(mx.sym.var('x'), name='double')
+    >>> g = mx.nd.zeros((2,))
+    >>> ex = y.bind(mx.cpu(), {'x': mx.nd.array([1, 2])}, args_grad={'x': g})
+    >>> ex.forward(is_train=True)[0].asnumpy()
+    array([2., 4.], dtype=float32)
+    >>> ex.backward(mx.nd.ones((2,))); g.asnumpy()
+    array([2., 2.], dtype=float32)
+    """
+
+    def __init__(self, need_top_grad=True):
+        super().__init__(need_top_grad)
+        warnings.warn("NumpyOp has been deprecated. Please use CustomOp")
+
+    def get_symbol(self, *args, **kwargs):
+        """The ``_Native`` Symbol of this operator (see :meth:`PythonOp.get_symbol`)."""
+        return self._node("_Native", args, kwargs, {"need_top_grad": self.need_top_grad()})
+
+
+class NDArrayOp(PythonOp):
+    """A deprecated Python operator computing on NDArrays (node ``_NDArray``).
+
+    >>> import warnings, symnb as mx
+    >>> class Neg(mx.operator.NDArrayOp):
+    ...     def forward(self, in_data, out_data):
+    ...         out_data[0][:] = -in_data[0]
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter('ignore')
+    ...     y = Neg()(mx.sym.var('x'))
+    >>> y.eval(x=mx.nd.array([1, -2]))[0].asnumpy()
+    array([-1.,  2.], dtype=float32)
+    """
+
+    def __init__(self, need_top_grad=True):
+        super().__init__(need_top_grad)
+        warnings.warn("NDArrayOp has been deprecated. Please use CustomOp")
+
+    def get_symbol(self, *args, **kwargs):
+        """The ``_NDArray`` Symbol of this operator (see :meth:`PythonOp.get_symbol`)."""
+        return self._node("_NDArray", args, kwargs, {})
+
+    def declare_backward_dependency(self, out_grad, in_data, out_data):
+        """The ids of the arrays ``backward`` reads: MXNet plans memory with them; symnb keeps
+        every array alive, so the answer changes nothing observable."""
+        deps = []
+        if self.need_top_grad():
+            deps.extend(out_grad)
+        deps.extend(in_data)
+        deps.extend(out_data)
+        return deps
+
+
+# info token (hex, as MXNet writes its callback table's address) -> the live PythonOp
+_PYTHON_OPS: dict[str, PythonOp] = {}
+
+
+def _python_op(info: str, op_name: str, wrapper: str, node_name: str) -> PythonOp:
+    """The PythonOp a ``_Native``/``_NDArray`` node's ``info`` names."""
+    pyop = _PYTHON_OPS.get(info)
+    if pyop is None:
+        raise MXNetError("MXNetError: %s(name=\"%s\"): info=%s names no mx.operator.%s of this "
+                         "process: a %s node only runs where its %s built it (get_symbol), "
+                         "as in MXNet, whose info is a memory address"
+                         % (op_name, node_name, info, wrapper, op_name, wrapper))
+    return pyop
 
 
 class CustomOp:

@@ -16,6 +16,8 @@ from ..context import Context
 from ..inference import infer_graph
 from ..ops._registry import InferError
 from ..ops._rules import fmt_shape
+from ..util import is_np_shape
+from ._zero_size import infer_graph_shapes
 
 __all__ = ["bind", "simple_bind", "check_size"]
 
@@ -99,6 +101,7 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     aux_nds, _ = _as_nd_list(aux_states, aux_names, "aux_states")
     reqs = normalize_grad_req(grad_req, arg_names)
 
+    _check_groups(order, group2ctx)
     shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
     _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
                  group2ctx)
@@ -110,6 +113,18 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     except MemoryError as e:
         raise MXNetError("MXNetError: Failed to allocate CPU Memory for the executor's "
                          "buffers (%s)" % e) from None
+
+
+def _check_groups(order, group2ctx) -> None:
+    """MXNet's device placement: with a non-empty ``group2ctx`` every ``ctx_group`` in the
+    graph must be mapped (the first unmapped one in topological order is named)."""
+    if not group2ctx:
+        return
+    for node in order:
+        group = node.attrs.get("__ctx_group__")
+        if group is not None and group not in group2ctx:
+            raise MXNetError("MXNetError: Check failed: dit != device_assign_map.end(): The "
+                             "device assignment not found for group %s" % group)
 
 
 def _check_sizes(order, shapes, dtypes) -> None:
@@ -142,16 +157,28 @@ def _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds):
     for n, nd in list(zip(arg_nodes, arg_nds)) + list(zip(aux_nodes, aux_nds)):
         given_s[id(n)] = tuple(nd.shape)
         given_t[id(n)] = np.dtype(nd.dtype)
-    shapes = infer_graph(order, given_s, "shape").values
+    shapes = infer_graph_shapes(order, given_s)
     dtypes = infer_graph(order, given_t, "type").values
+    consumed = {(id(e.node), e.index) for n in order for e in n.inputs}
     for node in order:
         for i, (s, t) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
-            if s is None or any(d <= 0 for d in s) or t is None:
+            if s is None and t is not None and node.op is not None and \
+                    node.op.dynamic_shape and (id(node), i) not in consumed:
+                # a value-dependent shape read only as a graph output (boolean_mask): MXNet
+                # binds it and sizes the output when the node runs; a placeholder until then
+                shapes[id(node)][i] = (0,)
+                continue
+            if _undecided(s) or t is None:
                 what = node.name if node.op is None else "%s output %d" % (node.name, i)
                 raise MXNetError("MXNetError: cannot decide the %s of %s from the bound arrays"
-                                 % ("shape" if (s is None or any(d <= 0 for d in s))
-                                    else "dtype", what))
+                                 % ("shape" if _undecided(s) else "dtype", what))
     return shapes, dtypes
+
+
+def _undecided(shape) -> bool:
+    """Whether an inferred shape still has unknown dimensions (0 in legacy shape semantics;
+    under ``mx.np_shape`` every given dim is known, so a 0 is a zero-size dimension)."""
+    return shape is None or any(d < 0 or (d == 0 and not is_np_shape()) for d in shape)
 
 
 def _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
@@ -213,6 +240,7 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
     arg_names = [n.name for n in arg_nodes]
     try:
         reqs = _simple_bind_reqs(grad_req, arg_names)
+        _check_groups(order, group2ctx)
         shapes, dtypes = _simple_infer(symbol, order, type_dict, kwargs)
         if ctx.device_type == "gpu":
             from ..backends import get_backend
@@ -399,7 +427,7 @@ def _simple_infer(symbol, order, type_dict, kwargs):
         if isinstance(value, tuple):
             shape = tuple(_dim(key, value, d) for d in value)
             for node in names.get(key, ()):
-                given_s[id(node)] = _legacy_shape(shape)
+                given_s[id(node)] = shape if is_np_shape() else _legacy_shape(shape)
     if type_dict is None:
         # MXNet: every argument without a __dtype__ attribute is float32
         mutated = symbol._mutated_ids(order)
@@ -414,13 +442,13 @@ def _simple_infer(symbol, order, type_dict, kwargs):
             if dt in DTYPE_TO_CODE:
                 for node in names[key]:
                     given_t[id(node)] = dt
-    shapes = infer_graph(order, given_s, "shape").values
+    shapes = infer_graph_shapes(order, given_s)
     variables = [n for n in order if n.op is None]
     if len({id(n) for n in variables}) != len(variables) or \
             len({n.name for n in variables}) != len(variables):
         raise MXNetError("MXNetError: Input argument NDArray cannot be un-allocated")
     unknown = [n for n in variables
-               if shapes[id(n)][0] is None or any(d <= 0 for d in shapes[id(n)][0])]
+               if _undecided(shapes[id(n)][0])]
     if unknown:
         raise MXNetError(
             "Traceback (most recent call last):\n  File \"exec_utils.h\"\nMXNetError: InferShape "
@@ -444,7 +472,7 @@ def _simple_infer(symbol, order, type_dict, kwargs):
             % "".join("%s: -1, " % n.name for n in undecided))
     for node in order:
         for i, (s, t) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
-            if s is None or any(d <= 0 for d in s) or t is None:
+            if _undecided(s) or t is None:
                 raise MXNetError("MXNetError: cannot decide the shape/dtype of %s output %d"
                                  % (node.name, i))
     return shapes, dtypes

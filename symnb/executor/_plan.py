@@ -62,6 +62,9 @@ class Plan:
     var_head_grads: list = field(default_factory=list)   # (head index, grad NDArray, req)
     has_backward: bool = False
     entry_arrays: dict = field(default_factory=dict)
+    # (consumer node, input position, variable node, gradient array): arguments only zero
+    # gradients reach ('write': zeroed by each backward), MXNet's zeros_like nodes
+    zero_grads: list = field(default_factory=list)
     fwd_runs: list = field(default_factory=list)
     bwd_runs: list = field(default_factory=list)
 
@@ -115,7 +118,20 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         else:
             reach[id(node)] = any(reach[id(e.node)] for e in node.inputs)
     has_backward = any(reach[id(n)] for n, _ in heads) or bool(grad_of)
-    _check_differentiable(order, heads, reach)
+    live = _check_differentiable(order, heads, reach)
+    # MXNet's gradient pass gives the inputs of a node that no real gradient reaches zeros
+    # (zeros_like) instead of running its backward (its zero propagation): such nodes leave
+    # the backward set, and a backward made of zero-gradient steps alone reads no forward
+    # buffer, so the forward shares memory as inference does
+    reach = {k: v and (k in live or k in grad_of) for k, v in reach.items()}
+    if not any(reach[id(n)] and not n.op.zero_gradient for n in order if n.op is not None):
+        share_memory = True
+    for node in order:
+        if node.op is not None and node.op.dynamic_shape and reach[id(node)]:
+            from ..base import MXNetError
+            raise MXNetError("MXNetError: Error in operator %s: %s's output shape follows "
+                             "from the input values; symnb cannot plan its gradient in a "
+                             "bound graph (use mx.nd)" % (node.name, node.op.name))
 
     # -- liveness: last forward step reading each entry (only used without gradients)
     last_use = {}
@@ -176,6 +192,8 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
                                    var_head_grads)
     plan = Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
                 var_head_grads, has_backward, entry_arrays)
+    if has_backward:
+        plan.zero_grads = _zero_grads(order, heads, reach, grad_of, shapes)
     for step in fwd_steps:
         for _pos, nd, scratch in step.scratch_slots:
             plan.fwd_runs.append(_copier(xp, scratch, nd._data))
@@ -201,6 +219,27 @@ def _check_differentiable(order, heads, reach):
                              "register FGradient attribute." % node.op.name)
         if not node.op.zero_gradient:
             gets.update(id(e.node) for e in node.inputs)
+    return gets
+
+
+def _zero_grads(order, heads, reach, grad_of, shapes):
+    """Arguments wanting a 'write' gradient that no backward step or head feeds (only
+    zero gradients reach them): MXNet writes them with zeros_like."""
+    fed = {id(n) for n, _ in heads if n.op is None}
+    first_use = {}
+    for node in order:
+        if node.op is None:
+            continue
+        for j, e in enumerate(node.inputs):
+            if e.node.op is None:
+                first_use.setdefault(id(e.node), (node, j, e.node))
+                if reach[id(node)]:
+                    fed.add(id(e.node))
+    out = []
+    for key, (node, j, var) in first_use.items():
+        if key in grad_of and key not in fed and grad_of[key][1] == "write":
+            out.append((node, j, var, _grad_view(grad_of[key][0], shapes[key][0])))
+    return out
 
 
 def _wire_inputs(node, bound, entry_arrays):
@@ -313,6 +352,8 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
                 igrads.append(scratch)
                 reqs_node.append("write")
                 post_adds.append((target, scratch))
+        if all(g is None for g in igrads):
+            continue                # every input's gradient is zero-propagated: no step
         ins, var_slots = _wire_inputs(node, bound, entry_arrays)
         outs = [entry_arrays[(id(node), i)] for i in range(node.num_outputs())]
         steps.append(BwdStep(node, node.op, params, ins, outs, ograds, igrads, reqs_node,

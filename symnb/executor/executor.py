@@ -10,8 +10,9 @@ import numpy as np
 
 from ..backends import get_backend
 from ..base import MXNetError
-from ..ops._registry import kernel_for, named_error
+from ..ops._registry import EngineError, kernel_for, named_error
 from ..ops._rules import fmt_shape
+from ._cse import cse_enabled, eliminate_common_expr
 from ._plan import build_plan
 
 __all__ = ["Executor"]
@@ -36,6 +37,7 @@ class Executor:
 
         self._symbol = copy.deepcopy(symbol)
         self._bound_symbol = symbol
+        self._cse = cse_enabled()        # MXNet reads MXNET_ELIMINATE_COMMON_EXPR at bind
         self._ctx = ctx
         self._group2ctx = group2ctx
         self._rt = get_backend(ctx)
@@ -64,6 +66,9 @@ class Executor:
             else:
                 head_nds.append(NDArray(arr, self._node_ctx(node)))
         self._head_nds = head_nds
+        steps = {id(st.node): st for st in self._plan.fwd_steps}
+        self._dynamic_heads = [(k, steps[id(node)], i) for k, (node, i) in enumerate(self._heads)
+                               if node.op is not None and node.op.dynamic_shape]
         self.outputs = list(head_nds)
         self._forwarded = False
         self._monitor = None
@@ -147,14 +152,23 @@ class Executor:
         """
         if kwargs:
             self._copy_kwargs(kwargs)
-        if self._monitor is None:
-            _run_steps(self._plan, self._plan.fwd_runs, is_train, False)
-        else:
-            self._forward_monitored(is_train)
+        held = None
+        try:
+            if self._monitor is None:
+                _run_steps(self._plan, self._plan.fwd_runs, is_train, False)
+            else:
+                self._forward_monitored(is_train)
+        except EngineError as e:        # MXNet reports it when an output is read
+            held = e
         self._forwarded = True
+        for k, step, i in self._dynamic_heads:     # outputs sized by the run (boolean_mask)
+            self._head_nds[k]._data = step.outs[i]
         # MXNet hands out new NDArray objects on every call, all viewing the same buffers
         nd_cls = type(self._head_nds[0]) if self._head_nds else None
         self.outputs = [nd_cls(h._data, h.context) for h in self._head_nds]
+        if held is not None:
+            from ..ndarray.ndarray import hold_error
+            hold_error(self.outputs, held)
         if self._observers:
             self._notify("forward")
         return self.outputs
@@ -228,6 +242,8 @@ class Executor:
                 g._data += value.reshape(g.shape)
             else:
                 g._data[...] = value.reshape(g.shape)
+        for _node, _pos, _var, grad in plan.zero_grads:
+            grad[...] = 0                    # MXNet's zeros_like for zero-propagated inputs
         if self._monitor is None:
             _run_steps(plan, plan.bwd_runs, is_train, True)
         else:
@@ -415,7 +431,19 @@ class Executor:
         return ex
 
     def get_optimized_symbol(self):
-        """The bound symbol (symnb does not rewrite graphs)."""
+        """The bound symbol after MXNet's graph passes: common subexpressions merged unless
+        ``MXNET_ELIMINATE_COMMON_EXPR=0`` at bind (``_cse.py``).
+
+        >>> import symnb as mx
+        >>> a, b = mx.sym.var('a'), mx.sym.var('b')
+        >>> with mx.name.NameManager():
+        ...     s = (a + b) + (a + b)
+        >>> ex = s.simple_bind(mx.cpu(), a=(2,), b=(2,))
+        >>> ex.get_optimized_symbol().get_internals().list_outputs()
+        ['a', 'b', '_plus0_output', '_plus2_output']
+        """
+        if self._cse:
+            return eliminate_common_expr(self._symbol)
         return copy.deepcopy(self._symbol)
 
     def debug_str(self):
@@ -436,12 +464,24 @@ class Executor:
                 if g is not None and step.node.inputs[j].node.op is None:
                     lines.append("\toutput[%d]=%s_backward(%d)\n" % (k, step.node.name, j))
                     k += 1
+        for node, j, _var, _grad in plan.zero_grads:
+            lines.append("\toutput[%d]=%s_in%d_backward(0)\n" % (k, node.name, j))
+            k += 1
         lines += _debug_nodes(plan.order)
         for step in plan.bwd_steps:
             node = step.node
             lines += _debug_op(node, "_backward_" + node.op.name, node.name + "_backward")
             lines.append("Control deps:\n\tcdep[0]=%s\n" % node.name)
-        total = sum(int(a.nbytes) for a in plan.entry_arrays.values())
+        for node, j, var, _grad in plan.zero_grads:
+            lines.append("--------------------\nOp:zeros_like, Name=%s_in%d_backward\nInputs:\n"
+                         "\targ[0]=%s(0) version=%d\nControl deps:\n\tcdep[0]=%s\n"
+                         % (node.name, j, var.name, var.version, node.name))
+        # memory the plan holds: each buffer once (entries sharing one are counted once)
+        owners = {}
+        for a in plan.entry_arrays.values():
+            owner = a if a.base is None else a.base
+            owners[id(owner)] = int(owner.nbytes)
+        total = sum(owners.values())
         lines.append("Total %d MB allocated\n" % (total >> 20))
         lines.append("Total 11 TempSpace resource requested\n")
         return "".join(lines)

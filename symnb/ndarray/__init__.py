@@ -7,6 +7,7 @@ built from its definition in ``symnb.ops`` (see ``_imperative``).
 import sys as _sys
 
 from . import _internal, contrib, image, linalg, random, sparse
+from ._cached_op import CachedOp
 from ._creation import (
     add,
     arange,
@@ -40,6 +41,8 @@ from ._creation import (
     waitall,
     zeros,
 )
+from ._dlpack import from_dlpack, to_dlpack_for_read, to_dlpack_for_write
+from ._extra import histogram, onehot_encode
 from ._imperative import install as _install
 from ._io import load, load_frombuffer, save
 from .ndarray import NDArray
@@ -50,6 +53,8 @@ __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "eye"
            "equal", "not_equal", "greater", "greater_equal", "lesser", "lesser_equal",
            "logical_and", "logical_or", "logical_xor", "from_numpy", "moveaxis", "random",
            "contrib", "linalg", "sparse", "image", "split_v2"]
+__all__ += ["from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write"]
+__all__ += ["histogram", "onehot_encode"]
 
 _install({"": _sys.modules[__name__], "_internal": _internal, "contrib": contrib,
           "linalg": linalg, "sparse": sparse, "image": image, "random": random},
@@ -67,3 +72,4 @@ def _export_helpers(module):
 
 
 _export_helpers(_sys.modules[__name__ + ".ndarray"])
+_internal.CachedOp = CachedOp       # MXNet's mx.nd._internal.CachedOp is the same class

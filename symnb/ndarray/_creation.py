@@ -250,8 +250,15 @@ def linspace(start, stop, num, endpoint=True, ctx=None, dtype=np.float32) -> NDA
     >>> mx.nd.linspace(0, 1, 5).asnumpy()
     array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
-    return array(np.linspace(float(start), float(stop), int(num), endpoint=endpoint), ctx,
-                 _dtype(dtype))
+    from ..ops import get_op
+    from ._imperative import invoke
+    if ctx is None:
+        ctx = current_context()
+    if int(num) == 0:       # MXNet returns an empty array (legacy shapes read 0 as unknown)
+        return empty((0,), ctx, _dtype(dtype))
+    return invoke(get_op("_linspace"), [], {"start": start, "stop": stop, "num": num,
+                                            "endpoint": endpoint, "dtype": _dtype(dtype).name,
+                                            "ctx": str(ctx)})
 
 
 def concatenate(arrays, axis=0, always_copy=True) -> NDArray:
@@ -284,8 +291,13 @@ def waitall() -> None:
     >>> mx.nd.waitall()
     """
     from ..backends import _gpu_backends
+    from .ndarray import PENDING_ERRORS, reported
     for backend in _gpu_backends.values():
         backend.synchronize()
+    errors = [h.pop() for h in PENDING_ERRORS if h]
+    PENDING_ERRORS.clear()
+    if errors:                     # MXNet's WaitForAll rethrows the first engine error
+        raise reported(errors[0]) from errors[0]
 
 
 # ------------------------------------------------------------------ arithmetic helpers

@@ -16,12 +16,15 @@ import numpy as np
 from ..backends import get_backend
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
+from ..executor._zero_size import infer_op_shapes
 from ..ops._params import attrs_origin
-from ..ops._registry import InferError, bind_positional, kernel_for, named_error
+from ..ops._registry import EngineError, InferError, bind_positional, kernel_for, named_error
 from ..ops._rules import fmt_shape, merge_shape
 from ..symbol._create import _stringify
 from ..symbol._functions import python_location
-from .ndarray import NDArray
+from ..util import is_np_shape
+from .ndarray import PENDING_ERRORS as _PENDING_ERRORS
+from .ndarray import NDArray, hold_error, pending_of
 
 __all__ = ["invoke", "make_function", "install", "FUNCTIONS", "shape_failure"]
 
@@ -100,14 +103,23 @@ def invoke(op, inputs, kwargs, out=None):
     n_total = op.num_outputs_total(p)
     n_visible = len(op.output_names(p))
     ins, out_shapes = list(in_shapes), [None] * n_total
+    if outs_given and op.input_type == "NDArray":
+        # MXNet's legacy NDArray functions (_set_value) take their shape from ``out``
+        out_shapes[:len(outs_given)] = [o.shape for o in outs_given][:n_total]
     try:
-        op.infer_shape(p, ins, out_shapes)
+        if is_np_shape():                 # zero-size dims are real (executor/_zero_size.py)
+            infer_op_shapes(op, p, ins, out_shapes)
+        else:
+            op.infer_shape(p, ins, out_shapes)
     except InferError as e:
         raise _infer_error(e) from None
     for given, inferred in zip(in_shapes, ins, strict=True):
         _check_provided(given, inferred)
+    if op.dynamic_shape:
+        return _invoke_dynamic(op, p, inputs, ctx, rt, n_visible, outs_given)
     if any(s is None for s in out_shapes) or (
-            any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)):
+            any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)
+            and not is_np_shape() and not op.zero_size_outputs):
         raise shape_failure(op.name, in_shapes, out_shapes, attrs)
     try:
         op.check_bound(p, list(in_shapes), list(out_shapes))
@@ -115,6 +127,8 @@ def invoke(op, inputs, kwargs, out=None):
         raise _infer_error(e) from None
     in_types = [np.dtype(x.dtype) for x in inputs]
     types, out_types = list(in_types), [None] * n_total
+    if outs_given and op.input_type == "NDArray":
+        out_types[:len(outs_given)] = [np.dtype(o.dtype) for o in outs_given][:n_total]
     try:
         op.infer_type(p, types, out_types)
     except InferError as e:
@@ -129,17 +143,49 @@ def invoke(op, inputs, kwargs, out=None):
             buffers.append(target._data)
         else:
             buffers.append(rt.xp.empty(tuple(shape), dtype=dtype))
-    data_in = [_on_backend(x, rt) for x in inputs]
-    forward, _ = kernel_for(op, rt)
+    held = pending_of(inputs) if _PENDING_ERRORS else None
+    if held is None:
+        data_in = [_on_backend(x, rt) for x in inputs]
+        forward, _ = kernel_for(op, rt)
+        try:
+            with np.errstate(all="ignore"):  # MXNet gives inf/nan silently (spec ndarray.md 6.2)
+                forward(p, data_in, buffers, False, rt)
+        except EngineError as e:          # reported when an output is read, as MXNet does
+            held = e
+        except Exception as e:
+            raise named_error("", op, e) from e
+    if outs_given is not None:
+        if held is not None:
+            hold_error(outs_given, held)
+        return outs_given[0] if len(outs_given) == 1 else outs_given
+    results = [NDArray(b, ctx) for b in buffers[:n_visible]]
+    if held is not None:
+        hold_error(results, held)
+    return results[0] if n_visible == 1 else results
+
+
+def _invoke_dynamic(op, p, inputs, ctx, rt, n_visible, outs_given):
+    """Run an operator whose output shapes follow from the input values (boolean_mask)."""
+    in_types = [np.dtype(x.dtype) for x in inputs]
     try:
-        with np.errstate(all="ignore"):   # MXNet gives inf/nan silently (spec ndarray.md 6.2)
-            forward(p, data_in, buffers, False, rt)
+        op.infer_type(p, list(in_types), [None] * op.num_outputs_total(p))
+    except InferError as e:
+        raise _infer_error(e) from None
+    data_in = [_on_backend(x, rt) for x in inputs]
+    try:
+        with np.errstate(all="ignore"):
+            results = op.forward_dynamic(p, data_in, False, rt)
+    except InferError as e:
+        raise _infer_error(e) from None
     except Exception as e:
         raise named_error("", op, e) from e
     if outs_given is not None:
+        for i, (target, value) in enumerate(zip(outs_given, results)):
+            _check_out(i, target, tuple(value.shape), np.dtype(value.dtype))
+            target._data[...] = value
         return outs_given[0] if len(outs_given) == 1 else outs_given
-    results = [NDArray(b, ctx) for b in buffers[:n_visible]]
-    return results[0] if n_visible == 1 else results
+    arrays = [NDArray(r, ctx) for r in results[:n_visible]]
+    return arrays[0] if n_visible == 1 else arrays
 
 
 def _context_of(inputs, attrs, outs_given) -> Context:

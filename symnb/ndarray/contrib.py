@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["isinf", "isfinite", "isnan", "adamw_update", "mp_adamw_update",
+__all__ = ["isinf", "isfinite", "isnan", "rand_zipfian", "adamw_update", "mp_adamw_update",
            "multi_adamw_update", "multi_mp_adamw_update", "multi_lamb_update",
            "multi_mp_lamb_update"]
 
@@ -160,3 +160,36 @@ def multi_mp_lamb_update(weights, grads, mean, var, weights32, step_count, lrs, 
         *_flatten((weights, grads, mean, var, weights32)), out=out,
         num_tensors=num_tensors or len(weights), step_count=step_count, learning_rates=lrs,
         wds=wds, **kwargs)
+
+
+# ------------------------------------------------------------------ samplers
+def rand_zipfian(true_classes, num_sampled, range_max, ctx=None):
+    """``num_sampled`` classes drawn with replacement from the approximately log-uniform
+    distribution ``P(k) = log((k + 2) / (k + 1)) / log(range_max + 1)`` on
+    ``[0, range_max)``, with the expected counts of ``true_classes`` and of the samples.
+
+    Returns ``(samples int64, expected_count_true float64, expected_count_sampled float64)``.
+
+    >>> import symnb as mx
+    >>> s, t, c = mx.nd.contrib.rand_zipfian(mx.nd.array([3]), 4, 5)
+    >>> s.shape, s.dtype.__name__, round(float(t.asnumpy()[0]), 6)
+    ((4,), 'int64', 0.498155)
+    """
+    import math
+
+    from ..context import current_context
+    from .random import uniform
+    if ctx is None:
+        ctx = current_context()
+    log_range = math.log(range_max + 1)
+    rand = uniform(0, log_range, shape=(num_sampled,), dtype="float64", ctx=ctx)
+    # make sure the sampled classes are in [0, range_max)
+    sampled_classes = (rand.exp() - 1).astype("int64") % range_max
+    true_cls = true_classes.as_in_context(ctx).astype("float64")
+    expected_count_true = ((true_cls + 2.0) / (true_cls + 1.0)).log() / log_range * num_sampled
+    # the sampled classes as float64, to avoid integer division
+    sampled_cls_fp64 = sampled_classes.astype("float64")
+    expected_prob_sampled = ((sampled_cls_fp64 + 2.0) / (sampled_cls_fp64 + 1.0)).log() \
+        / log_range
+    expected_count_sampled = expected_prob_sampled * num_sampled
+    return sampled_classes, expected_count_true, expected_count_sampled

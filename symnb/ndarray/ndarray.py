@@ -29,6 +29,60 @@ def _is_scalar(x) -> bool:
     return isinstance(x, numbers.Number) or (isinstance(x, np.generic) and x.ndim == 0)
 
 
+#: errors MXNet's engine would report on the next read, not yet read (``mx.nd.waitall``)
+PENDING_ERRORS: list = []
+
+
+def hold_error(arrays, error) -> list:
+    """Hold ``error`` (an ``EngineError``, or the holder of another array's) on ``arrays``: it
+    is raised by the first ``asnumpy``/``wait_to_read`` of any of them or by
+    ``mx.nd.waitall``, as MXNet reports errors from its asynchronous engine.
+
+    >>> import symnb as mx
+    >>> x = mx.nd.ones((2,))
+    >>> _ = hold_error([x], ValueError('late'))
+    >>> try:
+    ...     x.asnumpy()
+    ... except ValueError as e:
+    ...     print(e)
+    late
+    >>> x.asnumpy()
+    array([1., 1.], dtype=float32)
+    """
+    holder = error if isinstance(error, list) else [error]
+    if not isinstance(error, list):
+        PENDING_ERRORS.append(holder)
+    for a in arrays:
+        a._pending = holder
+    return holder
+
+
+def reported(error):
+    """The error as MXNet raises it on read: an ``EngineError`` becomes a plain
+    ``MXNetError`` with the same text and notes (other errors are themselves).
+
+    >>> from symnb.ops._registry import EngineError
+    >>> type(reported(EngineError('MXNetError: late'))).__name__
+    'MXNetError'
+    """
+    from ..ops._registry import EngineError
+    if not isinstance(error, EngineError):
+        return error
+    out = MXNetError(*error.args)
+    for note in getattr(error, "__notes__", ()):
+        out.add_note(note)
+    return out
+
+
+def pending_of(arrays):
+    """The engine-error holder of the first of ``arrays`` that has one still to report."""
+    for a in arrays:
+        holder = getattr(a, "_pending", None)
+        if holder:
+            return holder
+    return None
+
+
 class NDArray:
     """An n-dimensional array on a context.
 
@@ -38,10 +92,12 @@ class NDArray:
     ((2, 3), <class 'numpy.float32'>, cpu(0))
     """
 
-    __slots__ = ("_data", "_ctx", "__weakref__")
+    # _pending (unset unless an engine error waits on this array): see hold_error
+    __slots__ = ("_data", "_ctx", "_pending", "__weakref__")
+    # numpy's binary operators and numpy scalars give way to ours (``np.float64(1) + x`` is an
+    # NDArray; ``np.ones(3) + x`` is MXNet's TypeError, spec 6.1). No ``__array_ufunc__``, as
+    # in MXNet: numpy functions see the array through ``__array__`` (``np.all(x == 1)``).
     __array_priority__ = 1000.0
-    # numpy operators give way to ours, which reject numpy arrays as MXNet does (spec 6.1)
-    __array_ufunc__ = None
 
     def __init__(self, data, ctx: Context | None = None):
         self._data = data
@@ -202,6 +258,19 @@ class NDArray:
         return self.copy()
 
     # ------------------------------------------------------------------ methods (spec 4)
+    def __array__(self, dtype=None, copy=None):
+        """NumPy's view of the array: a copy of the data (``np.all``, ``np.asarray``).
+
+        >>> import numpy as np, symnb as mx
+        >>> bool(np.all(mx.nd.array([50000001], dtype='int32') == 50000001))
+        True
+        """
+        if copy is False:
+            raise ValueError("an NDArray cannot be used as a NumPy array without a copy; "
+                             "call asnumpy()")
+        data = self.asnumpy()
+        return data if dtype is None else data.astype(dtype, copy=False)
+
     def asnumpy(self) -> np.ndarray:
         """A NumPy copy of the data.
 
@@ -209,6 +278,8 @@ class NDArray:
         >>> mx.nd.ones((2,)).asnumpy()
         array([1., 1.], dtype=float32)
         """
+        if PENDING_ERRORS and getattr(self, "_pending", None) is not None:
+            self._raise_pending()
         return np.array(get_backend(self._ctx).to_numpy(self._data), copy=True, order="C")
 
     def asscalar(self):
@@ -320,7 +391,39 @@ class NDArray:
         >>> import symnb as mx
         >>> mx.nd.ones((2,)).wait_to_read()
         """
+        if PENDING_ERRORS and getattr(self, "_pending", None) is not None:
+            self._raise_pending()
         get_backend(self._ctx).synchronize()
+
+    def to_dlpack_for_read(self):
+        """A DLPack capsule sharing this array's memory, for reading.
+
+        >>> import symnb as mx
+        >>> mx.nd.from_dlpack(mx.nd.ones((2,)).to_dlpack_for_read()).asnumpy()
+        array([1., 1.], dtype=float32)
+        """
+        from ._dlpack import to_dlpack_for_read
+        return to_dlpack_for_read(self)
+
+    def to_dlpack_for_write(self):
+        """A DLPack capsule sharing this array's memory, for writing.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.zeros((2,))
+        >>> mx.nd.from_dlpack(x.to_dlpack_for_write())[:] = 3
+        >>> x.asnumpy()
+        array([3., 3.], dtype=float32)
+        """
+        from ._dlpack import to_dlpack_for_write
+        return to_dlpack_for_write(self)
+
+    def _raise_pending(self):
+        """Report the engine error held on this array, once (MXNet's rethrow on read)."""
+        holder, self._pending = self._pending, None
+        if holder:
+            error = holder.pop()
+            PENDING_ERRORS[:] = [h for h in PENDING_ERRORS if h]   # reported: forget it
+            raise reported(error) from error
 
     def tostype(self, stype):
         """Storage conversion; symnb stores dense arrays only (``'default'`` gives a copy).
@@ -418,6 +521,32 @@ class NDArray:
         array([1.5, 2. ], dtype=float32)
         """
         return _fluent_call("abs", self)
+
+    def slice_assign(self, rhs, begin, end, step):
+        """Write ``rhs`` into the slice ``begin:end:step`` of this array; returns this array.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.zeros((2, 3))
+        >>> x.slice_assign(mx.nd.ones((1, 2)), (1, 1), (2, 3), (None, None)) is x
+        True
+        >>> x.asnumpy()
+        array([[0., 0., 0.],
+               [0., 1., 1.]], dtype=float32)
+        """
+        return _fluent_call("_slice_assign", self, rhs, begin=begin, end=end, step=step,
+                            out=self)
+
+    def slice_assign_scalar(self, value, begin, end, step):
+        """Fill the slice ``begin:end:step`` of this array with ``value``; returns this array.
+
+        >>> import symnb as mx
+        >>> x = mx.nd.zeros((2, 2))
+        >>> x.slice_assign_scalar(7, (0, None), (1, None), ()).asnumpy()
+        array([[7., 7.],
+               [0., 0.]], dtype=float32)
+        """
+        return _fluent_call("_slice_assign_scalar", self, scalar=value, begin=begin, end=end,
+                            step=step, out=self)
 
     # ------------------------------------------------------------------ indexing (spec 5)
     @staticmethod
@@ -527,6 +656,16 @@ class NDArray:
 
     def __le__(self, other):
         return _dispatch(self, other, "broadcast_lesser_equal", "_lesser_equal_scalar")
+
+    def split_v2(self, *args, **kwargs):
+        """Fluent form of ``mx.nd.split_v2(self, ...)``.
+
+        >>> import symnb as mx
+        >>> [p.shape for p in mx.nd.ones((4, 2)).split_v2(2)]
+        [(2, 2), (2, 2)]
+        """
+        from ._creation import split_v2
+        return split_v2(self, *args, **kwargs)
 
 
 def _dispatch(array, other, array_op, scalar_op, reflected=False, out=None):

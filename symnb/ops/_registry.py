@@ -31,6 +31,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param, Params, parse_params
 
 __all__ = ["OpDef", "register", "get_op", "REGISTRY", "OPS", "assign", "InferError", "Kernel",
@@ -80,6 +81,10 @@ class OpDef:
     # whether MXNet names this op's inputs for the monitor (`fc1_data`) or numbers them
     # (`relu1_input0`): operators registered without FListInputNames are numbered
     monitor_named_inputs: ClassVar[bool] = True
+    # whether mx.nd accepts a zero dimension this op's shape rule makes from its parameters
+    # in legacy shape semantics (one_hot with depth=0 is a (..., 0) array; _zeros((5, 0))
+    # is MXNet's "inferring shapes failed")
+    zero_size_outputs: ClassVar[bool] = False
     param_map: ClassVar[dict[str, Param]] = {}
     # values the code reads that this operator does not let users set (an older form such as
     # BatchNorm_v1 shares its successor's code: axis is always 1 there)
@@ -90,6 +95,12 @@ class OpDef:
     # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
     # aux states are composed by name only
     signature_inputs: ClassVar[tuple[str, ...] | None] = None
+    # the output shapes depend on the input values (MXNet registers no FInferShape, as for
+    # boolean_mask): inference leaves them unknown and ``mx.nd`` runs ``forward_dynamic``
+    dynamic_shape: ClassVar[bool] = False
+    # MXNet's legacy NDArray functions (_onehot_encode): a symbol cannot be composed from
+    # them ("Not enough argument to call operator"); they run through mx.nd only
+    imperative_only: ClassVar[bool] = False
 
     # ---- structure (may depend on parameters) -------------------------------------------
     def input_names(self, p: Params) -> tuple[str, ...]:
@@ -167,6 +178,11 @@ class OpDef:
                          reqs: list, rt):
         """Like :meth:`prepare_forward` for :meth:`backward`: a closure or ``None``."""
         return None
+
+    def forward_dynamic(self, p: Params, ins: list, is_train: bool, rt) -> list:
+        """The outputs of a ``dynamic_shape`` operator, allocated by the operator itself
+        once the input values are known (MXNet's ``NDArray::Init`` inside the kernel)."""
+        raise NotImplementedError("dynamic forward of %s" % self.name)
 
     def forward_writes_inputs(self, p: Params) -> tuple[int, ...]:
         """Input positions that forward overwrites (BatchNorm's ``fix_gamma``), which the
@@ -260,6 +276,18 @@ def kernel_for(op: OpDef, rt) -> tuple:
     if kernel is None:
         return op.forward, op.backward
     return kernel.forward or op.forward, kernel.backward or op.backward
+
+
+class EngineError(MXNetError):
+    """A check MXNet makes inside its asynchronous engine (take's ``mode='raise'``).
+
+    MXNet reports it when an output is read (``asnumpy``, ``wait_to_read``,
+    ``mx.nd.waitall``), not when the operator runs; the executor and ``mx.nd`` hold it on
+    the outputs until then.
+
+    >>> issubclass(EngineError, MXNetError)
+    True
+    """
 
 
 # exception types MXNet's frontend re-raises as themselves (its error-type registry)

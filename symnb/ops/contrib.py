@@ -265,6 +265,8 @@ class _contrib_index_array(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operat
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
+        if x.ndim == 0:                 # a 0-d input: the output has shape (0,)
+            return
         grids = rt.xp.indices(x.shape)
         outs[0][...] = rt.xp.stack([grids[a] for a in self._axes(p, x.ndim)], axis=-1)
 

@@ -7,6 +7,10 @@ Three array kernels do all the work, for 1-D, 2-D and 3-D alike (layouts NCW/NCH
   position: the loop runs over the few kernel offsets, never over pixels or the batch)
 * :func:`conv_weight_grad` ``dW = dy * x^T``  (one GEMM per group)
 
+For batches of 8 or more with several input channels the kernels work batch-last, on
+``(C, *S, N)`` copies (see :func:`_batch_last`), so each per-offset copy and add moves long
+contiguous runs; smaller batches and single-channel inputs keep the NCHW columns.
+
 Deconvolution is the transpose of a convolution whose input is the deconvolution's output,
 so it reuses the same three kernels with the roles of forward and data-gradient swapped;
 UpSampling (bilinear) in ``pooling.py`` is a grouped Deconvolution and reuses them too.
@@ -14,9 +18,13 @@ UpSampling (bilinear) in ``pooling.py`` is a grouped Deconvolution and reuses th
 from __future__ import annotations
 
 import math
+import os
 import re
+import threading
 from dataclasses import dataclass
 from itertools import product
+
+import numpy as np
 
 from ..base import MXNetError
 from ._params import Param, parse_params
@@ -102,26 +110,137 @@ def _group_matmul(xp, a, b):
     return out
 
 
-def conv_forward(xp, x, w, geo: Geometry, out):
-    """``out[n, f] = sum_c W[f, c] * x[n, c]`` (cross-correlation), written into ``out``:
-    im2col, then one GEMM per group over the whole batch."""
+def _batch_last(n, c) -> bool:
+    """Whether to lay the work out batch-last, ``(C, *S, N)``: every per-offset copy and add
+    of im2col/col2im then moves runs of ``out_width * N`` contiguous elements instead of
+    ``out_width`` (1 for strided kernels). It pays when the batch is large and the image has
+    more than one channel (single-channel inputs pay more for the transposes than they win)."""
+    return n >= 8 and c > 1
+
+
+# Moves between NCHW and batch-last go a few channels at a time, about this many elements per
+# block: a whole-array transposed copy reads each cache line N times over a pass far larger
+# than the cache (measured 38 -> 12 ms for a (16, 64, 112, 112) output).
+_MOVE_BLOCK = 1 << 18
+
+
+def _move_blocks(channels, per_channel):
+    step = max(1, _MOVE_BLOCK // max(per_channel, 1))
+    return (slice(i, i + step) for i in range(0, channels, step))
+
+
+def _to_batch_last(xp, a, dst):
+    """``dst[c, ..., n] = a[n, c, ...]`` (``dst`` may be a view), in channel blocks."""
+    for at in _move_blocks(a.shape[1], a[0, 0].size * a.shape[0]):
+        dst[at] = xp.moveaxis(a[:, at], 0, -1)
+
+
+def _from_batch_last(xp, src, dst, req="write", bias=None):
+    """``dst[n, c, ...] = src[c, ..., n]`` (+ ``bias[c]``), written or added, in channel
+    blocks."""
+    for at in _move_blocks(src.shape[0], src[0].size):
+        block = xp.moveaxis(src[at], -1, 0)
+        if bias is not None:
+            xp.add(block, bias[at].reshape((1, -1) + (1,) * (dst.ndim - 2)), out=dst[:, at])
+        else:
+            assign(dst[:, at], block, req)
+
+
+def _bl_slab(offset, geo: Geometry, out_sizes):
+    """:func:`_slab` for the batch-last layout ``(C, *S, N)``."""
+    return (slice(None),) + tuple(
+        slice(k * d, k * d + s * (o - 1) + 1, s)
+        for k, d, s, o in zip(offset, geo.dilate, geo.stride, out_sizes, strict=True)
+    ) + (slice(None),)
+
+
+def _bl_interior(sizes, pad):
+    return (slice(None),) + tuple(slice(p, p + n) for n, p in zip(sizes, pad, strict=True)) \
+        + (slice(None),)
+
+
+def _im2col_bl(xp, x, geo: Geometry, out_sizes):
+    """Batch-last columns ``(C * K, prod(O) * N)``: row ``(c, k)``, column ``(o, n)`` holds
+    ``x[n, c, o * stride + k * dilate]`` (padded). One transposed copy of the input, then one
+    copy per kernel offset whose inner runs are contiguous."""
+    n, c = x.shape[:2]
+    sizes = tuple(s + 2 * p for s, p in zip(x.shape[2:], geo.pad, strict=True))
+    xt = (xp.zeros if any(geo.pad) else xp.empty)((c,) + sizes + (n,), x.dtype)
+    _to_batch_last(xp, x, xt[_bl_interior(x.shape[2:], geo.pad)])
+    cols = xp.empty((c,) + tuple(geo.kernel) + tuple(out_sizes) + (n,), x.dtype)
+    if math.prod(geo.kernel) >= 4 * math.prod(geo.stride) > 4:
+        _im2col_phases(xp, xt, geo, out_sizes, cols)
+        return cols.reshape(c * math.prod(geo.kernel), -1)
+    for offset in _offsets(geo.kernel):
+        cols[(slice(None),) + offset] = xt[_bl_slab(offset, geo, out_sizes)]
+    return cols.reshape(c * math.prod(geo.kernel), -1)
+
+
+def _im2col_phases(xp, xt, geo: Geometry, out_sizes, cols):
+    """:func:`_im2col_bl`'s copies for a large strided kernel (ResNet's 7x7/2 stem): from
+    the stride phases ``xt[:, q::stride, ..., :]``, copied once each, the positions
+    ``k * dilate + stride * o`` of one offset are consecutive rows ``(k * dilate) // stride +
+    o`` of phase ``(k * dilate) % stride``, so each copy moves whole rows instead of runs of
+    N (measured 47 -> 29 ms for the 7x7/2 stem at batch 16)."""
+    phases = {}
+    for offset in _offsets(geo.kernel):
+        starts = [k * d for k, d in zip(offset, geo.dilate, strict=True)]
+        key = tuple(b % s for b, s in zip(starts, geo.stride, strict=True))
+        if key not in phases:
+            phases[key] = xp.ascontiguousarray(xt[(slice(None),) + tuple(
+                slice(q, None, s) for q, s in zip(key, geo.stride, strict=True))
+                + (slice(None),)])
+        cols[(slice(None),) + offset] = phases[key][(slice(None),) + tuple(
+            slice(b // s, b // s + o)
+            for b, s, o in zip(starts, geo.stride, out_sizes, strict=True)) + (slice(None),)]
+
+
+def _batch_last_dy(xp, dy):
+    """``(N, F, *O)`` -> contiguous ``(F, prod(O) * N)``, the batch-last GEMM layout."""
+    out = xp.empty(dy.shape[1:] + dy.shape[:1], dy.dtype)
+    _to_batch_last(xp, dy, out)
+    return out.reshape(dy.shape[1], -1)
+
+
+def conv_forward(xp, x, w, geo: Geometry, out, bias=None):
+    """``out[n, f] = bias[f] + sum_c W[f, c] * x[n, c]`` (cross-correlation), written into
+    ``out``: im2col, then one GEMM per group over the whole batch; the bias (optional) is added
+    in the pass that writes the output."""
     n, c = x.shape[:2]
     f, g = w.shape[0], geo.groups
     out_sizes = out.shape[2:]
-    cols = _im2col(xp, x, geo, out_sizes)
+    batch_last = _batch_last(n, c)
+    cols = (_im2col_bl if batch_last else _im2col)(xp, x, geo, out_sizes)
     kc = cols.shape[0] // g
+    if n == 1 and g == 1 and out.flags.c_contiguous:     # the GEMM writes the output itself
+        xp.matmul(w.reshape(f, kc), cols, out=out.reshape(f, -1))
+        if bias is not None:
+            _add_bias(out, bias)
+        return
     res = _group_matmul(xp, w.reshape(g, f // g, kc), cols.reshape(g, kc, -1))
-    out[...] = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
+    if batch_last:
+        _from_batch_last(xp, res.reshape((f,) + tuple(out_sizes) + (n,)), out, bias=bias)
+        return
+    res = res.reshape((f, n) + tuple(out_sizes)).swapaxes(0, 1)
+    if bias is None:
+        out[...] = res
+    else:
+        xp.add(res, bias.reshape((1, -1) + (1,) * (out.ndim - 2)), out=out)
 
 
-def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write"):
+def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write", dy_t=None):
     """Gradient of :func:`conv_forward` w.r.t. its input, written or added into ``dx``.
 
     One GEMM per group gives every kernel offset's contribution (the columns); col2im then
-    adds each offset's slab into the input with a single strided add.
+    adds each offset's slab into the input with a single strided add. ``dy_t`` may pass
+    :func:`_batch_last_dy` of ``dy`` when the caller already has it.
     """
     n, f = dy.shape[:2]
     c, g = dx.shape[1], geo.groups
+    if _batch_last(n, c):
+        _data_grad_bl(xp, dy_t if dy_t is not None else _batch_last_dy(xp, dy), dy.shape, w,
+                      geo, dx, req)
+        return
     out_sizes = dy.shape[2:]
     kc = c // g * math.prod(geo.kernel)
     cols = _group_matmul(xp, w.reshape(g, f // g, kc).transpose(0, 2, 1),
@@ -141,17 +260,117 @@ def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write"):
         assign(dx, target[_interior(dx.shape[2:], geo.pad)], req)
 
 
-def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write"):
+def _data_grad_bl(xp, dy_t, dy_shape, w, geo: Geometry, dx, req):
+    """:func:`conv_data_grad` batch-last: the columns come out ``(C, *K, *O, N)``, so every
+    offset's add moves contiguous runs; one transposed copy brings the sum back to NCHW."""
+    n, f = dy_shape[:2]
+    c, g = dx.shape[1], geo.groups
+    out_sizes = dy_shape[2:]
+    kc = c // g * math.prod(geo.kernel)
+    cols = _group_matmul(xp, w.reshape(g, f // g, kc).transpose(0, 2, 1),
+                         dy_t.reshape(g, f // g, -1))
+    cols = cols.reshape((c,) + tuple(geo.kernel) + tuple(out_sizes) + (n,))
+    sizes = tuple(s + 2 * p for s, p in zip(dx.shape[2:], geo.pad, strict=True))
+    target = xp.zeros((c,) + sizes + (n,), dx.dtype)
+    for offset in _offsets(geo.kernel):
+        target[_bl_slab(offset, geo, out_sizes)] += cols[(slice(None),) + offset]
+    _from_batch_last(xp, target[_bl_interior(dx.shape[2:], geo.pad)], dx, req)
+
+
+def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
     """Gradient of :func:`conv_forward` w.r.t. the weight: one GEMM per group over the
-    batch and every output position at once."""
+    batch and every output position at once. ``dy_t`` as in :func:`conv_data_grad`."""
+    n, c = x.shape[:2]
     f, g = dy.shape[1], geo.groups
-    cols = _im2col(xp, x, geo, dy.shape[2:])
+    if _batch_last(n, c):
+        cols = _im2col_bl(xp, x, geo, dy.shape[2:])
+        flat_dy = dy_t if dy_t is not None else _batch_last_dy(xp, dy)
+    else:
+        cols = _im2col(xp, x, geo, dy.shape[2:])
+        flat_dy = _channels_first(xp, dy)
     kc = cols.shape[0] // g
     # computed transposed, (C*K, N*O) @ (N*O, F): OpenBLAS is ~4x faster that way round
     # than with the long N*O axis as the inner dimension of a short-wide product
     grad_t = _group_matmul(xp, cols.reshape(g, kc, -1),
-                           _channels_first(xp, dy).reshape(g, f // g, -1).transpose(0, 2, 1))
+                           flat_dy.reshape(g, f // g, -1).transpose(0, 2, 1))
     assign(dw, grad_t.transpose(0, 2, 1).reshape(dw.shape), req)
+
+
+# ----------------------------------------------------------------------------- two workers
+# A NumPy convolution with at least this many multiply-adds runs its batch in two halves at
+# once, the calling thread taking one and a worker thread the other, with BLAS held to one
+# thread meanwhile: both cores then do the im2col copies and col2im adds as well as the
+# GEMMs, and each half syncs once instead of at every step of a two-thread OpenBLAS GEMM,
+# which collapses when other processes share the cores (LeNet step 0.49-0.65x at load 6-7).
+# Smaller ones (LeNet's conv1) lost to the hand-off, so they stay whole.
+_SPLIT_MIN_MACS = 1 << 26
+_SPLIT = {}
+_SPLIT_LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
+
+
+def _split_workers():
+    """(BLAS controllers, one worker thread), or None where threadpoolctl or a second CPU is
+    missing. Made on first use."""
+    with _SPLIT_LOCK:
+        if "state" not in _SPLIT:
+            state = None
+            if (os.cpu_count() or 1) >= 2:
+                try:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    from threadpoolctl import ThreadpoolController
+                    blas = [c for c in ThreadpoolController().lib_controllers
+                            if c.user_api == "blas"]
+                    if blas:
+                        state = (blas, ThreadPoolExecutor(1, thread_name_prefix="symnb-conv"))
+                except Exception:       # threadpoolctl absent or unable to read the BLAS
+                    state = None
+            _SPLIT["state"] = state
+        return _SPLIT["state"]
+
+
+def _halves(xp, n, macs):
+    """The batch halves for two workers, or None: CuPy, batch 1, small work, no worker, or
+    BLAS already at one thread (the user asked for one core)."""
+    if n < 2:
+        return None
+    return _two_halves(xp, n, macs)
+
+
+def _two_halves(xp, n, macs):
+    """Halves of ``range(n)`` for two workers under :func:`_halves`'s other conditions."""
+    if xp is not np or n < 2 or macs < _SPLIT_MIN_MACS:
+        return None
+    state = _split_workers()
+    if state is None or min(c.num_threads for c in state[0]) < 2:
+        return None
+    return slice(0, n // 2), slice(n // 2, n)
+
+
+def _on_two_workers(fn, halves):
+    """``fn(half)`` for both halves at once (this thread and the worker), BLAS at one thread
+    in the meantime; exceptions propagate."""
+    blas, pool = _split_workers()
+    # one split at a time: two user threads saving and restoring the BLAS thread count
+    # in turn could otherwise leave it at one
+    with _RUN_LOCK:
+        saved = [c.num_threads for c in blas]
+        for c in blas:
+            c.set_num_threads(1)
+        try:
+            other = pool.submit(fn, halves[1])
+            try:
+                fn(halves[0])
+            finally:
+                other.result()
+        finally:
+            for c, n in zip(blas, saved, strict=True):
+                c.set_num_threads(n)
+
+
+def _conv_macs(x_shape, w_shape, out_shape):
+    return math.prod(w_shape) * out_shape[0] * math.prod(out_shape[2:])
 
 
 def _bias_grad(xp, dy, db, req):
@@ -370,18 +589,65 @@ class Convolution(_ConvLayer):
         conv_type(self.input_names(p), ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        conv_forward(rt.xp, ins[0], ins[1], _spatial_params(p), outs[0])
-        if not p.no_bias:
-            _add_bias(outs[0], ins[2])
+        xp, x, w, out = rt.xp, ins[0], ins[1], outs[0]
+        geo, bias = _spatial_params(p), None if p.no_bias else ins[2]
+        macs = _conv_macs(x.shape, w.shape, out.shape)
+        halves = _halves(xp, len(x), macs)
+        if halves is not None:
+            _on_two_workers(lambda h: conv_forward(xp, x[h], w, geo, out[h], bias), halves)
+            return
+        rows = _two_halves(xp, w.shape[0], macs) if len(x) == 1 and geo.groups == 1 \
+            and out.flags.c_contiguous else None
+        if rows is None:
+            conv_forward(xp, x, w, geo, out, bias)
+            return
+        # one sample: one im2col, the GEMM split by filters (each half writes its rows)
+        cols = _im2col(xp, x, geo, out.shape[2:])
+        w2, out2 = w.reshape(w.shape[0], -1), out.reshape(w.shape[0], -1)
+        _on_two_workers(lambda h: xp.matmul(w2[h], cols, out=out2[h]), rows)
+        if bias is not None:
+            _add_bias(out, bias)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, geo, dy = rt.xp, _spatial_params(p), ograds[0]
+        halves = _halves(xp, len(dy), _conv_macs(ins[0].shape, ins[1].shape, dy.shape))
+        if halves is not None and (igrads[0] is not None or igrads[1] is not None):
+            self._backward_halves(xp, geo, ins, dy, igrads, reqs, halves)
+            if not p.no_bias and igrads[2] is not None:
+                _bias_grad(xp, dy, igrads[2], reqs[2])
+            return
+        # both gradients read dy batch-last: transpose it once
+        dy_t = _batch_last_dy(xp, dy) if _batch_last(*ins[0].shape[:2]) else None
         if igrads[0] is not None:
-            conv_data_grad(xp, dy, ins[1], geo, igrads[0], reqs[0])
+            conv_data_grad(xp, dy, ins[1], geo, igrads[0], reqs[0], dy_t=dy_t)
         if igrads[1] is not None:
-            conv_weight_grad(xp, ins[0], dy, geo, igrads[1], reqs[1])
+            conv_weight_grad(xp, ins[0], dy, geo, igrads[1], reqs[1], dy_t=dy_t)
         if not p.no_bias and igrads[2] is not None:
-            _bias_grad(xp, dy, igrads[2], reqs[2])
+            if dy_t is not None:          # contiguous rows: a faster reduction
+                assign(igrads[2], dy_t.sum(axis=1), reqs[2])
+            else:
+                _bias_grad(xp, dy, igrads[2], reqs[2])
+
+    @staticmethod
+    def _backward_halves(xp, geo, ins, dy, igrads, reqs, halves):
+        """Data and weight gradients of each batch half on its own worker; the two partial
+        weight gradients are summed."""
+        x, w = ins[0], ins[1]
+        parts = [xp.empty_like(w) if igrads[1] is not None else None for _ in halves]
+
+        def run(h):
+            dy_h = dy[h]
+            dy_t = _batch_last_dy(xp, dy_h) if _batch_last(len(dy_h), x.shape[1]) else None
+            if igrads[0] is not None:
+                conv_data_grad(xp, dy_h, w, geo, igrads[0][h], reqs[0], dy_t=dy_t)
+            if igrads[1] is not None:
+                conv_weight_grad(xp, x[h], dy_h, geo, parts[0 if h is halves[0] else 1],
+                                 "write", dy_t=dy_t)
+
+        _on_two_workers(run, halves)
+        if igrads[1] is not None:
+            parts[0] += parts[1]
+            assign(igrads[1], parts[0], reqs[1])
 
 
 def _check_kernel_fits(nd, dk, data, pad):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import Param
-from ._registry import OpDef, ZeroGradient, assign, register
+from ._registry import InferError, OpDef, ZeroGradient, assign, register
 from ._rules import fully_known
 from .shape import check, check_axis, sassign, type_assign_check
 
@@ -66,21 +66,21 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
     )
 
     def _out_shape(self, p, shape):
-        if p.axis is None:
-            return (1,)
         axis = check_axis(p.axis, len(shape))
         return shape[:axis] + ((1,) if p.keepdims else ()) + shape[axis + 1:]
 
     def infer_shape(self, p, ins, outs):
         if ins[0] is None:
             return
+        if p.axis is None:                    # MXNet 1.9.1 declares it but refuses it
+            raise InferError("axis=None is not supported by pick yet. Must specify an axis.")
         out = self._out_shape(p, ins[0])      # unknown dims (0) carry through
         sassign(outs, 0, out)
         sassign(ins, 1, out)
 
     def _positions(self, p, xp, x, index):
-        axis = -1 if p.axis is None else check_axis(p.axis, x.ndim)
-        n = x.size if p.axis is None else x.shape[axis]
+        axis = check_axis(p.axis, x.ndim)
+        n = x.shape[axis]
         idx = _ints(xp, index)
         idx = xp.mod(idx, n) if p.mode == "wrap" else xp.clip(idx, 0, n - 1)
         return axis, idx
@@ -88,9 +88,6 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
     def forward(self, p, ins, outs, is_train, rt):
         xp, x = rt.xp, ins[0]
         axis, idx = self._positions(p, xp, x, ins[1])
-        if p.axis is None:
-            outs[0][...] = x.reshape(-1)[idx.reshape(-1)].reshape(outs[0].shape)
-            return
         kept = idx.reshape(outs[0].shape if p.keepdims else
                            x.shape[:axis] + (1,) + x.shape[axis + 1:])
         outs[0][...] = xp.take_along_axis(x, kept, axis=axis).reshape(outs[0].shape)
@@ -102,13 +99,10 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
             return
         axis, idx = self._positions(p, xp, x, ins[1])
         full = xp.zeros_like(x)
-        if p.axis is None:
-            rt.scatter_add(full.reshape(-1), idx.reshape(-1), ograds[0].reshape(-1))
-        else:
-            moved = xp.moveaxis(full, axis, -1)
-            rows = moved.reshape(-1, moved.shape[-1])
-            rows[xp.arange(rows.shape[0]), idx.reshape(-1)] = ograds[0].reshape(-1)
-            full = xp.moveaxis(rows.reshape(moved.shape), -1, axis)
+        moved = xp.moveaxis(full, axis, -1)
+        rows = moved.reshape(-1, moved.shape[-1])
+        rows[xp.arange(rows.shape[0]), idx.reshape(-1)] = ograds[0].reshape(-1)
+        full = xp.moveaxis(rows.reshape(moved.shape), -1, axis)
         assign(igrads[0], full, reqs[0])
 
 

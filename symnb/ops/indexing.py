@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..base import MXNetError
 from ._params import Param
-from ._registry import OpDef, ZeroGradient, assign, register
+from ._registry import EngineError, OpDef, ZeroGradient, assign, register
 from ._rules import fully_known, merge_shape
 from .shape import check, np_dtype, sassign, type_assign_check
 
@@ -80,8 +80,8 @@ class take(_IndexOp):  # noqa: N801 -- MXNet's operator name
         idx = _int_indices(xp, idx)
         if p.mode == "raise":
             if idx.size and (int(idx.min()) < 0 or int(idx.max()) > size - 1):
-                raise MXNetError("MXNetError: Check failed: is_valid: take operator contains "
-                                 "indices out of bound")
+                raise EngineError("MXNetError: Check failed: is_valid: take operator contains "
+                                  "indices out of bound")
             return idx
         if p.mode == "wrap":
             return xp.mod(idx, size)
@@ -128,6 +128,7 @@ class one_hot(ZeroGradient, _IndexOp):  # noqa: N801
     name = "one_hot"
     inputs = ("indices",)
     loss_head = True
+    zero_size_outputs = True          # depth=0: a (..., 0) array, as in MXNet
     params = (
         Param("depth", "int, required", "Depth of the one hot dimension."),
         Param("on_value", "double, optional, default=1",

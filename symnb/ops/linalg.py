@@ -327,12 +327,19 @@ class _linalg_potrf(_SquareIn):  # noqa: N801 -- MXNet's operator name
     name = "_linalg_potrf"
     checks_square = False
     aliases = ("linalg_potrf",)
+    # MXNet parses ``lower`` (A = B @ B.T, or B.T @ B with an upper B) without documenting
+    # it: not in the signature nor in get_operator_arguments, but in its error listings
+    hidden_params = (_LOWER,)
 
     def forward(self, p, ins, outs, is_train, rt):
-        outs[0][...] = rt.xp.linalg.cholesky(ins[0])
+        lo = rt.xp.linalg.cholesky(ins[0])
+        outs[0][...] = lo if p.lower else _t(lo)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        # the upper factor is the lower one transposed, and so is its head gradient
         xp, lo, g = rt.xp, outs[0], ograds[0]
+        if not p.lower:
+            lo, g = _t(lo), _t(g)
         inv = xp.linalg.inv(lo)
         s = _t(inv) @ _phi(xp, _t(lo) @ g) @ inv
         assign(igrads[0], 0.5 * (s + _t(s)), reqs[0])
@@ -351,16 +358,21 @@ class _linalg_potri(_SquareIn):  # noqa: N801 -- MXNet's operator name
     name = "_linalg_potri"
     checks_square = False
     aliases = ("linalg_potri",)
+    hidden_params = (_LOWER,)                # as potrf's: the input's triangle
+
+    def _lower_factor(self, p, xp, a):
+        return xp.tril(a) if p.lower else _t(xp.triu(a))
 
     def forward(self, p, ins, outs, is_train, rt):
         xp = rt.xp
-        inv = xp.linalg.inv(xp.tril(ins[0]))
+        inv = xp.linalg.inv(self._lower_factor(p, xp, ins[0]))
         outs[0][...] = _t(inv) @ inv
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, a, g = rt.xp, outs[0], ograds[0]
         s = a @ g @ a
-        assign(igrads[0], xp.tril(-(s + _t(s)) @ xp.tril(ins[0])), reqs[0])
+        grad = xp.tril(-(s + _t(s)) @ self._lower_factor(p, xp, ins[0]))
+        assign(igrads[0], grad if p.lower else _t(grad), reqs[0])
 
 
 @register
@@ -374,6 +386,7 @@ class _linalg_inverse(_SquareIn):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_inverse"
+    accepts_unknown_params = True      # MXNet registers no parameter parser for it
     aliases = ("linalg_inverse",)
 
     def forward(self, p, ins, outs, is_train, rt):
@@ -419,6 +432,7 @@ class _linalg_det(_Determinant):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_det"
+    accepts_unknown_params = True      # MXNet registers no parameter parser for it
     aliases = ("linalg_det",)
     num_outputs_total_default = 3
 
@@ -451,6 +465,7 @@ class _linalg_slogdet(_Determinant):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_slogdet"
+    accepts_unknown_params = True      # MXNet registers no parameter parser for it
     aliases = ("linalg_slogdet",)
     num_outputs_total_default = 4
 
@@ -487,6 +502,7 @@ class _linalg_sumlogdiag(_SquareIn):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_sumlogdiag"
+    accepts_unknown_params = True      # MXNet registers no parameter parser for it
     checks_square = False
     aliases = ("linalg_sumlogdiag",)
 
@@ -517,6 +533,7 @@ class _linalg_gelqf(_Linalg):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_gelqf"
+    accepts_unknown_params = True      # MXNet registers no parameter parser for it
     aliases = ("linalg_gelqf",)
     outputs = ("output0", "output1")
 
@@ -559,6 +576,7 @@ class _linalg_syevd(_SquareIn):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_syevd"
+    accepts_unknown_params = True      # MXNet registers no parameter parser for it
     unknown_error = "Check failed: ndim_is_known(this->ndim()): Shape is unknown."
 
     def _square(self, shape, what="A"):

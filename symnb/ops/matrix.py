@@ -12,6 +12,18 @@ from ._registry import OpDef, assign, register
 from ._rules import fmt_shape
 from .shape import check, sassign
 
+
+def _as_matrix(x, k):
+    """``x`` as a matrix of (dims before ``k``) x (dims from ``k``): explicit sizes, so a
+    zero-size array (``mx.np_shape``) reshapes too (NumPy cannot infer -1 next to a 0)."""
+    rows = 1
+    for d in x.shape[:k]:
+        rows *= int(d)
+    cols = 1
+    for d in x.shape[k:]:
+        cols *= int(d)
+    return x.reshape(rows, cols)
+
 __all__ = []
 
 _DOT_PARAMS = (
@@ -87,8 +99,8 @@ class dot(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def _views(self, p, lhs, rhs):
         """The 2-D operands A, B with ``out = A @ B`` (views of the inputs)."""
-        a = lhs.reshape(lhs.shape[0], -1).T if p.transpose_a else lhs.reshape(-1, lhs.shape[-1])
-        b = rhs.reshape(-1, rhs.shape[-1]).T if p.transpose_b else rhs.reshape(rhs.shape[0], -1)
+        a = _as_matrix(lhs, 1).T if p.transpose_a else _as_matrix(lhs, lhs.ndim - 1)
+        b = _as_matrix(rhs, rhs.ndim - 1).T if p.transpose_b else _as_matrix(rhs, 1)
         return a, b
 
     def forward(self, p, ins, outs, is_train, rt):

@@ -61,7 +61,7 @@ class FullyConnected(OpDef):
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, w = rt.xp, ins[0], ins[1]
-        x2 = x.reshape(x.shape[0], -1) if p.flatten else x
+        x2 = _as_matrix(x, 1) if p.flatten else x
         out = outs[0].reshape(x2.shape[:-1] + (p.num_hidden,))
         xp.matmul(x2, w.T, out=out)
         if not p.no_bias:
@@ -69,7 +69,7 @@ class FullyConnected(OpDef):
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, x, w, g = rt.xp, ins[0], ins[1], ograds[0]
-        x2 = x.reshape(x.shape[0], -1) if p.flatten else x.reshape(-1, x.shape[-1])
+        x2 = _as_matrix(x, 1) if p.flatten else _as_matrix(x, x.ndim - 1)
         g2 = g.reshape(-1, p.num_hidden)
         # 'write' goes straight into the gradient buffers (no temporaries); 'add' accumulates
         if igrads[0] is not None:
@@ -87,6 +87,13 @@ class FullyConnected(OpDef):
                 g2.sum(axis=0, out=igrads[2])
             else:
                 igrads[2] += g2.sum(axis=0)
+
+
+def _as_matrix(x, k):
+    """``x`` as (dims before ``k``) x (dims from ``k``), sizes explicit: a zero-size array
+    (``mx.np_shape``) reshapes too (NumPy cannot infer -1 next to a 0)."""
+    return x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)),
+                     int(np.prod(x.shape[k:], dtype=np.int64)))
 
 
 def _softrelu(xp, x):

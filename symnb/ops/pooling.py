@@ -3,7 +3,8 @@
 Pooling makes one pass per kernel offset over strided views of the (padded) input -- a
 running max/argmax or a running sum -- and its backward one strided add per offset; global
 pooling reduces the flattened plane. Loops run over the few kernel offsets, never over
-pixels or the batch.
+pixels or the batch. With a stride, the offsets read contiguous stride phases of the input
+(``_PoolPlan.views``) instead of strided views.
 """
 from __future__ import annotations
 
@@ -75,6 +76,28 @@ class _PoolPlan:
         for flat, offset in enumerate(product(*(range(k) for k in self.kernel))):
             yield flat, _ALL + tuple(slice(k, k + s * (o - 1) + 1, s) for k, s, o
                                      in zip(offset, self.stride, self.out, strict=True))
+
+    def phase(self, key):
+        """Index of one stride phase ``padded[..., q::stride]``."""
+        return _ALL + tuple(slice(q, None, s) for q, s in zip(key, self.stride, strict=True))
+
+    def views(self, xp, padded):
+        """``(flat index, view)`` per kernel offset, the values :meth:`slabs` indexes, read
+        from the stride phases of ``padded`` (``padded[..., q::stride]`` copied once each)
+        when a stride exceeds 1: every view then has contiguous rows instead of a strided
+        inner axis."""
+        if all(s == 1 for s in self.stride):
+            for flat, at in self.slabs():
+                yield flat, padded[at]
+            return
+        phases = {}
+        for flat, offset in enumerate(product(*(range(k) for k in self.kernel))):
+            key = tuple(k % s for k, s in zip(offset, self.stride, strict=True))
+            if key not in phases:
+                phases[key] = xp.ascontiguousarray(padded[self.phase(key)])
+            yield flat, phases[key][_ALL + tuple(
+                slice(k // s, k // s + o) for k, s, o
+                in zip(offset, self.stride, self.out, strict=True))]
 
     def pool_size(self, include_pad: bool):
         """MXNet's per-window divisor for avg (pool.h): clipped to the padded input, or to
@@ -284,25 +307,30 @@ class Pooling(OpDef):
         else:                  # one pass per kernel offset over strided views
             padded = _pad_input(xp, x, plan, _fill_value(x.dtype, p.pool_type))
             if p.pool_type == "max":
-                if idx is None:
-                    idx = xp.empty(out.shape, np.int32)
-                step = xp.empty(out.shape, np.int32)
-                for k, at in plan.slabs():
+                # the running position in the narrowest integer type that holds it (4x less
+                # memory traffic than int32 for the usual windows), widened once at the end
+                small = np.int8 if np.prod(plan.kernel) <= 127 else np.int32
+                run_idx = xp.empty(out.shape, small)
+                step = xp.empty(out.shape, small)
+                better = xp.empty(out.shape, bool)
+                for k, view in plan.views(xp, padded):
                     if k == 0:
-                        out[...] = padded[at]
-                        idx[...] = 0
+                        out[...] = view
+                        run_idx[...] = 0
                         continue
                     # strict '>' keeps the first maximum in scan order, as MXNet does;
                     # idx += better * (k - idx) is ~3x faster than a masked copyto
-                    better = xp.greater(padded[at], out)
-                    xp.maximum(out, padded[at], out=out)
-                    xp.subtract(k, idx, out=step)
+                    xp.greater(view, out, out=better)
+                    xp.maximum(out, view, out=out)
+                    xp.subtract(small(k), run_idx, out=step)
                     xp.multiply(step, better, out=step)
-                    xp.add(idx, step, out=idx)
+                    xp.add(run_idx, step, out=run_idx)
+                if idx is not None:
+                    idx[...] = run_idx
             else:
                 pv = _p_value(p) if p.pool_type == "lp" else None
-                for k, at in plan.slabs():
-                    term = padded[at] if pv is None else _lp_pow(xp, padded[at], pv)
+                for k, view in plan.views(xp, padded):
+                    term = view if pv is None else _lp_pow(xp, view, pv)
                     if k == 0:
                         out[...] = term
                     else:
@@ -338,13 +366,39 @@ class Pooling(OpDef):
         target = igrads[0] if direct else xp.zeros(plan.padded_shape(x.shape), x.dtype)
         if direct:
             target[...] = 0
+        # windows that do not overlap (stride == kernel): every offset writes its own slab
+        disjoint = all(s >= k for s, k in zip(plan.stride, plan.kernel, strict=True))
+        if p.pool_type == "max":
+            small = xp.empty(idx.shape, np.int8 if np.prod(plan.kernel) <= 127 else np.int32)
+            small[...] = idx
+            idx, hit = small, xp.empty(idx.shape, bool)
         padded = _pad_input(xp, x, plan, 0) if p.pool_type == "lp" else None
+        # overlapping strided windows: add into the stride phases (contiguous rows), which
+        # partition the input, then copy each phase back once
+        phased = not disjoint and any(s > 1 for s in plan.stride)
+        sums = {}
         for k, at in plan.slabs():     # one strided add per kernel offset
-            if p.pool_type == "max":
-                target[at] += g * (idx == k)
-            elif p.pool_type == "lp":
-                target[at] += g * _lp_grad(padded[at], out, _p_value(p))
+            if phased:
+                offset = [a.start for a in at[2:]]
+                key = tuple(o % s for o, s in zip(offset, plan.stride, strict=True))
+                if key not in sums:
+                    sums[key] = xp.zeros_like(target[plan.phase(key)])
+                dest = sums[key][_ALL + tuple(slice(o // s, o // s + n) for o, s, n
+                                              in zip(offset, plan.stride, plan.out,
+                                                     strict=True))]
             else:
-                target[at] += g
+                dest = target[at]
+            if p.pool_type == "max":
+                xp.equal(idx, k, out=hit)
+                if disjoint:
+                    xp.multiply(g, hit, out=dest)
+                else:
+                    dest += g * hit
+            elif p.pool_type == "lp":
+                dest += g * _lp_grad(padded[at], out, _p_value(p))
+            else:
+                dest += g
+        for key, value in sums.items():
+            target[plan.phase(key)] = value
         if not direct:
             assign(igrads[0], target[plan.interior()], reqs[0])

@@ -117,6 +117,11 @@ class _Reduce(OpDef):
             return
         sassign(outs, 0, reduced_shape(ishape, p.axis, p.keepdims, p.exclude))
 
+    def check_bound(self, p, ins, outs):
+        if self.full_shape and 0 in ins[0]:        # a zero-size input (mx.np_shape)
+            raise InferError("Check failed: (*in_attrs)[0].Size() > 0U (0 vs. 0) : Reduction "
+                             "input's size should > 0 [%s]" % ",".join(map(str, ins[0])))
+
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
         outs[0][...] = type(self).fwd(rt.xp, x, _axes(p.axis, p.exclude, x.ndim)) \

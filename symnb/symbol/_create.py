@@ -61,11 +61,12 @@ def _stringify(op, key, value) -> str:
     return str(_plain(value))
 
 
-def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
+def create(op, hint: str, args=(), kwargs=None, name=None, attr=None, exact_name=None):
     """Build an operator node and return its Symbol.
 
     ``args`` are positional symbols (already matched to input slots for fixed-arity ops),
-    ``kwargs`` may mix input symbols (by input name) and parameters.
+    ``kwargs`` may mix input symbols (by input name) and parameters. ``exact_name`` names the
+    node without the name manager (composing an atomic symbol keeps its name, even ``""``).
     """
     from .symbol import Symbol
 
@@ -75,7 +76,10 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
         if not isinstance(value, str):
             raise ValueError("Set Attr only accepts string values")
     # C strings end at NUL (spec 7.5)
-    node_name = _name.current().get(name, hint).split("\x00")[0]
+    if exact_name is None:
+        node_name = _name.current().get(name, hint).split("\x00")[0]
+    else:
+        node_name = exact_name
 
     input_syms = {}
     raw_attrs = {}
@@ -96,6 +100,8 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     params = op.parse(attrs, "")          # validate before the node exists (name="" in errors)
 
     declared = list(op.input_names(params))
+    if op.imperative_only and declared:
+        raise MXNetError("MXNetError: Not enough argument to call operator %s" % op.name)
     mutated = op.mutated_positions(params)
     node = Node(op, node_name, attrs)
     node._params = params
@@ -108,6 +114,10 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
                              % (op.name, len(declared), len(args)))
         wired[i] = _single_entry(sym, "Argument %d" % i if op.key_var_num_args or op.variadic else
                                  "Keyword Argument %s" % declared[i])
+    if not declared and not (op.variadic or op.key_var_num_args):
+        # nnvm composes nothing into an operator without inputs: keyword Symbols given to
+        # one (mx.sym.random.randn(data=...), zeros(data=...)) are dropped silently
+        input_syms = {}
     for key, sym in input_syms.items():
         if key not in declared:
             cands = "".join("\t[%d]%s\n" % (i, n) for i, n in enumerate(declared))
@@ -118,7 +128,9 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None):
     for i, input_name in enumerate(declared):
         entry = wired[i]
         if entry is None:
-            var = Node(None, "%s_%s" % (node_name, input_name), dict(attrs))
+            # nnvm's DefaultVarName: a nameless node's variables take the input names alone
+            var = Node(None, "%s_%s" % (node_name, input_name) if node_name else input_name,
+                       dict(attrs))
             entry = Entry(var, 0, 0)
         target = entry.node
         if target.op is None:

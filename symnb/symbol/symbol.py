@@ -104,7 +104,9 @@ class Symbol:
             if node.op is None:
                 out.append(node.name)
             else:
-                out.append("%s_%s" % (node.name, node.op.output_names(node.params)[index]))
+                suffix = node.op.output_names(node.params)[index]
+                # an atomic symbol's node has no name: its outputs are the bare suffixes
+                out.append("%s_%s" % (node.name, suffix) if node.name else suffix)
         return out
 
     def get_internals(self):
@@ -283,8 +285,54 @@ class Symbol:
         s._compose(*args, **kwargs)
         return s
 
+    def _gen_atomic_symbol(self):
+        """The head node alone, as before composition: same operator and attributes, no
+        name and no inputs (calling it composes it anew, as ``mx.sym.X(...)`` would).
+
+        >>> import symnb as mx
+        >>> fc = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=3, name='fc')
+        >>> atom = fc._gen_atomic_symbol()
+        >>> atom.list_arguments(), atom.list_outputs(), atom.attr_dict()
+        ([], ['output'], {'': {'num_hidden': '3'}})
+        >>> atom(mx.sym.var('y'), name='fc2').list_arguments()
+        ['y', 'fc2_weight', 'fc2_bias']
+        """
+        nodes = {id(node): node for node, _ in self._heads}
+        if len(nodes) != 1:
+            raise MXNetError("MXNetError: Generating atomic symbol from other symbol only works "
+                             "for nongrouped symbol.")
+        node = next(iter(nodes.values()))
+        if node.op is None:
+            # MXNet dereferences the missing operator and crashes; say what is wrong instead
+            raise MXNetError("MXNetError: Generating atomic symbol needs an operator node, but "
+                             "'%s' is a variable" % node.name)
+        atom = Node(node.op, "", node.attrs)
+        atom._params = node._params
+        return Symbol([(atom, i) for i in range(atom.num_visible_outputs())])
+
+    def _is_atomic(self):
+        node = self._heads[0][0] if self._heads else None
+        return (node is not None and node.op is not None and not node.inputs
+                and all(n is node for n, _ in self._heads)
+                and bool(node.op.input_names(node.params)))
+
+    def _compose_atomic(self, args, kwargs, name):
+        """Compose an atomic symbol: wire its inputs as the operator's own function does."""
+        node = self._heads[0][0]
+        given = {k: v for k, v in node.attrs.items() if not k.startswith("__")}
+        hidden = {k: v for k, v in node.attrs.items() if k.startswith("__")}
+        made = create(node.op, "", tuple(args), dict(given, **kwargs), None, hidden or None,
+                      exact_name=name or node.name)
+        new = made._heads[0][0]
+        for old_node, _ in self._heads:
+            old_node.name, old_node.attrs = new.name, new.attrs
+            old_node.inputs, old_node._params = new.inputs, new._params
+        self._heads = [(self._heads[0][0], i) for i, _ in enumerate(made._heads)]
+
     def _compose(self, *args, **kwargs):
         name = kwargs.pop("name", None)
+        if self._is_atomic() and not (args and kwargs):
+            return self._compose_atomic(args, kwargs, name)
         if args and kwargs:
             raise TypeError("compose only accept input Symbols                 either as "
                             "positional or keyword arguments, not both")
@@ -709,6 +757,16 @@ class Symbol:
         if op is None:
             raise MXNetError("MXNetError: operator diag is not available in symnb yet")
         return _call_op(op, "diag", (self,), dict(kwargs, k=k))
+
+    def split_v2(self, *args, **kwargs):
+        """Fluent form of ``mx.sym.split_v2(self, ...)``.
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').split_v2(2).list_outputs()
+        ['_split_v20_output0', '_split_v20_output1']
+        """
+        from ._helpers import split_v2
+        return split_v2(self, *args, **kwargs)
 
 
 _FLUENT = ("reshape", "reshape_like", "zeros_like", "ones_like", "broadcast_axes", "repeat",

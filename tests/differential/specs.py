@@ -698,6 +698,26 @@ def _linalg():
     return out
 
 
+def _linalg_lower():
+    """potrf/potri parse an undocumented ``lower`` (the upper factor when False); the
+    parameterless linalg operators ignore any keyword (MXNet gives them no parser)."""
+    out = []
+    for k, dtype in enumerate([F32, F64]):
+        out.append(_case("linalg_potrf_upper_%d" % k, "_linalg_potrf", [("A", (2, 3, 3))], dtype,
+                         {"lower": False}, ranges={"A": SPD},
+                         errors=[{"kwargs": {"lower": "x"}}, {"kwargs": {"zzz": 1}}] if k == 0
+                         else []))
+        out.append(_case("linalg_potri_upper_%d" % k, "_linalg_potri", [("A", (2, 3, 3))], dtype,
+                         {"lower": False}, ranges={"A": ("u", 1.0, 2.0)}))
+    out.append(_case("linalg_potri_lower_kw", "_linalg_potri", [("A", (3, 3))], F64,
+                     {"lower": True}, ranges={"A": LOW}))
+    out.append(_case("linalg_sumlogdiag_any_kw", "_linalg_sumlogdiag", [("A", (3, 3))], F64,
+                     {"lower": False}, ranges={"A": LOW}))
+    for c in out:      # grad_req 'add' reads uninitialised workspace in MXNet (see _linalg)
+        c["ignore"] = ["grad_add:%s" % name for name, _ in c["inputs"]]
+    return out
+
+
 def _misc():
     out = []
     for k, kw in enumerate([{"N": 3}, {"N": 2, "M": 4, "k": 1, "dtype": "int32"},
@@ -883,6 +903,38 @@ def _pdfs():
     return out
 
 
+def _pdf_draws():
+    """Parameters lead the samples' shape, followed by any draws shape (MXNet's own
+    test_random draws (30, 30) samples per parameter set); parameters shaped like the
+    samples; the shape rule's errors."""
+    out = []
+    pos = ("u", 1.0, 2.0)
+    out.append(_case("pdf_normal_draws2", "_random_pdf_normal",
+                     [("sample", (2, 2, 3, 2)), ("mu", (2, 2)), ("sigma", (2, 2))], F64,
+                     ranges={"sigma": pos},
+                     errors=[{"shapes": {"sample": (2, 3), "mu": (3,), "sigma": (3,)}},
+                             {"shapes": {"sample": (2, 3), "mu": (2, 3, 4),
+                                         "sigma": (2, 3, 4)}},
+                             {"shapes": {"sample": (2, 3), "mu": (2,), "sigma": (3,)}}]))
+    out.append(_case("pdf_gamma_same_shape", "_random_pdf_gamma",
+                     [("sample", (2, 3)), ("alpha", (2, 3)), ("beta", (2, 3))], F64,
+                     {"is_log": True}, ranges={"sample": pos, "alpha": pos, "beta": pos}))
+    out.append(_case("pdf_poisson_draws0", "_random_pdf_poisson",
+                     [("sample", (3,)), ("lam", (3,))], F32,
+                     ranges={"sample": ("i", 0, 4), "lam": pos}))
+    out.append(_case("pdf_dirichlet_draws2", "_random_pdf_dirichlet",
+                     [("sample", (2, 3, 2, 4)), ("alpha", (2, 4))], F64, {"is_log": True},
+                     ranges={"sample": ("u", 0.1, 0.3), "alpha": pos}, atol=1e-6,
+                     errors=[{"shapes": {"sample": (2, 5, 3), "alpha": (2, 4)}}]))
+    return out
+
+
+def _graph_ops():
+    """The operators MXNet's graph passes insert: a hand-built _CrossDeviceCopy runs forward
+    only (MXNet's executor refuses its backward), _NoGradient has no shape or type."""
+    return [_case("cross_device_copy", "_CrossDeviceCopy", [("data", (2, 3))], F32, grad=False,
+                  errors=[{"kwargs": {"foo": 1}}]),
+            _case("no_gradient", "_NoGradient", [], F32, grad=False)]
 _HAWKES_INPUTS = [("lda", (2, 3)), ("alpha", (3,)), ("beta", (3,)), ("state", (2, 3)),
                   ("lags", (2, 4)), ("marks", (2, 4)), ("valid_length", (2,)),
                   ("max_time", (2,))]
@@ -1137,6 +1189,169 @@ def _vision():
     return out
 
 
+def _detection():
+    out = []
+    unit = ("u", 0.0, 1.0)
+    out.append(_case("det_box_nms_0", "_contrib_box_nms", [("data", (2, 6, 6))], F32,
+                     {"overlap_thresh": 0.3}, ranges={"data": unit},
+                     errors=[{"shapes": {"data": (3, 4)}}, {"shapes": {"data": (3,)}},
+                             {"kwargs": {"score_index": 3}}]))
+    out.append(_case("det_box_nms_1", "_contrib_box_nms", [("data", (2, 3, 5, 6))], F64,
+                     {"id_index": 0, "valid_thresh": 0.2, "topk": 3, "in_format": "center"},
+                     ranges={"data": ("i", 0, 3)}))
+    out.append(_case("det_box_nms_2", "_contrib_box_nms", [("data", (5, 7))], F32,
+                     {"coord_start": 3, "score_index": 0, "id_index": 1, "background_id": 1,
+                      "out_format": "center", "topk": 4, "force_suppress": True,
+                      "overlap_thresh": 0.1}, ranges={"data": ("u", 0.0, 2.0)}))
+    out.append(_case("det_box_nms_3", "_contrib_box_non_maximum_suppression",
+                     [("data", (6, 6))], F32, {"topk": 0}, ranges={"data": unit}))
+    out.append(_case("det_box_iou_0", "_contrib_box_iou", [("lhs", (3, 4)), ("rhs", (2, 2, 4))],
+                     F32, ranges={"lhs": unit, "rhs": unit},
+                     errors=[{"shapes": {"lhs": (3, 3), "rhs": (2, 4)}}]))
+    out.append(_case("det_box_iou_1", "_contrib_box_iou", [("lhs", (2, 4)), ("rhs", (3, 4))],
+                     F64, {"format": "center"}, ranges={"lhs": ("u", 0.1, 1.0),
+                                                        "rhs": ("u", 0.1, 1.0)}))
+    out.append(_case("det_bipartite_0", "_contrib_bipartite_matching", [("data", (2, 3, 4))],
+                     F32, {"threshold": 0.1}, ranges={"data": unit}))
+    out.append(_case("det_bipartite_1", "_contrib_bipartite_matching", [("data", (3, 4))],
+                     F64, {"threshold": 0.6, "is_ascend": True, "topk": 1},
+                     ranges={"data": unit}))
+    out.append(_case("det_box_encode_0", "_contrib_box_encode",
+                     [("samples", (2, 3)), ("matches", (2, 3)), ("anchors", (2, 3, 4)),
+                      ("refs", (2, 2, 4)), ("means", (4,)), ("stds", (4,))], F32,
+                     ranges={"samples": ("i", -1, 2), "matches": ("i", 0, 2),
+                             "anchors": unit, "refs": unit, "means": ("u", -0.1, 0.1),
+                             "stds": ("u", 0.5, 1.0)},
+                     errors=[{"shapes": {"samples": (2, 3, 1), "matches": (2, 3),
+                                         "anchors": (2, 3, 4), "refs": (2, 2, 4)}}]))
+    out.append(_case("det_box_decode_0", "_contrib_box_decode",
+                     [("data", (2, 3, 4)), ("anchors", (1, 3, 4))], F32,
+                     ranges={"data": ("u", -0.5, 0.5), "anchors": unit}))
+    out.append(_case("det_box_decode_1", "_contrib_box_decode",
+                     [("data", (2, 3, 4)), ("anchors", (1, 3, 4))], F64,
+                     {"format": "corner", "clip": 0.2, "std0": 0.1, "std1": 0.1, "std2": 0.2,
+                      "std3": 0.2}, ranges={"data": ("u", -2.0, 2.0), "anchors": unit}))
+    out.append(_case("det_multibox_prior_0", "_contrib_MultiBoxPrior", [("data", (1, 2, 3, 4))],
+                     F32, {"sizes": (0.5, 0.25), "ratios": (1, 2, 0.5)},
+                     errors=[{"shapes": {"data": (2, 3, 4)}}, {"types": {"data": F64}}]))
+    out.append(_case("det_multibox_prior_1", "_contrib_MultiBoxPrior", [("data", (2, 1, 2, 3))],
+                     F32, {"clip": True, "steps": (0.2, 0.3), "offsets": (0.2, 0.7),
+                           "sizes": (0.9,)}))
+    mbt = [("anchor", (1, 6, 4)), ("label", (2, 3, 5)), ("cls_pred", (2, 3, 6))]
+    out.append(_case("det_multibox_target_0", "_contrib_MultiBoxTarget", mbt, F32,
+                     ranges={"anchor": unit, "label": unit},
+                     errors=[{"shapes": {"anchor": (2, 6, 4), "label": (2, 3, 5),
+                                         "cls_pred": (2, 3, 6)}}]))
+    out.append(_case("det_multibox_target_1", "_contrib_MultiBoxTarget", mbt, F32,
+                     {"negative_mining_ratio": 2, "overlap_threshold": 0.3,
+                      "negative_mining_thresh": 0.6, "ignore_label": -2,
+                      "variances": (0.2, 0.2, 0.1, 0.1)},
+                     ranges={"anchor": unit, "label": unit}))
+    mbd = [("cls_prob", (2, 3, 6)), ("loc_pred", (2, 24)), ("anchor", (1, 6, 4))]
+    out.append(_case("det_multibox_detection_0", "_contrib_MultiBoxDetection", mbd, F32,
+                     {"threshold": 0.3}, ranges={"cls_prob": unit, "loc_pred": ("u", -0.5, 0.5),
+                                                 "anchor": unit},
+                     errors=[{"shapes": {"cls_prob": (2, 3, 6), "loc_pred": (2, 20),
+                                         "anchor": (1, 6, 4)}}]))
+    out.append(_case("det_multibox_detection_1", "_contrib_MultiBoxDetection", mbd, F32,
+                     {"force_suppress": True, "nms_topk": 3, "clip": False,
+                      "nms_threshold": 0.2, "variances": (0.2, 0.2, 0.1, 0.1)},
+                     ranges={"cls_prob": unit, "loc_pred": ("u", -0.5, 0.5), "anchor": unit}))
+    rpn = {"cls_prob": unit, "bbox_pred": ("u", -0.3, 0.3), "im_info": ("u", 60.0, 80.0)}
+    kw = {"scales": (2, 4), "ratios": (1,), "rpn_min_size": 0, "rpn_pre_nms_top_n": 30,
+          "rpn_post_nms_top_n": 10, "threshold": 0.5, "output_score": True}
+    for name, op, batch in (("proposal", "_contrib_Proposal", 1),
+                            ("multiproposal", "_contrib_MultiProposal", 2)):
+        ins = [("cls_prob", (batch, 4, 5, 5)), ("bbox_pred", (batch, 8, 5, 5)),
+               ("im_info", (batch, 3))]
+        out.append(_case("det_%s_0" % name, op, ins, F32, kw, ranges=rpn,
+                         errors=[{"shapes": {"cls_prob": (batch, 4, 5, 5),
+                                             "bbox_pred": (batch, 4, 5, 5)}}]))
+        out.append(_case("det_%s_1" % name, op, ins, F32,
+                         dict(kw, iou_loss=True, rpn_post_nms_top_n=60, output_score=False,
+                              threshold=0.3, ratios=(0.5, 2)), ranges=rpn))
+        out.append(_case("det_%s_2" % name, op, ins, F32,
+                         dict(kw, rpn_min_size=1, rpn_pre_nms_top_n=-1), ranges=rpn))
+    return out
+
+
+def _misc_extra():
+    img = {"data": ("u", 0.0, 255.0)}
+    return [_case("allclose_0", "_contrib_allclose", [("a", (2, 3)), ("b", (2, 3))], F32,
+                  grad=False),
+            _case("allclose_1", "_contrib_allclose", [("a", (4,)), ("b", (4,))], F64,
+                  {"rtol": 0.5, "atol": 0.5, "equal_nan": False}, grad=False),
+            _case("histogram_0", "_histogram", [("data", (3, 4))], F32,
+                  {"bin_cnt": 4, "range": (-1.0, 1.5)}, grad=False),
+            _case("histogram_1", "_histogram", [("data", (10,)), ("bins", (4,))], F64,
+                  ranges={"bins": ("i", -2, 2)}, grad=False,
+                  errors=[{"shapes": {"data": (10,), "bins": (1,)}}]),
+            _case("linspace_0", "_linspace", [], F32, {"start": 0, "stop": 3, "num": 7}),
+            _case("linspace_1", "_linspace", [], F64,
+                  {"start": -1, "stop": 2, "num": 4, "endpoint": False, "dtype": "float64"}),
+            _case("amp_cast_0", "amp_cast", [("data", (2, 3))], F32, {"dtype": "float16"},
+                  rtol=1e-3, atol=1e-3),
+            _case("amp_cast_1", "amp_cast", [("data", (2, 3))], F64, {"dtype": "float16"}),
+            _case("amp_cast_2", "amp_cast", [("data", (2, 3))], F32, {"dtype": "float32"}),
+            _case("amp_cast_3", "amp_cast", [("data", (2, 3))], I32, {"dtype": "float16"},
+                  ranges={"data": ("i", -3, 3)}),
+            _case("BatchNormWithReLU_0", "_contrib_BatchNormWithReLU",
+                  [("data", (2, 3, 2, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"fix_gamma": False}, ranges={"moving_var": POS}),
+            _case("BatchNormWithReLU_bad", "_contrib_BatchNormWithReLU",
+                  [("data", (2, 3, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  ranges={"moving_var": POS}),
+            _case("SyncBatchNorm_0", "_contrib_SyncBatchNorm",
+                  [("data", (2, 3, 2, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"key": "k", "use_global_stats": True, "fix_gamma": False},
+                  ranges={"moving_var": POS}),
+            _case("SyncBatchNorm_1", "_contrib_SyncBatchNorm",
+                  [("data", (4, 3, 2)), ("gamma", (3,)), ("beta", (3,)),
+                   ("moving_mean", (3,)), ("moving_var", (3,))], F32,
+                  {"key": "k1", "fix_gamma": False, "output_mean_var": True, "eps": 1e-4},
+                  ranges={"moving_var": POS}),
+            _case("backward_gradientmultiplier_0", "_contrib_backward_gradientmultiplier",
+                  [("data", (2, 3))], F32, {"scalar": 2.5}),
+            _case("image_adjust_lighting_0", "_image_adjust_lighting", [("data", (3, 4, 3))],
+                  F32, {"alpha": (0.1, -0.2, 0.3)}, ranges=img),
+            _case("image_random_brightness_0", "_image_random_brightness",
+                  [("data", (3, 4, 3))], F32, {"min_factor": 0.7, "max_factor": 0.7},
+                  ranges=img),
+            _case("image_random_contrast_0", "_image_random_contrast", [("data", (3, 4, 3))],
+                  F32, {"min_factor": 1.3, "max_factor": 1.3}, ranges=img, rtol=1e-4,
+                  atol=1e-3),
+            _case("image_random_saturation_0", "_image_random_saturation",
+                  [("data", (3, 4, 3))], F32, {"min_factor": 0.4, "max_factor": 0.4},
+                  ranges=img, rtol=1e-4, atol=1e-3),
+            _case("image_random_hue_0", "_image_random_hue", [("data", (3, 4, 3))], F32,
+                  {"min_factor": 0.25, "max_factor": 0.25}, ranges=img, rtol=1e-4,
+                  atol=1e-2),
+            _case("image_random_lighting_0", "_image_random_lighting", [("data", (3, 4, 3))],
+                  F32, {"alpha_std": 0.0}, ranges=img),
+            _case("image_random_flip_0", "_image_random_flip_left_right",
+                  [("data", (2, 3, 3))], F32, ignore="values"),
+            _case("image_random_flip_1", "_image_random_flip_top_bottom",
+                  [("data", (2, 3, 1))], F64, ignore="values"),
+            _case("image_random_color_jitter_0", "_image_random_color_jitter",
+                  [("data", (2, 3, 3))], F32,
+                  {"brightness": 0.2, "contrast": 0.1, "saturation": 0.3, "hue": 0.1},
+                  ranges=img, ignore="values"),
+            _case("amp_multicast_0", "amp_multicast", [("a", (2, 3)), ("b", (4,))], F32,
+                  {"num_outputs": 2}, variadic=True),
+            _case("image_resize_0", "_image_resize", [("data", (4, 5, 3))], F32,
+                  {"size": (3, 2)}, ranges=img, grad=False, rtol=1e-5, atol=1e-3),
+            _case("image_resize_1", "_image_resize", [("data", (2, 4, 5, 1))], F64,
+                  {"size": (7,), "interp": 2}, grad=False, atol=1e-9),
+            _case("image_resize_2", "_image_resize", [("data", (5, 4, 3))], F32,
+                  {"size": (3,), "keep_ratio": True, "interp": 3}, grad=False,
+                  rtol=1e-5, atol=1e-5),
+            _case("image_resize_3", "_image_resize", [("data", (4, 5, 3))], F32,
+                  {"size": (5, 4), "interp": 0})]
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -1145,9 +1360,11 @@ def all_cases():
     """
     return (_elementwise() + _reduce() + _shape() + _indexing() + _init() + _matrix()
             + _nn() + _norm() + _conv_pool() + _math() + _ordering_gather()
-            + _layers() + _linalg() + _misc() + _random()
+            + _layers() + _linalg() + _linalg_lower() + _misc() + _random()
             + _transform() + _rnn() + _regions() + _image()
-            + _attention() + _pdfs()
+            + _attention() + _pdfs() + _pdf_draws() + _graph_ops()
             + _seqloss()
             + _convfam()
-            + _vision())
+            + _vision()
+            + _detection()
+            + _misc_extra())

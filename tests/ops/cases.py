@@ -1087,6 +1087,45 @@ case("Custom", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b,
      attrs=dict(op_type="cases_twice"))
 
 
+# ----------------------------------------------------------------------------- python ops
+def _python_op_infos():
+    """The ``info`` tokens of two live PythonOps: ``_Native`` (NumPy) and ``_NDArray``."""
+    import warnings
+
+    import symnb as mx
+
+    class _Affine:
+        def list_arguments(self):
+            return ["data", "bias"]
+
+        def forward(self, in_data, out_data):
+            out_data[0][:] = in_data[0] * 2 + in_data[1]
+
+        def backward(self, out_grad, in_data, out_data, in_grad):
+            in_grad[0][:] = out_grad[0] * 2
+            in_grad[1][:] = out_grad[0]
+
+    class _NumpyAffine(_Affine, mx.operator.NumpyOp):
+        pass
+
+    class _NDArrayAffine(_Affine, mx.operator.NDArrayOp):
+        pass
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ops = _NumpyAffine(), _NDArrayAffine()
+    return [op.get_symbol(mx.sym.var("x")).attr("info") for op in ops]
+
+
+_NATIVE_INFO, _NDARRAY_INFO = _python_op_infos()
+case("_Native", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b, attrs=dict(info=_NATIVE_INFO),
+     **_F32)
+case("_NDArray", [U(2, 3), U(2, 3)], lambda x, b, **kw: 2 * x + b, attrs=dict(info=_NDARRAY_INFO),
+     **_F32)
+
+
+# ----------------------------------------------------------------------------- graph-pass ops
+case("_CrossDeviceCopy", [U(2, 3)], lambda x, **kw: x)
 # ----------------------------------------------------------------------------- CTC, spectral
 def _ctc_brute(x, label, data_lengths=None, label_lengths=None, blank_label="first",
                use_data_lengths=False, use_label_lengths=False, **kw):
@@ -1561,3 +1600,330 @@ case("_contrib_BilinearResize2D", [U(2, 1, 4, 5)], _ref_resize,
 case("_contrib_BilinearResize2D", [U(1, 2, 3, 3), U(1, 3, 5, 4)],
      lambda x, like, **kw: _ref_resize(x, like=like, **kw), attrs={"mode": "like"},
      id="like", add=None, **_F32_TAPS)
+# ----------------------------------------------------------------------------- detection
+def _corner_iou(a, b):
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = lambda r: max(r[2] - r[0], 0) * max(r[3] - r[1], 0) * (r[2] >= r[0] and r[3] >= r[1])  # noqa: E731
+    inter = w * h
+    return 0.0 if inter <= 0 else inter / (area(a) + area(b) - inter)
+
+
+def _ref_box_nms(x, overlap_thresh=0.5, valid_thresh=0.0, topk=-1, coord_start=2,
+                 score_index=1, id_index=-1, force_suppress=False, **kw):
+    n, width = x.shape[-2:]
+    out = np.full(x.shape, -1.0).reshape(-1, n, width)
+    for b, rows in enumerate(x.reshape(-1, n, width)):
+        cand = sorted((i for i in range(n) if rows[i, score_index] > valid_thresh),
+                      key=lambda i: -rows[i, score_index])[:n if topk < 0 else topk]
+        kept = []
+        for i in cand:
+            box = rows[i, coord_start:coord_start + 4]
+            if all(_corner_iou(rows[k, coord_start:coord_start + 4], box) <= overlap_thresh
+                   or (id_index >= 0 and not force_suppress
+                       and int(rows[k, id_index]) != int(rows[i, id_index])) for k in kept):
+                kept.append(i)
+        out[b, :len(kept)] = rows[kept]
+    return out.reshape(x.shape)
+
+
+def _ref_box_iou(lhs, rhs, **kw):
+    a, b = lhs.reshape(-1, 4), rhs.reshape(-1, 4)
+    return np.array([[_corner_iou(u, v) for v in b] for u in a]).reshape(
+        lhs.shape[:-1] + rhs.shape[:-1])
+
+
+def _ref_matching(s, threshold, **kw):
+    n, m = s.shape
+    rows, cols = np.full(n, -1.0), np.full(m, -1.0)
+    for idx in sorted(range(n * m), key=lambda k: -s.flat[k]):
+        r, c = divmod(idx, m)
+        if rows[r] < 0 and cols[c] < 0:
+            if s.flat[idx] <= threshold:
+                break
+            rows[r], cols[c] = c, r
+    return [rows, cols]
+
+
+def _centre(box):
+    w, h = box[..., 2] - box[..., 0], box[..., 3] - box[..., 1]
+    return box[..., 0] + w / 2, box[..., 1] + h / 2, w, h
+
+
+def _ref_box_encode(samples, matches, anchors, refs, means, stds, **kw):
+    ref = np.take_along_axis(refs, matches.astype(int)[..., None], axis=1)
+    rx, ry, rw, rh = _centre(ref)
+    ax, ay, aw, ah = _centre(anchors)
+    t = (np.stack([(rx - ax) / aw, (ry - ay) / ah, np.log(rw / aw), np.log(rh / ah)], -1)
+         - means) / stds
+    valid = (samples > 0.5)[..., None]
+    return [np.where(valid, t, 0.0), np.broadcast_to(valid, t.shape).astype(np.float64)]
+
+
+def _ref_box_decode(x, anchors, std0=1.0, std1=1.0, std2=1.0, std3=1.0, clip=-1.0,
+                    format="center", **kw):  # noqa: A002 -- MXNet's parameter name
+    a = anchors if format == "center" else np.stack(_centre(anchors), -1)
+    dw, dh = x[..., 2] * std2, x[..., 3] * std3
+    if clip > 0:
+        dw, dh = np.minimum(dw, clip), np.minimum(dh, clip)
+    cx, cy = x[..., 0] * std0 * a[..., 2] + a[..., 0], x[..., 1] * std1 * a[..., 3] + a[..., 1]
+    w, h = np.exp(dw) * a[..., 2] / 2, np.exp(dh) * a[..., 3] / 2
+    return np.stack([cx - w, cy - h, cx + w, cy + h], -1)
+
+
+def _ref_prior(data, sizes=(1.0,), ratios=(1.0,), clip=False, **kw):
+    h, w = data.shape[2:]
+    shapes = [(s, ratios[0]) for s in sizes] + [(sizes[0], r) for r in ratios[1:]]
+    out = []
+    for r in range(h):
+        for c in range(w):
+            cy, cx = (r + 0.5) / h, (c + 0.5) / w
+            for s, q in shapes:
+                bw, bh = s * h / w * np.sqrt(q) / 2, s / np.sqrt(q) / 2
+                out.append([cx - bw, cy - bh, cx + bw, cy + bh])
+    out = np.array(out)[None]
+    return np.clip(out, 0, 1) if clip else out
+
+
+def _ref_multibox_target(anchor, label, cls_pred, overlap_threshold=0.5, **kw):
+    anchors = anchor[0]
+    na, var = len(anchors), (0.1, 0.1, 0.2, 0.2)
+    loc, mask = np.zeros((len(label), na, 4)), np.zeros((len(label), na, 4))
+    cls = np.zeros((len(label), na))
+    for b, rows in enumerate(label):
+        gts = [g for g in rows if g[0] != -1]
+        iou = np.array([[_corner_iou(a, g[1:5]) for g in gts] for a in anchors])
+        match = {}
+        free = set(range(len(gts)))
+        while free:      # the best remaining (anchor, ground truth) pair first
+            j, k = max(((j, k) for j in range(na) if j not in match for k in free),
+                       key=lambda jk: iou[jk])
+            match[j] = k
+            free.discard(k)
+        for j in range(na):
+            if j not in match and iou[j].max() > overlap_threshold:
+                match[j] = int(iou[j].argmax())
+        for j, k in match.items():
+            ax, ay, aw, ah = _centre(anchors[j])
+            gx, gy, gw, gh = _centre(gts[k][1:5])
+            loc[b, j] = [(gx - ax) / aw / var[0], (gy - ay) / ah / var[1],
+                         np.log(gw / aw) / var[2], np.log(gh / ah) / var[3]]
+            mask[b, j] = 1
+            cls[b, j] = gts[k][0] + 1
+    return [loc.reshape(len(label), -1), mask.reshape(len(label), -1), cls]
+
+
+def _ref_multibox_detection(cls_prob, loc_pred, anchor, threshold=0.01, nms_threshold=0.5,
+                            **kw):
+    nb, _, na = cls_prob.shape
+    out = np.full((nb, na, 6), -1.0)
+    var = (0.1, 0.1, 0.2, 0.2)
+    for b in range(nb):
+        dets = []
+        for i in range(na):
+            k = int(cls_prob[b, 1:, i].argmax())
+            score = cls_prob[b, k + 1, i]
+            if score < threshold:
+                continue
+            ax, ay, aw, ah = _centre(anchor[0, i])
+            p = loc_pred[b, 4 * i:4 * i + 4]
+            x, y = p[0] * var[0] * aw + ax, p[1] * var[1] * ah + ay
+            w, h = np.exp(p[2] * var[2]) * aw / 2, np.exp(p[3] * var[3]) * ah / 2
+            dets.append([k, score] + list(np.clip([x - w, y - h, x + w, y + h], 0, 1)))
+        dets.sort(key=lambda d: -d[1])
+        for i, d in enumerate(dets):
+            if d[0] >= 0:
+                for e in dets[i + 1:]:
+                    if e[0] == d[0] and _corner_iou(d[2:], e[2:]) >= nms_threshold:
+                        e[0] = -1
+        out[b, :len(dets)] = dets
+    return out
+
+
+def _ref_proposal(cls_prob, bbox_pred, im_info, scales, ratios, feature_stride,
+                  rpn_post_nms_top_n, threshold, rpn_pre_nms_top_n=6000, **kw):
+    out, scores = [], []
+    for b in range(len(cls_prob)):
+        s = feature_stride
+        base = []
+        for r in ratios:
+            for q in scales:       # MXNet's anchors: rounded sizes around the cell centre
+                w = np.floor(np.sqrt(np.floor(s * s / r)) + 0.5) * q
+                h = np.floor(w / q * r + 0.5) * q
+                c = (s - 1) / 2
+                base.append([c - (w - 1) / 2, c - (h - 1) / 2, c + (w - 1) / 2, c + (h - 1) / 2])
+        na, hh, ww = len(base), cls_prob.shape[2], cls_prob.shape[3]
+        boxes = []
+        real_h, real_w = int(im_info[b, 0] / s), int(im_info[b, 1] / s)
+        for y in range(hh):
+            for x in range(ww):
+                for a in range(na):
+                    x1, y1, x2, y2 = np.add(base[a], [x * s, y * s, x * s, y * s])
+                    d = bbox_pred[b, 4 * a:4 * a + 4, y, x]
+                    bw, bh = x2 - x1 + 1, y2 - y1 + 1
+                    cx, cy = x1 + (bw - 1) / 2 + d[0] * bw, y1 + (bh - 1) / 2 + d[1] * bh
+                    pw, ph = np.exp(d[2]) * bw, np.exp(d[3]) * bh
+                    top = [im_info[b, 1] - 1, im_info[b, 0] - 1] * 2
+                    box = np.clip([cx - (pw - 1) / 2, cy - (ph - 1) / 2, cx + (pw - 1) / 2,
+                                   cy + (ph - 1) / 2], 0, top)
+                    padded = y >= real_h or x >= real_w      # beyond the image: score -1
+                    boxes.append(list(box) + [-1.0 if padded else cls_prob[b, na + a, y, x]])
+        boxes = sorted(boxes, key=lambda r: -r[4])[:rpn_pre_nms_top_n]
+        keep = []
+        for r in boxes:
+            if len(keep) == rpn_post_nms_top_n:
+                break
+            if all(_rpn_overlap(k, r) <= threshold for k in keep):
+                keep.append(r)
+        for i in range(rpn_post_nms_top_n):
+            k = keep[i % len(keep)]
+            out.append([b] + k[:4])
+            scores.append([k[4]])
+    return [np.array(out), np.array(scores)]
+
+
+def _rpn_overlap(a, b):
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]) + 1)
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]) + 1)
+    area = lambda r: (r[2] - r[0] + 1) * (r[3] - r[1] + 1)  # noqa: E731
+    return w * h / (area(a) + area(b) - w * h)
+
+
+_NMS_IN = np.array([[[0, 0.9, 0.1, 0.1, 0.5, 0.5], [0, 0.8, 0.12, 0.1, 0.52, 0.5],
+                     [1, 0.7, 0.6, 0.6, 0.9, 0.9], [1, 0.2, 0.0, 0.6, 0.3, 0.9],
+                     [0, 0.05, 0.3, 0.3, 0.4, 0.4]],
+                    [[2, 0.3, 0.2, 0.2, 0.6, 0.7], [2, 0.6, 0.25, 0.2, 0.6, 0.7],
+                     [1, 0.5, 0.22, 0.2, 0.6, 0.7], [0, 0.4, 0.0, 0.0, 0.1, 0.1],
+                     [1, 0.45, 0.5, 0.5, 0.55, 0.58]]])
+case("_contrib_box_nms", [_NMS_IN.copy()], _ref_box_nms, attrs={"valid_thresh": 0.1},
+     add="writes")
+# ids off integers: MXNet truncates them, and the differences must not cross an integer
+_NMS_IDS = _NMS_IN + np.array([0.5, 0, 0, 0, 0, 0])
+case("_contrib_box_nms", [_NMS_IDS], _ref_box_nms, id="classes",
+     attrs={"id_index": 0, "topk": 4, "overlap_thresh": 0.4}, add="writes")
+_IOU_L = np.array([[0.1, 0.1, 0.5, 0.6], [0.3, 0.2, 0.9, 0.8], [0.0, 0.5, 0.2, 0.9]])
+_IOU_R = np.array([[[0.2, 0.2, 0.6, 0.6], [0.7, 0.7, 0.8, 0.9]]])
+case("_contrib_box_iou", [_IOU_L, _IOU_R], _ref_box_iou, numeric=False, add="writes")
+case("_contrib_bipartite_matching", [U(3, 4, lo=0, hi=1)],
+     lambda s, **kw: _ref_matching(s, **kw), attrs={"threshold": 0.3}, numeric=False,
+     add="writes")
+case("_contrib_box_encode",
+     [np.array([[1.0, -1.0, 1.0]]), np.array([[1.0, 0.0, 0.0]]),
+      np.array([[[0.1, 0.1, 0.4, 0.5], [0.5, 0.5, 0.9, 0.8], [0.2, 0.3, 0.6, 0.7]]]),
+      np.array([[[0.1, 0.2, 0.5, 0.6], [0.0, 0.1, 0.3, 0.4]]]),
+      np.array([0.0, 0.1, -0.1, 0.0]), np.array([0.1, 0.1, 0.2, 0.2])],
+     _ref_box_encode, index_inputs=(0, 1), numeric=False)
+case("_contrib_box_decode", [U(2, 3, 4, lo=-0.5, hi=0.5),
+                             np.array([[[0.3, 0.3, 0.2, 0.4], [0.6, 0.5, 0.3, 0.2],
+                                        [0.2, 0.7, 0.1, 0.1]]])],
+     _ref_box_decode, numeric=False)
+case("_contrib_box_decode", [U(2, 3, 4, lo=-1, hi=1),
+                             np.array([[[0.1, 0.1, 0.4, 0.5], [0.5, 0.5, 0.9, 0.8],
+                                        [0.2, 0.3, 0.6, 0.7]]])],
+     _ref_box_decode, attrs={"format": "corner", "clip": 0.3, "std2": 0.5}, numeric=False,
+     id="corner")
+_F32_ZERO = dict(_F32, numeric=False)
+case("_contrib_MultiBoxPrior", [U(1, 2, 3, 4)], _ref_prior,
+     attrs={"sizes": (0.5, 0.25), "ratios": (1.0, 2.0, 0.5)}, add="writes", **_F32_ZERO)
+case("_contrib_MultiBoxPrior", [U(1, 1, 2, 2)], _ref_prior, id="clip",
+     attrs={"sizes": (0.9,), "clip": True}, add="writes", **_F32_ZERO)
+case("_contrib_MultiBoxTarget",
+     [np.array([[[0.0, 0.0, 0.5, 0.5], [0.5, 0.5, 1.0, 1.0], [0.1, 0.1, 0.6, 0.6],
+                 [0.6, 0.0, 1.0, 0.4]]]),
+      np.array([[[1, 0.05, 0.05, 0.55, 0.55], [0, 0.55, 0.5, 1.0, 0.95], [-1, -1, -1, -1, -1]],
+                [[2, 0.6, 0.05, 0.95, 0.4], [-1, -1, -1, -1, -1], [-1, -1, -1, -1, -1]]]),
+      U(2, 3, 4)],
+     _ref_multibox_target, attrs={"overlap_threshold": 0.4}, add=None,
+     **_F32_ZERO)
+case("_contrib_MultiBoxDetection",
+     [np.array([[[0.1, 0.2, 0.7, 0.3], [0.8, 0.1, 0.2, 0.65], [0.1, 0.7, 0.1, 0.05]]]),
+      U(1, 16, lo=-0.5, hi=0.5),
+      np.array([[[0.1, 0.1, 0.4, 0.4], [0.12, 0.1, 0.42, 0.4], [0.5, 0.5, 0.8, 0.9],
+                 [0.55, 0.5, 0.8, 0.9]]])],
+     _ref_multibox_detection, attrs={"threshold": 0.3}, add="writes", **_F32_ZERO)
+_RPN = {"scales": (2.0, 4.0), "ratios": (0.5, 1.0), "feature_stride": 8, "rpn_min_size": 0,
+        "rpn_pre_nms_top_n": 20, "rpn_post_nms_top_n": 6, "threshold": 0.6}
+case("_contrib_Proposal", [U(1, 8, 3, 4, lo=0, hi=1), U(1, 16, 3, 4, lo=-0.2, hi=0.2),
+                           np.array([[24.0, 32.0, 1.0]])],
+     _ref_proposal, attrs=dict(_RPN, output_score=True), **_F32_ZERO)
+case("_contrib_MultiProposal", [U(2, 8, 3, 4, lo=0, hi=1), U(2, 16, 3, 4, lo=-0.2, hi=0.2),
+                                np.array([[24.0, 32.0, 1.0], [20.0, 30.0, 1.0]])],
+     lambda c, b, i, **kw: _ref_proposal(c, b, i, **kw)[0], attrs=_RPN, **_F32_ZERO)
+
+
+# ----------------------------------------------------------------------------- misc_extra
+def _bn_infer(x, g, b, mm, mv, fix_gamma=True, eps=1e-3, **kw):
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    g = np.ones_like(g) if fix_gamma else g
+    return (x - mm.reshape(shape)) / np.sqrt(mv.reshape(shape) + eps) * g.reshape(shape) \
+        + b.reshape(shape)
+
+
+# MXNet runs it for 4-D float32 data only (its oneDNN build)
+case("_contrib_BatchNormWithReLU", [U(2, 3, 2, 2), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: np.maximum(_bn_infer(*a, fix_gamma=False), 0),
+     attrs={"fix_gamma": False, "use_global_stats": True}, id="global", dtype="float32",
+     eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+# beta keeps most outputs away from the ReLU's kink (float32 central differences)
+case("_contrib_BatchNormWithReLU", [U(2, 3, 2, 1), U(3), U(3, lo=0.5, hi=1), U(3),
+                                    U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: np.maximum(_bn_infer(*a), 0), attrs={"use_global_stats": True},
+     id="global-fix_gamma", dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6,
+     add=None)     # float32 runs oneDNN, which zeroes gamma's gradient for 'add' too
+# MXNet's legacy kernel reads float32 only
+case("_contrib_SyncBatchNorm", [U(4, 3), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: _bn_infer(*a, fix_gamma=False),
+     attrs={"fix_gamma": False, "use_global_stats": True, "key": "k"}, id="global",
+     dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+case("_contrib_SyncBatchNorm", [U(2, 3, 2, 2), U(3), U(3), U(3), U(3, lo=0.5, hi=2)],
+     lambda *a, **kw: _bn_infer(*a), attrs={"key": "k", "ndev": 1, "use_global_stats": True},
+     id="global-fix_gamma", dtype="float32", eps=1e-3, grad_rtol=2e-2, rtol=1e-5, atol=1e-6)
+case("amp_cast", [U(2, 3).astype(np.int32)], lambda x, **kw: x, attrs={"dtype": "float16"},
+     id="int-unchanged", index_inputs=(0,))
+# no cast, no copy: MXNet's in-place gradient ignores 'add'
+case("amp_cast", [U(2, 3)], lambda x, **kw: x.astype(np.float32), attrs={"dtype": "float32"},
+     dtype="float32", eps=1e-3, grad_rtol=1e-2, add=None)
+case("amp_multicast", [U(2, 3), U(4)], lambda a, b, **kw: [a.astype(np.float32),
+                                                          b.astype(np.float32)],
+     attrs={"num_outputs": 2}, dtype="float32", eps=1e-3, grad_rtol=1e-2, add=None)
+case("amp_multicast", [U(2, 3), U(4)], lambda a, b, **kw: [a.astype(np.float32),
+                                                          b.astype(np.float32)],
+     attrs={"num_outputs": 2, "cast_narrow": True}, dtype="float32", eps=1e-3, grad_rtol=1e-2,
+     id="narrow", add=None)
+case("_linspace", [], lambda **kw: np.linspace(1.0, 2.0, 5),
+     attrs={"start": 1.0, "stop": 2.0, "num": 5, "dtype": "float64"})
+case("_linspace", [], lambda **kw: np.linspace(0.0, 1.0, 4, endpoint=False),
+     attrs={"start": 0.0, "stop": 1.0, "num": 4, "endpoint": False, "dtype": "float64"},
+     id="open")
+# the colour augmentations with fixed factors; their gradient is the head gradient (_copy)
+_IMG = U(3, 4, 3, lo=0, hi=255)
+_GW = np.array([0.299, 0.587, 0.114])
+case("_image_adjust_lighting", [_IMG], lambda x, **kw: x + np.array(
+    [[55.46 * -0.5675, 4.794 * 0.7192, 1.148 * 0.4009],
+     [55.46 * -0.5808, 4.794 * -0.0045, 1.148 * -0.8140],
+     [55.46 * -0.5836, 4.794 * -0.6948, 1.148 * 0.4203]]) @ np.array([0.1, 0.2, 0.3]),
+     attrs={"alpha": (0.1, 0.2, 0.3)}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_lighting", [_IMG], lambda x, **kw: x, attrs={"alpha_std": 0.0},
+     numeric=False)
+case("_image_random_brightness", [_IMG], lambda x, **kw: 1.5 * x,
+     attrs={"min_factor": 1.5, "max_factor": 1.5}, numeric=False, rtol=1e-5)
+case("_image_random_contrast", [_IMG], lambda x, **kw: 0.5 * x + 0.5 * (x * _GW).sum(-1).mean(),
+     attrs={"min_factor": 0.5, "max_factor": 0.5}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_saturation", [_IMG],
+     lambda x, **kw: 0.5 * x + 0.5 * 0.114 * x[..., 2:3],
+     attrs={"min_factor": 0.5, "max_factor": 0.5}, numeric=False, rtol=1e-5, atol=1e-3)
+case("_image_random_hue", [_IMG], lambda x, **kw: x,
+     attrs={"min_factor": 0.0, "max_factor": 0.0}, numeric=False, rtol=1e-4, atol=1e-3)
+case("_image_random_hue", [U(2, 2, 1)], lambda x, **kw: x, id="gray",
+     attrs={"min_factor": 0.2, "max_factor": 0.4}, numeric=False)
+case("_image_random_color_jitter", [_IMG], lambda x, **kw: np.zeros_like(x),
+     attrs={"brightness": 0, "contrast": 0, "saturation": 0, "hue": 0}, numeric=False)
+# a 1 x 1 image is its own mirror image
+case("_image_random_flip_left_right", [U(1, 1, 3)], lambda x, **kw: x, numeric=False)
+case("_image_random_flip_top_bottom", [U(1, 1, 3)], lambda x, **kw: x, numeric=False)
+case("_image_resize", [U(4, 3, 3)], lambda x, **kw: x, attrs={"size": (3, 4)}, id="same")
+case("_image_resize", [U(2, 4, 3, 1)], lambda x, **kw: x, attrs={"size": (3, 4), "interp": 2},
+     id="batch-same")
+case("_image_resize", [np.arange(24.0).reshape(2, 4, 3)],
+     lambda x, **kw: np.repeat(np.repeat(x, 2, 0), 2, 1), attrs={"size": (8, 4), "interp": 0},
+     id="nearest-up", index_inputs=(0,))

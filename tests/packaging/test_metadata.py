@@ -35,7 +35,7 @@ def test_extras_fit_their_users():
     assert "symnb[notebook]" in PROJECT["optional-dependencies"]["lab"]
     assert extras["gpu"] == {"cupy-cuda12x"}
     assert "symnb[lab]" in PROJECT["optional-dependencies"]["test"]   # tests need JupyterLab
-    assert names(PROJECT["dependencies"]) == {"numpy"}
+    assert names(PROJECT["dependencies"]) == {"numpy", "threadpoolctl"}
 
 
 def test_make_installs_the_extras_it_needs():

@@ -1,0 +1,198 @@
+"""The layouts the convolution and pooling kernels choose for speed give the same numbers as
+the plain ones: batch-last im2col/col2im (batches of 8 or more, several channels), its
+stride phases and channel-blocked moves, and pooling read from stride phases."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import symnb as mx
+from symnb.ops import conv
+
+from .test_conv import ref_conv
+
+RNG = np.random.default_rng(7)
+
+
+def _kernels(monkeypatch, batch_last, block=None):
+    monkeypatch.setattr(conv, "_batch_last", lambda n, c: batch_last)
+    if block is not None:
+        monkeypatch.setattr(conv, "_MOVE_BLOCK", block)
+
+
+CASES = [  # (nd, n, c, f, groups, kernel, stride, dilate, pad, size)
+    (2, 8, 4, 6, 2, 3, 1, 1, 1, 7),
+    (2, 9, 3, 4, 1, 5, 2, 1, 2, 11),     # 5x5/2: batch-last from stride phases
+    (2, 8, 3, 4, 1, 5, 2, 2, 1, 13),     # with dilation
+    (2, 8, 6, 6, 6, 3, 2, 1, 1, 8),      # depthwise, strided
+    (1, 10, 2, 3, 1, 3, 2, 1, 0, 12),
+    (3, 8, 2, 3, 1, 3, 1, 1, 1, 5),
+    (3, 8, 2, 2, 1, 5, 2, 1, 1, 7),
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("block", [None, 64])      # 64: many channel blocks per move
+def test_batch_last_matches_nchw_and_reference(monkeypatch, case, block):
+    nd, n, c, f, g, k, s, d, p, size = case
+    geo = conv.Geometry((k,) * nd, (s,) * nd, (d,) * nd, (p,) * nd, g)
+    x = RNG.standard_normal((n, c) + (size,) * nd).astype(np.float32)
+    w = RNG.standard_normal((f, c // g) + (k,) * nd).astype(np.float32)
+    b = RNG.standard_normal(f).astype(np.float32)
+    o = (size + 2 * p - d * (k - 1) - 1) // s + 1
+    dy = RNG.standard_normal((n, f) + (o,) * nd).astype(np.float32)
+    got = {}
+    for batch_last in (True, False):
+        _kernels(monkeypatch, batch_last, block)
+        out = np.empty((n, f) + (o,) * nd, np.float32)
+        conv.conv_forward(np, x, w, geo, out, b)
+        dx = np.ones_like(x)
+        conv.conv_data_grad(np, dy, w, geo, dx, "add")
+        dw = np.empty_like(w)
+        conv.conv_weight_grad(np, x, dy, geo, dw)
+        got[batch_last] = out, dx, dw
+    for a, b_ in zip(got[True], got[False], strict=True):
+        np.testing.assert_allclose(a, b_, rtol=1e-5, atol=1e-4)
+    want = ref_conv(x.astype(np.float64), w.astype(np.float64), b, (s,) * nd, (p,) * nd,
+                    (d,) * nd, g)
+    np.testing.assert_allclose(got[True][0], want, rtol=1e-4, atol=1e-4)
+
+
+def test_batch_last_is_chosen_for_large_batches():
+    assert conv._batch_last(8, 2) and not conv._batch_last(7, 2) and not conv._batch_last(64, 1)
+
+
+def test_convolution_op_batch_last_through_the_executor():
+    """Bias, its gradient and both data/weight gradients of the bound operator at batch 8."""
+    data = mx.sym.var("data")
+    net = mx.sym.Convolution(data, kernel=(3, 3), num_filter=5, stride=(2, 2), pad=(1, 1),
+                             name="c")
+    x = RNG.standard_normal((8, 3, 9, 9))
+    w = RNG.standard_normal((5, 3, 3, 3))
+    b = RNG.standard_normal(5)
+    ex = net.simple_bind(mx.cpu(), data=x.shape, type_dict={"data": np.float64})
+    ex.arg_dict["data"][:] = x
+    ex.arg_dict["c_weight"][:] = w
+    ex.arg_dict["c_bias"][:] = b
+    ex.forward(is_train=True)
+    want = ref_conv(x, w, b, (2, 2), (1, 1))
+    np.testing.assert_allclose(ex.outputs[0].asnumpy(), want, rtol=1e-10, atol=1e-10)
+    dy = RNG.standard_normal(want.shape)
+    ex.backward(mx.nd.array(dy, dtype=np.float64))
+    np.testing.assert_allclose(ex.grad_dict["c_bias"].asnumpy(), dy.sum(axis=(0, 2, 3)),
+                               rtol=1e-10)
+    # <dy, conv(x)> is bilinear: its gradients are the adjoint maps
+    eps = 1e-6
+    dx_num = np.zeros_like(x)
+    for idx in itertools.islice(np.ndindex(x.shape), 0, None, 97):
+        xp_ = x.copy()
+        xp_[idx] += eps
+        dx_num[idx] = ((ref_conv(xp_, w, b, (2, 2), (1, 1)) - want) * dy).sum() / eps
+        np.testing.assert_allclose(ex.grad_dict["data"].asnumpy()[idx], dx_num[idx],
+                                   rtol=1e-4, atol=1e-6)
+    dw_want = np.zeros_like(w)
+    for idx in np.ndindex(w.shape):
+        wp = w.copy()
+        wp[idx] += eps
+        dw_want[idx] = ((ref_conv(x, wp, b, (2, 2), (1, 1)) - want) * dy).sum() / eps
+    np.testing.assert_allclose(ex.grad_dict["c_weight"].asnumpy(), dw_want, rtol=1e-4,
+                               atol=1e-6)
+
+
+def _ref_pool(x, kernel, stride, pad, pool_type):
+    """Max (value, first position in scan order) or sum per window, by loops."""
+    n, c, h, w = x.shape
+    fill = -np.inf if pool_type == "max" else 0.0
+    xp_ = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], constant_values=fill)
+    ho, wo = (h + 2 * pad - kernel) // stride + 1, (w + 2 * pad - kernel) // stride + 1
+    out = np.zeros((n, c, ho, wo))
+    pos = np.zeros((n, c, ho, wo), np.int64)
+    for i, j in itertools.product(range(ho), range(wo)):
+        win = xp_[:, :, i * stride:i * stride + kernel, j * stride:j * stride + kernel]
+        flat = win.reshape(n, c, -1)
+        if pool_type == "max":
+            out[:, :, i, j] = flat.max(-1)
+            pos[:, :, i, j] = flat.argmax(-1)
+        else:
+            out[:, :, i, j] = flat.sum(-1)
+    return out, pos
+
+
+@pytest.mark.parametrize("kernel,stride,pad", [(3, 2, 1), (2, 2, 0), (3, 3, 0), (3, 1, 1),
+                                               (5, 2, 2)])
+@pytest.mark.parametrize("pool_type", ["max", "sum"])
+def test_pooling_from_stride_phases_matches_loops(kernel, stride, pad, pool_type):
+    x = RNG.standard_normal((2, 3, 11, 10))
+    x[0, 0, :4, :4] = 0.5                     # tied maxima: the first in scan order wins
+    net = mx.sym.Pooling(mx.sym.var("data"), kernel=(kernel,) * 2, stride=(stride,) * 2,
+                         pad=(pad,) * 2, pool_type=pool_type, name="p")
+    ex = net.simple_bind(mx.cpu(), data=x.shape, type_dict={"data": np.float64})
+    ex.arg_dict["data"][:] = x
+    ex.forward(is_train=True)
+    out, pos = _ref_pool(x, kernel, stride, pad, pool_type)
+    np.testing.assert_allclose(ex.outputs[0].asnumpy(), out, rtol=1e-12)
+    dy = RNG.standard_normal(out.shape)
+    ex.backward(mx.nd.array(dy, dtype=np.float64))
+    # the gradient each window sends back, scattered by loops
+    want = np.zeros((2, 3, 11 + 2 * pad, 10 + 2 * pad))
+    for idx in np.ndindex(out.shape):
+        nn, cc, i, j = idx
+        if pool_type == "max":
+            ky, kx = divmod(int(pos[idx]), kernel)
+            want[nn, cc, i * stride + ky, j * stride + kx] += dy[idx]
+        else:
+            want[nn, cc, i * stride:i * stride + kernel, j * stride:j * stride + kernel] += dy[idx]
+    want = want[:, :, pad:pad + 11, pad:pad + 10]
+    np.testing.assert_allclose(ex.grad_dict["data"].asnumpy(), want, rtol=1e-12, atol=1e-12)
+
+
+def test_two_worker_halves_match_the_whole_batch(monkeypatch):
+    """Convolution forward/backward with the batch split over two workers (forced for a
+    small case) gives the whole batch's output and gradients; 'add' requests accumulate."""
+    if conv._split_workers() is None:
+        pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
+    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=4, pad=(1, 1),
+                             name="c")
+    x = RNG.standard_normal((9, 3, 8, 8)).astype(np.float32)
+    dy = RNG.standard_normal((9, 4, 8, 8)).astype(np.float32)
+    got = {}
+    for split in (False, True):
+        monkeypatch.setattr(conv, "_halves", lambda xp, n, macs, split=split:
+                            (slice(0, n // 2), slice(n // 2, n)) if split else None)
+        ex = net.simple_bind(mx.cpu(), data=x.shape, grad_req="add")
+        ex.arg_dict["data"][:] = x
+        ex.arg_dict["c_weight"][:] = np.linspace(-1, 1, 108).reshape(4, 3, 3, 3)
+        ex.arg_dict["c_bias"][:] = np.arange(4)
+        for name in ex.grad_dict:
+            ex.grad_dict[name][:] = 1
+        ex.forward(is_train=True)
+        ex.backward(mx.nd.array(dy))
+        got[split] = [ex.outputs[0].asnumpy()] + [ex.grad_dict[k].asnumpy()
+                                                  for k in ("data", "c_weight", "c_bias")]
+    for a, b in zip(got[True], got[False], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-4)
+    assert not np.allclose(got[True][1], 1)              # the gradients did arrive
+
+
+def test_one_sample_split_by_filters_matches_the_whole_gemm(monkeypatch):
+    if conv._split_workers() is None:
+        pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
+    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=5, stride=(2, 2),
+                             name="c")
+    x = RNG.standard_normal((1, 3, 9, 9)).astype(np.float32)
+    got = {}
+    for split in (False, True):
+        monkeypatch.setattr(conv, "_two_halves", lambda xp, n, macs, split=split:
+                            (slice(0, n // 2), slice(n // 2, n)) if split else None)
+        ex = net.simple_bind(mx.cpu(), data=x.shape, grad_req="null")
+        ex.arg_dict["data"][:] = x
+        ex.arg_dict["c_weight"][:] = np.linspace(-1, 1, 135).reshape(5, 3, 3, 3)
+        ex.arg_dict["c_bias"][:] = np.arange(5)
+        ex.forward(is_train=False)
+        got[split] = ex.outputs[0].asnumpy()
+    want = ref_conv(x.astype(np.float64), np.linspace(-1, 1, 135).reshape(5, 3, 3, 3),
+                    np.arange(5.0), (2, 2))
+    np.testing.assert_allclose(got[True], want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(got[True], got[False])
