@@ -179,6 +179,8 @@ class Param:
 
     def describe(self) -> str:
         """The block MXNet prints for this parameter in ``Cannot find argument`` errors."""
+        if not self.doc:        # dmlc writes no description line then (_Native's info)
+            return "%s : %s\n" % (self.name, self.type)
         return "%s : %s\n    %s\n" % (self.name, self.type, self.doc)
 
 

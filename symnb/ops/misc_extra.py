@@ -272,6 +272,9 @@ class _Parsed:
     implied_params: dict = {}
     hidden_params = ()
     accepts_unknown_params = False
+    param_error_suffix = True       # the OpDef fields parse_params reads (ops/_params.py)
+    key_var_num_args = None
+    variadic = False
 
     def __init__(self, name, params):
         self.name = name
