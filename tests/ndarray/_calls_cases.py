@@ -100,6 +100,11 @@ def nd_calls(mx):
         "activation_unknown_keyword_ndarray": lambda: nd.Activation(d2[0], act_type="relu",
                                                                     foo=nd.ones((2,))),
         "activation_unknown_keyword": lambda: nd.Activation(d2, act_type="relu", foo=1),
+        "kl_sparse_signature_only": lambda: nd.IdentityAttachKLSparseReg(d2),
+        "batchnorm_v1_signature_only": lambda: nd.BatchNorm_v1(
+            d2.reshape((2, 1, 2, 2)), g, beta),
+        "batchnorm_v1_aux_keywords": lambda: nd.BatchNorm_v1(
+            d2.reshape((2, 1, 2, 2)), g, beta, moving_mean=mm),
         "kl_sparse_aux_keyword": lambda: nd.IdentityAttachKLSparseReg(d2,
                                                                       moving_avg=nd.ones((4,))),
         "concat_not_ndarray": lambda: nd.Concat(d2, 3, dim=0),
