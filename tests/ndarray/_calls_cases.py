@@ -160,4 +160,30 @@ def sym_compose(mx):
 def all_facts(mx):
     return {name: {case: outcome(fn) for case, fn in cases(mx).items()}
             for name, cases in (("nd_calls", nd_calls), ("positional", positional),
-                                ("sym_compose", sym_compose))}
+                                ("sym_compose", sym_compose),
+                                ("np_shape_infer", np_shape_infer))}
+
+
+def np_shape_infer(mx):
+    """``Symbol.infer_shape`` / ``infer_shape_partial`` under ``mx.np_shape(True)`` with
+    zero-size dimensions (known, not unknown, there)."""
+    sym = mx.sym
+    a, b = sym.var("a"), sym.var("b")
+
+    def infer(s, partial=False, **shapes):
+        def run():
+            with mx.np_shape(True):
+                return (s.infer_shape_partial if partial else s.infer_shape)(**shapes)
+        return run
+    return {
+        "concat_dim0": infer(sym.Concat(a, b, dim=0), a=(0, 3), b=(2, 3)),
+        "concat_dim1": infer(sym.Concat(a, b, dim=1), a=(2, 0), b=(2, 3)),
+        "elemwise_add": infer(a + b, a=(0, 3)),
+        "fc_empty_batch": infer(sym.FullyConnected(a, num_hidden=4, name="fc"), a=(0, 5)),
+        "sum_axis": infer(sym.sum(a, axis=1), a=(2, 0)),
+        "flatten": infer(sym.Flatten(a), a=(0, 2, 3)),
+        "relu_unknown_dim": infer(sym.relu(a), a=(-1, 3)),
+        "relu_unknown_partial": infer(sym.relu(a), True, a=(-1, 3)),
+        "concat_partial": infer(sym.Concat(a, b, dim=0), True, a=(0, 3)),
+        "no_zero": infer(sym.Concat(a, b, dim=0), a=(1, 3), b=(2, 3)),
+    }

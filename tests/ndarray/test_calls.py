@@ -18,7 +18,7 @@ with open(os.path.join(HERE, "calls_facts.json")) as _f:
     FACTS = json.load(_f)
 
 SECTIONS = {"nd_calls": cases.nd_calls, "positional": cases.positional,
-            "sym_compose": cases.sym_compose}
+            "sym_compose": cases.sym_compose, "np_shape_infer": cases.np_shape_infer}
 
 
 def _plain(x):
