@@ -127,6 +127,12 @@ def positional(mx):
         "sym_relu_name_positional": lambda: sym.relu(s, "r").name,
         "sym_relu_too_many": lambda: sym.relu(s, "r", None, None, 5),
         "sym_data_twice": lambda: sym.relu(s, data=s),
+        "nd_alias_too_many": lambda: nd.flatten(x, None, None, None),
+        "nd_contrib_too_many": lambda: nd.contrib.BilinearResize2D(*([None] * 14)),
+        "sym_alias_twice": lambda: sym.flatten(s, data=s),
+        "sym_contrib_too_many": lambda: sym.contrib.BilinearResize2D(*([None] * 15)),
+        "sym_concat_not_symbol": lambda: sym.Concat(s, 3, dim=0),
+        "sym_not_symbol": lambda: sym.relu(3),
     }
 
 
