@@ -27,7 +27,7 @@ def outcome(fn):
         return {"error": type(e).__name__, "text": text}
 
 
-_LOG_PREFIX = re.compile(r"^\[\d\d:\d\d:\d\d\] \S+:\d+: ")
+_LOG_PREFIX = re.compile(r"\[\d\d:\d\d:\d\d\] \S+:\d+: ")
 
 
 def _arr(mx, shape, start=0.0, dtype="float32"):
@@ -176,10 +176,10 @@ def np_shape_infer(mx):
     sym = mx.sym
     a, b = sym.var("a"), sym.var("b")
 
-    def infer(s, partial=False, **shapes):
+    def infer(s, partial=False, *args, **shapes):
         def run():
             with mx.np_shape(True):
-                return (s.infer_shape_partial if partial else s.infer_shape)(**shapes)
+                return (s.infer_shape_partial if partial else s.infer_shape)(*args, **shapes)
         return run
     return {
         "concat_dim0": infer(sym.Concat(a, b, dim=0), a=(0, 3), b=(2, 3)),
@@ -192,4 +192,8 @@ def np_shape_infer(mx):
         "relu_unknown_partial": infer(sym.relu(a), True, a=(-1, 3)),
         "concat_partial": infer(sym.Concat(a, b, dim=0), True, a=(0, 3)),
         "no_zero": infer(sym.Concat(a, b, dim=0), a=(1, 3), b=(2, 3)),
+        "concat_positional": infer(sym.Concat(a, b, dim=0), False, (0, 3), (2, 3)),
+        "concat_mismatch": infer(sym.Concat(a, b, dim=0, name="cc"), a=(0, 3), b=(2, 4)),
+        "fc_zero_hidden_input": infer(sym.FullyConnected(a, num_hidden=2, name="fz"),
+                                      a=(3, 0)),
     }
