@@ -18,7 +18,8 @@ from __future__ import annotations
 from ..base import MXNetError
 from ..util import is_np_shape
 
-__all__ = ["PROBE", "has_zero_dim", "infer_graph_shapes", "infer_op_shapes"]
+__all__ = ["PROBE", "has_zero_dim", "infer_graph_shapes", "infer_graph_shapes_np",
+           "infer_op_shapes"]
 
 #: divisible by every integer up to 16, so rules that check divisibility accept it
 PROBE = 720720
@@ -80,6 +81,42 @@ def infer_graph_shapes(order, given: dict) -> dict:
                   for i, (a, b, c) in enumerate(zip(runs[0][key], runs[1][key], runs[2][key],
                                                     strict=True))]
             for key in runs[0]}
+
+
+def infer_graph_shapes_np(order, given_at) -> dict:
+    """Shapes in NumPy terms for ``Symbol.infer_shape`` under np_shape: a zero dimension is
+    a size, an unknown one ``-1``, an unknown shape ``None``. ``given_at(k)`` is the known
+    shapes with each zero-size dimension the user gave replaced by ``k * PROBE`` (``0``
+    stays "unknown" there); ``given_at(0)`` the plain ones, for the error text.
+
+    >>> import symnb as mx
+    >>> a, b = mx.sym.var('a'), mx.sym.var('b')
+    >>> order, _, _ = mx.sym.Concat(a, b, dim=0)._variables()
+    >>> def given_at(k):
+    ...     return {id(order[0]): (k * PROBE, 3)}
+    >>> with mx.np_shape(True):
+    ...     s = infer_graph_shapes_np(order, given_at)
+    >>> s[id(order[0])], s[id(order[1])]
+    ([(0, 3)], [(-1, 3)])
+    """
+    from ..inference import infer_graph
+    try:
+        runs = [infer_graph(order, given_at(k), "shape").values for k in (1, 2, 3)]
+    except MXNetError:
+        infer_graph(order, given_at(0), "shape")   # the plain error text, when it has one
+        raise
+    names = {id(n): n.name for n in order}
+    out = {}
+    for key in runs[0]:
+        vals = []
+        for i, (s1, s2, s3) in enumerate(zip(runs[0][key], runs[1][key], runs[2][key],
+                                             strict=True)):
+            s0 = _at_zero(s1, s2, s3, "%s output %d" % (names.get(key, "?"), i))
+            # a dimension still 0 with the zero-size dimensions probed is unknown
+            vals.append(None if s0 is None else
+                        tuple(-1 if q == 0 else int(d) for d, q in zip(s0, s1, strict=True)))
+        out[key] = vals
+    return out
 
 
 def infer_op_shapes(op, p, ins: list, outs: list) -> None:

@@ -254,8 +254,9 @@ def signature_for(op) -> inspect.Signature:
     return inspect.Signature(params)
 
 
-def call(op, args, kwargs):
-    """Bind a Python call the way MXNet's generated ``mx.nd`` function does, then invoke."""
+def call(op, args, kwargs, fname=None):
+    """Bind a Python call the way MXNet's generated ``mx.nd`` function ``fname`` does, then
+    invoke."""
     kwargs = dict(kwargs)
     out = kwargs.pop("out", None)
     kwargs.pop("name", None)
@@ -267,26 +268,20 @@ def call(op, args, kwargs):
         if op.key_var_num_args and op.key_var_num_args not in kwargs:
             kwargs[op.key_var_num_args] = len(args)
         return invoke(op, list(args), kwargs, out)
-    out = bind_positional(op, args, kwargs, ("out", "name")).get("out", out)
-    named, params = {}, {}
-    for key, value in kwargs.items():
-        if isinstance(value, NDArray):
-            named[key] = value
-        elif key in op.inputs:
-            if value is not None:
-                raise AssertionError("Argument %s must have NDArray type, but got %s"
-                                     % (key, value))
-        else:
-            params[key] = value
-    with attrs_origin("nd"):
-        p = op.parse({k: _stringify(op, k, v) for k, v in params.items() if v is not _Null}, "")
-    declared = op.input_names(p)
-    for key in named:
-        if key not in declared:
-            raise MXNetError("MXNetError: Keyword argument name %s not found.\nCandidate "
-                             "arguments:\n%s" % (key, "".join(
-                                 "\t[%d]%s\n" % (i, n) for i, n in enumerate(declared))))
-    return invoke(op, [named[n] for n in declared if n in named], params, out)
+    out = bind_positional(op, args, kwargs, ("out", "name"), fname).get("out", out)
+    # as MXNet's generated code: the signature's array arguments that are given, in signature
+    # order whatever their names, become the inputs (the parameters decide which inputs the
+    # operator has, and invoke checks their count); everything else is a parameter
+    inputs = []
+    for slot in op.python_inputs():
+        value = kwargs.pop(slot, None)
+        if value is None:
+            continue
+        if not isinstance(value, NDArray):
+            raise AssertionError("Argument %s must have NDArray type, but got %s"
+                                 % (slot, value))
+        inputs.append(value)
+    return invoke(op, inputs, kwargs, out)
 
 
 def make_function(op, registered: str):
@@ -301,7 +296,7 @@ def make_function(op, registered: str):
     _, fname = python_location(registered)
 
     def function(*args, **kwargs):
-        return call(op, args, kwargs)
+        return call(op, args, kwargs, fname)
 
     function.__name__ = fname
     function.__qualname__ = fname

@@ -335,18 +335,27 @@ def assign(buf, value, req: str):
         buf[...] = value
 
 
-def bind_positional(op: OpDef, args, kwargs: dict, tail: tuple[str, ...]) -> dict:
+def bind_positional(op: OpDef, args, kwargs: dict, tail: tuple[str, ...],
+                    fname: str | None = None) -> dict:
     """Match positional arguments to a fixed-arity operator function's slots (inputs, then
     parameters, then ``tail`` such as name/attr/out) the way MXNet's generated functions
-    do; inputs and parameters go into ``kwargs``, the tail values are returned."""
+    do; inputs and parameters go into ``kwargs``, the tail values are returned. Errors read
+    as Python's for the generated function ``fname`` (default: the operator's name).
+
+    >>> from symnb.ops import get_op
+    >>> bind_positional(get_op('relu'), (1, 2, 3, 4), {}, ('out', 'name'))
+    Traceback (most recent call last):
+    TypeError: relu() takes from 0 to 3 positional arguments but 4 were given
+    """
+    fname = fname or op.name
     slots = list(op.python_inputs()) + [p.name for p in op.params] + list(tail)
     if len(args) > len(slots):
-        raise TypeError("%s() takes at most %d positional arguments (%d given)"
-                        % (op.name, len(slots), len(args)))
+        raise TypeError("%s() takes from 0 to %d positional arguments but %d were given"
+                        % (fname, len(slots), len(args)))
     extras = {}
     for slot, value in zip(slots, args):
         if slot in kwargs:
-            raise TypeError("%s() got multiple values for argument '%s'" % (op.name, slot))
+            raise TypeError("%s() got multiple values for argument '%s'" % (fname, slot))
         if slot in tail:
             extras[slot] = value
         else:

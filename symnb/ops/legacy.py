@@ -20,11 +20,14 @@ from .pooling import Pooling
 __all__ = []
 
 
-def _declare(base, types: dict) -> tuple[tuple[Param, ...], dict]:
+def _declare(base, types: dict, docs: dict | None = None) -> tuple[tuple[Param, ...], dict]:
     """The successor's parameters retyped as ``types`` (name -> MXNet type string, in the old
-    form's order), and the implied values of the parameters the old form lacks."""
+    form's order) with the old form's own ``docs`` where they differ, and the implied values
+    of the parameters the old form lacks."""
     by_name = {q.name: q for q in base.params}
-    params = tuple(dataclasses.replace(by_name[n], type=t) for n, t in types.items())
+    docs = docs or {}
+    params = tuple(dataclasses.replace(by_name[n], type=t, doc=docs.get(n, by_name[n].doc))
+                   for n, t in types.items())
     implied = {q.name: q.default for q in base.params if q.name not in types}
     return params, implied
 
@@ -35,7 +38,7 @@ _BN_PARAMS, _BN_IMPLIED = _declare(BatchNorm, {
     "fix_gamma": "boolean, optional, default=1",
     "use_global_stats": "boolean, optional, default=0",
     "output_mean_var": "boolean, optional, default=0",
-})
+}, {"eps": "Epsilon to prevent div 0", "output_mean_var": "Output All,normal mean and var"})
 
 
 @register

@@ -121,7 +121,8 @@ def create(op, hint: str, args=(), kwargs=None, name=None, attr=None, exact_name
     for key, sym in input_syms.items():
         if key not in declared:
             cands = "".join("\t[%d]%s\n" % (i, n) for i, n in enumerate(declared))
-            raise MXNetError("MXNetError: Keyword argument name %s not found.\nCandidate "
+            raise MXNetError("MXNetError: Symbol.ComposeKeyword argument name %s not found."
+                             "\nCandidate "
                              "arguments:\n%s" % (key, cands))
         wired[declared.index(key)] = _single_entry(sym, "Keyword Argument %s" % key)
 

@@ -37,8 +37,8 @@ def python_location(registered: str) -> tuple[str, str]:
     return "", registered
 
 
-def invoke(op, hint, args, kwargs):
-    """Call ``op`` the way MXNet's generated function does."""
+def invoke(op, hint, args, kwargs, fname=None):
+    """Call ``op`` the way MXNet's generated function (named ``fname``) does."""
     from .symbol import Symbol
 
     kwargs = dict(kwargs)
@@ -53,7 +53,7 @@ def invoke(op, hint, args, kwargs):
         if not op.keyword_inputs:
             args = _variadic_keywords(op, args, kwargs)
         return create(op, hint, tuple(args), kwargs, name, attr)
-    extras = bind_positional(op, args, kwargs, ("name", "attr", "out"))
+    extras = bind_positional(op, args, kwargs, ("name", "attr", "out"), fname)
     name = extras.get("name", name)
     attr = extras.get("attr", attr)
     for slot in op.inputs:
@@ -76,8 +76,8 @@ def _variadic_keywords(op, args, kwargs):
     if not named:
         return list(args)
     if args:
-        raise MXNetError("MXNetError: Operators with variable length input can only accept "
-                         "inputSymbols either as positional or keyword arguments, not both")
+        raise TypeError("Operators with variable length input can only accept input"
+                        "Symbols either as positional or keyword arguments, not both")
     count = len(named)
     for key in named:
         if key not in {"arg%d" % i for i in range(count)}:
@@ -94,7 +94,7 @@ def make_function(op, registered: str):
     hint = fname.lower()
 
     def function(*args, **kwargs):
-        return invoke(op, hint, args, kwargs)
+        return invoke(op, hint, args, kwargs, fname)
 
     function.__name__ = fname
     function.__qualname__ = fname

@@ -17,9 +17,11 @@ from ..base import (  # noqa: F401 -- integer_types ... are MXNet's names in thi
     py_str,
     string_types,
 )
+from ..executor._zero_size import PROBE, infer_graph_shapes_np
 from ..graph import Entry, Node, topo_order
 from ..graph._json import dump_graph, load_graph
-from ..inference import infer_graph, is_complete
+from ..inference import InferResult, infer_graph, is_complete
+from ..util import is_np_shape
 from ._create import HIDDEN_KEYS, convert_attrs, create
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
@@ -475,7 +477,13 @@ class Symbol:
     def _infer(self, args, kwargs, kind, partial):
         try:
             order, arg_nodes, aux_nodes, given = self._given(args, kwargs, kind)
-            result = infer_graph(order, given, kind)
+            zero_size = kind == "shape" and is_np_shape() and any(
+                isinstance(v, tuple) and 0 in v for v in list(args) + list(kwargs.values()))
+            if zero_size:                 # a zero dimension is a size (executor/_zero_size.py)
+                result = InferResult(infer_graph_shapes_np(order, lambda k: self._given(
+                    _probe_user(args, k), _probe_user(kwargs, k), kind)[3]))
+            else:
+                result = infer_graph(order, given, kind)
         except MXNetError as e:
             if not partial:
                 # MXNet prints this block to stdout before re-raising; symnb attaches it to
@@ -485,18 +493,24 @@ class Symbol:
                 e.add_note("\n".join(["infer_%s error. Arguments:" % kind] + lines))
             raise
         conv = _shape_out if kind == "shape" else _type_out
+        if zero_size:
+            conv = _np_shape_out
         arg_vals = [result.entry(n) for n in arg_nodes]
         out_vals = [result.entry(n, i) for n, i in self._heads]
         aux_vals = [result.entry(n) for n in aux_nodes]
         if not partial:
-            complete = all(is_complete(v, kind) for vals in result.values.values() for v in vals)
+            def done(v):
+                if zero_size:
+                    return v is not None and all(d >= 0 for d in v)
+                return is_complete(v, kind)
+            complete = all(done(v) for vals in result.values.values() for v in vals)
             if not complete:
                 if kind == "shape":
                     bad = [(n.name, v) for n, v in zip(arg_nodes, arg_vals, strict=True)
-                           if not is_complete(v, kind)]
+                           if not done(v)]
                     msg = ("Cannot decide shape for the following arguments (0s in shape means "
                            "unknown dimensions). Consider providing them as input:")
-                    lines = ["\n\t%s: %s" % (nm, _shape_out(v)) for nm, v in bad[:10]]
+                    lines = ["\n\t%s: %s" % (nm, conv(v)) for nm, v in bad[:10]]
                 else:
                     bad = [(n.name, v) for n, v in zip(arg_nodes, arg_vals, strict=True)
                            if v is None]
@@ -889,6 +903,20 @@ def _shape_out(v):
     if is_np_shape():       # numpy shape semantics: unknown shape None, unknown dim -1
         return None if v is None else tuple(int(d) if d > 0 else -1 for d in v)
     return () if v is None else tuple(int(d) for d in v)
+
+
+def _probe_user(shapes, k):
+    """User shapes (a list or a dict) with each zero dimension as ``k * PROBE``."""
+    def probe(v):
+        return tuple(d if d != 0 else k * PROBE for d in v) if isinstance(v, tuple) and k \
+            else v
+    if isinstance(shapes, dict):
+        return {key: probe(v) for key, v in shapes.items()}
+    return [probe(v) for v in shapes]
+
+
+def _np_shape_out(v):
+    return None if v is None else tuple(int(d) for d in v)
 
 
 def _type_out(v):

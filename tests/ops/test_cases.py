@@ -152,6 +152,10 @@ def test_nd_path(row):
     want = _as_list(row.ref(*row.inputs, **row.attrs))
     if row.train and _train_matters(op, row):
         pytest.skip("the row's reference is the training forward; mx.nd runs inference")
+    if not (op.key_var_num_args or op.variadic) and set(names) - set(op.python_inputs()):
+        # MXNet's mx.nd signature lacks an input (BatchNorm_v1's moving stats): the call
+        # cannot be made (tests/ndarray/calls_facts.json records MXNet's error)
+        pytest.skip("mx.nd.%s cannot pass all its inputs" % row.op)
     _check_nd(op, row, names, want)
 
 
