@@ -423,34 +423,59 @@ class LayerNorm(OpDef):
         outs[1] = outs[2] = moments
 
     def forward(self, p, ins, outs, is_train, rt):
+        # NumPy's mean, step by step, with the centred data written straight into the
+        # output and the rest in place: the same rounding, no temporaries but the square
+        xp = rt.xp
         x, gamma, beta = ins
         axis = _real_axis(p.axis, x.ndim)
         along = _along(x.ndim, axis, x.shape[axis])
-        mean = x.mean(axis=axis, keepdims=True)
-        std = rt.xp.sqrt(((x - mean) ** 2).mean(axis=axis, keepdims=True) + p.eps)
+        out = outs[0]
+        mean = _mean_keep(xp, x, axis)
+        xp.subtract(x, mean, out=out)
+        std = xp.sqrt(_mean_keep(xp, xp.multiply(out, out), axis) + p.eps)
         outs[1][...] = mean
         outs[2][...] = std
-        outs[0][...] = (x - mean) / std * gamma.reshape(along) + beta.reshape(along)
+        out /= std
+        out *= gamma.reshape(along)
+        out += beta.reshape(along)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp = rt.xp
         x, gamma, beta = ins
         axis = _real_axis(p.axis, x.ndim)
         along = _along(x.ndim, axis, x.shape[axis])
         others = tuple(i for i in range(x.ndim) if i != axis)
         dy = ograds[0]
         invstd = 1 / outs[2]
-        xhat = (x - outs[1]) * invstd
-        if igrads[0] is not None:
-            dx = _normalised_grad(dy * gamma.reshape(along), xhat, invstd, (axis,))
-            assign(igrads[0], dx, reqs[0])
+        xhat = xp.subtract(x, outs[1])
+        xhat *= invstd
         # gamma/beta gradients sum over every row: NumPy adds a strided axis one element at a
         # time, so float32 drifts ~10x further than MXNet's reduce (MXNet test_layer_norm on
         # (4096, 512)); accumulate in float64 and round once
         acc = np.promote_types(x.dtype, np.float64)
+        prod = xp.multiply(dy, xhat) if igrads[1] is not None else None
         if igrads[1] is not None:
-            assign(igrads[1], (dy * xhat).sum(axis=others, dtype=acc).astype(x.dtype), reqs[1])
+            assign(igrads[1], prod.sum(axis=others, dtype=acc).astype(x.dtype), reqs[1])
         if igrads[2] is not None:
             assign(igrads[2], dy.sum(axis=others, dtype=acc).astype(x.dtype), reqs[2])
+        if igrads[0] is not None:
+            # invstd * (w - mean(w) - xhat * mean(w * xhat)) with w = dy * gamma, in place
+            w = xp.multiply(dy, gamma.reshape(along))
+            prod = xp.multiply(w, xhat, out=prod)
+            m2 = _mean_keep(xp, prod, axis)
+            w -= _mean_keep(xp, w, axis)
+            w -= xp.multiply(xhat, m2, out=prod)
+            w *= invstd
+            assign(igrads[0], w, reqs[0])
+
+
+def _mean_keep(xp, a, axis):
+    """``a.mean(axis, keepdims=True)`` as NumPy computes it (float16 sums in float32), with
+    less per-call overhead."""
+    acc = xp.float32 if a.dtype == xp.float16 else None
+    total = xp.add.reduce(a, axis=axis, dtype=acc, keepdims=True)
+    total /= a.shape[axis]
+    return total.astype(a.dtype, copy=False)
 
 
 # ----------------------------------------------------------------------------- LRN

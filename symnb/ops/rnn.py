@@ -111,12 +111,13 @@ def _cell_forward(xp, mode, xw, wh, bh, h, c, keep):
 
     Returns the hidden states (T, N, H), the last ``h`` and ``c``, and, with ``keep``, what
     the backward needs: a dict of per-step arrays (``hs`` holds the initial state first).
-    Every step writes into buffers allocated once: the recurrent GEMM goes straight into
-    the step's gate rows and the activations run in place.
+    Every step writes into buffers allocated once (the step's gate rows) and the
+    activations run in place.
     """
     steps, (n, H) = xw.shape[0], h.shape
     dtype = xw.dtype
-    whT = wh.T
+    # the recurrent weight transposed once, C-contiguous, for the step GEMMs
+    whT = xp.ascontiguousarray(wh.T)
     hs = xp.empty((steps + 1, n, H), dtype)
     hs[0] = h
     gates = xp.empty(xw.shape, dtype)
@@ -128,8 +129,7 @@ def _cell_forward(xp, mode, xw, wh, bh, h, c, keep):
         cache.update(cs=cs, tcs=tcs)
         for t in range(steps):
             a = gates[t]
-            xp.matmul(hs[t], whT, out=a)
-            a += xw[t]
+            xp.add(hs[t] @ whT, xw[t], out=a)
             _sigmoid_(xp, a[:, :2 * H])
             xp.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
             _sigmoid_(xp, a[:, 3 * H:])
@@ -147,8 +147,7 @@ def _cell_forward(xp, mode, xw, wh, bh, h, c, keep):
         cache["hws"] = hws
         for t in range(steps):
             hw, a, x_part = hws[t], gates[t], xw[t]
-            xp.matmul(hs[t], whT, out=hw)
-            hw += bh
+            xp.add(hs[t] @ whT, bh, out=hw)
             rz = a[:, :2 * H]
             xp.add(x_part[:, :2 * H], hw[:, :2 * H], out=rz)
             _sigmoid_(xp, rz)
@@ -166,8 +165,7 @@ def _cell_forward(xp, mode, xw, wh, bh, h, c, keep):
         relu64 = mode == "rnn_relu" and dtype == xp.float64
         for t in range(steps):
             a = gates[t]
-            xp.matmul(hs[t], whT, out=a)
-            a += xw[t]
+            xp.add(hs[t] @ whT, xw[t], out=a)
             if mode == "rnn_tanh":
                 xp.tanh(a, out=hs[t + 1])
             elif relu64:
@@ -274,7 +272,7 @@ def _cell_backward(xp, mode, wh, cache, dys, dh, dc):
         if mode == "gru":
             dh += da @ wh
         else:
-            xp.matmul(da, wh, out=dh)
+            dh = da @ wh
     return dxw, dhw, dh, (dc if mode == "lstm" else None)
 
 
@@ -501,11 +499,11 @@ class RNN(OpDef):
                 G = dxw.shape[2]
                 # the recurrent sums run in processing order (no reversal needed)
                 dhw2 = dhw.reshape(-1, G)
-                xp.matmul(dhw2.T, cache["hs"][:-1].reshape(-1, H), out=gwh)
+                gwh[...] = dhw2.T @ cache["hs"][:-1].reshape(-1, H)
                 gbh[...] = dhw2.sum(axis=0)
                 dxw_t = dxw[::-1] if direction else dxw
                 dxw2 = dxw_t.reshape(-1, G)
-                xp.matmul(dxw2.T, x2, out=gwx)
+                gwx[...] = dxw2.T @ x2
                 gbx[...] = dhw2.sum(axis=0) if dhw is dxw else dxw2.sum(axis=0)
                 part = (dxw2 @ wx).reshape(steps, batch, in_size)
                 if dx is None:
