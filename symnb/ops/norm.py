@@ -347,15 +347,19 @@ class InstanceNorm(OpDef):
         x, gamma, beta = ins
         if x.ndim < 3:
             raise MXNetError("MXNetError: InstanceNorm only supports input tensors of rank > 2.")
+        xp = rt.xp
         n, c = x.shape[:2]
         x3 = x.reshape(n, c, -1)
-        mean = x3.mean(axis=2)
-        var = ((x3 - mean[..., None]) ** 2).mean(axis=2)
-        outs[1][...] = mean
-        outs[2][...] = var
-        invstd = 1 / rt.xp.sqrt(var + p.eps)
-        y = (x3 - mean[..., None]) * (invstd * gamma)[..., None] + beta[:, None]
-        outs[0][...] = y.reshape(x.shape)
+        # NumPy's means step by step; the centred data is computed once and scaled in place
+        mean = _mean_keep(xp, x3, 2)
+        xmu = xp.subtract(x3, mean)
+        var = _mean_keep(xp, xp.multiply(xmu, xmu), 2)
+        outs[1][...] = mean[..., 0]
+        outs[2][...] = var[..., 0]
+        invstd = 1 / xp.sqrt(var + p.eps)
+        xmu *= invstd * gamma[:, None]
+        xmu += beta[:, None]
+        outs[0][...] = xmu.reshape(x.shape)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         x, gamma, beta = ins
