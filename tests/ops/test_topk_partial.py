@@ -1,7 +1,8 @@
 """topk's partial selection on long rows (``symnb/ops/ordering.py``) against a full stable sort.
 
 The operator table's cases are too short to take that path; these rows are long enough, with
-ties across the k-th position, NaN and signed zeros, which must fall back or stay stable.
+ties across the k-th position and inside the top k, NaN and signed zeros, which must fall
+back or stay stable.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _reference(x, axis, k, ascend):
     return order, np.take_along_axis(x, order, axis=axis)
 
 
-@pytest.mark.parametrize("kind", ["distinct", "ties", "nan", "zeros"])
+@pytest.mark.parametrize("kind", ["distinct", "ties", "inner_ties", "nan", "zeros"])
 @pytest.mark.parametrize("ascend", [True, False])
 @pytest.mark.parametrize("axis", [1, 0])
 def test_long_rows_match_the_stable_sort(kind, ascend, axis):
@@ -25,6 +26,11 @@ def test_long_rows_match_the_stable_sort(kind, ascend, axis):
     x = rng.standard_normal((3, 2000)).astype(np.float32)
     if kind == "ties":
         x = rng.integers(0, 40, (3, 2000)).astype(np.float32)
+    elif kind == "inner_ties":
+        # equal keys inside the top k (not at the k-th place): their order is the stable one
+        for row in x:
+            spots = rng.choice(2000, 6, replace=False)
+            row[spots[:3]], row[spots[3:]] = 100.0, -100.0
     elif kind == "nan":
         x[0, rng.integers(0, 2000, 50)] = np.nan
     elif kind == "zeros":
