@@ -42,6 +42,28 @@ def _normalised_grad(dy, xhat, invstd_g, red):
                        - xhat * (dy * xhat).mean(axis=red, keepdims=True))
 
 
+def _three(a, axis: int):
+    """``a`` as a ``(before, channels, after)`` view around ``axis``, or None if that takes a
+    copy (only C-contiguous arrays reshape into a view)."""
+    if not a.flags.c_contiguous:
+        return None
+    before = 1
+    for s in a.shape[:axis]:
+        before *= s
+    return a.reshape(before, a.shape[axis], -1)
+
+
+def _channel_sum(a3):
+    """Per-channel sum of a ``(before, C, after)`` array: pairwise along the contiguous axis."""
+    return a3.sum(axis=2).sum(axis=0)
+
+
+def _channel_dot(xp, a3, b3):
+    """Per-channel ``sum(a * b)`` of two ``(before, C, after)`` arrays without their product
+    in memory: one dot product per (row, channel), as batched vector GEMMs."""
+    return xp.matmul(a3[:, :, None, :], b3[:, :, :, None]).reshape(a3.shape[:2]).sum(axis=0)
+
+
 # ----------------------------------------------------------------------------- BatchNorm
 @register
 class BatchNorm(OpDef):
@@ -151,12 +173,37 @@ class BatchNorm(OpDef):
         xp = rt.xp
         x, gamma, beta, moving_mean, moving_var = ins
         axis = _real_axis(p.axis, x.ndim)
-        red = tuple(i for i in range(x.ndim) if i != axis)
-        along = _along(x.ndim, axis, x.shape[axis])
         acc = outs[1].dtype
-        xa = x.astype(acc, copy=False)
         if p.fix_gamma:
             gamma[...] = 1
+        x3, out3 = _three(x, axis), _three(outs[0], axis)
+        if x3 is None or out3 is None or x.dtype != acc:
+            return self._forward_copies(p, ins, outs, is_train, rt)
+        # the same arithmetic in fewer passes: the centred data goes straight into the output
+        # (no temporaries: the variance is a per-channel dot product), then scale and shift
+        # run in place
+        c = x3.shape[1]
+        if is_train and not p.use_global_stats:
+            mean = _channel_sum(x3) / acc.type(x3.shape[0] * x3.shape[2])
+            xp.subtract(x3, mean[:, None], out=out3)
+            var = _channel_dot(xp, out3, out3) / acc.type(x3.shape[0] * x3.shape[2])
+        else:
+            mean, var = moving_mean, moving_var
+            xp.subtract(x3, mean.reshape(c, 1), out=out3)
+        outs[1][...] = mean
+        outs[2][...] = 1.0 / xp.sqrt(var.astype(np.float64) + p.eps)
+        scale = outs[2] if p.fix_gamma else outs[2] * gamma
+        out3 *= scale.reshape(c, 1)
+        out3 += beta.reshape(c, 1)
+
+    def _forward_copies(self, p, ins, outs, is_train, rt):
+        """The forward on any layout or dtype (float16 data computes in float32)."""
+        xp = rt.xp
+        x, gamma, beta, moving_mean, moving_var = ins
+        axis = _real_axis(p.axis, x.ndim)
+        red = tuple(i for i in range(x.ndim) if i != axis)
+        along = _along(x.ndim, axis, x.shape[axis])
+        xa = x.astype(outs[1].dtype, copy=False)
         if is_train and not p.use_global_stats:
             mean = xa.mean(axis=red)
             var = ((xa - mean.reshape(along)) ** 2).mean(axis=red)   # biased
@@ -174,8 +221,6 @@ class BatchNorm(OpDef):
         xp = rt.xp
         x, gamma, beta, moving_mean, moving_var = ins
         axis = _real_axis(p.axis, x.ndim)
-        red = tuple(i for i in range(x.ndim) if i != axis)
-        along = _along(x.ndim, axis, x.shape[axis])
         acc = outs[1].dtype
         batch_stats = is_train and not p.use_global_stats
         if batch_stats:
@@ -193,7 +238,54 @@ class BatchNorm(OpDef):
         if dy is None:
             dy = xp.zeros(x.shape, dtype=acc)
         dy = dy.astype(acc, copy=False)
-        xmu = x.astype(acc, copy=False) - mean.reshape(along)
+        x3, dy3 = _three(x, axis), _three(dy, axis)
+        if x3 is None or dy3 is None or x.dtype != acc:
+            return self._backward_copies(p, ins, mean, invstd, dy, igrads, reqs, batch_stats,
+                                         rt)
+        # one centred copy of the data; the sums are per-channel dot products and dx is
+        # built in that copy: dx = k1 * dy - k2 * (x - mean) - k3
+        c, count = x3.shape[1], acc.type(x3.shape[0] * x3.shape[2])
+        need_dxmu = igrads[0] is not None and batch_stats or \
+            igrads[1] is not None and not p.fix_gamma
+        xmu = xp.subtract(x3, mean.reshape(c, 1)) if need_dxmu else None
+        sum_dy = _channel_sum(dy3) if igrads[2] is not None or \
+            (igrads[0] is not None and batch_stats) else None
+        sum_dxmu = _channel_dot(xp, dy3, xmu) if xmu is not None else None
+        invstd_g = invstd if p.fix_gamma else invstd * gamma
+        if igrads[0] is not None:
+            k1 = invstd_g.reshape(c, 1)
+            if batch_stats:
+                # xhat = xmu * invstd: mean(dy * xhat) = sum_dxmu * invstd / count
+                k2 = (invstd_g * invstd * (sum_dxmu * invstd / count)).reshape(c, 1)
+                k3 = (invstd_g * (sum_dy / count)).reshape(c, 1)
+                xmu *= k2
+                xmu += k3
+                dx = xp.multiply(dy3, k1)
+                dx -= xmu
+            else:
+                dx = xp.multiply(dy3, k1)
+            assign(igrads[0], dx.reshape(x.shape), reqs[0])
+        self._param_grads(p, x, igrads, reqs, sum_dxmu, invstd, sum_dy)
+
+    def _param_grads(self, p, x, igrads, reqs, sum_dxmu, invstd, sum_dy):
+        if igrads[1] is not None:
+            if p.fix_gamma:
+                # float32 runs MKLDNN, which zeroes it for 'add' too (spec 6.1); other dtypes
+                # run the native kernel, which writes the 0 only for 'write'
+                if reqs[1] == "write" or (x.dtype == np.float32 and self.mkldnn_float32):
+                    igrads[1][...] = 0
+            else:
+                assign(igrads[1], sum_dxmu * invstd, reqs[1])
+        if igrads[2] is not None:
+            assign(igrads[2], sum_dy, reqs[2])
+
+    def _backward_copies(self, p, ins, mean, invstd, dy, igrads, reqs, batch_stats, rt):
+        """The backward on any layout or dtype (float16 data computes in float32)."""
+        x, gamma = ins[0], ins[1]
+        axis = _real_axis(p.axis, x.ndim)
+        red = tuple(i for i in range(x.ndim) if i != axis)
+        along = _along(x.ndim, axis, x.shape[axis])
+        xmu = x.astype(dy.dtype, copy=False) - mean.reshape(along)
         invstd_b = invstd.reshape(along)
         invstd_g = invstd_b if p.fix_gamma else invstd_b * gamma.reshape(along)
         if igrads[0] is not None:
@@ -202,16 +294,9 @@ class BatchNorm(OpDef):
             else:
                 dx = dy * invstd_g
             assign(igrads[0], dx.astype(x.dtype, copy=False), reqs[0])
-        if igrads[1] is not None:
-            if p.fix_gamma:
-                # float32 runs MKLDNN, which zeroes it for 'add' too (spec 6.1); other dtypes
-                # run the native kernel, which writes the 0 only for 'write'
-                if reqs[1] == "write" or (x.dtype == np.float32 and self.mkldnn_float32):
-                    igrads[1][...] = 0
-            else:
-                assign(igrads[1], (dy * xmu).sum(axis=red) * invstd, reqs[1])
-        if igrads[2] is not None:
-            assign(igrads[2], dy.sum(axis=red), reqs[2])
+        sum_dxmu = (dy * xmu).sum(axis=red) if igrads[1] is not None else None
+        self._param_grads(p, x, igrads, reqs, sum_dxmu, invstd,
+                          dy.sum(axis=red) if igrads[2] is not None else None)
 
 
 # ----------------------------------------------------------------------------- InstanceNorm
@@ -262,15 +347,19 @@ class InstanceNorm(OpDef):
         x, gamma, beta = ins
         if x.ndim < 3:
             raise MXNetError("MXNetError: InstanceNorm only supports input tensors of rank > 2.")
+        xp = rt.xp
         n, c = x.shape[:2]
         x3 = x.reshape(n, c, -1)
-        mean = x3.mean(axis=2)
-        var = ((x3 - mean[..., None]) ** 2).mean(axis=2)
-        outs[1][...] = mean
-        outs[2][...] = var
-        invstd = 1 / rt.xp.sqrt(var + p.eps)
-        y = (x3 - mean[..., None]) * (invstd * gamma)[..., None] + beta[:, None]
-        outs[0][...] = y.reshape(x.shape)
+        # NumPy's means step by step; the centred data is computed once and scaled in place
+        mean = _mean_keep(xp, x3, 2)
+        xmu = xp.subtract(x3, mean)
+        var = _mean_keep(xp, xp.multiply(xmu, xmu), 2)
+        outs[1][...] = mean[..., 0]
+        outs[2][...] = var[..., 0]
+        invstd = 1 / xp.sqrt(var + p.eps)
+        xmu *= invstd * gamma[:, None]
+        xmu += beta[:, None]
+        outs[0][...] = xmu.reshape(x.shape)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         x, gamma, beta = ins
@@ -338,34 +427,59 @@ class LayerNorm(OpDef):
         outs[1] = outs[2] = moments
 
     def forward(self, p, ins, outs, is_train, rt):
+        # NumPy's mean, step by step, with the centred data written straight into the
+        # output and the rest in place: the same rounding, no temporaries but the square
+        xp = rt.xp
         x, gamma, beta = ins
         axis = _real_axis(p.axis, x.ndim)
         along = _along(x.ndim, axis, x.shape[axis])
-        mean = x.mean(axis=axis, keepdims=True)
-        std = rt.xp.sqrt(((x - mean) ** 2).mean(axis=axis, keepdims=True) + p.eps)
+        out = outs[0]
+        mean = _mean_keep(xp, x, axis)
+        xp.subtract(x, mean, out=out)
+        std = xp.sqrt(_mean_keep(xp, xp.multiply(out, out), axis) + p.eps)
         outs[1][...] = mean
         outs[2][...] = std
-        outs[0][...] = (x - mean) / std * gamma.reshape(along) + beta.reshape(along)
+        out /= std
+        out *= gamma.reshape(along)
+        out += beta.reshape(along)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+        xp = rt.xp
         x, gamma, beta = ins
         axis = _real_axis(p.axis, x.ndim)
         along = _along(x.ndim, axis, x.shape[axis])
         others = tuple(i for i in range(x.ndim) if i != axis)
         dy = ograds[0]
         invstd = 1 / outs[2]
-        xhat = (x - outs[1]) * invstd
-        if igrads[0] is not None:
-            dx = _normalised_grad(dy * gamma.reshape(along), xhat, invstd, (axis,))
-            assign(igrads[0], dx, reqs[0])
+        xhat = xp.subtract(x, outs[1])
+        xhat *= invstd
         # gamma/beta gradients sum over every row: NumPy adds a strided axis one element at a
         # time, so float32 drifts ~10x further than MXNet's reduce (MXNet test_layer_norm on
         # (4096, 512)); accumulate in float64 and round once
         acc = np.promote_types(x.dtype, np.float64)
+        prod = xp.multiply(dy, xhat) if igrads[1] is not None else None
         if igrads[1] is not None:
-            assign(igrads[1], (dy * xhat).sum(axis=others, dtype=acc).astype(x.dtype), reqs[1])
+            assign(igrads[1], prod.sum(axis=others, dtype=acc).astype(x.dtype), reqs[1])
         if igrads[2] is not None:
             assign(igrads[2], dy.sum(axis=others, dtype=acc).astype(x.dtype), reqs[2])
+        if igrads[0] is not None:
+            # invstd * (w - mean(w) - xhat * mean(w * xhat)) with w = dy * gamma, in place
+            w = xp.multiply(dy, gamma.reshape(along))
+            prod = xp.multiply(w, xhat, out=prod)
+            m2 = _mean_keep(xp, prod, axis)
+            w -= _mean_keep(xp, w, axis)
+            w -= xp.multiply(xhat, m2, out=prod)
+            w *= invstd
+            assign(igrads[0], w, reqs[0])
+
+
+def _mean_keep(xp, a, axis):
+    """``a.mean(axis, keepdims=True)`` as NumPy computes it (float16 sums in float32), with
+    less per-call overhead (also on CuPy)."""
+    acc = np.float32 if a.dtype == np.float16 else None
+    total = a.sum(axis=axis, dtype=acc, keepdims=True)
+    total /= a.shape[axis]
+    return total.astype(a.dtype, copy=False)
 
 
 # ----------------------------------------------------------------------------- LRN

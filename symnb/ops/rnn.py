@@ -13,9 +13,10 @@ h + bh_n))``. Like MXNet on the CPU, ``sequence_length`` and the LSTM state clip
 accepted and ignored, and ``projection_size`` (LSTMP) infers shapes but does not run.
 
 One input GEMM per layer and direction covers every time step; the recurrence then needs one
-``(N, H) x (H, G*H)`` GEMM per step, forward and backward alike. Backward recomputes the
-forward with its gate activations kept (MXNet keeps them in a reserve space between the
-passes; the executor contract has no such state, and the recomputation costs one forward).
+``(N, H) x (H, G*H)`` GEMM per step, forward and backward alike, written into buffers
+allocated once per call. A training forward keeps its gate activations for the backward, as
+MXNet keeps them in a reserve space between the passes; a backward without one (after an
+inference forward) recomputes the forward.
 """
 from __future__ import annotations
 
@@ -95,8 +96,13 @@ def _prod(shape):
     return n
 
 
-def _sigmoid(xp, a):
-    return 1.0 / (1.0 + xp.exp(-a))
+def _sigmoid_(xp, a):
+    """``1 / (1 + exp(-a))``, in place."""
+    xp.negative(a, out=a)
+    xp.exp(a, out=a)
+    a += 1.0
+    xp.reciprocal(a, out=a)
+    return a
 
 
 # ------------------------------------------------------------------- one layer, one direction
@@ -104,87 +110,170 @@ def _cell_forward(xp, mode, xw, wh, bh, h, c, keep):
     """Run one direction over ``xw = x @ Wx.T + bx`` (T, N, G*H) in the order of its rows.
 
     Returns the hidden states (T, N, H), the last ``h`` and ``c``, and, with ``keep``, what
-    the backward needs per step.
+    the backward needs: a dict of per-step arrays (``hs`` holds the initial state first).
+    Every step writes into buffers allocated once (the step's gate rows) and the
+    activations run in place.
     """
-    steps, hs = xw.shape[0], []
-    cache = [] if keep else None
-    H = h.shape[1]
-    for t in range(steps):
-        hw = h @ wh.T + bh
-        if mode == "lstm":
-            a = xw[t] + hw
-            i, f = _sigmoid(xp, a[:, :H]), _sigmoid(xp, a[:, H:2 * H])
-            g, o = xp.tanh(a[:, 2 * H:3 * H]), _sigmoid(xp, a[:, 3 * H:])
-            c_prev = c
-            c = f * c + i * g
-            tc = xp.tanh(c)
-            h_prev, h = h, o * tc
-            if keep:
-                cache.append((h_prev, c_prev, i, f, g, o, tc))
-        elif mode == "gru":
-            x_part = xw[t]
-            r = _sigmoid(xp, x_part[:, :H] + hw[:, :H])
-            z = _sigmoid(xp, x_part[:, H:2 * H] + hw[:, H:2 * H])
-            n = xp.tanh(x_part[:, 2 * H:] + r * hw[:, 2 * H:])
-            h_prev, h = h, (1 - z) * n + z * h
-            if keep:
-                cache.append((h_prev, r, z, n, hw[:, 2 * H:]))
-        else:
-            a = xw[t] + hw
-            h_prev = h
+    steps, (n, H) = xw.shape[0], h.shape
+    dtype = xw.dtype
+    # the recurrent weight transposed once, C-contiguous, for the step GEMMs
+    whT = xp.ascontiguousarray(wh.T)
+    hs = xp.empty((steps + 1, n, H), dtype)
+    hs[0] = h
+    gates = xp.empty(xw.shape, dtype)
+    cache = {"hs": hs, "gates": gates}
+    if mode == "lstm":
+        cs = xp.empty((steps + 1, n, H), dtype)
+        cs[0] = c
+        tcs = xp.empty((steps, n, H), dtype)
+        cache.update(cs=cs, tcs=tcs)
+        for t in range(steps):
+            a = gates[t]
+            xp.add(hs[t] @ whT, xw[t], out=a)
+            _sigmoid_(xp, a[:, :2 * H])
+            xp.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
+            _sigmoid_(xp, a[:, 3 * H:])
+            i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+            tc = tcs[t]
+            xp.multiply(f, cs[t], out=cs[t + 1])
+            xp.multiply(i, g, out=tc)
+            cs[t + 1] += tc
+            xp.tanh(cs[t + 1], out=tc)
+            xp.multiply(o, tc, out=hs[t + 1])
+        c = cs[steps]
+    elif mode == "gru":
+        hws = xp.empty(xw.shape, dtype)
+        tmp = xp.empty((n, H), dtype)
+        cache["hws"] = hws
+        for t in range(steps):
+            hw, a, x_part = hws[t], gates[t], xw[t]
+            xp.add(hs[t] @ whT, bh, out=hw)
+            rz = a[:, :2 * H]
+            xp.add(x_part[:, :2 * H], hw[:, :2 * H], out=rz)
+            _sigmoid_(xp, rz)
+            r, z, nn = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
+            xp.multiply(r, hw[:, 2 * H:], out=nn)
+            nn += x_part[:, 2 * H:]
+            xp.tanh(nn, out=nn)
+            # h = (1 - z) * n + z * h
+            xp.subtract(1.0, z, out=tmp)
+            tmp *= nn
+            xp.multiply(z, hs[t], out=hs[t + 1])
+            hs[t + 1] += tmp
+    else:
+        # xw already holds both biases (the caller folds bh in)
+        relu64 = mode == "rnn_relu" and dtype == xp.float64
+        for t in range(steps):
+            a = gates[t]
+            xp.add(hs[t] @ whT, xw[t], out=a)
             if mode == "rnn_tanh":
-                h = xp.tanh(a)
-            else:
+                xp.tanh(a, out=hs[t + 1])
+            elif relu64:
                 # MXNet's CPU relu returns static_cast<float>(x): float64 states are rounded
                 # to float32 at every step (rnn_impl.h)
-                h = xp.maximum(a, 0)
-                if h.dtype == xp.float64:
-                    h = h.astype(xp.float32).astype(xp.float64)
-            if keep:
-                cache.append((h_prev, a if mode == "rnn_relu" else h))
-        hs.append(h)
-    return xp.stack(hs), h, c, cache
+                hs[t + 1] = xp.maximum(a, 0).astype(xp.float32)
+            else:
+                xp.maximum(a, 0, out=hs[t + 1])
+    return hs[1:], hs[steps], c, (cache if keep else None)
 
 
 def _cell_backward(xp, mode, wh, cache, dys, dh, dc):
     """Backward of :func:`_cell_forward`: ``dys`` (T, N, H) are the gradients of the hidden
     states in processing order, ``dh``/``dc`` those of the last state. Returns the gradients
-    of ``xw`` (T, N, G*H) and of the recurrent pre-activations (for Wh and bh), and of the
-    initial ``h`` and ``c``."""
-    steps = len(cache)
-    dxw = xp.empty(dys.shape[:2] + (wh.shape[0],), dys.dtype)
-    dhw = xp.empty_like(dxw)
+    of ``xw`` (T, N, G*H) and of the recurrent pre-activations (for Wh and bh; the same
+    array unless GRU), and of the initial ``h`` and ``c``."""
+    hs, gates = cache["hs"], cache["gates"]
+    steps, n, H = dys.shape
+    dtype = dys.dtype
+    dxw = xp.empty(gates.shape, dtype)
+    dhw = xp.empty_like(dxw) if mode == "gru" else dxw
+    dh = dh.copy()
+    t1 = xp.empty((n, H), dtype)
+    t2 = xp.empty((n, H), dtype)
+    if mode == "lstm":
+        dc = dc.copy()
+        cs, tcs = cache["cs"], cache["tcs"]
     for t in range(steps - 1, -1, -1):
-        dh = dh + dys[t]
+        dh += dys[t]
         if mode == "lstm":
-            h_prev, c_prev, i, f, g, o, tc = cache[t]
-            dc = dc + dh * o * (1 - tc * tc)
-            da = xp.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f),
-                                 dc * i * (1 - g * g), dh * tc * o * (1 - o)], axis=1)
-            dc = dc * f
-            dxw[t] = dhw[t] = da
+            a = gates[t]
+            i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+            tc, da = tcs[t], dxw[t]
+            # dc += dh * o * (1 - tc * tc)
+            xp.multiply(tc, tc, out=t1)
+            xp.subtract(1.0, t1, out=t1)
+            xp.multiply(dh, o, out=t2)
+            t2 *= t1
+            dc += t2
+            # di = dc * g * i * (1 - i)
+            xp.subtract(1.0, i, out=t1)
+            d = da[:, :H]
+            xp.multiply(dc, g, out=d)
+            d *= i
+            d *= t1
+            # df = dc * c_prev * f * (1 - f)
+            xp.subtract(1.0, f, out=t1)
+            d = da[:, H:2 * H]
+            xp.multiply(dc, cs[t], out=d)
+            d *= f
+            d *= t1
+            # dg = dc * i * (1 - g * g)
+            xp.multiply(g, g, out=t1)
+            xp.subtract(1.0, t1, out=t1)
+            d = da[:, 2 * H:3 * H]
+            xp.multiply(dc, i, out=d)
+            d *= t1
+            # do = dh * tc * o * (1 - o)
+            xp.subtract(1.0, o, out=t1)
+            d = da[:, 3 * H:]
+            xp.multiply(dh, tc, out=d)
+            d *= o
+            d *= t1
+            dc *= f
         elif mode == "gru":
-            h_prev, r, z, n, hn = cache[t]
-            dn = dh * (1 - z) * (1 - n * n)
-            dr = dn * hn * r * (1 - r)
-            dz = dh * (h_prev - n) * z * (1 - z)
-            dxw[t] = xp.concatenate([dr, dz, dn], axis=1)
-            dhw[t] = xp.concatenate([dr, dz, dn * r], axis=1)
-            da = dhw[t]
-            dh_direct = dh * z
+            a = gates[t]
+            r, z, nn = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
+            hn = cache["hws"][t][:, 2 * H:]
+            dx_t, da = dxw[t], dhw[t]
+            # dn = dh * (1 - z) * (1 - n * n)
+            dn = dx_t[:, 2 * H:]
+            xp.subtract(1.0, z, out=t1)
+            xp.multiply(dh, t1, out=dn)
+            xp.multiply(nn, nn, out=t1)
+            xp.subtract(1.0, t1, out=t1)
+            dn *= t1
+            # dr = dn * hn * r * (1 - r)
+            dr = dx_t[:, :H]
+            xp.multiply(dn, hn, out=dr)
+            dr *= r
+            xp.subtract(1.0, r, out=t1)
+            dr *= t1
+            # dz = dh * (h_prev - n) * z * (1 - z)
+            dz = dx_t[:, H:2 * H]
+            xp.subtract(hs[t], nn, out=t1)
+            xp.multiply(dh, t1, out=dz)
+            dz *= z
+            xp.subtract(1.0, z, out=t1)
+            dz *= t1
+            da[:, :2 * H] = dx_t[:, :2 * H]
+            xp.multiply(dn, r, out=da[:, 2 * H:])
+            dh *= z                       # the direct path, added after the GEMM below
         else:
-            h_prev, saved = cache[t]
+            da = dxw[t]
             if mode == "rnn_tanh":
-                da = dh * (1 - saved * saved)
+                h = hs[t + 1]
+                xp.multiply(h, h, out=t1)
+                xp.subtract(1.0, t1, out=t1)
+                xp.multiply(dh, t1, out=da)
             else:
                 # MXNet's CPU kernel writes static_cast<float>(dh) here too
-                da = dh.astype(xp.float32).astype(dh.dtype) if dh.dtype == xp.float64 else dh
-                da = da * (saved > 0)
-            dxw[t] = dhw[t] = da
-        dh = da @ wh
+                src = dh.astype(xp.float32).astype(dh.dtype) if dh.dtype == xp.float64 else dh
+                xp.multiply(src, gates[t] > 0, out=da)
         if mode == "gru":
-            dh = dh + dh_direct
-    return dxw, dhw, dh, dc
+            dh += da @ wh
+        else:
+            dh = da @ wh
+    return dxw, dhw, dh, (dc if mode == "lstm" else None)
 
 
 # ------------------------------------------------------------------------------- the operator
@@ -235,9 +324,9 @@ class RNN(OpDef):
     )
 
     def __init__(self):
-        # dropout masks between layers, kept from a training forward for its backward and
-        # keyed by the output buffer (one per bound executor); dropped with the buffer
-        self._masks: dict[int, tuple] = {}
+        # what a training forward keeps for its backward (dropout masks between layers, the
+        # gate activations), keyed by the output buffer (one per bound executor)
+        self._saved: dict[int, tuple] = {}
 
     def input_names(self, p):
         names = ["data", "parameters", "state"]
@@ -304,25 +393,35 @@ class RNN(OpDef):
         x, flat, hx = ins[0], ins[1], ins[2]
         cx = ins[3] if p.mode == "lstm" else None
         d, H = (2 if p.bidirectional else 1), p.state_size
+        steps, batch = x.shape[:2]
         layout = RNNLayout.of(p.mode, p.num_layers, d, x.shape[2], H)
         hy, cy, caches, inputs = [], [], [], []
         new_masks = []
         for layer in range(p.num_layers):
             inputs.append(x)
-            outs = []
+            y = xp.empty((steps, batch, d * H), x.dtype) if d > 1 else None
+            x2 = x.reshape(-1, x.shape[2])
             for direction in range(d):
                 wx, wh, bx, bh = layout.views(flat, layer, direction)
                 idx = layer * d + direction
-                xw = x @ wx.T + bx
+                # one GEMM over every step; both biases folded in but GRU's recurrent one,
+                # which the reset gate scales
+                xw = (x2 @ wx.T).reshape(steps, batch, -1)
+                xw += bx
+                if p.mode != "gru":
+                    xw += bh
                 if direction:
                     xw = xw[::-1]
                 c0 = cx[idx] if cx is not None else None
                 ys, h, c, cache = _cell_forward(xp, p.mode, xw, wh, bh, hx[idx], c0, keep)
-                outs.append(ys[::-1] if direction else ys)
+                if d == 1:
+                    y = ys
+                else:
+                    y[:, :, direction * H:(direction + 1) * H] = ys[::-1] if direction else ys
                 hy.append(h)
                 cy.append(c)
                 caches.append(cache)
-            x = outs[0] if d == 1 else xp.concatenate(outs, axis=2)
+            x = y
             if is_train and p.p > 0 and layer < p.num_layers - 1:
                 if masks is not None:
                     mask = masks[layer]
@@ -335,12 +434,22 @@ class RNN(OpDef):
         return x, hy, cy, caches, inputs, new_masks
 
     def forward(self, p, ins, outs, is_train, rt):
-        y, hy, cy, _, _, masks = self._run(p, ins, is_train, rt, keep=False)
+        # a training forward keeps its gate activations for the backward (MXNet's reserve
+        # space), keyed by the output buffer (one per bound executor) and dropped with it;
+        # an inference forward keeps only the dropout masks of an earlier training one
+        key = id(outs[0])
+        y, hy, cy, caches, inputs, masks = self._run(p, ins, is_train, rt, keep=is_train)
         outs[0][...] = y
-        if masks:
-            key = id(outs[0])
-            self._masks[key] = (weakref.ref(outs[0], lambda _r, k=key: self._masks.pop(k, None))
-                                if _weakrefable(outs[0]) else None, masks)
+        if is_train:
+            state = (masks, caches, inputs)
+        else:
+            stored = self._saved.get(key)
+            state = (stored[1][0], None, None) if stored and stored[1][0] else None
+        if state is None:
+            self._saved.pop(key, None)
+        else:
+            self._saved[key] = (weakref.ref(outs[0], lambda _r, k=key: self._saved.pop(k, None))
+                                if _weakrefable(outs[0]) else None, state)
         if p.state_outputs:
             outs[1][...] = rt.xp.stack(hy)
             if p.mode == "lstm":
@@ -353,11 +462,14 @@ class RNN(OpDef):
             from ..base import MXNetError
             raise MXNetError("MXNetError: Check failed: req[rnn_enum: :kData] != kAddTo (3 vs. "
                              "3) : AddTo is not supported for data")
-        stored = self._masks.get(id(outs[0]))
-        masks = stored[1] if stored else None
-        _, _, _, caches, inputs, masks = self._run(p, ins, is_train, rt, keep=True, masks=masks)
+        stored = self._saved.get(id(outs[0]))
+        masks, caches, inputs = stored[1] if stored else (None, None, None)
+        if caches is None:
+            _, _, _, caches, inputs, masks = self._run(p, ins, is_train, rt, keep=True,
+                                                       masks=masks or None)
         d, H = (2 if p.bidirectional else 1), p.state_size
         x0, flat = ins[0], ins[1]
+        inputs = [x0] + list(inputs[1:])
         layout = RNNLayout.of(p.mode, p.num_layers, d, x0.shape[2], H)
         dflat = xp.zeros_like(flat)
         zeros = xp.zeros(ins[2].shape[1:], x0.dtype)
@@ -370,7 +482,9 @@ class RNN(OpDef):
             if masks and layer < p.num_layers - 1:
                 dy = dy * masks[layer]
             x = inputs[layer]
-            dx = xp.zeros_like(x)
+            steps, batch, in_size = x.shape
+            x2 = x.reshape(-1, in_size)
+            dx = None
             for direction in range(d):
                 idx = layer * d + direction
                 wx, wh, bx, bh = layout.views(flat, layer, direction)
@@ -380,16 +494,22 @@ class RNN(OpDef):
                     dys = dys[::-1]
                 dh0 = dhy[idx] if dhy is not None else zeros
                 dc0 = (dcy[idx] if dcy is not None else zeros) if p.mode == "lstm" else None
-                dxw, dhw, dh, dc = _cell_backward(xp, p.mode, wh, caches[idx], dys, dh0, dc0)
-                hs = xp.stack([c[0] for c in caches[idx]])
-                if direction:
-                    dxw, dhw, hs = dxw[::-1], dhw[::-1], hs[::-1]
+                cache = caches[idx]
+                dxw, dhw, dh, dc = _cell_backward(xp, p.mode, wh, cache, dys, dh0, dc0)
                 G = dxw.shape[2]
-                gwx[...] = dxw.reshape(-1, G).T @ x.reshape(-1, x.shape[2])
-                gwh[...] = dhw.reshape(-1, G).T @ hs.reshape(-1, H)
-                gbx[...] = dxw.sum(axis=(0, 1))
-                gbh[...] = dhw.sum(axis=(0, 1))
-                dx += dxw @ wx
+                # the recurrent sums run in processing order (no reversal needed)
+                dhw2 = dhw.reshape(-1, G)
+                gwh[...] = dhw2.T @ cache["hs"][:-1].reshape(-1, H)
+                gbh[...] = dhw2.sum(axis=0)
+                dxw_t = dxw[::-1] if direction else dxw
+                dxw2 = dxw_t.reshape(-1, G)
+                gwx[...] = dxw2.T @ x2
+                gbx[...] = dhw2.sum(axis=0) if dhw is dxw else dxw2.sum(axis=0)
+                part = (dxw2 @ wx).reshape(steps, batch, in_size)
+                if dx is None:
+                    dx = part
+                else:
+                    dx += part
                 dhx[idx] = dh
                 if dcx is not None:
                     dcx[idx] = dc
