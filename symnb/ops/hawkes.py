@@ -195,3 +195,36 @@ class _contrib_hawkesll(OpDef):  # noqa: N801 -- MXNet's operator name
                                                                      + phi * d * ed))
         for buf in (mug, alphag, betag):        # the likelihood's head gradient, per sample
             buf[...] = _kassign(req, buf, og[:, None] * buf)
+
+
+@register
+class _contrib_backward_hawkesll(OpDef):  # noqa: N801 -- MXNet's operator name
+    """The gradient node of ``hawkesll`` (MXNet's ``TIsBackward`` operator): ten inputs (the
+    two head gradients and the eight inputs, nnvm's default names ``arg0`` .. ``arg9``) and
+    eight input gradients. MXNet 1.9.1 cannot run it on its own: its generated functions take
+    no arrays, it has no shape rule, and a graph (JSON) holding it fails in forward because
+    every output is written, including the gradients of ``lags`` onwards, which its kernel
+    refuses. symnb refuses too, at bind: it cannot allocate outputs it cannot infer.
+
+    >>> from symnb.ops import get_op
+    >>> op = get_op('_contrib_backward_hawkesll')
+    >>> len(op.input_names(None)), op.num_outputs_total(None), op.python_inputs()
+    (10, 8, ())
+    """
+
+    name = "_contrib_backward_hawkesll"
+    family = "other"
+    inputs = tuple("arg%d" % i for i in range(10))
+    outputs = tuple("output%d" % i for i in range(8))
+    signature_inputs = ()
+    monitor_named_inputs = False
+
+    def infer_shape(self, p, ins, outs):
+        pass                                # MXNet registers no shape or type rule
+
+    def infer_type(self, p, ins, outs):
+        pass
+
+    def forward(self, p, ins, outs, is_train, rt):
+        raise MXNetError("MXNetError: Check failed: req[hawkesll: :kIATimes] == "
+                         "OpReqType::kNullOp (1 vs. 0) : ")

@@ -155,5 +155,10 @@ def test_every_operator_has_cases():
     sys.path.insert(0, str(HERE.parent / "ops"))
     from misc_extra_calls import RECORDED_OPS
     recorded |= set(RECORDED_OPS)
+    # MXNet cannot run _contrib_backward_hawkesll: tests/ops/record_hawkes_backward.py records
+    # how it refuses
+    with open(HERE.parent / "ops" / "hawkes_backward.json") as f:
+        if json.load(f)["graph"]["nodes"][-1]["op"] == "_contrib_backward_hawkesll":
+            recorded.add("_contrib_backward_hawkesll")
     missing = sorted(set(OPS) - recorded)
     assert not missing, "operators without a recorded MXNet case: %s" % missing

@@ -72,3 +72,30 @@ def test_add_request_restarts_lda_and_compounds():
     got = add["lda"].asnumpy()
     assert np.isfinite(got).all() and abs(got).max() < 100
     assert not np.allclose(got, write["lda"].asnumpy())
+
+
+
+def test_backward_operator_as_mxnet_records_it():
+    # tests/ops/record_hawkes_backward.py: MXNet 1.9.1 lists the node's outputs and inputs,
+    # infers nothing, refuses arrays from Python and cannot run the graph
+    import json
+    from pathlib import Path
+    facts = json.loads((Path(__file__).parent / "hawkes_backward.json").read_text())
+    sym = mx.sym.load_json(json.dumps(facts["graph"]))
+    assert sym.list_outputs() == facts["outputs"]
+    assert sym.list_arguments() == facts["arguments"]
+    shapes = {"og0": (2,), "og1": (2, 3), "lda": (2, 3), "alpha": (3,), "beta": (3,),
+              "state": (2, 3), "lags": (2, 5), "marks": (2, 5), "valid_length": (2,),
+              "max_time": (2,)}
+    with pytest.warns(UserWarning):
+        assert list(sym.infer_shape(**shapes)) == [None, None, None]
+    with pytest.raises(mx.base.MXNetError):
+        mx.nd.contrib.backward_hawkesll(mx.nd.ones((2,)))
+    arrays = {n: mx.nd.ones(s, dtype="int32" if n == "marks" else "float32")
+              for n, s in shapes.items()}
+    with pytest.raises(mx.base.MXNetError, match="cannot decide the shape of bh output 0"):
+        sym.bind(mx.cpu(), arrays)
+    # what MXNet's kernel says, should the outputs be given
+    with pytest.raises(mx.base.MXNetError) as e:
+        hawkes._contrib_backward_hawkesll().forward(None, [], [], False, None)
+    assert str(e.value) == facts["run_error"]
