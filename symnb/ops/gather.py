@@ -61,8 +61,8 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
         Param("mode", "{'clip', 'wrap'},optional, default='clip'",
               "Specify how out-of-bound indices behave. Default is \"clip\". \"clip\" means "
               "clip to the range. So, if all indices mentioned are too large, they are "
-              "replaced by the index that addresses the last element along an axis. \"wrap\" "
-              "means to wrap around."),
+              "replaced by the index that addresses the last element along an axis.  "
+              "\"wrap\" means to wrap around."),
     )
 
     def _out_shape(self, p, shape):

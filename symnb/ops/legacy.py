@@ -78,6 +78,29 @@ _CONV_PARAMS, _CONV_IMPLIED = _declare(Convolution, {
     "cudnn_tune": "{None, 'fastest', 'limited_workspace', 'off'},optional, default='None'",
     "cudnn_off": "boolean, optional, default=0",
     "layout": "{None, 'NCDHW', 'NCHW', 'NDHWC', 'NHWC'},optional, default='None'",
+}, {
+    "kernel": "convolution kernel size: (h, w) or (d, h, w)",
+    "stride": "convolution stride: (h, w) or (d, h, w)",
+    "dilate": "convolution dilate: (h, w) or (d, h, w)",
+    "pad": "pad for convolution: (h, w) or (d, h, w)",
+    "num_filter": "convolution filter(channel) number",
+    "num_group": "Number of group partitions. Equivalent to slicing input into num_group\n"
+                 "    partitions, apply convolution on each, then concatenate the results",
+    "workspace": "Maximum temporary workspace allowed for convolution (MB).This parameter "
+                 "determines the effective batch size of the convolution kernel, which may be "
+                 "smaller than the given batch size. Also, the workspace will be automatically "
+                 "enlarged to make sure that we can run the kernel with batch_size=1",
+    "cudnn_tune": "Whether to pick convolution algo by running performance test.\n"
+                  "    Leads to higher startup time but may give faster speed. Options are:\n"
+                  "    'off': no tuning\n"
+                  "    'limited_workspace': run test and pick the fastest algorithm that "
+                  "doesn't exceed workspace limit.\n"
+                  "    'fastest': pick the fastest algorithm and ignore workspace limit.\n"
+                  "    If set to None (default), behavior is determined by environment\n"
+                  "    variable MXNET_CUDNN_AUTOTUNE_DEFAULT: 0 for off,\n"
+                  "    1 for limited workspace (default), 2 for fastest.",
+    "layout": "Set layout for input, output and weight. Empty for\n"
+              "    default layout: NCHW for 2d and NCDHW for 3d.",
 })
 
 
@@ -103,6 +126,10 @@ _POOL_PARAMS, _POOL_IMPLIED = _declare(Pooling, {
     "pooling_convention": "{'full', 'valid'},optional, default='valid'",
     "stride": "Shape(tuple), optional, default=[]",
     "pad": "Shape(tuple), optional, default=[]",
+}, {
+    "kernel": "pooling kernel size: (y, x) or (d, y, x)",
+    "stride": "stride: for pooling (y, x) or (d, y, x)",
+    "pad": "pad for pooling: (y, x) or (d, y, x)",
 })
 
 

@@ -68,8 +68,8 @@ class _np_cumsum(OpDef):  # noqa: N801 -- MXNet's operator name
         Param("dtype", "{None, 'float16', 'float32', 'float64', 'int32', 'int64', 'int8'},"
               "optional, default='None'", "Type of the returned array and of the accumulator "
               "in which the elements are summed. If dtype is not specified, it defaults to the "
-              "dtype of a, unless a has an integer dtype of less precision than the default "
-              "platform integer. In that case, the default platform integer is used."),
+              "dtype of a, unless a has an integer dtype with a precision less than that of the "
+              "default platform integer. In that case, the default platform integer is used."),
     )
 
     def infer_shape(self, p, ins, outs):

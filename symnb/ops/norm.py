@@ -512,9 +512,9 @@ class LRN(OpDef):
     family = "norm"
     params = (
         Param("alpha", "float, optional, default=9.99999975e-05",
-              "The variance scaling parameter :math:`\\alpha` in the LRN expression."),
+              "The variance scaling parameter :math:`\alpha` in the LRN expression."),
         Param("beta", "float, optional, default=0.75",
-              "The power parameter :math:`\\beta` in the LRN expression."),
+              "The power parameter :math:`\beta` in the LRN expression."),
         Param("knorm", "float, optional, default=2",
               "The parameter :math:`k` in the LRN expression."),
         Param("nsize", "int (non-negative), required",

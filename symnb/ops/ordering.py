@@ -151,7 +151,10 @@ class topk(_Ordering):  # noqa: N801 -- MXNet's operator name
               "Number of top elements to select, should be always smaller than or equal to the "
               "element number in the given axis. A global sort is performed if set k < 1."),
         Param("ret_typ", "{'both', 'indices', 'mask', 'value'},optional, default='indices'",
-              "The return type."),
+              "The return type.\n \"value\" means to return the top k values, \"indices\" "
+              "means to return the indices of the top k values, \"mask\" means to return a "
+              "mask array containing 0 and 1. 1 means the top k values. \"both\" means to "
+              "return a list of both values and indices of top k elements."),
         Param("is_ascend", "boolean, optional, default=0",
               "Whether to choose k largest or k smallest elements. Top K largest elements will "
               "be chosen if set to false."),

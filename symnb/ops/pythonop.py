@@ -137,7 +137,9 @@ class Native(_PythonOpNode):
 
     name = "_Native"
     wrapper = "NumpyOp"
-    params = (_INFO, Param("need_top_grad", "boolean, optional, default=1"))
+    params = (_INFO, Param("need_top_grad", "boolean, optional, default=1",
+                           "Whether this layer needs out grad for backward. Should be false "
+                           "for loss layers."))
 
     def _need_top_grad(self, p):
         # MXNet's NumpyOpProp reads the parameter get_symbol wrote, not the object

@@ -14,12 +14,16 @@ import numpy as np
 from ._params import Param
 from ._registry import OpDef, ZeroGradient, assign, register
 from ._rules import fully_known
-from .init import _CTX
 from .shape import np_dtype, sassign, type_assign_check
 
 __all__ = []
 
 _FLOAT_DTYPE = "{'None', 'float16', 'float32', 'float64'},optional, default='None'"
+
+# the random sources word their ``ctx`` doc with a space after "(n)." (init.py's without)
+_CTX = Param("ctx", "string, optional, default=''",
+             "Context of output, in format [cpu|gpu|cpu_pinned](n). Only used for imperative "
+             "calls.")
 
 
 def _gamma(rt, alpha, beta, size):

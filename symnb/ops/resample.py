@@ -215,12 +215,15 @@ class Pad(OpDef):
     family = "pool"
     params = (
         Param("mode", "{'constant', 'edge', 'reflect'}, required",
-              "Padding type to use. \"constant\" pads with `constant_value`, \"edge\" pads "
-              "using the edge values of the input array, \"reflect\" pads by reflecting "
+              "Padding type to use. \"constant\" pads with `constant_value` \"edge\" pads "
+              "using the edge values of the input array \"reflect\" pads by reflecting "
               "values with respect to the edges."),
         Param("pad_width", "Shape(tuple), required",
-              "Widths of the padding regions applied to the edges of each axis: "
-              "(before_1, after_1, ... , before_N, after_N)."),
+              "Widths of the padding regions applied to the edges of each axis. It is a "
+              "tuple of integer padding widths for each axis of the format ``(before_1, "
+              "after_1, ... , before_N, after_N)``. It should be of length ``2*N`` where "
+              "``N`` is the number of dimensions of the array.This is equivalent to "
+              "pad_width in numpy.pad, but flattened."),
         Param("constant_value", "double, optional, default=0",
               "The value used for padding when `mode` is \"constant\"."),
     )

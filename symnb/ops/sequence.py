@@ -81,7 +81,7 @@ class SequenceMask(_Sequence):
 
     name = "SequenceMask"
     params = (_USE, Param("value", "float, optional, default=0", "The value to be used as "
-                          "the mask."),
+                          "a mask."),
               _axis_param("The sequence axis. Only values of 0 and 1 are currently "
                           "supported."))
 
