@@ -34,6 +34,15 @@ _OFFSET = Param("offset", "int, optional, default='0'",
                 "Offset of the diagonal versus the main diagonal. 0 corresponds to the main "
                 "diagonal, a negative/positive value to diagonals below/above the main "
                 "diagonal.")
+# trmm/trsm word their alpha as syrk does; gemm2 its axis, and the diagonal-offset operators
+# their lower, differently from gemm and potrf (MXNet's parameter structs)
+_ALPHA_RESULT = Param("alpha", "double, optional, default=1",
+                      "Scalar factor to be applied to the result.")
+_AXIS_INDICES = Param("axis", "int, optional, default='-2'",
+                      "Axis corresponding to the matrix row indices.")
+_LOWER_OFFSET = Param("lower", "boolean, optional, default=1",
+                      "Refer to the lower triangular matrix if lower=true, refer to the upper "
+                      "otherwise. Only relevant when offset=0")
 
 
 def _t(x):
@@ -155,7 +164,7 @@ class _linalg_gemm2(_Gemm):  # noqa: N801 -- MXNet's operator name
     name = "_linalg_gemm2"
     aliases = ("linalg_gemm2",)
     inputs = ("A", "B")
-    params = (_TA, _TB, _ALPHA, _AXIS)
+    params = (_TA, _TB, _ALPHA, _AXIS_INDICES)
 
     def infer_shape(self, p, ins, outs):
         if fully_known(ins[0]) and fully_known(ins[1]):
@@ -205,7 +214,7 @@ class _linalg_syrk(_Linalg):  # noqa: N801 -- MXNet's operator name
 
 class _Triangular(_Linalg):
     inputs = ("A", "B")
-    params = (_TRANSPOSE, _RIGHT, _LOWER, _ALPHA)
+    params = (_TRANSPOSE, _RIGHT, _LOWER, _ALPHA_RESULT)
 
     def infer_shape(self, p, ins, outs):
         a, b = ins
@@ -699,7 +708,7 @@ class _linalg_extracttrian(_SquareIn):  # noqa: N801 -- MXNet's operator name
     name = "_linalg_extracttrian"
     unknown_error = "std::bad_alloc"        # MXNet's rule sizes a vector from ndim -1
     aliases = ("linalg_extracttrian",)
-    params = (_OFFSET, _LOWER)
+    params = (_OFFSET, _LOWER_OFFSET)
 
     def _outputs(self, p, a, outs):
         m = a[-1] - abs(p.offset)
@@ -730,7 +739,7 @@ class _linalg_maketrian(_Linalg):  # noqa: N801 -- MXNet's operator name
 
     name = "_linalg_maketrian"
     aliases = ("linalg_maketrian",)
-    params = (_OFFSET, _LOWER)
+    params = (_OFFSET, _LOWER_OFFSET)
 
     @staticmethod
     def _size(length, offset):

@@ -18,7 +18,6 @@ from .optimizer_op import (
     _BETA1,
     _BETA2,
     _CLIP,
-    _EPS6,
     _EPS8,
     _F32,
     _LRS,
@@ -217,6 +216,8 @@ _register_multi("preloaded_multi_mp_sgd_mom_update", ("weight", "grad", "mom", "
 
 
 # ---------------------------------------------------------------- helpers of LARS and AMP
+# LARS's and multi-LAMB's wording of rescale_grad (MXNet's parameter structs)
+_GRAD_RESCALE = _p("rescale_grad", "float, optional, default=1", "Gradient rescaling factor")
 class _ArrayListOp(OpDef):
     """``num_arrays`` inputs ``array_0 ...`` reduced to one small float32 output."""
 
@@ -298,9 +299,9 @@ class multi_lars(OpDef):  # noqa: N801 -- MXNet's name
     name = "multi_lars"
     family = "optimizer"
     inputs = ("lrs", "weights_sum_sq", "grads_sum_sq", "wds")
-    params = (Param("eta", "float, required", "Learning rate scale factor."),
-              Param("eps", "float, required", "Small value to avoid division by 0."),
-              _RESCALE)
+    params = (Param("eta", "float, required", "LARS eta"),
+              Param("eps", "float, required", "LARS eps"),
+              _GRAD_RESCALE)
 
     def infer_shape(self, p, ins, outs):
         elemwise_shape(ins, outs)
@@ -437,14 +438,21 @@ _MULTI_ADAMW_PARAMS = (_p("lrs", "tuple of <float>, required", "Learning rates")
                        _BETA2, _EPS8, _WDS,
                        _p("etas", "tuple of <float>, required",
                           "Learning rates schedule multiplier"), _CLIP, _NUM_WEIGHTS)
-_MULTI_LAMB_PARAMS = (
-    _p("learning_rates", "tuple of <float>, required", "List of learning rates"), _BETA1,
-    _BETA2, _EPS6, _p("wds", "tuple of <float>, required",
-                      "List of Weight decays.Weight decay augments the objective function with "
-                      "a regularization term that penalizes large weights. The penalty scales "
-                      "with the square of the magnitude of each weight."),
-    _RESCALE, _p("lower_bound", "float, optional, default=-1",
-                 "Lower limit of norm of weight. If lower_bound <= 0, Lower limit is not set"),
+_MULTI_LAMB_PARAMS = (        # multi-LAMB's own wording of beta1, beta2, epsilon, rescale_grad
+    _p("learning_rates", "tuple of <float>, required", "List of learning rates"),
+    _p("beta1", "float, optional, default=0.899999976",
+       "Exponential decay rate for the first moment estimates."),
+    _p("beta2", "float, optional, default=0.999000013",
+       "Exponential decay rate for the second moment estimates."),
+    _p("epsilon", "float, optional, default=9.99999997e-07",
+       "Small value to avoid division by 0."),
+    _p("wds", "tuple of <float>, required",
+       "List of Weight decays.Weight decay augments the objective function with a "
+       "regularization term that penalizes large weights. The penalty scales with the square "
+       "of the magnitude of each weight."),
+    _GRAD_RESCALE,
+    _p("lower_bound", "float, optional, default=-1",
+       "Lower limit of norm of weight. If lower_bound <= 0, Lower limit is not set"),
     _p("upper_bound", "float, optional, default=-1",
        "Upper limit of norm of weight. If upper_bound <= 0, Upper limit is not set"),
     _CLIP, _p("bias_correction", "boolean, optional, default=1",

@@ -48,6 +48,9 @@ _MOMENTUM = _p("momentum", "float, optional, default=0",
                "The decay rate of momentum estimates at each epoch.")
 _LAZY = _p("lazy_update", "boolean, optional, default=1",
            "If true, lazy updates are applied if gradient's stype is row_sparse.")
+_LAZY_MOM = _p("lazy_update", "boolean, optional, default=1",      # the momentum forms' wording
+               "If true, lazy updates are applied if gradient's stype is row_sparse and both "
+               "weight and momentum have the same stype")
 _LRS = _p("lrs", "tuple of <float>, required", "Learning rates.")
 _WDS = _p("wds", "tuple of <float>, required",
           "Weight decay augments the objective function with a regularization term that "
@@ -241,7 +244,7 @@ _MP_DOC = """%s with a float32 master copy ``weight32`` (updated in place) of a 
 _register_update("sgd_update", ("weight", "grad"), (), (_LR, _WD, _RESCALE, _CLIP, _LAZY), _sgd,
                  _SGD_DOC, aliases=("_sparse_sgd_update",))
 _register_update("sgd_mom_update", ("weight", "grad", "mom"), ("mom",),
-                 (_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY), _sgd_mom, _SGD_MOM_DOC,
+                 (_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY_MOM), _sgd_mom, _SGD_MOM_DOC,
                  aliases=("_sparse_sgd_mom_update",))
 _register_update("mp_sgd_update", ("weight", "grad", "weight32"), ("weight32",),
                  (_LR, _WD, _RESCALE, _CLIP, _LAZY), _mp_sgd,
@@ -249,7 +252,7 @@ _register_update("mp_sgd_update", ("weight", "grad", "weight32"), ("weight32",),
                             "mp_sgd_update", "w, g, w32"),
                  float32_inputs=("weight32",))
 _register_update("mp_sgd_mom_update", ("weight", "grad", "mom", "weight32"), ("mom", "weight32"),
-                 (_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY), _mp_sgd_mom,
+                 (_LR, _MOMENTUM, _WD, _RESCALE, _CLIP, _LAZY_MOM), _mp_sgd_mom,
                  _MP_DOC % ("Updater function for multi-precision sgd optimizer with momentum",
                             "mp_sgd_mom_update", "w, g, mx.nd.zeros((2,)), w32"),
                  float32_inputs=("mom", "weight32"))

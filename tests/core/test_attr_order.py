@@ -112,9 +112,7 @@ KNOWN = {
 }
 # the argument listing's parameter docs differ from the ones MXNet prints
 KNOWN.update((name, "parameter docs differ from MXNet's listing") for name in (
-    "_multi_lamb_update _multi_mp_lamb_update "
-    "linalg_extracttrian linalg_gemm2 linalg_maketrian linalg_trmm linalg_trsm "
-    "mp_sgd_mom_update multi_lars sgd_mom_update smooth_l1").split())
+    "smooth_l1").split())
 
 
 @pytest.mark.parametrize("name, want", [
