@@ -247,7 +247,7 @@ def _parse_in_order(op, attrs: dict, keys) -> Params:
             if op.accepts_unknown_params or not declared:
                 continue
             # the parameter struct's fields, hidden ones too (add_n's num_args)
-            listing = "".join(p.describe() for p in tuple(op.params) + tuple(op.hidden_params))
+            listing = "".join(p.describe() for p in declared.values())
             raise ParamError("Cannot find argument '%s', Possible Arguments:\n"
                              "----------------\n%s" % (key, listing))
         values[key] = param.parse(attrs[key])
@@ -255,7 +255,7 @@ def _parse_in_order(op, attrs: dict, keys) -> Params:
         values = Params((k, values[k]) for k in attrs if k in values)
     for key, value in op.implied_params.items():
         values.setdefault(key, value)
-    for param in tuple(op.params) + tuple(op.hidden_params):
+    for param in declared.values():
         if param.name not in values:
             if param.required:
                 raise ParamError("Required parameter %s of %s is not presented"
@@ -348,9 +348,9 @@ def mxnet_insertion_order(op, attrs: dict, origin: str = "sym", scope_keys=()) -
     user = [k for k in keys[:len(keys) - len(tail)] if k not in scope]
     if op.key_var_num_args or op.variadic:
         return user + scope + tail
-    declared = [p.name for p in tuple(op.params) + tuple(op.hidden_params)
-                if p.name in user and p.name != "dtype"]
-    return ([k for k in user if k not in op.param_map] + scope + declared
+    named = [p.name for p in tuple(op.params) + tuple(op.hidden_params)]
+    declared = [k for k in named if k in user and k != "dtype"]
+    return ([k for k in user if k not in named] + scope + declared
             + (["dtype"] if "dtype" in op.param_map and "dtype" in user else []) + tail)
 
 

@@ -59,6 +59,10 @@ class OpDef:
     params: ClassVar[tuple[Param, ...]] = ()
     # parsed like params but not listed among the arguments (add_n's num_args: ops.json none)
     hidden_params: ClassVar[tuple[Param, ...]] = ()
+    # the parameter struct MXNet parses with, where it differs from the documented ones
+    # (smooth_l1 documents ``scalar : float`` but parses ``scalar : double`` and ``is_int``):
+    # parsed, defaulted and listed in errors; params stay the signature's and the docs'
+    parser_params: ClassVar[tuple[Param, ...] | None] = None
     outputs: ClassVar[tuple[str, ...]] = ("output",)  # visible output suffixes
     num_outputs_total_default: ClassVar[int | None] = None
     key_var_num_args: ClassVar[str | None] = None
@@ -221,13 +225,20 @@ class ZeroGradient:
                 grad[...] = 0
 
 
+def parsed_params(op) -> tuple[Param, ...]:
+    """The parameters ``op`` parses, in its parameter struct's order."""
+    if op.parser_params is not None:
+        return tuple(op.parser_params)
+    return tuple(op.params) + tuple(op.hidden_params)
+
+
 def register(cls):
     """Class decorator: instantiate an OpDef subclass and enter it (and its aliases).
 
     The class docstring becomes the operator's documentation.
     """
     op = cls()
-    cls.param_map = {p.name: p for p in tuple(cls.params) + tuple(cls.hidden_params)}
+    cls.param_map = {p.name: p for p in parsed_params(cls)}
     if cls.name in OPS:
         raise ValueError("operator %s registered twice" % cls.name)
     OPS[cls.name] = op

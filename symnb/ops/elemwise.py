@@ -590,9 +590,10 @@ class smooth_l1(_Unary):  # noqa: N801 -- MXNet's operator name
     name = "smooth_l1"
     family = "elementwise"
     params = (Param("scalar", "float", "scalar input"),)
+    parser_params = _SCALAR_PARAMS      # documented as above, parsed as the scalar operators
 
     def _sigma2(self, p, x):
-        return x.dtype.type(1.0 if p.scalar is None else p.scalar) ** 2
+        return x.dtype.type(p.scalar) ** 2
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x = rt.xp, ins[0]

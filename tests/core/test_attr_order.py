@@ -110,9 +110,6 @@ KNOWN = {
     "fill_element_0index": "MXNet's text is the bare log line (no 'MXNetError: ' prefix)",
     "_set_value": "MXNet keeps unknown keys on this legacy function",
 }
-# the argument listing's parameter docs differ from the ones MXNet prints
-KNOWN.update((name, "parameter docs differ from MXNet's listing") for name in (
-    "smooth_l1").split())
 
 
 @pytest.mark.parametrize("name, want", [
@@ -130,3 +127,24 @@ def test_unknown_keys_as_mxnet(name, want):
     except mx.base.MXNetError as e:
         got = str(e)
     assert got == want
+
+
+@pytest.mark.parametrize("kwargs, want", [
+    # texts recorded from MXNet 1.9.1 (mx.sym.smooth_l1(mx.sym.var('d'), **kwargs))
+    ({"scalar": "abc"}, "MXNetError: Invalid Parameter format for scalar expect double but "
+                        "value='abc', in operator smooth_l1(name=\"\", scalar=\"abc\")"),
+    ({"is_int": "abc"}, "MXNetError: Invalid Parameter format for is_int expect boolean but "
+                        "value='abc', in operator smooth_l1(name=\"\", is_int=\"abc\")"),
+    ({"scalar": "1e40"}, None),
+    ({"is_int": "0"}, None),
+])
+def test_smooth_l1_parses_the_scalar_struct(kwargs, want):
+    """smooth_l1 documents ``scalar : float`` but MXNet parses it as the scalar operators do
+    (``scalar : double``, ``is_int``): ``parser_params``."""
+    try:
+        mx.sym.smooth_l1(mx.sym.var("d"), **kwargs)
+        got = None
+    except mx.base.MXNetError as e:
+        got = str(e)
+    assert got == want
+    assert [p.name for p in get_op("smooth_l1").params] == ["scalar"]
