@@ -162,7 +162,11 @@ def _filled(op_name, fill, shape, ctx, dtype, out=None):
         raise shape_failure(op_name, [], [None if len(dims) == 0 else dims],
                             {"dtype": dtype.name, "ctx": str(ctx), "shape": str(shape)})
     if out is None:
-        return NDArray(get_backend(ctx).xp.full(dims, fill, dtype=dtype), ctx)
+        xp = get_backend(ctx).xp
+        # zeros from calloc'd pages (no pass over the memory), anything else filled
+        zero = fill == 0 and not np.signbit(fill)          # -0.0 stays a fill
+        data = xp.zeros(dims, dtype=dtype) if zero else xp.full(dims, fill, dtype=dtype)
+        return NDArray(data, ctx)
     # MXNet writes into ``out`` after checking it against the inferred shape and type
     if out.shape != dims:
         raise MXNetError("MXNetError: Shape inconsistent, Provided = %s, inferred shape=%s"
