@@ -121,17 +121,21 @@ class FullyConnected(OpDef):
         _on_two_workers(run, halves)
 
 
-# A NumPy FullyConnected layer of at least this many multiply-adds runs on two workers with
-# BLAS at one thread (conv.py's _on_two_workers): a two-thread OpenBLAS GEMM syncs at every
-# block, and when other processes share the cores each sync can wait a whole time slice.
+# A NumPy FullyConnected layer of [_FC_SPLIT_MIN_MACS, _FC_SPLIT_MAX_MACS) multiply-adds runs
+# on two workers with BLAS at one thread (conv.py's _on_two_workers). Measured at load 2-2.5
+# on two cores: LeNet's fc1 (64x800x500, 2^24.6) took 14-42 ms per pass as a two-thread
+# OpenBLAS GEMM (after the convolutions' splits) and 1.4-1.7 ms split; the MLP benchmark's
+# layers (2^26 and more) ran 2x slower split than as two-thread GEMMs, so they stay whole.
 _FC_SPLIT_MIN_MACS = 1 << 24
+_FC_SPLIT_MAX_MACS = 1 << 26
 
 
 def _fc_halves(xp, x2, w):
     """Batch halves for two workers, or None (CuPy, small layers, no second worker, or BLAS
     already at one thread: the same conditions as conv.py's split)."""
     n, k = x2.shape[0], x2.shape[-1]
-    if xp is not np or n < 2 or len(w) < 2 or n * k * len(w) < _FC_SPLIT_MIN_MACS:
+    if xp is not np or n < 2 or len(w) < 2 \
+            or not _FC_SPLIT_MIN_MACS <= n * k * len(w) < _FC_SPLIT_MAX_MACS:
         return None
     state = _split_workers()
     if state is None or min(c.num_threads for c in state[0]) < 2:
