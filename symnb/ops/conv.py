@@ -86,6 +86,25 @@ def _im2col(xp, x, geo: Geometry, out_sizes):
     return cols.reshape(c * math.prod(geo.kernel), -1)
 
 
+def _per_sample(xp, n, c, g) -> bool:
+    """Whether a NumPy convolution of one input channel runs one small GEMM per sample
+    (:func:`_im2col_per_sample`): the whole-batch GEMM is skinny there (K = kernel size) and
+    its result needs a transposed pass; measured for LeNet's conv1 only, so other shapes
+    keep the whole-batch GEMM."""
+    return xp is np and c == 1 and g == 1 and n > 1
+
+
+def _im2col_per_sample(xp, x, geo: Geometry, out_sizes):
+    """Per-sample columns ``(N, C * K, O)``: ``[n, (c, k), o]`` holds
+    ``x[n, c, o * stride + k * dilate]`` (padded). One strided copy per kernel offset."""
+    n, c = x.shape[:2]
+    padded = _padded(xp, x, geo.pad)
+    cols = xp.empty((n, c) + tuple(geo.kernel) + tuple(out_sizes), x.dtype)
+    for offset in _offsets(geo.kernel):
+        cols[(slice(None), slice(None)) + offset] = padded[_slab(offset, geo, out_sizes)]
+    return cols.reshape(n, c * math.prod(geo.kernel), math.prod(out_sizes))
+
+
 def _channels_first(xp, a):
     """``(N, C, *S)`` -> contiguous ``(C, N * prod(S))``, the GEMM layout of the columns."""
     return xp.ascontiguousarray(a.swapaxes(0, 1)).reshape(a.shape[1], -1)
@@ -210,6 +229,15 @@ def conv_forward(xp, x, w, geo: Geometry, out, bias=None):
     f, g = w.shape[0], geo.groups
     out_sizes = out.shape[2:]
     batch_last = _batch_last(n, c)
+    if _per_sample(xp, n, c, g) and out.flags.c_contiguous:
+        # one GEMM per sample writing its output in place (a stacked matmul): for one input
+        # channel (LeNet's conv1) the whole-batch (20, 25) x (25, N * O) GEMM is skinny and
+        # its result still needs a transposed pass into NCHW (measured 2.7 -> 1.3 ms)
+        cols = _im2col_per_sample(xp, x, geo, out_sizes)
+        xp.matmul(w.reshape(f, cols.shape[1]), cols, out=out.reshape(n, f, cols.shape[2]))
+        if bias is not None:
+            _add_bias(out, bias)
+        return
     cols = (_im2col_bl if batch_last else _im2col)(xp, x, geo, out_sizes)
     kc = cols.shape[0] // g
     if n == 1 and g == 1 and out.flags.c_contiguous:     # the GEMM writes the output itself
@@ -282,6 +310,13 @@ def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
     batch and every output position at once. ``dy_t`` as in :func:`conv_data_grad`."""
     n, c = x.shape[:2]
     f, g = dy.shape[1], geo.groups
+    if _per_sample(xp, n, c, g) and dy.flags.c_contiguous:
+        # the per-sample layout of conv_forward: one (F, O) x (O, C*K) product per sample,
+        # summed over the batch (no transposed copy of dy; LeNet conv1 2.4 -> 1.8 ms)
+        cols = _im2col_per_sample(xp, x, geo, dy.shape[2:])
+        parts = xp.matmul(dy.reshape(n, f, cols.shape[2]), cols.transpose(0, 2, 1))
+        assign(dw, parts.sum(axis=0).reshape(dw.shape), req)
+        return
     if _batch_last(n, c):
         cols = _im2col_bl(xp, x, geo, dy.shape[2:])
         flat_dy = dy_t if dy_t is not None else _batch_last_dy(xp, dy)

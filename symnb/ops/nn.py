@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import Param
-from ._registry import InferError, OpDef, register
+from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign
+from .conv import _on_two_workers, _split_workers
 
 
 @register
@@ -63,6 +64,14 @@ class FullyConnected(OpDef):
         xp, x, w = rt.xp, ins[0], ins[1]
         x2 = _as_matrix(x, 1) if p.flatten else x
         out = outs[0].reshape(x2.shape[:-1] + (p.num_hidden,))
+        halves = _fc_halves(xp, x2, w) if x2.ndim == 2 else None
+        if halves is not None:         # each batch half's GEMM (and bias) on its own worker
+            def half(h):
+                xp.matmul(x2[h], w.T, out=out[h])
+                if not p.no_bias:
+                    out[h] += ins[2]
+            _on_two_workers(half, halves)
+            return
         xp.matmul(x2, w.T, out=out)
         if not p.no_bias:
             out += ins[2]
@@ -71,6 +80,12 @@ class FullyConnected(OpDef):
         xp, x, w, g = rt.xp, ins[0], ins[1], ograds[0]
         x2 = _as_matrix(x, 1) if p.flatten else _as_matrix(x, x.ndim - 1)
         g2 = g.reshape(-1, p.num_hidden)
+        halves = _fc_halves(xp, x2, w)
+        if halves is not None and all(igrads[i] is None or reqs[i] == "write" for i in (0, 1)):
+            self._backward_halves(xp, x2, w, g2, igrads, halves)
+            if not p.no_bias and igrads[2] is not None:
+                assign(igrads[2], g2.sum(axis=0), reqs[2])
+            return
         # 'write' goes straight into the gradient buffers (no temporaries); 'add' accumulates
         if igrads[0] is not None:
             if reqs[0] == "write":
@@ -87,6 +102,45 @@ class FullyConnected(OpDef):
                 g2.sum(axis=0, out=igrads[2])
             else:
                 igrads[2] += g2.sum(axis=0)
+
+
+    @staticmethod
+    def _backward_halves(xp, x2, w, g2, igrads, halves):
+        """Written data and weight gradients on two workers: the data gradient by batch
+        halves, the weight gradient by halves of its rows (the same products as one GEMM)."""
+        dx = igrads[0].reshape(x2.shape) if igrads[0] is not None else None
+        rows = slice(0, len(w) // 2), slice(len(w) // 2, len(w))
+
+        def run(h):
+            i = 0 if h is halves[0] else 1
+            if dx is not None:
+                xp.matmul(g2[halves[i]], w, out=dx[halves[i]])
+            if igrads[1] is not None:
+                xp.matmul(g2[:, rows[i]].T, x2, out=igrads[1][rows[i]])
+
+        _on_two_workers(run, halves)
+
+
+# A NumPy FullyConnected layer of [_FC_SPLIT_MIN_MACS, _FC_SPLIT_MAX_MACS) multiply-adds runs
+# on two workers with BLAS at one thread (conv.py's _on_two_workers). Measured at load 2-2.5
+# on two cores: LeNet's fc1 (64x800x500, 2^24.6) took 14-42 ms per pass as a two-thread
+# OpenBLAS GEMM (after the convolutions' splits) and 1.4-1.7 ms split; the MLP benchmark's
+# layers (2^26 and more) ran 2x slower split than as two-thread GEMMs, so they stay whole.
+_FC_SPLIT_MIN_MACS = 1 << 24
+_FC_SPLIT_MAX_MACS = 1 << 26
+
+
+def _fc_halves(xp, x2, w):
+    """Batch halves for two workers, or None (CuPy, small layers, no second worker, or BLAS
+    already at one thread: the same conditions as conv.py's split)."""
+    n, k = x2.shape[0], x2.shape[-1]
+    if xp is not np or n < 2 or len(w) < 2 \
+            or not _FC_SPLIT_MIN_MACS <= n * k * len(w) < _FC_SPLIT_MAX_MACS:
+        return None
+    state = _split_workers()
+    if state is None or min(c.num_threads for c in state[0]) < 2:
+        return None
+    return slice(0, n // 2), slice(n // 2, n)
 
 
 def _as_matrix(x, k):
@@ -109,6 +163,26 @@ _ACTIVATIONS = {
     "softrelu": (_softrelu, lambda xp, x, y: 1 - xp.exp(-y)),
     "softsign": (lambda xp, x: x / (1 + xp.abs(x)), lambda xp, x, y: 1 / (1 + xp.abs(x)) ** 2),
 }
+
+
+def _tanh_sigmoid_backward(xp, act_type, y, g, dx):
+    """``dx = g * (1 - y * y)`` (tanh) or ``g * (y * (1 - y))`` (sigmoid) built in ``dx``
+    itself, the same roundings as the generic backward without its two temporaries; None
+    (the generic path) when ``dx`` may overlap ``y`` or ``g``."""
+    if xp.may_share_memory(dx, y) or xp.may_share_memory(dx, g) or y.shape != dx.shape \
+            or g.shape != dx.shape or y.dtype != dx.dtype or g.dtype != dx.dtype:
+        return None
+    if act_type == "tanh":
+        def run(is_train):
+            xp.multiply(y, y, out=dx)
+            xp.subtract(1, dx, out=dx)
+            xp.multiply(g, dx, out=dx)
+    else:
+        def run(is_train):
+            xp.subtract(1, y, out=dx)
+            xp.multiply(y, dx, out=dx)
+            xp.multiply(g, dx, out=dx)
+    return run
 
 
 @register
@@ -143,9 +217,13 @@ class Activation(OpDef):
 
     def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
         # relu in an executor: the mask buffer is allocated once, at bind
-        if p.act_type != "relu" or igrads[0] is None or reqs[0] != "write":
+        if igrads[0] is None or reqs[0] != "write":
             return None
         xp, y, g, dx = rt.xp, outs[0], ograds[0], igrads[0]
+        if p.act_type in ("tanh", "sigmoid"):
+            return _tanh_sigmoid_backward(xp, p.act_type, y, g, dx)
+        if p.act_type != "relu":
+            return None
         mask = xp.empty(y.shape, dtype=bool)
 
         def run(is_train):

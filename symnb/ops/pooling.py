@@ -364,10 +364,13 @@ class Pooling(OpDef):
             return
         direct = not plan.padded and reqs[0] != "add" and igrads[0].flags.c_contiguous
         target = igrads[0] if direct else xp.zeros(plan.padded_shape(x.shape), x.dtype)
-        if direct:
-            target[...] = 0
         # windows that do not overlap (stride == kernel): every offset writes its own slab
         disjoint = all(s >= k for s, k in zip(plan.stride, plan.kernel, strict=True))
+        # max windows that also tile the input exactly write every position: no zeroing
+        tiled = p.pool_type == "max" and plan.stride == plan.kernel and all(
+            o * k == n for o, k, n in zip(plan.out, plan.kernel, plan.sizes, strict=True))
+        if direct and not tiled:
+            target[...] = 0
         if p.pool_type == "max":
             small = xp.empty(idx.shape, np.int8 if np.prod(plan.kernel) <= 127 else np.int32)
             small[...] = idx
