@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -14,16 +13,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main() -> int:
-    import mxnet as mx
     sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
     from tests.ndarray._calls_cases import all_facts
-    facts = all_facts(mx)
-    facts["_meta"] = {"mxnet": mx.__version__, "numpy": __import__("numpy").__version__}
-    with open(os.path.join(HERE, "calls_facts.json"), "w") as f:
-        json.dump(facts, f, indent=1, sort_keys=True)
-        f.write("\n")
-    print("recorded", sum(len(v) for k, v in facts.items() if k != "_meta"), "facts")
-    return 0
+    from tests.ndarray.record_core import write_facts
+    return write_facts(all_facts, "calls_facts.json")
 
 
 if __name__ == "__main__":

@@ -16,17 +16,23 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def main() -> int:
+def write_facts(all_facts, filename) -> int:
+    """Run ``all_facts(mx)`` under MXNet and write them, with the versions, to ``filename``
+    beside this script (shared by the recorders of this folder)."""
     import mxnet as mx
-    sys.path.insert(0, HERE)
-    from _core_cases import all_facts
     facts = all_facts(mx)
     facts["_meta"] = {"mxnet": mx.__version__, "numpy": __import__("numpy").__version__}
-    with open(os.path.join(HERE, "core_facts.json"), "w") as f:
+    with open(os.path.join(HERE, filename), "w") as f:
         json.dump(facts, f, indent=1, sort_keys=True)
         f.write("\n")
     print("recorded", sum(len(v) for k, v in facts.items() if k != "_meta"), "facts")
     return 0
+
+
+def main() -> int:
+    sys.path.insert(0, HERE)
+    from _core_cases import all_facts
+    return write_facts(all_facts, "core_facts.json")
 
 
 if __name__ == "__main__":
