@@ -19,6 +19,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def write_facts(all_facts, filename) -> int:
     """Run ``all_facts(mx)`` under MXNet and write them, with the versions, to ``filename``
     beside this script (shared by the recorders of this folder)."""
+    # MXNet's oneDNN subgraph pass would rename fused nodes (sg_mkldnn_conv_0) in the
+    # optimized symbols these facts compare; symnb reproduces the plain graph passes
+    os.environ.setdefault("MXNET_SUBGRAPH_BACKEND", "NONE")
     import mxnet as mx
     facts = all_facts(mx)
     facts["_meta"] = {"mxnet": mx.__version__, "numpy": __import__("numpy").__version__}
