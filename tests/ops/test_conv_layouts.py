@@ -196,3 +196,151 @@ def test_one_sample_split_by_filters_matches_the_whole_gemm(monkeypatch):
                     np.arange(5.0), (2, 2))
     np.testing.assert_allclose(got[True], want, rtol=1e-5, atol=1e-5)
     np.testing.assert_array_equal(got[True], got[False])
+
+
+# ----------------------------------------------------------------------------- tap GEMMs
+TAP_CASES = [  # (n, c, f, kernel, dilate, pad, size (h, w))
+    (2, 16, 8, (3, 3), (1, 1), (1, 1), (9, 30)),
+    (3, 17, 5, (5, 3), (1, 2), (2, 0), (7, 26)),      # asymmetric kernel, dilation, no pad
+    (2, 16, 4, (3, 3), (2, 1), (0, 0), (6, 24)),
+    (1, 20, 6, (1, 1), (1, 1), (0, 0), (5, 25)),      # 1x1: no discarded columns
+    (2, 16, 3, (3, 3), (1, 1), (3, 2), (4, 21)),      # pad wider than the kernel reach
+]
+
+
+def _taps_on(monkeypatch, on):
+    monkeypatch.setattr(conv, "_TAP_MIN_WIDTH", 1 if on else 1 << 30)
+    monkeypatch.setattr(conv, "_TAP_MIN_CHANNELS", 1 if on else 1 << 30)
+
+
+def _needs_direct_blas():
+    from symnb.ops import _blas
+    if _blas.gemm_for(np.float32) is None:
+        pytest.skip("NumPy's BLAS cannot be called directly here: the tap path never runs")
+
+
+@pytest.mark.parametrize("case", TAP_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tap_gemms_match_im2col_and_reference(monkeypatch, case, dtype):
+    """Forward (with bias), data gradient (added to what is there) and weight gradient of the
+    tap GEMMs agree with im2col/col2im and with the definition."""
+    _needs_direct_blas()
+    n, c, f, kernel, dilate, pad, size = case
+    geo = conv.Geometry(kernel, (1, 1), dilate, pad)
+    x = RNG.standard_normal((n, c) + size).astype(dtype)
+    w = RNG.standard_normal((f, c) + kernel).astype(dtype)
+    b = RNG.standard_normal(f).astype(dtype)
+    osz = tuple(s + 2 * p - d * (k - 1) for s, p, d, k in zip(size, pad, dilate, kernel))
+    dy = RNG.standard_normal((n, f) + osz).astype(dtype)
+    got = {}
+    for on in (True, False):
+        _taps_on(monkeypatch, on)
+        assert (conv._taps(np, x.shape, geo, x.dtype) is not None) == on
+        out = np.empty((n, f) + osz, dtype)
+        conv.conv_forward(np, x, w, geo, out, b)
+        dx = np.ones_like(x)
+        conv.conv_data_grad(np, dy, w, geo, dx, "add")
+        dw = np.empty_like(w)
+        conv.conv_weight_grad(np, x, dy, geo, dw)
+        got[on] = out, dx, dw
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    for a, b_ in zip(got[True], got[False], strict=True):
+        np.testing.assert_allclose(a, b_, rtol=tol, atol=tol)
+    want = ref_conv(x.astype(np.float64), w.astype(np.float64), b, (1, 1), pad, dilate)
+    np.testing.assert_allclose(got[True][0], want, rtol=tol, atol=tol)
+
+
+def test_tap_gemms_are_chosen_for_wide_stride_one_images():
+    _needs_direct_blas()
+    geo = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1))
+    assert conv._taps(np, (16, 64, 56, 56), geo, np.float32) is not None
+    assert conv._taps(np, (16, 64, 56, 56), geo, np.float16) is None      # no half GEMM
+    assert conv._taps(np, (16, 512, 7, 7), geo, np.float32) is None      # narrow: im2col
+    assert conv._taps(np, (16, 3, 56, 56), geo, np.float32) is None      # few channels
+    assert conv._taps(np, (0, 64, 56, 56), geo, np.float32) is None      # empty batch
+    strided = conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1))
+    assert conv._taps(np, (16, 64, 56, 56), strided, np.float32) is None
+    grouped = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1), 2)
+    assert conv._taps(np, (16, 64, 56, 56), grouped, np.float32) is None
+
+
+@pytest.mark.parametrize("split", ["batch", "filters", None])
+def test_tap_convolution_through_the_executor(monkeypatch, split):
+    """The bound operator on the tap path, its batch split over two workers or one sample's
+    filters split, against the definition and float64 directional differences; 'add'
+    gradients accumulate."""
+    _needs_direct_blas()
+    _taps_on(monkeypatch, True)
+    if split is not None and conv._split_workers() is None:
+        pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
+    two = lambda xp, n, macs: (slice(0, n // 2), slice(n // 2, n)) if n > 1 else None  # noqa
+    monkeypatch.setattr(conv, "_halves", two if split == "batch" else lambda *a: None)
+    monkeypatch.setattr(conv, "_two_halves", two if split == "filters" else lambda *a: None)
+    n = 1 if split == "filters" else 3
+    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=5, pad=(1, 1),
+                             name="c")
+    x = RNG.standard_normal((n, 4, 6, 7))
+    w = RNG.standard_normal((5, 4, 3, 3))
+    b = RNG.standard_normal(5)
+    ex = net.simple_bind(mx.cpu(), data=x.shape, type_dict={"data": np.float64},
+                         grad_req="add")
+    for name, value in (("data", x), ("c_weight", w), ("c_bias", b)):
+        ex.arg_dict[name][:] = value
+        ex.grad_dict[name][:] = 1
+    ex.forward(is_train=True)
+    want = ref_conv(x, w, b, (1, 1), (1, 1))
+    np.testing.assert_allclose(ex.outputs[0].asnumpy(), want, rtol=1e-12, atol=1e-12)
+    dy = RNG.standard_normal(want.shape)
+    ex.backward(mx.nd.array(dy, dtype=np.float64))
+    # <dy, conv(x, w)> is bilinear, so a central difference along a random direction is
+    # exact up to rounding
+    eps = 1e-4
+    for name, arg in (("data", x), ("c_weight", w)):
+        v = RNG.standard_normal(arg.shape)
+        plus = {"data": x, "c_weight": w, name: arg + eps * v}
+        minus = {"data": x, "c_weight": w, name: arg - eps * v}
+        numeric = ((ref_conv(plus["data"], plus["c_weight"], b, (1, 1), (1, 1))
+                    - ref_conv(minus["data"], minus["c_weight"], b, (1, 1), (1, 1)))
+                   * dy).sum() / (2 * eps)
+        analytic = ((ex.grad_dict[name].asnumpy() - 1) * v).sum()
+        np.testing.assert_allclose(analytic, numeric, rtol=1e-7)
+    np.testing.assert_allclose(ex.grad_dict["c_bias"].asnumpy(), 1 + dy.sum(axis=(0, 2, 3)),
+                               rtol=1e-12)
+
+
+def test_deconvolution_stride_one_on_the_tap_path(monkeypatch):
+    """Deconvolution's forward is the convolution data gradient: the tap path gives the
+    same output as col2im."""
+    _needs_direct_blas()
+    net = mx.sym.Deconvolution(mx.sym.var("data"), kernel=(3, 3), num_filter=16, pad=(1, 1),
+                               no_bias=True, name="d")
+    x = RNG.standard_normal((2, 6, 5, 8)).astype(np.float32)
+    w = RNG.standard_normal((6, 16, 3, 3)).astype(np.float32)
+    got = {}
+    for on in (True, False):
+        _taps_on(monkeypatch, on)
+        ex = net.simple_bind(mx.cpu(), data=x.shape, grad_req="null")
+        ex.arg_dict["data"][:] = x
+        ex.arg_dict["d_weight"][:] = w
+        ex.forward()
+        got[on] = ex.outputs[0].asnumpy()
+    np.testing.assert_allclose(got[True], got[False], rtol=1e-5, atol=1e-5)
+
+
+def test_direct_blas_binds_and_can_be_turned_off(monkeypatch):
+    """``_blas.gemm_for`` accumulates into strided windows as CBLAS does (checked against
+    NumPy), and SYMNB_BLAS_TAPS=0 leaves every convolution on im2col."""
+    from symnb.ops import _blas
+    _needs_direct_blas()
+    gemm = _blas.gemm_for(np.float64)
+    a = RNG.standard_normal((3, 10))
+    b = RNG.standard_normal((4, 6))
+    c = RNG.standard_normal((3, 5))
+    want = a[:, 2:6] @ b[:, 1:6] + c
+    gemm(3, 5, 4, a.ctypes.data + 2 * 8, 10, b.ctypes.data + 8, 6, c.ctypes.data, 5, beta=1.0)
+    np.testing.assert_allclose(c, want, rtol=1e-12)
+    monkeypatch.setattr(_blas, "_STATE", {})
+    monkeypatch.setenv("SYMNB_BLAS_TAPS", "0")
+    assert _blas.gemm_for(np.float32) is None
+    geo = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1))
+    assert conv._taps(np, (16, 64, 56, 56), geo, np.float32) is None
