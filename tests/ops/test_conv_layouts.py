@@ -176,28 +176,6 @@ def test_two_worker_halves_match_the_whole_batch(monkeypatch):
     assert not np.allclose(got[True][1], 1)              # the gradients did arrive
 
 
-def test_one_sample_split_by_filters_matches_the_whole_gemm(monkeypatch):
-    if conv._split_workers() is None:
-        pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
-    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=5, stride=(2, 2),
-                             name="c")
-    x = RNG.standard_normal((1, 3, 9, 9)).astype(np.float32)
-    got = {}
-    for split in (False, True):
-        monkeypatch.setattr(conv, "_two_halves", lambda xp, n, macs, split=split:
-                            (slice(0, n // 2), slice(n // 2, n)) if split else None)
-        ex = net.simple_bind(mx.cpu(), data=x.shape, grad_req="null")
-        ex.arg_dict["data"][:] = x
-        ex.arg_dict["c_weight"][:] = np.linspace(-1, 1, 135).reshape(5, 3, 3, 3)
-        ex.arg_dict["c_bias"][:] = np.arange(5)
-        ex.forward(is_train=False)
-        got[split] = ex.outputs[0].asnumpy()
-    want = ref_conv(x.astype(np.float64), np.linspace(-1, 1, 135).reshape(5, 3, 3, 3),
-                    np.arange(5.0), (2, 2))
-    np.testing.assert_allclose(got[True], want, rtol=1e-5, atol=1e-5)
-    np.testing.assert_array_equal(got[True], got[False])
-
-
 # ----------------------------------------------------------------------------- tap GEMMs
 TAP_CASES = [  # (n, c, f, kernel, dilate, pad, size (h, w))
     (2, 16, 8, (3, 3), (1, 1), (1, 1), (9, 30)),
@@ -264,19 +242,18 @@ def test_tap_gemms_are_chosen_for_wide_stride_one_images():
     assert conv._taps(np, (16, 64, 56, 56), grouped, np.float32) is None
 
 
-@pytest.mark.parametrize("split", ["batch", "filters", None])
+@pytest.mark.parametrize("split", [True, False])
 def test_tap_convolution_through_the_executor(monkeypatch, split):
-    """The bound operator on the tap path, its batch split over two workers or one sample's
-    filters split, against the definition and float64 directional differences; 'add'
-    gradients accumulate."""
+    """The bound operator on the tap path, its batch split over two workers or whole,
+    against the definition and float64 directional differences; 'add' gradients
+    accumulate."""
     _needs_direct_blas()
     _taps_on(monkeypatch, True)
-    if split is not None and conv._split_workers() is None:
+    if split and conv._split_workers() is None:
         pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
-    two = lambda xp, n, macs: (slice(0, n // 2), slice(n // 2, n)) if n > 1 else None  # noqa
-    monkeypatch.setattr(conv, "_halves", two if split == "batch" else lambda *a: None)
-    monkeypatch.setattr(conv, "_two_halves", two if split == "filters" else lambda *a: None)
-    n = 1 if split == "filters" else 3
+    monkeypatch.setattr(conv, "_halves", lambda xp, n, macs: (slice(0, n // 2), slice(n // 2, n))
+                        if split else None)
+    n = 3
     net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=5, pad=(1, 1),
                              name="c")
     x = RNG.standard_normal((n, 4, 6, 7))
