@@ -500,6 +500,17 @@ def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
         cols = _im2col(xp, x, geo, dy.shape[2:])
         flat_dy = _channels_first(xp, dy)
     kc = cols.shape[0] // g
+    if flat_dy.shape[1] <= kc:
+        # few positions (ResNet's 7x7 stage): (F, N*O) @ (N*O, C*K) runs as fast as the
+        # transposed product below and needs no transposed copy of the (large) result
+        # (stage 4 at batch 8: 30.8 -> 18.9 ms)
+        if g == 1 and req != "add" and dw.flags.c_contiguous:
+            xp.matmul(flat_dy, cols.T, out=dw.reshape(f, kc))
+            return
+        grad = _group_matmul(xp, flat_dy.reshape(g, f // g, -1),
+                             cols.reshape(g, kc, -1).transpose(0, 2, 1))
+        assign(dw, grad.reshape(dw.shape), req)
+        return
     # computed transposed, (C*K, N*O) @ (N*O, F): OpenBLAS is ~4x faster that way round
     # than with the long N*O axis as the inner dimension of a short-wide product
     grad_t = _group_matmul(xp, cols.reshape(g, kc, -1),
@@ -831,7 +842,11 @@ class Convolution(_ConvLayer):
         """Data and weight gradients of each batch half on its own worker; the two partial
         weight gradients are summed."""
         x, w = ins[0], ins[1]
+        # the first half's weight gradient goes straight into a written, contiguous buffer
+        direct = igrads[1] is not None and reqs[1] == "write" and igrads[1].flags.c_contiguous
         parts = [xp.empty_like(w) if igrads[1] is not None else None for _ in halves]
+        if direct:
+            parts[0] = igrads[1]
 
         def run(h):
             dy_h = dy[h]
@@ -845,7 +860,8 @@ class Convolution(_ConvLayer):
         _on_two_workers(run, halves)
         if igrads[1] is not None:
             parts[0] += parts[1]
-            assign(igrads[1], parts[0], reqs[1])
+            if not direct:
+                assign(igrads[1], parts[0], reqs[1])
 
 
 def _check_kernel_fits(nd, dk, data, pad):

@@ -321,3 +321,36 @@ def test_direct_blas_binds_and_can_be_turned_off(monkeypatch):
     assert _blas.gemm_for(np.float32) is None
     geo = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1))
     assert conv._taps(np, (16, 64, 56, 56), geo, np.float32) is None
+
+
+def _ref_weight_grad(x, dy, kernel, pad, groups):
+    """dW[f, c, k] = sum over n, o of dy[n, f, o] * x_padded[n, g(f) * C/g + c, o + k]."""
+    n, c = x.shape[:2]
+    f = dy.shape[1]
+    xp_ = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in pad])
+    out = dy.shape[2:]
+    dw = np.zeros((f, c // groups) + tuple(kernel))
+    for f_ in range(f):
+        g = f_ // (f // groups)
+        chans = slice(g * (c // groups), (g + 1) * (c // groups))
+        for i, j in itertools.product(range(kernel[0]), range(kernel[1])):
+            win = xp_[:, chans, i:i + out[0], j:j + out[1]]
+            dw[f_, :, i, j] = np.einsum("nchw,nhw->c", win, dy[:, f_])
+    return dw
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+@pytest.mark.parametrize("req", ["write", "add"])
+@pytest.mark.parametrize("n", [2, 8])        # NCHW and batch-last columns
+def test_weight_grad_with_few_positions(monkeypatch, groups, req, n):
+    """Few output positions against many kernel rows (N * O <= C * K): the weight gradient
+    is computed the direct way round, written or added, against the definition."""
+    _taps_on(monkeypatch, False)
+    geo = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1), groups)
+    x = RNG.standard_normal((n, 16, 3, 3))
+    dy = RNG.standard_normal((n, 6, 3, 3))
+    assert n * 9 <= 16 // groups * 9         # the few-positions branch
+    dw = np.ones((6, 16 // groups, 3, 3))
+    conv.conv_weight_grad(np, x, dy, geo, dw, req)
+    want = _ref_weight_grad(x, dy, (3, 3), (1, 1), groups) + (req == "add")
+    np.testing.assert_allclose(dw, want, rtol=1e-12, atol=1e-12)
