@@ -221,13 +221,31 @@ def _batch_last_dy(xp, dy):
     return out.reshape(dy.shape[1], -1)
 
 
-def _prepared_dy(xp, dy, x_shape, geo: Geometry):
-    """``dy`` in the layout both gradient kernels of a convolution of input ``x_shape`` read
-    (wide for tap GEMMs, batch-last), made once for the two; None where they read NCHW."""
-    taps = _taps(xp, x_shape, geo, dy.dtype)
+def _prepared_dy(xp, dy, x, w, geo: Geometry):
+    """``dy`` in the layout both gradient kernels of a convolution of ``x`` by ``w`` read
+    (wide for tap GEMMs, batch-last), made once for the two; None where they read NCHW.
+    Each kernel checks that it got its own layout (:func:`_wide_or_make`,
+    :func:`_rows_or_make`) and otherwise makes it."""
+    taps = _taps(xp, x.shape, geo, dy, x, w)
     if taps is not None:
         return _tap_wide_dy(xp, taps, dy)
-    return _batch_last_dy(xp, dy) if _batch_last(*x_shape[:2]) else None
+    return _batch_last_dy(xp, dy) if _batch_last(*x.shape[:2]) else None
+
+
+def _wide_or_make(xp, taps, dy, dy_t):
+    """``dy_t`` if it is ``dy`` laid out wide for ``taps``, else that layout made now."""
+    wide = dy.shape[:3] + (taps.wp,)
+    if dy_t is not None and dy_t.shape == wide and dy_t.dtype == dy.dtype \
+            and dy_t.flags.c_contiguous:
+        return dy_t
+    return _tap_wide_dy(xp, taps, dy)
+
+
+def _rows_or_make(xp, dy, dy_t):
+    """``dy_t`` if it is ``dy``'s batch-last rows ``(F, prod(O) * N)``, else those made now."""
+    if dy_t is not None and dy_t.shape == (dy.shape[1], dy.size // max(dy.shape[1], 1)):
+        return dy_t
+    return _batch_last_dy(xp, dy)
 
 
 # ----------------------------------------------------------------------------- tap GEMMs
@@ -268,10 +286,14 @@ class _Taps:
         return self.out_h * self.wp
 
 
-def _taps(xp, x_shape, geo: Geometry, dtype):
-    """The :class:`_Taps` of a convolution of input shape ``x_shape``, or None where im2col
-    stays (CuPy, not 2-D, strided, grouped, few channels, a narrow image, no direct BLAS)."""
+def _taps(xp, x_shape, geo: Geometry, *arrays):
+    """The :class:`_Taps` of a convolution of input shape ``x_shape`` on ``arrays`` (its
+    operands), or None where im2col stays (CuPy, not 2-D, strided, grouped, few channels, a
+    narrow image, operands of mixed dtypes, no direct BLAS for their dtype)."""
     if xp is not np or len(x_shape) != 4 or geo.groups != 1 or any(s != 1 for s in geo.stride):
+        return None
+    dtype = arrays[0].dtype
+    if any(a.dtype != dtype for a in arrays):      # the raw GEMM reads one element type
         return None
     (kh, kw), (dh, dw), (ph, pw) = geo.kernel, geo.dilate, geo.pad
     hp, wp = x_shape[2] + 2 * ph, x_shape[3] + 2 * pw
@@ -390,7 +412,7 @@ def conv_forward(xp, x, w, geo: Geometry, out, bias=None):
     n, c = x.shape[:2]
     f, g = w.shape[0], geo.groups
     out_sizes = out.shape[2:]
-    taps = _taps(xp, x.shape, geo, x.dtype)
+    taps = _taps(xp, x.shape, geo, x, w, out)
     if taps is not None:
         _tap_forward(xp, taps, x, w, out, bias)
         return
@@ -431,13 +453,13 @@ def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write", dy_t=None):
     """
     n, f = dy.shape[:2]
     c, g = dx.shape[1], geo.groups
-    taps = _taps(xp, dx.shape, geo, dx.dtype)
+    taps = _taps(xp, dx.shape, geo, dy, w, dx)
     if taps is not None:
-        _tap_data_grad(xp, taps, dy_t if dy_t is not None else _tap_wide_dy(xp, taps, dy), w,
+        _tap_data_grad(xp, taps, _wide_or_make(xp, taps, dy, dy_t), w,
                        dx, req)
         return
     if _batch_last(n, c):
-        _data_grad_bl(xp, dy_t if dy_t is not None else _batch_last_dy(xp, dy), dy.shape, w,
+        _data_grad_bl(xp, _rows_or_make(xp, dy, dy_t), dy.shape, w,
                       geo, dx, req)
         return
     out_sizes = dy.shape[2:]
@@ -481,9 +503,9 @@ def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
     batch and every output position at once. ``dy_t`` as in :func:`conv_data_grad`."""
     n, c = x.shape[:2]
     f, g = dy.shape[1], geo.groups
-    taps = _taps(xp, x.shape, geo, x.dtype)
+    taps = _taps(xp, x.shape, geo, x, dy, dw)
     if taps is not None:
-        _tap_weight_grad(xp, taps, x, dy_t if dy_t is not None else _tap_wide_dy(xp, taps, dy),
+        _tap_weight_grad(xp, taps, x, _wide_or_make(xp, taps, dy, dy_t),
                          dw, req)
         return
     if _per_sample(xp, n, c, g) and dy.flags.c_contiguous:
@@ -495,7 +517,7 @@ def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
         return
     if _batch_last(n, c):
         cols = _im2col_bl(xp, x, geo, dy.shape[2:])
-        flat_dy = dy_t if dy_t is not None else _batch_last_dy(xp, dy)
+        flat_dy = _rows_or_make(xp, dy, dy_t)
     else:
         cols = _im2col(xp, x, geo, dy.shape[2:])
         flat_dy = _channels_first(xp, dy)
@@ -826,7 +848,7 @@ class Convolution(_ConvLayer):
                 _bias_grad(xp, dy, igrads[2], reqs[2])
             return
         # both gradients read dy in the same layout: make it once
-        dy_t = _prepared_dy(xp, dy, ins[0].shape, geo)
+        dy_t = _prepared_dy(xp, dy, ins[0], ins[1], geo)
         if igrads[0] is not None:
             conv_data_grad(xp, dy, ins[1], geo, igrads[0], reqs[0], dy_t=dy_t)
         if igrads[1] is not None:
@@ -850,7 +872,7 @@ class Convolution(_ConvLayer):
 
         def run(h):
             dy_h = dy[h]
-            dy_t = _prepared_dy(xp, dy_h, x[h].shape, geo)
+            dy_t = _prepared_dy(xp, dy_h, x[h], w, geo)
             if igrads[0] is not None:
                 conv_data_grad(xp, dy_h, w, geo, igrads[0][h], reqs[0], dy_t=dy_t)
             if igrads[1] is not None:

@@ -213,7 +213,7 @@ def test_tap_gemms_match_im2col_and_reference(monkeypatch, case, dtype):
     got = {}
     for on in (True, False):
         _taps_on(monkeypatch, on)
-        assert (conv._taps(np, x.shape, geo, x.dtype) is not None) == on
+        assert (conv._taps(np, x.shape, geo, x) is not None) == on
         out = np.empty((n, f) + osz, dtype)
         conv.conv_forward(np, x, w, geo, out, b)
         dx = np.ones_like(x)
@@ -231,15 +231,20 @@ def test_tap_gemms_match_im2col_and_reference(monkeypatch, case, dtype):
 def test_tap_gemms_are_chosen_for_wide_stride_one_images():
     _needs_direct_blas()
     geo = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1))
-    assert conv._taps(np, (16, 64, 56, 56), geo, np.float32) is not None
-    assert conv._taps(np, (16, 64, 56, 56), geo, np.float16) is None      # no half GEMM
-    assert conv._taps(np, (16, 512, 7, 7), geo, np.float32) is None      # narrow: im2col
-    assert conv._taps(np, (16, 3, 56, 56), geo, np.float32) is None      # few channels
-    assert conv._taps(np, (0, 64, 56, 56), geo, np.float32) is None      # empty batch
-    strided = conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1))
-    assert conv._taps(np, (16, 64, 56, 56), strided, np.float32) is None
-    grouped = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1), 2)
-    assert conv._taps(np, (16, 64, 56, 56), grouped, np.float32) is None
+
+    def taps(shape, geometry=geo, *dtypes):
+        arrays = [np.empty(0, d) for d in dtypes or (np.float32,)]
+        return conv._taps(np, shape, geometry, *arrays) is not None
+
+    assert taps((16, 64, 56, 56))
+    assert taps((16, 64, 56, 56), geo, np.float64, np.float64)
+    assert not taps((16, 64, 56, 56), geo, np.float16)                # no half GEMM
+    assert not taps((16, 64, 56, 56), geo, np.float32, np.float64)    # mixed operands
+    assert not taps((16, 512, 7, 7))                                  # narrow: im2col
+    assert not taps((16, 3, 56, 56))                                  # few channels
+    assert not taps((0, 64, 56, 56))                                  # empty batch
+    assert not taps((16, 64, 56, 56), conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1)))
+    assert not taps((16, 64, 56, 56), conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1), 2))
 
 
 @pytest.mark.parametrize("split", [True, False])
@@ -320,7 +325,7 @@ def test_direct_blas_binds_and_can_be_turned_off(monkeypatch):
     monkeypatch.setenv("SYMNB_BLAS_TAPS", "0")
     assert _blas.gemm_for(np.float32) is None
     geo = conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1))
-    assert conv._taps(np, (16, 64, 56, 56), geo, np.float32) is None
+    assert conv._taps(np, (16, 64, 56, 56), geo, np.empty(0, np.float32)) is None
 
 
 def _ref_weight_grad(x, dy, kernel, pad, groups):
