@@ -1,6 +1,8 @@
 """Neural-network layers: FullyConnected, Activation, ... (one class per operator)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._params import Param
@@ -146,8 +148,7 @@ def _fc_halves(xp, x2, w):
 def _as_matrix(x, k):
     """``x`` as (dims before ``k``) x (dims from ``k``), sizes explicit: a zero-size array
     (``mx.np_shape``) reshapes too (NumPy cannot infer -1 next to a 0)."""
-    return x.reshape(int(np.prod(x.shape[:k], dtype=np.int64)),
-                     int(np.prod(x.shape[k:], dtype=np.int64)))
+    return x.reshape(math.prod(x.shape[:k]), math.prod(x.shape[k:]))
 
 
 def _softrelu(xp, x):
