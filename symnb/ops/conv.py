@@ -234,7 +234,7 @@ def _prepared_dy(xp, dy, x, w, geo: Geometry):
 
 def _wide_or_make(xp, taps, dy, dy_t):
     """``dy_t`` if it is ``dy`` laid out wide for ``taps``, else that layout made now."""
-    wide = dy.shape[:3] + (taps.wp,)
+    wide = dy.shape[:3] + (taps.wq,)
     if dy_t is not None and dy_t.shape == wide and dy_t.dtype == dy.dtype \
             and dy_t.flags.c_contiguous:
         return dy_t
@@ -249,17 +249,21 @@ def _rows_or_make(xp, dy, dy_t):
 
 
 # ----------------------------------------------------------------------------- tap GEMMs
-# Stride-1 2-D convolutions with wide images skip im2col: on the padded input laid out flat,
-# a kernel offset (i, j) is the pointer offset i * dilate_h * Wp + j * dilate_w, and its
-# columns are a window of that flat buffer with row stride Hp * Wp, which BLAS reads in place
-# (``lda``). The output is computed "wide", at every position y * Wp + x with x < Wp, so the
-# windows stay rectangular; the last (kernel_w - 1) * dilate_w columns of each row are
-# discarded (forward) or held at zero (the gradients read them). One accumulating GEMM per
-# offset and sample (BLAS's beta = 1, ``_blas.gemm_for``) replaces im2col's copies and
-# col2im's strided adds; measured at one thread, batch 8: (64, 56x56, 3x3) forward
-# 44.9 -> 22.4 ms, data gradient 45.0 -> 26.7 ms; (128, 28x28) 23.5 -> 21.2 ms. Narrower
-# images lose (the discarded columns and the small GEMMs: (512, 7x7) 20.4 -> 38 ms), so they
-# keep im2col.
+# 2-D convolutions with wide outputs skip im2col: on the padded input laid out flat, a kernel
+# offset (i, j) is the pointer offset i * dilate_h * Wp + j * dilate_w, and its columns are a
+# window of that flat buffer with row stride Hp * Wp, which BLAS reads in place (``lda``).
+# The output is computed "wide", at every position y * Wp + x with x < Wp, so the windows stay
+# rectangular; the last (kernel_w - 1) * dilate_w columns of each row are discarded (forward)
+# or held at zero (the gradients read them). One accumulating GEMM per offset and sample
+# (BLAS's beta = 1, ``_blas.gemm_for``) replaces im2col's copies and col2im's strided adds.
+# With a stride s the input is first split into its s_h * s_w stride phases (``x[q::s]``,
+# padded), each a plane of its own: offset (i, j) then reads phase ((i*d) % s) from offset
+# ((i*d) // s) * Wq + (j*d) // s with row stride 1, as above.
+# Measured at one thread, batch 8: (64, 56x56, 3x3) forward 44.9 -> 22.4 ms, data gradient
+# 45.0 -> 26.7 ms; (128, 28x28) 23.5 -> 21.2 ms; ResNet's 3x3/2 64 -> 128 at 56x56 forward
+# 15.9 -> 12.3 ms, data gradient 17.7 -> 12.4 ms (thread time). Narrower images lose (the
+# discarded columns and the small GEMMs: (512, 7x7) 20.4 -> 38 ms), so they keep im2col; so
+# do few channels (ResNet's 3-channel stem).
 _TAP_MIN_WIDTH = 24
 _TAP_MIN_CHANNELS = 16
 
@@ -269,35 +273,47 @@ class _Taps:
     """Flat geometry of one tap convolution (see above); ``gemm`` is the direct BLAS call."""
 
     gemm: object
-    pad: tuple
-    hp: int          # padded height and width
-    wp: int
+    stride: tuple
+    phases: tuple    # (row, column) start of every stride phase: ((0, 0),) without a stride
+    spans: tuple     # per phase: ((rows), (columns)) as (plane start, input start, count)
+    hq: int          # height and width of one phase plane
+    wq: int
     out_h: int
     out_w: int
-    offsets: tuple   # flat offset of every kernel position, in (i, j) order
-    slack: int       # elements the last window reads or writes past the padded buffer
+    taps: tuple      # (phase index, flat offset) of every kernel position, in (i, j) order
+    slack: int       # elements the last window reads or writes past the buffer
 
     @property
     def plane(self) -> int:
-        return self.hp * self.wp
+        return self.hq * self.wq
 
     @property
     def wide(self) -> int:
-        return self.out_h * self.wp
+        return self.out_h * self.wq
+
+
+def _phase_span(q, s, p, n):
+    """Where phase ``q`` of stride ``s`` meets an axis of ``n`` inputs padded by ``p``:
+    ``(plane start, input start, count)``, padded position ``q + s * k`` being input
+    ``q + s * k - p``."""
+    first = max(0, -((q - p) // s))               # ceil((p - q) / s), at least 0
+    start = q + s * first - p
+    count = max(0, -((start - n) // s)) if start < n else 0
+    return first, start, count
 
 
 def _taps(xp, x_shape, geo: Geometry, *arrays):
     """The :class:`_Taps` of a convolution of input shape ``x_shape`` on ``arrays`` (its
-    operands), or None where im2col stays (CuPy, not 2-D, strided, grouped, few channels, a
-    narrow image, operands of mixed dtypes, no direct BLAS for their dtype)."""
-    if xp is not np or len(x_shape) != 4 or geo.groups != 1 or any(s != 1 for s in geo.stride):
+    operands), or None where im2col stays (CuPy, not 2-D, grouped, few channels, a narrow
+    output, operands of mixed dtypes, no direct BLAS for their dtype)."""
+    if xp is not np or len(x_shape) != 4 or geo.groups != 1:
         return None
     dtype = arrays[0].dtype
     if any(a.dtype != dtype for a in arrays):      # the raw GEMM reads one element type
         return None
-    (kh, kw), (dh, dw), (ph, pw) = geo.kernel, geo.dilate, geo.pad
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = geo.kernel, geo.dilate, geo.pad, geo.stride
     hp, wp = x_shape[2] + 2 * ph, x_shape[3] + 2 * pw
-    out_h, out_w = hp - (kh - 1) * dh, wp - (kw - 1) * dw
+    out_h, out_w = (hp - (kh - 1) * dh - 1) // sh + 1, (wp - (kw - 1) * dw - 1) // sw + 1
     if x_shape[0] < 1 or x_shape[1] < _TAP_MIN_CHANNELS or out_w < _TAP_MIN_WIDTH \
             or out_h < 1:
         return None
@@ -305,39 +321,55 @@ def _taps(xp, x_shape, geo: Geometry, *arrays):
     gemm = gemm_for(dtype)
     if gemm is None:
         return None
-    offsets = tuple(i * dh * wp + j * dw for i in range(kh) for j in range(kw))
-    return _Taps(gemm, (ph, pw), hp, wp, out_h, out_w, offsets, (kw - 1) * dw)
+    hq, wq = -(-hp // sh), -(-wp // sw)
+    phases = tuple((qh, qw) for qh in range(sh) for qw in range(sw))
+    spans = tuple((_phase_span(qh, sh, ph, x_shape[2]), _phase_span(qw, sw, pw, x_shape[3]))
+                  for qh, qw in phases)
+    taps = tuple((phases.index(((i * dh) % sh, (j * dw) % sw)),
+                  (i * dh) // sh * wq + (j * dw) // sw)
+                 for i in range(kh) for j in range(kw))
+    return _Taps(gemm, (sh, sw), phases, spans, hq, wq, out_h, out_w, taps,
+                 (kw - 1) * dw // sw)
 
 
 def _tap_buffer(xp, taps: _Taps, n, c, dtype):
-    """Zeroed flat buffer for ``n`` padded ``(c, Hp, Wp)`` planes, plus the slack."""
-    return xp.zeros(n * c * taps.plane + taps.slack, dtype)
+    """Zeroed flat buffer for ``n`` samples' phase planes ``(P, c, Hq, Wq)``, plus the slack."""
+    return xp.zeros(n * len(taps.phases) * c * taps.plane + taps.slack, dtype)
 
 
 def _tap_planes(buf, taps: _Taps, n, c):
-    """``buf``'s planes as ``(n, c, Hp, Wp)``."""
-    return buf[:n * c * taps.plane].reshape(n, c, taps.hp, taps.wp)
+    """``buf``'s planes as ``(n, P, c, Hq, Wq)``."""
+    return buf[:n * len(taps.phases) * c * taps.plane].reshape(
+        n, len(taps.phases), c, taps.hq, taps.wq)
 
 
-def _tap_interior(taps: _Taps, h, w):
-    (ph, pw) = taps.pad
-    return (slice(None), slice(None), slice(ph, ph + h), slice(pw, pw + w))
+def _tap_phase_views(taps: _Taps, planes, a):
+    """``(plane view, input view)`` per phase: the positions of input ``a`` (N, C, H, W)
+    that phase holds, and where it holds them."""
+    sh, sw = taps.stride
+    for k, ((r0, rs, rn), (c0, cs, cn)) in enumerate(taps.spans):
+        if not rn or not cn:           # a phase of padding only
+            continue
+        yield (planes[:, k, :, r0:r0 + rn, c0:c0 + cn],
+               a[:, :, rs:rs + sh * (rn - 1) + 1:sh, cs:cs + sw * (cn - 1) + 1:sw])
 
 
 def _tap_input(xp, taps: _Taps, x):
-    """The flat padded copy of ``x`` (N, C, H, W) the forward and weight GEMMs read."""
+    """The flat, padded phase planes of ``x`` (N, C, H, W) the forward and weight GEMMs
+    read (one plane per channel, the padded input itself without a stride)."""
     n, c = x.shape[:2]
     buf = _tap_buffer(xp, taps, n, c, x.dtype)
-    _tap_planes(buf, taps, n, c)[_tap_interior(taps, *x.shape[2:])] = x
+    for plane, part in _tap_phase_views(taps, _tap_planes(buf, taps, n, c), x):
+        plane[...] = part
     return buf
 
 
 def _tap_wide_dy(xp, taps: _Taps, dy):
-    """``dy`` (N, F, out_h, out_w) laid out wide, ``(N, F, out_h, Wp)``, zero in the
+    """``dy`` (N, F, out_h, out_w) laid out wide, ``(N, F, out_h, Wq)``, zero in the
     discarded columns (they meet real inputs in the gradient GEMMs)."""
-    if taps.wp == taps.out_w:
+    if taps.wq == taps.out_w:
         return xp.ascontiguousarray(dy)
-    wide = xp.zeros(dy.shape[:3] + (taps.wp,), dy.dtype)
+    wide = xp.zeros(dy.shape[:3] + (taps.wq,), dy.dtype)
     wide[..., :taps.out_w] = dy
     return wide
 
@@ -350,6 +382,12 @@ def _tap_weights(xp, w, transpose=False):
                                                                   else (f, c)))
 
 
+def _tap_bases(taps: _Taps, buf, s, c, item):
+    """Address of every offset's window for sample ``s``: its phase plane plus the offset."""
+    sample = buf.ctypes.data + s * len(taps.phases) * c * taps.plane * item
+    return [sample + (k * c * taps.plane + off) * item for k, off in taps.taps]
+
+
 def _tap_forward(xp, taps: _Taps, x, w, out, bias=None):
     """:func:`conv_forward` by tap GEMMs: per sample, one accumulating GEMM per kernel
     offset into a wide scratch, whose valid columns (+ bias) are then written out."""
@@ -357,12 +395,10 @@ def _tap_forward(xp, taps: _Taps, x, w, out, bias=None):
     f = w.shape[0]
     src = _tap_input(xp, taps, x)
     wt = _tap_weights(xp, w)
-    item = x.itemsize
-    wide = xp.empty((f, taps.out_h, taps.wp), x.dtype)
+    wide = xp.empty((f, taps.out_h, taps.wq), x.dtype)
     for s in range(n):
-        base = src.ctypes.data + s * c * taps.plane * item
-        for t, off in enumerate(taps.offsets):
-            taps.gemm(f, taps.wide, c, wt[t].ctypes.data, c, base + off * item, taps.plane,
+        for t, base in enumerate(_tap_bases(taps, src, s, c, x.itemsize)):
+            taps.gemm(f, taps.wide, c, wt[t].ctypes.data, c, base, taps.plane,
                       wide.ctypes.data, taps.wide, beta=0.0 if t == 0 else 1.0)
         if bias is None:
             out[s] = wide[..., :taps.out_w]
@@ -372,18 +408,19 @@ def _tap_forward(xp, taps: _Taps, x, w, out, bias=None):
 
 def _tap_data_grad(xp, taps: _Taps, dy_wide, w, dx, req):
     """:func:`conv_data_grad` by tap GEMMs: every offset's ``W_t^T @ dy`` is added into the
-    padded gradient at its flat offset (col2im's strided adds become BLAS's beta = 1)."""
+    padded (phase) planes at its offset (col2im's strided adds become BLAS's beta = 1); each
+    input position then takes its value from the one plane that holds it."""
     n, f = dy_wide.shape[:2]
     c = dx.shape[1]
     wt = _tap_weights(xp, w, transpose=True)
-    item = dx.itemsize
     buf = _tap_buffer(xp, taps, n, c, dx.dtype)
     for s in range(n):
-        base = buf.ctypes.data + s * c * taps.plane * item
-        for t, off in enumerate(taps.offsets):
+        for t, base in enumerate(_tap_bases(taps, buf, s, c, dx.itemsize)):
             taps.gemm(c, taps.wide, f, wt[t].ctypes.data, f, dy_wide[s].ctypes.data,
-                      taps.wide, base + off * item, taps.plane, beta=1.0)
-    assign(dx, _tap_planes(buf, taps, n, c)[_tap_interior(taps, *dx.shape[2:])], req)
+                      taps.wide, base, taps.plane, beta=1.0)
+    # the phases partition the input: every position is written (or added) once
+    for plane, part in _tap_phase_views(taps, _tap_planes(buf, taps, n, c), dx):
+        assign(part, plane, req)
 
 
 def _tap_weight_grad(xp, taps: _Taps, x, dy_wide, dw, req):
@@ -393,14 +430,11 @@ def _tap_weight_grad(xp, taps: _Taps, x, dy_wide, dw, req):
     n, c = x.shape[:2]
     f = dy_wide.shape[1]
     src = _tap_input(xp, taps, x)
-    item = x.itemsize
-    grad_t = xp.empty((len(taps.offsets), c, f), x.dtype)
+    grad_t = xp.empty((len(taps.taps), c, f), x.dtype)
     for s in range(n):
-        base = src.ctypes.data + s * c * taps.plane * item
-        for t, off in enumerate(taps.offsets):
-            taps.gemm(c, f, taps.wide, base + off * item, taps.plane, dy_wide[s].ctypes.data,
-                      taps.wide, grad_t[t].ctypes.data, f, beta=0.0 if s == 0 else 1.0,
-                      trans_b=True)
+        for t, base in enumerate(_tap_bases(taps, src, s, c, x.itemsize)):
+            taps.gemm(c, f, taps.wide, base, taps.plane, dy_wide[s].ctypes.data, taps.wide,
+                      grad_t[t].ctypes.data, f, beta=0.0 if s == 0 else 1.0, trans_b=True)
     kh, kw = dw.shape[2:]
     assign(dw, grad_t.reshape(kh, kw, c, f).transpose(3, 2, 0, 1), req)
 

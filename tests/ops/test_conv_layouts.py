@@ -177,12 +177,18 @@ def test_two_worker_halves_match_the_whole_batch(monkeypatch):
 
 
 # ----------------------------------------------------------------------------- tap GEMMs
-TAP_CASES = [  # (n, c, f, kernel, dilate, pad, size (h, w))
-    (2, 16, 8, (3, 3), (1, 1), (1, 1), (9, 30)),
-    (3, 17, 5, (5, 3), (1, 2), (2, 0), (7, 26)),      # asymmetric kernel, dilation, no pad
-    (2, 16, 4, (3, 3), (2, 1), (0, 0), (6, 24)),
-    (1, 20, 6, (1, 1), (1, 1), (0, 0), (5, 25)),      # 1x1: no discarded columns
-    (2, 16, 3, (3, 3), (1, 1), (3, 2), (4, 21)),      # pad wider than the kernel reach
+TAP_CASES = [  # (n, c, f, kernel, stride, dilate, pad, size (h, w))
+    (2, 16, 8, (3, 3), (1, 1), (1, 1), (1, 1), (9, 30)),
+    (3, 17, 5, (5, 3), (1, 1), (1, 2), (2, 0), (7, 26)),   # asymmetric, dilated, no pad
+    (2, 16, 4, (3, 3), (1, 1), (2, 1), (0, 0), (6, 24)),
+    (1, 20, 6, (1, 1), (1, 1), (1, 1), (0, 0), (5, 25)),   # 1x1: no discarded columns
+    (2, 16, 3, (3, 3), (1, 1), (1, 1), (3, 2), (4, 21)),   # pad wider than the kernel reach
+    (2, 16, 8, (3, 3), (2, 2), (1, 1), (1, 1), (9, 31)),   # ResNet's 3x3/2: four phases
+    (2, 16, 5, (1, 1), (2, 2), (1, 1), (0, 0), (6, 27)),   # 1x1/2: one phase read
+    (2, 16, 4, (7, 7), (2, 2), (1, 1), (3, 3), (8, 30)),   # the stem's 7x7/2
+    (2, 16, 3, (3, 2), (2, 3), (2, 1), (1, 2), (9, 40)),   # mixed strides and dilations
+    (2, 16, 3, (2, 2), (3, 3), (1, 1), (0, 1), (7, 35)),   # stride past the kernel: gaps
+    (1, 16, 3, (3, 3), (2, 2), (1, 1), (4, 1), (1, 30)),   # phases of padding only
 ]
 
 
@@ -203,12 +209,13 @@ def test_tap_gemms_match_im2col_and_reference(monkeypatch, case, dtype):
     """Forward (with bias), data gradient (added to what is there) and weight gradient of the
     tap GEMMs agree with im2col/col2im and with the definition."""
     _needs_direct_blas()
-    n, c, f, kernel, dilate, pad, size = case
-    geo = conv.Geometry(kernel, (1, 1), dilate, pad)
+    n, c, f, kernel, stride, dilate, pad, size = case
+    geo = conv.Geometry(kernel, stride, dilate, pad)
     x = RNG.standard_normal((n, c) + size).astype(dtype)
     w = RNG.standard_normal((f, c) + kernel).astype(dtype)
     b = RNG.standard_normal(f).astype(dtype)
-    osz = tuple(s + 2 * p - d * (k - 1) for s, p, d, k in zip(size, pad, dilate, kernel))
+    osz = tuple((n_ + 2 * p - d * (k - 1) - 1) // s + 1
+                for n_, p, d, k, s in zip(size, pad, dilate, kernel, stride))
     dy = RNG.standard_normal((n, f) + osz).astype(dtype)
     got = {}
     for on in (True, False):
@@ -224,7 +231,7 @@ def test_tap_gemms_match_im2col_and_reference(monkeypatch, case, dtype):
     tol = 1e-4 if dtype == np.float32 else 1e-11
     for a, b_ in zip(got[True], got[False], strict=True):
         np.testing.assert_allclose(a, b_, rtol=tol, atol=tol)
-    want = ref_conv(x.astype(np.float64), w.astype(np.float64), b, (1, 1), pad, dilate)
+    want = ref_conv(x.astype(np.float64), w.astype(np.float64), b, stride, pad, dilate)
     np.testing.assert_allclose(got[True][0], want, rtol=tol, atol=tol)
 
 
@@ -243,7 +250,8 @@ def test_tap_gemms_are_chosen_for_wide_stride_one_images():
     assert not taps((16, 512, 7, 7))                                  # narrow: im2col
     assert not taps((16, 3, 56, 56))                                  # few channels
     assert not taps((0, 64, 56, 56))                                  # empty batch
-    assert not taps((16, 64, 56, 56), conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1)))
+    assert taps((16, 64, 56, 56), conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1)))  # 28 wide
+    assert not taps((16, 64, 28, 28), conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1)))
     assert not taps((16, 64, 56, 56), conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1), 2))
 
 
