@@ -8,6 +8,8 @@ pixels or the batch. With a stride, the offsets read contiguous stride phases of
 """
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from itertools import product
 
 import numpy as np
@@ -42,31 +44,32 @@ def _lp_grad(x, out, p):
 
 class _PoolPlan:
     """Window geometry of one Pooling call: kernel, stride, left pad and the right extension
-    needed so that every window ('full'/'same' overhang included) lies in the padded array.
+    needed so that every window ('full'/'same' overhang included) lies in the padded array,
+    and the layout of the phases the kernels read (built once per geometry, :func:`_plan`).
 
-    The kernels run over blocks of whole ``(n, c)`` planes (:meth:`block_planes`), about
-    2 MiB at a time with NumPy, so that the passes per kernel offset read and write buffers
-    that stay in cache. Each input block is copied once into the *phases* of its padded
-    form, ``padded[..., q::stride]`` for each residue ``q`` of the phased axes, straight from
-    the input with the fill value around (no padded copy first); every kernel offset then
-    reads a view of one phase with contiguous rows. The last axis is phased when its stride
+    The kernels run over blocks of whole ``(n, c)`` planes (:meth:`block_planes`), a few MiB
+    at a time with NumPy, so that the passes per kernel offset read and write buffers that
+    stay in cache. Each input block is copied once into the *phases* of its padded form,
+    ``padded[..., q::stride]`` for each residue ``q`` of the phased axes, straight from the
+    input with the fill value around (no padded copy first); every kernel offset then reads
+    a view of one phase with contiguous rows. The last axis is phased when its stride
     exceeds 1 (a strided inner axis is slow in NumPy's loops: one np.maximum at the ResNet
     stem's size, 21.7 ms against 1.9 ms contiguous); a leading strided axis only when the
     views then cover whole phase rows, so that they coalesce into long runs (LeNet's 2x2/2),
     since a strided outer axis costs nothing otherwise.
     """
 
-    __slots__ = ("kernel", "stride", "pad", "right", "out", "sizes", "step", "axes")
+    __slots__ = ("kernel", "stride", "pad", "right", "out", "sizes", "step", "phases",
+                 "at", "uncovered", "in_place")
 
-    def __init__(self, p, in_shape, out_shape):
+    def __init__(self, global_pool, kernel, stride, pad, in_shape, out_shape):
         self.sizes = tuple(in_shape[2:])
         self.out = tuple(out_shape[2:])
-        if p.global_pool:        # MXNet: kernel = the spatial shape, no pad, one window
+        if global_pool:          # MXNet: kernel = the spatial shape, no pad, one window
             self.kernel, self.stride, self.pad = self.sizes, self.sizes, (0,) * len(self.sizes)
         else:
-            nd = len(p.kernel)     # longer stride/pad tuples: MXNet ignores the extra entries
-            self.kernel = tuple(p.kernel)
-            self.stride, self.pad = tuple(p.stride[:nd]), tuple(p.pad[:nd])
+            nd = len(kernel)       # longer stride/pad tuples: MXNet ignores the extra entries
+            self.kernel, self.stride, self.pad = tuple(kernel), stride[:nd], pad[:nd]
         self.right = tuple(max((o - 1) * s + k - q - n, 0) for o, s, k, q, n
                            in zip(self.out, self.stride, self.kernel, self.pad, self.sizes,
                                   strict=True))
@@ -78,114 +81,104 @@ class _PoolPlan:
         self.step = tuple(reversed(step))
         # per axis and residue q: (width, first, stop, input slice); phase positions
         # [first, stop) hold the input at q + step * j - pad, the others the fill value
-        self.axes = []
+        axes, self.uncovered, self.in_place = [], False, not self.padded
         for ps, s, k, q0, n, o in zip(self.step, self.stride, self.kernel, self.pad,
                                       self.sizes, self.out, strict=True):
-            axis = {}
+            axis, seen = {}, np.zeros(n, bool)
             for q in sorted({j % ps for j in range(k)}):
                 width = max(j // ps for j in range(k) if j % ps == q) + s // ps * (o - 1) + 1
                 first = max(0, -(-(q0 - q) // ps))
                 stop = max(first, min(width, -(-(n + q0 - q) // ps)))
-                axis[q] = (width, first, stop,
-                           slice(q + ps * first - q0, q + ps * (stop - 1) - q0 + 1, ps))
-            self.axes.append(axis)
+                src = slice(q + ps * first - q0, q + ps * (stop - 1) - q0 + 1, ps)
+                if stop > first:
+                    seen[src] = True
+                axis[q] = (width, first, stop, src)
+                self.in_place = self.in_place and first == 0 and stop == width
+            self.uncovered = self.uncovered or not seen.all()
+            axes.append(axis)
+        # per phase key: (plane shape, inside index, input index, border indices); None
+        # for the indices of a phase of padding only
+        self.phases = {}
+        for key in product(*(tuple(axis) for axis in axes)):
+            geo = [axis[q] for axis, q in zip(axes, key, strict=True)]
+            shape = tuple(width for width, _, _, _ in geo)
+            if any(stop == first for _, first, stop, _ in geo):
+                self.phases[key] = (shape, None, None, ((Ellipsis,),))
+                continue
+            borders = []
+            for a, (width, first, stop, _) in enumerate(geo):
+                before = (slice(None),) * (a + 1)
+                if first:
+                    borders.append(before + (slice(0, first),))
+                if stop < width:
+                    borders.append(before + (slice(stop, None),))
+            self.phases[key] = (
+                shape, (slice(None),) + tuple(slice(first, stop) for _, first, stop, _ in geo),
+                (slice(None),) + tuple(src for _, _, _, src in geo), tuple(borders))
+        # per kernel offset, in scan order: (flat index, phase key, view index)
+        self.at = tuple(
+            (flat, tuple(k % ps for k, ps in zip(offset, self.step, strict=True)),
+             (slice(None),) + tuple(slice(k // ps, k // ps + s // ps * (o - 1) + 1, s // ps)
+                                    for k, ps, s, o in zip(offset, self.step, self.stride,
+                                                           self.out, strict=True)))
+            for flat, offset in enumerate(product(*(range(k) for k in self.kernel))))
 
     @property
     def padded(self) -> bool:
         return any(self.pad) or any(self.right)
-
-    def offsets(self):
-        return enumerate(product(*(range(k) for k in self.kernel)))
-
-    def keys(self):
-        """The phases the kernel offsets read: one residue per axis."""
-        return product(*(tuple(axis) for axis in self.axes))
-
-    def phase_shape(self, key):
-        """Shape of one plane of phase ``key``."""
-        return tuple(axis[q][0] for axis, q in zip(self.axes, key, strict=True))
 
     def direct(self) -> bool:
         """No padding and no phased axis: the offsets' views read the input itself."""
         return not self.padded and all(ps == 1 for ps in self.step)
 
     def block_planes(self, xp, planes, itemsize):
-        """Planes per block: about 2 MiB of phases with NumPy (at the ResNet stem, 40-60
-        planes ran 13-14 ms, 256 planes 30-36 ms and whole arrays 55 ms); one block with
+        """Planes per block: about 4 MiB of phases with NumPy (at the ResNet stem, blocks
+        of 2-3 MiB ran 13-14 ms, 13 MiB 30-36 ms and whole arrays 55 ms); one block with
         CuPy, where each operation is a kernel launch."""
         if xp is not np:
             return max(planes, 1)
-        size = itemsize * sum(int(np.prod(self.phase_shape(key))) for key in self.keys())
+        size = itemsize * sum(math.prod(shape) for shape, _, _, _ in self.phases.values())
         return max(1, min(planes, _BLOCK_BYTES // max(size, 1)))
-
-    def _inside(self, key):
-        return (slice(None),) + tuple(slice(axis[q][1], axis[q][2])
-                                      for axis, q in zip(self.axes, key, strict=True))
-
-    def _source(self, key):
-        return (slice(None),) + tuple(axis[q][3] for axis, q in zip(self.axes, key,
-                                                                      strict=True))
 
     def fill_phases(self, x, phases, value):
         """Write the phases of the padded block ``x`` (planes, *sizes) into ``phases``
-        (key -> array of :meth:`phase_shape`): input values inside, ``value`` around."""
+        (key -> array of the key's plane shape): input values inside, ``value`` around."""
         for key, buf in phases.items():
-            if any(axis[q][2] == axis[q][1] for axis, q in zip(self.axes, key, strict=True)):
-                buf[...] = value            # (a phase of pad only)
-                continue
-            buf[self._inside(key)] = x[self._source(key)]
-            for a, (axis, q) in enumerate(zip(self.axes, key, strict=True)):
-                _, first, stop, _ = axis[q]
-                before = (slice(None),) * (a + 1)
-                if first:
-                    buf[before + (slice(0, first),)] = value
-                if stop < buf.shape[a + 1]:
-                    buf[before + (slice(stop, None),)] = value
+            _, inside, source, borders = self.phases[key]
+            if inside is not None:
+                buf[inside] = x[source]
+            for at in borders:
+                buf[at] = value
 
     def views(self, phases):
         """``(flat index, view)`` per kernel offset: the padded-input values that offset
         contributes to every output of the block, read from ``phases`` (key -> array;
         ``{(0, ...): x}`` when :meth:`direct`)."""
-        for flat, offset in self.offsets():
-            key = tuple(k % ps for k, ps in zip(offset, self.step, strict=True))
-            yield flat, phases[key][(slice(None),) + tuple(
-                slice(k // ps, k // ps + s // ps * (o - 1) + 1, s // ps) for k, ps, s, o
-                in zip(offset, self.step, self.stride, self.out, strict=True))]
+        for flat, key, at in self.at:
+            yield flat, phases[key][at]
 
     def strided_phases(self, grad):
         """The gradient phases as strided views of the input-shaped block ``grad``, when
         there is no padding and every phase lies inside the input (else None): the offsets
         then add straight into the gradient, with no copy back (LeNet's pool backward
-        0.83-0.89 -> ms)."""
-        if self.padded or any(first or stop != width for axis in self.axes
-                              for width, first, stop, _ in axis.values()):
+        0.62 -> 0.56 ms)."""
+        if not self.in_place:
             return None
-        return {key: grad[self._source(key)] for key in self.keys()}
+        return {key: grad[source] for key, (_, _, source, _) in self.phases.items()}
 
     def scatter(self, phases, grad, req):
         """Write (or add, ``req='add'``) the phases of a padded gradient block back into the
         input-shaped block ``grad``; input positions that no window reaches get 0."""
-        if req != "add" and self.uncovered():
+        if req != "add" and self.uncovered:
             grad[...] = 0
         for key, buf in phases.items():
-            if any(axis[q][2] == axis[q][1] for axis, q in zip(self.axes, key, strict=True)):
+            _, inside, source, _ = self.phases[key]
+            if inside is None:
                 continue
-            value = buf[self._inside(key)]
             if req == "add":
-                grad[self._source(key)] += value
+                grad[source] += buf[inside]
             else:
-                grad[self._source(key)] = value
-
-    def uncovered(self) -> bool:
-        """Whether some input position lies in no phase (a kernel narrower than its stride,
-        or positions past the last window)."""
-        for axis, n in zip(self.axes, self.sizes, strict=True):
-            seen = np.zeros(n, bool)
-            for _, first, stop, src in axis.values():
-                seen[src] = stop > first
-            if not seen.all():
-                return True
-        return False
+                grad[source] = buf[inside]
 
     def pool_size(self, include_pad: bool):
         """MXNet's per-window divisor for avg (pool.h): clipped to the padded input, or to
@@ -198,6 +191,18 @@ class _PoolPlan:
             axis = end - start if include_pad else np.minimum(end, n) - np.maximum(start, 0)
             size = np.multiply.outer(size, axis)
         return size
+
+
+@lru_cache(maxsize=256)
+def _cached_plan(*key):
+    return _PoolPlan(*key)
+
+
+def _plan(p, in_shape, out_shape):
+    """The :class:`_PoolPlan` of a call, built once per geometry (its phase layout costs
+    ~30 us of Python, 5% of LeNet's pooling)."""
+    return _cached_plan(bool(p.global_pool), tuple(p.kernel), tuple(p.stride), tuple(p.pad),
+                        tuple(in_shape), tuple(out_shape))
 
 
 def _checked_index(shape, i):
@@ -240,8 +245,8 @@ class _Scratch:
         return a[:n]
 
     def phases(self, plan, name, dtype, n):
-        return {key: self.get((name, key), plan.phase_shape(key), dtype, n)
-                for key in plan.keys()}
+        return {key: self.get((name, key), shape, dtype, n)
+                for key, (shape, _, _, _) in plan.phases.items()}
 
 
 def _blocks(total, per):
@@ -291,7 +296,7 @@ def _input_phases(plan, scratch, x, value, n):
 
 def _position_type(plan):
     # the narrowest integer type that holds the flat offset: 4x less traffic than int32
-    return np.int8 if np.prod(plan.kernel) <= 127 else np.int32
+    return np.int8 if math.prod(plan.kernel) <= 127 else np.int32
 
 
 def _p_value(p):
@@ -448,7 +453,7 @@ class Pooling(OpDef):
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, out = rt.xp, ins[0], outs[0]
-        plan = _PoolPlan(p, x.shape, out.shape)
+        plan = _plan(p, x.shape, out.shape)
         idx = outs[1] if len(outs) > 1 else None
         if idx is not None and not is_train:
             # the output needs no positions (max pooling 4 passes per offset -> 1; ResNet
@@ -515,7 +520,7 @@ class Pooling(OpDef):
         if igrads[0] is None:
             return
         xp, x, out, g = rt.xp, ins[0], outs[0], ograds[0]
-        plan = _PoolPlan(p, x.shape, out.shape)
+        plan = _plan(p, x.shape, out.shape)
         idx = outs[1] if p.pool_type == "max" and len(outs) > 1 else None
         if idx is not None and not _tracked(idx):
             idx = None                  # forward(is_train=False): positions found again
@@ -566,8 +571,9 @@ class Pooling(OpDef):
                         buf[...] = 0
             terms = None
             if p.pool_type == "max":
-                if idx is not None:
-                    where = _planes(idx)[lo:hi]
+                if idx is not None:       # narrowed once: the compares then read 4x less
+                    where = scratch.get("where", plan.out, small, n)
+                    where[...] = _planes(idx)[lo:hi]
                 else:       # the forward's scan again: the same positions, ties included
                     where = scratch.get("where", plan.out, small, n)
                     _max_block(xp, plan.views(_input_phases(
