@@ -1,10 +1,14 @@
 """Pooling: windowed reductions of NC(D)(H)W data (UpSampling and Pad are in resample.py).
 
-Pooling makes one pass per kernel offset over strided views of the (padded) input -- a
-running max/argmax or a running sum -- and its backward one strided add per offset; global
-pooling reduces the flattened plane. Loops run over the few kernel offsets, never over
-pixels or the batch. With a stride, the offsets read contiguous stride phases of the input
-(``_PoolPlan.views``) instead of strided views.
+Pooling makes one pass per kernel offset over views of the padded input -- a running max
+(and, when training, the position of the first maximum) or a running sum -- and its
+backward one add per offset; global pooling reduces the flattened plane. Loops run over
+the few kernel offsets and over blocks of planes that stay in cache, never over pixels.
+The offsets read the stride phases of each block (``_PoolPlan``), so their views have
+contiguous rows. At the ResNet-18 stem (3x3/2, pad 1, (16, 64, 112, 112) float32) this
+runs the forward in 13-16 ms for inference and 21-25 ms when training, the backward in
+29-33 ms, against 66-80, 66-70 and 69-76 ms for one whole-array pass per offset
+(benchmarks/README.md, "Max pooling (ResNet stem)").
 """
 from __future__ import annotations
 
