@@ -6,9 +6,9 @@ backward one add per offset; global pooling reduces the flattened plane. Loops r
 the few kernel offsets and over blocks of planes that stay in cache, never over pixels.
 The offsets read the stride phases of each block (``_PoolPlan``), so their views have
 contiguous rows. At the ResNet-18 stem (3x3/2, pad 1, (16, 64, 112, 112) float32) this
-runs the forward in 13-16 ms for inference and 21-25 ms when training, the backward in
-29-33 ms, against 66-80, 66-70 and 69-76 ms for one whole-array pass per offset
-(benchmarks/README.md, "Max pooling (ResNet stem)").
+runs the forward in 13-17 ms for inference and 22-36 ms when training, the backward in
+28-44 ms, against 72-79, 73-78 and 68-73 ms for whole-array passes (load 2.5-2.9;
+benchmarks/README.md, "Max pooling (ResNet stem)").
 """
 from __future__ import annotations
 
@@ -164,8 +164,8 @@ class _PoolPlan:
     def strided_phases(self, grad):
         """The gradient phases as strided views of the input-shaped block ``grad``, when
         there is no padding and every phase lies inside the input (else None): the offsets
-        then add straight into the gradient, with no copy back (LeNet's pool backward
-        0.62 -> 0.56 ms)."""
+        then add straight into the gradient, with no copy back (LeNet's pool1 backward
+        0.85-0.89 -> 0.72-0.76 ms at load 3)."""
         if not self.in_place:
             return None
         return {key: grad[source] for key, (_, _, source, _) in self.phases.items()}
@@ -460,8 +460,8 @@ class Pooling(OpDef):
         plan = _plan(p, x.shape, out.shape)
         idx = outs[1] if len(outs) > 1 else None
         if idx is not None and not is_train:
-            # the output needs no positions (max pooling 4 passes per offset -> 1; ResNet
-            # stem, batch 16: 13-16 against 22-25 ms); a backward finds them again
+            # the output needs no positions (4 passes per offset -> 1; ResNet stem, batch
+            # 16: 13-17 against 22-36 ms); a backward finds them again
             _mark_untracked(idx)
             idx = None
         if p.global_pool:      # one window: reduce the flattened plane
