@@ -312,6 +312,131 @@ def test_pooling_backward_add_accumulates():
         np.testing.assert_allclose(igrads[0], base + written, rtol=1e-12)
 
 
+# ----------------------------------------------------------------------------- max positions
+def ref_max_grad(x, g, kernel, stride=None, pad=None, pooling_convention="valid",
+                 global_pool=False):
+    """Max pooling's gradient by its definition: each output's gradient goes to the first
+    maximum of its window in scan order (padding never wins)."""
+    nd = x.ndim - 2
+    if global_pool:
+        kernel, stride, pad = x.shape[2:], (1,) * nd, (0,) * nd
+    stride, pad = stride or (1,) * nd, tuple(pad or (0,) * nd)[:nd]
+    out_sp = [pooled_size(n, k, s, q, pooling_convention)
+              for n, k, s, q in zip(x.shape[2:], kernel, stride, pad, strict=True)]
+    grad = np.zeros_like(x)
+    for lead in itertools.product(*map(range, x.shape[:2])):
+        for pos in itertools.product(*map(range, out_sp)):
+            start = [o * s - q for o, s, q in zip(pos, stride, pad, strict=True)]
+            inside = [p for p in itertools.product(*(range(b, b + k) for b, k
+                                                     in zip(start, kernel, strict=True)))
+                      if all(0 <= i < n for i, n in zip(p, x.shape[2:], strict=True))]
+            if inside:
+                values = [x[lead + p] for p in inside]
+                grad[lead + inside[values.index(max(values))]] += g[lead + pos]
+    return grad
+
+
+MAX_CASES = [
+    dict(data=(2, 3, 7, 6), kernel=(3, 3), stride=(2, 2), pad=(1, 1)),      # the ResNet stem
+    dict(data=(1, 2, 6, 6), kernel=(2, 2), stride=(2, 2)),
+    dict(data=(1, 2, 7, 7), kernel=(3, 3), stride=(2, 2), pad=(1, 1), pooling_convention="full"),
+    dict(data=(2, 2, 5, 6), kernel=(3, 2), stride=(1, 1), pad=(1, 0)),
+    dict(data=(1, 2, 7, 8), kernel=(2, 2), stride=(3, 3)),                  # gaps: zeros
+    dict(data=(2, 2, 11), kernel=(3,), stride=(2,), pad=(1,)),
+    dict(data=(1, 2, 4, 5, 6), kernel=(2, 3, 2), stride=(2, 1, 2), pad=(1, 1, 0)),
+    dict(data=(2, 3, 4, 5), kernel=(1, 1), global_pool=True),
+]
+
+
+def _max_case(case, seed):
+    rng = np.random.default_rng(seed)
+    attrs = {k: v for k, v in case.items() if k != "data"}
+    x = rng.integers(-2, 3, case["data"]).astype(np.float32)     # many ties in each window
+    out_shape = harness.infer("Pooling", [case["data"]], **attrs)[1][0]
+    g = rng.integers(-4, 5, out_shape).astype(np.float32)        # sums of these are exact
+    return x, g, attrs
+
+
+@pytest.mark.parametrize("case", MAX_CASES)
+def test_inference_forward_skips_max_positions(case):
+    x, _, attrs = _max_case(case, 10)
+    tracked = harness.forward("Pooling", [x], is_train=True, **attrs)
+    untracked = harness.forward("Pooling", [x], is_train=False, **attrs)
+    np.testing.assert_array_equal(untracked[0], tracked[0])
+    np.testing.assert_array_equal(tracked[0], ref_pool(x, **attrs))
+    assert tracked[1].min() >= 0 and untracked[1].ravel()[0] == -1   # the 'not computed' mark
+
+
+@pytest.mark.parametrize("case", MAX_CASES)
+def test_backward_after_inference_forward_finds_the_same_positions(case):
+    x, g, attrs = _max_case(case, 11)
+    want = ref_max_grad(x, g, **attrs)
+    assert np.abs(want).sum() > 0
+    tracked = harness.backward("Pooling", [x], [g], is_train=True, **attrs)[0]
+    found = harness.backward("Pooling", [x], [g], is_train=False, **attrs)[0]
+    np.testing.assert_array_equal(tracked, want)
+    np.testing.assert_array_equal(found, want)
+
+
+def test_executor_backward_after_inference_forward():
+    import symnb as mx
+    x, g, attrs = _max_case(MAX_CASES[0], 12)
+    want = ref_max_grad(x, g, **attrs)
+    sym = mx.sym.Pooling(mx.sym.var("data"), name="pool", **attrs)
+    for req in ("write", "add"):
+        ex = sym.simple_bind(mx.cpu(), data=x.shape, grad_req=req)
+        ex.arg_dict["data"][:] = x
+        ex.grad_dict["data"][:] = 1
+        base = 1 if req == "add" else 0
+        seen = []
+        for steps in (["infer"], ["train"], ["infer", "train"], ["train", "infer"]):
+            for step in steps:
+                out = ex.forward(is_train=step == "train")[0].asnumpy()
+                np.testing.assert_array_equal(out, ref_pool(x, **attrs))
+            ex.backward(mx.nd.array(g))
+            seen.append(ex.grad_dict["data"].asnumpy().copy())
+        for k, grad in enumerate(seen):
+            np.testing.assert_array_equal(grad, base + (k + 1 if req == "add" else 1) * want)
+
+
+@pytest.mark.parametrize("pool_type", POOL_TYPES)
+@pytest.mark.parametrize("case", POOL_CASES[:7] + MAX_CASES[:1])
+def test_blocks_of_planes_do_not_change_results(case, pool_type, monkeypatch):
+    from symnb.ops import pooling
+    x, attrs = _pool_case(case, pool_type, np.random.default_rng(13))
+    if pool_type == "lp":
+        x = np.abs(x) + 0.5
+    x = x.astype(np.float32)
+    outs = harness.forward("Pooling", [x], **attrs)
+    g = np.random.default_rng(14).standard_normal(outs[0].shape).astype(np.float32)
+    base = np.random.default_rng(15).standard_normal(x.shape).astype(np.float32)
+
+    def run():
+        op, p = harness.parse("Pooling", **attrs)
+        fwd = harness.forward("Pooling", [x], **attrs)
+        grads = []
+        for req in ("write", "add"):
+            igrads = [base.copy()]
+            op.backward(p, [x], fwd, [g], igrads, [req], True, harness.numpy_backend)
+            grads.append(igrads[0])
+        return fwd + grads
+
+    whole = run()
+    monkeypatch.setattr(pooling, "_BLOCK_BYTES", 1)      # one (n, c) plane per block
+    for a, b in zip(whole, run(), strict=True):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def test_global_lp_pooling_p1_gradient_passes_through():
+    rng = np.random.default_rng(16)
+    x, g = rng.standard_normal((2, 3, 4, 5)), rng.standard_normal((2, 3, 1, 1))
+    attrs = dict(kernel=(1, 1), global_pool=True, pool_type="lp", p_value=1)
+    out = harness.forward("Pooling", [x], **attrs)[0]
+    np.testing.assert_allclose(out, np.abs(x).sum(axis=(2, 3), keepdims=True), rtol=1e-12)
+    grad = harness.backward("Pooling", [x], [g], **attrs)[0]
+    np.testing.assert_array_equal(grad, np.broadcast_to(g, x.shape))
+
+
 @pytest.mark.parametrize("case", _oracle_cases("pool_"))
 def test_oracle(case):
     folder = os.path.join(ORACLE, case)
