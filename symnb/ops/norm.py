@@ -58,10 +58,44 @@ def _channel_sum(a3):
     return a3.sum(axis=2).sum(axis=0)
 
 
-def _channel_dot(xp, a3, b3):
-    """Per-channel ``sum(a * b)`` of two ``(before, C, after)`` arrays without their product
-    in memory: one dot product per (row, channel), as batched vector GEMMs."""
-    return xp.matmul(a3[:, :, None, :], b3[:, :, :, None]).reshape(a3.shape[:2]).sum(axis=0)
+def _row_dots(xp, a3, b3):
+    """``sum(a * b)`` along the last axis of two ``(before, C, after)`` arrays, shape
+    ``(before, C)``, without their product in memory: one dot product per (row, channel), as
+    batched vector GEMMs (summed over ``before`` they are the per-channel sums)."""
+    return xp.matmul(a3[:, :, None, :], b3[:, :, :, None]).reshape(a3.shape[:2])
+
+
+# NumPy BatchNorm passes run block by block over the (before, C, after) view, blocks of about
+# this many bytes, so that the few operations on one block find it in the cache (L2) and each
+# large array crosses memory once per pass; a block is whole rows (channels) of the last axis,
+# so every sum and dot product is the same computation as on the whole array.
+_BLOCK_BYTES = 1 << 19
+
+
+def _blocks(xp, shape3, itemsize):
+    """``(before slice, channel slice)`` blocks covering a ``(before, C, after)`` array: the
+    whole array on CuPy, else blocks of about ``_BLOCK_BYTES``."""
+    before, c, after = shape3
+    if xp is not np:
+        return [(slice(None), slice(None))]
+    plane = max(after * itemsize, 1)
+    if c * plane <= _BLOCK_BYTES:
+        k = max(1, _BLOCK_BYTES // (c * plane))
+        return [(slice(i, i + k), slice(None)) for i in range(0, before, k)]
+    k = max(1, _BLOCK_BYTES // plane)
+    return [(slice(i, i + 1), slice(j, j + k)) for i in range(before) for j in range(0, c, k)]
+
+
+class _Scratch:
+    """One reusable temporary of a block's shape (blocks share at most two shapes)."""
+
+    def __init__(self, xp, dtype):
+        self.xp, self.dtype, self.buf = xp, dtype, None
+
+    def like(self, a):
+        if self.buf is None or self.buf.shape != a.shape:
+            self.buf = self.xp.empty(a.shape, dtype=self.dtype)
+        return self.buf
 
 
 # ----------------------------------------------------------------------------- BatchNorm
@@ -181,20 +215,33 @@ class BatchNorm(OpDef):
             return self._forward_copies(p, ins, outs, is_train, rt)
         # the same arithmetic in fewer passes: the centred data goes straight into the output
         # (no temporaries: the variance is a per-channel dot product), then scale and shift
-        # run in place
+        # run in place; block by block, so that each block is still in the cache for the
+        # dot product and for the shift after the scale
         c = x3.shape[1]
+        blocks = _blocks(xp, x3.shape, x3.itemsize)
         if is_train and not p.use_global_stats:
-            mean = _channel_sum(x3) / acc.type(x3.shape[0] * x3.shape[2])
-            xp.subtract(x3, mean[:, None], out=out3)
-            var = _channel_dot(xp, out3, out3) / acc.type(x3.shape[0] * x3.shape[2])
+            count = acc.type(x3.shape[0] * x3.shape[2])
+            mean = _channel_sum(x3) / count
+            mean_c = mean[:, None]
+            dots = xp.empty(x3.shape[:2], dtype=acc)
+            for rows, chans in blocks:
+                o = out3[rows, chans]
+                xp.subtract(x3[rows, chans], mean_c[chans], out=o)
+                dots[rows, chans] = _row_dots(xp, o, o)
+            var = dots.sum(axis=0) / count
         else:
             mean, var = moving_mean, moving_var
-            xp.subtract(x3, mean.reshape(c, 1), out=out3)
+            mean_c = mean.reshape(c, 1)
+            for rows, chans in blocks:
+                xp.subtract(x3[rows, chans], mean_c[chans], out=out3[rows, chans])
         outs[1][...] = mean
         outs[2][...] = 1.0 / xp.sqrt(var.astype(np.float64) + p.eps)
-        scale = outs[2] if p.fix_gamma else outs[2] * gamma
-        out3 *= scale.reshape(c, 1)
-        out3 += beta.reshape(c, 1)
+        scale = (outs[2] if p.fix_gamma else outs[2] * gamma).reshape(c, 1)
+        shift = beta.reshape(c, 1)
+        for rows, chans in blocks:
+            o = out3[rows, chans]
+            o *= scale[chans]
+            o += shift[chans]
 
     def _forward_copies(self, p, ins, outs, is_train, rt):
         """The forward on any layout or dtype (float16 data computes in float32)."""
@@ -242,29 +289,58 @@ class BatchNorm(OpDef):
         if x3 is None or dy3 is None or x.dtype != acc:
             return self._backward_copies(p, ins, mean, invstd, dy, igrads, reqs, batch_stats,
                                          rt)
-        # one centred copy of the data; the sums are per-channel dot products and dx is
-        # built in that copy: dx = k1 * dy - k2 * (x - mean) - k3
+        # two passes, block by block (each block's temporaries stay in the cache): the centred
+        # data (into dx's buffer when dx is written) with the per-row sums of dy and of
+        # dy * (x - mean), then dx = k1 * dy - (k2 * (x - mean) + k3) built in place
         c, count = x3.shape[1], acc.type(x3.shape[0] * x3.shape[2])
-        need_dxmu = igrads[0] is not None and batch_stats or \
-            igrads[1] is not None and not p.fix_gamma
-        xmu = xp.subtract(x3, mean.reshape(c, 1)) if need_dxmu else None
-        sum_dy = _channel_sum(dy3) if igrads[2] is not None or \
-            (igrads[0] is not None and batch_stats) else None
-        sum_dxmu = _channel_dot(xp, dy3, xmu) if xmu is not None else None
+        want_dx = igrads[0] is not None
+        need_dxmu = want_dx and batch_stats or igrads[1] is not None and not p.fix_gamma
+        need_dy = igrads[2] is not None or want_dx and batch_stats
+        dx3 = None
+        if want_dx:
+            dx = igrads[0]
+            if not (reqs[0] == "write" and dx.shape == x.shape and dx.dtype == acc
+                    and dx.flags.c_contiguous and not xp.may_share_memory(dx, x)
+                    and not xp.may_share_memory(dx, dy)):
+                dx = xp.empty(x.shape, dtype=acc)
+            dx3 = dx.reshape(x3.shape)
+        blocks = _blocks(xp, x3.shape, x3.itemsize)
+        mean_c = mean.reshape(c, 1)
+        scratch = _Scratch(xp, acc)
+        keep_xmu = want_dx and batch_stats       # the centred data waits in dx's buffer
+        sum_dy = sum_dxmu = None
+        if need_dy or need_dxmu:
+            rows_dy = xp.empty(x3.shape[:2], dtype=acc) if need_dy else None
+            rows_dxmu = xp.empty(x3.shape[:2], dtype=acc) if need_dxmu else None
+            for rows, chans in blocks:
+                d = dy3[rows, chans]
+                if need_dy:
+                    rows_dy[rows, chans] = d.sum(axis=2)
+                if need_dxmu:
+                    xb = x3[rows, chans]
+                    xmu = dx3[rows, chans] if keep_xmu else scratch.like(xb)
+                    xp.subtract(xb, mean_c[chans], out=xmu)
+                    rows_dxmu[rows, chans] = _row_dots(xp, d, xmu)
+            sum_dy = rows_dy.sum(axis=0) if need_dy else None
+            sum_dxmu = rows_dxmu.sum(axis=0) if need_dxmu else None
         invstd_g = invstd if p.fix_gamma else invstd * gamma
-        if igrads[0] is not None:
+        if want_dx:
             k1 = invstd_g.reshape(c, 1)
             if batch_stats:
                 # xhat = xmu * invstd: mean(dy * xhat) = sum_dxmu * invstd / count
                 k2 = (invstd_g * invstd * (sum_dxmu * invstd / count)).reshape(c, 1)
                 k3 = (invstd_g * (sum_dy / count)).reshape(c, 1)
-                xmu *= k2
-                xmu += k3
-                dx = xp.multiply(dy3, k1)
-                dx -= xmu
+                for rows, chans in blocks:
+                    o = dx3[rows, chans]
+                    o *= k2[chans]
+                    o += k3[chans]
+                    d = dy3[rows, chans]
+                    xp.subtract(xp.multiply(d, k1[chans], out=scratch.like(d)), o, out=o)
             else:
-                dx = xp.multiply(dy3, k1)
-            assign(igrads[0], dx.reshape(x.shape), reqs[0])
+                for rows, chans in blocks:
+                    xp.multiply(dy3[rows, chans], k1[chans], out=dx3[rows, chans])
+            if dx is not igrads[0]:
+                assign(igrads[0], dx, reqs[0])
         self._param_grads(p, x, igrads, reqs, sum_dxmu, invstd, sum_dy)
 
     def _param_grads(self, p, x, igrads, reqs, sum_dxmu, invstd, sum_dy):
