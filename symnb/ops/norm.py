@@ -101,13 +101,13 @@ def _channel_groups(xp, shape3, itemsize, split=False):
     return [slice(j, n) for j, n in zip(starts, starts[1:] + [c], strict=True)]
 
 
-def _on_groups(xp, fn, a3):
+def _on_groups(xp, fn, a3, sums=True):
     """``fn(channel groups)`` of the ``(before, C, after)`` array ``a3``; for large NumPy data
-    with a second CPU (the conditions of conv.py's split) ``fn`` runs on each half of the
-    groups at once on two workers. Each group's results are computed alone, so the split
-    changes no bit."""
+    with a second CPU (the conditions of conv.py's split) where ``fn`` takes sums, ``fn``
+    runs on each half of the groups at once on two workers (elementwise passes alone gained
+    nothing split). Each group's results are computed alone, so the split changes no bit."""
     split = False
-    if xp is np and a3.nbytes >= _SPLIT_MIN_BYTES and a3.shape[1] >= 2:
+    if sums and xp is np and a3.nbytes >= _SPLIT_MIN_BYTES and a3.shape[1] >= 2:
         state = _split_workers()
         split = state is not None and min(c.num_threads for c in state[0]) >= 2
     groups = _channel_groups(xp, a3.shape, a3.itemsize, split)
@@ -266,7 +266,7 @@ class BatchNorm(OpDef):
                 scale = outs[2][g] if p.fix_gamma else outs[2][g] * gamma[g]
                 og *= scale[:, None]
                 og += beta[g, None]
-        _on_groups(xp, run, x3)
+        _on_groups(xp, run, x3, train)
 
     def _forward_copies(self, p, ins, outs, is_train, rt):
         """The forward on any layout or dtype (float16 data computes in float32)."""
@@ -356,7 +356,7 @@ class BatchNorm(OpDef):
                     xp.subtract(xp.multiply(dg, k1, out=scratch.like(dg)), xmu, out=xmu)
                 else:
                     xp.multiply(dg, k1, out=dx3[:, g])
-        _on_groups(xp, run, x3)
+        _on_groups(xp, run, x3, need_dy or need_dxmu)
         if want_dx and dx is not igrads[0]:
             assign(igrads[0], dx, reqs[0])
         self._param_grads(p, x, igrads, reqs, sum_dxmu, invstd, sum_dy)
