@@ -297,6 +297,35 @@ def test_batchnorm_channel_groups_and_split_change_no_bit(attrs, reqs, shape, ax
         np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4)
 
 
+def test_batchnorm_other_array_module_takes_whole_arrays():
+    """With an array module that is not NumPy (CuPy's path: one channel group, no worker
+    split) the forward and backward give the NumPy path's bits."""
+    import types
+
+    class OtherXP(types.ModuleType):
+        def __getattr__(self, name):
+            return getattr(np, name)
+
+    class OtherRuntime:
+        xp, name = OtherXP("other_xp"), "other"
+
+    op, p = harness.parse("BatchNorm", fix_gamma=False)
+    shape = (16, 8, 96, 96)            # 4 groups, split, on the NumPy path
+    got = []
+    for rt in (numpy_backend, OtherRuntime):
+        ins = bn_inputs(shape, seed=5, dtype=np.float32)
+        outs = [np.empty(shape, np.float32), np.empty(8, np.float32), np.empty(8, np.float32)]
+        op.forward(p, ins, outs, True, rt)
+        dy = np.random.default_rng(6).standard_normal(shape).astype(np.float32)
+        igrads = [np.empty(shape, np.float32), np.empty(8, np.float32), np.empty(8, np.float32),
+                  None, None]
+        op.backward(p, ins, outs, [dy, None, None], igrads, ["write"] * 3 + ["null"] * 2,
+                    True, rt)
+        got.append(outs + igrads[:3] + ins[3:])
+    for a, b in zip(*got, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def _bn_reference_grads(attrs, reqs, shape, axis):
     """The same run in float64 (the path that works on whole arrays), rounded to float32."""
     ins = [a.astype(np.float32).astype(np.float64) for a in bn_inputs(shape, axis, seed=3,
