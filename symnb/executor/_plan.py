@@ -370,7 +370,7 @@ def _copier(xp, dst, src):
 def _forward_run(step, rt):
     op, p, ins, outs = step.op, step.params, step.ins, step.outs
     forward, _ = kernel_for(op, rt)
-    if forward is op.forward:       # a backend kernel replaces the operator's fast path too
+    if forward == op.forward:       # a backend kernel replaces the operator's fast path too
         run = op.prepare_forward(p, ins, outs, rt)
         if run is not None:
             return run
@@ -391,7 +391,7 @@ def _backward_run(step, rt):
             for grad, req in zip(igrads, reqs, strict=True):
                 if grad is not None and req == "write":
                     grad[...] = 0
-    elif backward is op.backward:
+    elif backward == op.backward:
         run = op.prepare_backward(p, ins, outs, ograds, igrads, reqs, rt)
     if run is None:
 

@@ -15,6 +15,7 @@ from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import _code, fmt_shape, legacy_float32_type, shape_assign
+from .conv import _on_two_workers, _split_workers
 
 __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
 
@@ -58,10 +59,75 @@ def _channel_sum(a3):
     return a3.sum(axis=2).sum(axis=0)
 
 
-def _channel_dot(xp, a3, b3):
-    """Per-channel ``sum(a * b)`` of two ``(before, C, after)`` arrays without their product
-    in memory: one dot product per (row, channel), as batched vector GEMMs."""
-    return xp.matmul(a3[:, :, None, :], b3[:, :, :, None]).reshape(a3.shape[:2]).sum(axis=0)
+def _row_dots(xp, a3, b3):
+    """``sum(a * b)`` along the last axis of two ``(before, C, after)`` arrays, shape
+    ``(before, C)``, without their product in memory: one dot product per (row, channel), as
+    batched vector GEMMs (summed over ``before`` they are the per-channel sums)."""
+    return xp.matmul(a3[:, :, None, :], b3[:, :, :, None]).reshape(a3.shape[:2])
+
+
+# NumPy BatchNorm works on a few channels at a time (every row of them, about this many bytes),
+# so that after the first read the group is in the cache for the sums, the centring, the
+# scale and the shift: each large array crosses memory once per call. A group's sums are the
+# same computations as on the whole array, so the results are bit for bit those of one pass.
+_GROUP_BYTES = 1 << 20
+# rows shorter than this (channel axis last or nearly) are strided by channel: one group
+# (split on two workers, rows down to _SPLIT_MIN_ROW_BYTES still paid)
+_GROUP_MIN_ROW_BYTES = 1024
+_SPLIT_MIN_ROW_BYTES = 128
+# NumPy BatchNorm on at least this many bytes of data runs half its channel groups on conv.py's
+# worker thread (ufuncs, reductions and BLAS release the GIL), BLAS at one thread meanwhile
+_SPLIT_MIN_BYTES = 1 << 22
+
+
+def _channel_groups(xp, shape3, itemsize, split=False):
+    """Channel slices of a ``(before, C, after)`` array for :data:`_GROUP_BYTES` (at least two
+    when ``split``): all channels at once on CuPy and for short rows.
+
+    No group is a single channel of several: NumPy sums the ``(before, k)`` partial sums over
+    ``before`` one row after another for ``k >= 2`` (as for all channels at once) but
+    pairwise, in another order, for ``k == 1``.
+    """
+    before, c, after = shape3
+    row = after * itemsize
+    if xp is not np or c < 4 or row < (_SPLIT_MIN_ROW_BYTES if split else _GROUP_MIN_ROW_BYTES):
+        return [slice(None)]
+    k = max(2, _GROUP_BYTES // max(before * row, 1))
+    if split:
+        k = max(2, min(k, c // 2))
+    starts = list(range(0, c, k))
+    if c - starts[-1] == 1:
+        starts.pop()
+    return [slice(j, n) for j, n in zip(starts, starts[1:] + [c], strict=True)]
+
+
+def _on_groups(xp, fn, a3, sums=True):
+    """``fn(channel groups)`` of the ``(before, C, after)`` array ``a3``; for large NumPy data
+    with a second CPU (the conditions of conv.py's split) where ``fn`` takes sums, ``fn``
+    runs on each half of the groups at once on two workers (elementwise passes alone gained
+    nothing split). Each group's results are computed alone, so the split changes no bit."""
+    split = False
+    if sums and xp is np and a3.nbytes >= _SPLIT_MIN_BYTES and a3.shape[1] >= 2:
+        state = _split_workers()
+        split = state is not None and min(c.num_threads for c in state[0]) >= 2
+    groups = _channel_groups(xp, a3.shape, a3.itemsize, split)
+    if split and len(groups) >= 2:
+        half = len(groups) // 2
+        _on_two_workers(fn, (groups[:half], groups[half:]))
+    else:
+        fn(groups)
+
+
+class _Scratch:
+    """One reusable temporary of a channel group's shape (only the last group may differ)."""
+
+    def __init__(self, xp, dtype):
+        self.xp, self.dtype, self.buf = xp, dtype, None
+
+    def like(self, a):
+        if self.buf is None or self.buf.shape != a.shape:
+            self.buf = self.xp.empty(a.shape, dtype=self.dtype)
+        return self.buf
 
 
 # ----------------------------------------------------------------------------- BatchNorm
@@ -179,22 +245,28 @@ class BatchNorm(OpDef):
         x3, out3 = _three(x, axis), _three(outs[0], axis)
         if x3 is None or out3 is None or x.dtype != acc:
             return self._forward_copies(p, ins, outs, is_train, rt)
-        # the same arithmetic in fewer passes: the centred data goes straight into the output
-        # (no temporaries: the variance is a per-channel dot product), then scale and shift
-        # run in place
-        c = x3.shape[1]
-        if is_train and not p.use_global_stats:
-            mean = _channel_sum(x3) / acc.type(x3.shape[0] * x3.shape[2])
-            xp.subtract(x3, mean[:, None], out=out3)
-            var = _channel_dot(xp, out3, out3) / acc.type(x3.shape[0] * x3.shape[2])
-        else:
-            mean, var = moving_mean, moving_var
-            xp.subtract(x3, mean.reshape(c, 1), out=out3)
-        outs[1][...] = mean
-        outs[2][...] = 1.0 / xp.sqrt(var.astype(np.float64) + p.eps)
-        scale = outs[2] if p.fix_gamma else outs[2] * gamma
-        out3 *= scale.reshape(c, 1)
-        out3 += beta.reshape(c, 1)
+        # the same arithmetic in fewer passes, a group of channels at a time: the centred data
+        # goes straight into the output (no temporaries: the variance is a per-channel dot
+        # product), then scale and shift run in place
+        count = acc.type(x3.shape[0] * x3.shape[2])
+        train = is_train and not p.use_global_stats
+
+        def run(groups):
+            for g in groups:
+                xg, og = x3[:, g], out3[:, g]
+                if train:
+                    mean = _channel_sum(xg) / count
+                    xp.subtract(xg, mean[:, None], out=og)
+                    var = _row_dots(xp, og, og).sum(axis=0) / count
+                else:
+                    mean, var = moving_mean[g], moving_var[g]
+                    xp.subtract(xg, mean[:, None], out=og)
+                outs[1][g] = mean
+                outs[2][g] = 1.0 / xp.sqrt(var.astype(np.float64) + p.eps)
+                scale = outs[2][g] if p.fix_gamma else outs[2][g] * gamma[g]
+                og *= scale[:, None]
+                og += beta[g, None]
+        _on_groups(xp, run, x3, train)
 
     def _forward_copies(self, p, ins, outs, is_train, rt):
         """The forward on any layout or dtype (float16 data computes in float32)."""
@@ -242,29 +314,51 @@ class BatchNorm(OpDef):
         if x3 is None or dy3 is None or x.dtype != acc:
             return self._backward_copies(p, ins, mean, invstd, dy, igrads, reqs, batch_stats,
                                          rt)
-        # one centred copy of the data; the sums are per-channel dot products and dx is
-        # built in that copy: dx = k1 * dy - k2 * (x - mean) - k3
+        # a group of channels at a time (in the cache after the first read): the per-channel
+        # sums of dy and of dy * (x - mean), the centred data kept in dx's buffer when dx is
+        # written, then dx = k1 * dy - (k2 * (x - mean) + k3) built in place
         c, count = x3.shape[1], acc.type(x3.shape[0] * x3.shape[2])
-        need_dxmu = igrads[0] is not None and batch_stats or \
-            igrads[1] is not None and not p.fix_gamma
-        xmu = xp.subtract(x3, mean.reshape(c, 1)) if need_dxmu else None
-        sum_dy = _channel_sum(dy3) if igrads[2] is not None or \
-            (igrads[0] is not None and batch_stats) else None
-        sum_dxmu = _channel_dot(xp, dy3, xmu) if xmu is not None else None
+        want_dx = igrads[0] is not None
+        need_dxmu = want_dx and batch_stats or igrads[1] is not None and not p.fix_gamma
+        need_dy = igrads[2] is not None or want_dx and batch_stats
+        keep_xmu = want_dx and batch_stats       # the centred data waits in dx's buffer
+        dx = dx3 = None
+        if want_dx:
+            dx = igrads[0]
+            if not (reqs[0] == "write" and dx.shape == x.shape and dx.dtype == acc
+                    and dx.flags.c_contiguous and not xp.may_share_memory(dx, x)
+                    and not xp.may_share_memory(dx, dy)):
+                dx = xp.empty(x.shape, dtype=acc)
+            dx3 = dx.reshape(x3.shape)
+        sum_dy = xp.empty(c, dtype=acc) if need_dy else None
+        sum_dxmu = xp.empty(c, dtype=acc) if need_dxmu else None
         invstd_g = invstd if p.fix_gamma else invstd * gamma
-        if igrads[0] is not None:
-            k1 = invstd_g.reshape(c, 1)
-            if batch_stats:
-                # xhat = xmu * invstd: mean(dy * xhat) = sum_dxmu * invstd / count
-                k2 = (invstd_g * invstd * (sum_dxmu * invstd / count)).reshape(c, 1)
-                k3 = (invstd_g * (sum_dy / count)).reshape(c, 1)
-                xmu *= k2
-                xmu += k3
-                dx = xp.multiply(dy3, k1)
-                dx -= xmu
-            else:
-                dx = xp.multiply(dy3, k1)
-            assign(igrads[0], dx.reshape(x.shape), reqs[0])
+
+        def run(groups):
+            scratch = _Scratch(xp, acc)
+            for g in groups:
+                dg = dy3[:, g]
+                if need_dy:
+                    sum_dy[g] = _channel_sum(dg)
+                if need_dxmu:
+                    xg = x3[:, g]
+                    xmu = dx3[:, g] if keep_xmu else scratch.like(xg)
+                    xp.subtract(xg, mean[g, None], out=xmu)
+                    sum_dxmu[g] = _row_dots(xp, dg, xmu).sum(axis=0)
+                if not want_dx:
+                    continue
+                k1 = invstd_g[g, None]
+                if batch_stats:
+                    # xhat = xmu * invstd: mean(dy * xhat) = sum_dxmu * invstd / count
+                    xmu *= invstd_g[g, None] * invstd[g, None] * (
+                        sum_dxmu[g, None] * invstd[g, None] / count)
+                    xmu += invstd_g[g, None] * (sum_dy[g, None] / count)
+                    xp.subtract(xp.multiply(dg, k1, out=scratch.like(dg)), xmu, out=xmu)
+                else:
+                    xp.multiply(dg, k1, out=dx3[:, g])
+        _on_groups(xp, run, x3, need_dy or need_dxmu)
+        if want_dx and dx is not igrads[0]:
+            assign(igrads[0], dx, reqs[0])
         self._param_grads(p, x, igrads, reqs, sum_dxmu, invstd, sum_dy)
 
     def _param_grads(self, p, x, igrads, reqs, sum_dxmu, invstd, sum_dy):

@@ -256,6 +256,86 @@ def test_batchnorm_float16_computes_in_float32():
     np.testing.assert_allclose(outs[0], ref, rtol=2e-3, atol=2e-3)
 
 
+def _bn_grouped_run(attrs, reqs, is_train, shape, axis, group_bytes, split):
+    """One BatchNorm forward and backward (float32, the fast path) with chosen channel groups
+    and the two-worker split forced on or off; returns every output, gradient and aux."""
+    from symnb.ops import norm
+    ins = bn_inputs(shape, axis, seed=3, dtype=np.float32)
+    dy = np.random.default_rng(4).standard_normal(shape).astype(np.float32)
+    saved = norm._GROUP_BYTES, norm._GROUP_MIN_ROW_BYTES, norm._SPLIT_MIN_BYTES
+    norm._GROUP_BYTES, norm._GROUP_MIN_ROW_BYTES = group_bytes, 4
+    norm._SPLIT_MIN_BYTES = 0 if split else 1 << 62
+    try:
+        outs, grads = run("BatchNorm", ins, [dy, None, None], is_train=is_train, reqs=reqs,
+                          grad_init=[0.5, 0.25, -1, 0, 0], output_mean_var=True, axis=axis,
+                          **attrs)
+    finally:
+        norm._GROUP_BYTES, norm._GROUP_MIN_ROW_BYTES, norm._SPLIT_MIN_BYTES = saved
+    return list(outs) + list(grads[:3]) + ins[3:]
+
+
+@pytest.mark.parametrize("attrs", [{"fix_gamma": False}, {"fix_gamma": True},
+                                   {"fix_gamma": False, "use_global_stats": True}])
+@pytest.mark.parametrize("reqs", [["write"] * 5, ["add", "add", "write", "write", "write"]])
+@pytest.mark.parametrize("shape, axis", [((3, 7, 5, 6), 1), ((4, 5, 9), -1), ((2, 6, 40), 0)])
+def test_batchnorm_channel_groups_and_split_change_no_bit(attrs, reqs, shape, axis):
+    """The NumPy fast path a few channels at a time (one per group here), with or without
+    half of the groups on the second worker, gives exactly the one-group results; and those
+    match the float64 reference."""
+    from symnb.ops import conv
+    whole = _bn_grouped_run(attrs, reqs, True, shape, axis, 1 << 62, False)
+    split_options = (False, True) if conv._split_workers() is not None else (False,)
+    for split in split_options:
+        got = _bn_grouped_run(attrs, reqs, True, shape, axis, 1, split)
+        for a, b in zip(got, whole, strict=True):
+            np.testing.assert_array_equal(a, b)
+    ref64 = _bn_reference_grads(attrs, reqs, shape, axis)
+    if attrs["fix_gamma"]:      # float32 zeroes gamma's gradient for 'add' too (MKLDNN)
+        np.testing.assert_array_equal(whole[4], 0)
+        whole, ref64 = whole[:4] + whole[5:], ref64[:4] + ref64[5:]
+    for a, b in zip(whole, ref64, strict=True):
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4)
+
+
+def test_batchnorm_other_array_module_takes_whole_arrays():
+    """With an array module that is not NumPy (CuPy's path: one channel group, no worker
+    split) the forward and backward give the NumPy path's bits."""
+    import types
+
+    class OtherXP(types.ModuleType):
+        def __getattr__(self, name):
+            return getattr(np, name)
+
+    class OtherRuntime:
+        xp, name = OtherXP("other_xp"), "other"
+
+    op, p = harness.parse("BatchNorm", fix_gamma=False)
+    shape = (16, 8, 96, 96)            # 4 groups, split, on the NumPy path
+    got = []
+    for rt in (numpy_backend, OtherRuntime):
+        ins = bn_inputs(shape, seed=5, dtype=np.float32)
+        outs = [np.empty(shape, np.float32), np.empty(8, np.float32), np.empty(8, np.float32)]
+        op.forward(p, ins, outs, True, rt)
+        dy = np.random.default_rng(6).standard_normal(shape).astype(np.float32)
+        igrads = [np.empty(shape, np.float32), np.empty(8, np.float32), np.empty(8, np.float32),
+                  None, None]
+        op.backward(p, ins, outs, [dy, None, None], igrads, ["write"] * 3 + ["null"] * 2,
+                    True, rt)
+        got.append(outs + igrads[:3] + ins[3:])
+    for a, b in zip(*got, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def _bn_reference_grads(attrs, reqs, shape, axis):
+    """The same run in float64 (the path that works on whole arrays), rounded to float32."""
+    ins = [a.astype(np.float32).astype(np.float64) for a in bn_inputs(shape, axis, seed=3,
+                                                                      dtype=np.float32)]
+    dy = np.random.default_rng(4).standard_normal(shape).astype(np.float32).astype(np.float64)
+    outs, grads = run("BatchNorm", ins, [dy, None, None], reqs=reqs,
+                      grad_init=[0.5, 0.25, -1, 0, 0], output_mean_var=True, axis=axis, **attrs)
+    return list(outs) + list(grads[:3]) + ins[3:]
+
+
 @pytest.mark.parametrize("shape, axis", [((6, 4), 1), ((2, 3, 4), 1), ((3, 2, 4), -1),
                                          ((4, 2, 3), 0)])
 def test_batchnorm_numeric_gradient(shape, axis):
