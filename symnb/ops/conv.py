@@ -459,6 +459,7 @@ def _tap_weight_grad(xp, taps: _Taps, x, dy_wide, dw, req):
 # accumulates over the blocks (beta = 1), so neither the whole column matrix nor a
 # batch-last output is ever made. The column rows go phase by phase; the weight's columns
 # are permuted to match (``perm``).
+_STEM_MAX_CHANNELS = 15
 _STEM_MIN_WIDTH = 56
 _STEM_BLOCK = 1 << 17
 
@@ -486,7 +487,7 @@ def _stem(xp, x_shape, geo: Geometry, *arrays):
         return None
     n, c = x_shape[:2]
     dtype = arrays[0].dtype
-    if n < 1 or not 1 < c < _TAP_MIN_CHANNELS or any(a.dtype != dtype for a in arrays):
+    if n < 1 or not 1 < c <= _STEM_MAX_CHANNELS or any(a.dtype != dtype for a in arrays):
         return None
     (kh, kw), (sh, sw) = geo.kernel, geo.stride
     out_h = (x_shape[2] + 2 * geo.pad[0] - kh) // sh + 1
