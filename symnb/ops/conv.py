@@ -11,6 +11,10 @@ For batches of 8 or more with several input channels the kernels work batch-last
 ``(C, *S, N)`` copies (see :func:`_batch_last`), so each per-offset copy and add moves long
 contiguous runs; smaller batches and single-channel inputs keep the NCHW columns.
 
+Few-channel inputs on large images (ResNet's 3-channel stem) run in blocks of output rows
+whose columns stay in cache (:func:`_stem_forward`); wide images with many channels skip
+im2col altogether (tap GEMMs, :func:`_tap_forward`).
+
 Deconvolution is the transpose of a convolution whose input is the deconvolution's output,
 so it reuses the same three kernels with the roles of forward and data-gradient swapped;
 UpSampling (bilinear) in ``pooling.py`` is a grouped Deconvolution and reuses them too.
@@ -506,9 +510,11 @@ def _stem(xp, x_shape, geo: Geometry, *arrays):
             continue
         groups.append((k, len(rows), len(cols)))
         perm.extend(ch * kh * kw + i * kw + j for ch in range(c) for i in rows for j in cols)
-    depth = c * kh * kw
-    return _Stem(taps, tuple(groups), np.array(perm, np.intp),
-                 max(1, min(out_h, _STEM_BLOCK // (depth * out_w))))
+    # one sample (unsplit, two-thread BLAS) takes one block: small two-thread GEMMs each pay
+    # OpenBLAS's thread hand-off (batch 1 wall 3.4 against 4.2 ms in blocks, 4.0 ms before)
+    rows = out_h if n == 1 else max(1, min(out_h, _STEM_BLOCK // (c * kh * kw * out_w)))
+    blocks = -(-out_h // rows)
+    return _Stem(taps, tuple(groups), np.array(perm, np.intp), -(-out_h // blocks))
 
 
 def _stem_blocks(xp, plan: _Stem, x, extra=0):
@@ -524,21 +530,21 @@ def _stem_blocks(xp, plan: _Stem, x, extra=0):
     planes = _tap_planes(buf, taps, 1, c)
     cols = xp.empty((plan.depth + extra, plan.rows, ow), x.dtype)
     # the copies of every block, made once: the views read the reused sample buffer
+    sources = [np.lib.stride_tricks.as_strided(
+        buf[k * c * taps.plane:], (c, a, b, taps.out_h, ow),
+        (taps.plane * item, taps.wq * item, item, taps.wq * item, item), writeable=False)
+        for k, a, b in plan.groups]
+    targets, at = [], 0
+    for _, a, b in plan.groups:
+        targets.append(cols[at:at + c * a * b].reshape(c, a, b, plan.rows, ow))
+        at += c * a * b
     blocks = []
     for r0 in range(0, taps.out_h, plan.rows):
         rows = min(plan.rows, taps.out_h - r0)
-        copies, at = [], 0
-        for k, a, b in plan.groups:
-            src = np.lib.stride_tricks.as_strided(
-                buf[k * c * taps.plane + r0 * taps.wq:], (c, a, b, rows, ow),
-                (taps.plane * item, taps.wq * item, item, taps.wq * item, item),
-                writeable=False)
-            copies.append((cols[at:at + c * a * b, :rows].reshape(c, a, b, rows, ow), src))
-            at += c * a * b
-        blocks.append((r0, rows, copies))
-    views = list(_tap_phase_views(taps, planes, x[:1]))
+        blocks.append((r0, rows, [(dst[..., :rows, :], src[..., r0:r0 + rows, :])
+                                  for dst, src in zip(targets, sources, strict=True)]))
     for s in range(n):
-        for plane, part in _tap_phase_views(taps, planes, x[s:s + 1]) if s else views:
+        for plane, part in _tap_phase_views(taps, planes, x[s:s + 1]):
             plane[...] = part
         for r0, rows, copies in blocks:
             for dst, src in copies:
