@@ -24,6 +24,7 @@ def _needs_direct_blas():
 def _stem_on(monkeypatch, on, block=None):
     """Force the block path on for small images (or off everywhere)."""
     monkeypatch.setattr(conv, "_STEM_MIN_WIDTH", 1 if on else 1 << 30)
+    monkeypatch.setattr(conv, "_STEM_MIN_SAMPLE_COLUMNS", 0)
     if block is not None:
         monkeypatch.setattr(conv, "_STEM_BLOCK", block)
 
@@ -128,6 +129,9 @@ def test_block_path_is_chosen_for_few_channels_on_large_images():
     assert not chosen((8, 3, 224, 224), stem, np.float16)              # no half GEMM
     assert not chosen((8, 3, 224, 224), stem, np.float32, np.float64)  # mixed operands
     assert not chosen((8, 3, 32, 32))                                  # small image
+    assert chosen((8, 3, 112, 112), conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1)))
+    assert not chosen((4, 3, 112, 112), conv.Geometry((3, 3), (2, 2), (1, 1), (1, 1)))
+    assert chosen((4, 3, 112, 112), conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1)))
     assert not chosen((8, 1, 224, 224))                                # one channel
     assert not chosen((8, 16, 224, 224))                               # tap GEMMs' range
     assert not chosen((0, 3, 224, 224))                                # empty batch
