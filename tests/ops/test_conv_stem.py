@@ -10,7 +10,7 @@ import pytest
 import symnb as mx
 from symnb.ops import conv
 
-from .test_conv import ref_conv
+from .test_conv import ref_conv, ref_deconv
 
 RNG = np.random.default_rng(11)
 
@@ -205,13 +205,15 @@ def test_weight_gradient_only_through_the_executor(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
 
 
-def test_deconvolution_backward_on_the_block_path(monkeypatch):
-    """Deconvolution reuses the kernels with roles swapped: its data gradient is a forward
-    convolution of its few-channel output gradient, its weight gradient a convolution weight
-    gradient; both match the other paths."""
+@pytest.mark.parametrize("adj", [(0, 0), (1, 0)])
+def test_deconvolution_on_the_block_path(monkeypatch, adj):
+    """Deconvolution reuses the kernels with roles swapped: its forward is the data gradient
+    of a convolution whose input has few channels, its data gradient a forward convolution
+    of its output gradient, its weight gradient a convolution weight gradient; all match the
+    other paths (``adj`` adds an output row no window reads)."""
     _needs_direct_blas()
     net = mx.sym.Deconvolution(mx.sym.var("data"), kernel=(4, 4), stride=(2, 2), pad=(1, 1),
-                               num_filter=3, no_bias=True, name="d")
+                               adj=adj, num_filter=3, no_bias=True, name="d")
     x = RNG.standard_normal((2, 5, 6, 7))
     w = RNG.standard_normal((5, 3, 4, 4))
     got = {}
@@ -229,3 +231,5 @@ def test_deconvolution_backward_on_the_block_path(monkeypatch):
                    ex.grad_dict["d_weight"].asnumpy()]
     for a, b in zip(got[True], got[False], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got[True][0], ref_deconv(x, w, None, (2, 2), (1, 1), adj=adj),
+                               rtol=1e-12, atol=1e-12)
