@@ -525,11 +525,18 @@ def scalar_as(dtype, s):
     return np.dtype(dtype).type(s)
 
 
+# the scalar operators whose gradient the prepared backward writes without temporaries:
+# 'copy' g, 'neg' -g, 'mul' g * s, 'div' g / s (the same ufunc calls as the generic path)
+_SCALAR_GRAD_INTO = {"_plus_scalar": "copy", "_minus_scalar": "copy", "_rminus_scalar": "neg",
+                     "_mul_scalar": "mul", "_div_scalar": "div"}
+
+
 class _Scalar(OpDef):
     params = _SCALAR_PARAMS
     family = "scalar"
     monitor_named_inputs = False
     fwd = grad = None
+    grad_into = None            # see _SCALAR_GRAD_INTO
 
     def infer_shape(self, p, ins, outs):
         elemwise_shape(ins, outs)
@@ -549,6 +556,24 @@ class _Scalar(OpDef):
         if fwd.reverse:
             return lambda is_train: f(s, x, out=o)
         return lambda is_train: f(x, s, out=o)
+
+    def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
+        kind, g, buf = type(self).grad_into, ograds[0], igrads[0]
+        if kind is None or g is None or buf is None or reqs[0] not in ("write", "add") \
+                or not _float(ins[0], g, buf):
+            return None
+        xp, s, req = rt.xp, scalar_as(ins[0].dtype, p.scalar), reqs[0]
+        if kind == "copy":
+            call = _copy_into(xp, g, buf, req)
+        elif kind == "neg":
+            call = _neg_into(xp, g, buf, req)
+        elif kind == "mul":
+            call = _mul_into(xp, g, s, buf, req)
+        elif req == "add":
+            call = lambda: xp.add(buf, g / s, out=buf)  # noqa: E731
+        else:
+            call = lambda: xp.true_divide(g, s, out=buf)  # noqa: E731
+        return lambda is_train: call()
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
@@ -571,6 +596,7 @@ for _n, _al, _f, _g in SCALAR:
     register(type(_n, (_Scalar,), {
         "name": _n, "aliases": _al, "fwd": staticmethod(_f),
         "grad": None if _g is None else staticmethod(_g), "loss_head": _g is None,
+        "grad_into": _SCALAR_GRAD_INTO.get(_n),
         "__doc__": ("Elementwise ``%s`` with a scalar.\n\n    >>> import symnb as mx\n"
                     "    >>> mx.sym._internal.%s(mx.sym.var('a'), scalar=2).list_attr()\n"
                     "    {'scalar': '2'}\n" % (_n, _n)),
