@@ -138,6 +138,58 @@ class SoftmaxOutput(_LossHead):
         view, axis = self._view(p, x)
         outs[0][...] = softmax_along(rt.xp, view, axis).reshape(x.shape)
 
+    def _plain_rows(self, p, x, out):
+        """``(rows x classes)`` views of ``x`` and ``out`` for the prepared paths, or None:
+        NumPy, the default row layout, contiguous buffers of one float dtype."""
+        if p.multi_output or p.preserve_shape or x.ndim < 2 or x.shape[0] == 0 \
+                or not isinstance(x, np.ndarray) or x.dtype.kind != "f" or out.dtype != x.dtype \
+                or not (x.flags.c_contiguous and out.flags.c_contiguous):
+            return None
+        return x.reshape(x.shape[0], -1), out.reshape(x.shape[0], -1)
+
+    def prepare_forward(self, p, ins, outs, rt):
+        # the softmax of forward(), step for step, into the output buffer (one row scratch)
+        views = self._plain_rows(p, ins[0], outs[0])
+        if views is None:
+            return None
+        x, out = views
+        row = np.empty((len(x), 1), x.dtype)
+
+        def run(is_train):
+            np.max(x, axis=1, keepdims=True, out=row)
+            np.subtract(x, row, out=out)
+            np.exp(out, out=out)
+            np.sum(out, axis=1, keepdims=True, out=row)
+            np.divide(out, row, out=out)
+        return run
+
+    def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
+        # integer labels, no ignore, smoothing or normalization: (p - onehot) * scale as
+        # backward() computes it, written in place (labels outside the classes take the
+        # generic path, which gives those rows no -1)
+        prob, label, dx = outs[0], ins[1], igrads[0]
+        if dx is None or p.use_ignore or p.out_grad or p.smooth_alpha > 0 \
+                or p.normalization != "null" or label.shape == prob.shape:
+            return None
+        views = self._plain_rows(p, prob, dx)
+        if views is None:
+            return None
+        prob2, dx2 = views
+        n, classes = prob2.shape
+        rows = np.arange(n)
+        scale = _scale(prob.dtype, p.grad_scale)
+
+        def run(is_train):
+            k = _class_indices(label, n)
+            if k.min() < 0 or k.max() >= classes:
+                self.backward(p, ins, outs, ograds, igrads, reqs, is_train, rt)
+                return
+            np.copyto(dx2, prob2)
+            dx2[rows, k] -= 1
+            if scale != 1:
+                np.multiply(dx2, scale, out=dx2)
+        return run
+
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         if igrads[0] is None:
             return

@@ -10,6 +10,7 @@ import pytest
 import symnb as mx
 from symnb.backends import numpy_backend
 from symnb.base import MXNetError
+from symnb.ops import get_op
 
 from . import harness
 
@@ -370,3 +371,42 @@ def test_blockgrad():
     _, grads = loss_backward("BlockGrad", [x], reqs=["add"], grad_init=[5])
     np.testing.assert_array_equal(grads[0], 5)                 # 'add' adds nothing
     assert harness.infer("stop_gradient", [(2, 3)]) == ([(2, 3)], [(2, 3)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("grad_scale", [1.0, 0.25])
+def test_softmax_output_prepared_paths_match_the_definition(dtype, grad_scale):
+    """The executor's prepared SoftmaxOutput (softmax into the output, the gradient written
+    in place) against the definition, labels outside the classes included (those rows get no
+    -1, as the generic path), and against the unprepared operator bit for bit."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 8)).astype(dtype)
+    net = mx.sym.SoftmaxOutput(mx.sym.var("data"), grad_scale=grad_scale, name="sm")
+    for labels in ([0, 7, 3, 3, 1, 6], [0, 8, -1, 2, 9, 5]):
+        label = np.array(labels, dtype)
+        ex = net.simple_bind(mx.cpu(), data=x.shape, type_dict={"data": dtype})
+        ex.arg_dict["data"][:] = x
+        ex.arg_dict["sm_label"][:] = label
+        ex.forward(is_train=True)
+        ex.backward()
+        flat = x.reshape(6, -1).astype(np.float64)
+        prob = np.exp(flat - flat.max(axis=1, keepdims=True))
+        prob /= prob.sum(axis=1, keepdims=True)
+        want = prob.copy()
+        for i, k in enumerate(labels):
+            if 0 <= k < 8:
+                want[i, k] -= 1
+        tol = 1e-6 if dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(ex.outputs[0].asnumpy().reshape(6, -1), prob, atol=tol)
+        np.testing.assert_allclose(ex.grad_dict["data"].asnumpy().reshape(6, -1),
+                                   want * grad_scale, atol=tol)
+        # the generic operator on the same arrays gives the same bits
+        op = get_op("SoftmaxOutput")
+        p = op.parse({"grad_scale": str(grad_scale)})
+        out = np.empty_like(x)
+        op.forward(p, [x, label], [out], True, numpy_backend)
+        np.testing.assert_array_equal(ex.outputs[0].asnumpy(), out)
+        grad = np.empty_like(x)
+        op.backward(p, [x, label], [out], [None], [grad, None], ["write", "null"], True,
+                    numpy_backend)
+        np.testing.assert_array_equal(ex.grad_dict["data"].asnumpy(), grad)
