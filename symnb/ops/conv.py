@@ -680,16 +680,14 @@ def conv_data_grad(xp, dy, w, geo: Geometry, dx, req="write", dy_t=None):
     c, g = dx.shape[1], geo.groups
     taps = _taps(xp, dx.shape, geo, dy, w, dx)
     if taps is not None:
-        _tap_data_grad(xp, taps, _wide_or_make(xp, taps, dy, dy_t), w,
-                       dx, req)
+        _tap_data_grad(xp, taps, _wide_or_make(xp, taps, dy, dy_t), w, dx, req)
         return
     stem = _stem(xp, dx.shape, geo, dy, w, dx)
     if stem is not None:
         _stem_data_grad(xp, stem, dy, w, dx, req)
         return
     if _batch_last(n, c):
-        _data_grad_bl(xp, _rows_or_make(xp, dy, dy_t), dy.shape, w,
-                      geo, dx, req)
+        _data_grad_bl(xp, _rows_or_make(xp, dy, dy_t), dy.shape, w, geo, dx, req)
         return
     out_sizes = dy.shape[2:]
     kc = c // g * math.prod(geo.kernel)
@@ -734,8 +732,7 @@ def conv_weight_grad(xp, x, dy, geo: Geometry, dw, req="write", dy_t=None):
     f, g = dy.shape[1], geo.groups
     taps = _taps(xp, x.shape, geo, x, dy, dw)
     if taps is not None:
-        _tap_weight_grad(xp, taps, x, _wide_or_make(xp, taps, dy, dy_t),
-                         dw, req)
+        _tap_weight_grad(xp, taps, x, _wide_or_make(xp, taps, dy, dy_t), dw, req)
         return
     stem = _stem(xp, x.shape, geo, x, dy, dw)
     if stem is not None:

@@ -255,47 +255,51 @@ def test_tap_gemms_are_chosen_for_wide_stride_one_images():
     assert not taps((16, 64, 56, 56), conv.Geometry((3, 3), (1, 1), (1, 1), (1, 1), 2))
 
 
-@pytest.mark.parametrize("split", [True, False])
-def test_tap_convolution_through_the_executor(monkeypatch, split):
-    """The bound operator on the tap path, its batch split over two workers or whole,
-    against the definition and float64 directional differences; 'add' gradients
-    accumulate."""
-    _needs_direct_blas()
-    _taps_on(monkeypatch, True)
+def check_bound_convolution(monkeypatch, split, x, w, b, stride, pad):
+    """The bound Convolution, its batch split over two workers (``split``) or whole, against
+    the definition and float64 directional differences; 'add' gradients accumulate.
+
+    <dy, conv(x, w)> is bilinear, so a central difference along a random direction is exact
+    up to rounding. Shared by the tests of each kernel path, which force their path on first.
+    """
     if split and conv._split_workers() is None:
         pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
     monkeypatch.setattr(conv, "_halves", lambda xp, n, macs: (slice(0, n // 2), slice(n // 2, n))
                         if split else None)
-    n = 3
-    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(3, 3), num_filter=5, pad=(1, 1),
-                             name="c")
-    x = RNG.standard_normal((n, 4, 6, 7))
-    w = RNG.standard_normal((5, 4, 3, 3))
-    b = RNG.standard_normal(5)
+    net = mx.sym.Convolution(mx.sym.var("data"), kernel=w.shape[2:], stride=stride, pad=pad,
+                             num_filter=len(w), name="c")
     ex = net.simple_bind(mx.cpu(), data=x.shape, type_dict={"data": np.float64},
                          grad_req="add")
     for name, value in (("data", x), ("c_weight", w), ("c_bias", b)):
         ex.arg_dict[name][:] = value
         ex.grad_dict[name][:] = 1
     ex.forward(is_train=True)
-    want = ref_conv(x, w, b, (1, 1), (1, 1))
+    want = ref_conv(x, w, b, stride, pad)
     np.testing.assert_allclose(ex.outputs[0].asnumpy(), want, rtol=1e-12, atol=1e-12)
     dy = RNG.standard_normal(want.shape)
     ex.backward(mx.nd.array(dy, dtype=np.float64))
-    # <dy, conv(x, w)> is bilinear, so a central difference along a random direction is
-    # exact up to rounding
     eps = 1e-4
     for name, arg in (("data", x), ("c_weight", w)):
         v = RNG.standard_normal(arg.shape)
         plus = {"data": x, "c_weight": w, name: arg + eps * v}
         minus = {"data": x, "c_weight": w, name: arg - eps * v}
-        numeric = ((ref_conv(plus["data"], plus["c_weight"], b, (1, 1), (1, 1))
-                    - ref_conv(minus["data"], minus["c_weight"], b, (1, 1), (1, 1)))
+        numeric = ((ref_conv(plus["data"], plus["c_weight"], b, stride, pad)
+                    - ref_conv(minus["data"], minus["c_weight"], b, stride, pad))
                    * dy).sum() / (2 * eps)
         analytic = ((ex.grad_dict[name].asnumpy() - 1) * v).sum()
         np.testing.assert_allclose(analytic, numeric, rtol=1e-7)
     np.testing.assert_allclose(ex.grad_dict["c_bias"].asnumpy(), 1 + dy.sum(axis=(0, 2, 3)),
                                rtol=1e-12)
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_tap_convolution_through_the_executor(monkeypatch, split):
+    """The bound operator on the tap path (see :func:`check_bound_convolution`)."""
+    _needs_direct_blas()
+    _taps_on(monkeypatch, True)
+    check_bound_convolution(monkeypatch, split, RNG.standard_normal((3, 4, 6, 7)),
+                            RNG.standard_normal((5, 4, 3, 3)), RNG.standard_normal(5),
+                            (1, 1), (1, 1))
 
 
 def test_deconvolution_stride_one_on_the_tap_path(monkeypatch):

@@ -11,6 +11,7 @@ import symnb as mx
 from symnb.ops import conv
 
 from .test_conv import ref_conv, ref_deconv
+from .test_conv_layouts import check_bound_convolution
 
 RNG = np.random.default_rng(11)
 
@@ -143,42 +144,12 @@ def test_block_path_is_chosen_for_few_channels_on_large_images():
 
 @pytest.mark.parametrize("split", [True, False])
 def test_stem_convolution_through_the_executor(monkeypatch, split):
-    """The bound operator on the block path, its batch split over two workers or whole,
-    against the definition and float64 directional differences; 'add' gradients
-    accumulate."""
+    """The bound operator on the block path (see ``check_bound_convolution``)."""
     _needs_direct_blas()
     _stem_on(monkeypatch, True, 1 << 9)
-    if split and conv._split_workers() is None:
-        pytest.skip("threadpoolctl or a second CPU is missing: the split never runs")
-    monkeypatch.setattr(conv, "_halves", lambda xp, n, macs: (slice(0, n // 2), slice(n // 2, n))
-                        if split else None)
-    net = mx.sym.Convolution(mx.sym.var("data"), kernel=(7, 7), stride=(2, 2), pad=(3, 3),
-                             num_filter=4, name="c")
-    x = RNG.standard_normal((3, 3, 9, 12))
-    w = RNG.standard_normal((4, 3, 7, 7))
-    b = RNG.standard_normal(4)
-    ex = net.simple_bind(mx.cpu(), data=x.shape, type_dict={"data": np.float64},
-                         grad_req="add")
-    for name, value in (("data", x), ("c_weight", w), ("c_bias", b)):
-        ex.arg_dict[name][:] = value
-        ex.grad_dict[name][:] = 1
-    ex.forward(is_train=True)
-    want = ref_conv(x, w, b, (2, 2), (3, 3))
-    np.testing.assert_allclose(ex.outputs[0].asnumpy(), want, rtol=1e-12, atol=1e-12)
-    dy = RNG.standard_normal(want.shape)
-    ex.backward(mx.nd.array(dy, dtype=np.float64))
-    eps = 1e-4
-    for name, arg in (("data", x), ("c_weight", w)):
-        v = RNG.standard_normal(arg.shape)
-        plus = {"data": x, "c_weight": w, name: arg + eps * v}
-        minus = {"data": x, "c_weight": w, name: arg - eps * v}
-        numeric = ((ref_conv(plus["data"], plus["c_weight"], b, (2, 2), (3, 3))
-                    - ref_conv(minus["data"], minus["c_weight"], b, (2, 2), (3, 3)))
-                   * dy).sum() / (2 * eps)
-        analytic = ((ex.grad_dict[name].asnumpy() - 1) * v).sum()
-        np.testing.assert_allclose(analytic, numeric, rtol=1e-7)
-    np.testing.assert_allclose(ex.grad_dict["c_bias"].asnumpy(), 1 + dy.sum(axis=(0, 2, 3)),
-                               rtol=1e-12)
+    check_bound_convolution(monkeypatch, split, RNG.standard_normal((3, 3, 9, 12)),
+                            RNG.standard_normal((4, 3, 7, 7)), RNG.standard_normal(4),
+                            (2, 2), (3, 3))
 
 
 def test_weight_gradient_only_through_the_executor(monkeypatch):
