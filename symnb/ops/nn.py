@@ -62,6 +62,27 @@ class FullyConnected(OpDef):
                 raise InferError("Unexpected shape for bias %s" % fmt_shape(ins[2]))
             ins[2] = (n,)
 
+    def prepare_forward(self, p, ins, outs, rt):
+        # the unsplit NumPy forward with its views made once (a layer that would run on two
+        # workers, or a non-contiguous output, takes forward() each call)
+        x, w, out = ins[0], ins[1], outs[0]
+        if rt.xp is not np or not isinstance(x, np.ndarray) or not out.flags.c_contiguous:
+            return None
+        x2 = _as_matrix(x, 1) if p.flatten else x
+        if x2.ndim != 2:
+            return None
+        out2, wt = out.reshape(len(x2), p.num_hidden), w.T
+        bias = None if p.no_bias else ins[2]
+
+        def run(is_train):
+            if _fc_halves(np, x2, w) is not None:
+                self.forward(p, ins, outs, is_train, rt)
+                return
+            np.matmul(x2, wt, out=out2)
+            if bias is not None:
+                np.add(out2, bias, out=out2)
+        return run
+
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, w = rt.xp, ins[0], ins[1]
         x2 = _as_matrix(x, 1) if p.flatten else x
