@@ -809,6 +809,13 @@ def _halves(xp, n, macs):
     BLAS already at one thread (the user asked for one core)."""
     if xp is not np or n < 2 or macs < _SPLIT_MIN_MACS:
         return None
+    return _worker_halves(n)
+
+
+def _worker_halves(n):
+    """``(slice(0, n // 2), slice(n // 2, n))`` when the two workers can run, else None (no
+    threadpoolctl or second CPU, or BLAS already at one thread: the user asked for one core).
+    The callers decide first whether their work is worth splitting."""
     state = _split_workers()
     if state is None or min(c.num_threads for c in state[0]) < 2:
         return None

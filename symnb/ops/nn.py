@@ -8,7 +8,7 @@ import numpy as np
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign
-from .conv import _on_two_workers, _split_workers
+from .conv import _on_two_workers, _worker_halves
 
 
 @register
@@ -160,10 +160,7 @@ def _fc_halves(xp, x2, w):
     if xp is not np or n < 2 or len(w) < 2 \
             or not _FC_SPLIT_MIN_MACS <= n * k * len(w) < _FC_SPLIT_MAX_MACS:
         return None
-    state = _split_workers()
-    if state is None or min(c.num_threads for c in state[0]) < 2:
-        return None
-    return slice(0, n // 2), slice(n // 2, n)
+    return _worker_halves(n)
 
 
 def _as_matrix(x, k):

@@ -15,7 +15,7 @@ from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import _code, fmt_shape, legacy_float32_type, shape_assign
-from .conv import _on_two_workers, _split_workers
+from .conv import _on_two_workers, _worker_halves
 
 __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
 
@@ -108,8 +108,7 @@ def _on_groups(xp, fn, a3, sums=True):
     nothing split). Each group's results are computed alone, so the split changes no bit."""
     split = False
     if sums and xp is np and a3.nbytes >= _SPLIT_MIN_BYTES and a3.shape[1] >= 2:
-        state = _split_workers()
-        split = state is not None and min(c.num_threads for c in state[0]) >= 2
+        split = _worker_halves(2) is not None
     groups = _channel_groups(xp, a3.shape, a3.itemsize, split)
     if split and len(groups) >= 2:
         half = len(groups) // 2
