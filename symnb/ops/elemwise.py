@@ -13,6 +13,7 @@ import numpy as np
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, uniform_type
+from ._zeros import relu_into, zeros_view
 
 __all__ = ["unbroadcast"]
 
@@ -47,6 +48,13 @@ class Ufunc:
 
 
 _DEG = 180.0 / math.pi
+
+
+def _relu(xp, x):
+    out = xp.empty_like(x)
+    relu_into(xp, x, out)
+    return out
+
 
 # name, aliases, forward (Ufunc or f(xp, x)), d/dx(xp, g, x, out) or None for zero gradient,
 # loss_head, doc
@@ -109,7 +117,7 @@ UNARY = [
      False, "Inverse hyperbolic tangent."),
     ("sigmoid", ("_sparse_sigmoid",), lambda xp, x: 1 / (1 + xp.exp(-x)),
      lambda xp, g, x, y: g * y * (1 - y), False, "Logistic sigmoid."),
-    ("relu", ("_sparse_relu",), lambda xp, x: xp.maximum(x, 0),
+    ("relu", ("_sparse_relu",), _relu,
      lambda xp, g, x, y: g * (y > 0), False, "Rectified linear unit ``max(x, 0)``."),
     ("softsign", (), lambda xp, x: x / (1 + xp.abs(x)),
      lambda xp, g, x, y: g / ((1 + xp.abs(x)) ** 2), False, "``x / (1 + |x|)``."),
@@ -145,6 +153,11 @@ class _Unary(OpDef):
 
     def prepare_forward(self, p, ins, outs, rt):
         fwd = type(self).fwd
+        if fwd is _relu and rt.xp is np and ins[0].dtype == outs[0].dtype:
+            zeros = zeros_view(ins[0])
+            if zeros is not None:
+                x, o = ins[0], outs[0]
+                return lambda is_train: np.maximum(x, zeros, out=o)
         if not isinstance(fwd, Ufunc) or not _float(ins[0], outs[0]):
             return None
         f, x, o = getattr(rt.xp, fwd.name), ins[0], outs[0]

@@ -8,6 +8,7 @@ import numpy as np
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign
+from ._zeros import relu_into, zeros_view
 from .conv import _on_two_workers, _worker_halves
 
 
@@ -225,10 +226,18 @@ class Activation(OpDef):
     def infer_shape(self, p, ins, outs):
         elemwise_shape(ins, outs)
 
+    def prepare_forward(self, p, ins, outs, rt):
+        # relu: the zeros operand of the array form of maximum is made once, at bind
+        zeros = zeros_view(ins[0]) if p.act_type == "relu" and rt.xp is np else None
+        if zeros is None:
+            return None
+        x, out = ins[0], outs[0]
+        return lambda is_train: np.maximum(x, zeros, out=out)
+
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, out = rt.xp, ins[0], outs[0]
         if p.act_type == "relu":
-            xp.maximum(x, 0, out=out)
+            relu_into(xp, x, out)
         elif p.act_type == "tanh":
             xp.tanh(x, out=out)
         else:
