@@ -14,7 +14,7 @@ import struct
 import numpy as np
 
 from ..base import CODE_TO_DTYPE, DTYPE_TO_CODE, MXNetError
-from ..context import Context, cpu
+from ..context import Context, cpu, num_gpus
 from ..util import is_np_shape
 from .ndarray import NDArray
 
@@ -200,8 +200,25 @@ def _read_one(cur: _Cursor, index: int) -> NDArray:
     raw = cur.take(count * dtype.itemsize, "%s data (%s %s)" % (what, dtype.name, shape),
                    "strm->Read(data)")
     values = np.frombuffer(raw, dtype=dtype).astype(CODE_TO_DTYPE[flag]).reshape(shape)
-    # A CPU build places every array on cpu(0), whatever context the file records (8.1).
-    return NDArray(values.copy(), cpu(0))
+    # A CPU build places every array on cpu(0), whatever context the file records (8.1). A
+    # CUDA build reads into cpu(0), then copies a record saved on gpu(i) to gpu(i) when the
+    # machine has a GPU (ndarray.cc, NDArray::Load); cpu(1), cpu_pinned, cpu_shared: cpu(0).
+    array = NDArray(values.copy(), cpu(0))
+    if dev_type == 2:
+        return _to_recorded_gpu(array, dev_id, what, cur.source)
+    return array
+
+
+def _to_recorded_gpu(array, dev_id, what, source):
+    count = num_gpus()
+    if count == 0:
+        return array
+    if dev_id >= count:
+        raise MXNetError("MXNetError: %s of %s was saved on gpu(%d), but this machine has %d "
+                         "GPU(s) (CUDA: invalid device ordinal); load it where that GPU "
+                         "exists, or rewrite the file from cpu arrays"
+                         % (what, source, dev_id, count))
+    return array.as_in_context(Context("gpu", dev_id))
 
 
 def read_record(buf: bytes) -> NDArray:

@@ -127,7 +127,34 @@ def test_gpu_arrays_record_their_context(tmp_path, ctx):
     with open(path, "rb") as f:
         raw = f.read()
     assert struct.unpack_from("<ii", raw, 24 + 4 + 4 + 4 + 8) == (ctx.device_typeid, 0)
-    assert nd.load(path)[0].context == mx.cpu(0)
+    # MXNet's NDArray::Load: a record saved on a GPU goes back to it where the machine has
+    # one (a CUDA build), to cpu(0) elsewhere
+    assert nd.load(path)[0].context == ctx
+    assert nd.load_frombuffer(raw)[0].asnumpy().tolist() == [1]
+
+
+def _with_context(raw, dev_type, dev_id):
+    at = 24 + 4 + 4 + 4 + 8
+    return raw[:at] + struct.pack("<ii", dev_type, dev_id) + raw[at + 8:]
+
+
+def test_recorded_cpu_kinds_load_on_cpu0(tmp_path):
+    nd.save(str(tmp_path / "c.params"), [nd.array([1, 2])])
+    raw = (tmp_path / "c.params").read_bytes()
+    for dev_type, dev_id in ((1, 1), (3, 0), (5, 2)):       # cpu(1), cpu_pinned, cpu_shared
+        back = nd.load_frombuffer(_with_context(raw, dev_type, dev_id))[0]
+        assert back.context == mx.cpu(0) and back.asnumpy().tolist() == [1, 2]
+
+
+def test_recorded_gpu_past_the_machine(tmp_path):
+    nd.save(str(tmp_path / "c.params"), [nd.array([1, 2])])
+    raw = _with_context((tmp_path / "c.params").read_bytes(), 2, 7)
+    if mx.context.num_gpus() == 0:                          # no GPU: cpu(0), as MXNet
+        assert nd.load_frombuffer(raw)[0].context == mx.cpu(0)
+        return
+    with pytest.raises(mx.base.MXNetError, match=r"record 0 of .* was saved on gpu\(7\), "
+                                                  r"but this machine has \d+ GPU"):
+        nd.load_frombuffer(raw)
 
 
 def test_save_errors(tmp_path):
