@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ORACLE ?= ../shared/oracle
 
-.PHONY: run test test-fast test-wheel labextension fuzz bench lint clean venv
+.PHONY: run test test-fast test-wheel test-gpu-standin labextension fuzz bench lint clean venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,7 @@ test: $(STAMP)
 	  echo "chromium unavailable: browser tests will skip (and fail under CI=true)"
 	$(VENV)/bin/ruff check symnb tests benchmarks conftest.py
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory test-gpu-standin
 	$(MAKE) --no-print-directory test-wheel
 	@if [ -f $(ORACLE)/check.py ]; then \
 	  echo "== recorded MXNet 1.9.1 cases (../shared/oracle) =="; \
@@ -66,6 +67,13 @@ fuzz: $(STAMP)
 	@cat $(VENV)/fuzz-report.jsonl
 
 # The built sdist and wheel, installed into a fresh venv (tests/packaging/check_wheel.py).
+# The gpu half of the cpu/gpu tests (the ctx fixture) on tests/_standin's CPU stand-in for
+# CuPy: device arrays NumPy refuses, CuPy 14's names and keywords only. A real GPU run is
+# benchmarks/gpu_check.sh.
+test-gpu-standin: $(STAMP)
+	@echo "== gpu tests on the CuPy stand-in (tests/_standin) =="
+	SYMNB_CUPY_STANDIN=1 $(PY) -m pytest -q -p no:cacheprovider -k gpu tests
+
 test-wheel: $(STAMP)
 	$(PY) tests/packaging/check_wheel.py
 

@@ -99,6 +99,10 @@ def main(argv):
     if gpu and all(r.get("skipped") for r in results.values()):
         print("\nnothing measured (no GPU): results and README left as they were")
         return
+    if gpu and _standin():
+        print("\na dry run on tests/_standin's CPU stand-in for CuPy: its times are NumPy's, "
+              "so results and README are left as they were")
+        return
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / ("%s%s.json" % (record["date"], _suffix(record, gpu)))
     path.write_text(json.dumps(record, indent=1, default=float) + "\n")
@@ -106,6 +110,15 @@ def main(argv):
     if "--no-readme" not in argv and not only:
         update_readme(record, table, gpu)
         print("updated %s" % os.path.relpath(README, C.ROOT))
+
+
+def _standin():
+    """Whether ``cupy`` is the tests' CPU stand-in (a dry run of the GPU scripts)."""
+    try:
+        import cupy
+    except ImportError:
+        return False
+    return bool(getattr(cupy, "__standin__", False))
 
 
 def _suffix(record, gpu):

@@ -9,6 +9,12 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
+# SYMNB_CUPY_STANDIN=1: the gpu half of the cpu/gpu tests runs on tests/_standin's CPU
+# stand-in for CuPy (device arrays that NumPy refuses, CuPy 14's names and keywords only)
+if os.environ.get("SYMNB_CUPY_STANDIN") == "1":
+    import sys
+    sys.path.insert(0, str(ROOT / "tests" / "_standin"))
+
 
 def shared_path(*parts) -> pathlib.Path:
     """A path under ../shared; skips the test when absent (fails under CI=true)."""

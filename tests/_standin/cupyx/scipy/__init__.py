@@ -1,0 +1,2 @@
+"""``cupyx.scipy`` of the CPU stand-in."""
+from . import special  # noqa: F401
