@@ -405,7 +405,35 @@ class ndarray:
         return _wrap(self._a[_unwrap(index, True)])
 
     def __setitem__(self, index, value):
+        # CuPy's _scatter_op: with basic indices only (ints, slices, None, ...) a value that
+        # is not a device array goes to fill(), which takes scalars and 0-d NumPy arrays
+        # only ("non-scalar numpy.ndarray cannot be used for fill"); advanced indices
+        # convert the value to the device
+        if type(value) is not ndarray and not _advanced(index):
+            value = _fill_value(value)
         self._a[_unwrap(index, True)] = _unwrap(value, True)
+
+    def fill(self, value):
+        self._a.fill(_fill_value(value))
+
+
+def _fill_value(value):
+    """What CuPy's fill() takes: a scalar or a 0-d NumPy array."""
+    if isinstance(value, numpy.ndarray):
+        if value.shape != ():
+            raise ValueError("non-scalar numpy.ndarray cannot be used for fill")
+        return value.item()
+    if not _is_scalar(value):
+        raise _unsupported(value)
+    return value
+
+
+def _advanced(index):
+    """Whether an index holds an array-like part (CuPy's _prepare_slice_list)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return builtins.any(not (p is None or p is Ellipsis or isinstance(p, slice)
+                             or (numpy.isscalar(p) and not isinstance(p, (bool, numpy.bool_))))
+                        for p in parts)
 
 
 def _binary(name, reflected=False):
