@@ -53,7 +53,13 @@ _QUIET_S = 0.05
 
 
 def _numpy(array):
-    return np.asarray(array.asnumpy() if hasattr(array, "asnumpy") else array)
+    """Host values of an NDArray, a NumPy array or a backend (CuPy) buffer: the executor's
+    internal arrays are raw buffers, and CuPy refuses ``np.asarray``."""
+    if hasattr(array, "asnumpy"):
+        return array.asnumpy()
+    if not isinstance(array, np.ndarray) and hasattr(array, "get"):
+        return array.get()
+    return np.asarray(array)
 
 
 def _stats(values: np.ndarray) -> dict:

@@ -15,11 +15,12 @@ import symnb as mx
 from symnb.notebook import training
 
 
-def _module():
+def _module(ctx=None):
     net = mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=2, name="fc")
     log = logging.getLogger("symnb.tests.notebook.fit")
     log.setLevel(logging.ERROR)
-    return mx.mod.Module(mx.sym.SoftmaxOutput(net, name="softmax"), logger=log)
+    return mx.mod.Module(mx.sym.SoftmaxOutput(net, name="softmax"), logger=log,
+                         context=ctx or mx.cpu())
 
 
 def _iters():
@@ -28,11 +29,11 @@ def _iters():
             mx.io.NDArrayIter(x[:8], x[:8, 0], batch_size=4))
 
 
-def _fit_shown(**fit_kwargs):
+def _fit_shown(ctx=None, **fit_kwargs):
     shown = []
     train, val = _iters()
     with training.live_fit(display=lambda bundle, key: shown.append((key, bundle))) as views:
-        _module().fit(train, eval_data=val, num_epoch=3,
+        _module(ctx).fit(train, eval_data=val, num_epoch=3,
                       optimizer_params={"learning_rate": 0.5}, **fit_kwargs)
     last = {}
     for key, bundle in shown:
@@ -40,8 +41,8 @@ def _fit_shown(**fit_kwargs):
     return shown, last, views
 
 
-def test_progress_has_a_finished_bar_per_epoch_with_metrics():
-    shown, last, views = _fit_shown()
+def test_progress_has_a_finished_bar_per_epoch_with_metrics(ctx):
+    shown, last, views = _fit_shown(ctx)
     text = last["progress"]["text/plain"].splitlines()
     assert len(text) == 3
     for epoch, line in enumerate(text):
@@ -128,11 +129,11 @@ def test_plain_scripts_load_no_display_machinery():
     assert not {"IPython", "matplotlib", "ipywidgets", "anywidget"} & set(modules)
 
 
-def test_executor_of_modules_and_the_live_widget_follows_fit():
+def test_executor_of_modules_and_the_live_widget_follows_fit(ctx):
     pytest.importorskip("anywidget")
     from symnb.notebook.widget import ExecutorWidget
 
-    mod = _module()
+    mod = _module(ctx)
     with pytest.raises(ValueError, match="not bound"):
         training.executor_of(mod)
     train, _ = _iters()

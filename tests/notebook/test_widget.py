@@ -33,13 +33,13 @@ class Sent:
         return [(c, b) for c, b in self.messages if c.get("type") == "values"]
 
 
-def _mlp(batch=4):
+def _mlp(batch=4, ctx=None):
     data = mx.sym.var("data")
     h = mx.sym.Activation(mx.sym.FullyConnected(data, num_hidden=5, name="fc1"),
                           act_type="relu", name="relu1")
     out = mx.sym.FullyConnected(h, num_hidden=3, name="fc2")
     net = mx.sym.SoftmaxOutput(out, mx.sym.var("softmax_label"), name="softmax")
-    ex = net.simple_bind(mx.cpu(), data=(batch, 6), softmax_label=(batch,))
+    ex = net.simple_bind(ctx or mx.cpu(), data=(batch, 6), softmax_label=(batch,))
     rng = np.random.default_rng(0)
     for arr in ex.arg_dict.values():
         arr[:] = rng.standard_normal(arr.shape).astype(np.float32) * 0.5
@@ -75,6 +75,25 @@ def test_executor_widget_follows_forward_and_backward():
     w.close()
     ex.forward()
     assert w._on_event not in ex._observers
+
+
+def test_a_device_executor_streams_the_same_host_values(ctx):
+    # internal outputs are raw backend buffers (CuPy on a GPU, which refuses np.asarray)
+    views = []
+    for where in (mx.cpu(), ctx):
+        ex = _mlp(ctx=where)
+        w = ExecutorWidget(ex)
+        ex.forward(is_train=True)
+        ex.backward()
+        w.flush()
+        views.append({(e["group"], e["name"]): _decode(e) for e in w.arrays})
+        trace = w.record_step()
+        assert [s["node"] for s in trace][:2] == ["fc1", "relu1"]
+        w.close()
+    assert {"arg", "grad", "output", "internal"} <= {group for group, _ in views[0]}
+    assert views[1].keys() == views[0].keys()
+    for key, want in views[0].items():
+        np.testing.assert_allclose(views[1][key], want, rtol=1e-5, atol=1e-6, err_msg=key)
 
 
 def test_a_step_only_marks_dirty_and_a_burst_is_coalesced():
