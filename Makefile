@@ -72,7 +72,7 @@ fuzz: $(STAMP)
 # benchmarks/gpu_check.sh.
 test-gpu-standin: $(STAMP)
 	@echo "== gpu tests on the CuPy stand-in (tests/_standin) =="
-	SYMNB_CUPY_STANDIN=1 $(PY) -m pytest -q -p no:cacheprovider -k gpu tests
+	SYMNB_CUPY_STANDIN=1 $(PY) -m pytest -q -p no:cacheprovider -k "gpu or cupy_standin" tests
 
 test-wheel: $(STAMP)
 	$(PY) tests/packaging/check_wheel.py

@@ -19,7 +19,7 @@ def cp():
     return cupy
 
 
-def test_gpu_standin_device_arrays_are_not_numpy(cp):
+def test_standin_device_arrays_are_not_numpy(cp):
     a = cp.asarray(np.arange(6.0).reshape(2, 3))
     assert not isinstance(a, np.ndarray) and type(a).__module__ == "cupy"
     with pytest.raises(TypeError, match="Implicit conversion to a NumPy array"):
@@ -33,14 +33,14 @@ def test_gpu_standin_device_arrays_are_not_numpy(cp):
     assert cp.asnumpy(a).tolist() == [[0, 1, 2], [3, 4, 5]] and type(a.get()) is np.ndarray
 
 
-def test_gpu_standin_numpy_api_dispatches_like_cupy(cp):
+def test_standin_numpy_api_dispatches_like_cupy(cp):
     a = cp.asarray(np.arange(4.0))
     assert type(np.sum(a)) is cp.ndarray and float(np.sum(a)) == 6.0   # __array_function__
     assert type(np.exp(a)) is cp.ndarray                                 # __array_ufunc__
     assert bool(np.float32(1) < a[2])                                    # numpy/numpy#12142
 
 
-def test_gpu_standin_setitem_and_fill(cp):
+def test_standin_setitem_and_fill(cp):
     a = cp.zeros((2, 3))
     a[0] = 2.0
     a[1, :2] = np.array(3.0)                       # 0-d NumPy: a scalar
@@ -51,7 +51,7 @@ def test_gpu_standin_setitem_and_fill(cp):
     assert a.get().tolist() == [[7, 7, 7], [1, 1, 1]]
 
 
-def test_gpu_standin_has_only_cupys_names_and_keywords(cp):
+def test_standin_has_only_cupys_names_and_keywords(cp):
     assert not hasattr(cp, "vectorize_not_in_cupy")
     for numpy_only in ("insert", "frompyfunc", "nanquantile", "errstate"):
         assert hasattr(np, numpy_only) and not hasattr(cp, numpy_only)
@@ -63,7 +63,7 @@ def test_gpu_standin_has_only_cupys_names_and_keywords(cp):
     assert float(cp.sum(a, axis=0, keepdims=True)[0, 0]) == 2.0
 
 
-def test_gpu_standin_device_and_random(cp):
+def test_standin_device_and_random(cp):
     assert cp.cuda.runtime.getDeviceCount() == 1
     with cp.cuda.Device(0):
         pass
