@@ -17,7 +17,8 @@ a run on a GPU (``benchmarks/gpu_check.sh``):
   and CuPy lacks, or a NumPy-only keyword (``initial=``, ``where=`` of ``sum``), raises.
 - Reductions and integer indexing give 0-d device arrays, not scalars.
 
-The arithmetic itself is NumPy's, on the host.
+The arithmetic itself is NumPy's, on the host. What it does not model: CuPy's wrap-around
+of out-of-range integer indices (NumPy raises), its float-to-int casts, streams and kernels.
 """
 from __future__ import annotations
 
