@@ -440,15 +440,21 @@ def _tap_data_grad(xp, taps: _Taps, dy_wide, w, dx, req):
 def _tap_weight_grad(xp, taps: _Taps, x, dy_wide, dw, req):
     """:func:`conv_weight_grad` by tap GEMMs: ``dW_t^T += X_t @ dy^T`` per sample, with
     ``X_t`` the offset's window of the padded input (computed transposed, the long axis as
-    the inner dimension, as :func:`conv_weight_grad` does)."""
+    the inner dimension, as :func:`conv_weight_grad` does). Each sample's ``dy`` is copied
+    transposed once, (positions, F), so that no GEMM operand is transposed: OpenBLAS runs
+    these small-output products (C x F, the long axis inner) 1.08-1.16x faster that way
+    (one thread, 8 samples, thread time: 64 channels at 56x56 31.7 -> 27.3 ms, 128 at
+    28x28 25.8 -> 23.8 ms, the copies included)."""
     n, c = x.shape[:2]
     f = dy_wide.shape[1]
     src = _tap_input(xp, taps, x)
     grad_t = xp.empty((len(taps.taps), c, f), x.dtype)
+    dy_t = xp.empty((taps.wide, f), x.dtype)
     for s in range(n):
+        xp.copyto(dy_t, dy_wide[s].reshape(f, taps.wide).T)
         for t, base in enumerate(_tap_bases(taps, src, s, c, x.itemsize)):
-            taps.gemm(c, f, taps.wide, base, taps.plane, dy_wide[s].ctypes.data, taps.wide,
-                      grad_t[t].ctypes.data, f, beta=0.0 if s == 0 else 1.0, trans_b=True)
+            taps.gemm(c, f, taps.wide, base, taps.plane, dy_t.ctypes.data, f,
+                      grad_t[t].ctypes.data, f, beta=0.0 if s == 0 else 1.0)
     kh, kw = dw.shape[2:]
     assign(dw, grad_t.reshape(kh, kw, c, f).transpose(3, 2, 0, 1), req)
 
