@@ -14,6 +14,8 @@ SHARED = ROOT.parent / "shared"
 if os.environ.get("SYMNB_CUPY_STANDIN") == "1":
     import sys
     sys.path.insert(0, str(ROOT / "tests" / "_standin"))
+# never collected (--doctest-modules would import the stand-in as ``cupy`` in the plain pass)
+collect_ignore = ["_standin"]
 
 
 def shared_path(*parts) -> pathlib.Path:
