@@ -17,7 +17,9 @@ class FullyConnected(OpDef):
     """Fully connected layer: ``out = data @ weight.T + bias``.
 
     With ``flatten=True`` (default) the data is viewed as ``(batch, -1)``; otherwise the
-    layer applies to the last axis.
+    layer applies to the last axis. As in MXNet 1.9.1's CPU build (oneDNN), a float32
+    backward leaves the bias gradient untouched when the weight's ``grad_req`` is
+    ``'null'``.
 
     >>> import symnb as mx
     >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=10, name='fc1')
@@ -102,6 +104,13 @@ class FullyConnected(OpDef):
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, x, w, g = rt.xp, ins[0], ins[1], ograds[0]
+        if not p.no_bias and igrads[1] is None and igrads[2] is not None \
+                and _onednn_backward(xp, g):
+            # MXNet 1.9.1's CPU build runs this backward through oneDNN, which makes the bias
+            # gradient only together with the weight gradient: with the weight's grad_req
+            # 'null' the bias gradient is left as it was, whatever its own request
+            # (mkldnn_fully_connected.cc, MKLDNNFCBackward; recorded in the graph cases)
+            igrads = [igrads[0], None, None]
         x2 = _as_matrix(x, 1) if p.flatten else _as_matrix(x, x.ndim - 1)
         g2 = g.reshape(-1, p.num_hidden)
         halves = _fc_halves(xp, x2, w)
@@ -162,6 +171,13 @@ def _fc_halves(xp, x2, w):
             or not _FC_SPLIT_MIN_MACS <= n * k * len(w) < _FC_SPLIT_MAX_MACS:
         return None
     return _worker_halves(n)
+
+
+def _onednn_backward(xp, g):
+    """Whether MXNet's CPU build would run a FullyConnected backward with output gradient
+    ``g`` through oneDNN (SupportMKLDNNFC: float32, 1 to 4 dimensions; MXNet's GPU build
+    never does)."""
+    return xp is np and g.dtype == np.float32 and 1 <= g.ndim <= 4
 
 
 def _as_matrix(x, k):
