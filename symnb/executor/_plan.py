@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..ops._params import Params
 from ..ops._registry import kernel_for
 
 __all__ = ["Plan", "FwdStep", "BwdStep", "build_plan"]
@@ -329,14 +330,18 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
         ograds = [None if node.op.is_loss_head(node.params) else
                   grad_buffer((id(node), i), shapes[id(node)][i], dtypes[id(node)][i])
                   for i in range(n_vis)]
-        igrads, reqs_node, post_adds = [], [], []
+        igrads, reqs_node, post_adds, internal = [], [], [], []
         for e in node.inputs:
             src = e.node
             if not reach[id(src)]:
                 igrads.append(None)
                 reqs_node.append("null")
+                internal.append(False)
                 continue
             key = target_key(src, e.index)
+            # MXNet's gradient entry for this input is its own (not the variable's gradient
+            # array) for an operator's output, or for a variable whose gradient sums several
+            internal.append(src.op is not None or counts[key] > 1)
             if src.op is None:
                 g, user_req = grad_of[id(src)]
                 target = _grad_view(g, shapes[id(src)][0])
@@ -354,6 +359,10 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
                 post_adds.append((target, scratch))
         if all(g is None for g in igrads):
             continue                # every input's gradient is zero-propagated: no step
+        in_place = frozenset(i for i in node.op.backward_in_place(params)
+                             if igrads[i] is not None and internal[i])
+        if in_place:
+            params = Params(params, _ograd_in_place=in_place)
         ins, var_slots = _wire_inputs(node, bound, entry_arrays)
         outs = [entry_arrays[(id(node), i)] for i in range(node.num_outputs())]
         steps.append(BwdStep(node, node.op, params, ins, outs, ograds, igrads, reqs_node,

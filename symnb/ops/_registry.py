@@ -193,6 +193,16 @@ class OpDef:
         executor protects with a private copy when the node's backward is not planned."""
         return ()
 
+    def backward_in_place(self, p: Params) -> tuple[int, ...]:
+        """Inputs whose gradient MXNet's memory planner computes in the memory of output 0's
+        gradient when that gradient is an internal entry (the input is an operator's
+        output, not a variable): the backward node's ``FInplaceOption`` ``{0, i}``, declared
+        only where it changes what MXNet computes. The executor then runs the backward with
+        ``p['_ograd_in_place']`` holding those inputs, and the operator reproduces the
+        effect (LeakyReLU's prelu reads the overwritten gradient for gamma's). Default:
+        none."""
+        return ()
+
     def check_bound(self, p: Params, ins: list, outs: list) -> None:
         """Checks that run once shapes are concrete, when arrays are bound (``bind``,
         ``simple_bind``, ``mx.nd``), after inference: rules MXNet's inference leaves out but

@@ -106,6 +106,10 @@ class LeakyReLU(OpDef):
             except ValueError as e:
                 raise InferError("Check failed: s == -1: %s" % e) from None
 
+    def backward_in_place(self, p):
+        # _backward_LeakyReLU's FInplaceOption {0, 0}: the data gradient takes dy's memory
+        return (0,) if p.act_type == "prelu" else ()
+
     def _gamma(self, ins):
         x, gamma = ins[0], ins[1]
         try:
@@ -151,7 +155,11 @@ class LeakyReLU(OpDef):
             gamma = self._gamma(ins)
             d = xp.where(x > 0, 1, gamma)
             if igrads[1] is not None:
-                dgamma = unbroadcast(xp, dy * xp.where(x > 0, 0, x), gamma.shape)
+                # MXNet writes the data gradient over dy first when that gradient is an
+                # internal entry (backward_in_place), and then reads dy for gamma's:
+                # gamma's gradient is then gamma times the true one
+                seen = dy * d if 0 in p.get("_ograd_in_place", ()) else dy
+                dgamma = unbroadcast(xp, seen * xp.where(x > 0, 0, x), gamma.shape)
                 assign(igrads[1], dgamma.reshape(ins[1].shape), reqs[1])
         elif act == "elu":
             d = xp.where(x > 0, 1, x.dtype.type(p.slope) * xp.exp(xp.minimum(x, 0)))
