@@ -1,0 +1,411 @@
+"""Random whole graphs, recorded from a real MXNet 1.9.1 and replayed through symnb.
+
+The per-operator cases (``specs.py``) check each operator alone; these check what only a
+graph shows: auto-naming, argument order, shape inference through a chain, shared
+variables, several heads (``Group``, multi-output operators), aux states over several
+steps, ``grad_req`` ``'add'`` accumulating across steps, ``bind`` against ``simple_bind``, and
+the training/inference switch. A graph is drawn from a seed by :func:`draw` as plain data
+(standard library only), built by :func:`build` with either library's ``mx``, and written
+in the format of ``../shared/oracle`` (``symbol.json``, ``inputs.npz``, ``meta.json``,
+``expected.npz``), so ``../shared/oracle/check.py``'s ``run_case`` and ``compare`` replay it.
+
+    .bench-mxnet-venv/bin/python tests/differential/graphs.py [--count 160]   # record
+
+>>> spec = draw(3)
+>>> spec['seed'], spec['dtype'] in ('float32', 'float64'), len(spec['steps']) >= 1
+(3, True, True)
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = os.path.join(HERE, "graph_cases")
+ORACLE = os.path.join(HERE, "..", "..", "..", "shared", "oracle")
+
+_UNARY = ["abs", "exp_tanh", "tanh", "sigmoid", "square", "sqrt_abs", "log_abs", "negative",
+          "relu", "softsign", "softrelu", "leaky", "elu", "selu", "clip", "sin", "BlockGrad"]
+_SCALAR = ["_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_div_scalar",
+           "_maximum_scalar", "_minimum_scalar"]
+_BINARY = ["elemwise_add", "elemwise_sub", "elemwise_mul", "_maximum", "_minimum"]
+_BROADCAST = ["broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_maximum"]
+_HEADS = ["none", "none", "MakeLoss", "SoftmaxOutput", "LinearRegressionOutput",
+          "MAERegressionOutput", "LogisticRegressionOutput"]
+
+
+def draw(seed: int) -> dict:
+    """A random graph as data: inputs, a list of op steps, the heads and the executor run."""
+    rng = random.Random(seed)
+    dtype = rng.choice(["float64", "float64", "float32"])
+    batch = rng.randint(1, 4)
+    nodes = []          # (name, shape) of every value a step may read
+    inputs = []
+
+    def new_input(shape):
+        name = "in%d" % len(inputs)
+        inputs.append((name, list(shape)))
+        nodes.append((name, tuple(shape)))
+        return name
+
+    new_input((batch, rng.randint(2, 5)) if rng.random() < 0.6 else
+              (batch, rng.randint(1, 3), rng.randint(2, 4), rng.randint(2, 4)))
+    steps = []
+    for _ in range(rng.randint(2, 7)):
+        src, shape = rng.choice(nodes)
+        step = _draw_step(rng, src, shape, nodes, new_input, len(steps))
+        if step is None:
+            continue
+        steps.append(step)
+        nodes.append(("@%d" % (len(steps) - 1), tuple(step["shape"])))
+    if not steps:
+        steps.append({"op": "abs", "src": [nodes[0][0]], "shape": list(nodes[0][1])})
+    last = "@%d" % (len(steps) - 1)
+    heads = [last]
+    if len(steps) > 2 and rng.random() < 0.3:         # a second head: Group
+        other = "@%d" % rng.randrange(len(steps) - 1)
+        heads.append(other)
+    head_op = rng.choice(_HEADS)
+    last_shape = tuple(steps[-1]["shape"])
+    if head_op == "SoftmaxOutput" and len(last_shape) != 2:
+        head_op = "none"
+    run = {
+        "api": rng.choice(["bind", "simple_bind"]),
+        "steps": rng.choice([1, 1, 2, 3]),
+        "grad_req": {},
+        "req_seed": rng.randrange(1 << 30),
+    }
+    return {"seed": seed, "dtype": dtype, "inputs": inputs, "steps": steps, "heads": heads,
+            "head_op": head_op, "run": run}
+
+
+def _draw_step(rng, src, shape, nodes, new_input, index):  # noqa: C901 -- one draw per op
+    kind = rng.random()
+    if kind < 0.26:
+        return {"op": rng.choice(_UNARY), "src": [src], "shape": list(shape)}
+    if kind < 0.36:
+        return {"op": rng.choice(_SCALAR), "src": [src], "shape": list(shape),
+                "scalar": round(rng.uniform(-1.5, 1.5), 3)}
+    if kind < 0.47:
+        same = [n for n, s in nodes if s == shape and n != src]
+        other = rng.choice(same) if same and rng.random() < 0.7 else new_input(shape)
+        return {"op": rng.choice(_BINARY), "src": [src, other], "shape": list(shape)}
+    if kind < 0.54:
+        axis = rng.randrange(len(shape))
+        red = list(shape)
+        red[axis] = 1
+        if rng.random() < 0.5:              # a reduction with keepdims of the node itself
+            return {"op": rng.choice(_BROADCAST), "src": [src], "shape": list(shape),
+                    "keep_axis": axis, "reduce": rng.choice(["mean", "sum", "max"])}
+        return {"op": rng.choice(_BROADCAST), "src": [src, new_input(red)],
+                "shape": list(shape)}
+    if kind < 0.64:
+        hidden = rng.randint(1, 6)
+        flatten = len(shape) == 2 or rng.random() < 0.7
+        out = [shape[0], hidden] if flatten else list(shape[:-1]) + [hidden]
+        return {"op": "FullyConnected", "src": [src], "shape": out, "num_hidden": hidden,
+                "no_bias": rng.random() < 0.25, "flatten": flatten, "name": "fc%d" % index}
+    if kind < 0.70:
+        axis = rng.randrange(len(shape))
+        keep = rng.random() < 0.4
+        out = [d for i, d in enumerate(shape) if i != axis] if not keep else \
+            [1 if i == axis else d for i, d in enumerate(shape)]
+        if not out:
+            return None
+        return {"op": rng.choice(["sum", "mean", "max", "min"]), "src": [src], "shape": out,
+                "axis": axis, "keepdims": keep}
+    if kind < 0.76 and len(shape) == 4:
+        return _draw_conv(rng, src, shape, index)
+    if kind < 0.80 and len(shape) == 4:
+        return _draw_pool(rng, src, shape)
+    if kind < 0.88:
+        return _draw_shape_op(rng, src, shape, nodes, new_input)
+    if kind < 0.92 and len(shape) == 4:
+        return {"op": "BatchNorm", "src": [src], "shape": list(shape),
+                "fix_gamma": rng.random() < 0.5, "momentum": rng.choice([0.9, 0.5]),
+                "use_global_stats": rng.random() < 0.15, "name": "bn%d" % index}
+    if kind < 0.95:
+        return {"op": "Flatten", "src": [src], "shape": [shape[0], _prod(shape[1:])]}
+    if len(shape) >= 2 and shape[1] % 2 == 0 and shape[1] >= 2:
+        out = list(shape)
+        out[1] //= 2
+        return {"op": "SliceChannel", "src": [src], "shape": out, "pick": rng.randrange(2),
+                "name": "split%d" % index}
+    return {"op": "softmax", "src": [src], "shape": list(shape)}
+
+
+def _out_size(n, k, s, p, full=False):
+    span = n + 2 * p - k
+    if span < 0:
+        return 0
+    return (-(-span // s) if full else span // s) + 1
+
+
+def _draw_conv(rng, src, shape, index):
+    c = shape[1]
+    k = rng.randint(1, min(3, shape[2] + 2, shape[3] + 2))
+    s, p = rng.choice([1, 1, 2]), rng.randint(0, k // 2 + (k > 1))
+    groups = c if c > 1 and rng.random() < 0.2 else 1
+    f = groups * rng.randint(1, 2) if groups > 1 else rng.randint(1, 4)
+    oh, ow = _out_size(shape[2], k, s, p), _out_size(shape[3], k, s, p)
+    if oh < 1 or ow < 1:
+        return None
+    return {"op": "Convolution", "src": [src], "num_filter": f, "kernel": k, "stride": s,
+            "pad": p, "num_group": groups, "no_bias": rng.random() < 0.3,
+            "shape": [shape[0], f, oh, ow], "name": "conv%d" % index}
+
+
+def _draw_pool(rng, src, shape):
+    if rng.random() < 0.2:
+        return {"op": "Pooling", "src": [src], "pool_type": rng.choice(["max", "avg"]),
+                "global_pool": True, "shape": [shape[0], shape[1], 1, 1]}
+    k = rng.randint(1, min(3, shape[2], shape[3]))
+    s, p = rng.choice([1, 2]), rng.randint(0, k // 2)
+    full = rng.random() < 0.3
+    oh, ow = _out_size(shape[2], k, s, p, full), _out_size(shape[3], k, s, p, full)
+    if oh < 1 or ow < 1:
+        return None
+    return {"op": "Pooling", "src": [src], "pool_type": rng.choice(["max", "avg", "sum"]),
+            "kernel": k, "stride": s, "pad": p, "full": full,
+            "count_include_pad": rng.random() < 0.7, "shape": [shape[0], shape[1], oh, ow]}
+
+
+def _draw_shape_op(rng, src, shape, nodes, new_input):
+    r = rng.random()
+    if r < 0.2 and len(shape) >= 2:
+        axes = list(range(len(shape)))
+        rng.shuffle(axes)
+        return {"op": "transpose", "src": [src], "axes": axes,
+                "shape": [shape[a] for a in axes]}
+    if r < 0.35:
+        return {"op": "Reshape", "src": [src], "reshape": [0, -1],
+                "shape": [shape[0], _prod(shape[1:])]} if len(shape) > 1 else None
+    if r < 0.5:
+        axis = rng.randint(0, len(shape))
+        out = list(shape)
+        out.insert(axis, 1)
+        return {"op": "expand_dims", "src": [src], "axis": axis, "shape": out}
+    if r < 0.65 and len(shape) >= 2:
+        same = [n for n, sh in nodes if sh == shape]
+        other = rng.choice(same)
+        out = list(shape)
+        out[1] *= 2
+        return {"op": "Concat", "src": [src, other], "shape": out}
+    if r < 0.8 and shape[-1] >= 2:
+        out = list(shape)
+        out[-1] -= 1
+        return {"op": "slice_axis", "src": [src], "axis": len(shape) - 1, "begin": 1,
+                "shape": out}
+    if r < 0.9 and len(shape) == 2:
+        m = rng.randint(1, 4)
+        other = new_input((shape[1], m))
+        return {"op": "dot", "src": [src, other], "shape": [shape[0], m]}
+    if len(shape) == 2:
+        return {"op": "LeakyReLU_prelu", "src": [src], "shape": list(shape),
+                "name": "prelu%d" % len(nodes)}
+    return {"op": "log_softmax", "src": [src], "shape": list(shape)}
+
+
+def _prod(xs):
+    out = 1
+    for d in xs:
+        out *= d
+    return out
+
+
+def build(mx, spec):
+    """The spec's symbol, with ``mx`` MXNet or symnb (the same calls for both)."""
+    sym = mx.sym
+    values = {name: sym.Variable(name) for name, _ in spec["inputs"]}
+    for i, st in enumerate(spec["steps"]):
+        x = [values[s] for s in st["src"]]
+        values["@%d" % i] = _apply(sym, st, x)
+    outs = [values[h] for h in spec["heads"]]
+    head = spec["head_op"]
+    if head == "MakeLoss":
+        outs[0] = sym.MakeLoss(sym.sum(sym.square(outs[0])))
+    elif head == "SoftmaxOutput":
+        outs[0] = sym.SoftmaxOutput(outs[0], name="sm")
+    elif head != "none":
+        outs[0] = getattr(sym, head)(outs[0], name="reg")
+    return outs[0] if len(outs) == 1 else sym.Group(outs)
+
+
+def _apply(sym, st, x):  # noqa: C901 -- one branch per drawn op, kept together
+    op = st["op"]
+    if op == "exp_tanh":
+        return sym.exp(sym.tanh(x[0]))
+    if op == "sqrt_abs":
+        return sym.sqrt(sym.abs(x[0]) + 0.5)
+    if op == "log_abs":
+        return sym.log(sym.abs(x[0]) + 0.5)
+    if op in ("relu", "softsign", "softrelu"):
+        return sym.Activation(x[0], act_type=op)
+    if op in ("leaky", "elu", "selu"):
+        return sym.LeakyReLU(x[0], act_type=op, slope=0.2)
+    if op == "clip":
+        return sym.clip(x[0], a_min=-0.7, a_max=0.9)
+    if op in _SCALAR:
+        return _op(sym, op)(x[0], scalar=st["scalar"])
+    if op in _BROADCAST:
+        if len(x) == 1:
+            red = getattr(sym, st["reduce"])(x[0], axis=st["keep_axis"], keepdims=True)
+            return getattr(sym, op)(x[0], red)
+        return getattr(sym, op)(x[0], x[1])
+    if op == "FullyConnected":
+        return sym.FullyConnected(x[0], num_hidden=st["num_hidden"], no_bias=st["no_bias"],
+                                  flatten=st["flatten"], name=st["name"])
+    if op in ("sum", "mean", "max", "min"):
+        return getattr(sym, op)(x[0], axis=st["axis"], keepdims=st["keepdims"])
+    if op == "BatchNorm":
+        return sym.BatchNorm(x[0], fix_gamma=st["fix_gamma"], momentum=st["momentum"],
+                             use_global_stats=st["use_global_stats"], name=st["name"])
+    if op == "Convolution":
+        if "kernel" not in st:
+            return sym.Convolution(x[0], kernel=(2, 2), num_filter=st["num_filter"],
+                                   name=st["name"])
+        k, s_, p = st["kernel"], st["stride"], st["pad"]
+        return sym.Convolution(x[0], kernel=(k, k), stride=(s_, s_), pad=(p, p),
+                               num_filter=st["num_filter"], num_group=st["num_group"],
+                               no_bias=st["no_bias"], name=st["name"])
+    if op == "Pooling":
+        if st.get("global_pool"):
+            return sym.Pooling(x[0], kernel=(1, 1), global_pool=True, pool_type=st["pool_type"])
+        if "kernel" not in st:
+            return sym.Pooling(x[0], kernel=(2, 2), pool_type=st["pool_type"])
+        k, s_, p = st["kernel"], st["stride"], st["pad"]
+        return sym.Pooling(x[0], kernel=(k, k), stride=(s_, s_), pad=(p, p),
+                           pool_type=st["pool_type"],
+                           pooling_convention="full" if st["full"] else "valid",
+                           count_include_pad=st["count_include_pad"])
+    if op == "transpose":
+        return sym.transpose(x[0], axes=tuple(st["axes"]))
+    if op == "Reshape":
+        return sym.Reshape(x[0], shape=tuple(st["reshape"]))
+    if op == "expand_dims":
+        return sym.expand_dims(x[0], axis=st["axis"])
+    if op == "Concat":
+        return sym.Concat(x[0], x[1], dim=1)
+    if op == "slice_axis":
+        return sym.slice_axis(x[0], axis=st["axis"], begin=st["begin"], end=None)
+    if op == "LeakyReLU_prelu":
+        return sym.LeakyReLU(x[0], act_type="prelu", name=st["name"])
+    if op == "log_softmax":
+        return sym.log_softmax(x[0], axis=-1)
+    if op == "SliceChannel":
+        return sym.SliceChannel(x[0], num_outputs=2, axis=1, name=st["name"])[st["pick"]]
+    if op == "softmax":
+        return sym.softmax(x[0], axis=-1)
+    return _op(sym, op)(*x)
+
+
+def _op(sym, op):
+    return getattr(sym._internal if op.startswith("_") else sym, op)
+
+
+# ----------------------------------------------------------------------------- recording
+def _arrays(np, spec, sym, meta):
+    """Seeded inputs (and the garbage the gradient buffers hold before the first backward)."""
+    rng = np.random.default_rng(spec["seed"])
+    dt = np.dtype(spec["dtype"])
+    used = set(meta["arg_names"])
+    arg_shapes, _, aux_shapes = sym.infer_shape(**{n: tuple(s) for n, s in spec["inputs"]
+                                                   if n in used})
+    arrays = {}
+    for name, shape in zip(meta["arg_names"], arg_shapes, strict=True):
+        if name == "sm_label":
+            arrays[name] = rng.integers(0, shape and 2 or 1, shape).astype(dt)
+        elif name == "reg_label":
+            arrays[name] = rng.uniform(0.05, 0.95, shape).astype(dt)
+        else:
+            arrays[name] = rng.uniform(-1.2, 1.2, shape).astype(dt)
+        arrays["grad_init:" + name] = rng.uniform(-1, 1, shape).astype(dt)
+    for name, shape in zip(meta["aux_names"], aux_shapes, strict=True):
+        arrays[name] = (rng.uniform(0.5, 1.5, shape) if name.endswith("var") else
+                        rng.uniform(-0.3, 0.3, shape)).astype(dt)
+    return arrays
+
+
+def record(mx, np, check, spec, root=CASES):
+    """Write one case directory from MXNet's own run (``check`` is the oracle's check.py)."""
+    sym = build(mx, spec)
+    name = "graph_%03d" % spec["seed"]
+    cdir = os.path.join(root, name)
+    os.makedirs(cdir, exist_ok=True)
+    args, outs, auxs = sym.list_arguments(), sym.list_outputs(), sym.list_auxiliary_states()
+    req_rng = random.Random(spec["run"]["req_seed"])
+    reqs = {}
+    for a in args:
+        if a.endswith("_label"):
+            reqs[a] = "null"
+        else:
+            reqs[a] = req_rng.choice(["write", "write", "add", "null"])
+    # MXNet 1.9.1's planner gives elemwise_add's other input the accumulated gradient array
+    # of an 'add' variable it adds (docs/DESIGN.md, "Choices where the spec is silent"):
+    # such variables are recorded with 'write'
+    for st in spec["steps"]:
+        if st["op"] == "elemwise_add":
+            for src in st["src"]:
+                if reqs.get(src) == "add":
+                    reqs[src] = "write"
+    if all(r == "null" for r in reqs.values()):
+        reqs[args[0]] = "write"
+    meta = {"api": spec["run"]["api"], "arg_names": args, "aux_names": auxs,
+            "output_names": outs, "dtype": spec["dtype"], "grad_req": reqs,
+            "steps": spec["run"]["steps"], "modes": ["train", "infer"],
+            "is_train": [True] * spec["run"]["steps"] + [False],
+            "description": "random graph %d: %s -> %s" % (
+                spec["seed"], " ".join(s["op"] for s in spec["steps"]), spec["head_op"]),
+            "rtol": 1e-4 if spec["dtype"] == "float32" else 1e-6,
+            "atol": 1e-5 if spec["dtype"] == "float32" else 1e-8,
+            "spec": spec}
+    arrays = _arrays(np, spec, sym, meta)
+    ishapes = {n: s for n, s in spec["inputs"] if n in args}   # drawn inputs a step reads
+    arg_shapes, out_shapes, aux_shapes = sym.infer_shape(**{n: tuple(s) for n, s in
+                                                            ishapes.items()})
+    meta["infer_shape"] = {"inputs": ishapes, "arg_shapes": check.shape_list(arg_shapes),
+                           "out_shapes": check.shape_list(out_shapes),
+                           "aux_shapes": check.shape_list(aux_shapes)}
+    loss_heads = spec["head_op"] != "none"
+    meta["pass_head_grads"] = not loss_heads or len(outs) > 1
+    hrng = np.random.default_rng(spec["seed"] + 7)
+    head_grads = {"head_grad:%d" % i: hrng.uniform(-1, 1, s).astype(spec["dtype"])
+                  for i, s in enumerate(out_shapes)} if meta["pass_head_grads"] else {}
+    with open(os.path.join(cdir, "symbol.json"), "w") as f:
+        f.write(sym.tojson())
+    np.savez_compressed(os.path.join(cdir, "inputs.npz"), **arrays)
+    np.savez_compressed(os.path.join(cdir, "expected.npz"), **head_grads)
+    with open(os.path.join(cdir, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1, sort_keys=True)
+    engine = check.mxnet_engine()
+    actual, problems = check.run_case(engine, cdir, meta)
+    assert not problems, problems
+    np.savez_compressed(os.path.join(cdir, "expected.npz"), **head_grads, **actual)
+    return name
+
+
+def main(argv):
+    import importlib.util
+
+    import mxnet as mx
+    import numpy as np
+    if not mx.__version__.startswith("1.9.1"):
+        print("graphs.py records with MXNet 1.9.1, found %s" % mx.__version__)
+        return 1
+    count = int(argv[argv.index("--count") + 1]) if "--count" in argv else 160
+    spec_ = importlib.util.spec_from_file_location("oracle_check",
+                                                   os.path.join(ORACLE, "check.py"))
+    check = importlib.util.module_from_spec(spec_)
+    spec_.loader.exec_module(check)
+    done = 0
+    for seed in range(count):
+        record(mx, np, check, draw(seed))
+        done += 1
+    print("recorded %d graphs under %s" % (done, CASES))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

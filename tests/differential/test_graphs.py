@@ -1,0 +1,45 @@
+"""Replay the random graphs recorded from MXNet 1.9.1 (``graphs.py``) through symnb, with the
+oracle's own harness (``../shared/oracle/check.py``: names, infer_shape, bind or
+simple_bind, steps of forward/backward, aux states, inference, arguments left unchanged)."""
+import importlib.util
+import json
+import os
+
+import pytest
+
+from tests.conftest import shared_path
+
+from . import graphs
+
+CASES = sorted(d for d in os.listdir(graphs.CASES)) if os.path.isdir(graphs.CASES) else []
+
+
+@pytest.fixture(scope="module")
+def check():
+    spec = importlib.util.spec_from_file_location("oracle_check",
+                                                  shared_path("oracle", "check.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_graph_cases_are_recorded():
+    assert len(CASES) >= 300
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_graph_matches_mxnet(check, name):
+    cdir = os.path.join(graphs.CASES, name)
+    with open(os.path.join(cdir, "meta.json")) as f:
+        meta = json.load(f)
+    actual, problems = check.run_case(check.symnb_engine(), cdir, meta)
+    ok, _, _, _, messages = check.compare(actual, cdir, meta)
+    assert not problems and ok, "%s: %s" % (meta["description"], problems + messages)
+
+
+def test_graphs_are_drawn_the_same_way_each_time():
+    for seed in (0, 7, 123):
+        assert graphs.draw(seed) == graphs.draw(seed)
+    with open(os.path.join(graphs.CASES, CASES[5], "meta.json")) as f:
+        recorded = json.load(f)["spec"]
+    assert json.loads(json.dumps(graphs.draw(recorded["seed"]))) == recorded
