@@ -184,6 +184,16 @@ class _PoolPlan:
             else:
                 grad[source] = buf[inside]
 
+    def divisor(self, include_pad: bool, backward=False):
+        """:meth:`pool_size` as the avg forward divides by it: a window that lies wholly in
+        the padding ('full' convention) sums nothing, and MXNet's 1-D and 2-D kernels then
+        write that 0 (its 3-D kernel writes NaN, as 0/0 does); the backward never reads
+        such a window's gradient, so it divides by 1 there."""
+        size = self.pool_size(include_pad)
+        if backward or len(self.kernel) < 3:
+            size = np.where(size == 0, 1, size)
+        return size
+
     def pool_size(self, include_pad: bool):
         """MXNet's per-window divisor for avg (pool.h): clipped to the padded input, or to
         the real input without count_include_pad; the per-axis product, as MXNet forms it."""
@@ -325,6 +335,8 @@ class Pooling(OpDef):
     >>> pool.infer_shape(data=(1, 2, 5, 5))
     ([(1, 2, 5, 5)], [(1, 2, 2, 2)], [])
     """
+
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "Pooling"
     param_error_suffix = False      # PoolingParamParser adds no ", in operator"
@@ -491,7 +503,7 @@ class Pooling(OpDef):
         scratch = _Scratch(xp, per)
         fill, small = _fill_value(x.dtype, p.pool_type), _position_type(plan)
         pv = _p_value(p) if p.pool_type == "lp" else None
-        size = xp.asarray(plan.pool_size(p.count_include_pad is not False), out.dtype) \
+        size = xp.asarray(plan.divisor(p.count_include_pad is not False), out.dtype) \
             if p.pool_type == "avg" else None
         for lo, hi in _blocks(total, per):
             n, oc = hi - lo, outs_[lo:hi]
@@ -529,7 +541,8 @@ class Pooling(OpDef):
         if idx is not None and not _tracked(idx):
             idx = None                  # forward(is_train=False): positions found again
         if p.pool_type == "avg":
-            g = g / xp.asarray(plan.pool_size(p.count_include_pad is not False), g.dtype)
+            g = g / xp.asarray(plan.divisor(p.count_include_pad is not False, backward=True),
+                               g.dtype)
         if p.global_pool:
             flat = x.reshape(x.shape[:2] + (-1,))
             g, out = g.reshape(g.shape[:2] + (1,)), out.reshape(g.shape[:2] + (1,))
