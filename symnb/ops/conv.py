@@ -849,6 +849,14 @@ def _on_two_workers(fn, halves):
                 c.set_num_threads(n)
 
 
+def _native_1x1(xp, geo: Geometry, dy):
+    """Whether MXNet's CPU build runs this convolution's backward in its own 1x1 kernel: a
+    kernel of 1, stride 1 and no padding everywhere, with data that oneDNN does not take
+    (float64, float16)."""
+    return xp is np and dy.dtype != np.float32 and all(k == 1 for k in geo.kernel) \
+        and all(s == 1 for s in geo.stride) and not any(geo.pad)
+
+
 def _conv_macs(x_shape, w_shape, out_shape):
     return math.prod(w_shape) * out_shape[0] * math.prod(out_shape[2:])
 
@@ -985,6 +993,8 @@ _CONV = _conv_docs("Convolution", 1024)
 class _ConvLayer(OpDef):
     """What Convolution and Deconvolution share: optional bias, picture label, data checks."""
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     def input_names(self, p):
         return ("data", "weight") if p.no_bias else self.inputs
 
@@ -1084,6 +1094,11 @@ class Convolution(_ConvLayer):
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         xp, geo, dy = rt.xp, _spatial_params(p), ograds[0]
+        if reqs[0] == "add" and _native_1x1(xp, geo, dy):
+            # MXNet 1.9.1's own CPU kernel (not oneDNN's, which takes float32) computes a
+            # 1x1 convolution's data gradient with a plain GEMM that ignores grad_req:
+            # 'add' writes (convolution-inl.h, is_1x1_)
+            reqs = ["write"] + list(reqs[1:])
         halves = _halves(xp, len(dy), _conv_macs(ins[0].shape, ins[1].shape, dy.shape))
         if halves is not None and (igrads[0] is not None or igrads[1] is not None):
             self._backward_halves(xp, geo, ins, dy, igrads, reqs, halves)
