@@ -206,14 +206,22 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
 
 
 def _check_differentiable(order, heads, reach):
-    """MXNet's gradient pass asks an operator for its gradient only when a real (non-zero)
-    gradient reaches one of its outputs: from a head, or from a consumer that is not a
-    zero-gradient operator (BlockGrad, argmax, ...). Such an operator without a backward is
-    MXNet's "non-differentiable" error."""
+    """The nodes MXNet's gradient pass gives a backward: those a real (non-zero) gradient
+    reaches, from a head or from a consumer that is not a zero-gradient operator (BlockGrad,
+    argmax, ...), and those whose FGradient builds a backward from zeros too
+    (``backward_on_zero_grads``). Such a node without a backward is MXNet's
+    "non-differentiable" error."""
     gets = {id(n) for n, _ in heads}
     for node in reversed(order):
-        if node.op is None or id(node) not in gets or not reach[id(node)]:
+        if node.op is None or not reach[id(node)]:
             continue
+        if id(node) not in gets:
+            # only zeros reach it: MXNet still builds the backward of an operator whose
+            # FGradient has no zero shortcut (losses, BatchNorm, ...), and that backward's
+            # outputs are real gradients for the nodes upstream
+            if not node.op.backward_on_zero_grads:
+                continue
+            gets.add(id(node))
         if not node.op.has_gradient:
             from ..base import MXNetError
             raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "

@@ -96,6 +96,11 @@ class OpDef:
     # MXNet's MakeZeroGradNodes: the inputs get zeros, so nothing upstream needs a gradient
     # on its account (a non-differentiable operator feeding only these binds fine)
     zero_gradient: ClassVar[bool] = False
+    # MXNet builds this operator's backward even when only zero gradients reach it (its
+    # FGradient is MakeGradNode, a legacy or custom one; not MakeNonlossGradNode, which
+    # passes zeros on): a loss then still gives its gradient, BatchNorm still updates its
+    # moving statistics, and the operators upstream get a real (if zero) gradient
+    backward_on_zero_grads: ClassVar[bool] = False
     # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
     # aux states are composed by name only
     signature_inputs: ClassVar[tuple[str, ...] | None] = None

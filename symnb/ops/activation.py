@@ -61,6 +61,8 @@ class LeakyReLU(OpDef):
     ['rr_output', 'rr_mask']
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "LeakyReLU"
     inputs = ("data", "gamma")
     roles = {"gamma": "weight"}

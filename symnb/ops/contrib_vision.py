@@ -198,6 +198,8 @@ class _contrib_ROIAlign(OpDef):  # noqa: N801 -- MXNet's operator name
     [(4, 3, 2, 2)]
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "_contrib_ROIAlign"
     family = "pool"
     inputs = ("data", "rois")

@@ -47,6 +47,8 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
     array([1., 4., 5.], dtype=float32)
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "pick"
     aliases = ("choose_element_0index",)
     inputs = ("data", "index")

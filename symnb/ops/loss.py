@@ -50,6 +50,7 @@ def _class_indices(label, rows):
 
 
 class _LossHead(OpDef):
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
     loss_head = True
     semantic_loss = True
     family = "loss"

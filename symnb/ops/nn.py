@@ -27,6 +27,8 @@ class FullyConnected(OpDef):
     ([(100, 784), (10, 784), (10,)], [(100, 10)], [])
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "FullyConnected"
     aliases = ("_sparse_FullyConnected",)
     inputs = ("data", "weight", "bias")
@@ -229,6 +231,8 @@ class Activation(OpDef):
     >>> mx.sym.Activation(mx.sym.var('x'), act_type='relu', name='relu1').list_outputs()
     ['relu1_output']
     """
+
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "Activation"
     family = "activation"

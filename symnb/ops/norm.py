@@ -147,6 +147,8 @@ class BatchNorm(OpDef):
     ['bn_moving_mean', 'bn_moving_var']
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "BatchNorm"
     inputs = ("data", "gamma", "beta", "moving_mean", "moving_var")
     mutates = ("moving_mean", "moving_var")
@@ -484,6 +486,8 @@ class LayerNorm(OpDef):
     [(2, 3), (2, 1), (2, 1)]
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "LayerNorm"
     inputs = ("data", "gamma", "beta")
     roles = {"gamma": "weight", "beta": "bias"}
@@ -600,6 +604,8 @@ class LRN(OpDef):
     [(1, 3, 4, 4)]
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "LRN"
     num_outputs_total_default = 2
     family = "norm"
@@ -668,6 +674,8 @@ class Dropout(OpDef):
     >>> drop.list_outputs(), drop.infer_shape(data=(2, 3))[1]
     (['drop_output'], [(2, 3)])
     """
+
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "Dropout"
     num_outputs_total_default = 2

@@ -335,6 +335,8 @@ class moments(OpDef):  # noqa: N801
     (array([2., 6.], dtype=float32), array([1., 1.], dtype=float32))
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "moments"
     family = "reduce"
     params = (

@@ -46,6 +46,8 @@ class UpSampling(OpDef):
     ([(1, 1, 2, 2)], [(1, 1, 4, 4)], [])
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "UpSampling"
     key_var_num_args = "num_args"
     family = "pool"

@@ -292,6 +292,8 @@ class RNN(OpDef):
     ([(5, 3, 6), (192,), (1, 3, 4), (1, 3, 4)], [(5, 3, 4)])
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "RNN"
     inputs = ("data", "parameters", "state", "state_cell", "sequence_length")
     roles = {"parameters": "weight"}

@@ -452,6 +452,8 @@ class Concat(_ShapeOp):
     [(2, 8)]
     """
 
+    backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
+
     name = "Concat"
     aliases = ("_sparse_concat", "concat")
     inputs = ("data",)
