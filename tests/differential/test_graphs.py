@@ -37,6 +37,17 @@ def test_graph_matches_mxnet(check, name):
     assert not problems and ok, "%s: %s" % (meta["description"], problems + messages)
 
 
+@pytest.mark.parametrize("name", CASES)
+def test_graph_composes_to_mxnets_json_text(name):
+    """The same Python calls give MXNet's auto-names, node order and attribute text."""
+    import symnb as mx
+    with open(os.path.join(graphs.CASES, name, "meta.json")) as f:
+        spec = json.load(f)["spec"]
+    with open(os.path.join(graphs.CASES, name, "symbol.json")) as f:
+        want = f.read()
+    assert graphs.build_named(mx, spec).tojson() == want
+
+
 def test_graphs_are_drawn_the_same_way_each_time():
     for seed in (0, 7, 123):
         assert graphs.draw(seed) == graphs.draw(seed)
