@@ -217,10 +217,22 @@ def get_backend(ctx) -> Backend:
                              % (ctx, count))
         with cupy.cuda.Device(ctx.device_id):
             backend = _gpu_backends[ctx.device_id] = CupyBackend(cupy, ctx.device_id)
+            if _SEEDED:                 # mx.random.seed came before this GPU's first use
+                backend.seed(_SEEDED[-1])
     return backend
 
 
+_SEEDED = []
+
+
 def seed_all(value):
+    """Seed every device's generator, those not used yet included (as ``mx.random.seed``).
+
+    >>> seed_all(3); a = numpy_backend.rng.random(); seed_all(3)
+    >>> a == numpy_backend.rng.random()
+    True
+    """
+    _SEEDED[:] = [value]
     numpy_backend.seed(value)
     for backend in _gpu_backends.values():
         backend.seed(value)

@@ -120,3 +120,12 @@ def test_uniform_and_normal_fill():
     n = nd.zeros((2000,))
     mx.init.Normal(2.0)("n_weight", n)
     assert 1.8 < n.asnumpy().std() < 2.2
+
+
+def test_seed_reaches_a_device_used_only_afterwards(ctx, monkeypatch):
+    from symnb import backends
+    monkeypatch.setattr(backends, "_gpu_backends", {})      # no GPU used yet
+    mx.random.seed(11)
+    a = nd.random.uniform(shape=(4,), ctx=ctx).asnumpy()
+    mx.random.seed(11)
+    assert (nd.random.uniform(shape=(4,), ctx=ctx).asnumpy() == a).all()

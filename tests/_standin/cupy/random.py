@@ -15,21 +15,25 @@ class Generator:
         self._g = numpy.random.default_rng(seed)
 
 
-def _generator_method(name, params):
-    def m(self, *args, **kwargs):
-        _cupy._check_keywords("cupy.random.Generator." + name, params, kwargs)
+def _drawing(where, name, params, source):
+    """A CuPy draw: CuPy's keywords only, ``dtype`` applied, the result on the device;
+    ``source(self_or_none)`` gives the NumPy generator to draw from."""
+    def draw(*args, **kwargs):
+        _cupy._check_keywords(where + name, params, kwargs)
         dtype = kwargs.pop("dtype", None)
-        r = getattr(self._g, name)(*args, **kwargs)
+        r = getattr(source(args), name)(*_cupy._unwrap(args[1:] if where.endswith("Generator.")
+                                                       else args), **_cupy._unwrap(kwargs))
         if dtype is not None:
             r = numpy.asarray(r).astype(dtype)
         return _cupy._wrap(r)
-    m.__name__ = name
-    return m
+    draw.__name__ = name
+    return draw
 
 
 for _name, _ent in _NAMES["cupy.random.Generator"].items():
     if hasattr(numpy.random.Generator, _name):
-        setattr(Generator, _name, _generator_method(_name, _ent.get("params")))
+        setattr(Generator, _name, _drawing("cupy.random.Generator.", _name, _ent.get("params"),
+                                           lambda args: args[0]._g))
 
 
 def default_rng(seed=None):
@@ -43,18 +47,7 @@ def seed(seed=None):
     _legacy.seed(seed)
 
 
-def _legacy_function(name, params):
-    def f(*args, **kwargs):
-        _cupy._check_keywords("cupy.random." + name, params, kwargs)
-        dtype = kwargs.pop("dtype", None)
-        r = getattr(_legacy, name)(*_cupy._unwrap(args), **_cupy._unwrap(kwargs))
-        if dtype is not None:
-            r = numpy.asarray(r).astype(dtype)
-        return _cupy._wrap(r)
-    f.__name__ = name
-    return f
-
-
 for _name, _ent in _NAMES["cupy.random"].items():
     if _name not in globals() and _ent.get("kind") == "function" and hasattr(_legacy, _name):
-        globals()[_name] = _legacy_function(_name, _ent.get("params"))
+        globals()[_name] = _drawing("cupy.random.", _name, _ent.get("params"),
+                                    lambda args: _legacy)
