@@ -64,6 +64,7 @@ def infer_graph(order, given: dict, kind: str = "shape") -> InferResult:
             consumers.setdefault(id(e.node), []).append(k)
     rule_name = "infer_shape" if kind == "shape" else "infer_type"
     rules = [getattr(n.op, rule_name) for n in ops]
+    required = [n.op.type_required if kind == "type" else None for n in ops]
     params = [n.params for n in ops]
     in_slots = [[(values[id(e.node)], e.index) for e in n.inputs] for n in ops]
     out_slots = [values[id(n)] for n in ops]
@@ -90,6 +91,9 @@ def infer_graph(order, given: dict, kind: str = "shape") -> InferResult:
         slots, outs = in_slots[k], out_slots[k]
         ins = [vals[i] for vals, i in slots]
         before_out = list(outs)
+        if required[k] is not None and ins and (all(t is None for t in ins)
+                                                if node.op.type_required_any else ins[0] is None):
+            raise MXNetError("MXNetError: Error in operator %s: %s" % (node.name, required[k]))
         try:
             rules[k](params[k], ins, outs)
         except InferError as e:

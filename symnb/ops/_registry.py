@@ -101,6 +101,11 @@ class OpDef:
     # passes zeros on): a loss then still gives its gradient, BatchNorm still updates its
     # moving statistics, and the operators upstream get a real (if zero) gradient
     backward_on_zero_grads: ClassVar[bool] = False
+    # MXNet's type rule refuses an unknown first input type (its message core, raised as
+    # "Error in operator <node>: ..." when type inference reaches the node without it); with
+    # ``type_required_any`` only when no input type at all is known
+    type_required: ClassVar[str | None] = None
+    type_required_any: ClassVar[bool] = False
     # the inputs the generated Python functions list (default: ``inputs``); BatchNorm_v1's
     # aux states are composed by name only
     signature_inputs: ClassVar[tuple[str, ...] | None] = None

@@ -197,6 +197,9 @@ class _SoftmaxBase(OpDef):
     family = "activation"
     log = False
     negate = False          # softmin: the softmax of -x
+    # log_softmax and softmin infer shapes with ElemwiseShape, both ways; softmax's
+    # SoftmaxOpShape works on a copy of the input shape (forward only)
+    shape_from_output = True
 
     def _uses_length(self, p):
         return bool(p.use_length)
@@ -217,17 +220,18 @@ class _SoftmaxBase(OpDef):
             shape_assign(ins, 1, length, inferred_fmt=fmt_shape)
         tmp = [ins[0]]
         elemwise_shape(tmp, outs, 1, 1)
-        ins[0] = tmp[0]
+        if self.shape_from_output:
+            ins[0] = tmp[0]
 
     def infer_type(self, p, ins, outs):
+        # MXNet's SoftmaxOpType works on a copy of the input type: the output's type never
+        # flows back into the input (only the dtype parameter does)
         if p.dtype is not None:
             type_assign(outs, 0, p.dtype)
             if ins[0] is None:
                 ins[0] = outs[0]
             return
-        tmp = [ins[0]]
-        uniform_type(tmp, outs, 1, 1)
-        ins[0] = tmp[0]
+        uniform_type([ins[0]], outs, 1, 1)
 
     def _valid(self, xp, x, length, axis):
         """Boolean mask of the positions before ``length`` along ``axis``."""
@@ -306,6 +310,7 @@ class softmax(_SoftmaxBase):  # noqa: N801 -- MXNet's operator name
 
     name = "softmax"
     inputs = ("data", "length")
+    shape_from_output = False
 
     def input_names(self, p):
         return self.inputs if p.use_length else ("data",)

@@ -344,6 +344,8 @@ class _split_v2(OpDef):  # noqa: N801 -- MXNet's operator name
     [(2, 2), (2, 3)]
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     name = "_split_v2"
     family = "shape"
     params = (

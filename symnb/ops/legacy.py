@@ -51,6 +51,8 @@ class BatchNorm_v1(BatchNorm):  # noqa: N801 -- MXNet's operator name
     ([(2, 3, 4), (3,), (3,)], ['bn_moving_mean', 'bn_moving_var'])
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     name = "BatchNorm_v1"
     params = _BN_PARAMS
     implied_params = _BN_IMPLIED
@@ -114,6 +116,8 @@ class Convolution_v1(Convolution):  # noqa: N801 -- MXNet's operator name
     [(1, 4, 3, 3)]
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     name = "Convolution_v1"
     params = _CONV_PARAMS
     implied_params = _CONV_IMPLIED
@@ -142,6 +146,8 @@ class Pooling_v1(Pooling):  # noqa: N801 -- MXNet's operator name
     >>> p.infer_shape(data=(1, 2, 4, 4))[1]
     [(1, 2, 2, 2)]
     """
+
+    type_required = "Input type to pooling is not specified."
 
     name = "Pooling_v1"
     param_error_suffix = True       # a legacy operator: parsed with the suffix

@@ -361,6 +361,8 @@ class SVMOutput(_LossHead):
     [(2, 3), (2,)]
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     name = "SVMOutput"
     inputs = ("data", "label")
     roles = {"label": "label"}
@@ -423,6 +425,8 @@ class MakeLoss(_Identity, _LossHead):
     ['l_output']
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : Input must have specified type"
+
     name = "MakeLoss"
     params = (
         Param("grad_scale", "float, optional, default=1",
@@ -436,6 +440,11 @@ class MakeLoss(_Identity, _LossHead):
               "set to valid, the output gradient will be divided by the number of valid input "
               "elements."),
     )
+
+    def infer_shape(self, p, ins, outs):
+        # a legacy operator (MakeLossProp): the output takes the input's shape, never back
+        if ins[0] is not None:
+            shape_assign(outs, 0, ins[0])
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         x = ins[0]

@@ -604,6 +604,8 @@ class LRN(OpDef):
     [(1, 3, 4, 4)]
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "LRN"
@@ -674,6 +676,8 @@ class Dropout(OpDef):
     >>> drop.list_outputs(), drop.infer_shape(data=(2, 3))[1]
     (['drop_output'], [(2, 3)])
     """
+
+    type_required = "input type to dropout is not specified."
 
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 

@@ -242,6 +242,8 @@ class multi_sum_sq(_ArrayListOp):  # noqa: N801 -- MXNet's name
     array([4., 9.], dtype=float32)
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     name = "multi_sum_sq"
     params = (Param("num_arrays", "int, required", "number of input arrays."),)
 

@@ -46,6 +46,8 @@ class UpSampling(OpDef):
     ([(1, 1, 2, 2)], [(1, 1, 4, 4)], [])
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "UpSampling"

@@ -79,6 +79,8 @@ class SequenceMask(_Sequence):
            [0., 1.]], dtype=float32)
     """
 
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
+
     name = "SequenceMask"
     params = (_USE, Param("value", "float, optional, default=0", "The value to be used as "
                           "a mask."),
@@ -118,6 +120,8 @@ class SequenceLast(_Sequence):
     >>> mx.nd.SequenceLast(x, mx.nd.array([1, 3]), use_sequence_length=True).asnumpy()
     array([1., 6.], dtype=float32)
     """
+
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
 
     name = "SequenceLast"
     params = (_USE, _axis_param("The sequence axis. Only values of 0 and 1 are currently "
@@ -159,6 +163,8 @@ class SequenceReverse(_Sequence):
            [1., 4.],
            [5., 2.]], dtype=float32)
     """
+
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
 
     name = "SequenceReverse"
     params = (_USE, _axis_param("The sequence axis. Only 0 is currently supported."))

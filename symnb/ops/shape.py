@@ -308,6 +308,11 @@ class transpose(_ShapeOp):  # noqa: N801 -- MXNet's operator name
             check(len(p.axes) == ndim, "std::max(shp.ndim(), out_shp.ndim()) == "
                   "param.axes.ndim() (%d vs. %d) : " % (ndim, len(p.axes)))
         axes = self._axes(p, ndim)
+        if shp is None and not p.axes:
+            # MXNet's reversed-axes fill indexes with the unknown input's ndim (-1): the
+            # output alone cannot give the input (TransposeShape, matrix_op-inl.h)
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = -2 must be in "
+                             "range [0, %d)" % ndim)
         got = [0] * ndim
         if out is not None:
             for i, a in enumerate(axes):
@@ -334,6 +339,8 @@ class SwapAxis(_ShapeOp):
     >>> mx.sym.SwapAxis(mx.sym.var('x'), dim1=0, dim2=2).infer_shape(x=(2, 3, 4))[1]
     [(4, 3, 2)]
     """
+
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : Input must have specified type"
 
     name = "SwapAxis"
     aliases = ("swapaxes",)

@@ -89,6 +89,9 @@ class GridGenerator(OpDef):
     [(2, 2, 4, 5)]
     """
 
+    type_required = "Not enough information to infer type in GridGenerator."
+    type_required_any = True
+
     name = "GridGenerator"
     family = "transform"
     num_outputs_total_default = 2
@@ -168,6 +171,9 @@ class BilinearSampler(OpDef):
     [(1, 3, 2, 2)]
     """
 
+    type_required = "Not enough information to infer type in BilinearSampler."
+    type_required_any = True
+
     name = "BilinearSampler"
     family = "transform"
     inputs = ("data", "grid")
@@ -214,6 +220,9 @@ class SpatialTransformer(OpDef):
     >>> st.infer_shape(data=(2, 1, 5, 5), loc=(2, 6))[1]
     [(2, 1, 3, 3)]
     """
+
+    type_required = "Not enough information to infer type in SpatialTransformer."
+    type_required_any = True
 
     name = "SpatialTransformer"
     family = "transform"
@@ -273,6 +282,8 @@ class ROIPooling(OpDef):
     >>> r.infer_shape(data=(1, 3, 8, 8), rois=(4, 5))[1]
     [(4, 3, 2, 2)]
     """
+
+    type_required = "Check failed: dtype != -1 (-1 vs. -1) : Input must have specified type"
 
     name = "ROIPooling"
     family = "pool"
