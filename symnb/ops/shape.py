@@ -490,6 +490,13 @@ class Concat(_ShapeOp):
             merged = _merge_loose(merged, s[:axis] + (0,) + s[axis + 1:])
         if merged is None:
             return
+        if all(s is None for s in ins) and outs[0][axis] != 0:
+            # no input known: MXNet sums no sizes and sets the axis to 0 (a real size),
+            # which the known output then contradicts
+            want = "[%s]" % ",".join(str(0 if i == axis else d) for i, d in enumerate(merged))
+            raise InferError("Check failed: shape_assign(&(*out_shape)[0], dshape): "
+                             "Incompatible output shape: expected %s, got %s"
+                             % (want, "[%s]" % ",".join(str(d) for d in outs[0])))
         for i in range(len(ins)):
             _strict(ins, i, merged, "Check failed: shape_assign(&(*in_shape)[i], dshape): "
                     "Incompatible input shape: expected %s, got %s")

@@ -61,3 +61,13 @@ def test_known_types_pass_and_softmaxoutput_waits():
     # a bind fills every argument with float32 first, so those checks never fire there
     ex = S.SwapAxis(x, dim1=0, dim2=1).simple_bind(mx.cpu(), x=(2, 3))
     assert ex.outputs[0].shape == (3, 2)
+
+
+def test_concat_of_unknown_inputs_contradicts_a_known_output():
+    # MXNet sums the sizes of no known input, 0, and the known output then disagrees
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    y = mx.sym.Concat(a, b, dim=1) + z
+    with pytest.raises(MXNetError, match=r"Incompatible output shape: expected \[4,0\], "
+                                         r"got \[4,8\]$"):
+        y.infer_shape_partial(z=(4, 8))
+    assert mx.sym.Concat(a, b, dim=1).infer_shape_partial(a=(4, 3))[0] == [(4, 3), (4, 0)]
