@@ -206,7 +206,8 @@ class OpDef:
     def backward_in_place(self, p: Params) -> tuple[int, ...]:
         """Inputs whose gradient MXNet's memory planner computes in the memory of output 0's
         gradient when that gradient is an internal entry (the input is an operator's
-        output, not a variable): the backward node's ``FInplaceOption`` ``{0, i}``, declared
+        output, or a variable whose gradient sums several contributions): the backward
+        node's ``FInplaceOption`` ``{0, i}``, declared
         only where it changes what MXNet computes. The executor then runs the backward with
         ``p['_ograd_in_place']`` holding those inputs, and the operator reproduces the
         effect (LeakyReLU's prelu reads the overwritten gradient for gamma's). Default:
