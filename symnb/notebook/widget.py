@@ -33,6 +33,7 @@ import anywidget
 import numpy as np
 import traitlets
 
+from ..pictures.executor_view import host_values
 from ._display import with_colors
 
 __all__ = ["SymbolWidget", "ExecutorWidget", "encode_array", "LIVE_MIME"]
@@ -52,14 +53,6 @@ _FLUSH_SHARE = 0.02
 _QUIET_S = 0.05
 
 
-def _numpy(array):
-    """Host values of an NDArray, a NumPy array or a backend (CuPy) buffer: the executor's
-    internal arrays are raw buffers, and CuPy refuses ``np.asarray``."""
-    if hasattr(array, "asnumpy"):
-        return array.asnumpy()
-    if not isinstance(array, np.ndarray) and hasattr(array, "get"):
-        return array.get()
-    return np.asarray(array)
 
 
 def _stats(values: np.ndarray) -> dict:
@@ -93,7 +86,7 @@ def encode_array(name: str, group: str, array, node: str | None = None) -> dict:
     >>> sum(entry['stats']['hist'])
     6
     """
-    values = _numpy(array)
+    values = host_values(array)
     grid = values.reshape(1, -1) if values.ndim <= 1 else values.reshape(values.shape[0], -1)
     crop = grid[:_MAX_ROWS, :_MAX_COLS]
     wire = crop.dtype.name if crop.dtype.name in _WIRE_DTYPES else (

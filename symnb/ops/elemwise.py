@@ -13,7 +13,7 @@ import numpy as np
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, uniform_type
-from ._zeros import relu_into, zeros_view
+from ._zeros import prepared_relu, relu_into
 
 __all__ = ["unbroadcast"]
 
@@ -153,11 +153,10 @@ class _Unary(OpDef):
 
     def prepare_forward(self, p, ins, outs, rt):
         fwd = type(self).fwd
-        if fwd is _relu and rt.xp is np and ins[0].dtype == outs[0].dtype:
-            zeros = zeros_view(ins[0])
-            if zeros is not None:
-                x, o = ins[0], outs[0]
-                return lambda is_train: np.maximum(x, zeros, out=o)
+        if fwd is _relu:
+            run = prepared_relu(rt.xp, ins[0], outs[0])
+            if run is not None:
+                return run
         if not isinstance(fwd, Ufunc) or not _float(ins[0], outs[0]):
             return None
         f, x, o = getattr(rt.xp, fwd.name), ins[0], outs[0]

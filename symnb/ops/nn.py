@@ -8,7 +8,7 @@ import numpy as np
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign
-from ._zeros import relu_into, zeros_view
+from ._zeros import prepared_relu, relu_into
 from .conv import _on_two_workers, _worker_halves
 
 
@@ -248,11 +248,7 @@ class Activation(OpDef):
 
     def prepare_forward(self, p, ins, outs, rt):
         # relu: the zeros operand of the array form of maximum is made once, at bind
-        zeros = zeros_view(ins[0]) if p.act_type == "relu" and rt.xp is np else None
-        if zeros is None:
-            return None
-        x, out = ins[0], outs[0]
-        return lambda is_train: np.maximum(x, zeros, out=out)
+        return prepared_relu(rt.xp, ins[0], outs[0]) if p.act_type == "relu" else None
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, out = rt.xp, ins[0], outs[0]

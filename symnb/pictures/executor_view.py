@@ -108,7 +108,7 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
     >>> value_view(np.zeros(2), computed=False)['text']
     'not computed yet'
     """
-    values = _host(values)
+    values = host_values(values)
     out = {"state": "values", "shape": [int(d) for d in values.shape],
            "dtype": str(values.dtype), "size": int(values.size), "text": "", "values": None,
            "min": None, "max": None, "mean": None, "nan": 0, "inf": 0, "before": None,
@@ -140,7 +140,7 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
                 != (out["min"], out["max"], out["mean"]):
             out["before"] = {k: before[k] for k in ("text", "min", "max", "mean", "lines")}
     elif before is not None:
-        prev = _host(before)
+        prev = host_values(before)
         if prev.shape == values.shape and not np.array_equal(prev, values, equal_nan=True):
             b = value_view(prev)
             out["before"] = {"text": b["text"], "min": b["min"], "max": b["max"],
@@ -149,11 +149,20 @@ def value_view(values, *, computed: bool = True, before=None) -> dict:
     return out
 
 
-def _host(values) -> np.ndarray:
-    """A NumPy array of a NumPy or CuPy buffer (a CuPy array refuses implicit conversion)."""
+def host_values(values) -> np.ndarray:
+    """A NumPy array of an NDArray, a NumPy array or a CuPy buffer (CuPy refuses implicit
+    conversion; an executor's internal arrays are raw backend buffers).
+
+    >>> import symnb as mx
+    >>> host_values(mx.nd.ones((2,))).tolist()
+    [1.0, 1.0]
+    """
+    if hasattr(values, "asnumpy"):
+        return values.asnumpy()
     if not isinstance(values, np.ndarray) and hasattr(values, "get"):
         values = values.get()
     return np.asarray(values)
+
 
 
 def _py(x):
