@@ -107,6 +107,16 @@ def get_mnist_ubyte():
 
     Files found elsewhere (see the module notes), compressed or not, are copied there;
     otherwise MXNet's ``mnist.zip`` is downloaded and extracted.
+
+    >>> import contextlib, gzip, pathlib, tempfile, symnb as mx
+    >>> names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte',
+    ...          't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']
+    >>> with tempfile.TemporaryDirectory() as d, contextlib.chdir(d):
+    ...     for n in names:   # gzip-compressed, in the current directory
+    ...         _ = pathlib.Path(n + '.gz').write_bytes(gzip.compress(b'idx'))
+    ...     mx.test_utils.get_mnist_ubyte()
+    ...     [pathlib.Path('data', n).read_bytes() for n in names]
+    [b'idx', b'idx', b'idx', b'idx']
     """
     os.makedirs("data", exist_ok=True)
     missing = [n for n in _MNIST_FILES if not os.path.exists(os.path.join("data", n))]
@@ -124,7 +134,15 @@ def get_mnist_ubyte():
 
 
 def get_mnist_pkl():
-    """Download ``data/mnist.pkl.gz`` if missing (symnb never unpickles it)."""
+    """Download ``data/mnist.pkl.gz`` if missing (symnb never unpickles it).
+
+    >>> import contextlib, os, pathlib, tempfile, symnb as mx
+    >>> with tempfile.TemporaryDirectory() as d, contextlib.chdir(d):
+    ...     os.mkdir('data'); pathlib.Path('data', 'mnist.pkl.gz').touch()
+    ...     mx.test_utils.get_mnist_pkl()   # already there: nothing is downloaded
+    ...     os.listdir('data')
+    ['mnist.pkl.gz']
+    """
     os.makedirs("data", exist_ok=True)
     if not os.path.exists("data/mnist.pkl.gz"):
         _download_or_explain("http://deeplearning.net/data/mnist/mnist.pkl.gz",
@@ -156,6 +174,15 @@ def get_cifar10():
 
     symnb cannot read RecordIO files (``mx.io.ImageRecordIter`` needs OpenCV); decode the
     images yourself and use ``mx.io.NDArrayIter``.
+
+    >>> import contextlib, os, pathlib, tempfile, symnb as mx
+    >>> with tempfile.TemporaryDirectory() as d, contextlib.chdir(d):
+    ...     os.makedirs('data/cifar')
+    ...     for n in ('train.rec', 'test.rec', 'train.lst', 'test.lst'):
+    ...         pathlib.Path('data/cifar', n).touch()
+    ...     mx.test_utils.get_cifar10()   # all there: nothing is downloaded
+    ...     sorted(os.listdir('data/cifar'))
+    ['test.lst', 'test.rec', 'train.lst', 'train.rec']
     """
     names = ["cifar/train.rec", "cifar/test.rec", "cifar/train.lst", "cifar/test.lst"]
     os.makedirs("data", exist_ok=True)
@@ -173,7 +200,17 @@ def get_cifar10():
 
 
 def get_zip_data(data_dir, url, data_origin_name):
-    """Download ``url`` into ``data_dir/data_origin_name`` (if missing) and extract it."""
+    """Download ``url`` into ``data_dir/data_origin_name`` (if missing) and extract it.
+
+    An archive already there is neither downloaded nor extracted again (as in MXNet).
+
+    >>> import os, tempfile, zipfile, symnb as mx
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with zipfile.ZipFile(os.path.join(d, 'a.zip'), 'w') as z: z.writestr('a.txt', 'hi')
+    ...     mx.test_utils.get_zip_data(d, 'http://unused.invalid/a.zip', 'a.zip')
+    ...     os.listdir(d)
+    ['a.zip']
+    """
     from .test_utils import download
     data_origin_name = os.path.join(data_dir, data_origin_name)
     if not os.path.exists(data_origin_name):
@@ -183,7 +220,18 @@ def get_zip_data(data_dir, url, data_origin_name):
 
 
 def get_bz2_data(data_dir, data_name, url, data_origin_name):
-    """Download a .bz2 file (if ``data_dir/data_name`` is missing) and decompress it there."""
+    """Download a .bz2 file (if ``data_dir/data_name`` is missing) and decompress it there.
+
+    The .bz2 (``data_origin_name``) is removed afterwards; one already there is not
+    downloaded again.
+
+    >>> import bz2, os, pathlib, tempfile, symnb as mx
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = pathlib.Path(d, 'a.txt.bz2').write_bytes(bz2.compress(b'hi'))
+    ...     mx.test_utils.get_bz2_data(d, 'a.txt', 'http://unused.invalid/a.txt.bz2', 'a.txt.bz2')
+    ...     os.listdir(d), pathlib.Path(d, 'a.txt').read_bytes()
+    (['a.txt'], b'hi')
+    """
     from .test_utils import download
     data_name = os.path.join(data_dir, data_name)
     data_origin_name = os.path.join(data_dir, data_origin_name)
@@ -215,7 +263,13 @@ class DummyIter(DataIter):
         return self
 
     def next(self):
-        """The first batch of the real iterator, again (never StopIteration)."""
+        """The first batch of the real iterator, again (never StopIteration).
+
+        >>> import symnb as mx
+        >>> it = mx.test_utils.DummyIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2))
+        >>> it.next() is it.next()
+        True
+        """
         return self.the_batch
 
 

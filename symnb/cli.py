@@ -492,7 +492,20 @@ _COMMANDS = {"show": _show, "summary": _summary, "check": _check}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``symnb`` command with ``argv`` (default ``sys.argv[1:]``); the exit status."""
+    """Run the ``symnb`` command with ``argv`` (default ``sys.argv[1:]``); the exit status.
+
+    >>> main(['--version'])
+    symnb ...
+    0
+
+    A mistake or an unreadable file is one line on stderr and exit status 2:
+
+    >>> import contextlib, sys
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     main(['check', 'no-such-symbol.json'])
+    symnb check: error: symbol file no-such-symbol.json: no such file
+    2
+    """
     parser = _parser()
     try:
         args = parser.parse_args(argv)

@@ -31,6 +31,11 @@ class Context:
 
     @property
     def device_type(self):
+        """The device type as a string: ``'cpu'``, ``'gpu'``, ``'cpu_pinned'`` or ``'cpu_shared'``.
+
+        >>> Context('gpu', 1).device_type, cpu_pinned().device_type
+        ('gpu', 'cpu_pinned')
+        """
         return Context.devtype2str[self.device_typeid]
 
     def __hash__(self):

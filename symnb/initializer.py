@@ -301,6 +301,11 @@ class Constant(Initializer):
         arr[:] = self.value
 
     def dumps(self) -> str:
+        """Like :meth:`Initializer.dumps`; an array value is written as a (nested) list.
+
+        >>> Constant(np.array([[0.5, 2.0]])).dumps()
+        '["constant", {"value": [[0.5, 2.0]]}]'
+        """
         # an array value is written as a (nested) list, as MXNet does
         val = self._kwargs["value"]
         if isinstance(val, np.ndarray):

@@ -59,7 +59,15 @@ class KVStoreBase:
 
     @staticmethod
     def register(klass):
-        """Register a store class under its lower-cased name (for :func:`create`)."""
+        """Register a store class under its lower-cased name (for :func:`create`).
+
+        >>> import symnb as mx
+        >>> class TinyStore(mx.kv.KVStore):
+        ...     pass
+        >>> mx.kv.KVStoreBase.register(TinyStore) is TinyStore, mx.kv.create('tinystore').type
+        (True, 'local')
+        >>> del mx.kv.KVStoreBase.kv_registry['tinystore']
+        """
         assert isinstance(klass, type)
         name = klass.__name__.lower()
         if name in KVStoreBase.kv_registry:
@@ -95,7 +103,14 @@ class KVStore(KVStoreBase):
 
     # ------------------------------------------------------------------ data
     def init(self, key, value):
-        """Initialise key(s) with value(s) (the first value of each key is stored, copied)."""
+        """Initialise key(s) with value(s) (the first value of each key is stored, copied).
+
+        >>> import symnb as mx
+        >>> kv = mx.kv.create('local')
+        >>> kv.init(['a', 'b'], [mx.nd.ones((2,)), mx.nd.zeros((3,))])
+        >>> out = mx.nd.zeros((2,)); kv.pull('a', out=out); out.asnumpy()
+        array([1., 1.], dtype=float32)
+        """
         pairs = self._checked_pairs(key, value)
         for k, _ in pairs:
             if k in self._store:
@@ -127,7 +142,16 @@ class KVStore(KVStoreBase):
                              "inited" % key) from None
 
     def push(self, key, value, priority=0):
-        """Push value(s): the values of one key are summed, then applied by the updater."""
+        """Push value(s): the values of one key are summed, then applied by the updater.
+
+        Without an optimizer the sum replaces the stored value:
+
+        >>> import symnb as mx
+        >>> kv = mx.kv.create('local'); kv.init(0, mx.nd.zeros((2,)))
+        >>> kv.push(0, [mx.nd.ones((2,)), mx.nd.array([1, 2])])
+        >>> out = mx.nd.zeros((2,)); kv.pull(0, out=out); out.asnumpy()
+        array([2., 3.], dtype=float32)
+        """
         pairs = self._checked_pairs(key, value)
         for k, values in pairs:
             stored = self._stored(k)
@@ -150,7 +174,14 @@ class KVStore(KVStoreBase):
                 stored[:] = merged
 
     def pull(self, key, out=None, priority=0, ignore_sparse=True):
-        """Copy the stored value(s) into ``out`` (an NDArray or a list, one per device)."""
+        """Copy the stored value(s) into ``out`` (an NDArray or a list, one per device).
+
+        >>> import symnb as mx
+        >>> kv = mx.kv.create('local'); kv.init(0, mx.nd.array([1, 2]))
+        >>> outs = [mx.nd.zeros((2,)), mx.nd.zeros((2,))]; kv.pull(0, out=outs)
+        >>> [o.asnumpy() for o in outs]
+        [array([1., 2.], dtype=float32), array([1., 2.], dtype=float32)]
+        """
         assert out is not None
         pairs = self._checked_pairs(key, out)
         for k, _ in pairs:
@@ -160,30 +191,69 @@ class KVStore(KVStoreBase):
                 o[:] = self._store[k].as_in_context(o.context)
 
     def pushpull(self, key, value, out=None, priority=0):
-        """``push`` then ``pull`` (into ``value`` itself when ``out`` is None)."""
+        """``push`` then ``pull`` (into ``value`` itself when ``out`` is None).
+
+        >>> import symnb as mx
+        >>> kv = mx.kv.create('local'); kv.init(0, mx.nd.zeros((2,)))
+        >>> kv.set_optimizer(mx.optimizer.SGD(learning_rate=0.5))
+        >>> g = mx.nd.ones((2,)); kv.pushpull(0, g); g.asnumpy()
+        array([-0.5, -0.5], dtype=float32)
+        """
         self.push(key, value, priority)
         self.pull(key, value if out is None else out, priority)
 
     def broadcast(self, key, value, out, priority=0):
-        """``init`` with ``value``, then ``pull`` into ``out``."""
+        """``init`` with ``value``, then ``pull`` into ``out``.
+
+        >>> import symnb as mx
+        >>> kv = mx.kv.create('local')
+        >>> out = mx.nd.zeros((2,)); kv.broadcast('w', mx.nd.array([5, 6]), out=out)
+        >>> out.asnumpy()
+        array([5., 6.], dtype=float32)
+        """
         self.init(key, value)
         self.pull(key, out=out, priority=priority)
 
     def row_sparse_pull(self, key, out=None, priority=0, row_ids=None):
-        """Not available: symnb has no row_sparse storage."""
+        """Not available: symnb has no row_sparse storage.
+
+        >>> import symnb as mx
+        >>> kv = mx.kv.create('local'); kv.init(0, mx.nd.ones((2,)))
+        >>> kv.row_sparse_pull(0, out=mx.nd.zeros((2,)), row_ids=mx.nd.array([0]))
+        Traceback (most recent call last):
+        ...
+        symnb.base.MXNetError: MXNetError: row_sparse_pull needs row_sparse arrays, ...
+        """
         raise MXNetError("MXNetError: row_sparse_pull needs row_sparse arrays, which symnb "
                          "does not have (its NDArrays are dense): use pull instead")
 
     # ------------------------------------------------------------------ settings
     def is_capable(self, capability):
-        """Whether the store supports ``capability`` ('optimizer')."""
+        """Whether the store supports ``capability`` ('optimizer').
+
+        >>> import symnb as mx
+        >>> mx.kv.create('local').is_capable(mx.kv.KVStoreBase.OPTIMIZER)
+        True
+        >>> mx.kv.create('local').is_capable('sparse')
+        Traceback (most recent call last):
+        ...
+        ValueError: Unknown capability: sparse
+        """
         if capability.lower() == KVStoreBase.OPTIMIZER:
             return True
         raise ValueError("Unknown capability: {}".format(capability))
 
     def set_gradient_compression(self, compression_params):
         """Gradient compression: refused for 'local' (as MXNet); accepted and unused for
-        'device' (symnb moves no gradients between devices)."""
+        'device' (symnb moves no gradients between devices).
+
+        >>> import symnb as mx
+        >>> mx.kv.create('device').set_gradient_compression({'type': '2bit', 'threshold': 0.5})
+        >>> mx.kv.create('local').set_gradient_compression({'type': '2bit'})
+        Traceback (most recent call last):
+        ...
+        Exception: Gradient compression is not supported for this type of kvstore
+        """
         if "device" not in self.type:
             raise Exception("Gradient compression is not supported for this type of kvstore")
         if not isinstance(compression_params, dict) or compression_params.get("type") != "2bit":
@@ -193,7 +263,15 @@ class KVStore(KVStoreBase):
         self._compression = dict(compression_params)
 
     def set_optimizer(self, optimizer):
-        """Register an optimizer: pushes then update the stored weights."""
+        """Register an optimizer: pushes then update the stored weights.
+
+        >>> import symnb as mx
+        >>> kv = mx.kv.create('local'); kv.init(0, mx.nd.ones((2,)))
+        >>> kv.set_optimizer(mx.optimizer.SGD(learning_rate=0.5))
+        >>> kv.push(0, mx.nd.ones((2,))); out = mx.nd.zeros((2,)); kv.pull(0, out=out)
+        >>> out.asnumpy()
+        array([0.5, 0.5], dtype=float32)
+        """
         self._set_updater(get_updater(optimizer))
 
     def _set_updater(self, updater):
@@ -208,29 +286,63 @@ class KVStore(KVStoreBase):
 
     @property
     def type(self):
-        """The kind of store ('local', 'device', ...)."""
+        """The kind of store ('local', 'device', ...).
+
+        >>> import symnb as mx
+        >>> mx.kv.create('local').type
+        'local'
+        """
         return self._type
 
     @property
     def rank(self):
-        """This worker's rank: always 0."""
+        """This worker's rank: always 0.
+
+        >>> import symnb as mx
+        >>> mx.kv.create('local').rank
+        0
+        """
         return 0
 
     @property
     def num_workers(self):
-        """The number of workers: always 1."""
+        """The number of workers: always 1.
+
+        >>> import symnb as mx
+        >>> mx.kv.create('local').num_workers
+        1
+        """
         return 1
 
     # ------------------------------------------------------------------ states
     def save_optimizer_states(self, fname, dump_optimizer=False):
-        """Save the updater's states to ``fname`` (symnb's safe format, never pickle)."""
+        """Save the updater's states to ``fname`` (symnb's safe format, never pickle).
+
+        >>> import os, tempfile, symnb as mx
+        >>> kv = mx.kv.create('local'); kv.set_optimizer(mx.optimizer.SGD(momentum=0.9))
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     kv.save_optimizer_states(os.path.join(tmp, 'states'))
+        ...     print(sorted(os.listdir(tmp)))
+        ['states']
+        """
         assert self._updater is not None, "Cannot save states for distributed training"
         with open(fname, "wb") as fout:
             fout.write(self._updater.get_states(dump_optimizer))
 
     def load_optimizer_states(self, fname):
         """Load states saved by :meth:`save_optimizer_states`; a pickled MXNet file is
-        refused with an error naming it."""
+        refused with an error naming it.
+
+        >>> import os, tempfile, symnb as mx
+        >>> kv = mx.kv.create('local'); kv.init(0, mx.nd.ones((2,)))
+        >>> kv.set_optimizer(mx.optimizer.SGD(momentum=0.9)); kv.push(0, mx.nd.ones((2,)))
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     kv.save_optimizer_states(os.path.join(tmp, 's'))
+        ...     fresh = mx.kv.create('local'); fresh.set_optimizer(mx.optimizer.SGD())
+        ...     fresh.load_optimizer_states(os.path.join(tmp, 's'))
+        >>> fresh._updater.states[0].asnumpy()
+        array([-0.01, -0.01], dtype=float32)
+        """
         assert self._updater is not None, "Cannot load states for distributed training"
         with open(fname, "rb") as fin:
             data = fin.read()

@@ -53,7 +53,14 @@ class LRScheduler:
         self.warmup_mode = warmup_mode
 
     def get_warmup_lr(self, num_update):
-        """The warm-up rate at ``num_update`` (which must be below ``warmup_steps``)."""
+        """The warm-up rate at ``num_update`` (which must be below ``warmup_steps``).
+
+        >>> LRScheduler(base_lr=1.0, warmup_steps=4).get_warmup_lr(2)
+        0.5
+        >>> LRScheduler(base_lr=1.0, warmup_steps=4, warmup_begin_lr=0.25,
+        ...             warmup_mode='constant').get_warmup_lr(2)
+        0.25
+        """
         assert num_update < self.warmup_steps
         if self.warmup_mode == "linear":
             increase = (self.warmup_final_lr - self.warmup_begin_lr) \

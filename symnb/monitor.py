@@ -78,12 +78,28 @@ class Monitor:
         self.stat_helper = stat_helper
 
     def install(self, exe):
-        """Attach to an executor (through ``set_monitor_callback``)."""
+        """Attach to an executor (through ``set_monitor_callback``).
+
+        >>> import symnb as mx
+        >>> ex = mx.sym.Activation(mx.sym.var('x'), act_type='relu').simple_bind(mx.cpu(), x=(2,))
+        >>> mon = mx.mon.Monitor(1); mon.install(ex)
+        >>> mon.tic(); _ = ex.forward(); [name for _, name, _ in mon.toc()]
+        ['activation0_output', 'x']
+        """
         exe.set_monitor_callback(self.stat_helper, self.monitor_all)
         self.exes.append(exe)
 
     def tic(self):
-        """Start collecting if this batch is one of every ``interval``; call before forward."""
+        """Start collecting if this batch is one of every ``interval``; call before forward.
+
+        >>> import symnb as mx
+        >>> mon = mx.mon.Monitor(2)
+        >>> for _ in range(3):
+        ...     mon.tic(); print(mon.step, mon.activated); _ = mon.toc()
+        1 True
+        2 False
+        3 True
+        """
         if self.step % self.interval == 0:
             self.queue = []
             self.activated = True
@@ -95,6 +111,13 @@ class Monitor:
         The arguments and auxiliary states matching ``pattern`` are added at this point;
         each statistic is shown as ``str(value)`` for a one-element result, else as the
         array's text, each followed by a tab.
+
+        >>> import symnb as mx
+        >>> ex = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, name='fc').simple_bind(
+        ...     mx.cpu(), x=(1, 3))
+        >>> mon = mx.mon.Monitor(1, pattern='fc_(output|bias)', sort=True); mon.install(ex)
+        >>> ex.arg_dict['fc_bias'][:] = 3; mon.tic(); _ = ex.forward(); mon.toc()
+        [(1, 'fc_bias', '3.0\\t'), (1, 'fc_output', '3.0\\t')]
         """
         if not self.activated:
             return []
@@ -125,6 +148,16 @@ class Monitor:
         return res
 
     def toc_print(self):
-        """``toc()``, logged at INFO as ``Batch: <step> <name> <value>``."""
+        """``toc()``, logged at INFO as ``Batch: <step> <name> <value>``.
+
+        >>> import unittest, symnb as mx
+        >>> ex = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, name='fc').simple_bind(
+        ...     mx.cpu(), x=(1, 3))
+        >>> mon = mx.mon.Monitor(1, pattern='fc_output'); mon.install(ex)
+        >>> with unittest.TestCase().assertLogs('symnb.monitor', 'INFO') as logs:
+        ...     mon.tic(); _ = ex.forward(); mon.toc_print()
+        >>> logs.output
+        ['INFO:symnb.monitor:Batch:       1 fc_output                      0.0\\t']
+        """
         for n, k, v in self.toc():
             _LOG.info("Batch: {:7d} {:30s} {:s}".format(n, k, v))

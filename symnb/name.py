@@ -30,6 +30,12 @@ class NameManager:
         self._old_manager = None
 
     def get(self, name, hint):
+        """``name`` if given, else ``<hint><n>`` with the next count for ``hint``.
+
+        >>> nm = NameManager()
+        >>> nm.get(None, 'conv'), nm.get(None, 'conv'), nm.get('stem', 'conv')
+        ('conv0', 'conv1', 'stem')
+        """
         if name:
             return name
         n = self._counter.get(hint, 0)
@@ -64,6 +70,12 @@ class Prefix(NameManager):
         self._prefix = prefix
 
     def get(self, name, hint):
+        """The :meth:`NameManager.get` name with the prefix in front.
+
+        >>> p = Prefix('net_')
+        >>> p.get(None, 'conv'), p.get('stem', 'conv')
+        ('net_conv0', 'net_stem')
+        """
         return self._prefix + super().get(name, hint)
 
 

@@ -52,6 +52,13 @@ class PythonOp:
     need_top_grad : bool, default True
         What :meth:`need_top_grad` returns; False for a loss layer (its backward then gets
         ``out_grad == []`` and ``Executor.backward()`` needs no head gradient).
+
+    >>> import warnings, symnb as mx
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter('always')
+    ...     op = mx.operator.PythonOp()
+    >>> str(caught[0].message), op.list_arguments(), op.list_outputs()
+    ('PythonOp has been deprecated. Please use CustomOp', ['data'], ['output'])
     """
 
     # the objects whose nodes exist, as MXNet keeps them alive for its callbacks
@@ -67,32 +74,92 @@ class PythonOp:
 
     def get_symbol(self, *args, **kwargs):
         """The Symbol of this operator applied to ``args`` (Symbols, positionally in
-        ``list_arguments`` order, or by those names); ``name``/``attr`` as for any operator."""
+        ``list_arguments`` order, or by those names); ``name``/``attr`` as for any operator.
+
+        :class:`NumpyOp` and :class:`NDArrayOp` implement it; the base class raises.
+
+        >>> import warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     mx.operator.PythonOp().get_symbol(mx.sym.var('x'))
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: Must override this
+        """
         raise NotImplementedError("Must override this")
 
     def forward(self, in_data, out_data):
-        """Write the outputs ``out_data`` from ``in_data`` (default: copy input 0)."""
+        """Write the outputs ``out_data`` from ``in_data`` (default: copy input 0).
+
+        >>> import warnings, numpy as np, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     op = mx.operator.PythonOp()
+        >>> out = [np.zeros(2)]; op.forward([np.array([3., 4.])], out); out[0]
+        array([3., 4.])
+        """
         out_data[0][:] = in_data[0]
 
     def backward(self, out_grad, in_data, out_data, in_grad):
-        """Write the input gradients ``in_grad`` (default: ones for input 0)."""
+        """Write the input gradients ``in_grad`` (default: ones for input 0).
+
+        >>> import warnings, numpy as np, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     op = mx.operator.PythonOp()
+        >>> grad = [np.zeros(2)]
+        >>> op.backward([np.full(2, 5.)], [np.zeros(2)], [np.zeros(2)], grad); grad[0]
+        array([1., 1.])
+        """
         in_grad[0][:] = 1.0
 
     def infer_shape(self, in_shape):
         """``(argument shapes, output shapes)`` from the argument shapes (lists of ints, all
-        known); default: one output shaped like input 0."""
+        known); default: one output shaped like input 0.
+
+        >>> import warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     op = mx.operator.PythonOp()
+        >>> op.infer_shape([[2, 3]])
+        ([[2, 3]], [[2, 3]])
+        """
         return in_shape, [in_shape[0]]
 
     def list_outputs(self):
-        """Output names (``<node>_<name>`` in ``Symbol.list_outputs``)."""
+        """Output names (``<node>_<name>`` in ``Symbol.list_outputs``).
+
+        >>> import warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     op = mx.operator.NumpyOp()
+        >>> op.list_outputs(), op(mx.sym.var('x'), name='n').list_outputs()
+        (['output'], ['n_output'])
+        """
         return ["output"]
 
     def list_arguments(self):
-        """Argument names; missing ones become variables ``<node>_<name>``."""
+        """Argument names; missing ones become variables ``<node>_<name>``.
+
+        >>> import warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     op = mx.operator.NumpyOp()
+        >>> op.list_arguments(), op(name='n').list_arguments()
+        (['data'], ['n_data'])
+        """
         return ["data"]
 
     def need_top_grad(self):
-        """Whether ``backward`` uses ``out_grad`` (False for loss layers)."""
+        """Whether ``backward`` uses ``out_grad`` (False for loss layers).
+
+        >>> import warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     op = mx.operator.PythonOp(need_top_grad=False)
+        >>> op.need_top_grad()
+        False
+        """
         return self.need_top_grad_
 
     def _node(self, op_name, args, kwargs, params):
@@ -131,7 +198,15 @@ class NumpyOp(PythonOp):
         warnings.warn("NumpyOp has been deprecated. Please use CustomOp")
 
     def get_symbol(self, *args, **kwargs):
-        """The ``_Native`` Symbol of this operator (see :meth:`PythonOp.get_symbol`)."""
+        """The ``_Native`` Symbol of this operator (see :meth:`PythonOp.get_symbol`).
+
+        >>> import json, warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     y = mx.operator.NumpyOp().get_symbol(mx.sym.var('x'), name='n')
+        >>> json.loads(y.tojson())['nodes'][-1]['op'], y.list_outputs()
+        ('_Native', ['n_output'])
+        """
         return self._node("_Native", args, kwargs, {"need_top_grad": self.need_top_grad()})
 
 
@@ -154,12 +229,28 @@ class NDArrayOp(PythonOp):
         warnings.warn("NDArrayOp has been deprecated. Please use CustomOp")
 
     def get_symbol(self, *args, **kwargs):
-        """The ``_NDArray`` Symbol of this operator (see :meth:`PythonOp.get_symbol`)."""
+        """The ``_NDArray`` Symbol of this operator (see :meth:`PythonOp.get_symbol`).
+
+        >>> import json, warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     y = mx.operator.NDArrayOp().get_symbol(mx.sym.var('x'), name='nd')
+        >>> json.loads(y.tojson())['nodes'][-1]['op'], y.list_arguments()
+        ('_NDArray', ['x'])
+        """
         return self._node("_NDArray", args, kwargs, {})
 
     def declare_backward_dependency(self, out_grad, in_data, out_data):
         """The ids of the arrays ``backward`` reads: MXNet plans memory with them; symnb keeps
-        every array alive, so the answer changes nothing observable."""
+        every array alive, so the answer changes nothing observable.
+
+        >>> import warnings, symnb as mx
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter('ignore')
+        ...     op = mx.operator.NDArrayOp(need_top_grad=False)
+        >>> op.declare_backward_dependency(out_grad=[0], in_data=[1], out_data=[2])
+        [1, 2]
+        """
         deps = []
         if self.need_top_grad():
             deps.extend(out_grad)
@@ -189,6 +280,14 @@ class CustomOp:
     ``forward`` writes ``out_data`` (and may update ``aux``); ``backward`` writes ``in_grad``.
     Both receive NDArrays over the executor's own buffers; write them with :meth:`assign`,
     which honours each array's request.
+
+    >>> import symnb as mx
+    >>> class Double(mx.operator.CustomOp):
+    ...     def forward(self, is_train, req, in_data, out_data, aux):
+    ...         self.assign(out_data[0], req[0], 2 * in_data[0])
+    >>> out = mx.nd.zeros((2,))
+    >>> Double().forward(False, ['write'], [mx.nd.array([1, 2])], [out], []); out.asnumpy()
+    array([2., 4.], dtype=float32)
     """
 
     def __init__(self):
@@ -203,10 +302,34 @@ class CustomOp:
         req : list of str
             ``'null'``, ``'write'`` or ``'add'`` per output.
         in_data, out_data, aux : list of NDArray
+
+        The base method does nothing; an override sees what the executor passes:
+
+        >>> import symnb as mx
+        >>> class Probe(mx.operator.CustomOp):
+        ...     def forward(self, is_train, req, in_data, out_data, aux):
+        ...         print(is_train, req, in_data[0].shape)
+        ...         self.assign(out_data[0], req[0], in_data[0] + 1)
+        >>> @mx.operator.register('doc_probe_forward')
+        ... class ProbeProp(mx.operator.CustomOpProp):
+        ...     def create_operator(self, ctx, shapes, dtypes):
+        ...         return Probe()
+        >>> mx.nd.Custom(mx.nd.zeros((2,)), op_type='doc_probe_forward').asnumpy()
+        False ['write'] (2,)
+        array([1., 1.], dtype=float32)
         """
 
     def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
-        """Compute the input gradients (``req`` per input, as in :meth:`forward`)."""
+        """Compute the input gradients (``req`` per input, as in :meth:`forward`).
+
+        >>> import symnb as mx
+        >>> class Double(mx.operator.CustomOp):
+        ...     def backward(self, req, out_grad, in_data, out_data, in_grad, aux):
+        ...         self.assign(in_grad[0], req[0], 2 * out_grad[0])
+        >>> grad = mx.nd.ones((2,))
+        >>> Double().backward(['add'], [mx.nd.array([1, 2])], [], [], [grad], []); grad.asnumpy()
+        array([3., 5.], dtype=float32)
+        """
 
     def assign(self, dst, req, src):
         """Write ``src`` into ``dst`` following ``req`` ('null', 'write', 'inplace', 'add').
@@ -248,16 +371,38 @@ class CustomOpProp:
 
     def infer_shape(self, in_shape):
         """``(argument shapes, output shapes[, aux shapes])`` from the argument shapes
-        (lists; an unknown shape is ``[]``). Default: every output shaped like input 0."""
+        (lists; an unknown shape is ``[]``). Default: every output shaped like input 0.
+
+        >>> import symnb as mx
+        >>> class TwoOut(mx.operator.CustomOpProp):
+        ...     def list_outputs(self):
+        ...         return ['a', 'b']
+        >>> TwoOut().infer_shape([[2, 3]])
+        ([[2, 3]], ([2, 3], [2, 3]), ())
+        """
         return in_shape, (in_shape[0],) * len(self.list_outputs()), ()
 
     def infer_type(self, in_type):
-        """``(argument types, output types[, aux types])``; default: input 0's type."""
+        """``(argument types, output types[, aux types])``; default: input 0's type.
+
+        >>> import numpy as np, symnb as mx
+        >>> mx.operator.CustomOpProp().infer_type([np.float16])
+        ([<class 'numpy.float16'>], [<class 'numpy.float16'>], [])
+        """
         return in_type, [in_type[0]] * len(self.list_outputs()), \
             [in_type[0]] * len(self.list_auxiliary_states())
 
     def infer_storage_type(self, in_stype):
-        """Storage types: only dense ('default') storage exists in symnb."""
+        """Storage types: only dense ('default') storage exists in symnb.
+
+        >>> import symnb as mx
+        >>> mx.operator.CustomOpProp().infer_storage_type(['default'])
+        (['default'], ['default'], [])
+        >>> mx.operator.CustomOpProp().infer_storage_type(['csr'])
+        Traceback (most recent call last):
+        ...
+        symnb.base.MXNetError: Default infer_storage_type implementation doesnt allow non ...
+        """
         for i, stype in enumerate(in_stype):
             if stype != "default":
                 raise MXNetError("Default infer_storage_type implementation doesnt allow non "
@@ -267,23 +412,62 @@ class CustomOpProp:
             ["default"] * len(self.list_auxiliary_states())
 
     def list_outputs(self):
-        """Output names (``<node>_<name>`` in ``list_outputs``)."""
+        """Output names (``<node>_<name>`` in ``list_outputs``).
+
+        >>> import symnb as mx
+        >>> @mx.operator.register('doc_prop_list_outputs')
+        ... class TwoOut(mx.operator.CustomOpProp):
+        ...     def list_outputs(self):
+        ...         return ['a', 'b']
+        >>> mx.sym.Custom(mx.sym.var('x'), op_type='doc_prop_list_outputs', name='c').list_outputs()
+        ['c_a', 'c_b']
+        """
         return ["output"]
 
     def list_arguments(self):
-        """Argument names; missing ones become variables ``<node>_<name>``."""
+        """Argument names; missing ones become variables ``<node>_<name>``.
+
+        >>> import symnb as mx
+        >>> @mx.operator.register('doc_prop_list_arguments')
+        ... class TwoIn(mx.operator.CustomOpProp):
+        ...     def list_arguments(self):
+        ...         return ['lhs', 'rhs']
+        >>> mx.sym.Custom(mx.sym.var('a'), op_type='doc_prop_list_arguments',
+        ...               name='c').list_arguments()
+        ['a', 'c_rhs']
+        """
         return ["data"]
 
     def list_auxiliary_states(self):
-        """Auxiliary state names (arrays the operator updates itself)."""
+        """Auxiliary state names (arrays the operator updates itself).
+
+        >>> import symnb as mx
+        >>> @mx.operator.register('doc_prop_list_auxiliary_states')
+        ... class Running(mx.operator.CustomOpProp):
+        ...     def list_auxiliary_states(self):
+        ...         return ['running']
+        >>> mx.sym.Custom(mx.sym.var('x'), op_type='doc_prop_list_auxiliary_states',
+        ...               name='c').list_auxiliary_states()
+        ['c_running']
+        """
         return []
 
     def need_top_grad(self):
-        """Whether ``backward`` uses ``out_grad``."""
+        """Whether ``backward`` uses ``out_grad``.
+
+        >>> import symnb as mx
+        >>> mx.operator.CustomOpProp(need_top_grad=False).need_top_grad()
+        False
+        """
         return self.need_top_grad_
 
     def declare_backward_dependency(self, out_grad, in_data, out_data):
-        """The ids of the arrays ``backward`` reads (for memory planning)."""
+        """The ids of the arrays ``backward`` reads (for memory planning).
+
+        >>> import symnb as mx
+        >>> mx.operator.CustomOpProp().declare_backward_dependency([0], [1], [2])
+        [0, 1, 2]
+        """
         deps = []
         if self.need_top_grad_:
             deps.extend(out_grad)
@@ -292,7 +476,15 @@ class CustomOpProp:
         return deps
 
     def create_operator(self, ctx, in_shapes, in_dtypes):
-        """The :class:`CustomOp` that computes this operator on ``ctx``."""
+        """The :class:`CustomOp` that computes this operator on ``ctx``.
+
+        The default is a base :class:`CustomOp`, whose ``forward`` and ``backward`` do nothing.
+
+        >>> import numpy as np, symnb as mx
+        >>> op = mx.operator.CustomOpProp().create_operator(mx.cpu(), [[2]], [np.float32])
+        >>> type(op).__name__
+        'CustomOp'
+        """
         return CustomOp()
 
 
@@ -329,6 +521,14 @@ def get_all_registered_operators():
 
 
 OperatorArguments = collections.namedtuple("OperatorArguments", ["narg", "names", "types"])
+OperatorArguments.__doc__ = """What :func:`get_operator_arguments` returns: the number of
+arguments, their names and their MXNet type strings.
+
+>>> import symnb as mx
+>>> args = mx.operator.get_operator_arguments('Activation')
+>>> args.narg, args.names, args.types[0]
+(2, ['data', 'act_type'], 'NDArray-or-Symbol')
+"""
 
 
 def get_operator_arguments(op_name):

@@ -32,9 +32,10 @@ class MXRecordIO:
     """Sequential RecordIO reader (``flag='r'``) or writer (``flag='w'``).
 
     >>> import os, tempfile, symnb as mx
-    >>> path = os.path.join(tempfile.mkdtemp(), 'x.rec')
-    >>> w = mx.recordio.MXRecordIO(path, 'w'); w.write(b'record 0'); w.write(b'1'); w.close()
-    >>> r = mx.recordio.MXRecordIO(path, 'r'); [r.read(), r.read(), r.read()]
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, 'x.rec')
+    ...     w = mx.recordio.MXRecordIO(path, 'w'); w.write(b'record 0'); w.write(b'1'); w.close()
+    ...     r = mx.recordio.MXRecordIO(path, 'r'); [r.read(), r.read(), r.read()]; r.close()
     [b'record 0', b'1', None]
     """
 
@@ -46,7 +47,16 @@ class MXRecordIO:
         self.open()
 
     def open(self):
-        """Open the file (again, from the start)."""
+        """Open the file (again, from the start).
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'w'); w.write(b'a'); w.close()
+        ...     r = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'r'); r.close(); r.is_open
+        ...     r.open(); r.is_open, r.read(); r.close()
+        False
+        (True, b'a')
+        """
         if self.flag == "w":
             self._file = open(self.uri, "wb")
             self.writable = True
@@ -65,19 +75,43 @@ class MXRecordIO:
         self.close()
 
     def close(self):
-        """Close the file (a no-op when closed)."""
+        """Close the file (a no-op when closed).
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'w')
+        ...     w.close(); w.close(); w.is_open
+        False
+        """
         if not getattr(self, "is_open", False):
             return
         self._file.close()
         self.is_open = False
 
     def reset(self):
-        """Reopen: a reader starts over, a writer truncates."""
+        """Reopen: a reader starts over, a writer truncates.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'w'); w.write(b'a'); w.close()
+        ...     r = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'r'); r.read(), r.read()
+        ...     r.reset(); r.read(); r.close()
+        (b'a', None)
+        b'a'
+        """
         self.close()
         self.open()
 
     def write(self, buf):
-        """Append one record (bytes)."""
+        """Append one record (bytes): an 8-byte head, the bytes, zeros up to 4 bytes.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'w')
+        ...     w.write(b'abcde'); w.close()
+        ...     os.path.getsize(os.path.join(d, 'x.rec'))
+        16
+        """
         mx_assert(self.writable)
         buf = bytes(buf)
         out = []
@@ -94,7 +128,15 @@ class MXRecordIO:
         self._file.write(b"".join(out))
 
     def read(self):
-        """The next record's bytes, or None at the end of the file."""
+        """The next record's bytes, or None at the end of the file.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'w'); w.write(b'a'); w.close()
+        ...     r = mx.recordio.MXRecordIO(os.path.join(d, 'x.rec'), 'r')
+        ...     r.read(), r.read(); r.close()
+        (b'a', None)
+        """
         mx_assert(not self.writable)
         parts = []
         while True:
@@ -119,13 +161,13 @@ class MXIndexedRecordIO(MXRecordIO):
     """RecordIO with a text index (``key\\tposition`` per line) for random access.
 
     >>> import os, tempfile, symnb as mx
-    >>> d = tempfile.mkdtemp()
-    >>> rec, idx = os.path.join(d, 'x.rec'), os.path.join(d, 'x.idx')
-    >>> w = mx.recordio.MXIndexedRecordIO(idx, rec, 'w')
-    >>> for i in range(3):
-    ...     w.write_idx(i, b'record %d' % i)
-    >>> w.close()
-    >>> r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r'); r.keys, r.read_idx(2)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     rec, idx = os.path.join(d, 'x.rec'), os.path.join(d, 'x.idx')
+    ...     w = mx.recordio.MXIndexedRecordIO(idx, rec, 'w')
+    ...     for i in range(3):
+    ...         w.write_idx(i, b'record %d' % i)
+    ...     w.close()
+    ...     r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r'); r.keys, r.read_idx(2); r.close()
     ([0, 1, 2], b'record 2')
     """
 
@@ -138,6 +180,17 @@ class MXIndexedRecordIO(MXRecordIO):
         super().__init__(uri, flag)
 
     def open(self):
+        """Open the record file and the index; a reader loads the keys and positions.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     idx, rec = os.path.join(d, 'x.idx'), os.path.join(d, 'x.rec')
+        ...     w = mx.recordio.MXIndexedRecordIO(idx, rec, 'w')
+        ...     for i in range(3): w.write_idx(i, b'record %d' % i)
+        ...     w.close(); r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r')
+        ...     r.keys, r.idx; r.close()
+        ([0, 1, 2], {0: 0, 1: 16, 2: 32})
+        """
         super().open()
         self.idx = {}
         self.keys = []
@@ -150,28 +203,77 @@ class MXIndexedRecordIO(MXRecordIO):
                 self.keys.append(key)
 
     def close(self):
+        """Close the record file and the index (a no-op when closed).
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     idx, rec = os.path.join(d, 'x.idx'), os.path.join(d, 'x.rec')
+        ...     w = mx.recordio.MXIndexedRecordIO(idx, rec, 'w')
+        ...     for i in range(3): w.write_idx(i, b'record %d' % i)
+        ...     w.close(); r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r')
+        ...     r.close(); r.is_open, r.fidx.closed
+        (False, True)
+        """
         if not getattr(self, "is_open", False):
             return
         super().close()
         self.fidx.close()
 
     def seek(self, idx):
-        """Position the reader at the record with key ``idx``."""
+        """Position the reader at the record with key ``idx``.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     idx, rec = os.path.join(d, 'x.idx'), os.path.join(d, 'x.rec')
+        ...     w = mx.recordio.MXIndexedRecordIO(idx, rec, 'w')
+        ...     for i in range(3): w.write_idx(i, b'record %d' % i)
+        ...     w.close(); r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r')
+        ...     r.seek(1); r.read(), r.read(); r.close()
+        (b'record 1', b'record 2')
+        """
         mx_assert(not self.writable)
         self._file.seek(self.idx[idx])
 
     def tell(self):
-        """The writer's current position."""
+        """The writer's current position.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     w = mx.recordio.MXIndexedRecordIO(os.path.join(d, 'x.idx'),
+        ...                                       os.path.join(d, 'x.rec'), 'w')
+        ...     w.tell(), w.write_idx(0, b'abc'), w.tell(); w.close()
+        (0, None, 12)
+        """
         mx_assert(self.writable)
         return self._file.tell()
 
     def read_idx(self, idx):
-        """The record with key ``idx``."""
+        """The record with key ``idx``.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     idx, rec = os.path.join(d, 'x.idx'), os.path.join(d, 'x.rec')
+        ...     w = mx.recordio.MXIndexedRecordIO(idx, rec, 'w')
+        ...     for i in range(3): w.write_idx(i, b'record %d' % i)
+        ...     w.close(); r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r')
+        ...     r.read_idx(2), r.read_idx(0); r.close()
+        (b'record 2', b'record 0')
+        """
         self.seek(idx)
         return self.read()
 
     def write_idx(self, idx, buf):
-        """Append a record under key ``idx``."""
+        """Append a record under key ``idx``: a ``key\\tposition`` line in the index.
+
+        >>> import os, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     idx, rec = os.path.join(d, 'x.idx'), os.path.join(d, 'x.rec')
+        ...     w = mx.recordio.MXIndexedRecordIO(idx, rec, 'w')
+        ...     for i in range(3): w.write_idx(i, b'record %d' % i)
+        ...     w.close(); r = mx.recordio.MXIndexedRecordIO(idx, rec, 'r')
+        ...     r.close(); open(idx).read()
+        '0\\t0\\n1\\t16\\n2\\t32\\n'
+        """
         key = self.key_type(idx)
         pos = self.tell()
         self.write(buf)
@@ -181,6 +283,16 @@ class MXIndexedRecordIO(MXRecordIO):
 
 
 IRHeader = namedtuple("HEADER", ["flag", "label", "id", "id2"])
+IRHeader.__doc__ = """The header of an image record (MXNet's ``IRHeader``, a namedtuple ``HEADER``).
+
+``flag`` is 0 for a number ``label``, else the length of an array ``label`` (``pack`` sets
+it); ``id`` and ``id2`` are integer ids.
+
+>>> import symnb as mx
+>>> h = mx.recordio.IRHeader(0, 3.0, 7, 0)
+>>> h, h.label
+(HEADER(flag=0, label=3.0, id=7, id2=0), 3.0)
+"""
 _IR_FORMAT = "IfQQ"
 _IR_SIZE = struct.calcsize(_IR_FORMAT)
 
@@ -204,7 +316,12 @@ def pack(header, s):
 
 
 def unpack(s):
-    """``(IRHeader, payload)`` of a packed record (an array label when ``flag > 0``)."""
+    """``(IRHeader, payload)`` of a packed record (an array label when ``flag > 0``).
+
+    >>> import symnb as mx
+    >>> mx.recordio.unpack(mx.recordio.pack(mx.recordio.IRHeader(0, 3.0, 7, 0), b'img'))
+    (HEADER(flag=0, label=3.0, id=7, id2=0), b'img')
+    """
     header = IRHeader(*struct.unpack(_IR_FORMAT, s[:_IR_SIZE]))
     s = s[_IR_SIZE:]
     if header.flag > 0:
@@ -221,10 +338,24 @@ def _no_opencv(name):
 
 
 def unpack_img(s, iscolor=-1):
-    """Not supported: decoding needs OpenCV (raises NotImplementedError)."""
+    """Not supported: decoding needs OpenCV (raises NotImplementedError).
+
+    >>> import symnb as mx
+    >>> mx.recordio.unpack_img(mx.recordio.pack(mx.recordio.IRHeader(0, 3.0, 7, 0), b'img'))
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: mx.recordio.unpack_img needs OpenCV to encode/decode images, ...
+    """
     raise _no_opencv("unpack_img")
 
 
 def pack_img(header, img, quality=95, img_fmt=".jpg"):
-    """Not supported: encoding needs OpenCV (raises NotImplementedError)."""
+    """Not supported: encoding needs OpenCV (raises NotImplementedError).
+
+    >>> import symnb as mx, numpy as np
+    >>> mx.recordio.pack_img(mx.recordio.IRHeader(0, 3.0, 7, 0), np.zeros((2, 2, 3), np.uint8))
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: mx.recordio.pack_img needs OpenCV to encode/decode images, ...
+    """
     raise _no_opencv("pack_img")

@@ -801,7 +801,15 @@ def chi_square_check(generator, buckets, probs, nsamples=1000000):
     """Pearson's chi-square test of ``generator(nsamples)`` against bucket probabilities.
 
     ``buckets`` are ``(lo, hi)`` intervals (continuous) or values (discrete). Returns the
-    p-value, the observed and the expected counts. Needs SciPy, as MXNet's does.
+    p-value, the observed and the expected counts. Needs SciPy, as MXNet's does (symnb does
+    not depend on it); without SciPy:
+
+    >>> import sys, unittest.mock
+    >>> with unittest.mock.patch.dict(sys.modules, {'scipy': None, 'scipy.stats': None}):
+    ...     chi_square_check(lambda n: np.arange(n) % 2, [0, 1], [0.5, 0.5], nsamples=10)
+    Traceback (most recent call last):
+    ...
+    ImportError: scipy is not available. Please check if the scipy python bindings are installed.
     """
     try:
         import scipy.stats as ss
@@ -826,7 +834,17 @@ def chi_square_check(generator, buckets, probs, nsamples=1000000):
 def verify_generator(generator, buckets, probs, nsamples=1000000, nrepeat=5, success_rate=0.2,
                      alpha=0.05):
     """Repeat :func:`chi_square_check`; fail unless at least ``success_rate`` of the runs
-    have p > ``alpha``. Returns the p-values."""
+    have p > ``alpha``. Returns the p-values.
+
+    Needs SciPy, as :func:`chi_square_check` does; without it:
+
+    >>> import sys, unittest.mock
+    >>> with unittest.mock.patch.dict(sys.modules, {'scipy': None, 'scipy.stats': None}):
+    ...     verify_generator(lambda n: np.arange(n) % 2, [0, 1], [0.5, 0.5], nsamples=10)
+    Traceback (most recent call last):
+    ...
+    ImportError: scipy is not available. Please check if the scipy python bindings are installed.
+    """
     results = [chi_square_check(generator, buckets, probs, nsamples) for _ in range(nrepeat)]
     ps = [r[0] for r in results]
     if (np.array(ps) > alpha).sum() < nrepeat * success_rate:

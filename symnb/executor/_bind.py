@@ -104,6 +104,19 @@ def _gc_paused(fn):
 @_gc_paused
 def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
          group2ctx=None, shared_exec=None, reuse=None):
+    """``Symbol.bind``: an Executor over arrays you give (aliased, not copied).
+
+    ``args``, ``args_grad`` and ``aux_states`` are lists in ``list_arguments()`` /
+    ``list_auxiliary_states()`` order or dicts by name; ``grad_req`` is 'write', 'add' or
+    'null', one for all or per argument. ``reuse`` is symnb's own: buffers a reshaped
+    executor takes over.
+
+    >>> import symnb as mx
+    >>> a, b = mx.sym.var('a'), mx.sym.var('b')
+    >>> ex = bind(a - b, mx.cpu(), [mx.nd.ones(2) * 5, mx.nd.ones(2)])
+    >>> ex.forward()[0].asnumpy()
+    array([4., 4.], dtype=float32)
+    """
     from .executor import Executor
 
     if not isinstance(ctx, Context):
@@ -250,6 +263,18 @@ def _check_ctx(ctx, nd, group2ctx):
 def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
                 group2ctx=None, shared_arg_names=None, shared_exec=None, shared_buffer=None,
                 kwargs=None):
+    """``Symbol.simple_bind``: allocate arguments, gradients and aux states from the shapes
+    in ``kwargs`` (a dict, not keywords) and dtypes in ``type_dict``, then bind.
+
+    Inference and allocation errors come as MXNet's do: ``RuntimeError('simple_bind error.
+    Arguments: ...')`` listing the given shapes, then MXNet's message.
+
+    >>> import symnb as mx
+    >>> ex = simple_bind(mx.sym.var('a') * 2, mx.cpu(), type_dict={'a': 'float64'},
+    ...                  kwargs={'a': (2, 3)})
+    >>> ex.arg_dict['a'].dtype, ex.grad_dict['a'].shape, ex.outputs[0].dtype
+    (<class 'numpy.float64'>, (2, 3), <class 'numpy.float64'>)
+    """
     kwargs = kwargs or {}
     if not isinstance(ctx, Context):
         raise TypeError("Context type error")

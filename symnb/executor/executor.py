@@ -99,24 +99,54 @@ class Executor:
 
     @property
     def arg_dict(self):
+        """Argument name -> its bound NDArray (the executor's own arrays, not copies).
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('a') + mx.sym.var('b')).bind(
+        ...     mx.cpu(), {'a': mx.nd.ones(2), 'b': mx.nd.array([3, 4])})
+        >>> sorted(ex.arg_dict), ex.arg_dict['b'].asnumpy()
+        (['a', 'b'], array([3., 4.], dtype=float32))
+        """
         if self._arg_dict is None:
             self._arg_dict = self._get_dict(self._arg_names, self.arg_arrays)
         return self._arg_dict
 
     @property
     def grad_dict(self):
+        """Argument name -> its gradient NDArray (``None`` where ``grad_req`` is 'null').
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('a') * 3).simple_bind(mx.cpu(), a=(2,))
+        >>> _ = ex.forward(is_train=True); ex.backward(mx.nd.ones(2))
+        >>> ex.grad_dict['a'].asnumpy()
+        array([3., 3.], dtype=float32)
+        """
         if self._grad_dict is None:
             self._grad_dict = self._get_dict(self._arg_names, self.grad_arrays)
         return self._grad_dict
 
     @property
     def aux_dict(self):
+        """Auxiliary state name -> its NDArray (e.g. BatchNorm's moving statistics).
+
+        >>> import symnb as mx
+        >>> ex = mx.sym.BatchNorm(mx.sym.var('d'), name='bn').simple_bind(mx.cpu(), d=(2, 3))
+        >>> {k: v.shape for k, v in ex.aux_dict.items()}
+        {'bn_moving_mean': (3,), 'bn_moving_var': (3,)}
+        """
         if self._aux_dict is None:
             self._aux_dict = self._get_dict(self._aux_names, self.aux_arrays)
         return self._aux_dict
 
     @property
     def output_dict(self):
+        """Output name (``<node>_output``) -> its NDArray.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('a') * 2).bind(mx.cpu(), {'a': mx.nd.ones(2)})
+        >>> _ = ex.forward(); ex.output_dict['_mulscalar0_output'].asnumpy()
+        array([2., 2.], dtype=float32)
+        """
         if self._output_dict is None:
             self._output_dict = self._get_dict(self._output_names, self.outputs)
         return self._output_dict
@@ -128,6 +158,14 @@ class Executor:
 
     @property
     def handle(self):
+        """Stands in for MXNet's C ``ExecutorHandle``: an int unique to this executor while
+        it lives (its ``id``).
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('a') * 2).bind(mx.cpu(), {'a': mx.nd.ones(2)})
+        >>> ex.handle == id(ex)
+        True
+        """
         return id(self)
 
     # ------------------------------------------------------------------ observers

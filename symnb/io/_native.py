@@ -36,6 +36,16 @@ class MXDataIter(DataIter):
 
     Subclasses implement ``_before_first()`` and ``_next()`` (True when a batch was
     loaded into ``self._batch`` as ``(data, label, pad, index)``).
+
+    >>> import pathlib, tempfile, symnb as mx
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     csv = pathlib.Path(d, 'x.csv')
+    ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+    ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+    >>> isinstance(it, mx.io.MXDataIter), it.provide_data, it.batch_size
+    (True, [DataDesc[data,(2, 2),<class 'numpy.float32'>,NCHW]], 2)
+    >>> [(b.data[0].asnumpy().tolist(), b.pad) for b in it]
+    [([[1.0, 2.0], [3.0, 4.0]], 0), ([[5.0, 6.0], [1.0, 2.0]], 1)]
     """
 
     def __init__(self, data_name="data", label_name="softmax_label"):
@@ -52,11 +62,36 @@ class MXDataIter(DataIter):
         self.batch_size = data.shape[0]
 
     def debug_skip_load(self):
-        """Return the first batch forever (to time a network without loading)."""
+        """Return the first batch forever (to time a network without loading).
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> it.debug_skip_load()
+        >>> [it.next().data[0].asnumpy()[:, 0].tolist() for _ in range(3)]
+        [[1.0, 3.0], [1.0, 3.0], [1.0, 3.0]]
+        """
         self._debug_skip_load = True
         _LOG.info("Set debug_skip_load to be true, will simply return first batch")
 
     def reset(self):
+        """Rewind to the start of the data.
+
+        With ``round_batch``, an epoch that borrowed examples to complete its last batch
+        makes the next epoch start after them (MXNet's BatchLoader).
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> [b.data[0].asnumpy()[:, 0].tolist() for b in it]
+        [[1.0, 3.0], [5.0, 1.0]]
+        >>> it.reset(); [b.data[0].asnumpy()[:, 0].tolist() for b in it]
+        [[3.0, 5.0]]
+        """
         self._debug_at_begin = True
         self.first_batch = None
         self._before_first()
@@ -66,6 +101,21 @@ class MXDataIter(DataIter):
                          index=self.getindex())
 
     def next(self):
+        """The next ``DataBatch`` (the first one was read at construction); raises
+        ``StopIteration`` at the end.
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> it.next().pad, it.next().pad
+        (0, 1)
+        >>> it.next()
+        Traceback (most recent call last):
+        ...
+        StopIteration
+        """
         if self._debug_skip_load and not self._debug_at_begin:
             return self._current()
         if self.first_batch is not None:
@@ -78,21 +128,73 @@ class MXDataIter(DataIter):
         raise StopIteration
 
     def iter_next(self):
+        """Load the next batch; True if there is one (always True while the batch read at
+        construction is still pending).
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> it.reset(); [it.iter_next() for _ in range(3)]
+        [True, True, False]
+        """
         if self.first_batch is not None:
             return True
         return self._next()
 
     def getdata(self):
+        """The data of the current batch, as one NDArray.
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> it.getdata().asnumpy()
+        array([[1., 2.],
+               [3., 4.]], dtype=float32)
+        """
         return array(self._batch[0], dtype=self._batch[0].dtype)
 
     def getlabel(self):
+        """The label of the current batch, as one NDArray (zeros without ``label_csv``).
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> it.getlabel().asnumpy()
+        array([0., 0.], dtype=float32)
+        """
         return array(self._batch[1], dtype=self._batch[1].dtype)
 
     def getindex(self):
+        """The instance indices of the current batch (a numpy uint64 array), or None.
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> _ = it.next(); _ = it.next(); it.getindex()
+        array([2, 0], dtype=uint64)
+        """
         index = self._batch[3]
         return index.copy() if index is not None and index.size else None
 
     def getpad(self):
+        """The number of examples borrowed from the start to complete the current batch.
+
+        >>> import pathlib, tempfile, symnb as mx
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     csv = pathlib.Path(d, 'x.csv')
+        ...     _ = csv.write_text('1,2\\n3,4\\n5,6\\n')
+        ...     it = mx.io.CSVIter(data_csv=str(csv), data_shape=(2,), batch_size=2)
+        >>> _ = it.next(); _ = it.next(); it.getpad()
+        1
+        """
         return self._batch[2]
 
     def _before_first(self):
@@ -232,9 +334,10 @@ class CSVIter(MXDataIter):
         Type the values are parsed as (float32).
 
     >>> import os, tempfile, symnb as mx
-    >>> path = os.path.join(tempfile.mkdtemp(), 'd.csv')
-    >>> _ = open(path, 'w').write('1,2\\n3,4\\n5,6\\n')
-    >>> it = mx.io.CSVIter(data_csv=path, data_shape=(2,), batch_size=2)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, 'd.csv')
+    ...     with open(path, 'w') as f: _ = f.write('1,2\\n3,4\\n5,6\\n')
+    ...     it = mx.io.CSVIter(data_csv=path, data_shape=(2,), batch_size=2)
     >>> [(b.data[0].asnumpy().tolist(), b.pad) for b in it]
     [([[1.0, 2.0], [3.0, 4.0]], 0), ([[5.0, 6.0], [1.0, 2.0]], 1)]
     """
@@ -334,13 +437,13 @@ class MNISTIter(MXDataIter):
         Read only part ``part_index`` of ``num_parts`` equal parts.
 
     >>> import os, struct, tempfile, numpy as np, symnb as mx
-    >>> d = tempfile.mkdtemp()
-    >>> with open(os.path.join(d, 'img'), 'wb') as f:
-    ...     _ = f.write(struct.pack('>IIII', 2051, 4, 2, 2) + bytes(range(16)))
-    >>> with open(os.path.join(d, 'lab'), 'wb') as f:
-    ...     _ = f.write(struct.pack('>II', 2049, 4) + bytes([3, 1, 4, 1]))
-    >>> it = mx.io.MNISTIter(image=os.path.join(d, 'img'), label=os.path.join(d, 'lab'),
-    ...                      batch_size=2, shuffle=False, flat=True, silent=True)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with open(os.path.join(d, 'img'), 'wb') as f:
+    ...         _ = f.write(struct.pack('>IIII', 2051, 4, 2, 2) + bytes(range(16)))
+    ...     with open(os.path.join(d, 'lab'), 'wb') as f:
+    ...         _ = f.write(struct.pack('>II', 2049, 4) + bytes([3, 1, 4, 1]))
+    ...     it = mx.io.MNISTIter(image=os.path.join(d, 'img'), label=os.path.join(d, 'lab'),
+    ...                          batch_size=2, shuffle=False, flat=True, silent=True)
     >>> it.provide_data, [b.label[0].asnumpy().tolist() for b in it]
     ([DataDesc[data,(2, 4),<class 'numpy.float32'>,NCHW]], [[3.0, 1.0], [4.0, 1.0]])
     """
@@ -416,13 +519,21 @@ class MNISTIter(MXDataIter):
         return True
 
 
-def _unsupported(name, what, instead):
+def _unsupported(name, what, instead, example_args):
+    """A stand-in for MXNet's iterator ``name`` that raises NotImplementedError, with a
+    docstring whose example calls it with ``example_args`` (typical arguments)."""
     def creator(*args, **kwargs):
         raise NotImplementedError(
             "mx.io.%s is not supported by symnb: %s. Use %s instead." % (name, what, instead))
     creator.__name__ = creator.__qualname__ = name
-    creator.__doc__ = ("Not supported (%s); raises NotImplementedError naming what to use "
-                       "instead: %s." % (what, instead))
+    creator.__doc__ = (
+        "Not supported (%s); raises NotImplementedError naming what to use instead: %s.\n\n"
+        ">>> import symnb as mx\n"
+        ">>> mx.io.%s(%s)\n"
+        "Traceback (most recent call last):\n"
+        "...\n"
+        "NotImplementedError: mx.io.%s is not supported by symnb: ...\n"
+        % (what, instead, name, example_args, name))
     return creator
 
 
@@ -430,13 +541,15 @@ _IMAGES = "it decodes images from RecordIO (.rec) files with OpenCV, which symnb
 _INSTEAD = ("mx.io.NDArrayIter over arrays you decode yourself (mx.recordio reads .rec "
             "records; decode the images e.g. with Pillow), "
             "mx.io.MNISTIter for idx files or mx.io.CSVIter for CSV files")
-ImageRecordIter = _unsupported("ImageRecordIter", _IMAGES, _INSTEAD)
-ImageRecordUInt8Iter = _unsupported("ImageRecordUInt8Iter", _IMAGES, _INSTEAD)
-ImageRecordInt8Iter = _unsupported("ImageRecordInt8Iter", _IMAGES, _INSTEAD)
-ImageDetRecordIter = _unsupported("ImageDetRecordIter", _IMAGES, _INSTEAD)
-ImageRecordIter_v1 = _unsupported("ImageRecordIter_v1", _IMAGES, _INSTEAD)
-ImageRecordUInt8Iter_v1 = _unsupported("ImageRecordUInt8Iter_v1", _IMAGES, _INSTEAD)
+_REC_ARGS = "path_imgrec='train.rec', data_shape=(3, 28, 28), batch_size=4"
+ImageRecordIter = _unsupported("ImageRecordIter", _IMAGES, _INSTEAD, _REC_ARGS)
+ImageRecordUInt8Iter = _unsupported("ImageRecordUInt8Iter", _IMAGES, _INSTEAD, _REC_ARGS)
+ImageRecordInt8Iter = _unsupported("ImageRecordInt8Iter", _IMAGES, _INSTEAD, _REC_ARGS)
+ImageDetRecordIter = _unsupported("ImageDetRecordIter", _IMAGES, _INSTEAD, _REC_ARGS)
+ImageRecordIter_v1 = _unsupported("ImageRecordIter_v1", _IMAGES, _INSTEAD, _REC_ARGS)
+ImageRecordUInt8Iter_v1 = _unsupported("ImageRecordUInt8Iter_v1", _IMAGES, _INSTEAD, _REC_ARGS)
 LibSVMIter = _unsupported("LibSVMIter", "it reads LibSVM files into sparse CSR arrays, and "
                           "symnb has dense arrays only",
                           "mx.io.NDArrayIter over a dense array (e.g. from "
-                          "sklearn.datasets.load_svmlight_file(...)[0].toarray())")
+                          "sklearn.datasets.load_svmlight_file(...)[0].toarray())",
+                          "data_libsvm='train.libsvm', data_shape=(10,), batch_size=4")

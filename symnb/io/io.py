@@ -166,10 +166,31 @@ class DataIter:
         return self
 
     def reset(self):
-        """Reset the iterator to the beginning of the data."""
+        """Reset the iterator to the beginning of the data.
+
+        The base has nothing to rewind; iterators with state override it.
+
+        >>> import symnb as mx
+        >>> it = mx.io.DataIter(batch_size=2)
+        >>> it.reset(), it.batch_size
+        (None, 2)
+        """
 
     def next(self):
-        """The next ``DataBatch``; raises ``StopIteration`` at the end."""
+        """The next ``DataBatch``; raises ``StopIteration`` at the end.
+
+        It calls ``iter_next`` and builds the batch from ``getdata``, ``getlabel``,
+        ``getpad`` and ``getindex`` (``ResizeIter`` uses it as is).
+
+        >>> import symnb as mx
+        >>> it = mx.io.ResizeIter(mx.io.NDArrayIter(mx.nd.arange(2), batch_size=2), 1)
+        >>> print(it.next())
+        DataBatch: data shapes: [(2,)] label shapes: None
+        >>> it.next()
+        Traceback (most recent call last):
+        ...
+        StopIteration
+        """
         if self.iter_next():
             return DataBatch(data=self.getdata(), label=self.getlabel(), pad=self.getpad(),
                              index=self.getindex())
@@ -179,20 +200,53 @@ class DataIter:
         return self.next()
 
     def iter_next(self):
-        """Move to the next batch; True if there is one."""
+        """Move to the next batch; True if there is one.
+
+        Subclasses implement it; the base has no batches (None, so ``next`` stops).
+
+        >>> import symnb as mx
+        >>> print(mx.io.DataIter().iter_next())
+        None
+        """
 
     def getdata(self):
-        """The data of the current batch."""
+        """The data of the current batch.
+
+        Subclasses implement it (a list of NDArrays); the base gives None.
+
+        >>> import symnb as mx
+        >>> print(mx.io.DataIter().getdata())
+        None
+        """
 
     def getlabel(self):
-        """The label of the current batch."""
+        """The label of the current batch.
+
+        Subclasses implement it (a list of NDArrays); the base gives None.
+
+        >>> import symnb as mx
+        >>> print(mx.io.DataIter().getlabel())
+        None
+        """
 
     def getindex(self):
-        """The indices of the current batch (None)."""
+        """The indices of the current batch (None).
+
+        >>> import symnb as mx
+        >>> print(mx.io.DataIter().getindex())
+        None
+        """
         return None
 
     def getpad(self):
-        """The number of padded examples in the current batch."""
+        """The number of padded examples in the current batch.
+
+        Subclasses implement it; the base gives None.
+
+        >>> import symnb as mx
+        >>> print(mx.io.DataIter().getpad())
+        None
+        """
 
 
 class ResizeIter(DataIter):
@@ -227,11 +281,30 @@ class ResizeIter(DataIter):
             self.default_bucket_key = data_iter.default_bucket_key
 
     def reset(self):
+        """Start a new epoch of ``size`` batches (resetting ``data_iter`` if
+        ``reset_internal``, else it goes on where it stopped).
+
+        >>> import symnb as mx
+        >>> it = mx.io.ResizeIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2), 1,
+        ...                       reset_internal=False)
+        >>> [b.data[0].asnumpy().tolist() for b in it]
+        [[0.0, 1.0]]
+        >>> it.reset(); [b.data[0].asnumpy().tolist() for b in it]
+        [[2.0, 3.0]]
+        """
         self.cur = 0
         if self.reset_internal:
             self.data_iter.reset()
 
     def iter_next(self):
+        """Take the next batch of ``data_iter`` (restarting it when it runs out); False
+        once ``size`` batches were given.
+
+        >>> import symnb as mx
+        >>> it = mx.io.ResizeIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2), 3)
+        >>> [it.iter_next() for _ in range(4)]
+        [True, True, True, False]
+        """
         if self.cur == self.size:
             return False
         try:
@@ -243,15 +316,44 @@ class ResizeIter(DataIter):
         return True
 
     def getdata(self):
+        """The data of the current batch (that of ``data_iter``).
+
+        >>> import symnb as mx
+        >>> it = mx.io.ResizeIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2), 3)
+        >>> it.iter_next(), [d.asnumpy().tolist() for d in it.getdata()]
+        (True, [[0.0, 1.0]])
+        """
         return self.current_batch.data
 
     def getlabel(self):
+        """The label of the current batch (that of ``data_iter``).
+
+        >>> import symnb as mx
+        >>> inner = mx.io.NDArrayIter(mx.nd.arange(4), mx.nd.array([5, 6, 7, 8]), batch_size=2)
+        >>> it = mx.io.ResizeIter(inner, 3)
+        >>> it.iter_next(), [lab.asnumpy().tolist() for lab in it.getlabel()]
+        (True, [[5.0, 6.0]])
+        """
         return self.current_batch.label
 
     def getindex(self):
+        """The index of the current batch (that of ``data_iter``; NDArrayIter gives None).
+
+        >>> import symnb as mx
+        >>> it = mx.io.ResizeIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2), 3)
+        >>> it.iter_next(), it.getindex()
+        (True, None)
+        """
         return self.current_batch.index
 
     def getpad(self):
+        """The pad of the current batch (that of ``data_iter``).
+
+        >>> import symnb as mx
+        >>> it = mx.io.ResizeIter(mx.io.NDArrayIter(mx.nd.arange(3), batch_size=2), 2)
+        >>> [(it.iter_next(), it.getpad()) for _ in range(2)]
+        [(True, 0), (True, 1)]
+        """
         return self.current_batch.pad
 
 
@@ -325,13 +427,39 @@ class PrefetchingIter(DataIter):
 
     @property
     def provide_data(self):
+        """The ``DataDesc``s of all the iterators' data, in order, renamed by ``rename_data``.
+
+        >>> import symnb as mx
+        >>> it = mx.io.PrefetchingIter([mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2),
+        ...                             mx.io.NDArrayIter(mx.nd.ones((4, 3)), batch_size=2)],
+        ...                            rename_data=[{'data': 'a'}, {'data': 'b'}])
+        >>> [(d.name, d.shape) for d in it.provide_data]
+        [('a', (2,)), ('b', (2, 3))]
+        """
         return _renamed([i.provide_data for i in self.iters], self.rename_data)
 
     @property
     def provide_label(self):
+        """The ``DataDesc``s of all the iterators' labels, renamed by ``rename_label``.
+
+        >>> import symnb as mx
+        >>> inner = mx.io.NDArrayIter(mx.nd.arange(4), mx.nd.zeros(4), batch_size=2)
+        >>> it = mx.io.PrefetchingIter(inner, rename_label=[{'softmax_label': 'y'}])
+        >>> [(d.name, d.shape) for d in it.provide_label]
+        [('y', (2,))]
+        """
         return _renamed([i.provide_label for i in self.iters], self.rename_label)
 
     def reset(self):
+        """Wait for the pending prefetch, reset every iterator and prefetch again.
+
+        >>> import symnb as mx
+        >>> it = mx.io.PrefetchingIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2))
+        >>> len(list(it)), len(list(it))
+        (2, 0)
+        >>> it.reset(); len(list(it))
+        2
+        """
         for event in self.data_ready:
             event.wait()
         for it in self.iters:
@@ -342,6 +470,14 @@ class PrefetchingIter(DataIter):
             event.set()
 
     def iter_next(self):
+        """Take the prefetched batches as the current (joined) batch and start fetching the
+        next; False at the end.
+
+        >>> import symnb as mx
+        >>> it = mx.io.PrefetchingIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2))
+        >>> [it.iter_next() for _ in range(3)]
+        [True, True, False]
+        """
         for event in self.data_ready:
             event.wait()
         if self.next_batch[0] is None:
@@ -363,20 +499,57 @@ class PrefetchingIter(DataIter):
         return True
 
     def next(self):
+        """The next joined ``DataBatch``; raises ``StopIteration`` at the end.
+
+        >>> import symnb as mx
+        >>> it = mx.io.PrefetchingIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2))
+        >>> it.next().data[0].asnumpy(), it.next().data[0].asnumpy()
+        (array([0., 1.], dtype=float32), array([2., 3.], dtype=float32))
+        """
         if self.iter_next():
             return self.current_batch
         raise StopIteration
 
     def getdata(self):
+        """The data of the current batch: the iterators' data lists joined.
+
+        >>> import symnb as mx
+        >>> it = mx.io.PrefetchingIter([mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2),
+        ...                             mx.io.NDArrayIter(mx.nd.ones((4, 3)), batch_size=2)])
+        >>> it.iter_next(), [d.shape for d in it.getdata()]
+        (True, [(2,), (2, 3)])
+        """
         return self.current_batch.data
 
     def getlabel(self):
+        """The label of the current batch: the iterators' label lists joined.
+
+        >>> import symnb as mx
+        >>> inner = mx.io.NDArrayIter(mx.nd.arange(4), mx.nd.array([5, 6, 7, 8]), batch_size=2)
+        >>> it = mx.io.PrefetchingIter(inner)
+        >>> it.iter_next(), [lab.asnumpy().tolist() for lab in it.getlabel()]
+        (True, [[5.0, 6.0]])
+        """
         return self.current_batch.label
 
     def getindex(self):
+        """The index of the current batch (the first iterator's; NDArrayIter gives None).
+
+        >>> import symnb as mx
+        >>> it = mx.io.PrefetchingIter(mx.io.NDArrayIter(mx.nd.arange(4), batch_size=2))
+        >>> it.iter_next(), it.getindex()
+        (True, None)
+        """
         return self.current_batch.index
 
     def getpad(self):
+        """The pad of the current batch (equal in all the iterators).
+
+        >>> import symnb as mx
+        >>> it = mx.io.PrefetchingIter(mx.io.NDArrayIter(mx.nd.arange(3), batch_size=2))
+        >>> [(it.iter_next(), it.getpad()) for _ in range(2)]
+        [(True, 0), (True, 1)]
+        """
         return self.current_batch.pad
 
 
@@ -438,16 +611,36 @@ class NDArrayIter(DataIter):
 
     @property
     def provide_data(self):
-        """``DataDesc`` of each data array, with the batch size on the batch axis."""
+        """``DataDesc`` of each data array, with the batch size on the batch axis.
+
+        >>> import symnb as mx, numpy as np
+        >>> mx.io.NDArrayIter(np.zeros((5, 3)), batch_size=2).provide_data
+        [DataDesc[data,(2, 3),<class 'numpy.float32'>,NCHW]]
+        """
         return self._descs(self.data)
 
     @property
     def provide_label(self):
-        """``DataDesc`` of each label array, with the batch size on the batch axis."""
+        """``DataDesc`` of each label array, with the batch size on the batch axis.
+
+        >>> import symnb as mx, numpy as np
+        >>> mx.io.NDArrayIter(np.zeros((5, 3)), np.zeros(5), batch_size=2).provide_label
+        [DataDesc[softmax_label,(2,),<class 'numpy.float32'>,NCHW]]
+        >>> mx.io.NDArrayIter(np.zeros((5, 3)), batch_size=2).provide_label
+        []
+        """
         return self._descs(self.label)
 
     def hard_reset(self):
-        """Reset to the start, dropping any rolled-over examples."""
+        """Reset to the start, dropping any rolled-over examples.
+
+        >>> import symnb as mx
+        >>> it = mx.io.NDArrayIter(mx.nd.arange(5), batch_size=2, last_batch_handle='roll_over')
+        >>> [b.data[0].asnumpy().tolist() for b in it]
+        [[0.0, 1.0], [2.0, 3.0]]
+        >>> it.hard_reset(); [b.data[0].asnumpy().tolist() for b in it]
+        [[0.0, 1.0], [2.0, 3.0]]
+        """
         if self.shuffle:
             self._shuffle_data()
         self.cursor = -self.batch_size
@@ -455,7 +648,15 @@ class NDArrayIter(DataIter):
         self._cache_label = None
 
     def reset(self):
-        """Reset to the start (keeping a short last batch for ``'roll_over'``)."""
+        """Reset to the start (keeping a short last batch for ``'roll_over'``).
+
+        >>> import symnb as mx
+        >>> it = mx.io.NDArrayIter(mx.nd.arange(5), batch_size=2, last_batch_handle='roll_over')
+        >>> [b.data[0].asnumpy().tolist() for b in it]
+        [[0.0, 1.0], [2.0, 3.0]]
+        >>> it.reset(); [(b.data[0].asnumpy().tolist(), b.pad) for b in it]
+        [([4.0, 0.0], 1), ([1.0, 2.0], 0), ([3.0, 4.0], 0)]
+        """
         if self.shuffle:
             self._shuffle_data()
         if self.last_batch_handle == "roll_over" and \
@@ -466,10 +667,29 @@ class NDArrayIter(DataIter):
             self.cursor = -self.batch_size
 
     def iter_next(self):
+        """Move the cursor one batch on; True while it is still inside the data.
+
+        >>> import symnb as mx
+        >>> it = mx.io.NDArrayIter(mx.nd.arange(5), batch_size=2)
+        >>> [it.iter_next() for _ in range(4)]
+        [True, True, True, False]
+        """
         self.cursor += self.batch_size
         return self.cursor < self.num_data
 
     def next(self):
+        """The next ``DataBatch``; with ``'discard'`` or ``'roll_over'`` a short last batch
+        raises ``StopIteration`` instead (``'roll_over'`` keeps it for the next epoch).
+
+        >>> import symnb as mx
+        >>> it = mx.io.NDArrayIter(mx.nd.arange(5), batch_size=2, last_batch_handle='discard')
+        >>> it.next().data[0].asnumpy(), it.next().data[0].asnumpy()
+        (array([0., 1.], dtype=float32), array([2., 3.], dtype=float32))
+        >>> it.next()
+        Traceback (most recent call last):
+        ...
+        StopIteration
+        """
         if not self.iter_next():
             raise StopIteration
         data = self.getdata()
@@ -534,12 +754,35 @@ class NDArrayIter(DataIter):
         return self._getdata(data_source, self.cursor, end_idx)
 
     def getdata(self):
+        """The data arrays of the current batch (``'pad'`` completes a short one from the
+        start of the data).
+
+        >>> import symnb as mx
+        >>> it = mx.io.NDArrayIter(mx.nd.arange(5), batch_size=2)
+        >>> [it.iter_next() for _ in range(3)], it.getdata()[0].asnumpy()
+        ([True, True, True], array([4., 0.], dtype=float32))
+        """
         return self._batchify(self.data)
 
     def getlabel(self):
+        """The label arrays of the current batch (an empty list without labels).
+
+        >>> import symnb as mx
+        >>> it = mx.io.NDArrayIter(mx.nd.arange(5), mx.nd.array([5, 6, 7, 8, 9]), batch_size=2)
+        >>> it.iter_next(), it.getlabel()[0].asnumpy()
+        (True, array([5., 6.], dtype=float32))
+        """
         return self._batchify(self.label)
 
     def getpad(self):
+        """The number of examples that complete (``'pad'``) or were rolled into
+        (``'roll_over'``) the current batch.
+
+        >>> import symnb as mx
+        >>> it = mx.io.NDArrayIter(mx.nd.arange(5), batch_size=2)
+        >>> [(it.iter_next(), it.getpad()) for _ in range(3)]
+        [(True, 0), (True, 0), (True, 1)]
+        """
         if self.last_batch_handle == "pad" and self.cursor + self.batch_size > self.num_data:
             return self.cursor + self.batch_size - self.num_data
         if self.last_batch_handle == "roll_over" and -self.batch_size < self.cursor < 0:

@@ -35,6 +35,15 @@ class Accuracy(_Counted):
         self.axis = axis
 
     def update(self, labels, preds):
+        """Count the correct predictions: class scores are argmax'ed, class ids compared.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Accuracy()
+        >>> m.update([mx.nd.array([0, 1, 1])], [mx.nd.array([0, 1, 0])])    # class ids
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0.2, 0.8]])])        # class scores
+        >>> m.get(), m.num_inst
+        (('accuracy', 0.75), 4)
+        """
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred_label in zip(labels, preds):
             if pred_label.shape != label.shape:
@@ -72,6 +81,14 @@ class TopKAccuracy(_Counted):
         self.name += "_%d" % self.top_k
 
     def update(self, labels, preds):
+        """Count the labels found among each row's ``top_k`` highest scores.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.TopKAccuracy(top_k=2)
+        >>> m.update([mx.nd.array([1, 0])], [mx.nd.array([[0.1, 0.5, 0.4], [0.2, 0.3, 0.5]])])
+        >>> m.get()
+        ('top_k_accuracy_2', 0.5)
+        """
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred_label in zip(labels, preds):
             mx_assert(len(pred_label.shape) <= 2, "Predictions should be no more than 2 dims")
@@ -264,11 +281,27 @@ class MCC(_Binary):
         return self.metrics.matthewscc(use_global=use_global)
 
     def reset(self):
+        """Clear the local and global statistics (the counts become ``0.``, as in MXNet).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.MCC()
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[1, 0], [0, 1]])])
+        >>> m.reset(); m.get(), m.get_global(), m.num_inst
+        (('mcc', nan), ('mcc', nan), 0.0)
+        """
         super().reset()
         self.num_inst = 0.
         self.global_num_inst = 0.
 
     def reset_local(self):
+        """Clear the local statistics; ``get_global`` keeps them.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.MCC()
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[1, 0], [0, 1]])])
+        >>> m.reset_local(); m.get(), m.get_global()
+        (('mcc', nan), ('mcc', 1.0))
+        """
         super().reset_local()
         self.num_inst = 0.
 
@@ -316,6 +349,16 @@ class PCC(EvalMetric):
         return cov_xy / (cov_xx * cov_yy) ** 0.5
 
     def update(self, labels, preds):
+        """Add each batch to the confusion matrix, growing it for new class ids.
+
+        Predictions are class ids or (argmax'ed) class scores; each call counts once.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PCC()
+        >>> m.update([mx.nd.array([0, 1, 2, 3])], [mx.nd.array([0, 1, 2, 0])])
+        >>> print(round(m.get()[1], 6), m.k, m.num_inst)
+        0.730297 4 1.0
+        """
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             label = label.astype("int32", copy=False).asnumpy()
@@ -337,17 +380,50 @@ class PCC(EvalMetric):
 
     @property
     def sum_metric(self):
+        """The local coefficient times ``num_inst`` (so that ``get()`` reads the coefficient).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PCC()
+        >>> for _ in range(2):
+        ...     m.update([mx.nd.array([0, 1, 2])], [mx.nd.array([0, 1, 2])])
+        >>> print(m.sum_metric, m.num_inst)
+        2.0 2.0
+        """
         return self._calc_mcc(self.lcm) * self.num_inst
 
     @property
     def global_sum_metric(self):
+        """The global coefficient times ``global_num_inst``.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PCC()
+        >>> m.update([mx.nd.array([0, 1, 2])], [mx.nd.array([0, 1, 2])]); m.reset_local()
+        >>> print(m.global_sum_metric, m.sum_metric)
+        1.0 nan
+        """
         return self._calc_mcc(self.gcm) * self.global_num_inst
 
     def reset(self):
+        """Clear both confusion matrices (they keep the size that they grew to).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PCC()
+        >>> m.update([mx.nd.array([0, 1, 2])], [mx.nd.array([0, 1, 2])])
+        >>> m.reset(); m.get(), m.get_global(), m.gcm.shape
+        (('pcc', nan), ('pcc', nan), (3, 3))
+        """
         self.global_num_inst = 0.
         self.gcm = numpy.zeros((self.k, self.k))
         self.reset_local()
 
     def reset_local(self):
+        """Clear the local confusion matrix; ``get_global`` keeps counting.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PCC()
+        >>> m.update([mx.nd.array([0, 1, 2])], [mx.nd.array([0, 1, 2])])
+        >>> m.reset_local(); m.get(), m.get_global()
+        (('pcc', nan), ('pcc', 1.0))
+        """
         self.num_inst = 0.
         self.lcm = numpy.zeros((self.k, self.k))

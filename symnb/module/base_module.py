@@ -102,8 +102,13 @@ class BaseModule:
     def forward_backward(self, data_batch):
         """``forward(data_batch, is_train=True)`` then ``backward()``.
 
-        >>> callable(BaseModule.forward_backward)
-        True
+        >>> import symnb as mx
+        >>> loss = mx.sym.MakeLoss(mx.sym.sum(mx.sym.var('data') * 3))
+        >>> mod = mx.mod.Module(loss, label_names=None)
+        >>> mod.bind([('data', (1, 2))], inputs_need_grad=True); mod.init_params()
+        >>> mod.forward_backward(mx.io.DataBatch([mx.nd.ones((1, 2))]))
+        >>> mod.get_input_grads()[0].asnumpy()
+        array([[3., 3.]], dtype=float32)
         """
         self.forward(data_batch, is_train=True)
         self.backward()
@@ -376,38 +381,87 @@ class BaseModule:
     # ------------------------------------------------------------------ symbol information
     @property
     def data_names(self):
-        """Names of the data inputs."""
+        """Names of the data inputs.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().data_names     # subclasses say which inputs are data
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     @property
     def output_names(self):
-        """Names of the outputs."""
+        """Names of the outputs.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().output_names
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     # ------------------------------------------------------------------ input/output information
     @property
     def data_shapes(self):
-        """``DataDesc`` of the data inputs (after bind)."""
+        """``DataDesc`` of the data inputs (after bind).
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().data_shapes
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     @property
     def label_shapes(self):
-        """``DataDesc`` of the labels (after bind; empty or None without labels)."""
+        """``DataDesc`` of the labels (after bind; empty or None without labels).
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().label_shapes
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     @property
     def output_shapes(self):
-        """``(name, shape)`` of the outputs (after bind)."""
+        """``(name, shape)`` of the outputs (after bind).
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().output_shapes
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     # ------------------------------------------------------------------ parameters
     def get_params(self):
-        """``(arg_params, aux_params)``: dicts of name to (cpu) NDArray."""
+        """``(arg_params, aux_params)``: dicts of name to (cpu) NDArray.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().get_params()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def init_params(self, initializer=DEFAULT_INITIALIZER, arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
-        """Initialize parameters and aux states (given values, else ``initializer``)."""
+        """Initialize parameters and aux states (given values, else ``initializer``).
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().init_params()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def set_params(self, arg_params, aux_params, allow_missing=False, force_init=True,
@@ -433,8 +487,9 @@ class BaseModule:
         >>> mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=1,
         ...                                           name='fc'), label_names=None)
         >>> mod.bind([('data', (1, 2))]); mod.init_params()
-        >>> fname = os.path.join(tempfile.mkdtemp(), 'm.params'); mod.save_params(fname)
-        >>> sorted(mx.nd.load(fname))
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     fname = os.path.join(d, 'm.params'); mod.save_params(fname)
+        ...     print(sorted(mx.nd.load(fname)))
         ['arg:fc_bias', 'arg:fc_weight']
         """
         arg_params, aux_params = self.get_params()
@@ -450,8 +505,9 @@ class BaseModule:
         >>> mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=1,
         ...                                           name='fc'), label_names=None)
         >>> mod.bind([('data', (1, 2))]); mod.init_params(mx.init.One())
-        >>> fname = os.path.join(tempfile.mkdtemp(), 'm.params'); mod.save_params(fname)
-        >>> mod.init_params(mx.init.Zero(), force_init=True); mod.load_params(fname)
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     fname = os.path.join(d, 'm.params'); mod.save_params(fname)
+        ...     mod.init_params(mx.init.Zero(), force_init=True); mod.load_params(fname)
         >>> mod.get_params()[0]['fc_weight'].asnumpy()
         array([[1., 1.]], dtype=float32)
         """
@@ -468,63 +524,155 @@ class BaseModule:
         self.set_params(arg_params, aux_params)
 
     def get_states(self, merge_multi_context=True):
-        """States of the module (none by default)."""
+        """States of the module (none by default).
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.BaseModule(); mod.binded = mod.params_initialized = True
+        >>> mod.get_states(merge_multi_context=False)
+        []
+        """
         assert self.binded and self.params_initialized
         assert not merge_multi_context
         return []
 
     def set_states(self, states=None, value=None):
-        """Set states (none by default)."""
+        """Set states (none by default).
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.BaseModule(); mod.binded = mod.params_initialized = True
+        >>> mod.set_states()     # no states: nothing to set, and no value accepted
+        >>> mod.set_states(value=1.0)
+        Traceback (most recent call last):
+        ...
+        AssertionError...
+        """
         assert self.binded and self.params_initialized
         assert not states and not value
 
     def install_monitor(self, mon):
-        """Install a monitor on the executors."""
+        """Install a monitor on the executors.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().install_monitor(mx.mon.Monitor(1))
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     # ------------------------------------------------------------------ computations
     def prepare(self, data_batch, sparse_row_id_fn=None):
-        """Prepare for a batch (switch bucket, pull sparse rows); nothing by default."""
+        """Prepare for a batch (switch bucket, pull sparse rows); nothing by default.
+
+        >>> import warnings, symnb as mx
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter('always')
+        ...     mx.mod.BaseModule().prepare(None, sparse_row_id_fn=lambda batch: {})
+        >>> str(caught[0].message)
+        'sparse_row_id_fn is not invoked for BaseModule.'
+        """
         if sparse_row_id_fn is not None:
             warnings.warn(UserWarning("sparse_row_id_fn is not invoked for BaseModule."))
 
     def forward(self, data_batch, is_train=None):
-        """Forward computation (``is_train`` defaults to ``for_training``)."""
+        """Forward computation (``is_train`` defaults to ``for_training``).
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().forward(mx.io.DataBatch([mx.nd.ones((1, 2))]))
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def backward(self, out_grads=None):
-        """Backward computation."""
+        """Backward computation.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().backward()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def get_outputs(self, merge_multi_context=True):
-        """Outputs of the last forward."""
+        """Outputs of the last forward.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().get_outputs()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def get_input_grads(self, merge_multi_context=True):
-        """Gradients of the inputs from the last backward."""
+        """Gradients of the inputs from the last backward.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().get_input_grads()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def update(self):
-        """Update parameters with the installed optimizer."""
+        """Update parameters with the installed optimizer.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().update()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):
-        """Accumulate ``eval_metric`` on the last forward's outputs."""
+        """Accumulate ``eval_metric`` on the last forward's outputs.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().update_metric(mx.metric.Accuracy(), [])
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     # ------------------------------------------------------------------ module setup
     def bind(self, data_shapes, label_shapes=None, for_training=True, inputs_need_grad=False,
              force_rebind=False, shared_module=None, grad_req="write"):
-        """Allocate executors for the given input shapes."""
+        """Allocate executors for the given input shapes.
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().bind([('data', (1, 2))])
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def init_optimizer(self, kvstore="local", optimizer="sgd",
                        optimizer_params=(("learning_rate", 0.01),), force_init=False):
-        """Install an optimizer (and a kvstore where needed)."""
+        """Install an optimizer (and a kvstore where needed).
+
+        >>> import symnb as mx
+        >>> mx.mod.BaseModule().init_optimizer()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     # ------------------------------------------------------------------ misc
     @property
     def symbol(self):
-        """The symbol this module runs (for bucketing: the current bucket's)."""
+        """The symbol this module runs (for bucketing: the current bucket's).
+
+        >>> import symnb as mx
+        >>> net = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2, name='fc')
+        >>> mx.mod.BaseModule().symbol is None, mx.mod.Module(net, label_names=None).symbol is net
+        (True, True)
+        """
         return self._symbol

@@ -210,7 +210,17 @@ class DataParallelExecutorGroup:
 
     # ------------------------------------------------------------------ binding
     def decide_slices(self, data_shapes):
-        """The batch axis of each input; sets ``batch_size`` and ``slices`` on first sight."""
+        """The batch axis of each input; sets ``batch_size`` and ``slices`` on first sight.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (4, 3))], None, [], False, False)
+        >>> g.decide_slices([mx.io.DataDesc('data', (4, 3)),
+        ...                  mx.io.DataDesc('seq', (7, 4, 5), layout='TNC')])   # batch axes
+        [0, 1]
+        >>> g.batch_size, g.slices
+        (4, [slice(0, 2, None), slice(2, 4, None)])
+        """
         assert len(data_shapes) > 0
         major_axis = [DataDesc.get_batch_axis(x.layout) for x in data_shapes]
         for (name, shape), axis in zip(data_shapes, major_axis):
@@ -253,7 +263,18 @@ class DataParallelExecutorGroup:
         self.aux_arrays = [[e.aux_arrays[i] for e in execs] for i in range(len(self.aux_names))]
 
     def bind_exec(self, data_shapes, label_shapes, shared_group=None, reshape=False):
-        """Bind (or, with ``reshape``, re-shape the first-bound) executors for these shapes."""
+        """Bind (or, with ``reshape``, re-shape the first-bound) executors for these shapes.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 2],
+        ...                               [('data', (6, 3))], None, [], False, False)  # binds
+        >>> [e.arg_dict['data'].shape for e in g.execs], g.data_names
+        ([(2, 3), (4, 3)], ['data'])
+        >>> g.bind_exec([mx.io.DataDesc('data', (6, 3))], None)     # once: later, reshape=True
+        Traceback (most recent call last):
+        ...
+        AssertionError...
+        """
         assert reshape or not self.execs
         self.batch_size = None
         self.data_layouts = self.decide_slices(data_shapes)
@@ -299,7 +320,15 @@ class DataParallelExecutorGroup:
         return execs
 
     def reshape(self, data_shapes, label_shapes):
-        """Re-shape the executors for new input shapes (parameters keep their memory)."""
+        """Re-shape the executors for new input shapes (parameters keep their memory).
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (4, 3))], None, [], False, False)
+        >>> g.reshape([mx.io.DataDesc('data', (2, 3))], None)
+        >>> [e.arg_dict['data'].shape for e in g.execs], g.get_output_shapes()
+        ([(1, 3), (1, 3)], [('_mulscalar0_output', (2, 3))])
+        """
         if data_shapes == self.data_shapes and label_shapes == self.label_shapes:
             return
         if self._default_execs is None:
@@ -343,12 +372,31 @@ class DataParallelExecutorGroup:
 
     # ------------------------------------------------------------------ parameters
     def set_params(self, arg_params, aux_params, allow_extra=False):
-        """Copy parameter values into every context's executor."""
+        """Copy parameter values into every context's executor.
+
+        >>> import symnb as mx
+        >>> net = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=1, no_bias=True, name='fc')
+        >>> g = DataParallelExecutorGroup(net, [mx.cpu(0), mx.cpu(1)], [1, 1], [('data', (2, 2))],
+        ...                               None, ['fc_weight'], False, False)
+        >>> g.set_params({'fc_weight': mx.nd.array([[1, 2]])}, {})
+        >>> [e.arg_dict['fc_weight'].asnumpy().tolist() for e in g.execs]
+        [[[1.0, 2.0]], [[1.0, 2.0]]]
+        """
         for exec_ in self.execs:
             exec_.copy_params_from(arg_params, aux_params, allow_extra_params=allow_extra)
 
     def get_params(self, arg_params, aux_params):
-        """Average each parameter over the contexts into the given cpu arrays."""
+        """Average each parameter over the contexts into the given cpu arrays.
+
+        >>> import symnb as mx
+        >>> net = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=1, no_bias=True, name='fc')
+        >>> g = DataParallelExecutorGroup(net, [mx.cpu(0), mx.cpu(1)], [1, 1], [('data', (2, 2))],
+        ...                               None, ['fc_weight'], False, False)
+        >>> g.execs[0].arg_dict['fc_weight'][:] = 1; g.execs[1].arg_dict['fc_weight'][:] = 3
+        >>> arg_params = {'fc_weight': mx.nd.zeros((1, 2))}; g.get_params(arg_params, {})
+        >>> arg_params['fc_weight'].asnumpy()     # the mean over the contexts
+        array([[2., 2.]], dtype=float32)
+        """
         for names, blocks, out in ((self.param_names, self.param_arrays, arg_params),
                                    (self.aux_names, self.aux_arrays, aux_params)):
             for name, block in zip(names, blocks):
@@ -360,7 +408,15 @@ class DataParallelExecutorGroup:
 
     # ------------------------------------------------------------------ computation
     def forward(self, data_batch, is_train=None):
-        """Load the batch into the executors (split per context) and run them."""
+        """Load the batch into the executors (split per context) and run them.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (4, 3))], None, [], False, False)
+        >>> g.forward(mx.io.DataBatch([mx.nd.array([[0, 0, 0], [1, 1, 1], [2, 2, 2], [3, 3, 3]])]))
+        >>> [e.outputs[0].asnumpy()[:, 0].tolist() for e in g.execs]     # each context its half
+        [[0.0, 2.0], [4.0, 6.0]]
+        """
         _load_batch(data_batch, self.data_arrays, self.data_layouts, "data")
         if is_train is None:
             is_train = self.for_training
@@ -374,7 +430,14 @@ class DataParallelExecutorGroup:
             exec_.forward(is_train=is_train)
 
     def get_output_shapes(self):
-        """``(name, shape)`` of each output for the whole batch."""
+        """``(name, shape)`` of each output for the whole batch.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (4, 3))], None, [], False, False)
+        >>> g.get_output_shapes(), g.execs[0].outputs[0].shape
+        ([('_mulscalar0_output', (4, 3))], (2, 3))
+        """
         shapes = []
         for key, out, axis in zip(self.output_names, self.execs[0].outputs,
                                   self.output_layouts):
@@ -385,7 +448,15 @@ class DataParallelExecutorGroup:
         return shapes
 
     def get_outputs(self, merge_multi_context=True, begin=0, end=None):
-        """Outputs ``begin:end``, merged over contexts or as ``[[ctx0, ctx1], ...]``."""
+        """Outputs ``begin:end``, merged over contexts or as ``[[ctx0, ctx1], ...]``.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (4, 3))], None, [], False, False)
+        >>> g.forward(mx.io.DataBatch([mx.nd.ones((4, 3))]))
+        >>> g.get_outputs()[0].shape, [o.shape for o in g.get_outputs(merge_multi_context=False)[0]]
+        ((4, 3), [(2, 3), (2, 3)])
+        """
         if end is None:
             end = self.num_outputs
         outputs = [[exec_.outputs[i] for exec_ in self.execs] for i in range(begin, end)]
@@ -394,13 +465,32 @@ class DataParallelExecutorGroup:
         return outputs
 
     def get_states(self, merge_multi_context=True):
-        """The state arrays per context (merging is not supported, as in MXNet)."""
+        """The state arrays per context (merging is not supported, as in MXNet).
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') + mx.sym.var('state'),
+        ...                               [mx.cpu(0), mx.cpu(1)], [1, 1], [('data', (2, 2))], None,
+        ...                               [], False, False, state_names=['state'])
+        >>> g.set_states(value=1.0)
+        >>> [[s.shape for s in ctxs] for ctxs in g.get_states(merge_multi_context=False)]
+        [[(1, 2), (1, 2)]]
+        """
         assert not merge_multi_context, \
             "merge_multi_context=True is not supported for get_states yet."
         return self.state_arrays
 
     def set_states(self, states=None, value=None):
-        """Set the states from per-context arrays or one scalar."""
+        """Set the states from per-context arrays or one scalar.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') + mx.sym.var('state'),
+        ...                               [mx.cpu(0), mx.cpu(1)], [1, 1], [('data', (2, 2))], None,
+        ...                               [], False, False, state_names=['state'])
+        >>> g.set_states(states=[[mx.nd.array([[1, 2]]), mx.nd.array([[3, 4]])]])   # per context
+        >>> g.forward(mx.io.DataBatch([mx.nd.zeros((2, 2))])); g.get_outputs()[0].asnumpy()
+        array([[1., 2.],
+               [3., 4.]], dtype=float32)
+        """
         if states is not None:
             assert value is None, "Only one of states & value can be specified."
             _load_general(states, self.state_arrays, (0,) * len(states))
@@ -411,14 +501,32 @@ class DataParallelExecutorGroup:
                     dst[:] = value
 
     def get_input_grads(self, merge_multi_context=True):
-        """Gradients of the data inputs, merged over contexts or per context."""
+        """Gradients of the data inputs, merged over contexts or per context.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (2, 2))], None, [], True, True)
+        >>> g.forward(mx.io.DataBatch([mx.nd.ones((2, 2))]), is_train=True)
+        >>> g.backward([mx.nd.ones((2, 2))]); g.get_input_grads()[0].asnumpy()
+        array([[2., 2.],
+               [2., 2.]], dtype=float32)
+        """
         assert self.inputs_need_grad
         if merge_multi_context:
             return _merge_multi_context(self.input_grad_arrays, self.data_layouts)
         return self.input_grad_arrays
 
     def backward(self, out_grads=None):
-        """Run every executor's backward with its slice of ``out_grads``."""
+        """Run every executor's backward with its slice of ``out_grads``.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (2, 2))], None, [], True, True)
+        >>> g.forward(mx.io.DataBatch([mx.nd.ones((2, 2))]), is_train=True)
+        >>> g.backward([mx.nd.array([[1, 2], [3, 4]])])     # each context gets its row
+        >>> [x.asnumpy().tolist() for x in g.get_input_grads(merge_multi_context=False)[0]]
+        [[[2.0, 4.0]], [[6.0, 8.0]]]
+        """
         assert self.for_training, "re-bind with for_training=True to run backward"
         if out_grads is None:
             out_grads = []
@@ -433,7 +541,17 @@ class DataParallelExecutorGroup:
             exec_.backward(out_grads=sliced)
 
     def update_metric(self, eval_metric, labels, pre_sliced):
-        """Update ``eval_metric`` with each context's outputs and its slice of the labels."""
+        """Update ``eval_metric`` with each context's outputs and its slice of the labels.
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.SoftmaxOutput(mx.sym.var('data'), name='softmax'),
+        ...                               [mx.cpu(0), mx.cpu(1)], [1, 1], [('data', (2, 2))],
+        ...                               [('softmax_label', (2,))], [], False, False)
+        >>> labels = [mx.nd.array([0, 0])]
+        >>> g.forward(mx.io.DataBatch([mx.nd.array([[2, 1], [1, 2]])], labels))
+        >>> acc = mx.metric.Accuracy(); g.update_metric(acc, labels, pre_sliced=False); acc.get()
+        ('accuracy', 0.5)
+        """
         for index, (texec, islice) in enumerate(zip(self.execs, self.slices)):
             if pre_sliced:
                 labels_slice = labels[index]
@@ -452,6 +570,14 @@ class DataParallelExecutorGroup:
             eval_metric.update_dict(labels_, preds)
 
     def install_monitor(self, mon):
-        """Install ``mon`` on every executor (those reshaped later inherit it)."""
+        """Install ``mon`` on every executor (those reshaped later inherit it).
+
+        >>> import symnb as mx
+        >>> g = DataParallelExecutorGroup(mx.sym.var('data') * 2, [mx.cpu(0), mx.cpu(1)], [1, 1],
+        ...                               [('data', (4, 3))], None, [], False, False)
+        >>> mon = mx.mon.Monitor(1, pattern='.*_output'); g.install_monitor(mon)
+        >>> mon.tic(); g.forward(mx.io.DataBatch([mx.nd.ones((4, 3))])); mon.toc()   # per context
+        [(1, '_mulscalar0_output', '2.0\\t'), (1, '_mulscalar0_output', '2.0\\t')]
+        """
         for exe in self.execs:
             mon.install(exe)

@@ -122,11 +122,12 @@ class Module(BaseModule):
         ``init_optimizer``. Other keyword arguments go to the constructor.
 
         >>> import os, tempfile, symnb as mx
-        >>> prefix = os.path.join(tempfile.mkdtemp(), 'net')
         >>> net = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2, name='fc')
         >>> mod = mx.mod.Module(net, label_names=None); mod.bind([('data', (1, 3))])
-        >>> mod.init_params(); mod.save_checkpoint(prefix, 1)
-        >>> loaded = mx.mod.Module.load(prefix, 1, label_names=None)
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     prefix = os.path.join(d, 'net')
+        ...     mod.init_params(); mod.save_checkpoint(prefix, 1)
+        ...     loaded = mx.mod.Module.load(prefix, 1, label_names=None)
         >>> loaded.params_initialized, sorted(loaded.get_params()[0])
         (True, ['fc_bias', 'fc_weight'])
         """
@@ -145,11 +146,11 @@ class Module(BaseModule):
         ``save_optimizer_states``, ``<prefix>-%04d.states``.
 
         >>> import os, tempfile, symnb as mx
-        >>> d = tempfile.mkdtemp()
         >>> mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2,
         ...                                           name='fc'), label_names=None)
         >>> mod.bind([('data', (1, 3))]); mod.init_params()
-        >>> mod.save_checkpoint(os.path.join(d, 'net'), 3); sorted(os.listdir(d))
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     mod.save_checkpoint(os.path.join(d, 'net'), 3); print(sorted(os.listdir(d)))
         ['net-0003.params', 'net-symbol.json']
         """
         self._symbol.save("%s-symbol.json" % prefix, remove_amp_cast=remove_amp_cast)
@@ -170,34 +171,72 @@ class Module(BaseModule):
     # ------------------------------------------------------------------ names and shapes
     @property
     def data_names(self):
-        """Names of the data inputs."""
+        """Names of the data inputs.
+
+        >>> import symnb as mx
+        >>> mx.mod.Module(mx.sym.var('data') * 2, label_names=None).data_names
+        ['data']
+        """
         return self._data_names
 
     @property
     def label_names(self):
-        """Names of the label inputs."""
+        """Names of the label inputs.
+
+        >>> import symnb as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.var('data'), name='softmax')
+        >>> mx.mod.Module(net).label_names, mx.mod.Module(net, label_names=None).label_names
+        (['softmax_label'], [])
+        """
         return self._label_names
 
     @property
     def output_names(self):
-        """Names of the outputs (``symbol.list_outputs()``)."""
+        """Names of the outputs (``symbol.list_outputs()``).
+
+        >>> import symnb as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2,
+        ...                                                  name='fc'), name='softmax')
+        >>> mx.mod.Module(net).output_names
+        ['softmax_output']
+        """
         return self._output_names
 
     @property
     def data_shapes(self):
-        """``DataDesc`` of the data inputs of the whole batch."""
+        """``DataDesc`` of the data inputs of the whole batch.
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.var('data') * 2, label_names=None)
+        >>> mod.bind([('data', (4, 3))]); mod.data_shapes
+        [DataDesc[data,(4, 3),<class 'numpy.float32'>,NCHW]]
+        """
         assert self.binded
         return self._data_shapes
 
     @property
     def label_shapes(self):
-        """``DataDesc`` of the labels (None when bound without labels)."""
+        """``DataDesc`` of the labels (None when bound without labels).
+
+        >>> import symnb as mx
+        >>> net = mx.sym.SoftmaxOutput(mx.sym.var('data'), name='softmax')
+        >>> mod = mx.mod.Module(net); mod.bind([('data', (4, 3))], [('softmax_label', (4,))])
+        >>> mod.label_shapes[0].shape
+        (4,)
+        """
         assert self.binded
         return self._label_shapes
 
     @property
     def output_shapes(self):
-        """``(name, shape)`` of every output for the whole batch."""
+        """``(name, shape)`` of every output for the whole batch.
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2,
+        ...                                           name='fc'), label_names=None)
+        >>> mod.bind([('data', (4, 3))]); mod.output_shapes
+        [('fc_output', (4, 2))]
+        """
         assert self.binded
         return self._exec_group.get_output_shapes()
 
@@ -447,7 +486,16 @@ class Module(BaseModule):
 
     def borrow_optimizer(self, shared_module):
         """Use ``shared_module``'s optimizer, kvstore and updater (one optimizer state for
-        all buckets)."""
+        all buckets).
+
+        >>> import symnb as mx
+        >>> net = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2, name='fc')
+        >>> a, b = (mx.mod.Module(net, label_names=None) for _ in range(2))
+        >>> a.bind([('data', (1, 3))]); a.init_params(); a.init_optimizer()
+        >>> b.bind([('data', (1, 3))], shared_module=a)   # bind borrows a's optimizer
+        >>> b.optimizer_initialized, b._optimizer is a._optimizer
+        (True, True)
+        """
         assert shared_module.optimizer_initialized
         self._optimizer = shared_module._optimizer
         self._kvstore = shared_module._kvstore
@@ -498,12 +546,30 @@ class Module(BaseModule):
         self._exec_group.forward(data_batch, is_train)
 
     def backward(self, out_grads=None):
-        """Backward from the last forward (``out_grads`` for non-loss outputs)."""
+        """Backward from the last forward (``out_grads`` for non-loss outputs).
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.var('data') * 3, label_names=None)
+        >>> mod.bind([('data', (1, 2))], inputs_need_grad=True); mod.init_params()
+        >>> mod.forward(mx.io.DataBatch([mx.nd.ones((1, 2))]), is_train=True)
+        >>> mod.backward([mx.nd.ones((1, 2))]); mod.get_input_grads()[0].asnumpy()
+        array([[3., 3.]], dtype=float32)
+        """
         assert self.binded and self.params_initialized
         self._exec_group.backward(out_grads=out_grads)
 
     def update(self):
-        """Update the parameters with the installed optimizer from the last gradients."""
+        """Update the parameters with the installed optimizer from the last gradients.
+
+        >>> import symnb as mx
+        >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=1, no_bias=True, name='fc')
+        >>> mod = mx.mod.Module(mx.sym.MakeLoss(mx.sym.sum(fc)), label_names=None)
+        >>> mod.bind([('data', (1, 2))]); mod.init_params(mx.init.Zero())
+        >>> mod.init_optimizer(optimizer_params={'learning_rate': 0.5})
+        >>> mod.forward_backward(mx.io.DataBatch([mx.nd.ones((1, 2))])); mod.update()
+        >>> mod.get_params()[0]['fc_weight'].asnumpy()     # 0 - 0.5 * gradient 1
+        array([[-0.5, -0.5]], dtype=float32)
+        """
         assert self.binded and self.params_initialized and self.optimizer_initialized
         self._params_dirty = True
         if self._update_on_kvstore:
@@ -516,27 +582,71 @@ class Module(BaseModule):
                           kvstore=self._kvstore, param_names=self._exec_group.param_names)
 
     def get_outputs(self, merge_multi_context=True):
-        """Outputs of the last forward, merged over contexts (or ``[[ctx0, ctx1], ...]``)."""
+        """Outputs of the last forward, merged over contexts (or ``[[ctx0, ctx1], ...]``).
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.var('data') * 2, label_names=None,
+        ...                     context=[mx.cpu(0), mx.cpu(1)])
+        >>> mod.bind([('data', (4, 3))]); mod.init_params()
+        >>> mod.forward(mx.io.DataBatch([mx.nd.ones((4, 3))]))
+        >>> mod.get_outputs()[0].shape, [o.shape for o in mod.get_outputs(False)[0]]
+        ((4, 3), [(2, 3), (2, 3)])
+        """
         assert self.binded and self.params_initialized
         return self._exec_group.get_outputs(merge_multi_context=merge_multi_context)
 
     def get_input_grads(self, merge_multi_context=True):
-        """Gradients of the data inputs (bind with ``inputs_need_grad=True``)."""
+        """Gradients of the data inputs (bind with ``inputs_need_grad=True``).
+
+        >>> import symnb as mx
+        >>> loss = mx.sym.MakeLoss(mx.sym.sum(mx.sym.square(mx.sym.var('data'))))
+        >>> mod = mx.mod.Module(loss, label_names=None)
+        >>> mod.bind([('data', (1, 2))], inputs_need_grad=True); mod.init_params()
+        >>> mod.forward_backward(mx.io.DataBatch([mx.nd.array([[1, 2]])]))
+        >>> mod.get_input_grads()[0].asnumpy()     # d(sum(x**2))/dx = 2x
+        array([[2., 4.]], dtype=float32)
+        """
         assert self.binded and self.params_initialized and self.inputs_need_grad
         return self._exec_group.get_input_grads(merge_multi_context=merge_multi_context)
 
     def get_states(self, merge_multi_context=True):
-        """The state arrays per context (``merge_multi_context=False`` only)."""
+        """The state arrays per context (``merge_multi_context=False`` only).
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.var('data') + mx.sym.var('state'), label_names=None,
+        ...                     state_names=['state'])
+        >>> mod.bind([('data', (1, 2))]); mod.init_params(); mod.set_states(value=1.0)
+        >>> [[s.asnumpy() for s in ctxs] for ctxs in mod.get_states(merge_multi_context=False)]
+        [[array([[1., 1.]], dtype=float32)]]
+        """
         assert self.binded and self.params_initialized
         return self._exec_group.get_states(merge_multi_context=merge_multi_context)
 
     def set_states(self, states=None, value=None):
-        """Set the states from arrays or one scalar ``value``."""
+        """Set the states from arrays or one scalar ``value``.
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.var('data') + mx.sym.var('state'), label_names=None,
+        ...                     state_names=['state'])
+        >>> mod.bind([('data', (1, 2))]); mod.init_params()
+        >>> mod.set_states(states=[[mx.nd.array([[5, 6]])]])
+        >>> mod.forward(mx.io.DataBatch([mx.nd.ones((1, 2))])); mod.get_outputs()[0].asnumpy()
+        array([[6., 7.]], dtype=float32)
+        """
         assert self.binded and self.params_initialized
         self._exec_group.set_states(states, value)
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):
-        """Accumulate ``eval_metric`` on the last outputs against ``labels``."""
+        """Accumulate ``eval_metric`` on the last outputs against ``labels``.
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.SoftmaxOutput(mx.sym.var('data'), name='softmax'))
+        >>> mod.bind([('data', (2, 2))], [('softmax_label', (2,))]); mod.init_params()
+        >>> labels = [mx.nd.array([0, 1])]
+        >>> mod.forward(mx.io.DataBatch([mx.nd.array([[2, 1], [3, 0]])], labels))
+        >>> acc = mx.metric.Accuracy(); mod.update_metric(acc, labels); acc.get()
+        ('accuracy', 0.5)
+        """
         self._exec_group.update_metric(eval_metric, labels, pre_sliced)
 
     def _sync_params_from_devices(self):
@@ -545,7 +655,16 @@ class Module(BaseModule):
 
     # ------------------------------------------------------------------ optimizer states
     def save_optimizer_states(self, fname):
-        """Write the optimizer's states to ``fname`` (symnb's format, never pickle)."""
+        """Write the optimizer's states to ``fname`` (symnb's format, never pickle).
+
+        >>> import os, tempfile, symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2,
+        ...                                           name='fc'), label_names=None)
+        >>> mod.bind([('data', (1, 3))]); mod.init_params(); mod.init_optimizer()
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     mod.save_optimizer_states(os.path.join(d, 'net.states')); print(os.listdir(d))
+        ['net.states']
+        """
         assert self.optimizer_initialized
         if self._update_on_kvstore:
             self._kvstore.save_optimizer_states(fname)
@@ -554,7 +673,21 @@ class Module(BaseModule):
                 fout.write(self._updater.get_states())
 
     def load_optimizer_states(self, fname):
-        """Read optimizer states written by :meth:`save_optimizer_states`."""
+        """Read optimizer states written by :meth:`save_optimizer_states`.
+
+        >>> import os, tempfile, symnb as mx
+        >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=1, no_bias=True, name='fc')
+        >>> a, b = [mx.mod.Module(mx.sym.MakeLoss(mx.sym.sum(fc)), label_names=None) for _ in 'ab']
+        >>> for m in (a, b):
+        ...     m.bind([('data', (1, 2))]); m.init_params(mx.init.Zero())
+        ...     m.init_optimizer(optimizer_params={'learning_rate': 0.5, 'momentum': 0.9})
+        >>> a.forward_backward(mx.io.DataBatch([mx.nd.ones((1, 2))])); a.update()
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     fname = os.path.join(d, 'net.states')
+        ...     a.save_optimizer_states(fname); b.load_optimizer_states(fname)
+        >>> b._updater.states[0].asnumpy()     # a's momentum, now b's
+        array([[-0.5, -0.5]], dtype=float32)
+        """
         assert self.optimizer_initialized
         if self._update_on_kvstore:
             self._kvstore.load_optimizer_states(fname)
@@ -563,12 +696,30 @@ class Module(BaseModule):
             self._updater.set_states(read_file(fname))   # a pickled file is named, not read
 
     def install_monitor(self, mon):
-        """Install a ``Monitor`` on the executors."""
+        """Install a ``Monitor`` on the executors.
+
+        >>> import symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=2,
+        ...                                           name='fc'), label_names=None)
+        >>> mod.bind([('data', (1, 3))]); mod.init_params(mx.init.One())
+        >>> mon = mx.mon.Monitor(1, pattern='fc_output'); mod.install_monitor(mon)
+        >>> mon.tic(); mod.forward(mx.io.DataBatch([mx.nd.ones((1, 3))])); mon.toc()
+        [(1, 'fc_output', '3.0\\t')]
+        """
         assert self.binded
         self._exec_group.install_monitor(mon)
 
     def prepare(self, data_batch, sparse_row_id_fn=None):
-        """Nothing to prepare for dense parameters (``sparse_row_id_fn`` only warns)."""
+        """Nothing to prepare for dense parameters (``sparse_row_id_fn`` only warns).
+
+        >>> import warnings, symnb as mx
+        >>> mod = mx.mod.Module(mx.sym.var('data') * 2, label_names=None)
+        >>> mod.bind([('data', (1, 2))]); mod.init_params()
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter('always'); mod.prepare(None, sparse_row_id_fn=lambda b: {})
+        >>> str(caught[0].message)
+        'Parameters are not updated in the KVStore. No need to call sparse_row_id_fn.'
+        """
         assert self.binded
         if sparse_row_id_fn is not None:
             if not self._kvstore or not self._update_on_kvstore:

@@ -40,42 +40,97 @@ class PythonModule(BaseModule):
 
     @property
     def data_names(self):
-        """Names of the data inputs."""
+        """Names of the data inputs.
+
+        >>> import symnb as mx
+        >>> mx.mod.PythonLossModule().data_names
+        ['data']
+        """
         return self._data_names
 
     @property
     def output_names(self):
-        """Names of the outputs."""
+        """Names of the outputs.
+
+        >>> import symnb as mx
+        >>> mx.mod.PythonLossModule(name='myloss').output_names
+        ['myloss_output']
+        """
         return self._output_names
 
     @property
     def data_shapes(self):
-        """Data shapes given to bind."""
+        """Data shapes given to bind.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule(); loss.bind([('data', (2, 3))])
+        >>> loss.data_shapes
+        [('data', (2, 3))]
+        """
         return self._data_shapes
 
     @property
     def label_shapes(self):
-        """Label shapes given to bind."""
+        """Label shapes given to bind.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule(); loss.bind([('data', (2, 3))])
+        >>> print(loss.label_shapes)
+        None
+        >>> loss.bind([('data', (2, 3))], [('softmax_label', (2,))]); loss.label_shapes
+        [('softmax_label', (2,))]
+        """
         return self._label_shapes
 
     @property
     def output_shapes(self):
-        """Output shapes from ``_compute_output_shapes``."""
+        """Output shapes from ``_compute_output_shapes``.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule(); loss.bind([('data', (2, 3))])
+        >>> loss.output_shapes
+        [('pyloss_output', (2, 3))]
+        """
         return self._output_shapes
 
     def get_params(self):
-        """No parameters: ``({}, {})``."""
+        """No parameters: ``({}, {})``.
+
+        >>> import symnb as mx
+        >>> mx.mod.PythonLossModule().get_params()
+        ({}, {})
+        """
         return (dict(), dict())
 
     def init_params(self, initializer=DEFAULT_INITIALIZER, arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
-        """Nothing to initialize."""
+        """Nothing to initialize.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule()
+        >>> loss.init_params(); loss.params_initialized     # nothing to do, no flag set (as MXNet)
+        False
+        """
 
     def update(self):
-        """Nothing to update."""
+        """Nothing to update.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule()
+        >>> loss.update(); loss.optimizer_initialized     # needs no optimizer
+        False
+        """
 
     def update_metric(self, eval_metric, labels, pre_sliced=False):
-        """Update ``eval_metric`` with the outputs (only when bound with labels)."""
+        """Update ``eval_metric`` with the outputs (only when bound with labels).
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule(); labels = [mx.nd.array([0, 0])]
+        >>> loss.bind([('data', (2, 2))], [('softmax_label', (2,))])
+        >>> loss.forward(mx.io.DataBatch([mx.nd.array([[0.9, 0.1], [0.2, 0.8]])], labels))
+        >>> acc = mx.metric.Accuracy(); loss.update_metric(acc, labels); acc.get()
+        ('accuracy', 0.5)
+        """
         if self._label_shapes is None:
             return
         if pre_sliced:
@@ -84,7 +139,13 @@ class PythonModule(BaseModule):
 
     def bind(self, data_shapes, label_shapes=None, for_training=True, inputs_need_grad=False,
              force_rebind=False, shared_module=None, grad_req="write"):
-        """Record the shapes and compute the output shapes (``grad_req`` must be 'write')."""
+        """Record the shapes and compute the output shapes (``grad_req`` must be 'write').
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule()
+        >>> loss.bind([('data', (4, 2))]); loss.output_shapes, loss.binded
+        ([('pyloss_output', (4, 2))], False)
+        """
         if self.binded and not force_rebind:
             self.logger.warning("Already bound, ignoring bind()")
             return
@@ -107,7 +168,13 @@ class PythonModule(BaseModule):
 
     def init_optimizer(self, kvstore="local", optimizer="sgd",
                        optimizer_params=(("learning_rate", 0.01),), force_init=False):
-        """No optimizer needed."""
+        """No optimizer needed.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule()
+        >>> loss.init_optimizer(optimizer='adam'); loss.optimizer_initialized
+        False
+        """
 
 
 class PythonLossModule(PythonModule):
@@ -141,7 +208,15 @@ class PythonLossModule(PythonModule):
         return [(self._name + "_output", self._data_shapes[0][1])]
 
     def forward(self, data_batch, is_train=None):
-        """Keep the scores (and, when training, the labels)."""
+        """Keep the scores (and, when training, the labels).
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule()
+        >>> loss.forward(mx.io.DataBatch([mx.nd.array([[1, 2]])], [mx.nd.array([1])]),
+        ...              is_train=True)
+        >>> loss.get_outputs()[0].asnumpy(), loss._labels.asnumpy()
+        (array([[1., 2.]], dtype=float32), array([1.], dtype=float32))
+        """
         self._scores = data_batch.data[0]
         if is_train is None:
             is_train = self.for_training
@@ -149,12 +224,30 @@ class PythonLossModule(PythonModule):
             self._labels = data_batch.label[0]
 
     def get_outputs(self, merge_multi_context=True):
-        """``[scores]``."""
+        """``[scores]``.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule(); scores = mx.nd.array([[1, 2]])
+        >>> loss.forward(mx.io.DataBatch([scores]), is_train=False)
+        >>> loss.get_outputs()[0] is scores     # the input passes through
+        True
+        """
         assert merge_multi_context is True
         return [self._scores]
 
     def backward(self, out_grads=None):
-        """Compute the scores' gradient (a loss takes no ``out_grads``)."""
+        """Compute the scores' gradient (a loss takes no ``out_grads``).
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule(grad_func=lambda scores, labels: scores.asnumpy() * 2)
+        >>> loss.bind([('data', (1, 2))], [('softmax_label', (1,))])
+        >>> loss.forward(mx.io.DataBatch([mx.nd.array([[1, 2]])], [mx.nd.array([0])]),
+        ...              is_train=True)
+        >>> loss.backward(); loss.get_input_grads()[0]     # a NumPy gradient becomes an NDArray
+        <BLANKLINE>
+        [[2. 4.]]
+        <NDArray 1x2 @cpu(0)>
+        """
         assert out_grads is None, "For a loss module, out_grads should be None"
         assert self.for_training
         self._backward_impl()
@@ -170,10 +263,27 @@ class PythonLossModule(PythonModule):
             raise NotImplementedError()
 
     def get_input_grads(self, merge_multi_context=True):
-        """``[gradient of the scores]``."""
+        """``[gradient of the scores]``.
+
+        >>> import symnb as mx
+        >>> loss = mx.mod.PythonLossModule(grad_func=lambda scores, labels: scores - labels)
+        >>> loss.bind([('data', (2, 1))], [('softmax_label', (2, 1))])
+        >>> loss.forward(mx.io.DataBatch([mx.nd.array([[3], [1]])], [mx.nd.array([[1], [1]])]),
+        ...              is_train=True)
+        >>> loss.backward(); loss.get_input_grads()[0].asnumpy()
+        array([[2.],
+               [0.]], dtype=float32)
+        """
         assert merge_multi_context is True
         return [self._scores_grad]
 
     def install_monitor(self, mon):
-        """Not supported for Python losses."""
+        """Not supported for Python losses.
+
+        >>> import symnb as mx
+        >>> mx.mod.PythonLossModule().install_monitor(mx.mon.Monitor(1))
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()

@@ -27,7 +27,14 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """Register the magics and formatters on ``ipython``. Loading twice changes nothing."""
+    """Register the magics and formatters on ``ipython``. Loading twice changes nothing.
+
+    >>> from IPython.core.interactiveshell import InteractiveShell
+    >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)   # %load_ext symnb
+    >>> magics = ip.magics_manager.magics
+    >>> 'symbol' in magics['cell'], 'bind' in magics['line'], 'executor' in magics['line']
+    (True, True, True)
+    """
     from ._display import register_formatters
     from .magics_executor import ExecutorMagics
     from .magics_symbol import SymbolMagics
@@ -47,6 +54,13 @@ def unload_ipython_extension(ipython):
     Magics, formatters and event callbacks are recognised by the module that defines them
     (this package), so whatever later versions register is removed too, and another
     extension's entries are left alone. ``%load_ext symnb`` adds them again.
+
+    >>> from IPython.core.interactiveshell import InteractiveShell
+    >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)
+    >>> unload_ipython_extension(ip); 'symbol' in ip.magics_manager.magics['cell']
+    False
+    >>> load_ipython_extension(ip); 'symbol' in ip.magics_manager.magics['cell']
+    True
     """
     from IPython.core.magic import Magics
 

@@ -20,7 +20,14 @@ _GRAD_REQS = ("write", "add", "null")
 
 @magics_class
 class ExecutorMagics(Magics):
-    """Magics that bind symbols and run executors, showing the executor after each step."""
+    """Magics that bind symbols and run executors, showing the executor after each step.
+
+    >>> from IPython.core.interactiveshell import InteractiveShell
+    >>> ip = InteractiveShell.instance(); ip.register_magics(ExecutorMagics)
+    >>> sorted(name for name, f in ip.magics_manager.magics['line'].items()
+    ...        if isinstance(getattr(f, '__self__', None), ExecutorMagics))
+    ['backward', 'bind', 'executor', 'forward', 'simple_bind']
+    """
 
     def __init__(self, shell=None, **kwargs):
         super().__init__(shell=shell, **kwargs)
@@ -88,6 +95,21 @@ class ExecutorMagics(Magics):
         Example::
 
             %bind C A=a B=b --grads --as c_exec
+
+        Driven from Python on a shell (in a notebook: ``ip = get_ipython()``):
+
+        >>> import symnb as mx
+        >>> from IPython.core.interactiveshell import InteractiveShell
+        >>> from IPython.utils.capture import capture_output
+        >>> from symnb.notebook import load_ipython_extension
+        >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)   # %load_ext symnb
+        >>> ip.push({'a': mx.nd.ones(2) * 4, 'b': mx.nd.ones(2) * 2,
+        ...          'C': mx.sym.var('A') * mx.sym.var('B')})
+        >>> with capture_output() as shown:
+        ...     ip.run_line_magic('bind', 'C A=a B=b --grads --as c_exec')
+        >>> ip.user_ns['c_exec'].grad_dict['A'].asnumpy(), 'image/svg+xml' in shown.outputs[0].data
+        (array([0., 0.], dtype=float32), True)
+        >>> for name in ('a', 'b', 'C', 'c_exec'): ip.del_var(name, by_name=True)  # tidy up
         """
         import symnb as mx
 
@@ -144,6 +166,20 @@ class ExecutorMagics(Magics):
         Example::
 
             %simple_bind mlp data=(100,200) --as texec
+
+        Driven from Python on a shell (in a notebook: ``ip = get_ipython()``):
+
+        >>> import symnb as mx
+        >>> from IPython.core.interactiveshell import InteractiveShell
+        >>> from IPython.utils.capture import capture_output
+        >>> from symnb.notebook import load_ipython_extension
+        >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)   # %load_ext symnb
+        >>> ip.push({'net': mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=4, name='fc')})
+        >>> with capture_output():
+        ...     ip.run_line_magic('simple_bind', 'net data=(2,3) --as texec')
+        >>> {name: array.shape for name, array in ip.user_ns['texec'].arg_dict.items()}
+        {'data': (2, 3), 'fc_weight': (4, 3), 'fc_bias': (4,)}
+        >>> for name in ('net', 'texec'): ip.del_var(name, by_name=True)  # tidy up
         """
         import symnb as mx
 
@@ -174,6 +210,22 @@ class ExecutorMagics(Magics):
         Example::
 
             %forward c_exec
+
+        Driven from Python on a shell (in a notebook: ``ip = get_ipython()``):
+
+        >>> import symnb as mx
+        >>> from IPython.core.interactiveshell import InteractiveShell
+        >>> from IPython.utils.capture import capture_output
+        >>> from symnb.notebook import load_ipython_extension
+        >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)   # %load_ext symnb
+        >>> ip.push({'a': mx.nd.ones(2) * 4, 'b': mx.nd.ones(2) * 2,
+        ...          'C': mx.sym.var('A') * mx.sym.var('B')})
+        >>> with capture_output():
+        ...     ip.run_line_magic('bind', 'C A=a B=b --as c_exec')
+        ...     ip.run_line_magic('forward', 'c_exec')
+        >>> ip.user_ns['c_exec'].outputs[0].asnumpy()
+        array([8., 8.], dtype=float32)
+        >>> for name in ('a', 'b', 'C', 'c_exec'): ip.del_var(name, by_name=True)  # tidy up
         """
         args = parse_line(self.forward, line)
         _, executor = self._executor(args.executor)
@@ -196,6 +248,23 @@ class ExecutorMagics(Magics):
         Example::
 
             %backward c_exec --out-grads ones
+
+        Driven from Python on a shell (in a notebook: ``ip = get_ipython()``):
+
+        >>> import symnb as mx
+        >>> from IPython.core.interactiveshell import InteractiveShell
+        >>> from IPython.utils.capture import capture_output
+        >>> from symnb.notebook import load_ipython_extension
+        >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)   # %load_ext symnb
+        >>> ip.push({'a': mx.nd.ones(2) * 4, 'b': mx.nd.ones(2) * 2,
+        ...          'C': mx.sym.var('A') * mx.sym.var('B')})
+        >>> with capture_output():
+        ...     ip.run_line_magic('bind', 'C A=a B=b --grads')     # the executor: C_exec
+        ...     ip.run_line_magic('forward', '')
+        ...     ip.run_line_magic('backward', '--out-grads ones')
+        >>> ip.user_ns['C_exec'].grad_dict['A'].asnumpy()     # d(A*B)/dA = b
+        array([2., 2.], dtype=float32)
+        >>> for name in ('a', 'b', 'C', 'C_exec'): ip.del_var(name, by_name=True)  # tidy up
         """
         import symnb as mx
 
@@ -233,6 +302,21 @@ class ExecutorMagics(Magics):
         Example::
 
             %executor texec --live
+
+        Driven from Python on a shell (in a notebook: ``ip = get_ipython()``):
+
+        >>> import symnb as mx
+        >>> from IPython.core.interactiveshell import InteractiveShell
+        >>> from IPython.utils.capture import capture_output
+        >>> from symnb.notebook import load_ipython_extension
+        >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)   # %load_ext symnb
+        >>> ip.push({'C': mx.sym.var('A') * 2})
+        >>> with capture_output() as shown:
+        ...     ip.run_line_magic('simple_bind', 'C A=(2,)')
+        ...     ip.run_line_magic('executor', 'C_exec --stats')
+        >>> sorted(shown.outputs[-1].data)      # the tables only, no picture
+        ['text/html', 'text/plain']
+        >>> for name in ('C', 'C_exec'): ip.del_var(name, by_name=True)  # tidy up
         """
         args = parse_line(self.executor, line)
         if args.live and args.stats:

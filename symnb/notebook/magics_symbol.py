@@ -18,7 +18,14 @@ __all__ = ["SymbolMagics"]
 
 @magics_class
 class SymbolMagics(Magics):
-    """Magics that build symbols."""
+    """Magics that build symbols: ``%%symbol`` (a cell) and ``%symbol`` (a line).
+
+    >>> from IPython.core.interactiveshell import InteractiveShell
+    >>> ip = InteractiveShell.instance(); ip.register_magics(SymbolMagics)
+    >>> magics = ip.magics_manager.magics
+    >>> 'symbol' in magics['cell'], 'symbol' in magics['line']
+    (True, True)
+    """
 
     @magic_arguments()
     @argument("name", nargs="?", default=None,
@@ -56,6 +63,19 @@ class SymbolMagics(Magics):
             fc1 = FullyConnected(data, name='fc1', num_hidden=10)
             act = Activation(fc1, name='relu1', act_type='relu')
             mlp = SoftmaxOutput(FullyConnected(act, name='fc2', num_hidden=26), name='out')
+
+        Driven from Python on a shell (in a notebook: ``ip = get_ipython()``):
+
+        >>> from IPython.core.interactiveshell import InteractiveShell
+        >>> from IPython.utils.capture import capture_output
+        >>> from symnb.notebook import load_ipython_extension
+        >>> ip = InteractiveShell.instance(); load_ipython_extension(ip)   # %load_ext symnb
+        >>> cell = "net = FullyConnected(Variable('data'), num_hidden=4, name='fc')"
+        >>> with capture_output() as shown:
+        ...     ip.run_cell_magic('symbol', '--shape data=(2,3)', cell)
+        >>> ip.user_ns['net'].list_arguments(), '2×4' in shown.outputs[0].data['image/svg+xml']
+        (['data', 'fc_weight', 'fc_bias'], True)
+        >>> ip.del_var('net', by_name=True)  # tidy up
         """
         args = parse_line(self.symbol, line)
         name = identifier(args.name, "NAME") if args.name is not None else None

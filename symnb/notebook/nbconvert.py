@@ -34,6 +34,16 @@ class StaticPictures(Preprocessor):
     """
 
     def preprocess_cell(self, cell, resources, index):
+        """One cell: drop the widget view from each output that carries symnb's live marker.
+
+        >>> import nbformat
+        >>> live = {LIVE_MIME: {}, _WIDGET_MIME: {}, 'image/svg+xml': '<svg/>'}
+        >>> other = {_WIDGET_MIME: {}}      # another library's widget
+        >>> cell = nbformat.v4.new_code_cell(outputs=[
+        ...     nbformat.v4.new_output('display_data', data) for data in (live, other)])
+        >>> [list(out['data']) for out in StaticPictures().preprocess_cell(cell, {}, 0)[0].outputs]
+        [['image/svg+xml'], ['application/vnd.jupyter.widget-view+json']]
+        """
         for output in cell.get("outputs", ()):
             data = output.get("data")
             if data and LIVE_MIME in data:

@@ -130,7 +130,19 @@ class FitProgress:
 
     # ------------------------------------------------------------------ fit callbacks
     def batch_end(self, param):
-        """After every training batch (a ``BatchEndParam``)."""
+        """After every training batch (a ``BatchEndParam``): redraws the bars (at most every
+        0.25 s) and, with ``chart``, the chart (at most every 2 s).
+
+        >>> import symnb as mx
+        >>> from symnb.model import BatchEndParam
+        >>> acc = mx.metric.Accuracy(); acc.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> shown = []
+        >>> p = FitProgress(0, 2, batches_per_epoch=2, display=lambda b, key: shown.append(key),
+        ...                 chart=False)
+        >>> p.batch_end(BatchEndParam(epoch=0, nbatch=0, eval_metric=acc, locals={}))
+        >>> shown, p.progress_text()
+        (['progress'], 'Epoch 0/2 [==========----------] 1/2 accuracy=1.0000')
+        """
         current = self.epochs[-1]
         self._train_metric = param.eval_metric
         if param.epoch != current["epoch"]:
@@ -148,7 +160,17 @@ class FitProgress:
                 self._show_chart(now)
 
     def epoch_end(self, epoch, symbol=None, arg_params=None, aux_params=None):
-        """After every epoch (``fit``'s epoch-end callback), before validation."""
+        """After every epoch (``fit``'s epoch-end callback), before validation. The first one
+        also learns the number of batches per epoch when it was not given.
+
+        >>> import symnb as mx
+        >>> from symnb.model import BatchEndParam
+        >>> acc = mx.metric.Accuracy(); acc.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> p = FitProgress(0, 2, display=lambda bundle, key: None, chart=False)
+        >>> for k in range(2): p.batch_end(BatchEndParam(0, k, acc, {}))
+        >>> p.epoch_end(0); p.batches_per_epoch, p.progress_text()
+        (2, 'Epoch 0/2 [====================] 2/2 ...s accuracy=1.0000')
+        """
         current = self.epochs[-1]
         current["end"] = time.time()
         if self.batches_per_epoch is None:
@@ -162,7 +184,16 @@ class FitProgress:
             self._show_chart(now)
 
     def eval_end(self, param):
-        """After scoring the validation data (``fit``'s eval-end callback)."""
+        """After scoring the validation data (``fit``'s eval-end callback).
+
+        >>> import symnb as mx
+        >>> from symnb.model import BatchEndParam
+        >>> acc = mx.metric.Accuracy(); acc.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> p = FitProgress(0, 2, display=lambda bundle, key: None, chart=False, validation=True)
+        >>> p.epoch_end(0); p.eval_end(BatchEndParam(0, 0, acc, None))
+        >>> p.val_points, p.progress_text().split()[-1]
+        ([(1, 'accuracy', 1.0)], 'val-accuracy=1.0000')
+        """
         current = self.epochs[-1]
         current["validation"] = _global_name_value(param.eval_metric)
         x = current["epoch"] + 1
@@ -173,7 +204,13 @@ class FitProgress:
             self._show_chart(now)
 
     def close(self):
-        """``fit`` ended (or failed): draw the final state."""
+        """``fit`` ended (or failed): draw the final state (once: later calls do nothing).
+
+        >>> shown = []
+        >>> p = FitProgress(0, 1, display=lambda bundle, key: shown.append(key), chart=False)
+        >>> p.close(); p.close(); shown
+        ['progress']
+        """
         if self._closed:
             return
         self._closed = True
@@ -205,7 +242,16 @@ class FitProgress:
         return rows
 
     def progress_text(self):
-        """The progress as plain text, one line per epoch."""
+        """The progress as plain text, one line per epoch.
+
+        >>> import symnb as mx
+        >>> from symnb.model import BatchEndParam
+        >>> acc = mx.metric.Accuracy(); acc.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> p = FitProgress(0, 2, batches_per_epoch=4, display=lambda b, k: None, chart=False)
+        >>> p.batch_end(BatchEndParam(epoch=0, nbatch=2, eval_metric=acc, locals={}))
+        >>> p.progress_text()
+        'Epoch 0/2 [===============-----] 3/4 accuracy=1.0000'
+        """
         lines = []
         for r in self._rows():
             filled = int(round(20 * r["frac"]))
@@ -220,7 +266,12 @@ class FitProgress:
         return "\n".join(lines)
 
     def progress_html(self):
-        """The progress as an HTML table (every text escaped)."""
+        """The progress as an HTML table (every text escaped).
+
+        >>> html = FitProgress(0, 2, display=lambda b, k: None, chart=False).progress_html()
+        >>> html.startswith('<table class="symnb-fit"'), html.count('<tr>')   # head, epoch 0
+        (True, 2)
+        """
         esc = html.escape
         body = []
         for r in self._rows():
@@ -246,7 +297,11 @@ class FitProgress:
                       "progress")
 
     def chart_png(self):
-        """The metric chart as PNG bytes: one panel per metric, training and validation."""
+        """The metric chart as PNG bytes: one panel per metric, training and validation.
+
+        >>> FitProgress(0, 1, display=lambda bundle, key: None).chart_png()[1:4]
+        b'PNG'
+        """
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
@@ -279,7 +334,17 @@ class FitProgress:
         return buf.getvalue()
 
     def chart_text(self):
-        """The chart's last values as text."""
+        """The chart's last values as text.
+
+        >>> import symnb as mx
+        >>> from symnb.model import BatchEndParam
+        >>> acc = mx.metric.Accuracy(); acc.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> p = FitProgress(0, 2, batches_per_epoch=2, display=lambda b, k: None, chart=False)
+        >>> p.chart_text()
+        'Training metrics: none yet'
+        >>> p.batch_end(BatchEndParam(0, 0, acc, {})); p.chart_text()
+        'Training metrics: train accuracy=1.0000 (epoch 0.50)'
+        """
         last = {}
         for kind, points in (("train", self.train_points), ("validation", self.val_points)):
             for x, name, value in points:
@@ -372,7 +437,12 @@ def enable():
 
 
 def disable():
-    """Stop showing progress for ``fit`` (undoes :func:`enable`)."""
+    """Stop showing progress for ``fit`` (undoes :func:`enable`).
+
+    >>> from symnb.module.base_module import FIT_HOOKS
+    >>> enable(); disable(); _auto_hook in FIT_HOOKS, _STATE['auto']
+    (False, False)
+    """
     from ..module import base_module
     _STATE["auto"] = False
     if _auto_hook in base_module.FIT_HOOKS:
@@ -383,7 +453,18 @@ def disable():
 def live_fit(display=None, chart=True):
     """Show progress and metrics for the ``fit`` calls inside the block, with or without
     the extension (``display(bundle, key)`` replaces IPython's display, e.g. in tests).
-    Inside the block the automatic view (:func:`enable`) steps aside."""
+    Inside the block the automatic view (:func:`enable`) steps aside. The block gets the
+    list of views, one per ``fit``.
+
+    >>> import symnb as mx, numpy as np
+    >>> mod = mx.mod.Module(mx.sym.SoftmaxOutput(mx.sym.FullyConnected(
+    ...     mx.sym.var('data'), num_hidden=2, name='fc'), name='softmax'))
+    >>> x = np.eye(2, dtype=np.float32)
+    >>> with live_fit(display=lambda bundle, key: None, chart=False) as views:
+    ...     mod.fit(mx.io.NDArrayIter(x, x[:, 0], batch_size=2), num_epoch=1)
+    >>> len(views), views[0].progress_text()
+    (1, 'Epoch 0/1 [====================] 1/1 ...s accuracy=...')
+    """
     from ..module import base_module
     views = []
 

@@ -33,10 +33,26 @@ class GroupAdaGrad(Optimizer):
         self.float_stable_eps = eps
 
     def create_state(self, index, weight):
+        """The history, one float32 zero per row of the 2-D ``weight`` (shape ``(rows, 1)``).
+
+        >>> import symnb as mx
+        >>> mx.optimizer.contrib.GroupAdaGrad().create_state(0, mx.nd.ones((2, 3))).shape
+        (2, 1)
+        """
         assert len(weight.shape) == 2
         return nd.zeros((weight.shape[0], 1), weight.context)
 
     def update(self, index, weight, grad, state):
+        """Add each row's mean squared gradient to its history, then step that row by
+        ``lr * grad / sqrt(history + eps)``.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.contrib.GroupAdaGrad(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2, 2)), mx.nd.array([[1, 1], [2, 2]])
+        >>> state = opt.create_state(0, w); opt.update(0, w, g, state); state.asnumpy()
+        array([[1.],
+               [4.]], dtype=float32)
+        """
         assert isinstance(weight, NDArray)
         assert isinstance(grad, NDArray)
         self._update_count(index)

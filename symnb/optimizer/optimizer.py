@@ -151,13 +151,27 @@ class Optimizer:
     # ------------------------------------------------------------------ rates
     @property
     def learning_rate(self):
-        """The current learning rate (the scheduler's at ``num_update``, if any)."""
+        """The current learning rate (the scheduler's at ``num_update``, if any).
+
+        >>> import symnb as mx
+        >>> mx.optimizer.SGD(learning_rate=0.1).learning_rate
+        0.1
+        >>> sched = mx.lr_scheduler.FactorScheduler(step=1, factor=0.5, base_lr=1.0)
+        >>> opt = mx.optimizer.SGD(lr_scheduler=sched); opt.num_update = 3; opt.learning_rate
+        0.25
+        """
         if self.lr_scheduler is not None:
             return self.lr_scheduler(self.num_update)
         return self.lr
 
     def set_learning_rate(self, lr):
-        """Set the learning rate (only without an ``lr_scheduler``)."""
+        """Set the learning rate (only without an ``lr_scheduler``).
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.SGD(learning_rate=0.1)
+        >>> opt.set_learning_rate(0.5); opt.learning_rate
+        0.5
+        """
         if self.lr_scheduler is not None:
             raise UserWarning("LRScheduler of the optimizer has already been defined. Note that "
                               "set_learning_rate can mutate the value of the learning rate of "
@@ -166,13 +180,27 @@ class Optimizer:
         self.lr = lr
 
     def set_lr_scale(self, args_lrscale):
-        """[DEPRECATED] Use :meth:`set_lr_mult`."""
+        """[DEPRECATED] Use :meth:`set_lr_mult`.
+
+        >>> import symnb as mx
+        >>> mx.optimizer.SGD().set_lr_scale({0: 2.0})
+        Traceback (most recent call last):
+        ...
+        DeprecationWarning
+        """
         raise DeprecationWarning
 
     def set_lr_mult(self, args_lr_mult):
         """Set learning-rate multipliers by name (with ``sym``) or by index.
 
         The symbol's ``__lr_mult__`` variable attributes come first; ``args_lr_mult`` wins.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.SGD(learning_rate=0.1)
+        >>> opt.set_lr_mult({0: 2.0}); opt.lr_mult
+        {0: 2.0}
+        >>> opt._get_lr(0)
+        0.2
         """
         self.lr_mult = {}
         if self.sym_info:
@@ -187,6 +215,13 @@ class Optimizer:
 
         Names from ``idx2name`` that end in neither ``_weight`` nor ``_gamma`` get 0, then the
         symbol's ``__wd_mult__`` attributes, then ``args_wd_mult``.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.SGD(param_idx2name={0: 'fc_weight', 1: 'fc_bias'})
+        >>> opt.wd_mult
+        {'fc_bias': 0.0}
+        >>> opt.set_wd_mult({'fc_weight': 0.5}); opt.wd_mult
+        {'fc_bias': 0.0, 'fc_weight': 0.5}
         """
         self.wd_mult = {}
         for n in self.idx2name.values():
@@ -248,10 +283,27 @@ class Optimizer:
 
     # ------------------------------------------------------------------ states and updates
     def create_state(self, index, weight):
-        """The auxiliary state (momentum, moments, ...) of one weight; called once."""
+        """The auxiliary state (momentum, moments, ...) of one weight; called once.
+
+        The base optimizer keeps no state:
+
+        >>> import symnb as mx
+        >>> print(mx.optimizer.Optimizer().create_state(0, mx.nd.ones((2,))))
+        None
+        """
 
     def create_state_multi_precision(self, index, weight):
-        """Like :meth:`create_state`, with a float32 master copy of a float16 weight."""
+        """Like :meth:`create_state`, with a float32 master copy of a float16 weight.
+
+        The state is then ``(master, create_state(index, master))``:
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Adam(multi_precision=True)
+        >>> master, (mean, var) = opt.create_state_multi_precision(
+        ...     0, mx.nd.ones((2,), dtype='float16'))
+        >>> master.asnumpy(), mean.dtype
+        (array([1., 1.], dtype=float32), <class 'numpy.float32'>)
+        """
         if self.multi_precision and weight.dtype == numpy.float16:
             master = weight.astype(numpy.float32)
             return (master,) + (self.create_state(index, master),)
@@ -262,11 +314,29 @@ class Optimizer:
         return self.create_state(index, weight)
 
     def update(self, index, weight, grad, state):
-        """Update ``weight`` (and ``state``) in place from ``grad``."""
+        """Update ``weight`` (and ``state``) in place from ``grad``.
+
+        Every optimizer overrides this; the base class cannot update:
+
+        >>> import symnb as mx
+        >>> w = mx.nd.ones((2,))
+        >>> mx.optimizer.Optimizer().update(0, w, w, None)
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def update_multi_precision(self, index, weight, grad, state):
-        """:meth:`update`, through the float32 master copy where there is one."""
+        """:meth:`update`, through the float32 master copy where there is one.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Adam(learning_rate=0.1, multi_precision=True)
+        >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+        >>> state = opt.create_state_multi_precision(0, w)
+        >>> opt.update_multi_precision(0, w, g, state); w.asnumpy(), state[0].asnumpy().round(4)
+        (array([0.9, 0.9], dtype=float16), array([0.9, 0.9], dtype=float32))
+        """
         if self.multi_precision and weight.dtype == numpy.float16:
             master, inner = state[0], state[1]
             self.update(index, master, grad.astype(numpy.float32), inner)
@@ -438,9 +508,27 @@ class Signum(Optimizer):
         self.wd_lh = wd_lh
 
     def create_state(self, index, weight):
+        """The momentum, zeros like ``weight`` (None when ``momentum`` is 0: plain signSGD).
+
+        >>> import symnb as mx
+        >>> mx.optimizer.Signum().create_state(0, mx.nd.ones((2,))).asnumpy()
+        array([0., 0.], dtype=float32)
+        >>> print(mx.optimizer.Signum(momentum=0.0).create_state(0, mx.nd.ones((2,))))
+        None
+        """
         return _zeros_like(weight) if self.momentum != 0.0 else None
 
     def update(self, index, weight, grad, state):
+        """One step of ``lr`` along the sign of the momentum (``signum_update``; MXNet's
+        kernel stores the momentum negated, so a positive gradient gives a negative state).
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Signum(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.array([1, -1])
+        >>> state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy(), state.asnumpy().round(4)
+        (array([0.9, 1.1], dtype=float32), array([-0.1,  0.1], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -473,9 +561,25 @@ class FTML(Optimizer):
         self.epsilon = epsilon
 
     def create_state(self, index, weight):
+        """The ``(d, v, z)`` accumulators, zeros like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.FTML().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32), array([0., 0.], dtype=float32),
+         array([0., 0.], dtype=float32)]
+        """
         return (_zeros_like(weight), _zeros_like(weight), _zeros_like(weight))   # d, v, z
 
     def update(self, index, weight, grad, state):
+        """One ``ftml_update`` step at this weight's update count ``t``.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.FTML(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> d, v, z = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), z.asnumpy().round(4)
+        (array([0.9, 0.9], dtype=float32), array([-3.6, -3.6], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -529,6 +633,14 @@ class LARS(_SGDFamily):
         return self._scaled(lr, indices, self.lr_mult, "lr_mult")
 
     def set_wd_mult(self, args_wd_mult):
+        """Like :meth:`Optimizer.set_wd_mult`, but every name not ending in ``_weight`` gets 0
+        (``_gamma`` included).
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.LARS(param_idx2name={0: 'fc_weight', 1: 'bn_gamma'})
+        >>> opt.set_wd_mult({}); opt.wd_mult
+        {'bn_gamma': 0.0}
+        """
         # LARS exempts every name not ending in _weight (gammas included)
         self.wd_mult = {}
         for n in self.idx2name.values():
@@ -622,6 +734,13 @@ class LBSGD(Optimizer):
         self.admult = 1
 
     def create_state(self, index, weight):
+        """The momentum, zeros like ``weight`` (None without momentum; with
+        ``multi_precision`` and a float16 weight, ``(momentum, float32 master copy)``).
+
+        >>> import symnb as mx
+        >>> mx.optimizer.LBSGD(momentum=0.9).create_state(0, mx.nd.ones((2,))).asnumpy()
+        array([0., 0.], dtype=float32)
+        """
         if self.multi_precision and weight.dtype == numpy.float16:
             master = nd.array(weight, ctx=weight.context, dtype=numpy.float32)
             mom = _zeros_like(weight, numpy.float32) if self.momentum != 0.0 else None
@@ -665,6 +784,17 @@ class LBSGD(Optimizer):
         return self.cumgrads[index]
 
     def update(self, index, weight, grad, state):
+        """Accumulate ``grad``; every ``batch_scale`` calls, one SGD step on the mean gradient with
+        the rate times the warm-up multiplier (``batch_scale`` once warm-up is over).
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.LBSGD(learning_rate=0.1, batch_scale=2, warmup_epochs=0)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> opt.update(0, w, g, None); w.asnumpy()
+        array([1., 1.], dtype=float32)
+        >>> opt.update(0, w, g, None); w.asnumpy()
+        array([0.8, 0.8], dtype=float32)
+        """
         _check_arrays([weight], [grad])
         lr, wd = self._get_lr(index), self._get_wd(index)
         self._update_count(index)
@@ -718,6 +848,12 @@ class LAMB(Optimizer):
         self.aggregate_num = max(1, min(45, _aggregation_size("45")))
 
     def create_state(self, index, weight):
+        """The ``(mean, variance)`` moments, zeros like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.LAMB().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32), array([0., 0.], dtype=float32)]
+        """
         return (_zeros_like(weight), _zeros_like(weight))
 
     def _bounds(self):
@@ -776,9 +912,27 @@ class LAMB(Optimizer):
                                                 wds=wds[part], **kwargs)
 
     def update(self, index, weight, grad, state):
+        """One LAMB step (phase 1: the Adam-like direction; phase 2: scaled by the trust ratio).
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.LAMB(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> mean, var = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), mean.asnumpy().round(4)
+        (array([0.9, 0.9], dtype=float32), array([0.1, 0.1], dtype=float32))
+        """
         self._update_impl(index, weight, grad, state, multi_precision=False)
 
     def update_multi_precision(self, index, weight, grad, state):
+        """:meth:`update` through the float32 master copy for float16 weights
+        (``mp_lamb_update_phase1/2``).
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.LAMB(learning_rate=0.1, multi_precision=True)
+        >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+        >>> opt.update_multi_precision(0, w, g, opt.create_state_multi_precision(0, w)); w.asnumpy()
+        array([0.9, 0.9], dtype=float16)
+        """
         first = weight[0] if isinstance(index, (tuple, list)) else weight
         self._update_impl(index, weight, grad, state,
                           multi_precision=self.multi_precision and first.dtype == numpy.float16)
@@ -811,11 +965,29 @@ class DCASGD(Optimizer):
         self.lamda = lamda
 
     def create_state(self, index, weight):
+        """``(momentum, previous weight)``: the momentum is None when ``momentum`` is 0; the
+        previous weight starts as a copy of ``weight``.
+
+        >>> import symnb as mx
+        >>> mom, previous = mx.optimizer.DCASGD().create_state(0, mx.nd.array([1, 2]))
+        >>> print(mom), previous.asnumpy()
+        None
+        (None, array([1., 2.], dtype=float32))
+        """
         if self.momentum == 0.0:
             return (None, weight.copy())
         return (_zeros_like(weight), weight.copy())
 
     def update(self, index, weight, grad, state):
+        """One delay-compensated step; the state then holds the weight before it.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.DCASGD(learning_rate=0.1)
+        >>> w, g = mx.nd.array([1, 2]), mx.nd.ones((2,))
+        >>> state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy(), state[1].asnumpy()
+        (array([0.9, 1.9], dtype=float32), array([1., 2.], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -868,6 +1040,16 @@ class NAG(_SGDFamily):
             nd.mp_sgd_update(weight, grad, state[1], out=weight, lr=lr, wd=wd, **kwargs)
 
     def update_multi_precision(self, index, weight, grad, state):
+        """:meth:`update` through the float32 master copy (the state's second item) for float16
+        weights.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.NAG(learning_rate=0.1, momentum=0.9, multi_precision=True)
+        >>> w, g = mx.nd.ones((2,), dtype='float16'), mx.nd.ones((2,), dtype='float16')
+        >>> mom, master = state = opt.create_state_multi_precision(0, w)
+        >>> opt.update_multi_precision(0, w, g, state); w.asnumpy(), master.asnumpy().round(4)
+        (array([0.81, 0.81], dtype=float16), array([0.81, 0.81], dtype=float32))
+        """
         self._update_impl(index, weight, grad, state,
                           multi_precision=self.multi_precision and weight.dtype == numpy.float16
                           and isinstance(state, (tuple, list)))
@@ -888,9 +1070,24 @@ class SGLD(Optimizer):
     """
 
     def create_state(self, index, weight):
+        """SGLD keeps no state.
+
+        >>> import symnb as mx
+        >>> print(mx.optimizer.SGLD().create_state(0, mx.nd.ones((2,))))
+        None
+        """
         return None
 
     def update(self, index, weight, grad, state):
+        """Half a gradient step, plus Gaussian noise of standard deviation ``sqrt(lr)``.
+
+        >>> import symnb as mx
+        >>> mx.random.seed(0); opt = mx.optimizer.SGLD(learning_rate=0.01)
+        >>> w, g = mx.nd.ones((10000,)), mx.nd.ones((10000,)) * 2
+        >>> opt.update(0, w, g, None); a = w.asnumpy()
+        >>> round(float(a.mean()), 2), round(float(a.std()), 2)
+        (0.99, 0.1)
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -926,9 +1123,25 @@ class Adam(Optimizer):
         self.lazy_update = lazy_update
 
     def create_state(self, index, weight):
+        """The ``(mean, variance)`` moments, zeros like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.Adam().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32), array([0., 0.], dtype=float32)]
+        """
         return (_zeros_like(weight), _zeros_like(weight))    # mean, variance
 
     def update(self, index, weight, grad, state):
+        """One ``adam_update`` step with the bias-corrected rate; the moments move towards ``grad``.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Adam(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> mean, var = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), mean.asnumpy().round(4), var.asnumpy().round(4)
+        (array([0.9, 0.9], dtype=float32), array([0.1, 0.1], dtype=float32),
+         array([0.001, 0.001], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -965,9 +1178,24 @@ class AdaGrad(Optimizer):
         self.float_stable_eps = eps
 
     def create_state(self, index, weight):
+        """The history of squared gradients, float32 zeros shaped like ``weight``.
+
+        >>> import symnb as mx
+        >>> mx.optimizer.AdaGrad().create_state(0, mx.nd.ones((2,))).asnumpy()
+        array([0., 0.], dtype=float32)
+        """
         return nd.zeros(weight.shape, weight.context)     # history (float32, as MXNet)
 
     def update(self, index, weight, grad, state):
+        """Add ``grad ** 2`` to the history, then step by ``lr * grad / sqrt(history + eps)``.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.AdaGrad(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.array([2, 2])
+        >>> state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), state.asnumpy()
+        (array([0.9, 0.9], dtype=float32), array([4., 4.], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -1001,10 +1229,27 @@ class RMSProp(Optimizer):
         self.clip_weights = clip_weights
 
     def create_state(self, index, weight):
+        """``(n,)``, or ``(n, g, delta)`` when ``centered``: float32 zeros like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.RMSProp().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32)]
+        >>> len(mx.optimizer.RMSProp(centered=True).create_state(0, mx.nd.ones((2,))))
+        3
+        """
         n = 3 if self.centered else 1          # n (, g, delta): float32, as MXNet's
         return tuple(nd.zeros(weight.shape, weight.context) for _ in range(n))
 
     def update(self, index, weight, grad, state):
+        """One ``rmsprop_update`` (or, centered, ``rmspropalex_update``) step.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.RMSProp(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> (n,) = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), n.asnumpy().round(4)
+        (array([0.6838, 0.6838], dtype=float32), array([0.1, 0.1], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -1043,9 +1288,24 @@ class AdaDelta(Optimizer):
         self.epsilon = epsilon
 
     def create_state(self, index, weight):
+        """The running averages ``(acc_g, acc_delta)``, float32 zeros shaped like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.AdaDelta().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32), array([0., 0.], dtype=float32)]
+        """
         return (nd.zeros(weight.shape, weight.context), nd.zeros(weight.shape, weight.context))
 
     def update(self, index, weight, grad, state):
+        """One AdaDelta step (no learning rate: the step size comes from the running averages).
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.AdaDelta()
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> acc_g, acc_delta = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), acc_g.asnumpy().round(4)
+        (array([0.99, 0.99], dtype=float32), array([0.1, 0.1], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         wd = self._get_wd(index)
         self._update_count(index)
@@ -1081,9 +1341,25 @@ class Ftrl(Optimizer):
         self.lr = learning_rate
 
     def create_state(self, index, weight):
+        """The ``(z, n)`` accumulators, float32 zeros shaped like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.Ftrl().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32), array([0., 0.], dtype=float32)]
+        """
         return (nd.zeros(weight.shape, weight.context), nd.zeros(weight.shape, weight.context))
 
     def update(self, index, weight, grad, state):
+        """One ``ftrl_update`` step; ``n`` accumulates the squared gradients.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Ftrl()
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> z, n = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), z.asnumpy(), n.asnumpy()
+        (array([0.4495, 0.4495], dtype=float32), array([-9., -9.], dtype=float32),
+         array([1., 1.], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         wd, lr = self._get_wd(index), self._get_lr(index)
@@ -1113,9 +1389,24 @@ class Adamax(Optimizer):
         self.beta2 = beta2
 
     def create_state(self, index, weight):
+        """The ``(m, u)`` moments (mean and infinity norm), zeros like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.Adamax().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32), array([0., 0.], dtype=float32)]
+        """
         return (_zeros_like(weight), _zeros_like(weight))
 
     def update(self, index, weight, grad, state):
+        """One AdaMax step; ``u`` keeps the largest (decayed) absolute gradient.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Adamax(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.array([1, -2])
+        >>> m, u = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), u.asnumpy()
+        (array([0.9, 1.1], dtype=float32), array([1., 2.], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -1154,9 +1445,25 @@ class Nadam(Optimizer):
         self.m_schedule = 1.
 
     def create_state(self, index, weight):
+        """The ``(m, v)`` moments, zeros like ``weight``.
+
+        >>> import symnb as mx
+        >>> [s.asnumpy() for s in mx.optimizer.Nadam().create_state(0, mx.nd.ones((2,)))]
+        [array([0., 0.], dtype=float32), array([0., 0.], dtype=float32)]
+        """
         return (_zeros_like(weight), _zeros_like(weight))
 
     def update(self, index, weight, grad, state):
+        """One Nesterov-Adam step; the momentum schedule advances once per call.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Nadam(learning_rate=0.1)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> m, v = state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy().round(4), m.asnumpy().round(4), v.asnumpy().round(4)
+        (array([0.8944, 0.8944], dtype=float32), array([0.1, 0.1], dtype=float32),
+         array([0.001, 0.001], dtype=float32))
+        """
         _check_arrays([weight], [grad])
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
@@ -1194,8 +1501,23 @@ class Test(Optimizer):
     """
 
     def create_state(self, index, weight):
+        """Float32 zeros shaped like ``weight``.
+
+        >>> import symnb as mx
+        >>> mx.optimizer.Test().create_state(0, mx.nd.ones((2,))).asnumpy()
+        array([0., 0.], dtype=float32)
+        """
         return nd.zeros(weight.shape, weight.context)
 
     def update(self, index, weight, grad, state):
+        """``weight += rescale_grad * grad``, then the state copies the weight.
+
+        >>> import symnb as mx
+        >>> opt = mx.optimizer.Test(rescale_grad=0.5)
+        >>> w, g = mx.nd.ones((2,)), mx.nd.ones((2,))
+        >>> state = opt.create_state(0, w); opt.update(0, w, g, state)
+        >>> w.asnumpy(), state.asnumpy()
+        (array([1.5, 1.5], dtype=float32), array([1.5, 1.5], dtype=float32))
+        """
         weight[:] += grad * self.rescale_grad
         state[:] = weight

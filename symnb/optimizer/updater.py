@@ -67,7 +67,14 @@ class Updater:
                     idxs[part], ws[part], gs[part], [self.states[i] for i in idxs[part]])
 
     def sync_state_context(self, state, context):
-        """The state moved to ``context`` (tuples and lists recursively)."""
+        """The state moved to ``context`` (tuples and lists recursively).
+
+        >>> import symnb as mx
+        >>> updater = mx.optimizer.get_updater(mx.optimizer.SGD())
+        >>> mom, master = updater.sync_state_context((mx.nd.ones((2,)), None), mx.cpu(0))
+        >>> mom.context, master
+        (cpu(0), None)
+        """
         if isinstance(state, NDArray):
             return state.as_in_context(context)
         if isinstance(state, (tuple, list)):
@@ -76,7 +83,15 @@ class Updater:
         return state
 
     def set_states(self, states):
-        """Restore states saved by :meth:`get_states` (never from a pickle)."""
+        """Restore states saved by :meth:`get_states` (never from a pickle).
+
+        >>> import symnb as mx
+        >>> updater = mx.optimizer.get_updater(mx.optimizer.SGD(momentum=0.9))
+        >>> updater(0, mx.nd.ones((2,)), mx.nd.ones((2,)))
+        >>> restored = mx.optimizer.get_updater(mx.optimizer.SGD(momentum=0.9))
+        >>> restored.set_states(updater.get_states()); restored.states[0].asnumpy()
+        array([-0.01, -0.01], dtype=float32)
+        """
         loaded, optimizer = _states.loads(states)
         if optimizer is not None:
             self.optimizer = optimizer
@@ -85,7 +100,17 @@ class Updater:
 
     def get_states(self, dump_optimizer=False):
         """The states as bytes (symnb's safe format; with ``dump_optimizer`` the optimizer's
-        settings, update counts and scheduler too)."""
+        settings, update counts and scheduler too).
+
+        >>> import symnb as mx
+        >>> updater = mx.optimizer.get_updater(mx.optimizer.SGD(learning_rate=0.5))
+        >>> type(updater.get_states()).__name__
+        'bytes'
+        >>> restored = mx.optimizer.get_updater(mx.optimizer.SGD())
+        >>> restored.set_states(updater.get_states(dump_optimizer=True))
+        >>> restored.optimizer.learning_rate
+        0.5
+        """
         return _states.dumps(self.states, self.optimizer if dump_optimizer else None)
 
 

@@ -28,7 +28,13 @@ _HIDEABLE_ROLES = frozenset({"weight", "bias", "aux", "label"})
 @dataclass(frozen=True, slots=True)
 class ViewNode:
     """One box. ``role`` is ``op`` for operators, ``output`` for the symbol's outputs and the
-    variable's role (data, weight, bias, aux, label) for variables."""
+    variable's role (data, weight, bias, aux, label) for variables.
+
+    >>> import symnb as mx
+    >>> node = graph_view(mx.sym.var('x') * 2).nodes[1]
+    >>> node.name, node.op, node.family, node.role, node.label.splitlines()
+    ('_mulscalar0', '_mul_scalar', 'scalar', 'op', ['_mul_scalar', '2'])
+    """
 
     id: str
     name: str
@@ -46,7 +52,14 @@ class ViewNode:
 
 @dataclass(frozen=True, slots=True)
 class ViewEdge:
-    """Data flowing from ``nodes[source]`` to ``nodes[target]``."""
+    """Data flowing from ``nodes[source]`` to ``nodes[target]``.
+
+    >>> import symnb as mx
+    >>> view = graph_view(mx.sym.var('x') * 2, shape={'x': (2, 3)})
+    >>> edge = view.edges[0]
+    >>> view.nodes[edge.source].name, view.nodes[edge.target].name, edge.label, edge.shape
+    ('x', '_mulscalar0', '2×3', (2, 3))
+    """
 
     source: int
     target: int
@@ -59,7 +72,14 @@ class ViewEdge:
 
 @dataclass(frozen=True, slots=True)
 class BadEdge:
-    """An edge to highlight, e.g. a shape conflict: producer and consumer node names."""
+    """An edge to highlight, e.g. a shape conflict: producer and consumer node names.
+
+    >>> import symnb as mx
+    >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=4, name='fc')
+    >>> view = graph_view(fc, bad_edge=BadEdge('data', 'fc', (2, 3), (2, 5)))
+    >>> [(e.bad, e.note) for e in view.edges]
+    [(True, 'provided (2, 3) vs inferred (2, 5)'), (False, '')]
+    """
 
     source: str
     target: str
@@ -68,13 +88,27 @@ class BadEdge:
 
     @property
     def note(self) -> str:
+        """The text drawn on the edge: the provided and the inferred value.
+
+        >>> BadEdge('data', 'fc', (3,), 'float64').note
+        'provided (3,) vs inferred float64'
+        """
         return "provided %s vs inferred %s" % (_fmt(self.provided), _fmt(self.inferred))
 
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
     """What a picture of a symbol shows: boxes (variables, operators, then one per output),
-    edges between them, and totals (``None`` where shapes are unknown)."""
+    edges between them, and totals (``None`` where shapes are unknown).
+
+    >>> import symnb as mx
+    >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=4, name='fc')
+    >>> view = graph_view(fc, shape={'data': (2, 3)})
+    >>> len(view.nodes), len(view.edges), view.total_params, view.hidden
+    (3, 2, 16, 2)
+    >>> graph_view(fc).total_params is None     # no shapes: unknown
+    True
+    """
 
     nodes: tuple[ViewNode, ...]
     edges: tuple[ViewEdge, ...]

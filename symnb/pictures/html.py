@@ -33,7 +33,12 @@ _HEAD = "padding:1px 8px;text-align:right;color:#6b7580;font-weight:500;" \
 
 # ------------------------------------------------------------------ numbers
 def array_stats(values: np.ndarray) -> dict:
-    """Shape, dtype and min/max/mean/std over the finite values, plus NaN/inf counts."""
+    """Shape, dtype and min/max/mean/std over the finite values, plus NaN/inf counts.
+
+    >>> s = array_stats(np.array([[1.0, 2.0], [3.0, np.inf]]))
+    >>> s['shape'], s['dtype'], s['min'], s['max'], s['mean'], s['inf']
+    ([2, 2], 'float64', 1, 3, 2, 1)
+    """
     values = np.asarray(values)
     stats = {"shape": [int(d) for d in values.shape], "dtype": str(values.dtype),
              "size": int(values.size), "min": None, "max": None, "mean": None, "std": None,
@@ -95,7 +100,12 @@ def _block_mean(a: np.ndarray, rows: int, cols: int) -> np.ndarray:
 
 
 def heatmap_svg(values: np.ndarray, width: float = 240.0) -> Markup:
-    """A heatmap of an array viewed as 2-D (leading axes merged), as inline SVG rects."""
+    """A heatmap of an array viewed as 2-D (leading axes merged), as inline SVG rects.
+
+    >>> svg = heatmap_svg(np.arange(6).reshape(2, 3))
+    >>> svg[:4], svg.count('<rect'), svg.split('<title>')[1].split('</title>')[0]
+    ('<svg', 6, 'heatmap 2x3 (2 rows x 3 cols shown), min 0, max 5')
+    """
     a = np.asarray(values, dtype=np.float64)
     a = a.reshape(-1, a.shape[-1]) if a.ndim >= 2 else a.reshape(1, -1)
     grid = _block_mean(a, _HEAT_ROWS, _HEAT_COLS)
@@ -119,7 +129,12 @@ def heatmap_svg(values: np.ndarray, width: float = 240.0) -> Markup:
 
 def histogram_svg(values: np.ndarray, width: float = 240.0, height: float = 64.0,
                   bins: int = 24, axis: bool = True) -> Markup:
-    """A histogram of the finite values as inline SVG (with min/max under it when ``axis``)."""
+    """A histogram of the finite values as inline SVG (with min/max under it when ``axis``).
+
+    >>> svg = histogram_svg(np.arange(10), bins=5)
+    >>> svg[:4], svg.count('<rect'), '>0</text>' in svg and '>9</text>' in svg
+    ('<svg', 5, True)
+    """
     with np.errstate(invalid="ignore", over="ignore"):
         flat = np.asarray(values, dtype=np.float64).ravel()
     flat = flat[np.isfinite(flat)]
@@ -235,7 +250,16 @@ def _table(title: str, rows, empty: str) -> Markup:
 
 def executor_sections(ex) -> dict[str, list[tuple[str, object]]]:
     """The arrays of an executor by section: outputs, arguments, gradients, aux states
-    (``None`` for gradients when the executor has none)."""
+    (``None`` for gradients when the executor has none).
+
+    >>> import symnb as mx
+    >>> ex = (mx.sym.var('a') * 2).simple_bind(mx.cpu(), a=(2, 3))
+    >>> {key: [name for name, _ in rows] for key, rows in executor_sections(ex).items()}
+    {'outputs': ['_mulscalar0_output'], 'arguments': ['a'], 'gradients': ['a'], 'aux states': []}
+    >>> ex = (mx.sym.var('b') + 1).bind(mx.cpu(), [mx.nd.ones(1)])   # no args_grad
+    >>> executor_sections(ex)['gradients'] is None
+    True
+    """
     names = list(getattr(ex, "output_dict", {}) or {})
     outputs = list(getattr(ex, "outputs", []) or [])
     if len(names) != len(outputs):
@@ -251,7 +275,13 @@ def executor_sections(ex) -> dict[str, list[tuple[str, object]]]:
 
 
 def bound_shapes(sections) -> dict:
-    """Argument shapes of an executor (from :func:`executor_sections`), for inference."""
+    """Argument shapes of an executor (from :func:`executor_sections`), for inference.
+
+    >>> import symnb as mx
+    >>> ex = (mx.sym.var('a') * mx.sym.var('b')).simple_bind(mx.cpu(), a=(2, 3), b=(2, 3))
+    >>> bound_shapes(executor_sections(ex))
+    {'a': (2, 3), 'b': (2, 3)}
+    """
     return {name: tuple(arr.shape) for name, arr in sections["arguments"]}
 
 

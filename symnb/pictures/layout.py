@@ -38,6 +38,10 @@ class Layout:
 
     ``routes[k]`` is the polyline of edge ``k`` from its source's bottom to its target's top,
     through one point per crossed layer (the dummy nodes).
+
+    >>> lay = layered_layout([(60, 30), (60, 30)], [(0, 1)])
+    >>> lay.x, lay.y, lay.layer, lay.order, lay.routes, lay.crossings
+    ((42.0, 42.0), (27.0, 101.0), (0, 1), ((0,), (1,)), (((42.0, 42.0), (42.0, 86.0)),), 0)
     """
 
     x: tuple[float, ...]

@@ -36,7 +36,14 @@ def _filtered(bundle: dict, include, exclude) -> dict:
 
 def symbol_mimebundle(sym, include=None, exclude=None, **view_options) -> dict:
     """Symbol -> {'text/plain', 'image/svg+xml', graph JSON}; ``view_options`` go to
-    :func:`~symnb.pictures.graph_view.graph_view` (``shape``, ``hide_weights``, ...)."""
+    :func:`~symnb.pictures.graph_view.graph_view` (``shape``, ``hide_weights``, ...).
+
+    >>> import symnb as mx
+    >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=4, name='fc')
+    >>> b = symbol_mimebundle(fc, shape={'data': (2, 3)})
+    >>> b['text/plain'], b['image/svg+xml'][:4], b[GRAPH_MIME]['totals']['params']
+    ('<Symbol fc>', '<svg', 16)
+    """
     view = graph_view(sym, **view_options)
     doc = view_json(view, place(view))
     svg = draw_svg(doc["draw"])
@@ -47,7 +54,13 @@ def symbol_mimebundle(sym, include=None, exclude=None, **view_options) -> dict:
 
 
 def ndarray_mimebundle(arr, include=None, exclude=None) -> dict:
-    """NDArray -> {'text/plain', 'text/html', graph JSON holding only its ``values``}."""
+    """NDArray -> {'text/plain', 'text/html', graph JSON holding only its ``values``}.
+
+    >>> import symnb as mx
+    >>> b = ndarray_mimebundle(mx.nd.array([1, 2, 3]))
+    >>> sorted(b), b[GRAPH_MIME]['values']['array']['max']
+    (['application/vnd.symnb.graph+json', 'text/html', 'text/plain'], 3)
+    """
     stats = array_stats(arr.asnumpy())
     stats["context"] = str(arr.context)
     doc = {"version": GRAPH_JSON_VERSION, "kind": "ndarray", "nodes": [], "edges": [], "layout": {},

@@ -136,7 +136,16 @@ class BucketSentenceIter(DataIter):
         self.reset()
 
     def reset(self):
-        """Shuffle the batches and the sentences within each bucket, and start over."""
+        """Shuffle the batches and the sentences within each bucket, and start over.
+
+        >>> import symnb as mx
+        >>> it = mx.rnn.BucketSentenceIter([[1, 2], [3, 4]], batch_size=2)
+        WARNING: discarded 0 sentences longer than the largest bucket.
+        >>> it.next().bucket_key, len(list(it))
+        (2, 0)
+        >>> it.reset(); len(list(it))
+        1
+        """
         self.curr_idx = 0
         random.shuffle(self.idx)
         for buck in self.data:
@@ -150,7 +159,20 @@ class BucketSentenceIter(DataIter):
             self.ndlabel.append(ndarray.array(label, dtype=self.dtype))
 
     def next(self):
-        """The next batch (a ``DataBatch`` with its ``bucket_key``)."""
+        """The next batch (a ``DataBatch`` with its ``bucket_key``); each label is the
+        next token, the last one ``invalid_label``. Raises ``StopIteration`` at the end.
+
+        >>> import symnb as mx
+        >>> it = mx.rnn.BucketSentenceIter([[1, 2, 3]], batch_size=1)
+        WARNING: discarded 0 sentences longer than the largest bucket.
+        >>> batch = it.next()
+        >>> batch.bucket_key, batch.data[0].asnumpy(), batch.label[0].asnumpy()
+        (3, array([[1., 2., 3.]], dtype=float32), array([[ 2.,  3., -1.]], dtype=float32))
+        >>> it.next()
+        Traceback (most recent call last):
+        ...
+        StopIteration
+        """
         if self.curr_idx == len(self.idx):
             raise StopIteration
         i, j = self.idx[self.curr_idx]

@@ -82,7 +82,14 @@ class RNNParams:
 
     def get(self, name, **kwargs):
         """The variable ``prefix + name``, created (with ``kwargs`` for ``Variable``) on
-        first use."""
+        first use.
+
+        >>> import symnb as mx
+        >>> params = mx.rnn.RNNParams('enc_')
+        >>> w = params.get('w', shape=(2, 3))
+        >>> w.name, w.attr('__shape__'), params.get('w') is w
+        ('enc_w', '(2, 3)', True)
+        """
         name = self._prefix + name
         if name not in self._params:
             self._params[name] = symbol.Variable(name, **kwargs)
@@ -119,7 +126,15 @@ class BaseRNNCell:
         self.reset()
 
     def reset(self):
-        """Reset the step counters before building another graph with the cell."""
+        """Reset the step counters before building another graph with the cell.
+
+        >>> import symnb as mx
+        >>> cell, x = mx.rnn.RNNCell(3, prefix='r_'), mx.sym.var('x')
+        >>> cell(x, cell.begin_state())[0].name, cell(x, cell.begin_state())[0].name
+        ('r_t0_out', 'r_t1_out')
+        >>> cell.reset(); cell(x, cell.begin_state())[0].name
+        'r_t0_out'
+        """
         self._init_counter = -1
         self._counter = -1
         for cell in getattr(self, "_cells", ()):
@@ -131,18 +146,41 @@ class BaseRNNCell:
 
     @property
     def params(self):
-        """The cell's parameter container (reading it gives up owning it)."""
+        """The cell's parameter container (reading it gives up owning it).
+
+        Pass it to another cell to tie their weights:
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.RNNCell(3, prefix='r_')
+        >>> tied = mx.rnn.RNNCell(3, prefix='t_', params=cell.params)
+        >>> out, _ = tied(mx.sym.var('x'), tied.begin_state())
+        >>> out.name, out.list_arguments()
+        ('t_t0_out', ['x', 'r_i2h_weight', 'r_i2h_bias', 'r_h2h_weight', 'r_h2h_bias'])
+        """
         self._own_params = False
         return self._params
 
     @property
     def state_info(self):
-        """Shape and layout of each state (``{'shape': (0, H), '__layout__': 'NC'}``)."""
+        """Shape and layout of each state (``{'shape': (0, H), '__layout__': 'NC'}``; 0 is the
+        batch size, not known yet). Each cell class defines it.
+
+        >>> import symnb as mx
+        >>> mx.rnn.BaseRNNCell().state_info
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     @property
     def state_shape(self):
-        """The shapes of the states."""
+        """The shapes of the states.
+
+        >>> import symnb as mx
+        >>> mx.rnn.LSTMCell(4).state_shape
+        [(0, 4), (0, 4)]
+        """
         return [info["shape"] for info in self.state_info]
 
     @property
@@ -192,7 +230,15 @@ class BaseRNNCell:
         return args
 
     def pack_weights(self, args):
-        """Concatenate per-gate weights and biases back into the fused ``i2h``/``h2h`` ones."""
+        """Concatenate per-gate weights and biases back into the fused ``i2h``/``h2h`` ones.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.GRUCell(2, prefix='g_')
+        >>> args = {n: mx.nd.zeros((6, 2) if 'weight' in n else (6,)) for n in cell.params._params}
+        >>> gates = cell.unpack_weights(args)
+        >>> gates['g_i2h_r_weight'].shape, cell.pack_weights(gates)['g_i2h_weight'].shape
+        ((2, 2), (6, 2))
+        """
         args = args.copy()
         if not self._gate_names:
             return args
@@ -263,6 +309,12 @@ class RNNCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """One state, the output: ``(batch, num_hidden)``, batch unknown (0).
+
+        >>> import symnb as mx
+        >>> mx.rnn.RNNCell(3).state_info
+        [{'shape': (0, 3), '__layout__': 'NC'}]
+        """
         return [{"shape": (0, self._num_hidden), "__layout__": "NC"}]
 
     @property
@@ -308,6 +360,12 @@ class LSTMCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """Two states, the output ``h`` and the memory ``c``, each ``(batch, num_hidden)``.
+
+        >>> import symnb as mx
+        >>> mx.rnn.LSTMCell(4).state_info
+        [{'shape': (0, 4), '__layout__': 'NC'}, {'shape': (0, 4), '__layout__': 'NC'}]
+        """
         return [{"shape": (0, self._num_hidden), "__layout__": "NC"},
                 {"shape": (0, self._num_hidden), "__layout__": "NC"}]
 
@@ -361,6 +419,12 @@ class GRUCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """One state, the output: ``(batch, num_hidden)``, batch unknown (0).
+
+        >>> import symnb as mx
+        >>> mx.rnn.GRUCell(5).state_info
+        [{'shape': (0, 5), '__layout__': 'NC'}]
+        """
         return [{"shape": (0, self._num_hidden), "__layout__": "NC"}]
 
     @property
@@ -434,6 +498,13 @@ class FusedRNNCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """The ``RNN`` operator's states, ``(layers * directions, batch, num_hidden)``: the
+        hidden state, and for 'lstm' the memory too.
+
+        >>> import symnb as mx
+        >>> mx.rnn.FusedRNNCell(4, num_layers=2, mode='lstm', bidirectional=True).state_info
+        [{'shape': (4, 0, 4), '__layout__': 'LNC'}, {'shape': (4, 0, 4), '__layout__': 'LNC'}]
+        """
         layers = (self._bidirectional + 1) * self._num_layers
         return [{"shape": (layers, 0, self._num_hidden), "__layout__": "LNC"}
                 for _ in range((self._mode == "lstm") + 1)]
@@ -476,6 +547,17 @@ class FusedRNNCell(BaseRNNCell):
         return args
 
     def unpack_weights(self, args):
+        """Slice the flat ``<prefix>parameters`` vector into one weight and bias per
+        direction, layer and gate (``<prefix>l0_i2h_weight``, ...); the input size is
+        worked out from the vector's length.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.FusedRNNCell(2, mode='rnn_tanh', prefix='f_')
+        >>> args = cell.unpack_weights({'f_parameters': mx.nd.arange(14)})
+        >>> {n: a.shape for n, a in args.items()}, args['f_l0_i2h_bias'].asnumpy()
+        ({'f_l0_i2h_weight': (2, 3), 'f_l0_h2h_weight': (2, 2), 'f_l0_i2h_bias': (2,),
+          'f_l0_h2h_bias': (2,)}, array([10., 11.], dtype=float32))
+        """
         args = args.copy()
         arr = args.pop(self._parameter.name)
         b, m, h = len(self._directions), self._num_gates, self._num_hidden
@@ -485,6 +567,16 @@ class FusedRNNCell(BaseRNNCell):
         return args
 
     def pack_weights(self, args):
+        """Lay the per-gate weights and biases back into the flat ``<prefix>parameters``
+        vector (the reverse of :meth:`unpack_weights`).
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.FusedRNNCell(2, mode='rnn_tanh', prefix='f_')
+        >>> args = cell.unpack_weights({'f_parameters': mx.nd.arange(14)})
+        >>> cell.pack_weights(args)['f_parameters'].asnumpy()
+        array([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.],
+              dtype=float32)
+        """
         args = args.copy()
         b, m, h = self._bidirectional + 1, self._num_gates, self._num_hidden
         w0 = args["%sl0_i2h%s_weight" % (self._prefix, self._gate_names[0])]
@@ -501,6 +593,15 @@ class FusedRNNCell(BaseRNNCell):
         raise NotImplementedError("FusedRNNCell cannot be stepped. Please use unroll")
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
+        """One ``RNN`` node over the whole sequence (see :meth:`BaseRNNCell.unroll`); the
+        states returned are its state outputs with ``get_next_state=True``, else ``[]``.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.FusedRNNCell(4, mode='lstm', get_next_state=True, prefix='f_')
+        >>> out, states = cell.unroll(3, mx.sym.var('x'), layout='TNC')
+        >>> out.infer_shape(x=(3, 2, 5))[1], [s.list_outputs()[0] for s in states]
+        ([(3, 2, 4)], ['f_rnn_state_output', 'f_rnn_statecell_output'])
+        """
         self.reset()
         inputs, axis = _normalize_sequence(length, inputs, layout, True)
         if axis == 1:
@@ -572,7 +673,14 @@ class SequentialRNNCell(BaseRNNCell):
         self._cells = []
 
     def add(self, cell):
-        """Append ``cell`` to the stack."""
+        """Append ``cell`` to the stack (its weights join the stack's ``params``).
+
+        >>> import symnb as mx
+        >>> stack = mx.rnn.SequentialRNNCell()
+        >>> stack.add(mx.rnn.RNNCell(2, prefix='a_'))
+        >>> sorted(stack.params._params)
+        ['a_h2h_bias', 'a_h2h_weight', 'a_i2h_bias', 'a_i2h_weight']
+        """
         self._cells.append(cell)
         if self._override_cell_params:
             assert cell._own_params, ("Either specify params for SequentialRNNCell or child "
@@ -582,16 +690,52 @@ class SequentialRNNCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """The states of every cell, in stack order.
+
+        >>> import symnb as mx
+        >>> stack = mx.rnn.SequentialRNNCell()
+        >>> stack.add(mx.rnn.GRUCell(2)); stack.add(mx.rnn.RNNCell(3))
+        >>> stack.state_info
+        [{'shape': (0, 2), '__layout__': 'NC'}, {'shape': (0, 3), '__layout__': 'NC'}]
+        """
         return _cells_state_info(self._cells)
 
     def begin_state(self, **kwargs):
+        """The begin states of every cell, in stack order.
+
+        >>> import symnb as mx
+        >>> stack = mx.rnn.SequentialRNNCell()
+        >>> stack.add(mx.rnn.LSTMCell(2, prefix='l_')); stack.add(mx.rnn.GRUCell(2, prefix='g_'))
+        >>> [s.name for s in stack.begin_state()]
+        ['l_begin_state_0', 'l_begin_state_1', 'g_begin_state_0']
+        """
         assert not self._modified, _MODIFIED
         return _cells_begin_state(self._cells, **kwargs)
 
     def unpack_weights(self, args):
+        """Each cell's :meth:`~BaseRNNCell.unpack_weights`, in turn.
+
+        >>> import symnb as mx
+        >>> stack = mx.rnn.SequentialRNNCell()
+        >>> stack.add(mx.rnn.GRUCell(2, prefix='a_')); stack.add(mx.rnn.GRUCell(2, prefix='b_'))
+        >>> args = {n: mx.nd.zeros((6, 2) if 'weight' in n else (6,)) for n in stack.params._params}
+        >>> gates = stack.unpack_weights(args)
+        >>> len(args), len(gates), gates['b_h2h_z_weight'].shape
+        (8, 24, (2, 2))
+        """
         return _cells_unpack_weights(self._cells, args)
 
     def pack_weights(self, args):
+        """Each cell's :meth:`~BaseRNNCell.pack_weights`, in turn.
+
+        >>> import symnb as mx
+        >>> stack = mx.rnn.SequentialRNNCell()
+        >>> stack.add(mx.rnn.GRUCell(2, prefix='a_')); stack.add(mx.rnn.GRUCell(2, prefix='b_'))
+        >>> args = {n: mx.nd.zeros((6, 2) if 'weight' in n else (6,)) for n in stack.params._params}
+        >>> packed = stack.pack_weights(stack.unpack_weights(args))
+        >>> sorted(packed) == sorted(args), packed['b_h2h_weight'].shape
+        (True, (6, 2))
+        """
         return _cells_pack_weights(self._cells, args)
 
     def __call__(self, inputs, states):
@@ -606,6 +750,16 @@ class SequentialRNNCell(BaseRNNCell):
         return inputs, next_states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
+        """Unroll each cell over the previous one's outputs; returns the last cell's outputs
+        and every cell's last states.
+
+        >>> import symnb as mx
+        >>> stack = mx.rnn.SequentialRNNCell()
+        >>> stack.add(mx.rnn.GRUCell(3, prefix='g_')); stack.add(mx.rnn.RNNCell(2, prefix='r_'))
+        >>> outs, states = stack.unroll(2, mx.sym.var('x'))
+        >>> [o.name for o in outs], [s.name for s in states]
+        (['r_t0_out', 'r_t1_out'], ['g_t1_out', 'r_t1_out'])
+        """
         self.reset()
         begin_state = self.begin_state() if begin_state is None else begin_state
         p, next_states, last = 0, [], len(self._cells) - 1
@@ -642,6 +796,12 @@ class DropoutCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """No states.
+
+        >>> import symnb as mx
+        >>> mx.rnn.DropoutCell(0.5).state_info
+        []
+        """
         return []
 
     def __call__(self, inputs, states):
@@ -650,6 +810,15 @@ class DropoutCell(BaseRNNCell):
         return inputs, states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
+        """One ``Dropout`` over a merged sequence, or one per step over a list; no states.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.DropoutCell(0.5)
+        >>> cell.unroll(3, mx.sym.var('x'))
+        (<Symbol dropout0>, [])
+        >>> [o.name for o in cell.unroll(2, [mx.sym.var('a'), mx.sym.var('b')])[0]]
+        ['dropout1', 'dropout2']
+        """
         self.reset()
         inputs, _ = _normalize_sequence(length, inputs, layout, merge_outputs)
         if isinstance(inputs, symbol.Symbol):
@@ -659,7 +828,18 @@ class DropoutCell(BaseRNNCell):
 
 
 class ModifierCell(BaseRNNCell):
-    """Base class of cells that wrap a base cell (which may then only be used through them)."""
+    """Base class of cells that wrap a base cell (which may then only be used through them).
+
+    >>> import symnb as mx
+    >>> base = mx.rnn.RNNCell(3, prefix='r_')
+    >>> cell = mx.rnn.ResidualCell(base)
+    >>> isinstance(cell, mx.rnn.ModifierCell), cell.base_cell is base
+    (True, True)
+    >>> base.begin_state()
+    Traceback (most recent call last):
+    ...
+    AssertionError: After applying modifier cells (e.g. DropoutCell) the base cell cannot be ...
+    """
 
     def __init__(self, base_cell):
         super().__init__()
@@ -668,14 +848,34 @@ class ModifierCell(BaseRNNCell):
 
     @property
     def params(self):
+        """The base cell's parameter container.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.ZoneoutCell(mx.rnn.RNNCell(3, prefix='r_'))
+        >>> sorted(cell.params._params)
+        ['r_h2h_bias', 'r_h2h_weight', 'r_i2h_bias', 'r_i2h_weight']
+        """
         self._own_params = False
         return self.base_cell.params
 
     @property
     def state_info(self):
+        """The base cell's states.
+
+        >>> import symnb as mx
+        >>> mx.rnn.ZoneoutCell(mx.rnn.LSTMCell(2)).state_info
+        [{'shape': (0, 2), '__layout__': 'NC'}, {'shape': (0, 2), '__layout__': 'NC'}]
+        """
         return self.base_cell.state_info
 
     def begin_state(self, init_sym=symbol.zeros, **kwargs):
+        """The base cell's begin states, made by ``init_sym``.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.ResidualCell(mx.rnn.LSTMCell(2, prefix='l_'))
+        >>> [s.name for s in cell.begin_state(mx.sym.Variable)]
+        ['l_begin_state_0', 'l_begin_state_1']
+        """
         assert not self._modified, _MODIFIED
         self.base_cell._modified = False
         try:
@@ -684,9 +884,26 @@ class ModifierCell(BaseRNNCell):
             self.base_cell._modified = True
 
     def unpack_weights(self, args):
+        """The base cell's :meth:`~BaseRNNCell.unpack_weights`.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.ZoneoutCell(mx.rnn.GRUCell(2, prefix='g_'))
+        >>> args = {n: mx.nd.zeros((6, 2) if 'weight' in n else (6,)) for n in cell.params._params}
+        >>> sorted(n for n in cell.unpack_weights(args) if n.startswith('g_i2h'))
+        ['g_i2h_o_bias', 'g_i2h_o_weight', 'g_i2h_r_bias', 'g_i2h_r_weight', 'g_i2h_z_bias',
+         'g_i2h_z_weight']
+        """
         return self.base_cell.unpack_weights(args)
 
     def pack_weights(self, args):
+        """The base cell's :meth:`~BaseRNNCell.pack_weights`.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.ZoneoutCell(mx.rnn.GRUCell(2, prefix='g_'))
+        >>> args = {n: mx.nd.zeros((6, 2) if 'weight' in n else (6,)) for n in cell.params._params}
+        >>> {n: a.shape for n, a in cell.pack_weights(cell.unpack_weights(args)).items()}
+        {'g_i2h_weight': (6, 2), 'g_i2h_bias': (6,), 'g_h2h_weight': (6, 2), 'g_h2h_bias': (6,)}
+        """
         return self.base_cell.pack_weights(args)
 
     def __call__(self, inputs, states):
@@ -720,6 +937,14 @@ class ZoneoutCell(ModifierCell):
         self.prev_output = None
 
     def reset(self):
+        """Reset the step counters and forget the previous step's output.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.ZoneoutCell(mx.rnn.RNNCell(3, prefix='z_'), zoneout_outputs=0.5)
+        >>> out, _ = cell(mx.sym.var('x'), cell.begin_state())
+        >>> cell.prev_output is out, (cell.reset(), cell.prev_output)[1]
+        (True, None)
+        """
         super().reset()
         self.prev_output = None
 
@@ -757,6 +982,14 @@ class ResidualCell(ModifierCell):
         return output, states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
+        """Unroll the base cell, then add the inputs to its outputs.
+
+        >>> import symnb as mx
+        >>> cell = mx.rnn.ResidualCell(mx.rnn.GRUCell(5, prefix='g_'))
+        >>> outs, _ = cell.unroll(2, mx.sym.var('x'))
+        >>> [o.name for o in outs], outs[0].infer_shape(x=(3, 2, 5))[1]
+        (['g_t0_out_plus_residual', 'g_t1_out_plus_residual'], [(3, 5)])
+        """
         self.reset()
         self.base_cell._modified = False
         try:
@@ -802,9 +1035,28 @@ class BidirectionalCell(BaseRNNCell):
         self._cells = [l_cell, r_cell]
 
     def unpack_weights(self, args):
+        """The left cell's, then the right cell's :meth:`~BaseRNNCell.unpack_weights`.
+
+        >>> import symnb as mx
+        >>> bi = mx.rnn.BidirectionalCell(mx.rnn.GRUCell(2, prefix='l_'),
+        ...                               mx.rnn.GRUCell(2, prefix='r_'))
+        >>> args = {n: mx.nd.zeros((6, 2) if 'weight' in n else (6,)) for n in bi.params._params}
+        >>> sorted(n for n in bi.unpack_weights(args) if n.endswith('i2h_r_weight'))
+        ['l_i2h_r_weight', 'r_i2h_r_weight']
+        """
         return _cells_unpack_weights(self._cells, args)
 
     def pack_weights(self, args):
+        """The left cell's, then the right cell's :meth:`~BaseRNNCell.pack_weights`.
+
+        >>> import symnb as mx
+        >>> bi = mx.rnn.BidirectionalCell(mx.rnn.GRUCell(2, prefix='l_'),
+        ...                               mx.rnn.GRUCell(2, prefix='r_'))
+        >>> args = {n: mx.nd.zeros((6, 2) if 'weight' in n else (6,)) for n in bi.params._params}
+        >>> sorted(bi.pack_weights(bi.unpack_weights(args)))
+        ['l_h2h_bias', 'l_h2h_weight', 'l_i2h_bias', 'l_i2h_weight',
+         'r_h2h_bias', 'r_h2h_weight', 'r_i2h_bias', 'r_i2h_weight']
+        """
         return _cells_pack_weights(self._cells, args)
 
     def __call__(self, inputs, states):
@@ -812,13 +1064,37 @@ class BidirectionalCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """The left cell's states, then the right cell's.
+
+        >>> import symnb as mx
+        >>> mx.rnn.BidirectionalCell(mx.rnn.GRUCell(2), mx.rnn.RNNCell(3)).state_info
+        [{'shape': (0, 2), '__layout__': 'NC'}, {'shape': (0, 3), '__layout__': 'NC'}]
+        """
         return _cells_state_info(self._cells)
 
     def begin_state(self, **kwargs):
+        """The left cell's begin states, then the right cell's.
+
+        >>> import symnb as mx
+        >>> bi = mx.rnn.BidirectionalCell(mx.rnn.GRUCell(3, prefix='l_'),
+        ...                               mx.rnn.LSTMCell(3, prefix='r_'))
+        >>> [s.name for s in bi.begin_state()]
+        ['l_begin_state_0', 'r_begin_state_0', 'r_begin_state_1']
+        """
         assert not self._modified, _MODIFIED
         return _cells_begin_state(self._cells, **kwargs)
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
+        """Unroll ``l_cell`` forward and ``r_cell`` over the reversed inputs, and concatenate
+        their outputs step by step; the states are ``[l_states, r_states]``.
+
+        >>> import symnb as mx
+        >>> bi = mx.rnn.BidirectionalCell(mx.rnn.GRUCell(3, prefix='l_'),
+        ...                               mx.rnn.LSTMCell(3, prefix='r_'))
+        >>> out, states = bi.unroll(2, mx.sym.var('x'), merge_outputs=True)
+        >>> out.name, out.infer_shape(x=(4, 2, 5))[1], [[s.name for s in st] for st in states]
+        ('bi_out', [(4, 2, 6)], [['l_t1_out'], ['r_t1_out', 'r_t1_state']])
+        """
         self.reset()
         inputs, axis = _normalize_sequence(length, inputs, layout, False)
         states = self.begin_state() if begin_state is None else begin_state
@@ -863,6 +1139,11 @@ class BaseConvRNNCell(BaseRNNCell):
 
     ``input_shape`` is one step's input shape (with any batch size); the states take the
     ``i2h`` convolution's output shape, batch unknown.
+
+    >>> import symnb as mx
+    >>> cell = mx.rnn.ConvRNNCell(input_shape=(1, 3, 8, 8), num_hidden=4, i2h_pad=(0, 0))
+    >>> isinstance(cell, mx.rnn.BaseConvRNNCell), cell.state_shape
+    (True, [(0, 4, 6, 6)])
     """
 
     def __init__(self, input_shape, num_hidden, h2h_kernel, h2h_dilate, i2h_kernel, i2h_stride,
@@ -899,6 +1180,13 @@ class BaseConvRNNCell(BaseRNNCell):
 
     @property
     def state_info(self):
+        """One state (Elman, GRU) or two (LSTM), shaped as the ``i2h`` convolution's output.
+
+        >>> import symnb as mx
+        >>> mx.rnn.ConvLSTMCell(input_shape=(1, 3, 8, 8), num_hidden=4).state_info
+        [{'shape': (0, 4, 8, 8), '__layout__': 'NCHW'},
+         {'shape': (0, 4, 8, 8), '__layout__': 'NCHW'}]
+        """
         return [{"shape": self._state_shape, "__layout__": self._conv_layout}
                 for _ in range(self._num_states)]
 

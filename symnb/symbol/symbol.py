@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from .. import attribute
+from .._fluent_examples import EXAMPLES
 from ..base import (  # noqa: F401 -- integer_types ... are MXNet's names in this module too
     CODE_TO_DTYPE,
     DTYPE_TO_CODE,
@@ -412,8 +413,9 @@ class Symbol:
         """Write ``tojson()`` to a file (no trailing newline).
 
         >>> import symnb as mx, tempfile, os
-        >>> p = os.path.join(tempfile.mkdtemp(), 's.json'); mx.sym.var('a').save(p)
-        >>> mx.sym.load(p).list_arguments()
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     p = os.path.join(d, 's.json'); mx.sym.var('a').save(p)
+        ...     print(mx.sym.load(p).list_arguments())
         ['a']
         """
         if not isinstance(fname, str):
@@ -600,6 +602,15 @@ class Symbol:
         return self.bind(ctx or current_context(), kwargs).forward()
 
     def gradient(self, wrt):
+        """The symbol of the gradient with respect to ``wrt``: not implemented, as in MXNet
+        (use ``bind`` or ``simple_bind`` and ``Executor.backward``).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').gradient(['x'])
+        Traceback (most recent call last):
+        ...
+        symnb.base.MXNetError: MXNetError: Symbol.gradient is not implemented
+        """
         raise MXNetError("MXNetError: Symbol.gradient is not implemented")
 
     # ------------------------------------------------------------------ operators
@@ -704,24 +715,80 @@ class Symbol:
 
     # NDArray-only methods (spec 4.8)
     def copy(self):
+        """NDArray only: on a Symbol, raises ``NotImplementedForSymbol`` (as MXNet does).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').copy()
+        Traceback (most recent call last):
+        ...
+        symnb.base.NotImplementedForSymbol: Function copy is not implemented for Symbol...
+        """
         raise NotImplementedForSymbol(self.copy, None)
 
     def asnumpy(self):
+        """NDArray only: on a Symbol, raises ``NotImplementedForSymbol`` (as MXNet does).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').asnumpy()
+        Traceback (most recent call last):
+        ...
+        symnb.base.NotImplementedForSymbol: Function asnumpy is not implemented for Symbol...
+        """
         raise NotImplementedForSymbol(self.asnumpy, None)
 
     def asscalar(self):
+        """NDArray only: on a Symbol, raises ``NotImplementedForSymbol`` (as MXNet does).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').asscalar()
+        Traceback (most recent call last):
+        ...
+        symnb.base.NotImplementedForSymbol: Function asscalar is not implemented for Symbol...
+        """
         raise NotImplementedForSymbol(self.asscalar, None)
 
     def as_in_context(self):
+        """NDArray only: on a Symbol, raises ``NotImplementedForSymbol`` (as MXNet does).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').as_in_context()
+        Traceback (most recent call last):
+        ...
+        symnb.base.NotImplementedForSymbol: Function as_in_context is not implemented for Symbol...
+        """
         raise NotImplementedForSymbol(self.as_in_context, None)
 
     def detach(self):
+        """NDArray only: on a Symbol, raises ``NotImplementedForSymbol`` (as MXNet does).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').detach()
+        Traceback (most recent call last):
+        ...
+        symnb.base.NotImplementedForSymbol: Function detach is not implemented for Symbol...
+        """
         raise NotImplementedForSymbol(self.detach, None)
 
     def wait_to_read(self):
+        """NDArray only: on a Symbol, raises ``NotImplementedForSymbol`` (as MXNet does).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').wait_to_read()
+        Traceback (most recent call last):
+        ...
+        symnb.base.NotImplementedForSymbol: Function wait_to_read is not implemented for Symbol...
+        """
         raise NotImplementedForSymbol(self.wait_to_read, None)
 
     def backward(self):
+        """NDArray only: on a Symbol, raises ``NotImplementedForSymbol`` (as MXNet does).
+
+        >>> import symnb as mx
+        >>> mx.sym.var('x').backward()
+        Traceback (most recent call last):
+        ...
+        symnb.base.NotImplementedForSymbol: Function backward is not implemented for Symbol...
+        """
         raise NotImplementedForSymbol(self.backward, None)
 
     # ------------------------------------------------------------------ fluent methods
@@ -766,6 +833,14 @@ class Symbol:
         return _call_op(get_op("squeeze"), "squeeze", (self,), dict(kwargs, axis=axis))
 
     def diag(self, k=0, **kwargs):
+        """``diag`` of this symbol: the ``k``-th diagonal of a matrix (or a diagonal matrix
+        made from a vector).
+
+        >>> import symnb as mx
+        >>> x = mx.sym.var('x')
+        >>> x.diag(k=1).eval(x=mx.nd.array([[1, 2], [3, 4]]))[0].asnumpy()
+        array([2.], dtype=float32)
+        """
         from ..ops import get_op
         op = get_op("diag")
         if op is None:
@@ -795,6 +870,20 @@ _FLUENT = ("reshape", "reshape_like", "zeros_like", "ones_like", "broadcast_axes
            "relu", "sigmoid", "softmax", "log_softmax", "softmin")
 
 
+def _fluent_doc(fname):
+    """The docstring of fluent method ``fname``: its example evaluates the symbol."""
+    x, call, result, *decimals = EXAMPLES[fname]
+    data = dict(zip("xy", x if isinstance(x, tuple) else (x,)))
+    variables = ", ".join("mx.sym.var(%r)" % name for name in data)
+    feed = ", ".join("%s=mx.nd.array(%s)" % item for item in data.items())
+    rounded = "".join(".round(%d)" % d for d in decimals)
+    return ("Fluent form of ``mx.sym.%s(self, ...)``.\n\n"
+            ">>> import symnb as mx\n"
+            ">>> %s = %s\n"
+            ">>> x.%s.eval(%s)[0].asnumpy()%s\n"
+            "%s\n" % (fname, ", ".join(data), variables, call, feed, rounded, result))
+
+
 def _make_fluent(fname):
     def method(self, *args, **kwargs):
         from ..ops import get_op
@@ -804,7 +893,7 @@ def _make_fluent(fname):
         return _call_op(op, fname, (self,) + args, kwargs)
     method.__name__ = fname
     method.__qualname__ = "Symbol." + fname
-    method.__doc__ = "Fluent form of ``mx.sym.%s(self, ...)``." % fname
+    method.__doc__ = _fluent_doc(fname)
     return method
 
 
@@ -1004,9 +1093,10 @@ def load(fname):
     """Load a symbol from a JSON file written by ``save`` (or by MXNet).
 
     >>> import symnb as mx, tempfile, os
-    >>> p = os.path.join(tempfile.mkdtemp(), 'x.json'); mx.sym.var('x').save(p)
-    >>> mx.sym.load(p).name
-    'x'
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, 'x.json'); mx.sym.var('x').save(p)
+    ...     print(mx.sym.load(p).name)
+    x
     """
     if not isinstance(fname, str):
         raise TypeError("fname need to be string")

@@ -6,7 +6,12 @@ pytest.importorskip("IPython")
 
 @pytest.fixture(scope="session")
 def _shell():
+    from IPython.core.interactiveshell import InteractiveShell
     from IPython.testing.globalipapp import start_ipython
+    if InteractiveShell.initialized() and type(InteractiveShell.instance()) is InteractiveShell:
+        # the magics' doctests drive a plain shell; collected first (``pytest symnb tests``),
+        # it would make start_ipython's test shell a second instance
+        InteractiveShell.clear_instance()
     shell = start_ipython()
     shell.run_line_magic("load_ext", "symnb")
     return shell
