@@ -17,6 +17,23 @@ def _value(v):
     ``np.float64(0.83)`` where MXNet's (NumPy 1) printed ``0.83``."""
     return v.item() if isinstance(v, numpy.generic) else v
 
+
+def _widened(v):
+    """``v`` as MXNet's totals took it: a NumPy float32 (or float16) scalar as float64.
+
+    MXNet 1.9.1 ran under NumPy 1, where ``0.0 + numpy.float32(x)`` is a float64, so its
+    metric totals added up in float64 from the first batch on. NumPy 2 keeps float32 there
+    (NEP 50), which drifts over an epoch (4040.5789 against 4040.5793 after 300 batches of
+    cross-entropy); widening each batch's value first gives MXNet's totals.
+
+    >>> import numpy
+    >>> type(0.0 + _widened(numpy.float32(0.5))).__name__, _widened(3)
+    ('float64', 3)
+    """
+    if isinstance(v, numpy.floating) and v.dtype.itemsize < 8:
+        return numpy.float64(v)
+    return v
+
 _NUMERIC = (float, int, numpy.generic)
 
 
@@ -109,29 +126,67 @@ class EvalMetric:
         self.update(label, pred)
 
     def update(self, labels, preds):
-        """Accumulate a batch: lists of label and prediction NDArrays."""
+        """Accumulate a batch: lists of label and prediction NDArrays.
+
+        Each metric implements it; the base class raises.
+
+        >>> import symnb as mx
+        >>> mx.metric.EvalMetric('base').update([mx.nd.array([1])], [mx.nd.array([1])])
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError()
 
     def reset(self):
-        """Clear the local and the global statistics."""
+        """Clear the local and the global statistics.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Accuracy()
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> m.reset(); m.get(), m.get_global()
+        (('accuracy', nan), ('accuracy', nan))
+        """
         self.num_inst = 0
         self.sum_metric = 0.0
         self.global_num_inst = 0
         self.global_sum_metric = 0.0
 
     def reset_local(self):
-        """Clear the local statistics only (``get_global`` keeps counting)."""
+        """Clear the local statistics only (``get_global`` keeps counting).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Accuracy()
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.3, 0.7], [0, 1]])])
+        >>> m.reset_local(); m.get(), m.get_global()
+        (('accuracy', nan), ('accuracy', 0.5))
+        """
         self.num_inst = 0
         self.sum_metric = 0.0
 
     def get(self):
-        """``(name, value)`` of the local statistics (NaN before any update)."""
+        """``(name, value)`` of the local statistics (NaN before any update).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Accuracy()
+        >>> m.get()
+        ('accuracy', nan)
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.3, 0.7], [0, 1]])]); m.get()
+        ('accuracy', 0.5)
+        """
         if self.num_inst == 0:
             return (self.name, float("nan"))
         return (self.name, _value(self.sum_metric / self.num_inst))
 
     def get_global(self):
-        """``(name, value)`` since the last ``reset`` (``get()`` without global statistics)."""
+        """``(name, value)`` since the last ``reset`` (``get()`` without global statistics).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Accuracy()
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])]); m.reset_local()
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[1, 0]])]); m.get(), m.get_global()
+        (('accuracy', 0.0), ('accuracy', 0.5))
+        """
         if self._has_global_stats:
             if self.global_num_inst == 0:
                 return (self.name, float("nan"))
@@ -139,11 +194,25 @@ class EvalMetric:
         return self.get()
 
     def get_name_value(self):
-        """``get()`` as a list of ``(name, value)`` pairs."""
+        """``get()`` as a list of ``(name, value)`` pairs.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Accuracy()
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.3, 0.7], [0, 1]])])
+        >>> m.get_name_value()
+        [('accuracy', 0.5)]
+        """
         return _pairs(*self.get())
 
     def get_global_name_value(self):
-        """``get_global()`` as a list of ``(name, value)`` pairs."""
+        """``get_global()`` as a list of ``(name, value)`` pairs.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc', 'mae'])
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])]); m.reset_local()
+        >>> m.get_global_name_value()
+        [('accuracy', 1.0), ('mae', 0.5)]
+        """
         if self._has_global_stats:
             return _pairs(*self.get_global())
         return self.get_name_value()
@@ -294,13 +363,24 @@ class CompositeEvalMetric(EvalMetric):
         self.metrics = [create(i) for i in metrics]
 
     def add(self, metric):
-        """Add a child metric (anything :func:`create` accepts)."""
+        """Add a child metric (anything :func:`create` accepts).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric()
+        >>> m.add('acc'); m.add(mx.metric.MAE()); [c.name for c in m.metrics]
+        ['accuracy', 'mae']
+        """
         self.metrics.append(create(metric))
 
     def get_metric(self, index):
         """The child metric at ``index``.
 
         Like MXNet, an index out of range *returns* (does not raise) a ValueError.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc', 'mse'])
+        >>> m.get_metric(1).name, m.get_metric(5)
+        ('mse', ValueError('Metric index 5 is out of range 0 and 2'))
         """
         try:
             return self.metrics[index]
@@ -309,6 +389,16 @@ class CompositeEvalMetric(EvalMetric):
                 index, len(self.metrics)))
 
     def update_dict(self, labels, preds):
+        """Keep the dict entries named by ``label_names``/``output_names``, then pass the
+        dicts to every child's ``update_dict``.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc'], label_names=['y'])
+        >>> m.update_dict({'y': mx.nd.array([1]), 'mask': mx.nd.array([0])},
+        ...               {'out': mx.nd.array([[0, 1]])})
+        >>> m.get()
+        (['accuracy'], [1.0])
+        """
         if self.label_names is not None:
             labels = OrderedDict([i for i in labels.items() if i[0] in self.label_names])
         if self.output_names is not None:
@@ -317,25 +407,71 @@ class CompositeEvalMetric(EvalMetric):
             metric.update_dict(labels, preds)
 
     def update(self, labels, preds):
+        """Update every child metric with the same labels and predictions.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc', 'mae'])
+        >>> m.update([mx.nd.array([1, 0])], [mx.nd.array([[0, 1], [0, 1]])])
+        >>> m.get()
+        (['accuracy', 'mae'], [0.5, 0.5])
+        """
         for metric in self.metrics:
             metric.update(labels, preds)
 
     def reset(self):
+        """Reset every child metric (local and global statistics).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc', 'mae'])
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> m.reset(); m.get(), m.get_global()
+        ((['accuracy', 'mae'], [nan, nan]), (['accuracy', 'mae'], [nan, nan]))
+        """
         # EvalMetric.__init__ calls reset() before self.metrics exists
         for metric in getattr(self, "metrics", ()):
             metric.reset()
 
     def reset_local(self):
+        """Reset the local statistics of every child metric.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc', 'mae'])
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])])
+        >>> m.reset_local(); m.get(), m.get_global()
+        ((['accuracy', 'mae'], [nan, nan]), (['accuracy', 'mae'], [1.0, 0.5]))
+        """
         for metric in getattr(self, "metrics", ()):
             metric.reset_local()
 
     def get(self):
+        """``([names], [values])`` of the children's local statistics.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc', 'mae'])
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])]); m.get()
+        (['accuracy', 'mae'], [1.0, 0.5])
+        """
         return _collect(self.metrics, "get")
 
     def get_global(self):
+        """``([names], [values])`` of the children's global statistics.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CompositeEvalMetric(['acc', 'mae'])
+        >>> m.update([mx.nd.array([1])], [mx.nd.array([[0, 1]])]); m.reset_local()
+        >>> m.get_global()
+        (['accuracy', 'mae'], [1.0, 0.5])
+        """
         return _collect(self.metrics, "get_global")
 
     def get_config(self):
+        """The configuration, with each child's ``get_config()`` under ``'metrics'``.
+
+        >>> import symnb as mx
+        >>> config = mx.metric.CompositeEvalMetric(['acc', 'mae']).get_config()
+        >>> config['metric'], [c['metric'] for c in config['metrics']]
+        ('CompositeEvalMetric', ['Accuracy', 'MAE'])
+        """
         config = super().get_config()
         config.update({"metrics": [i.get_config() for i in self.metrics]})
         return config
@@ -345,6 +481,7 @@ class _Counted(EvalMetric):
     """A metric whose update adds ``(sum, count)`` to the local and global totals alike."""
 
     def _add(self, value, count):
+        value, count = _widened(value), _widened(count)
         self.sum_metric += value
         self.global_sum_metric += value
         self.num_inst += count
@@ -386,6 +523,14 @@ class CustomMetric(_Counted):
         self._allow_extra_outputs = allow_extra_outputs
 
     def update(self, labels, preds):
+        """Call ``feval`` on each (label, prediction) pair as numpy arrays and add its result.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.CustomMetric(lambda label, pred: float((label == pred).all()), 'same')
+        >>> m.update([mx.nd.array([1]), mx.nd.array([2])], [mx.nd.array([1]), mx.nd.array([3])])
+        >>> m.get(), m.num_inst
+        (('same', 0.5), 2)
+        """
         if not self._allow_extra_outputs:
             labels, preds = check_label_shapes(labels, preds, True)
         for pred, label in zip(preds, labels):
@@ -396,6 +541,14 @@ class CustomMetric(_Counted):
                 self._add(reval, 1)
 
     def get_config(self):
+        """Not available: a Python function cannot be serialized.
+
+        >>> import symnb as mx
+        >>> mx.metric.CustomMetric(lambda label, pred: 0.0).get_config()
+        Traceback (most recent call last):
+        ...
+        NotImplementedError: CustomMetric cannot be serialized
+        """
         raise NotImplementedError("CustomMetric cannot be serialized")
 
 

@@ -9,7 +9,7 @@ import numpy
 from .. import ndarray
 from .._checks import mx_assert
 from ..ndarray import NDArray
-from ._base import EvalMetric, _Counted, _value, alias, check_label_shapes, register
+from ._base import EvalMetric, _Counted, _value, _widened, alias, check_label_shapes, register
 
 
 @register
@@ -40,6 +40,14 @@ class Perplexity(EvalMetric):
         self.axis = axis
 
     def update(self, labels, preds):
+        """Add ``-log`` of each label's probability; ``ignore_label`` entries are not counted.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Perplexity(ignore_label=1)
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.25, 0.75], [0.5, 0.5]])])
+        >>> print(round(m.get()[1], 6), m.num_inst)
+        4.0 1.0
+        """
         mx_assert(len(labels) == len(preds))
         loss = 0.
         num = 0
@@ -54,9 +62,9 @@ class Perplexity(EvalMetric):
                                          index[:, None], axis=-1)[:, 0]
             if self.ignore_label is not None:
                 ignore = (label == self.ignore_label).astype(pred.dtype)
-                num -= ignore.sum()
+                num -= _widened(ignore.sum())
                 pred = pred * (1 - ignore) + ignore
-            loss -= numpy.log(numpy.maximum(pred.dtype.type(1e-10), pred)).sum()
+            loss -= _widened(numpy.log(numpy.maximum(pred.dtype.type(1e-10), pred)).sum())
             num += pred.size
         self.sum_metric += loss
         self.global_sum_metric += loss
@@ -64,11 +72,27 @@ class Perplexity(EvalMetric):
         self.global_num_inst += num
 
     def get(self):
+        """``(name, exp(mean negative log-probability))`` of the local statistics.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Perplexity(ignore_label=None)
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.5, 0.5], [0.5, 0.5]])])
+        >>> name, value = m.get(); name, round(value, 6)
+        ('perplexity', 2.0)
+        """
         if self.num_inst == 0:
             return (self.name, float("nan"))
         return (self.name, math.exp(self.sum_metric / self.num_inst))
 
     def get_global(self):
+        """``(name, perplexity)`` since the last ``reset``.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Perplexity(ignore_label=None)
+        >>> m.update([mx.nd.array([0, 1])], [mx.nd.array([[0.5, 0.5], [0.5, 0.5]])])
+        >>> m.reset_local(); m.get(), round(m.get_global()[1], 6)
+        (('perplexity', nan), 2.0)
+        """
         if self.global_num_inst == 0:
             return (self.name, float("nan"))
         return (self.name, math.exp(self.global_sum_metric / self.global_num_inst))
@@ -260,7 +284,15 @@ class PearsonCorrelation(EvalMetric):
             self.reset_micro()
 
     def reset_micro(self):
-        """Clear the pooled ('micro') running moments."""
+        """Clear the pooled ('micro') running moments.
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PearsonCorrelation(average='micro')
+        >>> m.update([mx.nd.array([1, 2, 3])], [mx.nd.array([3, 2, 1])])
+        >>> m.reset_micro(); m.update([mx.nd.array([1, 2, 3])], [mx.nd.array([2, 4, 6])])
+        >>> print(*m.get())
+        pearsonr 1.0
+        """
         self._sse_p = 0
         self._mean_p = 0
         self._sse_l = 0
@@ -270,13 +302,27 @@ class PearsonCorrelation(EvalMetric):
         self._conv = 0
 
     def reset(self):
+        """Clear the statistics (and, with ``average='micro'``, the pooled moments).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PearsonCorrelation()
+        >>> m.update([mx.nd.array([1, 2, 3])], [mx.nd.array([2, 4, 7])])
+        >>> m.reset(); m.get()
+        ('pearsonr', nan)
+        """
         super().reset()
         if self.average == "micro":
             self.reset_micro()
 
     @staticmethod
     def update_variance(new_values, *aggregate):
-        """Welford's update of ``(count, mean, M2)`` with ``new_values``."""
+        """Welford's update of ``(count, mean, M2)`` with ``new_values``.
+
+        >>> import numpy, symnb as mx
+        >>> m = mx.metric.PearsonCorrelation()
+        >>> print(*m.update_variance(numpy.array([1., 2., 3.]), 0, 0., 0.))
+        3 2.0 2.0
+        """
         count, mean, m_2 = aggregate
         count += len(new_values)
         delta = new_values - mean
@@ -286,10 +332,24 @@ class PearsonCorrelation(EvalMetric):
         return count, mean, m_2
 
     def update_cov(self, label, pred):
-        """Add the co-moment of a batch (against the running means, as MXNet does)."""
+        """Add the co-moment of a batch (against the running means, as MXNet does).
+
+        >>> import numpy, symnb as mx
+        >>> m = mx.metric.PearsonCorrelation(average='micro')     # running means still 0
+        >>> m.update_cov(numpy.array([1., 2.]), numpy.array([3., 5.])); print(m._conv)
+        13.0
+        """
         self._conv = self._conv + numpy.sum((label - self._mean_l) * (pred - self._mean_p))
 
     def update(self, labels, preds):
+        """Add each (label, prediction) pair: its coefficient ('macro') or its moments ('micro').
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PearsonCorrelation()
+        >>> m.update([mx.nd.array([1, 2, 3])] * 2, [mx.nd.array([2, 4, 6]), mx.nd.array([3, 2, 1])])
+        >>> m.get(), m.num_inst
+        (('pearsonr', 0.0), 2)
+        """
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             check_label_shapes(label, pred, False, True)
@@ -311,6 +371,15 @@ class PearsonCorrelation(EvalMetric):
                     pred, self._pred_nums, self._mean_p, self._sse_p)
 
     def get(self):
+        """``(name, coefficient)``: the mean over pairs ('macro') or of the pooled values ('micro').
+
+        >>> import symnb as mx
+        >>> m = mx.metric.PearsonCorrelation(average='micro')
+        >>> m.update([mx.nd.array([1, 2]), mx.nd.array([3, 4])],
+        ...          [mx.nd.array([2, 4]), mx.nd.array([6, 9])])
+        >>> name, value = m.get(); name, round(value, 6)
+        ('pearsonr', 0.994377)
+        """
         if self.num_inst == 0:
             return (self.name, float("nan"))
         if self.average == "macro":
@@ -318,7 +387,7 @@ class PearsonCorrelation(EvalMetric):
         n = self._label_nums
         pearsonr = self._conv / ((n - 1) * numpy.sqrt(self._sse_p / (n - 1)) *
                                  numpy.sqrt(self._sse_l / (n - 1)))
-        return (self.name, pearsonr)
+        return (self.name, _value(pearsonr))
 
 
 @register
@@ -337,6 +406,13 @@ class Loss(_Counted):
                          has_global_stats=True)
 
     def update(self, _, preds):
+        """Add the outputs' sum and element count (the labels are ignored).
+
+        >>> import symnb as mx
+        >>> m = mx.metric.Loss()
+        >>> m.update(None, [mx.nd.array([1, 2]), mx.nd.array([6])]); m.get(), m.num_inst
+        (('loss', 3.0), 3)
+        """
         if isinstance(preds, NDArray):
             preds = [preds]
         for pred in preds:
