@@ -55,6 +55,10 @@ def _check_process(profile_process):
     return _PROCESSES[profile_process]
 
 
+# a marker's scopes; chrome's trace format has three, and 'task' and 'marker' draw as process
+_MARKER_SCOPES = {"global": "g", "process": "p", "thread": "t", "task": "p", "marker": "p"}
+
+
 class _State:
     """The process profiler: configuration, run/pause flags and what was recorded."""
 
@@ -98,8 +102,7 @@ class _State:
             return
         with self.lock:
             self.events.append({"name": name, "cat": domain, "ph": "i", "ts": self.now_us(),
-                                "pid": 0, "tid": 0, "s": {"global": "g", "process": "p",
-                                                          "thread": "t"}.get(scope_, "p")})
+                                "pid": 0, "tid": 0, "s": _MARKER_SCOPES[scope_]})
 
 
 _STATE = _State()
@@ -155,7 +158,15 @@ def set_config(**kwargs):
 
 
 def profiler_set_config(mode="symbolic", filename="profile.json"):
-    """Deprecated form of :func:`set_config` (warns, as MXNet does)."""
+    """Deprecated form of :func:`set_config` (warns, as MXNet does).
+
+    >>> import warnings, symnb as mx
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter('always')
+    ...     mx.profiler.profiler_set_config(mode='symbolic', filename='profile.json')
+    >>> print(caught[0].message)
+    profiler.profiler_set_config() is deprecated. Please use profiler.set_config() instead
+    """
     warnings.warn("profiler.profiler_set_config() is deprecated. "
                   "Please use profiler.set_config() instead")
     set_config(**{"profile_" + mode: True, "filename": filename})
@@ -175,7 +186,14 @@ def set_state(state="stop", profile_process="worker"):
 
 
 def profiler_set_state(state="stop"):
-    """Deprecated form of :func:`set_state` (warns, as MXNet does)."""
+    """Deprecated form of :func:`set_state` (warns, as MXNet does).
+
+    >>> import warnings, symnb as mx
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter('always'); mx.profiler.profiler_set_state('stop')
+    >>> print(caught[0].message)
+    profiler.profiler_set_state() is deprecated. Please use profiler.set_state() instead
+    """
     warnings.warn("profiler.profiler_set_state() is deprecated. "
                   "Please use profiler.set_state() instead")
     set_state(state)
@@ -187,10 +205,12 @@ def dump(finished=True, profile_process="worker"):
     ``finished=True`` (the default) ends the profile: the recorded events are cleared.
 
     >>> import os, tempfile, json, symnb as mx
-    >>> path = os.path.join(tempfile.mkdtemp(), 'p.json')
-    >>> mx.profiler.set_config(filename=path); mx.profiler.dump()
-    >>> json.load(open(path))['displayTimeUnit']
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     mx.profiler.set_config(filename=os.path.join(tmp, 'p.json')); mx.profiler.dump()
+    ...     with open(os.path.join(tmp, 'p.json')) as f:
+    ...         json.load(f)['displayTimeUnit']
     'ms'
+    >>> mx.profiler.set_config(filename='profile.json')    # the default again
     """
     _check_process(profile_process)
     with _STATE.lock:
@@ -203,7 +223,16 @@ def dump(finished=True, profile_process="worker"):
 
 
 def dump_profile():
-    """Deprecated form of :func:`dump` (warns, as MXNet does)."""
+    """Deprecated form of :func:`dump` (warns, as MXNet does).
+
+    >>> import os, tempfile, warnings, symnb as mx
+    >>> with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter('always')
+    ...     mx.profiler.set_config(filename=os.path.join(tmp, 'p.json')); mx.profiler.dump_profile()
+    ...     print(os.listdir(tmp), w[0].message)
+    ['p.json'] profiler.dump_profile() is deprecated. Please use profiler.dump() instead
+    >>> mx.profiler.set_config(filename='profile.json')    # the default again
+    """
     warnings.warn("profiler.dump_profile() is deprecated. Please use profiler.dump() instead")
     dump(True)
 
@@ -293,7 +322,12 @@ def resume(profile_process="worker"):
 
 
 def set_kvstore_handle(handle):
-    """Accepted for MXNet compatibility (server-process profiling has no meaning here)."""
+    """Accepted for MXNet compatibility (server-process profiling has no meaning here).
+
+    >>> import symnb as mx
+    >>> print(mx.profiler.set_kvstore_handle(mx.kv.create('local')))
+    None
+    """
 
 
 class Domain:
@@ -311,19 +345,39 @@ class Domain:
         return self.name
 
     def new_task(self, name):
-        """A :class:`Task` in this domain."""
+        """A :class:`Task` in this domain.
+
+        >>> import symnb as mx
+        >>> t = mx.profiler.Domain('net').new_task('forward'); type(t).__name__, str(t.domain)
+        ('Task', 'net')
+        """
         return Task(self, name)
 
     def new_frame(self, name):
-        """A :class:`Frame` in this domain."""
+        """A :class:`Frame` in this domain.
+
+        >>> import symnb as mx
+        >>> f = mx.profiler.Domain('net').new_frame('iter'); type(f).__name__, str(f)
+        ('Frame', 'iter')
+        """
         return Frame(self, name)
 
     def new_counter(self, name, value=None):
-        """A :class:`Counter` in this domain."""
+        """A :class:`Counter` in this domain, set to ``value`` if one is given.
+
+        >>> import symnb as mx
+        >>> c = mx.profiler.Domain('net').new_counter('seen', 5); type(c).__name__, c.value
+        ('Counter', 5)
+        """
         return Counter(self, name, value)
 
     def new_marker(self, name):
-        """A :class:`Marker` in this domain."""
+        """A :class:`Marker` in this domain.
+
+        >>> import symnb as mx
+        >>> m = mx.profiler.Domain('net').new_marker('epoch end'); type(m).__name__, str(m.domain)
+        ('Marker', 'net')
+        """
         return Marker(self, name)
 
 
@@ -412,16 +466,34 @@ class Counter:
             self.set_value(value)
 
     def set_value(self, value):
-        """Set the counter's value."""
+        """Set the counter's value (recorded if the profiler is running).
+
+        >>> import symnb as mx
+        >>> c = mx.profiler.Counter(mx.profiler.Domain('io'), 'batches')
+        >>> c.set_value(7); c.value
+        7
+        """
         self.value = value
         _STATE.add_counter(str(self.domain), self.name, value)
 
     def increment(self, delta=1):
-        """Add ``delta``."""
+        """Add ``delta`` (1).
+
+        >>> import symnb as mx
+        >>> c = mx.profiler.Counter(mx.profiler.Domain('io'), 'batches', 5)
+        >>> c.increment(); c.increment(3); c.value
+        9
+        """
         self.set_value(self.value + delta)
 
     def decrement(self, delta=1):
-        """Subtract ``delta``."""
+        """Subtract ``delta`` (1).
+
+        >>> import symnb as mx
+        >>> c = mx.profiler.Counter(mx.profiler.Domain('io'), 'queued', 5)
+        >>> c.decrement(); c.decrement(3); c.value
+        1
+        """
         self.set_value(self.value - delta)
 
     def __iadd__(self, delta):
@@ -448,7 +520,21 @@ class Marker:
         self.name = name
 
     def mark(self, scope="process"):  # noqa: A002 -- MXNet's argument name
-        """Record the instant."""
+        """Record the instant (an ``'i'`` event of the trace that :func:`dump` writes).
+
+        >>> import symnb as mx
+        >>> mx.profiler.set_state('run')
+        >>> mx.profiler.Marker(mx.profiler.Domain('train'), 'epoch end').mark('global')
+        >>> mx.profiler.set_state('stop')
+        >>> mx.profiler.Marker(mx.profiler.Domain('train'), 'x').mark('bogus')
+        Traceback (most recent call last):
+        ...
+        symnb.base.MXNetError: MXNetError: Invalid Input: 'bogus', valid values are: \
+{'global', 'marker', 'process', 'task', 'thread'}
+        """
+        if scope not in _MARKER_SCOPES:        # MXNet's ProfileMarkerScopeParam enum
+            raise MXNetError("MXNetError: Invalid Input: '%s', valid values are: {%s}"
+                             % (scope, ", ".join("'%s'" % s for s in sorted(_MARKER_SCOPES))))
         _STATE.add_marker(str(self.domain), self.name, scope)
 
 

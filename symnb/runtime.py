@@ -8,10 +8,13 @@ import collections
 
 __all__ = ["Feature", "Features", "feature_list"]
 
-# MXNet 1.9.1's feature names that scripts commonly test for
-_NAMES = ("CUDA", "CUDNN", "NCCL", "CUDA_RTC", "TENSORRT", "CPU_SSE", "CPU_AVX", "F16C",
-          "BLAS_OPEN", "BLAS_MKL", "LAPACK", "MKLDNN", "OPENCV", "CAFFE", "PROFILER",
-          "DIST_KVSTORE", "CXX14", "INT64_TENSOR_SIZE", "SIGNAL_HANDLER", "DEBUG", "TVM_OP")
+# MXNet 1.9.1's features, every one in its order (include/mxnet/libinfo.h), so that
+# ``is_enabled`` answers for each name a script may test
+_NAMES = ("CUDA", "CUDNN", "NCCL", "CUDA_RTC", "TENSORRT", "CPU_SSE", "CPU_SSE2", "CPU_SSE3",
+          "CPU_SSE4_1", "CPU_SSE4_2", "CPU_SSE4A", "CPU_AVX", "CPU_AVX2", "OPENMP", "SSE",
+          "F16C", "JEMALLOC", "BLAS_OPEN", "BLAS_ATLAS", "BLAS_MKL", "BLAS_APPLE", "LAPACK",
+          "MKLDNN", "OPENCV", "CAFFE", "PROFILER", "DIST_KVSTORE", "CXX14", "INT64_TENSOR_SIZE",
+          "SIGNAL_HANDLER", "DEBUG", "TVM_OP")
 
 
 class Feature(collections.namedtuple("Feature", ["name", "enabled"])):
@@ -51,6 +54,15 @@ class Features(collections.OrderedDict):
         return str(list(self.values()))
 
     def is_enabled(self, feature_name):
+        """Whether the feature (case-insensitive) is enabled; an unknown name raises.
+
+        >>> Features().is_enabled('blas_open')
+        True
+        >>> Features().is_enabled('GPU')
+        Traceback (most recent call last):
+        ...
+        RuntimeError: Feature 'GPU' is unknown, known features are: ['CUDA', ...]
+        """
         feature_name = feature_name.upper()
         if feature_name not in self:
             raise RuntimeError("Feature '{}' is unknown, known features are: {}".format(

@@ -127,3 +127,19 @@ def test_other_legacy_samplers_have_their_distributions():
     np.testing.assert_array_equal(a, mx.nd.random.poisson(4, shape=(6,)).asnumpy())
     assert mx.sym.random.randint(0, 5, shape=(2,)).infer_type()[1] == [np.int32]
     assert mx.sym.random_gamma(alpha=2, shape=(3,)).list_outputs() == ["random_gamma0_output"]
+
+
+# printed by MXNet 1.9.1's mx.runtime.Features() (the PyPI CPU wheel), in its order
+MXNET_FEATURES = ("CUDA CUDNN NCCL CUDA_RTC TENSORRT CPU_SSE CPU_SSE2 CPU_SSE3 CPU_SSE4_1 "
+                  "CPU_SSE4_2 CPU_SSE4A CPU_AVX CPU_AVX2 OPENMP SSE F16C JEMALLOC BLAS_OPEN "
+                  "BLAS_ATLAS BLAS_MKL BLAS_APPLE LAPACK MKLDNN OPENCV CAFFE PROFILER "
+                  "DIST_KVSTORE CXX14 INT64_TENSOR_SIZE SIGNAL_HANDLER DEBUG TVM_OP").split()
+
+
+def test_runtime_features_name_every_mxnet_feature():
+    features = mx.runtime.Features()
+    assert list(features) == MXNET_FEATURES
+    assert features.is_enabled("OPENMP") is False        # answered, not an unknown name
+    assert features.is_enabled("cpu_avx2") is False
+    with pytest.raises(RuntimeError, match="GPU"):
+        features.is_enabled("GPU")
