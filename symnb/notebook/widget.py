@@ -228,6 +228,11 @@ def _prefixes(collapse):
     return [str(p) for p in collapse]
 
 
+# what ExecutorWidget.get_state adds to its traits: the live values, which travel as custom
+# messages (throttled, only what changed) rather than as synced traits
+_LIVE_STATE = frozenset({"arrays", "steps", "event", "trace"})
+
+
 class ExecutorWidget(SymbolWidget):
     """An executor's picture, kept current: after ``forward``, ``backward`` and aux changes
     its boxes show the new outputs, gradients and aux states (before -> after) in place.
@@ -306,28 +311,68 @@ class ExecutorWidget(SymbolWidget):
     # --------------------------------------------------------------- what the view reads
     @property
     def arrays(self) -> list[dict]:
-        """Every array as last encoded (what a new view receives)."""
+        """Every array as last encoded (what a new view receives).
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('A') * 2).simple_bind(mx.cpu(), A=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> [(e['group'], e['name'], e['view_shape']) for e in w.arrays]   # at bind
+        [('arg', 'A', [1, 2]), ('grad', 'A', [1, 2])]
+        >>> w.close()
+        """
         return list(self._entries.values())
 
     @property
     def steps(self) -> int:
-        """Steps (forward and backward calls) sent to the browser so far."""
+        """Steps (forward and backward calls) sent to the browser so far.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('A') * 2).simple_bind(mx.cpu(), A=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> _ = ex.forward(); _ = ex.forward(); w.flush(); w.steps     # two steps, one update
+        2
+        >>> w.close()
+        """
         return self._sent_steps
 
     @property
     def event(self) -> str:
-        """The last step sent: 'bind', 'forward' or 'backward'."""
+        """The last step sent: 'bind', 'forward' or 'backward'.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('A') * 2).simple_bind(mx.cpu(), A=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> w.event
+        'bind'
+        >>> _ = ex.forward(is_train=True); ex.backward(mx.nd.ones(2)); w.flush(); w.event
+        'backward'
+        >>> w.close()
+        """
         return self._sent_event if hasattr(self, "_sent_event") else "bind"
 
     def get_state(self, key=None, drop_defaults=False):
         """The synced state plus the live values (``arrays``, ``steps``, ``event``,
-        ``trace``), so a view opened now draws the current values."""
-        state = super().get_state(key=key, drop_defaults=drop_defaults)
+        ``trace``), so a view opened now draws the current values.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('A') * 2).simple_bind(mx.cpu(), A=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> _ = ex.forward(A=np.ones(2)); w.flush()
+        >>> state = w.get_state(); state['event'], state['steps'], len(state['arrays'])
+        ('forward', 1, 3)
+        >>> w.get_state('steps')
+        {'steps': 1}
+        >>> w.close()
+        """
         wanted = None if key is None else ({key} if isinstance(key, str) else set(key))
-        if wanted is None or "arrays" in wanted:
+        traits = None if wanted is None else sorted(wanted - _LIVE_STATE)
+        state = super().get_state(key=traits, drop_defaults=drop_defaults) \
+            if traits is None or traits else {}
+        if wanted is None or wanted & _LIVE_STATE:
             with self._lock:
-                state.update(arrays=[self._with_before(e) for e in self._entries.values()],
-                             steps=self.steps, event=self.event, trace=self._trace)
+                live = {"arrays": [self._with_before(e) for e in self._entries.values()],
+                        "steps": self.steps, "event": self.event, "trace": self._trace}
+            state.update((k, v) for k, v in live.items() if wanted is None or k in wanted)
         return state
 
     # --------------------------------------------------------------- the cheap step path
@@ -363,7 +408,16 @@ class ExecutorWidget(SymbolWidget):
 
     def flush(self) -> None:
         """Encode what changed since the last update and send it now (the throttle calls
-        this; a test or the end of a cell may too)."""
+        this; a test or the end of a cell may too).
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('A') * 2).simple_bind(mx.cpu(), A=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> _ = ex.forward(A=np.ones(2) * 3); w.flush()
+        >>> w.flushes, [e['stats']['max'] for e in w.arrays if e['group'] == 'output']
+        (1, [6.0])
+        >>> w.close()
+        """
         with self._lock:
             start = time.perf_counter()
             self._pending = False
@@ -386,7 +440,16 @@ class ExecutorWidget(SymbolWidget):
 
     def resync(self) -> None:
         """Send every array (not only what changed) and the trace: a front end that missed
-        messages (its module was still loading) asks for this once."""
+        messages (its module was still loading) asks for this once.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('A') * 2).simple_bind(mx.cpu(), A=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> sent = []; w.send = lambda msg, buffers=None: sent.append(len(msg['entries']))
+        >>> w.flush(); w.resync(); sent     # nothing changed, then both arrays again
+        [0, 2]
+        >>> w.close()
+        """
         with self._lock:
             self._sent.clear()
             self._pending = True
@@ -473,7 +536,15 @@ class ExecutorWidget(SymbolWidget):
 
     def toggle(self, prefix: str) -> None:
         """Fold or unfold the boxes named ``prefix...`` (the arrays follow their box); folding
-        draws the graph picture (the executor picture has no groups)."""
+        draws the graph picture (the executor picture has no groups).
+
+        >>> import symnb as mx
+        >>> net = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, name='blk_fc')
+        >>> w = ExecutorWidget(net.simple_bind(mx.cpu(), x=(1, 3)))
+        >>> w.toggle('blk_'); {e['name']: e['node'] for e in w.arrays if e['group'] == 'arg'}
+        {'x': 'x', 'blk_fc_weight': 'blk_', 'blk_fc_bias': 'blk_'}
+        >>> w.close()
+        """
         self._picture = "graph"
         super().toggle(prefix)
         with self._lock:
@@ -630,7 +701,14 @@ class ExecutorWidget(SymbolWidget):
                 "application/vnd.symnb.graph+json": doc}
 
     def close(self):
-        """Stop following the executor, then close the widget."""
+        """Stop following the executor, then close the widget.
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('A') * 2).simple_bind(mx.cpu(), A=(2,))
+        >>> w = ExecutorWidget(ex)
+        >>> w.close(); _ = ex.forward(); w.flush(); w.steps, w.comm is None
+        (0, True)
+        """
         unsubscribe, self._unsubscribe = getattr(self, "_unsubscribe", None), None
         if unsubscribe is not None:
             unsubscribe()

@@ -165,6 +165,18 @@ def test_a_new_view_gets_the_current_values_as_binary_buffers():
     w.close()
 
 
+def test_get_state_answers_for_single_keys_live_or_synced():
+    ex = (mx.sym.var("x") * 2).simple_bind(mx.cpu(), x=(3,))
+    w = ExecutorWidget(ex)
+    ex.forward(x=mx.nd.ones(3))
+    w.flush()
+    assert w.get_state("steps") == {"steps": 1}
+    assert set(w.get_state(["event", "kind"])) == {"event", "kind"}
+    assert [e["name"] for e in w.get_state("arrays")["arrays"]][:1] == ["x"]
+    assert set(w.get_state("kind")) == {"kind"}                  # a trait alone
+    w.close()
+
+
 def test_batchnorm_aux_states_show_before_and_after():
     data = mx.sym.var("data")
     net = mx.sym.BatchNorm(data, name="bn", fix_gamma=False)
