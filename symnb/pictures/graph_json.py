@@ -97,7 +97,13 @@ def _list(shape):
 
 def view_json(view: GraphView, placed=None, values: dict | None = None) -> dict:
     """The JSON document of a view (``placed`` is :func:`symnb.pictures.svg.place`'s result,
-    computed here when not given)."""
+    computed here when not given).
+
+    >>> import symnb as mx
+    >>> doc = view_json(graph_view(mx.sym.var('x') * 2))
+    >>> sorted(doc['layout']['nodes']), doc['footer']
+    (['n0', 'n1', 'out0'], '1 node · 0 params')
+    """
     from .svg import family_colors, place
     boxes, lay = placed if placed is not None else place(view)
     nodes = [{"id": n.id, "name": n.name, "label": n.label, "op": n.op, "family": n.family,
@@ -132,7 +138,14 @@ def view_json(view: GraphView, placed=None, values: dict | None = None) -> dict:
 
 def graph_json(symbol, shape: dict | None = None, values: dict | None = None,
                **view_options) -> dict:
-    """``view_json(graph_view(symbol, shape, **view_options), values=values)``."""
+    """``view_json(graph_view(symbol, shape, **view_options), values=values)``.
+
+    >>> import symnb as mx
+    >>> fc = mx.sym.FullyConnected(mx.sym.var('data'), num_hidden=4, name='fc')
+    >>> doc = graph_json(fc, shape={'data': (2, 3)})
+    >>> [n['name'] for n in doc['nodes']], [e['label'] for e in doc['edges']]
+    (['data', 'fc', 'fc_output'], ['2×3', '2×4'])
+    """
     return view_json(graph_view(symbol, shape, **view_options), values=values)
 
 

@@ -113,7 +113,13 @@ def _box(node) -> _Box:
 
 
 def place(view: GraphView) -> tuple[list[_Box], Layout]:
-    """Measure every box and lay the graph out (shared by the SVG and the graph JSON)."""
+    """Measure every box and lay the graph out (shared by the SVG and the graph JSON).
+
+    >>> import symnb as mx
+    >>> boxes, lay = place(graph_view(mx.sym.var('x') * 2))
+    >>> len(boxes), lay.layer, [text for _, text in boxes[1].lines]
+    (3, (0, 1, 2), ['_mul_scalar', '2', '_mulscalar0'])
+    """
     boxes = [_box(node) for node in view.nodes]
     layout = layered_layout([(b.width, b.height) for b in boxes],
                             [(e.source, e.target) for e in view.edges])
@@ -203,7 +209,8 @@ def _draw_node(node, box: _Box, cx: float, cy: float) -> dict:
 
 def _totals(view: GraphView) -> str:
     """The totals line: operators, parameters, aux states, FLOPs, folded variables."""
-    parts = ["%d nodes" % sum(1 for n in view.nodes if n.role == "op")]
+    ops = sum(1 for n in view.nodes if n.role == "op")
+    parts = ["%d node%s" % (ops, "" if ops == 1 else "s")]
     if view.total_params is not None:
         parts.append("%s params" % format(view.total_params, ","))
     else:
@@ -226,7 +233,7 @@ def draw(view: GraphView, layout: tuple[list[_Box], Layout] | None = None) -> di
     >>> from symnb.pictures import graph_view
     >>> picture = draw(graph_view(mx.sym.var('x') * 2))
     >>> [t['text'] for t in picture['nodes'][0]['text']], picture['footer'][0]['text']
-    (['x', 'data'], '1 nodes · 0 params')
+    (['x', 'data'], '1 node · 0 params')
     """
     boxes, lay = layout if layout is not None else place(view)
     # edges leaving one node with the same text (one output used twice) share one label
@@ -346,5 +353,11 @@ def _footer(view: GraphView, top: float) -> tuple[list[dict], float, float]:
 
 
 def symbol_svg(symbol, shape: dict | None = None, **view_options) -> str:
-    """``render_svg(graph_view(symbol, shape, **view_options))``."""
+    """``render_svg(graph_view(symbol, shape, **view_options))``.
+
+    >>> import symnb as mx
+    >>> svg = symbol_svg(mx.sym.var('x') * 2, shape={'x': (2, 3)})
+    >>> svg[:4], '2×3' in svg
+    ('<svg', True)
+    """
     return render_svg(graph_view(symbol, shape, **view_options))
