@@ -281,6 +281,64 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
     def target_key(src, index):
         return ("var", id(src)) if src.op is None else (id(src), index)
 
+    def in_gradient_array(node):
+        # whether MXNet's gradient entry of this node's output is a variable's gradient
+        # array: through CloneGradient operators read only once, down to a variable used once
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if not n.op.clone_gradient or counts.get((id(n), 0), 0) != 1:
+                continue
+            for e in n.inputs:
+                if e.node.op is None:
+                    if id(e.node) in grad_of and counts.get(("var", id(e.node)), 0) == 1:
+                        return True
+                elif read(e.node):
+                    stack.append(e.node)
+        return False
+
+    position, consumers = {}, {}        # made on the first in-place candidate (prelu)
+
+    def reads_dy_last(node):
+        # MXNet's planner writes a gradient in place of the output gradient dy only if this
+        # backward is dy's last reader. dy is a fresh entry unless the one consumer is an
+        # elemwise_add, whose entry (CloneGradient) is read by every input behind the adds:
+        # a variable's gradient or aggregation, or an operator whose backward runs later
+        # (earlier in the forward order, as backward runs in reverse), reads it after this
+        if counts.get((id(node), 0), 0) != 1:
+            return True
+        if not position:
+            position.update((id(n), k) for k, n in enumerate(ops))
+            for n in ops:
+                for e in n.inputs:
+                    consumers.setdefault((id(e.node), e.index), []).append(n)
+        users = consumers.get((id(node), 0), [])
+        if len(users) != 1 or not users[0].op.clone_gradient:
+            return True
+        top = users[0]
+        while counts.get((id(top), 0), 0) == 1 and len(consumers.get((id(top), 0), [])) == 1 \
+                and consumers[(id(top), 0)][0].op.clone_gradient:
+            top = consumers[(id(top), 0)][0]
+        stack = [top]
+        while stack:
+            clone = stack.pop()
+            for e in clone.inputs:
+                src = e.node
+                if src is node or not read(src):
+                    continue
+                if src.op is None or position[id(src)] < position[id(node)]:
+                    return False
+                if src.op.clone_gradient and counts.get((id(src), e.index), 0) == 1:
+                    stack.append(src)
+        return True
+
+    def read(src):
+        # whether a gradient for src's outputs is read: a zero-gradient operator (floor,
+        # BlockGrad, ...) ignores its output gradients, and MXNet gives the operators
+        # producing them kNullOp there (their entries have no reader), which e.g. Embedding
+        # requires of its data gradient
+        return reach[id(src)] and (src.op is None or not src.op.zero_gradient)
+
     for node, i in heads:
         if not (node.op is not None and node.op.is_loss_head(node.params)):
             if (node.op is None and id(node) in grad_of) or (node.op is not None
@@ -289,7 +347,7 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
     for node in ops:
         if reach[id(node)]:
             for e in node.inputs:
-                if reach[id(e.node)]:
+                if read(e.node):
                     k = target_key(e.node, e.index)
                     counts[k] = counts.get(k, 0) + 1
 
@@ -341,15 +399,17 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
         igrads, reqs_node, post_adds, internal = [], [], [], []
         for e in node.inputs:
             src = e.node
-            if not reach[id(src)]:
+            if not read(src):
                 igrads.append(None)
                 reqs_node.append("null")
                 internal.append(False)
                 continue
             key = target_key(src, e.index)
             # MXNet's gradient entry for this input is its own (not the variable's gradient
-            # array) for an operator's output, or for a variable whose gradient sums several
-            internal.append(src.op is not None or counts[key] > 1)
+            # array) for an operator's output, or for a variable whose gradient sums several;
+            # but an elemwise_add hands its entry on to the variables behind it
+            internal.append(counts[key] > 1 or (src.op is not None
+                                                and not in_gradient_array(src)))
             if src.op is None:
                 g, user_req = grad_of[id(src)]
                 target = _grad_view(g, shapes[id(src)][0])
@@ -369,6 +429,8 @@ def _plan_backward(ops, heads, reach, grad_of, bound, shapes, dtypes, xp, entry_
             continue                # every input's gradient is zero-propagated: no step
         in_place = frozenset(i for i in node.op.backward_in_place(params)
                              if igrads[i] is not None and internal[i])
+        if in_place and not reads_dy_last(node):
+            in_place = frozenset()
         if in_place:
             params = Params(params, _ograd_in_place=in_place)
         ins, var_slots = _wire_inputs(node, bound, entry_arrays)

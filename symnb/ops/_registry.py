@@ -101,6 +101,10 @@ class OpDef:
     # passes zeros on): a loss then still gives its gradient, BatchNorm still updates its
     # moving statistics, and the operators upstream get a real (if zero) gradient
     backward_on_zero_grads: ClassVar[bool] = False
+    # MXNet's CloneGradient (elemwise_add): the output's gradient entry itself becomes each
+    # input's, with no backward node, so where it reaches a variable used once it lives in
+    # that variable's gradient array (which matters to ``backward_in_place``)
+    clone_gradient: ClassVar[bool] = False
     # MXNet's type rule refuses an unknown first input type (its message core, raised as
     # "Error in operator <node>: ..." when type inference reaches the node without it); with
     # ``type_required_any`` only when no input type at all is known

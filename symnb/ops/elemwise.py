@@ -188,6 +188,8 @@ for _name, _aliases, _fwd, _grad, _loss, _doc in UNARY:
     register(type(_name, (_Unary,), {
         "name": _name, "aliases": _aliases, "fwd": staticmethod(_fwd),
         "grad": None if _grad is None else staticmethod(_grad), "loss_head": _loss,
+        # the rounding family and logical_not: MXNet's MakeZeroGradNodes
+        "zero_gradient": _loss and _grad is None,
         "__doc__": _example(_name, _doc), "__module__": __name__}))
 
 
@@ -440,7 +442,10 @@ class _Broadcast(_Binary):
 
 
 class _Compare:
+    # comparisons and logical operators: MXNet's MakeZeroGradNodes (no head gradient needed,
+    # and nothing upstream needs a gradient on their account)
     loss_head = True
+    zero_gradient = True
     dl = dr = None
 
     def forward(self, p, ins, outs, is_train, rt):
@@ -469,7 +474,8 @@ def _register_binary(name, aliases, base, fwd, dl, dr, extra=(), **more):
 
 for _n, _al, _bn, _bal, _f, _dl, _dr, _into in BINARY:
     _register_binary(_n, _al, _Binary, _f, _dl, _dr, grad_into=_into,
-                     lhs_grad_in_place=_n == "elemwise_add")
+                     lhs_grad_in_place=_n == "elemwise_add",
+                     clone_gradient=_n == "elemwise_add")
     _register_binary(_bn, _bal, _Broadcast, _f, _dl, _dr)
 # the dense form of MXNet's sparse-preserving division
 _register_binary("_scatter_elemwise_div", (), _Binary, *BINARY[3][4:7])
@@ -608,6 +614,7 @@ for _n, _al, _f, _g in SCALAR:
     register(type(_n, (_Scalar,), {
         "name": _n, "aliases": _al, "fwd": staticmethod(_f),
         "grad": None if _g is None else staticmethod(_g), "loss_head": _g is None,
+        "zero_gradient": _g is None,        # the comparisons: MXNet's MakeZeroGradNodes
         "grad_into": _SCALAR_GRAD_INTO.get(_n),
         "__doc__": ("Elementwise ``%s`` with a scalar.\n\n    >>> import symnb as mx\n"
                     "    >>> mx.sym._internal.%s(mx.sym.var('a'), scalar=2).list_attr()\n"

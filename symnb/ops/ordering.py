@@ -285,6 +285,7 @@ class argsort(_Ordering):  # noqa: N801 -- MXNet's operator name
 
     name = "argsort"
     loss_head = True
+    zero_gradient = True        # MXNet's MakeZeroGradNodes
     params = (
         Param("axis", "int or None, optional, default='-1'",
               "Axis along which to sort the input tensor. If not given, the flattened array is "
