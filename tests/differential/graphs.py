@@ -9,7 +9,10 @@ the training/inference switch. A graph is drawn from a seed by :func:`draw` as p
 in the format of ``../shared/oracle`` (``symbol.json``, ``inputs.npz``, ``meta.json``,
 ``expected.npz``), so ``../shared/oracle/check.py``'s ``run_case`` and ``compare`` replay it.
 
-    .bench-mxnet-venv/bin/python tests/differential/graphs.py [--count 160]   # record
+    .bench-mxnet-venv/bin/python tests/differential/graphs.py [--count 160] [--from 0]
+
+records seeds ``from .. from + count - 1`` (kept: 0-499, and 1000-1159 with the operators of
+:func:`_draw_more`).
 
 >>> spec = draw(3)
 >>> spec['seed'], spec['dtype'] in ('float32', 'float64'), len(spec['steps']) >= 1
@@ -33,6 +36,9 @@ _SCALAR = ["_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_d
            "_maximum_scalar", "_minimum_scalar"]
 _BINARY = ["elemwise_add", "elemwise_sub", "elemwise_mul", "_maximum", "_minimum"]
 _BROADCAST = ["broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_maximum"]
+# seeds from here on also draw the operators of _draw_more (the recorded cases below it were
+# drawn without them and stay as they were)
+MORE_FROM = 1000
 _HEADS = ["none", "none", "MakeLoss", "SoftmaxOutput", "LinearRegressionOutput",
           "MAERegressionOutput", "LogisticRegressionOutput"]
 
@@ -56,9 +62,11 @@ def draw(seed: int) -> dict:
     steps = []
     for _ in range(rng.randint(2, 7)):
         src, shape = rng.choice(nodes)
-        step = _draw_step(rng, src, shape, nodes, new_input, len(steps))
+        step = _draw_step(rng, src, shape, nodes, new_input, len(steps), seed >= MORE_FROM)
         if step is None:
             continue
+        if step["op"] == "Cast_round_trip":
+            step["dtype"] = dtype
         steps.append(step)
         nodes.append(("@%d" % (len(steps) - 1), tuple(step["shape"])))
     if not steps:
@@ -82,9 +90,9 @@ def draw(seed: int) -> dict:
             "head_op": head_op, "run": run}
 
 
-def _draw_step(rng, src, shape, nodes, new_input, index):  # noqa: C901 -- one draw per op
+def _draw_step(rng, src, shape, nodes, new_input, index, more=False):  # noqa: C901
     if rng.random() < 0.25:
-        step = _draw_extra(rng, src, shape, nodes, new_input, index)
+        step = _draw_extra(rng, src, shape, nodes, new_input, index, more)
         if step is not None:
             return step
     kind = rng.random()
@@ -213,11 +221,14 @@ def _draw_shape_op(rng, src, shape, nodes, new_input):
     return {"op": "log_softmax", "src": [src], "shape": list(shape)}
 
 
-def _draw_extra(rng, src, shape, nodes, new_input, index):  # noqa: C901 -- one per op
-    """Operators whose backward reads several inputs, normalisations, and layout moves."""
+def _draw_extra(rng, src, shape, nodes, new_input, index, more=False):  # noqa: C901
+    """Operators whose backward reads several inputs, normalisations, and layout moves; with
+    ``more`` (seeds from :data:`MORE_FROM`) also :func:`_draw_more`'s."""
     same = [n for n, sh in nodes if sh == shape]
-    r = rng.randrange(20)
+    r = rng.randrange(30 if more else 20)
     nd = len(shape)
+    if r >= 20:
+        return _draw_more(rng, r - 20, src, shape, new_input, index)
     if r == 0:
         return {"op": rng.choice(["_power_safe", "_hypot", "elemwise_div_safe"]),
                 "src": [src, rng.choice(same)], "shape": list(shape)}
@@ -285,6 +296,48 @@ def _draw_extra(rng, src, shape, nodes, new_input, index):  # noqa: C901 -- one 
                 "pad": 1, "full": False, "count_include_pad": True,
                 "shape": [shape[0], shape[1], (shape[2] - 1) // 2 + 1,
                           (shape[3] - 1) // 2 + 1]}
+    return None
+
+
+def _draw_more(rng, r, src, shape, new_input, index):  # noqa: C901 -- one per op
+    """The oracle's remaining operator kinds (Embedding, batch_dot, broadcast_div, cos, the
+    power and reversed-division scalars, Dropout) and slices with steps, temperatures,
+    casts."""
+    nd = len(shape)
+    if r == 0:
+        dim = rng.randint(2, 4)
+        return {"op": "Embedding", "src": [src], "input_dim": 4, "output_dim": dim,
+                "shape": list(shape) + [dim], "name": "embed%d" % index}
+    if r == 1 and nd == 3:
+        return {"op": "batch_dot_tn", "src": [src, src],
+                "shape": [shape[0], shape[2], shape[2]]}
+    if r == 2:
+        axis = rng.randrange(nd)
+        red = list(shape)
+        red[axis] = 1
+        return {"op": "broadcast_div_safe", "src": [src, new_input(red)], "shape": list(shape)}
+    if r == 3:
+        return {"op": "cos", "src": [src], "shape": list(shape)}
+    if r == 4:
+        return {"op": rng.choice(["_power_scalar", "_rpower_scalar"]), "src": [src],
+                "scalar": rng.choice([2.0, 3.0]) if rng.random() < 0.5 else 0.5,
+                "shape": list(shape)}
+    if r == 5:
+        return {"op": "_rdiv_scalar_safe", "src": [src], "scalar": rng.choice([1.0, -2.5]),
+                "shape": list(shape)}
+    if r == 6:
+        return {"op": "Dropout", "src": [src], "mode": rng.choice(["training", "always"]),
+                "shape": list(shape)}
+    if r == 7 and shape[-1] >= 2:
+        out = list(shape)
+        out[-1] = (shape[-1] + 1) // 2
+        return {"op": "slice_step", "src": [src], "shape": out}
+    if r == 8:
+        return {"op": rng.choice(["softmax_t", "log_softmax_t"]), "src": [src],
+                "axis": rng.randrange(nd), "temperature": rng.choice([0.5, 2.0]),
+                "shape": list(shape)}
+    if r == 9:
+        return {"op": "Cast_round_trip", "src": [src], "shape": list(shape)}
     return None
 
 
@@ -444,6 +497,34 @@ def _apply_extra(sym, st, x):  # noqa: C901 -- one branch per drawn op, kept tog
         return sym.SliceChannel(x[0], num_outputs=2, axis=1, name=st["name"])[st["pick"]]
     if op == "softmax":
         return sym.softmax(x[0], axis=-1)
+    return _apply_more(sym, st, x)
+
+
+def _apply_more(sym, st, x):  # noqa: C901 -- one branch per drawn op, kept together
+    op = st["op"]
+    if op == "Embedding":             # indices 0..3 of the data, and no gradient through them
+        return sym.Embedding(sym.floor(sym.abs(x[0]) * 1.6), input_dim=st["input_dim"],
+                             output_dim=st["output_dim"], name=st["name"])
+    if op == "batch_dot_tn":
+        return sym.batch_dot(x[0], x[1], transpose_a=True)
+    if op == "broadcast_div_safe":
+        return sym.broadcast_div(x[0], sym.abs(x[1]) + 0.5)
+    if op in ("_power_scalar", "_rpower_scalar"):
+        base = sym.abs(x[0]) + 0.5 if st["scalar"] == 0.5 and op == "_power_scalar" else x[0]
+        return _op(sym, op)(base, scalar=st["scalar"])
+    if op == "_rdiv_scalar_safe":
+        return sym._internal._rdiv_scalar(sym.abs(x[0]) + 0.5, scalar=st["scalar"])
+    if op == "Dropout":               # p=0 keeps every element, so both libraries agree
+        return sym.Dropout(x[0], p=0.0, mode=st["mode"])
+    if op == "slice_step":
+        n = len(st["shape"])
+        return sym.slice(x[0], begin=(None,) * (n - 1) + (-1,), end=(None,) * n,
+                         step=(None,) * (n - 1) + (-2,))
+    if op in ("softmax_t", "log_softmax_t"):
+        return getattr(sym, op[:-2])(x[0], axis=st["axis"], temperature=st["temperature"])
+    if op == "Cast_round_trip":       # through the other float type and back
+        other = "float32" if st["dtype"] == "float64" else "float64"
+        return sym.Cast(sym.Cast(x[0], dtype=other), dtype=st["dtype"])
     return _op(sym, op)(*x)       # a plain operator of either library: abs, Flatten, ...
 
 
@@ -550,12 +631,13 @@ def main(argv):
         print("graphs.py records with MXNet 1.9.1, found %s" % mx.__version__)
         return 1
     count = int(argv[argv.index("--count") + 1]) if "--count" in argv else 160
+    first = int(argv[argv.index("--from") + 1]) if "--from" in argv else 0
     spec_ = importlib.util.spec_from_file_location("oracle_check",
                                                    os.path.join(ORACLE, "check.py"))
     check = importlib.util.module_from_spec(spec_)
     spec_.loader.exec_module(check)
     done, refused = 0, []
-    for seed in range(count):
+    for seed in range(first, first + count):
         try:
             record(mx, np, check, draw(seed))
             done += 1

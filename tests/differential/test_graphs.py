@@ -24,7 +24,8 @@ def check():
 
 
 def test_graph_cases_are_recorded():
-    assert len(CASES) >= 490
+    assert len(CASES) >= 650
+    assert sum(int(name.split("_")[1]) >= graphs.MORE_FROM for name in CASES) >= 150
 
 
 @pytest.mark.parametrize("name", CASES)
