@@ -326,12 +326,18 @@ def _allocate(ctx, arg_nodes, aux_nodes, reqs, shapes, dtypes, shared_arg_names,
     New arrays for ``shared_buffer`` are returned (the caller enters them once the executor
     exists), so a failed bind leaves the buffer as it was.
     """
-    from ..ndarray import NDArray, zeros
+    from ..ndarray import NDArray, empty, zeros
 
     def fresh(node):
         group = node.attrs.get("__ctx_group__")
         where = group2ctx[group] if group2ctx and group in group2ctx else ctx
         shape, dtype = tuple(shapes[id(node)][0]), np.dtype(dtypes[id(node)][0])
+        if shape == ():
+            # inferred as (): MXNet's simple_bind allocates one element (SoftmaxOutput's
+            # label for 1-D data), where mx.nd.zeros(()) refuses the shape
+            scalar = empty(shape, ctx=where, dtype=dtype)
+            scalar._data[...] = 0
+            return scalar
         try:
             return zeros(shape, ctx=where, dtype=dtype)
         except MemoryError:

@@ -8,6 +8,8 @@ then cast to the data type, as MXNet does (spec executor.md 6).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..base import MXNetError
@@ -207,12 +209,12 @@ class SoftmaxOutput(_LossHead):
         # MXNet's SoftmaxOutput backward assigns whatever the request: grad_req 'add' writes
         assign(igrads[0], grad.reshape(prob.shape), "write")
 
-    def _target(self, xp, p, k, classes, class_axis, ndim, dtype):
+    def _target(self, xp, p, k, classes, class_axis, ndim, dtype, smooth=True):
         """One-hot (or label-smoothed) targets for integer labels ``k``."""
         shape = [1] * ndim
         shape[class_axis] = classes
         hit = xp.arange(classes).reshape(shape) == xp.expand_dims(k, class_axis)
-        if p.smooth_alpha > 0:
+        if smooth and p.smooth_alpha > 0:
             alpha = dtype.type(p.smooth_alpha)
             return xp.where(hit, 1 - alpha, alpha / dtype.type(classes - 1))
         return hit.astype(dtype)
@@ -227,7 +229,7 @@ class SoftmaxOutput(_LossHead):
         k = _class_indices(label, view.shape[0])
         grad = view - self._target(xp, p, k, classes, 1, 2, prob.dtype)
         if p.use_ignore:
-            grad = grad * (k != int(p.ignore_label))[:, None]
+            grad = xp.where((k != int(p.ignore_label))[:, None], grad, 0)   # +0, as MXNet
         if p.normalization == "batch":
             scale = _scale(prob.dtype, p.grad_scale, label.size)
         elif p.normalization == "valid":
@@ -241,9 +243,10 @@ class SoftmaxOutput(_LossHead):
         view = prob.reshape(n, classes, -1)
         spatial = view.shape[2]
         k = label.reshape(n, -1).astype(np.int64)
-        grad = view - self._target(xp, p, k, classes, 1, 3, prob.dtype)
+        # MXNet's multi_output backward calls the plain SoftmaxGrad: smooth_alpha is ignored
+        grad = view - self._target(xp, p, k, classes, 1, 3, prob.dtype, smooth=False)
         if p.use_ignore:
-            grad = grad * (k != int(p.ignore_label))[:, None, :]
+            grad = xp.where((k != int(p.ignore_label))[:, None, :], grad, 0)
         if p.normalization == "batch":
             scale = _scale(prob.dtype, p.grad_scale, spatial, n)
         elif p.normalization == "valid":
@@ -449,11 +452,13 @@ class MakeLoss(_Identity, _LossHead):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         x = ins[0]
         if p.normalization == "batch":
-            # MXNet views the data as 2-D, so a 1-D input is one sample
-            scale = _scale(x.dtype, p.grad_scale, x.shape[0] if x.ndim > 1 else 1)
+            # MXNet divides by the rows of the data viewed as 2-D (FlatTo2D: every axis but
+            # the last), so a 1-D input is one sample and a (1, 2, 4, 3) input is 8
+            scale = _scale(x.dtype, p.grad_scale, math.prod(x.shape[:-1]))
         elif p.normalization == "valid":
+            # here MXNet divides in the data type: DType(grad_scale) / DType(count)
             valid = max(1, int((x > x.dtype.type(p.valid_thresh)).sum()))
-            scale = _scale(x.dtype, p.grad_scale, valid)
+            scale = _scale(x.dtype, p.grad_scale) / x.dtype.type(valid)
         else:
             scale = _scale(x.dtype, p.grad_scale)
         assign(igrads[0], scale, reqs[0])

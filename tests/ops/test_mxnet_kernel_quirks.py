@@ -43,3 +43,61 @@ def test_1x1_convolution_data_gradient_request(dtype, kernel, adds):
     dx, dw = ref.grad_dict["x"].asnumpy(), ref.grad_dict["c_weight"].asnumpy()
     np.testing.assert_allclose(gx.asnumpy(), dx + 100 if adds else dx, rtol=1e-5)
     np.testing.assert_allclose(gw.asnumpy(), dw + 100, rtol=1e-5)     # the weight's adds
+
+
+@pytest.mark.parametrize("shape,want", [((1, 2, 4, 3), 0.125), ((3, 2, 2), 1 / 6),
+                                        ((2, 3), 0.5), ((4,), 1.0), ((2, 1, 3), 0.5)])
+def test_makeloss_batch_normalization_counts_the_rows_of_the_2d_view(shape, want):
+    # MXNet divides by grad.shape_[0] of FlatTo2D: every axis but the last
+    net = mx.sym.MakeLoss(mx.sym.var("x"), normalization="batch")
+    ex = net.simple_bind(mx.cpu(), x=shape)
+    ex.forward(is_train=True)
+    ex.backward()
+    np.testing.assert_allclose(np.unique(ex.grad_dict["x"].asnumpy()), [want], rtol=1e-7)
+
+
+def test_makeloss_valid_normalization_divides_in_the_data_type():
+    # DType(grad_scale) / DType(count): in float64 the quotient is a float64 one
+    x = np.arange(24.0).reshape(4, 6) - 3                      # 20 elements above 0
+    net = mx.sym.MakeLoss(mx.sym.var("x"), normalization="valid", grad_scale=0.7)
+    ex = net.simple_bind(mx.cpu(), x=(4, 6), type_dict={"x": "float64"})
+    ex.arg_dict["x"][:] = x
+    ex.forward(is_train=True)
+    ex.backward()
+    assert (ex.grad_dict["x"].asnumpy() == np.float64(np.float32(0.7)) / 20).all()
+
+
+def test_softmaxoutput_multi_output_ignores_smooth_alpha_and_ignored_labels_get_plus_zero():
+    # MXNet's multi_output backward calls the plain SoftmaxGrad; with use_ignore the rows
+    # of ignored labels are written 0 (not -0)
+    x = np.random.default_rng(3).uniform(-1, 1, (2, 3, 2))
+    grads = []
+    for kw in ({}, {"smooth_alpha": 0.1}):
+        net = mx.sym.SoftmaxOutput(mx.sym.var("x"), name="sm", multi_output=True, **kw)
+        ex = net.simple_bind(mx.cpu(), x=(2, 3, 2))
+        ex.arg_dict["x"][:] = x
+        ex.arg_dict["sm_label"][:] = np.array([[0, 2], [1, 1]])
+        ex.forward(is_train=True)
+        ex.backward()
+        grads.append(ex.grad_dict["x"].asnumpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+    np.testing.assert_allclose(grads[1].ravel()[:3], [-0.41937, 0.11171, 0.33736], atol=1e-5)
+    net = mx.sym.SoftmaxOutput(mx.sym.var("x"), name="sm", use_ignore=True, ignore_label=1,
+                               smooth_alpha=0.1)
+    ex = net.simple_bind(mx.cpu(), x=(2, 3))
+    ex.arg_dict["x"][:] = x[:, :, 0]
+    ex.arg_dict["sm_label"][:] = np.array([0, 1])
+    ex.forward(is_train=True)
+    ex.backward()
+    row = ex.grad_dict["x"].asnumpy()[1]
+    assert (row == 0).all() and not np.signbit(row).any()
+
+
+def test_simple_bind_allocates_a_label_inferred_as_a_scalar():
+    # SoftmaxOutput on 1-D data infers its label as (); MXNet's simple_bind allocates one
+    # element there (mx.nd.zeros(()) refuses the shape)
+    ex = mx.sym.SoftmaxOutput(mx.sym.var("x"), name="sm").simple_bind(mx.cpu(), x=(4,))
+    label = ex.arg_dict["sm_label"]
+    assert label.shape == () and label.asnumpy() == 0
+    ex.forward(is_train=True)
+    np.testing.assert_array_equal(ex.outputs[0].asnumpy(), np.ones(4))
