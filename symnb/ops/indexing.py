@@ -230,10 +230,11 @@ class where(_IndexOp):  # noqa: N801
         mask = self._mask(cond, g.ndim)
         if igrads[0] is not None and reqs[0] == "write":
             igrads[0][...] = 0
+        # MXNet's where_backward selects (cond ? grad : 0): inf and NaN stay on their side
         if igrads[1] is not None:
-            assign(igrads[1], g * mask, reqs[1])
+            assign(igrads[1], rt.xp.where(mask, g, 0), reqs[1])
         if igrads[2] is not None:
-            assign(igrads[2], g * ~mask, reqs[2])
+            assign(igrads[2], rt.xp.where(mask, 0, g), reqs[2])
 
 
 

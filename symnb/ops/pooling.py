@@ -549,7 +549,7 @@ class Pooling(OpDef):
             if p.pool_type == "max":
                 if idx is None:
                     idx = flat.argmax(axis=-1)
-                grad = (idx.reshape(g.shape) == xp.arange(flat.shape[-1])) * g
+                grad = xp.where(idx.reshape(g.shape) == xp.arange(flat.shape[-1]), g, 0)
             elif p.pool_type == "lp":
                 # p=1: the factor is the scalar 1 (broadcast, or the reshape below fails)
                 grad = xp.broadcast_to(g * _lp_grad(flat, out, _p_value(p)), flat.shape)
@@ -604,13 +604,21 @@ class Pooling(OpDef):
             # one add per kernel offset into the block's gradient phases (contiguous rows):
             # each position sums the same terms in the same (scan) order as a whole-array
             # pass would, so the gradient does not depend on the blocks
+            # MXNet routes each output gradient to its window's maximum alone: an inf or
+            # NaN gradient must not reach the other positions (inf * 0), so a block with
+            # one selects instead of multiplying by the hits (the sum is finite unless an
+            # element is not, or the sum overflows, which only takes the select path too)
+            finite = p.pool_type != "max" or bool(xp.isfinite(gc.sum()))
             for k, dest in plan.views(phases):
                 if p.pool_type == "max":
                     xp.equal(where, k, out=hit)
-                    if disjoint:
-                        xp.multiply(gc, hit, out=dest)
+                    out_k = dest if disjoint else term
+                    if finite:
+                        xp.multiply(gc, hit, out=out_k)
                     else:
-                        xp.multiply(gc, hit, out=term)
+                        out_k[...] = 0
+                        xp.copyto(out_k, gc, where=hit)
+                    if not disjoint:
                         dest += term
                 elif terms is not None:
                     dest += gc * _lp_grad(next(terms)[1], oc, pv)

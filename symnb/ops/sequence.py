@@ -108,7 +108,9 @@ class SequenceMask(_Sequence):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         self._zero_lengths(igrads, reqs)
         if igrads[0] is not None:
-            assign(igrads[0], ograds[0] * self._mask(p, rt, ins, ins[0]), reqs[0])
+            # selected, as MXNet's kernel writes 0 past each length (inf or NaN included)
+            assign(igrads[0], rt.xp.where(self._mask(p, rt, ins, ins[0]), ograds[0], 0),
+                   reqs[0])
 
 
 @register

@@ -1184,7 +1184,8 @@ class clip(_ShapeOp):  # noqa: N801
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         x = ins[0]
         lo, hi = x.dtype.type(p.a_min), x.dtype.type(p.a_max)
-        # MXNet's clip gradient kernel ignores the request: grad_req 'add' writes
-        assign(igrads[0], ograds[0] * ((x >= lo) & (x <= hi)), "write")
+        # MXNet's clip gradient kernel ignores the request ('add' writes) and selects: a
+        # clipped element gets 0 even where the output gradient is inf or NaN
+        assign(igrads[0], rt.xp.where((x >= lo) & (x <= hi), ograds[0], 0), "write")
 
 
