@@ -257,7 +257,7 @@ def _draw_extra(rng, src, shape, nodes, new_input, index, more=False):  # noqa: 
     """Operators whose backward reads several inputs, normalisations, and layout moves; with
     ``more`` (seeds from :data:`MORE_FROM`) also :func:`_draw_more`'s."""
     same = [n for n, sh in nodes if sh == shape]
-    r = rng.randrange(30 if more else 20)
+    r = rng.randrange(42 if more else 20)
     nd = len(shape)
     if r >= 20:
         return _draw_more(rng, r - 20, src, shape, new_input, index)
@@ -370,6 +370,69 @@ def _draw_more(rng, r, src, shape, new_input, index):  # noqa: C901 -- one per o
                 "shape": list(shape)}
     if r == 9:
         return {"op": "Cast_round_trip", "src": [src], "shape": list(shape)}
+    return _draw_more2(rng, r - 10, src, shape, new_input, index)
+
+
+_MATH = ["reciprocal_safe", "rsqrt_safe", "cbrt", "expm1", "log1p_safe", "arctan", "sinh",
+         "erfinv_safe", "gammaln_safe", "softmin", "sign", "round", "log2_safe", "cosh",
+         "degrees", "rcbrt_safe", "relu_nd", "hard_sigmoid", "gelu", "log_sigmoid"]
+
+
+def _draw_more2(rng, r, src, shape, new_input, index):  # noqa: C901 -- one per op
+    """Operators whose gradient is partly zero or partly conditional (topk's values, pick,
+    take, the ``*_like`` operators, one_hot of argmax), Pad, more unary functions,
+    normalisations along other axes, dilated, 1-D and strided transposed convolutions."""
+    nd = len(shape)
+    if r == 0 and shape[-1] >= 2:
+        k = rng.randint(1, min(2, shape[-1]))
+        return {"op": "topk_value", "src": [src], "k": k, "shape": list(shape[:-1]) + [k]}
+    if r == 1 and nd >= 2:
+        axis = rng.randrange(nd)
+        idx_shape = [d for i, d in enumerate(shape) if i != axis]
+        other = new_input(idx_shape)
+        return {"op": "pick_floor", "src": [src, other], "axis": axis, "shape": idx_shape}
+    if r == 2:
+        small = [d if rng.random() < 0.5 else 1 for d in shape]
+        kind = rng.choice(["broadcast_like", "reshape_like", "slice_like"])
+        if kind == "broadcast_like":
+            return {"op": kind, "src": [new_input(small), src], "shape": list(shape)}
+        if kind == "reshape_like":
+            return {"op": kind, "src": [src, new_input([_prod(shape)])], "shape": [_prod(shape)]}
+        return {"op": kind, "src": [src, new_input(small)], "shape": small}
+    if r == 3 and nd == 2:
+        return {"op": "onehot_argmax", "src": [src, src], "shape": list(shape)}
+    if r == 4:
+        rows = rng.randint(1, 3)
+        out = [rows] + list(shape[1:])
+        return {"op": "take_floor", "src": [src, new_input([rows])], "shape": out}
+    if r == 5 and nd == 4:
+        mode = rng.choice(["constant", "edge", "reflect"]) if min(shape[2:]) >= 2 else "edge"
+        return {"op": "Pad", "src": [src], "mode": mode,
+                "shape": list(shape[:2]) + [shape[2] + 2, shape[3] + 2]}
+    if r == 6:
+        return {"op": rng.choice(_MATH), "src": [src], "shape": list(shape)}
+    if r == 7 and nd >= 2:
+        kind = rng.choice(["LayerNorm_axis1", "L2Normalization_channel", "BatchNorm_last",
+                           "GroupNorm"])
+        if kind == "GroupNorm" and (nd != 4 or shape[1] % 2):
+            kind = "LayerNorm_axis1"
+        if kind == "L2Normalization_channel" and nd < 3:
+            kind = "LayerNorm_axis1"
+        return {"op": kind, "src": [src], "shape": list(shape), "name": "nrm%d" % index}
+    if r == 8 and nd == 4 and min(shape[2:]) >= 3:
+        f = rng.randint(1, 3)
+        return {"op": "Convolution_dilated", "src": [src], "num_filter": f,
+                "shape": [shape[0], f, shape[2] - 2, shape[3] - 2], "name": "convd%d" % index}
+    if r == 9 and nd == 3 and shape[2] >= 2:
+        f = rng.randint(1, 3)
+        return {"op": "Convolution_1d", "src": [src], "num_filter": f,
+                "shape": [shape[0], f, shape[2] - 1], "name": "conv1d%d" % index}
+    if r == 10 and nd == 4:
+        f = rng.randint(1, 2)
+        return {"op": "Deconvolution_strided", "src": [src], "num_filter": f,
+                "shape": [shape[0], f, 2 * shape[2], 2 * shape[3]], "name": "deconvs%d" % index}
+    if r == 11 and nd >= 2:
+        return {"op": "moments_sum", "src": [src], "shape": [shape[0]] + [1] * (nd - 1)}
     return None
 
 
@@ -560,6 +623,72 @@ def _apply_more(sym, st, x):  # noqa: C901 -- one branch per drawn op, kept toge
     if op == "Cast_round_trip":       # through the other float type and back
         other = "float32" if st["dtype"] == "float64" else "float64"
         return sym.Cast(sym.Cast(x[0], dtype=other), dtype=st["dtype"])
+    return _apply_more2(sym, st, x)
+
+
+def _indices(sym, x, scale=1.6):
+    """Integer-valued indices 0..3 made from data (no gradient flows through floor)."""
+    return sym.floor(sym.abs(x) * scale)
+
+
+def _apply_more2(sym, st, x):  # noqa: C901 -- one branch per drawn op, kept together
+    op = st["op"]
+    safe = sym.abs(x[0]) + 0.5 if op.endswith("_safe") else None
+    if op == "topk_value":
+        return sym.topk(x[0], axis=-1, k=st["k"], ret_typ="value")
+    if op == "pick_floor":
+        return sym.pick(x[0], _indices(sym, x[1]), axis=st["axis"])
+    if op in ("broadcast_like", "reshape_like", "slice_like"):
+        return getattr(sym, op)(x[0], x[1])
+    if op == "onehot_argmax":
+        classes = st["shape"][-1]
+        return sym.one_hot(sym.argmax(x[0], axis=-1), depth=classes) * x[1]
+    if op == "take_floor":
+        return sym.take(x[0], _indices(sym, x[1]), axis=0, mode="clip")
+    if op == "Pad":
+        return sym.Pad(x[0], mode=st["mode"], pad_width=(0, 0, 0, 0, 1, 1, 1, 1),
+                       constant_value=0.5)
+    if op == "reciprocal_safe":
+        return sym.reciprocal(safe)
+    if op == "rsqrt_safe":
+        return sym.rsqrt(safe)
+    if op == "rcbrt_safe":
+        return sym.rcbrt(safe)
+    if op == "log1p_safe":
+        return sym.log1p(safe)
+    if op == "log2_safe":
+        return sym.log2(safe)
+    if op == "erfinv_safe":
+        return sym.erfinv(sym.tanh(x[0]) * 0.9)
+    if op == "gammaln_safe":
+        return sym.gammaln(safe)
+    if op == "relu_nd":
+        return sym.relu(x[0])
+    if op == "hard_sigmoid":
+        return sym.hard_sigmoid(x[0], alpha=0.3, beta=0.4)
+    if op == "gelu":
+        return sym.LeakyReLU(x[0], act_type="gelu")
+    if op == "log_sigmoid":
+        return sym.Activation(x[0], act_type="softrelu") * -1.0 + x[0]
+    if op == "LayerNorm_axis1":
+        return sym.LayerNorm(x[0], axis=1, name=st["name"])
+    if op == "L2Normalization_channel":
+        return sym.L2Normalization(x[0], mode="channel")
+    if op == "BatchNorm_last":
+        return sym.BatchNorm(x[0], axis=-1, fix_gamma=False, name=st["name"])
+    if op == "GroupNorm":
+        return sym.GroupNorm(x[0], num_groups=2, name=st["name"])
+    if op == "Convolution_dilated":
+        return sym.Convolution(x[0], kernel=(2, 2), dilate=(2, 2), num_filter=st["num_filter"],
+                               name=st["name"])
+    if op == "Convolution_1d":
+        return sym.Convolution(x[0], kernel=(2,), num_filter=st["num_filter"], name=st["name"])
+    if op == "Deconvolution_strided":
+        return sym.Deconvolution(x[0], kernel=(3, 3), stride=(2, 2), pad=(1, 1), adj=(1, 1),
+                                 num_filter=st["num_filter"], name=st["name"])
+    if op == "moments_sum":
+        mean, var = sym.moments(x[0], axes=tuple(range(1, len(st["shape"]))), keepdims=True)
+        return mean + var
     return _op(sym, op)(*x)       # a plain operator of either library: abs, Flatten, ...
 
 
