@@ -417,4 +417,5 @@ class hard_sigmoid(OpDef):  # noqa: N801 -- MXNet's operator name
         x = ins[0]
         t = np.dtype(x.dtype).type
         z = x * t(p.alpha) + t(p.beta)
-        assign(igrads[0], ograds[0] * ((z > 0) & (z < 1)) * t(p.alpha), reqs[0])
+        # selected, as MXNet's kernel: 0 outside (0, 1) whatever the output gradient
+        assign(igrads[0], rt.xp.where((z > 0) & (z < 1), ograds[0] * t(p.alpha), 0), reqs[0])

@@ -50,6 +50,11 @@ class Ufunc:
 _DEG = 180.0 / math.pi
 
 
+def _mx_sign(xp, x):
+    # MXNet's sign is a < 0 ? -1 : a > 0 ? 1 : 0, so NaN gives 0 (NumPy's gives NaN)
+    return xp.nan_to_num(xp.sign(x), copy=False)
+
+
 def _relu(xp, x):
     out = xp.empty_like(x)
     relu_into(xp, x, out)
@@ -59,7 +64,7 @@ def _relu(xp, x):
 # name, aliases, forward (Ufunc or f(xp, x)), d/dx(xp, g, x, out) or None for zero gradient,
 # loss_head, doc
 UNARY = [
-    ("abs", ("_sparse_abs",), Ufunc("abs"), lambda xp, g, x, y: g * xp.sign(x),
+    ("abs", ("_sparse_abs",), Ufunc("abs"), lambda xp, g, x, y: g * _mx_sign(xp, x),
      False, "Absolute value."),
     ("negative", ("_sparse_negative",), Ufunc("negative"), lambda xp, g, x, y: -g, False,
      "Numerical negative."),
@@ -118,10 +123,10 @@ UNARY = [
     ("sigmoid", ("_sparse_sigmoid",), lambda xp, x: 1 / (1 + xp.exp(-x)),
      lambda xp, g, x, y: g * y * (1 - y), False, "Logistic sigmoid."),
     ("relu", ("_sparse_relu",), _relu,
-     lambda xp, g, x, y: g * (y > 0), False, "Rectified linear unit ``max(x, 0)``."),
+     lambda xp, g, x, y: g * xp.sign(y), False, "Rectified linear unit ``max(x, 0)``."),
     ("softsign", (), lambda xp, x: x / (1 + xp.abs(x)),
      lambda xp, g, x, y: g / ((1 + xp.abs(x)) ** 2), False, "``x / (1 + |x|)``."),
-    ("sign", ("_sparse_sign",), Ufunc("sign"), lambda xp, g, x, y: g * 0, False,
+    ("sign", ("_sparse_sign",), _mx_sign, lambda xp, g, x, y: g * 0, False,
      "Sign (-1, 0, 1); zero gradient."),
     ("floor", ("_sparse_floor",), Ufunc("floor"), None, True, "Floor."),
     ("ceil", ("_sparse_ceil",), Ufunc("ceil"), None, True, "Ceiling."),

@@ -195,7 +195,9 @@ def _softrelu(xp, x):
 
 # act_type -> (forward(xp, x), derivative(xp, x, y))
 _ACTIVATIONS = {
-    "relu": (lambda xp, x: xp.maximum(x, 0), lambda xp, x, y: y > 0),
+    # relu's derivative from its output y >= 0 is sign(y): 1, 0, or NaN where y is NaN, as
+    # MXNet's relu_grad passes NaN on
+    "relu": (lambda xp, x: xp.maximum(x, 0), lambda xp, x, y: xp.sign(y)),
     "sigmoid": (lambda xp, x: 1 / (1 + xp.exp(-x)), lambda xp, x, y: y * (1 - y)),
     "tanh": (lambda xp, x: xp.tanh(x), lambda xp, x, y: 1 - y * y),
     "softrelu": (_softrelu, lambda xp, x, y: 1 - xp.exp(-y)),
@@ -268,11 +270,17 @@ class Activation(OpDef):
             return _tanh_sigmoid_backward(xp, p.act_type, y, g, dx)
         if p.act_type != "relu":
             return None
-        mask = xp.empty(y.shape, dtype=bool)
+        if xp.shares_memory(g, dx):                 # sign(y) into dx would overwrite g
+            mask = xp.empty(y.shape, dtype=y.dtype)
+
+            def run(is_train):
+                xp.sign(y, out=mask)
+                xp.multiply(g, mask, out=dx)
+            return run
 
         def run(is_train):
-            xp.greater(y, 0, out=mask)
-            xp.multiply(g, mask, out=dx)
+            xp.sign(y, out=dx)           # relu's derivative from y >= 0, NaN passed on
+            xp.multiply(dx, g, out=dx)
         return run
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):

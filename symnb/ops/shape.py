@@ -1186,6 +1186,7 @@ class clip(_ShapeOp):  # noqa: N801
         lo, hi = x.dtype.type(p.a_min), x.dtype.type(p.a_max)
         # MXNet's clip gradient kernel ignores the request ('add' writes) and selects: a
         # clipped element gets 0 even where the output gradient is inf or NaN
-        assign(igrads[0], rt.xp.where((x >= lo) & (x <= hi), ograds[0], 0), "write")
+        # (and NaN data, neither above nor below, passes its gradient, as MXNet's does)
+        assign(igrads[0], rt.xp.where((x > hi) | (x < lo), 0, ograds[0]), "write")
 
 

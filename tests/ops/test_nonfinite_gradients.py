@@ -90,3 +90,37 @@ def test_a_nan_head_gradient_goes_where_mxnet_sends_it(name):
     ex.forward(is_train=True)
     ex.backward([mx.nd.array(np.full(ex.outputs[0].shape, np.nan), dtype="float64")])
     np.testing.assert_array_equal(ex.grad_dict["x"].asnumpy().ravel(), MXNET[name])
+
+
+# MXNet 1.9.1 with NaN and inf in the data, x = [[-1, 2], [0.25, -0.1], [nan, 3], [inf, -inf]]
+# (a head gradient of ones; hard_sigmoid: finite data, a NaN head gradient): clip's
+# comparisons let NaN pass its gradient, relu_grad passes NaN on, sign(NaN) is 0
+DATA = [
+    ("clip", lambda: mx.sym.clip(x, -0.5, 0.5), "grad", [0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0]),
+    ("relu_act", lambda: mx.sym.Activation(x, act_type="relu"), "grad",
+     [0.0, 1.0, 1.0, 0.0, NAN, 1.0, 1.0, 0.0]),
+    ("relu", lambda: mx.sym.relu(x), "grad", [0.0, 1.0, 1.0, 0.0, NAN, 1.0, 1.0, 0.0]),
+    ("abs", lambda: mx.sym.abs(x), "grad", [-1.0, 1.0, 1.0, -1.0, 0.0, 1.0, 1.0, -1.0]),
+    ("sign", lambda: mx.sym.sign(x), "out", [-1.0, 1.0, 1.0, -1.0, 0.0, 1.0, 1.0, -1.0]),
+    ("leaky", lambda: mx.sym.LeakyReLU(x, act_type="leaky", slope=0.1), "grad",
+     [0.1, 1.0, 1.0, 0.1, 0.1, 1.0, 1.0, 0.1]),
+    ("maximum_scalar", lambda: mx.sym.maximum(x, 0.0), "grad",
+     [0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0]),
+    ("hard_sigmoid", lambda: mx.sym.hard_sigmoid(x), "nan_head",
+     [NAN, NAN, NAN, NAN, NAN, 0.0, NAN, NAN]),
+]
+
+
+@pytest.mark.parametrize("name, build, what, want", DATA, ids=[c[0] for c in DATA])
+def test_nan_and_inf_data_as_in_mxnet(name, build, what, want):
+    data = np.array([[-1.0, 2.0], [0.25, -0.1], [np.nan, 3.0], [np.inf, -np.inf]])
+    if what == "nan_head":
+        data = np.nan_to_num(data, nan=0.7, posinf=1.5, neginf=-1.5)
+    out = build()
+    ex = out.simple_bind(mx.cpu(), x=(4, 2), type_dict={"x": "float64"})
+    ex.arg_dict["x"][:] = data
+    ex.forward(is_train=True)
+    head = np.full(ex.outputs[0].shape, np.nan if what == "nan_head" else 1.0)
+    ex.backward([mx.nd.array(head, dtype="float64")])
+    got = ex.outputs[0] if what == "out" else ex.grad_dict["x"]
+    np.testing.assert_allclose(got.asnumpy().ravel(), want, rtol=1e-7)

@@ -51,7 +51,8 @@ def test_executor_relu_prepared_path_forward_and_backward(make):
         assert out.tobytes() == np.maximum(x, 0).tobytes()
         g = np.random.default_rng(1).standard_normal(x.shape).astype(np.float32)
         ex.backward(mx.nd.array(g))
-        np.testing.assert_array_equal(ex.grad_dict["x"].asnumpy(), g * (np.maximum(x, 0) > 0))
+        # relu_grad passes NaN on (MXNet 1.9.1; tests/ops/test_nonfinite_gradients.py)
+        np.testing.assert_array_equal(ex.grad_dict["x"].asnumpy(), g * np.sign(np.maximum(x, 0)))
         x = x[::-1].copy()
         ex.arg_dict["x"][:] = x
 
