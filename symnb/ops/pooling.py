@@ -33,8 +33,9 @@ _BLOCK_BYTES = 1 << 22          # phases per block of planes (see _PoolPlan.bloc
 
 # ----------------------------------------------------------------------------- Pooling
 def _lp_pow(xp, x, p):
-    # MXNet's a_pow_p: |x| for p=1 but x*x*x (sign kept) for p=3 (pool.h)
-    return xp.abs(x) if p == 1 else x * x if p == 2 else x * x * x
+    # MXNet's a_pow_p (pool_utils.h): x itself for p=1 and x*x*x for p=3, signs kept (a
+    # plain sum for p=1: [-1, 2] pools to 1, not 3)
+    return x if p == 1 else x * x if p == 2 else x * x * x
 
 
 def _lp_root(xp, s, p):

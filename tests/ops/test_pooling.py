@@ -55,7 +55,7 @@ def ref_pool(x, kernel=(), pool_type="max", stride=None, pad=None, pooling_conve
         elif pool_type == "avg":
             r = v.sum(axis=-1) / size
         else:
-            powed = np.abs(v) if p_value == 1 else v ** p_value
+            powed = v ** p_value        # a_pow_p keeps signs: p=1 is a plain sum
             r = np.cbrt(powed.sum(axis=-1)) if p_value == 3 else \
                 powed.sum(axis=-1) ** (1.0 / p_value)
         y[(slice(None), slice(None)) + pos] = r
@@ -428,11 +428,16 @@ def test_blocks_of_planes_do_not_change_results(case, pool_type, monkeypatch):
 
 
 def test_global_lp_pooling_p1_gradient_passes_through():
+    # MXNet 1.9.1 (pool_utils.h a_pow_p<1> is the identity): lp pooling with p=1 is a plain
+    # sum, [-1, 2, -3, -0.5] with kernel 2 pools to [1, -1, -3.5]
     rng = np.random.default_rng(16)
     x, g = rng.standard_normal((2, 3, 4, 5)), rng.standard_normal((2, 3, 1, 1))
     attrs = dict(kernel=(1, 1), global_pool=True, pool_type="lp", p_value=1)
     out = harness.forward("Pooling", [x], **attrs)[0]
-    np.testing.assert_allclose(out, np.abs(x).sum(axis=(2, 3), keepdims=True), rtol=1e-12)
+    np.testing.assert_allclose(out, x.sum(axis=(2, 3), keepdims=True), rtol=1e-12)
+    small = harness.forward("Pooling", [np.array([[[-1.0, 2.0, -3.0, -0.5]]])], kernel=(2,),
+                            pool_type="lp", p_value=1)[0]
+    np.testing.assert_array_equal(small.ravel(), [1.0, -1.0, -3.5])
     grad = harness.backward("Pooling", [x], [g], **attrs)[0]
     np.testing.assert_array_equal(grad, np.broadcast_to(g, x.shape))
 
