@@ -11,8 +11,8 @@ in the format of ``../shared/oracle`` (``symbol.json``, ``inputs.npz``, ``meta.j
 
     .bench-mxnet-venv/bin/python tests/differential/graphs.py [--count 160] [--from 0]
 
-records seeds ``from .. from + count - 1`` (kept: 0-499, and 1000-1159 with the operators of
-:func:`_draw_more`).
+records seeds ``from .. from + count - 1`` (kept: 0-499; 1000-1159 with the operators of
+:func:`_draw_more`; 5000-5199, one operator with random parameters, :func:`_draw_config`).
 
 >>> spec = draw(3)
 >>> spec['seed'], spec['dtype'] in ('float32', 'float64'), len(spec['steps']) >= 1
@@ -39,6 +39,8 @@ _BROADCAST = ["broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_maxi
 # seeds from here on also draw the operators of _draw_more (the recorded cases below it were
 # drawn without them and stay as they were)
 MORE_FROM = 1000
+# seeds from here on draw one operator with random parameters instead (_draw_config)
+CONFIG_FROM = 5000
 _HEADS = ["none", "none", "MakeLoss", "SoftmaxOutput", "LinearRegressionOutput",
           "MAERegressionOutput", "LogisticRegressionOutput"]
 
@@ -47,6 +49,8 @@ def draw(seed: int) -> dict:
     """A random graph as data: inputs, a list of op steps, the heads and the executor run."""
     rng = random.Random(seed)
     dtype = rng.choice(["float64", "float64", "float32"])
+    if seed >= CONFIG_FROM:
+        return _draw_config(rng, seed, dtype)
     batch = rng.randint(1, 4)
     nodes = []          # (name, shape) of every value a step may read
     inputs = []
@@ -93,6 +97,312 @@ def draw(seed: int) -> dict:
     if seed >= MORE_FROM and head_op != "none":
         spec["head_attrs"] = _draw_head_attrs(rng, head_op, last_shape)
     return spec
+
+
+def _spatial(rng, nd, lo=1, hi=6):
+    return [rng.randint(lo, hi) for _ in range(nd)]
+
+
+def _window(rng, nd, sizes, kmax=3, dilate=False, pad_max=None):
+    """kernel, stride, pad (and dilate) per axis that leave a window on each axis."""
+    kernel, stride, pad, dil = [], [], [], []
+    for n in sizes:
+        d = rng.choice([1, 1, 2]) if dilate else 1
+        k = rng.randint(1, kmax)
+        p = rng.randint(0, k // 2 if pad_max is None else min(pad_max, k - 1))
+        while (k - 1) * d + 1 > n + 2 * p and k > 1:
+            k -= 1
+            p = min(p, k // 2 if pad_max is None else k - 1)
+        if (k - 1) * d + 1 > n + 2 * p:
+            d = 1
+        kernel.append(k)
+        stride.append(rng.randint(1, 3))
+        pad.append(p)
+        dil.append(d)
+    return tuple(kernel), tuple(stride), tuple(pad), tuple(dil)
+
+
+def _draw_config(rng, seed, dtype):  # noqa: C901 -- one draw per operator
+    """One operator with random parameters, after a tanh (so that ties are rare and the
+    gradient below is not constant), under a random loss head."""
+    batch = rng.randint(1, 3)
+    kind = rng.choice(["Convolution", "Convolution", "Deconvolution", "Pooling", "Pooling",
+                       "BatchNorm", "slice", "reduce", "broadcast", "take", "pick", "topk",
+                       "softmax", "LeakyReLU", "Activation", "Concat", "SliceChannel",
+                       "dot", "batch_dot", "FullyConnected", "norms", "Pad", "clip",
+                       "Reshape", "transpose", "UpSampling", "swap_flip", "where", "one_hot",
+                       "smooth_l1", "sequence"])
+    attrs, shapes, index_inputs = {}, [], []
+    name, seq_max = kind, None
+    if kind in ("Convolution", "Deconvolution"):
+        nd = rng.choice([1, 2, 2, 3]) if kind == "Convolution" else rng.choice([1, 2, 2])
+        groups = rng.choice([1, 1, 2])
+        c = groups * rng.randint(1, 2)
+        sizes = _spatial(rng, nd, 2, 6 if nd < 3 else 4)
+        kernel, stride, pad, dil = _window(rng, nd, sizes, dilate=True,
+                                           pad_max=None if kind == "Convolution" else 2)
+        attrs = {"kernel": kernel, "num_filter": groups * rng.randint(1, 2),
+                 "num_group": groups, "no_bias": rng.random() < 0.3}
+        if rng.random() < 0.7:
+            attrs["stride"] = stride
+        needs = [(k - 1) * d + 1 > n for k, d, n in zip(kernel, dil, sizes)]
+        if rng.random() < 0.7 or any(needs):
+            attrs["pad"] = pad
+        if rng.random() < 0.4:
+            attrs["dilate"] = dil
+        elif any((k - 1) * d + 1 > n + 2 * p and k > n
+                 for k, d, n, p in zip(kernel, dil, sizes, pad)):
+            attrs["dilate"] = dil
+        if kind == "Deconvolution" and "stride" in attrs and rng.random() < 0.5:
+            attrs["adj"] = tuple(rng.randint(0, s - 1) for s in attrs["stride"])
+        shapes = [[batch, c] + sizes]
+    elif kind == "Pooling":
+        nd = rng.choice([1, 2, 2, 3])
+        sizes = _spatial(rng, nd, 2, 6 if nd < 3 else 4)
+        pool_type = rng.choice(["max", "avg", "sum", "lp"])
+        attrs = {"pool_type": pool_type}
+        if rng.random() < 0.15:
+            attrs.update(global_pool=True, kernel=(1,) * nd)
+        else:
+            kernel, stride, pad, _ = _window(rng, nd, sizes)
+            attrs["kernel"] = kernel
+            if rng.random() < 0.7:
+                attrs["stride"] = stride
+            if rng.random() < 0.6 or any(k > n for k, n in zip(kernel, sizes)):
+                attrs["pad"] = pad
+            attrs["pooling_convention"] = rng.choice(["valid", "valid", "full"])
+            if pool_type == "avg" and rng.random() < 0.5:
+                attrs["count_include_pad"] = rng.random() < 0.5
+        if pool_type == "lp":
+            attrs["p_value"] = rng.choice([1, 2, 3])
+        shapes = [[batch, rng.randint(1, 3)] + sizes]
+    elif kind == "BatchNorm":
+        nd = rng.choice([2, 3, 4])
+        shape = [batch + 1] + _spatial(rng, nd - 1, 1, 4)
+        attrs = {"fix_gamma": rng.random() < 0.5, "eps": rng.choice([1e-3, 1e-5, 0.1]),
+                 "momentum": rng.choice([0.9, 0.0, 0.5]),
+                 "use_global_stats": rng.random() < 0.2,
+                 "axis": rng.choice([1, 1, -1] + ([2] if nd > 2 else [])),
+                 "output_mean_var": rng.random() < 0.2}
+        shapes = [shape]
+        name = "BatchNorm"
+    elif kind == "slice":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 2, 5)
+        begin, end, step = [], [], []
+        for n in shape:
+            st = rng.choice([None, 1, 2, -1, -2])
+            if st is not None and st < 0:
+                b = rng.choice([None, n - 1, -1])
+                e = rng.choice([None, 0, -n - 1]) if b is None else rng.choice([None, -n - 1])
+            else:
+                b = rng.choice([None, 0, 1 if n > 1 else 0, -n])
+                e = rng.choice([None, n, -1 if n > 1 else None])
+            if not range(n)[slice(b, e, st)]:
+                b = e = st = None             # symnb reads a 0 as unknown: no empty slices
+            begin.append(b)
+            end.append(e)
+            step.append(st)
+        attrs = {"begin": tuple(begin), "end": tuple(end)}
+        if any(st is not None for st in step):
+            attrs["step"] = tuple(step)
+        shapes = [shape]
+    elif kind == "reduce":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 4)
+        name = rng.choice(["sum", "mean", "max", "min", "prod", "nansum", "nanprod", "norm"])
+        axes = [i for i in range(len(shape)) if rng.random() < 0.5]
+        if name == "norm":
+            attrs = {"ord": rng.choice([1, 2])}
+            if axes and len(axes) <= 2:
+                attrs["axis"] = tuple(axes)
+        elif axes:
+            attrs["axis"] = tuple(axes) if len(axes) > 1 or rng.random() < 0.5 else axes[0]
+            if rng.random() < 0.3:
+                attrs["exclude"] = True
+        if rng.random() < 0.4:
+            attrs["keepdims"] = True
+        shapes = [shape]
+    elif kind == "broadcast":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 4)
+        other = [d if rng.random() < 0.5 else 1 for d in shape]
+        if rng.random() < 0.3:
+            other = other[rng.randint(1, len(other) - 1):] if len(other) > 1 else other
+        pair = [shape, other]
+        rng.shuffle(pair)
+        name = rng.choice(["broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div",
+                           "broadcast_maximum", "broadcast_minimum", "broadcast_power",
+                           "broadcast_hypot"])
+        shapes = pair
+    elif kind == "take":
+        shape = [rng.randint(2, 4)] + _spatial(rng, rng.randint(0, 2), 1, 3)
+        attrs = {"axis": rng.randrange(len(shape)), "mode": rng.choice(["clip", "wrap"])}
+        shapes = [shape, _spatial(rng, rng.randint(1, 2), 1, 3)]
+        index_inputs = [1]
+    elif kind == "pick":
+        shape = [batch + 1] + _spatial(rng, rng.randint(1, 2), 2, 4)
+        axis = rng.randrange(len(shape))
+        attrs = {"axis": axis, "mode": rng.choice(["clip", "wrap"]),
+                 "keepdims": rng.random() < 0.3}
+        shapes = [shape, [1 if i == axis else d for i, d in enumerate(shape)
+                          if i != axis or attrs["keepdims"]]]
+        index_inputs = [1]
+    elif kind == "topk":
+        shape = [batch] + _spatial(rng, rng.randint(1, 2), 2, 5)
+        axis = rng.randrange(len(shape))
+        attrs = {"axis": axis, "k": rng.randint(1, shape[axis]), "ret_typ": "value",
+                 "is_ascend": rng.random() < 0.5}
+        shapes = [shape]
+    elif kind == "softmax":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 4)
+        name = rng.choice(["softmax", "log_softmax", "softmin"])
+        attrs = {"axis": rng.randrange(-len(shape), len(shape))}
+        if rng.random() < 0.4:
+            attrs["temperature"] = rng.choice([0.5, 2.0])
+        shapes = [shape]
+    elif kind == "LeakyReLU":
+        act = rng.choice(["leaky", "elu", "selu", "gelu", "prelu"])
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 4)
+        attrs = {"act_type": act}
+        if act in ("leaky", "elu") and rng.random() < 0.7:
+            attrs["slope"] = rng.choice([0.01, 0.3, 1.5])
+        shapes = [shape]
+    elif kind == "Activation":
+        attrs = {"act_type": rng.choice(["relu", "sigmoid", "tanh", "softrelu", "softsign"])}
+        shapes = [[batch] + _spatial(rng, rng.randint(1, 3), 1, 4)]
+    elif kind == "Concat":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 3)
+        dim = rng.randrange(len(shape))
+        count = rng.randint(2, 3)
+        shapes = []
+        for _ in range(count):
+            s = list(shape)
+            s[dim] = rng.randint(1, 3)
+            shapes.append(s)
+        name = rng.choice(["Concat", "stack"]) if dim else "Concat"
+        if name == "stack":
+            shapes = [list(shape)] * count
+            attrs = {"axis": rng.randint(0, len(shape))}
+        else:
+            attrs = {"dim": dim}
+    elif kind == "SliceChannel":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 3)
+        axis = rng.randrange(len(shape))
+        k = rng.choice([d for d in (1, 2, 3) if shape[axis] * d <= 6])
+        shape[axis] *= k
+        attrs = {"num_outputs": k, "axis": axis, "squeeze_axis": k == shape[axis]
+                 and rng.random() < 0.5}
+        shapes = [shape]
+    elif kind == "dot":
+        m, k, n = rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 4)
+        ta, tb = rng.random() < 0.5, rng.random() < 0.5
+        shapes = [[k, m] if ta else [m, k], [n, k] if tb else [k, n]]
+        attrs = {"transpose_a": ta, "transpose_b": tb}
+    elif kind == "batch_dot":
+        b, m, k, n = batch, rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3)
+        ta, tb = rng.random() < 0.5, rng.random() < 0.5
+        shapes = [[b, k, m] if ta else [b, m, k], [b, n, k] if tb else [b, k, n]]
+        attrs = {"transpose_a": ta, "transpose_b": tb}
+    elif kind == "FullyConnected":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 4)
+        attrs = {"num_hidden": rng.randint(1, 4), "flatten": rng.random() < 0.6,
+                 "no_bias": rng.random() < 0.3}
+        shapes = [shape]
+    elif kind == "norms":
+        name = rng.choice(["LayerNorm", "InstanceNorm", "L2Normalization", "GroupNorm"])
+        shape = [batch + 1, 2 * rng.randint(1, 2)] + _spatial(rng, rng.randint(1, 2), 1, 3)
+        if name == "LayerNorm":
+            attrs = {"axis": rng.randrange(-len(shape), len(shape)),
+                     "eps": rng.choice([1e-5, 0.1])}
+        elif name == "L2Normalization":
+            attrs = {"mode": rng.choice(["instance", "channel", "spatial"]),
+                     "eps": rng.choice([1e-10, 0.1])}
+        elif name == "GroupNorm":
+            attrs = {"num_groups": rng.choice([1, 2]), "eps": rng.choice([1e-5, 0.1])}
+        else:
+            attrs = {"eps": rng.choice([1e-3, 0.1])}
+        shapes = [shape]
+    elif kind == "Pad":
+        shape = [batch, rng.randint(1, 2)] + _spatial(rng, rng.choice([2, 3]), 2, 4)
+        mode = rng.choice(["constant", "edge", "reflect"])
+        widths = [0, 0, 0, 0]
+        for n in shape[2:]:
+            widths += [rng.randint(0, min(2, n - 1) if mode == "reflect" else 2)
+                       for _ in range(2)]
+        attrs = {"mode": mode, "pad_width": tuple(widths)}
+        if mode == "constant":
+            attrs["constant_value"] = rng.choice([0.0, 1.5])
+        shapes = [shape]
+    elif kind == "clip":
+        lo = rng.choice([-0.5, 0.0, -2.0])
+        attrs = {"a_min": lo, "a_max": lo + rng.choice([0.3, 1.0])}
+        shapes = [[batch] + _spatial(rng, rng.randint(1, 2), 1, 4)]
+    elif kind == "Reshape":
+        shape = [batch + 1] + _spatial(rng, rng.randint(1, 3), 1, 3)
+        forms = [(0, -1), (-1,), (-2,), (0, -2)]
+        if len(shape) >= 2:
+            forms += [(-3,) + (-2,) * 0 if len(shape) == 2 else (-3, -2)]
+        if shape[0] % 2 == 0:
+            forms += [(-4, 2, -1, -2)]
+        attrs = {"shape": rng.choice(forms), "reverse": rng.random() < 0.3}
+        shapes = [shape]
+    elif kind == "transpose":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 3)
+        axes = list(range(len(shape)))
+        rng.shuffle(axes)
+        attrs = {"axes": tuple(axes)} if rng.random() < 0.8 else {}
+        shapes = [shape]
+    elif kind == "UpSampling":
+        attrs = {"scale": rng.randint(1, 3), "sample_type": "nearest", "num_args": 1}
+        shapes = [[batch, rng.randint(1, 2)] + _spatial(rng, 2, 1, 3)]
+    elif kind == "swap_flip":
+        shape = [batch] + _spatial(rng, rng.randint(1, 3), 1, 3)
+        name = rng.choice(["SwapAxis", "reverse", "flip"])
+        if name == "SwapAxis":
+            attrs = {"dim1": rng.randrange(len(shape)), "dim2": rng.randrange(len(shape))}
+        else:
+            attrs = {"axis": rng.randrange(len(shape))}
+        shapes = [shape]
+    elif kind == "where":
+        shape = [batch] + _spatial(rng, rng.randint(1, 2), 1, 3)
+        shapes = [shape, shape, shape]
+    elif kind == "one_hot":
+        shape = [batch] + _spatial(rng, rng.randint(0, 1), 1, 3)
+        attrs = {"depth": rng.randint(2, 4), "on_value": rng.choice([1.0, 2.5]),
+                 "off_value": rng.choice([0.0, -1.0])}
+        shapes = [shape]
+        index_inputs = [0]
+    elif kind == "smooth_l1":
+        attrs = {"scalar": rng.choice([0.5, 1.0, 3.0])}
+        shapes = [[batch] + _spatial(rng, rng.randint(1, 2), 1, 4)]
+    else:                                                   # sequence
+        name = rng.choice(["SequenceMask", "SequenceLast", "SequenceReverse"])
+        t, b = rng.randint(1, 4), batch + 1
+        axis = rng.choice([0, 1]) if name != "SequenceReverse" else 0
+        shape = ([t, b] if axis == 0 else [b, t]) + _spatial(rng, rng.randint(0, 1), 1, 3)
+        attrs = {"use_sequence_length": rng.random() < 0.7}
+        if axis:
+            attrs["axis"] = 1
+        if name == "SequenceMask" and rng.random() < 0.5:
+            attrs["value"] = -1.5
+        shapes = [shape] + ([[b]] if attrs["use_sequence_length"] else [])
+        index_inputs = [1] if attrs["use_sequence_length"] else []
+        seq_max = t
+    inputs = [("in%d" % i, list(sh)) for i, sh in enumerate(shapes)]
+    step = {"op": "cfg", "name": name, "attrs": attrs, "src": [n for n, _ in inputs],
+            "index_inputs": index_inputs, "shape": []}
+    if seq_max is not None:
+        step["seq_max"] = seq_max           # lengths 1..T
+    multi = (name == "SliceChannel" and attrs["num_outputs"] > 1) or \
+        (name == "BatchNorm" and attrs["output_mean_var"])
+    head_op = "none" if multi else rng.choice(["none", "none", "MakeLoss",
+                                               "LinearRegressionOutput",
+                                               "MAERegressionOutput"])
+    run = {"api": rng.choice(["bind", "simple_bind"]), "steps": rng.choice([1, 1, 2]),
+           "grad_req": {}, "req_seed": rng.randrange(1 << 30)}
+    if name == "Deconvolution" and any(d > 1 and s_ > 1 for d, s_ in zip(
+            attrs.get("dilate", ()), attrs.get("stride", ()))):
+        dtype = "float32"     # MXNet's float64 kernel (mshadow's pack_col2patch) is wrong there
+    return {"seed": seed, "dtype": dtype, "inputs": inputs, "steps": [step], "heads": ["@0"],
+            "head_op": head_op, "run": run}
 
 
 def _draw_head_attrs(rng, head_op, shape):
@@ -466,6 +776,15 @@ def build(mx, spec):
 
 def _apply(sym, st, x):  # noqa: C901 -- one branch per drawn op, kept together
     op = st["op"]
+    if op == "cfg":                   # one operator with drawn parameters (_draw_config)
+        args = [_indices(sym, v) if i in st["index_inputs"] else
+                sym.tanh(v) if i == 0 else v for i, v in enumerate(x)]
+        if st["name"] == "where":
+            args[0] = args[0] > 0
+        if "seq_max" in st and len(args) > 1:
+            args[1] = sym.clip(args[1] + 1, 1, st["seq_max"])
+        attrs = {k: tuple(v) if isinstance(v, list) else v for k, v in st["attrs"].items()}
+        return getattr(sym, st["name"])(*args, name="cfg", **attrs)
     if op == "exp_tanh":
         return sym.exp(sym.tanh(x[0]))
     if op == "sqrt_abs":

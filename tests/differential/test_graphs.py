@@ -24,8 +24,10 @@ def check():
 
 
 def test_graph_cases_are_recorded():
-    assert len(CASES) >= 650
-    assert sum(int(name.split("_")[1]) >= graphs.MORE_FROM for name in CASES) >= 150
+    assert len(CASES) >= 840
+    seeds = [int(name.split("_")[1]) for name in CASES]
+    assert sum(graphs.MORE_FROM <= s < graphs.CONFIG_FROM for s in seeds) >= 150
+    assert sum(s >= graphs.CONFIG_FROM for s in seeds) >= 190       # one operator, drawn params
 
 
 @pytest.mark.parametrize("name", CASES)
