@@ -527,7 +527,11 @@ class Pooling(OpDef):
             if pv is not None:
                 oc[...] = _lp_root(xp, oc, pv)
             elif size is not None:
-                oc /= size
+                if xp is np:                    # 0/0 is MXNet's NaN for an empty 3-D window
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        oc /= size
+                else:
+                    oc /= size
         if dst is not out:
             out[...] = dst
         if pos is not None and pos is not idx:
