@@ -108,6 +108,25 @@ class _State:
 _STATE = _State()
 
 
+def _record_operator(name, begin_s, end_s):
+    """An operator's run (``time.perf_counter`` seconds) as MXNet's ``operator`` entries:
+    an interval in the trace, a row in the aggregate table."""
+    _STATE.add_interval("operator", name, "operator", (begin_s - _STATE.start) * 1e6,
+                        (end_s - _STATE.start) * 1e6)
+
+
+def _sync_operator_timing():
+    """Point the executor's and mx.nd's timing switches (symnb._profiling) at the recorder
+    while the state is 'run' (not paused) and the configuration asks for them."""
+    from . import _profiling
+    on = _STATE.active
+    every = bool(_STATE.config.get("profile_all"))
+    _profiling.SYMBOLIC = _record_operator if on and (
+        every or _STATE.config.get("profile_symbolic")) else None
+    _profiling.IMPERATIVE = _record_operator if on and (
+        every or _STATE.config.get("profile_imperative")) else None
+
+
 def _config_error(key):
     lines = ["Cannot find argument '%s', Possible Arguments:" % key, "----------------"]
     for name, (type_string, _, doc) in _CONFIG.items():
@@ -155,6 +174,7 @@ def set_config(**kwargs):
             raise _config_error(key)
         parsed[key] = _parse(key, value)
     _STATE.config.update(parsed)
+    _sync_operator_timing()
 
 
 def profiler_set_config(mode="symbolic", filename="profile.json"):
@@ -183,6 +203,7 @@ def set_state(state="stop", profile_process="worker"):
     _STATE.running = bool(value)
     if _STATE.running:
         _STATE.paused = False
+    _sync_operator_timing()
 
 
 def profiler_set_state(state="stop"):
@@ -296,8 +317,8 @@ def dumps(reset=False, format="table", sort_by="total", ascending=False):  # noq
         lines += ["%-30s%17s" % (n, v) for n, v in items.items()]
         lines.append("")
     if not stats and not counters:
-        lines.append("(nothing recorded: symnb's profiler records Task/Frame/Event "
-                     "intervals, Counters and Markers made while the state is 'run')")
+        lines.append("(nothing recorded: symnb's profiler records operators, Task/Frame/"
+                     "Event intervals, Counters and Markers while the state is 'run')")
     return "\n".join(lines) + "\n"
 
 
@@ -309,6 +330,7 @@ def pause(profile_process="worker"):
     """
     _check_process(profile_process)
     _STATE.paused = True
+    _sync_operator_timing()
 
 
 def resume(profile_process="worker"):
@@ -319,6 +341,7 @@ def resume(profile_process="worker"):
     """
     _check_process(profile_process)
     _STATE.paused = False
+    _sync_operator_timing()
 
 
 def set_kvstore_handle(handle):

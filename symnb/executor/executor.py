@@ -4,10 +4,12 @@ from __future__ import annotations
 import copy
 import math
 import sys
+import time
 import traceback
 
 import numpy as np
 
+from .. import _profiling
 from ..backends import get_backend
 from ..base import MXNetError
 from ..ops._registry import EngineError, kernel_for, named_error
@@ -536,10 +538,21 @@ def _all_output_names(node):
 
 def _run_steps(plan, runs, is_train, backward):
     """Run prepared closures; a failure names its node and operator (torch.fx's "While
-    executing %node"). The lookup happens only after a failure: the loop stays bare."""
+    executing %node"). The lookup happens only after a failure: the loop stays bare, unless
+    ``mx.profiler`` is timing operators (``_profiling.SYMBOLIC``)."""
+    record = _profiling.SYMBOLIC
     try:
-        for run in runs:
-            run(is_train)
+        if record is None:
+            for run in runs:
+                run(is_train)
+        else:
+            steps = plan.bwd_steps if backward else plan.fwd_run_steps
+            clock = time.perf_counter
+            for run, step in zip(runs, steps, strict=True):
+                begin = clock()
+                run(is_train)
+                # MXNet's names: the operator, its backward node _backward_<operator>
+                record(("_backward_" if backward else "") + step.op.name, begin, clock())
     except Exception as e:
         step = plan.step_of(run, backward)
         if step is None:

@@ -10,9 +10,11 @@ closures over :func:`invoke` with real ``inspect.Signature``s, built from ``symn
 from __future__ import annotations
 
 import inspect
+import time
 
 import numpy as np
 
+from .. import _profiling
 from ..backends import get_backend
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
@@ -87,6 +89,17 @@ def invoke(op, inputs, kwargs, out=None):
     >>> invoke(get_op('_plus_scalar'), [mx.nd.ones((2,))], {'scalar': 2}).asnumpy()
     array([3., 3.], dtype=float32)
     """
+    record = _profiling.IMPERATIVE            # mx.profiler timing operators
+    if record is None:
+        return _invoke(op, inputs, kwargs, out)
+    begin = time.perf_counter()
+    try:
+        return _invoke(op, inputs, kwargs, out)
+    finally:
+        record(op.name, begin, time.perf_counter())
+
+
+def _invoke(op, inputs, kwargs, out):
     attrs = {k: _stringify(op, k, v) for k, v in kwargs.items() if v is not _Null}
     with attrs_origin("nd"):              # errors list attrs in MXNet's order
         p = op.parse(attrs, "")

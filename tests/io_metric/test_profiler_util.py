@@ -143,3 +143,42 @@ def test_runtime_features_name_every_mxnet_feature():
     assert features.is_enabled("cpu_avx2") is False
     with pytest.raises(RuntimeError, match="GPU"):
         features.is_enabled("GPU")
+
+
+def _operator_rows():
+    return json.loads(mx.profiler.dumps(reset=True, format="json"))["Time"].get("operator", {})
+
+
+def test_running_profiler_times_each_operator_as_mxnet_names_them():
+    from symnb import _profiling
+    ex = mx.sym.FullyConnected(mx.sym.var("x"), num_hidden=4, name="fc").simple_bind(
+        mx.cpu(), x=(2, 3))
+    mx.profiler.set_state("run")
+    ex.forward(is_train=True)
+    ex.backward(mx.nd.ones((2, 4)))
+    (mx.nd.ones((2, 2)) + 1).sum()
+    mx.profiler.set_state("stop")
+    rows = _operator_rows()
+    assert {"FullyConnected", "_backward_FullyConnected", "_plus_scalar", "sum"} <= set(rows)
+    assert rows["FullyConnected"]["Count"] == 1 and rows["FullyConnected"]["Total"] >= 0
+    assert _profiling.SYMBOLIC is None and _profiling.IMPERATIVE is None   # off: bare loops
+    ex.forward()
+    assert _operator_rows() == {}
+
+
+def test_operator_timing_follows_pause_and_the_profile_switches():
+    ex = (mx.sym.var("a") * 2).simple_bind(mx.cpu(), a=(2,))
+    mx.profiler.set_state("run")
+    mx.profiler.pause()
+    ex.forward()
+    mx.profiler.resume()
+    mx.profiler.set_config(profile_symbolic=False, profile_imperative=True)
+    ex.forward()
+    mx.nd.ones((2,)) * 3
+    mx.profiler.set_state("stop")
+    mx.profiler.set_config(profile_symbolic=True)
+    assert set(_operator_rows()) == {"_mul_scalar"}          # mx.nd alone
+    mx.profiler.set_state("run")
+    ex.forward()
+    mx.profiler.set_state("stop")
+    assert _operator_rows()["_mul_scalar"]["Count"] == 1
