@@ -9,6 +9,7 @@ closures over :func:`invoke` with real ``inspect.Signature``s, built from ``symn
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import time
 
@@ -313,12 +314,18 @@ def make_function(op, registered: str):
 
     function.__name__ = fname
     function.__qualname__ = fname
-    function.__signature__ = signature_for(op)
+    function.__signature__ = _signature(op)
     function.__doc__ = _docstring(op)
     function.__wrapped_op__ = op
     return function
 
 
+@functools.cache
+def _signature(op) -> inspect.Signature:
+    return signature_for(op)          # one per operator: its aliases share it
+
+
+@functools.cache
 def _docstring(op) -> str:
     doc = inspect.cleandoc(type(op).__doc__ or op.name)
     lines = [doc, "", "Parameters", "----------"]
