@@ -98,3 +98,26 @@ EXAMPLES = {
     "trunc": ("[-1.5, 1.5]", "trunc()", "array([-1.,  1.], dtype=float32)"),
     "zeros_like": ("[5, 6]", "zeros_like()", "array([0., 0.], dtype=float32)"),
 }
+
+
+def fluent_doc(fname: str, symbolic: bool) -> str:
+    """The docstring of fluent method ``fname`` of Symbol (``symbolic``, its example evaluates
+    the symbol) or of NDArray (the same call on arrays).
+
+    >>> fluent_doc('relu', False).splitlines()[-2][4:]
+    'x.relu().asnumpy()'
+    """
+    x, call, result, *decimals = EXAMPLES[fname]
+    data = dict(zip("xy", x if isinstance(x, tuple) else (x,)))
+    rounded = "".join(".round(%d)" % d for d in decimals)
+    if symbolic:
+        made = ", ".join("mx.sym.var(%r)" % name for name in data)
+        feed = ", ".join("%s=mx.nd.array(%s)" % item for item in data.items())
+        run = "x.%s.eval(%s)[0].asnumpy()%s" % (call, feed, rounded)
+    else:
+        made = ", ".join("mx.nd.array(%s)" % value for value in data.values())
+        run = "x.%s.asnumpy()%s" % (call, rounded)
+    return ("Fluent form of ``mx.%s.%s(self, ...)``.\n\n>>> import symnb as mx\n"
+            ">>> %s = %s\n>>> %s\n%s\n" % ("sym" if symbolic else "nd", fname,
+                                          ", ".join(data), made, run, result))
+

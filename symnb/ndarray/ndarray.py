@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from .._fluent_examples import EXAMPLES
+from .._fluent_examples import fluent_doc
 from ..backends import get_backend
 from ..base import MXNetError, integer_types, mx_real_t, numeric_types, string_types  # noqa: F401
 from ..context import Context, current_context
@@ -707,25 +707,12 @@ def _fluent_call(fname, *args, **kwargs):
     return function(*args, **kwargs)
 
 
-def _fluent_doc(fname):
-    """The docstring of fluent method ``fname``: Symbol's example, run on arrays."""
-    x, call, result, *decimals = EXAMPLES[fname]
-    data = dict(zip("xy", x if isinstance(x, tuple) else (x,)))
-    arrays = ", ".join("mx.nd.array(%s)" % value for value in data.values())
-    rounded = "".join(".round(%d)" % d for d in decimals)
-    return ("Fluent form of ``mx.nd.%s(self, ...)``.\n\n"
-            ">>> import symnb as mx\n"
-            ">>> %s = %s\n"
-            ">>> x.%s.asnumpy()%s\n"
-            "%s\n" % (fname, ", ".join(data), arrays, call, rounded, result))
-
-
 def _make_fluent(fname):
     def method(self, *args, **kwargs):
         return _fluent_call(fname, self, *args, **kwargs)
     method.__name__ = fname
     method.__qualname__ = "NDArray." + fname
-    method.__doc__ = _fluent_doc(fname)
+    method.__doc__ = fluent_doc(fname, False)
     return method
 
 

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from .. import attribute
-from .._fluent_examples import EXAMPLES
+from .._fluent_examples import fluent_doc
 from ..base import (  # noqa: F401 -- integer_types ... are MXNet's names in this module too
     CODE_TO_DTYPE,
     DTYPE_TO_CODE,
@@ -870,20 +870,6 @@ _FLUENT = ("reshape", "reshape_like", "zeros_like", "ones_like", "broadcast_axes
            "relu", "sigmoid", "softmax", "log_softmax", "softmin")
 
 
-def _fluent_doc(fname):
-    """The docstring of fluent method ``fname``: its example evaluates the symbol."""
-    x, call, result, *decimals = EXAMPLES[fname]
-    data = dict(zip("xy", x if isinstance(x, tuple) else (x,)))
-    variables = ", ".join("mx.sym.var(%r)" % name for name in data)
-    feed = ", ".join("%s=mx.nd.array(%s)" % item for item in data.items())
-    rounded = "".join(".round(%d)" % d for d in decimals)
-    return ("Fluent form of ``mx.sym.%s(self, ...)``.\n\n"
-            ">>> import symnb as mx\n"
-            ">>> %s = %s\n"
-            ">>> x.%s.eval(%s)[0].asnumpy()%s\n"
-            "%s\n" % (fname, ", ".join(data), variables, call, feed, rounded, result))
-
-
 def _make_fluent(fname):
     def method(self, *args, **kwargs):
         from ..ops import get_op
@@ -893,7 +879,7 @@ def _make_fluent(fname):
         return _call_op(op, fname, (self,) + args, kwargs)
     method.__name__ = fname
     method.__qualname__ = "Symbol." + fname
-    method.__doc__ = _fluent_doc(fname)
+    method.__doc__ = fluent_doc(fname, True)
     return method
 
 
