@@ -28,7 +28,8 @@ def seed(seed_state, ctx="all"):
     Parameters
     ----------
     seed_state : int
-        The seed.
+        The seed: any int, taken modulo 2**32 as MXNet's C API takes it (-5 and 2**32 - 5
+        seed alike; MXNet's own tests draw negative seeds).
     ctx : Context or 'all'
         Which device's generator to seed.
 
@@ -37,9 +38,13 @@ def seed(seed_state, ctx="all"):
     >>> mx.random.seed(42); b = mx.nd.random.uniform(shape=(3,)).asnumpy()
     >>> bool((a == b).all())
     True
+    >>> mx.random.seed(-5); c = mx.nd.random.uniform(shape=(3,)).asnumpy()
+    >>> mx.random.seed(2**32 - 5); bool((c == mx.nd.random.uniform(shape=(3,)).asnumpy()).all())
+    True
     """
     if not isinstance(seed_state, int):
         raise ValueError("seed_state must be int")
+    seed_state %= 1 << 32
     if ctx == "all":
         seed_all(seed_state)
     else:

@@ -19,6 +19,15 @@ def test_seed_makes_draws_repeat(ctx):
     assert not (a == nd.random.uniform(-1, 1, shape=(5,), ctx=ctx).asnumpy()).all()
 
 
+@pytest.mark.parametrize("seed", [-1, -(1 << 31), 1 << 40])
+def test_any_int_seeds_modulo_2_to_the_32(seed):
+    # MXNet 1.9.1 takes negative and large seeds (its tests draw seeds in [-2**31, 2**31))
+    mx.random.seed(seed)
+    a = nd.random.uniform(shape=(4,)).asnumpy()
+    mx.random.seed(seed % (1 << 32))
+    assert (nd.random.uniform(shape=(4,)).asnumpy() == a).all()
+
+
 def test_sampling_shapes_dtypes_and_out():
     x = nd.random.uniform(2, 3, shape=(1000,))
     v = x.asnumpy()
