@@ -70,6 +70,9 @@ class Plan:
     bwd_runs: list = field(default_factory=list)
 
     fwd_run_steps: list = field(default_factory=list)   # the step of each fwd_runs entry
+    # whether the steps run oneDNN primitives (None until the first run tells): then BLAS
+    # is held at one thread while they run (see ops/_onednn.py)
+    onednn: bool | None = None
 
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to

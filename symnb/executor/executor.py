@@ -12,6 +12,7 @@ import numpy as np
 from .. import _profiling
 from ..backends import get_backend
 from ..base import MXNetError
+from ..ops import _onednn
 from ..ops._registry import EngineError, kernel_for, named_error
 from ..ops._rules import fmt_shape
 from ._cse import cse_enabled, eliminate_common_expr
@@ -539,7 +540,20 @@ def _all_output_names(node):
 def _run_steps(plan, runs, is_train, backward):
     """Run prepared closures; a failure names its node and operator (torch.fx's "While
     executing %node"). The lookup happens only after a failure: the loop stays bare, unless
-    ``mx.profiler`` is timing operators (``_profiling.SYMBOLIC``)."""
+    ``mx.profiler`` is timing operators (``_profiling.SYMBOLIC``). Plans whose steps run
+    oneDNN primitives hold BLAS at one thread meanwhile (``ops/_onednn.py`` says why)."""
+    if plan.onednn:
+        with _onednn.one_blas_thread():
+            _run_bare(plan, runs, is_train, backward)
+    elif plan.onednn is None:
+        before = _onednn.CALLS[0]
+        _run_bare(plan, runs, is_train, backward)
+        plan.onednn = _onednn.CALLS[0] != before
+    else:
+        _run_bare(plan, runs, is_train, backward)
+
+
+def _run_bare(plan, runs, is_train, backward):
     record = _profiling.SYMBOLIC
     try:
         if record is None:

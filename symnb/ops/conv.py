@@ -31,6 +31,7 @@ from itertools import product
 import numpy as np
 
 from ..base import MXNetError
+from . import _onednn
 from ._params import Param, parse_params
 from ._registry import InferError, OpDef, assign, register
 from ._rules import shape_assign, type_assign
@@ -1081,6 +1082,8 @@ class Convolution(_ConvLayer):
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, w, out = rt.xp, ins[0], ins[1], outs[0]
         geo, bias = _spatial_params(p), None if p.no_bias else ins[2]
+        if xp is np and _onednn.conv_forward(x, w, geo, out, bias, training=is_train):
+            return
         macs = _conv_macs(x.shape, w.shape, out.shape)
         halves = _halves(xp, len(x), macs)
         if halves is not None:
@@ -1099,6 +1102,8 @@ class Convolution(_ConvLayer):
             # 1x1 convolution's data gradient with a plain GEMM that ignores grad_req:
             # 'add' writes (convolution-inl.h, is_1x1_)
             reqs = ["write"] + list(reqs[1:])
+        if xp is np and self._backward_onednn(p, geo, ins, dy, igrads, reqs):
+            return
         halves = _halves(xp, len(dy), _conv_macs(ins[0].shape, ins[1].shape, dy.shape))
         if halves is not None and (igrads[0] is not None or igrads[1] is not None):
             self._backward_halves(xp, geo, ins, dy, igrads, reqs, halves)
@@ -1116,6 +1121,26 @@ class Convolution(_ConvLayer):
                 assign(igrads[2], dy_t.sum(axis=1), reqs[2])
             else:
                 _bias_grad(xp, dy, igrads[2], reqs[2])
+
+    @staticmethod
+    def _backward_onednn(p, geo, ins, dy, igrads, reqs):
+        """The gradients by oneDNN (float32), each 'add' through a scratch array added once
+        all succeeded; False, with nothing written, where oneDNN does not apply."""
+        names = ("dx", "dw", "db")
+        grads = {name: g for name, g in zip(names, igrads, strict=False)
+                 if g is not None and not (name == "db" and p.no_bias)}
+        if not grads:
+            return True
+        targets = {name: (np.empty_like(g) if reqs[i] == "add" or not g.flags.c_contiguous
+                          else g) for i, (name, g) in enumerate(zip(names, igrads,
+                                                                    strict=False))
+                   if name in grads}
+        if not _onednn.conv_backward(ins[0], ins[1], dy, geo, **targets):
+            return False
+        for i, name in enumerate(names):
+            if name in targets and targets[name] is not grads[name]:
+                assign(grads[name], targets[name], reqs[i])
+        return True
 
     @staticmethod
     def _backward_halves(xp, geo, ins, dy, igrads, reqs, halves):

@@ -35,6 +35,11 @@ def test_extras_fit_their_users():
     assert "symnb[notebook]" in PROJECT["optional-dependencies"]["lab"]
     assert extras["gpu"] == {"cupy-cuda12x"}
     assert "symnb[lab]" in PROJECT["optional-dependencies"]["test"]   # tests need JupyterLab
+    # oneDNN's library only, pinned (ops/_onednn.py binds its 3.x C API), where its wheel exists
+    assert extras["onednn"] == {"onednn-cpu-gomp"}
+    (onednn,) = PROJECT["optional-dependencies"]["onednn"]
+    assert "==" in onednn and "sys_platform == 'linux'" in onednn
+    assert "symnb[onednn]" in PROJECT["optional-dependencies"]["test"]
     assert names(PROJECT["dependencies"]) == {"numpy", "threadpoolctl"}
 
 
