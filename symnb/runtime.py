@@ -1,6 +1,8 @@
 """``mx.runtime``: which build features are available (MXNet's ``Features``).
 
-symnb is pure Python: the only optional feature is CUDA, through CuPy.
+symnb builds no native code: the only optional feature is CUDA, through CuPy. (float32
+convolutions may run in oneDNN, ops/_onednn.py, but MKLDNN stays off: its MXNet APIs, such as
+the MKLDNN subgraph backend, are not there.)
 """
 from __future__ import annotations
 

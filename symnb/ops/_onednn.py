@@ -357,6 +357,9 @@ class _Conv:
         if self.bias:
             args.append(_Arg(_ARG_DIFF_BIAS, g["db"]))
         g["args"] = (_Arg * len(args))(*args)
+        # both read dy in one blocked layout: one reorder serves both
+        g["dy_shared"] = bool(d["dy"].reorder is not None and g["dy"].reorder is not None
+                              and rt.lib.dnnl_memory_desc_equal(d["dy"].md, g["dy"].md))
         self.bwd = (d, g)
 
     def backward(self, x, w, dy, dx, dw, db):
@@ -373,7 +376,11 @@ class _Conv:
             d["dx"].finish_output(rt)
         if dw is not None:
             g["x"].bind_input(rt, x.ctypes.data)
-            g["dy"].bind_input(rt, dy.ctypes.data)
+            if dx is not None and g["dy_shared"]:      # the data gradient reordered it already
+                rt.lib.dnnl_memory_set_data_handle(
+                    g["dy"].mem, rt.buffer(d["dy"].role, d["dy"].nbytes))
+            else:
+                g["dy"].bind_input(rt, dy.ctypes.data)
             g["dw"].bind_output(rt, dw.ctypes.data)
             if self.bias:
                 rt.lib.dnnl_memory_set_data_handle(g["db"], db.ctypes.data)
@@ -468,6 +475,7 @@ class one_blas_thread:  # noqa: N801 (a context manager used like a function)
     """
 
     _controllers = None
+    held = None     # inside the block: the thread count the user had set (conv's splits read it)
 
     def __enter__(self):
         ctls = one_blas_thread._controllers
@@ -479,15 +487,18 @@ class one_blas_thread:  # noqa: N801 (a context manager used like a function)
             except Exception:       # threadpoolctl absent or unable to read the BLAS
                 ctls = []
             one_blas_thread._controllers = ctls
-        self.saved = []
+        self.saved, self.outer = [], one_blas_thread.held
         for c in ctls:
             n = c.num_threads
             if n > 1:
                 c.set_num_threads(1)
                 self.saved.append((c, n))
+        if self.saved:
+            one_blas_thread.held = min(n for _, n in self.saved)
         return self
 
     def __exit__(self, *exc):
         for c, n in self.saved:
             c.set_num_threads(n)
+        one_blas_thread.held = self.outer
         return False

@@ -824,7 +824,11 @@ def _worker_halves(n):
     threadpoolctl or second CPU, or BLAS already at one thread: the user asked for one core).
     The callers decide first whether their work is worth splitting."""
     state = _split_workers()
-    if state is None or min(c.num_threads for c in state[0]) < 2:
+    if state is None:
+        return None
+    # while a oneDNN plan holds BLAS at one thread, the user's own count decides
+    held = _onednn.one_blas_thread.held
+    if (held if held is not None else min(c.num_threads for c in state[0])) < 2:
         return None
     return slice(0, n // 2), slice(n // 2, n)
 

@@ -226,3 +226,18 @@ def test_forked_child_keeps_the_numpy_kernels():
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert _onednn.available()
+
+
+def test_held_blas_keeps_the_users_thread_count_for_the_splits():
+    """Inside a oneDNN plan BLAS reads one thread, but the two-worker splits of BatchNorm and
+    the NumPy convolutions follow the count the user had set."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    if conv._split_workers() is None:
+        pytest.skip("needs two CPUs and threadpoolctl")
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        with _onednn.one_blas_thread():
+            assert conv._worker_halves(8) == (slice(0, 4), slice(4, 8))
+        assert _onednn.one_blas_thread.held is None
+    with threadpoolctl.threadpool_limits(1, user_api="blas"):
+        with _onednn.one_blas_thread():
+            assert conv._worker_halves(8) is None
