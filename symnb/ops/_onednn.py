@@ -16,7 +16,9 @@ then run on one core; oneDNN's primitives still use both).
 
 Data stay in NCHW between operators: each call reorders its operands into the layouts
 oneDNN picks (``format_tag_any``) and its result back, in buffers shared by all primitives
-(one call runs at a time, under a lock). Primitives are made once per shape and geometry.
+(one call runs at a time, under a lock): one each for the data, the weights (or their
+gradient), the result, the output gradient and oneDNN's scratchpad, each as large as the
+largest it held. Primitives are made once per shape and geometry.
 
 >>> from symnb.ops import _onednn
 >>> isinstance(_onednn.available(), bool)
@@ -296,9 +298,9 @@ class _Conv:
             _CONV_DIRECT, anyx, anyw, self.plain["b"] if bias else None, anyy, *self.dims,
             rt.attr), "convolution_forward_pd")
         self.fwd = rt.primitive(self.fwd_pd)
-        self.f_src = _Operand(rt, self.fwd_pd, _Q_SRC, self.plain["x"], "src", False)
+        self.f_src = _Operand(rt, self.fwd_pd, _Q_SRC, self.plain["x"], "data", False)
         self.f_w = _Operand(rt, self.fwd_pd, _Q_WEIGHTS, self.plain["w"], "weights", False)
-        self.f_dst = _Operand(rt, self.fwd_pd, _Q_DST, self.plain["y"], "dst", True)
+        self.f_dst = _Operand(rt, self.fwd_pd, _Q_DST, self.plain["y"], "result", True)
         self.f_bias = rt.memory(self.plain["b"]) if bias else None
         self.f_scratch = self._scratch(self.fwd_pd)
         args = [_Arg(_ARG_SRC, self.f_src.mem), _Arg(_ARG_WEIGHTS, self.f_w.mem),
@@ -339,17 +341,17 @@ class _Conv:
             self.plain["b"] if self.bias else None, anyy, *self.dims, self.fwd_pd, rt.attr),
             "convolution_backward_weights_pd")
         d = {"prim": rt.primitive(data_pd),
-             "dy": _Operand(rt, data_pd, _Q_DIFF_DST, self.plain["y"], "d_dy", False),
-             "w": _Operand(rt, data_pd, _Q_WEIGHTS, self.plain["w"], "d_w", False),
-             "dx": _Operand(rt, data_pd, _Q_DIFF_SRC, self.plain["x"], "d_dx", True),
+             "dy": _Operand(rt, data_pd, _Q_DIFF_DST, self.plain["y"], "dy", False),
+             "w": _Operand(rt, data_pd, _Q_WEIGHTS, self.plain["w"], "weights", False),
+             "dx": _Operand(rt, data_pd, _Q_DIFF_SRC, self.plain["x"], "result", True),
              "scratch": self._scratch(data_pd)}
         d["args"] = (_Arg * 4)(_Arg(_ARG_DIFF_DST, d["dy"].mem), _Arg(_ARG_WEIGHTS, d["w"].mem),
                                _Arg(_ARG_DIFF_SRC, d["dx"].mem),
                                _Arg(_ARG_SCRATCHPAD, d["scratch"][0]))
         g = {"prim": rt.primitive(weights_pd),
-             "x": _Operand(rt, weights_pd, _Q_SRC, self.plain["x"], "g_x", False),
-             "dy": _Operand(rt, weights_pd, _Q_DIFF_DST, self.plain["y"], "g_dy", False),
-             "dw": _Operand(rt, weights_pd, _Q_DIFF_WEIGHTS, self.plain["w"], "g_dw", True),
+             "x": _Operand(rt, weights_pd, _Q_SRC, self.plain["x"], "data", False),
+             "dy": _Operand(rt, weights_pd, _Q_DIFF_DST, self.plain["y"], "dy", False),
+             "dw": _Operand(rt, weights_pd, _Q_DIFF_WEIGHTS, self.plain["w"], "weights", True),
              "db": rt.memory(self.plain["b"]) if self.bias else None,
              "scratch": self._scratch(weights_pd)}
         args = [_Arg(_ARG_SRC, g["x"].mem), _Arg(_ARG_DIFF_DST, g["dy"].mem),

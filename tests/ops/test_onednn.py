@@ -26,6 +26,7 @@ CASES = [  # (nd, n, c, f, groups, kernel, stride, dilate, pad, size)
     (2, 1, 3, 8, 1, 3, 1, 1, 1, 9),
     (2, 4, 16, 32, 1, 3, 1, 1, 1, 14),
     (2, 2, 8, 8, 1, 3, 2, 1, 1, 11),      # strided, odd size: the right padding is smaller
+    (2, 2, 4, 4, 1, 3, 2, 1, 0, 10),      # the last input column unread: right padding -1
     (2, 3, 4, 6, 2, 3, 1, 2, 2, 10),      # grouped and dilated
     (2, 2, 6, 6, 6, 3, 2, 1, 1, 8),       # depthwise
     (2, 2, 3, 4, 1, 7, 2, 1, 3, 20),      # a ResNet-like stem
