@@ -396,20 +396,42 @@ def _usable(*arrays):
                and a.flags.aligned for a in arrays)
 
 
-def _conv_for(rt, x_shape, w_shape, y_shape, geo, bias, training):
-    """The cached :class:`_Conv`, or None where oneDNN declines this convolution."""
-    key = (x_shape, w_shape, y_shape, geo, bias, training)
+def _conv_for(rt, key):
+    """The cached :class:`_Conv` of ``key`` (shapes, geometry, bias, phase), or None where
+    oneDNN declines this convolution."""
     conv = rt.cache.get(key, False)
     if conv is False:
+        x_shape, y_shape = key[0], key[2]
         if not 3 <= len(x_shape) <= 5 or 0 in x_shape or 0 in y_shape:
             conv = None
         else:
             try:
-                conv = _Conv(rt, x_shape, w_shape, y_shape, geo, bias, training)
+                conv = _Conv(rt, *key)
             except _Failed:
                 conv = None
         rt.cache[key] = conv
     return conv
+
+
+def _run(arrays, key, call):
+    """``call(conv)`` on the :class:`_Conv` of ``key()`` under the lock; False where oneDNN
+    is off, an operand does not fit, or oneDNN declines or fails (the key is then refused
+    from there on)."""
+    rt = _runtime()
+    if rt is None or not _usable(*arrays):
+        return False
+    key = key()
+    with rt.lock:
+        conv = _conv_for(rt, key)
+        if conv is None:
+            return False
+        try:
+            call(conv)
+        except _Failed:
+            rt.cache[key] = None
+            return False
+        CALLS[0] += 1
+    return True
 
 
 def conv_forward(x, w, geo, out, bias=None, training=False) -> bool:
@@ -423,21 +445,9 @@ def conv_forward(x, w, geo, out, bias=None, training=False) -> bool:
     >>> bool(not done or (out == 8).all())
     True
     """
-    rt = _runtime()
     arrays = (x, w, out) if bias is None else (x, w, out, bias)
-    if rt is None or not _usable(*arrays):
-        return False
-    with rt.lock:
-        conv = _conv_for(rt, x.shape, w.shape, out.shape, geo, bias is not None, training)
-        if conv is None:
-            return False
-        try:
-            conv.forward(x, w, bias, out)
-        except _Failed:
-            rt.cache[(x.shape, w.shape, out.shape, geo, bias is not None, training)] = None
-            return False
-        CALLS[0] += 1
-    return True
+    return _run(arrays, lambda: (x.shape, w.shape, out.shape, geo, bias is not None, training),
+                lambda conv: conv.forward(x, w, bias, out))
 
 
 def conv_backward(x, w, dy, geo, dx=None, dw=None, db=None) -> bool:
@@ -451,21 +461,9 @@ def conv_backward(x, w, dy, geo, dx=None, dw=None, db=None) -> bool:
     >>> bool(not done or dw[0, 0, 0, 0] == 4)
     True
     """
-    rt = _runtime()
-    given = [a for a in (x, w, dy, dx, dw, db) if a is not None]
-    if rt is None or not _usable(*given):
-        return False
-    with rt.lock:
-        conv = _conv_for(rt, x.shape, w.shape, dy.shape, geo, db is not None, True)
-        if conv is None:
-            return False
-        try:
-            conv.backward(x, w, dy, dx, dw, db)
-        except _Failed:
-            rt.cache[(x.shape, w.shape, dy.shape, geo, db is not None, True)] = None
-            return False
-        CALLS[0] += 1
-    return True
+    arrays = [a for a in (x, w, dy, dx, dw, db) if a is not None]
+    return _run(arrays, lambda: (x.shape, w.shape, dy.shape, geo, db is not None, True),
+                lambda conv: conv.backward(x, w, dy, dx, dw, db))
 
 
 class one_blas_thread:  # noqa: N801 (a context manager used like a function)
