@@ -1133,7 +1133,11 @@ class Convolution(_ConvLayer):
         names = ("dx", "dw", "db")
         grads = {name: g for name, g in zip(names, igrads, strict=False)
                  if g is not None and not (name == "db" and p.no_bias)}
+        # oneDNN sums the bias gradient in its weight-gradient pass: alone, NumPy's sum
+        alone = grads.pop("db") if "db" in grads and "dw" not in grads else None
         if not grads:
+            if alone is not None:
+                _bias_grad(np, dy, alone, reqs[2])
             return True
         targets = {name: (np.empty_like(g) if reqs[i] == "add" or not g.flags.c_contiguous
                           else g) for i, (name, g) in enumerate(zip(names, igrads,
@@ -1144,6 +1148,8 @@ class Convolution(_ConvLayer):
         for i, name in enumerate(names):
             if name in targets and targets[name] is not grads[name]:
                 assign(grads[name], targets[name], reqs[i])
+        if alone is not None:
+            _bias_grad(np, dy, alone, reqs[2])
         return True
 
     @staticmethod
