@@ -21,7 +21,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["gemm_for"]
+__all__ = ["gemm_for", "blas_controllers"]
 
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 # (symbol prefix, suffix, integer type): NumPy's manylinux/macOS wheels (64-bit OpenBLAS with
@@ -131,3 +131,21 @@ def gemm_for(dtype):
                 _STATE["gemms"] = _load()
     gemms = _STATE["gemms"]
     return None if gemms is None else gemms.get(np.dtype(dtype))
+
+
+def blas_controllers() -> list:
+    """threadpoolctl's controllers of NumPy's BLAS (read once), or [] without threadpoolctl;
+    the convolution splits and the oneDNN plans set its thread count through them.
+
+    >>> isinstance(blas_controllers(), list)
+    True
+    """
+    with _LOCK:
+        if "controllers" not in _STATE:
+            try:
+                from threadpoolctl import ThreadpoolController
+                _STATE["controllers"] = [c for c in ThreadpoolController().lib_controllers
+                                         if c.user_api == "blas"]
+            except Exception:       # threadpoolctl absent or unable to read the BLAS
+                _STATE["controllers"] = []
+        return _STATE["controllers"]

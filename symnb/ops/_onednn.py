@@ -33,6 +33,8 @@ import threading
 
 import numpy as np
 
+from ._blas import blas_controllers
+
 __all__ = ["available", "conv_forward", "conv_backward", "one_blas_thread", "CALLS"]
 
 CALLS = [0]                     # oneDNN calls made so far (the executor watches it)
@@ -76,14 +78,12 @@ _SIGNATURES = {
     "dnnl_reorder_primitive_desc_create": (ctypes.c_int, [ctypes.POINTER(_vp), _vp, _vp, _vp,
                                                           _vp, _vp]),
     "dnnl_primitive_desc_query_md": (_vp, [_vp, ctypes.c_int, ctypes.c_int]),
-    "dnnl_primitive_desc_query": (ctypes.c_int, [_vp, ctypes.c_int, ctypes.c_int, _vp]),
     "dnnl_primitive_create": (ctypes.c_int, [ctypes.POINTER(_vp), _vp]),
     "dnnl_memory_create": (ctypes.c_int, [ctypes.POINTER(_vp), _vp, _vp, _vp]),
     "dnnl_memory_set_data_handle": (ctypes.c_int, [_vp, _vp]),
     "dnnl_memory_desc_get_size": (ctypes.c_size_t, [_vp]),
     "dnnl_memory_desc_equal": (ctypes.c_int, [_vp, _vp]),
     "dnnl_primitive_execute": (ctypes.c_int, [_vp, _vp, ctypes.c_int, _vp]),
-    "dnnl_stream_wait": (ctypes.c_int, [_vp]),
 }
 
 
@@ -474,21 +474,11 @@ class one_blas_thread:  # noqa: N801 (a context manager used like a function)
     ...     pass
     """
 
-    _controllers = None
     held = None     # inside the block: the thread count the user had set (conv's splits read it)
 
     def __enter__(self):
-        ctls = one_blas_thread._controllers
-        if ctls is None:
-            try:
-                from threadpoolctl import ThreadpoolController
-                ctls = [c for c in ThreadpoolController().lib_controllers
-                        if c.user_api == "blas"]
-            except Exception:       # threadpoolctl absent or unable to read the BLAS
-                ctls = []
-            one_blas_thread._controllers = ctls
         self.saved, self.outer = [], one_blas_thread.held
-        for c in ctls:
+        for c in blas_controllers():
             n = c.num_threads
             if n > 1:
                 c.set_num_threads(1)

@@ -797,16 +797,12 @@ def _split_workers():
         if "state" not in _SPLIT:
             state = None
             if (os.cpu_count() or 1) >= 2:
-                try:
-                    from concurrent.futures import ThreadPoolExecutor
+                from concurrent.futures import ThreadPoolExecutor
 
-                    from threadpoolctl import ThreadpoolController
-                    blas = [c for c in ThreadpoolController().lib_controllers
-                            if c.user_api == "blas"]
-                    if blas:
-                        state = (blas, ThreadPoolExecutor(1, thread_name_prefix="symnb-conv"))
-                except Exception:       # threadpoolctl absent or unable to read the BLAS
-                    state = None
+                from ._blas import blas_controllers
+                blas = blas_controllers()
+                if blas:
+                    state = (blas, ThreadPoolExecutor(1, thread_name_prefix="symnb-conv"))
             _SPLIT["state"] = state
         return _SPLIT["state"]
 
