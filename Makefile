@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ORACLE ?= ../shared/oracle
 
-.PHONY: run test test-fast test-wheel test-numpy-conv test-gpu-standin labextension fuzz bench lint clean venv
+.PHONY: run test test-fast test-wheel test-numpy-kernels test-gpu-standin labextension fuzz bench lint clean venv
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,7 @@ test: $(STAMP)
 	  echo "chromium unavailable: browser tests will skip (and fail under CI=true)"
 	$(VENV)/bin/ruff check symnb tests benchmarks conftest.py
 	$(PY) -m pytest -q
-	$(MAKE) --no-print-directory test-numpy-conv
+	$(MAKE) --no-print-directory test-numpy-kernels
 	$(MAKE) --no-print-directory test-gpu-standin
 	$(MAKE) --no-print-directory test-wheel
 	@if [ -f $(ORACLE)/check.py ]; then \
@@ -71,13 +71,17 @@ fuzz: $(STAMP)
 # The gpu half of the cpu/gpu tests (the ctx fixture) on tests/_standin's CPU stand-in for
 # CuPy: device arrays NumPy refuses, CuPy 14's names and keywords only. A real GPU run is
 # benchmarks/gpu_check.sh.
-# float32 convolutions run in oneDNN where it is installed (symnb[onednn], ops/_onednn.py):
-# the convolution tests again with it off keep the NumPy kernels under test for float32 too.
-test-numpy-conv: $(STAMP)
-	@echo "== convolution tests on the NumPy kernels (SYMNB_ONEDNN=0) =="
+# float32 convolutions, BatchNorm, pooling and activations run in oneDNN where it is installed
+# (symnb[onednn], ops/_onednn.py): their tests again with it off keep the NumPy kernels under
+# test for float32 too.
+test-numpy-kernels: $(STAMP)
+	@echo "== float32 layer tests on the NumPy kernels (SYMNB_ONEDNN=0) =="
 	SYMNB_ONEDNN=0 $(PY) -m pytest -q -p no:cacheprovider tests/ops/test_conv.py \
 	  tests/ops/test_conv_layouts.py tests/ops/test_conv_stem.py tests/ops/test_convfam.py \
-	  tests/ops/test_mxnet_kernel_quirks.py tests/ops/test_onednn.py tests/zoo tests/differential
+	  tests/ops/test_mxnet_kernel_quirks.py tests/ops/test_onednn.py \
+	  tests/ops/test_onednn_layers.py tests/ops/test_norm.py tests/ops/test_pooling.py \
+	  tests/ops/test_activation.py tests/ops/test_zeros.py tests/ops/test_nonfinite_gradients.py \
+	  tests/zoo tests/differential
 
 test-gpu-standin: $(STAMP)
 	@echo "== gpu tests on the CuPy stand-in (tests/_standin) =="

@@ -1,10 +1,13 @@
-"""float32 convolutions on the CPU through oneDNN's C API, where oneDNN is installed.
+"""float32 convolutions, BatchNorm, pooling and activations on the CPU through oneDNN's C API,
+where oneDNN is installed.
 
-MXNet 1.9.1's CPU build runs float32 convolutions in oneDNN (then called MKL-DNN); its
-direct, blocked-layout kernels beat im2col plus OpenBLAS by 1.5-2x on two cores
-(``benchmarks/README.md``). symnb does not build native code: it binds the shared library of
-the ``onednn-cpu-gomp`` wheel (oneDNN 3.x with GNU OpenMP, no Python part) with
-:mod:`ctypes` on the first convolution, and keeps its NumPy kernels wherever that is not
+MXNet 1.9.1's CPU build runs these float32 layers in oneDNN (then called MKL-DNN); its
+direct, blocked-layout convolutions beat im2col plus OpenBLAS by 1.5-2x on two cores, and its
+BatchNorm, pooling and eltwise kernels use both cores where NumPy's passes use one
+(``benchmarks/README.md``). Its results are also MXNet's: sigmoid and tanh to the bit, and
+relu maps NaN to 0 as MXNet's float32 relu does. symnb does not build native code: it binds
+the shared library of the ``onednn-cpu-gomp`` wheel (oneDNN 3.x with GNU OpenMP, no Python
+part) with :mod:`ctypes` on first use, and keeps its NumPy kernels wherever that is not
 possible: no library, another major version, a dtype other than float32, CuPy, operands
 that are not contiguous, or a primitive oneDNN declines. ``SYMNB_ONEDNN=0`` turns it off.
 
@@ -14,11 +17,12 @@ two-thread call, and on two cores they starve oneDNN's OpenMP workers: ResNet-18
 forward took 95-100 ms that way, against 21-23 ms with BLAS held (the FullyConnected GEMMs
 then run on one core; oneDNN's primitives still use both).
 
-Data stay in NCHW between operators: each call reorders its operands into the layouts
+Data stay in NCHW between operators. A convolution reorders its operands into the layouts
 oneDNN picks (``format_tag_any``) and its result back, in buffers shared by all primitives
 (one call runs at a time, under a lock): one each for the data, the weights (or their
 gradient), the result, the output gradient and oneDNN's scratchpad, each as large as the
-largest it held. Primitives are made once per shape and geometry.
+largest it held. BatchNorm, pooling and the activations run on the NCHW arrays themselves
+(:class:`_Plain`). Primitives are made once per shape and geometry.
 
 >>> from symnb.ops import _onednn
 >>> isinstance(_onednn.available(), bool)
@@ -35,7 +39,9 @@ import numpy as np
 
 from ._blas import blas_controllers
 
-__all__ = ["available", "conv_forward", "conv_backward", "one_blas_thread", "CALLS"]
+__all__ = ["available", "conv_forward", "conv_backward", "batch_norm_forward",
+           "batch_norm_backward", "pool_forward", "pool_backward", "eltwise_forward",
+           "eltwise_backward", "one_blas_thread", "CALLS"]
 
 CALLS = [0]                     # oneDNN calls made so far (the executor watches it)
 
@@ -52,6 +58,14 @@ _ARG_DIFF_SRC, _ARG_DIFF_DST, _ARG_DIFF_WEIGHTS, _ARG_DIFF_BIAS = 129, 145, 161,
 _Q_SRC, _Q_DIFF_SRC, _Q_WEIGHTS, _Q_DIFF_WEIGHTS = 129, 130, 131, 132
 _Q_DST, _Q_DIFF_DST, _Q_SCRATCHPAD = 133, 134, 136
 _SCRATCHPAD_USER = 1
+_BACKWARD = 128
+_ARG_MEAN, _ARG_VARIANCE, _ARG_SCALE, _ARG_SHIFT, _ARG_WORKSPACE = 49, 50, 51, 52, 64
+_ARG_DIFF_SCALE, _ARG_DIFF_SHIFT = 255, 256
+_Q_WORKSPACE = 135
+_GLOBAL_STATS, _USE_SCALE, _USE_SHIFT = 0x1, 0x2, 0x4
+POOL_MAX, POOL_AVG_INCLUDE, POOL_AVG_EXCLUDE = 0x1ff, 0x2ff, 0x3ff
+# eltwise algorithms whose backward reads the forward's result (alpha = beta = 0)
+RELU, TANH, LOGISTIC = 0x100, 0x101, 0x104
 
 
 class _Arg(ctypes.Structure):
@@ -84,6 +98,24 @@ _SIGNATURES = {
     "dnnl_memory_desc_get_size": (ctypes.c_size_t, [_vp]),
     "dnnl_memory_desc_equal": (ctypes.c_int, [_vp, _vp]),
     "dnnl_primitive_execute": (ctypes.c_int, [_vp, _vp, ctypes.c_int, _vp]),
+    "dnnl_batch_normalization_forward_primitive_desc_create": (
+        ctypes.c_int, [ctypes.POINTER(_vp), _vp, ctypes.c_int, _vp, _vp, ctypes.c_float,
+                       ctypes.c_uint, _vp]),
+    "dnnl_batch_normalization_backward_primitive_desc_create": (
+        ctypes.c_int, [ctypes.POINTER(_vp), _vp, ctypes.c_int, _vp, _vp, _vp, ctypes.c_float,
+                       ctypes.c_uint, _vp, _vp]),
+    "dnnl_eltwise_forward_primitive_desc_create": (
+        ctypes.c_int, [ctypes.POINTER(_vp), _vp, ctypes.c_int, ctypes.c_int, _vp, _vp,
+                       ctypes.c_float, ctypes.c_float, _vp]),
+    "dnnl_eltwise_backward_primitive_desc_create": (
+        ctypes.c_int, [ctypes.POINTER(_vp), _vp, ctypes.c_int, _vp, _vp, _vp, ctypes.c_float,
+                       ctypes.c_float, _vp, _vp]),
+    "dnnl_pooling_forward_primitive_desc_create": (
+        ctypes.c_int, [ctypes.POINTER(_vp), _vp, ctypes.c_int, ctypes.c_int, _vp, _vp,
+                       _DIMS, _DIMS, _DIMS, _DIMS, _DIMS, _vp]),
+    "dnnl_pooling_backward_primitive_desc_create": (
+        ctypes.c_int, [ctypes.POINTER(_vp), _vp, ctypes.c_int, _vp, _vp,
+                       _DIMS, _DIMS, _DIMS, _DIMS, _DIMS, _vp, _vp]),
 }
 
 
@@ -202,7 +234,7 @@ def _load():
 
 
 def available() -> bool:
-    """Whether oneDNN is loaded for float32 convolutions (loads it on first call).
+    """Whether oneDNN is loaded for the float32 layers (loads it on first call).
 
     >>> available() in (True, False)
     True
@@ -391,44 +423,220 @@ class _Conv:
             g["dw"].finish_output(rt)
 
 
-def _usable(*arrays):
-    return all(isinstance(a, np.ndarray) and a.dtype == np.float32 and a.flags.c_contiguous
+class _Plain:
+    """One primitive whose operands are all NumPy arrays in their own (plain) layout: its
+    memory objects by argument and its scratchpad; no reorders."""
+
+    def __init__(self, rt, pd, mds):
+        self.rt, self.pd = rt, pd
+        self.prim = rt.primitive(pd)
+        scratch = rt.lib.dnnl_primitive_desc_query_md(pd, _Q_SCRATCHPAD, 0)
+        self.scratch_size = rt.lib.dnnl_memory_desc_get_size(scratch)
+        self.mems = {arg: rt.memory(md) for arg, md in mds.items()}
+        self.mems[_ARG_SCRATCHPAD] = rt.memory(scratch)
+        self.args = (_Arg * len(self.mems))(*(_Arg(a, m) for a, m in self.mems.items()))
+
+    def __call__(self, pointers):
+        """Run on ``{argument: data pointer}`` (every argument but the scratchpad)."""
+        lib = self.rt.lib
+        for arg, ptr in pointers.items():
+            lib.dnnl_memory_set_data_handle(self.mems[arg], ptr)
+        lib.dnnl_memory_set_data_handle(self.mems[_ARG_SCRATCHPAD],
+                                        self.rt.buffer("scratchpad", self.scratch_size))
+        self.rt.execute(self.prim, self.args)
+
+
+class _BatchNorm:
+    """Batch normalisation over axis 1 of plain data (scale and shift always given): the
+    forward of one phase and, made on first use, the backward."""
+
+    def __init__(self, rt, shape, eps, global_stats, training):
+        self.rt, self.eps = rt, eps
+        self.data, self.chan = rt.md(shape, _plain(len(shape))), rt.md((shape[1],), _TAG_X)
+        self.flags = _USE_SCALE | _USE_SHIFT | (_GLOBAL_STATS if global_stats else 0)
+        self.pd = self._forward_pd(_FWD_TRAINING if training else _FWD_INFERENCE)
+        self.fwd = _Plain(rt, self.pd, {a: self.data if a in (_ARG_SRC, _ARG_DST) else self.chan
+                                        for a in (_ARG_SRC, _ARG_DST, _ARG_MEAN, _ARG_VARIANCE,
+                                                  _ARG_SCALE, _ARG_SHIFT)})
+        self.training, self.bwd = training, None
+
+    def _forward_pd(self, prop):
+        pd = _vp()
+        _check(self.rt.lib.dnnl_batch_normalization_forward_primitive_desc_create(
+            ctypes.byref(pd), self.rt.engine, prop, self.data, self.data, self.eps, self.flags,
+            self.rt.attr), "batch_normalization_forward_pd")
+        return pd
+
+    def forward(self, x, scale, shift, mean, var, out):
+        self.fwd({_ARG_SRC: x.ctypes.data, _ARG_DST: out.ctypes.data,
+                  _ARG_MEAN: mean.ctypes.data, _ARG_VARIANCE: var.ctypes.data,
+                  _ARG_SCALE: scale.ctypes.data, _ARG_SHIFT: shift.ctypes.data})
+
+    def backward(self, x, scale, mean, var, dy, dx, dscale, dshift):
+        if self.bwd is None:
+            hint = self.pd if self.training else self._forward_pd(_FWD_TRAINING)
+            pd = _vp()
+            _check(self.rt.lib.dnnl_batch_normalization_backward_primitive_desc_create(
+                ctypes.byref(pd), self.rt.engine, _BACKWARD, self.data, self.data, self.data,
+                self.eps, self.flags, hint, self.rt.attr), "batch_normalization_backward_pd")
+            data, chan = self.data, self.chan
+            self.bwd = _Plain(rt=self.rt, pd=pd, mds={
+                _ARG_SRC: data, _ARG_DIFF_DST: data, _ARG_DIFF_SRC: data, _ARG_MEAN: chan,
+                _ARG_VARIANCE: chan, _ARG_SCALE: chan, _ARG_DIFF_SCALE: chan,
+                _ARG_DIFF_SHIFT: chan})
+        self.bwd({_ARG_SRC: x.ctypes.data, _ARG_DIFF_DST: dy.ctypes.data,
+                  _ARG_DIFF_SRC: dx.ctypes.data, _ARG_MEAN: mean.ctypes.data,
+                  _ARG_VARIANCE: var.ctypes.data, _ARG_SCALE: scale.ctypes.data,
+                  _ARG_DIFF_SCALE: dscale.ctypes.data, _ARG_DIFF_SHIFT: dshift.ctypes.data})
+
+
+class _Eltwise:
+    """An elementwise activation of plain data, the ``*_use_dst_for_bwd`` form: the
+    training forward and, made on first use, the backward from the forward's result."""
+
+    def __init__(self, rt, shape, alg):
+        self.rt, self.alg = rt, alg
+        self.data = rt.md(shape, _plain(len(shape)))
+        self.pd = _vp()
+        _check(rt.lib.dnnl_eltwise_forward_primitive_desc_create(
+            ctypes.byref(self.pd), rt.engine, _FWD_TRAINING, alg, self.data, self.data, 0.0,
+            0.0, rt.attr), "eltwise_forward_pd")
+        self.fwd = _Plain(rt, self.pd, {_ARG_SRC: self.data, _ARG_DST: self.data})
+        self.bwd = None
+
+    def forward(self, x, out):
+        self.fwd({_ARG_SRC: x.ctypes.data, _ARG_DST: out.ctypes.data})
+
+    def backward(self, y, dy, dx):
+        if self.bwd is None:
+            pd = _vp()
+            _check(self.rt.lib.dnnl_eltwise_backward_primitive_desc_create(
+                ctypes.byref(pd), self.rt.engine, self.alg, self.data, self.data, self.data,
+                0.0, 0.0, self.pd, self.rt.attr), "eltwise_backward_pd")
+            self.bwd = _Plain(self.rt, pd, {_ARG_DST: self.data, _ARG_DIFF_DST: self.data,
+                                            _ARG_DIFF_SRC: self.data})
+        self.bwd({_ARG_DST: y.ctypes.data, _ARG_DIFF_DST: dy.ctypes.data,
+                  _ARG_DIFF_SRC: dx.ctypes.data})
+
+
+class _Pool:
+    """Max or average pooling of plain data: the training forward (with max pooling's
+    workspace: the flat offset of each window's maximum, as uint8 or int32), the inference
+    forward and, made on first use, the backward."""
+
+    def __init__(self, rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r):
+        self.rt, self.alg = rt, alg
+        nd = len(x_shape)
+        self.src, self.dst = rt.md(x_shape, _plain(nd)), rt.md(y_shape, _plain(nd))
+        self.geo = (_DIMS(*stride), _DIMS(*kernel), _DIMS(*[0] * len(kernel)), _DIMS(*pad_l),
+                    _DIMS(*pad_r))
+        self.train_pd = self._forward_pd(_FWD_TRAINING)
+        self.ws_md, self.ws_type = None, None
+        mds = {_ARG_SRC: self.src, _ARG_DST: self.dst}
+        if alg == POOL_MAX:
+            self.ws_md = rt.lib.dnnl_primitive_desc_query_md(self.train_pd, _Q_WORKSPACE, 0)
+            size, count = rt.lib.dnnl_memory_desc_get_size(self.ws_md), int(np.prod(y_shape))
+            self.ws_type = {count: np.uint8, 4 * count: np.int32}.get(size)
+            if self.ws_type is None:
+                raise _Failed("unexpected pooling workspace of %d bytes" % size)
+            self.train = _Plain(rt, self.train_pd, {**mds, _ARG_WORKSPACE: self.ws_md})
+        else:
+            self.train = _Plain(rt, self.train_pd, mds)
+        self.infer = _Plain(rt, self._forward_pd(_FWD_INFERENCE), mds)
+        self.bwd = None
+
+    def _forward_pd(self, prop):
+        pd = _vp()
+        _check(self.rt.lib.dnnl_pooling_forward_primitive_desc_create(
+            ctypes.byref(pd), self.rt.engine, prop, self.alg, self.src, self.dst, *self.geo,
+            self.rt.attr), "pooling_forward_pd")
+        return pd
+
+    def workspace(self, like):
+        """A workspace array of this pooling's type in shared scratch, shaped ``like``."""
+        ws = self.rt.buffer("workspace", like.size * np.dtype(self.ws_type).itemsize)
+        return np.ctypeslib.as_array(ctypes.cast(ws, ctypes.POINTER(
+            np.ctypeslib.as_ctypes_type(self.ws_type))), like.shape)
+
+    def forward(self, x, out, positions):
+        """``out``; with ``positions`` (int32, max pooling) also each maximum's offset."""
+        if positions is None:
+            self.infer({_ARG_SRC: x.ctypes.data, _ARG_DST: out.ctypes.data})
+            return
+        ws = positions if self.ws_type is np.int32 else self.workspace(positions)
+        self.train({_ARG_SRC: x.ctypes.data, _ARG_DST: out.ctypes.data,
+                    _ARG_WORKSPACE: ws.ctypes.data})
+        if ws is not positions:
+            positions[...] = ws
+
+    def backward(self, dy, dx, positions, x=None):
+        """``dx`` from ``dy``; max pooling reads the ``positions`` of its training forward,
+        or without them finds them again from ``x``."""
+        if self.bwd is None:
+            pd = _vp()
+            _check(self.rt.lib.dnnl_pooling_backward_primitive_desc_create(
+                ctypes.byref(pd), self.rt.engine, self.alg, self.src, self.dst, *self.geo,
+                self.train_pd, self.rt.attr), "pooling_backward_pd")
+            mds = {_ARG_DIFF_SRC: self.src, _ARG_DIFF_DST: self.dst}
+            if self.ws_md is not None:
+                mds[_ARG_WORKSPACE] = self.ws_md
+            self.bwd = _Plain(self.rt, pd, mds)
+        pointers = {_ARG_DIFF_DST: dy.ctypes.data, _ARG_DIFF_SRC: dx.ctypes.data}
+        if self.ws_md is not None:
+            if positions is None:            # the training forward again, into scratch
+                ws = self.workspace(dy)
+                out = np.empty_like(dy)
+                self.train({_ARG_SRC: x.ctypes.data, _ARG_DST: out.ctypes.data,
+                            _ARG_WORKSPACE: ws.ctypes.data})
+            elif self.ws_type is np.int32:
+                ws = positions
+            else:
+                ws = self.workspace(dy)
+                ws[...] = positions
+            pointers[_ARG_WORKSPACE] = ws.ctypes.data
+        self.bwd(pointers)
+
+
+def _usable(*arrays, dtype=np.float32):
+    return all(isinstance(a, np.ndarray) and a.dtype == dtype and a.flags.c_contiguous
                and a.flags.aligned for a in arrays)
 
 
-def _conv_for(rt, key):
-    """The cached :class:`_Conv` of ``key`` (shapes, geometry, bias, phase), or None where
-    oneDNN declines this convolution."""
-    conv = rt.cache.get(key, False)
-    if conv is False:
-        x_shape, y_shape = key[0], key[2]
-        if not 3 <= len(x_shape) <= 5 or 0 in x_shape or 0 in y_shape:
-            conv = None
-        else:
-            try:
-                conv = _Conv(rt, *key)
-            except _Failed:
-                conv = None
-        rt.cache[key] = conv
-    return conv
+def _make_conv(rt, x_shape, w_shape, y_shape, geo, bias, training):
+    if not 3 <= len(x_shape) <= 5 or 0 in x_shape or 0 in y_shape:
+        return None
+    return _Conv(rt, x_shape, w_shape, y_shape, geo, bias, training)
 
 
-def _run(arrays, key, call):
-    """``call(conv)`` on the :class:`_Conv` of ``key()`` under the lock; False where oneDNN
-    is off, an operand does not fit, or oneDNN declines or fails (the key is then refused
-    from there on)."""
+def _primitive_for(rt, make, key):
+    """The cached primitive ``make(rt, *key)`` of ``key``, or None where oneDNN declines it
+    (``make`` returns None or a oneDNN call fails)."""
+    prim = rt.cache.get((make, key), False)
+    if prim is False:
+        try:
+            prim = make(rt, *key)
+        except _Failed:
+            prim = None
+        rt.cache[(make, key)] = prim
+    return prim
+
+
+def _run(arrays, make, key, call):
+    """``call(primitive)`` on the cached ``make(rt, *key())`` under the lock; False where
+    oneDNN is off, an operand does not fit, or oneDNN declines or fails (the key is then
+    refused from there on)."""
     rt = _runtime()
     if rt is None or not _usable(*arrays):
         return False
     key = key()
     with rt.lock:
-        conv = _conv_for(rt, key)
-        if conv is None:
+        prim = _primitive_for(rt, make, key)
+        if prim is None:
             return False
         try:
-            call(conv)
+            call(prim)
         except _Failed:
-            rt.cache[key] = None
+            rt.cache[(make, key)] = None
             return False
         CALLS[0] += 1
     return True
@@ -446,7 +654,8 @@ def conv_forward(x, w, geo, out, bias=None, training=False) -> bool:
     True
     """
     arrays = (x, w, out) if bias is None else (x, w, out, bias)
-    return _run(arrays, lambda: (x.shape, w.shape, out.shape, geo, bias is not None, training),
+    return _run(arrays, _make_conv,
+                lambda: (x.shape, w.shape, out.shape, geo, bias is not None, training),
                 lambda conv: conv.forward(x, w, bias, out))
 
 
@@ -462,8 +671,134 @@ def conv_backward(x, w, dy, geo, dx=None, dw=None, db=None) -> bool:
     True
     """
     arrays = [a for a in (x, w, dy, dx, dw, db) if a is not None]
-    return _run(arrays, lambda: (x.shape, w.shape, dy.shape, geo, db is not None, True),
+    return _run(arrays, _make_conv,
+                lambda: (x.shape, w.shape, dy.shape, geo, db is not None, True),
                 lambda conv: conv.backward(x, w, dy, dx, dw, db))
+
+
+def _make_batch_norm(rt, shape, eps, global_stats, training):
+    if not 2 <= len(shape) <= 5 or 0 in shape:
+        return None
+    return _BatchNorm(rt, shape, eps, global_stats, training)
+
+
+def batch_norm_forward(x, scale, shift, mean, var, out, eps, batch_stats, training) -> bool:
+    """``out = (x - mean) / sqrt(var + eps) * scale + shift`` over axis 1 by oneDNN; with
+    ``batch_stats`` the batch's mean and (biased) variance are computed and written into
+    ``mean`` and ``var``, else read from them. False (nothing written) where it does not apply.
+
+    >>> x = np.arange(8, dtype=np.float32).reshape(2, 2, 2)
+    >>> one, zero = np.ones(2, np.float32), np.zeros(2, np.float32)
+    >>> mean, var, out = np.empty(2, np.float32), np.empty(2, np.float32), np.empty_like(x)
+    >>> done = batch_norm_forward(x, one, zero, mean, var, out, 1e-3, True, True)
+    >>> bool(not done or (mean == [2.5, 4.5]).all())
+    True
+    """
+    return _run((x, scale, shift, mean, var, out), _make_batch_norm,
+                lambda: (x.shape, float(np.float32(eps)), not batch_stats, training),
+                lambda bn: bn.forward(x, scale, shift, mean, var, out))
+
+
+def batch_norm_backward(x, scale, mean, var, dy, dx, dscale, dshift, eps,
+                        batch_stats) -> bool:
+    """Write ``dx`` and the scale and shift gradients of :func:`batch_norm_forward` by oneDNN
+    (``batch_stats``: ``mean`` and ``var`` were the batch's, so ``dx`` goes through them);
+    False (nothing written) where it does not apply.
+
+    >>> x = np.arange(8, dtype=np.float32).reshape(2, 2, 2)
+    >>> one, dy = np.ones(2, np.float32), np.ones_like(x)
+    >>> mean, var = np.array([2.5, 4.5], np.float32), np.array([4.25, 4.25], np.float32)
+    >>> dx, ds, dt = np.empty_like(x), np.empty(2, np.float32), np.empty(2, np.float32)
+    >>> done = batch_norm_backward(x, one, mean, var, dy, dx, ds, dt, 1e-3, True)
+    >>> bool(not done or (dt == 4).all())
+    True
+    """
+    return _run((x, scale, mean, var, dy, dx, dscale, dshift), _make_batch_norm,
+                lambda: (x.shape, float(np.float32(eps)), not batch_stats, True),
+                lambda bn: bn.backward(x, scale, mean, var, dy, dx, dscale, dshift))
+
+
+def _make_pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r):
+    if not 3 <= len(x_shape) <= 5 or 0 in x_shape or 0 in y_shape:
+        return None
+    return _Pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r)
+
+
+def pool_right_pads(x_shape, y_shape, kernel, stride, pad):
+    """oneDNN's right paddings: what the last window reaches past the input (may be < 0)."""
+    return tuple((o - 1) * s + k - q - n for o, s, k, q, n
+                 in zip(y_shape[2:], stride, kernel, pad, x_shape[2:], strict=True))
+
+
+def pool_forward(x, out, alg, kernel, stride, pad, positions=None) -> bool:
+    """Max (``alg=POOL_MAX``) or average pooling of ``x`` into ``out`` by oneDNN; with
+    ``positions`` (int32, ``out``'s shape, max pooling) also the flat offset of each window's
+    first maximum. False (nothing written) where it does not apply.
+
+    >>> x = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)
+    >>> out, pos = np.empty((1, 1, 2, 2), np.float32), np.empty((1, 1, 2, 2), np.int32)
+    >>> done = pool_forward(x, out, POOL_MAX, (2, 2), (2, 2), (0, 0), pos)
+    >>> bool(not done or (out.ravel() == [5, 7, 13, 15]).all() and (pos == 3).all())
+    True
+    """
+    if positions is not None and not _usable(positions, dtype=np.int32):
+        return False
+    return _run((x, out), _make_pool,
+                lambda: (x.shape, out.shape, alg, tuple(kernel), tuple(stride), tuple(pad),
+                         pool_right_pads(x.shape, out.shape, kernel, stride, pad)),
+                lambda pool: pool.forward(x, out, positions))
+
+
+def pool_backward(x, dy, dx, alg, kernel, stride, pad, positions=None) -> bool:
+    """Write ``dx``, the gradient of :func:`pool_forward`, by oneDNN: max pooling routes each
+    gradient to its window's maximum (at ``positions``, else found again from ``x``). False
+    (nothing written) where it does not apply.
+
+    >>> x = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)
+    >>> dy, dx = np.ones((1, 1, 2, 2), np.float32), np.empty_like(x)
+    >>> done = pool_backward(x, dy, dx, POOL_AVG_INCLUDE, (2, 2), (2, 2), (0, 0))
+    >>> bool(not done or (dx == 0.25).all())
+    True
+    """
+    if positions is not None and not _usable(positions, dtype=np.int32):
+        return False
+    return _run((x, dy, dx), _make_pool,
+                lambda: (x.shape, dy.shape, alg, tuple(kernel), tuple(stride), tuple(pad),
+                         pool_right_pads(x.shape, dy.shape, kernel, stride, pad)),
+                lambda pool: pool.backward(dy, dx, positions, x))
+
+
+def _make_eltwise(rt, shape, alg):
+    if not 1 <= len(shape) <= 5 or 0 in shape:
+        return None
+    return _Eltwise(rt, shape, alg)
+
+
+def eltwise_forward(alg, x, out) -> bool:
+    """``out = f(x)`` for ``alg`` (RELU, TANH or LOGISTIC) by oneDNN; False (nothing written)
+    where it does not apply. As in MXNet's float32 kernels (oneDNN's), relu maps NaN to 0.
+
+    >>> x, out = np.array([-1.0, 2.0, np.nan], np.float32), np.empty(3, np.float32)
+    >>> done = eltwise_forward(RELU, x, out)
+    >>> bool(not done or out.tolist() == [0.0, 2.0, 0.0])
+    True
+    """
+    return _run((x, out), _make_eltwise, lambda: (x.shape, alg),
+                lambda elt: elt.forward(x, out))
+
+
+def eltwise_backward(alg, y, dy, dx) -> bool:
+    """``dx = f'(x) * dy`` from the forward's result ``y`` by oneDNN; False (nothing
+    written) where it does not apply.
+
+    >>> y, dy = np.array([0.0, 2.0], np.float32), np.array([5.0, 5.0], np.float32)
+    >>> dx = np.empty(2, np.float32)
+    >>> done = eltwise_backward(RELU, y, dy, dx)
+    >>> bool(not done or dx.tolist() == [0.0, 5.0])
+    True
+    """
+    return _run((y, dy, dx), _make_eltwise, lambda: (y.shape, alg),
+                lambda elt: elt.backward(y, dy, dx))
 
 
 class one_blas_thread:  # noqa: N801 (a context manager used like a function)

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from . import _onednn
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, shape_assign
@@ -205,6 +206,32 @@ _ACTIVATIONS = {
 }
 
 
+# MXNet 1.9.1's CPU build runs float32 relu, sigmoid and tanh of 1 to 5 axes in oneDNN, so
+# do they here: its results are MXNet's to the bit, and its relu maps NaN to 0 (forward and
+# gradient), where MXNet's own kernels for other dtypes and ranks pass NaN on
+_ONEDNN_ACT = {"relu": _onednn.RELU, "tanh": _onednn.TANH, "sigmoid": _onednn.LOGISTIC}
+
+
+def _onednn_act(xp, p, a):
+    """oneDNN's algorithm for this activation of ``a``, or None where MXNet runs its own."""
+    if xp is np and a.dtype == np.float32 and 1 <= a.ndim <= 5:
+        return _ONEDNN_ACT.get(p.act_type)
+    return None
+
+
+def _act_backward_onednn(alg, y, g, dx, fallback):
+    """``run(is_train)``: the gradient into ``dx`` by oneDNN (``dx`` may be ``g`` itself),
+    else by ``fallback``; None where the buffers overlap otherwise."""
+    same = dx.ctypes.data == g.ctypes.data and dx.shape == g.shape
+    if np.may_share_memory(dx, y) or (np.may_share_memory(dx, g) and not same):
+        return None
+
+    def run(is_train):
+        if not _onednn.eltwise_backward(alg, y, g, dx):
+            fallback(is_train)
+    return run
+
+
 def _tanh_sigmoid_backward(xp, act_type, y, g, dx):
     """``dx = g * (1 - y * y)`` (tanh) or ``g * (y * (1 - y))`` (sigmoid) built in ``dx``
     itself, the same roundings as the generic backward without its two temporaries; None
@@ -250,12 +277,20 @@ class Activation(OpDef):
 
     def prepare_forward(self, p, ins, outs, rt):
         # relu: the zeros operand of the array form of maximum is made once, at bind
-        return prepared_relu(rt.xp, ins[0], outs[0]) if p.act_type == "relu" else None
+        if p.act_type != "relu" or _onednn_act(rt.xp, p, ins[0]) is not None:
+            return None
+        return prepared_relu(rt.xp, ins[0], outs[0])
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, out = rt.xp, ins[0], outs[0]
+        alg = _onednn_act(xp, p, x)
+        if alg is not None and _onednn.eltwise_forward(alg, x, out):
+            return
         if p.act_type == "relu":
-            relu_into(xp, x, out)
+            if alg is not None:             # oneDNN's relu without it: NaN to 0
+                np.fmax(x, 0, out=out)
+            else:
+                relu_into(xp, x, out)
         elif p.act_type == "tanh":
             xp.tanh(x, out=out)
         else:
@@ -265,6 +300,17 @@ class Activation(OpDef):
         # relu in an executor: the mask buffer is allocated once, at bind
         if igrads[0] is None or reqs[0] != "write":
             return None
+        xp, y, g, dx = rt.xp, outs[0], ograds[0], igrads[0]
+        alg = _onednn_act(xp, p, y)
+        if alg is not None:
+            def generic(is_train):
+                self.backward(p, ins, outs, ograds, igrads, reqs, is_train, rt, onednn=False)
+            return _act_backward_onednn(alg, y, g, dx, self._prepared_numpy(
+                p, ins, outs, ograds, igrads, reqs, rt) or generic)
+        return self._prepared_numpy(p, ins, outs, ograds, igrads, reqs, rt)
+
+    @staticmethod
+    def _prepared_numpy(p, ins, outs, ograds, igrads, reqs, rt):
         xp, y, g, dx = rt.xp, outs[0], ograds[0], igrads[0]
         if p.act_type in ("tanh", "sigmoid"):
             return _tanh_sigmoid_backward(xp, p.act_type, y, g, dx)
@@ -283,9 +329,19 @@ class Activation(OpDef):
             xp.multiply(dx, g, out=dx)
         return run
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt, onednn=True):
         if igrads[0] is None:
             return
+        alg = _onednn_act(rt.xp, p, outs[0]) if onednn else None
+        if alg is not None:
+            y, g, dx = outs[0], ograds[0], igrads[0]
+            target = dx if reqs[0] == "write" and not np.may_share_memory(dx, y) and not (
+                np.may_share_memory(dx, g) and dx.ctypes.data != g.ctypes.data) \
+                else np.empty_like(y)
+            if _onednn.eltwise_backward(alg, y, g, target):
+                if target is not dx:
+                    assign(dx, target, reqs[0])
+                return
         deriv = _ACTIVATIONS[p.act_type][1](rt.xp, ins[0], outs[0])
         if reqs[0] == "write":
             rt.xp.multiply(ograds[0], deriv, out=igrads[0])

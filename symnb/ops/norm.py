@@ -12,6 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..base import MXNetError
+from . import _onednn
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import _code, fmt_shape, legacy_float32_type, shape_assign
@@ -243,6 +244,9 @@ class BatchNorm(OpDef):
         acc = outs[1].dtype
         if p.fix_gamma:
             gamma[...] = 1
+        train = is_train and not p.use_global_stats
+        if xp is np and axis == 1 and self._forward_onednn(p, ins, outs, train, is_train):
+            return
         x3, out3 = _three(x, axis), _three(outs[0], axis)
         if x3 is None or out3 is None or x.dtype != acc:
             return self._forward_copies(p, ins, outs, is_train, rt)
@@ -250,7 +254,6 @@ class BatchNorm(OpDef):
         # goes straight into the output (no temporaries: the variance is a per-channel dot
         # product), then scale and shift run in place
         count = acc.type(x3.shape[0] * x3.shape[2])
-        train = is_train and not p.use_global_stats
 
         def run(groups):
             for g in groups:
@@ -268,6 +271,24 @@ class BatchNorm(OpDef):
                 og *= scale[:, None]
                 og += beta[g, None]
         _on_groups(xp, run, x3, train)
+
+    @staticmethod
+    def _forward_onednn(p, ins, outs, train, is_train):
+        """The forward by oneDNN (float32, channels on axis 1); False, with nothing written,
+        where oneDNN does not apply. oneDNN gives the variance: invstd is formed from it in
+        float64, as the NumPy kernels do."""
+        x, gamma, beta, moving_mean, moving_var = ins
+        if train:
+            mean, var = outs[1], np.empty_like(outs[2])
+        else:
+            mean, var = moving_mean, moving_var
+        if not _onednn.batch_norm_forward(x, gamma, beta, mean, var, outs[0], p.eps, train,
+                                          is_train):
+            return False
+        if not train:
+            outs[1][...] = moving_mean
+        outs[2][...] = 1.0 / np.sqrt(var.astype(np.float64) + p.eps)
+        return True
 
     def _forward_copies(self, p, ins, outs, is_train, rt):
         """The forward on any layout or dtype (float16 data computes in float32)."""
@@ -311,6 +332,10 @@ class BatchNorm(OpDef):
         if dy is None:
             dy = xp.zeros(x.shape, dtype=acc)
         dy = dy.astype(acc, copy=False)
+        if xp is np and axis == 1 and self._backward_onednn(
+                p, x, gamma, mean, var if batch_stats else moving_var, dy, igrads, reqs,
+                batch_stats):
+            return
         x3, dy3 = _three(x, axis), _three(dy, axis)
         if x3 is None or dy3 is None or x.dtype != acc:
             return self._backward_copies(p, ins, mean, invstd, dy, igrads, reqs, batch_stats,
@@ -362,7 +387,27 @@ class BatchNorm(OpDef):
             assign(igrads[0], dx, reqs[0])
         self._param_grads(p, x, igrads, reqs, sum_dxmu, invstd, sum_dy)
 
-    def _param_grads(self, p, x, igrads, reqs, sum_dxmu, invstd, sum_dy):
+    def _backward_onednn(self, p, x, gamma, mean, var, dy, igrads, reqs, batch_stats):
+        """The gradients by oneDNN (float32, channels on axis 1), dx through a scratch array
+        unless written straight; False, with nothing written, where oneDNN does not apply.
+        With batch statistics oneDNN reads the variance recovered from invstd, as MXNet's
+        moving-statistics update does."""
+        dx = igrads[0]
+        if dx is None or reqs[0] != "write" or not dx.flags.c_contiguous \
+                or np.may_share_memory(dx, x) or np.may_share_memory(dx, dy):
+            dx = np.empty_like(x)
+        # fix_gamma: gamma holds 1 (the forward wrote it, or it is the scratch copy)
+        scale = np.ones_like(mean) if p.fix_gamma else gamma
+        dscale, dshift = np.empty_like(mean), np.empty_like(mean)
+        if not _onednn.batch_norm_backward(x, scale, mean, var, dy, dx, dscale, dshift, p.eps,
+                                           batch_stats):
+            return False
+        if igrads[0] is not None and dx is not igrads[0]:
+            assign(igrads[0], dx, reqs[0])
+        self._param_grads(p, x, igrads, reqs, None, None, dshift, dgamma=dscale)
+        return True
+
+    def _param_grads(self, p, x, igrads, reqs, sum_dxmu, invstd, sum_dy, dgamma=None):
         if igrads[1] is not None:
             if p.fix_gamma:
                 # float32 runs MKLDNN, which zeroes it for 'add' too (spec 6.1); other dtypes
@@ -370,7 +415,7 @@ class BatchNorm(OpDef):
                 if reqs[1] == "write" or (x.dtype == np.float32 and self.mkldnn_float32):
                     igrads[1][...] = 0
             else:
-                assign(igrads[1], sum_dxmu * invstd, reqs[1])
+                assign(igrads[1], sum_dxmu * invstd if dgamma is None else dgamma, reqs[1])
         if igrads[2] is not None:
             assign(igrads[2], sum_dy, reqs[2])
 

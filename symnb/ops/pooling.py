@@ -19,6 +19,7 @@ from itertools import product
 import numpy as np
 
 from ..base import MXNetError
+from . import _onednn
 from ._params import Param, parse_params
 from ._registry import InferError, OpDef, assign, register
 from ._rules import shape_assign
@@ -314,6 +315,22 @@ def _position_type(plan):
     return np.int8 if math.prod(plan.kernel) <= 127 else np.int32
 
 
+def _onednn_alg(p, plan):
+    """oneDNN's algorithm for this pooling, or None where its windows or divisors differ
+    from MXNet's (sum, Lp and 'same' pooling; an average counting padding whose last window
+    reaches past it, which MXNet does not count; a pad as large as the kernel)."""
+    if p.pooling_convention == "same" or p.pool_type not in ("max", "avg") or any(
+            q >= k for q, k in zip(plan.pad, plan.kernel, strict=True)):
+        return None
+    if p.pool_type == "max":
+        return _onednn.POOL_MAX
+    if p.count_include_pad is False:
+        return _onednn.POOL_AVG_EXCLUDE
+    if any(r > q for r, q in zip(plan.right, plan.pad, strict=True)):
+        return None
+    return _onednn.POOL_AVG_INCLUDE
+
+
 def _p_value(p):
     value = 1 if p.p_value is None else p.p_value   # MXNet: lp without p_value acts as p=1
     if value not in (1, 2, 3):
@@ -477,6 +494,10 @@ class Pooling(OpDef):
             # 16: 13-17 against 22-36 ms); a backward finds them again
             _mark_untracked(idx)
             idx = None
+        alg = _onednn_alg(p, plan) if xp is np else None
+        if alg is not None and _onednn.pool_forward(x, out, alg, plan.kernel, plan.stride,
+                                                    plan.pad, idx):
+            return
         if p.global_pool:      # one window: reduce the flattened plane
             flat = x.reshape(x.shape[:2] + (-1,))
             if p.pool_type == "max":
@@ -545,6 +566,13 @@ class Pooling(OpDef):
         idx = outs[1] if p.pool_type == "max" and len(outs) > 1 else None
         if idx is not None and not _tracked(idx):
             idx = None                  # forward(is_train=False): positions found again
+        alg = _onednn_alg(p, plan) if xp is np else None
+        if alg is not None:
+            dx = igrads[0] if reqs[0] == "write" else np.empty_like(x)
+            if _onednn.pool_backward(x, g, dx, alg, plan.kernel, plan.stride, plan.pad, idx):
+                if dx is not igrads[0]:
+                    assign(igrads[0], dx, reqs[0])
+                return
         if p.pool_type == "avg":
             g = g / xp.asarray(plan.divisor(p.count_include_pad is not False, backward=True),
                                g.dtype)

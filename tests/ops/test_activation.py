@@ -235,3 +235,66 @@ def test_softmax_activation(mode, shape):
         g = np.random.default_rng(7).standard_normal(shape)
         dx = harness.backward("SoftmaxActivation", [x], [g], mode=mode)[0]
         np.testing.assert_allclose(dx, y * (g - (g * y).sum(axis=1, keepdims=True)), rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- MXNet facts
+# MXNet 1.9.1 (pip, oneDNN build), Activation of x = NAN_X, backward with head gradient
+# NAN_G: float32 of 1 to 5 axes runs oneDNN (relu maps NaN to 0, forward and gradient);
+# float64 and float16 run MXNet's own kernels, which pass NaN on. Recorded 2026-12-02.
+NAN, INF = float("nan"), float("inf")
+NAN_X = [[NAN, -1, 0, 2, INF, -INF, 3, 1e-3]] * 2
+NAN_G = [[1, 1, 1, 1, 1, 1, NAN, INF], [2, -1, INF, NAN, 1, 1, 1, 1]]
+MXNET_NONFINITE = {
+    ("relu", "float32"): ([0.0, 0.0, 0.0, 2.0, INF, 0.0, 3.0, 0.0010000000474974513],
+                          [[0.0, 0.0, 0.0, 1.0, 1.0, 0.0, NAN, INF],
+                           [0.0, -0.0, NAN, NAN, 1.0, 0.0, 1.0, 1.0]]),
+    ("relu", "float64"): ([NAN, 0.0, 0.0, 2.0, INF, 0.0, 3.0, 0.001],
+                          [[NAN, 0.0, 0.0, 1.0, 1.0, 0.0, NAN, INF],
+                           [NAN, -0.0, NAN, NAN, 1.0, 0.0, 1.0, 1.0]]),
+    ("sigmoid", "float32"): (
+        [NAN, 0.2689414322376251, 0.5, 0.8807970881462097, 1.0, 0.0, 0.9525741338729858,
+         0.500249981880188],
+        [[NAN, 0.1966119408607483, 0.25, 0.10499357432126999, 0.0, 0.0, NAN, INF],
+         [NAN, -0.1966119408607483, INF, NAN, 0.0, 0.0, 0.04517665505409241,
+          0.24999994039535522]]),
+    ("tanh", "float32"): (
+        [NAN, -0.7615941762924194, 0.0, 0.9640275835990906, 1.0, -1.0, 0.9950547814369202,
+         0.0009999996982514858],
+        [[NAN, 0.41997429728507996, 1.0, 0.07065081596374512, 0.0, 0.0, NAN, INF],
+         [NAN, -0.41997429728507996, INF, NAN, 0.0, 0.0, 0.00986598152667284,
+          0.9999989867210388]]),
+}
+
+
+@pytest.mark.parametrize("act, dtype", sorted(MXNET_NONFINITE))
+def test_activation_nonfinite_values_are_mxnets(act, dtype, backend):
+    if backend is not numpy_backend:
+        pytest.skip("MXNet's CPU kernels (oneDNN for float32)")
+    x = np.array(NAN_X, dtype)
+    ex = mx.sym.Activation(mx.sym.var("x"), act_type=act).bind(
+        mx.cpu(), {"x": mx.nd.array(x, dtype=dtype)},
+        args_grad={"x": mx.nd.zeros(x.shape, dtype=dtype)})
+    with np.errstate(invalid="ignore"):         # NumPy's kernels warn of inf * 0
+        out = ex.forward(is_train=True)[0].asnumpy()
+        ex.backward(mx.nd.array(np.array(NAN_G, dtype), dtype=dtype))
+    want_out, want_grad = MXNET_NONFINITE[act, dtype]
+    # NumPy's tanh and sigmoid round differently from oneDNN's where it is not installed
+    exact = act == "relu" or _onednn_available()
+    check = np.testing.assert_array_equal if exact else \
+        lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    check(out[0], np.array(want_out, dtype))
+    check(ex.grad_arrays[0].asnumpy(), np.array(want_grad, dtype))
+    # the sign of zero too: -1 * 0 is -0.0 in MXNet
+    assert np.signbit(ex.grad_arrays[0].asnumpy()[1, 1]) == np.signbit(want_grad[1][1])
+
+
+def _onednn_available():
+    from symnb.ops import _onednn
+    return _onednn.available()
+
+
+def test_float32_relu_of_six_axes_keeps_nan_as_mxnets_own_kernel():
+    # MXNet 1.9.1 sends 6-axis float32 data to its own kernel (oneDNN takes 1 to 5 axes)
+    x = np.full((1, 1, 2, 3, 4, 5), np.nan, np.float32)
+    assert np.isnan(mx.nd.Activation(mx.nd.array(x), act_type="relu").asnumpy()).all()
+    assert (mx.nd.Activation(mx.nd.array(x[0]), act_type="relu").asnumpy() == 0).all()

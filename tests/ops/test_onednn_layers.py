@@ -1,0 +1,210 @@
+"""float32 BatchNorm, Pooling and Activation through oneDNN (ops/_onednn.py) give the NumPy
+kernels' numbers through a whole executor (forward, every gradient, 'add', inference, the
+moving statistics), and fall back to them wherever oneDNN's windows, divisors or layouts are
+not MXNet's. ``make test`` reruns these files with ``SYMNB_ONEDNN=0``."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symnb as mx
+from symnb.ops import _onednn
+
+needs_onednn = pytest.mark.skipif(not _onednn.available(),
+                                  reason="oneDNN is not installed (pip install 'symnb[onednn]')"
+                                  " or SYMNB_ONEDNN=0")
+
+
+def _run(monkeypatch, sym, shapes, use, grad_req="write", is_train=True, seed=0,
+         dtype=np.float32):
+    """Outputs, gradients and aux states after forward + backward (oneDNN on or refused),
+    and whether oneDNN ran."""
+    if not use:
+        monkeypatch.setattr(_onednn, "_runtime", lambda: None)
+    ex = sym.simple_bind(mx.cpu(), grad_req=grad_req, type_dict={k: dtype for k in shapes},
+                         **shapes)
+    rng = np.random.default_rng(seed)
+    for name, arr in list(ex.arg_dict.items()) + list(ex.aux_dict.items()):
+        value = rng.standard_normal(arr.shape)
+        if name.endswith("_var"):
+            value = np.abs(value) + 0.5
+        arr[:] = value.astype(arr.dtype)
+    for arr in ex.grad_dict.values():
+        if arr is not None:
+            arr[:] = 0.25
+    calls = _onednn.CALLS[0]
+    outs = ex.forward(is_train=is_train)
+    ex.backward([mx.nd.array(rng.standard_normal(o.shape), dtype=o.dtype) for o in outs])
+    got = {"out%d" % i: o.asnumpy() for i, o in enumerate(ex.outputs)}
+    got.update({"d_" + k: v.asnumpy() for k, v in ex.grad_dict.items() if v is not None})
+    got.update({k: v.asnumpy() for k, v in ex.aux_dict.items()})
+    if not use:
+        monkeypatch.undo()
+    return got, _onednn.CALLS[0] > calls
+
+
+def _compare(monkeypatch, sym, shapes, exact=(), rtol=1e-5, atol=1e-5, expect=True, **kw):
+    on, ran = _run(monkeypatch, sym, shapes, True, **kw)
+    off, _ = _run(monkeypatch, sym, shapes, False, **kw)
+    assert ran == expect
+    assert set(on) == set(off)
+    for key in on:
+        if any(key.startswith(e) for e in exact):
+            np.testing.assert_array_equal(on[key], off[key], err_msg=key)
+        else:
+            np.testing.assert_allclose(on[key], off[key], rtol=rtol, atol=atol, err_msg=key)
+
+
+# ----------------------------------------------------------------------------- BatchNorm
+BN_CASES = [  # (shape, attrs)
+    ((4, 3, 5, 5), {}),
+    ((4, 3, 5, 5), {"fix_gamma": False}),
+    ((4, 3, 5, 5), {"fix_gamma": False, "use_global_stats": True}),
+    ((6, 5), {"fix_gamma": False, "eps": 1e-5}),
+    ((3, 4, 7), {"momentum": 0.5}),
+    ((2, 3, 3, 4, 5), {"fix_gamma": False, "output_mean_var": True}),
+    ((16, 8, 14, 14), {"fix_gamma": False}),
+]
+
+
+@needs_onednn
+@pytest.mark.parametrize("is_train", [True, False])
+@pytest.mark.parametrize("grad_req", ["write", "add"])
+@pytest.mark.parametrize("shape, attrs", BN_CASES)
+def test_batchnorm_matches_numpy_kernels(monkeypatch, shape, attrs, grad_req, is_train):
+    sym = mx.sym.BatchNorm(mx.sym.var("data"), name="bn", **attrs)
+    _compare(monkeypatch, sym, {"data": shape}, rtol=2e-5, atol=2e-5,
+             grad_req=grad_req, is_train=is_train)
+
+
+@needs_onednn
+def test_batchnorm_gradient_of_gamma_alone(monkeypatch):
+    sym = mx.sym.BatchNorm(mx.sym.var("data"), fix_gamma=False, name="bn")
+    _compare(monkeypatch, sym, {"data": (4, 3, 6, 6)}, rtol=2e-5, atol=2e-5,
+             grad_req={"data": "null", "bn_gamma": "write", "bn_beta": "null"})
+
+
+@needs_onednn
+@pytest.mark.parametrize("why", ["channel axis last", "float64", "float16"])
+def test_batchnorm_declines(monkeypatch, why):
+    axis = -1 if why == "channel axis last" else 1
+    dtype = {"float64": np.float64, "float16": np.float16}.get(why, np.float32)
+    sym = mx.sym.BatchNorm(mx.sym.var("data"), axis=axis, fix_gamma=False, name="bn")
+    on, ran = _run(monkeypatch, sym, {"data": (4, 3, 5, 6)}, True, dtype=dtype)
+    assert not ran
+
+
+# ----------------------------------------------------------------------------- Pooling
+POOL_CASES = [  # (shape, attrs, oneDNN takes it)
+    ((2, 3, 8, 8), {"kernel": (2, 2), "stride": (2, 2)}, True),
+    ((2, 3, 9, 9), {"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1)}, True),
+    ((2, 3, 10, 10), {"kernel": (3, 3), "stride": (2, 2), "pooling_convention": "full"}, True),
+    ((2, 3, 9, 9), {"kernel": (3, 3), "stride": (1, 1), "pad": (1, 1), "pool_type": "avg"},
+     True),
+    ((2, 3, 9, 9), {"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1), "pool_type": "avg",
+                    "count_include_pad": False}, True),
+    ((2, 3, 10, 10), {"kernel": (3, 3), "stride": (2, 2), "pool_type": "avg",
+                      "pooling_convention": "full", "count_include_pad": False}, True),
+    ((2, 4, 7, 7), {"kernel": (1, 1), "global_pool": True, "pool_type": "avg"}, True),
+    ((2, 4, 7, 7), {"kernel": (1, 1), "global_pool": True, "pool_type": "max"}, True),
+    ((2, 3, 11), {"kernel": (3,), "stride": (2,), "pad": (1,)}, True),
+    ((1, 2, 5, 6, 6), {"kernel": (2, 2, 2), "stride": (2, 2, 2), "pool_type": "avg"}, True),
+    ((1, 2, 5, 6, 6), {"kernel": (3, 3, 3), "stride": (1, 2, 2), "pad": (1, 1, 1)}, True),
+    # MXNet counts no padding past the input's pad: oneDNN's divisor would
+    ((2, 3, 10, 10), {"kernel": (3, 3), "stride": (2, 2), "pool_type": "avg",
+                      "pooling_convention": "full"}, False),
+    ((2, 3, 8, 8), {"kernel": (2, 2), "stride": (2, 2), "pool_type": "sum"}, False),
+    ((2, 3, 8, 8), {"kernel": (2, 2), "stride": (2, 2), "pool_type": "lp", "p_value": 2},
+     False),
+]
+
+
+@needs_onednn
+@pytest.mark.parametrize("is_train", [True, False])
+@pytest.mark.parametrize("grad_req", ["write", "add"])
+@pytest.mark.parametrize("shape, attrs, takes", POOL_CASES)
+def test_pooling_matches_numpy_kernels(monkeypatch, shape, attrs, takes, grad_req, is_train):
+    sym = mx.sym.Pooling(mx.sym.var("data"), name="pool", **attrs)
+    # the maximum is picked, not computed: the same bits (overlapping windows sum their
+    # gradients in another order)
+    exact = ("out",) if attrs.get("pool_type", "max") == "max" else ()
+    _compare(monkeypatch, sym, {"data": shape}, exact=exact, expect=takes, grad_req=grad_req,
+             is_train=is_train)
+
+
+@needs_onednn
+def test_max_pooling_workspace_holds_the_numpy_kernels_positions(monkeypatch):
+    """The hidden workspace output (the monitor sees it): each window's first maximum, ties
+    included, as a flat offset into the window."""
+    x = np.round(np.random.default_rng(4).standard_normal((2, 3, 9, 9)), 0).astype(np.float32)
+    got = []
+    for use in (True, False):
+        if not use:
+            monkeypatch.setattr(_onednn, "_runtime", lambda: None)
+        pool = mx.sym.Pooling(mx.sym.var("data"), kernel=(3, 3), stride=(2, 2), pad=(1, 1),
+                              name="pool")
+        ex = pool.bind(mx.cpu(), {"data": mx.nd.array(x)})
+        got.append({})
+        ex.set_monitor_callback(lambda name, arr: got[-1].__setitem__(name, arr.asnumpy()),
+                                monitor_all=False)
+        ex.forward(is_train=True)
+    assert set(got[0]) == set(got[1]) and b"pool_workspace" in got[0]
+    for name in got[0]:
+        np.testing.assert_array_equal(got[0][name], got[1][name], err_msg=name)
+
+
+# ----------------------------------------------------------------------------- Activation
+@needs_onednn
+@pytest.mark.parametrize("grad_req", ["write", "add"])
+@pytest.mark.parametrize("act", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 4, 5), (1, 2, 3, 4, 5)])
+def test_activation_matches_numpy_kernels(monkeypatch, act, shape, grad_req):
+    sym = mx.sym.Activation(mx.sym.var("data"), act_type=act)
+    exact = ("out", "d_") if act == "relu" else ()
+    _compare(monkeypatch, sym, {"data": shape}, exact=exact, rtol=2e-6, atol=1e-6,
+             grad_req=grad_req)
+
+
+@needs_onednn
+@pytest.mark.parametrize("act", ["softrelu", "softsign"])
+def test_activation_oneDNN_does_not_take(monkeypatch, act):
+    sym = mx.sym.Activation(mx.sym.var("data"), act_type=act)
+    _compare(monkeypatch, sym, {"data": (3, 5)}, expect=False)
+
+
+@needs_onednn
+def test_activation_gradient_in_place_of_the_head_gradient():
+    """A chain whose relu gradient may reuse its incoming gradient's buffer."""
+    x = mx.sym.var("x")
+    net = mx.sym.Activation(mx.sym.Activation(x * 2, act_type="relu"), act_type="tanh")
+    v = np.random.default_rng(2).standard_normal((4, 6)).astype(np.float32)
+    ex = net.bind(mx.cpu(), {"x": mx.nd.array(v)}, args_grad={"x": mx.nd.zeros((4, 6))})
+    ex.forward(is_train=True)
+    g = np.random.default_rng(3).standard_normal((4, 6)).astype(np.float32)
+    ex.backward(mx.nd.array(g))
+    y = np.tanh(np.maximum(2 * v, 0))
+    want = g * (1 - y * y) * (v > 0) * 2
+    np.testing.assert_allclose(ex.grad_dict["x"].asnumpy(), want, rtol=1e-5, atol=1e-6)
+
+
+# ----------------------------------------------------------------------------- direct calls
+@pytest.mark.parametrize("call", ["batch_norm_forward", "pool_forward", "eltwise_forward"])
+def test_direct_calls_decline_float64_and_write_nothing(call):
+    x = np.ones((2, 3, 4, 4))
+    out = np.full_like(x, 7.0)
+    c = np.ones(3)
+    if call == "batch_norm_forward":
+        done = _onednn.batch_norm_forward(x, c, c, c.copy(), c.copy(), out, 1e-3, True, True)
+    elif call == "pool_forward":
+        out = np.full((2, 3, 2, 2), 7.0)
+        done = _onednn.pool_forward(x, out, _onednn.POOL_MAX, (2, 2), (2, 2), (0, 0))
+    else:
+        done = _onednn.eltwise_forward(_onednn.RELU, x, out)
+    assert not done and (out == 7).all()
+
+
+def test_pool_positions_must_be_int32():
+    x = np.ones((1, 1, 4, 4), np.float32)
+    out, pos = np.empty((1, 1, 2, 2), np.float32), np.zeros((1, 1, 2, 2), np.int64)
+    assert not _onednn.pool_forward(x, out, _onednn.POOL_MAX, (2, 2), (2, 2), (0, 0), pos)
+    assert (pos == 0).all()
