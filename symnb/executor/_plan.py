@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..ops import _onednn
 from ..ops._params import Params
 from ..ops._registry import kernel_for
 
@@ -70,9 +71,9 @@ class Plan:
     bwd_runs: list = field(default_factory=list)
 
     fwd_run_steps: list = field(default_factory=list)   # the step of each fwd_runs entry
-    # whether the steps run oneDNN primitives (None until the first run tells): then BLAS
-    # is held at one thread while they run (see ops/_onednn.py)
-    onednn: bool | None = None
+    # whether the steps run float32 convolutions in oneDNN: then BLAS is held at one thread
+    # while they run and the other layers oneDNN has run there too (see ops/_onednn.py)
+    onednn: bool = False
 
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to
@@ -196,6 +197,10 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
                                    var_head_grads)
     plan = Plan(order, fwd_steps, bwd_steps, head_arrays, head_grad_bufs, head_needs_grad,
                 var_head_grads, has_backward, entry_arrays)
+    # decided once, at bind, so that every run takes the same kernels (the same bits)
+    plan.onednn = xp is np and any(
+        step.op.name == "Convolution" and step.ins[0].dtype == np.float32
+        for step in fwd_steps) and _onednn.available()
     if has_backward:
         plan.zero_grads = _zero_grads(order, heads, reach, grad_of, shapes)
     for step in fwd_steps:

@@ -540,15 +540,12 @@ def _all_output_names(node):
 def _run_steps(plan, runs, is_train, backward):
     """Run prepared closures; a failure names its node and operator (torch.fx's "While
     executing %node"). The lookup happens only after a failure: the loop stays bare, unless
-    ``mx.profiler`` is timing operators (``_profiling.SYMBOLIC``). Plans whose steps run
-    oneDNN primitives hold BLAS at one thread meanwhile (``ops/_onednn.py`` says why)."""
+    ``mx.profiler`` is timing operators (``_profiling.SYMBOLIC``). Plans with oneDNN
+    convolutions hold BLAS at one thread meanwhile and run their other float32 layers in
+    oneDNN too (``ops/_onednn.py`` says why)."""
     if plan.onednn:
-        with _onednn.one_blas_thread():
+        with _onednn.onednn_plan():
             _run_bare(plan, runs, is_train, backward)
-    elif plan.onednn is None:
-        before = _onednn.CALLS[0]
-        _run_bare(plan, runs, is_train, backward)
-        plan.onednn = _onednn.CALLS[0] != before
     else:
         _run_bare(plan, runs, is_train, backward)
 

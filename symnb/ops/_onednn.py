@@ -41,9 +41,13 @@ from ._blas import blas_controllers
 
 __all__ = ["available", "conv_forward", "conv_backward", "batch_norm_forward",
            "batch_norm_backward", "pool_forward", "pool_backward", "eltwise_forward",
-           "eltwise_backward", "one_blas_thread", "CALLS"]
+           "eltwise_backward", "one_blas_thread", "onednn_plan", "CALLS", "LAYERS"]
 
-CALLS = [0]                     # oneDNN calls made so far (the executor watches it)
+CALLS = [0]                     # oneDNN calls made so far (tests watch it)
+# whether BatchNorm, pooling and the activations may run in oneDNN: only inside a plan that
+# holds BLAS for its convolutions (onednn_plan). Beside two-thread BLAS GEMMs (an MLP) their
+# OpenMP workers and OpenBLAS's spinning ones starve each other: an MLP step took 7x longer.
+LAYERS = [False]
 
 _vp = ctypes.c_void_p
 _DIMS = ctypes.c_int64 * 12                  # dnnl_dims_t (DNNL_MAX_NDIMS)
@@ -690,10 +694,13 @@ def batch_norm_forward(x, scale, shift, mean, var, out, eps, batch_stats, traini
     >>> x = np.arange(8, dtype=np.float32).reshape(2, 2, 2)
     >>> one, zero = np.ones(2, np.float32), np.zeros(2, np.float32)
     >>> mean, var, out = np.empty(2, np.float32), np.empty(2, np.float32), np.empty_like(x)
-    >>> done = batch_norm_forward(x, one, zero, mean, var, out, 1e-3, True, True)
+    >>> with onednn_plan():
+    ...     done = batch_norm_forward(x, one, zero, mean, var, out, 1e-3, True, True)
     >>> bool(not done or (mean == [2.5, 4.5]).all())
     True
     """
+    if not LAYERS[0]:
+        return False
     return _run((x, scale, shift, mean, var, out), _make_batch_norm,
                 lambda: (x.shape, float(np.float32(eps)), not batch_stats, training),
                 lambda bn: bn.forward(x, scale, shift, mean, var, out))
@@ -709,10 +716,13 @@ def batch_norm_backward(x, scale, mean, var, dy, dx, dscale, dshift, eps,
     >>> one, dy = np.ones(2, np.float32), np.ones_like(x)
     >>> mean, var = np.array([2.5, 4.5], np.float32), np.array([4.25, 4.25], np.float32)
     >>> dx, ds, dt = np.empty_like(x), np.empty(2, np.float32), np.empty(2, np.float32)
-    >>> done = batch_norm_backward(x, one, mean, var, dy, dx, ds, dt, 1e-3, True)
+    >>> with onednn_plan():
+    ...     done = batch_norm_backward(x, one, mean, var, dy, dx, ds, dt, 1e-3, True)
     >>> bool(not done or (dt == 4).all())
     True
     """
+    if not LAYERS[0]:
+        return False
     return _run((x, scale, mean, var, dy, dx, dscale, dshift), _make_batch_norm,
                 lambda: (x.shape, float(np.float32(eps)), not batch_stats, True),
                 lambda bn: bn.backward(x, scale, mean, var, dy, dx, dscale, dshift))
@@ -737,10 +747,13 @@ def pool_forward(x, out, alg, kernel, stride, pad, positions=None) -> bool:
 
     >>> x = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)
     >>> out, pos = np.empty((1, 1, 2, 2), np.float32), np.empty((1, 1, 2, 2), np.int32)
-    >>> done = pool_forward(x, out, POOL_MAX, (2, 2), (2, 2), (0, 0), pos)
+    >>> with onednn_plan():
+    ...     done = pool_forward(x, out, POOL_MAX, (2, 2), (2, 2), (0, 0), pos)
     >>> bool(not done or (out.ravel() == [5, 7, 13, 15]).all() and (pos == 3).all())
     True
     """
+    if not LAYERS[0]:
+        return False
     if positions is not None and not _usable(positions, dtype=np.int32):
         return False
     return _run((x, out), _make_pool,
@@ -756,10 +769,13 @@ def pool_backward(x, dy, dx, alg, kernel, stride, pad, positions=None) -> bool:
 
     >>> x = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)
     >>> dy, dx = np.ones((1, 1, 2, 2), np.float32), np.empty_like(x)
-    >>> done = pool_backward(x, dy, dx, POOL_AVG_INCLUDE, (2, 2), (2, 2), (0, 0))
+    >>> with onednn_plan():
+    ...     done = pool_backward(x, dy, dx, POOL_AVG_INCLUDE, (2, 2), (2, 2), (0, 0))
     >>> bool(not done or (dx == 0.25).all())
     True
     """
+    if not LAYERS[0]:
+        return False
     if positions is not None and not _usable(positions, dtype=np.int32):
         return False
     return _run((x, dy, dx), _make_pool,
@@ -779,10 +795,13 @@ def eltwise_forward(alg, x, out) -> bool:
     where it does not apply. As in MXNet's float32 kernels (oneDNN's), relu maps NaN to 0.
 
     >>> x, out = np.array([-1.0, 2.0, np.nan], np.float32), np.empty(3, np.float32)
-    >>> done = eltwise_forward(RELU, x, out)
+    >>> with onednn_plan():
+    ...     done = eltwise_forward(RELU, x, out)
     >>> bool(not done or out.tolist() == [0.0, 2.0, 0.0])
     True
     """
+    if not LAYERS[0]:
+        return False
     return _run((x, out), _make_eltwise, lambda: (x.shape, alg),
                 lambda elt: elt.forward(x, out))
 
@@ -793,10 +812,13 @@ def eltwise_backward(alg, y, dy, dx) -> bool:
 
     >>> y, dy = np.array([0.0, 2.0], np.float32), np.array([5.0, 5.0], np.float32)
     >>> dx = np.empty(2, np.float32)
-    >>> done = eltwise_backward(RELU, y, dy, dx)
+    >>> with onednn_plan():
+    ...     done = eltwise_backward(RELU, y, dy, dx)
     >>> bool(not done or dx.tolist() == [0.0, 5.0])
     True
     """
+    if not LAYERS[0]:
+        return False
     return _run((y, dy, dx), _make_eltwise, lambda: (y.shape, alg),
                 lambda elt: elt.backward(y, dy, dx))
 
@@ -827,3 +849,25 @@ class one_blas_thread:  # noqa: N801 (a context manager used like a function)
             c.set_num_threads(n)
         one_blas_thread.held = self.outer
         return False
+
+
+class onednn_plan(one_blas_thread):  # noqa: N801 (a context manager used like a function)
+    """Run a plan with oneDNN convolutions: BLAS held at one thread (:class:`one_blas_thread`)
+    and BatchNorm, pooling and the activations in oneDNN too (:data:`LAYERS`), its threads
+    then being the only ones at work.
+
+    >>> with onednn_plan():
+    ...     LAYERS[0]
+    True
+    >>> LAYERS[0]
+    False
+    """
+
+    def __enter__(self):
+        self.layers = LAYERS[0]
+        LAYERS[0] = True
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        LAYERS[0] = self.layers
+        return super().__exit__(*exc)

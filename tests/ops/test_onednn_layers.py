@@ -1,8 +1,12 @@
 """float32 BatchNorm, Pooling and Activation through oneDNN (ops/_onednn.py) give the NumPy
 kernels' numbers through a whole executor (forward, every gradient, 'add', inference, the
 moving statistics), and fall back to them wherever oneDNN's windows, divisors or layouts are
-not MXNet's. ``make test`` reruns these files with ``SYMNB_ONEDNN=0``."""
+not MXNet's. They run in oneDNN only in a plan with oneDNN convolutions (the executor's
+``onednn_plan``), which the comparisons enter around a graph of the layer alone.
+``make test`` reruns these files with ``SYMNB_ONEDNN=0``."""
 from __future__ import annotations
+
+import contextlib
 
 import numpy as np
 import pytest
@@ -33,8 +37,11 @@ def _run(monkeypatch, sym, shapes, use, grad_req="write", is_train=True, seed=0,
         if arr is not None:
             arr[:] = 0.25
     calls = _onednn.CALLS[0]
-    outs = ex.forward(is_train=is_train)
-    ex.backward([mx.nd.array(rng.standard_normal(o.shape), dtype=o.dtype) for o in outs])
+    heads = None
+    with _onednn.onednn_plan() if use else contextlib.nullcontext():
+        outs = ex.forward(is_train=is_train)
+        heads = [mx.nd.array(rng.standard_normal(o.shape), dtype=o.dtype) for o in outs]
+        ex.backward(heads)
     got = {"out%d" % i: o.asnumpy() for i, o in enumerate(ex.outputs)}
     got.update({"d_" + k: v.asnumpy() for k, v in ex.grad_dict.items() if v is not None})
     got.update({k: v.asnumpy() for k, v in ex.aux_dict.items()})
@@ -147,7 +154,8 @@ def test_max_pooling_workspace_holds_the_numpy_kernels_positions(monkeypatch):
         got.append({})
         ex.set_monitor_callback(lambda name, arr: got[-1].__setitem__(name, arr.asnumpy()),
                                 monitor_all=False)
-        ex.forward(is_train=True)
+        with _onednn.onednn_plan():
+            ex.forward(is_train=True)
     assert set(got[0]) == set(got[1]) and b"pool_workspace" in got[0]
     for name in got[0]:
         np.testing.assert_array_equal(got[0][name], got[1][name], err_msg=name)
@@ -179,17 +187,84 @@ def test_activation_gradient_in_place_of_the_head_gradient():
     net = mx.sym.Activation(mx.sym.Activation(x * 2, act_type="relu"), act_type="tanh")
     v = np.random.default_rng(2).standard_normal((4, 6)).astype(np.float32)
     ex = net.bind(mx.cpu(), {"x": mx.nd.array(v)}, args_grad={"x": mx.nd.zeros((4, 6))})
-    ex.forward(is_train=True)
     g = np.random.default_rng(3).standard_normal((4, 6)).astype(np.float32)
-    ex.backward(mx.nd.array(g))
+    calls = _onednn.CALLS[0]
+    with _onednn.onednn_plan():
+        ex.forward(is_train=True)
+        ex.backward(mx.nd.array(g))
+    assert _onednn.CALLS[0] == calls + 4
     y = np.tanh(np.maximum(2 * v, 0))
     want = g * (1 - y * y) * (v > 0) * 2
     np.testing.assert_allclose(ex.grad_dict["x"].asnumpy(), want, rtol=1e-5, atol=1e-6)
 
 
+# ----------------------------------------------------------------------------- which plans
+def _conv_net(act="tanh"):
+    net = mx.sym.Convolution(mx.sym.var("data"), num_filter=4, kernel=(3, 3), name="conv")
+    net = mx.sym.BatchNorm(net, fix_gamma=False, name="bn")
+    net = mx.sym.Activation(net, act_type=act)
+    return mx.sym.Pooling(net, kernel=(2, 2), stride=(2, 2))
+
+
+def _count_layer_calls(monkeypatch, sym, shapes):
+    seen = []
+    for name in ("batch_norm_forward", "batch_norm_backward", "pool_forward", "pool_backward",
+                 "eltwise_forward", "eltwise_backward"):
+        real = getattr(_onednn, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            done = _real(*args, **kwargs)
+            if done:
+                seen.append(_name)
+            return done
+        monkeypatch.setattr(_onednn, name, spy)
+    ex = sym.simple_bind(mx.cpu(), **shapes)
+    for arr in ex.arg_dict.values():
+        arr[:] = np.random.default_rng(0).standard_normal(arr.shape).astype(np.float32)
+    ex.forward(is_train=True)
+    ex.backward(mx.nd.ones(ex.outputs[0].shape))
+    return ex, sorted(set(seen))
+
+
+@needs_onednn
+def test_a_plan_with_convolutions_runs_its_layers_in_onednn(monkeypatch):
+    ex, seen = _count_layer_calls(monkeypatch, _conv_net(), {"data": (2, 3, 10, 10)})
+    assert ex._plan.onednn
+    assert seen == ["batch_norm_backward", "batch_norm_forward", "eltwise_backward",
+                    "eltwise_forward", "pool_backward", "pool_forward"]
+    assert not _onednn.LAYERS[0]                       # only while the plan runs
+
+
+@needs_onednn
+def test_a_plan_without_convolutions_keeps_them_in_numpy(monkeypatch):
+    """An MLP's GEMMs run BLAS on two threads: oneDNN's workers beside them cost 7x."""
+    net = mx.sym.FullyConnected(mx.sym.var("data"), num_hidden=8)
+    net = mx.sym.Activation(mx.sym.BatchNorm(net, fix_gamma=False), act_type="relu")
+    ex, seen = _count_layer_calls(monkeypatch, net, {"data": (4, 5)})
+    assert not ex._plan.onednn and seen == []
+    ex, seen = _count_layer_calls(monkeypatch, _conv_net(), {"data": (2, 3, 10, 10)})
+    assert seen                                       # the spies see calls where they run
+
+
+@needs_onednn
+def test_float64_convolutions_do_not_make_a_onednn_plan():
+    ex = _conv_net().simple_bind(mx.cpu(), data=(2, 3, 10, 10), type_dict={"data": "float64"})
+    assert not ex._plan.onednn
+
+
 # ----------------------------------------------------------------------------- direct calls
 @pytest.mark.parametrize("call", ["batch_norm_forward", "pool_forward", "eltwise_forward"])
 def test_direct_calls_decline_float64_and_write_nothing(call):
+    with _onednn.onednn_plan():
+        _direct_call_declines(call)
+
+
+def test_direct_calls_outside_a_onednn_plan_decline():
+    x, out = np.ones((2, 3), np.float32), np.full((2, 3), 7.0, np.float32)
+    assert not _onednn.eltwise_forward(_onednn.RELU, x, out) and (out == 7).all()
+
+
+def _direct_call_declines(call):
     x = np.ones((2, 3, 4, 4))
     out = np.full_like(x, 7.0)
     c = np.ones(3)
@@ -206,5 +281,7 @@ def test_direct_calls_decline_float64_and_write_nothing(call):
 def test_pool_positions_must_be_int32():
     x = np.ones((1, 1, 4, 4), np.float32)
     out, pos = np.empty((1, 1, 2, 2), np.float32), np.zeros((1, 1, 2, 2), np.int64)
-    assert not _onednn.pool_forward(x, out, _onednn.POOL_MAX, (2, 2), (2, 2), (0, 0), pos)
+    with _onednn.onednn_plan():
+        assert not _onednn.pool_forward(x, out, _onednn.POOL_MAX, (2, 2), (2, 2), (0, 0),
+                                        pos)
     assert (pos == 0).all()
