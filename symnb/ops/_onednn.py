@@ -450,13 +450,36 @@ class _Plain:
         self.rt.execute(self.prim, self.args)
 
 
+def _conv_layout(rt, shape):
+    """The layout oneDNN's convolutions write a ``(N, C, *spatial)`` result in (a 1x1
+    convolution's choice for its output, e.g. nChw16c with AVX-512), and the primitive
+    descriptor that owns it."""
+    nd, c = len(shape), shape[1]
+    pd = _vp()
+    zeros, ones = _DIMS(*[0] * (nd - 2)), _DIMS(*[1] * (nd - 2))
+    _check(rt.lib.dnnl_convolution_forward_primitive_desc_create(
+        ctypes.byref(pd), rt.engine, _FWD_TRAINING, _CONV_DIRECT, rt.md(shape, _TAG_ANY),
+        rt.md((c, c) + (1,) * (nd - 2), _TAG_ANY), None, rt.md(shape, _TAG_ANY), ones, zeros,
+        zeros, zeros, rt.attr), "convolution_forward_pd")
+    return rt.lib.dnnl_primitive_desc_query_md(pd, _Q_DST, 0), pd
+
+
 class _BatchNorm:
-    """Batch normalisation over axis 1 of plain data (scale and shift always given): the
-    forward of one phase and, made on first use, the backward."""
+    """Batch normalisation over axis 1 (scale and shift always given): the forward of one
+    phase and, made on first use, the backward. It runs in the convolutions' blocked layout,
+    data reordered in and results out: oneDNN's kernel for plain NCHW (``ncsp``) passes over
+    the data three times, and took 28 against 8 ms with both reorders on ResNet-18's stem
+    map at batch 16 (3.5 against 1.7 ms on the 56x56 maps)."""
 
     def __init__(self, rt, shape, eps, global_stats, training):
         self.rt, self.eps = rt, eps
-        self.data, self.chan = rt.md(shape, _plain(len(shape))), rt.md((shape[1],), _TAG_X)
+        plain = rt.md(shape, _plain(len(shape)))
+        self.data, self.layout_pd = _conv_layout(rt, shape) if len(shape) >= 3 else (plain, None)
+        self.reorders = None
+        if not rt.lib.dnnl_memory_desc_equal(self.data, plain):
+            self.reorders = (_Reorder(rt, plain, self.data), _Reorder(rt, self.data, plain),
+                             rt.lib.dnnl_memory_desc_get_size(self.data))
+        self.chan = rt.md((shape[1],), _TAG_X)
         self.flags = _USE_SCALE | _USE_SHIFT | (_GLOBAL_STATS if global_stats else 0)
         self.pd = self._forward_pd(_FWD_TRAINING if training else _FWD_INFERENCE)
         self.fwd = _Plain(rt, self.pd, {a: self.data if a in (_ARG_SRC, _ARG_DST) else self.chan
@@ -471,10 +494,33 @@ class _BatchNorm:
             self.rt.attr), "batch_normalization_forward_pd")
         return pd
 
+    def _inputs(self, *pairs):
+        """The data pointer of each (role, array), reordered into its role's shared buffer
+        when the layout is blocked."""
+        if self.reorders is None:
+            return [a.ctypes.data for _, a in pairs]
+        to_blocked, _, nbytes = self.reorders
+        ptrs = []
+        for role, a in pairs:
+            buf = self.rt.buffer(role, nbytes)
+            to_blocked(self.rt, a.ctypes.data, buf)
+            ptrs.append(buf)
+        return ptrs
+
+    def _output(self, out):
+        return out.ctypes.data if self.reorders is None else self.rt.buffer(
+            "result", self.reorders[2])
+
+    def _finish(self, out, ptr):
+        if self.reorders is not None:
+            self.reorders[1](self.rt, ptr, out.ctypes.data)
+
     def forward(self, x, scale, shift, mean, var, out):
-        self.fwd({_ARG_SRC: x.ctypes.data, _ARG_DST: out.ctypes.data,
-                  _ARG_MEAN: mean.ctypes.data, _ARG_VARIANCE: var.ctypes.data,
-                  _ARG_SCALE: scale.ctypes.data, _ARG_SHIFT: shift.ctypes.data})
+        (src,), dst = self._inputs(("data", x)), self._output(out)
+        self.fwd({_ARG_SRC: src, _ARG_DST: dst, _ARG_MEAN: mean.ctypes.data,
+                  _ARG_VARIANCE: var.ctypes.data, _ARG_SCALE: scale.ctypes.data,
+                  _ARG_SHIFT: shift.ctypes.data})
+        self._finish(out, dst)
 
     def backward(self, x, scale, mean, var, dy, dx, dscale, dshift):
         if self.bwd is None:
@@ -488,10 +534,12 @@ class _BatchNorm:
                 _ARG_SRC: data, _ARG_DIFF_DST: data, _ARG_DIFF_SRC: data, _ARG_MEAN: chan,
                 _ARG_VARIANCE: chan, _ARG_SCALE: chan, _ARG_DIFF_SCALE: chan,
                 _ARG_DIFF_SHIFT: chan})
-        self.bwd({_ARG_SRC: x.ctypes.data, _ARG_DIFF_DST: dy.ctypes.data,
-                  _ARG_DIFF_SRC: dx.ctypes.data, _ARG_MEAN: mean.ctypes.data,
-                  _ARG_VARIANCE: var.ctypes.data, _ARG_SCALE: scale.ctypes.data,
-                  _ARG_DIFF_SCALE: dscale.ctypes.data, _ARG_DIFF_SHIFT: dshift.ctypes.data})
+        (src, ddst), dsrc = self._inputs(("data", x), ("dy", dy)), self._output(dx)
+        self.bwd({_ARG_SRC: src, _ARG_DIFF_DST: ddst, _ARG_DIFF_SRC: dsrc,
+                  _ARG_MEAN: mean.ctypes.data, _ARG_VARIANCE: var.ctypes.data,
+                  _ARG_SCALE: scale.ctypes.data, _ARG_DIFF_SCALE: dscale.ctypes.data,
+                  _ARG_DIFF_SHIFT: dshift.ctypes.data})
+        self._finish(dx, dsrc)
 
 
 class _Eltwise:

@@ -58,8 +58,10 @@ def _compare(monkeypatch, sym, shapes, exact=(), rtol=1e-5, atol=1e-5, expect=Tr
     for key in on:
         if any(key.startswith(e) for e in exact):
             np.testing.assert_array_equal(on[key], off[key], err_msg=key)
-        else:
-            np.testing.assert_allclose(on[key], off[key], rtol=rtol, atol=atol, err_msg=key)
+        else:   # float32 sums in another order: the error grows with what is summed
+            scale = max(1.0, float(np.abs(off[key]).max(initial=0)))
+            np.testing.assert_allclose(on[key], off[key], rtol=rtol, atol=atol * scale,
+                                       err_msg=key)
 
 
 # ----------------------------------------------------------------------------- BatchNorm
