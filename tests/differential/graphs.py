@@ -12,7 +12,9 @@ in the format of ``../shared/oracle`` (``symbol.json``, ``inputs.npz``, ``meta.j
     .bench-mxnet-venv/bin/python tests/differential/graphs.py [--count 160] [--from 0]
 
 records seeds ``from .. from + count - 1`` (kept: 0-499; 1000-1159 with the operators of
-:func:`_draw_more`; 5000-5199, one operator with random parameters, :func:`_draw_config`).
+:func:`_draw_more`; 5000-5199, one operator with random parameters, :func:`_draw_config`;
+and 70 picked for the oneDNN layers: float32 graphs with a Convolution among 500-4999, and
+Pooling, BatchNorm and Activation configurations among 7400-12399).
 
 >>> spec = draw(3)
 >>> spec['seed'], spec['dtype'] in ('float32', 'float64'), len(spec['steps']) >= 1

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from symnb.ops import _onednn
 from tests.conftest import shared_path
 
 from . import graphs
@@ -36,6 +37,30 @@ def test_graph_matches_mxnet(check, name):
     with open(os.path.join(cdir, "meta.json")) as f:
         meta = json.load(f)
     actual, problems = check.run_case(check.symnb_engine(), cdir, meta)
+    ok, _, _, _, messages = check.compare(actual, cdir, meta)
+    assert not problems and ok, "%s: %s" % (meta["description"], problems + messages)
+
+
+def _with_onednn_layers(name):
+    with open(os.path.join(graphs.CASES, name, "symbol.json")) as f:
+        text = f.read()
+    return any('"op": "%s"' % op in text
+               for op in ("Convolution", "Pooling", "BatchNorm", "Activation"))
+
+
+ONEDNN_CASES = [name for name in CASES if _with_onednn_layers(name)]
+
+
+@pytest.mark.skipif(not _onednn.available(), reason="oneDNN is not installed")
+@pytest.mark.parametrize("name", ONEDNN_CASES)
+def test_graph_matches_mxnet_with_onednn_layers(check, name):
+    """The same replay with BatchNorm, pooling and the activations in oneDNN even where the
+    graph has no convolution to make its plan a oneDNN plan (``onednn_plan``)."""
+    cdir = os.path.join(graphs.CASES, name)
+    with open(os.path.join(cdir, "meta.json")) as f:
+        meta = json.load(f)
+    with _onednn.onednn_plan():
+        actual, problems = check.run_case(check.symnb_engine(), cdir, meta)
     ok, _, _, _, messages = check.compare(actual, cdir, meta)
     assert not problems and ok, "%s: %s" % (meta["description"], problems + messages)
 
