@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from . import _onednn
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fmt_shape, uniform_type
@@ -48,6 +49,8 @@ class Ufunc:
 
 
 _DEG = 180.0 / math.pi
+# below this many elements NumPy's pass beats a oneDNN call's set-up
+_ONEDNN_MIN_SIZE = 1 << 15
 
 
 def _mx_sign(xp, x):
@@ -338,6 +341,9 @@ class _Binary(OpDef):
         if not isinstance(fwd, Ufunc) or not _float(ins[0], ins[1], outs[0]):
             return None
         f, l, r, o = getattr(rt.xp, fwd.name), ins[0], ins[1], outs[0]
+        if fwd.name == "add" and rt.xp is np and o.size >= _ONEDNN_MIN_SIZE:
+            # in a plan with oneDNN convolutions: on both cores (ResNet's residual adds)
+            return lambda is_train: _onednn.add(l, r, o) or f(l, r, out=o)
         return lambda is_train: f(l, r, out=o)
 
     def prepare_backward(self, p, ins, outs, ograds, igrads, reqs, rt):
@@ -397,6 +403,10 @@ def _aliased_add(xp, g, igrads, reqs):
 
 
 def _copy_into(xp, g, buf, req):
+    if xp is np and g.size >= _ONEDNN_MIN_SIZE:       # oneDNN's two cores, in its plans
+        if req == "add":
+            return lambda: _onednn.add(buf, g, buf) or xp.add(buf, g, out=buf)
+        return lambda: _onednn.copy(g, buf) or xp.copyto(buf, g)
     if req == "add":
         return lambda: xp.add(buf, g, out=buf)
     return lambda: xp.copyto(buf, g)

@@ -287,3 +287,58 @@ def test_pool_positions_must_be_int32():
         assert not _onednn.pool_forward(x, out, _onednn.POOL_MAX, (2, 2), (2, 2), (0, 0),
                                         pos)
     assert (pos == 0).all()
+
+
+# ----------------------------------------------------------------------------- sums, copies
+@needs_onednn
+def test_add_and_copy_give_numpys_bits():
+    rng = np.random.default_rng(8)
+    a, b = (rng.standard_normal((4, 8, 9, 9)).astype(np.float32) for _ in range(2))
+    out = np.empty_like(a)
+    with _onednn.onednn_plan():
+        assert _onednn.add(a, b, out)
+        np.testing.assert_array_equal(out, a + b)
+        want = a + b
+        assert _onednn.add(a, b, a)                  # in place, as the gradient sums run
+        np.testing.assert_array_equal(a, want)
+        assert _onednn.copy(b, out)
+        np.testing.assert_array_equal(out, b)
+
+
+@needs_onednn
+@pytest.mark.parametrize("why", ["broadcast", "overlap", "float64", "outside a plan"])
+def test_add_declines(why):
+    a = np.ones((4, 6), np.float32)
+    b, out = np.ones((4, 6), np.float32), np.zeros((4, 6), np.float32)
+    if why == "broadcast":
+        b = np.ones((1, 6), np.float32)
+    elif why == "overlap":
+        big = np.zeros(30, np.float32)
+        a, out = big[:24].reshape(4, 6), big[6:].reshape(4, 6)
+    elif why == "float64":
+        a, b, out = (x.astype(np.float64) for x in (a, b, out))
+    with _onednn.onednn_plan() if why != "outside a plan" else contextlib.nullcontext():
+        assert not _onednn.add(a, b, out)
+        assert not _onednn.copy(a, out) or why == "broadcast"
+
+
+@needs_onednn
+@pytest.mark.parametrize("grad_req", ["write", "add"])
+def test_residual_sums_match_numpy_kernels(monkeypatch, grad_req):
+    """A residual block: the forward add, its backward's gradient copies and the executor's
+    sum of the two gradients reaching the block's input, on large enough maps."""
+    data = mx.sym.var("data")
+    branch = mx.sym.Convolution(data, num_filter=8, kernel=(3, 3), pad=(1, 1), name="conv")
+    net = mx.sym.Activation(branch + data, act_type="relu")
+    done = []
+    for name in ("add", "copy"):
+        real = getattr(_onednn, name)
+
+        def spy(*args, _real=real, _name=name):
+            ok = _real(*args)
+            if ok:
+                done.append(_name)
+            return ok
+        monkeypatch.setattr(_onednn, name, spy)
+    _compare(monkeypatch, net, {"data": (8, 8, 24, 24)}, grad_req=grad_req)
+    assert {"add", "copy"} <= set(done)
