@@ -29,7 +29,24 @@ class Backend:
     def __init__(self, xp, device_id=0):
         self.xp = xp
         self.device_id = device_id
-        self.rng = np.random.default_rng()
+        self._rng = None
+
+    @property
+    def rng(self):
+        """This backend's NumPy generator, made on first use: ``numpy.random`` and the
+        OpenSSL its seeding loads hold 7 MiB that a graph without random operators never
+        needs (``import symnb`` stays at what it costs itself).
+
+        >>> isinstance(Backend(np).rng, np.random.Generator)
+        True
+        """
+        if self._rng is None:
+            self._rng = np.random.default_rng()
+        return self._rng
+
+    @rng.setter
+    def rng(self, value):
+        self._rng = value
 
     def asarray(self, a, dtype=None):
         """``a`` as an array of this backend (NumPy here), cast to ``dtype`` when given.

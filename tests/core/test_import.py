@@ -30,3 +30,17 @@ def test_import_is_light_and_fast():
     # CPU time, not wall time: on a loaded machine the wall clock mostly measures waiting.
     # Typically well under 0.5 s; the 1 s bound avoids flakiness.
     assert best["cpu"] < 1.0
+
+
+def test_import_leaves_numpy_random_and_openssl_unloaded():
+    """numpy.random (and the OpenSSL its seeding pulls in through ``secrets``) hold 7 MiB;
+    the backends make their generator on first use."""
+    code = ("import sys, symnb; print(sorted(m for m in ('numpy.random', '_hashlib') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+    code = "import symnb as mx; print(mx.nd.random.uniform(shape=(2,)).shape)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "(2,)"
