@@ -1,7 +1,8 @@
 """Where one training step's time goes: per operator type (forward and backward), executor
 overhead, then cProfile's top functions (and pyinstrument's tree when it is installed).
 
-    python benchmarks/profile_step.py [mlp|lenet ...] [--reps N] [--top K]
+    python benchmarks/profile_step.py [mlp|lenet|resnet18 ...] [--reps N] [--top K]
+                                      [--batch B (resnet18)]
 
 The per-operator table times each prepared call of the bound plan separately, in plan order,
 so it reads symnb's executor internals (``ex._plan``); "executor overhead" is the full
@@ -112,7 +113,9 @@ def main(argv):
     result = {"lines": []}
     for name in workloads:
         build, make_arrays = W.BUILDERS[name]
-        arrays = make_arrays()
+        # ResNet-18's arrays take the library and a batch (its training step's 16)
+        arrays = make_arrays(mx, C.arg_value("--batch", 16, argv)) if name == "resnet18" \
+            else make_arrays()
         try:
             ex = W.bind(mx, build(mx), arrays, mx.cpu())
         except Exception as e:  # an operator still missing
