@@ -332,7 +332,7 @@ class Activation(OpDef):
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt, onednn=True):
         if igrads[0] is None:
             return
-        alg = _onednn_act(rt.xp, p, outs[0]) if onednn else None
+        alg = _onednn_act(rt.xp, p, outs[0]) if onednn and _onednn.LAYERS[0] else None
         if alg is not None:
             y, g, dx = outs[0], ograds[0], igrads[0]
             target = dx if reqs[0] == "write" and not np.may_share_memory(dx, y) and not (

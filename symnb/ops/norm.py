@@ -245,7 +245,8 @@ class BatchNorm(OpDef):
         if p.fix_gamma:
             gamma[...] = 1
         train = is_train and not p.use_global_stats
-        if xp is np and axis == 1 and self._forward_onednn(p, ins, outs, train, is_train):
+        if xp is np and axis == 1 and _onednn.LAYERS[0] and self._forward_onednn(
+                p, ins, outs, train, is_train):
             return
         x3, out3 = _three(x, axis), _three(outs[0], axis)
         if x3 is None or out3 is None or x.dtype != acc:
@@ -332,7 +333,7 @@ class BatchNorm(OpDef):
         if dy is None:
             dy = xp.zeros(x.shape, dtype=acc)
         dy = dy.astype(acc, copy=False)
-        if xp is np and axis == 1 and self._backward_onednn(
+        if xp is np and axis == 1 and _onednn.LAYERS[0] and self._backward_onednn(
                 p, x, gamma, mean, var if batch_stats else moving_var, dy, igrads, reqs,
                 batch_stats):
             return

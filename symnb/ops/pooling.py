@@ -494,7 +494,7 @@ class Pooling(OpDef):
             # 16: 13-17 against 22-36 ms); a backward finds them again
             _mark_untracked(idx)
             idx = None
-        alg = _onednn_alg(p, plan) if xp is np else None
+        alg = _onednn_alg(p, plan) if xp is np and _onednn.LAYERS[0] else None
         if alg is not None and _onednn.pool_forward(x, out, alg, plan.kernel, plan.stride,
                                                     plan.pad, idx):
             return
@@ -566,7 +566,7 @@ class Pooling(OpDef):
         idx = outs[1] if p.pool_type == "max" and len(outs) > 1 else None
         if idx is not None and not _tracked(idx):
             idx = None                  # forward(is_train=False): positions found again
-        alg = _onednn_alg(p, plan) if xp is np else None
+        alg = _onednn_alg(p, plan) if xp is np and _onednn.LAYERS[0] else None
         if alg is not None:
             dx = igrads[0] if reqs[0] == "write" else np.empty_like(x)
             if _onednn.pool_backward(x, g, dx, alg, plan.kernel, plan.stride, plan.pad, idx):
