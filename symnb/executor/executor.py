@@ -544,22 +544,31 @@ def _run_steps(plan, runs, is_train, backward):
     convolutions hold BLAS at one thread meanwhile and run their other float32 layers in
     oneDNN too (``ops/_onednn.py`` says why)."""
     if plan.onednn:
+        _onednn.forget_handoff()
         with _onednn.onednn_plan():
-            _run_bare(plan, runs, is_train, backward)
+            _run_bare(plan, runs, is_train, backward, _onednn.STEP)
     else:
         _run_bare(plan, runs, is_train, backward)
 
 
-def _run_bare(plan, runs, is_train, backward):
+def _run_bare(plan, runs, is_train, backward, count=None):
+    """The loop; ``count`` (a oneDNN plan's, ``_onednn.STEP``) is raised before each step, so
+    that a primitive knows what the step before it left (``_onednn._take``)."""
     record = _profiling.SYMBOLIC
     try:
-        if record is None:
+        if record is None and count is None:
             for run in runs:
+                run(is_train)
+        elif record is None:
+            for run in runs:
+                count[0] += 1
                 run(is_train)
         else:
             steps = plan.bwd_steps if backward else plan.fwd_run_steps
             clock = time.perf_counter
             for run, step in zip(runs, steps, strict=True):
+                if count is not None:
+                    count[0] += 1
                 begin = clock()
                 run(is_train)
                 # MXNet's names: the operator, its backward node _backward_<operator>

@@ -50,6 +50,11 @@ CALLS = [0]                     # oneDNN calls made so far (tests watch it)
 # holds BLAS for its convolutions (onednn_plan). Beside two-thread BLAS GEMMs (an MLP) their
 # OpenMP workers and OpenBLAS's spinning ones starve each other: an MLP step took 7x longer.
 LAYERS = [False]
+# the executor's count of the steps it ran in oneDNN plans, and the last blocked result a
+# primitive reordered into an NCHW array (step, calls, address, layout): the next step's
+# primitive takes it instead of reordering that array back (see _take)
+STEP = [0]
+_HANDOFF = [None]
 
 _vp = ctypes.c_void_p
 _DIMS = ctypes.c_int64 * 12                  # dnnl_dims_t (DNNL_MAX_NDIMS)
@@ -288,10 +293,13 @@ class _Operand:
             _Reorder(rt, self.md, plain_md) if to_plain else _Reorder(rt, plain_md, self.md))
 
     def bind_input(self, rt, ptr):
-        """Point the argument at NumPy data ``ptr``, reordered into a shared buffer first."""
+        """Point the argument at NumPy data ``ptr``, reordered into a shared buffer first
+        (unless the previous step's primitive left it there, :func:`_take`)."""
         if self.reorder is not None:
+            taken = _take(rt, ptr, self.md, self.role)
             buf = rt.buffer(self.role, self.nbytes)
-            self.reorder(rt, ptr, buf)
+            if not taken:
+                self.reorder(rt, ptr, buf)
             ptr = buf
         rt.lib.dnnl_memory_set_data_handle(self.mem, ptr)
 
@@ -304,6 +312,41 @@ class _Operand:
     def finish_output(self, rt):
         if self.reorder is not None:
             self.reorder(rt, rt.buffer(self.role, self.nbytes), self.target)
+            if self.role == "result":
+                _offer(self.target, self.md)
+
+
+def _offer(ptr, md):
+    """Note that the shared result buffer holds, in layout ``md``, what was just reordered
+    into the NCHW array at ``ptr``."""
+    _HANDOFF[0] = (STEP[0], CALLS[0], ptr, md)
+
+
+def _take(rt, ptr, md, role):
+    """Whether the NCHW array at ``ptr`` is what the previous executor step's primitive, the
+    last oneDNN call, reordered out of the result buffer, in layout ``md``: that buffer then
+    becomes ``role``'s, and its reorder is saved (a convolution's output into the BatchNorm
+    after it, a BatchNorm's data gradient into the convolution before it). Only in the step
+    right after, so nothing has written the array since: the executor steps are its only
+    writers while a plan runs, and it forgets the hand-off when a run starts."""
+    h = _HANDOFF[0]
+    if h is None or h[2] != ptr or STEP[0] != h[0] + 1 or CALLS[0] != h[1] + 1 \
+            or not rt.lib.dnnl_memory_desc_equal(md, h[3]):
+        return False
+    _HANDOFF[0] = None
+    held = rt.buffers.get(role)
+    rt.buffers[role] = rt.buffers.pop("result")
+    if held is not None:
+        rt.buffers["result"] = held
+    return True
+
+
+def forget_handoff():
+    """Drop the hand-off: a plan's run starts (its arrays may have changed since).
+
+    >>> forget_handoff()
+    """
+    _HANDOFF[0] = None
 
 
 def _geometry_dims(x_shape, w_shape, y_shape, geo):
@@ -511,8 +554,10 @@ class _BatchNorm:
         to_blocked, _, nbytes = self.reorders
         ptrs = []
         for role, a in pairs:
+            taken = _take(self.rt, a.ctypes.data, self.data, role)
             buf = self.rt.buffer(role, nbytes)
-            to_blocked(self.rt, a.ctypes.data, buf)
+            if not taken:
+                to_blocked(self.rt, a.ctypes.data, buf)
             ptrs.append(buf)
         return ptrs
 
@@ -523,6 +568,7 @@ class _BatchNorm:
     def _finish(self, out, ptr):
         if self.reorders is not None:
             self.reorders[1](self.rt, ptr, out.ctypes.data)
+            _offer(out.ctypes.data, self.data)
 
     def forward(self, x, scale, shift, mean, var, out):
         (src,), dst = self._inputs(("data", x)), self._output(out)

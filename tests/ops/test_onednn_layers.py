@@ -342,3 +342,69 @@ def test_residual_sums_match_numpy_kernels(monkeypatch, grad_req):
         monkeypatch.setattr(_onednn, name, spy)
     _compare(monkeypatch, net, {"data": (8, 8, 24, 24)}, grad_req=grad_req)
     assert {"add", "copy"} <= set(done)
+
+
+# ----------------------------------------------------------------------------- hand-offs
+def _chain():
+    net = mx.sym.var("data")
+    for i in range(2):
+        net = mx.sym.Convolution(net, num_filter=16, kernel=(3, 3), pad=(1, 1),
+                                 name="conv%d" % i)
+        net = mx.sym.BatchNorm(net, fix_gamma=False, name="bn%d" % i)
+        net = mx.sym.Activation(net, act_type="relu")
+    return mx.sym.MakeLoss(mx.sym.sum(net))
+
+
+def _steps(sym, seeds):
+    ex = sym.simple_bind(mx.cpu(), data=(4, 16, 12, 12))
+    got = []
+    for seed in seeds:          # new data each step: a hand-off must not outlive its run
+        rng = np.random.default_rng(seed)
+        for arr in ex.arg_dict.values():
+            arr[:] = rng.standard_normal(arr.shape).astype(np.float32)
+        ex.forward(is_train=True)
+        ex.backward()
+        got.append([ex.outputs[0].asnumpy()] + [g.asnumpy() for g in ex.grad_arrays]
+                   + [a.asnumpy() for a in ex.aux_arrays])
+    return got
+
+
+@needs_onednn
+def test_blocked_results_handed_to_the_next_step_give_the_same_bits(monkeypatch):
+    """A convolution's blocked output goes straight into the BatchNorm after it, and a
+    BatchNorm's blocked data gradient into the convolution's backward before it: the
+    same bits as reordering the NCHW arrays back, over steps with new data."""
+    taken = []
+    real = _onednn._take
+
+    def spy(*args):
+        ok = real(*args)
+        taken.append(ok)
+        return ok
+    monkeypatch.setattr(_onednn, "_take", spy)
+    with_handoff = _steps(_chain(), (1, 2, 3))
+    assert sum(taken) >= 3 * 3            # bn0, bn1 forward; conv1's backward, each step
+    monkeypatch.setattr(_onednn, "_take", lambda *args: False)
+    without = _steps(_chain(), (1, 2, 3))
+    for a, b in zip(with_handoff, without, strict=True):
+        for x, y in zip(a, b, strict=True):
+            np.testing.assert_array_equal(x, y)
+
+
+@needs_onednn
+def test_a_handoff_lives_one_step_of_one_run():
+    x = np.random.default_rng(0).standard_normal((2, 16, 6, 6)).astype(np.float32)
+    w = np.random.default_rng(1).standard_normal((16, 16, 3, 3)).astype(np.float32)
+    from symnb.ops.conv import Geometry
+    geo = Geometry((3, 3), (1, 1), (1, 1), (1, 1))
+    y = np.empty_like(x)
+    with _onednn.onednn_plan():
+        assert _onednn.conv_forward(x, w, geo, y)
+        assert _onednn._HANDOFF[0] is not None and _onednn._HANDOFF[0][2] == y.ctypes.data
+        rt = _onednn._runtime()
+        # not the next executor step (outside a plan the count stands still): refused
+        assert not _onednn._take(rt, y.ctypes.data, _onednn._HANDOFF[0][3], "data")
+        _onednn.STEP[0] += 1
+        assert not _onednn._take(rt, x.ctypes.data, _onednn._HANDOFF[0][3], "data")
+        _onednn.forget_handoff()
+        assert not _onednn._take(rt, y.ctypes.data, None, "data")
