@@ -486,19 +486,14 @@ def _backward_run(step, rt):
             backward(p, ins, outs, ograds, igrads, reqs, is_train, rt)
     if not step.post_adds:
         return run
-    post_adds, add = step.post_adds, rt.xp.add
-    # in a plan with oneDNN convolutions the gradient sums run on both cores (onednn_plan)
-    dnnl_add = _onednn.add if rt.xp is np else _never
+    post_adds, add, dnnl_add = step.post_adds, rt.xp.add, _onednn.add
 
     def run_and_sum(is_train):
         run(is_train)
         for target, scratch in post_adds:
+            # in a plan with oneDNN convolutions the sums run on both cores (onednn_plan)
             dnnl_add(target, scratch, target) or add(target, scratch, out=target)
     return run_and_sum
-
-
-def _never(*args):
-    return False
 
 
 def _protect_inputs(step, reach, heads, xp):

@@ -280,11 +280,11 @@ class _Reorder:
 
 
 class _Operand:
-    """One argument of a primitive: the layout oneDNN chose, its memory object, and the
-    reorder from (or to) the plain NumPy layout where the two differ."""
+    """One argument of a primitive: its layout (oneDNN's choice, or ours), its memory object,
+    and the reorder from (or to) the plain NumPy layout where the two differ."""
 
-    def __init__(self, rt, pd, query, plain_md, role, to_plain):
-        self.md = rt.lib.dnnl_primitive_desc_query_md(pd, query, 0)
+    def __init__(self, rt, md, plain_md, role, to_plain):
+        self.md = md
         self.mem = rt.memory(self.md)
         self.role = role
         self.nbytes = rt.lib.dnnl_memory_desc_get_size(self.md)
@@ -292,22 +292,34 @@ class _Operand:
         self.reorder = None if same else (
             _Reorder(rt, self.md, plain_md) if to_plain else _Reorder(rt, plain_md, self.md))
 
+    @classmethod
+    def of(cls, rt, pd, query, plain_md, role, to_plain):
+        """The operand of ``pd`` that ``query`` names, in the layout oneDNN chose for it."""
+        return cls(rt, rt.lib.dnnl_primitive_desc_query_md(pd, query, 0), plain_md, role,
+                   to_plain)
+
+    def input_pointer(self, rt, ptr):
+        """Where the primitive reads NumPy data ``ptr``: reordered into a shared buffer
+        first (unless the previous step's primitive left it there, :func:`_take`)."""
+        if self.reorder is None:
+            return ptr
+        taken = _take(rt, ptr, self.md, self.role)
+        buf = rt.buffer(self.role, self.nbytes)
+        if not taken:
+            self.reorder(rt, ptr, buf)
+        return buf
+
+    def output_pointer(self, rt, ptr):
+        """Where the primitive writes for ``ptr``: there, or a shared buffer that
+        :meth:`finish_output` reorders into it."""
+        self.target = ptr
+        return ptr if self.reorder is None else rt.buffer(self.role, self.nbytes)
+
     def bind_input(self, rt, ptr):
-        """Point the argument at NumPy data ``ptr``, reordered into a shared buffer first
-        (unless the previous step's primitive left it there, :func:`_take`)."""
-        if self.reorder is not None:
-            taken = _take(rt, ptr, self.md, self.role)
-            buf = rt.buffer(self.role, self.nbytes)
-            if not taken:
-                self.reorder(rt, ptr, buf)
-            ptr = buf
-        rt.lib.dnnl_memory_set_data_handle(self.mem, ptr)
+        rt.lib.dnnl_memory_set_data_handle(self.mem, self.input_pointer(rt, ptr))
 
     def bind_output(self, rt, ptr):
-        """Point the argument at ``ptr`` or, to be reordered there later, a shared buffer."""
-        self.target = ptr
-        rt.lib.dnnl_memory_set_data_handle(
-            self.mem, ptr if self.reorder is None else rt.buffer(self.role, self.nbytes))
+        rt.lib.dnnl_memory_set_data_handle(self.mem, self.output_pointer(rt, ptr))
 
     def finish_output(self, rt):
         if self.reorder is not None:
@@ -383,9 +395,9 @@ class _Conv:
             _CONV_DIRECT, anyx, anyw, self.plain["b"] if bias else None, anyy, *self.dims,
             rt.attr), "convolution_forward_pd")
         self.fwd = rt.primitive(self.fwd_pd)
-        self.f_src = _Operand(rt, self.fwd_pd, _Q_SRC, self.plain["x"], "data", False)
-        self.f_w = _Operand(rt, self.fwd_pd, _Q_WEIGHTS, self.plain["w"], "weights", False)
-        self.f_dst = _Operand(rt, self.fwd_pd, _Q_DST, self.plain["y"], "result", True)
+        self.f_src = _Operand.of(rt, self.fwd_pd, _Q_SRC, self.plain["x"], "data", False)
+        self.f_w = _Operand.of(rt, self.fwd_pd, _Q_WEIGHTS, self.plain["w"], "weights", False)
+        self.f_dst = _Operand.of(rt, self.fwd_pd, _Q_DST, self.plain["y"], "result", True)
         self.f_bias = rt.memory(self.plain["b"]) if bias else None
         self.f_scratch = self._scratch(self.fwd_pd)
         args = [_Arg(_ARG_SRC, self.f_src.mem), _Arg(_ARG_WEIGHTS, self.f_w.mem),
@@ -426,17 +438,17 @@ class _Conv:
             self.plain["b"] if self.bias else None, anyy, *self.dims, self.fwd_pd, rt.attr),
             "convolution_backward_weights_pd")
         d = {"prim": rt.primitive(data_pd),
-             "dy": _Operand(rt, data_pd, _Q_DIFF_DST, self.plain["y"], "dy", False),
-             "w": _Operand(rt, data_pd, _Q_WEIGHTS, self.plain["w"], "weights", False),
-             "dx": _Operand(rt, data_pd, _Q_DIFF_SRC, self.plain["x"], "result", True),
+             "dy": _Operand.of(rt, data_pd, _Q_DIFF_DST, self.plain["y"], "dy", False),
+             "w": _Operand.of(rt, data_pd, _Q_WEIGHTS, self.plain["w"], "weights", False),
+             "dx": _Operand.of(rt, data_pd, _Q_DIFF_SRC, self.plain["x"], "result", True),
              "scratch": self._scratch(data_pd)}
         d["args"] = (_Arg * 4)(_Arg(_ARG_DIFF_DST, d["dy"].mem), _Arg(_ARG_WEIGHTS, d["w"].mem),
                                _Arg(_ARG_DIFF_SRC, d["dx"].mem),
                                _Arg(_ARG_SCRATCHPAD, d["scratch"][0]))
         g = {"prim": rt.primitive(weights_pd),
-             "x": _Operand(rt, weights_pd, _Q_SRC, self.plain["x"], "data", False),
-             "dy": _Operand(rt, weights_pd, _Q_DIFF_DST, self.plain["y"], "dy", False),
-             "dw": _Operand(rt, weights_pd, _Q_DIFF_WEIGHTS, self.plain["w"], "weights", True),
+             "x": _Operand.of(rt, weights_pd, _Q_SRC, self.plain["x"], "data", False),
+             "dy": _Operand.of(rt, weights_pd, _Q_DIFF_DST, self.plain["y"], "dy", False),
+             "dw": _Operand.of(rt, weights_pd, _Q_DIFF_WEIGHTS, self.plain["w"], "weights", True),
              "db": rt.memory(self.plain["b"]) if self.bias else None,
              "scratch": self._scratch(weights_pd)}
         args = [_Arg(_ARG_SRC, g["x"].mem), _Arg(_ARG_DIFF_DST, g["dy"].mem),
@@ -527,10 +539,9 @@ class _BatchNorm:
         plain = rt.md(shape, _plain(len(shape)))
         self.data, self.layout_pd = _conv_layout(rt, shape) \
             if len(shape) >= 3 and not global_stats else (plain, None)
-        self.reorders = None
-        if not rt.lib.dnnl_memory_desc_equal(self.data, plain):
-            self.reorders = (_Reorder(rt, plain, self.data), _Reorder(rt, self.data, plain),
-                             rt.lib.dnnl_memory_desc_get_size(self.data))
+        self.src, self.dy = (_Operand(rt, self.data, plain, role, False)
+                             for role in ("data", "dy"))
+        self.dst = _Operand(rt, self.data, plain, "result", True)
         self.chan = rt.md((shape[1],), _TAG_X)
         self.flags = _USE_SCALE | _USE_SHIFT | (_GLOBAL_STATS if global_stats else 0)
         self.pd = self._forward_pd(_FWD_TRAINING if training else _FWD_INFERENCE)
@@ -546,36 +557,13 @@ class _BatchNorm:
             self.rt.attr), "batch_normalization_forward_pd")
         return pd
 
-    def _inputs(self, *pairs):
-        """The data pointer of each (role, array), reordered into its role's shared buffer
-        when the layout is blocked."""
-        if self.reorders is None:
-            return [a.ctypes.data for _, a in pairs]
-        to_blocked, _, nbytes = self.reorders
-        ptrs = []
-        for role, a in pairs:
-            taken = _take(self.rt, a.ctypes.data, self.data, role)
-            buf = self.rt.buffer(role, nbytes)
-            if not taken:
-                to_blocked(self.rt, a.ctypes.data, buf)
-            ptrs.append(buf)
-        return ptrs
-
-    def _output(self, out):
-        return out.ctypes.data if self.reorders is None else self.rt.buffer(
-            "result", self.reorders[2])
-
-    def _finish(self, out, ptr):
-        if self.reorders is not None:
-            self.reorders[1](self.rt, ptr, out.ctypes.data)
-            _offer(out.ctypes.data, self.data)
-
     def forward(self, x, scale, shift, mean, var, out):
-        (src,), dst = self._inputs(("data", x)), self._output(out)
-        self.fwd({_ARG_SRC: src, _ARG_DST: dst, _ARG_MEAN: mean.ctypes.data,
-                  _ARG_VARIANCE: var.ctypes.data, _ARG_SCALE: scale.ctypes.data,
-                  _ARG_SHIFT: shift.ctypes.data})
-        self._finish(out, dst)
+        rt = self.rt
+        self.fwd({_ARG_SRC: self.src.input_pointer(rt, x.ctypes.data),
+                  _ARG_DST: self.dst.output_pointer(rt, out.ctypes.data),
+                  _ARG_MEAN: mean.ctypes.data, _ARG_VARIANCE: var.ctypes.data,
+                  _ARG_SCALE: scale.ctypes.data, _ARG_SHIFT: shift.ctypes.data})
+        self.dst.finish_output(rt)
 
     def backward(self, x, scale, mean, var, dy, dx, dscale, dshift):
         if self.bwd is None:
@@ -589,12 +577,14 @@ class _BatchNorm:
                 _ARG_SRC: data, _ARG_DIFF_DST: data, _ARG_DIFF_SRC: data, _ARG_MEAN: chan,
                 _ARG_VARIANCE: chan, _ARG_SCALE: chan, _ARG_DIFF_SCALE: chan,
                 _ARG_DIFF_SHIFT: chan})
-        (src, ddst), dsrc = self._inputs(("data", x), ("dy", dy)), self._output(dx)
-        self.bwd({_ARG_SRC: src, _ARG_DIFF_DST: ddst, _ARG_DIFF_SRC: dsrc,
+        rt = self.rt
+        self.bwd({_ARG_SRC: self.src.input_pointer(rt, x.ctypes.data),
+                  _ARG_DIFF_DST: self.dy.input_pointer(rt, dy.ctypes.data),
+                  _ARG_DIFF_SRC: self.dst.output_pointer(rt, dx.ctypes.data),
                   _ARG_MEAN: mean.ctypes.data, _ARG_VARIANCE: var.ctypes.data,
                   _ARG_SCALE: scale.ctypes.data, _ARG_DIFF_SCALE: dscale.ctypes.data,
                   _ARG_DIFF_SHIFT: dshift.ctypes.data})
-        self._finish(dx, dsrc)
+        self.dst.finish_output(rt)
 
 
 class _Eltwise:
@@ -725,10 +715,14 @@ def _usable(*arrays, dtype=np.float32):
                and a.flags.aligned for a in arrays)
 
 
+def _fits(lo, hi, *shapes):
+    """Whether oneDNN takes arrays of these shapes: ``lo`` to ``hi`` axes, none empty."""
+    return lo <= len(shapes[0]) <= hi and all(0 not in shape for shape in shapes)
+
+
 def _make_conv(rt, x_shape, w_shape, y_shape, geo, bias, training):
-    if not 3 <= len(x_shape) <= 5 or 0 in x_shape or 0 in y_shape:
-        return None
-    return _Conv(rt, x_shape, w_shape, y_shape, geo, bias, training)
+    return _Conv(rt, x_shape, w_shape, y_shape, geo, bias, training) \
+        if _fits(3, 5, x_shape, y_shape) else None
 
 
 def _primitive_for(rt, make, key):
@@ -800,9 +794,7 @@ def conv_backward(x, w, dy, geo, dx=None, dw=None, db=None) -> bool:
 
 
 def _make_batch_norm(rt, shape, eps, global_stats, training):
-    if not 2 <= len(shape) <= 5 or 0 in shape:
-        return None
-    return _BatchNorm(rt, shape, eps, global_stats, training)
+    return _BatchNorm(rt, shape, eps, global_stats, training) if _fits(2, 5, shape) else None
 
 
 def batch_norm_forward(x, scale, shift, mean, var, out, eps, batch_stats, training) -> bool:
@@ -848,9 +840,8 @@ def batch_norm_backward(x, scale, mean, var, dy, dx, dscale, dshift, eps,
 
 
 def _make_pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r):
-    if not 3 <= len(x_shape) <= 5 or 0 in x_shape or 0 in y_shape:
-        return None
-    return _Pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r)
+    return _Pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r) \
+        if _fits(3, 5, x_shape, y_shape) else None
 
 
 def pool_right_pads(x_shape, y_shape, kernel, stride, pad):
@@ -904,9 +895,7 @@ def pool_backward(x, dy, dx, alg, kernel, stride, pad, positions=None) -> bool:
 
 
 def _make_eltwise(rt, shape, alg):
-    if not 1 <= len(shape) <= 5 or 0 in shape:
-        return None
-    return _Eltwise(rt, shape, alg)
+    return _Eltwise(rt, shape, alg) if _fits(1, 5, shape) else None
 
 
 def eltwise_forward(alg, x, out) -> bool:
@@ -943,9 +932,7 @@ def eltwise_backward(alg, y, dy, dx) -> bool:
 
 
 def _make_sum(rt, shape):
-    if not 1 <= len(shape) <= 12 or 0 in shape:
-        return None
-    return _Sum(rt, shape)
+    return _Sum(rt, shape) if _fits(1, 12, shape) else None
 
 
 def _apart(out, *inputs):

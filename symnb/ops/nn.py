@@ -219,11 +219,18 @@ def _onednn_act(xp, p, a):
     return None
 
 
+def _onednn_writes(dx, y, g) -> bool:
+    """Whether oneDNN may write the gradient straight into ``dx``: apart from the output
+    ``y``, and apart from ``g`` or ``g`` itself (oneDNN works in place)."""
+    return not np.may_share_memory(dx, y) and (
+        not np.may_share_memory(dx, g) or dx.ctypes.data == g.ctypes.data
+        and dx.shape == g.shape)
+
+
 def _act_backward_onednn(alg, y, g, dx, fallback):
-    """``run(is_train)``: the gradient into ``dx`` by oneDNN (``dx`` may be ``g`` itself),
-    else by ``fallback``; None where the buffers overlap otherwise."""
-    same = dx.ctypes.data == g.ctypes.data and dx.shape == g.shape
-    if np.may_share_memory(dx, y) or (np.may_share_memory(dx, g) and not same):
+    """``run(is_train)``: the gradient into ``dx`` by oneDNN, else by ``fallback``; None
+    where oneDNN may not write ``dx``."""
+    if not _onednn_writes(dx, y, g):
         return None
 
     def run(is_train):
@@ -302,12 +309,11 @@ class Activation(OpDef):
             return None
         xp, y, g, dx = rt.xp, outs[0], ograds[0], igrads[0]
         alg = _onednn_act(xp, p, y)
-        if alg is not None:
-            def generic(is_train):
-                self.backward(p, ins, outs, ograds, igrads, reqs, is_train, rt, onednn=False)
-            return _act_backward_onednn(alg, y, g, dx, self._prepared_numpy(
-                p, ins, outs, ograds, igrads, reqs, rt) or generic)
-        return self._prepared_numpy(p, ins, outs, ograds, igrads, reqs, rt)
+        numpy_run = self._prepared_numpy(p, ins, outs, ograds, igrads, reqs, rt)
+        if alg is None:
+            return numpy_run
+        return _act_backward_onednn(alg, y, g, dx, numpy_run or (
+            lambda is_train: self._backward_numpy(p, ins, outs, ograds, igrads, reqs, rt)))
 
     @staticmethod
     def _prepared_numpy(p, ins, outs, ograds, igrads, reqs, rt):
@@ -329,19 +335,22 @@ class Activation(OpDef):
             xp.multiply(dx, g, out=dx)
         return run
 
-    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt, onednn=True):
+    def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
         if igrads[0] is None:
             return
-        alg = _onednn_act(rt.xp, p, outs[0]) if onednn and _onednn.LAYERS[0] else None
+        alg = _onednn_act(rt.xp, p, outs[0]) if _onednn.LAYERS[0] else None
         if alg is not None:
             y, g, dx = outs[0], ograds[0], igrads[0]
-            target = dx if reqs[0] == "write" and not np.may_share_memory(dx, y) and not (
-                np.may_share_memory(dx, g) and dx.ctypes.data != g.ctypes.data) \
+            target = dx if reqs[0] == "write" and _onednn_writes(dx, y, g) \
                 else np.empty_like(y)
             if _onednn.eltwise_backward(alg, y, g, target):
                 if target is not dx:
                     assign(dx, target, reqs[0])
                 return
+        self._backward_numpy(p, ins, outs, ograds, igrads, reqs, rt)
+
+    @staticmethod
+    def _backward_numpy(p, ins, outs, ograds, igrads, reqs, rt):
         deriv = _ACTIVATIONS[p.act_type][1](rt.xp, ins[0], outs[0])
         if reqs[0] == "write":
             rt.xp.multiply(ograds[0], deriv, out=igrads[0])
