@@ -34,7 +34,7 @@ class Backend:
     @property
     def rng(self):
         """This backend's NumPy generator, made on first use: ``numpy.random`` and the
-        OpenSSL its seeding loads hold 7 MiB that a graph without random operators never
+        OpenSSL its seeding loads hold 6 MiB that a graph without random operators never
         needs (``import symnb`` stays at what it costs itself).
 
         >>> isinstance(Backend(np).rng, np.random.Generator)

@@ -529,10 +529,10 @@ class _BatchNorm:
     """Batch normalisation over axis 1 (scale and shift always given): the forward of one
     phase and, made on first use, the backward. With batch statistics it runs in the
     convolutions' blocked layout, data reordered in and results out: oneDNN's kernel for
-    plain NCHW (``ncsp``) passes over the data three times, and took 28 against 8 ms with
-    both reorders on ResNet-18's stem map at batch 16 (3.5 against 1.7 ms on the 56x56
-    maps). With given statistics it is one pass over plain data, which the reorders would
-    only double (ResNet-18 inference at batch 16: BatchNorm 29 against 35 ms)."""
+    plain NCHW (``ncsp``) passes over the data three times, and took 3.1 against 2.0 ms
+    with both reorders on ResNet-18's 56x56 maps at batch 16. With given statistics it is
+    one pass over plain data, faster than the reorders allow (1.48 against 1.55 ms there;
+    ``benchmarks/bench_onednn_layers.py``)."""
 
     def __init__(self, rt, shape, eps, global_stats, training):
         self.rt, self.eps = rt, eps
@@ -619,7 +619,7 @@ class _Eltwise:
 class _Sum:
     """``dst = a + b`` and ``dst = a`` of plain data on both cores (a binary primitive and a
     reorder between identical layouts): twice NumPy's one-core passes on the residual adds
-    and gradient copies of ResNet-18 (1.39 against 0.71 ms, 0.88 against 0.47 ms)."""
+    and gradient copies of ResNet-18 (0.69 against 1.33 ms, 0.46 against 0.84 ms)."""
 
     def __init__(self, rt, shape):
         self.rt = rt

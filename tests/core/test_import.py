@@ -33,7 +33,7 @@ def test_import_is_light_and_fast():
 
 
 def test_import_leaves_numpy_random_and_openssl_unloaded():
-    """numpy.random (and the OpenSSL its seeding pulls in through ``secrets``) hold 7 MiB;
+    """numpy.random (and the OpenSSL its seeding pulls in through ``secrets``) hold 6 MiB;
     the backends make their generator on first use."""
     code = ("import sys, symnb; print(sorted(m for m in ('numpy.random', '_hashlib') "
             "if m in sys.modules))")
