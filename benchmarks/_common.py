@@ -122,6 +122,16 @@ def time_per_call(fn, reps: int, sync=None, warmup_s: float = WARMUP_S,
     return (perf() - t0) / calls
 
 
+def min_time(call, reps: int) -> float:
+    """The fastest of ``reps`` calls, in seconds (per-layer figures on a shared machine)."""
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def run_rounds(variants: dict, rounds: int, reps: dict) -> dict[str, list[float]]:
     """Interleave the variants: every round times one block of each, in an order that
     rotates each round, so drift (thermal, other processes) hits all of them alike.

@@ -12,7 +12,8 @@ import json
 import os
 import subprocess
 import sys
-import time
+
+import _common as C
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -31,15 +32,6 @@ WORKLOADS = {
 PARTS = ("infer", "train", "backward")
 
 
-def _best(call, reps):
-    best = float("inf")
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def _measure(names, reps):
     import numpy as np
 
@@ -54,9 +46,9 @@ def _measure(names, reps):
         head = mx.nd.array(rng.standard_normal(exe.outputs[0].shape).astype(np.float32))
         exe.forward(is_train=True)
         exe.backward(head)
-        result[name] = [_best(lambda e=exe: e.forward(is_train=False), reps),
-                        _best(lambda e=exe: e.forward(is_train=True), reps),
-                        _best(lambda e=exe, h=head: e.backward(h), reps)]
+        result[name] = [C.min_time(lambda e=exe: e.forward(is_train=False), reps),
+                        C.min_time(lambda e=exe: e.forward(is_train=True), reps),
+                        C.min_time(lambda e=exe, h=head: e.backward(h), reps)]
     return result
 
 
