@@ -8,13 +8,16 @@
 * ``verbose``: the oneDNN primitives of a ResNet-18 training step at batch 16, summed by
   kind (the median of three steps), in symnb (``ONEDNN_VERBOSE``) and in MXNet 1.9.1
   (``DNNL_VERBOSE``);
+* ``inference``: the same sums for ResNet-18 inference at batch 1 and 16 (MXNet's MKLDNN
+  subgraph backend, on by default there, fuses BatchNorm, relu and the residual adds into
+  its convolutions and keeps their reordered weights);
 * ``rss``: peak RSS of three such training steps, symnb against MXNet 1.9.1, each in a
   fresh process.
 
 Minimum of ``--reps`` calls where timed. Needs oneDNN (``symnb[onednn]``); MXNet's halves
 need ``.bench-mxnet-venv`` (``make bench`` makes it).
 
-    python benchmarks/bench_onednn_layers.py [--only bnorm,sums,verbose,rss] [--reps 10]
+    python benchmarks/bench_onednn_layers.py [--only bnorm,sums,verbose,inference,rss] [--reps 10]
 """
 from __future__ import annotations
 
@@ -35,20 +38,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MAPS = {"stem": (16, 64, 112, 112), "stage1": (16, 64, 56, 56), "stage2": (16, 128, 28, 28),
         "stage3": (16, 256, 14, 14)}
 
-# a child process: a ResNet-18 training step at batch 16, then either three more, each
-# after "=====STEP" (for the verbose log), or two more and the peak RSS
+# a child process: a ResNet-18 training step (or inference) at the batch given, then either
+# three more, each after "=====STEP" (for the verbose log), or two more and the peak RSS
 CHILD = r"""
 import os, resource, sys
 sys.path.insert(0, %r)
 import _workloads as W
-lib, what = sys.argv[1], sys.argv[2]
+lib, what, batch, train = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "train"
 if lib == "mxnet":
     import mxnet as mx
 else:
     import symnb as mx
-arrays = W.resnet18_arrays(mx, 16)
-ex = W.bind(mx, W.resnet18_symbol(mx), arrays, mx.cpu(), grad=True)
-step = W.train_step(ex)
+arrays = W.resnet18_arrays(mx, batch)
+ex = W.bind(mx, W.resnet18_symbol(mx), arrays, mx.cpu(), grad=train)
+step = W.train_step(ex) if train else W.forward_only(ex)
 sync = mx.nd.waitall if lib == "mxnet" else (lambda: None)
 step(); sync()
 if what == "verbose":
@@ -142,22 +145,22 @@ def sums(reps):
             "  copy  NumPy %s   oneDNN %s" % tuple(C.fmt_time(t) for t in copy)]
 
 
-def _child(lib, what, env):
+def _child(lib, what, env, batch=16, train=True):
     py = str(C.MXNET_PY) if lib == "mxnet" else sys.executable
     if lib == "mxnet" and not C.MXNET_PY.exists():
         return None
-    out = subprocess.run([py, "-c", CHILD, lib, what], capture_output=True, text=True,
-                         env=env, timeout=600)
+    argv = [py, "-c", CHILD, lib, what, str(batch), "train" if train else "infer"]
+    out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
     return out.stdout if out.returncode == 0 else None
 
 
-def verbose():
-    lines = ["oneDNN primitives of a ResNet-18 training step, batch 16 (ms, summed by kind, "
-             "median of 3 steps):"]
+def verbose(batch=16, train=True):
+    lines = ["oneDNN primitives of ResNet-18 %s, batch %d (ms, summed by kind, median of 3 "
+             "steps):" % ("training step" if train else "inference", batch)]
     sums_by = {}
     for lib, var in (("symnb", "ONEDNN_VERBOSE"), ("mxnet", "DNNL_VERBOSE")):
         env = C.bench_env({var: "1", "OMP_NUM_THREADS": str(C.numpy_threads())})
-        text = _child(lib, "verbose", env)
+        text = _child(lib, "verbose", env, batch, train)
         if text is None:
             lines.append("  %s: unavailable" % lib)
             continue
@@ -176,6 +179,9 @@ def verbose():
     for kind in kinds:
         lines.append("  %-40s %s" % (kind, "   ".join(
             "%s %7.1f" % (lib, sums_by[lib].get(kind, 0.0)) for lib in sums_by)))
+    if sums_by:
+        lines.append("  %-40s %s" % ("all primitives", "   ".join(
+            "%s %7.1f" % (lib, sum(sums_by[lib].values())) for lib in sums_by)))
     return lines
 
 
@@ -195,11 +201,13 @@ def main(argv):
     if not _onednn.available():
         print("oneDNN is not installed (pip install 'symnb[onednn]')")
         return {"lines": []}
-    only = C.arg_value("--only", "bnorm,sums,verbose,rss", argv).split(",")
+    only = C.arg_value("--only", "bnorm,sums,verbose,inference,rss", argv).split(",")
     reps = C.arg_value("--reps", 10, argv)
     lines = []
     for name, run in (("bnorm", lambda: bnorm(reps)), ("sums", lambda: sums(reps)),
-                      ("verbose", verbose), ("rss", rss)):
+                      ("verbose", verbose),
+                      ("inference", lambda: verbose(1, False) + verbose(16, False)),
+                      ("rss", rss)):
         if name in only:
             lines += run()
     result = {"lines": lines}
