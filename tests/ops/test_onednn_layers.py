@@ -117,6 +117,11 @@ POOL_CASES = [  # (shape, attrs, oneDNN takes it)
     ((2, 4, 7, 7), {"kernel": (1, 1), "global_pool": True, "pool_type": "avg"}, True),
     ((2, 4, 7, 7), {"kernel": (1, 1), "global_pool": True, "pool_type": "max"}, True),
     ((2, 3, 11), {"kernel": (3,), "stride": (2,), "pad": (1,)}, True),
+    # whole channel blocks (blocked layout where the NCHW kernel is not JIT), and a window
+    # of more than 255 positions (an int32 workspace)
+    ((2, 16, 9, 9), {"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1)}, True),
+    ((2, 16, 9, 9), {"kernel": (3, 3), "stride": (2, 2), "pool_type": "avg"}, True),
+    ((2, 8, 17, 17), {"kernel": (1, 1), "global_pool": True, "pool_type": "max"}, True),
     ((1, 2, 5, 6, 6), {"kernel": (2, 2, 2), "stride": (2, 2, 2), "pool_type": "avg"}, True),
     ((1, 2, 5, 6, 6), {"kernel": (3, 3, 3), "stride": (1, 2, 2), "pad": (1, 1, 1)}, True),
     # MXNet counts no padding past the input's pad: oneDNN's divisor would
