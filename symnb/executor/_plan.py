@@ -74,6 +74,9 @@ class Plan:
     # whether the steps run float32 convolutions in oneDNN: then BLAS is held at one thread
     # while they run and the other layers oneDNN has run there too (see ops/_onednn.py)
     onednn: bool = False
+    # an inference run's arrays derived from the weights (oneDNN's reordered weights),
+    # symnb/_writes.Derived, made on the first inference forward of a oneDNN plan
+    derived: object = None
 
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to

@@ -9,7 +9,7 @@ import traceback
 
 import numpy as np
 
-from .. import _profiling
+from .. import _profiling, _writes
 from ..backends import get_backend
 from ..base import MXNetError
 from ..ops import _onednn
@@ -201,6 +201,9 @@ class Executor:
                 self._forward_monitored(is_train)
         except EngineError as e:        # MXNet reports it when an output is read
             held = e
+        finally:
+            if _writes.watching():
+                self._report_writes(self._head_nds, self.aux_arrays if is_train else ())
         self._forwarded = True
         for k, step, i in self._dynamic_heads:     # outputs sized by the run (boolean_mask)
             self._head_nds[k]._data = step.outs[i]
@@ -213,6 +216,15 @@ class Executor:
         if self._observers:
             self._notify("forward")
         return self.outputs
+
+    @staticmethod
+    def _report_writes(*groups):
+        """Tell the caches derived from memory (``symnb/_writes.py``) what a pass wrote into
+        arrays it hands out: another executor may read them as weights."""
+        for group in groups:
+            for nd in group:
+                if nd is not None:
+                    _writes.wrote(nd._data)
 
     def _copy_kwargs(self, kwargs):
         from ..ndarray import NDArray
@@ -285,15 +297,19 @@ class Executor:
                 g._data[...] = value.reshape(g.shape)
         for _node, _pos, _var, grad in plan.zero_grads:
             grad[...] = 0                    # MXNet's zeros_like for zero-propagated inputs
-        if self._monitor is None:
-            _run_steps(plan, plan.bwd_runs, is_train, True)
-        else:
-            for step, run in zip(plan.bwd_steps, plan.bwd_runs):
-                try:
-                    run(is_train)
-                except Exception as e:
-                    raise named_error(step.node.name, step.op, e) from e
-                self._monitor_backward(step)
+        try:
+            if self._monitor is None:
+                _run_steps(plan, plan.bwd_runs, is_train, True)
+            else:
+                for step, run in zip(plan.bwd_steps, plan.bwd_runs):
+                    try:
+                        run(is_train)
+                    except Exception as e:
+                        raise named_error(step.node.name, step.op, e) from e
+                    self._monitor_backward(step)
+        finally:
+            if _writes.watching():
+                self._report_writes(self.grad_arrays or (), self.aux_arrays)
         if self._observers:
             self._notify("backward")
 
@@ -545,7 +561,14 @@ def _run_steps(plan, runs, is_train, backward):
     oneDNN too (``ops/_onednn.py`` says why)."""
     if plan.onednn:
         _onednn.forget_handoff()
-        with _onednn.onednn_plan():
+        derived = None
+        if not (is_train or backward):
+            if plan.derived is None:
+                plan.derived = _writes.Derived()
+            derived = plan.derived
+        elif not backward and plan.derived:
+            plan.derived.clear()      # training changes the weights: nothing worth keeping
+        with _onednn.onednn_plan(derived):
             _run_bare(plan, runs, is_train, backward, _onednn.STEP)
     else:
         _run_bare(plan, runs, is_train, backward)

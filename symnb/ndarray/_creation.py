@@ -10,6 +10,7 @@ import operator
 
 import numpy as np
 
+from .._writes import wrote
 from ..backends import get_backend
 from ..base import MXNetError
 from ..context import cpu, current_context
@@ -175,6 +176,7 @@ def _filled(op_name, fill, shape, ctx, dtype, out=None):
         raise MXNetError("MXNetError: Type inconsistent, Provided = %s, inferred type = %s"
                          % (np.dtype(out.dtype).name, dtype.name))
     out._data[...] = fill
+    wrote(out._data)
     return out
 
 
@@ -213,6 +215,7 @@ def full(shape, val, ctx=None, dtype=np.float32, out=None) -> NDArray:
         out = empty(shape, ctx, dtype)
     with np.errstate(all="ignore"):
         out._data[...] = np.array(float(val)).astype(np.dtype(out.dtype))
+    wrote(out._data)
     return out
 
 

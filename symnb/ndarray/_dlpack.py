@@ -11,6 +11,7 @@ import ctypes
 
 import numpy as np
 
+from .._writes import escape
 from ..context import Context
 
 __all__ = ["to_dlpack_for_read", "to_dlpack_for_write", "from_dlpack"]
@@ -87,6 +88,7 @@ def to_dlpack_for_write(data):
     array([1., 1.], dtype=float32)
     """
     data.wait_to_read()
+    escape(data._data)          # written where symnb cannot see: nothing is derived from it
     return data._data.__dlpack__()
 
 
@@ -119,7 +121,9 @@ def from_dlpack(dlpack):
     device = (int(head.device_type), int(head.device_id))
     producer = _Capsule(dlpack, device)
     if device[0] in (_CPU, _CUDA_HOST):
-        return NDArray(_writable(np.from_dlpack(producer)), Context("cpu", 0))
+        data = _writable(np.from_dlpack(producer))
+        escape(data)            # its producer may write it where symnb cannot see
+        return NDArray(data, Context("cpu", 0))
     if device[0] == _CUDA:
         from ..backends import get_backend
         ctx = Context("gpu", device[1])

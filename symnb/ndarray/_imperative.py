@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from .. import _profiling
+from .._writes import wrote
 from ..backends import get_backend
 from ..base import MXNetError, _Null
 from ..context import Context, current_context
@@ -167,8 +168,12 @@ def _invoke(op, inputs, kwargs, out):
         except EngineError as e:          # reported when an output is read, as MXNet does
             held = e
         except Exception as e:
+            for target in outs_given or ():     # it may have written part of them
+                wrote(target._data)
             raise named_error("", op, e) from e
     if outs_given is not None:
+        for target in outs_given:
+            wrote(target._data)
         if held is not None:
             hold_error(outs_given, held)
         return outs_given[0] if len(outs_given) == 1 else outs_given
@@ -197,6 +202,7 @@ def _invoke_dynamic(op, p, inputs, ctx, rt, n_visible, outs_given):
         for i, (target, value) in enumerate(zip(outs_given, results)):
             _check_out(i, target, tuple(value.shape), np.dtype(value.dtype))
             target._data[...] = value
+            wrote(target._data)
         return outs_given[0] if len(outs_given) == 1 else outs_given
     arrays = [NDArray(r, ctx) for r in results[:n_visible]]
     return arrays[0] if n_visible == 1 else arrays

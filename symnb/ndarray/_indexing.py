@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._writes import wrote
 from ..backends import get_backend
 from .ndarray import NDArray, _is_scalar
 
@@ -133,6 +134,7 @@ def set_item(array: NDArray, key, value) -> None:
         key = Ellipsis   # ``x[:] = v`` fills a 0-d array too
     if _is_scalar(value):
         data[key] = value
+        wrote(data)
         return
     if isinstance(value, NDArray):
         source, from_ndarray = value._in_backend(rt), True
@@ -154,6 +156,7 @@ def set_item(array: NDArray, key, value) -> None:
         # refuses to put a (1,) array into a scalar slot, so drop them first
         source = source.reshape(tuple(source.shape[source.ndim - len(target_shape):]))
     data[key] = source
+    wrote(data)
 
 
 def _broadcasts_to(source, target) -> bool:

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from .._fluent_examples import fluent_doc
+from .._writes import wrote
 from ..backends import get_backend
 from ..base import MXNetError, integer_types, mx_real_t, numeric_types, string_types  # noqa: F401
 from ..context import Context, current_context
@@ -323,6 +324,7 @@ class NDArray:
                                  "Incompatible attr in node  at 0-th output: expected %s, got %s"
                                  % (fmt_shape(self.shape), fmt_shape(other.shape)))
             other._data[...] = self._in_backend(get_backend(other._ctx))
+            wrote(other._data)
             return other
         if isinstance(other, Context):
             rt = get_backend(other)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._writes import wrote
 from ..backends import get_backend
 from ..base import _Null
 from ..context import current_context
@@ -36,6 +37,7 @@ def _sample(kind, a, b, shape, dtype, ctx, out, kwargs):
     values = draw(float(a), float(b), shape, dtype)
     if out is not None:
         out._data[...] = values
+        wrote(out._data)
         return out
     return NDArray(rt.xp.asarray(values), ctx)
 

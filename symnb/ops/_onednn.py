@@ -55,6 +55,10 @@ LAYERS = [False]
 # primitive takes it instead of reordering that array back (see _take)
 STEP = [0]
 _HANDOFF = [None]
+# the running inference plan's cache of derived arrays (symnb/_writes.Derived): convolution
+# weights reordered into oneDNN's layout, kept while no one writes the weights (MXNet keeps
+# reordered weights in inference too); None outside inference plans
+DERIVED = [None]
 
 _vp = ctypes.c_void_p
 _DIMS = ctypes.c_int64 * 12                  # dnnl_dims_t (DNNL_MAX_NDIMS)
@@ -267,6 +271,12 @@ def available() -> bool:
     return _runtime() is not None
 
 
+def _aligned(nbytes):
+    """A new ``nbytes`` buffer and its 64-byte aligned address."""
+    buf = np.empty(nbytes + 64, np.uint8)
+    return buf, buf.ctypes.data + (-buf.ctypes.data) % 64
+
+
 def _plain(ndim):
     """The plain row-major format tag of ``ndim`` dimensions (a, ab, abc, ...)."""
     return _TAG_X + ndim - 1
@@ -429,13 +439,30 @@ class _Conv:
     def forward(self, x, w, bias, out):
         rt = self.rt
         self.f_src.bind_input(rt, x.ctypes.data)
-        self.f_w.bind_input(rt, w.ctypes.data)
+        derived = DERIVED[0]
+        if derived is not None and self.f_w.reorder is not None:
+            rt.lib.dnnl_memory_set_data_handle(self.f_w.mem, self._held_weights(derived, w))
+        else:
+            self.f_w.bind_input(rt, w.ctypes.data)
         self.f_dst.bind_output(rt, out.ctypes.data)
         if self.bias:
             rt.lib.dnnl_memory_set_data_handle(self.f_bias, bias.ctypes.data)
         self._bind_scratch(self.f_scratch)
         rt.execute(self.fwd, self.f_args)
         self.f_dst.finish_output(rt)
+
+    def _held_weights(self, derived, w):
+        """The address of ``w`` in the forward's weight layout, reordered once and kept in
+        the plan's cache of ``derived`` arrays until ``w`` is written (in the shared
+        buffer, reordered each call, where the cache may not keep it)."""
+        key = ("conv weights", id(self), w.ctypes.data)
+        held = derived.get(key, (w,))
+        if held is None:
+            held = _aligned(self.f_w.nbytes)
+            if not derived.put(key, (w,), held):
+                return self.f_w.input_pointer(self.rt, w.ctypes.data)
+            self.f_w.reorder(self.rt, w.ctypes.data, held[1])
+        return held[1]
 
     def _make_backward(self):
         rt, (anyx, anyy, anyw) = self.rt, self.anys
@@ -1086,6 +1113,8 @@ class onednn_plan(one_blas_thread):  # noqa: N801 (a context manager used like a
     and BatchNorm, pooling and the activations in oneDNN too (:data:`LAYERS`), its threads
     then being the only ones at work.
 
+    An inference plan passes its cache of ``derived`` arrays (:data:`DERIVED`).
+
     >>> with onednn_plan():
     ...     LAYERS[0]
     True
@@ -1093,11 +1122,14 @@ class onednn_plan(one_blas_thread):  # noqa: N801 (a context manager used like a
     False
     """
 
+    def __init__(self, derived=None):
+        self.derived = derived
+
     def __enter__(self):
-        self.layers = LAYERS[0]
-        LAYERS[0] = True
+        self.layers, self.outer_derived = LAYERS[0], DERIVED[0]
+        LAYERS[0], DERIVED[0] = True, self.derived
         return super().__enter__()
 
     def __exit__(self, *exc):
-        LAYERS[0] = self.layers
+        LAYERS[0], DERIVED[0] = self.layers, self.outer_derived
         return super().__exit__(*exc)
