@@ -24,6 +24,7 @@ import numpy as np
 from ..ops import _onednn
 from ..ops._params import Params
 from ..ops._registry import kernel_for
+from . import _fuse
 
 __all__ = ["Plan", "FwdStep", "BwdStep", "build_plan"]
 
@@ -71,6 +72,13 @@ class Plan:
     bwd_runs: list = field(default_factory=list)
 
     fwd_run_steps: list = field(default_factory=list)   # the step of each fwd_runs entry
+    # an inference forward's runs where groups of steps run fused (executor/_fuse.py), with
+    # the step (or FusedStep) of each; empty where nothing fuses
+    infer_runs: list = field(default_factory=list)
+    infer_run_steps: list = field(default_factory=list)
+    fusion_groups: list = field(default_factory=list)
+    fused_entries: frozenset = frozenset()    # entries an inference forward leaves unwritten
+    fused_ran: bool = False                   # whether the last forward ran the fused steps
     # whether the steps run float32 convolutions in oneDNN: then BLAS is held at one thread
     # while they run and the other layers oneDNN has run there too (see ops/_onednn.py)
     onednn: bool = False
@@ -81,12 +89,22 @@ class Plan:
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to
         name the node (the run loops stay free of bookkeeping)."""
-        runs, steps = (self.bwd_runs, self.bwd_steps) if backward else \
-            (self.fwd_runs, self.fwd_run_steps)
-        for candidate, step in zip(runs, steps):
-            if candidate is run:
-                return step
+        pairs = [(self.bwd_runs, self.bwd_steps)] if backward else \
+            [(self.fwd_runs, self.fwd_run_steps), (self.infer_runs, self.infer_run_steps)]
+        for runs, steps in pairs:
+            for candidate, step in zip(runs, steps):
+                if candidate is run:
+                    return step
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class FusedStep:
+    """Where a fused group runs as one step: named after its convolution, with MXNet's
+    operator name for the fused node (``_sg_mkldnn_conv``)."""
+    node: object
+    op: object
+    group: object
 
 
 def _size(shape):
@@ -148,6 +166,17 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         for e in node.inputs:
             last_use[(id(e.node), e.index)] = step_index
     pinned = {(id(n), i) for n, i in heads}
+    groups = []
+    if not has_backward and xp is np and _fuse.fusion_enabled() and _onednn.available():
+        groups = _fuse.fusion_groups(ops, heads, shapes, dtypes)
+    for group in groups:
+        # a fused group reads its data and residual at its first step and writes its
+        # result at once: both stay live to its end, so that the result never takes them
+        outside = [group.conv.inputs[0]] + ([] if group.add is None else [
+            e for e in group.add.inputs if (e.node, e.index) == group.residual])
+        for e in outside:
+            key = (id(e.node), e.index)
+            last_use[key] = max(last_use.get(key, group.last), group.last)
 
     # -- forward buffers
     entry_arrays = {}
@@ -213,7 +242,36 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         plan.fwd_runs.append(_forward_run(step, rt))
         plan.fwd_run_steps.append(step)
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
+    if groups and plan.onednn:
+        _plan_fused(plan, groups)
     return plan
+
+
+def _plan_fused(plan, groups):
+    """The inference runs: each group's steps as one fused run (the steps' own runs its
+    fallback), every other step as in ``fwd_runs``."""
+    runs_of = {}
+    for run, step in zip(plan.fwd_runs, plan.fwd_run_steps):
+        runs_of.setdefault(id(step), []).append(run)
+    group_at = {g.first: g for g in groups}
+    fused, k = set(), 0
+    steps = plan.fwd_steps
+    while k < len(steps):
+        group = group_at.get(k)
+        if group is None:
+            for run in runs_of[id(steps[k])]:
+                plan.infer_runs.append(run)
+                plan.infer_run_steps.append(steps[k])
+            k += 1
+            continue
+        members = steps[group.first:group.last + 1]
+        fallback = [run for st in members for run in runs_of[id(st)]]
+        plan.infer_runs.append(_fuse.fused_run(group, members, fallback))
+        plan.infer_run_steps.append(FusedStep(group.conv, _fuse.FUSED_OP, group))
+        fused.update(group.inner_entries)
+        k = group.last + 1
+    plan.fusion_groups = list(groups)
+    plan.fused_entries = frozenset(fused)
 
 
 def _check_differentiable(order, heads, reach):

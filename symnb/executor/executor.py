@@ -194,10 +194,16 @@ class Executor:
         if kwargs:
             self._copy_kwargs(kwargs)
         held = None
+        plan = self._plan
         try:
             if self._monitor is None:
-                _run_steps(self._plan, self._plan.fwd_runs, is_train, False)
+                # inference runs its fused groups (executor/_fuse.py); the monitor and
+                # training see every operator
+                runs = plan.infer_runs if plan.infer_runs and not is_train else plan.fwd_runs
+                plan.fused_ran = runs is plan.infer_runs
+                _run_steps(plan, runs, is_train, False)
             else:
+                plan.fused_ran = False
                 self._forward_monitored(is_train)
         except EngineError as e:        # MXNet reports it when an output is read
             held = e
@@ -587,7 +593,8 @@ def _run_bare(plan, runs, is_train, backward, count=None):
                 count[0] += 1
                 run(is_train)
         else:
-            steps = plan.bwd_steps if backward else plan.fwd_run_steps
+            steps = plan.bwd_steps if backward else \
+                plan.infer_run_steps if runs is plan.infer_runs else plan.fwd_run_steps
             clock = time.perf_counter
             for run, step in zip(runs, steps, strict=True):
                 if count is not None:

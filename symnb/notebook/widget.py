@@ -509,8 +509,10 @@ class ExecutorWidget(SymbolWidget):
             outs = [s.outs[0] for s in ex._plan.fwd_steps if s.outs]
             if len({id(o) for o in outs}) == len(outs):        # buffers not reused
                 heads = {id(a) for a in ex._plan.head_arrays}
+                # entries a fused inference forward did not write (executor/_fuse.py)
+                fused = ex._plan.fused_entries if ex._plan.fused_ran else ()
                 for s in ex._plan.fwd_steps:
-                    if s.outs and id(s.outs[0]) not in heads:
+                    if s.outs and id(s.outs[0]) not in heads and (id(s.node), 0) not in fused:
                         yield "internal", s.node.name + "_output", s.outs[0]
 
     def _encode_changed(self) -> list[dict]:

@@ -41,7 +41,8 @@ import numpy as np
 
 from ._blas import blas_controllers
 
-__all__ = ["available", "conv_forward", "conv_backward", "batch_norm_forward",
+__all__ = ["available", "conv_forward", "conv_backward", "fused_conv_forward",
+           "fold_batch_norm", "batch_norm_forward",
            "batch_norm_backward", "pool_forward", "pool_backward", "eltwise_forward",
            "eltwise_backward", "add", "copy", "one_blas_thread", "onednn_plan", "CALLS", "LAYERS"]
 
@@ -99,6 +100,12 @@ _SIGNATURES = {
         ctypes.c_int, [ctypes.POINTER(_vp), ctypes.c_int, _DIMS, ctypes.c_int, ctypes.c_int]),
     "dnnl_primitive_attr_create": (ctypes.c_int, [ctypes.POINTER(_vp)]),
     "dnnl_primitive_attr_set_scratchpad_mode": (ctypes.c_int, [_vp, ctypes.c_int]),
+    "dnnl_primitive_attr_set_post_ops": (ctypes.c_int, [_vp, _vp]),
+    "dnnl_post_ops_create": (ctypes.c_int, [ctypes.POINTER(_vp)]),
+    "dnnl_post_ops_append_sum": (ctypes.c_int, [_vp, ctypes.c_float, ctypes.c_int32,
+                                                ctypes.c_int]),
+    "dnnl_post_ops_append_eltwise": (ctypes.c_int, [_vp, ctypes.c_int, ctypes.c_float,
+                                                    ctypes.c_float]),
     "dnnl_convolution_forward_primitive_desc_create": (
         ctypes.c_int, [ctypes.POINTER(_vp), _vp, ctypes.c_int, ctypes.c_int, _vp, _vp, _vp, _vp,
                        _DIMS, _DIMS, _DIMS, _DIMS, _vp]),
@@ -525,6 +532,71 @@ class _Conv:
             g["dw"].finish_output(rt)
 
 
+class _FusedConv:
+    """An inference convolution with what follows it folded in, MXNet's ``_sg_mkldnn_conv``:
+    a BatchNorm folded into its weights and bias (by the caller), then a residual added
+    (oneDNN's sum post-op: the result buffer starts as the residual) and relu (an eltwise
+    post-op). One pass over the result, where the four operators took four."""
+
+    def __init__(self, rt, x_shape, w_shape, y_shape, geo, has_sum, has_relu):
+        self.rt, self.has_sum = rt, has_sum
+        nd = len(x_shape)
+        wdims = _weight_dims(w_shape, geo.groups)
+        plain_x, plain_y = rt.md(x_shape, _plain(nd)), rt.md(y_shape, _plain(nd))
+        attr, post = _vp(), _vp()
+        _check(rt.lib.dnnl_primitive_attr_create(ctypes.byref(attr)), "attr_create")
+        _check(rt.lib.dnnl_primitive_attr_set_scratchpad_mode(attr, _SCRATCHPAD_USER),
+               "set_scratchpad_mode")
+        _check(rt.lib.dnnl_post_ops_create(ctypes.byref(post)), "post_ops_create")
+        if has_sum:
+            _check(rt.lib.dnnl_post_ops_append_sum(post, 1.0, 0, 0), "append_sum")
+        if has_relu:
+            _check(rt.lib.dnnl_post_ops_append_eltwise(post, RELU, 0.0, 0.0), "append_eltwise")
+        _check(rt.lib.dnnl_primitive_attr_set_post_ops(attr, post), "set_post_ops")
+        self.attr = attr
+        pd = _vp()
+        _check(rt.lib.dnnl_convolution_forward_primitive_desc_create(
+            ctypes.byref(pd), rt.engine, _FWD_INFERENCE, _CONV_DIRECT, rt.md(x_shape, _TAG_ANY),
+            rt.md(wdims, _TAG_ANY), rt.md((w_shape[0],), _TAG_X), rt.md(y_shape, _TAG_ANY),
+            *_geometry_dims(x_shape, w_shape, y_shape, geo), attr), "convolution_forward_pd")
+        self.pd, self.prim = pd, rt.primitive(pd)
+        self.src = _Operand.of(rt, pd, _Q_SRC, plain_x, "data", False)
+        self.w = _Operand.of(rt, pd, _Q_WEIGHTS, rt.md(wdims, _plain(len(wdims))), "weights",
+                             False)
+        self.dst = _Operand.of(rt, pd, _Q_DST, plain_y, "result", True)
+        self.residual = _Operand(rt, self.dst.md, plain_y, "result", False)
+        self.bias = rt.memory(rt.md((w_shape[0],), _TAG_X))
+        scratch = rt.lib.dnnl_primitive_desc_query_md(pd, _Q_SCRATCHPAD, 0)
+        self.scratch = (rt.memory(scratch), rt.lib.dnnl_memory_desc_get_size(scratch))
+        self.args = (_Arg * 5)(_Arg(_ARG_SRC, self.src.mem), _Arg(_ARG_WEIGHTS, self.w.mem),
+                               _Arg(_ARG_BIAS, self.bias), _Arg(_ARG_DST, self.dst.mem),
+                               _Arg(_ARG_SCRATCHPAD, self.scratch[0]))
+
+    def weights(self, w):
+        """``w`` (plain float32) in the primitive's weight layout, in a new buffer."""
+        held = _aligned(self.w.nbytes)
+        if self.w.reorder is None:
+            ctypes.memmove(held[1], w.ctypes.data, w.nbytes)
+        else:
+            self.w.reorder(self.rt, w.ctypes.data, held[1])
+        return held
+
+    def forward(self, x, w_ptr, bias, residual, out):
+        rt, lib = self.rt, self.rt.lib
+        lib.dnnl_memory_set_data_handle(self.src.mem, self.src.input_pointer(rt, x.ctypes.data))
+        if self.has_sum:
+            if self.dst.reorder is not None:    # into the result buffer, in its layout
+                self.residual.input_pointer(rt, residual.ctypes.data)
+            elif residual.ctypes.data != out.ctypes.data:
+                np.copyto(out, residual)
+        lib.dnnl_memory_set_data_handle(self.dst.mem, self.dst.output_pointer(rt, out.ctypes.data))
+        lib.dnnl_memory_set_data_handle(self.w.mem, w_ptr)
+        lib.dnnl_memory_set_data_handle(self.bias, bias.ctypes.data)
+        lib.dnnl_memory_set_data_handle(self.scratch[0], rt.buffer("scratchpad", self.scratch[1]))
+        rt.execute(self.prim, self.args)
+        self.dst.finish_output(rt)
+
+
 class _Plain:
     """One primitive whose operands are all NumPy arrays in their own (plain) layout: its
     memory objects by argument and its scratchpad; no reorders."""
@@ -895,6 +967,74 @@ def conv_backward(x, w, dy, geo, dx=None, dw=None, db=None) -> bool:
     return _run(arrays, _make_conv,
                 lambda: (x.shape, w.shape, dy.shape, geo, db is not None, True),
                 lambda conv: conv.backward(x, w, dy, dx, dw, db))
+
+
+def _make_fused_conv(rt, x_shape, w_shape, y_shape, geo, has_sum, has_relu):
+    return _FusedConv(rt, x_shape, w_shape, y_shape, geo, has_sum, has_relu) \
+        if _fits(3, 5, x_shape, y_shape) else None
+
+
+def fold_batch_norm(w, bias, bn):
+    """The weights and bias of a convolution followed by BatchNorm ``bn`` (``(gamma, beta,
+    mean, var, eps, fix_gamma)``, given statistics), as one convolution: each filter scaled by
+    its channel's ``gamma / sqrt(var + eps)`` (computed in float64, as the BatchNorm kernels'
+    invstd), the bias shifted. Without ``bn`` the bias alone (zeros without one).
+
+    >>> w, one = np.ones((2, 1, 1, 1), np.float32), np.ones(2, np.float32)
+    >>> wf, bf = fold_batch_norm(w, None, (one * 2, one, one * 3, one * 3, 1.0, False))
+    >>> wf.ravel().tolist(), bf.tolist()
+    ([1.0, 1.0], [-2.0, -2.0])
+    """
+    filters = w.shape[0]
+    if bn is None:
+        return w, (np.zeros(filters, np.float32) if bias is None else bias)
+    gamma, beta, mean, var, eps, fix_gamma = bn
+    scale = 1.0 / np.sqrt(var.astype(np.float64) + eps)
+    if not fix_gamma:
+        scale = scale * gamma
+    folded = (w.reshape(filters, -1) * scale[:, None]).astype(np.float32).reshape(w.shape)
+    shifted = (0.0 if bias is None else bias.astype(np.float64)) - mean
+    return folded, (shifted * scale + beta).astype(np.float32)
+
+
+def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu) -> bool:
+    """``out = relu(batch_norm(conv(x, w) + bias) + residual)`` as one oneDNN convolution
+    (MXNet's ``_sg_mkldnn_conv``), each part optional: ``bias`` and ``residual`` arrays or
+    None, ``bn`` as :func:`fold_batch_norm` takes it or None, ``relu`` a bool. Only while an
+    inference plan runs: its cache (:data:`DERIVED`) keeps the folded, reordered weights
+    until one of their sources is written. False (nothing written) where it does not apply.
+
+    >>> from symnb import _writes
+    >>> from symnb.ops.conv import Geometry
+    >>> x, w = np.ones((1, 2, 3, 3), np.float32), np.ones((1, 2, 2, 2), np.float32)
+    >>> out, res = np.empty((1, 1, 2, 2), np.float32), np.full((1, 1, 2, 2), -9, np.float32)
+    >>> geo = Geometry((2, 2), (1, 1), (1, 1), (0, 0))
+    >>> with onednn_plan(_writes.Derived()):
+    ...     done = fused_conv_forward(x, w, None, None, res, out, geo, relu=True)
+    >>> bool(not done or (out == 0).all())              # relu(8 - 9)
+    True
+    """
+    derived = DERIVED[0]
+    if derived is None or not LAYERS[0]:
+        return False
+    sources = (w,) + (() if bias is None else (bias,)) + (() if bn is None else tuple(bn[:4]))
+    arrays = (x, out) + sources + (() if residual is None else (residual,))
+    if residual is not None and (residual.shape != out.shape or not _apart(out, residual)
+                                 or np.may_share_memory(x, out)):
+        return False
+
+    def call(fused):
+        key = ("fused conv", id(fused), w.ctypes.data)
+        held = derived.get(key, sources)
+        if held is None:
+            folded, shift = fold_batch_norm(w, bias, bn)
+            held = (fused.weights(folded), np.ascontiguousarray(shift, np.float32))
+            derived.put(key, sources, held)     # if it may not keep them, this call does
+        fused.forward(x, held[0][1], held[1], residual, out)
+
+    return _run(arrays, _make_fused_conv,
+                lambda: (x.shape, w.shape, out.shape, geo, residual is not None, bool(relu)),
+                call)
 
 
 def _make_batch_norm(rt, shape, eps, global_stats, training):

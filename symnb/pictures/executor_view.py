@@ -31,6 +31,7 @@ import weakref
 
 import numpy as np
 
+from ..executor import _fuse
 from ._markup import text_width
 from .graph_json import GRAPH_JSON_VERSION
 
@@ -445,6 +446,10 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
             dtype = np.dtype(ex._dtypes[id(node)][0]).name
             if arr is None:
                 value = value_view(np.zeros(0), computed=False)
+            elif role == "internal" and plan.fused_ran and (id(node), 0) in plan.fused_entries:
+                # the last forward ran this node inside a fused convolution (executor/_fuse.py)
+                value = value_view(arr, computed=False)
+                value["state"], value["text"] = "fused", "fused in %s" % _fuse.FUSED_OP_NAME
             elif owners.get(id(arr), 0) > 1 and role == "internal":
                 value = value_view(arr, computed=False)
                 value["state"], value["text"] = "reused", "memory reused"

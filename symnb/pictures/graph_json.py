@@ -30,7 +30,7 @@ Executor documents (:func:`symnb.pictures.executor_view.executor_document`)::
         "formula": str,                       # chain rule, 'd(A) = 1 * d(C)', or ''
         "aux_attached": bool,                 # its aux states hang on its right; its
                                               #   texts are on its left
-        "value": {"state": "values" | "summary" | "not_computed" | "reused",
+        "value": {"state": "values" | "summary" | "not_computed" | "reused" | "fused",
                   "text",                     # '10', '[1, 2]', '2×3 float32', 'not computed yet'
                   "values": [..] | null,      # flat numbers when size <= 8
                   "shape", "dtype", "size", "min", "max", "mean", "nan", "inf",

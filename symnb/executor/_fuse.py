@@ -1,0 +1,158 @@
+"""Inference fusion: a convolution and the BatchNorm, residual add and relu after it run as
+one oneDNN convolution, as MXNet 1.9.1's MKLDNN subgraph backend fuses them
+(``_sg_mkldnn_conv``) in executors that compute no gradient.
+
+A *group* is a float32 ``Convolution`` followed, each optional and in this order, by a
+``BatchNorm`` (channels on axis 1, its statistics not outputs), an ``elemwise_add`` of a
+residual, and ``Activation(act_type='relu')``; each consumes the one before it, which no
+other node or head reads, and the group's steps are consecutive in the plan. BatchNorm is
+folded into the convolution's weights and bias (``_onednn.fold_batch_norm``), the add and
+relu become post-ops. The entries inside a group are then not written by an inference
+forward (the pictures say so); its inputs stay live until its last step, so its result never
+takes their memory. A training forward (``is_train=True``) runs the operators one by one.
+``MXNET_SUBGRAPH_BACKEND=NONE`` turns fusion off, as it does in MXNet.
+
+>>> import symnb as mx
+>>> x = mx.sym.var('x')
+>>> y = mx.sym.Activation(mx.sym.BatchNorm(mx.sym.Convolution(x, kernel=(3, 3),
+...     num_filter=8, name='c'), name='bn'), act_type='relu', name='r')
+>>> ex = y.simple_bind(mx.cpu(), grad_req='null', x=(1, 8, 6, 6))       # oneDNN or not
+>>> [[n.name for n in g.nodes] for g in ex._plan.fusion_groups] in ([['c', 'bn', 'r']], [])
+True
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..ops import _onednn
+
+__all__ = ["FusionGroup", "fusion_groups", "fusion_enabled", "fused_run", "FUSED_OP_NAME"]
+
+FUSED_OP_NAME = "_sg_mkldnn_conv"        # MXNet's name for the fused node (its profiler's)
+
+
+@dataclass(frozen=True, slots=True)
+class FusionGroup:
+    nodes: tuple                 # the operator nodes, the convolution first
+    conv: object
+    bn: object                   # or None
+    add: object                  # or None
+    residual: tuple              # (node, index) of the add's other input, or None
+    relu: bool
+    first: int                   # positions of the first and last node in the plan's steps
+    last: int
+
+    @property
+    def inner_entries(self):
+        """The entries the fused run does not write (all but the group's result)."""
+        return [(id(n), i) for n in self.nodes[:-1] for i in range(n.num_outputs())] + \
+            [(id(self.nodes[-1]), i) for i in range(1, self.nodes[-1].num_outputs())]
+
+
+class _FusedOp:
+    """Stands in for an operator where a fused step is named (profiler rows, errors)."""
+
+    name = FUSED_OP_NAME
+
+
+FUSED_OP = _FusedOp()
+
+
+def fusion_enabled() -> bool:
+    """Whether binds fuse (MXNet's ``MXNET_SUBGRAPH_BACKEND``, read at bind; ``NONE`` turns
+    its MKLDNN fusion off).
+
+    >>> fusion_enabled() in (True, False)
+    True
+    """
+    return os.environ.get("MXNET_SUBGRAPH_BACKEND", "MKLDNN").strip().upper() != "NONE"
+
+
+def fusion_groups(ops, heads, shapes, dtypes) -> list:
+    """The groups in ``ops`` (operator nodes in plan order) of a plan with no backward;
+    ``shapes`` and ``dtypes`` map ``id(node)`` to its outputs'."""
+    uses = {}
+    for node in ops:
+        for e in node.inputs:
+            uses[(id(e.node), e.index)] = uses.get((id(e.node), e.index), 0) + 1
+    for node, i in heads:
+        uses[(id(node), i)] = uses.get((id(node), i), 0) + 2      # a head is always kept
+    f32 = np.dtype(np.float32)
+
+    def sole_reader(node, at):
+        """``ops[at]`` if it is the one reader of ``node``'s first output, else None."""
+        if uses.get((id(node), 0), 0) != 1 or at >= len(ops):
+            return None
+        nxt = ops[at]
+        return nxt if any(e.node is node and e.index == 0 for e in nxt.inputs) else None
+
+    groups = []
+    k = 0
+    while k < len(ops):
+        conv = ops[k]
+        if conv.op.name != "Convolution" or dtypes[id(conv)][0] != f32:
+            k += 1
+            continue
+        nodes, bn, add, residual, relu = [conv], None, None, None, False
+        nxt = sole_reader(conv, k + 1)
+        if nxt is not None and _is_bn(nxt, conv, uses, len(shapes[id(conv)][0])):
+            bn = nxt
+            nodes.append(nxt)
+            nxt = sole_reader(nxt, k + len(nodes))
+        if nxt is not None and nxt.op.name == "elemwise_add":
+            other = [e for e in nxt.inputs if e.node is not nodes[-1]]
+            if len(other) == 1 and all(other[0].node is not n for n in nodes) and \
+                    dtypes[id(other[0].node)][other[0].index] == f32:
+                add, residual = nxt, (other[0].node, other[0].index)
+                nodes.append(nxt)
+                nxt = sole_reader(nxt, k + len(nodes))
+        if nxt is not None and nxt.op.name == "Activation" and nxt.params.act_type == "relu":
+            relu = True
+            nodes.append(nxt)
+        if len(nodes) > 1:
+            groups.append(FusionGroup(tuple(nodes), conv, bn, add, residual, relu, k,
+                                      k + len(nodes) - 1))
+        k += len(nodes)
+    return groups
+
+
+def _is_bn(node, conv, uses, ndim) -> bool:
+    from ..ops.norm import _real_axis
+    if node.op.name != "BatchNorm" or node.inputs[0].node is not conv:
+        return False
+    if any(e.node is conv for e in node.inputs[1:]) or node.params.output_mean_var:
+        return False
+    if any(uses.get((id(node), i), 0) for i in (1, 2)):
+        return False
+    return _real_axis(node.params.axis, ndim) == 1
+
+
+def fused_run(group, steps, fallback):
+    """The closure of ``group`` (its plan steps ``steps``, node by node): one oneDNN call,
+    or the operators' own ``fallback`` runs where oneDNN declines."""
+    from ..ops.conv import _spatial_params
+    conv = steps[0]
+    x, w = conv.ins[0], conv.ins[1]
+    bias = None if conv.params.no_bias else conv.ins[2]
+    geo = _spatial_params(conv.params)
+    bn = None
+    if group.bn is not None:
+        st = steps[1]
+        bn = tuple(st.ins[1:5]) + (float(st.params.eps), bool(st.params.fix_gamma))
+    residual = None
+    if group.add is not None:
+        st = steps[group.nodes.index(group.add)]
+        node, index = group.residual
+        residual = next(a for a, e in zip(st.ins, group.add.inputs)
+                        if e.node is node and e.index == index)
+    out, relu = steps[-1].outs[0], group.relu
+    forward = _onednn.fused_conv_forward
+
+    def run(is_train):
+        if not forward(x, w, bias, bn, residual, out, geo, relu):
+            for each in fallback:
+                each(is_train)
+    return run

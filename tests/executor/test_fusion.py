@@ -1,0 +1,195 @@
+"""Inference fusion (executor/_fuse.py): a convolution with the BatchNorm, residual add and relu
+after it runs as one oneDNN convolution in executors without gradients, as MXNet's MKLDNN
+subgraph backend; the results are the operators' own to float32 rounding, every write to a
+weight or statistic is seen, and nothing fuses where a node's output is read elsewhere."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symnb as mx
+from symnb.executor import _fuse
+from symnb.ops import _onednn
+
+needs_onednn = pytest.mark.skipif(not _onednn.available(),
+                                  reason="oneDNN is not installed or SYMNB_ONEDNN=0")
+
+
+def _block(x, c, name, down=False):
+    stride = (2, 2) if down else (1, 1)
+    y = mx.sym.Convolution(x, num_filter=c, kernel=(3, 3), pad=(1, 1), stride=stride,
+                           no_bias=True, name=name + "c1")
+    y = mx.sym.Activation(mx.sym.BatchNorm(y, fix_gamma=False, name=name + "bn1"),
+                          act_type="relu", name=name + "r1")
+    y = mx.sym.Convolution(y, num_filter=c, kernel=(3, 3), pad=(1, 1), no_bias=True,
+                           name=name + "c2")
+    y = mx.sym.BatchNorm(y, fix_gamma=False, name=name + "bn2")
+    if down:
+        x = mx.sym.Convolution(x, num_filter=c, kernel=(1, 1), stride=(2, 2), no_bias=True,
+                               name=name + "cd")
+        x = mx.sym.BatchNorm(x, fix_gamma=False, name=name + "bnd")
+    return mx.sym.Activation(mx.sym.elemwise_add(x, y, name=name + "add"), act_type="relu",
+                             name=name + "r2")
+
+
+def resnet_like():
+    x = mx.sym.var("data")
+    y = mx.sym.Convolution(x, num_filter=16, kernel=(3, 3), pad=(1, 1), name="stem")
+    y = mx.sym.Activation(mx.sym.BatchNorm(y, name="bn0"), act_type="relu", name="r0")
+    return _block(_block(y, 16, "a"), 32, "b", down=True)
+
+
+SHAPES = {"data": (2, 8, 12, 12)}
+
+
+def _fill(ex, seed=0):
+    rng = np.random.default_rng(seed)
+    for name, arr in list(ex.arg_dict.items()) + list(ex.aux_dict.items()):
+        value = rng.standard_normal(arr.shape)
+        if name.endswith("_var"):
+            value = np.abs(value) + 0.5
+        arr[:] = value.astype(arr.dtype)
+
+
+def _unfused(sym, ex, monkeypatch, is_train=False):
+    """The outputs of the same graph bound with fusion off, on copies of ``ex``'s arrays."""
+    monkeypatch.setenv("MXNET_SUBGRAPH_BACKEND", "NONE")
+    other = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
+                     aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    monkeypatch.delenv("MXNET_SUBGRAPH_BACKEND")
+    assert not other._plan.fusion_groups
+    return [o.asnumpy() for o in other.forward(is_train=is_train)]
+
+
+def _close(got, want):
+    scale = max(float(np.abs(want).max()), 1.0)
+    np.testing.assert_allclose(got, want, rtol=0, atol=2e-6 * scale)
+
+
+@needs_onednn
+def test_resnet_blocks_fuse_as_mxnet_does(monkeypatch):
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    assert [[n.name for n in g.nodes] for g in ex._plan.fusion_groups] == [
+        ["stem", "bn0", "r0"], ["ac1", "abn1", "ar1"], ["ac2", "abn2", "aadd", "ar2"],
+        ["bcd", "bbnd"], ["bc1", "bbn1", "br1"], ["bc2", "bbn2", "badd", "br2"]]
+    _fill(ex)
+    calls = _onednn.CALLS[0]
+    got = ex.forward()[0].asnumpy()
+    assert ex._plan.fused_ran
+    # one oneDNN call per fused group: the operators inside it did not run
+    assert _onednn.CALLS[0] - calls == len(ex._plan.fusion_groups)
+    _close(got, _unfused(sym, ex, monkeypatch)[0])
+    np.testing.assert_array_equal(ex.forward()[0].asnumpy(), got)      # cached weights
+
+
+@needs_onednn
+def test_training_forward_runs_each_operator(monkeypatch):
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    _fill(ex)
+    got = ex.forward(is_train=True)[0].asnumpy()
+    assert not ex._plan.fused_ran
+    np.testing.assert_array_equal(got, _unfused(sym, ex, monkeypatch, is_train=True)[0])
+
+
+@needs_onednn
+@pytest.mark.parametrize("what", ["gamma", "beta", "moving_mean", "moving_var", "weight"])
+def test_writes_to_folded_arrays_are_seen(monkeypatch, what):
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    _fill(ex)
+    first = ex.forward()[0].asnumpy()
+    name = {"weight": "ac2_weight", "gamma": "abn2_gamma", "beta": "abn2_beta"}.get(
+        what, "abn2_" + what)
+    target = ex.arg_dict[name] if name in ex.arg_dict else ex.aux_dict[name]
+    target[:] = target.asnumpy() * 0.5 + 0.25
+    got = ex.forward()[0].asnumpy()
+    assert not np.array_equal(got, first)
+    _close(got, _unfused(sym, ex, monkeypatch)[0])
+
+
+@needs_onednn
+def test_fix_gamma_folds_gamma_as_one_and_leaves_it_alone(monkeypatch):
+    x = mx.sym.var("data")
+    sym = mx.sym.BatchNorm(mx.sym.Convolution(x, num_filter=8, kernel=(3, 3), name="c"),
+                           fix_gamma=True, name="bn")
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", data=(1, 8, 6, 6))
+    _fill(ex)
+    gamma = ex.arg_dict["bn_gamma"].asnumpy()
+    assert len(ex._plan.fusion_groups) == 1
+    _close(ex.forward()[0].asnumpy(), _unfused(sym, ex, monkeypatch)[0])
+    np.testing.assert_array_equal(ex.arg_dict["bn_gamma"].asnumpy(), gamma)
+
+
+def _groups(sym, grad_req="null", dtype=np.float32, **shapes):
+    ex = sym.simple_bind(mx.cpu(), grad_req=grad_req, type_dict={"data": dtype}, **shapes)
+    return [[n.name for n in g.nodes] for g in ex._plan.fusion_groups]
+
+
+@needs_onednn
+def test_nothing_fuses_where_an_inner_output_is_read():
+    x = mx.sym.var("data")
+    conv = mx.sym.Convolution(x, num_filter=8, kernel=(3, 3), name="c")
+    bn = mx.sym.BatchNorm(conv, name="bn")
+    relu = mx.sym.Activation(bn, act_type="relu", name="r")
+    shape = {"data": (1, 8, 6, 6)}
+    assert _groups(relu, **shape) == [["c", "bn", "r"]]
+    # bn is a head: written as the group's result, so relu stays out
+    assert _groups(mx.sym.Group([bn, relu]), **shape) == [["c", "bn"]]
+    assert _groups(mx.sym.Group([conv, relu]), **shape) == []
+    assert _groups(relu + conv, **shape) == []                       # conv read twice
+    assert _groups(relu, grad_req="write", **shape) == []            # a backward
+    assert _groups(relu, dtype=np.float64, **shape) == []
+    with_stats = mx.sym.BatchNorm(conv, output_mean_var=True, name="bn")
+    assert _groups(with_stats, **shape) == []
+    tanh = mx.sym.Activation(bn, act_type="tanh")
+    assert _groups(tanh, **shape) == [["c", "bn"]]
+
+
+@needs_onednn
+def test_subgraph_backend_none_turns_it_off(monkeypatch):
+    monkeypatch.setenv("MXNET_SUBGRAPH_BACKEND", "NONE")
+    assert _groups(resnet_like(), **SHAPES) == []
+
+
+@needs_onednn
+def test_a_declined_fused_call_runs_the_operators(monkeypatch):
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    _fill(ex)
+    want = _unfused(sym, ex, monkeypatch)[0]
+    monkeypatch.setattr(_onednn, "fused_conv_forward", lambda *a, **k: False)
+    ex2 = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
+                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    np.testing.assert_array_equal(ex2.forward()[0].asnumpy(), want)
+
+
+@needs_onednn
+def test_profiler_names_the_fused_node(tmp_path):
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    _fill(ex)
+    mx.profiler.set_config(profile_symbolic=True, filename=str(tmp_path / "p.json"))
+    mx.profiler.set_state("run")
+    ex.forward()
+    mx.profiler.set_state("stop")
+    table = mx.profiler.dumps(reset=True)
+    assert _fuse.FUSED_OP_NAME in table and "BatchNorm" not in table
+
+
+@needs_onednn
+def test_pictures_mark_the_fused_entries():
+    from symnb.pictures.executor_view import executor_document
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    _fill(ex)
+    ex.forward()
+    states = {n["name"]: n["value"]["state"] for n in executor_document(ex, {})["nodes"]
+              if n["section"] == "forward"}
+    assert states["stem"] == states["bn0"] == "fused"
+    assert states["br2"] != "fused"                                  # the result is written
+    ex.forward(is_train=True)
+    states = {n["name"]: n["value"]["state"] for n in executor_document(ex, {})["nodes"]
+              if n["section"] == "forward"}
+    assert "fused" not in states.values()
