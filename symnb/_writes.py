@@ -147,12 +147,25 @@ class Derived:
     [0.0, 2.0, 4.0]
     >>> d.get(('double', 0), (w.copy(),)) is None      # other sources
     True
+
+    ``stable`` (ids of arrays), where given, limits the sources to those arrays: an
+    executor's bound arguments and auxiliary states, which only writes symnb reports change
+    (its steps rewrite their own buffers every run without reporting them).
     """
 
-    def __init__(self):
+    def __init__(self, stable=None):
         self._entries = {}
         self._spans = []
+        self._stable = stable
         weakref.finalize(self, _unwatch, self._spans)
+
+    def keeps(self, sources) -> bool:
+        """Whether :meth:`put` would keep a value derived from ``sources``."""
+        if any(type(a) is not np.ndarray for a in sources):
+            return False
+        if self._stable is not None and any(id(a) not in self._stable for a in sources):
+            return False
+        return not (_ESCAPED and any(_escaped(_bounds(a)) for a in sources))
 
     def get(self, key, sources):
         """The value put for ``key`` from these very ``sources``, unless written since."""
@@ -163,12 +176,13 @@ class Derived:
         return entry[2]
 
     def put(self, key, sources, value) -> bool:
-        """Keep ``value``, derived from ``sources`` just now; False (nothing kept) where a
-        source's memory is shared for writing outside symnb (:func:`escape`)."""
-        spans = [_bounds(a) for a in sources]
-        if any(type(a) is not np.ndarray for a in sources) or any(map(_escaped, spans)):
+        """Keep ``value``, derived from ``sources`` just now; False (nothing kept) where
+        :meth:`keeps` says no: a source's memory is shared for writing outside symnb
+        (:func:`escape`), or it is not one of the ``stable`` arrays."""
+        if not self.keeps(sources):
             self._entries.pop(key, None)
             return False
+        spans = [_bounds(a) for a in sources]
         for span in spans:
             if span not in self._spans:
                 self._spans.append(span)

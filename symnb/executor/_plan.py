@@ -85,6 +85,9 @@ class Plan:
     # an inference run's arrays derived from the weights (oneDNN's reordered weights),
     # symnb/_writes.Derived, made on the first inference forward of a oneDNN plan
     derived: object = None
+    # ids of the arrays a Derived cache may derive from: the bound arguments and aux states
+    # that no step writes (steps rewrite their own buffers every run, unreported)
+    stable_ids: frozenset = frozenset()
 
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to
@@ -233,6 +236,10 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
     plan.onednn = xp is np and any(
         step.op.name == "Convolution" and step.ins[0].dtype == np.float32
         for step in fwd_steps) and _onednn.available()
+    written = {id(step.ins[pos]) for step in fwd_steps
+               for pos in step.op.forward_writes_inputs(step.params)}
+    plan.stable_ids = frozenset(id(nd._data) for nd in list(arg_nds) + list(aux_nds)
+                                if nd is not None and id(nd._data) not in written)
     if has_backward:
         plan.zero_grads = _zero_grads(order, heads, reach, grad_of, shapes)
     for step in fwd_steps:

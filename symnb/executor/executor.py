@@ -570,7 +570,7 @@ def _run_steps(plan, runs, is_train, backward):
         derived = None
         if not (is_train or backward):
             if plan.derived is None:
-                plan.derived = _writes.Derived()
+                plan.derived = _writes.Derived(plan.stable_ids)
             derived = plan.derived
         elif not backward and plan.derived:
             plan.derived.clear()      # training changes the weights: nothing worth keeping

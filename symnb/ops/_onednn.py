@@ -465,10 +465,11 @@ class _Conv:
         key = ("conv weights", id(self), w.ctypes.data)
         held = derived.get(key, (w,))
         if held is None:
-            held = _aligned(self.f_w.nbytes)
-            if not derived.put(key, (w,), held):
+            if not derived.keeps((w,)):
                 return self.f_w.input_pointer(self.rt, w.ctypes.data)
+            held = _aligned(self.f_w.nbytes)
             self.f_w.reorder(self.rt, w.ctypes.data, held[1])
+            derived.put(key, (w,), held)
         return held[1]
 
     def _make_backward(self):
@@ -1017,7 +1018,9 @@ def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu) -> bool:
     derived = DERIVED[0]
     if derived is None or not LAYERS[0]:
         return False
-    sources = (w,) + (() if bias is None else (bias,)) + (() if bn is None else tuple(bn[:4]))
+    sources = (w,) + (() if bias is None else (bias,))
+    if bn is not None:          # with fix_gamma, gamma is 1 whatever its array holds
+        sources += tuple(bn[1:4]) + (() if bn[5] else (bn[0],))
     arrays = (x, out) + sources + (() if residual is None else (residual,))
     if residual is not None and (residual.shape != out.shape or not _apart(out, residual)
                                  or np.may_share_memory(x, out)):

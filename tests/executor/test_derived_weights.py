@@ -172,3 +172,25 @@ def test_a_training_forward_drops_the_cache():
     assert len(ex._plan.derived) == 2
     ex.forward(is_train=True)
     assert len(ex._plan.derived) == 0
+
+
+@needs_onednn
+@pytest.mark.parametrize("with_bn", [False, True])
+def test_weights_computed_in_the_graph_are_not_cached(with_bn):
+    # the plan rewrites the scaled weight's buffer every forward without reporting it
+    x, v = mx.sym.var("data"), mx.sym.var("v")
+    y = mx.sym.Convolution(x, weight=v * 0.5, num_filter=16, kernel=(3, 3), no_bias=True,
+                           name="c")
+    if with_bn:
+        y = mx.sym.BatchNorm(y, fix_gamma=False, name="bn")
+    ex = y.simple_bind(mx.cpu(), grad_req="null", data=(1, 16, 6, 6))
+    rng = np.random.default_rng(7)
+    for arr in list(ex.arg_dict.values()) + list(ex.aux_dict.values()):
+        arr[:] = np.abs(rng.standard_normal(arr.shape)).astype(np.float32) + 0.5
+    first = ex.forward()[0].asnumpy()
+    ex.arg_dict["v"][:] = ex.arg_dict["v"].asnumpy() * 3
+    got = ex.forward()[0].asnumpy()
+    fresh = y.bind(mx.cpu(), {k: a.copy() for k, a in ex.arg_dict.items()},
+                   aux_states={k: a.copy() for k, a in ex.aux_dict.items()}, grad_req="null")
+    np.testing.assert_allclose(got, fresh.forward()[0].asnumpy(), rtol=1e-6)
+    assert not np.allclose(got, first)
