@@ -9,7 +9,9 @@ other node or head reads, and the group's steps are consecutive in the plan. Bat
 folded into the convolution's weights and bias (``_onednn.fold_batch_norm``), the add and
 relu become post-ops. The entries inside a group are then not written by an inference
 forward (the pictures say so); its inputs stay live until its last step, so its result never
-takes their memory. A training forward (``is_train=True``) runs the operators one by one.
+takes their memory. A group's result that only groups read stays in its convolution's
+blocked layout (:func:`blocked_entries`). A training forward (``is_train=True``) runs the
+operators one by one.
 ``MXNET_SUBGRAPH_BACKEND=NONE`` turns fusion off, as it does in MXNet.
 
 >>> import symnb as mx
@@ -130,9 +132,43 @@ def _is_bn(node, conv, uses, ndim) -> bool:
     return _real_axis(node.params.axis, ndim) == 1
 
 
-def fused_run(group, steps, fallback):
+def blocked_entries(plan, groups, heads) -> dict:
+    """The results of groups that only groups read, as the data of their convolution or
+    their residual, and no head: ``{entry: EntryLayout}``. Such a result stays in the
+    layout its convolution writes, in its own array's memory: no reorder to NCHW after it
+    and none back before its readers."""
+    readers = {}
+    for step in plan.fwd_steps:
+        for e in step.node.inputs:
+            readers.setdefault((id(e.node), e.index), []).append(step.node)
+    heads = {(id(n), i) for n, i in heads}
+    by_node = {}
+    for g in groups:
+        for n in g.nodes:
+            by_node[id(n)] = g
+    out = {}
+    for g in groups:
+        key = (id(g.nodes[-1]), 0)
+        if key in heads or not readers.get(key):
+            continue
+        fine = True
+        for reader in readers[key]:
+            h = by_node.get(id(reader))
+            as_data = h is not None and reader is h.conv and reader.inputs[0].node is g.nodes[-1]
+            as_residual = h is not None and reader is h.add and h.residual is not None and \
+                h.residual[0] is g.nodes[-1]
+            if not (as_data or as_residual):
+                fine = False
+                break
+        if fine:
+            out[key] = _onednn.EntryLayout()
+    return out
+
+
+def fused_run(group, steps, fallback, layouts=None):
     """The closure of ``group`` (its plan steps ``steps``, node by node): one oneDNN call,
-    or the operators' own ``fallback`` runs where oneDNN declines."""
+    or the operators' own ``fallback`` runs where oneDNN declines. ``layouts`` maps the
+    entries kept blocked between groups to their :class:`_onednn.EntryLayout`."""
     from ..ops.conv import _spatial_params
     conv = steps[0]
     x, w = conv.ins[0], conv.ins[1]
@@ -149,10 +185,24 @@ def fused_run(group, steps, fallback):
         residual = next(a for a, e in zip(st.ins, group.add.inputs)
                         if e.node is node and e.index == index)
     out, relu = steps[-1].outs[0], group.relu
-    forward = _onednn.fused_conv_forward
+    layouts = layouts or {}
+    data = group.conv.inputs[0]
+    entry_layouts = (layouts.get((id(data.node), data.index)),
+                     None if group.residual is None else layouts.get(
+                         (id(group.residual[0]), group.residual[1])),
+                     layouts.get((id(group.nodes[-1]), 0)))
+    if not any(entry_layouts):
+        entry_layouts = None
+    forward, restore = _onednn.fused_conv_forward, _onednn.restore_plain
 
     def run(is_train):
-        if not forward(x, w, bias, bn, residual, out, geo, relu):
+        if not forward(x, w, bias, bn, residual, out, geo, relu, entry_layouts):
+            if entry_layouts is not None:       # the operators read and write NCHW
+                for layout, arr in zip(entry_layouts[:2], (x, residual)):
+                    if layout is not None:
+                        restore(layout, arr)
+                if entry_layouts[2] is not None:
+                    entry_layouts[2].md = None
             for each in fallback:
                 each(is_train)
     return run

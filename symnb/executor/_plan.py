@@ -250,18 +250,19 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         plan.fwd_run_steps.append(step)
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
     if groups and plan.onednn:
-        _plan_fused(plan, groups)
+        _plan_fused(plan, groups, heads)
     return plan
 
 
-def _plan_fused(plan, groups):
+def _plan_fused(plan, groups, heads):
     """The inference runs: each group's steps as one fused run (the steps' own runs its
     fallback), every other step as in ``fwd_runs``."""
     runs_of = {}
     for run, step in zip(plan.fwd_runs, plan.fwd_run_steps):
         runs_of.setdefault(id(step), []).append(run)
     group_at = {g.first: g for g in groups}
-    fused, k = set(), 0
+    layouts = _fuse.blocked_entries(plan, groups, heads)
+    fused, k = set(layouts), 0
     steps = plan.fwd_steps
     while k < len(steps):
         group = group_at.get(k)
@@ -273,7 +274,7 @@ def _plan_fused(plan, groups):
             continue
         members = steps[group.first:group.last + 1]
         fallback = [run for st in members for run in runs_of[id(st)]]
-        plan.infer_runs.append(_fuse.fused_run(group, members, fallback))
+        plan.infer_runs.append(_fuse.fused_run(group, members, fallback, layouts))
         plan.infer_run_steps.append(FusedStep(group.conv, _fuse.FUSED_OP, group))
         fused.update(group.inner_entries)
         k = group.last + 1

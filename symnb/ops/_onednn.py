@@ -42,7 +42,7 @@ import numpy as np
 from ._blas import blas_controllers
 
 __all__ = ["available", "conv_forward", "conv_backward", "fused_conv_forward",
-           "fold_batch_norm", "batch_norm_forward",
+           "fold_batch_norm", "EntryLayout", "restore_plain", "batch_norm_forward",
            "batch_norm_backward", "pool_forward", "pool_backward", "eltwise_forward",
            "eltwise_backward", "add", "copy", "one_blas_thread", "onednn_plan", "CALLS", "LAYERS"]
 
@@ -533,6 +533,35 @@ class _Conv:
             g["dw"].finish_output(rt)
 
 
+class EntryLayout:
+    """How an inference plan's entry between two fused convolutions holds its data this run:
+    ``md`` None for NCHW, else the blocked layout the producing convolution wrote into the
+    entry's own memory (its only readers are fused convolutions, which take that layout and
+    skip a reorder on each side)."""
+
+    __slots__ = ("md",)
+
+    def __init__(self):
+        self.md = None
+
+
+def restore_plain(layout, arr) -> None:
+    """Rewrite ``arr`` as NCHW where ``layout`` says it holds blocked data (a fused group
+    about to run operator by operator reads it).
+
+    >>> restore_plain(EntryLayout(), np.zeros(2, np.float32))
+    """
+    if layout.md is None:
+        return
+    rt = _runtime()
+    with rt.lock:
+        plain = rt.md(arr.shape, _plain(arr.ndim))
+        tmp = np.empty_like(arr)
+        _Reorder(rt, layout.md, plain)(rt, arr.ctypes.data, tmp.ctypes.data)
+        arr[...] = tmp
+    layout.md = None
+
+
 class _FusedConv:
     """An inference convolution with what follows it folded in, MXNet's ``_sg_mkldnn_conv``:
     a BatchNorm folded into its weights and bias (by the caller), then a residual added
@@ -572,6 +601,7 @@ class _FusedConv:
         self.args = (_Arg * 5)(_Arg(_ARG_SRC, self.src.mem), _Arg(_ARG_WEIGHTS, self.w.mem),
                                _Arg(_ARG_BIAS, self.bias), _Arg(_ARG_DST, self.dst.mem),
                                _Arg(_ARG_SCRATCHPAD, self.scratch[0]))
+        self.converts = {}
 
     def weights(self, w):
         """``w`` (plain float32) in the primitive's weight layout, in a new buffer."""
@@ -582,19 +612,56 @@ class _FusedConv:
             self.w.reorder(self.rt, w.ctypes.data, held[1])
         return held
 
-    def forward(self, x, w_ptr, bias, residual, out):
+    def _convert(self, src_md, dst_md, src_ptr, dst_ptr):
+        """Reorder (or copy, in one layout) between two layouts, the reorder made once."""
+        key = (src_md, dst_md)
+        reorder = self.converts.get(key)
+        if reorder is None:
+            reorder = self.converts[key] = _Reorder(self.rt, src_md, dst_md)
+        reorder(self.rt, src_ptr, dst_ptr)
+
+    def forward(self, x, w_ptr, bias, residual, out, layouts):
+        """``layouts``: the :class:`EntryLayout` of ``x``, ``residual`` and ``out`` (each
+        None where the array is always NCHW); ``out`` is written in the primitive's own
+        layout where its layout allows (and says so), else as NCHW."""
         rt, lib = self.rt, self.rt.lib
-        lib.dnnl_memory_set_data_handle(self.src.mem, self.src.input_pointer(rt, x.ctypes.data))
-        if self.has_sum:
-            if self.dst.reorder is not None:    # into the result buffer, in its layout
-                self.residual.input_pointer(rt, residual.ctypes.data)
-            elif residual.ctypes.data != out.ctypes.data:
-                np.copyto(out, residual)
-        lib.dnnl_memory_set_data_handle(self.dst.mem, self.dst.output_pointer(rt, out.ctypes.data))
+        x_in, res_in, out_as = layouts
+        x_ptr, out_ptr = x.ctypes.data, out.ctypes.data
+        if x_in is not None and x_in.md is not None:        # blocked by the group before
+            if lib.dnnl_memory_desc_equal(x_in.md, self.src.md):
+                src_ptr = x_ptr
+            else:
+                src_ptr = rt.buffer("data", self.src.nbytes)
+                self._convert(x_in.md, self.src.md, x_ptr, src_ptr)
+        else:
+            src_ptr = self.src.input_pointer(rt, x_ptr)
+        direct = out_as is not None and self.dst.reorder is not None \
+            and self.dst.nbytes <= out.nbytes
+        target = out_ptr if direct or self.dst.reorder is None else \
+            rt.buffer("result", self.dst.nbytes)
+        if self.has_sum:                        # the result starts as the residual
+            res_ptr = residual.ctypes.data
+            if res_in is not None and res_in.md is not None:
+                self._convert(res_in.md, self.dst.md, res_ptr, target)
+            elif self.dst.reorder is None:
+                if res_ptr != out_ptr:
+                    np.copyto(out, residual)
+            elif direct:
+                self.residual.reorder(rt, res_ptr, target)
+            else:
+                self.residual.input_pointer(rt, res_ptr)     # into the result buffer
+        lib.dnnl_memory_set_data_handle(self.src.mem, src_ptr)
+        lib.dnnl_memory_set_data_handle(self.dst.mem, target)
+        self.dst.target = out_ptr
         lib.dnnl_memory_set_data_handle(self.w.mem, w_ptr)
         lib.dnnl_memory_set_data_handle(self.bias, bias.ctypes.data)
         lib.dnnl_memory_set_data_handle(self.scratch[0], rt.buffer("scratchpad", self.scratch[1]))
         rt.execute(self.prim, self.args)
+        if direct:
+            out_as.md = self.dst.md
+            return
+        if out_as is not None:
+            out_as.md = None
         self.dst.finish_output(rt)
 
 
@@ -998,12 +1065,13 @@ def fold_batch_norm(w, bias, bn):
     return folded, (shifted * scale + beta).astype(np.float32)
 
 
-def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu) -> bool:
+def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu, layouts=None) -> bool:
     """``out = relu(batch_norm(conv(x, w) + bias) + residual)`` as one oneDNN convolution
     (MXNet's ``_sg_mkldnn_conv``), each part optional: ``bias`` and ``residual`` arrays or
     None, ``bn`` as :func:`fold_batch_norm` takes it or None, ``relu`` a bool. Only while an
     inference plan runs: its cache (:data:`DERIVED`) keeps the folded, reordered weights
-    until one of their sources is written. False (nothing written) where it does not apply.
+    until one of their sources is written. ``layouts``: the :class:`EntryLayout` of ``x``,
+    ``residual`` and ``out`` (or None each). False (nothing written) where it does not apply.
 
     >>> from symnb import _writes
     >>> from symnb.ops.conv import Geometry
@@ -1033,7 +1101,7 @@ def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu) -> bool:
             folded, shift = fold_batch_norm(w, bias, bn)
             held = (fused.weights(folded), np.ascontiguousarray(shift, np.float32))
             derived.put(key, sources, held)     # if it may not keep them, this call does
-        fused.forward(x, held[0][1], held[1], residual, out)
+        fused.forward(x, held[0][1], held[1], residual, out, layouts or (None, None, None))
 
     return _run(arrays, _make_fused_conv,
                 lambda: (x.shape, w.shape, out.shape, geo, residual is not None, bool(relu)),

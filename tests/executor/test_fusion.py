@@ -193,3 +193,40 @@ def test_pictures_mark_the_fused_entries():
     states = {n["name"]: n["value"]["state"] for n in executor_document(ex, {})["nodes"]
               if n["section"] == "forward"}
     assert "fused" not in states.values()
+
+
+@needs_onednn
+def test_results_read_only_by_groups_stay_blocked(monkeypatch):
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    _fill(ex)
+    heads = sym._heads
+    kept = _fuse.blocked_entries(ex._plan, ex._plan.fusion_groups, heads)
+    names = {id(g.nodes[-1]): g.nodes[-1].name for g in ex._plan.fusion_groups}
+    # the stem's result feeds block a's convolution and its add; the last one is the output
+    assert sorted(names[k[0]] for k in kept) == ["ar1", "ar2", "bbnd", "br1", "r0"]
+    _close(ex.forward()[0].asnumpy(), _unfused(sym, ex, monkeypatch)[0])
+
+
+@needs_onednn
+@pytest.mark.parametrize("declined", [1, 2, 3, 5])
+def test_a_declined_group_reads_its_blocked_inputs_as_nchw(monkeypatch, declined):
+    # group `declined` (in plan order) runs operator by operator on every forward: its
+    # inputs, written blocked by the groups before, are turned back into NCHW first
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    _fill(ex)
+    want = _unfused(sym, ex, monkeypatch)[0]
+    real, count = _onednn.fused_conv_forward, [0]
+
+    def flaky(*args, **kw):
+        count[0] += 1
+        if (count[0] - 1) % len(ex._plan.fusion_groups) == declined:
+            return False
+        return real(*args, **kw)
+
+    monkeypatch.setattr(_onednn, "fused_conv_forward", flaky)
+    ex2 = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
+                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    for _ in range(2):
+        _close(ex2.forward()[0].asnumpy(), want)
