@@ -230,3 +230,38 @@ def test_a_declined_group_reads_its_blocked_inputs_as_nchw(monkeypatch, declined
                    aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
     for _ in range(2):
         _close(ex2.forward()[0].asnumpy(), want)
+
+
+CONV_CASES = [  # (data shape, Convolution keywords)
+    ((2, 16, 9, 9), dict(num_filter=16, kernel=(3, 3), pad=(1, 1), num_group=16)),  # depthwise
+    ((2, 16, 9, 9), dict(num_filter=32, kernel=(3, 3), num_group=4, stride=(2, 2))),
+    ((2, 8, 9, 9), dict(num_filter=24, kernel=(1, 1), stride=(2, 2))),               # with bias
+    ((2, 3, 15, 15), dict(num_filter=8, kernel=(7, 7), stride=(2, 2), pad=(3, 3))),  # a stem
+    ((2, 5, 7, 7), dict(num_filter=6, kernel=(3, 3), pad=(1, 1), dilate=(2, 2))),  # not blocks
+    ((2, 8, 11), dict(num_filter=8, kernel=(3,), pad=(1,))),                         # 1-D
+    ((1, 8, 5, 6, 6), dict(num_filter=8, kernel=(3, 3, 3), pad=(1, 1, 1))),          # 3-D
+]
+
+
+@needs_onednn
+@pytest.mark.parametrize("shape, kw", CONV_CASES)
+@pytest.mark.parametrize("tail", ["bn", "bn_relu", "bn_add_relu", "relu", "add"])
+def test_every_convolution_geometry_fuses_to_the_operators_numbers(monkeypatch, shape, kw,
+                                                                   tail):
+    x = mx.sym.var("data")
+    y = mx.sym.Convolution(x, name="c", **kw)
+    if tail.startswith("bn"):
+        y = mx.sym.BatchNorm(y, fix_gamma=False, eps=1e-3, name="bn")
+    if "add" in tail:
+        y = mx.sym.elemwise_add(y, mx.sym.var("res"), name="add")
+    if tail.endswith("relu"):
+        y = mx.sym.Activation(y, act_type="relu", name="r")
+    out_shape = mx.sym.Convolution(x, **kw).infer_shape(data=shape)[1][0]
+    shapes = {"data": shape, **({"res": out_shape} if "add" in tail else {})}
+    ex = y.simple_bind(mx.cpu(), grad_req="null", **shapes)
+    assert [len(g.nodes) for g in ex._plan.fusion_groups] == [1 + tail.count("_") + 1]
+    _fill(ex, seed=len(tail))
+    calls = _onednn.CALLS[0]
+    got = ex.forward()[0].asnumpy()
+    assert _onednn.CALLS[0] - calls == 1              # one fused call, no fallback
+    _close(got, _unfused(y, ex, monkeypatch)[0])
