@@ -18,6 +18,16 @@ if os.environ.get("SYMNB_CUPY_STANDIN") == "1":
 collect_ignore = ["_standin"]
 
 
+def fill_random(ex, rng) -> None:
+    """Standard-normal values into an executor's arguments and aux states (variances made
+    positive: |x| + 0.5)."""
+    for name, arr in list(ex.arg_dict.items()) + list(ex.aux_dict.items()):
+        value = rng.standard_normal(arr.shape)
+        if name.endswith("_var"):
+            value = abs(value) + 0.5
+        arr[:] = value.astype(arr.dtype)
+
+
 def shared_path(*parts) -> pathlib.Path:
     """A path under ../shared; skips the test when absent (fails under CI=true)."""
     path = SHARED.joinpath(*parts)

@@ -11,6 +11,8 @@ import symnb as mx
 from symnb.executor import _fuse
 from symnb.ops import _onednn
 
+from ..conftest import fill_random
+
 needs_onednn = pytest.mark.skipif(not _onednn.available(),
                                   reason="oneDNN is not installed or SYMNB_ONEDNN=0")
 
@@ -43,12 +45,7 @@ SHAPES = {"data": (2, 8, 12, 12)}
 
 
 def _fill(ex, seed=0):
-    rng = np.random.default_rng(seed)
-    for name, arr in list(ex.arg_dict.items()) + list(ex.aux_dict.items()):
-        value = rng.standard_normal(arr.shape)
-        if name.endswith("_var"):
-            value = np.abs(value) + 0.5
-        arr[:] = value.astype(arr.dtype)
+    fill_random(ex, np.random.default_rng(seed))
 
 
 def _unfused(sym, ex, monkeypatch, is_train=False):

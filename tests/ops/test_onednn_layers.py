@@ -14,6 +14,8 @@ import pytest
 import symnb as mx
 from symnb.ops import _onednn
 
+from ..conftest import fill_random
+
 needs_onednn = pytest.mark.skipif(not _onednn.available(),
                                   reason="oneDNN is not installed (pip install 'symnb[onednn]')"
                                   " or SYMNB_ONEDNN=0")
@@ -28,11 +30,7 @@ def _run(monkeypatch, sym, shapes, use, grad_req="write", is_train=True, seed=0,
     ex = sym.simple_bind(mx.cpu(), grad_req=grad_req, type_dict={k: dtype for k in shapes},
                          **shapes)
     rng = np.random.default_rng(seed)
-    for name, arr in list(ex.arg_dict.items()) + list(ex.aux_dict.items()):
-        value = rng.standard_normal(arr.shape)
-        if name.endswith("_var"):
-            value = np.abs(value) + 0.5
-        arr[:] = value.astype(arr.dtype)
+    fill_random(ex, rng)
     for arr in ex.grad_dict.values():
         if arr is not None:
             arr[:] = 0.25
