@@ -31,7 +31,8 @@ import numpy as np
 
 from ..ops import _onednn
 
-__all__ = ["FusionGroup", "fusion_groups", "fusion_enabled", "fused_run", "FUSED_OP_NAME"]
+__all__ = ["FusionGroup", "fusion_groups", "fusion_enabled", "blocked_entries", "fused_run",
+           "FUSED_OP_NAME"]
 
 FUSED_OP_NAME = "_sg_mkldnn_conv"        # MXNet's name for the fused node (its profiler's)
 
