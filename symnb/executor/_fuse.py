@@ -1,18 +1,21 @@
-"""Inference fusion: a convolution and the BatchNorm, residual add and relu after it run as
+"""Inference fusion: a convolution and the BatchNorm, residual add and activation after it run as
 one oneDNN convolution, as MXNet 1.9.1's MKLDNN subgraph backend fuses them
 (``_sg_mkldnn_conv``) in executors that compute no gradient.
 
-A *group* is a float32 ``Convolution`` followed, each optional and in this order, by a
-``BatchNorm`` (channels on axis 1, its statistics not outputs), an ``elemwise_add`` of a
-residual, and ``Activation(act_type='relu')``; each consumes the one before it, which no
-other node or head reads, and the group's steps are consecutive in the plan. BatchNorm is
-folded into the convolution's weights and bias (``_onednn.fold_batch_norm``), the add and
-relu become post-ops. The entries inside a group are then not written by an inference
+A *group* is a float32 2-D or 3-D ``Convolution`` followed, each optional and in this order,
+by a ``BatchNorm`` (channels on axis 1, its statistics not outputs), an ``elemwise_add`` of
+a residual, and an ``Activation`` (relu, tanh or sigmoid: the ones MXNet 1.9.1 fuses whose
+oneDNN kernels symnb runs); each consumes the one before it, which no other node or head
+reads, and the group's steps are consecutive in the plan. BatchNorm is folded into the
+convolution's weights and bias (``_onednn.fold_batch_norm``), the add and the activation
+become post-ops. The entries inside a group are then not written by an inference
 forward (the pictures say so); its inputs stay live until its last step, so its result never
 takes their memory. A group's result that only groups read stays in its convolution's
 blocked layout (:func:`blocked_entries`). A training forward (``is_train=True``) runs the
 operators one by one.
-``MXNET_SUBGRAPH_BACKEND=NONE`` turns fusion off, as it does in MXNet.
+``MXNET_SUBGRAPH_BACKEND=NONE`` or ``MXNET_DISABLE_MKLDNN_CONV_OPT=1`` turns fusion off and
+``MXNET_DISABLE_MKLDNN_FUSE_CONV_BN``, ``_CONV_SUM`` and ``_CONV_RELU`` (the activation)
+leave that part out, as in MXNet 1.9.1.
 
 >>> import symnb as mx
 >>> x = mx.sym.var('x')
@@ -44,7 +47,7 @@ class FusionGroup:
     bn: object                   # or None
     add: object                  # or None
     residual: tuple              # (node, index) of the add's other input, or None
-    relu: bool
+    act: str                     # the Activation's act_type, or None
     first: int                   # positions of the first and last node in the plan's steps
     last: int
 
@@ -64,14 +67,23 @@ class _FusedOp:
 FUSED_OP = _FusedOp()
 
 
+# the activations fused as post-ops, with the oneDNN algorithm symnb's Activation runs
+_ACTS = {"relu": _onednn.RELU, "tanh": _onednn.TANH, "sigmoid": _onednn.LOGISTIC}
+
+
+def _env_flag(name) -> bool:
+    return os.environ.get(name, "0").strip() not in ("", "0")
+
+
 def fusion_enabled() -> bool:
-    """Whether binds fuse (MXNet's ``MXNET_SUBGRAPH_BACKEND``, read at bind; ``NONE`` turns
-    its MKLDNN fusion off).
+    """Whether binds fuse (read at bind, as MXNet reads them: ``MXNET_SUBGRAPH_BACKEND=NONE``
+    or ``MXNET_DISABLE_MKLDNN_CONV_OPT=1`` turn its convolution fusion off).
 
     >>> fusion_enabled() in (True, False)
     True
     """
-    return os.environ.get("MXNET_SUBGRAPH_BACKEND", "MKLDNN").strip().upper() != "NONE"
+    return os.environ.get("MXNET_SUBGRAPH_BACKEND", "MKLDNN").strip().upper() != "NONE" \
+        and not _env_flag("MXNET_DISABLE_MKLDNN_CONV_OPT")
 
 
 def fusion_groups(ops, heads, shapes, dtypes) -> list:
@@ -92,31 +104,35 @@ def fusion_groups(ops, heads, shapes, dtypes) -> list:
         nxt = ops[at]
         return nxt if any(e.node is node and e.index == 0 for e in nxt.inputs) else None
 
+    with_bn, with_sum, with_act = (not _env_flag("MXNET_DISABLE_MKLDNN_FUSE_CONV_" + part)
+                                   for part in ("BN", "SUM", "RELU"))
     groups = []
     k = 0
     while k < len(ops):
         conv = ops[k]
-        if conv.op.name != "Convolution" or dtypes[id(conv)][0] != f32:
+        if conv.op.name != "Convolution" or dtypes[id(conv)][0] != f32 or \
+                len(conv.params.kernel) not in (2, 3):          # MXNet's selector's rule
             k += 1
             continue
-        nodes, bn, add, residual, relu = [conv], None, None, None, False
+        nodes, bn, add, residual, act = [conv], None, None, None, None
         nxt = sole_reader(conv, k + 1)
-        if nxt is not None and _is_bn(nxt, conv, uses, len(shapes[id(conv)][0])):
+        if with_bn and nxt is not None and _is_bn(nxt, conv, uses, len(shapes[id(conv)][0])):
             bn = nxt
             nodes.append(nxt)
             nxt = sole_reader(nxt, k + len(nodes))
-        if nxt is not None and nxt.op.name == "elemwise_add":
+        if with_sum and nxt is not None and nxt.op.name == "elemwise_add":
             other = [e for e in nxt.inputs if e.node is not nodes[-1]]
             if len(other) == 1 and all(other[0].node is not n for n in nodes) and \
                     dtypes[id(other[0].node)][other[0].index] == f32:
                 add, residual = nxt, (other[0].node, other[0].index)
                 nodes.append(nxt)
                 nxt = sole_reader(nxt, k + len(nodes))
-        if nxt is not None and nxt.op.name == "Activation" and nxt.params.act_type == "relu":
-            relu = True
+        if with_act and nxt is not None and nxt.op.name == "Activation" and \
+                nxt.params.act_type in _ACTS:
+            act = nxt.params.act_type
             nodes.append(nxt)
         if len(nodes) > 1:
-            groups.append(FusionGroup(tuple(nodes), conv, bn, add, residual, relu, k,
+            groups.append(FusionGroup(tuple(nodes), conv, bn, add, residual, act, k,
                                       k + len(nodes) - 1))
         k += len(nodes)
     return groups
@@ -185,7 +201,7 @@ def fused_run(group, steps, fallback, layouts=None):
         node, index = group.residual
         residual = next(a for a, e in zip(st.ins, group.add.inputs)
                         if e.node is node and e.index == index)
-    out, relu = steps[-1].outs[0], group.relu
+    out, act = steps[-1].outs[0], _ACTS.get(group.act)
     layouts = layouts or {}
     data = group.conv.inputs[0]
     entry_layouts = (layouts.get((id(data.node), data.index)),
@@ -197,7 +213,7 @@ def fused_run(group, steps, fallback, layouts=None):
     forward, restore = _onednn.fused_conv_forward, _onednn.restore_plain
 
     def run(is_train):
-        if not forward(x, w, bias, bn, residual, out, geo, relu, entry_layouts):
+        if not forward(x, w, bias, bn, residual, out, geo, act, entry_layouts):
             if entry_layouts is not None:       # the operators read and write NCHW
                 for layout, arr in zip(entry_layouts[:2], (x, residual)):
                     if layout is not None:

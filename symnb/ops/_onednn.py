@@ -565,10 +565,11 @@ def restore_plain(layout, arr) -> None:
 class _FusedConv:
     """An inference convolution with what follows it folded in, MXNet's ``_sg_mkldnn_conv``:
     a BatchNorm folded into its weights and bias (by the caller), then a residual added
-    (oneDNN's sum post-op: the result buffer starts as the residual) and relu (an eltwise
-    post-op). One pass over the result, where the four operators took four."""
+    (oneDNN's sum post-op: the result buffer starts as the residual) and an activation
+    ``act`` (RELU, TANH or LOGISTIC: an eltwise post-op). One pass over the result, where
+    the four operators took four."""
 
-    def __init__(self, rt, x_shape, w_shape, y_shape, geo, has_sum, has_relu):
+    def __init__(self, rt, x_shape, w_shape, y_shape, geo, has_sum, act):
         self.rt, self.has_sum = rt, has_sum
         nd = len(x_shape)
         wdims = _weight_dims(w_shape, geo.groups)
@@ -580,8 +581,8 @@ class _FusedConv:
         _check(rt.lib.dnnl_post_ops_create(ctypes.byref(post)), "post_ops_create")
         if has_sum:
             _check(rt.lib.dnnl_post_ops_append_sum(post, 1.0, 0, 0), "append_sum")
-        if has_relu:
-            _check(rt.lib.dnnl_post_ops_append_eltwise(post, RELU, 0.0, 0.0), "append_eltwise")
+        if act:
+            _check(rt.lib.dnnl_post_ops_append_eltwise(post, act, 0.0, 0.0), "append_eltwise")
         _check(rt.lib.dnnl_primitive_attr_set_post_ops(attr, post), "set_post_ops")
         self.attr = attr
         pd = _vp()
@@ -1037,8 +1038,8 @@ def conv_backward(x, w, dy, geo, dx=None, dw=None, db=None) -> bool:
                 lambda conv: conv.backward(x, w, dy, dx, dw, db))
 
 
-def _make_fused_conv(rt, x_shape, w_shape, y_shape, geo, has_sum, has_relu):
-    return _FusedConv(rt, x_shape, w_shape, y_shape, geo, has_sum, has_relu) \
+def _make_fused_conv(rt, x_shape, w_shape, y_shape, geo, has_sum, act):
+    return _FusedConv(rt, x_shape, w_shape, y_shape, geo, has_sum, act) \
         if _fits(3, 5, x_shape, y_shape) else None
 
 
@@ -1065,13 +1066,14 @@ def fold_batch_norm(w, bias, bn):
     return folded, (shifted * scale + beta).astype(np.float32)
 
 
-def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu, layouts=None) -> bool:
-    """``out = relu(batch_norm(conv(x, w) + bias) + residual)`` as one oneDNN convolution
+def fused_conv_forward(x, w, bias, bn, residual, out, geo, act=None, layouts=None) -> bool:
+    """``out = act(batch_norm(conv(x, w) + bias) + residual)`` as one oneDNN convolution
     (MXNet's ``_sg_mkldnn_conv``), each part optional: ``bias`` and ``residual`` arrays or
-    None, ``bn`` as :func:`fold_batch_norm` takes it or None, ``relu`` a bool. Only while an
-    inference plan runs: its cache (:data:`DERIVED`) keeps the folded, reordered weights
-    until one of their sources is written. ``layouts``: the :class:`EntryLayout` of ``x``,
-    ``residual`` and ``out`` (or None each). False (nothing written) where it does not apply.
+    None, ``bn`` as :func:`fold_batch_norm` takes it or None, ``act`` RELU, TANH, LOGISTIC
+    or None. Only while an inference plan runs: its cache (:data:`DERIVED`) keeps the
+    folded, reordered weights until one of their sources is written. ``layouts``: the
+    :class:`EntryLayout` of ``x``, ``residual`` and ``out`` (or None each). False (nothing
+    written) where it does not apply.
 
     >>> from symnb import _writes
     >>> from symnb.ops.conv import Geometry
@@ -1079,7 +1081,7 @@ def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu, layouts=None) -
     >>> out, res = np.empty((1, 1, 2, 2), np.float32), np.full((1, 1, 2, 2), -9, np.float32)
     >>> geo = Geometry((2, 2), (1, 1), (1, 1), (0, 0))
     >>> with onednn_plan(_writes.Derived()):
-    ...     done = fused_conv_forward(x, w, None, None, res, out, geo, relu=True)
+    ...     done = fused_conv_forward(x, w, None, None, res, out, geo, act=RELU)
     >>> bool(not done or (out == 0).all())              # relu(8 - 9)
     True
     """
@@ -1104,7 +1106,7 @@ def fused_conv_forward(x, w, bias, bn, residual, out, geo, relu, layouts=None) -
         fused.forward(x, held[0][1], held[1], residual, out, layouts or (None, None, None))
 
     return _run(arrays, _make_fused_conv,
-                lambda: (x.shape, w.shape, out.shape, geo, residual is not None, bool(relu)),
+                lambda: (x.shape, w.shape, out.shape, geo, residual is not None, act or 0),
                 call)
 
 
