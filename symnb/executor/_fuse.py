@@ -156,8 +156,8 @@ def blocked_entries(plan, groups, heads) -> dict:
     and none back before its readers."""
     readers = {}
     for step in plan.fwd_steps:
-        for e in step.node.inputs:
-            readers.setdefault((id(e.node), e.index), []).append(step.node)
+        for pos, e in enumerate(step.node.inputs):
+            readers.setdefault((id(e.node), e.index), []).append((step.node, pos))
     heads = {(id(n), i) for n, i in heads}
     by_node = {}
     for g in groups:
@@ -169,11 +169,12 @@ def blocked_entries(plan, groups, heads) -> dict:
         if key in heads or not readers.get(key):
             continue
         fine = True
-        for reader in readers[key]:
+        for reader, pos in readers[key]:
             h = by_node.get(id(reader))
-            as_data = h is not None and reader is h.conv and reader.inputs[0].node is g.nodes[-1]
+            as_data = h is not None and reader is h.conv and pos == 0
             as_residual = h is not None and reader is h.add and h.residual is not None and \
-                h.residual[0] is g.nodes[-1]
+                h.residual[0] is g.nodes[-1] and h.nodes[h.nodes.index(reader) - 1] is not \
+                g.nodes[-1]
             if not (as_data or as_residual):
                 fine = False
                 break

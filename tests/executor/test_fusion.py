@@ -285,3 +285,19 @@ def test_every_convolution_geometry_fuses_to_the_operators_numbers(monkeypatch, 
     # tanh and sigmoid are bounded: their inputs' rounding, about 10x larger, is what shows
     _close(got, _unfused(y, ex, monkeypatch)[0], scale=10.0 if act in ("tanh", "sigmoid")
            else None)
+
+
+@needs_onednn
+def test_a_result_read_as_a_weight_stays_nchw(monkeypatch):
+    x = mx.sym.var("data")
+    a = mx.sym.Activation(mx.sym.Convolution(x, num_filter=8, kernel=(1, 1), name="a"),
+                          act_type="relu", name="ra")
+    # the next convolution reads ra both as its data and (reshaped away: as is) its weight
+    b = mx.sym.Convolution(a, weight=a, num_filter=1, kernel=(8, 8), no_bias=True, name="b")
+    y = mx.sym.Activation(b, act_type="relu", name="rb")
+    ex = y.simple_bind(mx.cpu(), grad_req="null", data=(1, 8, 8, 8))
+    assert [[n.name for n in g.nodes] for g in ex._plan.fusion_groups] == [["a", "ra"],
+                                                                           ["b", "rb"]]
+    assert not _fuse.blocked_entries(ex._plan, ex._plan.fusion_groups, y._heads)
+    _fill(ex)
+    _close(ex.forward()[0].asnumpy(), _unfused(y, ex, monkeypatch)[0])
