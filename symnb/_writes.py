@@ -190,6 +190,20 @@ class Derived:
         self._entries[key] = (GENERATION[0], tuple(sources), value)
         return True
 
+    def fetch(self, key, sources, make):
+        """The value kept for ``key`` from these ``sources``, else ``make()``, kept where
+        :meth:`keeps` allows (the caller holds it while it uses it either way).
+
+        >>> w = np.ones(2)
+        >>> Derived().fetch('k', (w,), lambda: w + 1).tolist()
+        [2.0, 2.0]
+        """
+        value = self.get(key, sources)
+        if value is None:
+            value = make()
+            self.put(key, sources, value)
+        return value
+
     def clear(self) -> None:
         """Drop every entry and stop watching their sources."""
         self._entries.clear()

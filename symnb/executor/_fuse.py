@@ -168,19 +168,20 @@ def blocked_entries(plan, groups, heads) -> dict:
         key = (id(g.nodes[-1]), 0)
         if key in heads or not readers.get(key):
             continue
-        fine = True
-        for reader, pos in readers[key]:
-            h = by_node.get(id(reader))
-            as_data = h is not None and reader is h.conv and pos == 0
-            as_residual = h is not None and reader is h.add and h.residual is not None and \
-                h.residual[0] is g.nodes[-1] and h.nodes[h.nodes.index(reader) - 1] is not \
-                g.nodes[-1]
-            if not (as_data or as_residual):
-                fine = False
-                break
-        if fine:
+        if all(_reads_blocked(by_node.get(id(reader)), reader, pos, g.nodes[-1])
+               for reader, pos in readers[key]):
             out[key] = _onednn.EntryLayout()
     return out
+
+
+def _reads_blocked(group, reader, pos, producer) -> bool:
+    """Whether input ``pos`` of ``reader`` (a node of ``group``, or None) takes the blocked
+    result of ``producer``: as its convolution's data or as its residual."""
+    if group is None:
+        return False
+    if reader is group.conv:
+        return pos == 0
+    return reader is group.add and group.residual[0] is producer
 
 
 def fused_run(group, steps, fallback, layouts=None):

@@ -325,6 +325,16 @@ class _Operand:
         return cls(rt, rt.lib.dnnl_primitive_desc_query_md(pd, query, 0), plain_md, role,
                    to_plain)
 
+    def copy_in(self, rt, array):
+        """``array`` (NumPy layout) in this operand's layout, in a new buffer of its own:
+        ``(buffer, aligned address)``."""
+        held = _aligned(self.nbytes)
+        if self.reorder is None:
+            ctypes.memmove(held[1], array.ctypes.data, array.nbytes)
+        else:
+            self.reorder(rt, array.ctypes.data, held[1])
+        return held
+
     def input_pointer(self, rt, ptr):
         """Where the primitive reads NumPy data ``ptr``: reordered into a shared buffer
         first (unless the previous step's primitive left it there, :func:`_take`)."""
@@ -448,7 +458,10 @@ class _Conv:
         self.f_src.bind_input(rt, x.ctypes.data)
         derived = DERIVED[0]
         if derived is not None and self.f_w.reorder is not None:
-            rt.lib.dnnl_memory_set_data_handle(self.f_w.mem, self._held_weights(derived, w))
+            # inference: the weights reordered once, kept until written (held here meanwhile)
+            held = derived.fetch(("conv weights", id(self), w.ctypes.data), (w,),
+                                 lambda: self.f_w.copy_in(rt, w))
+            rt.lib.dnnl_memory_set_data_handle(self.f_w.mem, held[1])
         else:
             self.f_w.bind_input(rt, w.ctypes.data)
         self.f_dst.bind_output(rt, out.ctypes.data)
@@ -457,20 +470,6 @@ class _Conv:
         self._bind_scratch(self.f_scratch)
         rt.execute(self.fwd, self.f_args)
         self.f_dst.finish_output(rt)
-
-    def _held_weights(self, derived, w):
-        """The address of ``w`` in the forward's weight layout, reordered once and kept in
-        the plan's cache of ``derived`` arrays until ``w`` is written (in the shared
-        buffer, reordered each call, where the cache may not keep it)."""
-        key = ("conv weights", id(self), w.ctypes.data)
-        held = derived.get(key, (w,))
-        if held is None:
-            if not derived.keeps((w,)):
-                return self.f_w.input_pointer(self.rt, w.ctypes.data)
-            held = _aligned(self.f_w.nbytes)
-            self.f_w.reorder(self.rt, w.ctypes.data, held[1])
-            derived.put(key, (w,), held)
-        return held[1]
 
     def _make_backward(self):
         rt, (anyx, anyy, anyw) = self.rt, self.anys
@@ -603,15 +602,6 @@ class _FusedConv:
                                _Arg(_ARG_BIAS, self.bias), _Arg(_ARG_DST, self.dst.mem),
                                _Arg(_ARG_SCRATCHPAD, self.scratch[0]))
         self.converts = {}
-
-    def weights(self, w):
-        """``w`` (plain float32) in the primitive's weight layout, in a new buffer."""
-        held = _aligned(self.w.nbytes)
-        if self.w.reorder is None:
-            ctypes.memmove(held[1], w.ctypes.data, w.nbytes)
-        else:
-            self.w.reorder(self.rt, w.ctypes.data, held[1])
-        return held
 
     def _convert(self, src_md, dst_md, src_ptr, dst_ptr):
         """Reorder (or copy, in one layout) between two layouts, the reorder made once."""
@@ -1096,13 +1086,13 @@ def fused_conv_forward(x, w, bias, bn, residual, out, geo, act=None, layouts=Non
                                  or np.may_share_memory(x, out)):
         return False
 
+    def fold(fused):
+        folded, shift = fold_batch_norm(w, bias, bn)
+        return fused.w.copy_in(fused.rt, folded), np.ascontiguousarray(shift, np.float32)
+
     def call(fused):
-        key = ("fused conv", id(fused), w.ctypes.data)
-        held = derived.get(key, sources)
-        if held is None:
-            folded, shift = fold_batch_norm(w, bias, bn)
-            held = (fused.weights(folded), np.ascontiguousarray(shift, np.float32))
-            derived.put(key, sources, held)     # if it may not keep them, this call does
+        held = derived.fetch(("fused conv", id(fused), w.ctypes.data), sources,
+                             lambda: fold(fused))
         fused.forward(x, held[0][1], held[1], residual, out, layouts or (None, None, None))
 
     return _run(arrays, _make_fused_conv,
