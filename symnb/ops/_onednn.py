@@ -44,7 +44,8 @@ from ._blas import blas_controllers
 __all__ = ["available", "conv_forward", "conv_backward", "fused_conv_forward",
            "fold_batch_norm", "EntryLayout", "restore_plain", "batch_norm_forward",
            "batch_norm_backward", "pool_forward", "pool_backward", "eltwise_forward",
-           "eltwise_backward", "add", "copy", "one_blas_thread", "onednn_plan", "CALLS", "LAYERS"]
+           "eltwise_backward", "add", "copy", "Layouts", "one_blas_thread", "onednn_plan", "CALLS",
+           "LAYERS"]
 
 CALLS = [0]                     # oneDNN calls made so far (tests watch it)
 # whether BatchNorm, pooling and the activations may run in oneDNN: only inside a plan that
@@ -60,6 +61,9 @@ _HANDOFF = [None]
 # weights reordered into oneDNN's layout, kept while no one writes the weights (MXNet keeps
 # reordered weights in inference too); None outside inference plans
 DERIVED = [None]
+# the running training plan's record of which of its arrays hold blocked data (Layouts);
+# None outside such plans, where every array is NCHW
+LAYOUTS = [None]
 
 _vp = ctypes.c_void_p
 _DIMS = ctypes.c_int64 * 12                  # dnnl_dims_t (DNNL_MAX_NDIMS)
@@ -187,6 +191,9 @@ class _Runtime:
         self.buffers = {}
         self.cache = {}
         self.lock = threading.Lock()
+        self.layouts = []               # the blocked layouts seen, each once (layout_key)
+        self.plain_mds = {}
+        self.converts = {}
 
     def buffer(self, role, nbytes):
         """A shared scratch buffer of at least ``nbytes`` for ``role`` (64-byte aligned)."""
@@ -200,6 +207,32 @@ class _Runtime:
         _check(self.lib.dnnl_memory_desc_create_with_tag(
             ctypes.byref(m), len(dims), _DIMS(*dims), dtype, tag), "memory_desc_create")
         return m
+
+    def plain_md(self, shape):
+        """The NCHW (row-major) descriptor of ``shape``, made once."""
+        md = self.plain_mds.get(shape)
+        if md is None:
+            md = self.plain_mds[shape] = self.md(shape, _plain(len(shape)))
+        return md
+
+    def layout_key(self, md):
+        """A small integer naming layout ``md`` (0 for None, NCHW): equal layouts of
+        different primitives share one, so primitives made per layout are made once."""
+        if md is None:
+            return 0
+        for k, known in enumerate(self.layouts):
+            if self.lib.dnnl_memory_desc_equal(known, md):
+                return k + 1
+        self.layouts.append(md)
+        return len(self.layouts)
+
+    def convert(self, src_md, dst_md, src_ptr, dst_ptr):
+        """Reorder between two layouts (the reorder made once per pair)."""
+        key = (_address(src_md), _address(dst_md))
+        reorder = self.converts.get(key)
+        if reorder is None:
+            reorder = self.converts[key] = _Reorder(self, src_md, dst_md)
+        reorder(self, src_ptr, dst_ptr)
 
     def implementation(self, pd):
         """oneDNN's name for the kernel behind ``pd`` (``jit:avx2``, ``simple_nchw:any``)."""
@@ -278,6 +311,107 @@ def available() -> bool:
     return _runtime() is not None
 
 
+def _address(md):
+    return md.value if isinstance(md, ctypes.c_void_p) else md
+
+
+class Layouts:
+    """Which arrays of a training plan hold data in a oneDNN blocked layout instead of NCHW.
+
+    MXNet keeps a oneDNN result in the layout its primitive wrote and reorders it only where
+    a reader needs NCHW; so does a plan here for ``arrays``, the entries (and their
+    gradients) that only oneDNN primitives read and write (``executor/_layouts.py`` picks
+    them). A primitive writing one of them writes its own layout there and notes it in
+    ``held``; the next reads it as it is, or converts it where it needs another layout.
+    Whatever else reads the plan's arrays (pictures, widgets, the monitor) calls
+    :meth:`restore_all` first, which rewrites them as NCHW.
+
+    >>> lay = Layouts([np.zeros((1, 16, 2, 2), np.float32)])
+    >>> lay.restore_all(), len(lay.held)
+    (None, 0)
+    """
+
+    def __init__(self, arrays):
+        self.arrays = {a.ctypes.data: a for a in arrays}
+        self.held = {}              # address -> (layout, STEP when written)
+
+    def may_hold(self, ptr, nbytes):
+        a = self.arrays.get(ptr)
+        return a is not None and nbytes <= a.nbytes
+
+    def restore(self, rt, arrays):
+        """Rewrite those of ``arrays`` that hold a blocked layout as NCHW, in place (under
+        ``rt.lock``)."""
+        for a in arrays:
+            if a is None:
+                continue
+            h = self.held.pop(a.ctypes.data, None) if self.held else None
+            if h is not None:
+                tmp = rt.buffer("restore", a.nbytes)
+                rt.convert(h[0], rt.plain_md(a.shape), a.ctypes.data, tmp)
+                ctypes.memmove(a.ctypes.data, tmp, a.nbytes)
+
+    def restore_all(self):
+        """Every array NCHW again (before anything but a primitive reads them)."""
+        if not self.held:
+            return
+        rt = _runtime()
+        with rt.lock:
+            self.restore(rt, [self.arrays[ptr] for ptr in list(self.held)])
+
+    def forget_stale(self, arrays, step):
+        """After step ``step``: those of ``arrays`` it wrote without a primitive noting it
+        (NumPy wrote them) hold NCHW."""
+        held = self.held
+        for a in arrays:
+            h = held.get(a.ctypes.data)
+            if h is not None and h[1] != step:
+                del held[a.ctypes.data]
+
+
+def _held(ptr):
+    """The layout the array at ``ptr`` holds: None for NCHW."""
+    lay = LAYOUTS[0]
+    if lay is None or not lay.held:
+        return None
+    h = lay.held.get(ptr)
+    return None if h is None else h[0]
+
+
+def _noted(ptr, md):
+    """A primitive wrote the array at ``ptr`` in layout ``md`` (None: NCHW)."""
+    lay = LAYOUTS[0]
+    if lay is None:
+        return
+    if md is None:
+        if lay.held:
+            lay.held.pop(ptr, None)
+    else:
+        lay.held[ptr] = (md, STEP[0])
+
+
+def _may_hold(ptr, nbytes):
+    lay = LAYOUTS[0]
+    return lay is not None and lay.may_hold(ptr, nbytes)
+
+
+def _restore_held(rt, arrays):
+    """Before NumPy reads ``arrays`` (oneDNN declined): NCHW again (under ``rt.lock``)."""
+    lay = LAYOUTS[0]
+    if lay is not None and lay.held:
+        lay.restore(rt, [a for a in arrays if isinstance(a, np.ndarray)])
+
+
+def _decline(*arrays):
+    """False, ``arrays`` rewritten as NCHW first where they held a blocked layout."""
+    lay = LAYOUTS[0]
+    if lay is not None and lay.held:
+        rt = _runtime()
+        with rt.lock:
+            _restore_held(rt, arrays)
+    return False
+
+
 def _aligned(nbytes):
     """A new ``nbytes`` buffer and its 64-byte aligned address."""
     buf = np.empty(nbytes + 64, np.uint8)
@@ -318,6 +452,7 @@ class _Operand:
         same = rt.lib.dnnl_memory_desc_equal(self.md, plain_md)
         self.reorder = None if same else (
             _Reorder(rt, self.md, plain_md) if to_plain else _Reorder(rt, plain_md, self.md))
+        self.direct = False
 
     @classmethod
     def of(cls, rt, pd, query, plain_md, role, to_plain):
@@ -336,8 +471,16 @@ class _Operand:
         return held
 
     def input_pointer(self, rt, ptr):
-        """Where the primitive reads NumPy data ``ptr``: reordered into a shared buffer
-        first (unless the previous step's primitive left it there, :func:`_take`)."""
+        """Where the primitive reads the array at ``ptr``: there, where it holds this
+        operand's layout; else converted (or reordered from NCHW) into a shared buffer
+        first, unless the previous step's primitive left it there (:func:`_take`)."""
+        held = _held(ptr)
+        if held is not None:
+            if rt.lib.dnnl_memory_desc_equal(held, self.md):
+                return ptr
+            buf = rt.buffer(self.role, self.nbytes)
+            rt.convert(held, self.md, ptr, buf)
+            return buf
         if self.reorder is None:
             return ptr
         taken = _take(rt, ptr, self.md, self.role)
@@ -347,10 +490,13 @@ class _Operand:
         return buf
 
     def output_pointer(self, rt, ptr):
-        """Where the primitive writes for ``ptr``: there, or a shared buffer that
-        :meth:`finish_output` reorders into it."""
+        """Where the primitive writes for the array at ``ptr``: there (in this operand's
+        layout where the plan lets the array hold it, :class:`Layouts`), or a shared buffer
+        that :meth:`finish_output` reorders into it."""
         self.target = ptr
-        return ptr if self.reorder is None else rt.buffer(self.role, self.nbytes)
+        self.direct = self.reorder is not None and _may_hold(ptr, self.nbytes)
+        return ptr if self.reorder is None or self.direct else \
+            rt.buffer(self.role, self.nbytes)
 
     def bind_input(self, rt, ptr):
         rt.lib.dnnl_memory_set_data_handle(self.mem, self.input_pointer(rt, ptr))
@@ -359,10 +505,14 @@ class _Operand:
         rt.lib.dnnl_memory_set_data_handle(self.mem, self.output_pointer(rt, ptr))
 
     def finish_output(self, rt):
+        if self.direct:
+            _noted(self.target, self.md)
+            return
         if self.reorder is not None:
             self.reorder(rt, rt.buffer(self.role, self.nbytes), self.target)
             if self.role == "result":
                 _offer(self.target, self.md)
+        _noted(self.target, None)
 
 
 def _offer(ptr, md):
@@ -510,8 +660,10 @@ class _Conv:
         if self.bwd is None:
             self._make_backward()
         rt, (d, g) = self.rt, self.bwd
+        dy_ptr = None
         if dx is not None:
-            d["dy"].bind_input(rt, dy.ctypes.data)
+            dy_ptr = d["dy"].input_pointer(rt, dy.ctypes.data)
+            rt.lib.dnnl_memory_set_data_handle(d["dy"].mem, dy_ptr)
             d["w"].bind_input(rt, w.ctypes.data)
             d["dx"].bind_output(rt, dx.ctypes.data)
             self._bind_scratch(d["scratch"])
@@ -520,8 +672,7 @@ class _Conv:
         if dw is not None:
             g["x"].bind_input(rt, x.ctypes.data)
             if dx is not None and g["dy_shared"]:      # the data gradient reordered it already
-                rt.lib.dnnl_memory_set_data_handle(
-                    g["dy"].mem, rt.buffer(d["dy"].role, d["dy"].nbytes))
+                rt.lib.dnnl_memory_set_data_handle(g["dy"].mem, dy_ptr)
             else:
                 g["dy"].bind_input(rt, dy.ctypes.data)
             g["dw"].bind_output(rt, dw.ctypes.data)
@@ -756,48 +907,83 @@ class _BatchNorm:
 
 
 class _Eltwise:
-    """An elementwise activation of plain data, the ``*_use_dst_for_bwd`` form: the
-    training forward and, made on first use, the backward from the forward's result."""
+    """An elementwise activation, the ``*_use_dst_for_bwd`` form: the training forward and,
+    made on first use, the backward from the forward's result. It runs in layout ``md``
+    (None: NCHW), the one its data hold in a training plan (:class:`Layouts`)."""
 
-    def __init__(self, rt, shape, alg):
+    def __init__(self, rt, shape, alg, md=None):
         self.rt, self.alg = rt, alg
-        self.data = rt.md(shape, _plain(len(shape)))
+        plain = rt.plain_md(shape)
+        self.data = plain if md is None else md
         self.pd = _vp()
         _check(rt.lib.dnnl_eltwise_forward_primitive_desc_create(
             ctypes.byref(self.pd), rt.engine, _FWD_TRAINING, alg, self.data, self.data, 0.0,
             0.0, rt.attr), "eltwise_forward_pd")
         self.fwd = _Plain(rt, self.pd, {_ARG_SRC: self.data, _ARG_DST: self.data})
+        self.x, self.dy = (_Operand(rt, self.data, plain, role, False) for role in ("data", "dy"))
+        self.out = _Operand(rt, self.data, plain, "result", True)
         self.bwd = None
 
     def forward(self, x, out):
-        self.fwd({_ARG_SRC: x.ctypes.data, _ARG_DST: out.ctypes.data})
+        rt = self.rt
+        self.fwd({_ARG_SRC: self.x.input_pointer(rt, x.ctypes.data),
+                  _ARG_DST: self.out.output_pointer(rt, out.ctypes.data)})
+        self.out.finish_output(rt)
 
     def backward(self, y, dy, dx):
+        rt = self.rt
         if self.bwd is None:
             pd = _vp()
-            _check(self.rt.lib.dnnl_eltwise_backward_primitive_desc_create(
-                ctypes.byref(pd), self.rt.engine, self.alg, self.data, self.data, self.data,
-                0.0, 0.0, self.pd, self.rt.attr), "eltwise_backward_pd")
-            self.bwd = _Plain(self.rt, pd, {_ARG_DST: self.data, _ARG_DIFF_DST: self.data,
-                                            _ARG_DIFF_SRC: self.data})
-        self.bwd({_ARG_DST: y.ctypes.data, _ARG_DIFF_DST: dy.ctypes.data,
-                  _ARG_DIFF_SRC: dx.ctypes.data})
+            _check(rt.lib.dnnl_eltwise_backward_primitive_desc_create(
+                ctypes.byref(pd), rt.engine, self.alg, self.data, self.data, self.data,
+                0.0, 0.0, self.pd, rt.attr), "eltwise_backward_pd")
+            self.bwd = _Plain(rt, pd, {_ARG_DST: self.data, _ARG_DIFF_DST: self.data,
+                                       _ARG_DIFF_SRC: self.data})
+        self.bwd({_ARG_DST: self.x.input_pointer(rt, y.ctypes.data),
+                  _ARG_DIFF_DST: self.dy.input_pointer(rt, dy.ctypes.data),
+                  _ARG_DIFF_SRC: self.out.output_pointer(rt, dx.ctypes.data)})
+        self.out.finish_output(rt)
 
 
 class _Sum:
-    """``dst = a + b`` and ``dst = a`` of plain data on both cores (a binary primitive and a
-    reorder between identical layouts): twice NumPy's one-core passes on the residual adds
-    and gradient copies of ResNet-18 (0.69 against 1.33 ms, 0.46 against 0.84 ms)."""
+    """``dst = a + b`` and ``dst = a`` on both cores (a binary primitive and a reorder
+    between identical layouts), in layout ``md`` (None: NCHW; in a training plan, the one
+    the data hold): twice NumPy's one-core passes on the residual adds and gradient copies
+    of ResNet-18 (0.69 against 1.33 ms, 0.46 against 0.84 ms)."""
 
-    def __init__(self, rt, shape):
+    def __init__(self, rt, shape, md=None):
         self.rt = rt
-        data = rt.md(shape, _plain(len(shape)))
+        plain = rt.plain_md(shape)
+        data = plain if md is None else md
         pd = _vp()
         _check(rt.lib.dnnl_binary_primitive_desc_create(
             ctypes.byref(pd), rt.engine, _BINARY_ADD, data, data, data, rt.attr),
             "binary_pd")
-        self.add = _Plain(rt, pd, {_ARG_SRC: data, _ARG_SRC_1: data, _ARG_DST: data})
-        self.copy = _Reorder(rt, data, data)
+        self._add = _Plain(rt, pd, {_ARG_SRC: data, _ARG_SRC_1: data, _ARG_DST: data})
+        self.a, self.b = (_Operand(rt, data, plain, role, False) for role in ("data", "data2"))
+        self.out = _Operand(rt, data, plain, "result", True)
+        self.data, self.plain = data, plain
+
+    def add(self, a, b, out):
+        rt = self.rt
+        self._add({_ARG_SRC: self.a.input_pointer(rt, a.ctypes.data),
+                   _ARG_SRC_1: self.b.input_pointer(rt, b.ctypes.data),
+                   _ARG_DST: self.out.output_pointer(rt, out.ctypes.data)})
+        self.out.finish_output(rt)
+
+    def copy(self, src, out):
+        """``out = src``: where ``src`` holds a blocked layout, ``out`` gets it too where
+        the plan lets it, else NCHW."""
+        rt, ptr = self.rt, out.ctypes.data
+        if self.data is self.plain:
+            rt.convert(self.plain, self.plain, src.ctypes.data, ptr)
+            _noted(ptr, None)
+        elif _may_hold(ptr, self.out.nbytes):
+            rt.convert(self.data, self.data, src.ctypes.data, ptr)
+            _noted(ptr, self.data)
+        else:
+            rt.convert(self.data, self.plain, src.ctypes.data, ptr)
+            _noted(ptr, None)
 
 
 class _Pool:
@@ -976,19 +1162,22 @@ def _primitive_for(rt, make, key):
 def _run(arrays, make, key, call):
     """``call(primitive)`` on the cached ``make(rt, *key())`` under the lock; False where
     oneDNN is off, an operand does not fit, or oneDNN declines or fails (the key is then
-    refused from there on)."""
+    refused from there on). Declining, it rewrites ``arrays`` as NCHW where they held a
+    blocked layout (:class:`Layouts`): NumPy reads them next."""
     rt = _runtime()
     if rt is None or not _usable(*arrays):
-        return False
+        return _decline(*arrays)
     key = key()
     with rt.lock:
         prim = _primitive_for(rt, make, key)
         if prim is None:
+            _restore_held(rt, arrays)
             return False
         try:
             call(prim)
         except _Failed:
             rt.cache[(make, key)] = None
+            _restore_held(rt, arrays)
             return False
         CALLS[0] += 1
     return True
@@ -1201,8 +1390,22 @@ def pool_backward(x, dy, dx, alg, kernel, stride, pad, positions=None) -> bool:
                 lambda pool: pool.backward(dy, dx, positions, x))
 
 
-def _make_eltwise(rt, shape, alg):
-    return _Eltwise(rt, shape, alg) if _fits(1, 5, shape) else None
+def _make_eltwise(rt, shape, alg, layout):
+    return _Eltwise(rt, shape, alg, rt.layouts[layout - 1] if layout else None) \
+        if _fits(1, 5, shape) else None
+
+
+def _layout_of(*ptrs):
+    """The key (:meth:`_Runtime.layout_key`) of the first blocked layout the arrays at
+    ``ptrs`` hold, 0 where all hold NCHW."""
+    lay = LAYOUTS[0]
+    if lay is None or not lay.held:
+        return 0
+    for ptr in ptrs:
+        md = _held(ptr)
+        if md is not None:
+            return _runtime().layout_key(md)
+    return 0
 
 
 def eltwise_forward(alg, x, out) -> bool:
@@ -1217,7 +1420,7 @@ def eltwise_forward(alg, x, out) -> bool:
     """
     if not LAYERS[0]:
         return False
-    return _run((x, out), _make_eltwise, lambda: (x.shape, alg),
+    return _run((x, out), _make_eltwise, lambda: (x.shape, alg, _layout_of(x.ctypes.data)),
                 lambda elt: elt.forward(x, out))
 
 
@@ -1234,12 +1437,14 @@ def eltwise_backward(alg, y, dy, dx) -> bool:
     """
     if not LAYERS[0]:
         return False
-    return _run((y, dy, dx), _make_eltwise, lambda: (y.shape, alg),
+    return _run((y, dy, dx), _make_eltwise,
+                lambda: (y.shape, alg, _layout_of(dy.ctypes.data, y.ctypes.data)),
                 lambda elt: elt.backward(y, dy, dx))
 
 
-def _make_sum(rt, shape):
-    return _Sum(rt, shape) if _fits(1, 12, shape) else None
+def _make_sum(rt, shape, layout):
+    return _Sum(rt, shape, rt.layouts[layout - 1] if layout else None) \
+        if _fits(1, 12, shape) else None
 
 
 def _apart(out, *inputs):
@@ -1260,10 +1465,10 @@ def add(a, b, out) -> bool:
     """
     if not LAYERS[0] or not _usable(a, b, out) or not a.shape == b.shape == out.shape \
             or not _apart(out, a, b):
-        return False
-    return _run((a, b, out), _make_sum, lambda: (a.shape,),
-                lambda s: s.add({_ARG_SRC: a.ctypes.data, _ARG_SRC_1: b.ctypes.data,
-                                 _ARG_DST: out.ctypes.data}))
+        return _decline(a, b, out)
+    return _run((a, b, out), _make_sum,
+                lambda: (a.shape, _layout_of(a.ctypes.data, b.ctypes.data)),
+                lambda s: s.add(a, b, out))
 
 
 def copy(src, out) -> bool:
@@ -1276,11 +1481,18 @@ def copy(src, out) -> bool:
     >>> bool(not done or (out == src).all())
     True
     """
+    if LAYERS[0] and isinstance(src, np.ndarray) and isinstance(out, np.ndarray) \
+            and src.ctypes.data == out.ctypes.data and src.shape == out.shape \
+            and src.dtype == out.dtype and src.strides == out.strides:
+        md = _held(src.ctypes.data)         # nothing to copy: a blocked layout stays held
+        if md is not None:
+            _noted(src.ctypes.data, md)
+        return True
     if not LAYERS[0] or not _usable(src, out) or src.shape != out.shape or \
             np.may_share_memory(src, out):
-        return False
-    return _run((src, out), _make_sum, lambda: (src.shape,),
-                lambda s: s.copy(s.rt, src.ctypes.data, out.ctypes.data))
+        return _decline(src, out)
+    return _run((src, out), _make_sum, lambda: (src.shape, _layout_of(src.ctypes.data)),
+                lambda s: s.copy(src, out))
 
 
 class one_blas_thread:  # noqa: N801 (a context manager used like a function)
@@ -1316,7 +1528,8 @@ class onednn_plan(one_blas_thread):  # noqa: N801 (a context manager used like a
     and BatchNorm, pooling and the activations in oneDNN too (:data:`LAYERS`), its threads
     then being the only ones at work.
 
-    An inference plan passes its cache of ``derived`` arrays (:data:`DERIVED`).
+    An inference plan passes its cache of ``derived`` arrays (:data:`DERIVED`), a training
+    plan its :class:`Layouts` (:data:`LAYOUTS`).
 
     >>> with onednn_plan():
     ...     LAYERS[0]
@@ -1325,14 +1538,14 @@ class onednn_plan(one_blas_thread):  # noqa: N801 (a context manager used like a
     False
     """
 
-    def __init__(self, derived=None):
-        self.derived = derived
+    def __init__(self, derived=None, layouts=None):
+        self.derived, self.layouts = derived, layouts
 
     def __enter__(self):
-        self.layers, self.outer_derived = LAYERS[0], DERIVED[0]
-        LAYERS[0], DERIVED[0] = True, self.derived
+        self.outer_state = LAYERS[0], DERIVED[0], LAYOUTS[0]
+        LAYERS[0], DERIVED[0], LAYOUTS[0] = True, self.derived, self.layouts
         return super().__enter__()
 
     def __exit__(self, *exc):
-        LAYERS[0], DERIVED[0] = self.layers, self.outer_derived
+        LAYERS[0], DERIVED[0], LAYOUTS[0] = self.outer_state
         return super().__exit__(*exc)
