@@ -24,7 +24,7 @@ import numpy as np
 from ..ops import _onednn
 from ..ops._params import Params
 from ..ops._registry import kernel_for
-from . import _fuse
+from . import _fuse, _layouts
 
 __all__ = ["Plan", "FwdStep", "BwdStep", "build_plan"]
 
@@ -88,6 +88,20 @@ class Plan:
     # ids of the arrays a Derived cache may derive from: the bound arguments and aux states
     # that no step writes (steps rewrite their own buffers every run, unreported)
     stable_ids: frozenset = frozenset()
+    # a training plan's record of the arrays holding oneDNN's blocked layouts between its
+    # primitives (executor/_layouts.py), or None where every array stays NCHW
+    layouts: object = None
+
+    def plain(self):
+        """Every array NCHW, before anything but the plan's own steps reads them (the
+        monitor, pictures, widgets).
+
+        >>> import symnb as mx
+        >>> ex = (mx.sym.var('a') * 2).simple_bind(mx.cpu(), a=(2,))
+        >>> ex._plan.plain()
+        """
+        if self.layouts is not None:
+            self.layouts.restore_all()
 
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to
@@ -251,6 +265,7 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
     if groups and plan.onednn:
         _plan_fused(plan, groups, heads)
+    plan.layouts = _layouts.plan_layouts(plan)
     return plan
 
 

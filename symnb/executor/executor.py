@@ -307,6 +307,7 @@ class Executor:
             if self._monitor is None:
                 _run_steps(plan, plan.bwd_runs, is_train, True)
             else:
+                plan.plain()
                 for step, run in zip(plan.bwd_steps, plan.bwd_runs):
                     try:
                         run(is_train)
@@ -351,6 +352,7 @@ class Executor:
 
     def _forward_monitored(self, is_train):
         rt = self._rt
+        self._plan.plain()          # the monitor's steps run outside the plan's oneDNN
         for step in self._plan.fwd_steps:
             for _pos, nd, scratch in step.scratch_slots:
                 rt.xp.copyto(scratch, nd._data)
@@ -574,7 +576,7 @@ def _run_steps(plan, runs, is_train, backward):
             derived = plan.derived
         elif not backward and plan.derived:
             plan.derived.clear()      # training changes the weights: nothing worth keeping
-        with _onednn.onednn_plan(derived):
+        with _onednn.onednn_plan(derived, plan.layouts):
             _run_bare(plan, runs, is_train, backward, _onednn.STEP)
     else:
         _run_bare(plan, runs, is_train, backward)

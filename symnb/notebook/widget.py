@@ -495,6 +495,7 @@ class ExecutorWidget(SymbolWidget):
 
     def _sources(self):
         ex = self._executor
+        ex._plan.plain()        # arrays holding oneDNN's blocked layouts: NCHW to be read
         yield from (("arg", k, v) for k, v in ex.arg_dict.items())
         if ex.grad_arrays is not None:
             yield from (("grad", k, v) for k, v in ex.grad_dict.items() if v is not None)

@@ -383,6 +383,7 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
         names = user_names()
     trk = _tracker(ex) if track else _TRACKERS.get(ex)
     plan = ex._plan
+    plan.plain()            # arrays holding oneDNN's blocked layouts: NCHW again to be read
     order = list(ex._order) if ex._order is not None else topo_order(ex._bound_symbol._heads)
     heads = list(ex._heads)
     arg_ids = {id(n): k for k, n in enumerate(ex._arg_nodes)}
