@@ -24,7 +24,10 @@ gradient), the result, the output gradient and oneDNN's scratchpad, each as larg
 largest it held. Pooling, the activations and BatchNorm with given statistics run on the
 NCHW arrays themselves (:class:`_Plain`); BatchNorm with batch statistics reorders into the
 convolutions' blocked layout and back, which beats oneDNN's plain-layout kernel 2-4x.
-Primitives are made once per shape and geometry.
+Primitives are made once per shape and geometry. In a training plan the entries that only
+these primitives read and write hold the layout their writer chose instead (:class:`Layouts`,
+picked by ``executor/_layouts.py``): no reorder on either side, as in MXNet; relu and the
+sums then run in that layout too.
 
 >>> from symnb.ops import _onednn
 >>> isinstance(_onednn.available(), bool)
