@@ -53,6 +53,18 @@ def _steps(ex, n=2):
             [a.asnumpy() for a in ex.aux_arrays], [o.asnumpy() for o in ex.outputs])
 
 
+def _passed(monkeypatch, backward=True):
+    """The executor and its NCHW reference after a training forward (and backward)."""
+    net = _net()
+    ex, ref = _bind(net), _bind(net, monkeypatch)
+    for e in (ex, ref):
+        e.forward(is_train=True)
+        if backward:
+            e.backward()
+    assert ex._plan.layouts.held
+    return ex, ref
+
+
 def _same(a, b):
     for k in a:
         np.testing.assert_allclose(a[k], b[k], rtol=1e-5, atol=1e-6, err_msg=k)
@@ -86,12 +98,7 @@ def test_heads_arguments_and_their_gradients_stay_nchw():
 
 @needs_onednn
 def test_internal_values_are_nchw_once_read(monkeypatch):
-    net = _net()
-    ex, ref = _bind(net), _bind(net, monkeypatch)
-    for e in (ex, ref):
-        e.forward(is_train=True)
-        e.backward()
-    assert ex._plan.layouts.held
+    ex, ref = _passed(monkeypatch)
     ex._plan.plain()
     assert not ex._plan.layouts.held
     for s, r in zip(ex._plan.fwd_steps, ref._plan.fwd_steps, strict=True):
@@ -111,11 +118,7 @@ def test_internal_values_are_nchw_once_read(monkeypatch):
 @needs_onednn
 def test_pictures_read_nchw_values(monkeypatch):
     from symnb.pictures.executor_view import executor_document
-    net = _net()
-    ex, ref = _bind(net), _bind(net, monkeypatch)
-    for e in (ex, ref):
-        e.forward(is_train=True)
-    assert ex._plan.layouts.held
+    ex, ref = _passed(monkeypatch, backward=False)
     doc, ref_doc = executor_document(ex, track=False), executor_document(ref, track=False)
     assert not ex._plan.layouts.held
     assert doc == ref_doc
@@ -123,10 +126,7 @@ def test_pictures_read_nchw_values(monkeypatch):
 
 @needs_onednn
 def test_the_monitor_sees_nchw_values_after_a_blocked_forward(monkeypatch):
-    net = _net()
-    ex, ref = _bind(net), _bind(net, monkeypatch)
-    for e in (ex, ref):
-        e.forward(is_train=True)          # ex's entries now hold blocked layouts
+    ex, ref = _passed(monkeypatch, backward=False)
     seen = {}
     for e in (ex, ref):
         got = seen[id(e)] = {}
