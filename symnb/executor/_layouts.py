@@ -12,8 +12,8 @@ whatever else reads the arrays (the monitor, pictures, widgets) has them rewritt
 first (``Plan.plain``).
 
 Which arrays may: the operator outputs (and the gradient buffers of those outputs) that are
-float32 with 4 or 5 axes, own their memory, are no head and no head's gradient, and that no
-other step touches. "Such a primitive" is a step that always runs in oneDNN:
+float32 with 4 or 5 axes, not empty, own their memory, are no head and no head's gradient,
+and that no other step touches. "Such a primitive" is a step that always runs in oneDNN:
 ``Convolution``, ``BatchNorm`` on axis 1, ``Activation`` relu, tanh or sigmoid and
 ``elemwise_add`` of oneDNN's sizes, each in float32. Should one decline at run time anyway,
 ``_onednn`` rewrites its arrays as NCHW before NumPy reads them, and a step that writes one
@@ -88,8 +88,9 @@ def plan_layouts(plan):
     candidates = {}
 
     def consider(a):
-        if a is not None and id(a) not in fixed and a.base is None and a.dtype == np.float32 \
-                and a.ndim in (4, 5) and a.flags.c_contiguous:
+        # owning its memory (views, and empty arrays, may share an address with another)
+        if a is not None and id(a) not in fixed and a.base is None and a.size \
+                and a.dtype == np.float32 and a.ndim in (4, 5) and a.flags.c_contiguous:
             candidates[id(a)] = a
 
     for step in plan.fwd_steps:
