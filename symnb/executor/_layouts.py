@@ -67,7 +67,7 @@ def _backward_in_onednn(step) -> bool:
         return False
     name, p, igrads, reqs = step.op.name, step.params, step.igrads, step.reqs
     if any(g is not None and g.dtype != np.float32 for g in igrads) or \
-            any(g is None for g in step.ograds[:1]):
+            step.ograds and step.ograds[0] is None:
         return False
     if name == "Convolution":
         # a bias gradient without the weights' is NumPy's sum over dy

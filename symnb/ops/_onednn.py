@@ -195,6 +195,7 @@ class _Runtime:
         self.cache = {}
         self.lock = threading.Lock()
         self.layouts = []               # the blocked layouts seen, each once (layout_key)
+        self.layout_keys = {}           # a layout's address -> its key
         self.plain_mds = {}
         self.converts = {}
 
@@ -223,11 +224,15 @@ class _Runtime:
         different primitives share one, so primitives made per layout are made once."""
         if md is None:
             return 0
-        for k, known in enumerate(self.layouts):
-            if self.lib.dnnl_memory_desc_equal(known, md):
-                return k + 1
-        self.layouts.append(md)
-        return len(self.layouts)
+        key = self.layout_keys.get(_address(md))
+        if key is None:
+            key = next((k + 1 for k, known in enumerate(self.layouts)
+                        if self.lib.dnnl_memory_desc_equal(known, md)), 0)
+            if not key:
+                self.layouts.append(md)
+                key = len(self.layouts)
+            self.layout_keys[_address(md)] = key
+        return key
 
     def convert(self, src_md, dst_md, src_ptr, dst_ptr):
         """Reorder between two layouts (the reorder made once per pair)."""
@@ -346,9 +351,7 @@ class Layouts:
         """Rewrite those of ``arrays`` that hold a blocked layout as NCHW, in place (under
         ``rt.lock``)."""
         for a in arrays:
-            if a is None:
-                continue
-            h = self.held.pop(a.ctypes.data, None) if self.held else None
+            h = self.held.pop(a.ctypes.data, None)
             if h is not None:
                 tmp = rt.buffer("restore", a.nbytes)
                 rt.convert(h[0], rt.plain_md(a.shape), a.ctypes.data, tmp)
@@ -978,15 +981,9 @@ class _Sum:
         """``out = src``: where ``src`` holds a blocked layout, ``out`` gets it too where
         the plan lets it, else NCHW."""
         rt, ptr = self.rt, out.ctypes.data
-        if self.data is self.plain:
-            rt.convert(self.plain, self.plain, src.ctypes.data, ptr)
-            _noted(ptr, None)
-        elif _may_hold(ptr, self.out.nbytes):
-            rt.convert(self.data, self.data, src.ctypes.data, ptr)
-            _noted(ptr, self.data)
-        else:
-            rt.convert(self.data, self.plain, src.ctypes.data, ptr)
-            _noted(ptr, None)
+        dst = self.data if _may_hold(ptr, self.out.nbytes) else self.plain
+        rt.convert(self.data, dst, src.ctypes.data, ptr)
+        _noted(ptr, None if dst is self.plain else dst)
 
 
 class _Pool:
