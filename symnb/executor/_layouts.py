@@ -14,8 +14,9 @@ first (``Plan.plain``).
 Which arrays may: the operator outputs (and the gradient buffers of those outputs) that are
 float32 with 4 or 5 axes, not empty, own their memory, are no head and no head's gradient,
 and that no other step touches. "Such a primitive" is a step that always runs in oneDNN:
-``Convolution``, ``BatchNorm`` on axis 1, ``Activation`` relu, tanh or sigmoid and
-``elemwise_add`` of oneDNN's sizes, each in float32. Should one decline at run time anyway,
+``Convolution``, ``BatchNorm`` on axis 1, ``Activation`` relu, tanh or sigmoid,
+``elemwise_add`` of oneDNN's sizes and max or average ``Pooling`` of MXNet's windows, each in
+float32. Should one decline at run time anyway,
 ``_onednn`` rewrites its arrays as NCHW before NumPy reads them, and a step that writes one
 of them through NumPy drops it from the record (:meth:`_onednn.Layouts.forget_stale`).
 
@@ -36,6 +37,8 @@ import numpy as np
 from ..ops import _onednn
 from ..ops.elemwise import _ONEDNN_MIN_SIZE
 from ..ops.norm import _real_axis
+from ..ops.pooling import _onednn_alg
+from ..ops.pooling import _plan as _pool_plan
 
 __all__ = ["plan_layouts"]
 
@@ -44,6 +47,11 @@ _ACTS = frozenset(("relu", "tanh", "sigmoid"))
 
 def _f32(*arrays):
     return all(a is not None and a.dtype == np.float32 for a in arrays)
+
+
+def _pool_alg(p, x_shape, y_shape):
+    """oneDNN's algorithm for a Pooling step, None where it runs NumPy's kernels."""
+    return _onednn_alg(p, _pool_plan(p, x_shape, y_shape))
 
 
 def _forward_in_onednn(step) -> bool:
@@ -58,6 +66,9 @@ def _forward_in_onednn(step) -> bool:
     if name == "elemwise_add":
         return _f32(ins[0], ins[1], outs[0]) and ins[0].shape == ins[1].shape \
             and outs[0].size >= _ONEDNN_MIN_SIZE
+    if name == "Pooling":
+        return _f32(ins[0], outs[0]) and ins[0].ndim in (4, 5) and outs[0].size > 0 \
+            and _pool_alg(p, ins[0].shape, outs[0].shape) is not None
     return False
 
 
@@ -75,6 +86,9 @@ def _backward_in_onednn(step) -> bool:
     if name == "elemwise_add":
         # MXNet's in-place quirk for an added lhs gradient runs in NumPy
         return not (reqs[0] == "add" and igrads[0] is not None)
+    if name == "Pooling":
+        # an added gradient goes through a NumPy sum
+        return igrads[0] is None or reqs[0] == "write"
     return True
 
 

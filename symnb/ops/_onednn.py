@@ -989,26 +989,30 @@ class _Sum:
 class _Pool:
     """Max or average pooling: the training forward (with max pooling's workspace: where in
     each window its maximum is, as uint8 or int32), the inference forward and, made on first
-    use, the backward. It runs on the NCHW arrays where oneDNN has a JIT kernel for them
-    (AVX-512 machines); elsewhere oneDNN's plain-layout kernel is a simple loop (130 ms
-    against 29 ms for NumPy's on ResNet-18's stem at batch 16 with AVX2), so it runs in the
-    convolutions' blocked layout, data, result and workspace reordered, as MXNet's does."""
+    use, the backward. It runs in layout ``md``, the one its data hold in a training plan
+    (:class:`Layouts`), result and gradients in the layout oneDNN picks beside it. With NCHW
+    data it runs on the NCHW arrays where oneDNN has a JIT kernel for them (AVX-512
+    machines); elsewhere oneDNN's plain-layout kernel is a simple loop (130 ms against 29 ms
+    for NumPy's on ResNet-18's stem at batch 16 with AVX2), so it runs in the convolutions'
+    blocked layout, data, result and workspace reordered, as MXNet's does."""
 
-    def __init__(self, rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r):
+    def __init__(self, rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r, md=None):
         self.rt, self.alg = rt, alg
         nd = len(x_shape)
-        plain_src, plain_dst = rt.md(x_shape, _plain(nd)), rt.md(y_shape, _plain(nd))
+        plain_src, plain_dst = rt.plain_md(x_shape), rt.plain_md(y_shape)
         self.geo = (_DIMS(*stride), _DIMS(*kernel), _DIMS(*[0] * len(kernel)), _DIMS(*pad_l),
                     _DIMS(*pad_r))
         src, dst = plain_src, plain_dst
-        self.train_pd = self._forward_pd(_FWD_TRAINING, src, dst)
-        if not rt.implementation(self.train_pd).startswith("jit"):
-            blocked, self.layout_pd = _conv_layout(rt, x_shape)
-            if not rt.lib.dnnl_memory_desc_equal(blocked, plain_src):
-                self.train_pd = self._forward_pd(_FWD_TRAINING, blocked,
-                                                 rt.md(y_shape, _TAG_ANY))
-                src = blocked
-                dst = rt.lib.dnnl_primitive_desc_query_md(self.train_pd, _Q_DST, 0)
+        if md is None:
+            self.train_pd = self._forward_pd(_FWD_TRAINING, src, dst)
+            if not rt.implementation(self.train_pd).startswith("jit"):
+                md, self.layout_pd = _conv_layout(rt, x_shape)
+                if rt.lib.dnnl_memory_desc_equal(md, plain_src):
+                    md = None
+        if md is not None:
+            self.train_pd = self._forward_pd(_FWD_TRAINING, md, rt.md(y_shape, _TAG_ANY))
+            src = md
+            dst = rt.lib.dnnl_primitive_desc_query_md(self.train_pd, _Q_DST, 0)
         self.mds = (src, dst)
         self.src = _Operand(rt, src, plain_src, "data", False)
         self.dst = _Operand(rt, dst, plain_dst, "result", True)
@@ -1335,8 +1339,9 @@ def batch_norm_backward(x, scale, mean, var, dy, dx, dscale, dshift, eps,
                 lambda bn: bn.backward(x, scale, mean, var, dy, dx, dscale, dshift))
 
 
-def _make_pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r):
-    return _Pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r) \
+def _make_pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r, layout):
+    return _Pool(rt, x_shape, y_shape, alg, kernel, stride, pad_l, pad_r,
+                 rt.layouts[layout - 1] if layout else None) \
         if _fits(3, 5, x_shape, y_shape) else None
 
 
@@ -1364,7 +1369,8 @@ def pool_forward(x, out, alg, kernel, stride, pad, positions=None) -> bool:
         return False
     return _run((x, out), _make_pool,
                 lambda: (x.shape, out.shape, alg, tuple(kernel), tuple(stride), tuple(pad),
-                         pool_right_pads(x.shape, out.shape, kernel, stride, pad)),
+                         pool_right_pads(x.shape, out.shape, kernel, stride, pad),
+                         _layout_of(x.ctypes.data)),
                 lambda pool: pool.forward(x, out, positions))
 
 
@@ -1386,7 +1392,8 @@ def pool_backward(x, dy, dx, alg, kernel, stride, pad, positions=None) -> bool:
         return False
     return _run((x, dy, dx), _make_pool,
                 lambda: (x.shape, dy.shape, alg, tuple(kernel), tuple(stride), tuple(pad),
-                         pool_right_pads(x.shape, dy.shape, kernel, stride, pad)),
+                         pool_right_pads(x.shape, dy.shape, kernel, stride, pad),
+                         _layout_of(x.ctypes.data)),
                 lambda pool: pool.backward(dy, dx, positions, x))
 
 

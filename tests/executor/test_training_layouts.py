@@ -1,8 +1,8 @@
 """Training plans keep oneDNN's blocked layouts between its primitives (executor/_layouts.py):
-the entries that only Convolution, BatchNorm, relu and elemwise_add read and write hold the
-layout their writer chose, and nothing a user sees changes. Gradients, aux states and outputs
-are those of the same plan with every array NCHW; the monitor, pictures and a decline of
-oneDNN in the middle of a step see or leave NCHW values."""
+the entries that only Convolution, BatchNorm, relu, elemwise_add and Pooling read and write
+hold the layout their writer chose, and nothing a user sees changes. Gradients, aux states
+and outputs are those of the same plan with every array NCHW; the monitor, pictures and a
+decline of oneDNN in the middle of a step see or leave NCHW values."""
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +13,7 @@ from symnb.executor import _layouts
 from symnb.ops import _onednn
 
 from ..conftest import fill_random
-from .test_fusion import resnet_like
+from .test_fusion import _block
 
 needs_onednn = pytest.mark.skipif(not _onednn.available(),
                                   reason="oneDNN is not installed or SYMNB_ONEDNN=0")
@@ -22,7 +22,15 @@ SHAPES = {"data": (2, 8, 12, 12), "softmax_label": (2,)}
 
 
 def _net():
-    y = mx.sym.Pooling(resnet_like(), global_pool=True, kernel=(1, 1), pool_type="avg")
+    # ResNet's stem (a max pooling after the first relu), two blocks, a global average
+    y = mx.sym.Convolution(mx.sym.var("data"), num_filter=16, kernel=(3, 3), pad=(1, 1),
+                           name="stem")
+    y = mx.sym.Activation(mx.sym.BatchNorm(y, name="bn0"), act_type="relu", name="r0")
+    y = mx.sym.Pooling(y, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max",
+                       name="pool")
+    y = mx.sym.Convolution(y, num_filter=16, kernel=(1, 1), name="after_pool")
+    y = _block(_block(y, 16, "a"), 32, "b", down=True)
+    y = mx.sym.Pooling(y, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
     y = mx.sym.FullyConnected(mx.sym.flatten(y), num_hidden=5, name="fc")
     return mx.sym.SoftmaxOutput(y, name="softmax")
 
@@ -91,14 +99,21 @@ def test_heads_arguments_and_their_gradients_stay_nchw():
     outside = [a._data for a in ex.arg_arrays + ex.aux_arrays + ex.grad_arrays if a is not None]
     outside += [a for a in plan.head_arrays if a is not None]
     assert not any(a.ctypes.data in lay.arrays for a in outside)
-    # the pooling reads its input with NumPy or a plain-layout primitive: that stays NCHW too
-    pool = next(s for s in plan.fwd_steps if s.op.name == "Pooling")
-    assert pool.ins[0].ctypes.data not in lay.arrays
+    # the poolings run in oneDNN: the max pooling's input and result may hold a blocked
+    # layout, the global pooling's result, which flatten reads, stays NCHW
+    pool, gap = (next(s for s in plan.fwd_steps if s.node.name == n) for n in ("pool", "gap"))
+    assert pool.ins[0].ctypes.data in lay.arrays and pool.outs[0].ctypes.data in lay.arrays
+    assert gap.ins[0].ctypes.data in lay.arrays and gap.outs[0].ctypes.data not in lay.arrays
 
 
 @needs_onednn
 def test_internal_values_are_nchw_once_read(monkeypatch):
     ex, ref = _passed(monkeypatch)
+    # the max pooling read and wrote blocked data, forward and backward
+    pool = next(s for s in ex._plan.fwd_steps if s.node.name == "pool")
+    pool_back = next(s for s in ex._plan.bwd_steps if s.node.name == "pool")
+    held = ex._plan.layouts.held
+    assert all(a.ctypes.data in held for a in (pool.ins[0], pool.outs[0], pool_back.igrads[0]))
     ex._plan.plain()
     assert not ex._plan.layouts.held
     for s, r in zip(ex._plan.fwd_steps, ref._plan.fwd_steps, strict=True):
