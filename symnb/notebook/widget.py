@@ -495,7 +495,9 @@ class ExecutorWidget(SymbolWidget):
 
     def _sources(self):
         ex = self._executor
-        ex._plan.plain()        # arrays holding oneDNN's blocked layouts: NCHW to be read
+        # internal entries holding oneDNN's blocked layouts (a training plan's) are read as
+        # NCHW copies: the plan keeps its layouts, and its next step its saved reorders
+        readable = ex._plan.readable
         yield from (("arg", k, v) for k, v in ex.arg_dict.items())
         if ex.grad_arrays is not None:
             yield from (("grad", k, v) for k, v in ex.grad_dict.items() if v is not None)
@@ -504,7 +506,8 @@ class ExecutorWidget(SymbolWidget):
             # the gradient of each operator's output, d(<node>_output), as backward left it
             for s in ex._plan.bwd_steps:
                 if s.ograds and s.ograds[0] is not None:
-                    yield "igrad", s.node.name + "_output", ex._rt.to_numpy(s.ograds[0])
+                    yield ("igrad", s.node.name + "_output",
+                           readable(ex._rt.to_numpy(s.ograds[0])))
         if ex._forwarded:
             yield from (("output", k, v) for k, v in ex.output_dict.items())
             outs = [s.outs[0] for s in ex._plan.fwd_steps if s.outs]
@@ -514,7 +517,7 @@ class ExecutorWidget(SymbolWidget):
                 fused = ex._plan.fused_entries if ex._plan.fused_ran else ()
                 for s in ex._plan.fwd_steps:
                     if s.outs and id(s.outs[0]) not in heads and (id(s.node), 0) not in fused:
-                        yield "internal", s.node.name + "_output", s.outs[0]
+                        yield "internal", s.node.name + "_output", readable(s.outs[0])
 
     def _encode_changed(self) -> list[dict]:
         changed = []

@@ -203,3 +203,30 @@ def test_float64_and_cpu_fallback_plans_hold_nothing():
     assert ex._plan.layouts is None
     ex = (mx.sym.var("a") * 2).simple_bind(mx.cpu(), a=(2, 16, 4, 4))
     assert ex._plan.layouts is None
+
+
+@needs_onednn
+def test_a_live_widget_reads_nchw_values_and_leaves_the_layouts(monkeypatch):
+    pytest.importorskip("anywidget")
+    from symnb.notebook.widget import ExecutorWidget
+    net = _net()
+    ex, ref = _bind(net), _bind(net, monkeypatch)
+    views = [ExecutorWidget(e, picture="graph") for e in (ex, ref)]
+    for e, view in zip((ex, ref), views, strict=True):
+        e.forward(is_train=True)
+        e.backward()
+        if e is ex:
+            held = dict(ex._plan.layouts.held)
+            assert held
+        view.flush()
+    got, want = ({(a["group"], a["name"]): a for a in view.arrays} for view in views)
+    assert got.keys() == want.keys()
+    assert {g for g, _ in got} >= {"internal", "igrad"}
+    for key, entry in got.items():
+        assert entry["shape"] == want[key]["shape"], key
+        np.testing.assert_allclose(
+            np.frombuffer(entry["data"], entry["wire_dtype"]),
+            np.frombuffer(want[key]["data"], want[key]["wire_dtype"]), rtol=1e-5, atol=1e-6,
+            err_msg=str(key))
+    # the blocked entries kept their layouts: the next step reorders nothing back
+    assert ex._plan.layouts.held == held
