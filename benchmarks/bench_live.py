@@ -8,7 +8,10 @@ counted), so the encoding, comparison and send costs are all inside the timed lo
 trailing-flush timer thread. Rounds interleave the two variants; the overhead is the per-round
 ratio (view / none), reported as median [min-max]. Never asserted in tests.
 
-    python benchmarks/bench_live.py [--rounds N] [--steps N] [--quick] [--json PATH]
+    python benchmarks/bench_live.py [--rounds N] [--steps N] [--quick] [--resnet] [--json PATH]
+
+Then one full flush of a LeNet training executor (batch 64) and, with ``--resnet``, of
+ResNet-18's (batch 16): the cost of a widget's update on a convolution network.
 """
 from __future__ import annotations
 
@@ -145,8 +148,40 @@ def main(argv):
                 sorted(set(last)), 2 * steps),
         ],
     }
+    nets = ["lenet"] + (["resnet18"] if "--resnet" in argv else [])
+    for name in nets:
+        took, count = conv_flush(mx, name)
+        result["flush_%s_s" % name] = took
+        result["lines"].append("  a full flush of a %s training executor (%d arrays, after a "
+                               "step): %s" % (name, count, C.fmt_time(took)))
     C.emit(result, argv)
     return result
+
+
+def conv_flush(mx, name):
+    """Seconds for one full flush (every array changed) of a convolution network's training
+    executor after a step, the fastest of three; and the number of arrays sent."""
+    import _workloads as W
+
+    from symnb.notebook.widget import ExecutorWidget
+
+    build, make_arrays = W.BUILDERS[name]
+    arrays = make_arrays(mx, 16) if name == "resnet18" else make_arrays()
+    ex = W.bind(mx, build(mx), arrays, mx.cpu())
+    step = W.train_step(ex)
+    widget = ExecutorWidget(ex, picture="graph")
+    widget._send = Wire()
+    widget._next_flush = time.perf_counter() + 3600
+    best = float("inf")
+    for _ in range(3):
+        step()
+        widget._sent.clear()
+        t0 = time.perf_counter()
+        widget.flush()
+        best = min(best, time.perf_counter() - t0)
+    count = len(widget.arrays)
+    widget.close()
+    return best, count
 
 
 if __name__ == "__main__":
