@@ -571,6 +571,16 @@ def _take(rt, ptr, md, role):
     return True
 
 
+def _handoff_layout(ptr):
+    """The key (:meth:`_Runtime.layout_key`) of the layout in which the previous step's
+    primitive left the NCHW array at ``ptr`` in the result buffer (:func:`_take`), else 0:
+    a primitive that could run in either layout takes that one."""
+    h = _HANDOFF[0]
+    if h is None or h[2] != ptr or STEP[0] != h[0] + 1 or CALLS[0] != h[1] + 1:
+        return 0
+    return _runtime().layout_key(h[3])
+
+
 def forget_handoff():
     """Drop the hand-off: a plan's run starts (its arrays may have changed since).
 
@@ -1395,7 +1405,7 @@ def pool_forward(x, out, alg, kernel, stride, pad, positions=None) -> bool:
     return _run((x, out), _make_pool,
                 lambda: (x.shape, out.shape, alg, tuple(kernel), tuple(stride), tuple(pad),
                          pool_right_pads(x.shape, out.shape, kernel, stride, pad),
-                         _layout_of(x.ctypes.data)),
+                         _layout_of(x.ctypes.data) or _handoff_layout(x.ctypes.data)),
                 lambda pool: pool.forward(x, out, positions))
 
 

@@ -417,3 +417,36 @@ def test_a_handoff_lives_one_step_of_one_run():
         assert not _onednn._take(rt, x.ctypes.data, _onednn._HANDOFF[0][3], "data")
         _onednn.forget_handoff()
         assert not _onednn._take(rt, y.ctypes.data, None, "data")
+
+
+@needs_onednn
+def test_inference_pooling_takes_the_blocked_result_of_the_convolution_before(monkeypatch):
+    """ResNet's stem in inference: the fused convolution's result reaches the max pooling
+    in its blocked layout (the pooling runs in that layout, as MXNet's does) and the NCHW
+    entry is written as before: the same bits as pooling the NCHW array."""
+    x = mx.sym.Convolution(mx.sym.var("data"), num_filter=16, kernel=(3, 3), pad=(1, 1),
+                           name="stem")
+    x = mx.sym.Activation(mx.sym.BatchNorm(x, name="bn"), act_type="relu", name="relu")
+    x = mx.sym.Pooling(x, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max")
+    net = mx.sym.Convolution(x, num_filter=16, kernel=(1, 1), name="after")
+
+    def run():
+        ex = net.simple_bind(mx.cpu(), grad_req="null", data=(2, 8, 20, 20))
+        fill_random(ex, np.random.default_rng(0))
+        out = ex.forward(is_train=False)[0].asnumpy()
+        pool = next(s for s in ex._plan.fwd_steps if s.op.name == "Pooling")
+        return out, pool.outs[0].copy()
+
+    layouts = []
+    real = _onednn._handoff_layout
+
+    def spy(ptr):
+        layouts.append(real(ptr))
+        return layouts[-1]
+    monkeypatch.setattr(_onednn, "_handoff_layout", spy)
+    taken = run()
+    assert layouts and all(layouts)             # the pooling ran in the stem's layout
+    monkeypatch.setattr(_onednn, "_handoff_layout", lambda ptr: 0)
+    plain = run()
+    for a, b in zip(taken, plain, strict=True):
+        np.testing.assert_array_equal(a, b)
