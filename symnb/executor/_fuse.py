@@ -10,8 +10,9 @@ reads, and the group's steps are consecutive in the plan. BatchNorm is folded in
 convolution's weights and bias (``_onednn.fold_batch_norm``), the add and the activation
 become post-ops. The entries inside a group are then not written by an inference
 forward (the pictures say so); its inputs stay live until its last step, so its result never
-takes their memory. A group's result that only groups read stays in its convolution's
-blocked layout (:func:`blocked_entries`). A training forward (``is_train=True``) runs the
+takes their memory. A group's result that only groups (or oneDNN poolings) read stays in its
+convolution's blocked layout, and so does a pooling's result that only groups read
+(:func:`blocked_entries`). A training forward (``is_train=True``) runs the
 operators one by one.
 ``MXNET_SUBGRAPH_BACKEND=NONE`` or ``MXNET_DISABLE_MKLDNN_CONV_OPT=1`` turns fusion off and
 ``MXNET_DISABLE_MKLDNN_FUSE_CONV_BN``, ``_CONV_SUM`` and ``_CONV_RELU`` (the activation)
@@ -35,7 +36,7 @@ import numpy as np
 from ..ops import _onednn
 
 __all__ = ["FusionGroup", "fusion_groups", "fusion_enabled", "blocked_entries", "fused_run",
-           "FUSED_OP_NAME"]
+           "pool_run", "FUSED_OP_NAME"]
 
 FUSED_OP_NAME = "_sg_mkldnn_conv"        # MXNet's name for the fused node (its profiler's)
 
@@ -149,11 +150,15 @@ def _is_bn(node, conv, uses, ndim) -> bool:
     return _real_axis(node.params.axis, ndim) == 1
 
 
-def blocked_entries(plan, groups, heads) -> dict:
-    """The results of groups that only groups read, as the data of their convolution or
-    their residual, and no head: ``{entry: EntryLayout}``. Such a result stays in the
-    layout its convolution writes, in its own array's memory: no reorder to NCHW after it
-    and none back before its readers."""
+def blocked_entries(plan, groups, heads) -> tuple[dict, set]:
+    """The results of groups and of oneDNN poolings that only groups and such poolings read
+    (as the data of a convolution or a pooling, or as a residual), and no head:
+    ``{entry: EntryLayout}``, and the set of those a pooling writes or reads. Such a result
+    stays in the layout its primitive writes, in its own array's memory: no reorder to NCHW
+    after it and none back before its readers. A group's result that only groups read is
+    not seen after an inference forward (as the entries inside groups); the others are
+    entries of operators that do not fuse, so they are shown, rewritten as NCHW first
+    (``Plan.plain``)."""
     readers = {}
     for step in plan.fwd_steps:
         for pos, e in enumerate(step.node.inputs):
@@ -163,25 +168,74 @@ def blocked_entries(plan, groups, heads) -> dict:
     for g in groups:
         for n in g.nodes:
             by_node[id(n)] = g
-    out = {}
-    for g in groups:
-        key = (id(g.nodes[-1]), 0)
+    pools = {id(s.node) for s in plan.fwd_steps if _pool_in_onednn(s)}
+    producers = [g.nodes[-1] for g in groups] + \
+        [s.node for s in plan.fwd_steps if id(s.node) in pools]
+    out, pooled = {}, set()
+    for producer in producers:
+        key = (id(producer), 0)
         if key in heads or not readers.get(key):
             continue
-        if all(_reads_blocked(by_node.get(id(reader)), reader, pos, g.nodes[-1])
+        if all(_reads_blocked(by_node.get(id(reader)), reader, pos, producer, pools)
                for reader, pos in readers[key]):
             out[key] = _onednn.EntryLayout()
-    return out
+            if id(producer) in pools or any(id(r) in pools for r, _ in readers[key]):
+                pooled.add(key)
+    return out, pooled
 
 
-def _reads_blocked(group, reader, pos, producer) -> bool:
-    """Whether input ``pos`` of ``reader`` (a node of ``group``, or None) takes the blocked
-    result of ``producer``: as its convolution's data or as its residual."""
+def _pool_in_onednn(step) -> bool:
+    """Whether an inference forward runs this step as a oneDNN pooling (float32, 2-D or 3-D,
+    MXNet's windows as oneDNN counts them), its data not a private copy."""
+    if step.op.name != "Pooling" or step.scratch_slots:
+        return False
+    from ..ops.pooling import _onednn_alg, _plan
+    x, out = step.ins[0], step.outs[0]
+    return x.dtype == out.dtype == np.float32 and x.ndim in (4, 5) and out.size > 0 and \
+        _onednn_alg(step.params, _plan(step.params, x.shape, out.shape)) is not None
+
+
+def _reads_blocked(group, reader, pos, producer, pools=()) -> bool:
+    """Whether input ``pos`` of ``reader`` (a node of ``group``, a oneDNN pooling, or
+    neither) takes the blocked result of ``producer``: as a convolution's or a pooling's
+    data or as a residual."""
+    if id(reader) in pools:
+        return pos == 0
     if group is None:
         return False
     if reader is group.conv:
         return pos == 0
     return reader is group.add and group.residual[0] is producer
+
+
+def pool_run(step, fallback, layouts):
+    """An inference pooling that reads or writes entries kept blocked (``layouts``, from
+    :func:`blocked_entries`): oneDNN's primitive in its data's layout, its result left in
+    its own where the result's readers take it; else the step's own ``fallback`` runs on
+    NCHW arrays."""
+    from ..ops.pooling import _mark_untracked, _onednn_alg, _plan
+    x, out = step.ins[0], step.outs[0]
+    positions = step.outs[1] if len(step.outs) > 1 else None
+    data = step.node.inputs[0]
+    entry_layouts = (layouts.get((id(data.node), data.index)), layouts.get((id(step.node), 0)))
+    p = step.params
+    geometry = _plan(p, x.shape, out.shape)
+    alg = _onednn_alg(p, geometry)
+    forward, restore = _onednn.pool_forward, _onednn.restore_plain
+
+    def run(is_train):
+        if positions is not None:       # as the operator's inference forward marks them
+            _mark_untracked(positions)
+        if forward(x, out, alg, geometry.kernel, geometry.stride, geometry.pad,
+                   layouts=entry_layouts):
+            return
+        if entry_layouts[0] is not None:
+            restore(entry_layouts[0], x)
+        if entry_layouts[1] is not None:
+            entry_layouts[1].md = None
+        for each in fallback:
+            each(is_train)
+    return run
 
 
 def fused_run(group, steps, fallback, layouts=None):

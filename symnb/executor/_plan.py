@@ -91,6 +91,9 @@ class Plan:
     # a training plan's record of the arrays holding oneDNN's blocked layouts between its
     # primitives (executor/_layouts.py), or None where every array stays NCHW
     layouts: object = None
+    # an inference plan's entries kept blocked beside its oneDNN poolings, which pictures
+    # and widgets show: [(EntryLayout, array)] (executor/_fuse.py's blocked_entries)
+    pooled_layouts: list = field(default_factory=list)
 
     def plain(self):
         """Every array NCHW, before anything but the plan's own steps reads them (the
@@ -102,6 +105,9 @@ class Plan:
         """
         if self.layouts is not None:
             self.layouts.restore_all()
+        if self.fused_ran:
+            for layout, array in self.pooled_layouts:
+                _onednn.restore_plain(layout, array)
 
     def readable(self, array, reuse=False):
         """``array`` as NCHW values to read: itself, or a copy where it holds a blocked
@@ -115,7 +121,13 @@ class Plan:
         >>> ex._plan.readable(a) is a
         True
         """
-        if self.layouts is None or not isinstance(array, np.ndarray):
+        if not isinstance(array, np.ndarray):
+            return array
+        if self.fused_ran and self.pooled_layouts:
+            for layout, a in self.pooled_layouts:
+                if a is array and layout.md is not None:
+                    return _onednn.readable_copy(layout.md, array)
+        if self.layouts is None:
             return array
         return self.layouts.readable(array, reuse)
 
@@ -292,15 +304,26 @@ def _plan_fused(plan, groups, heads):
     for run, step in zip(plan.fwd_runs, plan.fwd_run_steps):
         runs_of.setdefault(id(step), []).append(run)
     group_at = {g.first: g for g in groups}
-    layouts = _fuse.blocked_entries(plan, groups, heads)
-    fused, k = set(layouts), 0
+    layouts, pooled = _fuse.blocked_entries(plan, groups, heads)
+    fused, k = set(layouts) - pooled, 0
+    # those whose memory no other entry takes over later, which a reader after the run
+    # may rewrite as NCHW (the others then hold another entry's values)
+    plan.pooled_layouts = [(layouts[key], plan.entry_arrays[key]) for key in pooled
+                           if _owns_memory(plan, key)]
     steps = plan.fwd_steps
     while k < len(steps):
         group = group_at.get(k)
         if group is None:
-            for run in runs_of[id(steps[k])]:
-                plan.infer_runs.append(run)
-                plan.infer_run_steps.append(steps[k])
+            step = steps[k]
+            data = step.node.inputs[0] if step.node.inputs else None
+            if step.op.name == "Pooling" and ((id(step.node), 0) in pooled or (
+                    id(data.node), data.index) in pooled):
+                plan.infer_runs.append(_fuse.pool_run(step, runs_of[id(step)], layouts))
+                plan.infer_run_steps.append(step)
+            else:
+                for run in runs_of[id(step)]:
+                    plan.infer_runs.append(run)
+                    plan.infer_run_steps.append(step)
             k += 1
             continue
         members = steps[group.first:group.last + 1]
@@ -311,6 +334,15 @@ def _plan_fused(plan, groups, heads):
         k = group.last + 1
     plan.fusion_groups = list(groups)
     plan.fused_entries = frozenset(fused)
+
+
+def _owns_memory(plan, key) -> bool:
+    """Whether no entry of ``plan`` written after entry ``key`` (in place, or in memory
+    the planner passed on) shares its memory."""
+    at = {id(s.node): k for k, s in enumerate(plan.fwd_steps)}
+    mine, since = plan.entry_arrays[key], at.get(key[0], -1)
+    return not any(at.get(k[0], -1) > since and np.may_share_memory(other, mine)
+                   for k, other in plan.entry_arrays.items() if k != key)
 
 
 def _check_differentiable(order, heads, reach):

@@ -45,7 +45,7 @@ import numpy as np
 from ._blas import blas_controllers
 
 __all__ = ["available", "conv_forward", "conv_backward", "fused_conv_forward",
-           "fold_batch_norm", "EntryLayout", "restore_plain", "batch_norm_forward",
+           "fold_batch_norm", "EntryLayout", "restore_plain", "readable_copy", "batch_norm_forward",
            "batch_norm_backward", "pool_forward", "pool_backward", "eltwise_forward",
            "eltwise_backward", "add", "copy", "Layouts", "one_blas_thread", "onednn_plan", "CALLS",
            "LAYERS"]
@@ -736,6 +736,21 @@ class EntryLayout:
         self.md = None
 
 
+def readable_copy(md, arr):
+    """A new NCHW array of the values ``arr`` holds in blocked layout ``md``.
+
+    >>> rt = _runtime()
+    >>> a = np.arange(4, dtype=np.float32)
+    >>> rt is None or readable_copy(rt.plain_md(a.shape), a).tolist() == [0, 1, 2, 3]
+    True
+    """
+    out = np.empty_like(arr)
+    rt = _runtime()
+    with rt.lock:
+        rt.convert(md, rt.plain_md(arr.shape), arr.ctypes.data, out.ctypes.data)
+    return out
+
+
 def restore_plain(layout, arr) -> None:
     """Rewrite ``arr`` as NCHW where ``layout`` says it holds blocked data (a fused group
     about to run operator by operator reads it).
@@ -1125,13 +1140,31 @@ class _Pool:
         self.ws_plain[1](self.rt, plain.ctypes.data, ws.ctypes.data)
         return ws
 
-    def forward(self, x, out, positions):
-        """``out``; with ``positions`` (int32, max pooling) also each maximum's offset."""
+    def forward(self, x, out, positions, layouts=None):
+        """``out``; with ``positions`` (int32, max pooling) also each maximum's offset.
+        ``layouts``: an inference plan's :class:`EntryLayout` of ``x`` and of ``out`` (each
+        None where the array is always NCHW); ``out`` is then written in the primitive's
+        own layout where its layout allows (and says so), else as NCHW."""
         rt = self.rt
-        pointers = {_ARG_SRC: self.src.input_pointer(rt, x.ctypes.data),
-                    _ARG_DST: self.dst.output_pointer(rt, out.ctypes.data)}
+        x_in, out_as = layouts or (None, None)
+        if x_in is not None and x_in.md is not None:
+            src_ptr = x.ctypes.data
+            if not rt.lib.dnnl_memory_desc_equal(x_in.md, self.src.md):
+                src_ptr = rt.buffer("data", self.src.nbytes)
+                rt.convert(x_in.md, self.src.md, x.ctypes.data, src_ptr)
+        else:
+            src_ptr = self.src.input_pointer(rt, x.ctypes.data)
+        direct = out_as is not None and self.dst.reorder is not None \
+            and self.dst.nbytes <= out.nbytes
+        pointers = {_ARG_SRC: src_ptr, _ARG_DST: out.ctypes.data if direct else
+                    self.dst.output_pointer(rt, out.ctypes.data)}
         if positions is None:
             self.infer(pointers)
+            if direct:
+                out_as.md = self.dst.md
+                return
+            if out_as is not None:
+                out_as.md = None
             self.dst.finish_output(rt)
             return
         direct = self.ws_plain is None and self.ws_type is np.int32
@@ -1386,10 +1419,11 @@ def pool_right_pads(x_shape, y_shape, kernel, stride, pad):
                  in zip(y_shape[2:], stride, kernel, pad, x_shape[2:], strict=True))
 
 
-def pool_forward(x, out, alg, kernel, stride, pad, positions=None) -> bool:
+def pool_forward(x, out, alg, kernel, stride, pad, positions=None, layouts=None) -> bool:
     """Max (``alg=POOL_MAX``) or average pooling of ``x`` into ``out`` by oneDNN; with
     ``positions`` (int32, ``out``'s shape, max pooling) also the flat offset of each window's
-    first maximum. False (nothing written) where it does not apply.
+    first maximum. False (nothing written) where it does not apply. ``layouts``: an
+    inference plan's :class:`EntryLayout` of ``x`` and of ``out`` (no positions then).
 
     >>> x = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)
     >>> out, pos = np.empty((1, 1, 2, 2), np.float32), np.empty((1, 1, 2, 2), np.int32)
@@ -1402,11 +1436,14 @@ def pool_forward(x, out, alg, kernel, stride, pad, positions=None) -> bool:
         return False
     if positions is not None and not _usable(positions, dtype=np.int32):
         return False
+    x_in = layouts[0] if layouts is not None else None
     return _run((x, out), _make_pool,
                 lambda: (x.shape, out.shape, alg, tuple(kernel), tuple(stride), tuple(pad),
                          pool_right_pads(x.shape, out.shape, kernel, stride, pad),
-                         _layout_of(x.ctypes.data) or _handoff_layout(x.ctypes.data)),
-                lambda pool: pool.forward(x, out, positions))
+                         _runtime().layout_key(x_in.md) if x_in is not None and x_in.md
+                         is not None else _layout_of(x.ctypes.data)
+                         or _handoff_layout(x.ctypes.data)),
+                lambda pool: pool.forward(x, out, positions, layouts))
 
 
 def pool_backward(x, dy, dx, alg, kernel, stride, pad, positions=None) -> bool:

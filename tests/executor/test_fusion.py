@@ -218,10 +218,11 @@ def test_results_read_only_by_groups_stay_blocked(monkeypatch):
     ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
     _fill(ex)
     heads = sym._heads
-    kept = _fuse.blocked_entries(ex._plan, ex._plan.fusion_groups, heads)
+    kept, pooled = _fuse.blocked_entries(ex._plan, ex._plan.fusion_groups, heads)
     names = {id(g.nodes[-1]): g.nodes[-1].name for g in ex._plan.fusion_groups}
     # the stem's result feeds block a's convolution and its add; the last one is the output
     assert sorted(names[k[0]] for k in kept) == ["ar1", "ar2", "bbnd", "br1", "r0"]
+    assert not pooled
     _close(ex.forward()[0].asnumpy(), _unfused(sym, ex, monkeypatch)[0])
 
 
@@ -298,6 +299,94 @@ def test_a_result_read_as_a_weight_stays_nchw(monkeypatch):
     ex = y.simple_bind(mx.cpu(), grad_req="null", data=(1, 8, 8, 8))
     assert [[n.name for n in g.nodes] for g in ex._plan.fusion_groups] == [["a", "ra"],
                                                                            ["b", "rb"]]
-    assert not _fuse.blocked_entries(ex._plan, ex._plan.fusion_groups, y._heads)
+    assert not _fuse.blocked_entries(ex._plan, ex._plan.fusion_groups, y._heads)[0]
     _fill(ex)
     _close(ex.forward()[0].asnumpy(), _unfused(y, ex, monkeypatch)[0])
+
+
+def _pooled_net():
+    """ResNet's stem and its max pooling, a block, and a global average pooling."""
+    y = mx.sym.Convolution(mx.sym.var("data"), num_filter=16, kernel=(3, 3), pad=(1, 1),
+                           name="stem")
+    y = mx.sym.Activation(mx.sym.BatchNorm(y, name="bn0"), act_type="relu", name="r0")
+    y = mx.sym.Pooling(y, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max",
+                       name="pool")
+    y = _block(y, 16, "a")
+    return mx.sym.Pooling(y, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
+
+
+POOL_SHAPES = {"data": (2, 8, 16, 16)}
+
+
+@needs_onednn
+def test_poolings_between_groups_read_and_write_blocked_entries(monkeypatch):
+    sym = _pooled_net()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
+    _fill(ex)
+    plan = ex._plan
+    _, pooled = _fuse.blocked_entries(plan, plan.fusion_groups, sym._heads)
+    by_id = {id(s.node): s.node.name for s in plan.fwd_steps}
+    # the stem's result (the pooling's data), the pooling's result (block a's data and
+    # residual), block a's result (the global pooling's data)
+    assert sorted(by_id[k[0]] for k in pooled) == ["ar2", "pool", "r0"]
+    got = ex.forward()[0].asnumpy()
+    assert all(layout.md is not None for layout, _ in plan.pooled_layouts)
+    _close(got, _unfused(sym, ex, monkeypatch)[0])
+
+
+@needs_onednn
+def test_entries_beside_poolings_are_shown_as_nchw_after_an_inference_forward(monkeypatch):
+    from symnb.pictures.executor_view import executor_document
+    sym = _pooled_net()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
+    _fill(ex)
+    ex.forward()
+    pool = next(s for s in ex._plan.fwd_steps if s.node.name == "pool")
+    # a reader of one array gets an NCHW copy, the entry keeps its layout
+    blocked = pool.outs[0].copy()
+    seen = ex._plan.readable(pool.outs[0])
+    assert seen is not pool.outs[0] and np.array_equal(pool.outs[0], blocked)
+    doc = executor_document(ex, track=False)        # rewrites them as NCHW
+    assert all(layout.md is None for layout, _ in ex._plan.pooled_layouts)
+    np.testing.assert_array_equal(pool.outs[0], seen)
+    monkeypatch.setenv("MXNET_SUBGRAPH_BACKEND", "NONE")
+    ref = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
+                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    ref.forward()
+    ref_pool = next(s for s in ref._plan.fwd_steps if s.node.name == "pool")
+    _close(pool.outs[0], ref_pool.outs[0])
+    shown = next(n["value"] for n in doc["nodes"] if n["title"] == "pool_output")
+    assert shown["state"] == "summary"
+    np.testing.assert_allclose(shown["max"], ref_pool.outs[0].max(), rtol=1e-5)
+
+
+@needs_onednn
+def test_a_declined_pooling_reads_its_blocked_data_as_nchw(monkeypatch):
+    sym = _pooled_net()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
+    _fill(ex)
+    want = _unfused(sym, ex, monkeypatch)[0]
+    real = _onednn.pool_forward
+    monkeypatch.setattr(_onednn, "pool_forward", lambda *a, layouts=None, **k: False
+                        if layouts is not None else real(*a, **k))
+    ex2 = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
+                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    for _ in range(2):
+        _close(ex2.forward()[0].asnumpy(), want)
+    assert all(layout.md is None for layout, a in ex2._plan.pooled_layouts
+               if a.shape[2:] == (8, 8))             # the pooling's result: NumPy's NCHW
+
+
+@needs_onednn
+def test_a_training_forward_after_an_inference_one_is_read_as_it_is(monkeypatch):
+    # the layouts of the last inference run must not be applied to a training run's arrays
+    sym = _pooled_net()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
+    _fill(ex)
+    ex.forward()
+    ex.forward(is_train=True)
+    pool = next(s for s in ex._plan.fwd_steps if s.node.name == "pool")
+    before = pool.outs[0].copy()
+    ex._plan.plain()
+    assert ex._plan.readable(pool.outs[0]) is pool.outs[0]
+    np.testing.assert_array_equal(pool.outs[0], before)

@@ -421,14 +421,16 @@ def test_a_handoff_lives_one_step_of_one_run():
 
 @needs_onednn
 def test_inference_pooling_takes_the_blocked_result_of_the_convolution_before(monkeypatch):
-    """ResNet's stem in inference: the fused convolution's result reaches the max pooling
-    in its blocked layout (the pooling runs in that layout, as MXNet's does) and the NCHW
-    entry is written as before: the same bits as pooling the NCHW array."""
+    """ResNet's stem in inference, its result also an output (so it is written NCHW): the
+    fused convolution's blocked result still reaches the max pooling (which runs in that
+    layout, as MXNet's does) through the result buffer, and the NCHW entry is written as
+    before: the same bits as pooling the NCHW array."""
     x = mx.sym.Convolution(mx.sym.var("data"), num_filter=16, kernel=(3, 3), pad=(1, 1),
                            name="stem")
-    x = mx.sym.Activation(mx.sym.BatchNorm(x, name="bn"), act_type="relu", name="relu")
-    x = mx.sym.Pooling(x, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max")
-    net = mx.sym.Convolution(x, num_filter=16, kernel=(1, 1), name="after")
+    stem = mx.sym.Activation(mx.sym.BatchNorm(x, name="bn"), act_type="relu", name="relu")
+    x = mx.sym.Pooling(stem, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max")
+    net = mx.sym.Group([mx.sym.Convolution(x, num_filter=16, kernel=(1, 1), name="after"),
+                        stem])
 
     def run():
         ex = net.simple_bind(mx.cpu(), grad_req="null", data=(2, 8, 20, 20))
