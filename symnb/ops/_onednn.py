@@ -26,8 +26,9 @@ NCHW arrays themselves (:class:`_Plain`); BatchNorm with batch statistics reorde
 convolutions' blocked layout and back, which beats oneDNN's plain-layout kernel 2-4x.
 Primitives are made once per shape and geometry. In a training plan the entries that only
 these primitives read and write hold the layout their writer chose instead (:class:`Layouts`,
-picked by ``executor/_layouts.py``): no reorder on either side, as in MXNet; relu and the
-sums then run in that layout too.
+picked by ``executor/_layouts.py``): no reorder on either side, as in MXNet; relu, the
+sums and pooling then run in that layout too, as pooling does in inference between fused
+convolutions (:class:`EntryLayout`).
 
 >>> from symnb.ops import _onednn
 >>> isinstance(_onednn.available(), bool)
