@@ -1155,7 +1155,7 @@ class _Pool:
                 rt.convert(x_in.md, self.src.md, x.ctypes.data, src_ptr)
         else:
             src_ptr = self.src.input_pointer(rt, x.ctypes.data)
-        direct = out_as is not None and self.dst.reorder is not None \
+        direct = out_as is not None and positions is None and self.dst.reorder is not None \
             and self.dst.nbytes <= out.nbytes
         pointers = {_ARG_SRC: src_ptr, _ARG_DST: out.ctypes.data if direct else
                     self.dst.output_pointer(rt, out.ctypes.data)}
