@@ -48,11 +48,16 @@ def _fill(ex, seed=0):
     fill_random(ex, np.random.default_rng(seed))
 
 
+def _rebound(sym, ex):
+    """``sym`` bound without gradients on copies of ``ex``'s arguments and aux states."""
+    return sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
+                    aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+
+
 def _unfused(sym, ex, monkeypatch, is_train=False):
     """The outputs of the same graph bound with fusion off, on copies of ``ex``'s arrays."""
     monkeypatch.setenv("MXNET_SUBGRAPH_BACKEND", "NONE")
-    other = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
-                     aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    other = _rebound(sym, ex)
     monkeypatch.delenv("MXNET_SUBGRAPH_BACKEND")
     assert not other._plan.fusion_groups
     return [o.asnumpy() for o in other.forward(is_train=is_train)]
@@ -177,8 +182,7 @@ def test_a_declined_fused_call_runs_the_operators(monkeypatch):
     _fill(ex)
     want = _unfused(sym, ex, monkeypatch)[0]
     monkeypatch.setattr(_onednn, "fused_conv_forward", lambda *a, **k: False)
-    ex2 = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
-                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    ex2 = _rebound(sym, ex)
     np.testing.assert_array_equal(ex2.forward()[0].asnumpy(), want)
 
 
@@ -244,8 +248,7 @@ def test_a_declined_group_reads_its_blocked_inputs_as_nchw(monkeypatch, declined
         return real(*args, **kw)
 
     monkeypatch.setattr(_onednn, "fused_conv_forward", flaky)
-    ex2 = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
-                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    ex2 = _rebound(sym, ex)
     for _ in range(2):
         _close(ex2.forward()[0].asnumpy(), want)
 
@@ -304,25 +307,34 @@ def test_a_result_read_as_a_weight_stays_nchw(monkeypatch):
     _close(ex.forward()[0].asnumpy(), _unfused(y, ex, monkeypatch)[0])
 
 
-def _pooled_net():
-    """ResNet's stem and its max pooling, a block, and a global average pooling."""
+def pooled_stem():
+    """ResNet's stem: a convolution, BatchNorm, relu and a 3x3 max pooling of stride 2."""
     y = mx.sym.Convolution(mx.sym.var("data"), num_filter=16, kernel=(3, 3), pad=(1, 1),
                            name="stem")
     y = mx.sym.Activation(mx.sym.BatchNorm(y, name="bn0"), act_type="relu", name="r0")
-    y = mx.sym.Pooling(y, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max",
-                       name="pool")
-    y = _block(y, 16, "a")
+    return mx.sym.Pooling(y, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max",
+                          name="pool")
+
+
+def _pooled_net():
+    """ResNet's stem and its max pooling, a block, and a global average pooling."""
+    y = _block(pooled_stem(), 16, "a")
     return mx.sym.Pooling(y, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
 
 
 POOL_SHAPES = {"data": (2, 8, 16, 16)}
 
 
-@needs_onednn
-def test_poolings_between_groups_read_and_write_blocked_entries(monkeypatch):
+def _pooled_bound():
     sym = _pooled_net()
     ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
     _fill(ex)
+    return sym, ex
+
+
+@needs_onednn
+def test_poolings_between_groups_read_and_write_blocked_entries(monkeypatch):
+    sym, ex = _pooled_bound()
     plan = ex._plan
     _, pooled = _fuse.blocked_entries(plan, plan.fusion_groups, sym._heads)
     by_id = {id(s.node): s.node.name for s in plan.fwd_steps}
@@ -337,9 +349,7 @@ def test_poolings_between_groups_read_and_write_blocked_entries(monkeypatch):
 @needs_onednn
 def test_entries_beside_poolings_are_shown_as_nchw_after_an_inference_forward(monkeypatch):
     from symnb.pictures.executor_view import executor_document
-    sym = _pooled_net()
-    ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
-    _fill(ex)
+    sym, ex = _pooled_bound()
     ex.forward()
     pool = next(s for s in ex._plan.fwd_steps if s.node.name == "pool")
     # a reader of one array gets an NCHW copy, the entry keeps its layout
@@ -350,8 +360,7 @@ def test_entries_beside_poolings_are_shown_as_nchw_after_an_inference_forward(mo
     assert all(layout.md is None for layout, _ in ex._plan.pooled_layouts)
     np.testing.assert_array_equal(pool.outs[0], seen)
     monkeypatch.setenv("MXNET_SUBGRAPH_BACKEND", "NONE")
-    ref = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
-                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    ref = _rebound(sym, ex)
     ref.forward()
     ref_pool = next(s for s in ref._plan.fwd_steps if s.node.name == "pool")
     _close(pool.outs[0], ref_pool.outs[0])
@@ -362,15 +371,12 @@ def test_entries_beside_poolings_are_shown_as_nchw_after_an_inference_forward(mo
 
 @needs_onednn
 def test_a_declined_pooling_reads_its_blocked_data_as_nchw(monkeypatch):
-    sym = _pooled_net()
-    ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
-    _fill(ex)
+    sym, ex = _pooled_bound()
     want = _unfused(sym, ex, monkeypatch)[0]
     real = _onednn.pool_forward
     monkeypatch.setattr(_onednn, "pool_forward", lambda *a, layouts=None, **k: False
                         if layouts is not None else real(*a, **k))
-    ex2 = sym.bind(mx.cpu(), {k: v.copy() for k, v in ex.arg_dict.items()},
-                   aux_states={k: v.copy() for k, v in ex.aux_dict.items()}, grad_req="null")
+    ex2 = _rebound(sym, ex)
     for _ in range(2):
         _close(ex2.forward()[0].asnumpy(), want)
     assert all(layout.md is None for layout, a in ex2._plan.pooled_layouts
@@ -380,9 +386,7 @@ def test_a_declined_pooling_reads_its_blocked_data_as_nchw(monkeypatch):
 @needs_onednn
 def test_a_training_forward_after_an_inference_one_is_read_as_it_is(monkeypatch):
     # the layouts of the last inference run must not be applied to a training run's arrays
-    sym = _pooled_net()
-    ex = sym.simple_bind(mx.cpu(), grad_req="null", **POOL_SHAPES)
-    _fill(ex)
+    sym, ex = _pooled_bound()
     ex.forward()
     ex.forward(is_train=True)
     pool = next(s for s in ex._plan.fwd_steps if s.node.name == "pool")

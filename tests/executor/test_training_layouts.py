@@ -13,7 +13,7 @@ from symnb.executor import _layouts
 from symnb.ops import _onednn
 
 from ..conftest import fill_random
-from .test_fusion import _block
+from .test_fusion import _block, pooled_stem
 
 needs_onednn = pytest.mark.skipif(not _onednn.available(),
                                   reason="oneDNN is not installed or SYMNB_ONEDNN=0")
@@ -23,12 +23,7 @@ SHAPES = {"data": (2, 8, 12, 12), "softmax_label": (2,)}
 
 def _net():
     # ResNet's stem (a max pooling after the first relu), two blocks, a global average
-    y = mx.sym.Convolution(mx.sym.var("data"), num_filter=16, kernel=(3, 3), pad=(1, 1),
-                           name="stem")
-    y = mx.sym.Activation(mx.sym.BatchNorm(y, name="bn0"), act_type="relu", name="r0")
-    y = mx.sym.Pooling(y, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max",
-                       name="pool")
-    y = mx.sym.Convolution(y, num_filter=16, kernel=(1, 1), name="after_pool")
+    y = mx.sym.Convolution(pooled_stem(), num_filter=16, kernel=(1, 1), name="after_pool")
     y = _block(_block(y, 16, "a"), 32, "b", down=True)
     y = mx.sym.Pooling(y, global_pool=True, kernel=(1, 1), pool_type="avg", name="gap")
     y = mx.sym.FullyConnected(mx.sym.flatten(y), num_hidden=5, name="fc")
