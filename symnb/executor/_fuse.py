@@ -189,10 +189,8 @@ def _pool_in_onednn(step) -> bool:
     MXNet's windows as oneDNN counts them), its data not a private copy."""
     if step.op.name != "Pooling" or step.scratch_slots:
         return False
-    from ..ops.pooling import _onednn_alg, _plan
-    x, out = step.ins[0], step.outs[0]
-    return x.dtype == out.dtype == np.float32 and x.ndim in (4, 5) and out.size > 0 and \
-        _onednn_alg(step.params, _plan(step.params, x.shape, out.shape)) is not None
+    from ..ops.pooling import runs_in_onednn
+    return runs_in_onednn(step.params, step.ins[0], step.outs[0])
 
 
 def _reads_blocked(group, reader, pos, producer, pools=()) -> bool:

@@ -37,8 +37,7 @@ import numpy as np
 from ..ops import _onednn
 from ..ops.elemwise import _ONEDNN_MIN_SIZE
 from ..ops.norm import _real_axis
-from ..ops.pooling import _onednn_alg
-from ..ops.pooling import _plan as _pool_plan
+from ..ops.pooling import runs_in_onednn as _pooling_in_onednn
 
 __all__ = ["plan_layouts"]
 
@@ -47,11 +46,6 @@ _ACTS = frozenset(("relu", "tanh", "sigmoid"))
 
 def _f32(*arrays):
     return all(a is not None and a.dtype == np.float32 for a in arrays)
-
-
-def _pool_alg(p, x_shape, y_shape):
-    """oneDNN's algorithm for a Pooling step, None where it runs NumPy's kernels."""
-    return _onednn_alg(p, _pool_plan(p, x_shape, y_shape))
 
 
 def _forward_in_onednn(step) -> bool:
@@ -67,8 +61,7 @@ def _forward_in_onednn(step) -> bool:
         return _f32(ins[0], ins[1], outs[0]) and ins[0].shape == ins[1].shape \
             and outs[0].size >= _ONEDNN_MIN_SIZE
     if name == "Pooling":
-        return _f32(ins[0], outs[0]) and ins[0].ndim in (4, 5) and outs[0].size > 0 \
-            and _pool_alg(p, ins[0].shape, outs[0].shape) is not None
+        return _pooling_in_onednn(p, ins[0], outs[0])
     return False
 
 

@@ -308,8 +308,9 @@ def _plan_fused(plan, groups, heads):
     fused, k = set(layouts) - pooled, 0
     # those whose memory no other entry takes over later, which a reader after the run
     # may rewrite as NCHW (the others then hold another entry's values)
+    at = {id(s.node): k for k, s in enumerate(plan.fwd_steps)}
     plan.pooled_layouts = [(layouts[key], plan.entry_arrays[key]) for key in pooled
-                           if _owns_memory(plan, key)]
+                           if _owns_memory(plan, key, at)]
     steps = plan.fwd_steps
     while k < len(steps):
         group = group_at.get(k)
@@ -336,10 +337,9 @@ def _plan_fused(plan, groups, heads):
     plan.fused_entries = frozenset(fused)
 
 
-def _owns_memory(plan, key) -> bool:
+def _owns_memory(plan, key, at) -> bool:
     """Whether no entry of ``plan`` written after entry ``key`` (in place, or in memory
-    the planner passed on) shares its memory."""
-    at = {id(s.node): k for k, s in enumerate(plan.fwd_steps)}
+    the planner passed on) shares its memory; ``at``: each node's step index."""
     mine, since = plan.entry_arrays[key], at.get(key[0], -1)
     return not any(at.get(k[0], -1) > since and np.may_share_memory(other, mine)
                    for k, other in plan.entry_arrays.items() if k != key)

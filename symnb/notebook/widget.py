@@ -25,6 +25,7 @@ step's gradients; the view plays them node by node.
 """
 from __future__ import annotations
 
+import functools
 import pathlib
 import threading
 import time
@@ -547,8 +548,7 @@ class ExecutorWidget(SymbolWidget):
         # internal entries holding oneDNN's blocked layouts (a training plan's) are read as
         # NCHW copies: the plan keeps its layouts, and its next step its saved reorders.
         # One buffer holds each copy until the next: every array yielded is encoded first.
-        def readable(a):
-            return ex._plan.readable(a, reuse=True)
+        readable = functools.partial(ex._plan.readable, reuse=True)
         yield from (("arg", k, v) for k, v in ex.arg_dict.items())
         if ex.grad_arrays is not None:
             yield from (("grad", k, v) for k, v in ex.grad_dict.items() if v is not None)

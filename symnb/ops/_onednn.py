@@ -355,9 +355,7 @@ class Layouts:
         for a in arrays:
             h = self.held.pop(a.ctypes.data, None)
             if h is not None:
-                tmp = rt.buffer("restore", a.nbytes)
-                rt.convert(h[0], rt.plain_md(a.shape), a.ctypes.data, tmp)
-                ctypes.memmove(a.ctypes.data, tmp, a.nbytes)
+                _to_nchw_in_place(rt, h[0], a)
 
     def restore_all(self):
         """Every array NCHW again (before anything but a primitive reads them)."""
@@ -380,16 +378,12 @@ class Layouts:
         h = self.held.get(a.ctypes.data) if self.held else None
         if h is None:
             return a
+        out = None
         if reuse:
             if self.scratch is None or self.scratch.nbytes < a.nbytes:
                 self.scratch = np.empty(a.nbytes, np.uint8)
             out = self.scratch[:a.nbytes].view(a.dtype).reshape(a.shape)
-        else:
-            out = np.empty_like(a)
-        rt = _runtime()
-        with rt.lock:
-            rt.convert(h[0], rt.plain_md(a.shape), a.ctypes.data, out.ctypes.data)
-        return out
+        return readable_copy(h[0], a, out)
 
     def forget_stale(self, arrays, step):
         """After step ``step``: those of ``arrays`` it wrote without a primitive noting it
@@ -737,19 +731,27 @@ class EntryLayout:
         self.md = None
 
 
-def readable_copy(md, arr):
-    """A new NCHW array of the values ``arr`` holds in blocked layout ``md``.
+def readable_copy(md, arr, out=None):
+    """The values ``arr`` holds in blocked layout ``md``, as NCHW in ``out`` (a new array
+    by default).
 
     >>> rt = _runtime()
     >>> a = np.arange(4, dtype=np.float32)
     >>> rt is None or readable_copy(rt.plain_md(a.shape), a).tolist() == [0, 1, 2, 3]
     True
     """
-    out = np.empty_like(arr)
+    out = np.empty_like(arr) if out is None else out
     rt = _runtime()
     with rt.lock:
         rt.convert(md, rt.plain_md(arr.shape), arr.ctypes.data, out.ctypes.data)
     return out
+
+
+def _to_nchw_in_place(rt, md, arr):
+    """Rewrite ``arr``, holding blocked layout ``md``, as NCHW (under ``rt.lock``)."""
+    tmp = rt.buffer("restore", arr.nbytes)
+    rt.convert(md, rt.plain_md(arr.shape), arr.ctypes.data, tmp)
+    ctypes.memmove(arr.ctypes.data, tmp, arr.nbytes)
 
 
 def restore_plain(layout, arr) -> None:
@@ -762,11 +764,21 @@ def restore_plain(layout, arr) -> None:
         return
     rt = _runtime()
     with rt.lock:
-        plain = rt.md(arr.shape, _plain(arr.ndim))
-        tmp = np.empty_like(arr)
-        _Reorder(rt, layout.md, plain)(rt, arr.ctypes.data, tmp.ctypes.data)
-        arr[...] = tmp
+        _to_nchw_in_place(rt, layout.md, arr)
     layout.md = None
+
+
+def _entry_pointer(rt, layout, operand, ptr):
+    """Where ``operand`` reads the array at ``ptr`` whose inference :class:`EntryLayout` is
+    ``layout`` (None: always NCHW): there where it holds the operand's layout, else
+    converted into the operand's shared buffer (:meth:`_Operand.input_pointer` for NCHW)."""
+    if layout is None or layout.md is None:
+        return operand.input_pointer(rt, ptr)
+    if rt.lib.dnnl_memory_desc_equal(layout.md, operand.md):
+        return ptr
+    buf = rt.buffer(operand.role, operand.nbytes)
+    rt.convert(layout.md, operand.md, ptr, buf)
+    return buf
 
 
 class _FusedConv:
@@ -809,15 +821,6 @@ class _FusedConv:
         self.args = (_Arg * 5)(_Arg(_ARG_SRC, self.src.mem), _Arg(_ARG_WEIGHTS, self.w.mem),
                                _Arg(_ARG_BIAS, self.bias), _Arg(_ARG_DST, self.dst.mem),
                                _Arg(_ARG_SCRATCHPAD, self.scratch[0]))
-        self.converts = {}
-
-    def _convert(self, src_md, dst_md, src_ptr, dst_ptr):
-        """Reorder (or copy, in one layout) between two layouts, the reorder made once."""
-        key = (src_md, dst_md)
-        reorder = self.converts.get(key)
-        if reorder is None:
-            reorder = self.converts[key] = _Reorder(self.rt, src_md, dst_md)
-        reorder(self.rt, src_ptr, dst_ptr)
 
     def forward(self, x, w_ptr, bias, residual, out, layouts):
         """``layouts``: the :class:`EntryLayout` of ``x``, ``residual`` and ``out`` (each
@@ -826,14 +829,7 @@ class _FusedConv:
         rt, lib = self.rt, self.rt.lib
         x_in, res_in, out_as = layouts
         x_ptr, out_ptr = x.ctypes.data, out.ctypes.data
-        if x_in is not None and x_in.md is not None:        # blocked by the group before
-            if lib.dnnl_memory_desc_equal(x_in.md, self.src.md):
-                src_ptr = x_ptr
-            else:
-                src_ptr = rt.buffer("data", self.src.nbytes)
-                self._convert(x_in.md, self.src.md, x_ptr, src_ptr)
-        else:
-            src_ptr = self.src.input_pointer(rt, x_ptr)
+        src_ptr = _entry_pointer(rt, x_in, self.src, x_ptr)
         direct = out_as is not None and self.dst.reorder is not None \
             and self.dst.nbytes <= out.nbytes
         target = out_ptr if direct or self.dst.reorder is None else \
@@ -841,7 +837,7 @@ class _FusedConv:
         if self.has_sum:                        # the result starts as the residual
             res_ptr = residual.ctypes.data
             if res_in is not None and res_in.md is not None:
-                self._convert(res_in.md, self.dst.md, res_ptr, target)
+                rt.convert(res_in.md, self.dst.md, res_ptr, target)
             elif self.dst.reorder is None:
                 if res_ptr != out_ptr:
                     np.copyto(out, residual)
@@ -1148,13 +1144,7 @@ class _Pool:
         own layout where its layout allows (and says so), else as NCHW."""
         rt = self.rt
         x_in, out_as = layouts or (None, None)
-        if x_in is not None and x_in.md is not None:
-            src_ptr = x.ctypes.data
-            if not rt.lib.dnnl_memory_desc_equal(x_in.md, self.src.md):
-                src_ptr = rt.buffer("data", self.src.nbytes)
-                rt.convert(x_in.md, self.src.md, x.ctypes.data, src_ptr)
-        else:
-            src_ptr = self.src.input_pointer(rt, x.ctypes.data)
+        src_ptr = _entry_pointer(rt, x_in, self.src, x.ctypes.data)
         direct = out_as is not None and positions is None and self.dst.reorder is not None \
             and self.dst.nbytes <= out.nbytes
         pointers = {_ARG_SRC: src_ptr, _ARG_DST: out.ctypes.data if direct else

@@ -56,21 +56,25 @@ def zeros_view(x):
     return _zero_bytes(x.nbytes)[:x.nbytes].view(x.dtype).reshape(x.shape)
 
 
-def relu_into(xp, x, out, zeros=None):
-    """``out[...] = max(x, 0)``, NaN kept, through the array form of ``maximum`` where it is
-    faster. ``zeros`` is a :func:`zeros_view` made once (an executor's prepared path).
+def relu_into(xp, x, out, zeros=None, nan_to_zero=False):
+    """``out[...] = max(x, 0)``, NaN kept (or, with ``nan_to_zero``, mapped to 0 as oneDNN's
+    relu does: ``fmax``), through the array form where it is faster. ``zeros`` is a
+    :func:`zeros_view` made once (an executor's prepared path).
 
     >>> import numpy as np
     >>> x = np.linspace(-1, 1, 4096, dtype=np.float32)
     >>> out = np.empty_like(x)
     >>> relu_into(np, x, out) is out, bool((out == np.maximum(x, 0)).all())
     (True, True)
+    >>> float(relu_into(np, np.full(4096, np.nan, np.float32), out, nan_to_zero=True).max())
+    0.0
     """
     if zeros is None and xp is np:
         zeros = zeros_view(x)
-    if zeros is None or zeros.shape != x.shape:
-        return xp.maximum(x, 0, out=out)
-    return xp.maximum(x, zeros, out=out)
+    fn = xp.fmax if nan_to_zero else xp.maximum
+    if zeros is None or zeros.shape != x.shape or zeros.dtype != out.dtype:
+        return fn(x, 0, out=out)
+    return fn(x, zeros, out=out)
 
 
 def prepared_relu(xp, x, out):

@@ -291,12 +291,11 @@ class Activation(OpDef):
         alg = _onednn_act(rt.xp, p, x)
         if alg is None:
             return prepared_relu(rt.xp, x, out)
-        zeros = zeros_view(x) if x.dtype == out.dtype else None
-        zero = 0 if zeros is None else zeros
+        zeros = zeros_view(x)
 
         def run(is_train):
             if not _onednn.eltwise_forward(alg, x, out):
-                np.fmax(x, zero, out=out)
+                relu_into(np, x, out, zeros, nan_to_zero=True)
         return run
 
     def forward(self, p, ins, outs, is_train, rt):
@@ -305,11 +304,8 @@ class Activation(OpDef):
         if alg is not None and _onednn.eltwise_forward(alg, x, out):
             return
         if p.act_type == "relu":
-            if alg is not None:             # oneDNN's relu without it: NaN to 0
-                zeros = zeros_view(x)
-                np.fmax(x, 0 if zeros is None or out.dtype != x.dtype else zeros, out=out)
-            else:
-                relu_into(xp, x, out)
+            # oneDNN's relu without it maps NaN to 0
+            relu_into(xp, x, out, nan_to_zero=alg is not None)
         elif p.act_type == "tanh":
             xp.tanh(x, out=out)
         else:

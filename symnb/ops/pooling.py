@@ -331,6 +331,20 @@ def _onednn_alg(p, plan):
     return _onednn.POOL_AVG_INCLUDE
 
 
+def runs_in_onednn(p, x, out) -> bool:
+    """Whether a oneDNN plan runs this pooling of bound arrays ``x`` into ``out`` as a oneDNN
+    primitive: float32, 2-D or 3-D, not empty, windows oneDNN counts as MXNet does.
+
+    >>> import numpy as np
+    >>> from symnb.ops import get_op
+    >>> p = get_op('Pooling').parse({'kernel': '(2, 2)', 'stride': '(2, 2)'})
+    >>> runs_in_onednn(p, np.zeros((1, 1, 4, 4), np.float32), np.zeros((1, 1, 2, 2), np.float32))
+    True
+    """
+    return x.dtype == out.dtype == np.float32 and x.ndim in (4, 5) and out.size > 0 and \
+        _onednn_alg(p, _plan(p, x.shape, out.shape)) is not None
+
+
 def _p_value(p):
     value = 1 if p.p_value is None else p.p_value   # MXNet: lp without p_value acts as p=1
     if value not in (1, 2, 3):
