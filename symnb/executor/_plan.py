@@ -245,10 +245,14 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         _protect_inputs(step, reach, heads, xp)
         fwd_steps.append(step)
         if share_memory:
-            # free the inputs whose last reader is this step, and unread outputs
+            # free the inputs whose last reader is this step (each once: a node may read an
+            # entry twice), and unread outputs
+            done = set()
             for e in node.inputs:
                 k = (id(e.node), e.index)
-                if e.node.op is not None and last_use.get(k) == step_index and k not in pinned:
+                if e.node.op is not None and last_use.get(k) == step_index and k not in pinned \
+                        and k not in done:
+                    done.add(k)
                     arr = entry_arrays[k]
                     free.setdefault((tuple(arr.shape), arr.dtype.str), []).append(arr)
             for i, arr in enumerate(outs):

@@ -235,3 +235,18 @@ def test_monitor_callback_errors_are_reported_and_the_pass_completes(capfd):
     err = capfd.readouterr().err
     assert err.count("Exception ignored on calling ctypes callback function") == 3
     assert "RuntimeError: boom" in err
+
+
+def test_inference_memory_sharing_frees_an_entry_read_twice_once():
+    # relu(x) + relu(x) reads one entry twice: freed twice, its buffer went to two later
+    # entries, and exp's result was overwritten by the relu after it (c read 2, not e**2)
+    x = mx.sym.var("x")
+    y = mx.sym.relu(x)
+    a = mx.sym.relu(mx.sym.elemwise_add(y, y) + 0)
+    c = mx.sym.relu(mx.sym.exp(a) * 1)
+    ex = mx.sym.Group([c, a * 1]).bind(mx.cpu(), {"x": mx.nd.ones((2,))})
+    ex.forward()
+    np.testing.assert_allclose(ex.outputs[0].asnumpy(), np.exp([2.0, 2.0]), rtol=1e-6)
+    np.testing.assert_array_equal(ex.outputs[1].asnumpy(), [2, 2])
+    arrays = list(ex._plan.entry_arrays.values())
+    assert len({id(a) for a in arrays}) < len(arrays)           # memory is still shared
