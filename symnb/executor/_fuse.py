@@ -35,8 +35,8 @@ import numpy as np
 
 from ..ops import _onednn
 
-__all__ = ["FusionGroup", "fusion_groups", "fusion_enabled", "blocked_entries", "fused_run",
-           "pool_run", "FUSED_OP_NAME"]
+__all__ = ["FusionGroup", "fusion_groups", "fusion_enabled", "blocked_entries", "in_place_sums",
+           "fused_run", "pool_run", "FUSED_OP_NAME"]
 
 FUSED_OP_NAME = "_sg_mkldnn_conv"        # MXNet's name for the fused node (its profiler's)
 
@@ -182,6 +182,40 @@ def blocked_entries(plan, groups, heads) -> tuple[dict, set]:
             if id(producer) in pools or any(id(r) in pools for r, _ in readers[key]):
                 pooled.add(key)
     return out, pooled
+
+
+def in_place_sums(groups, ops, heads) -> dict:
+    """The groups whose result takes the memory of its residual, as MXNet 1.9.1's fused
+    convolution sums in place: ``{id(result node): residual entry}``. The residual is the
+    result of another group that only groups read (kept blocked and not shown, as
+    :func:`blocked_entries` finds it), and nothing after this group's add reads it, so the
+    sum post-op runs on its memory with no copy of it first. ``ops``: the plan's operator
+    nodes in order.
+
+    >>> in_place_sums([], [], [])
+    {}
+    """
+    readers, at = {}, {id(n): k for k, n in enumerate(ops)}
+    for node in ops:
+        for pos, e in enumerate(node.inputs):
+            readers.setdefault((id(e.node), e.index), []).append((node, pos))
+    heads = {(id(n), i) for n, i in heads}
+    by_node = {id(n): g for g in groups for n in g.nodes}
+    results = {id(g.nodes[-1]) for g in groups}
+    out = {}
+    for g in groups:
+        if g.residual is None:
+            continue
+        producer, index = g.residual
+        key = (id(producer), index)
+        data = g.conv.inputs[0]
+        if index != 0 or id(producer) not in results or key in heads or \
+                (id(data.node), data.index) == key:
+            continue
+        if all(_reads_blocked(by_node.get(id(r)), r, pos, producer) and at[id(r)] <= g.last
+               for r, pos in readers[key]):
+            out[id(g.nodes[-1])] = key
+    return out
 
 
 def _pool_in_onednn(step) -> bool:

@@ -94,6 +94,9 @@ class Plan:
     # an inference plan's entries kept blocked beside its oneDNN poolings, which pictures
     # and widgets show: [(EntryLayout, array)] (executor/_fuse.py's blocked_entries)
     pooled_layouts: list = field(default_factory=list)
+    # an inference plan's fused results that take their residual's memory (executor/_fuse.py's
+    # in_place_sums): {result entry: residual entry}
+    in_place_sums: dict = field(default_factory=dict)
 
     def plain(self):
         """Every array NCHW, before anything but the plan's own steps reads them (the
@@ -130,6 +133,15 @@ class Plan:
         if self.layouts is None:
             return array
         return self.layouts.readable(array, reuse)
+
+    def holds_own_value(self, key) -> bool:
+        """Whether entry ``key``, whose memory another entry shares, still holds its own
+        values after a forward: a fused sum's result in its residual's memory
+        (``in_place_sums``) that no entry written later takes over."""
+        if key not in self.in_place_sums:
+            return False
+        at = {id(s.node): k for k, s in enumerate(self.fwd_steps)}
+        return _owns_memory(self, key, at)
 
     def step_of(self, run, backward=False):
         """The step whose prepared closure is ``run``: only looked up after a failure, to
@@ -214,6 +226,7 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
     groups = []
     if not has_backward and xp is np and _fuse.fusion_enabled() and _onednn.available():
         groups = _fuse.fusion_groups(ops, heads, shapes, dtypes)
+    group_reads = {}                # a group's last step: the entries it read at its first
     for group in groups:
         # a fused group reads its data and residual at its first step and writes its
         # result at once: both stay live to its end, so that the result never takes them
@@ -222,6 +235,9 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         for e in outside:
             key = (id(e.node), e.index)
             last_use[key] = max(last_use.get(key, group.last), group.last)
+            group_reads.setdefault(group.last, []).append(e)
+    # a group's result that takes its residual's memory (the sum in place)
+    in_place = _fuse.in_place_sums(groups, ops, heads) if groups and share_memory else {}
 
     # -- forward buffers
     entry_arrays = {}
@@ -234,7 +250,9 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
             key = (tuple(shape), np.dtype(dtype).str)
             pool = free.get(key) if share_memory else None
             old = reuse.get((position[id(node)], i)) if reuse else None
-            if old is not None and old.dtype == np.dtype(dtype) and old.size >= _size(shape):
+            if i == 0 and id(node) in in_place:
+                arr = entry_arrays[in_place[id(node)]]
+            elif old is not None and old.dtype == np.dtype(dtype) and old.size >= _size(shape):
                 arr = old.reshape(-1)[:_size(shape)].reshape(shape)
             else:
                 arr = pool.pop() if pool else _alloc(xp, shape, dtype)
@@ -245,13 +263,13 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         _protect_inputs(step, reach, heads, xp)
         fwd_steps.append(step)
         if share_memory:
-            # free the inputs whose last reader is this step (each once: a node may read an
-            # entry twice), and unread outputs
+            # free the inputs whose last reader is this step
+            # (and a group's data and residual at its last step), each once, and unread outputs
             done = set()
-            for e in node.inputs:
+            for e in [*node.inputs, *group_reads.get(step_index, ())]:
                 k = (id(e.node), e.index)
                 if e.node.op is not None and last_use.get(k) == step_index and k not in pinned \
-                        and k not in done:
+                        and k not in done and not any(entry_arrays[k] is o for o in outs):
                     done.add(k)
                     arr = entry_arrays[k]
                     free.setdefault((tuple(arr.shape), arr.dtype.str), []).append(arr)
@@ -295,6 +313,7 @@ def build_plan(symbol, order, shapes, dtypes, arg_nodes, arg_nds, grad_nds, reqs
         plan.fwd_runs.append(_forward_run(step, rt))
         plan.fwd_run_steps.append(step)
     plan.bwd_runs = [_backward_run(step, rt) for step in bwd_steps]
+    plan.in_place_sums = {(k, 0): v for k, v in in_place.items()}
     if groups and plan.onednn:
         _plan_fused(plan, groups, heads)
     plan.layouts = _layouts.plan_layouts(plan)

@@ -815,6 +815,7 @@ class _FusedConv:
                              False)
         self.dst = _Operand.of(rt, pd, _Q_DST, plain_y, "result", True)
         self.residual = _Operand(rt, self.dst.md, plain_y, "result", False)
+        self.plain_y = plain_y
         self.bias = rt.memory(rt.md((w_shape[0],), _TAG_X))
         scratch = rt.lib.dnnl_primitive_desc_query_md(pd, _Q_SCRATCHPAD, 0)
         self.scratch = (rt.memory(scratch), rt.lib.dnnl_memory_desc_get_size(scratch))
@@ -834,14 +835,20 @@ class _FusedConv:
             and self.dst.nbytes <= out.nbytes
         target = out_ptr if direct or self.dst.reorder is None else \
             rt.buffer("result", self.dst.nbytes)
+        moved = False
         if self.has_sum:                        # the result starts as the residual
             res_ptr = residual.ctypes.data
-            if res_in is not None and res_in.md is not None:
-                rt.convert(res_in.md, self.dst.md, res_ptr, target)
+            res_md = None if res_in is None else res_in.md
+            if res_ptr == target:               # in place: the residual's memory is the result's
+                if not lib.dnnl_memory_desc_equal(res_md or self.plain_y, self.dst.md):
+                    target, moved = rt.buffer("result", self.dst.nbytes), True
+            if res_ptr == target:
+                pass                            # already there, in the result's layout
+            elif res_md is not None:
+                rt.convert(res_md, self.dst.md, res_ptr, target)
             elif self.dst.reorder is None:
-                if res_ptr != out_ptr:
-                    np.copyto(out, residual)
-            elif direct:
+                np.copyto(out, residual)
+            elif target == out_ptr:
                 self.residual.reorder(rt, res_ptr, target)
             else:
                 self.residual.input_pointer(rt, res_ptr)     # into the result buffer
@@ -852,6 +859,8 @@ class _FusedConv:
         lib.dnnl_memory_set_data_handle(self.bias, bias.ctypes.data)
         lib.dnnl_memory_set_data_handle(self.scratch[0], rt.buffer("scratchpad", self.scratch[1]))
         rt.execute(self.prim, self.args)
+        if moved:                               # the residual was converted out of the way
+            ctypes.memmove(out_ptr, target, self.dst.nbytes)
         if direct:
             out_as.md = self.dst.md
             return

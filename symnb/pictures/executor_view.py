@@ -451,7 +451,8 @@ def executor_document(ex, names: dict | None = None, *, track: bool = True) -> d
                 # the last forward ran this node inside a fused convolution (executor/_fuse.py)
                 value = value_view(arr, computed=False)
                 value["state"], value["text"] = "fused", "fused in %s" % _fuse.FUSED_OP_NAME
-            elif owners.get(id(arr), 0) > 1 and role == "internal":
+            elif owners.get(id(arr), 0) > 1 and role == "internal" and \
+                    not plan.holds_own_value((id(node), 0)):
                 value = value_view(arr, computed=False)
                 value["state"], value["text"] = "reused", "memory reused"
             else:

@@ -394,3 +394,82 @@ def test_a_training_forward_after_an_inference_one_is_read_as_it_is(monkeypatch)
     ex._plan.plain()
     assert ex._plan.readable(pool.outs[0]) is pool.outs[0]
     np.testing.assert_array_equal(pool.outs[0], before)
+
+
+def _names(plan, keys):
+    by_id = {id(s.node): s.node.name for s in plan.fwd_steps}
+    return sorted(by_id[k[0]] for k in keys)
+
+
+@needs_onednn
+def test_sums_run_in_place_of_a_residual_only_groups_read(monkeypatch):
+    # as MXNet's fused convolution sums: block a's result takes the stem's memory (read by
+    # block a's convolution and its add), block b's the shortcut convolution's
+    sym = resnet_like()
+    ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    plan = ex._plan
+    assert _names(plan, plan.in_place_sums) == ["ar2", "br2"]
+    assert _names(plan, plan.in_place_sums.values()) == ["bbnd", "r0"]
+    for result, residual in plan.in_place_sums.items():
+        assert plan.entry_arrays[result] is plan.entry_arrays[residual]
+    _fill(ex)
+    want = _unfused(sym, ex, monkeypatch)[0]
+    calls = _onednn.CALLS[0]
+    got = ex.forward()[0].asnumpy()
+    # no copy of the residual first: one oneDNN call per group
+    assert _onednn.CALLS[0] - calls == len(plan.fusion_groups)
+    _close(got, want)
+    np.testing.assert_array_equal(ex.forward()[0].asnumpy(), got)
+    np.testing.assert_array_equal(ex.forward(is_train=True)[0].asnumpy(),
+                                  _unfused(sym, ex, monkeypatch, is_train=True)[0])
+
+
+@needs_onednn
+def test_no_sum_in_place_of_a_residual_read_later():
+    # the stem's result is also read by a convolution after block a: its memory stays
+    x = mx.sym.var("data")
+    stem = mx.sym.Activation(mx.sym.BatchNorm(mx.sym.Convolution(
+        x, num_filter=16, kernel=(3, 3), pad=(1, 1), name="stem"), name="bn0"),
+        act_type="relu", name="r0")
+    late = mx.sym.Activation(mx.sym.Convolution(stem, num_filter=16, kernel=(1, 1),
+                                                name="late"), act_type="relu", name="rl")
+    y = _block(stem, 16, "a") + late
+    ex = y.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    assert ["late", "rl"] in [[n.name for n in g.nodes] for g in ex._plan.fusion_groups]
+    assert not ex._plan.in_place_sums
+
+
+@needs_onednn
+def test_an_in_place_result_read_by_numpy_is_shown_with_its_values(monkeypatch):
+    from symnb.pictures.executor_view import executor_document
+    x = mx.sym.var("data")
+    stem = mx.sym.Activation(mx.sym.BatchNorm(mx.sym.Convolution(
+        x, num_filter=16, kernel=(3, 3), pad=(1, 1), name="stem"), name="bn0"),
+        act_type="relu", name="r0")
+    y = mx.sym.sum(_block(stem, 16, "a"), name="total")
+    ex = y.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
+    assert _names(ex._plan, ex._plan.in_place_sums) == ["ar2"]
+    _fill(ex)
+    ex.forward()
+    monkeypatch.setenv("MXNET_SUBGRAPH_BACKEND", "NONE")
+    ref = _rebound(y, ex)
+    ref.forward()
+    want = next(s.outs[0] for s in ref._plan.fwd_steps if s.node.name == "ar2")
+    shown = {n["title"]: n["value"] for n in executor_document(ex, {})["nodes"]}
+    assert shown["r0_output"]["state"] == "fused"      # its memory holds block a's result
+    assert shown["ar2_output"]["state"] == "summary"
+    np.testing.assert_allclose(shown["ar2_output"]["max"], want.max(), rtol=1e-5)
+
+
+@needs_onednn
+def test_a_chain_of_groups_reuses_the_memory_each_one_read():
+    y = mx.sym.var("data")
+    for k in range(6):
+        y = mx.sym.Activation(mx.sym.BatchNorm(mx.sym.Convolution(
+            y, num_filter=8, kernel=(3, 3), pad=(1, 1), name="c%d" % k), name="bn%d" % k),
+            act_type="relu", name="r%d" % k)
+    ex = y.simple_bind(mx.cpu(), grad_req="null", data=(2, 8, 6, 6))
+    assert len(ex._plan.fusion_groups) == 6
+    # a group's data, result and inner entries, then the next group's: not one more each
+    maps = {id(a) for a in ex._plan.entry_arrays.values() if a.shape == (2, 8, 6, 6)}
+    assert len(maps) <= 4

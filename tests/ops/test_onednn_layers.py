@@ -452,3 +452,35 @@ def test_inference_pooling_takes_the_blocked_result_of_the_convolution_before(mo
     plain = run()
     for a, b in zip(taken, plain, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@needs_onednn
+@pytest.mark.parametrize("residual_as", ["nchw", "blocked"])
+@pytest.mark.parametrize("out_blocked", [False, True])
+def test_a_fused_sum_in_place_of_its_residual(residual_as, out_blocked):
+    # the result's memory is the residual's (the plan's in-place sums), whatever layout
+    # each holds: the same numbers as with a separate result array
+    from symnb import _writes
+    from symnb.ops.conv import Geometry
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 16, 7, 7)).astype(np.float32)
+    w = rng.standard_normal((16, 16, 3, 3)).astype(np.float32)
+    res = rng.standard_normal((2, 16, 7, 7)).astype(np.float32)
+    geo = Geometry((3, 3), (1, 1), (1, 1), (1, 1))
+    with _onednn.onednn_plan(_writes.Derived()):
+        want = np.empty_like(res)
+        assert _onednn.fused_conv_forward(x, w, None, None, res, want, geo, _onednn.RELU)
+        mem, res_layout = res.copy(), _onednn.EntryLayout()
+        if residual_as == "blocked":    # a group before left it in the layout it writes
+            _onednn.fused_conv_forward(x, w, None, None, None, mem, geo, None,
+                                       (None, None, res_layout))
+            assert res_layout.md is not None
+            residual = _onednn.readable_copy(res_layout.md, mem)
+            assert _onednn.fused_conv_forward(x, w, None, None, residual, want, geo,
+                                              _onednn.RELU)
+        out_layout = _onednn.EntryLayout() if out_blocked else None
+        assert _onednn.fused_conv_forward(x, w, None, None, mem, mem, geo, _onednn.RELU,
+                                          (None, res_layout, out_layout))
+    got = mem if out_layout is None or out_layout.md is None else \
+        _onednn.readable_copy(out_layout.md, mem)
+    np.testing.assert_array_equal(got, want)
