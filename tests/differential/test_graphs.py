@@ -82,3 +82,37 @@ def test_graphs_are_drawn_the_same_way_each_time():
     with open(os.path.join(graphs.CASES, CASES[5], "meta.json")) as f:
         recorded = json.load(f)["spec"]
     assert json.loads(json.dumps(graphs.draw(recorded["seed"]))) == recorded
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_graph_bound_without_gradients_infers_as_mxnet(name):
+    """Each graph bound for inference alone (``grad_req='null'``: entries share memory as
+    their readers finish, convolutions fuse) gives MXNet's inference outputs, from the
+    recorded arguments and the aux states as its training steps left them."""
+    import numpy as np
+
+    import symnb as mx
+    cdir = os.path.join(graphs.CASES, name)
+    with open(os.path.join(cdir, "meta.json")) as f:
+        meta = json.load(f)
+    with np.load(os.path.join(cdir, "inputs.npz")) as z:
+        inputs = {k: z[k] for k in z.files}
+    with np.load(os.path.join(cdir, "expected.npz")) as z:
+        expected = {k: z[k] for k in z.files}
+    if "infer_output:0" not in expected:
+        pytest.skip("MXNet recorded no inference run")
+    with open(os.path.join(cdir, "symbol.json")) as f:
+        sym = mx.sym.load_json(f.read())
+    aux = {n: expected.get("aux:" + n, inputs[n]) for n in meta["aux_names"]}
+    exe = sym.bind(mx.cpu(), args={n: mx.nd.array(inputs[n], dtype=inputs[n].dtype)
+                                   for n in meta["arg_names"]},
+                   aux_states={n: mx.nd.array(a, dtype=a.dtype) for n, a in aux.items()},
+                   grad_req="null")
+    for _ in range(2):                  # the second run reads what the first left
+        outputs = [o.asnumpy() for o in exe.forward(is_train=False)]
+        for i, got in enumerate(outputs):
+            want = expected["infer_output:%d" % i]
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=float(meta["rtol"]),
+                                       atol=float(meta["atol"]), err_msg="%s output %d: %s"
+                                       % (name, i, meta["description"]))
