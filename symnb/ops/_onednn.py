@@ -840,7 +840,8 @@ class _FusedConv:
             res_ptr = residual.ctypes.data
             res_md = None if res_in is None else res_in.md
             if res_ptr == target:               # in place: the residual's memory is the result's
-                if not lib.dnnl_memory_desc_equal(res_md or self.plain_y, self.dst.md):
+                held = self.plain_y if res_md is None else res_md
+                if not lib.dnnl_memory_desc_equal(held, self.dst.md):
                     target, moved = rt.buffer("result", self.dst.nbytes), True
             if res_ptr == target:
                 pass                            # already there, in the result's layout

@@ -1,7 +1,6 @@
 """Replay the random DAGs recorded from MXNet 1.9.1 (``dags.py``) through symnb: the memory
 planner's sharing in inference-only binds, against MXNet's numbers and JSON text."""
 import json
-import os
 
 import numpy as np
 import pytest
