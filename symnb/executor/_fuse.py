@@ -298,10 +298,11 @@ def fused_run(group, steps, fallback, layouts=None):
                      layouts.get((id(group.nodes[-1]), 0)))
     if not any(entry_layouts):
         entry_layouts = None
-    forward, restore = _onednn.fused_conv_forward, _onednn.restore_plain
+    forward = _onednn.fused_conv_call(x, w, bias, bn, residual, out, geo, act, entry_layouts)
+    restore = _onednn.restore_plain
 
     def run(is_train):
-        if not forward(x, w, bias, bn, residual, out, geo, act, entry_layouts):
+        if not forward():
             if entry_layouts is not None:       # the operators read and write NCHW
                 for layout, arr in zip(entry_layouts[:2], (x, residual)):
                     if layout is not None:

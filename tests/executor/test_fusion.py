@@ -181,7 +181,7 @@ def test_a_declined_fused_call_runs_the_operators(monkeypatch):
     ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
     _fill(ex)
     want = _unfused(sym, ex, monkeypatch)[0]
-    monkeypatch.setattr(_onednn, "fused_conv_forward", lambda *a, **k: False)
+    monkeypatch.setattr(_onednn, "fused_conv_call", lambda *a, **k: lambda: False)
     ex2 = _rebound(sym, ex)
     np.testing.assert_array_equal(ex2.forward()[0].asnumpy(), want)
 
@@ -239,18 +239,22 @@ def test_a_declined_group_reads_its_blocked_inputs_as_nchw(monkeypatch, declined
     ex = sym.simple_bind(mx.cpu(), grad_req="null", **SHAPES)
     _fill(ex)
     want = _unfused(sym, ex, monkeypatch)[0]
-    real, count = _onednn.fused_conv_forward, [0]
+    real, made, ran = _onednn.fused_conv_call, [0], []
 
-    def flaky(*args, **kw):
-        count[0] += 1
-        if (count[0] - 1) % len(ex._plan.fusion_groups) == declined:
-            return False
-        return real(*args, **kw)
+    def flaky(*args, **kw):             # the plan makes one call per group, in plan order
+        run, index = real(*args, **kw), made[0]
+        made[0] += 1
 
-    monkeypatch.setattr(_onednn, "fused_conv_forward", flaky)
+        def call():
+            ran.append(index)
+            return False if index == declined else run()
+        return call
+
+    monkeypatch.setattr(_onednn, "fused_conv_call", flaky)
     ex2 = _rebound(sym, ex)
     for _ in range(2):
         _close(ex2.forward()[0].asnumpy(), want)
+    assert sorted(set(ran)) == list(range(len(ex._plan.fusion_groups))) and declined in ran
 
 
 CONV_CASES = [  # (data shape, Convolution keywords)
