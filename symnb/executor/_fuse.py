@@ -159,15 +159,9 @@ def blocked_entries(plan, groups, heads) -> tuple[dict, set]:
     not seen after an inference forward (as the entries inside groups); the others are
     entries of operators that do not fuse, so they are shown, rewritten as NCHW first
     (``Plan.plain``)."""
-    readers = {}
-    for step in plan.fwd_steps:
-        for pos, e in enumerate(step.node.inputs):
-            readers.setdefault((id(e.node), e.index), []).append((step.node, pos))
+    readers = _readers(s.node for s in plan.fwd_steps)
     heads = {(id(n), i) for n, i in heads}
-    by_node = {}
-    for g in groups:
-        for n in g.nodes:
-            by_node[id(n)] = g
+    by_node = _group_of(groups)
     pools = {id(s.node) for s in plan.fwd_steps if _pool_in_onednn(s)}
     producers = [g.nodes[-1] for g in groups] + \
         [s.node for s in plan.fwd_steps if id(s.node) in pools]
@@ -195,12 +189,9 @@ def in_place_sums(groups, ops, heads) -> dict:
     >>> in_place_sums([], [], [])
     {}
     """
-    readers, at = {}, {id(n): k for k, n in enumerate(ops)}
-    for node in ops:
-        for pos, e in enumerate(node.inputs):
-            readers.setdefault((id(e.node), e.index), []).append((node, pos))
+    readers, at = _readers(ops), {id(n): k for k, n in enumerate(ops)}
     heads = {(id(n), i) for n, i in heads}
-    by_node = {id(n): g for g in groups for n in g.nodes}
+    by_node = _group_of(groups)
     results = {id(g.nodes[-1]) for g in groups}
     out = {}
     for g in groups:
@@ -216,6 +207,20 @@ def in_place_sums(groups, ops, heads) -> dict:
                for r, pos in readers[key]):
             out[id(g.nodes[-1])] = key
     return out
+
+
+def _readers(nodes) -> dict:
+    """``{entry: [(reader node, input position)]}`` over ``nodes``."""
+    readers = {}
+    for node in nodes:
+        for pos, e in enumerate(node.inputs):
+            readers.setdefault((id(e.node), e.index), []).append((node, pos))
+    return readers
+
+
+def _group_of(groups) -> dict:
+    """``{id(node): its group}``."""
+    return {id(n): g for g in groups for n in g.nodes}
 
 
 def _pool_in_onednn(step) -> bool:

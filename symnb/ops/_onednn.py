@@ -503,17 +503,22 @@ class _Operand:
         first, unless the previous step's primitive left it there (:func:`_take`)."""
         held = _held(ptr)
         if held is not None:
-            if rt.lib.dnnl_memory_desc_equal(held, self.md):
-                return ptr
-            buf = rt.buffer(self.role, self.nbytes)
-            rt.convert(held, self.md, ptr, buf)
-            return buf
+            return self.held_pointer(rt, held, ptr)
         if self.reorder is None:
             return ptr
         taken = _take(rt, ptr, self.md, self.role)
         buf = rt.buffer(self.role, self.nbytes)
         if not taken:
             self.reorder(rt, ptr, buf)
+        return buf
+
+    def held_pointer(self, rt, md, ptr):
+        """Where the primitive reads the array at ``ptr`` holding blocked layout ``md``:
+        there where ``md`` is this operand's layout, else converted into a shared buffer."""
+        if rt.lib.dnnl_memory_desc_equal(md, self.md):
+            return ptr
+        buf = rt.buffer(self.role, self.nbytes)
+        rt.convert(md, self.md, ptr, buf)
         return buf
 
     def output_pointer(self, rt, ptr):
@@ -775,11 +780,7 @@ def _entry_pointer(rt, layout, operand, ptr):
     converted into the operand's shared buffer (:meth:`_Operand.input_pointer` for NCHW)."""
     if layout is None or layout.md is None:
         return operand.input_pointer(rt, ptr)
-    if rt.lib.dnnl_memory_desc_equal(layout.md, operand.md):
-        return ptr
-    buf = rt.buffer(operand.role, operand.nbytes)
-    rt.convert(layout.md, operand.md, ptr, buf)
-    return buf
+    return operand.held_pointer(rt, layout.md, ptr)
 
 
 class _FusedConv:
@@ -824,7 +825,7 @@ class _FusedConv:
                                _Arg(_ARG_BIAS, self.bias), _Arg(_ARG_DST, self.dst.mem),
                                _Arg(_ARG_SCRATCHPAD, self.scratch[0]))
 
-    def forward(self, pointers, w_ptr, bias_ptr, residual, out, layouts):
+    def forward(self, pointers, w_ptr, bias_ptr, out, layouts):
         """``pointers``: the data of ``x``, ``out`` and ``residual`` (or None);
         ``layouts``: the :class:`EntryLayout` of ``x``, ``residual`` and ``out`` (each
         None where the array is always NCHW); ``out`` is written in the primitive's own
@@ -849,7 +850,7 @@ class _FusedConv:
             elif res_md is not None:
                 rt.convert(res_md, self.dst.md, res_ptr, target)
             elif self.dst.reorder is None:
-                np.copyto(out, residual)
+                ctypes.memmove(target, res_ptr, self.dst.nbytes)
             elif target == out_ptr:
                 self.residual.reorder(rt, res_ptr, target)
             else:
@@ -1402,7 +1403,7 @@ def fused_conv_call(x, w, bias, bn, residual, out, geo, act=None, layouts=None):
             try:
                 held = derived.fetch(("fused conv", id(fused), w_ptr), sources,
                                      lambda: fold(fused))
-                fused.forward(pointers, held[0][1], held[2], residual, out, layouts)
+                fused.forward(pointers, held[0][1], held[2], out, layouts)
             except _Failed:
                 rt.cache[(_make_fused_conv, key)] = None
                 made[:] = None, None
