@@ -1,5 +1,7 @@
 """Every tutorial notebook runs top to bottom and shows the values the MXNet tutorial shows."""
+import os
 import re
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -55,13 +57,20 @@ PICTURES = {
 
 
 def _execute(name):
+    from jupyter_client.manager import KernelManager
     nb = nbformat.read(NOTEBOOKS / (name + ".ipynb"), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=False,
-                            shutdown_kernel="immediate",
-                            resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    # kernels started side by side over TCP can pick the same free port (each manager
+    # probes one, then its kernel binds it later: "Address already in use" on a busy
+    # machine); Unix sockets in a folder of this kernel's own cannot collide
+    with tempfile.TemporaryDirectory() as folder:
+        km = KernelManager(kernel_name="python3", transport="ipc",
+                           ip=os.path.join(folder, "kernel"))
+        nbclient.NotebookClient(nb, km=km, timeout=120, allow_errors=False,
+                                shutdown_kernel="immediate",
+                                resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     return nb
 
 
