@@ -16,7 +16,10 @@ A graph is drawn from a seed as plain data (standard library only) and built by
     .bench-mxnet-venv/bin/python tests/differential/dags.py [--count 300]
 
 writes ``dag_cases.json`` (the seeds, each graph's JSON text as MXNet writes it) and
-``dag_cases.npz`` (inputs, and the outputs of an inference-only bind's two forwards).
+``dag_cases.npz``: inputs, the outputs of an inference-only bind's two forwards, and two
+training steps of a second bind (forward with ``is_train=True``, backward with given head
+gradients) whose inputs each take ``'write'``, ``'add'`` or ``'null'`` (:func:`grad_reqs`):
+the gradients of an entry read many times, or twice by one node, summed by the backward plan.
 
 >>> spec = draw(4)
 >>> spec["seed"], len(spec["steps"]) >= 6, all(s["src"] for s in spec["steps"])
@@ -105,6 +108,30 @@ def build(mx, spec):
     return heads[0] if len(heads) == 1 else sym.Group(heads)
 
 
+def grad_reqs(spec) -> dict:
+    """The ``grad_req`` of each input in the training bind: at least one takes a gradient.
+
+    >>> sorted(set(grad_reqs(draw(4)).values()) - {"write", "add", "null"})
+    []
+    """
+    rng = random.Random(spec["seed"] * 7919 + 1)
+    reqs = {name: rng.choice(["write", "write", "add", "null"]) for name, _ in spec["inputs"]}
+    if all(r == "null" for r in reqs.values()):
+        reqs[spec["inputs"][0][0]] = "add"
+    return reqs
+
+
+def head_shapes(spec):
+    shapes = [spec["inputs"][0][1]] * len(spec["inputs"]) + [st["shape"] for st in spec["steps"]]
+    return [shapes[i] for i in spec["heads"]]
+
+
+def head_grads_of(np, spec, run):
+    """The head gradients given to the training bind's backward number ``run``."""
+    rng = np.random.default_rng([spec["seed"], run, 17])
+    return [rng.uniform(-1, 1, shape).astype(np.float32) for shape in head_shapes(spec)]
+
+
 def inputs_of(np, spec):
     rng = np.random.default_rng(spec["seed"])
     return {name: rng.uniform(-1, 1, shape).astype(np.float32) for name, shape in spec["inputs"]}
@@ -128,6 +155,16 @@ def main(argv):
             for i, o in enumerate(ex.forward(is_train=False)):
                 arrays["out:%d:%d:%d" % (seed, run, i)] = o.asnumpy()
         arrays.update(("in:%d:%s" % (seed, k), v) for k, v in values.items())
+        reqs = grad_reqs(spec)
+        grads = {k: mx.nd.ones(v.shape) for k, v in values.items() if reqs[k] != "null"}
+        ex = sym.bind(mx.cpu(), {k: mx.nd.array(v) for k, v in values.items()},
+                      args_grad=grads, grad_req=reqs)
+        for run in range(2):
+            for i, o in enumerate(ex.forward(is_train=True)):
+                arrays["train:%d:%d:%d" % (seed, run, i)] = o.asnumpy()
+            ex.backward([mx.nd.array(g) for g in head_grads_of(np, spec, run)])
+            for k, g in grads.items():
+                arrays["grad:%d:%d:%s" % (seed, run, k)] = g.asnumpy()
         cases.append({"seed": seed, "json": sym.tojson()})
     with open(JSON_PATH, "w") as f:
         json.dump({"mxnet": mx.__version__, "cases": cases}, f, indent=0)

@@ -1,5 +1,6 @@
 """Replay the random DAGs recorded from MXNet 1.9.1 (``dags.py``) through symnb: the memory
-planner's sharing in inference-only binds, against MXNet's numbers and JSON text."""
+planner's sharing in inference-only binds, and the backward plan's gradient sums in training
+binds with mixed ``grad_req``, against MXNet's numbers and JSON text."""
 import json
 
 import numpy as np
@@ -40,3 +41,28 @@ def test_dag_runs_as_mxnet(case, grad_req):
             want = ARRAYS["out:%d:%d:%d" % (seed, run, i)]
             np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-5, atol=1e-6,
                                        err_msg="dag %d, forward %d, output %d" % (seed, run, i))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "dag_%03d" % c["seed"])
+def test_dag_trains_as_mxnet(case):
+    """Two training steps with mixed grad_req: the backward plan sums the gradient of an
+    entry read by many nodes, or twice by one, and 'add' accumulates across the steps."""
+    seed = case["seed"]
+    spec = dags.draw(seed)
+    with mx.name.NameManager():
+        sym = dags.build(mx, spec)
+    reqs = dags.grad_reqs(spec)
+    args = {n: mx.nd.array(ARRAYS["in:%d:%s" % (seed, n)]) for n, _ in spec["inputs"]}
+    grads = {n: mx.nd.ones(a.shape) for n, a in args.items() if reqs[n] != "null"}
+    ex = sym.bind(mx.cpu(), args, args_grad=grads, grad_req=reqs)
+    for run in range(2):
+        for i, got in enumerate(ex.forward(is_train=True)):
+            np.testing.assert_allclose(got.asnumpy(), ARRAYS["train:%d:%d:%d" % (seed, run, i)],
+                                       rtol=1e-5, atol=1e-6,
+                                       err_msg="dag %d, step %d, output %d" % (seed, run, i))
+        ex.backward([mx.nd.array(g) for g in dags.head_grads_of(np, spec, run)])
+        for name, got in grads.items():
+            np.testing.assert_allclose(got.asnumpy(), ARRAYS["grad:%d:%d:%s" % (seed, run, name)],
+                                       rtol=1e-5, atol=1e-6,
+                                       err_msg="dag %d, step %d, gradient of %s (%s)"
+                                       % (seed, run, name, reqs[name]))
