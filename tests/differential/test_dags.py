@@ -17,12 +17,14 @@ ARRAYS = dict(np.load(dags.NPZ_PATH))
 
 
 def test_dags_are_recorded_from_mxnet():
-    assert RECORDED["mxnet"].startswith("1.9.1") and len(CASES) >= 400
+    assert RECORDED["mxnet"].startswith("1.9.1") and len(CASES) >= 790
     # what the planner is stressed with: nodes reading one entry twice, heads mid-graph
     specs = [dags.draw(c["seed"]) for c in CASES]
     assert sum(any(len(s["src"]) == 2 and s["src"][0] == s["src"][1] for s in sp["steps"])
                for sp in specs) >= 150
     assert sum(len(sp["heads"]) > 1 for sp in specs) >= 150
+    # and results that may alias their input, from seed ALIAS_FROM on
+    assert sum(any(s["op"] in dags._ALIAS for s in sp["steps"]) for sp in specs) >= 350
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "dag_%03d" % c["seed"])
@@ -33,7 +35,7 @@ def test_dag_runs_as_mxnet(case, grad_req):
     with mx.name.NameManager():
         sym = dags.build(mx, spec)
     assert sym.tojson() == case["json"]
-    args = {n: mx.nd.array(ARRAYS["in:%d:%s" % (seed, n)]) for n, _ in spec["inputs"]}
+    args = {n: mx.nd.array(ARRAYS["in:%d:%s" % (seed, n)]) for n in sym.list_arguments()}
     ex = sym.bind(mx.cpu(), args, args_grad={n: mx.nd.zeros(a.shape) for n, a in args.items()}
                   if grad_req == "write" else None, grad_req=grad_req)
     for run in range(2):
@@ -51,8 +53,8 @@ def test_dag_trains_as_mxnet(case):
     spec = dags.draw(seed)
     with mx.name.NameManager():
         sym = dags.build(mx, spec)
-    reqs = dags.grad_reqs(spec)
-    args = {n: mx.nd.array(ARRAYS["in:%d:%s" % (seed, n)]) for n, _ in spec["inputs"]}
+    reqs = dags.grad_reqs(spec, sym.list_arguments())
+    args = {n: mx.nd.array(ARRAYS["in:%d:%s" % (seed, n)]) for n in sym.list_arguments()}
     grads = {n: mx.nd.ones(a.shape) for n, a in args.items() if reqs[n] != "null"}
     ex = sym.bind(mx.cpu(), args, args_grad=grads, grad_req=reqs)
     for run in range(2):
