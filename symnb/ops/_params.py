@@ -258,8 +258,10 @@ def _parse_in_order(op, attrs: dict, keys) -> Params:
     for param in declared.values():
         if param.name not in values:
             if param.required:
+                # dmlc's enums are int fields: MXNet names a missing one "of int"
                 raise ParamError("Required parameter %s of %s is not presented"
-                                 % (param.name, param.type_name))
+                                 % (param.name, "int" if param.kind == "enum"
+                                    else param.type_name))
             values[param.name] = param.default
     return values
 

@@ -172,6 +172,17 @@ def test_spec_example_fc_errors():
         "MXNetError: Invalid Parameter format for no_bias expect boolean but value='maybe'"]
 
 
+def test_a_missing_enum_is_named_an_int_as_mxnet_names_it():
+    # dmlc's enums are int fields (recorded from MXNet 1.9.1, symbol and mx.nd alike)
+    for make, name, op in ((lambda: mx.sym.Activation(mx.sym.var('d')), "act_type", "Activation"),
+                           (lambda: mx.sym.Cast(mx.sym.var('d')), "dtype", "Cast"),
+                           (lambda: mx.nd.Activation(mx.nd.ones((2,))), "act_type", "Activation")):
+        with pytest.raises(mx.MXNetError) as e:
+            make()
+        assert str(e.value) == ('MXNetError: Required parameter %s of int is not presented, '
+                                'in operator %s(name="")' % (name, op))
+
+
 def test_spec_example_activation():
     with pytest.raises(mx.MXNetError) as e:
         mx.sym.Activation(mx.sym.var('d'), act_type='Relu')
