@@ -82,8 +82,14 @@ class _slice_assign_scalar(_ShapeOp):  # noqa: N801 -- MXNet's operator name
 class _zeros_without_dtype(_Create):  # noqa: N801 -- MXNet's operator name
     """Zeros whose type comes from the graph (``dtype=-1``) or from its type code.
 
+    The type code comes from a graph's JSON: MXNet's frontend passes ``dtype`` through
+    ``np.dtype``, which refuses codes.
+
     >>> import symnb as mx
-    >>> mx.sym._internal._zeros_without_dtype(shape=(2,), dtype='1').infer_type()[1]
+    >>> z = mx.sym.load_json('{"nodes": [{"op": "_zeros_without_dtype", "name": "z", '
+    ...     '"attrs": {"dtype": "1", "shape": "(2,)"}, "inputs": []}], "arg_nodes": [], '
+    ...     '"heads": [[0, 0, 0]]}')
+    >>> z.infer_type()[1]
     [<class 'numpy.float64'>]
     """
 

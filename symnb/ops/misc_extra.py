@@ -677,7 +677,7 @@ _SYNC_PARAMS, _SYNC_IMPLIED = _declare(BatchNorm, {
     "fix_gamma": "boolean, optional, default=1",
     "use_global_stats": "boolean, optional, default=0",
     "output_mean_var": "boolean, optional, default=0",
-})
+}, {"eps": "Epsilon to prevent div 0", "output_mean_var": "Output All,normal mean and var"})
 
 
 @register

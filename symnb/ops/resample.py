@@ -61,7 +61,7 @@ class UpSampling(OpDef):
     params = (
         Param("scale", "int, required", "Up sampling scale", lower=1),
         Param("num_filter", "int, optional, default='0'",
-              "Input filter. Only used by bilinear sample_type. Since bilinear upsampling "
+              "Input filter. Only used by bilinear sample_type.Since bilinear upsampling "
               "uses deconvolution, num_filters is set to the number of channels."),
         Param("sample_type", "{'bilinear', 'nearest'}, required", "upsampling method"),
         Param("multi_input_mode", "{'concat', 'sum'},optional, default='concat'",

@@ -55,9 +55,12 @@ def _plain_item(v):
 
 
 def _stringify(op, key, value) -> str:
-    if key == "dtype" and op.param_map.get("dtype") is not None \
-            and not isinstance(value, str):
-        return np.dtype(value).name        # spec 2.4: np.dtype(None) is float64
+    if key == "dtype" and op.param_map.get("dtype") is not None:
+        # MXNet's generated functions pass every dtype through NumPy (symbol/register.py):
+        # np.dtype(None) is float64 (spec 2.4), 'float' is float64, and a name NumPy does
+        # not know is NumPy's TypeError ("data type 'bogus' not understood")
+        dtype = np.dtype(value)
+        return dtype.names[0] if dtype.names else dtype.name
     return str(_plain(value))
 
 

@@ -56,7 +56,9 @@ def forward(op_name, inputs, is_train=True, **attrs):
     in_shapes, out_shapes = infer(op_name, [x.shape for x in ins], **attrs)
     in_types = [x.dtype for x in ins]
     _, out_types = infer_types(op_name, in_types, **attrs)
-    outs = [RT.xp.zeros(s, dtype=t or ins[0].dtype) for s, t in zip(out_shapes, out_types)]
+    # an output type nothing decides is MXNet's default, float32
+    outs = [RT.xp.zeros(s, dtype=t or (ins[0].dtype if ins else np.float32))
+            for s, t in zip(out_shapes, out_types)]
     dev_ins = [_dev(x) for x in ins]
     kernel_for(op, RT)[0](p, dev_ins, outs, is_train, RT)
     if RT is not numpy_backend:
