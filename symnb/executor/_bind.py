@@ -16,7 +16,7 @@ import numpy as np
 from ..base import DTYPE_TO_CODE, MXNetError
 from ..context import Context
 from ..inference import infer_graph
-from ..ops._registry import InferError
+from ..ops._registry import InferError, storage_error
 from ..ops._rules import fmt_shape
 from ..util import is_np_shape
 from ._zero_size import infer_graph_shapes
@@ -142,7 +142,8 @@ def bind(symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None,
     shapes, dtypes = _infer_bound(order, arg_nodes, arg_nds, aux_nodes, aux_nds)
     _check_bound(ctx, arg_nodes, arg_nds, aux_nodes, aux_nds, grad_list, shapes, dtypes,
                  group2ctx)
-    _check_sizes(order, shapes, dtypes)
+    _check_sizes(order, shapes, dtypes, ctx)
+    _check_dense_gradients(order, arg_nodes, reqs, grad_list, ctx)
     try:
         return Executor(symbol, ctx, order, arg_nodes, aux_nodes, arg_nds,
                         args if args_is_list else list(arg_nds), grad_list, reqs, aux_nds,
@@ -164,9 +165,10 @@ def _check_groups(order, group2ctx) -> None:
                              "device assignment not found for group %s" % group)
 
 
-def _check_sizes(order, shapes, dtypes) -> None:
-    """Every buffer the executor will allocate, checked before the first is, and each
-    operator's checks on concrete shapes (``OpDef.check_bound``)."""
+def _check_sizes(order, shapes, dtypes, ctx) -> None:
+    """Every buffer the executor will allocate, checked before the first is, each
+    operator's checks on concrete shapes (``OpDef.check_bound``), and MXNet's storage-type
+    pass: an operator with no dense kernel fails the bind (``OpDef.dense_unsupported``)."""
     for node in order:
         for i, (shape, dtype) in enumerate(zip(shapes[id(node)], dtypes[id(node)])):
             check_size(node.name if node.op is None else "%s output %d" % (node.name, i),
@@ -178,6 +180,26 @@ def _check_sizes(order, shapes, dtypes) -> None:
             except InferError as e:
                 raise MXNetError("MXNetError: Error in operator %s: %s"
                                  % (node.name, str(e).replace("{node}", node.name))) from None
+    for node in order:
+        if node.op is not None and node.op.dense_unsupported:
+            raise storage_error(node.op, node.attrs, len(node.inputs), ctx, node.name)
+
+
+def _check_dense_gradients(order, arg_nodes, reqs, grad_list, ctx) -> None:
+    """MXNet's storage pass over the backward graph: an operator whose backward has no dense
+    kernel (``OpDef.dense_backward_unsupported``, SparseEmbedding) fails a ``bind`` given
+    dense gradient arrays for its inputs; ``simple_bind`` makes the sparse ones MXNet's
+    kernel takes there, and runs."""
+    if grad_list is None:
+        return
+    wanted = {id(n) for n, req, grad in zip(arg_nodes, reqs, grad_list, strict=True)
+              if req != "null" and grad is not None}
+    for node in order:
+        op = node.op
+        if op is not None and op.dense_backward_unsupported and any(
+                id(e.node) in wanted for e in node.inputs):
+            raise storage_error(op, node.attrs, 0, ctx, node.name + "_backward",
+                                backward=op.dense_backward_unsupported)
 
 
 def check_size(what, shape, dtype) -> None:
@@ -295,7 +317,7 @@ def simple_bind(symbol, ctx, grad_req="write", type_dict=None, stype_dict=None,
         if ctx.device_type == "gpu":
             from ..backends import get_backend
             get_backend(ctx)
-        _check_sizes(order, shapes, dtypes)
+        _check_sizes(order, shapes, dtypes, ctx)
         from .executor import Executor
         try:
             arg_nds, grads, aux_nds, allocated = _allocate(

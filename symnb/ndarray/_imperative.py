@@ -22,7 +22,14 @@ from ..base import MXNetError, _Null
 from ..context import Context, current_context
 from ..executor._zero_size import infer_op_shapes
 from ..ops._params import attrs_origin
-from ..ops._registry import EngineError, InferError, bind_positional, kernel_for, named_error
+from ..ops._registry import (
+    EngineError,
+    InferError,
+    bind_positional,
+    kernel_for,
+    named_error,
+    storage_error,
+)
 from ..ops._rules import fmt_shape, merge_shape
 from ..symbol._create import _stringify
 from ..symbol._functions import python_location
@@ -149,6 +156,8 @@ def _invoke(op, inputs, kwargs, out):
     except InferError as e:
         raise _infer_error(e) from None
     out_types = [np.dtype(np.float32) if t is None else np.dtype(t) for t in out_types]
+    if op.dense_unsupported:
+        raise storage_error(op, attrs, len(inputs), ctx)
 
     buffers = []
     for i, (shape, dtype) in enumerate(zip(out_shapes, out_types, strict=True)):

@@ -45,6 +45,7 @@ from . import (  # noqa: F401
     shape,
     sliding,
     spectral,
+    storage,
     transform,
 )
 from ._params import Param, Params

@@ -116,6 +116,17 @@ class OpDef:
     # the output shapes depend on the input values (MXNet registers no FInferShape, as for
     # boolean_mask): inference leaves them unknown and ``mx.nd`` runs ``forward_dynamic``
     dynamic_shape: ClassVar[bool] = False
+    # MXNet implements this operator for csr or row_sparse storage only: symnb's arrays are
+    # dense, so binding or calling it fails with MXNet's storage-type error
+    # (``storage_error``), as it does in MXNet with dense arrays
+    dense_unsupported: ClassVar[bool] = False
+    # the same for this operator's backward only: MXNet's name for it, its input and output
+    # counts; a ``bind`` with dense gradient arrays for its inputs fails
+    dense_backward_unsupported: ClassVar[tuple[str, int, int] | None] = None
+    # MXNet registers no parameter parser for the forward, only for its backward (this
+    # name): bad parameters compose and run forward, and fail a bind that builds the
+    # backward (the regression outputs' grad_scale)
+    backward_parses: ClassVar[str | None] = None
     # MXNet's legacy NDArray functions (_onehot_encode): a symbol cannot be composed from
     # them ("Not enough argument to call operator"); they run through mx.nd only
     imperative_only: ClassVar[bool] = False
@@ -231,7 +242,23 @@ class OpDef:
 
     # ---- helpers ------------------------------------------------------------------------------
     def parse(self, attrs: dict, node_name: str = "") -> Params:
-        return parse_params(self, attrs, node_name)
+        if self.backward_parses is None:
+            return parse_params(self, attrs, node_name)
+        try:
+            return parse_params(self, attrs, node_name)
+        except MXNetError:
+            # the forward reads no parameter: MXNet composes, infers and runs it whatever
+            # they say, and only its backward's parser refuses them (parse_backward)
+            return Params((q.name, q.default) for q in self.params)
+
+    def parse_backward(self, attrs: dict, node_name: str) -> Params:
+        """The parameters as the backward node (``<node>_backward``) parses them, with
+        MXNet's error naming that node and ``backward_parses``."""
+        try:
+            return parse_params(self, attrs, node_name + "_backward")
+        except MXNetError as e:
+            raise MXNetError(str(e).replace("in operator %s(" % self.name,
+                                            "in operator %s(" % self.backward_parses, 1)) from None
 
     def __repr__(self):
         return "<OpDef %s>" % self.name
@@ -354,6 +381,36 @@ def named_error(node_name: str, op: OpDef, error: Exception) -> Exception:
         return error
     return MXNetError("MXNetError: %s: %s failed: %s: %s"
                       % (where, op.name, type(error).__name__, error))
+
+
+def storage_error(op: OpDef, attrs: dict, n_inputs: int, ctx, node_name=None,
+                  backward=None) -> MXNetError:
+    """MXNet's error for an operator without a kernel for dense storage
+    (``OpDef.dense_unsupported``): raised by ``bind`` (``node_name`` given, as MXNet's
+    graph pass words it) and by ``mx.nd`` (as its imperative check words it).
+
+    >>> e = storage_error(get_op('_square_sum'), {'axis': '1'}, 1, 'cpu', '_square_sum0')
+    >>> print(str(e))
+    MXNetError: Error in operator _square_sum0: Operator not implemented: operator = _square_sum
+    input storage types = [default, ]
+    output storage types = [unknown, ]
+    params = {"axis" : 1, }
+    context.dev_mask = cpu
+    """
+    from ._params import unordered_map_order
+    keys = [k for k in attrs if not k.startswith("__")]
+    params = "".join('"%s" : %s, ' % (k, attrs[k]) for k in unordered_map_order(keys))
+    if backward is not None:              # (name, inputs, outputs) of the backward node
+        name, ins, outs = backward[0], "default, " * backward[1], "default, " * backward[2]
+    else:
+        name, ins = op.name, "default, " * n_inputs
+        outs = "unknown, " * len(op.output_names(op.parse(attrs, node_name or "")))
+    text = ("Operator not implemented: operator = %s\ninput storage types = [%s]\n"
+            "output storage types = [%s]\nparams = {%s}\ncontext.dev_mask = %s"
+            % (name, ins, outs, params, getattr(ctx, "device_type", ctx)))
+    where = ("Error in operator %s: " % node_name if node_name is not None
+             else "Check failed: infer_stype_success: ")
+    return MXNetError("MXNetError: " + where + text)
 
 
 def get_op(name: str) -> OpDef | None:

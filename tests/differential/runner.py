@@ -31,7 +31,8 @@ def strip_error(exc) -> str:
 
 
 # MXNet's placement of prefixed names: ``_linalg_gemm`` is ``mx.sym.linalg.gemm``
-_SUBMODULES = (("_linalg_", "linalg"), ("_contrib_", "contrib"), ("_image_", "image"))
+_SUBMODULES = (("_linalg_", "linalg"), ("_contrib_", "contrib"), ("_image_", "image"),
+               ("_sparse_", "sparse"))
 
 
 def op_function(mx, op: str):

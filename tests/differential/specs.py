@@ -1352,6 +1352,55 @@ def _misc_extra():
                   {"size": (5, 4), "interp": 0})]
 
 
+def _storage():
+    """The sparse-storage operators on dense arrays (symnb/ops/storage.py): cast_storage and
+    SparseEmbedding run; the others are MXNet's refusals of dense storage."""
+    out = []
+    for stype in ("default", "csr", "row_sparse"):
+        out.append(_case("cast_storage_" + stype, "cast_storage", [("data", (3, 4))], F32,
+                         kwargs={"stype": stype},
+                         errors=[{"kwargs": {"stype": "dense"}}, {"kwargs": {}}]))
+    out.append(_case("cast_storage_csr_f64", "cast_storage", [("data", (2, 5))], F64,
+                     kwargs={"stype": "csr"}))
+    out.append(_case("cast_storage_csr_3d", "cast_storage", [("data", (2, 3, 2))], F32,
+                     kwargs={"stype": "csr"}))
+    out.append(_case("cast_storage_rsp_i32", "cast_storage", [("data", (4, 2))], I32,
+                     kwargs={"stype": "row_sparse"}, ranges={"data": ("i", -3, 3)}))
+    out.append(_case("square_sum", "_square_sum", [("data", (3, 4))], F32,
+                     kwargs={"axis": 1, "keepdims": True},
+                     errors=[{"shapes": {"data": (3,)}}]))
+    out.append(_case("square_sum_all", "_square_sum", [("data", (2, 3))], F64))
+    out.append(_case("sparse_retain", "_sparse_retain", [("data", (4, 3)), ("indices", (2,))],
+                     F32, ranges={"indices": ("i", 0, 4)}, grad=False))
+    out.append(_case("getnnz", "_contrib_getnnz", [("data", (3, 4))], F32, kwargs={"axis": 0},
+                     grad=False, errors=[{"shapes": {"data": (3, 4, 2)}},
+                                         {"kwargs": {"axis": 2}}]))
+    out.append(_case("edge_id", "_contrib_edge_id", [("data", (3, 3)), ("u", (4,)), ("v", (4,))],
+                     F32, ranges={"u": ("i", 0, 3), "v": ("i", 0, 3)}, grad=False,
+                     errors=[{"shapes": {"data": (3, 3), "u": (4,), "v": (3,)}}]))
+    out.append(_case("dgl_adjacency", "_contrib_dgl_adjacency", [("data", (3, 3))], F32,
+                     dtypes={"data": "int64"}, ranges={"data": ("i", 0, 3)}, grad=False,
+                     errors=[{"types": {"data": F32}}]))
+    out.append(_case("SparseEmbedding", "_contrib_SparseEmbedding", [("data", (2, 3))], F32,
+                     kwargs={"input_dim": 5, "output_dim": 4}, ranges={"data": ("i", 0, 5)},
+                     errors=[{"kwargs": {"input_dim": 5, "output_dim": 4, "sparse_grad": True}}]))
+    out.append(_case("SparseEmbedding_infer", "_contrib_SparseEmbedding", [("data", (4,))], F32,
+                     kwargs={"input_dim": 3, "output_dim": 2}, ranges={"data": ("i", 0, 3)},
+                     grad=False))
+    return out
+
+
+def _lazy_params():
+    """The regression outputs parse their parameters in their backward only: bad ones
+    compose and run forward, and fail a bind that builds the backward."""
+    out = []
+    for op in ("LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"):
+        for tag, kwargs in (("bad_scale", {"grad_scale": "x"}), ("unknown", {"no_such": 1})):
+            out.append(_case("%s_%s" % (op, tag), op, [("data", (2, 3)), ("label", (2, 3))],
+                             F32, kwargs=kwargs))
+    return out
+
+
 def all_cases():
     """Every differential case, in a fixed order.
 
@@ -1367,4 +1416,6 @@ def all_cases():
             + _convfam()
             + _vision()
             + _detection()
-            + _misc_extra())
+            + _misc_extra()
+            + _storage()
+            + _lazy_params())

@@ -975,8 +975,8 @@ case("_slice_assign", [U(3, 4), U(2, 2)],
 case("_slice_assign_scalar", [U(3, 4)],
      lambda a, **kw: _assigned(a, 2.5, (slice(None, None, 2), slice(1, 4, 2))),
      attrs={"scalar": 2.5, "begin": (None, 1), "end": (None, 4), "step": (2, 2)})
-# its dtype is MXNet's integer type code, given as text (MXNet's frontend turns a non-string
-# dtype into a type name)
+# its dtype is MXNet's integer type code, which only a graph's JSON can carry: MXNet's
+# frontend passes a dtype through np.dtype, which refuses codes (test_assign_ops.py)
 case("_zeros_without_dtype", [], lambda **kw: np.zeros((2, 3)),
      attrs={"shape": (2, 3), "dtype": "1"})
 case("_rnn_param_concat", [U(3), U(4)], lambda a, b, **kw: np.concatenate([a, b]),
@@ -1927,3 +1927,15 @@ case("_image_resize", [U(2, 4, 3, 1)], lambda x, **kw: x, attrs={"size": (3, 4),
 case("_image_resize", [np.arange(24.0).reshape(2, 4, 3)],
      lambda x, **kw: np.repeat(np.repeat(x, 2, 0), 2, 1), attrs={"size": (8, 4), "interp": 0},
      id="nearest-up", index_inputs=(0,))
+
+
+# ----------------------------------------------------------------------------- storage
+# (last: the rows above draw their inputs from one generator, in order)
+# SparseEmbedding parses an older struct: dtype float64 is among its types too
+case("_contrib_SparseEmbedding", [I(2, 3, lo=0, hi=4), U(5, 3)],
+     lambda i, w, **kw: w[i.astype(int)],
+     attrs={"input_dim": 5, "output_dim": 3, "dtype": "float64"}, index_inputs=(0,))
+# symnb's arrays are dense: every storage type gives the same values (storage.py)
+for _stype in ("default", "csr", "row_sparse"):
+    case("cast_storage", [U(3, 4)], lambda a, **kw: a, attrs={"stype": _stype},
+         id="cast_storage_" + _stype)
