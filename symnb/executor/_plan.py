@@ -389,6 +389,8 @@ def _check_differentiable(order, heads, reach):
             from ..base import MXNetError
             raise MXNetError("MXNetError: Operator %s is non-differentiable because it didn't "
                              "register FGradient attribute." % node.op.name)
+        if node.op.backward_parses is not None:
+            node.op.parse_backward(node.attrs, node.name)
         if not node.op.zero_gradient:
             gets.update(id(e.node) for e in node.inputs)
     return gets

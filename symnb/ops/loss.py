@@ -318,6 +318,7 @@ class LinearRegressionOutput(_RegressionOutput):
 
     name = "LinearRegressionOutput"
     aliases = ("_sparse_LinearRegressionOutput",)
+    backward_parses = "_backward_linear_reg_out"
 
 
 @register
@@ -331,6 +332,7 @@ class LogisticRegressionOutput(_RegressionOutput):
 
     name = "LogisticRegressionOutput"
     aliases = ("_sparse_LogisticRegressionOutput",)
+    backward_parses = "_backward_logistic_reg_out"
 
     @staticmethod
     def link(xp, x):
@@ -348,6 +350,7 @@ class MAERegressionOutput(_RegressionOutput):
 
     name = "MAERegressionOutput"
     aliases = ("_sparse_MAERegressionOutput",)
+    backward_parses = "_backward_mae_reg_out"
 
     @staticmethod
     def grad(xp, out, label):

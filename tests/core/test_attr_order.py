@@ -102,10 +102,6 @@ def _symnb_function(name):
 # a fix elsewhere must not fail this test)
 KNOWN = {
     "Custom": "MXNet fails op_type with a Check failed text, symnb with Required parameter",
-    "LinearRegressionOutput": "MXNet parses no regression-output parameter when it creates "
-                              "the node (grad_scale='abc' passes too)",
-    "LogisticRegressionOutput": "as LinearRegressionOutput",
-    "MAERegressionOutput": "as LinearRegressionOutput",
     "_onehot_encode": "MXNet's text is the bare log line (no 'MXNetError: ' prefix)",
     "fill_element_0index": "MXNet's text is the bare log line (no 'MXNetError: ' prefix)",
     "_set_value": "MXNet keeps unknown keys on this legacy function",

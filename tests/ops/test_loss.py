@@ -410,3 +410,24 @@ def test_softmax_output_prepared_paths_match_the_definition(dtype, grad_scale):
         op.backward(p, [x, label], [out], [None], [grad, None], ["write", "null"], True,
                     numpy_backend)
         np.testing.assert_array_equal(ex.grad_dict["data"].asnumpy(), grad)
+
+
+@pytest.mark.parametrize("op, backward", [
+    ("LinearRegressionOutput", "_backward_linear_reg_out"),
+    ("LogisticRegressionOutput", "_backward_logistic_reg_out"),
+    ("MAERegressionOutput", "_backward_mae_reg_out")])
+def test_regression_outputs_parse_their_parameters_in_the_backward_only(op, backward):
+    # recorded from MXNet 1.9.1: the forward registers no parser, the backward node does
+    a, label = mx.sym.var("a"), mx.sym.var("l")
+    r = getattr(mx.sym, op)(a, label, name="r", grad_scale="x")
+    assert mx.sym.load_json(r.tojson()).tojson() == r.tojson()
+    args = {"a": mx.nd.ones((2, 3)), "l": mx.nd.zeros((2, 3))}
+    want = r.bind(mx.cpu(), args, grad_req="null").forward()[0].asnumpy()
+    np.testing.assert_array_equal(getattr(mx.nd, op)(args["a"], args["l"], grad_scale="x")
+                                  .asnumpy(), want)
+    with pytest.raises(mx.MXNetError) as err:
+        r.bind(mx.cpu(), args, args_grad={"a": mx.nd.zeros((2, 3))},
+               grad_req={"a": "write", "l": "null"})
+    assert str(err.value) == ("MXNetError: Invalid Parameter format for grad_scale expect float "
+                              "but value='x', in operator %s(name=\"r_backward\", "
+                              "grad_scale=\"x\")" % backward)
