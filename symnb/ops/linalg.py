@@ -2,16 +2,23 @@
 
 Matrix products (gemm, gemm2, syrk, trmm, trsm), factorisations (potrf, potri, gelqf, syevd),
 inverse, det, slogdet, sumlogdiag, and the diagonal/triangle packers. MXNet runs them in
-float32 and float64 only. Triangular inputs are read from the triangle named by ``lower``;
-the other triangle gets no gradient.
+float32 and float64 only, yet only det and slogdet refuse other dtypes at type inference: the
+rest infer any dtype and their kernels refuse it when they run. Triangular inputs are read
+from the triangle named by ``lower``; the other triangle gets no gradient.
+
+The shape rules are MXNet's (la_op.h), checks and texts included: they read a shape as MXNet
+does, its unknown dims -1 (``_dims``), and most infer forward only.
 """
 from __future__ import annotations
+
+import functools
+import math
 
 import numpy as np
 
 from ._params import Param
-from ._registry import InferError, OpDef, assign, register
-from ._rules import fully_known
+from ._registry import EngineError, InferError, OpDef, assign, register
+from ._rules import elemwise_shape
 from .shape import check, sassign, type_assign_check
 
 __all__ = []
@@ -53,28 +60,56 @@ def _tri(xp, x, lower):
     return xp.tril(x) if lower else xp.triu(x)
 
 
+_INT_MAX = 2 ** 31 - 1
+_SGL_DBL = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _dims(shape):
+    """A partial shape as MXNet's rules read it: unknown dims -1, ``None`` (unknown ndim)
+    kept."""
+    return None if shape is None else tuple(d if d > 0 else -1 for d in shape)
+
+
+def _check_large(*dims):
+    """MXNet's refusal of matrix dimensions beyond a 32-bit int (check_large_dim)."""
+    for d in dims:
+        check(d <= _INT_MAX, "dim <= INT_MAX (%d vs. %d) : Large matrix dimensions (>= 2^31) "
+              "are not supported" % (d, _INT_MAX))
+
+
+def _size(shape):
+    """TShape::Size() with its checks: an unknown ndim or dim fails."""
+    check(shape is not None, "ndim_is_known(this->ndim()): Shape is unknown.")
+    for d in shape:
+        check(d >= 0, "dim_size_is_known(*it): Shape dim size cannot be a negative value %d" % d)
+    return math.prod(shape)
+
+
+def _kernel(method):
+    """``method`` (a forward or backward) behind MSHADOW_SGL_DBL_TYPE_SWITCH's refusal of
+    any dtype but float32 and float64, which MXNet reports when an output is read."""
+    @functools.wraps(method)
+    def run(self, p, ins, *rest):
+        if np.dtype(ins[0].dtype) not in _SGL_DBL:
+            raise EngineError("MXNetError: This operation only supports 32-bit and 64-bit "
+                              "floating point")
+        return method(self, p, ins, *rest)
+    return run
+
+
 class _Linalg(OpDef):
+    """Type inference is OpDef's (MXNet's ElemwiseType): any dtype passes, and each forward
+    and backward first refuses what MXNet's kernels refuse (``_kernel``)."""
+
     family = "linalg"
     inputs = ("A",)
     monitor_named_inputs = True
 
-    def infer_type(self, p, ins, outs):
-        dtype = next((t for t in list(ins) + list(outs) if t is not None), None)
-        if dtype is None:
-            return
-        if np.dtype(dtype) not in (np.float32, np.float64):
-            raise InferError("Check failed: (*in_attrs)[0] == mshadow::kFloat32 || "
-                             "(*in_attrs)[0] == mshadow::kFloat64: linalg operators support "
-                             "float32 and float64 only")
-        for lst in (ins, outs):
-            for i in range(len(lst)):
-                type_assign_check(lst, i, dtype)
-
-    def _square(self, shape, what="A"):
-        check(len(shape) >= 2, "ndim >= 2 (%d vs. 2) : Input %s must have dimension >= 2"
-              % (len(shape), what))
-        check(shape[-1] == shape[-2], "in[ndim-2] == in[ndim-1] (%d vs. %d) : Input A's last "
-              "two dimension must be equal" % (shape[-2], shape[-1]))
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("forward", "backward"):
+            if name in cls.__dict__:
+                setattr(cls, name, _kernel(cls.__dict__[name]))
 
 
 # ----------------------------------------------------------------------------- products
@@ -87,9 +122,20 @@ class _Gemm(_Linalg):
         axis = p.axis % x.ndim
         return x if axis == x.ndim - 2 else xp.moveaxis(x, -2, axis)
 
-    def _product_shape(self, p, a, b):
+    def infer_shape(self, p, ins, outs):
+        # forward only, once A and B have one rank >= 2 (LaMatrixMultMacOpShape); gemm's C
+        # takes the product's shape
+        a, b = _dims(ins[0]), _dims(ins[1])
+        if a is None or len(a) < 2 or b is None or len(b) != len(a):
+            return
         nd = len(a)
-        axis = p.axis % nd
+        axis = p.axis + nd if p.axis < 0 else p.axis
+        check(0 <= axis < nd - 1, "axis >= 0 && axis < ndim-1: Invalid row axis (%d)" % p.axis)
+        _check_large(a[axis], a[-1], b[axis], b[-1])
+        for i in range(nd - 1):
+            check(i == axis or a[i] == b[i], "(*in_attrs)[0][i] == (*in_attrs)[1][i] (%d vs. "
+                  "%d) : Shapes of inputs 0, 1 must be the same, except on row/col axis"
+                  % (a[i], b[i]))
         ra, ca = (a[-1], a[axis]) if p.transpose_a else (a[axis], a[-1])
         rb, cb = (b[-1], b[axis]) if p.transpose_b else (b[axis], b[-1])
         check(ca == rb, "(transpose_a ? (*in_attrs)[0][axis] : (*in_attrs)[0][ndim-1]) == "
@@ -97,7 +143,9 @@ class _Gemm(_Linalg):
               "Incompatible matrix dimensions for multiplication" % (ca, rb))
         out = list(a)
         out[axis], out[-1] = ra, cb
-        return tuple(out)
+        sassign(outs, 0, out)
+        if len(ins) > 2:
+            sassign(ins, 2, out)
 
     def _forward_product(self, p, xp, a, b):
         a, b = self._moved(p, xp, a), self._moved(p, xp, b)
@@ -132,13 +180,6 @@ class _linalg_gemm(_Gemm):  # noqa: N801 -- MXNet's operator name
     params = (_TA, _TB, _ALPHA, Param("beta", "double, optional, default=1",
                                       "Scalar factor multiplied with C."), _AXIS)
 
-    def infer_shape(self, p, ins, outs):
-        a, b, c = ins
-        if fully_known(a) and fully_known(b):
-            out = self._product_shape(p, a, b)
-            sassign(ins, 2, out)
-            sassign(outs, 0, out)
-
     def forward(self, p, ins, outs, is_train, rt):
         xp = rt.xp
         prod = self._back(p, xp, self._forward_product(p, xp, ins[0], ins[1]))
@@ -165,10 +206,6 @@ class _linalg_gemm2(_Gemm):  # noqa: N801 -- MXNet's operator name
     aliases = ("linalg_gemm2",)
     inputs = ("A", "B")
     params = (_TA, _TB, _ALPHA, _AXIS_INDICES)
-
-    def infer_shape(self, p, ins, outs):
-        if fully_known(ins[0]) and fully_known(ins[1]):
-            sassign(outs, 0, self._product_shape(p, ins[0], ins[1]))
 
     def forward(self, p, ins, outs, is_train, rt):
         xp = rt.xp
@@ -197,10 +234,12 @@ class _linalg_syrk(_Linalg):  # noqa: N801 -- MXNet's operator name
                     "the result."))
 
     def infer_shape(self, p, ins, outs):
-        a = ins[0]
-        if fully_known(a):
-            n = a[-1] if p.transpose else a[-2]
-            sassign(outs, 0, tuple(a[:-2]) + (n, n))
+        a = _dims(ins[0])
+        if a is None or len(a) < 2:
+            return                              # forward only (LaSyrkShape)
+        _check_large(a[-1], a[-2])
+        n = a[-1] if p.transpose else a[-2]
+        sassign(outs, 0, a[:-2] + (n, n))
 
     def forward(self, p, ins, outs, is_train, rt):
         a = ins[0]
@@ -217,14 +256,31 @@ class _Triangular(_Linalg):
     params = (_TRANSPOSE, _RIGHT, _LOWER, _ALPHA_RESULT)
 
     def infer_shape(self, p, ins, outs):
-        a, b = ins
-        if fully_known(a):
-            self._square(a)
-        if fully_known(a) and fully_known(b):
-            k = b[-1] if p.rightside else b[-2]
-            check(a[-1] == k, "(*in_attrs)[0][ndim-1] == (*in_attrs)[1][ndim-1-rightside] (%d "
-                  "vs. %d) : Incompatible dimensions for triangular matrix" % (a[-1], k))
-            sassign(outs, 0, b)
+        # LaTriangMatrixMultOpShape: forward once A and B have one rank >= 2, else backward
+        # from an output of rank >= 2
+        a, b, out = _dims(ins[0]), _dims(ins[1]), _dims(outs[0])
+        if a is not None and len(a) >= 2 and b is not None and len(b) == len(a):
+            check(a[-2] == a[-1], "(*in_attrs)[0][ndim-2] == (*in_attrs)[0][ndim-1] (%d vs. "
+                  "%d) : First operand must be a tensor of square matrices" % (a[-2], a[-1]))
+            for x, y in zip(a[:-2], b[:-2], strict=True):
+                check(x == y, "(*in_attrs)[0][i] == (*in_attrs)[1][i] (%d vs. %d) : Shapes of "
+                      "inputs 0, 1 must be the same, except on last two dimensions" % (x, y))
+            _check_large(b[-1], b[-2])
+            if p.rightside:
+                check(a[-2] == b[-1], "(*in_attrs)[0][ndim-2] == (*in_attrs)[1][ndim-1] (%d "
+                      "vs. %d) : Incompatible matrix dimensions for multiplication"
+                      % (a[-2], b[-1]))
+                rows, cols = b[-2], a[-2] if p.transpose else a[-1]
+            else:
+                check(b[-2] == a[-1], "(*in_attrs)[1][ndim-2] == (*in_attrs)[0][ndim-1] (%d "
+                      "vs. %d) : Incompatible matrix dimensions for multiplication"
+                      % (b[-2], a[-1]))
+                rows, cols = a[-1] if p.transpose else a[-2], b[-1]
+            sassign(outs, 0, a[:-2] + (rows, cols))
+        elif out is not None and len(out) >= 2:
+            k = out[-1] if p.rightside else out[-2]
+            sassign(ins, 0, out[:-2] + (k, k))
+            sassign(ins, 1, out)
 
     def _op(self, p, xp, a):
         m = _tri(xp, a, p.lower)
@@ -300,19 +356,25 @@ class _linalg_trsm(_Triangular):  # noqa: N801 -- MXNet's operator name
 
 
 # ----------------------------------------------------------------------------- factorisations
-class _SquareIn(_Linalg):
-    # what MXNet's rule says about an unknown input (None: nothing, wait for the shape) and
-    # whether it checks squareness at inference (potrf/potri/sumlogdiag check at run time)
-    unknown_error: str | None = None
-    checks_square = True
+class _SameShape(_Linalg):
+    """potrf and potri: MXNet's ElemwiseShape, both ways (squareness is left to the run)."""
 
     def infer_shape(self, p, ins, outs):
-        if ins[0] is None and self.unknown_error:
-            raise InferError(self.unknown_error)
-        if fully_known(ins[0]):
-            if self.checks_square:
-                self._square(ins[0])
-            self._outputs(p, ins[0], outs)
+        elemwise_shape(ins, outs)
+
+
+class _SquareIn(_Linalg):
+    """inverse, det and slogdet: a known rank must be >= 2, the matrices square
+    (InverseShape, DetShape); forward only."""
+
+    def infer_shape(self, p, ins, outs):
+        a = _dims(ins[0])
+        if a is None:
+            return
+        check(len(a) >= 2, "ndim >= 2 (%d vs. 2) : Input A's dimension must be >= 2" % len(a))
+        check(a[-2] == a[-1], "in[ndim-2] == in[ndim-1] (%d vs. %d) : Input A's last two "
+              "dimension must be equal" % (a[-2], a[-1]))
+        self._outputs(p, a, outs)
 
     def _outputs(self, p, a, outs):
         sassign(outs, 0, a)
@@ -324,7 +386,7 @@ def _phi(xp, x):
 
 
 @register
-class _linalg_potrf(_SquareIn):  # noqa: N801 -- MXNet's operator name
+class _linalg_potrf(_SameShape):  # noqa: N801 -- MXNet's operator name
     """Cholesky factor ``L`` (lower triangular) of a symmetric positive definite ``A``.
 
     >>> import symnb as mx
@@ -334,7 +396,6 @@ class _linalg_potrf(_SquareIn):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_potrf"
-    checks_square = False
     aliases = ("linalg_potrf",)
     # MXNet parses ``lower`` (A = B @ B.T, or B.T @ B with an upper B) without documenting
     # it: not in the signature nor in get_operator_arguments, but in its error listings
@@ -355,7 +416,7 @@ class _linalg_potrf(_SquareIn):  # noqa: N801 -- MXNet's operator name
 
 
 @register
-class _linalg_potri(_SquareIn):  # noqa: N801 -- MXNet's operator name
+class _linalg_potri(_SameShape):  # noqa: N801 -- MXNet's operator name
     """``inv(L @ L.T)`` from a lower Cholesky factor ``L`` (as produced by ``potrf``).
 
     >>> import symnb as mx
@@ -365,7 +426,6 @@ class _linalg_potri(_SquareIn):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_potri"
-    checks_square = False
     aliases = ("linalg_potri",)
     hidden_params = (_LOWER,)                # as potrf's: the input's triangle
 
@@ -411,16 +471,24 @@ class _Determinant(_SquareIn):
     transpose the gradient needs)."""
 
     def _outputs(self, p, a, outs):
-        batch = tuple(a[:-2]) or (1,)
+        if len(a) == 2:
+            batch = (0,) if _size(a) == 0 else (1,)
+        else:
+            batch = a[:-2]
         for i in range(len(outs) - 2):
             sassign(outs, i, batch)
         sassign(outs, len(outs) - 2, a)
-        sassign(outs, len(outs) - 1, batch + (a[-1],) if a[:-2] else (a[-1],))
+        sassign(outs, len(outs) - 1, a[:-1])
 
     def infer_type(self, p, ins, outs):
-        values = outs[:-1]
-        super().infer_type(p, ins, values)
-        outs[:-1] = values
+        # DetType: from the input alone, which must be float32 or float64
+        dtype = ins[0]
+        if dtype is None:
+            return
+        check(np.dtype(dtype) in _SGL_DBL, "dtype == kFloat32 || dtype == kFloat64: This "
+              "operation only supports 32-bit and 64-bit floating point")
+        for i in range(len(outs) - 1):
+            type_assign_check(outs, i, dtype)
         type_assign_check(outs, len(outs) - 1, np.int32)   # the pivots
 
     def _lu_out(self, xp, a, outs):
@@ -502,7 +570,7 @@ class _linalg_slogdet(_Determinant):  # noqa: N801 -- MXNet's operator name
 
 
 @register
-class _linalg_sumlogdiag(_SquareIn):  # noqa: N801 -- MXNet's operator name
+class _linalg_sumlogdiag(_Linalg):  # noqa: N801 -- MXNet's operator name
     """``sum(log(diag(A)))`` of each square matrix.
 
     >>> import symnb as mx
@@ -512,11 +580,12 @@ class _linalg_sumlogdiag(_SquareIn):  # noqa: N801 -- MXNet's operator name
 
     name = "_linalg_sumlogdiag"
     accepts_unknown_params = True      # MXNet registers no parameter parser for it
-    checks_square = False
     aliases = ("linalg_sumlogdiag",)
 
-    def _outputs(self, p, a, outs):
-        sassign(outs, 0, tuple(a[:-2]) or (1,))
+    def infer_shape(self, p, ins, outs):
+        a = _dims(ins[0])
+        if a is not None and len(a) >= 2:       # forward only, squareness left to the run
+            sassign(outs, 0, a[:-2] or (1,))
 
     def forward(self, p, ins, outs, is_train, rt):
         d = rt.xp.diagonal(ins[0], axis1=-2, axis2=-1)
@@ -547,15 +616,23 @@ class _linalg_gelqf(_Linalg):  # noqa: N801 -- MXNet's operator name
     outputs = ("output0", "output1")
 
     def infer_shape(self, p, ins, outs):
-        a = ins[0]
-        if not fully_known(a):
-            return
-        check(len(a) >= 2, "ndim >= 2 (%d vs. 2) : Input A must have dimension >= 2" % len(a))
-        check(a[-2] <= a[-1], "(*in_attrs)[0][ndim-2] <= (*in_attrs)[0][ndim-1] (%d vs. %d) : "
-              "Input A's second to last dimension must be less or equal to last dimension"
-              % (a[-2], a[-1]))
-        sassign(outs, 0, a)
-        sassign(outs, 1, tuple(a[:-2]) + (a[-2], a[-2]))
+        # LaLQFactShape: forward from A of rank >= 2, else backward from Q and L
+        a, q, lo = _dims(ins[0]), _dims(outs[0]), _dims(outs[1])
+        if a is not None and len(a) >= 2:
+            check(a[-2] <= a[-1], "in_a[ndim-2] <= in_a[ndim-1] (%d vs. %d) : Input A shape "
+                  "wrong: Last dimension must be >= than second to last" % (a[-2], a[-1]))
+            _check_large(a[-1])
+            sassign(outs, 0, a)
+            sassign(outs, 1, a[:-1] + (a[-2],))
+        elif q is not None and len(q) >= 2 and lo is not None and len(lo) == len(q):
+            for x, y in zip(q[:-1], lo[:-1], strict=True):
+                check(x == y, "out_q[i] == out_l[i] (%d vs. %d) : Outputs Q, L must have same "
+                      "dimensions except for last" % (x, y))
+            check(q[-2] <= q[-1], "out_q[ndim-2] <= out_q[ndim-1] (%d vs. %d) : Output Q shape "
+                  "wrong: Last dimension must be >= than second to last" % (q[-2], q[-1]))
+            check(lo[-2] == lo[-1], "out_l[ndim-2] == out_l[ndim-1] (%d vs. %d) : Output L "
+                  "shape wrong: Last two dimensions must be equal" % (lo[-2], lo[-1]))
+            sassign(ins, 0, q)
 
     def forward(self, p, ins, outs, is_train, rt):
         q, r = rt.xp.linalg.qr(_t(ins[0]))
@@ -574,7 +651,7 @@ class _linalg_gelqf(_Linalg):  # noqa: N801 -- MXNet's operator name
 
 
 @register
-class _linalg_syevd(_SquareIn):  # noqa: N801 -- MXNet's operator name
+class _linalg_syevd(_Linalg):  # noqa: N801 -- MXNet's operator name
     """Eigen-decomposition ``A = U.T @ diag(L) @ U`` of a symmetric ``A``: outputs ``U`` (one
     eigenvector per row, its largest entry positive) and ``L`` (ascending).
 
@@ -586,16 +663,27 @@ class _linalg_syevd(_SquareIn):  # noqa: N801 -- MXNet's operator name
 
     name = "_linalg_syevd"
     accepts_unknown_params = True      # MXNet registers no parameter parser for it
-    unknown_error = "Check failed: ndim_is_known(this->ndim()): Shape is unknown."
-
-    def _square(self, shape, what="A"):
-        check(shape[-1] == shape[-2], "in_a[ndim-2] == in_a[ndim-1] (%d vs. %d) : Input A "
-              "shape wrong: Last two dimensions must be equal" % (shape[-2], shape[-1]))
     outputs = ("output0", "output1")
 
-    def _outputs(self, p, a, outs):
-        sassign(outs, 0, a)
-        sassign(outs, 1, tuple(a[:-1]))
+    def infer_shape(self, p, ins, outs):
+        # LaEigFactShape sizes A first (an unknown A fails), then infers forward from A of
+        # rank >= 2, else backward from U and L
+        a, u, lam = _dims(ins[0]), _dims(outs[0]), _dims(outs[1])
+        size = _size(a)
+        check(size <= _INT_MAX, "in_a.Size() <= INT_MAX (%d vs. %d) : Large tensors are not "
+              "supported by Linear Algebra operator syevd" % (size, _INT_MAX))
+        if len(a) >= 2:
+            check(a[-2] == a[-1], "in_a[ndim-2] == in_a[ndim-1] (%d vs. %d) : Input A shape "
+                  "wrong: Last two dimensions must be equal" % (a[-2], a[-1]))
+            sassign(outs, 0, a)
+            sassign(outs, 1, a[:-1])
+        elif u is not None and len(u) >= 2 and lam is not None and len(u) == len(lam) + 1:
+            for x, y in zip(u[:-1], lam, strict=True):
+                check(x == y, "out_u[i] == out_l[i] (%d vs. %d) : Outputs U, L must have same "
+                      "dimensions except for last" % (x, y))
+            check(u[-2] == u[-1], "out_u[ndim-2] == out_u[ndim-1] (%d vs. %d) : Output U shape "
+                  "wrong: Last two dimensions must be equal" % (u[-2], u[-1]))
+            sassign(ins, 0, u)
 
     def forward(self, p, ins, outs, is_train, rt):
         xp = rt.xp
@@ -631,8 +719,41 @@ def _tri_positions(n, offset, lower):
     return (rows, cols) if lower_side else (cols, rows)
 
 
+class _Extract(_Linalg):
+    """extractdiag and extracttrian (LaDiagTrianShape): square matrices in, a vector per
+    matrix out; forward only."""
+
+    def infer_shape(self, p, ins, outs):
+        a = _dims(ins[0])
+        if a is None:
+            # MXNet's rule sizes its output vector from the unknown ndim, -1
+            raise InferError("std::bad_alloc")
+        nd = len(a)
+        check(nd >= 2, "ndim >= 2 (%d vs. 2) : Input operand must be a tensor of matrices" % nd)
+        check(a[-2] == a[-1], "(*in_attrs)[0][ndim-2] == (*in_attrs)[0][ndim-1] (%d vs. %d) : "
+              "Input operand must be a tensor of square matrices" % (a[-2], a[-1]))
+        n = a[-1] - abs(p.offset)
+        check(n > 0, "n > 0 (%d vs. 0) : Illegal offset %d for diag/trian extraction of matrix "
+              "with dimension %d" % (n, p.offset, nd))
+        sassign(outs, 0, a[:-2] + (self._length(n),))
+
+
+class _Make(_Linalg):
+    """makediag and maketrian (LaDiagTrianShape): a vector per matrix in, square matrices
+    out; forward only."""
+
+    def infer_shape(self, p, ins, outs):
+        a = _dims(ins[0])
+        if a is None:
+            # MXNet's rule reads the last dim of the unknown shape, index -2
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = -2 must be in range "
+                             "[0, -1)")
+        n = self._order(a[-1]) + abs(p.offset)
+        sassign(outs, 0, a[:-1] + (n, n))
+
+
 @register
-class _linalg_extractdiag(_SquareIn):  # noqa: N801 -- MXNet's operator name
+class _linalg_extractdiag(_Extract):  # noqa: N801 -- MXNet's operator name
     """The diagonal ``offset`` of each square matrix.
 
     >>> import symnb as mx
@@ -641,12 +762,11 @@ class _linalg_extractdiag(_SquareIn):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_extractdiag"
-    unknown_error = "std::bad_alloc"        # MXNet's rule sizes a vector from ndim -1
     aliases = ("linalg_extractdiag",)
     params = (_OFFSET,)
 
-    def _outputs(self, p, a, outs):
-        sassign(outs, 0, tuple(a[:-2]) + (a[-1] - abs(p.offset),))
+    def _length(self, n):
+        return n
 
     def forward(self, p, ins, outs, is_train, rt):
         outs[0][...] = rt.xp.diagonal(ins[0], offset=p.offset, axis1=-2, axis2=-1)
@@ -665,7 +785,7 @@ def _make_diag(xp, v, offset):
 
 
 @register
-class _linalg_makediag(_Linalg):  # noqa: N801 -- MXNet's operator name
+class _linalg_makediag(_Make):  # noqa: N801 -- MXNet's operator name
     """Square matrices with the vectors of ``A`` on the diagonal ``offset``.
 
     >>> import symnb as mx
@@ -678,14 +798,8 @@ class _linalg_makediag(_Linalg):  # noqa: N801 -- MXNet's operator name
     aliases = ("linalg_makediag",)
     params = (_OFFSET,)
 
-    def infer_shape(self, p, ins, outs):
-        a = ins[0]
-        if a is None:
-            raise InferError("Check failed: i >= 0 && i < ndim(): index = -2 must be in range "
-                             "[0, -1)")
-        if fully_known(a):
-            n = a[-1] + abs(p.offset)
-            sassign(outs, 0, tuple(a[:-1]) + (n, n))
+    def _order(self, length):
+        return length       # an unknown length, -1, as in MXNet: -1 + |offset|
 
     def forward(self, p, ins, outs, is_train, rt):
         outs[0][...] = _make_diag(rt.xp, ins[0], p.offset)
@@ -696,7 +810,7 @@ class _linalg_makediag(_Linalg):  # noqa: N801 -- MXNet's operator name
 
 
 @register
-class _linalg_extracttrian(_SquareIn):  # noqa: N801 -- MXNet's operator name
+class _linalg_extracttrian(_Extract):  # noqa: N801 -- MXNet's operator name
     """The triangle of each square matrix (lower or upper, from diagonal ``offset``) packed
     into a vector row by row.
 
@@ -706,13 +820,11 @@ class _linalg_extracttrian(_SquareIn):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "_linalg_extracttrian"
-    unknown_error = "std::bad_alloc"        # MXNet's rule sizes a vector from ndim -1
     aliases = ("linalg_extracttrian",)
     params = (_OFFSET, _LOWER_OFFSET)
 
-    def _outputs(self, p, a, outs):
-        m = a[-1] - abs(p.offset)
-        sassign(outs, 0, tuple(a[:-2]) + (m * (m + 1) // 2,))
+    def _length(self, n):
+        return n * (n + 1) // 2
 
     def forward(self, p, ins, outs, is_train, rt):
         rows, cols = _tri_positions(ins[0].shape[-1], p.offset, p.lower)
@@ -727,7 +839,7 @@ class _linalg_extracttrian(_SquareIn):  # noqa: N801 -- MXNet's operator name
 
 
 @register
-class _linalg_maketrian(_Linalg):  # noqa: N801 -- MXNet's operator name
+class _linalg_maketrian(_Make):  # noqa: N801 -- MXNet's operator name
     """Square matrices whose triangle (lower or upper, from diagonal ``offset``) holds the
     packed vectors of ``A``, row by row (the inverse of ``extracttrian``).
 
@@ -741,21 +853,17 @@ class _linalg_maketrian(_Linalg):  # noqa: N801 -- MXNet's operator name
     aliases = ("linalg_maketrian",)
     params = (_OFFSET, _LOWER_OFFSET)
 
-    @staticmethod
-    def _size(length, offset):
-        m = int(round((np.sqrt(8 * length + 1) - 1) / 2))
-        check(m * (m + 1) // 2 == length, "m*(m+1)/2 == s (%d vs. %d) : Input A's last "
-              "dimension must be a triangular number" % (m * (m + 1) // 2, length))
-        return m + abs(offset)
-
-    def infer_shape(self, p, ins, outs):
-        a = ins[0]
-        if a is None:
-            raise InferError("Check failed: i >= 0 && i < ndim(): index = -2 must be in range "
-                             "[0, -1)")
-        if fully_known(a):
-            n = self._size(a[-1], p.offset)
-            sassign(outs, 0, tuple(a[:-1]) + (n, n))
+    def _order(self, length):
+        if length < 0:
+            # an unknown length, -1: MXNet's root of 8 * -1 + 1 is NaN, its int m INT_MIN,
+            # and m * (m + 1) / 2 wraps round to -2^30
+            m, triangular = -2 ** 31, -2 ** 30
+        else:
+            m = math.floor(0.5 + (math.sqrt(8 * length + 1) - 1.0) * 0.5)
+            triangular = m * (m + 1) // 2
+        check(triangular == length, "(m*(m+1))/2 == n (%d vs. %d) : Input tensor of maketrian "
+              "has an invalid dimension for the last axis." % (triangular, length))
+        return m
 
     def forward(self, p, ins, outs, is_train, rt):
         n = outs[0].shape[-1]
