@@ -8,7 +8,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import elemwise_shape, fmt_shape, fully_known, uniform_type
+from ._rules import fmt_shape, fully_known, uniform_type
 from .shape import check, sassign, type_assign_check
 
 __all__ = []
@@ -17,9 +17,15 @@ __all__ = []
 class _Image(OpDef):
     family = "image"
 
-    def _check_rank(self, shape, what="HWC or NHWC"):
-        check(len(shape) in (3, 4), "ndim == 3 || ndim == 4: Input image must have shape %s, "
-              "but got %d dimensions" % (what, len(shape)))
+
+def _dim(d):
+    """A legacy dim (0 = unknown) as MXNet's rules see it: -1 when unknown."""
+    return d if d > 0 else -1
+
+
+def _float_text(v):
+    """One element of a ``Tuple<float>`` as MXNet's ``operator<<`` prints it (``0``, ``0.5``)."""
+    return "%g" % np.float32(v)
 
 
 @register
@@ -34,10 +40,13 @@ class _image_to_tensor(_Image):  # noqa: N801 -- MXNet's operator name
     name = "_image_to_tensor"
 
     def infer_shape(self, p, ins, outs):
+        # MXNet's ToTensorShape: nothing until the whole shape is known, then the rank
         x = ins[0]
         if not fully_known(x):
             return
-        self._check_rank(x)
+        check(len(x) in (3, 4), "(shp.ndim() == 3) || (shp.ndim() == 4): Input image must have "
+              "shape (height, width, channels), or (N, height, width, channels) but got %s"
+              % fmt_shape(x))
         sassign(outs, 0, tuple(x[:-3]) + (x[-1], x[-3], x[-2]))
 
     def infer_type(self, p, ins, outs):
@@ -51,7 +60,9 @@ class _image_to_tensor(_Image):  # noqa: N801 -- MXNet's operator name
 
 @register
 class _image_normalize(_Image):  # noqa: N801 -- MXNet's operator name
-    """``(x - mean[c]) / std[c]`` per channel of a CHW (NCHW) tensor.
+    """``(x - mean[c]) / std[c]`` per channel of a CHW (NCHW) tensor with 1 or 3 channels.
+    ``mean`` and ``std`` hold one value (for every channel) or one per channel: as in MXNet,
+    their four-value defaults are refused.
 
     >>> import symnb as mx
     >>> mx.nd.image.normalize(mx.nd.ones((1, 1, 2)), mean=(0.5,), std=(0.25,)).asnumpy()
@@ -65,32 +76,69 @@ class _image_normalize(_Image):  # noqa: N801 -- MXNet's operator name
                     "Sequence of standard deviations for each channel. Default value is 1."))
 
     def infer_shape(self, p, ins, outs):
+        # MXNet's NormalizeOpShape: the rank, the channel count (an unknown one is -1), then
+        # the lengths of mean and std (1, or one per channel); only the output is assigned
         x = ins[0]
+        if x == ():                 # ``if (!dshape.ndim()) return false``
+            return
+        shown = "None" if x is None else fmt_shape(x)
         check(x is not None and len(x) in (3, 4), "(dshape.ndim() == 3) || (dshape.ndim() == 4)"
               ": Input tensor must have shape (channels, height, width), or (N, channels, "
-              "height, width), but got %s" % ("None" if x is None else fmt_shape(x)))
-        elemwise_shape(ins, outs)
+              "height, width), but got %s" % shown)
+        nchannels = _dim(x[-3])
+        check(nchannels in (1, 3), "nchannels == 3 || nchannels == 1: The %s dimension of input "
+              "tensor must be the channel dimension with either 1 or 3 elements, but got input "
+              "with shape %s" % ("first" if len(x) == 3 else "second", shown))
+        for what, values, cond in (
+                ("mean", p.mean, "(param.mean.ndim() == 1) || (param.mean.ndim() == nchannels)"),
+                ("std", p.std, "param.std.ndim() == 1 || param.std.ndim() == nchannels")):
+            check(len(values) in (1, nchannels), "%s: Invalid %s for input with shape %s. %s must "
+                  "have either 1 or %d elements, but got [%s]" % (
+                      cond, what, shown, what, nchannels, ",".join(map(_float_text, values))))
+        sassign(outs, 0, x)
 
     def infer_type(self, p, ins, outs):
-        uniform_type(ins, outs)
+        type_assign_check(outs, 0, ins[0])
+        type_assign_check(ins, 0, outs[0])
 
-    def _stats(self, p, xp, x):
-        c = x.shape[-3]
-        mean = np.resize(np.asarray(p.mean, dtype=np.float64), c) if len(p.mean) < c else \
-            np.asarray(p.mean[:c], dtype=np.float64)
-        std = np.resize(np.asarray(p.std, dtype=np.float64), c) if len(p.std) < c else \
-            np.asarray(p.std[:c], dtype=np.float64)
-        shape = (c, 1, 1)
-        return (xp.asarray(mean.reshape(shape), dtype=x.dtype),
-                xp.asarray(std.reshape(shape), dtype=x.dtype))
+    def _stats(self, p, c):
+        """MXNet's float32 mean and std, shaped (c, 1, 1): one value repeated for every
+        channel, or one per channel (the shape rule allows nothing else)."""
+        mean, std = (np.asarray(v, dtype=np.float32) for v in (p.mean, p.std))
+        return tuple(np.broadcast_to(v if v.size == c else v[:1], (c,)).reshape(c, 1, 1)
+                     for v in (mean, std))
 
     def forward(self, p, ins, outs, is_train, rt):
-        mean, std = self._stats(p, rt.xp, ins[0])
-        outs[0][...] = (ins[0] - mean) / std
+        # ``(x - mean) / std`` as MXNet's kernel types it: double for float64, float16 through
+        # half_t (float32 arithmetic, each step rounded to half), float32 for the rest;
+        # integer results truncated toward zero
+        xp, x = rt.xp, ins[0]
+        mean, std = self._stats(p, x.shape[-3])
+        calc = np.float64 if x.dtype == np.float64 else np.float32
+        mean, std = xp.asarray(mean, dtype=calc), xp.asarray(std, dtype=calc)
+        if x.dtype == np.float16:
+            out = (x.astype(np.float32) - mean).astype(np.float16).astype(np.float32) / std
+        else:
+            out = (x.astype(calc) - mean) / std
+        outs[0][...] = _kernel_cast(xp, out, x.dtype)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        _, std = self._stats(p, rt.xp, ins[0])
-        assign(igrads[0], ograds[0] / std, reqs[0])
+        # MXNet: ``ograd * (1.0 / std)``, the reciprocal in double (float32 through half_t)
+        xp, g = rt.xp, ograds[0]
+        _, std = self._stats(p, ins[0].shape[-3])
+        recip = 1.0 / std.astype(np.float64)
+        if g.dtype == np.float16:
+            grad = g.astype(np.float32) * xp.asarray(recip.astype(np.float32))
+        else:
+            grad = g.astype(np.float64) * xp.asarray(recip)
+        assign(igrads[0], _kernel_cast(xp, grad, g.dtype), reqs[0])
+
+
+def _kernel_cast(xp, v, dtype):
+    """A float result stored into ``dtype`` as C++ converts it (integers: toward zero)."""
+    if np.dtype(dtype).kind in "iu":
+        return xp.trunc(v).astype(np.int64).astype(dtype)
+    return v.astype(dtype)
 
 
 class _Flip(_Image):
@@ -105,7 +153,7 @@ class _Flip(_Image):
         check(x[-1] in (1, 3), "nchannels == 3 || nchannels == 1: The last dimension of input "
               "image must be the channel dimension with either 1 or 3 elements, but got input "
               "with shape %s" % shown)
-        elemwise_shape(ins, outs)
+        sassign(outs, 0, x)         # ImageShape assigns the output only
 
     def infer_type(self, p, ins, outs):
         uniform_type(ins, outs)
@@ -159,16 +207,23 @@ class _image_crop(_Image):  # noqa: N801 -- MXNet's operator name
               Param("height", "int, required", "Height of the cropping area."))
 
     def infer_shape(self, p, ins, outs):
+        # MXNet's CropShape runs on partial shapes as well: an unknown dim takes part as -1
         x = ins[0]
         ndim = -1 if x is None else len(x)
         if ndim not in (3, 4):
             raise InferError("Image Crop expects inputs of 3D (h, w, c) or 4D (n, h, w, c). But "
                              "got %d" % ndim)
-        if not fully_known(x):
-            return
-        h, w = x[-3], x[-2]
-        check(p.x + p.width <= w and p.y + p.height <= h, "x + width <= w && y + height <= h: "
-              "cropping area exceeds the image (%d x %d)" % (h, w))
+        channels = _dim(x[-1])
+        check(channels in (1, 3), "(in_attrs->at(0)[%d] == 1) || (in_attrs->at(0)[%d] == 3): "
+              "Expect channel of the input image is 1 or 3, but got%d"
+              % (ndim - 1, ndim - 1, channels))
+        check(p.height > 0 and p.width > 0, "(param.height > 0) && (param.width > 0): Input "
+              "height and width must be greater than 0")
+        # MXNet's messages start with a space: two follow the condition's colon
+        check(p.x + p.width <= _dim(x[-2]), "param.x + param.width <= ishape[ishape.ndim() - 2]"
+              ":  x + width should not be greater than input width")
+        check(p.y + p.height <= _dim(x[-3]), "param.y + param.height <= ishape[ishape.ndim() - "
+              "3]:  y + height should not be greater than input height")
         sassign(outs, 0, tuple(x[:-3]) + (p.height, p.width, x[-1]))
 
     def infer_type(self, p, ins, outs):
@@ -609,6 +664,12 @@ def _vertical_u8(rows, wy, interp, n_in, n_out):
     return np.clip(out, 0, 255).astype(np.uint8).reshape((-1,) + rows.shape[1:])
 
 
+def _c_div(a, b):
+    """C++'s integer ``a / b`` (truncated toward zero)."""
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
 def _resize_hwc(img, out_h, out_w, interp):
     h, w = img.shape[0], img.shape[1]
     area_down = h >= out_h and w >= out_w
@@ -671,8 +732,8 @@ class _image_resize(_Image):  # noqa: N801 -- MXNet's operator name
             if not p.keep_ratio:
                 return size[0], size[0]
             if h > w:
-                return h * size[0] // w, size[0]
-            return size[0], w * size[0] // h
+                return _c_div(h * size[0], w), size[0]
+            return size[0], _c_div(w * size[0], h)
         check(size[0] > 0, "param.size[0] > 0 (%d vs. 0) : Input width should be greater than "
               "0, but got %d" % (size[0], size[0]))
         check(size[1] > 0, "param.size[1] > 0 (%d vs. 0) : Input height should be greater "
@@ -684,9 +745,12 @@ class _image_resize(_Image):  # noqa: N801 -- MXNet's operator name
         ndim = -1 if x is None else len(x)
         check(ndim in (3, 4), "(in_attrs->at(0).ndim() == 3U) || (in_attrs->at(0).ndim() == "
               "4U): Input image dimension should be 3 or 4 but got %d" % ndim)
-        if p.keep_ratio and len(p.size or ()) == 1 and not (x[-3] and x[-2]):
-            return
-        oh, ow = self._size(p, x[-3], x[-2])
+        # unknown dims take part as -1, as in MXNet: keep_ratio may scale by one (a dim below
+        # -1 is refused when the output shape is assigned)
+        oh, ow = self._size(p, _dim(x[-3]), _dim(x[-2]))
+        for d in (oh, ow):
+            check(d >= -1, "dim_size >= -1 (%d vs. -1) : shape dim size must be >= -1, while "
+                  "received %d" % (d, d))
         sassign(outs, 0, tuple(x[:-3]) + (oh, ow, x[-1]))
 
     def infer_type(self, p, ins, outs):
