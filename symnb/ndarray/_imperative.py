@@ -125,7 +125,8 @@ def _invoke(op, inputs, kwargs, out):
     n_total = op.num_outputs_total(p)
     n_visible = len(op.output_names(p))
     ins, out_shapes = list(in_shapes), [None] * n_total
-    if outs_given and op.input_type == "NDArray":
+    from_out = outs_given and (op.shapes_from_out or op.input_type == "NDArray")
+    if from_out:
         # MXNet's legacy NDArray functions (_set_value) take their shape from ``out``
         out_shapes[:len(outs_given)] = [o.shape for o in outs_given][:n_total]
     try:
@@ -149,7 +150,7 @@ def _invoke(op, inputs, kwargs, out):
         raise _infer_error(e) from None
     in_types = [np.dtype(x.dtype) for x in inputs]
     types, out_types = list(in_types), [None] * n_total
-    if outs_given and op.input_type == "NDArray":
+    if from_out:
         out_types[:len(outs_given)] = [np.dtype(o.dtype) for o in outs_given][:n_total]
     try:
         op.infer_type(p, types, out_types)

@@ -72,6 +72,10 @@ class OpDef:
     # the type MXNet's docs give the inputs, where it is not "NDArray-or-Symbol" ("NDArray"
     # for imperative-only operators); see mx.operator.get_operator_arguments
     input_type: ClassVar[str | None] = None
+    # ``mx.nd`` gives the rules the shapes and dtypes of the ``out`` arrays first, as MXNet's
+    # imperative call does, for rules that never infer an output themselves (the multi-tensor
+    # updates); "NDArray" operators always do
+    shapes_from_out: ClassVar[bool] = False
     # variadic inputs given by keyword take their declared names (Custom), not arg0..argN
     keyword_inputs: ClassVar[bool] = False
     var_attrs_on_compose: ClassVar[dict[str, dict[str, str]]] = {}

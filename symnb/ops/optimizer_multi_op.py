@@ -4,6 +4,13 @@ as arrays, for LARS), multi_sum_sq / multi_lars / multi_all_finite, multi-tensor
 Each updates ``num_weights`` (weight, grad, states...) groups in one call, with the same
 arithmetic as MXNet's kernels; the shared pieces (parameter declarations, scalar casts, the
 in-place SGD step) live in :mod:`symnb.ops.optimizer_op`.
+
+Their shape and type rules are MXNet 1.9.1's, quirks included: each group goes through
+ElemwiseShape (and, for the mixed-precision and ``preloaded_`` forms, ElemwiseType) on copies,
+so partial inference reports conflicts but leaves the gradients, states and outputs unknown.
+``mx.nd`` therefore takes the outputs' shapes from ``out`` (``OpDef.shapes_from_out``), as
+MXNet's imperative call does, and the optimizers' calls update the weights in place; a graph
+holding one cannot be bound, in MXNet either.
 """
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ import numpy as np
 
 from ._params import Param
 from ._registry import InferError, OpDef
-from ._rules import elemwise_shape, shape_assign, uniform_type
+from ._rules import elemwise_shape, shape_assign, type_assign, uniform_type
 from .optimizer_op import (
     _BETA1,
     _BETA2,
@@ -40,6 +47,49 @@ __all__ = []
 
 
 # ---------------------------------------------------------------- multi-tensor forms
+def _check_counts(p, count, checks):
+    """MXNet's CHECK_EQ(param.<field>.ndim(), param.<count>) on the per-tensor parameter
+    tuples, in its order. ``checks`` holds (field, message, printed): the message takes the
+    expected count ``%(n)d`` and ``%(got)d``, the length of ``printed`` (default: the field;
+    MultiAdamW prints the length of ``lrs`` for ``etas``)."""
+    n = p[count]
+    for field, message, printed in checks:
+        if len(p[field]) != n:
+            raise InferError("Check failed: param.%s.ndim() == param.%s (%d vs. %d) : %s"
+                             % (field, count, len(p[field]), n,
+                                message % {"n": n, "got": len(p[printed or field])}))
+
+
+def _count_text(what, count):
+    return ("Number of %s is inconsistent with %s parameter passed. Expected number of %s: "
+            "%%(n)d, and got %%(got)d" % (what, count, what))
+
+
+_SGD_COUNTS = (("lrs", _count_text("learning rates", "num_weights"), None),
+               ("wds", _count_text("weight decays", "num_weights"), None))
+
+
+def _tshape_size(shape):
+    """TShape::Size() with its checks' texts (MXNet's rule sees legacy unknown dims as -1)."""
+    if shape is None:
+        raise InferError("Check failed: ndim_is_known(this->ndim()): Shape is unknown.")
+    size = 1
+    for d in shape:
+        if d <= 0:
+            raise InferError("Check failed: dim_size_is_known(*it): Shape dim size cannot be a "
+                             "negative value -1")
+        size *= d
+    return size
+
+
+def _group_copies(ins, outs, count, stride, width, rule):
+    """``rule`` (ElemwiseShape / ElemwiseType) on copies of each group's first ``width``
+    inputs and its output, as MXNet's multi-tensor rules call it: a conflict raises (with
+    the index inside the group), what it infers is dropped."""
+    for i in range(count):
+        rule(list(ins[i * stride:i * stride + width]), [outs[i]])
+
+
 class _MultiUpdate(_Update):
     """``num_weights`` groups of ``stride`` inputs (weight_i, grad_i, states_i...), one output
     per weight. ``lrs``/``wds`` come as parameters, or (``preloaded_``) as two trailing
@@ -47,8 +97,10 @@ class _MultiUpdate(_Update):
 
     variadic = True
     monitor_named_inputs = True     # these do register FListInputNames (weight_0, grad_0, ...)
+    shapes_from_out = True          # inference leaves the outputs unknown, as MXNet's does
     group: tuple = ()
     preloaded = False
+    trailing: tuple = ()            # inputs after the groups besides lrs/wds (rescale_grad)
 
     def input_names(self, p):
         names = tuple("%s_%d" % (n, i) for i in range(p.num_weights) for n in self.group)
@@ -62,40 +114,51 @@ class _MultiUpdate(_Update):
         return ("output",) if p.num_weights == 1 else tuple(
             "output%d" % i for i in range(p.num_weights))
 
-    def _check_rates(self, p):
-        if self.preloaded:
-            return
-        for what, values in (("learning rates", p.lrs), ("weight decays", p.wds)):
-            if len(values) != p.num_weights:
-                raise InferError("Check failed: param.%s.ndim() == param.num_weights (%d vs. %d)"
-                                 " : Number of %s is inconsistent with num_weights parameter "
-                                 "passed. Expected number of %s: %d, and got %d"
-                                 % ("lrs" if what[0] == "l" else "wds", len(values),
-                                    p.num_weights, what, what, p.num_weights, len(values)))
+    def _check_params(self, p):
+        if not self.preloaded:
+            _check_counts(p, "num_weights", _SGD_COUNTS)
+
+    def _check_preloaded(self, p, ins):
+        # PreloadedMultiSGDShape: the rate arrays' sizes, read before anything is inferred
+        base = p.num_weights * len(self.group)
+        for j, what in enumerate(("learning rates", "weight decays")):
+            size = _tshape_size(ins[base + j])
+            if size != p.num_weights:
+                raise InferError("Check failed: in_attrs->at(param.num_weights * input_stride%s)"
+                                 ".Size() == param.num_weights (%d vs. %d) : Number of %s is "
+                                 "inconsistent with num_weights parameter passed. Expected "
+                                 "number of %s: %d, and got %d"
+                                 % (" + 1" if j else "", size, p.num_weights, what, what,
+                                    p.num_weights, size))
 
     def infer_shape(self, p, ins, outs):
-        self._check_rates(p)
-        k = len(self.group)
-        for i in range(p.num_weights):
-            sub_in, sub_out = list(ins[i * k:(i + 1) * k]), [outs[i]]
-            elemwise_shape(sub_in, sub_out)
-            ins[i * k:(i + 1) * k], outs[i] = sub_in, sub_out[0]
+        # MultiSGDShape / PreloadedMultiSGDShape run ElemwiseShape on copies of each group:
+        # conflicts are reported, but nothing inferred is written back (as in MXNet 1.9.1,
+        # whose partial inference leaves the gradients, states and outputs unknown)
+        self._check_params(p)
         if self.preloaded:
-            for j in (-2, -1):
-                shape_assign(ins, len(ins) + j, (p.num_weights,))
+            self._check_preloaded(p, ins)
+        _group_copies(ins, outs, self._count(p), len(self.group), len(self.group),
+                      elemwise_shape)
 
     def infer_type(self, p, ins, outs):
         k = len(self.group)
         n32 = sum(1 for n in self.group if n in self.float32_inputs)
+        if not (self.preloaded or n32):
+            uniform_type(ins, outs)         # ElemwiseType<-1, -1>: every input and output
+            return
+        # MP_MultiSGD_InferType / MP_PreloadedMultiSGD_InferType: the weight and gradient of
+        # each group on copies, then the float32 master copies (last first), then the rates
+        _group_copies(ins, outs, p.num_weights, k, k - n32, uniform_type)
         for i in range(p.num_weights):
-            sub_in, sub_out = list(ins[i * k:i * k + k - n32]), [outs[i]]
-            uniform_type(sub_in, sub_out)
-            ins[i * k:i * k + k - n32], outs[i] = sub_in, sub_out[0]
-            for j in range(k - n32, k):
-                type_assign_check(ins, i * k + j, _F32)
+            for j in range(n32):
+                type_assign_check(ins, i * k + k - 1 - j, _F32)
         if self.preloaded:
             for j in (-2, -1):
                 type_assign_check(ins, len(ins) + j, _F32)
+
+    def _count(self, p):
+        return p.num_weights
 
     def forward(self, p, ins, outs, is_train, rt):
         k = len(self.group)
@@ -250,6 +313,18 @@ class multi_sum_sq(_ArrayListOp):  # noqa: N801 -- MXNet's name
     def infer_shape(self, p, ins, outs):
         shape_assign(outs, 0, (p.num_arrays,))
 
+    def infer_type(self, p, ins, outs):
+        # MultiSumSqType: every input takes the first one's type (UNIFORM_TYPE_CHECK on
+        # those given); the output is set to float32 without a check
+        if ins and ins[0] is None:
+            raise InferError(self.type_required)
+        for i in range(1, len(ins)):
+            if ins[i] is None:
+                ins[i] = ins[0]
+            else:
+                type_assign(ins, i, ins[0], "array_%d" % i)
+        outs[0] = _F32
+
     def forward(self, p, ins, outs, is_train, rt):
         for i, x in enumerate(ins):
             outs[0][i] = _sum_sq(rt.xp, x)
@@ -325,7 +400,8 @@ class _BuggyNames(_MultiUpdate):
     then ``grad_1`` four times, ...), so their mutated inputs are known by position only."""
 
     count_param = "num_weights"
-    trailing: tuple = ()
+    counts: tuple = ()              # the parameter tuples' length checks of the shape rule
+    max_count = None
 
     def _count(self, p):
         return p[self.count_param]
@@ -349,28 +425,34 @@ class _BuggyNames(_MultiUpdate):
         n = self._count(p)
         return ("output",) if n == 1 else tuple("output%d" % i for i in range(n))
 
-    def infer_shape(self, p, ins, outs):
-        k = len(self.group)
-        for i in range(self._count(p)):
-            sub_in, sub_out = list(ins[i * k:(i + 1) * k]), [outs[i]]
-            elemwise_shape(sub_in, sub_out)
-            ins[i * k:(i + 1) * k], outs[i] = sub_in, sub_out[0]
+    def _check_params(self, p):
+        n = self._count(p)
+        if self.max_count is not None and n > self.max_count:
+            raise InferError("Check failed: param.%s <= %d (%d vs. %d) : Invalid number of "
+                             "tensors, the maximum value is %d, and got %d"
+                             % (self.count_param, self.max_count, n, self.max_count,
+                                self.max_count, n))
+        _check_counts(p, self.count_param, self.counts)
+
+    # infer_shape is _MultiUpdate's: ElemwiseShape on copies of each group (MultiAdamW's
+    # SHAPE_ASSIGN_CHECK of rescale_grad against an unknown shape changes nothing)
 
     def infer_type(self, p, ins, outs):
-        k = len(self.group)
-        for i in range(self._count(p)):
-            lead = [ins[i * k], ins[i * k + 1]]
-            sub_out = [outs[i]]
-            if self.float32_inputs:
-                uniform_type(lead, sub_out)
-                ins[i * k], ins[i * k + 1] = lead
-                for j in range(2, k):
-                    type_assign_check(ins, i * k + j, _F32)
-            else:
-                group = list(ins[i * k:(i + 1) * k])
-                uniform_type(group, sub_out)
-                ins[i * k:(i + 1) * k] = group
-            outs[i] = sub_out[0]
+        if not self.float32_inputs:
+            uniform_type(ins, outs)         # ElemwiseType<-1, -1>, rescale_grad included
+            return
+        # MP_MultiAdamW_InferType / MPMultiLAMBInferType: weight and gradient on copies,
+        # then the float32 states: AdamW every mean and var before every master copy,
+        # LAMB group by group
+        k, n = len(self.group), self._count(p)
+        _group_copies(ins, outs, n, k, 2, uniform_type)
+        if self.trailing:
+            positions = [i * k + j for i in range(n) for j in (2, 3)] + \
+                [i * k + k - 1 for i in range(n)]
+        else:
+            positions = [i * k + j for i in range(n) for j in (2, 3, k - 1)]
+        for i in positions:
+            type_assign_check(ins, i, _F32)
         for j in range(len(self.trailing)):
             type_assign_check(ins, len(ins) - 1 - j, _F32)
 
@@ -463,6 +545,15 @@ _MULTI_LAMB_PARAMS = (        # multi-LAMB's own wording of beta1, beta2, epsilo
     _p("num_tensors", "int, optional, default='1'", "Number of tensors"))
 
 
+_ADAMW_COUNTS = _SGD_COUNTS + (
+    ("etas", _count_text("learning rates schedule multiplier", "num_weights"), "lrs"),)
+_LAMB_COUNTS = (
+    ("learning_rates", _count_text("learning rates", "num_tensors"), None),
+    ("wds", _count_text("weight decays", "num_tensors"), None),
+    ("step_count", "Number of step counts is inconsistent with num_tensors.Expected number of "
+                   "step counts: %(n)d, and got %(got)d", None))
+
+
 def _register_buggy(name, group, mutates_group, params, kernel, doc, float32=(),
                     trailing=(), count_param="num_weights"):
     n1 = tuple("%s_0" % group[0] for _ in group) + tuple("%s_0" % group[0] for _ in trailing)
@@ -471,7 +562,8 @@ def _register_buggy(name, group, mutates_group, params, kernel, doc, float32=(),
         "name": name, "inputs": ("data",), "group": group, "mutates_group": mutates_group,
         "mutates": mutated, "params": params, "kernel": kernel, "float32_inputs": float32,
         "trailing": trailing, "count_param": count_param, "__module__": __name__,
-        "__doc__": doc}))
+        "counts": _LAMB_COUNTS if count_param == "num_tensors" else _ADAMW_COUNTS,
+        "max_count": 45 if count_param == "num_tensors" else None, "__doc__": doc}))
 
 
 _register_buggy("_multi_adamw_update", ("weight", "grad", "mean", "var"), ("mean", "var"),
