@@ -31,6 +31,14 @@ from .shape import _ShapeOp, check, sassign, type_assign_check
 __all__ = ["cast_storage"]
 
 
+def _data_shape(ins, outs):
+    """The output has the data's shape, whichever of the two is known first."""
+    if ins[0] is not None:
+        sassign(outs, 0, ins[0])
+    elif outs[0] is not None:
+        sassign(ins, 0, outs[0])
+
+
 @register
 class cast_storage(_ShapeOp):  # noqa: N801 -- MXNet's operator name
     """The input in storage type ``stype`` (``'default'``, ``'csr'``, ``'row_sparse'``).
@@ -124,10 +132,7 @@ class _sparse_retain(_SparseOnly):  # noqa: N801 -- MXNet's operator name
 
     def infer_shape(self, p, ins, outs):
         # MXNet checks that the indices are 1-D only in its row_sparse kernel
-        if ins[0] is not None:
-            sassign(outs, 0, ins[0])
-        elif outs[0] is not None:
-            sassign(ins, 0, outs[0])
+        _data_shape(ins, outs)
 
     def infer_type(self, p, ins, outs):
         check(ins[1] is not None, "(*in_attrs)[sr::kIdx] != -1 (-1 vs. -1) : Index type must "
@@ -218,10 +223,7 @@ class _contrib_dgl_adjacency(_ShapeOp):  # noqa: N801 -- MXNet's operator name
     monitor_named_inputs = False
 
     def infer_shape(self, p, ins, outs):
-        if ins[0] is not None:
-            sassign(outs, 0, ins[0])
-        elif outs[0] is not None:
-            sassign(ins, 0, outs[0])
+        _data_shape(ins, outs)
 
     def infer_type(self, p, ins, outs):
         code = -1 if ins[0] is None else _code(ins[0])
