@@ -140,6 +140,34 @@ def _code(t):
     return DTYPE_TO_CODE.get(np.dtype(t), -1)
 
 
+def real_type_text(dtype) -> str:
+    """MSHADOW_REAL_TYPE_SWITCH's refusal of a non-floating dtype, word for word.
+
+    >>> real_type_text(np.dtype('uint8')), real_type_text(np.dtype('int32'))
+    ('This operation only support floating point types not uint8', \
+'This operation only support floating point types, not int32')
+    """
+    name = np.dtype(dtype).name
+    if name in ("uint8", "int8"):
+        return "This operation only support floating point types not " + name
+    if name in ("int32", "int64"):
+        return "This operation only support floating point types, not " + name
+    return "Unknown type enum %d" % _code(dtype)
+
+
+def float_only(dtype) -> None:
+    """Raise MSHADOW_REAL_TYPE_SWITCH's error, as MXNet's kernels do, unless ``dtype`` is a float.
+
+    >>> float_only(np.dtype('float16'))
+    >>> float_only(np.dtype('int64'))
+    Traceback (most recent call last):
+    symnb.base.MXNetError: MXNetError: This operation only support floating point types, not int64
+    """
+    if np.dtype(dtype).kind != "f":
+        from ..base import MXNetError
+        raise MXNetError("MXNetError: " + real_type_text(dtype))
+
+
 def assign_out(outs: list, i: int, target) -> None:
     """Merge an inferred output shape (conflicts reported as an output mismatch)."""
     shape_assign(outs, i, target)

@@ -23,7 +23,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param, ParamError
 from ._registry import InferError, OpDef, assign, register
-from ._rules import fully_known, shape_assign
+from ._rules import float_only, fully_known, shape_assign
 from .conv import check_failed
 
 __all__ = []
@@ -94,12 +94,6 @@ def _rois_check(data, rois, cols: int, suffix: str = "") -> None:
     if rois[1] != cols:
         raise InferError(check_failed("bshape[1]", "==", "%d%s" % (cols, suffix),
                                       rois[1] or -1, cols, bbox))
-
-
-def _float_only(x) -> None:
-    if x.dtype.kind != "f":
-        raise MXNetError("MXNetError: This operation only support floating point types, not "
-                         "%s" % x.dtype.name)
 
 
 def _c_round(v):
@@ -278,7 +272,7 @@ class _contrib_ROIAlign(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, data, out = rt.xp, ins[0], outs[0]
-        _float_only(data)
+        float_only(data.dtype)
         out[...] = 0
         skipped = []
         for n, batch, window, weights in self._regions(p, rt.to_numpy(ins[1]), data.shape):
@@ -357,7 +351,7 @@ class _contrib_RROIAlign(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, data, out = rt.xp, ins[0], outs[0]
-        _float_only(data)
+        float_only(data.dtype)
         dtype, t = data.dtype, data.dtype.type
         h, w = data.shape[2:]
         ph, pw = p.pooled_size
@@ -452,7 +446,7 @@ class _contrib_PSROIPooling(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, data, out = rt.xp, ins[0], outs[0]
-        _float_only(data)
+        float_only(data.dtype)
         batch, chan, hs, he, ws, we = (xp.asarray(a) for a in self._windows(
             p, rt.to_numpy(ins[1]), data.shape, data.dtype))
         # window sums from an integral image, in float64 (exact enough to round like MXNet's
@@ -583,7 +577,7 @@ class _contrib_DeformablePSROIPooling(OpDef):  # noqa: N801 -- MXNet's operator 
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, data = rt.xp, ins[0]
-        _float_only(data)
+        float_only(data.dtype)
         trans = None if p.no_trans else rt.to_numpy(ins[2])
         rois = rt.to_numpy(ins[1])
         hs, ws, inside, chan, *_ = self._samples(p, rois, trans, data.shape, data.dtype)
@@ -702,7 +696,7 @@ class _contrib_AdaptiveAvgPooling2D(OpDef):  # noqa: N801 -- MXNet's operator na
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x = rt.xp, ins[0]
-        _float_only(x)
+        float_only(x.dtype)
         rows = xp.asarray(_adaptive_matrix(x.shape[2], outs[0].shape[2], x.dtype))
         cols = xp.asarray(_adaptive_matrix(x.shape[3], outs[0].shape[3], x.dtype))
         outs[0][...] = rows @ x @ cols.T
@@ -863,7 +857,7 @@ class _contrib_BilinearResize2D(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, out = rt.xp, ins[0], outs[0]
-        _float_only(x)
+        float_only(x.dtype)
         (ih, iw), (oh, ow) = x.shape[2:4], out.shape[2:4]
         if (ih, iw) == (oh, ow):
             out[...] = x

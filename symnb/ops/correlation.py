@@ -17,8 +17,8 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
+from ._rules import float_only
 from .shape import type_assign_check
-from .sliding import float_only
 
 __all__ = ["correlation_geometry"]
 

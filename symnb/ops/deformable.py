@@ -24,8 +24,8 @@ import math
 from ..base import MXNetError
 from ._params import Param, parse_params
 from ._registry import InferError, OpDef, assign, register
-from ._rules import shape_assign, type_assign
-from .sliding import float_only, tshape
+from ._rules import float_only, shape_assign, type_assign
+from .sliding import tshape
 
 __all__ = ["deformable_columns"]
 

@@ -17,10 +17,10 @@ from itertools import product
 from ..base import MXNetError
 from ._params import Param, parse_params
 from ._registry import InferError, OpDef, assign, register
-from ._rules import shape_assign
+from ._rules import float_only, shape_assign
 from .shape import type_assign_check
 
-__all__ = ["sliding_params", "columns", "add_columns", "tshape", "float_only"]
+__all__ = ["sliding_params", "columns", "add_columns", "tshape"]
 
 
 def tshape(t) -> str:
@@ -30,13 +30,6 @@ def tshape(t) -> str:
     ('[3,3]', '[]')
     """
     return "[" + ",".join(str(v) for v in t) + "]"
-
-
-def float_only(dtype) -> None:
-    """MXNet's MSHADOW_REAL_TYPE_SWITCH refusal of integer data (raised while running)."""
-    if dtype.kind != "f":
-        raise MXNetError("MXNetError: This operation only support floating point types, "
-                         "not %s" % dtype.name)
 
 
 def sliding_params(p, op_name="convolution"):
