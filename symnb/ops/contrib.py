@@ -11,9 +11,14 @@ from ._params import Param
 from ._registry import OpDef, ZeroGradient, assign, register
 from ._rules import elemwise_shape, fully_known, uniform_type
 from .elemwise import _SCALAR_PARAMS, _round_half_away
-from .shape import ShapeOrNone, check, check_axis, sassign, type_assign_check
+from .shape import ShapeOrNone, _np, check, check_axis, sassign, type_assign_check
 
 __all__ = []
+
+
+def _ndim(shape):
+    """MXNet's ``ndim()``: -1 for an unknown shape."""
+    return -1 if shape is None else len(shape)
 
 
 @register
@@ -201,23 +206,28 @@ class _contrib_index_copy(OpDef):  # noqa: N801 -- MXNet's operator name
     inputs = ("old_tensor", "index_vector", "new_tensor")
 
     def infer_shape(self, p, ins, outs):
-        old, idx, new = ins
-        nd_old, nd_new = (-1 if s is None else len(s) for s in (old, new))
+        old, idx, new = (_np(s) for s in ins)       # unknown dims are -1 in MXNet's rule
+        nd_old, nd_idx, nd_new = (_ndim(s) for s in (old, idx, new))
+        check(nd_idx == 1, "in_attrs->at(1).ndim() == 1 (%d vs. 1) : " % nd_idx)
         check(nd_old == nd_new, "in_attrs->at(0).ndim() == in_attrs->at(2).ndim() (%d vs. %d) "
-              ":" % (nd_old, nd_new))
-        if old is not None:
-            sassign(outs, 0, old)
-        if fully_known(old) and fully_known(idx) and fully_known(new):
-            check(len(idx) == 1, "index_vector.ndim() == 1: index must be a vector")
-            check(tuple(new) == (idx[0],) + tuple(old[1:]), "new_tensor.shape == "
-                  "(index_vector.size,) + old_tensor.shape[1:]: shapes of index_copy do not "
-                  "match")
+              ": " % (nd_old, nd_new))
+        for i in range(max(nd_old, 0)):
+            if i == 0:
+                check(old[0] >= new[0], "in_attrs->at(0)[i] >= in_attrs->at(2)[i] (%d vs. %d) : "
+                      % (old[0], new[0]))
+            else:
+                check(old[i] == new[i], "in_attrs->at(0)[i] == in_attrs->at(2)[i] (%d vs. %d) : "
+                      % (old[i], new[i]))
+        check(nd_new > 0, "i >= 0 && i < ndim(): index = 0 must be in range [0, %d)" % nd_new)
+        check(idx[0] == new[0], "in_attrs->at(1)[0] == in_attrs->at(2)[0] (%d vs. %d) : "
+              % (idx[0], new[0]))
+        sassign(outs, 0, old)
+        sassign(ins, 0, _np(outs[0]))
 
     def infer_type(self, p, ins, outs):
-        for i in (0, 2):
-            type_assign_check(outs, 0, ins[i])
-        for i in (0, 2):
-            type_assign_check(ins, i, outs[0])
+        # MXNet ties the output to old_tensor only (new_tensor's type is not inferred)
+        type_assign_check(outs, 0, ins[0])
+        type_assign_check(ins, 0, outs[0])
 
     def forward(self, p, ins, outs, is_train, rt):
         old, idx, new = ins
@@ -291,14 +301,35 @@ def _merge_heads(y, t, n, heads, parts, xp):
         t, n, heads * parts * d)
 
 
+def _cdiv(a, b):
+    """C++'s integer division (towards zero): an unknown -1 dim over 2 or 3 gives 0."""
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def _cmod(a, b):
+    """C++'s ``%`` (the sign of ``a``): ``-1 % 3`` is -1."""
+    return a - b * _cdiv(a, b)
+
+
+def _assign_tshape(outs, i, dims):
+    """SHAPE_ASSIGN_CHECK of a TShape built from dims that may be -1 (unknown): a product
+    such as ``heads * -1`` is no valid dim, and MXNet's shape checks refuse it."""
+    for d in dims:
+        check(d >= -1, "dim_size >= -1 (%d vs. -1) : shape dim size must be >= -1, while "
+              "received %d" % (d, d))
+    sassign(outs, i, dims)
+
+
 class _Attention(OpDef):
+    """MXNet's rules run on every call, unknown dims read as -1 (``_np``)."""
+
     family = "matrix"
     params = (_HEADS,)
-    rank_text = ""      # MXNet's check on the first input's rank (it runs on unknown shapes)
 
-    def _check_rank(self, shape):
-        ndim = -1 if shape is None else len(shape)
-        check(ndim == 3, self.rank_text % (ndim, ndim))
+    def _rank(self, shape, text):
+        ndim = _ndim(shape)
+        check(ndim == 3, text % (ndim, ndim))
 
     def infer_type(self, p, ins, outs):
         uniform_type(ins, outs)
@@ -318,14 +349,11 @@ class _contrib_interleaved_matmul_selfatt_qk(_Attention):  # noqa: N801 -- MXNet
     name = "_contrib_interleaved_matmul_selfatt_qk"
     inputs = ("queries_keys_values",)
 
-    rank_text = ("qkv_shape.ndim() == 3U (%d vs. 3) : Input queries_keys_values should be 3D "
-                 "in seq_length-batch-proj_dim, currently is: %dD")
-
     def infer_shape(self, p, ins, outs):
-        x = ins[0]
-        self._check_rank(x)
-        if fully_known(x):
-            sassign(outs, 0, (x[1] * p.heads, x[0], x[0]))
+        qkv = _np(ins[0])
+        self._rank(qkv, "qkv_shape.ndim() == 3U (%d vs. 3) : Input queries_keys_values should "
+                   "be 3D in seq_length-batch-proj_dim, currently is: %dD")
+        _assign_tshape(outs, 0, (p.heads * qkv[1], qkv[0], qkv[0]))
 
     def forward(self, p, ins, outs, is_train, rt):
         q, k, _ = _split_heads(ins[0], p.heads, 3)
@@ -348,22 +376,27 @@ class _contrib_interleaved_matmul_selfatt_valatt(_Attention):  # noqa: N801 -- M
 
     >>> import symnb as mx
     >>> f = mx.sym.contrib.interleaved_matmul_selfatt_valatt
-    >>> f(mx.sym.var('qkv'), mx.sym.var('att'), heads=2).infer_shape(qkv=(5, 3, 12))[1]
+    >>> f(mx.sym.var('qkv'), mx.sym.var('att'), heads=2).infer_shape(qkv=(5, 3, 12),
+    ...                                                              att=(6, 5, 5))[1]
     [(5, 3, 4)]
     """
 
     name = "_contrib_interleaved_matmul_selfatt_valatt"
     inputs = ("queries_keys_values", "attention")
 
-    rank_text = ("qkv_shape.ndim() == 3U (%d vs. 3) : Input queries_keys_values should be 3D "
-                 "in seq_length-batch-3*proj_dim, currently is: %dD")
-
     def infer_shape(self, p, ins, outs):
-        x = ins[0]
-        self._check_rank(x)
-        if fully_known(x):
-            sassign(ins, 1, (x[1] * p.heads, x[0], x[0]))
-            sassign(outs, 0, (x[0], x[1], x[2] // 3))
+        qkv, att = _np(ins[0]), _np(ins[1])
+        self._rank(qkv, "qkv_shape.ndim() == 3U (%d vs. 3) : Input queries_keys_values should "
+                   "be 3D in seq_length-batch-3*proj_dim, currently is: %dD")
+        self._rank(att, "att_shape.ndim() == 3U (%d vs. 3) : Input attention should be 3D in "
+                   "batch-seq_length-seq_length, currently is: %dD")
+        for k in (1, 2):
+            check(qkv[0] == att[k], "qkv_shape[0] == att_shape[%d] (%d vs. %d) : "
+                  "queries_keys_values.shape[0] and attention.shape[%d] should be the same, "
+                  "currently are %d and %d" % (k, qkv[0], att[k], k, qkv[0], att[k]))
+        check(_cmod(qkv[2], 3) == 0, "qkv_shape[2] %% 3 == 0 (%d vs. 0) : queries_keys_values."
+              "shape[2] should be a multiple of 3, currently is %d" % (_cmod(qkv[2], 3), qkv[2]))
+        _assign_tshape(outs, 0, (qkv[0], qkv[1], _cdiv(qkv[2], 3)))
 
     def forward(self, p, ins, outs, is_train, rt):
         x, att = ins
@@ -397,14 +430,20 @@ class _contrib_interleaved_matmul_encdec_qk(_Attention):  # noqa: N801 -- MXNet'
     name = "_contrib_interleaved_matmul_encdec_qk"
     inputs = ("queries", "keys_values")
 
-    rank_text = ("q_shape.ndim() == 3U (%d vs. 3) : Input queries should be 3D in "
-                 "seq_length-batch-proj_dim, currently is %dD")
-
     def infer_shape(self, p, ins, outs):
-        q, kv = ins
-        self._check_rank(q)
-        if fully_known(q) and fully_known(kv):
-            sassign(outs, 0, (q[1] * p.heads, q[0], kv[0]))
+        q, kv = _np(ins[0]), _np(ins[1])
+        self._rank(q, "q_shape.ndim() == 3U (%d vs. 3) : Input queries should be 3D in "
+                   "seq_length-batch-proj_dim, currently is %dD")
+        # (MXNet's text for the keys_values check says "queries")
+        self._rank(kv, "kv_shape.ndim() == 3U (%d vs. 3) : Input queries should be 3D in "
+                   "seq_length-batch-2*proj_dim, currently is %dD")
+        check(q[2] * 2 == kv[2], "q_shape[2] * 2 == kv_shape[2] (%d vs. %d) : keys_values."
+              "shape[2] should be equal to queries.shape[2] * 2, currently are: %d and %d"
+              % (q[2] * 2, kv[2], kv[2], q[2]))
+        check(q[1] == kv[1], "q_shape[1] == kv_shape[1] (%d vs. %d) : queries.shape[1] should "
+              "be equal to keys_values.shape[1], currently are: %d and %d"
+              % (q[1], kv[1], q[1], kv[1]))
+        _assign_tshape(outs, 0, (q[1] * p.heads, q[0], kv[0]))
 
     def forward(self, p, ins, outs, is_train, rt):
         q = _split_heads(ins[0], p.heads, 1)[0]
@@ -440,14 +479,20 @@ class _contrib_interleaved_matmul_encdec_valatt(_Attention):  # noqa: N801 -- MX
     name = "_contrib_interleaved_matmul_encdec_valatt"
     inputs = ("keys_values", "attention")
 
-    rank_text = ("kv_shape.ndim() == 3U (%d vs. 3) : Input keys_values should be 3D in "
-                 "seq_length-batch-2*proj_dim, currently is %dD")
-
     def infer_shape(self, p, ins, outs):
-        kv, att = ins
-        self._check_rank(kv)
-        if fully_known(kv) and fully_known(att):
-            sassign(outs, 0, (att[1], kv[1], kv[2] // 2))
+        kv, att = _np(ins[0]), _np(ins[1])
+        self._rank(kv, "kv_shape.ndim() == 3U (%d vs. 3) : Input keys_values should be 3D in "
+                   "seq_length-batch-2*proj_dim, currently is %dD")
+        self._rank(att, "att_shape.ndim() == 3U (%d vs. 3) : Input attention should be 3D in "
+                   "batch-seq_length-seq_length, currently is %dD")
+        check(kv[0] == att[2], "kv_shape[0] == att_shape[2] (%d vs. %d) : keys_values.shape[0] "
+              "should be equal to attention.shape[2], currently are %d and %d"
+              % (kv[0], att[2], kv[0], att[2]))
+        # (MXNet's text prints attention.shape[2] where it names attention.shape[0])
+        check(kv[1] * p.heads == att[0], "kv_shape[1] * params.heads == att_shape[0] (%d vs. "
+              "%d) : attention.shape[0] should be equal to keys_values.shape[1] * heads, "
+              "currently are: %d and %d" % (kv[1] * p.heads, att[0], att[2], kv[1]))
+        _assign_tshape(outs, 0, (att[1], kv[1], _cdiv(kv[2], 2)))
 
     def forward(self, p, ins, outs, is_train, rt):
         kvx, att = ins

@@ -19,7 +19,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import OpDef, ZeroGradient, register
-from ._rules import fmt_shape, fmt_tuple, fully_known, legacy_float32_type, uniform_type
+from ._rules import float_only, fmt_shape, fmt_tuple, fully_known, legacy_float32_type, uniform_type
 from .shape import check, sassign
 
 __all__ = []
@@ -59,13 +59,6 @@ def _view_check(x, *shape):
         raise MXNetError("TBlob.get_with_shape: Check failed: this->shape_.Size() == "
                          "static_cast<size_t>(shape.Size()) (%d vs. %d) : new and old shape "
                          "do not match total elements" % (x.size, want))
-
-
-def _real_only(x):
-    """MXNet's MSHADOW_REAL_TYPE_SWITCH: its kernels run for floating point types only."""
-    if x.dtype.kind != "f":
-        raise MXNetError("MXNetError: This operation only support floating point types, not %s"
-                         % x.dtype.name)
 
 
 def _write_zeros(igrads, reqs=None, honour_req=False):
@@ -346,7 +339,7 @@ class _contrib_box_nms(OpDef):  # noqa: N801 -- MXNet's operator name
         return out.reshape(shape), record.reshape(shape[:-1] + (1,))
 
     def forward(self, p, ins, outs, is_train, rt):
-        _real_only(ins[0])
+        float_only(ins[0].dtype)
         out, record = self._run(p, rt.to_numpy(ins[0]))
         outs[0][...] = rt.asarray(out)
         outs[1][...] = rt.asarray(record)
@@ -404,7 +397,7 @@ class _contrib_box_iou(OpDef):  # noqa: N801 -- MXNet's operator name
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        _real_only(ins[0])
+        float_only(ins[0].dtype)
         lhs = rt.to_numpy(ins[0]).reshape(-1, 1, 4)
         rhs = rt.to_numpy(ins[1]).reshape(1, -1, 4)
         inter, iou = _iou(lhs, rhs, p.format == "center")
@@ -456,7 +449,7 @@ class _contrib_bipartite_matching(OpDef):  # noqa: N801 -- MXNet's operator name
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        _real_only(ins[0])
+        float_only(ins[0].dtype)
         data = rt.to_numpy(ins[0])
         n, m = data.shape[-2], data.shape[-1]
         scores = data.reshape(-1, n * m)
@@ -536,7 +529,7 @@ class _contrib_box_encode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        _real_only(ins[0])
+        float_only(ins[0].dtype)
         samples, matches, anchors, refs, means, stds = (rt.to_numpy(x) for x in ins)
         b, n = anchors.shape[0], anchors.shape[1]
         m = refs.shape[1]
@@ -622,7 +615,7 @@ class _contrib_box_decode(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operato
         uniform_type(ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
-        _real_only(ins[0])
+        float_only(ins[0].dtype)
         x = rt.to_numpy(ins[0])
         n = x.shape[1]
         dt = x.dtype.type
@@ -1220,7 +1213,10 @@ class _ProposalBase(OpDef):
         dshape = ins[0]
         if not fully_known(dshape):     # MXNet's shape_is_none: not fully known
             return
-        n, c, h, w = (tuple(dshape) + (0, 0, 0, 0))[:4]
+        # ``dshape[3]`` is read first (GCC evaluates Shape4's arguments right to left)
+        check(len(dshape) >= 4, "i >= 0 && i < ndim(): index = 3 must be in range [0, %d)"
+              % len(dshape))
+        n, c, h, w = dshape[:4]
         sassign(ins, 1, (n, c * 2, h, w), fmt=fmt_tuple)
         sassign(ins, 2, (n, 3), fmt=fmt_tuple)
         rows = self._rows(p, n)

@@ -15,7 +15,14 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import elemwise_shape, fmt_shape, fully_known, shape_assign, type_assign
+from ._rules import (
+    elemwise_shape,
+    fmt_shape,
+    fully_known,
+    legacy_float32_type,
+    shape_assign,
+    type_assign,
+)
 from .activation import softmax_along
 
 __all__ = ["SoftmaxOutput", "LinearRegressionOutput", "LogisticRegressionOutput",
@@ -595,11 +602,18 @@ class IdentityAttachKLSparseReg(OpDef):
 
     def infer_shape(self, p, ins, outs):
         data = ins[0]
-        if data is None:
+        ndim = -1 if data is None else len(data)
+        if ndim < 2:        # MXNet reads ``dshape[1]`` whatever the rank
             raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
-                             "[0, -1)")
+                             "[0, %d)" % ndim)
         ins[1] = (data[1],)
         shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+
+    def infer_type(self, p, ins, outs):
+        # the legacy default rule: the argument float32, the aux state set (never checked)
+        args = ins[:1]
+        legacy_float32_type(args, outs)
+        ins[:] = args + [np.dtype(np.float32)]
 
     def forward(self, p, ins, outs, is_train, rt):
         outs[0][...] = ins[0]

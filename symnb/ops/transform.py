@@ -9,12 +9,48 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base import DTYPE_TO_CODE, MXNetError
 from ._params import Param
 from ._registry import OpDef, assign, register
-from ._rules import fully_known, legacy_float32_type, uniform_type
-from .shape import check, sassign
+from ._rules import float_only, fmt_tuple, fully_known
+from .shape import _np, check, sassign
 
 __all__ = []
+
+
+def _ndim(shape):
+    """MXNet's ``ndim()``: -1 for an unknown shape."""
+    return -1 if shape is None else len(shape)
+
+
+def _first_type(name, ins, outs, var="type"):
+    """The type rule GridGenerator, BilinearSampler and SpatialTransformer share: the first
+    known input type becomes every input's and output's; another known one must equal it.
+    (All unknown is refused before the rule runs: ``type_required``.)"""
+    dtype = None
+    for t in ins:
+        if dtype is None:
+            dtype = t
+        else:
+            check(t is None or t == dtype, "%s == dtype || %s == -1: Non-uniform data type in %s"
+                  % (var, var, name))
+    if dtype is None:
+        return
+    ins[:] = [dtype] * len(ins)
+    outs[:] = [dtype] * len(outs)
+
+
+def _check_target(target_shape):
+    """MXNet's ``CHECK_GT(param_.target_shape[i], 0U)``."""
+    for i, v in enumerate(target_shape[:2]):
+        check(v > 0, "param_.target_shape[%d] > 0U (%d vs. 0) : incorrect target_shape: %d"
+              % (i, v, v))
+
+
+def _cpu_fp16_gemm(rt, dtype):
+    """MXNet's CPU ``linalg_gemm`` has no float16 kernel (its GPU one has)."""
+    if rt.name == "numpy" and dtype == np.float16:
+        raise MXNetError("MXNetError: FP16 gemm on cpu not implemented!")
 
 
 def _target_grid(xp, h, w, dtype):
@@ -109,33 +145,34 @@ class GridGenerator(OpDef):
         return ("output", "grid_dst")
 
     def infer_shape(self, p, ins, outs):
-        data = ins[0]
-        ndim = -1 if data is None else len(data)
+        data = _np(ins[0])          # unknown dims are -1 in MXNet's rule
+        ndim = _ndim(data)
         if p.transform_type == "affine":
             check(ndim == 2, "lshape.ndim() == 2U (%d vs. 2) : if transform_type is affine, "
                   "data is affine matrixaffine matrix should be 2D in batch-num_hidden" % ndim)
+            check(data[1] == 6, "lshape[1] == 6U (%d vs. 6) : incorrect data shape[1], should "
+                  "be 6" % data[1])
+            _check_target(p.target_shape)
+            h, w = p.target_shape
+            sassign(outs, 0, (data[0], 2, h, w), fmt=fmt_tuple)
+            sassign(outs, 1, (3, h * w), fmt=fmt_tuple)
         else:
             check(ndim == 4, "lshape.ndim() == 4U (%d vs. 4) : if transform_type is warp, data "
                   "is optical flowoptical flow should be 4D in batch-num_hidden-y-x" % ndim)
-        if not fully_known(data):
-            return
-        if p.transform_type == "affine":
-            check(data[1] == 6, "lshape[1] == 6U (%d vs. 6) : incorrect data shape[1], should "
-                  "be 6" % data[1])
-            h, w = p.target_shape
-            sassign(outs, 0, (data[0], 2, h, w))
-            sassign(outs, 1, (3, h * w))
-        else:
             check(data[1] == 2, "lshape[1] == 2U (%d vs. 2) : incorrect data shape[1], should "
                   "be 2" % data[1])
             sassign(outs, 0, data)
-            sassign(outs, 1, (2, data[2], data[3]))
+            sassign(outs, 1, (2, data[2], data[3]), fmt=fmt_tuple)
 
     def infer_type(self, p, ins, outs):
-        legacy_float32_type(ins, outs)
+        _first_type(self.name, ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, data = rt.xp, ins[0]
+        # MXNet's CPU operator exists for float32 only (its GPU one for every float type)
+        if rt.name == "numpy" and data.dtype != np.float32:
+            raise MXNetError("MXNetError: Other DTypes are not supported!")
+        float_only(data.dtype)
         if p.transform_type == "affine":
             h, w = p.target_shape
             grid, dst = _affine_grid(xp, data, h, w)
@@ -186,19 +223,25 @@ class BilinearSampler(OpDef):
 
     def infer_shape(self, p, ins, outs):
         data, grid = ins
-        if not (fully_known(data) and fully_known(grid)):
+        if not fully_known(data):
             return
         check(len(data) == 4, "dshape.ndim() == 4U (%d vs. 4) : input data should be 4D in "
               "batch-num_filter-y-x" % len(data))
-        check(len(grid) == 4 and grid[1] == 2, "lshape.ndim() == 4U (%d vs. 4) : Sampler grid "
-              "should be 4D in batch-2-y-x" % len(grid))
+        if not fully_known(grid):
+            return
+        check(len(grid) == 4, "lshape.ndim() == 4U (%d vs. 4) : Sampler grid should be 4D in "
+              "batch-2-y-x" % len(grid))
+        check(data[0] == grid[0], "dshape[0] == lshape[0] (%d vs. %d) : " % (data[0], grid[0]))
+        check(grid[1] == 2, "lshape[1] == 2U (%d vs. 2) : incorrect grid shape[1], should be 2"
+              % grid[1])
         sassign(outs, 0, (data[0], data[1], grid[2], grid[3]))
-        sassign(outs, 1, (grid[0], grid[2], grid[3]))
+        sassign(outs, 1, (grid[0], grid[2], grid[3], 2), fmt=fmt_tuple)
 
     def infer_type(self, p, ins, outs):
-        uniform_type(ins, outs)
+        _first_type(self.name, ins, outs)
 
     def forward(self, p, ins, outs, is_train, rt):
+        float_only(ins[0].dtype)
         outs[0][...] = _bilinear_forward(rt.xp, ins[0], ins[1])
         outs[1][...] = 0
 
@@ -246,25 +289,35 @@ class SpatialTransformer(OpDef):
             return
         check(len(data) == 4, "dshape.ndim() == 4U (%d vs. 4) : input data should be 4D in "
               "batch-num_filter-y-x" % len(data))
-        sassign(ins, 1, (data[0], 6))
+        if not fully_known(loc):
+            return
+        check(len(loc) == 2, "lshape.ndim() == 2U (%d vs. 2) : locolisation paramter should "
+              "be 4D in batch-num_hidden" % len(loc))
+        check(loc[1] == 6, "lshape[1] == 6U (%d vs. 6) : incorrect locolisation network "
+              "shape[1], should be 6" % loc[1])
+        _check_target(p.target_shape)
         h, w = p.target_shape
         sassign(outs, 0, (data[0], data[1], h, w))
-        sassign(outs, 1, (3, h * w))
-        sassign(outs, 2, (data[0], 2, h, w))
+        sassign(outs, 1, (3, h * w), fmt=fmt_tuple)
+        sassign(outs, 2, (data[0], 2, h * w), fmt=fmt_tuple)
 
     def infer_type(self, p, ins, outs):
-        legacy_float32_type(ins, outs)
+        _first_type(self.name, ins, outs, var="i_type")
 
     def forward(self, p, ins, outs, is_train, rt):
         xp = rt.xp
+        float_only(ins[0].dtype)
+        _cpu_fp16_gemm(rt, ins[0].dtype)
         h, w = p.target_shape
         grid, dst = _affine_grid(xp, ins[1], h, w)
         outs[1][...] = dst
-        outs[2][...] = grid
+        outs[2][...] = grid.reshape(outs[2].shape)      # grid_src is (N, 2, H * W)
         outs[0][...] = _bilinear_forward(xp, ins[0], grid)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        ddata, dgrid = _bilinear_backward(rt, ins[0], outs[2], ograds[0])
+        h, w = p.target_shape
+        grid = outs[2].reshape(outs[2].shape[0], 2, h, w)
+        ddata, dgrid = _bilinear_backward(rt, ins[0], grid, ograds[0])
         n = dgrid.shape[0]
         # MXNet's SpatialTransformer writes both gradients whatever the request (recorded)
         assign(igrads[0], ddata, "write")
@@ -283,8 +336,6 @@ class ROIPooling(OpDef):
     [(4, 3, 2, 2)]
     """
 
-    type_required = "Check failed: dtype != -1 (-1 vs. -1) : Input must have specified type"
-
     name = "ROIPooling"
     family = "pool"
     inputs = ("data", "rois")
@@ -301,19 +352,26 @@ class ROIPooling(OpDef):
         return ("output", "maxidx")
 
     def infer_shape(self, p, ins, outs):
-        data, rois = ins
-        ndim = -1 if data is None else len(data)
-        check(ndim == 4, "dshape.ndim() == 4U (%d vs. 4) : data should be a 4D tensor" % ndim)
-        if not (fully_known(data) and fully_known(rois)):
-            return
-        check(len(rois) == 2 and rois[1] == 5, "bshape.ndim() == 2U (%d vs. 2) : bbox should "
-              "be a 2D tensor of shape [batch, 5]" % len(rois))
+        data, rois = _np(ins[0]), _np(ins[1])      # unknown dims are -1 in MXNet's rule
+        check(_ndim(data) == 4, "dshape.ndim() == 4U (%d vs. 4) : data should be a 4D tensor"
+              % _ndim(data))
+        check(_ndim(rois) == 2, "bshape.ndim() == 2U (%d vs. 2) : bbox should be a 2D tensor "
+              "of shape [batch, 5]" % _ndim(rois))
+        check(rois[1] == 5, "bshape[1] == 5U (%d vs. 5) : bbox should be a 2D tensor of shape "
+              "[batch, 5]" % rois[1])
         ph, pw = p.pooled_size
-        sassign(outs, 0, (rois[0], data[1], ph, pw))
-        sassign(outs, 1, (rois[0], data[1], ph, pw))
+        sassign(outs, 0, (rois[0], data[1], ph, pw), fmt=fmt_tuple)
+        sassign(outs, 1, (rois[0], data[1], ph, pw), fmt=fmt_tuple)
 
     def infer_type(self, p, ins, outs):
-        legacy_float32_type(ins, outs)
+        # MXNet's rule: the rois' type must be the data's (an unknown one included), and
+        # maxidx is an index_t array (int32 in MXNet's default build)
+        dtype = ins[0]
+        code = [-1 if t is None else DTYPE_TO_CODE.get(np.dtype(t), -1) for t in ins]
+        check(code[0] == code[1], "dtype == (*in_type)[1] (%d vs. %d) : " % tuple(code))
+        check(dtype is not None, "dtype != -1 (-1 vs. -1) : Input must have specified type")
+        outs[0] = dtype
+        outs[1] = np.dtype(np.int32)
 
     def _bins(self, p, roi, h, w):
         """(y0, y1, x0, x1) of every bin of one region, clipped to the map."""
@@ -331,6 +389,7 @@ class ROIPooling(OpDef):
                 yield i, j, ys, ye, xs, xe
 
     def forward(self, p, ins, outs, is_train, rt):
+        float_only(ins[0].dtype)
         data = rt.to_numpy(ins[0])
         rois = rt.to_numpy(ins[1])
         _, c, h, w = data.shape
