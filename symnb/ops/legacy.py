@@ -13,6 +13,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, register
+from ._rules import _code, float_only, fmt_shape, shape_assign
 from .conv import Convolution
 from .norm import BatchNorm
 from .pooling import Pooling
@@ -59,7 +60,40 @@ class BatchNorm_v1(BatchNorm):  # noqa: N801 -- MXNet's operator name
     signature_inputs = ("data", "gamma", "beta")
     mkldnn_float32 = False
 
+    def infer_shape(self, p, ins, outs):
+        data = ins[0]
+        if data is None:
+            return
+        if len(data) < 2:
+            # the old layer reads dshape[1] unchecked
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
+                             "[0, %d)" % len(data))
+        channels = (data[1],)
+        ins[1] = ins[2] = ins[3] = ins[4] = channels
+        shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
+        outs[1] = outs[2] = channels
+
+    def infer_type(self, p, ins, outs):
+        """The old layer takes any dtype at inference (its kernels are float only)."""
+        dtype = ins[0]
+        if dtype is None:
+            return
+        param_dtype = np.dtype(np.float32) if dtype == np.float16 else dtype
+        # gamma and beta, then the aux states, which MXNet names by argument index (0, 1)
+        checks = ((1, "in", "gamma"), (2, "in", "beta"), (3, "aux", "data"), (4, "aux", "gamma"))
+        for i, kind, name in checks:
+            if ins[i] is not None and ins[i] != param_dtype:
+                raise InferError(
+                    "Check failed: (*%s_type)[i] == dtype_param (%d vs. %d) : This layer "
+                    "requires uniform type. Expected '%s' v.s. given '%s' at '%s'"
+                    % (kind, _code(ins[i]), _code(param_dtype), param_dtype.name,
+                       ins[i].name, name))
+        ins[1:5] = [param_dtype] * 4
+        outs[0] = dtype
+        outs[1] = outs[2] = param_dtype
+
     def forward(self, p, ins, outs, is_train, rt):
+        float_only(ins[0].dtype)
         ndim = ins[0].ndim
         if ndim != 2 and ndim != 4:
             # the old kernel views data as 4-D (2-D data as N x C x 1 x 1) when it runs
@@ -157,9 +191,14 @@ class Pooling_v1(Pooling):  # noqa: N801 -- MXNet's operator name
     def infer_shape(self, p, ins, outs):
         ndim = -1 if ins[0] is None else len(ins[0])
         if not 4 <= ndim <= 5:
-            raise InferError("Check failed: dshape.ndim() >= 4 (%d vs. 4) : Pooling: Input data "
+            raise InferError("Check failed: dshape.ndim() %s (%d vs. %d) : Pooling: Input data "
                              "should be 4D in (batch, channel, y, x) Or 5D in (batch, channel, "
-                             "d, y, x)" % ndim)
+                             "d, y, x)" % (("<= 5", ndim, 5) if ndim > 5 else (">= 4", ndim, 4)))
+        want = len(p.kernel) + 2 if p.kernel else ndim
+        if not p.global_pool and want in (4, 5) and ndim != want:
+            raise InferError("Check failed: dshape.ndim() == %d (%d vs. %d) : Pooling: Input "
+                             "data should be %s" % (want, ndim, want, "4D in (batch, channel, "
+                             "y, x)" if want == 4 else "5D in (batch, channel, d, y, x)"))
         Pooling.infer_shape(self, p, ins, outs)
 
     def num_outputs_total(self, p):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._params import Param
-from ._registry import OpDef, assign, register
+from ._registry import InferError, OpDef, assign, register
 from ._rules import elemwise_shape, fully_known, uniform_type
 from .init import _CTX, _Create
 from .shape import check, check_axis, np_dtype, sassign, type_assign_check
@@ -89,9 +89,8 @@ class _np_cumsum(OpDef):  # noqa: N801 -- MXNet's operator name
             type_assign_check(outs, 0, np_dtype(p.dtype))
         elif ins[0] is not None:
             t = np.dtype(ins[0])
-            # small integer types accumulate in the platform integer, as NumPy's cumsum
-            type_assign_check(outs, 0, np.int64 if t.kind == "b" or (
-                t.kind in "iu" and t.itemsize < 4) else t)
+            # MXNet keeps the data's type (uint8 wraps, unlike NumPy's cumsum); bool counts
+            type_assign_check(outs, 0, np.int64 if t.kind == "b" else t)
 
     def forward(self, p, ins, outs, is_train, rt):
         a = ins[0]
@@ -133,16 +132,22 @@ class khatri_rao(OpDef):  # noqa: N801 -- MXNet's operator name
         return tuple("arg%d" % i for i in range(p.num_args))
 
     def infer_shape(self, p, ins, outs):
+        # MXNet reads dim 1 of every input unchecked (the first through TShape's mutable
+        # operator[], whose check text has a colon, the others through the const one) and
+        # never checks the rank
+        first = ins[0]
+        ndim = -1 if first is None else len(first)
+        check(ndim >= 2, "i >= 0 && i < ndim(): index = 1 must be in range [0, %d)" % ndim)
+        cols, rows = first[1] or -1, 1
         for s in ins:
-            if s is None:       # MXNet's rule reads every input's column count
-                check(False, "i >= 0 && i < ndim(): index = 1 must be in range [0, -1)")
-        if not all(fully_known(s) for s in ins):
-            return
-        cols = ins[0][-1]
-        for s in ins:
-            check(len(s) == 2 and s[1] == cols, "in_shape.ndim() == 2 && in_shape[1] == "
-                  "num_columns: khatri_rao needs matrices with one column count")
-        sassign(outs, 0, (int(np.prod([s[0] for s in ins])), cols))
+            ndim = -1 if s is None else len(s)
+            if ndim < 2:
+                raise InferError("Check failed: i >= 0 && i < ndim() index = 1 must be in "
+                                 "range [0, %d)" % ndim)
+            check(cols == (s[1] or -1), "num_columns == static_cast<int>(attr_shape[1]) "
+                  "(%d vs. %d) :" % (cols, s[1] or -1))
+            rows = rows * s[0] if rows and s[0] else 0
+        sassign(outs, 0, (rows, cols))
 
     def infer_type(self, p, ins, outs):
         uniform_type(ins, outs)

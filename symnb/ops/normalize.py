@@ -5,6 +5,8 @@ and group; L2Normalization: the norms), as MXNet does.
 """
 from __future__ import annotations
 
+import math
+
 from ._params import Param
 from ._registry import OpDef, assign, register
 from ._rules import fully_known, uniform_type
@@ -48,13 +50,16 @@ class GroupNorm(OpDef):
 
     def infer_shape(self, p, ins, outs):
         data = ins[0]
-        if not fully_known(data):
+        if data is None:
             return
-        check(data[1] % p.num_groups == 0, "dshape[1] %% param.num_groups == 0 (%d vs. 0) : "
-              "Channel number must be divisible by number of groups"
-              % (data[1] % p.num_groups))
-        sassign(ins, 1, (p.num_groups,))
-        sassign(ins, 2, (p.num_groups,))
+        check(len(data) >= 3, "dshape.ndim() >= 3U (%d vs. 3) :" % len(data))
+        # MXNet checks even an unknown channel count (-1), with C's remainder
+        channels = data[1] or -1
+        rem = int(math.fmod(channels, p.num_groups))
+        check(rem == 0, "dshape[1] %% num_groups == 0 (%d vs. 0) : # of channels must be "
+              "divisible by # of groups" % rem)
+        # assigned, not checked, as MXNet does
+        ins[1] = ins[2] = (p.num_groups,)
         sassign(outs, 0, data)
         sassign(outs, 1, (data[0], p.num_groups))
         sassign(outs, 2, (data[0], p.num_groups))

@@ -107,7 +107,10 @@ class _Pdf(OpDef):
             lead = lead[:-1] + (sample[-1],)
         for i in range(1, len(ins)):
             sassign(ins, i, lead)
-        sassign(outs, 0, tuple(sample[:-1]) if self.vector_sample else tuple(sample))
+        if self.vector_sample:      # one vector sample gives a (1,) result, not a scalar
+            sassign(outs, 0, tuple(sample[:-1]) or (1,))
+        else:
+            sassign(outs, 0, tuple(sample))
 
     def infer_type(self, p, ins, outs):
         uniform_type(ins, outs)

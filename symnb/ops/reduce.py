@@ -317,12 +317,17 @@ class argmax_channel(_ArgReduce):  # noqa: N801
         return self.name
 
     def infer_shape(self, p, ins, outs):
-        if fully_known(ins[0]):
-            sassign(outs, 0, (tuple(ins[0][:1]) + tuple(ins[0][2:])) or (1,))
+        x = ins[0]
+        if fully_known(x):
+            # MXNet's reduction rule gives 1-D data a (1,) result (its kernel then refuses it)
+            sassign(outs, 0, (1,) if len(x) == 1 else tuple(x[:1]) + tuple(x[2:]))
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]
-        outs[0][...] = rt.xp.argmax(x, axis=min(1, x.ndim - 1)).reshape(outs[0].shape)
+        if x.ndim == 1:
+            raise MXNetError("MXNetError: Check failed: axis < ndim && axis >= -ndim: axis 1 "
+                             "exceeds the input dimension of 1")
+        outs[0][...] = rt.xp.argmax(x, axis=1).reshape(outs[0].shape)
 
 
 @register
@@ -348,16 +353,17 @@ class moments(OpDef):  # noqa: N801
     outputs = ("output0", "output1")
 
     def infer_shape(self, p, ins, outs):
-        if p.axes is not None and len(p.axes) == 0:
-            raise InferError("Empty axes is not supported, if you would like to do global "
-                             "moments, please pass all axes to axes argument")
         if ins[0] is None and p.axes:
             # MXNet's rule runs on the unknown shape (ndim -1) and fails on the axes
             last = max(p.axes)
             check(False, "axes[axes.ndim()-1] < ishape.ndim() (%d vs. -1) : Reduction axis %d "
                   "Exceeds input dimensions None" % (last, last))
-        if ins[0] is not None:
-            shape = reduced_shape(ins[0], p.axes, p.keepdims, False)
+        shape = None if ins[0] is None else reduced_shape(ins[0], p.axes, p.keepdims, False)
+        # checked after the reduction's own checks, as MXNet does; no axes at all too
+        if not p.axes:
+            raise InferError("Empty axes is not supported, if you would like to do global "
+                             "moments, please pass all axes to axes argument")
+        if shape is not None:
             sassign(outs, 0, shape)
             sassign(outs, 1, shape)
 

@@ -90,9 +90,10 @@ class UpSampling(OpDef):
         # MXNet reads the data's dims before checking it is known: an unknown data shape
         # fails (ndim -1), as infer_shape_partial shows
         data = ins[0]
-        if data is None and p.sample_type == "nearest":
+        if p.sample_type == "nearest" and (data is None or len(data) < 2):
+            # its first step clears the output's channel count, oshape[1]
             raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
-                             "[0, -1)")
+                             "[0, %d)" % (-1 if data is None else len(data)))
         if p.sample_type == "bilinear":
             if data is None or len(data) != 4:
                 data = () if data is None else data
@@ -241,19 +242,17 @@ class Pad(OpDef):
         rank, width = (0 if data is None else len(data)), p.pad_width
         if rank not in (4, 5):   # an unknown data shape fails here too (recorded from MXNet)
             raise InferError("Current implementation only supports 4-D or 5-D input.")
-        if 2 * rank != len(width):
-            raise InferError(check_failed("(rank * 2)", "==", "pad_size", 2 * rank, len(width),
-                                          "Input shape vs. pad_width mismatch."))
+        # MXNet 1.9.1's checks, in its order; the reflect check reads dims 2 and 3 only
+        # (unknown ones as -1, so they fail)
         if any(width[:4]):
-            raise InferError("Check failed: (pad[0] == 0) && (pad[1] == 0) && (pad[2] == 0) "
-                             "&& (pad[3] == 0): Current implementation expects padding on "
-                             "the first two axes to be zero.")
-        if p.mode == "reflect" and any(
-                n and (n <= width[2 * i] or n <= width[2 * i + 1]) for i, n in enumerate(data)):
-            raise InferError("Check failed: dshape[i] > pad_width[2 * i] && dshape[i] > "
-                             "pad_width[2 * i + 1]: Current implementation of reflection "
-                             "padding only supports padding sizes smaller than the input "
-                             "size.")
+            raise InferError("Current implementation expects padding on the first two axes "
+                             "to be zero.")
+        if 2 * rank != len(width):
+            raise InferError("Input shape vs padding spec mismatch.")
+        if p.mode == "reflect" and any(max(width[2 * i], width[2 * i + 1]) >= (data[i] or -1)
+                                       for i in (2, 3)):
+            raise InferError("Current implementation of reflection padding only supports "
+                             "padding sizes smaller than the input size.")
         shape_assign(outs, 0, tuple(n + width[2 * i] + width[2 * i + 1] if n else 0
                                     for i, n in enumerate(data)))
 
@@ -344,7 +343,12 @@ class Crop(OpDef):
     def _size(self, p, ins):
         if p.num_args == 1:
             return tuple(p.h_w)
-        return None if ins[1] is None else tuple(ins[1][2:4])
+        like = ins[1]
+        ndim = -1 if like is None else len(like)
+        if ndim < 4:        # MXNet reads crop_like's dims 2 and 3 unchecked
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = %d must be in range "
+                             "[0, %d)" % (2 if ndim < 3 else 3, ndim))
+        return tuple(like[2:4])
 
     def _origin(self, p, data, size):
         if p.center_crop:
@@ -358,12 +362,10 @@ class Crop(OpDef):
             raise InferError(check_failed("data_shape.ndim()", "==", "4U", ndim, 4,
                                           "Input data should be 4D in batch-num_filter-y-x"))
         size = self._size(p, ins)
-        if size is None:
-            return
         y, x = self._origin(p, data, size)
         for start, extent, whole, what in ((y, size[0], data[2], "height"),
                                            (x, size[1], data[3], "width")):
-            if start + extent > whole:
+            if extent and whole and start + extent > whole:
                 raise InferError("Check failed: data_shape[%d] >= out_shape[%d] + offset: "
                                  "crop %s exceeds the input" % ((2, 2) if what == "height"
                                                                 else (3, 3)) + (what,))

@@ -101,3 +101,27 @@ def test_simple_bind_allocates_a_label_inferred_as_a_scalar():
     assert label.shape == () and label.asnumpy() == 0
     ex.forward(is_train=True)
     np.testing.assert_array_equal(ex.outputs[0].asnumpy(), np.ones(4))
+
+
+def test_cumsum_keeps_small_integer_types():
+    # MXNet accumulates in the data's own type (uint8 wraps), unlike NumPy's cumsum; a bool
+    # input counts in int64 (values checked against MXNet 1.9.1)
+    out = mx.nd.cumsum(mx.nd.array([200, 100, 3], dtype="uint8"))
+    assert out.dtype == np.uint8
+    np.testing.assert_array_equal(out.asnumpy(), [200, 44, 47])
+    assert mx.sym.cumsum(mx.sym.var("a")).infer_type(a="bool")[1] == [np.int64]
+
+
+def test_vector_pdf_of_one_sample_has_shape_1():
+    # one Dirichlet sample (a vector) gives a (1,) density, as MXNet's PdfOpShape
+    out = mx.nd.random_pdf_dirichlet(mx.nd.array([0.2, 0.3, 0.5]), mx.nd.array([1.0, 2.0, 3.0]))
+    assert out.shape == (1,)
+    np.testing.assert_allclose(out.asnumpy(), [4.5], rtol=1e-5)
+
+
+def test_argmax_channel_of_1d_data():
+    # the reduction rule gives (1,), then MXNet's kernel refuses axis 1
+    sym = mx.sym.argmax_channel(mx.sym.var("d"))
+    assert sym.infer_shape(d=(3,))[1] == [(1,)]
+    with pytest.raises(mx.base.MXNetError, match="axis 1 exceeds the input dimension of 1"):
+        mx.nd.argmax_channel(mx.nd.array([1, 3, 2]))
