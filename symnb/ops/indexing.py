@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..base import MXNetError
 from ._params import Param
-from ._registry import EngineError, OpDef, ZeroGradient, assign, register
+from ._registry import EngineError, InferError, OpDef, ZeroGradient, assign, register
 from ._rules import fully_known, merge_shape
 from .shape import check, np_dtype, sassign, type_assign_check
 
@@ -190,6 +190,9 @@ class where(_IndexOp):  # noqa: N801
         except ValueError:
             return
         if tshape is None:
+            if len(cond) == 1:      # MXNet reads dim 0 of the unknown shape (ndim -1)
+                raise InferError("Check failed: i >= 0 && i < ndim(): index = 0 must be in "
+                                 "range [0, -1)")
             return
         sassign(ins, 1, tshape)
         sassign(ins, 2, tshape)

@@ -6,6 +6,8 @@ gradient (MXNet's ``MakeZeroGradNodes`` for it).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._params import Param
@@ -27,6 +29,9 @@ class _Like(OpDef):
     inputs = ("lhs", "rhs")
 
     def infer_type(self, p, ins, outs):
+        # MXNet's rule does nothing at all until rhs's type is known (rhs itself stays free)
+        if ins[1] is None:
+            return
         type_assign_check(outs, 0, ins[0])
         type_assign_check(ins, 0, outs[0])
 
@@ -277,17 +282,17 @@ class space_to_depth(_Blocks):  # noqa: N801 -- MXNet's operator name
         ndim = -1 if x is None else len(x)
         check(ndim == 4, "in_attrs->at(0).ndim() == 4 (%d vs. 4) : Operation Space To Depth "
               "requires exactly 4D tensor" % ndim)
-        for i in range(4):
-            # MXNet refuses zero-size dimensions here (legacy 0 = unknown cannot reach it)
-            check(x[i] != 0, "in_shape[%d] != 0 (0 vs. 0) : Operation requires a 4D tensor. "
-                  "Size of dimension:%d cannot be 0" % (i, i))
-        check(b > 0, "block > 0: Block size should be greater than 0")
-        check(x[2] % b == 0, "in_shape[2] %% block == 0 (%d vs. 0) : Cannot perform Depth To "
-              "Space operation on the specified tensor. Dimension:2(1st Space dimension) should "
-              "be a multiple of 'block'" % (x[2] % b))
-        check(x[3] % b == 0, "in_shape[3] %% block == 0 (%d vs. 0) : Cannot perform Depth To "
-              "Space operation on the specified tensor. Dimension:3(2nd Space dimension) should "
-              "be a multiple of 'block'" % (x[3] % b))
+        check(b != 0, "block != 0 (0 vs. 0) : block_size must be a positive integer value")
+        # MXNet refuses zero-size dims here, which legacy shapes cannot hold (0 is unknown,
+        # MXNet's -1, which passes those checks and enters the arithmetic as -1)
+        depth = (x[1] or -1) * b * b
+        check(depth >= -1, "dim_size >= -1 (%d vs. -1) : shape dim size must be >= -1, while "
+              "received %d" % (depth, depth))
+        for i, which in ((2, "1st Space"), (3, "2nd space")):
+            rem = int(math.fmod(x[i] or -1, b))
+            check(rem == 0, "in_shape[%d] %% block == 0 (%d vs. 0) : Cannot perform Depth To "
+                  "Space operation on the specified tensor. Dimension:%d(%s dimension) should "
+                  "be a multiple of 'block'" % (i, rem, i, which))
         sassign(outs, 0, (x[0], x[1] * b * b, x[2] // b, x[3] // b))
 
     def _move(self, p, xp, x, inverse):
@@ -379,6 +384,7 @@ class _split_v2(OpDef):  # noqa: N801 -- MXNet's operator name
         x = ins[0]
         if not fully_known(x):
             return
+        check(p.axis < len(x), "param.axis < dshape.ndim() (%d vs. %d) :" % (p.axis, len(x)))
         axis = check_axis(p.axis, len(x))
         if p.sections > 0:
             check(x[axis] % p.sections == 0, "dshape[real_axis] %% param.sections == 0 (%d vs. "

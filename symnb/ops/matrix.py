@@ -8,7 +8,7 @@ rhs's (spec symbol.md 5.3 for the error text).
 from __future__ import annotations
 
 from ._params import Param
-from ._registry import OpDef, assign, register
+from ._registry import InferError, OpDef, assign, register
 from ._rules import fmt_shape
 from .shape import check, sassign
 
@@ -147,8 +147,9 @@ class batch_dot(OpDef):  # noqa: N801
         flags = " trans_a=%d trans_b=%d" % (ta, tb)
         pair = "%s X %s" % (fmt_shape(lshape), fmt_shape(rshape))
         nd = len(lshape)
-        check(nd >= 3 and len(rshape) == nd, "batch_dot currently only support N-D*N-D array "
-              "(N >= 3)%s v.s. %s" % (fmt_shape(lshape), fmt_shape(rshape)))
+        if nd < 3 or len(rshape) != nd:     # a LOG(FATAL), not a CHECK
+            raise InferError("batch_dot currently only support N-D*N-D array (N >= 3)%s v.s. %s"
+                             % (fmt_shape(lshape), fmt_shape(rshape)))
         # MXNet infers only when these two dims are known, whatever the transposes
         if not lshape[nd - 1] or not rshape[nd - 2]:
             return

@@ -19,7 +19,7 @@ from .init import _CTX
 from .layout import _split_v2
 from .legacy import _declare
 from .norm import BatchNorm
-from .reduce import _REDUCE_PARAMS, _axes, reduced_shape
+from .reduce import _REDUCE_PARAMS, _axes
 from .shape import check, check_axis, np_dtype, sassign, type_assign_check
 
 __all__ = []
@@ -884,8 +884,8 @@ class _broadcast_backward(_BackwardOp):  # noqa: N801 -- MXNet's operator name
     parsed = _Parsed("_broadcast_backward", _REDUCE_PARAMS)
 
     def infer_shape(self, p, ins, outs):
-        if ins[0] is not None:
-            sassign(outs, 0, reduced_shape(ins[0], p.axis, p.keepdims, p.exclude))
+        """None: MXNet registers no shape rule, its graphs take the shape from the forward
+        node, so a standalone node leaves its output unknown."""
 
     def forward(self, p, ins, outs, is_train, rt):
         x = ins[0]

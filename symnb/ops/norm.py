@@ -15,7 +15,7 @@ from ..base import MXNetError
 from . import _onednn
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import _code, fmt_shape, legacy_float32_type, shape_assign
+from ._rules import _code, fmt_shape, legacy_float32_type, real_type_text, shape_assign
 from .conv import _on_two_workers, _worker_halves
 
 __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
@@ -206,8 +206,9 @@ class BatchNorm(OpDef):
             return
         axis = _real_axis(p.axis, len(data))
         if not 0 <= axis < len(data):
-            raise InferError("Check failed: channelAxis >= 0 && channelAxis < dshape.ndim(): "
-                             "Channel axis out of range: %d" % p.axis)
+            # MXNet's axis is a size_t: a negative one wraps around before the check
+            raise InferError("Check failed: channelAxis < dshape.ndim() (%d vs. %d) : Channel "
+                             "axis out of range: %d" % (axis % 2**64, len(data), p.axis))
         channels = (data[axis],)
         # MXNet assigns these without checking a user-given value (spec symbol.md 5.1)
         ins[1] = ins[2] = ins[3] = ins[4] = channels
@@ -223,8 +224,7 @@ class BatchNorm(OpDef):
         else:
             outs[0] = dtype
         if dtype.kind != "f":
-            raise InferError("This operation only support floating point types not %s"
-                             % dtype.name)
+            raise InferError(real_type_text(dtype))
         # float16 data keeps gamma/beta/statistics in float32 (MXNet's AccReal)
         param_dtype = np.dtype(np.float32) if dtype == np.float16 else dtype
         outs[1] = outs[2] = param_dtype
@@ -471,7 +471,9 @@ class InstanceNorm(OpDef):
             raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
                              "[0, -1)")
         if len(data) < 2:
-            raise InferError("InstanceNorm only supports input tensors of rank > 2.")
+            # MXNet's layer reads dshape[1] unchecked; its kernel refuses rank < 3 later
+            raise InferError("Check failed: i >= 0 && i < ndim(): index = 1 must be in range "
+                             "[0, %d)" % len(data))
         ins[1] = ins[2] = (data[1],)
         shape_assign(outs, 0, data, inferred_fmt=fmt_shape)
         outs[1] = outs[2] = (data[0], data[1])

@@ -448,7 +448,7 @@ class Pooling(OpDef):
                                      "the use of pad parameter.")
         if not 3 <= rank <= 5:
             raise InferError(check_failed(
-                "dshape.ndim()", ">=" if rank < 3 else "<=", "3U" if rank < 3 else "5U", rank,
+                "dshape.ndim()", ">=" if rank < 3 else "<=", "3" if rank < 3 else "5", rank,
                 3 if rank < 3 else 5, "Pooling: Input data should be  3D in (batch, channel, "
                 "x) Or 4D in (batch, channel, y, x)  Or 5D in (batch, channel, d, y, x)"))
         if p.layout is not None and p.layout != _NC_LAYOUTS[rank]:

@@ -47,7 +47,7 @@ class _Sequence(OpDef):
             # MXNet's rule reads the batch size from the unknown shape (ndim -1)
             check(False, "i >= 0 && i < ndim(): index = %d must be in range [0, -1)"
                   % self._batch_axis(p))
-        check(len(data) >= 2, "dshape.ndim() >= 2U (%d vs. 2) : The data array must be of rank "
+        check(len(data) > 1, "dshape.ndim() > 1U (%d vs. 1) : The data array must be of rank "
               "2 or greater." % len(data))
         if p.use_sequence_length:
             sassign(ins, 1, (data[self._batch_axis(p)],))
