@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, ZeroGradient, assign, register
-from ._rules import fully_known
+from ._rules import fmt_shape, fmt_tuple, fully_known
 from .shape import check, check_axis, sassign, type_assign_check
 
 __all__ = []
@@ -25,6 +26,59 @@ def _zero(igrads, reqs):
     for g, r in zip(igrads, reqs):
         if g is not None and r == "write":
             g[...] = 0
+
+
+def _ndim(shape) -> int:
+    """A shape's rank as MXNet's rules read it: -1 while the shape is unknown."""
+    return -1 if shape is None else len(shape)
+
+
+def _dim(d) -> int:
+    """A dimension as MXNet prints it: -1 while unknown."""
+    return d if d > 0 else -1
+
+
+def _size(shape) -> int:
+    """``TShape::Size()``, with its refusals of an unknown shape or dimension.
+
+    >>> _size((2, 3))
+    6
+    >>> _size((2, 0))
+    Traceback (most recent call last):
+    symnb.ops._registry.InferError: Check failed: dim_size_is_known(*it): Shape dim size \
+cannot be a negative value -1
+    """
+    check(shape is not None, "ndim_is_known(this->ndim()): Shape is unknown.")
+    total = 1
+    for d in shape:
+        check(d > 0, "dim_size_is_known(*it): Shape dim size cannot be a negative value -1")
+        total *= d
+    return total
+
+
+def _sassign(lst: list, i: int, target, fmt=fmt_shape) -> None:
+    """``sassign`` whose failure reports the provided shape as MXNet's shape_assign leaves
+    it: that writes as it goes, so the unknown dims before the conflicting one are already
+    filled from ``target`` (``Provided = [2,2], inferred shape=[2,1]`` for a given ``(0, 2)``).
+    """
+    cur = lst[i]
+    if target is not None and cur is not None and len(cur) == len(target):
+        filled = list(cur)
+        for k, (c, t) in enumerate(zip(cur, target, strict=True)):
+            if c <= 0:
+                filled[k] = max(t, 0)
+            elif 0 < t != c:
+                lst[i] = tuple(filled)
+                break
+    sassign(lst, i, target, fmt)
+
+
+def _kernel_axis(axis, ndim):
+    """CheckAxis inside a kernel: MXNet raises it as a plain MXNetError."""
+    try:
+        return check_axis(axis, ndim)
+    except InferError as e:
+        raise MXNetError("MXNetError: %s" % e) from None
 
 
 class _Gather(OpDef):
@@ -67,21 +121,35 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
               "\"wrap\" means to wrap around."),
     )
 
-    def _out_shape(self, p, shape):
+    @staticmethod
+    def _reduced(p, shape, keepdims):
+        """MXNet's ReduceAxisShapeImpl: a 1-D ``shape`` gives ``(1,)`` whatever the axis (it
+        is not even checked); unknown dims (0) carry through."""
+        if len(shape) == 1:
+            return (1,)
         axis = check_axis(p.axis, len(shape))
-        return shape[:axis] + ((1,) if p.keepdims else ()) + shape[axis + 1:]
+        return shape[:axis] + ((1,) if keepdims else ()) + shape[axis + 1:]
+
+    def infer_type(self, p, ins, outs):
+        check(ins[1] is not None, "(*in_attrs)[1] != -1 (-1 vs. -1) : Index type must be set "
+              "for pick operator")
+        super().infer_type(p, ins, outs)
 
     def infer_shape(self, p, ins, outs):
-        if ins[0] is None:
+        data, index = ins
+        if data is None:
             return
         if p.axis is None:                    # MXNet 1.9.1 declares it but refuses it
             raise InferError("axis=None is not supported by pick yet. Must specify an axis.")
-        out = self._out_shape(p, ins[0])      # unknown dims (0) carry through
-        sassign(outs, 0, out)
-        sassign(ins, 1, out)
+        _sassign(outs, 0, self._reduced(p, data, p.keepdims))
+        if index is not None and not index:   # a known 0-d index (np_shape) stays as it is
+            return
+        # the index keeps the picked axis (as size 1) exactly when it has data's rank; an
+        # unknown index gets the shape without it, whatever keepdims says
+        _sassign(ins, 1, self._reduced(p, data, _ndim(index) == len(data)))
 
     def _positions(self, p, xp, x, index):
-        axis = check_axis(p.axis, x.ndim)
+        axis = _kernel_axis(p.axis, x.ndim)
         n = x.shape[axis]
         idx = _ints(xp, index)
         idx = xp.mod(idx, n) if p.mode == "wrap" else xp.clip(idx, 0, n - 1)
@@ -90,8 +158,7 @@ class pick(_Gather):  # noqa: N801 -- MXNet's operator name
     def forward(self, p, ins, outs, is_train, rt):
         xp, x = rt.xp, ins[0]
         axis, idx = self._positions(p, xp, x, ins[1])
-        kept = idx.reshape(outs[0].shape if p.keepdims else
-                           x.shape[:axis] + (1,) + x.shape[axis + 1:])
+        kept = idx.reshape(x.shape[:axis] + (1,) + x.shape[axis + 1:])
         outs[0][...] = xp.take_along_axis(x, kept, axis=axis).reshape(outs[0].shape)
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
@@ -127,20 +194,40 @@ class batch_take(_Gather):  # noqa: N801 -- MXNet's operator name
         type_assign_check(ins, 1, np.int32)     # MXNet wants int32 indices here
 
     def infer_shape(self, p, ins, outs):
-        ndim = -1 if ins[0] is None else len(ins[0])
+        # the output takes the index's shape, never data's: only the sizes are compared
+        data, index = ins
+        if _ndim(index) != 0:
+            _sassign(outs, 0, index)
+        elif _ndim(outs[0]) != 0:
+            _sassign(ins, 1, outs[0])
+        ndim = _ndim(data)
+        if ndim == 0:
+            return
         check(ndim >= 2, "(*in_attrs)[0].ndim() >= 2 (%d vs. 2) : Data array must have at "
               "least 2 dimensional" % ndim)
-        sassign(outs, 0, ins[0][:-1])
-        sassign(ins, 1, outs[0])
-
-    def _flat(self, xp, a, idx):
-        m = a.shape[-1] if a.ndim else 1
-        rows = xp.arange(idx.size)
-        return rows * m + xp.clip(_ints(xp, idx).reshape(-1), 0, m - 1)
+        if _ndim(outs[0]) == 0:
+            return
+        want = _size(outs[0])                 # MXNet evaluates this side first
+        have = _size(data) // data[-1]
+        check(have == want, "(*in_attrs)[0].Size()/(*in_attrs)[0][(*in_attrs)[0].ndim()-1] == "
+              "(*out_attrs)[0].Size() (%d vs. %d) : Index array's size must be the same as "
+              "data array's size excluding the first dimension" % (have, want))
 
     def forward(self, p, ins, outs, is_train, rt):
-        a, idx = ins
-        outs[0][...] = a.reshape(-1)[self._flat(rt.xp, a, idx)].reshape(outs[0].shape)
+        # MXNet's kernel: out[i] = a.flat[i * M + clip(indices[i], 0, M - 1)] with M the size
+        # of one row along the first axis; past the end of ``a`` (a 3-D or larger ``a``) it
+        # reads outside the array, which reads 0 here
+        xp, (a, idx) = rt.xp, ins
+        flat = a.reshape(-1)
+        out = outs[0].reshape(-1)
+        if not flat.size:
+            out[...] = 0
+            return
+        m = flat.size // a.shape[0]
+        pos = xp.arange(idx.size) * m + xp.clip(_ints(xp, idx).reshape(-1), 0, m - 1)
+        inside = pos < flat.size
+        outs[0][...] = xp.where(inside, flat[xp.where(inside, pos, 0)], 0).reshape(
+            outs[0].shape)
 
 
 def _nd_positions(xp, idx, shape):
@@ -175,12 +262,16 @@ class gather_nd(_Gather):  # noqa: N801 -- MXNet's operator name
 
     def infer_shape(self, p, ins, outs):
         data, idx = ins
-        if data is None or idx is None:
+        if not (fully_known(data) and fully_known(idx)):   # MXNet's shape_is_none
             return
+        check(len(idx) > 1, "ishape.ndim() > 1 (%d vs. 1) : gather_nd requires index tensor "
+              "to have at least 2 dimensions" % len(idx))
         m = idx[0]
-        check(len(idx) >= 1 and m <= len(data), "ishape[0] <= dshape.ndim() (%d vs. %d) : "
-              "Number of indices exceeds data dimension" % (m, len(data)))
-        sassign(outs, 0, tuple(idx[1:]) + tuple(data[m:]))
+        check(m <= len(data), "ishape[0] <= dshape.ndim() (%d vs. %d) : Number of indices "
+              "exceeds data dimension" % (m, len(data)))
+        check(m <= 10, "ishape[0] <= 10 (%d vs. 10) : gather_nd supports indexing along at "
+              "most 10 dimensions." % m)
+        _sassign(outs, 0, tuple(idx[1:]) + tuple(data[m:]))
 
     def forward(self, p, ins, outs, is_train, rt):
         data, idx = ins
@@ -196,14 +287,52 @@ class gather_nd(_Gather):  # noqa: N801 -- MXNet's operator name
         assign(igrads[0], full, reqs[0])
 
 
+def _tshape(shape) -> str:
+    """A TShape built from a parameter, as MXNet prints it (its 0 dims are real)."""
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _assign_param_shape(lst: list, i: int, shape) -> None:
+    """SHAPE_ASSIGN_CHECK of a ``shape`` parameter, whose 0 dims are real sizes to MXNet: a
+    dimension already known there conflicts with them."""
+    cur = lst[i]
+    if cur is not None:
+        conflict = len(cur) != len(shape)
+        shown = [str(c) if c > 0 else "-1" for c in cur]
+        for k, (c, t) in enumerate(zip(cur, shape)):
+            if conflict:
+                break
+            if c <= 0:
+                shown[k] = str(t)
+            elif t >= 0 and c != t:
+                conflict = True
+        if conflict:
+            raise InferError("Shape inconsistent, Provided = [%s], inferred shape=%s"
+                             % (",".join(shown), _tshape(shape)))
+    _sassign(lst, i, shape)
+
+
 class _Scatter(_Gather):
     params = (Param("shape", "Shape(tuple), required", "Shape of output."),)
 
-    def _check(self, p, data, idx):
+    def _scatter_shape(self, p, data, idx, outs) -> bool:
+        """MXNet's ScatterNDShape: the output gets ``shape``; once data, indices and output
+        are all known, their combination is checked. False while something is unknown."""
+        oshape = tuple(p.shape)
+        _assign_param_shape(outs, 0, oshape)    # the output holds it now, 0 dims included
+        if not (fully_known(data) and fully_known(idx) and all(d >= 0 for d in oshape)):
+            return False
+        check(len(idx) > 1, "ishape.ndim() > 1 (%d vs. 1) : scatter_nd requires index tensor "
+              "to have at least 2 dimensions" % len(idx))
         m = idx[0]
-        want = tuple(idx[1:]) + tuple(p.shape[m:])
-        check(tuple(data) == want, "dshape == expected: scatter_nd: data shape %s does not "
-              "match indices and shape, expected %s" % (tuple(data), want))
+        check(m <= len(oshape), "ishape[0] <= oshape.ndim() (%d vs. %d) : Number of indices "
+              "exceeds output dimension in operator scatter_nd" % (m, len(oshape)))
+        check(m <= 10, "ishape[0] <= 10 (%d vs. 10) : scatter_nd supports indexing along at "
+              "most 10 dimensions." % m)
+        check(tuple(data) == tuple(idx[1:]) + oshape[m:],
+              "valid: Invalid data, indices, and output shape combination for scatter_nd: "
+              "%s, %s, %s" % (fmt_shape(data), fmt_shape(idx), _tshape(oshape)))
+        return True
 
 
 @register
@@ -222,9 +351,7 @@ class scatter_nd(_Scatter):  # noqa: N801 -- MXNet's operator name
     inputs = ("data", "indices")
 
     def infer_shape(self, p, ins, outs):
-        sassign(outs, 0, tuple(p.shape))
-        if fully_known(ins[0]) and fully_known(ins[1]):
-            self._check(p, ins[0], ins[1])
+        self._scatter_shape(p, ins[0], ins[1], outs)
 
     def forward(self, p, ins, outs, is_train, rt):
         data, idx = ins
@@ -253,15 +380,24 @@ class _scatter_set_nd(_Scatter):  # noqa: N801 -- MXNet's operator name
     name = "_scatter_set_nd"
     inputs = ("lhs", "rhs", "indices")
 
+    # lhs and the output share a shape and a type; (rhs, indices) go through scatter_nd's
+    # rules, and rhs takes the output's type only once the indices' type is known. The
+    # closing lhs <- output assignment is the one MXNet's next sweep over the graph makes.
     def infer_type(self, p, ins, outs):
-        for i in (0, 1):
-            type_assign_check(outs, 0, ins[i])
-        for i in (0, 1):
-            type_assign_check(ins, i, outs[0])
+        type_assign_check(ins, 0, outs[0])
+        type_assign_check(outs, 0, ins[0])
+        rest = [ins[1], ins[2]]
+        type_assign_check(outs, 0, rest[0])
+        type_assign_check(rest, 0, outs[0])
+        if rest[0] is not None and rest[1] is not None:
+            type_assign_check(ins, 1, rest[0])
+        type_assign_check(ins, 0, outs[0])
 
     def infer_shape(self, p, ins, outs):
-        sassign(outs, 0, tuple(p.shape))
-        sassign(ins, 0, tuple(p.shape))
+        _sassign(ins, 0, outs[0])
+        _sassign(outs, 0, ins[0])
+        self._scatter_shape(p, ins[1], ins[2], outs)
+        _sassign(ins, 0, outs[0])
 
     def forward(self, p, ins, outs, is_train, rt):
         lhs, rhs, idx = ins
@@ -312,7 +448,7 @@ class diag(OpDef):  # noqa: N801 -- MXNet's operator name
             return
         if len(shape) == 1:
             n = shape[0] + abs(p.k)
-            sassign(outs, 0, (n, n))
+            _sassign(outs, 0, (n, n))
             return
         a1, a2 = check_axis(p.axis1, len(shape)), check_axis(p.axis2, len(shape))
         check(a1 != a2, "x1 != x2 (%d vs. %d) : axis1 and axis2 cannot refer to the same "
@@ -320,7 +456,7 @@ class diag(OpDef):  # noqa: N801 -- MXNet's operator name
         n1, n2 = shape[a1], shape[a2]
         length = max(0, min(n1, n2 - p.k) if p.k >= 0 else min(n1 + p.k, n2))
         rest = tuple(d for i, d in enumerate(shape) if i not in (a1, a2))
-        sassign(outs, 0, rest + (length,))
+        _sassign(outs, 0, rest + (length,))
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, x = rt.xp, ins[0]
@@ -352,8 +488,16 @@ class diag(OpDef):  # noqa: N801 -- MXNet's operator name
 class _IndexConvert(ZeroGradient, OpDef):
     family = "index"
     loss_head = True
+    word = ""
     params = (Param("shape", "Shape(tuple), optional, default=None",
                     "Shape of the array into which the multi-indices apply."),)
+
+    def _shape_ndim(self, p) -> int:
+        """The rank of ``shape``, which must not be empty (unset: -1, as MXNet prints it)."""
+        n = _ndim(p.shape)
+        check(n > 0, "shape.ndim() > 0 (%d vs. 0) : Empty shape parameter for %s operator."
+              % (n, self.word))
+        return n
 
 
 @register
@@ -367,12 +511,20 @@ class _ravel_multi_index(_IndexConvert):  # noqa: N801 -- MXNet's operator name
 
     name = "_ravel_multi_index"
     aliases = ("ravel_multi_index",)
+    word = "ravel"
 
     def infer_shape(self, p, ins, outs):
-        if ins[0] is not None:
-            check(len(ins[0]) >= 1 and ins[0][0] == len(p.shape or ()),
-                  "shape.ndim() == in_attrs->at(0)[0]: data and shape do not match")
-            sassign(outs, 0, tuple(ins[0][1:]) or (1,))
+        n = self._shape_ndim(p)
+        data = ins[0]
+        if _ndim(data) > 0:
+            check(len(data) == 2, "(*in_attrs)[0].ndim() == 2 (%d vs. 2) : Input to ravel "
+                  "operator must be two-dimensional." % len(data))
+            check(_dim(data[0]) == n, "(*in_attrs)[0][0] == shape.ndim() (%d vs. %d) : First "
+                  "dimension of input of ravel operator does not match shape parameter "
+                  "dimension." % (_dim(data[0]), n))
+            _sassign(outs, 0, (data[1],), fmt=fmt_tuple)
+        elif _ndim(outs[0]) > 0:
+            _sassign(ins, 0, (n, outs[0][0]), fmt=fmt_tuple)
 
     def forward(self, p, ins, outs, is_train, rt):
         xp, idx = rt.xp, _ints(rt.xp, ins[0])
@@ -393,14 +545,43 @@ class _unravel_index(_IndexConvert):  # noqa: N801 -- MXNet's operator name
 
     name = "_unravel_index"
     aliases = ("unravel_index",)
+    word = "unravel"
 
     def infer_shape(self, p, ins, outs):
-        if ins[0] is not None:
-            sassign(outs, 0, (len(p.shape or ()),) + tuple(ins[0]))
+        # one column per index along data's first axis only (MXNet reads no further)
+        n = self._shape_ndim(p)
+        if _ndim(ins[0]) > 0:
+            _sassign(outs, 0, (n, ins[0][0]), fmt=fmt_tuple)
+        elif _ndim(outs[0]) > 0:
+            out = outs[0]
+            check(len(out) == 2, "(*out_attrs)[0].ndim() == 2 (%d vs. 2) : Output of unravel "
+                  "operator must be two-dimensional." % len(out))
+            check(_dim(out[0]) == n, "(*out_attrs)[0][0] == shape.ndim() (%d vs. %d) : First "
+                  "dimension of output of ravel operator does not match shape parameter "
+                  "dimension." % (_dim(out[0]), n))
+            _sassign(ins, 0, (out[1],), fmt=fmt_tuple)
 
     def forward(self, p, ins, outs, is_train, rt):
-        rest = _ints(rt.xp, ins[0])
-        for axis in range(len(p.shape) - 1, 0, -1):
-            outs[0][axis] = rest % p.shape[axis]
-            rest = rest // p.shape[axis]
-        outs[0][0] = rest       # the leading size is never used (MXNet allows -1 there)
+        # MXNet's kernel over the flat arrays: N = data.size indices, each written down a
+        # column of out.size // N rows, with C's truncating division (-1 -> (0, -1)); the
+        # leading size is never used (MXNet allows -1 there). A data of rank 2 or more
+        # leaves fewer rows than ``shape`` has; what would land past the end is dropped.
+        xp = rt.xp
+        rest = _ints(xp, ins[0]).reshape(-1)
+        out = outs[0].reshape(-1)
+        n = rest.size
+        if not n:
+            return
+        rows = out.size // n
+
+        def put(row, values):
+            k = max(0, min(n, out.size - row * n))
+            out[row * n:row * n + k] = values[:k]
+
+        for row in range(rows - 1, 0, -1):
+            s = p.shape[row]
+            q = xp.sign(rest) * (xp.abs(rest) // s)
+            put(row, rest - q * s)
+            rest = q
+        put(0, rest)
+        outs[0][...] = out.reshape(outs[0].shape)
