@@ -180,6 +180,11 @@ def _check_sizes(order, shapes, dtypes, ctx) -> None:
             except InferError as e:
                 raise MXNetError("MXNetError: Error in operator %s: %s"
                                  % (node.name, str(e).replace("{node}", node.name))) from None
+            first = node.inputs[0] if node.inputs else None
+            refused = None if first is None else node.op.refused_dtype_text(
+                dtypes[id(first.node)][first.index])
+            if refused is not None:     # MXNet fails when the kernel runs; symnb before that
+                raise MXNetError("MXNetError: Error in operator %s: %s" % (node.name, refused))
     for node in order:
         if node.op is not None and node.op.dense_unsupported:
             raise storage_error(node.op, node.attrs, len(node.inputs), ctx, node.name)

@@ -140,14 +140,16 @@ def _invoke(op, inputs, kwargs, out):
         _check_provided(given, inferred)
     if op.dynamic_shape:
         return _invoke_dynamic(op, p, inputs, ctx, rt, n_visible, outs_given)
-    if any(s is None for s in out_shapes) or (
+    unsized = op.shapes_from_out and any(s is None for s in out_shapes)
+    if not unsized and (any(s is None for s in out_shapes) or (
             any(0 in s for s in out_shapes) and not any(0 in s for s in in_shapes)
-            and not is_np_shape() and not op.zero_size_outputs):
+            and not is_np_shape() and not op.zero_size_outputs)):
         raise shape_failure(op.name, in_shapes, out_shapes, attrs)
-    try:
-        op.check_bound(p, list(in_shapes), list(out_shapes))
-    except InferError as e:
-        raise _infer_error(e) from None
+    if not unsized:
+        try:
+            op.check_bound(p, list(in_shapes), list(out_shapes))
+        except InferError as e:
+            raise _infer_error(e) from None
     in_types = [np.dtype(x.dtype) for x in inputs]
     types, out_types = list(in_types), [None] * n_total
     if from_out:
@@ -156,6 +158,12 @@ def _invoke(op, inputs, kwargs, out):
         op.infer_type(p, types, out_types)
     except InferError as e:
         raise _infer_error(e) from None
+    if unsized:
+        # no ``out``: MXNet fails allocating the outputs its rules left unknown
+        refused = op.refused_dtype_text(in_types[0]) if in_types else None
+        raise MXNetError("MXNetError: " + (
+            "Unknown type_flag=-1" if any(t is None for t in out_types) else refused or
+            "Check failed: ndim_is_known(ndim()): shape must have a valid ndim"))
     out_types = [np.dtype(np.float32) if t is None else np.dtype(t) for t in out_types]
     if op.dense_unsupported:
         raise storage_error(op, attrs, len(inputs), ctx)
@@ -169,6 +177,9 @@ def _invoke(op, inputs, kwargs, out):
         else:
             buffers.append(rt.xp.empty(tuple(shape), dtype=dtype))
     held = pending_of(inputs) if _PENDING_ERRORS else None
+    refused = op.refused_dtype_text(in_types[0]) if in_types else None
+    if held is None and refused is not None:
+        held = EngineError("MXNetError: " + refused)    # MXNet's kernel fails in the engine
     if held is None:
         data_in = [_on_backend(x, rt) for x in inputs]
         forward, _ = kernel_for(op, rt)

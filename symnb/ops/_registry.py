@@ -124,6 +124,10 @@ class OpDef:
     # dense, so binding or calling it fails with MXNet's storage-type error
     # (``storage_error``), as it does in MXNet with dense arrays
     dense_unsupported: ClassVar[bool] = False
+    # dtypes of the first input MXNet's CPU kernels refuse although inference accepts them:
+    # name -> MXNet's error text (None: MSHADOW_REAL_TYPE_SWITCH's, ``_rules.real_type_text``).
+    # ``bind`` fails on them; ``mx.nd`` holds the error until an output is read, as MXNet
+    refused_dtypes: ClassVar[dict[str, str | None]] = {}
     # the same for this operator's backward only: MXNet's name for it, its input and output
     # counts; a ``bind`` with dense gradient arrays for its inputs fails
     dense_backward_unsupported: ClassVar[tuple[str, int, int] | None] = None
@@ -238,6 +242,21 @@ class OpDef:
         ``simple_bind``, ``mx.nd``), after inference: rules MXNet's inference leaves out but
         whose violation would fail inside a kernel (Reshape's element count). Raise
         InferError; default: nothing to check."""
+
+    def refused_dtype_text(self, dtype) -> str | None:
+        """MXNet's error for running this operator's kernel on ``dtype`` data, or None.
+
+        >>> from symnb.ops import get_op
+        >>> get_op('softmax').refused_dtype_text(np.dtype('uint8'))
+        'This operation only support floating point types not uint8'
+        >>> get_op('softmax').refused_dtype_text(np.dtype('float16')) is None
+        True
+        """
+        if dtype is None or np.dtype(dtype).name not in self.refused_dtypes:
+            return None
+        from ._rules import real_type_text
+        text = self.refused_dtypes[np.dtype(dtype).name]
+        return real_type_text(dtype) if text is None else text
 
     @property
     def has_gradient(self) -> bool:

@@ -155,6 +155,13 @@ def real_type_text(dtype) -> str:
     return "Unknown type enum %d" % _code(dtype)
 
 
+# ``OpDef.refused_dtypes`` of kernels behind MSHADOW_REAL_TYPE_SWITCH, and of MXNet's CPU
+# GEMM-based layers, which have no float16 path
+NOT_REAL: dict[str, str | None] = dict.fromkeys(("uint8", "int8", "int32", "int64", "bool"))
+NO_FP16_GEMM: dict[str, str | None] = {**NOT_REAL, "float16": "FP16 gemm on cpu not "
+                                                              "implemented!"}
+
+
 def float_only(dtype) -> None:
     """Raise MSHADOW_REAL_TYPE_SWITCH's error, as MXNet's kernels do, unless ``dtype`` is a float.
 

@@ -10,7 +10,15 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import elemwise_shape, fmt_shape, fully_known, shape_assign, type_assign, uniform_type
+from ._rules import (
+    NOT_REAL,
+    elemwise_shape,
+    fmt_shape,
+    fully_known,
+    shape_assign,
+    type_assign,
+    uniform_type,
+)
 from .elemwise import unbroadcast
 
 __all__ = ["LeakyReLU", "softmax", "log_softmax", "softmin", "SoftmaxActivation",
@@ -64,6 +72,7 @@ class LeakyReLU(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "LeakyReLU"
+    refused_dtypes = NOT_REAL
     inputs = ("data", "gamma")
     roles = {"gamma": "weight"}
     var_attrs_on_compose = {"gamma": {"__init__": '["Constant", {"value": 0.25}]'}}
@@ -309,6 +318,7 @@ class softmax(_SoftmaxBase):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "softmax"
+    refused_dtypes = NOT_REAL
     inputs = ("data", "length")
     shape_from_output = False
 
@@ -326,6 +336,7 @@ class softmin(_SoftmaxBase):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "softmin"
+    refused_dtypes = NOT_REAL
     negate = True
 
     def _uses_length(self, p):
@@ -342,6 +353,7 @@ class log_softmax(_SoftmaxBase):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "log_softmax"
+    refused_dtypes = NOT_REAL
     log = True
 
     def _uses_length(self, p):
@@ -361,6 +373,13 @@ class SoftmaxActivation(OpDef):
     """
 
     name = "SoftmaxActivation"
+    # MXNet's legacy layer reads its data as float32 whatever the dtype
+    refused_dtypes = {t: "Check failed: mshadow::DataType<DType>::kFlag == type_flag_: "
+                      "TBlob.get_with_shape: data type do not match specified type.Expected: "
+                      "%s v.s. given float" % c
+                      for t, c in (("float16", "half"), ("float64", "double"), ("int32", "int"),
+                                   ("uint8", "unsigned char"), ("int8", "char"),
+                                   ("int64", "long int"), ("bool", "bool"))}
     monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     family = "activation"
     params = (Param("mode", "{'channel', 'instance'},optional, default='instance'",
@@ -400,6 +419,7 @@ class hard_sigmoid(OpDef):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "hard_sigmoid"
+    refused_dtypes = NOT_REAL
     family = "activation"
     monitor_named_inputs = False
     params = (Param("alpha", "float, optional, default=0.200000003", "Slope of hard sigmoid"),

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from ..base import MXNetError
 from ._params import Param
 from ._registry import OpDef, ZeroGradient, assign, register
 from ._rules import elemwise_shape, fully_known, uniform_type
@@ -92,14 +93,20 @@ class _contrib_div_sqrt_dim(_Unary):  # noqa: N801 -- MXNet's operator name
 
     name = "_contrib_div_sqrt_dim"
 
-    def _scale(self, x):
-        return x.dtype.type(1 / math.sqrt(x.shape[-1]))
+    @staticmethod
+    def _divide(xp, a, dim):
+        # MXNet divides by DType(sqrt(dim)): an integer type truncates the root, then divides
+        # as C does (towards zero)
+        d = a.dtype.type(math.sqrt(dim))
+        if a.dtype.kind == "f":
+            return a / d
+        return xp.trunc(a / d).astype(a.dtype)
 
     def forward(self, p, ins, outs, is_train, rt):
-        outs[0][...] = ins[0] * self._scale(ins[0])
+        outs[0][...] = self._divide(rt.xp, ins[0], ins[0].shape[-1])
 
     def backward(self, p, ins, outs, ograds, igrads, reqs, is_train, rt):
-        assign(igrads[0], ograds[0] * self._scale(ins[0]), reqs[0])
+        assign(igrads[0], self._divide(rt.xp, ograds[0], ins[0].shape[-1]), reqs[0])
 
 
 @register
@@ -285,10 +292,21 @@ class _contrib_index_array(ZeroGradient, OpDef):  # noqa: N801 -- MXNet's operat
 _HEADS = Param("heads", "int, required", "Set number of heads")
 
 
+# MXNet's CPU kernels of the interleaved attention products check for float32 first
+_FP32_ONLY = {t: "Check failed: inputs[0].type_flag_ == mshadow::kFloat32 (%d vs. 0) : Only FP32 "
+              "is supported on CPU at the moment" % code
+              for t, code in (("float64", 1), ("float16", 2), ("uint8", 3), ("int32", 4),
+                              ("int8", 5), ("int64", 6), ("bool", 7))}
+
+
 def _split_heads(x, heads, parts):
     """(T, N, heads * parts * D) -> (parts, N * heads, T, D): MXNet's interleaved layout puts
     each head's q/k/v (or k/v) side by side."""
     t, n, width = x.shape
+    if width % (heads * parts):
+        # MXNet's kernel runs on with the width truncated (reading the wrong entries)
+        raise MXNetError("MXNetError: symnb: the last dim of the interleaved input (%d) is not "
+                         "a multiple of %d * heads (%d)" % (width, parts, heads * parts))
     d = width // (heads * parts)
     y = x.reshape(t, n, heads, parts, d)
     return y.transpose(3, 1, 2, 0, 4).reshape(parts, n * heads, t, d)
@@ -347,6 +365,7 @@ class _contrib_interleaved_matmul_selfatt_qk(_Attention):  # noqa: N801 -- MXNet
     """
 
     name = "_contrib_interleaved_matmul_selfatt_qk"
+    refused_dtypes = _FP32_ONLY
     inputs = ("queries_keys_values",)
 
     def infer_shape(self, p, ins, outs):
@@ -382,6 +401,7 @@ class _contrib_interleaved_matmul_selfatt_valatt(_Attention):  # noqa: N801 -- M
     """
 
     name = "_contrib_interleaved_matmul_selfatt_valatt"
+    refused_dtypes = _FP32_ONLY
     inputs = ("queries_keys_values", "attention")
 
     def infer_shape(self, p, ins, outs):
@@ -428,6 +448,7 @@ class _contrib_interleaved_matmul_encdec_qk(_Attention):  # noqa: N801 -- MXNet'
     """
 
     name = "_contrib_interleaved_matmul_encdec_qk"
+    refused_dtypes = _FP32_ONLY
     inputs = ("queries", "keys_values")
 
     def infer_shape(self, p, ins, outs):
@@ -477,6 +498,7 @@ class _contrib_interleaved_matmul_encdec_valatt(_Attention):  # noqa: N801 -- MX
     """
 
     name = "_contrib_interleaved_matmul_encdec_valatt"
+    refused_dtypes = _FP32_ONLY
     inputs = ("keys_values", "attention")
 
     def infer_shape(self, p, ins, outs):

@@ -34,7 +34,7 @@ from ..base import MXNetError
 from . import _onednn
 from ._params import Param, parse_params
 from ._registry import InferError, OpDef, assign, register
-from ._rules import shape_assign, type_assign
+from ._rules import NO_FP16_GEMM, shape_assign, type_assign
 
 __all__ = ["Geometry", "conv_forward", "conv_data_grad", "conv_weight_grad", "digit_label",
            "check_failed", "conv_type"]
@@ -1029,6 +1029,9 @@ class Convolution(_ConvLayer):
     """
 
     name = "Convolution"
+    # uint8 reaches oneDNN, which has no such primitive, in MXNet's CPU build
+    refused_dtypes = {**NO_FP16_GEMM, "uint8": "could not create a descriptor for a dilated "
+                      "convolution forward propagation primitive"}
     inputs = ("data", "weight", "bias")
     roles = {"weight": "weight", "bias": "bias"}
     family = "conv"
@@ -1233,6 +1236,7 @@ class Deconvolution(_ConvLayer):
     """
 
     name = "Deconvolution"
+    refused_dtypes = NO_FP16_GEMM
     param_error_suffix = False      # DeconvolutionParamParser adds no ", in operator"
     inputs = ("data", "weight", "bias")
     roles = {"weight": "weight", "bias": "bias"}

@@ -48,7 +48,17 @@ class Ufunc:
         return f(*reversed(args)) if self.reverse else f(*args)
 
 
-_DEG = 180.0 / math.pi
+# MXNet's constants are float expressions (180.0f / PI with a float PI), in every dtype
+_DEG = float(np.float32(180.0) / np.float32(math.pi))
+_RAD = float(np.float32(math.pi) / np.float32(180.0))
+
+
+def _degrees(xp, x):
+    return x * _DEG
+
+
+def _radians(xp, x):
+    return x * _RAD
 # below this many elements NumPy's pass beats a oneDNN call's set-up
 _ONEDNN_MIN_SIZE = 1 << 15
 
@@ -107,9 +117,9 @@ UNARY = [
      lambda xp, g, x, y: -g / xp.sqrt(1 - x * x), False, "Inverse cosine."),
     ("arctan", ("_sparse_arctan",), Ufunc("arctan"), lambda xp, g, x, y: g / (1 + x * x),
      False, "Inverse tangent."),
-    ("degrees", ("_sparse_degrees",), Ufunc("degrees"), lambda xp, g, x, y: g * _DEG, False,
+    ("degrees", ("_sparse_degrees",), _degrees, lambda xp, g, x, y: g * _DEG, False,
      "Radians to degrees."),
-    ("radians", ("_sparse_radians",), Ufunc("radians"), lambda xp, g, x, y: g / _DEG, False,
+    ("radians", ("_sparse_radians",), _radians, lambda xp, g, x, y: g * _RAD, False,
      "Degrees to radians."),
     ("sinh", ("_sparse_sinh",), Ufunc("sinh"), lambda xp, g, x, y: g * xp.cosh(x), False,
      "Hyperbolic sine."),

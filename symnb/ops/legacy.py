@@ -13,7 +13,7 @@ import numpy as np
 from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, register
-from ._rules import _code, float_only, fmt_shape, shape_assign
+from ._rules import NO_FP16_GEMM, _code, float_only, fmt_shape, shape_assign
 from .conv import Convolution
 from .norm import BatchNorm
 from .pooling import Pooling
@@ -153,6 +153,7 @@ class Convolution_v1(Convolution):  # noqa: N801 -- MXNet's operator name
     type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
 
     name = "Convolution_v1"
+    refused_dtypes = NO_FP16_GEMM
     params = _CONV_PARAMS
     implied_params = _CONV_IMPLIED
 

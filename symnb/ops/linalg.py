@@ -97,6 +97,13 @@ def _kernel(method):
     return run
 
 
+def _square(a, lhs, text):
+    """The kernel's check that the last two dims are equal (shape inference lets any pass)."""
+    if a.shape[-2] != a.shape[-1]:
+        raise EngineError("MXNetError: Check failed: %s (%d vs. %d) : %s"
+                          % (lhs, a.shape[-2], a.shape[-1], text))
+
+
 class _Linalg(OpDef):
     """Type inference is OpDef's (MXNet's ElemwiseType): any dtype passes, and each forward
     and backward first refuses what MXNet's kernels refuse (``_kernel``)."""
@@ -402,6 +409,7 @@ class _linalg_potrf(_SameShape):  # noqa: N801 -- MXNet's operator name
     hidden_params = (_LOWER,)
 
     def forward(self, p, ins, outs, is_train, rt):
+        _square(ins[0], "A.size(0) == A.size(1)", "No square matrix as input to potrf.")
         lo = rt.xp.linalg.cholesky(ins[0])
         outs[0][...] = lo if p.lower else _t(lo)
 
@@ -434,6 +442,7 @@ class _linalg_potri(_SameShape):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         xp = rt.xp
+        _square(ins[0], "A.size(0) == A.size(1)", "No square matrix as input to potri.")
         inv = xp.linalg.inv(self._lower_factor(p, xp, ins[0]))
         outs[0][...] = _t(inv) @ inv
 
@@ -588,6 +597,8 @@ class _linalg_sumlogdiag(_Linalg):  # noqa: N801 -- MXNet's operator name
             sassign(outs, 0, a[:-2] or (1,))
 
     def forward(self, p, ins, outs, is_train, rt):
+        _square(ins[0], "A.size(1) == A.size(2)", "sumlogdiag operator requires square "
+                "matrices as input.")
         d = rt.xp.diagonal(ins[0], axis1=-2, axis2=-1)
         outs[0][...] = rt.xp.log(d).sum(axis=-1).reshape(outs[0].shape)
 

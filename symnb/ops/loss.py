@@ -16,6 +16,7 @@ from ..base import MXNetError
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
 from ._rules import (
+    NOT_REAL,
     elemwise_shape,
     fmt_shape,
     fully_known,
@@ -81,6 +82,7 @@ class SoftmaxOutput(_LossHead):
     """
 
     name = "SoftmaxOutput"
+    refused_dtypes = NOT_REAL
     aliases = ("Softmax",)
     inputs = ("data", "label")
     roles = {"label": "label"}
@@ -324,6 +326,7 @@ class LinearRegressionOutput(_RegressionOutput):
     """
 
     name = "LinearRegressionOutput"
+    refused_dtypes = NOT_REAL
     aliases = ("_sparse_LinearRegressionOutput",)
     backward_parses = "_backward_linear_reg_out"
 
@@ -338,6 +341,7 @@ class LogisticRegressionOutput(_RegressionOutput):
     """
 
     name = "LogisticRegressionOutput"
+    refused_dtypes = NOT_REAL
     aliases = ("_sparse_LogisticRegressionOutput",)
     backward_parses = "_backward_logistic_reg_out"
 
@@ -356,6 +360,7 @@ class MAERegressionOutput(_RegressionOutput):
     """
 
     name = "MAERegressionOutput"
+    refused_dtypes = NOT_REAL
     aliases = ("_sparse_MAERegressionOutput",)
     backward_parses = "_backward_mae_reg_out"
 
@@ -377,6 +382,7 @@ class SVMOutput(_LossHead):
     type_required = "Check failed: dtype != -1 (-1 vs. -1) : First input must have specified type"
 
     name = "SVMOutput"
+    refused_dtypes = NOT_REAL
     inputs = ("data", "label")
     roles = {"label": "label"}
     params = (
@@ -441,6 +447,7 @@ class MakeLoss(_Identity, _LossHead):
     type_required = "Check failed: dtype != -1 (-1 vs. -1) : Input must have specified type"
 
     name = "MakeLoss"
+    refused_dtypes = NOT_REAL
     params = (
         Param("grad_scale", "float, optional, default=1",
               "Gradient scale as a supplement to unary and binary operators"),

@@ -7,7 +7,7 @@ import numpy as np
 
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import elemwise_shape, fully_known, uniform_type
+from ._rules import NOT_REAL, elemwise_shape, fully_known, uniform_type
 from .init import _CTX, _Create
 from .shape import check, check_axis, np_dtype, sassign, type_assign_check
 
@@ -171,6 +171,7 @@ class all_finite(OpDef):  # noqa: N801 -- MXNet's operator name
 
     input_type = "NDArray"
     name = "all_finite"
+    refused_dtypes = NOT_REAL
     family = "reduce"
     loss_head = True
     params = (Param("init_output", "boolean, optional, default=1",

@@ -507,11 +507,11 @@ _AMP_FLOATS = (np.dtype(np.float32), np.dtype(np.float16))
 _ONEDNN_TYPES = frozenset(np.dtype(t) for t in ("float32", "int32", "int8", "uint8"))
 
 
-def _onednn_check(rt, arrays):
+def _onednn_check(rt, arrays, also=frozenset()):
     if rt.name != "numpy":
         return
     for x in arrays:
-        if np.dtype(x.dtype) not in _ONEDNN_TYPES:
+        if np.dtype(x.dtype) not in _ONEDNN_TYPES and np.dtype(x.dtype) not in also:
             raise MXNetError("MXNetError: unknown type for MKLDNN :%d" % _type_code(x.dtype))
 
 
@@ -530,8 +530,8 @@ def _cast_back(x, g, grad, req):
 class amp_cast(OpDef):  # noqa: N801 -- MXNet's operator name
     """Cast float32/float16 ``data`` to ``dtype`` (other dtypes pass unchanged): the cast
     MXNet's automatic mixed precision inserts. The gradient is cast back. MXNet's CPU build
-    runs it through oneDNN: float32 to integers rounds half to even, and float64, float16 or
-    int64 data fail (``unknown type for MKLDNN``); so does symnb on the CPU.
+    runs it through oneDNN: float32 to integers rounds half to even, and float64 or int64
+    data fail (``unknown type for MKLDNN``); so does symnb on the CPU. float16 data casts.
 
     >>> import symnb as mx
     >>> mx.nd.amp_cast(mx.nd.array([1.5, 70000]), dtype='float16').asnumpy()
@@ -554,7 +554,7 @@ class amp_cast(OpDef):  # noqa: N801 -- MXNet's operator name
 
     def forward(self, p, ins, outs, is_train, rt):
         x, out = ins[0], outs[0]
-        _onednn_check(rt, ins)
+        _onednn_check(rt, ins, also={np.dtype(np.float16)})    # float16 skips oneDNN
         if x.dtype == np.float32 and out.dtype.kind in "iu":
             # MXNet's CPU build casts float32 through oneDNN, which rounds half to even
             x = rt.xp.rint(x)

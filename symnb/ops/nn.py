@@ -8,7 +8,7 @@ import numpy as np
 from . import _onednn
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import elemwise_shape, fmt_shape, shape_assign
+from ._rules import NOT_REAL, elemwise_shape, fmt_shape, shape_assign
 from ._zeros import prepared_relu, relu_into, zeros_view
 from .conv import _on_two_workers, _worker_halves
 
@@ -31,6 +31,9 @@ class FullyConnected(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "FullyConnected"
+    refused_dtypes = {"float16": "float16 fully connected layer is currentlyonly supported by "
+                      "CuDNN version.", "uint8": "Unsupported type 3", "int8": "Unsupported type 5",
+                      "int32": "Unsupported type 4", "int64": "Unsupported type 6"}
     aliases = ("_sparse_FullyConnected",)
     inputs = ("data", "weight", "bias")
     roles = {"weight": "weight", "bias": "bias"}
@@ -271,6 +274,7 @@ class Activation(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "Activation"
+    refused_dtypes = NOT_REAL
     family = "activation"
     monitor_named_inputs = False
     params = (Param("act_type", "{'relu', 'sigmoid', 'softrelu', 'softsign', 'tanh'}, required",

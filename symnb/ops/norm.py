@@ -15,7 +15,7 @@ from ..base import MXNetError
 from . import _onednn
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import _code, fmt_shape, legacy_float32_type, real_type_text, shape_assign
+from ._rules import NOT_REAL, _code, fmt_shape, legacy_float32_type, real_type_text, shape_assign
 from .conv import _on_two_workers, _worker_halves
 
 __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
@@ -489,7 +489,9 @@ class InstanceNorm(OpDef):
     def forward(self, p, ins, outs, is_train, rt):
         x, gamma, beta = ins
         if x.ndim < 3:
-            raise MXNetError("MXNetError: InstanceNorm only supports input tensors of rank > 2.")
+            raise MXNetError("MXNetError: Check failed: in_data[instance_norm::kData].ndim() >= 3 "
+                             "(%d vs. 3) : InstanceNorm only supports input tensors of rank >= 3."
+                             % x.ndim)
         xp = rt.xp
         n, c = x.shape[:2]
         x3 = x.reshape(n, c, -1)
@@ -537,6 +539,7 @@ class LayerNorm(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "LayerNorm"
+    refused_dtypes = NOT_REAL
     inputs = ("data", "gamma", "beta")
     roles = {"gamma": "weight", "beta": "bias"}
     num_outputs_total_default = 3
@@ -692,6 +695,10 @@ class LRN(OpDef):
         x = ins[0]
         if x.dtype != np.float32 and self.float32_only:
             # MXNet's type rule lets any dtype through but the kernel reads float32 blobs
+            # (oneDNN runs float32 of any rank; the kernel first views the data as 4-D)
+            if x.ndim != 4:
+                raise MXNetError("MXNetError: Check failed: dim == ndim() (4 vs. %d) : dimension "
+                                 "do not match target dimension 4 vs %d" % (x.ndim, x.ndim))
             raise MXNetError("MXNetError: Check failed: mshadow: :DataType<DType>::kFlag == "
                              "type_flag_: TBlob.get_with_shape: data type do not match "
                              "specified type.Expected: %s v.s. given float" % _C_NAME[x.dtype.name])

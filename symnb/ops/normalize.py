@@ -9,7 +9,7 @@ import math
 
 from ._params import Param
 from ._registry import OpDef, assign, register
-from ._rules import fully_known, uniform_type
+from ._rules import NOT_REAL, fully_known, uniform_type
 from .shape import check, sassign
 
 __all__ = []
@@ -30,6 +30,7 @@ class GroupNorm(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "GroupNorm"
+    refused_dtypes = NOT_REAL
     family = "norm"
     inputs = ("data", "gamma", "beta")
     roles = {"gamma": "weight", "beta": "bias"}
@@ -118,6 +119,7 @@ class L2Normalization(OpDef):
     """
 
     name = "L2Normalization"
+    refused_dtypes = NOT_REAL
     family = "norm"
     num_outputs_total_default = 2
     params = (

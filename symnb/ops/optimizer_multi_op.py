@@ -20,7 +20,7 @@ import numpy as np
 
 from ._params import Param
 from ._registry import InferError, OpDef
-from ._rules import elemwise_shape, shape_assign, type_assign, uniform_type
+from ._rules import NOT_REAL, elemwise_shape, shape_assign, type_assign, uniform_type
 from .optimizer_op import (
     _BETA1,
     _BETA2,
@@ -346,6 +346,7 @@ class multi_all_finite(_ArrayListOp):  # noqa: N801 -- MXNet's name
     """
 
     name = "multi_all_finite"
+    refused_dtypes = NOT_REAL
     params = (Param("num_arrays", "int, optional, default='1'", "Number of arrays."),
               Param("init_output", "boolean, optional, default=1",
                     "Initialize output to 1."))
@@ -374,6 +375,8 @@ class multi_lars(OpDef):  # noqa: N801 -- MXNet's name
     """
 
     name = "multi_lars"
+    refused_dtypes = dict.fromkeys(("float16", "float64", "uint8", "int8", "int32", "int64",
+                                    "bool"), "MultiLARS only support float")
     family = "optimizer"
     inputs = ("lrs", "weights_sum_sq", "grads_sum_sq", "wds")
     params = (Param("eta", "float, required", "LARS eta"),
@@ -563,7 +566,8 @@ def _register_buggy(name, group, mutates_group, params, kernel, doc, float32=(),
         "mutates": mutated, "params": params, "kernel": kernel, "float32_inputs": float32,
         "trailing": trailing, "count_param": count_param, "__module__": __name__,
         "counts": _LAMB_COUNTS if count_param == "num_tensors" else _ADAMW_COUNTS,
-        "max_count": 45 if count_param == "num_tensors" else None, "__doc__": doc}))
+        "max_count": 45 if count_param == "num_tensors" else None, "__doc__": doc,
+        "refused_dtypes": NOT_REAL}))
 
 
 _register_buggy("_multi_adamw_update", ("weight", "grad", "mean", "var"), ("mean", "var"),

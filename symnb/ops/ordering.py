@@ -238,6 +238,7 @@ class sort(_Ordering):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "sort"
+    refused_dtypes = {"float16": "This operation does not support float16"}
     params = (
         Param("axis", "int or None, optional, default='-1'",
               "Axis along which to choose sort the input tensor. If not given, the flattened "
@@ -284,6 +285,7 @@ class argsort(_Ordering):  # noqa: N801 -- MXNet's operator name
     """
 
     name = "argsort"
+    refused_dtypes = {"float16": "This operation does not support float16"}
     loss_head = True
     zero_gradient = True        # MXNet's MakeZeroGradNodes
     params = (

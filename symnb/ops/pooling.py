@@ -22,7 +22,7 @@ from ..base import MXNetError
 from . import _onednn
 from ._params import Param, parse_params
 from ._registry import InferError, OpDef, assign, register
-from ._rules import shape_assign
+from ._rules import NOT_REAL, shape_assign
 from .conv import (
     check_failed,
     digit_label,
@@ -371,6 +371,7 @@ class Pooling(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "Pooling"
+    refused_dtypes = NOT_REAL
     param_error_suffix = False      # PoolingParamParser adds no ", in operator"
     family = "pool"
     params = (

@@ -158,6 +158,32 @@ for _name, _aliases, _fwd, _grad, _full, _text in REDUCE:
         "__module__": __name__}))
 
 
+def _int_nrm2(xp, x, axes):
+    """MXNet's overflow-safe L2 reducer (mshadow_op::nrm2) in integer arithmetic, element by
+    element in order: ``scale`` is the largest magnitude so far and each step adds
+    ``(a / scale)**2`` with integer division, so ``norm([3, 4])`` is 4 and ``[1, 1, 1, 1]``
+    gives 2, as MXNet returns for int32 and uint8 data."""
+    axes = tuple(axes) if isinstance(axes, (tuple, list)) else \
+        tuple(range(x.ndim)) if axes is None else (axes,)
+    kept = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+    rest = [i for i in range(x.ndim) if i not in axes]
+    flat = xp.abs(x).transpose(rest + list(axes)).reshape(
+        (int(np.prod([x.shape[i] for i in rest], dtype=np.int64)), -1))
+    t = x.dtype.type
+    ssq = xp.zeros(flat.shape[0], dtype=x.dtype)
+    scale = xp.zeros(flat.shape[0], dtype=x.dtype)
+    for k in range(flat.shape[1]):
+        a = flat[:, k]
+        grow, live = scale < a, a != 0
+        safe = xp.where(a == 0, t(1), a)
+        up = t(1) + ssq * (scale // safe) * (scale // safe)
+        keep = ssq + (a // xp.where(scale == 0, t(1), scale)) ** 2
+        ssq = xp.where(live, xp.where(grow, up, keep), ssq)
+        scale = xp.where(live & grow, a, scale)
+    out = scale * xp.sqrt(ssq.astype(np.float32))
+    return out.astype(x.dtype).reshape(kept)
+
+
 @register
 class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
     """L1 (``ord=1``) or L2 (``ord=2``) norm over ``axis`` (all elements by default).
@@ -207,6 +233,8 @@ class norm(_Reduce):  # noqa: N801 -- MXNet's operator name
         axes = _axes(p.axis, False, x.ndim)
         if p.ord == 1:
             return xp.abs(x).sum(axis=axes, keepdims=True)
+        if x.dtype.kind in "iub":
+            return _int_nrm2(xp, x, axes)
         return xp.sqrt((x * x).sum(axis=axes, keepdims=True))
 
     def forward(self, p, ins, outs, is_train, rt):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import legacy_float32_type, shape_assign, uniform_type
+from ._rules import NOT_REAL, legacy_float32_type, shape_assign, uniform_type
 from .conv import (
     Geometry,
     check_failed,
@@ -51,6 +51,7 @@ class UpSampling(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "UpSampling"
+    refused_dtypes = NOT_REAL
     key_var_num_args = "num_args"
     family = "pool"
     roles = {"weight": "weight"}
@@ -216,6 +217,7 @@ class Pad(OpDef):
     """
 
     name = "Pad"
+    refused_dtypes = NOT_REAL
     aliases = ("pad",)
     family = "pool"
     params = (

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ._params import Param
 from ._registry import InferError, OpDef, assign, register
-from ._rules import shape_assign, type_assign
+from ._rules import NO_FP16_GEMM, shape_assign, type_assign
 
 __all__ = ["RNN", "rnn_param_size", "RNNLayout"]
 
@@ -295,6 +295,7 @@ class RNN(OpDef):
     backward_on_zero_grads = True   # MXNet's FGradient has no zero shortcut
 
     name = "RNN"
+    refused_dtypes = NO_FP16_GEMM
     inputs = ("data", "parameters", "state", "state_cell", "sequence_length")
     roles = {"parameters": "weight"}
     family = "nn"
