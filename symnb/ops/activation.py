@@ -379,7 +379,7 @@ class SoftmaxActivation(OpDef):
                       "%s v.s. given float" % c
                       for t, c in (("float16", "half"), ("float64", "double"), ("int32", "int"),
                                    ("uint8", "unsigned char"), ("int8", "char"),
-                                   ("int64", "long int"), ("bool", "bool"))}
+                                   ("int64", "long long"), ("bool", "bool"))}
     monitor_named_inputs = False    # MXNet's monitor numbers its inputs (no FListInputNames)
     family = "activation"
     params = (Param("mode", "{'channel', 'instance'},optional, default='instance'",

@@ -1029,9 +1029,10 @@ class Convolution(_ConvLayer):
     """
 
     name = "Convolution"
-    # uint8 reaches oneDNN, which has no such primitive, in MXNet's CPU build
-    refused_dtypes = {**NO_FP16_GEMM, "uint8": "could not create a descriptor for a dilated "
-                      "convolution forward propagation primitive"}
+    # uint8 reaches oneDNN, which has no such primitive in MXNet's CPU build (int8 has one)
+    refused_dtypes = {**{k: v for k, v in NO_FP16_GEMM.items() if k != "int8"},
+                      "uint8": "could not create a descriptor for a dilated convolution "
+                      "forward propagation primitive"}
     inputs = ("data", "weight", "bias")
     roles = {"weight": "weight", "bias": "bias"}
     family = "conv"
@@ -1085,6 +1086,13 @@ class Convolution(_ConvLayer):
     def forward(self, p, ins, outs, is_train, rt):
         xp, x, w, out = rt.xp, ins[0], ins[1], outs[0]
         geo, bias = _spatial_params(p), None if p.no_bias else ins[2]
+        if x.dtype == np.int8:
+            # MXNet's CPU build runs int8 through oneDNN: exact sums, saturated to int8
+            wide = xp.empty(out.shape, dtype=np.float64)
+            conv_forward(xp, x.astype(np.float64), w.astype(np.float64), geo, wide,
+                         None if bias is None else bias.astype(np.float64))
+            out[...] = xp.clip(wide, -128, 127).astype(np.int8)
+            return
         if xp is np and _onednn.conv_forward(x, w, geo, out, bias, training=is_train):
             return
         macs = _conv_macs(x.shape, w.shape, out.shape)

@@ -26,7 +26,7 @@ __all__ = []
 
 # the C type names MXNet's TBlob checks print
 _C_NAME = {"float32": "float", "float64": "double", "float16": "half_t",
-           "uint8": "unsigned char", "int8": "char", "int32": "int", "int64": "long int",
+           "uint8": "unsigned char", "int8": "char", "int32": "int", "int64": "long long",
            "bool": "bool"}
 
 

@@ -23,7 +23,7 @@ __all__ = ["BatchNorm", "InstanceNorm", "LayerNorm", "LRN", "Dropout"]
 
 # the C type names MXNet's TBlob checks print
 _C_NAME = {"float64": "double", "float16": "half_t", "uint8": "unsigned char", "int8": "char",
-           "int32": "int", "int64": "long int", "bool": "bool"}
+           "int32": "int", "int64": "long long", "bool": "bool"}
 
 
 def _real_axis(axis: int, ndim: int) -> int:

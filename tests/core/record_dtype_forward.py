@@ -1,14 +1,14 @@
-"""Record MXNet's ``mx.nd`` forward of every operator of the spec in five dtypes.
+"""Record MXNet's ``mx.nd`` forward of every operator of the spec in seven dtypes.
 
     /work/main/.bench-mxnet-venv/bin/python tests/core/record_dtype_forward.py
 
 Each operator of ``../shared/spec/ops.json`` with ``build_params`` is built as a symbol; the
 first shape among ``(2, 3)``, ``(2, 3, 4)``, ``(2, 3, 4, 5)`` and ``(3,)`` (given to the
 first input) that lets MXNet infer every input is kept. Then, for each of float16, float32,
-float64, int32 and uint8, every input is filled with small random values in that dtype and
-the operator runs through ``mx.nd`` (inference mode). ``dtype_forward_cases.json`` holds
-the inputs, then MXNet's outputs (dtype, shape, values) or its error text;
-``test_dtype_forward.py`` replays them on symnb.
+float64, int32, uint8, int8 and int64, every input is filled with small random values in
+that dtype and the operator runs through ``mx.nd`` (inference mode).
+``dtype_forward_cases.json`` holds the inputs, then MXNet's outputs (dtype, shape, values)
+or its error text; ``test_dtype_forward.py`` replays them on symnb.
 
 Hand-written cases seldom run integer or half-precision data through every operator; this
 is where MXNet's kernels differ from NumPy's (accumulation types, truncation, refusals).
@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "dtype_forward_cases.json")
 SPEC = os.path.join(HERE, "..", "..", "..", "shared", "spec", "ops.json")
 SHAPES = ((2, 3), (2, 3, 4), (2, 3, 4, 5), (3,))
-DTYPES = ("float16", "float32", "float64", "int32", "uint8")
+DTYPES = ("float16", "float32", "float64", "int32", "uint8", "int8", "int64")
 # random draws, Python callbacks, OpenCV readers, and operators that keep state between calls
 SKIP_PREFIXES = ("_random", "_sample", "random_", "sample_", "_cv", "Custom", "_shuffle",
                  "_contrib_quantize", "_contrib_dequantize", "_contrib_requantize",

@@ -1,9 +1,9 @@
-"""Every operator's ``mx.nd`` forward in five dtypes, replayed from MXNet 1.9.1.
+"""Every operator's ``mx.nd`` forward in seven dtypes, replayed from MXNet 1.9.1.
 
 ``dtype_forward_cases.json`` is written by ``record_dtype_forward.py`` (run with MXNet's
-interpreter): the same inputs in float16, float32, float64, int32 and uint8, and MXNet's
-outputs or error text. symnb must give the same dtype and shape, values within the dtype's
-rounding (exactly for integers), or the same error.
+interpreter): the same inputs in float16, float32, float64, int32, uint8, int8 and int64,
+and MXNet's outputs or error text. symnb must give the same dtype and shape, values within
+the dtype's rounding (exactly for integers), or the same error.
 
 ``KNOWN`` lists the runs where symnb differs, with the reason. It is strict both ways: a
 listed run that now matches fails too, so the list only shrinks.
@@ -23,7 +23,7 @@ with open(os.path.join(os.path.dirname(__file__), "dtype_forward_cases.json")) a
 CASES = _FIXTURE["cases"]
 RTOL = {"float16": 2e-3, "float32": 2e-5, "float64": 1e-12}
 
-_ALL = {"float16", "float32", "float64", "int32", "uint8"}
+_ALL = {"float16", "float32", "float64", "int32", "uint8", "int8", "int64"}
 # op -> (reason, {dtypes})
 KNOWN = {
     "Reshape": ("the spec's build parameters give no shape: MXNet infers () and fails in the "
@@ -38,7 +38,7 @@ KNOWN = {
     "_copyto": ("MXNet registers no type rule for _copyto, so mx.nd refuses it; symnb gives "
                 "it the input's type (tests/differential XFAIL['copyto_0'])", _ALL),
     "erfinv": ("erfinv of integers >= 1 is inf or NaN; C leaves casting those to int32 "
-               "undefined (MXNet's build gives 0 or INT_MIN)", {"int32"}),
+               "undefined (MXNet's build gives 0 or INT_MIN)", {"int32", "int64"}),
 }
 
 
